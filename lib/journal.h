@@ -1,0 +1,46 @@
+/* journal.h: the suite journal (doc/journal.md): JSON Lines appended and fsync'd by the
+ * runner, and read incrementally (by offset, tolerating a half-written last line) by
+ * report, compare, resume and the PMDA. */
+#ifndef AB_JOURNAL_H
+#define AB_JOURNAL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+#define AB_JOURNAL_VERSION 1
+
+typedef struct ab_journal ab_journal;
+
+/* Open (create or append) path for writing. On error returns NULL and writes a message
+ * into err. If the file ends with an incomplete line (a crash mid-write), that tail is
+ * truncated away so the next event starts on a fresh line. */
+ab_journal *ab_journal_open(const char *path, char *err, size_t errlen);
+
+/* Append one event: sets "v" and "t" (now) and "type", writes it as one line, fsyncs.
+ * Steals the reference to ev. Returns 0, or -1 with errno set. */
+int ab_journal_write(ab_journal *j, const char *type, json_t *ev);
+void ab_journal_close(ab_journal *j);
+
+/* Incremental reader. */
+typedef struct ab_journal_reader ab_journal_reader;
+typedef void (*ab_journal_event_cb)(json_t *ev, void *arg);
+
+ab_journal_reader *ab_journal_reader_new(const char *path);
+void ab_journal_reader_free(ab_journal_reader *r);
+
+/* Read every complete line appended since the last call and hand each parsed event to cb
+ * (the event is freed after cb returns; json_incref to keep it). Returns the number of
+ * events delivered, or -1 when the file cannot be opened (missing). If the file was
+ * replaced (other inode) or truncated, returns -2 after rewinding: the caller must drop
+ * what it built and call again. Lines that are not JSON objects, or have an unknown "v",
+ * are skipped and counted in ab_journal_reader_errors(). */
+int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *arg);
+unsigned long ab_journal_reader_errors(const ab_journal_reader *r);
+off_t ab_journal_reader_offset(const ab_journal_reader *r);
+
+/* Read a whole journal at once (report, compare, resume). Returns -1 if unreadable. */
+int ab_journal_read_all(const char *path, ab_journal_event_cb cb, void *arg,
+                        unsigned long *errors);
+
+#endif

@@ -1,0 +1,80 @@
+/* results.h: the model of a suite built from its journal events: runner state and progress,
+ * the runs of every benchmark x variant with their statistics and overhead versus
+ * baseline, live ingesters and host baseline figures. Shared by `agentbench report`,
+ * `compare`, `run --resume` and pmdaagentbench, so they all give the same numbers. */
+#ifndef AB_RESULTS_H
+#define AB_RESULTS_H
+
+#include <stddef.h>
+#include <jansson.h>
+#include "stats.h"
+
+typedef enum ab_state {
+    AB_STATE_IDLE, AB_STATE_BUILDING, AB_STATE_RUNNING,
+    AB_STATE_DONE, AB_STATE_FAILED, AB_STATE_INTERRUPTED
+} ab_state;
+const char *ab_state_name(ab_state s);
+
+typedef struct ab_ratio {
+    int valid;                      /* 0 when there is no baseline or too few runs */
+    double ratio, ci_low, ci_high;  /* profiled / baseline */
+    double p;                       /* Mann-Whitney U two-sided p-value */
+} ab_ratio;
+
+typedef struct ab_cell {
+    char *benchmark, *variant;
+    /* measured runs with status ok, in journal order */
+    size_t n, cap;
+    double *wall, *user, *sys, *cpu, *rss_kb;   /* cpu = user + sys */
+    size_t failed;                   /* measured runs not ok (any non-ok status) */
+    size_t no_profiles;              /* runs flagged no_profiles */
+    double last_wall;                /* wall_s of the last ok run, 0 if none */
+    unsigned long long profiles, samples;   /* delivered, summed over all runs */
+    int is_baseline;                 /* variant == "baseline" */
+} ab_cell;
+
+typedef struct ab_cell_stats {
+    ab_summary wall, user, sys, cpu, rss;
+    ab_ratio over_wall, over_cpu, over_rss;  /* vs the same benchmark's baseline cell */
+} ab_cell_stats;
+
+typedef struct ab_ingester {
+    char *name, *mode, *url, *control;
+    int live;                        /* started and not yet stopped */
+} ab_ingester;
+
+typedef struct ab_baseline_figure {
+    char *kind, *name, *unit;
+    double value;
+} ab_baseline_figure;
+
+typedef struct ab_results {
+    char *suite, *host;
+    ab_state state;
+    char *benchmark, *variant;        /* current (last run_start), NULL if none */
+    unsigned long runs_done, runs_total, runs_failed;
+    double eta_s, last_update;        /* last_update: "t" of the newest event */
+    double started;                   /* "t" of the first suite_start */
+    size_t ncells; ab_cell **cells;   /* in order of first appearance */
+    size_t ningesters; ab_ingester **ingesters;
+    size_t nbaseline; ab_baseline_figure **baseline;
+    unsigned long errors;             /* "error" events seen */
+    json_t *suite_start;              /* the first suite_start event (owned), or NULL */
+} ab_results;
+
+ab_results *ab_results_new(void);
+void ab_results_free(ab_results *r);
+/* Feed one journal event. Unknown types are ignored. */
+void ab_results_add(ab_results *r, json_t *ev);
+/* Convenience: an ab_journal_event_cb whose arg is an ab_results *. */
+void ab_results_add_cb(json_t *ev, void *results);
+/* Load a whole journal file. Returns NULL and fills err if unreadable. */
+ab_results *ab_results_load(const char *journal_path, char *err, size_t errlen);
+
+ab_cell *ab_results_find(const ab_results *r, const char *benchmark, const char *variant);
+/* Statistics of one cell (overheads against ab_results_find(r, benchmark, "baseline")). */
+void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out);
+/* Percent of planned measured runs done, 0..100. */
+double ab_results_progress(const ab_results *r);
+
+#endif
