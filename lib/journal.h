@@ -43,4 +43,11 @@ off_t ab_journal_reader_offset(const ab_journal_reader *r);
 int ab_journal_read_all(const char *path, ab_journal_event_cb cb, void *arg,
                         unsigned long *errors);
 
+/* Parse the complete lines of buf[0..len) (each ending in '\n'), handing each event to cb
+ * as ab_journal_reader_poll does; bad lines add to *errors (may be NULL), delivered events
+ * to *events (may be NULL). Returns the number of bytes consumed: up to and including the
+ * last '\n'; the rest is an incomplete line. */
+size_t ab_journal_parse_buffer(const char *buf, size_t len, ab_journal_event_cb cb,
+                               void *arg, unsigned long *errors, int *events);
+
 #endif

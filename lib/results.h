@@ -29,7 +29,8 @@ typedef struct ab_cell {
     size_t failed;                   /* measured runs not ok (any non-ok status) */
     size_t no_profiles;              /* runs flagged no_profiles */
     double last_wall;                /* wall_s of the last ok run, 0 if none */
-    unsigned long long profiles, samples;   /* delivered, summed over all runs */
+    unsigned long long profiles, samples;   /* delivered, summed over measured runs
+                                      * (ok or not; warm-ups excluded) */
     int is_baseline;                 /* variant == "baseline" */
 } ab_cell;
 
@@ -55,11 +56,13 @@ typedef struct ab_results {
     unsigned long runs_done, runs_total, runs_failed;
     double eta_s, last_update;        /* last_update: "t" of the newest event */
     double started;                   /* "t" of the first suite_start */
-    size_t ncells; ab_cell **cells;   /* in order of first appearance */
+    size_t ncells; ab_cell **cells;   /* suite_start's benchmarks x variants (benchmark-
+                                       * major), then others by first appearance */
     size_t ningesters; ab_ingester **ingesters;
     size_t nbaseline; ab_baseline_figure **baseline;
     unsigned long errors;             /* "error" events seen */
     json_t *suite_start;              /* the first suite_start event (owned), or NULL */
+    unsigned long bad_lines;          /* journal lines skipped by ab_results_load */
 } ab_results;
 
 ab_results *ab_results_new(void);

@@ -11,7 +11,9 @@ typedef struct ab_summary {
     double median, mean, stddev;   /* stddev: sample (n-1) standard deviation, 0 when n < 2 */
     double min, max;
     double ci_low, ci_high;        /* 95% distribution-free CI of the median (binomial order
-                                    * statistics); equal to the median when n is too small */
+                                    * statistics, see ab_median_ci_rank); [min, max] when
+                                    * n <= 5 is too small for 95% (equal to the median at
+                                    * n == 1) */
     size_t outliers;               /* values outside [Q1 - 1.5 IQR, Q3 + 1.5 IQR] */
 } ab_summary;
 
@@ -37,5 +39,15 @@ double ab_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb,
  * Values <= 0 are not allowed (returns -1). Returns 0 on success. */
 int ab_ratio_hl(const double *base, size_t nb, const double *x, size_t nx,
                 double *ratio, double *ci_low, double *ci_high);
+
+/* The 1-based order-statistic ranks behind the confidence intervals (exposed for tests
+ * and documentation). Median CI of n values: [x_(j), x_(n+1-j)] with j the largest j >= 1
+ * such that P(B <= j-1) <= 0.025, B ~ Binomial(n, 1/2); j = 1 when none (n <= 5).
+ * Hodges-Lehmann CI over the N = m*n sorted pairwise differences: [d_(k), d_(N+1-k)] with,
+ * when N <= 10000, k the largest k >= 1 such that P(U <= k-1) <= 0.025 under the exact
+ * no-ties null distribution of the Mann-Whitney U for sizes m, n (k = 1 when none); when
+ * N > 10000, k = max(1, floor(N/2 + 0.5 - 1.959963984540054 * sqrt(m n (m+n+1)/12))). */
+size_t ab_median_ci_rank(size_t n);
+size_t ab_hl_ci_rank(size_t m, size_t n);
 
 #endif

@@ -1,0 +1,329 @@
+/* journal.c: the suite journal of doc/journal.md. The writer appends one compact JSON
+ * object per line with a single write() and fsync()s it; the reader follows the file by
+ * offset, leaves a half-written last line for later, and notices a replaced or truncated
+ * file. */
+#include "journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A line longer than this is not an event: it is skipped and counted as an error. */
+#define AB_JOURNAL_MAX_LINE (4u << 20)
+
+struct ab_journal {
+    int fd;
+};
+
+/* If the file does not end with '\n', cut it back to just after its last '\n'. */
+static int truncate_incomplete_tail(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0) return -1;
+    off_t end = st.st_size;
+    if (end == 0) return 0;
+    char buf[4096];
+    off_t pos = end;
+    int first = 1;
+    while (pos > 0) {
+        size_t chunk = pos > (off_t)sizeof buf ? sizeof buf : (size_t)pos;
+        pos -= (off_t)chunk;
+        ssize_t got = pread(fd, buf, chunk, pos);
+        if (got != (ssize_t)chunk) return -1;
+        for (size_t i = chunk; i-- > 0;) {
+            if (buf[i] == '\n') {
+                if (first && pos + (off_t)i == end - 1) return 0;   /* complete */
+                return ftruncate(fd, pos + (off_t)i + 1);
+            }
+            first = 0;
+        }
+    }
+    return ftruncate(fd, 0);   /* a single incomplete line */
+}
+
+/* fsync the directory holding path, so that a new file's name survives a crash. */
+static void sync_parent_dir(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == dir) dir[1] = 0;
+    else *slash = 0;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+}
+
+ab_journal *ab_journal_open(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (fd >= 0) sync_parent_dir(path);
+    }
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open journal %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    /* pread needs read access: look at the tail through a second descriptor */
+    int rfd = open(path, O_RDWR | O_CLOEXEC);
+    if (rfd < 0 || truncate_incomplete_tail(rfd) < 0) {
+        snprintf(err, errlen, "cannot repair the end of journal %s: %s", path,
+                 strerror(errno));
+        if (rfd >= 0) close(rfd);
+        close(fd);
+        return NULL;
+    }
+    close(rfd);
+    ab_journal *j = malloc(sizeof *j);
+    if (!j) {
+        snprintf(err, errlen, "out of memory");
+        close(fd);
+        return NULL;
+    }
+    j->fd = fd;
+    return j;
+}
+
+static double now_unix(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int ab_journal_write(ab_journal *j, const char *type, json_t *ev)
+{
+    if (!j || !type || (ev && !json_is_object(ev))) {
+        json_decref(ev);
+        errno = EINVAL;
+        return -1;
+    }
+    /* "v", "type" and "t" first, then the event's own fields in their order */
+    json_t *line = json_object();
+    json_object_set_new(line, "v", json_integer(AB_JOURNAL_VERSION));
+    json_object_set_new(line, "type", json_string(type));
+    json_object_set_new(line, "t", json_real(now_unix()));
+    if (ev) {
+        const char *key;
+        json_t *val;
+        json_object_foreach(ev, key, val) {
+            if (strcmp(key, "v") && strcmp(key, "type") && strcmp(key, "t"))
+                json_object_set(line, key, val);
+        }
+        json_decref(ev);
+    }
+    char *text = json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(line);
+    if (!text) { errno = ENOMEM; return -1; }
+    size_t len = strlen(text);
+    char *buf = realloc(text, len + 1);
+    if (!buf) { free(text); errno = ENOMEM; return -1; }
+    buf[len++] = '\n';
+    size_t off = 0;
+    while (off < len) {   /* one write; loop only if the kernel writes less */
+        ssize_t w = write(j->fd, buf + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            free(buf);
+            errno = e;
+            return -1;
+        }
+        off += (size_t)w;
+    }
+    free(buf);
+    while (fsync(j->fd) < 0) {
+        if (errno != EINTR) return -1;
+    }
+    return 0;
+}
+
+void ab_journal_close(ab_journal *j)
+{
+    if (!j) return;
+    fsync(j->fd);
+    close(j->fd);
+    free(j);
+}
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+struct ab_journal_reader {
+    char *path;
+    off_t offset;          /* start of the first byte not yet consumed */
+    dev_t dev;
+    ino_t ino;
+    int have_id;
+    char head[64];         /* the file's first bytes, to notice a rewrite in place */
+    size_t headlen;
+    unsigned long errors;
+    int skipping;          /* inside an over-long line: drop bytes up to its '\n' */
+};
+
+/* Parse one line (without its '\n'); deliver it or count an error. */
+static int handle_line(const char *line, size_t len, ab_journal_event_cb cb, void *arg,
+                       unsigned long *errors)
+{
+    size_t i = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) i++;
+    if (i == len) return 0;   /* blank line: nothing */
+    json_error_t jerr;
+    json_t *ev = json_loadb(line, len, 0, &jerr);
+    json_t *v = ev ? json_object_get(ev, "v") : NULL;
+    if (!json_is_object(ev) || !json_is_integer(v)
+        || json_integer_value(v) != AB_JOURNAL_VERSION
+        || !json_is_string(json_object_get(ev, "type"))) {
+        json_decref(ev);
+        (*errors)++;
+        return 0;
+    }
+    if (cb) cb(ev, arg);
+    json_decref(ev);
+    return 1;
+}
+
+size_t ab_journal_parse_buffer(const char *buf, size_t len, ab_journal_event_cb cb,
+                               void *arg, unsigned long *errors, int *events)
+{
+    size_t start = 0;
+    unsigned long dummy = 0;
+    if (!errors) errors = &dummy;
+    while (start < len) {
+        const char *nl = memchr(buf + start, '\n', len - start);
+        if (!nl) break;
+        size_t end = (size_t)(nl - buf);
+        if (end - start > AB_JOURNAL_MAX_LINE) (*errors)++;
+        else if (handle_line(buf + start, end - start, cb, arg, errors) && events)
+            (*events)++;
+        start = end + 1;
+    }
+    return start;
+}
+
+ab_journal_reader *ab_journal_reader_new(const char *path)
+{
+    ab_journal_reader *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->path = strdup(path);
+    if (!r->path) { free(r); return NULL; }
+    return r;
+}
+
+void ab_journal_reader_free(ab_journal_reader *r)
+{
+    if (!r) return;
+    free(r->path);
+    free(r);
+}
+
+unsigned long ab_journal_reader_errors(const ab_journal_reader *r)
+{
+    return r ? r->errors : 0;
+}
+
+off_t ab_journal_reader_offset(const ab_journal_reader *r)
+{
+    return r ? r->offset : 0;
+}
+
+int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *arg)
+{
+    int fd = open(r->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    struct stat st;
+    if (fstat(fd, &st) < 0) { close(fd); return -1; }
+    if (r->have_id && (st.st_dev != r->dev || st.st_ino != r->ino || st.st_size < r->offset)) {
+        /* replaced or truncated: start over */
+        r->dev = st.st_dev;
+        r->ino = st.st_ino;
+        r->offset = 0;
+        r->errors = 0;
+        r->headlen = 0;
+        r->skipping = 0;
+        close(fd);
+        return -2;
+    }
+    if (r->have_id && r->headlen > 0) {
+        char now[sizeof r->head];
+        if (pread(fd, now, r->headlen, 0) != (ssize_t)r->headlen
+            || memcmp(now, r->head, r->headlen)) {
+            /* same inode, rewritten from the start (truncated, then grew again) */
+            r->offset = 0;
+            r->errors = 0;
+            r->headlen = 0;
+            r->skipping = 0;
+            close(fd);
+            return -2;
+        }
+    }
+    r->dev = st.st_dev;
+    r->ino = st.st_ino;
+    r->have_id = 1;
+
+    int events = 0;
+    size_t cap = 1 << 16, have = 0;
+    char *buf = malloc(cap);
+    if (!buf) { close(fd); return 0; }
+    off_t pos = r->offset;
+    for (;;) {
+        if (have == cap) {
+            if (cap >= AB_JOURNAL_MAX_LINE) {
+                /* one line fills the buffer: count it once and skip to its end */
+                r->errors++;
+                r->skipping = 1;
+                r->offset += (off_t)have;
+                have = 0;
+            } else {
+                char *nb = realloc(buf, cap * 2);
+                if (!nb) break;
+                buf = nb;
+                cap *= 2;
+            }
+        }
+        ssize_t got = pread(fd, buf + have, cap - have, pos);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        pos += got;
+        have += (size_t)got;
+        size_t used = 0;
+        if (r->skipping) {
+            char *nl = memchr(buf, '\n', have);
+            if (nl) { used = (size_t)(nl - buf) + 1; r->skipping = 0; }
+            else used = have;
+        }
+        if (!r->skipping)
+            used += ab_journal_parse_buffer(buf + used, have - used, cb, arg, &r->errors,
+                                            &events);
+        r->offset += (off_t)used;
+        memmove(buf, buf + used, have - used);
+        have -= used;
+    }
+    if (r->headlen < sizeof r->head && r->offset > 0) {
+        size_t want = r->offset < (off_t)sizeof r->head ? (size_t)r->offset : sizeof r->head;
+        ssize_t got = pread(fd, r->head, want, 0);
+        r->headlen = got > 0 ? (size_t)got : 0;
+    }
+    free(buf);
+    close(fd);
+    return events;
+}
+
+int ab_journal_read_all(const char *path, ab_journal_event_cb cb, void *arg,
+                        unsigned long *errors)
+{
+    ab_journal_reader *r = ab_journal_reader_new(path);
+    if (!r) return -1;
+    int n = ab_journal_reader_poll(r, cb, arg);
+    if (errors) *errors = r->errors;
+    ab_journal_reader_free(r);
+    return n;
+}

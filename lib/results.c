@@ -1,0 +1,379 @@
+/* results.c: builds the model of a suite (lib/results.h) from its journal events, as
+ * doc/journal.md defines them, and computes each benchmark x variant's statistics. */
+#include "results.h"
+#include "journal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *state_names[] = {
+    [AB_STATE_IDLE] = "idle",       [AB_STATE_BUILDING] = "building",
+    [AB_STATE_RUNNING] = "running", [AB_STATE_DONE] = "done",
+    [AB_STATE_FAILED] = "failed",   [AB_STATE_INTERRUPTED] = "interrupted",
+};
+
+const char *ab_state_name(ab_state s)
+{
+    if ((unsigned)s < sizeof state_names / sizeof state_names[0] && state_names[s])
+        return state_names[s];
+    return "unknown";
+}
+
+/* ---- small JSON accessors ---------------------------------------------------------- */
+
+static const char *get_str(json_t *ev, const char *key)
+{
+    return json_string_value(json_object_get(ev, key));   /* NULL unless a string */
+}
+
+/* A finite number, or dflt. */
+static double get_num(json_t *ev, const char *key, double dflt)
+{
+    json_t *v = json_object_get(ev, key);
+    if (!json_is_number(v)) return dflt;
+    double d = json_number_value(v);
+    return isfinite(d) ? d : dflt;
+}
+
+static int has_num(json_t *ev, const char *key)
+{
+    json_t *v = json_object_get(ev, key);
+    return json_is_number(v) && isfinite(json_number_value(v));
+}
+
+/* A non-negative count (negative or non-numeric values give 0). */
+static unsigned long long get_count(json_t *ev, const char *key)
+{
+    double d = get_num(ev, key, 0);
+    if (!(d > 0)) return 0;
+    if (d > 1.8e19) return 18000000000000000000ull;
+    return (unsigned long long)d;
+}
+
+static int get_bool(json_t *ev, const char *key)
+{
+    json_t *v = json_object_get(ev, key);
+    if (json_is_boolean(v)) return json_is_true(v);
+    if (json_is_number(v)) return json_number_value(v) != 0;
+    return 0;
+}
+
+static void set_str(char **dst, const char *src)
+{
+    if (!src) return;
+    if (*dst && !strcmp(*dst, src)) return;
+    char *copy = strdup(src);
+    if (!copy) return;
+    free(*dst);
+    *dst = copy;
+}
+
+/* Grow a pointer array by one slot; returns 0 or -1. */
+static int push_ptr(void ***arr, size_t *n, void *item)
+{
+    void **a = realloc(*arr, (*n + 1) * sizeof *a);
+    if (!a) return -1;
+    a[(*n)++] = item;
+    *arr = a;
+    return 0;
+}
+
+/* ---- lifecycle --------------------------------------------------------------------- */
+
+ab_results *ab_results_new(void)
+{
+    return calloc(1, sizeof(ab_results));
+}
+
+static void cell_free(ab_cell *c)
+{
+    if (!c) return;
+    free(c->benchmark); free(c->variant);
+    free(c->wall); free(c->user); free(c->sys); free(c->cpu); free(c->rss_kb);
+    free(c);
+}
+
+void ab_results_free(ab_results *r)
+{
+    if (!r) return;
+    free(r->suite); free(r->host); free(r->benchmark); free(r->variant);
+    for (size_t i = 0; i < r->ncells; i++) cell_free(r->cells[i]);
+    free(r->cells);
+    for (size_t i = 0; i < r->ningesters; i++) {
+        ab_ingester *g = r->ingesters[i];
+        free(g->name); free(g->mode); free(g->url); free(g->control); free(g);
+    }
+    free(r->ingesters);
+    for (size_t i = 0; i < r->nbaseline; i++) {
+        ab_baseline_figure *f = r->baseline[i];
+        free(f->kind); free(f->name); free(f->unit); free(f);
+    }
+    free(r->baseline);
+    json_decref(r->suite_start);
+    free(r);
+}
+
+/* ---- cells ------------------------------------------------------------------------- */
+
+ab_cell *ab_results_find(const ab_results *r, const char *benchmark, const char *variant)
+{
+    if (!r || !benchmark || !variant) return NULL;
+    for (size_t i = 0; i < r->ncells; i++) {
+        ab_cell *c = r->cells[i];
+        if (!strcmp(c->benchmark, benchmark) && !strcmp(c->variant, variant)) return c;
+    }
+    return NULL;
+}
+
+static ab_cell *cell_get(ab_results *r, const char *benchmark, const char *variant)
+{
+    ab_cell *c = ab_results_find(r, benchmark, variant);
+    if (c) return c;
+    c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->benchmark = strdup(benchmark);
+    c->variant = strdup(variant);
+    c->is_baseline = !strcmp(variant, "baseline");
+    if (!c->benchmark || !c->variant || push_ptr((void ***)&r->cells, &r->ncells, c) < 0) {
+        cell_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static int cell_append(ab_cell *c, double wall, double user, double sys, double rss)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        double **arrays[] = { &c->wall, &c->user, &c->sys, &c->cpu, &c->rss_kb };
+        for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
+            double *a = realloc(*arrays[i], cap * sizeof *a);
+            if (!a) return -1;
+            *arrays[i] = a;
+        }
+        c->cap = cap;
+    }
+    c->wall[c->n] = wall;
+    c->user[c->n] = user;
+    c->sys[c->n] = sys;
+    c->cpu[c->n] = user + sys;
+    c->rss_kb[c->n] = rss;
+    c->n++;
+    return 0;
+}
+
+/* ---- events ------------------------------------------------------------------------ */
+
+/* "done" and "total" as the newest event carrying them says. */
+static void take_progress(ab_results *r, json_t *ev, const char *done_key,
+                          const char *total_key)
+{
+    if (done_key && has_num(ev, done_key)) r->runs_done = (unsigned long)get_count(ev, done_key);
+    if (total_key && has_num(ev, total_key))
+        r->runs_total = (unsigned long)get_count(ev, total_key);
+}
+
+static void on_suite_start(ab_results *r, json_t *ev)
+{
+    if (!r->suite_start) {
+        r->suite_start = json_incref(ev);
+        r->started = get_num(ev, "t", 0);
+    }
+    set_str(&r->suite, get_str(ev, "suite"));
+    set_str(&r->host, get_str(ev, "host"));
+    take_progress(r, ev, NULL, "total_runs");
+    r->state = AB_STATE_BUILDING;
+    r->eta_s = 0;
+    /* a resumed runner started again: the ingesters of the one before are gone */
+    for (size_t i = 0; i < r->ningesters; i++) r->ingesters[i]->live = 0;
+    /* one cell per planned benchmark x variant, in the planned order */
+    json_t *benchmarks = json_object_get(ev, "benchmarks");
+    json_t *variants = json_object_get(ev, "variants");
+    size_t i, j;
+    json_t *b, *v;
+    json_array_foreach(benchmarks, i, b) {
+        if (!json_is_string(b)) continue;
+        json_array_foreach(variants, j, v) {
+            if (json_is_string(v)) cell_get(r, json_string_value(b), json_string_value(v));
+        }
+    }
+}
+
+static void on_run_start(ab_results *r, json_t *ev)
+{
+    const char *bench = get_str(ev, "benchmark"), *variant = get_str(ev, "variant");
+    if (!bench || !variant) return;
+    set_str(&r->benchmark, bench);
+    set_str(&r->variant, variant);
+    cell_get(r, bench, variant);
+    r->state = AB_STATE_RUNNING;
+    take_progress(r, ev, "done", "total");
+}
+
+static void on_run_end(ab_results *r, json_t *ev)
+{
+    const char *bench = get_str(ev, "benchmark"), *variant = get_str(ev, "variant");
+    if (!bench || !variant) return;
+    ab_cell *c = cell_get(r, bench, variant);
+    take_progress(r, ev, "done", "total");
+    if (has_num(ev, "eta_s")) r->eta_s = fmax(0, get_num(ev, "eta_s", 0));
+    if (!c || get_bool(ev, "warmup")) return;
+
+    const char *status = get_str(ev, "status");
+    c->profiles += get_count(ev, "profiles");
+    c->samples += get_count(ev, "samples");
+    int ok = status && !strcmp(status, "ok") && has_num(ev, "wall_s")
+             && get_num(ev, "wall_s", -1) >= 0;
+    if (ok) {
+        double wall = get_num(ev, "wall_s", 0);
+        if (cell_append(c, wall, fmax(0, get_num(ev, "user_s", 0)),
+                        fmax(0, get_num(ev, "sys_s", 0)),
+                        fmax(0, get_num(ev, "maxrss_kb", 0))) == 0)
+            c->last_wall = wall;
+    } else {
+        c->failed++;
+        r->runs_failed++;
+        if (status && !strcmp(status, "no_profiles")) c->no_profiles++;
+    }
+}
+
+static void on_ingester(ab_results *r, json_t *ev, int live)
+{
+    const char *name = get_str(ev, "name");
+    if (!name) return;
+    ab_ingester *g = NULL;
+    for (size_t i = 0; i < r->ningesters; i++)
+        if (!strcmp(r->ingesters[i]->name, name)) g = r->ingesters[i];
+    if (!g) {
+        g = calloc(1, sizeof *g);
+        if (!g) return;
+        g->name = strdup(name);
+        if (!g->name || push_ptr((void ***)&r->ingesters, &r->ningesters, g) < 0) {
+            free(g->name);
+            free(g);
+            return;
+        }
+    }
+    set_str(&g->mode, get_str(ev, "mode"));
+    set_str(&g->url, get_str(ev, "url"));
+    set_str(&g->control, get_str(ev, "control"));
+    g->live = live;
+}
+
+static void on_baseline(ab_results *r, json_t *ev)
+{
+    const char *kind = get_str(ev, "kind"), *name = get_str(ev, "name");
+    if (!kind || !name || !has_num(ev, "value")) return;
+    ab_baseline_figure *f = NULL;
+    for (size_t i = 0; i < r->nbaseline; i++)
+        if (!strcmp(r->baseline[i]->kind, kind) && !strcmp(r->baseline[i]->name, name))
+            f = r->baseline[i];
+    if (!f) {
+        f = calloc(1, sizeof *f);
+        if (!f) return;
+        f->kind = strdup(kind);
+        f->name = strdup(name);
+        if (!f->kind || !f->name || push_ptr((void ***)&r->baseline, &r->nbaseline, f) < 0) {
+            free(f->kind); free(f->name); free(f);
+            return;
+        }
+    }
+    set_str(&f->unit, get_str(ev, "unit"));
+    if (!f->unit) set_str(&f->unit, "");
+    f->value = get_num(ev, "value", 0);
+}
+
+static void on_suite_end(ab_results *r, json_t *ev)
+{
+    const char *status = get_str(ev, "status");
+    if (status && !strcmp(status, "failed")) r->state = AB_STATE_FAILED;
+    else if (status && !strcmp(status, "interrupted")) r->state = AB_STATE_INTERRUPTED;
+    else r->state = AB_STATE_DONE;
+    take_progress(r, ev, "done", "total");
+    r->eta_s = 0;
+    for (size_t i = 0; i < r->ningesters; i++) r->ingesters[i]->live = 0;
+}
+
+void ab_results_add(ab_results *r, json_t *ev)
+{
+    if (!r || !json_is_object(ev)) return;
+    const char *type = get_str(ev, "type");
+    if (!type) return;
+    double t = get_num(ev, "t", 0);
+    if (t > r->last_update) r->last_update = t;
+
+    if (!strcmp(type, "suite_start")) on_suite_start(r, ev);
+    else if (!strcmp(type, "run_start")) on_run_start(r, ev);
+    else if (!strcmp(type, "run_end")) on_run_end(r, ev);
+    else if (!strcmp(type, "ingester_start")) on_ingester(r, ev, 1);
+    else if (!strcmp(type, "ingester_stop")) on_ingester(r, ev, 0);
+    else if (!strcmp(type, "baseline")) on_baseline(r, ev);
+    else if (!strcmp(type, "error")) r->errors++;
+    else if (!strcmp(type, "suite_end")) on_suite_end(r, ev);
+    /* build, summary, flamegraph and unknown types change nothing here */
+}
+
+void ab_results_add_cb(json_t *ev, void *results)
+{
+    ab_results_add(results, ev);
+}
+
+ab_results *ab_results_load(const char *journal_path, char *err, size_t errlen)
+{
+    ab_results *r = ab_results_new();
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    unsigned long bad = 0;
+    if (ab_journal_read_all(journal_path, ab_results_add_cb, r, &bad) < 0) {
+        snprintf(err, errlen, "cannot read journal %s", journal_path);
+        ab_results_free(r);
+        return NULL;
+    }
+    r->bad_lines = bad;
+    return r;
+}
+
+/* ---- statistics -------------------------------------------------------------------- */
+
+static void ratio_of(const double *base, size_t nb, const double *x, size_t nx,
+                     ab_ratio *out)
+{
+    memset(out, 0, sizeof *out);
+    if (nb < 2 || nx < 2) return;
+    if (ab_ratio_hl(base, nb, x, nx, &out->ratio, &out->ci_low, &out->ci_high) < 0) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    out->p = ab_mann_whitney_p(x, nx, base, nb, NULL);
+    out->valid = 1;
+}
+
+void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!c) return;
+    ab_summarize(c->wall, c->n, &out->wall);
+    ab_summarize(c->user, c->n, &out->user);
+    ab_summarize(c->sys, c->n, &out->sys);
+    ab_summarize(c->cpu, c->n, &out->cpu);
+    ab_summarize(c->rss_kb, c->n, &out->rss);
+    if (c->is_baseline) return;
+    const ab_cell *b = ab_results_find(r, c->benchmark, "baseline");
+    if (!b) return;
+    ratio_of(b->wall, b->n, c->wall, c->n, &out->over_wall);
+    ratio_of(b->cpu, b->n, c->cpu, c->n, &out->over_cpu);
+    ratio_of(b->rss_kb, b->n, c->rss_kb, c->n, &out->over_rss);
+}
+
+double ab_results_progress(const ab_results *r)
+{
+    if (!r) return 0;
+    if (r->state == AB_STATE_DONE) return 100;
+    if (r->runs_total == 0) return 0;
+    double p = 100.0 * (double)r->runs_done / (double)r->runs_total;
+    return p > 100 ? 100 : p < 0 ? 0 : p;
+}

@@ -1,0 +1,319 @@
+/* test_results.c: lib/results.c over the journal fixtures (fixtures/NAME.jsonl: two
+ * benchmarks x four variants, warm-ups, failures, corrupt lines, a SIGKILL and resume, an
+ * incomplete last line), compared with what qa/gen-stats-vectors derived from the same
+ * files with numpy/scipy (vectors/fixture-*.txt); then the state machine event by event.
+ * Usage: test_results UNIT_DIR */
+#include "journal.h"
+#include "results.h"
+#include "tap.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TOL 1e-9
+
+static int agree(double got, double want)
+{
+    if (got == want) return 1;
+    double s = fabs(want) > 1e-12 ? fabs(want) : 1e-12;
+    return isfinite(got) && fabs(got - want) <= TOL * s;
+}
+
+static int summary_agrees(const ab_summary *s, const double w[8])
+{
+    return agree(s->median, w[0]) && agree(s->mean, w[1]) && agree(s->stddev, w[2])
+           && agree(s->min, w[3]) && agree(s->max, w[4]) && agree(s->ci_low, w[5])
+           && agree(s->ci_high, w[6]) && s->outliers == (size_t)w[7];
+}
+
+static const ab_summary *metric_summary(const ab_cell_stats *st, const char *m)
+{
+    return !strcmp(m, "wall") ? &st->wall : !strcmp(m, "cpu") ? &st->cpu : &st->rss;
+}
+
+static const ab_ratio *metric_ratio(const ab_cell_stats *st, const char *m)
+{
+    return !strcmp(m, "wall") ? &st->over_wall : !strcmp(m, "cpu") ? &st->over_cpu
+                                                                      : &st->over_rss;
+}
+
+/* Compare a model with vectors/fixture-NAME.txt, one ok line per vector line. */
+static void check_against_vectors(const ab_results *r, const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/vectors/fixture-%s.txt", dir, name);
+    FILE *f = fopen(path, "r");
+    if (!ok(f != NULL, "%s: open %s", name, path)) return;
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0) {
+        if (line[0] == '#') continue;
+        line[strcspn(line, "\n")] = 0;
+        char b[64], v[64], m[16], st[32], cb[64], cv[64];
+        unsigned long done, total, failed, errors, bad, ncells;
+        size_t n, fl, np;
+        unsigned long long prof, samp;
+        double w[8];
+        if (sscanf(line, "suite %31s done %lu total %lu failed %lu errors %lu bad %lu cells %lu "
+                   "current %63s %63s", st, &done, &total, &failed, &errors, &bad, &ncells, cb,
+                   cv) == 9) {
+            int cur = !strcmp(cb, "-") ? r->benchmark == NULL
+                                       : r->benchmark && !strcmp(r->benchmark, cb)
+                                         && r->variant && !strcmp(r->variant, cv);
+            ok(!strcmp(ab_state_name(r->state), st) && r->runs_done == done
+               && r->runs_total == total && r->runs_failed == failed && r->errors == errors
+               && r->bad_lines == bad && r->ncells == ncells && cur,
+               "%s: suite %s done %lu/%lu failed %lu errors %lu bad lines %lu cells %zu "
+               "current %s/%s (want %s)", name, ab_state_name(r->state), r->runs_done,
+               r->runs_total, r->runs_failed, r->errors, r->bad_lines, r->ncells,
+               r->benchmark ? r->benchmark : "-", r->variant ? r->variant : "-", line);
+        } else if (sscanf(line, "cell %63s %63s n %zu failed %zu no_profiles %zu profiles %llu "
+                          "samples %llu last_wall %lf", b, v, &n, &fl, &np, &prof, &samp,
+                          &w[0]) == 8) {
+            ab_cell *c = ab_results_find(r, b, v);
+            ok(c && c->n == n && c->failed == fl && c->no_profiles == np && c->profiles == prof
+               && c->samples == samp && c->last_wall == w[0]
+               && c->is_baseline == !strcmp(v, "baseline"),
+               "%s: cell %s/%s n=%zu failed=%zu no_profiles=%zu profiles=%llu", name, b, v,
+               c ? c->n : 0, c ? c->failed : 0, c ? c->no_profiles : 0, c ? c->profiles : 0);
+        } else if (sscanf(line, "stat %63s %63s %15s %lf %lf %lf %lf %lf %lf %lf %lf", b, v, m,
+                          &w[0], &w[1], &w[2], &w[3], &w[4], &w[5], &w[6], &w[7]) == 11) {
+            ab_cell *c = ab_results_find(r, b, v);
+            ab_cell_stats cs;
+            ab_results_cell_stats(r, c, &cs);
+            const ab_summary *s = metric_summary(&cs, m);
+            ok(c && summary_agrees(s, w), "%s: %s/%s %s median %.9g [%.9g, %.9g] sd %.6g "
+               "outliers %zu agrees with numpy/scipy", name, b, v, m, s->median, s->ci_low,
+               s->ci_high, s->stddev, s->outliers);
+        } else if (sscanf(line, "over %63s %63s %15s %lf %lf %lf %lf", b, v, m, &w[0], &w[1],
+                          &w[2], &w[3]) == 7) {
+            ab_cell *c = ab_results_find(r, b, v);
+            ab_cell_stats cs;
+            ab_results_cell_stats(r, c, &cs);
+            const ab_ratio *o = metric_ratio(&cs, m);
+            ok(c && o->valid && agree(o->ratio, w[0]) && agree(o->ci_low, w[1])
+               && agree(o->ci_high, w[2]) && agree(o->p, w[3]),
+               "%s: %s/%s %s overhead %.6f [%.6f, %.6f] p=%.6g agrees with scipy", name, b, v,
+               m, o->ratio, o->ci_low, o->ci_high, o->p);
+        } else if (sscanf(line, "over %63s %63s %15s none", b, v, m) == 3) {
+            ab_cell *c = ab_results_find(r, b, v);
+            ab_cell_stats cs;
+            ab_results_cell_stats(r, c, &cs);
+            ok(c && !metric_ratio(&cs, m)->valid, "%s: %s/%s %s has no overhead", name, b, v, m);
+        } else {
+            ok(0, "%s: unreadable vector line: %s", name, line);
+        }
+    }
+    free(line);
+    fclose(f);
+}
+
+static void fixtures(const char *dir)
+{
+    const char *names[] = { "suite", "done" };
+    for (size_t i = 0; i < 2; i++) {
+        char path[4096], err[256] = "";
+        snprintf(path, sizeof path, "%s/fixtures/%s.jsonl", dir, names[i]);
+        ab_results *r = ab_results_load(path, err, sizeof err);
+        if (!ok(r != NULL, "load fixture %s %s", names[i], err)) continue;
+        check_against_vectors(r, dir, names[i]);
+        ok(r->suite && !strcmp(r->suite, "20261123-110102-4f2a") && r->host
+           && !strcmp(r->host, "bench1") && r->suite_start
+           && !json_is_true(json_object_get(r->suite_start, "resumed"))
+           && r->started > 1.7e9 && r->last_update > r->started,
+           "%s: suite id, host, first suite_start kept", names[i]);
+        ok(r->ncells == 8 && !strcmp(r->cells[0]->benchmark, "fib")
+           && !strcmp(r->cells[0]->variant, "baseline")
+           && !strcmp(r->cells[7]->benchmark, "alloc")
+           && !strcmp(r->cells[7]->variant, "down"),
+           "%s: cells in the planned order (benchmark-major)", names[i]);
+        ok(r->nbaseline == 1 && !strcmp(r->baseline[0]->kind, "cpu")
+           && !strcmp(r->baseline[0]->name, "triad_mb_s")
+           && r->baseline[0]->value == 10234.5 && !strcmp(r->baseline[0]->unit, "MB/s"),
+           "%s: host baseline figure", names[i]);
+        int live = 0;
+        for (size_t g = 0; g < r->ningesters; g++) live += r->ingesters[g]->live;
+        if (i == 0) {
+            ok(r->ningesters == 3 && live == 3 && !strcmp(r->ingesters[1]->name, "slow")
+               && !strcmp(r->ingesters[1]->control, "http://127.0.0.1:40414"),
+               "suite: 3 ingesters live after the resume");
+            ok(r->eta_s > 0 && ab_results_progress(r) == 100.0 * 39 / 40,
+               "suite: eta %.3f s, progress %.2f%%", r->eta_s, ab_results_progress(r));
+        } else {
+            ok(r->ningesters == 3 && live == 0, "done: ingesters stopped");
+            ok(r->eta_s == 0 && ab_results_progress(r) == 100, "done: eta 0, progress 100");
+        }
+        ab_results_free(r);
+    }
+    char err[256] = "";
+    ok(ab_results_load("/nonexistent/journal.jsonl", err, sizeof err) == NULL
+       && strstr(err, "cannot read journal"), "a missing journal: %s", err);
+}
+
+/* Grow a journal in odd-sized chunks while polling it: the model ends up as the bulk load. */
+static void incremental(const char *dir)
+{
+    char src[4096], tmpl[] = "/tmp/ab-test-results.XXXXXX";
+    snprintf(src, sizeof src, "%s/fixtures/done.jsonl", dir);
+    int fd = mkstemp(tmpl);
+    FILE *in = fopen(src, "r");
+    if (!ok(fd >= 0 && in, "copy fixture to %s", tmpl)) return;
+    ab_results *r = ab_results_new();
+    ab_journal_reader *rd = ab_journal_reader_new(tmpl);
+    char buf[97];
+    size_t got;
+    int states_seen = 0;
+    ab_state last = AB_STATE_IDLE;
+    while ((got = fread(buf, 1, sizeof buf, in)) > 0) {
+        if (write(fd, buf, got) != (ssize_t)got) break;
+        if (ab_journal_reader_poll(rd, ab_results_add_cb, r) < 0) break;
+        if (r->state != last) { states_seen |= 1 << r->state; last = r->state; }
+    }
+    fclose(in);
+    close(fd);
+    char err[256];
+    ab_results *bulk = ab_results_load(src, err, sizeof err);
+    int same = bulk && r->ncells == bulk->ncells && r->runs_done == bulk->runs_done
+               && r->runs_failed == bulk->runs_failed && r->state == bulk->state;
+    for (size_t i = 0; same && i < r->ncells; i++) {
+        same = r->cells[i]->n == bulk->cells[i]->n
+               && !memcmp(r->cells[i]->wall, bulk->cells[i]->wall, r->cells[i]->n * sizeof(double));
+    }
+    ok(same, "polling a growing journal builds the same model as loading it at once");
+    ok(states_seen == ((1 << AB_STATE_BUILDING) | (1 << AB_STATE_RUNNING) | (1 << AB_STATE_DONE)),
+       "states went building -> running -> done (mask %#x)", states_seen);
+    ok(ab_journal_reader_errors(rd) == 3, "3 bad lines counted while polling");
+    ab_results_free(bulk);
+    ab_results_free(r);
+    ab_journal_reader_free(rd);
+    unlink(tmpl);
+}
+
+static void feed(ab_results *r, const char *json)
+{
+    json_error_t e;
+    json_t *ev = json_loads(json, 0, &e);
+    if (!ev) fprintf(stderr, "bad test json: %s: %s\n", json, e.text);
+    ab_results_add(r, ev);
+    json_decref(ev);
+}
+
+static void state_machine(void)
+{
+    ab_results *r = ab_results_new();
+    ok(r->state == AB_STATE_IDLE && !strcmp(ab_state_name(r->state), "idle")
+       && ab_results_progress(r) == 0, "a new model is idle, progress 0");
+    feed(r, "{\"v\":1,\"type\":\"suite_start\",\"t\":10,\"suite\":\"s\",\"benchmarks\":[\"b\"],"
+            "\"variants\":[\"baseline\",\"fast\"],\"total_runs\":4}");
+    ok(r->state == AB_STATE_BUILDING && r->runs_total == 4 && r->ncells == 2
+       && r->benchmark == NULL, "suite_start: building, 2 planned cells, total 4");
+    feed(r, "{\"v\":1,\"type\":\"build\",\"t\":11,\"benchmark\":\"b\",\"status\":\"ok\"}");
+    ok(r->state == AB_STATE_BUILDING, "build keeps building");
+    feed(r, "{\"v\":1,\"type\":\"run_start\",\"t\":12,\"benchmark\":\"b\",\"variant\":\"fast\","
+            "\"run\":0,\"warmup\":true,\"done\":0,\"total\":4}");
+    ok(r->state == AB_STATE_RUNNING && r->benchmark && !strcmp(r->variant, "fast"),
+       "run_start: running, current b/fast");
+    feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":13,\"benchmark\":\"b\",\"variant\":\"fast\","
+            "\"run\":0,\"warmup\":true,\"status\":\"ok\",\"wall_s\":9,\"profiles\":5,"
+            "\"done\":0,\"total\":4}");
+    ab_cell *fast = ab_results_find(r, "b", "fast");
+    ok(fast && fast->n == 0 && fast->profiles == 0, "warm-up runs count nowhere");
+    feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":14,\"benchmark\":\"b\",\"variant\":\"fast\","
+            "\"run\":1,\"warmup\":false,\"status\":\"ok\",\"wall_s\":1.5,\"user_s\":1,"
+            "\"sys_s\":0.25,\"maxrss_kb\":1000,\"profiles\":2,\"samples\":50,\"done\":1,"
+            "\"total\":4,\"eta_s\":4.5}");
+    ok(fast->n == 1 && fast->cpu[0] == 1.25 && fast->rss_kb[0] == 1000 && fast->profiles == 2
+       && r->runs_done == 1 && r->eta_s == 4.5 && ab_results_progress(r) == 25,
+       "an ok run: cpu = user + sys, done 1/4, eta, progress 25%%");
+    feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":15,\"benchmark\":\"b\",\"variant\":\"fast\","
+            "\"run\":2,\"warmup\":false,\"status\":\"ok\",\"done\":2,\"total\":4}");
+    ok(fast->n == 1 && fast->failed == 1 && r->runs_failed == 1,
+       "an ok run without wall_s counts as failed");
+    feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":16,\"benchmark\":\"b\",\"variant\":\"fast\","
+            "\"run\":3,\"status\":\"no_profiles\",\"wall_s\":1,\"done\":3,\"total\":4}");
+    ok(fast->failed == 2 && fast->no_profiles == 1, "no_profiles is a failed run, flagged");
+    feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":17,\"benchmark\":\"new\",\"variant\":\"x\","
+            "\"run\":1,\"status\":\"ok\",\"wall_s\":2}");
+    ok(r->ncells == 3 && ab_results_find(r, "new", "x")->n == 1,
+       "a cell not planned is added on first appearance");
+    ab_cell_stats cs;
+    ab_results_cell_stats(r, fast, &cs);
+    ok(!cs.over_wall.valid && cs.wall.n == 1, "no overhead without baseline runs");
+    feed(r, "{\"v\":1,\"type\":\"ingester_start\",\"t\":18,\"name\":\"fast\",\"mode\":\"fast\","
+            "\"url\":\"http://127.0.0.1:1\",\"control\":\"http://127.0.0.1:2\"}");
+    ok(r->ningesters == 1 && r->ingesters[0]->live, "ingester_start: live");
+    feed(r, "{\"v\":1,\"type\":\"ingester_stop\",\"t\":19,\"name\":\"fast\"}");
+    ok(r->ningesters == 1 && !r->ingesters[0]->live
+       && !strcmp(r->ingesters[0]->url, "http://127.0.0.1:1"), "ingester_stop: stopped, kept");
+    feed(r, "{\"v\":1,\"type\":\"baseline\",\"t\":20,\"kind\":\"disk\",\"name\":\"iops\","
+            "\"value\":5}");
+    feed(r, "{\"v\":1,\"type\":\"baseline\",\"t\":21,\"kind\":\"disk\",\"name\":\"iops\","
+            "\"value\":7,\"unit\":\"1/s\"}");
+    ok(r->nbaseline == 1 && r->baseline[0]->value == 7 && !strcmp(r->baseline[0]->unit, "1/s"),
+       "a repeated baseline figure is updated, not duplicated");
+    feed(r, "{\"v\":1,\"type\":\"error\",\"t\":22,\"message\":\"x\"}");
+    feed(r, "{\"v\":1,\"type\":\"something_new\",\"t\":23}");
+    feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":24}");
+    feed(r, "{\"v\":1,\"t\":30}");
+    ab_results_add(r, NULL);
+    ok(r->errors == 1 && r->ncells == 3 && r->last_update == 24,
+       "error counted; unknown types and incomplete events ignored");
+    feed(r, "{\"v\":1,\"type\":\"suite_end\",\"t\":25,\"status\":\"interrupted\",\"done\":3,"
+            "\"total\":4}");
+    ok(r->state == AB_STATE_INTERRUPTED && r->eta_s == 0 && ab_results_progress(r) == 75,
+       "suite_end interrupted: state, eta 0, progress 75%%");
+    feed(r, "{\"v\":1,\"type\":\"ingester_start\",\"t\":26,\"name\":\"fast\"}");
+    feed(r, "{\"v\":1,\"type\":\"suite_start\",\"t\":27,\"suite\":\"s\",\"resumed\":true,"
+            "\"benchmarks\":[\"b\"],\"variants\":[\"baseline\",\"fast\"],\"total_runs\":4}");
+    ok(r->state == AB_STATE_BUILDING && fast->n == 1 && fast->failed == 2 && r->started == 10
+       && !r->ingesters[0]->live, "a resumed suite_start keeps the runs, marks ingesters gone");
+    feed(r, "{\"v\":1,\"type\":\"suite_end\",\"t\":28,\"status\":\"failed\"}");
+    ok(r->state == AB_STATE_FAILED && !strcmp(ab_state_name(r->state), "failed"),
+       "suite_end failed");
+    feed(r, "{\"v\":1,\"type\":\"suite_end\",\"t\":29,\"status\":\"done\"}");
+    ok(r->state == AB_STATE_DONE && ab_results_progress(r) == 100, "suite_end done: 100%%");
+    ok(!strcmp(ab_state_name((ab_state)42), "unknown"), "ab_state_name of a bad value");
+    ab_results_free(r);
+}
+
+/* Overheads come out right on a constructed cell: profiled runs exactly 10% slower. */
+static void overhead(void)
+{
+    ab_results *r = ab_results_new();
+    char ev[512];
+    const double base[] = { 1.00, 1.02, 0.99, 1.01, 1.03, 0.98, 1.00, 1.02 };
+    for (int i = 0; i < 8; i++) {
+        for (int prof = 0; prof < 2; prof++) {
+            double w = base[i] * (prof ? 1.1 : 1.0);
+            snprintf(ev, sizeof ev, "{\"v\":1,\"type\":\"run_end\",\"t\":%d,\"benchmark\":\"b\","
+                     "\"variant\":\"%s\",\"run\":%d,\"status\":\"ok\",\"wall_s\":%.17g,"
+                     "\"user_s\":%.17g,\"sys_s\":0,\"maxrss_kb\":%d}", i, prof ? "fast" : "baseline",
+                     i + 1, w, w, 1000 + (prof ? 100 : 0));
+            feed(r, ev);
+        }
+    }
+    ab_cell_stats cs;
+    ab_results_cell_stats(r, ab_results_find(r, "b", "fast"), &cs);
+    ok(cs.over_wall.valid && fabs(cs.over_wall.ratio - 1.1) < 1e-12
+       && cs.over_wall.ci_low < 1.1 && cs.over_wall.ci_high > 1.1 && cs.over_wall.p < 0.05,
+       "wall overhead of a 10%% slower variant: %.6f [%.6f, %.6f] p=%.4g", cs.over_wall.ratio,
+       cs.over_wall.ci_low, cs.over_wall.ci_high, cs.over_wall.p);
+    ok(cs.over_rss.valid && fabs(cs.over_rss.ratio - 1.1) < 1e-12
+       && cs.over_rss.ci_low == cs.over_rss.ratio && cs.over_rss.p < 0.001,
+       "rss overhead of constant samples: exactly 1.1, p %.3g", cs.over_rss.p);
+    ab_results_cell_stats(r, ab_results_find(r, "b", "baseline"), &cs);
+    ok(!cs.over_wall.valid && cs.wall.n == 8, "the baseline has no overhead of its own");
+    ab_results_free(r);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : ".";
+    fixtures(dir);
+    incremental(dir);
+    state_machine();
+    overhead();
+    return tap_done();
+}
