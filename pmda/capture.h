@@ -1,0 +1,37 @@
+/* capture.h: on-demand system-wide flame graphs for agentbench.flamegraph.*: a store of N
+ * seconds starts `agentbench flamegraph --seconds N --all -o DIR/NAME.svg` (posix_spawn
+ * with an argv, never a shell) and the status follows Vector's protocol: IDLE,
+ * RUNNING s/N, DONE <url>, ERROR <why>. Everything runs on the PMDA's thread; the capture
+ * itself is a child process, so no fetch waits for it. */
+#ifndef PMDA_AB_CAPTURE_H
+#define PMDA_AB_CAPTURE_H
+
+#include <stddef.h>
+
+#define CAPTURE_MAX_SECONDS 3600
+#define CAPTURE_GRACE_S 120     /* a capture still running N + this seconds is killed */
+
+typedef struct capture_config {
+    const char *program;        /* agentbench binary */
+    const char *dir;            /* output directory */
+    const char *url;            /* base URL for dir, or NULL: DONE then shows the path */
+} capture_config;
+
+/* Start a capture of `seconds` (1..CAPTURE_MAX_SECONDS). Returns 0, PM_ERR_AGAIN while
+ * one runs, PM_ERR_BADSTORE for a bad value, or another PM_ERR_* when it cannot start
+ * (the status then reads ERROR <why>). Storing 0 cancels a running capture. */
+int capture_start(const capture_config *cfg, long seconds);
+
+/* Reap the child if it ended and update the status; cheap, call on every fetch. */
+void capture_poll(void);
+
+const char *capture_status(void);         /* IDLE, RUNNING s/N, DONE <url>, ERROR <why> */
+unsigned int capture_seconds(void);       /* N of the current or last capture, 0 if none */
+const char *capture_last_url(void);       /* URL (or path) of the last good capture, or NULL */
+unsigned long long capture_started(void);  /* captures started */
+unsigned long long capture_failed(void);   /* captures that ended in ERROR */
+
+/* Kill a running capture (PMDA exit). */
+void capture_shutdown(void);
+
+#endif

@@ -1,0 +1,154 @@
+/* config.c: parse agentbench.conf (see config.h and pmdaagentbench(1)). */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_RESULTS "/var/lib/agentbench/results"
+#define DEFAULT_FLAMEGRAPH_DIR "/var/lib/agentbench/flamegraphs"
+
+void abc_defaults(abc_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->results = strdup(DEFAULT_RESULTS);
+    c->flamegraph_dir = strdup(DEFAULT_FLAMEGRAPH_DIR);
+}
+
+void abc_free(abc_config *c)
+{
+    free(c->results);
+    free(c->flamegraph_dir);
+    free(c->flamegraph_url);
+    free(c->agentbench);
+    for (size_t i = 0; i < c->ningesters; i++) {
+        free(c->ingesters[i].name);
+        free(c->ingesters[i].control);
+    }
+    memset(c, 0, sizeof(*c));
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+static void replace(char **slot, const char *value)
+{
+    free(*slot);
+    *slot = strdup(value);
+}
+
+/* Drop trailing slashes from a URL so "base + /stats" is well formed. */
+static void strip_slashes(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == '/')
+        s[--n] = '\0';
+}
+
+static int valid_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || strchr("-_.:@", *s)))
+            return 0;
+    return 1;
+}
+
+static int add_ingester(abc_config *c, char *value, char *why, size_t whylen)
+{
+    char *name = value, *url = value;
+    while (*url && !isspace((unsigned char)*url))
+        url++;
+    if (*url)
+        *url++ = '\0';
+    url = trim(url);
+    if (!*url) {
+        snprintf(why, whylen, "ingester needs `NAME URL`");
+        return -1;
+    }
+    if (!valid_name(name)) {
+        snprintf(why, whylen, "ingester name '%s' must be letters, digits or -_.:@", name);
+        return -1;
+    }
+    if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+        snprintf(why, whylen, "ingester URL '%s' must start with http:// or https://", url);
+        return -1;
+    }
+    for (size_t i = 0; i < c->ningesters; i++)
+        if (strcmp(c->ingesters[i].name, name) == 0) {
+            snprintf(why, whylen, "ingester '%s' given twice", name);
+            return -1;
+        }
+    if (c->ningesters == ABC_MAX_INGESTERS) {
+        snprintf(why, whylen, "more than %d ingesters", ABC_MAX_INGESTERS);
+        return -1;
+    }
+    abc_ingester *ing = &c->ingesters[c->ningesters++];
+    ing->name = strdup(name);
+    ing->control = strdup(url);
+    strip_slashes(ing->control);
+    return 0;
+}
+
+int abc_load(abc_config *c, const char *path, int optional, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (optional && errno == ENOENT)
+            return 0;
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[4096], why[256];
+    int lineno = 0, rc = 0;
+    while (fgets(line, sizeof(line), f)) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(line);
+        if (!*s)
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s:%d: expected `key = value`", path, lineno);
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(s), *value = trim(eq + 1);
+        why[0] = '\0';
+        if (!*value)
+            snprintf(why, sizeof(why), "%s has no value", key);
+        else if (strcmp(key, "results") == 0)
+            replace(&c->results, value);
+        else if (strcmp(key, "flamegraph_dir") == 0)
+            replace(&c->flamegraph_dir, value);
+        else if (strcmp(key, "flamegraph_url") == 0) {
+            replace(&c->flamegraph_url, value);
+            strip_slashes(c->flamegraph_url);
+        } else if (strcmp(key, "agentbench") == 0)
+            replace(&c->agentbench, value);
+        else if (strcmp(key, "ingester") == 0)
+            add_ingester(c, value, why, sizeof(why));
+        else
+            snprintf(why, sizeof(why), "unknown key '%s'", key);
+        if (why[0]) {
+            snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+            rc = -1;
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}

@@ -1,0 +1,35 @@
+/* config.h: pmdaagentbench's configuration ($PCP_SYSCONF_DIR/agentbench/agentbench.conf,
+ * `key = value` lines, '#' comments): where results live, which ingesters to poll, where
+ * flame graphs go and how a browser reaches them, and which `agentbench` runs captures. */
+#ifndef PMDA_AB_CONFIG_H
+#define PMDA_AB_CONFIG_H
+
+#include <stddef.h>
+
+#define ABC_MAX_INGESTERS 64
+
+typedef struct abc_ingester {
+    char *name;
+    char *control;          /* control base URL, e.g. http://127.0.0.1:4041 (no trailing /) */
+} abc_ingester;
+
+typedef struct abc_config {
+    char *results;          /* results directory whose `latest` suite is published */
+    char *flamegraph_dir;   /* where captures are written */
+    char *flamegraph_url;   /* base URL under which flamegraph_dir is served, or NULL */
+    char *agentbench;       /* the agentbench program to run for captures, or NULL */
+    size_t ningesters;
+    abc_ingester ingesters[ABC_MAX_INGESTERS];
+} abc_config;
+
+/* Set the built-in defaults. */
+void abc_defaults(abc_config *c);
+
+/* Read path into c (keys override the defaults). A missing file is not an error when
+ * `optional` is set. Returns 0, or -1 with a message in err (file:line: why). Unknown
+ * keys and malformed lines are errors, so typos are noticed. */
+int abc_load(abc_config *c, const char *path, int optional, char *err, size_t errlen);
+
+void abc_free(abc_config *c);
+
+#endif

@@ -1,0 +1,51 @@
+/* poller.h: polls every ingester's GET /stats from a thread of its own (libcurl multi,
+ * connect and total timeout 250 ms, at most one round a second) and keeps the last answer
+ * of each. The PMDA's thread reads copies of those answers; it never waits for the
+ * network except, for at most ~250 ms, when nothing fresh has been polled yet. */
+#ifndef PMDA_AB_POLLER_H
+#define PMDA_AB_POLLER_H
+
+#include <stddef.h>
+
+#define POLL_TIMEOUT_MS 250
+#define POLL_INTERVAL_S 1.0
+#define POLL_FRESH_S 3.0        /* older answers count as no answer (never show stale) */
+
+typedef struct ingester_stats {
+    int up;                     /* 1 when the last poll got a valid /stats document */
+    double polled_at;           /* CLOCK_MONOTONIC seconds of that poll, 0 = never */
+    char mode[32], listen[96];
+    double uptime_s;
+    unsigned long long conn_open, conn_accepted, conn_rejected, conn_timed_out;
+    unsigned long long req_total, req_2xx, req_4xx, req_5xx, req_reset, req_dropped;
+    unsigned long long bytes_received, bytes_decompressed;
+    unsigned long long profiles, samples, sample_value, frames, decode_errors;
+    double lat_p50, lat_p90, lat_p99, lat_max;
+} ingester_stats;
+
+/* Start the thread. Returns 0 or -1. */
+int poller_start(void);
+void poller_stop(void);
+
+/* Replace the set of control URLs to poll (NULL-free array of n strings, copied). */
+void poller_set_targets(const char *const *urls, size_t n);
+
+/* Called once per fetch: marks demand (the thread polls only while someone fetches) and,
+ * if no round finished in the last POLL_INTERVAL_S*1.5 or a target was never polled,
+ * waits for the next round, at most POLL_TIMEOUT_MS + a little. */
+void poller_demand(void);
+
+/* Copy the last answer for url into out; out->up is 0 when it is down, never polled or
+ * the answer is older than POLL_FRESH_S. */
+void poller_get(const char *url, ingester_stats *out);
+
+/* Counters for agentbench.pmda.*: rounds done, requests that failed, last round in ms. */
+void poller_counters(unsigned long long *rounds, unsigned long long *failures,
+                     double *last_round_ms);
+
+/* Parse a /stats document (exposed for unit tests). Returns 0 or -1 if not schema v1. */
+int poller_parse_stats(const char *body, size_t len, ingester_stats *out);
+
+double poller_now(void);
+
+#endif

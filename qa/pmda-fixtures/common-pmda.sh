@@ -1,0 +1,83 @@
+# qa/pmda-fixtures/common-pmda.sh: helpers for the pmdaagentbench tests (400-499), sourced
+# after common.sh.
+#   _pmda_setup            fresh results dir $tmp/res, config $tmp/ab.conf, cache dir
+#   _pmda_suite NAME FILE  install FILE as RESULTS/NAME/journal.jsonl and point latest at it
+#   _dbpmda [ARGS]         run dbpmda on the commands read from stdin against the tree's PMDA
+#   _filter_dbpmda         drop addresses, pids and the like from dbpmda's output
+
+PMDA_DIR=$top/pmda
+FIXTURES=$here/pmda-fixtures
+
+[ -x "$PMDA" ] || _notrun "pmda/pmdaagentbench is not built"
+command -v dbpmda >/dev/null || _notrun "dbpmda (pcp) is not installed"
+
+_pmda_setup() {
+    mkdir -p "$tmp/res" "$tmp/var/config/pmda" "$tmp/fg"
+    cat >"$tmp/ab.conf" <<END
+results = $tmp/res
+flamegraph_dir = $tmp/fg
+END
+}
+
+_pmda_suite() {
+    mkdir -p "$tmp/res/$1"
+    cp "$2" "$tmp/res/$1/journal.jsonl"
+    ln -sfn "$1" "$tmp/res/latest"
+}
+
+# The PMDA keeps its instance-id cache under $PCP_VAR_DIR/config/pmda: a private one here.
+_dbpmda() {
+    sed -e "s|@PMDA@|$PMDA -c $tmp/ab.conf -h $PMDA_DIR/help -l $tmp/pmda.log|" \
+        | PCP_VAR_DIR=$tmp/var timeout 60 dbpmda -n "$PMDA_DIR/root" -ie "$@" 2>&1
+}
+
+_filter_dbpmda() {
+    sed -E -e 's/__pmResult dump from 0x[0-9a-f]+ timestamp: .* numpmid/__pmResult numpmid/' \
+           -e "s|$tmp|TMP|g" -e "s|$PMDA_DIR|PMDADIR|g" -e "s|$top|TOP|g" \
+           -e 's/(value [0-9.e+-]+) [0-9.e+-]+ 0x[0-9a-f]+$/\1/'
+}
+
+# _dbpmda_session: like _dbpmda, but through a terminal, one command at a time, and lines
+# "! CMD" run CMD between two commands (to change the journal under a running PMDA).
+_dbpmda_session() {
+    sed -e "s|@PMDA@|$PMDA -c $tmp/ab.conf -h $PMDA_DIR/help -l $tmp/pmda.log|" >"$tmp/session"
+    PCP_VAR_DIR=$tmp/var timeout 60 /usr/bin/python3 "$FIXTURES/dbpmda-session.py" \
+        "$tmp/session" -- dbpmda -n "$PMDA_DIR/root" -ie "$@" 2>&1
+}
+
+# _pmda_live CONF: install the tree's PMDA into the machine's pmcd with configuration file
+# CONF (any extra environment for Install before the call); at exit the previous
+# configuration comes back and the PMDA is removed, or reinstalled if it was there.
+_pmda_live() {
+    _need_pmcd
+    export PCPQA_SYSTEMD=no
+    local sysconf=/etc/pcp/agentbench
+    . /etc/pcp.conf
+    sysconf=$PCP_SYSCONF_DIR/agentbench
+    mkdir -p "$sysconf"
+    if [ -f "$sysconf/agentbench.conf" ]; then
+        cp -p "$sysconf/agentbench.conf" "$tmp/saved.conf"
+        _cleanup_add "cp -p $tmp/saved.conf $sysconf/agentbench.conf"
+    else
+        _cleanup_add "rm -f $sysconf/agentbench.conf"
+    fi
+    local prev
+    prev=$(awk '$1 == "agentbench" { print $2 }' "$PCP_PMCDCONF_PATH" 2>/dev/null)
+    if [ -n "$prev" ]; then
+        _cleanup_add "cd $PCP_PMDAS_DIR/agentbench && AGENTBENCH_DOMAIN=$prev PCPQA_SYSTEMD=no ./Install </dev/null >/dev/null 2>&1"
+    else
+        _cleanup_add "cd $PCP_PMDAS_DIR/agentbench && PCPQA_SYSTEMD=no ./Remove </dev/null >/dev/null 2>&1"
+    fi
+    cp "$1" "$sysconf/agentbench.conf"
+    (cd "$PMDA_DIR" && ./Install </dev/null >"$tmp/install.out" 2>&1) \
+        || { cat "$tmp/install.out"; _fail "Install failed"; }
+    grep -q "Check agentbench metrics have appeared" "$tmp/install.out" \
+        || { cat "$tmp/install.out"; _fail "Install did not check the metrics"; }
+    local i
+    for ((i = 0; i < 50; i++)); do
+        pminfo -f agentbench.journal.present 2>/dev/null | grep -q value && break
+        sleep 0.1
+    done
+    pminfo -f agentbench.journal.present 2>/dev/null | grep -q value \
+        || { cat "$tmp/install.out"; pminfo -f agentbench.journal.present; _fail "agentbench metrics missing after Install"; }
+}
