@@ -1,0 +1,13 @@
+/* auth.h: --auth-token: checking an Authorization header (Bearer TOKEN, or Basic with
+ * TOKEN as the password, as Grafana Cloud's agents send it). */
+#ifndef ING_AUTH_H
+#define ING_AUTH_H
+
+/* 1 when header (may be NULL) carries token. */
+int auth_ok(const char *header, const char *token);
+
+/* Decode standard base64 (padding optional) into out (NUL-terminated); -1 on bad input
+ * or when it does not fit. Returns the decoded length. */
+long auth_base64_decode(const char *in, char *out, unsigned long outlen);
+
+#endif

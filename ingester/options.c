@@ -1,0 +1,322 @@
+/* options.c: command-line parsing and validation for agentbench-ingester. */
+#include "options.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+"Usage: agentbench-ingester [OPTION]...\n"
+"A fake Pyroscope server for benchmarking profiling agents: it accepts every profile\n"
+"format Pyroscope ingests, answers according to a behaviour (mode) that can be switched\n"
+"at run time, and counts everything it receives (GET /stats).\n"
+"\n"
+"  --listen ADDR:PORT      data listener (default 127.0.0.1:4040; port 0 = any free)\n"
+"  --control ADDR:PORT     control listener: /mode, /stats, /healthz (default none)\n"
+"  --mode MODE             fast, slow, down, error, ratelimit, flaky, reset, hang,\n"
+"                          blackhole (default fast)\n"
+"  --delay SECS            answer delay in mode slow (default 30)\n"
+"  --status N              HTTP status in mode error and for flaky failures (default 503)\n"
+"  --error-rate F          share of requests failing in mode flaky, 0..1 (default 0.5)\n"
+"  --seed N                seed of flaky's deterministic choice (default 1)\n"
+"  --retry-after SECS      Retry-After in mode ratelimit (default 1)\n"
+"  --max-body BYTES        largest request body, K/M/G suffixes (default 16M)\n"
+"  --max-decompressed BYTES  largest inflated body (default 256M)\n"
+"  --max-connections N     open connections allowed (default 4096)\n"
+"  --idle-timeout SECS     close idle or too slow connections (default 60)\n"
+"  --auth-token T          require Authorization: Bearer T (or Basic with password T)\n"
+"  --store DIR             keep each application's stacks in DIR/<app>.folded\n"
+"  --files DIR             serve GET /flamegraphs/<file> from DIR\n"
+"  --cpu LIST              pin to these CPUs (e.g. 0 or 1-3,5)\n"
+"  --quiet                 no log messages on stderr\n"
+"  -h, --help              this help\n"
+"  -V, --version           version\n"
+"\n"
+"Once listening it prints one line on stdout:\n"
+"  agentbench-ingester ready data=ADDR:PORT control=ADDR:PORT pid=PID\n"
+"SIGTERM or SIGINT: stop accepting, finish answers in flight (bounded), exit 0.\n"
+"See agentbench-ingester(1).\n";
+
+enum {
+    OPT_LISTEN = 256, OPT_CONTROL, OPT_MODE, OPT_DELAY, OPT_STATUS, OPT_ERROR_RATE,
+    OPT_SEED, OPT_RETRY_AFTER, OPT_MAX_BODY, OPT_MAX_DECOMPRESSED, OPT_MAX_CONNECTIONS,
+    OPT_IDLE_TIMEOUT, OPT_AUTH_TOKEN, OPT_STORE, OPT_FILES, OPT_CPU, OPT_QUIET,
+};
+
+static const struct option long_opts[] = {
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"control", required_argument, NULL, OPT_CONTROL},
+    {"mode", required_argument, NULL, OPT_MODE},
+    {"delay", required_argument, NULL, OPT_DELAY},
+    {"status", required_argument, NULL, OPT_STATUS},
+    {"error-rate", required_argument, NULL, OPT_ERROR_RATE},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"retry-after", required_argument, NULL, OPT_RETRY_AFTER},
+    {"max-body", required_argument, NULL, OPT_MAX_BODY},
+    {"max-decompressed", required_argument, NULL, OPT_MAX_DECOMPRESSED},
+    {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+    {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+    {"auth-token", required_argument, NULL, OPT_AUTH_TOKEN},
+    {"store", required_argument, NULL, OPT_STORE},
+    {"files", required_argument, NULL, OPT_FILES},
+    {"cpu", required_argument, NULL, OPT_CPU},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+int ing_parse_addr(const char *s, ing_addr *a)
+{
+    char host[128];
+    const char *port;
+    memset(a, 0, sizeof *a);
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host)
+            return -1;
+        memcpy(host, s + 1, (size_t)(close - s - 1));
+        host[close - s - 1] = '\0';
+        port = close + 2;
+    } else {
+        const char *colon = strrchr(s, ':');
+        if (!colon) {
+            strcpy(host, "127.0.0.1");
+            port = s;
+        } else {
+            if ((size_t)(colon - s) >= sizeof host)
+                return -1;
+            memcpy(host, s, (size_t)(colon - s));
+            host[colon - s] = '\0';
+            port = colon + 1;
+            if (!host[0] || strcmp(host, "localhost") == 0)
+                strcpy(host, "127.0.0.1");
+        }
+    }
+    char *end;
+    errno = 0;
+    long p = strtol(port, &end, 10);
+    if (!*port || *end || errno || p < 0 || p > 65535)
+        return -1;
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&a->ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&a->ss;
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)p);
+        return 0;
+    }
+    memset(a, 0, sizeof *a);
+    if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)p);
+        return 0;
+    }
+    return -1;
+}
+
+void ing_addr_format(const struct sockaddr *sa, char *buf, size_t len)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *v4 = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &v4->sin_addr, host, sizeof host);
+        snprintf(buf, len, "%s:%u", host, ntohs(v4->sin_port));
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof host);
+        snprintf(buf, len, "[%s]:%u", host, ntohs(v6->sin6_port));
+    } else {
+        snprintf(buf, len, "-");
+    }
+}
+
+int ing_parse_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    unsigned long long mult = 1;
+    switch (*end) {
+    case 'k': case 'K': mult = 1ULL << 10; end++; break;
+    case 'm': case 'M': mult = 1ULL << 20; end++; break;
+    case 'g': case 'G': mult = 1ULL << 30; end++; break;
+    default: break;
+    }
+    if (mult > 1 && end[0] == 'i' && end[1] == 'B')
+        end += 2;
+    else if (*end == 'B')
+        end++;
+    if (*end || (v && mult > (unsigned long long)SIZE_MAX / v))
+        return -1;
+    *out = (size_t)(v * mult);
+    return 0;
+}
+
+int ing_parse_cpu_list(const char *s, cpu_set_t *set)
+{
+    CPU_ZERO(set);
+    const char *p = s;
+    if (!*p)
+        return -1;
+    while (*p) {
+        char *end;
+        errno = 0;
+        long lo = strtol(p, &end, 10), hi;
+        if (end == p || errno || lo < 0 || lo >= CPU_SETSIZE)
+            return -1;
+        hi = lo;
+        p = end;
+        if (*p == '-') {
+            p++;
+            hi = strtol(p, &end, 10);
+            if (end == p || errno || hi < lo || hi >= CPU_SETSIZE)
+                return -1;
+            p = end;
+        }
+        for (long c = lo; c <= hi; c++)
+            CPU_SET((int)c, set);
+        if (*p == ',')
+            p++;
+        else if (*p)
+            return -1;
+    }
+    return 0;
+}
+
+static int bad(FILE *err, const char *opt, const char *val, const char *why)
+{
+    fprintf(err, "agentbench-ingester: bad value \"%s\" for --%s: %s\n", val, opt, why);
+    fprintf(err, "Try 'agentbench-ingester --help'.\n");
+    return 2;
+}
+
+int ing_options_parse(int argc, char **argv, ing_options *o, FILE *out, FILE *err)
+{
+    memset(o, 0, sizeof *o);
+    ing_parse_addr("127.0.0.1:4040", &o->listen);
+    ing_behaviour_init(&o->behaviour);
+    o->max_body = 16u << 20;
+    o->max_decompressed = 256u << 20;
+    o->max_connections = 4096;
+    o->idle_timeout_s = 60;
+
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":hV", long_opts, NULL)) != -1) {
+        const char *name = optind > 1 ? argv[optind - 1] + 2 : "";
+        for (const struct option *lo = long_opts; lo->name; lo++)
+            if (lo->val == c)
+                name = lo->name;
+        switch (c) {
+        case OPT_LISTEN:
+            if (ing_parse_addr(optarg, &o->listen) < 0)
+                return bad(err, name, optarg, "expected ADDR:PORT");
+            break;
+        case OPT_CONTROL:
+            if (ing_parse_addr(optarg, &o->control) < 0)
+                return bad(err, name, optarg, "expected ADDR:PORT");
+            o->has_control = 1;
+            break;
+        case OPT_MODE:
+            if (ing_mode_parse(optarg, &o->behaviour.mode) < 0)
+                return bad(err, name, optarg,
+                           "one of fast, slow, down, error, ratelimit, flaky, reset, hang, "
+                           "blackhole");
+            break;
+        case OPT_DELAY:
+            if (ing_parse_delay(optarg, &o->behaviour.delay_s) < 0)
+                return bad(err, name, optarg, "expected seconds >= 0");
+            break;
+        case OPT_STATUS:
+            if (ing_parse_status(optarg, &o->behaviour.status) < 0)
+                return bad(err, name, optarg, "expected an HTTP status 200..599");
+            break;
+        case OPT_ERROR_RATE:
+            if (ing_parse_rate(optarg, &o->behaviour.error_rate) < 0)
+                return bad(err, name, optarg, "expected a number from 0 to 1");
+            break;
+        case OPT_SEED: {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 0);
+            if (!*optarg || *end || errno || *optarg == '-')
+                return bad(err, name, optarg, "expected an unsigned integer");
+            o->behaviour.seed = v;
+            ing_behaviour_reseed(&o->behaviour);
+            break;
+        }
+        case OPT_RETRY_AFTER:
+            if (ing_parse_retry_after(optarg, &o->behaviour.retry_after_s) < 0)
+                return bad(err, name, optarg, "expected whole seconds 0..86400");
+            break;
+        case OPT_MAX_BODY:
+            if (ing_parse_size(optarg, &o->max_body) < 0 || o->max_body == 0)
+                return bad(err, name, optarg, "expected a size in bytes (K, M, G suffixes)");
+            break;
+        case OPT_MAX_DECOMPRESSED:
+            if (ing_parse_size(optarg, &o->max_decompressed) < 0 || o->max_decompressed == 0)
+                return bad(err, name, optarg, "expected a size in bytes (K, M, G suffixes)");
+            break;
+        case OPT_MAX_CONNECTIONS: {
+            char *end;
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            if (!*optarg || *end || errno || v < 1 || v > 1000000)
+                return bad(err, name, optarg, "expected 1..1000000");
+            o->max_connections = (unsigned)v;
+            break;
+        }
+        case OPT_IDLE_TIMEOUT:
+            if (ing_parse_delay(optarg, &o->idle_timeout_s) < 0 || o->idle_timeout_s <= 0)
+                return bad(err, name, optarg, "expected seconds > 0");
+            break;
+        case OPT_AUTH_TOKEN:
+            if (!*optarg)
+                return bad(err, name, optarg, "must not be empty");
+            o->auth_token = optarg;
+            break;
+        case OPT_STORE:
+            o->store_dir = optarg;
+            break;
+        case OPT_FILES:
+            o->files_dir = optarg;
+            break;
+        case OPT_CPU:
+            if (ing_parse_cpu_list(optarg, &o->cpus) < 0)
+                return bad(err, name, optarg, "expected a CPU list like 0 or 1-3,5");
+            o->has_cpus = 1;
+            break;
+        case OPT_QUIET:
+            o->quiet = 1;
+            break;
+        case 'h':
+            fputs(usage_text, out);
+            return 1;
+        case 'V':
+            fprintf(out, "agentbench-ingester 1.0\n");
+            return 1;
+        case ':':
+            fprintf(err, "agentbench-ingester: option %s needs a value\n", argv[optind - 1]);
+            fprintf(err, "Try 'agentbench-ingester --help'.\n");
+            return 2;
+        default:
+            fprintf(err, "agentbench-ingester: unknown option %s\n", argv[optind - 1]);
+            fprintf(err, "Try 'agentbench-ingester --help'.\n");
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(err, "agentbench-ingester: unexpected argument \"%s\"\n", argv[optind]);
+        fprintf(err, "Try 'agentbench-ingester --help'.\n");
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,108 @@
+/* test_server_counters.c: the latency histogram, the hash table, the /stats document and
+ * the --store aggregation and its files. */
+#include "counters.h"
+#include "server_tap.h"
+#include "store.h"
+#include "strmap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    static char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+int main(void)
+{
+    latency_hist h = {0};
+    CHECK(latency_quantile_ms(&h, 0.5) == 0, "empty histogram: 0");
+    for (int i = 1; i <= 1000; i++)
+        latency_record(&h, (uint64_t)i * 1000000);   /* 1..1000 ms */
+    double p50 = latency_quantile_ms(&h, 0.5), p99 = latency_quantile_ms(&h, 0.99);
+    CHECK(p50 >= 500 && p50 <= 500 * 1.1, "p50 of 1..1000 ms: %.1f", p50);
+    CHECK(p99 >= 990 && p99 <= 1000, "p99 (capped at max): %.1f", p99);
+    CHECK(latency_quantile_ms(&h, 1) == 1000, "p100 is the max");
+    latency_hist tiny = {0};
+    latency_record(&tiny, 10);
+    CHECK(latency_quantile_ms(&tiny, 0.5) == 0.00001, "sub-microsecond: exact max");
+    latency_record(&tiny, (uint64_t)1e13);
+    CHECK(tiny.buckets[LAT_BUCKETS - 1] == 1, "very slow goes in the last bucket");
+
+    strmap m = {0};
+    char key[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        strmap_upsert(&m, key, strlen(key), NULL)->val.u = (uint64_t)i;
+    }
+    int good = m.len == 5000;
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        strmap_entry *e = strmap_find(&m, key, strlen(key));
+        good &= e && e->val.u == (uint64_t)i;
+    }
+    CHECK(good, "5000 keys inserted and found");
+    CHECK(strmap_find(&m, "nope", 4) == NULL, "absent key");
+    strmap_free(&m);
+
+    ing_counters c;
+    counters_init(&c);
+    ing_counts n1 = {.profiles = 1, .samples = 2, .value = 15, .frames = 5};
+    counters_app_request(&c, "a", 1, 100);
+    counters_profile(&c, 1, "a", "folded", &n1);
+    counters_profile(&c, 2, "a", "pprof", &n1);
+    counters_profile(&c, 2, "b", "pprof", &n1);
+    counters_decode_error(&c, "b");
+    counters_answer(&c, 200);
+    counters_answer(&c, 422);
+    counters_answer(&c, 503);
+    json_t *j = counters_json(&c, "fast", 1.5, "127.0.0.1:1");
+    json_t *a = json_object_get(json_object_get(j, "apps"), "a");
+    CHECK(json_integer_value(json_object_get(a, "requests")) == 2 &&
+          json_integer_value(json_object_get(a, "profiles")) == 2 &&
+          json_integer_value(json_object_get(a, "sample_value")) == 30 &&
+          json_integer_value(json_object_get(a, "bytes")) == 100,
+          "per-app: 2 requests, 2 profiles, value 30, 100 bytes");
+    CHECK(json_integer_value(json_object_get(json_object_get(a, "formats"), "pprof")) == 1,
+          "per-app formats");
+    CHECK(json_integer_value(json_object_get(j, "profiles")) == 3 &&
+          json_integer_value(json_object_get(j, "decode_errors")) == 1,
+          "totals: 3 profiles, 1 decode error");
+    json_t *r = json_object_get(j, "requests");
+    CHECK(json_integer_value(json_object_get(r, "2xx")) == 1 &&
+          json_integer_value(json_object_get(r, "4xx")) == 1 &&
+          json_integer_value(json_object_get(r, "5xx")) == 1, "answers by class");
+    CHECK(json_integer_value(json_object_get(j, "v")) == 1 &&
+          strcmp(json_string_value(json_object_get(j, "mode")), "fast") == 0, "v and mode");
+    json_decref(j);
+    counters_free(&c);
+
+    char dir[] = "/tmp/test_server_store.XXXXXX", err[256], path[300];
+    CHECK(mkdtemp(dir) != NULL, "temporary directory");
+    ing_store s;
+    CHECK(store_init(&s, dir, err, sizeof err) == 0, "store_init");
+    store_add(&s, "my/app", "main;b", 6, 3);
+    store_add(&s, "my/app", "main;a", 6, 1);
+    store_add(&s, "my/app", "main;b", 6, 4);
+    store_add(&s, "my/app", "main;zero", 9, 0);
+    CHECK(store_flush(&s) == 0, "flush");
+    snprintf(path, sizeof path, "%s/my_app.folded", dir);
+    const char *text = slurp(path);
+    CHECK(text && strcmp(text, "main;a 1\nmain;b 7\n") == 0, "aggregated and sorted");
+    char name[64];
+    store_file_name("..evil/x", name, sizeof name);
+    CHECK(strcmp(name, "_.evil_x.folded") == 0, "file name sanitised: %s", name);
+    store_free(&s);
+    unlink(path);
+    rmdir(dir);
+    return TAP_DONE();
+}
