@@ -1,0 +1,51 @@
+/* abagent.h: the public API of agentbench's in-process CPU profiling agent for C programs.
+ *
+ * A program calls ab_agent_start() early in main() and ab_agent_stop() before it returns.
+ * Nothing happens unless PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING is set; then the agent
+ * samples the CPU time of every registered thread at PYROSCOPE_SAMPLE_RATE Hz and pushes
+ * folded stacks to PYROSCOPE_SERVER_ADDRESS every PYROSCOPE_UPLOAD_INTERVAL seconds.
+ * The calling thread of ab_agent_start() is registered; other threads register themselves
+ * with ab_agent_thread_start()/ab_agent_thread_stop(), or are created with
+ * ab_agent_pthread_create(), which does both. See README.md for the environment. */
+#ifndef AB_AGENT_H
+#define AB_AGENT_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+/* Starts the agent if profiling is enabled in the environment. Returns 0 when it runs or is
+ * disabled, -1 (after a message on stderr) when it is enabled but cannot start; the program
+ * may carry on unprofiled. */
+int ab_agent_start(void);
+
+/* Stops sampling, uploads the last profile waiting at most the flush timeout, prints the
+ * counters at PYROSCOPE_LOG_LEVEL=debug, and releases everything. Safe when not started. */
+void ab_agent_stop(void);
+
+/* Registers / unregisters the calling thread for sampling (no-ops when the agent is off). */
+void ab_agent_thread_start(void);
+void ab_agent_thread_stop(void);
+
+/* pthread_create() whose thread is registered for its whole life. */
+int ab_agent_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+                            void *(*start)(void *), void *arg);
+
+/* The agent's counters (all zero when it never ran). */
+typedef struct ab_agent_counters {
+    uint64_t samples;            /* stacks captured by the signal handler */
+    uint64_t samples_dropped;    /* lost because a thread's ring buffer was full */
+    uint64_t profiles;           /* profiles cut (one per upload interval with samples) */
+    uint64_t uploads_ok;         /* answered 2xx */
+    uint64_t uploads_failed;     /* refused, timed out, or answered non-2xx */
+    uint64_t uploads_dropped;    /* never sent: queue full, or abandoned at exit */
+    uint64_t bytes_sent;         /* request bodies of successful uploads */
+    uint64_t agent_cpu_us;       /* CPU time of the agent's own threads (collector and
+                                  * uploader), known after stop; the signal handler's
+                                  * time is spent in the sampled threads: */
+    uint64_t handler_us;         /* time spent in the signal handler, all threads (x86-64:
+                                  * TSC; the kernel's signal delivery is not included) */
+} ab_agent_counters;
+
+void ab_agent_get_counters(ab_agent_counters *out);
+
+#endif

@@ -1,0 +1,24 @@
+/* config.h: the agent's settings, read from the environment (see README.md). */
+#ifndef AB_AGENT_CONFIG_H
+#define AB_AGENT_CONFIG_H
+
+#include <stddef.h>
+
+typedef struct ab_config {
+    char server[512];          /* PYROSCOPE_SERVER_ADDRESS, no trailing slash */
+    char app_name[256];        /* PYROSCOPE_APPLICATION_NAME */
+    int sample_rate;           /* PYROSCOPE_SAMPLE_RATE, Hz (1..1000) */
+    double upload_interval;    /* PYROSCOPE_UPLOAD_INTERVAL, seconds (0.05..3600) */
+    double upload_timeout;     /* PYROSCOPE_UPLOAD_TIMEOUT, seconds, whole request */
+    double connect_timeout;    /* PYROSCOPE_CONNECT_TIMEOUT, seconds */
+    double flush_timeout;      /* PYROSCOPE_FLUSH_TIMEOUT, seconds waited at exit */
+    int queue_size;            /* PYROSCOPE_UPLOAD_QUEUE_SIZE, profiles waiting to upload */
+    int log_level;             /* PYROSCOPE_LOG_LEVEL */
+} ab_config;
+
+/* Reads the configuration through getenv_fn (getenv in the agent; a table in tests).
+ * Returns 0, or -1 with a message in err for a value that cannot be used. */
+int ab_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), char *err,
+                   size_t errlen);
+
+#endif

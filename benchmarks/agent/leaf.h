@@ -1,0 +1,19 @@
+/* leaf.h: recovering the caller of a leaf function that keeps no frame pointer. gcc omits
+ * the frame in leaves that need no stack even with -fno-omit-frame-pointer, and libc's
+ * code has none at all; the frame pointer then still points at the caller's frame and the
+ * chain skips the caller. Its return address is then among the first words at the stack
+ * pointer (the handler copies them); one that follows a call to the interrupted function
+ * is taken as the caller. */
+#ifndef AB_AGENT_LEAF_H
+#define AB_AGENT_LEAF_H
+
+#include "ring.h"
+#include "symbols.h"
+
+#include <stdint.h>
+
+/* The return address into the leaf's caller, or 0 when there is none to add (the frame
+ * chain already has it, or no word qualifies). */
+uintptr_t ab_leaf_caller(ab_symbols *syms, const ab_sample *s);
+
+#endif

@@ -1,0 +1,13 @@
+/* log.h: the agent's messages on stderr, filtered by PYROSCOPE_LOG_LEVEL. */
+#ifndef AB_AGENT_LOG_H
+#define AB_AGENT_LOG_H
+
+enum { AB_LOG_ERROR = 0, AB_LOG_WARN = 1, AB_LOG_INFO = 2, AB_LOG_DEBUG = 3 };
+
+/* "error", "warn", "info", "debug" (also "trace" = debug); -1 when unknown. */
+int ab_log_parse_level(const char *name);
+void ab_log_set_level(int level);
+int ab_log_enabled(int level);
+void ab_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,228 @@
+/* sampler.c: per-thread CPU-time timers, the SIGPROF handler and the registry of rings.
+ *
+ * Why timer_create per thread and not setitimer(ITIMER_PROF): ITIMER_PROF is one timer for
+ * the whole process; the kernel checks it only at scheduler ticks and queues at most one
+ * SIGPROF at a time to whichever thread is running, so with several busy threads it
+ * under-samples and biases towards some threads (the reason Go moved to per-thread timers in
+ * 1.18). A timer on each thread's own CPU clock with SIGEV_THREAD_ID samples every thread
+ * at the configured rate of its own CPU time, and its sigev_value hands the handler the
+ * thread's ring with no lookup. The price: threads must register (ab_agent_thread_start). */
+#include "sampler.h"
+#include "log.h"
+#include "unwind.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static ab_ring *rings;                      /* every ring ever registered, until free */
+static _Atomic int sampling;                /* the handler records only while this is 1 */
+static _Atomic int handlers_running;
+static long interval_ns;
+static struct sigaction previous_action;
+static int handler_installed;
+static _Atomic unsigned generation;         /* bumped by each ab_sampler_start */
+static _Thread_local ab_ring *my_ring;      /* valid only while my_generation == generation */
+static _Thread_local unsigned my_generation;
+
+static void on_sigprof(int sig, siginfo_t *si, void *ucontext)
+{
+    (void)sig;
+    int saved_errno = errno;
+    uint64_t t0 = ab_ticks();
+    atomic_fetch_add_explicit(&handlers_running, 1, memory_order_acq_rel);
+    if (si != NULL && si->si_code == SI_TIMER &&
+        atomic_load_explicit(&sampling, memory_order_acquire)) {
+        ab_ring *r = si->si_value.sival_ptr;
+        if (r != NULL && atomic_load_explicit(&r->active, memory_order_acquire)) {
+            uintptr_t pc, fp, sp;
+            ab_sample *slot;
+            if (ab_unwind_regs(ucontext, &pc, &fp, &sp) == 0 && (slot = ab_ring_reserve(r))) {
+                slot->nwords = 0;
+                slot->weight = 1 + (si->si_overrun > 0 ? (uint32_t)si->si_overrun : 0);
+                if (sp < r->stack_lo || sp >= r->stack_hi) {
+                    slot->depth = (uint32_t)ab_unwind_fp(pc, 0, 1, 0, slot->pcs, AB_MAX_FRAMES);
+                } else {
+                    slot->nwords = (uint32_t)ab_copy_stack_words(sp, r->stack_hi,
+                                                                 slot->stack_words,
+                                                                 AB_STACK_WORDS);
+                    slot->depth = (uint32_t)ab_unwind_fp(pc, fp, sp, r->stack_hi, slot->pcs,
+                                                         AB_MAX_FRAMES);
+                }
+                ab_ring_commit(r);
+            }
+            atomic_fetch_add_explicit(&r->handler_ticks, ab_ticks() - t0, memory_order_relaxed);
+        }
+    }
+    atomic_fetch_sub_explicit(&handlers_running, 1, memory_order_acq_rel);
+    errno = saved_errno;
+}
+
+int ab_sampler_start(int rate_hz)
+{
+    interval_ns = 1000000000L / rate_hz;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_sigprof;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGPROF, &sa, &previous_action) < 0) {
+        ab_log(AB_LOG_ERROR, "cannot install the SIGPROF handler: %s", strerror(errno));
+        return -1;
+    }
+    handler_installed = 1;
+    atomic_fetch_add(&generation, 1);
+    atomic_store(&sampling, 1);
+    return 0;
+}
+
+static void thread_stack_bounds(uintptr_t *lo, uintptr_t *hi)
+{
+    pthread_attr_t attr;
+    void *addr;
+    size_t size;
+    *lo = *hi = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0)
+        return;
+    if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+        *lo = (uintptr_t)addr;
+        *hi = (uintptr_t)addr + size;
+    }
+    pthread_attr_destroy(&attr);
+}
+
+int ab_sampler_thread_start(void)
+{
+    if (!atomic_load(&sampling))
+        return 0;
+    if (my_ring != NULL && my_generation == atomic_load(&generation))
+        return 0;
+    ab_ring *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        ab_log(AB_LOG_WARN, "no memory for a thread's sample buffer; thread not sampled");
+        return -1;
+    }
+    thread_stack_bounds(&r->stack_lo, &r->stack_hi);
+    r->tid = (int)syscall(SYS_gettid);
+    atomic_store(&r->active, 1);
+
+    struct sigevent sev;
+    memset(&sev, 0, sizeof sev);
+    sev.sigev_notify = SIGEV_THREAD_ID;
+    sev.sigev_signo = SIGPROF;
+    sev.sigev_value.sival_ptr = r;
+    sev.sigev_notify_thread_id = r->tid;
+    if (timer_create(CLOCK_THREAD_CPUTIME_ID, &sev, &r->timer) < 0) {
+        ab_log(AB_LOG_WARN, "timer_create for thread %d: %s; thread not sampled", r->tid,
+               strerror(errno));
+        free(r);
+        return -1;
+    }
+    r->has_timer = 1;
+
+    pthread_mutex_lock(&registry_lock);
+    r->next = rings;
+    rings = r;
+    pthread_mutex_unlock(&registry_lock);
+    my_ring = r;
+    my_generation = atomic_load(&generation);
+
+    struct itimerspec its;
+    its.it_interval.tv_sec = interval_ns / 1000000000L;
+    its.it_interval.tv_nsec = interval_ns % 1000000000L;
+    its.it_value = its.it_interval;
+    if (timer_settime(r->timer, 0, &its, NULL) < 0)
+        ab_log(AB_LOG_WARN, "timer_settime for thread %d: %s", r->tid, strerror(errno));
+    ab_log(AB_LOG_DEBUG, "sampling thread %d every %ld us of its CPU time", r->tid,
+           interval_ns / 1000);
+    return 0;
+}
+
+static void ring_disarm(ab_ring *r)
+{
+    atomic_store(&r->active, 0);
+    if (r->has_timer) {
+        timer_delete(r->timer);
+        r->has_timer = 0;
+    }
+}
+
+void ab_sampler_thread_stop(void)
+{
+    ab_ring *r = my_ring;
+    if (r == NULL)
+        return;
+    pthread_mutex_lock(&registry_lock);
+    if (atomic_load(&sampling) && my_generation == atomic_load(&generation))
+        ring_disarm(r);
+    pthread_mutex_unlock(&registry_lock);
+    my_ring = NULL;
+}
+
+void ab_sampler_drain(void (*fn)(const ab_sample *, void *), void *arg)
+{
+    pthread_mutex_lock(&registry_lock);
+    for (ab_ring *r = rings; r != NULL; r = r->next)
+        ab_ring_drain(r, fn, arg);
+    pthread_mutex_unlock(&registry_lock);
+}
+
+void ab_sampler_counts(uint64_t *taken, uint64_t *dropped, uint64_t *handler_ticks)
+{
+    *taken = *dropped = *handler_ticks = 0;
+    pthread_mutex_lock(&registry_lock);
+    for (ab_ring *r = rings; r != NULL; r = r->next) {
+        *taken += atomic_load(&r->taken);
+        *dropped += atomic_load(&r->dropped);
+        *handler_ticks += atomic_load(&r->handler_ticks);
+    }
+    pthread_mutex_unlock(&registry_lock);
+}
+
+void ab_sampler_stop(void)
+{
+    if (!handler_installed)
+        return;
+    atomic_store(&sampling, 0);
+    pthread_mutex_lock(&registry_lock);
+    for (ab_ring *r = rings; r != NULL; r = r->next)
+        ring_disarm(r);
+    pthread_mutex_unlock(&registry_lock);
+
+    /* Ignoring SIGPROF discards signals still queued; then restore the program's action. */
+    struct sigaction ignore;
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGPROF, &ignore, NULL);
+    for (int i = 0; i < 1000 && atomic_load(&handlers_running) > 0; i++) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    sigaction(SIGPROF, &previous_action, NULL);
+    handler_installed = 0;
+    my_ring = NULL;
+}
+
+void ab_sampler_free(void)
+{
+    pthread_mutex_lock(&registry_lock);
+    ab_ring *r = rings;
+    rings = NULL;
+    pthread_mutex_unlock(&registry_lock);
+    while (r != NULL) {
+        ab_ring *next = r->next;
+        free(r);
+        r = next;
+    }
+}

@@ -1,0 +1,35 @@
+/* upload.h: the agent's uploader: a bounded queue of finished profiles and one thread that
+ * POSTs them with libcurl (connect and total timeouts). A profile that finds the queue
+ * full is dropped and counted; the program never waits for the network, except at exit
+ * for at most the flush timeout. */
+#ifndef AB_AGENT_UPLOAD_H
+#define AB_AGENT_UPLOAD_H
+
+#include "config.h"
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ab_upload_counters {
+    _Atomic uint64_t ok, failed, dropped, bytes;
+    _Atomic uint64_t thread_cpu_us;  /* the uploader thread's CPU time, set when it ends */
+} ab_upload_counters;
+
+typedef struct ab_uploader ab_uploader;
+
+/* Starts the uploader thread. NULL on failure (logged). */
+ab_uploader *ab_uploader_start(const ab_config *cfg, ab_upload_counters *counters);
+
+/* Queues body[0..len) (ownership passes to the uploader; freed in every case) for the
+ * time range [from, until) in Unix seconds. Returns 0, or -1 when dropped (queue full). */
+int ab_uploader_enqueue(ab_uploader *up, char *body, size_t len, double from, double until);
+
+/* Waits up to wait_s seconds for the queue to empty, then abandons what is left (counted as
+ * dropped) and interrupts an upload in flight, joins the thread and frees everything. */
+void ab_uploader_stop(ab_uploader *up, double wait_s);
+
+/* The URL for one profile: SERVER/ingest?format=folded&name=..&from=..&until=..&... */
+int ab_upload_url(const ab_config *cfg, double from, double until, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,99 @@
+/* test_format.c: the runner's pure formatting and decision code: numbers, verdicts,
+ * names for benchstat, shuffling, string lists. */
+#include <stdlib.h>
+#include <string.h>
+#include "check.h"
+#include "compare.h"
+#include "plan.h"
+#include "report.h"
+#include "util.h"
+
+static void test_fmt(void) {
+    char b[64];
+    fmt_seconds(b, sizeof b, 1.23456);
+    CHECK(!strcmp(b, "1.235 s"), "seconds");
+    fmt_seconds(b, sizeof b, 0.0123456);
+    CHECK(!strcmp(b, "12.35 ms"), "milliseconds");
+    fmt_seconds(b, sizeof b, 0.000123456);
+    CHECK(!strcmp(b, "123.5 µs"), "microseconds");
+    fmt_kib(b, sizeof b, 512);
+    CHECK(!strcmp(b, "512 KiB"), "KiB");
+    fmt_kib(b, sizeof b, 10240);
+    CHECK(!strcmp(b, "10 MiB"), "MiB");
+    fmt_pct(b, sizeof b, 1.0312);
+    CHECK(!strcmp(b, "+3.12%"), "overhead percent");
+    fmt_pct(b, sizeof b, 0.95);
+    CHECK(!strcmp(b, "-5.00%"), "negative overhead");
+}
+
+static void test_verdicts(void) {
+    ab_ratio r = {.valid = 1, .ratio = 1.03, .ci_low = 1.01, .ci_high = 1.05};
+    CHECK(!strcmp(report_verdict(&r), "slower"), "CI above 1: slower");
+    r.ci_low = 0.99;
+    CHECK(!strcmp(report_verdict(&r), "no change"), "CI includes 1: no change");
+    r = (ab_ratio){.valid = 1, .ratio = 0.9, .ci_low = 0.85, .ci_high = 0.95};
+    CHECK(!strcmp(report_verdict(&r), "faster"), "CI below 1: faster");
+    r.valid = 0;
+    CHECK(!strcmp(report_verdict(&r), "n/a"), "no ratio: n/a");
+    CHECK(!strcmp(compare_verdict(1.01, 1.05, 1.10, 1.20), "worse"), "new CI above: worse");
+    CHECK(!strcmp(compare_verdict(1.10, 1.20, 1.01, 1.05), "better"), "new CI below: better");
+    CHECK(!strcmp(compare_verdict(1.01, 1.05, 1.04, 1.09), "no change"), "overlap: no change");
+    CHECK(report_format_parse("benchstat") == REPORT_BENCHSTAT && report_format_parse("yaml") < 0,
+          "format names");
+    char n[64];
+    report_camel(n, sizeof n, "fibonacci-c-cpu");
+    CHECK(!strcmp(n, "FibonacciCCpu"), "benchstat name FibonacciCCpu");
+    report_camel(n, sizeof n, "lock_c.contention");
+    CHECK(!strcmp(n, "LockCContention"), "any separator");
+}
+
+static void test_plan(void) {
+    rng a, b;
+    plan_rng(&a, 42, 0);
+    plan_rng(&b, 42, 0);
+    int same = 1;
+    for (int i = 0; i < 100; i++) same &= rng_next(&a) == rng_next(&b);
+    CHECK(same, "same seed, same stream");
+    plan_rng(&a, 42, 0);
+    plan_rng(&b, 42, 1);
+    CHECK(rng_next(&a) != rng_next(&b), "each benchmark its own stream");
+    int order[4], seen_first[4] = {0}, ok = 1;
+    plan_rng(&a, 7, 0);
+    for (int round = 0; round < 400; round++) {
+        plan_round(&a, 1, order, 4);
+        int mask = 0;
+        for (int i = 0; i < 4; i++) mask |= 1 << order[i];
+        ok &= mask == 15;
+        seen_first[order[0]]++;
+    }
+    CHECK(ok, "every round is a permutation");
+    CHECK(seen_first[0] > 60 && seen_first[1] > 60 && seen_first[2] > 60 && seen_first[3] > 60,
+          "every variant comes first sometimes");
+    plan_round(&a, 0, order, 4);
+    CHECK(order[0] == 0 && order[1] == 1 && order[2] == 2 && order[3] == 3, "blocked: in order");
+    int hist[3] = {0};
+    rng_seed(&a, 1);
+    for (int i = 0; i < 3000; i++) hist[rng_below(&a, 3)]++;
+    CHECK(hist[0] > 900 && hist[1] > 900 && hist[2] > 900, "rng_below is roughly uniform");
+}
+
+static void test_strlist(void) {
+    strlist l = {0};
+    strlist_split(&l, "baseline,,fast, slow", 0);
+    CHECK(l.n == 3 && !strcmp(l.v[1], "fast") && !strcmp(l.v[2], " slow") && l.v[3] == NULL,
+          "split at commas, empty items skipped");
+    CHECK(strlist_index(&l, "fast") == 1 && strlist_index(&l, "down") == -1, "index");
+    strlist_free(&l);
+    strlist_split(&l, "  25   x\ty\n", 1);
+    CHECK(l.n == 3 && !strcmp(l.v[0], "25") && !strcmp(l.v[2], "y"), "split at white space");
+    strlist_free(&l);
+    CHECK(l.n == 0 && l.v == NULL, "freed");
+}
+
+int main(void) {
+    test_fmt();
+    test_verdicts();
+    test_plan();
+    test_strlist();
+    return CHECK_DONE();
+}

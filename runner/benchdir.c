@@ -1,0 +1,230 @@
+/* benchdir.c: loading benchmark directories and their bench.conf. */
+#include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "benchdir.h"
+
+static char *trim(char *s) {
+    while (isspace((unsigned char)*s)) s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1])) *--e = 0;
+    return s;
+}
+
+int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
+    char *copy = xstrdup(text), *save = NULL;
+    int lineno = 0, rc = 0;
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash) *hash = 0;
+        char *l = trim(line);
+        if (!*l) continue;
+        char *eq = strchr(l, '=');
+        if (!eq) {
+            snprintf(err, errlen, "bench.conf line %d: expected 'key = value'", lineno);
+            rc = -1;
+            break;
+        }
+        *eq = 0;
+        char *key = trim(l), *val = trim(eq + 1);
+        char **slot = NULL;
+        if (!strcmp(key, "description")) slot = &b->description;
+        else if (!strcmp(key, "profiler")) slot = &b->profiler;
+        else if (!strcmp(key, "args")) slot = &b->args;
+        else if (!strcmp(key, "quick_args")) slot = &b->quick_args;
+        else if (!strcmp(key, "timeout") || !strcmp(key, "expected_duration")) {
+            char *end;
+            double v = strtod(val, &end);
+            if (end == val || *end || v < 0) {
+                snprintf(err, errlen, "bench.conf line %d: %s must be a number of seconds",
+                         lineno, key);
+                rc = -1;
+                break;
+            }
+            if (!strcmp(key, "timeout")) b->timeout = v;
+            else b->expected_duration = v;
+        }
+        if (slot) {
+            free(*slot);
+            *slot = xstrdup(val);
+        }
+    }
+    free(copy);
+    return rc;
+}
+
+static char *read_small_file(const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = xmalloc(cap);
+    size_t r;
+    while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += r;
+        if (n + 1 >= cap) buf = xrealloc(buf, cap *= 2);
+    }
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+benchmark *benchmark_load(const char *dir, char *err, size_t errlen) {
+    char abs[PATH_MAX], path[PATH_MAX + 32];
+    if (!is_dir(dir)) {
+        snprintf(err, errlen, "%s: not a benchmark directory (no such directory)", dir);
+        return NULL;
+    }
+    if (!realpath(dir, abs)) {
+        snprintf(err, errlen, "%s: cannot resolve path", dir);
+        return NULL;
+    }
+    snprintf(path, sizeof path, "%s/run", abs);
+    if (!is_executable_file(path)) {
+        snprintf(err, errlen, "%s: not a benchmark directory (no executable 'run' in it)", dir);
+        return NULL;
+    }
+    benchmark *b = xcalloc(1, sizeof *b);
+    b->dir = xstrdup(abs);
+    const char *base = strrchr(abs, '/');
+    b->name = xstrdup(base && base[1] ? base + 1 : abs);
+    snprintf(path, sizeof path, "%s/build", abs);
+    b->has_build = is_executable_file(path);
+    snprintf(path, sizeof path, "%s/bench.conf", abs);
+    char *text = read_small_file(path);
+    if (text) {
+        char msg[200];
+        if (benchconf_parse(b, text, msg, sizeof msg) < 0) {
+            snprintf(err, errlen, "%s: %s", dir, msg);
+            free(text);
+            benchmark_free(b);
+            return NULL;
+        }
+        free(text);
+    }
+    if (!b->description) b->description = xstrdup("");
+    if (!b->profiler) b->profiler = xstrdup("c");
+    return b;
+}
+
+void benchmark_free(benchmark *b) {
+    if (!b) return;
+    free(b->name); free(b->dir); free(b->description); free(b->profiler);
+    free(b->args); free(b->quick_args);
+    free(b);
+}
+
+int benchmark_profiled(const benchmark *b) { return strcmp(b->profiler, "none") != 0; }
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void push(benchmark ***v, int *n, benchmark *b) {
+    *v = xrealloc(*v, (size_t)(*n + 1) * sizeof **v);
+    (*v)[(*n)++] = b;
+}
+
+/* Add every direct child of dir that is a benchmark; returns how many. */
+static int add_children(const char *dir, benchmark ***v, int *n, char *err, size_t errlen) {
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    strlist names = {0};
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char *p = xasprintf("%s/%s/run", dir, e->d_name);
+        if (is_executable_file(p)) strlist_add(&names, e->d_name);
+        free(p);
+    }
+    closedir(d);
+    if (names.n) qsort(names.v, names.n, sizeof *names.v, cmp_str);
+    int added = 0;
+    for (size_t i = 0; i < names.n; i++) {
+        char *p = xasprintf("%s/%s", dir, names.v[i]);
+        benchmark *b = benchmark_load(p, err, errlen);
+        free(p);
+        if (!b) { strlist_free(&names); return -1; }
+        push(v, n, b);
+        added++;
+    }
+    strlist_free(&names);
+    return added;
+}
+
+int benchmarks_resolve(char **args, int nargs, benchmark ***out, char *err, size_t errlen) {
+    benchmark **v = NULL;
+    int n = 0;
+    const char *defdir = default_benchmarks_dir();
+    if (nargs == 0) {
+        if (!defdir) {
+            snprintf(err, errlen, "no benchmarks directory found; name benchmark directories");
+            return -1;
+        }
+        if (add_children(defdir, &v, &n, err, errlen) < 0) goto fail;
+        if (n == 0) {
+            snprintf(err, errlen, "%s: no benchmarks in it", defdir);
+            goto fail;
+        }
+        *out = v;
+        return n;
+    }
+    for (int i = 0; i < nargs; i++) {
+        const char *a = args[i];
+        char *run = xasprintf("%s/run", a);
+        int direct = is_executable_file(run);
+        free(run);
+        if (direct) {
+            benchmark *b = benchmark_load(a, err, errlen);
+            if (!b) goto fail;
+            push(&v, &n, b);
+            continue;
+        }
+        if (is_dir(a)) {
+            int k = add_children(a, &v, &n, err, errlen);
+            if (k < 0) goto fail;
+            if (k == 0) {
+                snprintf(err, errlen, "%s: not a benchmark directory (no executable 'run' in it)", a);
+                goto fail;
+            }
+            continue;
+        }
+        if (defdir && !strchr(a, '/')) {
+            char *p = xasprintf("%s/%s", defdir, a);
+            char *pr = xasprintf("%s/run", p);
+            int ok = is_executable_file(pr);
+            free(pr);
+            if (ok) {
+                benchmark *b = benchmark_load(p, err, errlen);
+                free(p);
+                if (!b) goto fail;
+                push(&v, &n, b);
+                continue;
+            }
+            free(p);
+        }
+        snprintf(err, errlen, "%s: no such benchmark directory", a);
+        goto fail;
+    }
+    /* one name, one benchmark: results are keyed by name */
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < i; j++)
+            if (!strcmp(v[i]->name, v[j]->name)) {
+                snprintf(err, errlen, "two benchmarks named '%s' (%s and %s)", v[i]->name,
+                         v[j]->dir, v[i]->dir);
+                goto fail;
+            }
+    *out = v;
+    return n;
+fail:
+    benchmarks_free(v, n);
+    return -1;
+}
+
+void benchmarks_free(benchmark **v, int n) {
+    for (int i = 0; i < n; i++) benchmark_free(v[i]);
+    free(v);
+}

@@ -1,0 +1,314 @@
+/* agentbench-measure: the tiny, statically linked helper through which `agentbench run`
+ * starts every benchmark run (doc/measurement.md explains why).
+ *
+ *   agentbench-measure [--cpu LIST] [--report-fd N] -- PROGRAM [ARGS...]
+ *       fork/exec PROGRAM in a process group of its own (pgid = its pid), wait4() for it
+ *       and write its rusage (which includes every descendant it waited for) as one line
+ *       on fd N (default 3):
+ *           pid PID
+ *           end status=exited|signaled code=C signal=S wall=SECS user=SECS sys=SECS
+ *               maxrss=KIB nvcsw=N nivcsw=N minflt=N majflt=N      (one line)
+ *   agentbench-measure --serve
+ *       the same for one run after another, as `agentbench run` uses it (one helper per
+ *       suite: no fork of the big runner, no exec of a helper per run). Requests come on
+ *       stdin, each a list of strings: "N\n" then N times "LEN\nBYTES":
+ *           cwd, output file (appended to; stdout and stderr), CPU list or "",
+ *           timeout in seconds ("0": none), argc, argv..., envc, env...
+ *       and each run is reported on fd 3 with one "end ... timedout=0|1" line (written
+ *       after the run: nothing wakes the runner while a run is measured). At the timeout,
+ *       or on SIGUSR1 from the runner, the run's process group is killed.
+ *   agentbench-measure --exec [--cpu LIST] -- PROGRAM [ARGS...]
+ *       exec PROGRAM with a parent-death signal (SIGTERM), for the ingesters.
+ *
+ * Being a fresh, static, library-free process, its own resident set (which a child's
+ * ru_maxrss starts from after fork+exec) is a few hundred KiB, and its exec costs a
+ * fraction of a millisecond. Both processes die with the runner (PR_SET_PDEATHSIG). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: agentbench-measure [--cpu LIST] [--report-fd N] -- PROGRAM [ARGS...]\n"
+               "       agentbench-measure --serve     (requests on stdin; see the source)\n"
+               "       agentbench-measure --exec [--cpu LIST] -- PROGRAM [ARGS...]\n"
+               "Runs PROGRAM for `agentbench run` and reports its rusage on fd N (default 3).\n");
+}
+
+/* "0-2,5" -> set; returns 0, or -1 on a malformed list. */
+static int parse_cpus(const char *s, cpu_set_t *set) {
+    CPU_ZERO(set);
+    while (*s) {
+        char *end;
+        long a = strtol(s, &end, 10), b;
+        if (end == s || a < 0 || a >= CPU_SETSIZE) return -1;
+        b = a;
+        if (*end == '-') {
+            s = end + 1;
+            b = strtol(s, &end, 10);
+            if (end == s || b < a || b >= CPU_SETSIZE) return -1;
+        }
+        for (long c = a; c <= b; c++) CPU_SET(c, set);
+        if (*end == ',') end++;
+        else if (*end) return -1;
+        s = end;
+    }
+    return CPU_COUNT(set) ? 0 : -1;
+}
+
+static double tv_s(struct timeval tv) { return tv.tv_sec + tv.tv_usec / 1e6; }
+
+static double mono_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* write the whole buffer, retrying on EINTR; the reader may be gone (EPIPE ignored) */
+static void write_all(int fd, const char *buf, size_t len) {
+    while (len > 0) {
+        ssize_t w = write(fd, buf, len);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return;
+        buf += w;
+        len -= (size_t)w;
+    }
+}
+
+
+/* the run in progress, for the signal handlers */
+static volatile sig_atomic_t current_pid, kill_requested, timed_out;
+
+static void on_alarm(int sig) {
+    (void)sig;
+    timed_out = 1;
+    if (current_pid > 0) kill(-current_pid, SIGKILL);
+}
+
+static void on_usr1(int sig) {
+    (void)sig;
+    kill_requested = 1;
+    if (current_pid > 0) kill(-current_pid, SIGKILL);
+}
+
+static void set_timer(double secs) {
+    struct itimerval it = {{0, 0}, {(time_t)secs, (suseconds_t)((secs - (time_t)secs) * 1e6)}};
+    if (secs > 0 && it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0) it.it_value.tv_usec = 1;
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Fork/exec one run and report it on report_fd. The child gets its own process group. */
+static int measure_one(char **argv, char **env, const char *cwd, const char *out,
+                       const cpu_set_t *cpus, double timeout, int serving, int report_fd) {
+    timed_out = 0;
+    double t0 = mono_now();
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "agentbench-measure: fork: %s\n", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        setpgid(0, 0);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGPIPE, SIG_DFL);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (cpus && sched_setaffinity(0, sizeof *cpus, cpus) < 0)
+            fprintf(stderr, "agentbench-measure: sched_setaffinity: %s\n", strerror(errno));
+        if (out) {
+            int fd = open(out, O_WRONLY | O_CREAT | O_APPEND, 0644);
+            int null = open("/dev/null", O_RDONLY);
+            if (fd < 0 || null < 0) {
+                fprintf(stderr, "agentbench-measure: %s: %s\n", out, strerror(errno));
+                _exit(127);
+            }
+            dup2(null, 0);
+            dup2(fd, 1);
+            dup2(fd, 2);
+            if (fd > 2) close(fd);
+            if (null > 2) close(null);
+        }
+        if (cwd && *cwd && chdir(cwd) < 0) {
+            fprintf(stderr, "agentbench-measure: cd %s: %s\n", cwd, strerror(errno));
+            _exit(127);
+        }
+        if (report_fd > 2) close(report_fd);
+        if (env) execve(argv[0], argv, env);
+        else execvp(argv[0], argv);
+        fprintf(stderr, "agentbench-measure: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    setpgid(pid, pid);  /* both sides, so the group exists before either goes on */
+    current_pid = pid;
+    if (kill_requested) kill(-pid, SIGKILL);
+    if (timeout > 0) set_timer(timeout);
+
+    char line[512];
+    int n;
+    if (!serving) {
+        n = snprintf(line, sizeof line, "pid %d\n", (int)pid);
+        write_all(report_fd, line, (size_t)n);
+    }
+
+    int status;
+    struct rusage ru;
+    pid_t w;
+    do w = wait4(pid, &status, 0, &ru);
+    while (w < 0 && errno == EINTR);
+    double wall = mono_now() - t0;
+    if (timeout > 0) set_timer(0);
+    current_pid = 0;
+    kill_requested = 0;
+    if (w < 0) {
+        fprintf(stderr, "agentbench-measure: wait4: %s\n", strerror(errno));
+        return -1;
+    }
+    /* whatever the run left behind in its group goes with it */
+    kill(-pid, SIGKILL);
+
+    n = snprintf(line, sizeof line,
+                 "end status=%s code=%d signal=%d wall=%.9f user=%.6f sys=%.6f maxrss=%ld "
+                 "nvcsw=%ld nivcsw=%ld minflt=%ld majflt=%ld timedout=%d\n",
+                 WIFSIGNALED(status) ? "signaled" : "exited",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : 0,
+                 WIFSIGNALED(status) ? WTERMSIG(status) : 0,
+                 wall, tv_s(ru.ru_utime), tv_s(ru.ru_stime), ru.ru_maxrss,
+                 ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_minflt, ru.ru_majflt, (int)timed_out);
+    write_all(report_fd, line, (size_t)n);
+    return 0;
+}
+
+/* ---- --serve: requests on stdin ---- */
+
+static int read_full(int fd, char *buf, size_t len) {
+    while (len > 0) {
+        ssize_t r = read(fd, buf, len);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1;
+        buf += r;
+        len -= (size_t)r;
+    }
+    return 0;
+}
+
+/* "LEN\n" (a decimal number and a newline), byte by byte: requests are small */
+static long read_len(int fd) {
+    char c;
+    long v = 0;
+    int digits = 0;
+    for (;;) {
+        if (read_full(fd, &c, 1) < 0) return -1;
+        if (c == '\n') return digits ? v : -1;
+        if (c < '0' || c > '9' || ++digits > 9) return -1;
+        v = v * 10 + (c - '0');
+    }
+}
+
+/* Read one request's strings; NULL at end of input or on garbage. */
+static char **read_strings(int fd, long *count) {
+    long n = read_len(fd);
+    if (n < 0 || n > 100000) return NULL;
+    char **v = calloc((size_t)n + 1, sizeof *v);
+    if (!v) return NULL;
+    for (long i = 0; i < n; i++) {
+        long len = read_len(fd);
+        if (len < 0 || len > (1 << 20) || !(v[i] = malloc((size_t)len + 1)) ||
+            read_full(fd, v[i], (size_t)len) < 0) {
+            for (long k = 0; k <= i; k++) free(v[k]);
+            free(v);
+            return NULL;
+        }
+        v[i][len] = 0;
+    }
+    *count = n;
+    return v;
+}
+
+static int serve(int report_fd) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;          /* no SA_RESTART: wait4 returns, then retries */
+    sigaction(SIGALRM, &sa, NULL);
+    sa.sa_handler = on_usr1;
+    sigaction(SIGUSR1, &sa, NULL);
+    for (;;) {
+        long n;
+        char **s = read_strings(0, &n);
+        if (!s) return 0;  /* the runner closed our stdin: done */
+        /* cwd, out, cpus, timeout, argc, argv..., envc, env... */
+        long argc = n > 4 ? atol(s[4]) : -1, envc;
+        if (argc < 1 || 5 + argc >= n || (envc = atol(s[5 + argc])) < 0 || 6 + argc + envc != n) {
+            fprintf(stderr, "agentbench-measure: malformed request\n");
+            return 1;
+        }
+        char **argv = calloc((size_t)argc + 1, sizeof *argv);
+        char **env = calloc((size_t)envc + 1, sizeof *env);
+        if (!argv || !env) return 1;
+        for (long i = 0; i < argc; i++) argv[i] = s[5 + i];
+        for (long i = 0; i < envc; i++) env[i] = s[6 + argc + i];
+        cpu_set_t cpus;
+        int have = s[2][0] && parse_cpus(s[2], &cpus) == 0;
+        if (s[2][0] && !have) fprintf(stderr, "agentbench-measure: bad CPU list '%s'\n", s[2]);
+        if (measure_one(argv, env, s[0], s[1][0] ? s[1] : NULL, have ? &cpus : NULL,
+                        atof(s[3]), 1, report_fd) < 0)
+            write_all(report_fd, "fail\n", 5);
+        free(argv);
+        free(env);
+        for (long i = 0; i < n; i++) free(s[i]);
+        free(s);
+    }
+}
+
+int main(int argc, char **argv) {
+    int report_fd = 3, exec_only = 0, have_cpus = 0, serving = 0, i;
+    cpu_set_t cpus;
+
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) { i++; break; }
+        if (!strcmp(argv[i], "--help")) { usage(stdout); return 0; }
+        if (!strcmp(argv[i], "--exec")) { exec_only = 1; continue; }
+        if (!strcmp(argv[i], "--serve")) { serving = 1; continue; }
+        if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
+            if (parse_cpus(argv[++i], &cpus) < 0) {
+                fprintf(stderr, "agentbench-measure: bad CPU list '%s'\n", argv[i]);
+                return 2;
+            }
+            have_cpus = 1;
+            continue;
+        }
+        if (!strcmp(argv[i], "--report-fd") && i + 1 < argc) { report_fd = atoi(argv[++i]); continue; }
+        usage(stderr);
+        return 2;
+    }
+    if (i >= argc && !serving) { usage(stderr); return 2; }
+
+    /* die with the runner: a SIGKILLed runner leaves no benchmark or ingester behind */
+    prctl(PR_SET_PDEATHSIG, exec_only ? SIGTERM : SIGKILL);
+    if (getppid() == 1) return 1;
+    if (have_cpus && sched_setaffinity(0, sizeof cpus, &cpus) < 0)
+        fprintf(stderr, "agentbench-measure: sched_setaffinity: %s\n", strerror(errno));
+
+    if (exec_only) {
+        execvp(argv[i], argv + i);
+        fprintf(stderr, "agentbench-measure: cannot run %s: %s\n", argv[i], strerror(errno));
+        return 127;
+    }
+
+    /* The runner handles Ctrl-C itself (it kills the run's process group); keep reporting. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (serving) return serve(report_fd);
+    return measure_one(argv + i, NULL, NULL, NULL, NULL, 0, 0, report_fd) < 0 ? 1 : 0;
+}

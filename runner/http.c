@@ -1,0 +1,102 @@
+/* http.c: libcurl calls to ingester control endpoints, with bounded timeouts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curl/curl.h>
+#include <jansson.h>
+#include "http.h"
+#include "util.h"
+
+typedef struct growbuf { char *p; size_t n; } growbuf;
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg) {
+    growbuf *b = arg;
+    size_t len = size * nmemb;
+    if (b->n + len > (1u << 24)) return 0;  /* 16 MiB is more than any answer we expect */
+    b->p = xrealloc(b->p, b->n + len + 1);
+    memcpy(b->p + b->n, ptr, len);
+    b->n += len;
+    b->p[b->n] = 0;
+    return len;
+}
+
+int http_call(const char *method, const char *url, const char *json_body, double timeout_s,
+              char **body, char *err, size_t errlen) {
+    static int initialised;
+    if (!initialised) {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        initialised = 1;
+    }
+    CURL *c = curl_easy_init();
+    if (!c) {
+        snprintf(err, errlen, "curl_easy_init failed");
+        return -1;
+    }
+    growbuf b = {0};
+    struct curl_slist *hdrs = NULL;
+    long ms = (long)(timeout_s * 1000);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms > 0 ? ms : 1000L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms > 0 ? ms : 1000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    if (strcmp(method, "GET")) curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (json_body) {
+        hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, json_body);
+    }
+    CURLcode rc = curl_easy_perform(c);
+    long status = -1;
+    if (rc != CURLE_OK) {
+        snprintf(err, errlen, "%s %s: %s", method, url, curl_easy_strerror(rc));
+        free(b.p);
+        b.p = NULL;
+    } else {
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    }
+    curl_slist_free_all(hdrs);
+    curl_easy_cleanup(c);
+    if (body) *body = b.p;
+    else free(b.p);
+    return (int)status;
+}
+
+static unsigned long long num(json_t *o, const char *key) {
+    json_t *v = json_object_get(o, key);
+    if (json_is_integer(v)) return (unsigned long long)json_integer_value(v);
+    if (json_is_real(v)) return (unsigned long long)json_real_value(v);
+    return 0;
+}
+
+int ingester_counters_parse(const char *json, ingester_counters *c) {
+    json_error_t e;
+    json_t *root = json_loads(json, 0, &e);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return -1;
+    }
+    c->requests = num(json_object_get(root, "requests"), "total");
+    c->profiles = num(root, "profiles");
+    c->samples = num(root, "samples");
+    json_decref(root);
+    return 0;
+}
+
+int ingester_counters_fetch(const char *control_url, ingester_counters *c, char *err,
+                            size_t errlen) {
+    char *url = xasprintf("%s/stats", control_url), *body = NULL;
+    int st = http_call("GET", url, NULL, 1.0, &body, err, errlen);
+    free(url);
+    if (st != 200) {
+        if (st > 0) snprintf(err, errlen, "GET %s/stats: HTTP %d", control_url, st);
+        free(body);
+        return -1;
+    }
+    int rc = ingester_counters_parse(body ? body : "", c);
+    if (rc < 0) snprintf(err, errlen, "GET %s/stats: not the expected JSON", control_url);
+    free(body);
+    return rc;
+}

@@ -1,0 +1,282 @@
+/* ingester.c: starting, checking and stopping the ingesters of a suite. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <jansson.h>
+#include "http.h"
+#include "ingester.h"
+#include "util.h"
+
+static const char *const modes[] = {"fast", "slow", "down", "blackhole", "error",
+                                    "ratelimit", "flaky", "reset", "hang", NULL};
+
+int ingester_mode_known(const char *mode) {
+    for (int i = 0; modes[i]; i++)
+        if (!strcmp(modes[i], mode)) return 1;
+    return 0;
+}
+
+const char *ingester_delivery_measure(const char *mode) {
+    if (!strcmp(mode, "fast") || !strcmp(mode, "slow")) return "profiles";
+    if (!strcmp(mode, "down") || !strcmp(mode, "blackhole")) return NULL;
+    return "requests";
+}
+
+const char *ingester_default_binary(void) {
+    static char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/../ingester/agentbench-ingester", self_dir());
+    if (is_executable_file(path)) return path;
+    snprintf(path, sizeof path, "%s/agentbench-ingester", self_dir());
+    if (is_executable_file(path)) return path;
+    return "agentbench-ingester";
+}
+
+int ingester_parse_ready(const char *line, char *data, size_t dlen, char *control,
+                         size_t clen, int *pid) {
+    char d[256], c[256];
+    if (sscanf(line, "agentbench-ingester ready data=%255s control=%255s pid=%d", d, c, pid) != 3)
+        return -1;
+    snprintf(data, dlen, "%s", d);
+    snprintf(control, clen, "%s", c);
+    return 0;
+}
+
+static void on_exit_cb(uv_process_t *p, int64_t status, int sig) {
+    ingester *g = p->data;
+    g->exited = 1;
+    g->exit_status = sig ? 128 + sig : status;
+}
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
+    ingester *g = h->data;
+    buf->base = g->line + g->len;
+    buf->len = sizeof g->line - 1 - g->len;
+    if (buf->len == 0) {            /* a line too long for us: start over */
+        g->len = 0;
+        buf->base = g->line;
+        buf->len = sizeof g->line - 1;
+    }
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
+    ingester *g = s->data;
+    if (n < 0) {
+        g->eof = 1;
+        uv_read_stop(s);
+        return;
+    }
+    g->len += (size_t)n;
+    g->line[g->len] = 0;
+    char *nl;
+    while (!g->ready && (nl = strchr(g->line, '\n'))) {
+        *nl = 0;
+        char data[256], control[256];
+        int pid;
+        if (ingester_parse_ready(g->line, data, sizeof data, control, sizeof control, &pid) == 0) {
+            g->url = xasprintf("http://%s", data);
+            g->control = strcmp(control, "-") ? xasprintf("http://%s", control) : NULL;
+            g->ready = 1;
+        }
+        size_t used = (size_t)(nl + 1 - g->line);
+        memmove(g->line, nl + 1, g->len - used + 1);
+        g->len -= used;
+    }
+    if (g->ready) g->len = 0;   /* anything after the ready line is ignored */
+}
+
+static void on_timer(uv_timer_t *t) { *(int *)t->data = 1; }
+static void on_close(uv_handle_t *h) { ((ingester *)h->data)->closing--; }
+static void on_close_timer(uv_handle_t *h) { (void)h; }
+
+/* Run the loop until *flag or timeout; returns 1 when flag became true. */
+static int run_until(uv_loop_t *loop, int *flag, double timeout_s) {
+    int expired = 0;
+    uv_timer_t t;
+    uv_timer_init(loop, &t);
+    t.data = &expired;
+    uv_timer_start(&t, on_timer, (uint64_t)(timeout_s * 1000), 0);
+    while (!*flag && !expired) uv_run(loop, UV_RUN_ONCE);
+    uv_close((uv_handle_t *)&t, on_close_timer);
+    uv_run(loop, UV_RUN_NOWAIT);
+    return *flag;
+}
+
+int url_connection_refused(const char *url) {
+    const char *hp = strstr(url, "://");
+    hp = hp ? hp + 3 : url;
+    char host[128];
+    int port;
+    if (sscanf(hp, "%127[^:]:%d", host, &port) != 2) return 0;
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) return 0;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return 0;
+    int rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+    int refused = rc < 0 && errno == ECONNREFUSED;
+    close(fd);
+    return refused;
+}
+
+int ingester_wait_healthy(const char *control, double timeout_s) {
+    char *url = xasprintf("%s/healthz", control);
+    double end = mono_now() + timeout_s;
+    int ok = 0;
+    char err[256];
+    do {
+        if (http_call("GET", url, NULL, 1.0, NULL, err, sizeof err) == 200) {
+            ok = 1;
+            break;
+        }
+        usleep(20000);
+    } while (mono_now() < end);
+    free(url);
+    return ok ? 0 : -1;
+}
+
+int ingester_start(uv_loop_t *loop, ingester *g, const char *binary, const char *helper,
+                   const char *name, const char *mode, double delay, const char *cpus,
+                   int logfd, char *err, size_t errlen) {
+    memset(g, 0, sizeof *g);
+    g->name = xstrdup(name);
+    g->mode = xstrdup(mode);
+    strlist args = {0};
+    strlist_add(&args, helper);
+    strlist_add(&args, "--exec");
+    strlist_add(&args, "--");
+    strlist_add(&args, binary);
+    strlist_add(&args, "--listen");
+    strlist_add(&args, "127.0.0.1:0");
+    strlist_add(&args, "--control");
+    strlist_add(&args, "127.0.0.1:0");
+    strlist_add(&args, "--mode");
+    strlist_add(&args, mode);
+    if (!strcmp(mode, "slow")) {
+        strlist_add(&args, "--delay");
+        strlist_add_take(&args, xasprintf("%g", delay));
+    }
+    if (cpus && *cpus) {
+        strlist_add(&args, "--cpu");
+        strlist_add(&args, cpus);
+    }
+    strlist_add(&args, "--quiet");
+
+    uv_pipe_init(loop, &g->out, 0);
+    g->out.data = g;
+    uv_stdio_container_t stdio[3];
+    stdio[0].flags = UV_IGNORE;
+    stdio[1].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+    stdio[1].data.stream = (uv_stream_t *)&g->out;
+    stdio[2].flags = logfd >= 0 ? UV_INHERIT_FD : UV_IGNORE;
+    stdio[2].data.fd = logfd;
+    uv_process_options_t o = {0};
+    o.file = helper;
+    o.args = args.v;
+    o.stdio = stdio;
+    o.stdio_count = 3;
+    o.exit_cb = on_exit_cb;
+    o.flags = UV_PROCESS_DETACHED;   /* a terminal's Ctrl-C reaches the runner only */
+    g->proc.data = g;
+    int rc = uv_spawn(loop, &g->proc, &o);
+    strlist_free(&args);
+    if (rc < 0) {
+        snprintf(err, errlen, "cannot start %s: %s", binary, uv_strerror(rc));
+        g->exited = g->eof = 1;
+        g->spawned = 1;
+        ingester_stop(loop, g);
+        return -1;
+    }
+    g->spawned = 1;
+    g->pid = g->proc.pid;
+    uv_read_start((uv_stream_t *)&g->out, on_alloc, on_read);
+
+    int done = 0;
+    double end = mono_now() + 10;
+    while (!g->ready && !g->exited && mono_now() < end) {
+        int fl = 0;
+        run_until(loop, &fl, 0.05);
+        done = g->ready || g->exited;
+        if (done) break;
+    }
+    if (!g->ready) {
+        if (g->exited)
+            snprintf(err, errlen, "%s (mode %s) exited with status %d before it was ready",
+                     binary, mode, (int)g->exit_status);
+        else
+            snprintf(err, errlen, "%s (mode %s) printed no ready line within 10 s", binary, mode);
+        ingester_stop(loop, g);
+        return -1;
+    }
+    if (!g->control) {
+        snprintf(err, errlen, "%s gave no control address", binary);
+        ingester_stop(loop, g);
+        return -1;
+    }
+    if (ingester_wait_healthy(g->control, 5) < 0) {
+        snprintf(err, errlen, "%s (mode %s): %s/healthz does not answer", binary, mode, g->control);
+        ingester_stop(loop, g);
+        return -1;
+    }
+    if (!strcmp(mode, "down") && !url_connection_refused(g->url)) {
+        snprintf(err, errlen, "mode down: something still listens on %s", g->url);
+        ingester_stop(loop, g);
+        return -1;
+    }
+    return 0;
+}
+
+void ingester_stop(uv_loop_t *loop, ingester *g) {
+    if (!g->spawned || g->remote) return;
+    g->spawned = 0;
+    if (!g->exited) {
+        uv_process_kill(&g->proc, SIGTERM);
+        if (!run_until(loop, &g->exited, 5.0)) {
+            uv_process_kill(&g->proc, SIGKILL);
+            run_until(loop, &g->exited, 2.0);
+        }
+    }
+    if (!g->eof) uv_read_stop((uv_stream_t *)&g->out);
+    g->closing = 2;
+    uv_close((uv_handle_t *)&g->out, on_close);
+    uv_close((uv_handle_t *)&g->proc, on_close);
+    while (g->closing > 0) uv_run(loop, UV_RUN_ONCE);
+}
+
+void ingester_remote(ingester *g, const char *url, const char *control) {
+    memset(g, 0, sizeof *g);
+    g->remote = 1;
+    g->name = xstrdup("remote");
+    g->mode = xstrdup("fast");
+    g->url = xstrdup(url);
+    g->control = xstrdup(control);
+}
+
+int ingester_set_mode(const char *control, const char *mode, double delay, char *err,
+                      size_t errlen) {
+    json_t *o = json_pack("{s:s}", "mode", mode);
+    if (!strcmp(mode, "slow")) json_object_set_new(o, "delay_s", json_real(delay));
+    char *body = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    char *url = xasprintf("%s/mode", control), *answer = NULL;
+    int st = http_call("PUT", url, body, 2.0, &answer, err, errlen);
+    if (st > 0 && st != 200)
+        snprintf(err, errlen, "PUT %s: HTTP %d %s", url, st, answer ? answer : "");
+    free(url);
+    free(body);
+    free(answer);
+    return st == 200 ? 0 : -1;
+}
+
+void ingester_free(ingester *g) {
+    free(g->name);
+    free(g->mode);
+    free(g->url);
+    free(g->control);
+    g->name = g->mode = g->url = g->control = NULL;
+}

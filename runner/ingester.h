@@ -1,0 +1,58 @@
+/* ingester.h: the ingesters a suite talks to: one agentbench-ingester child per profiled
+ * variant (started in that variant's mode, ready line read, /healthz awaited, stopped with
+ * SIGTERM), or one remote ingester whose mode is switched through its control endpoint. */
+#ifndef AB_RUNNER_INGESTER_H
+#define AB_RUNNER_INGESTER_H
+
+#include <uv.h>
+
+typedef struct ingester {
+    char *name, *mode;
+    char *url;              /* data address, http://127.0.0.1:PORT */
+    char *control;          /* control address, http://127.0.0.1:PORT */
+    int pid;                /* 0 for a remote ingester */
+    int remote;
+    /* child process state */
+    uv_process_t proc;
+    uv_pipe_t out;
+    char line[512];
+    size_t len;
+    int ready, exited, eof, closing, spawned;
+    int64_t exit_status;
+} ingester;
+
+/* Every mode the ingester knows, and whether a variant's profiler is expected to deliver
+ * something to it: "profiles" (fast, slow), "requests" (error, ratelimit, flaky, reset,
+ * hang: requests received, any outcome), or NULL (down, blackhole: nothing can arrive). */
+int ingester_mode_known(const char *mode);
+const char *ingester_delivery_measure(const char *mode);
+
+/* Path of agentbench-ingester: ../ingester/ next to agentbench, next to agentbench, or
+ * "agentbench-ingester" (PATH). */
+const char *ingester_default_binary(void);
+
+/* Start a local ingester child in mode (delay for slow). Blocks (running loop) until it is
+ * ready and healthy, up to ~10 s. logfd receives its stderr. 0, or -1 with err. */
+int ingester_start(uv_loop_t *loop, ingester *g, const char *binary, const char *helper,
+                   const char *name, const char *mode, double delay, const char *cpus,
+                   int logfd, char *err, size_t errlen);
+/* SIGTERM, wait up to 5 s (then SIGKILL), close the handles. */
+void ingester_stop(uv_loop_t *loop, ingester *g);
+
+/* Remote: describe it (no process). */
+void ingester_remote(ingester *g, const char *url, const char *control);
+/* PUT control/mode {"mode":..., "delay_s":...}. 0 or -1 with err. */
+int ingester_set_mode(const char *control, const char *mode, double delay, char *err,
+                      size_t errlen);
+/* GET control/healthz until 200 or timeout. 0 or -1. */
+int ingester_wait_healthy(const char *control, double timeout_s);
+/* 1 when a TCP connect to the http://host:port url is refused (nothing listens). */
+int url_connection_refused(const char *url);
+
+/* Parse "agentbench-ingester ready data=H:P control=H:P pid=N". 0 or -1. */
+int ingester_parse_ready(const char *line, char *data, size_t dlen, char *control,
+                         size_t clen, int *pid);
+
+void ingester_free(ingester *g);
+
+#endif

@@ -1,0 +1,44 @@
+/* list.c: `agentbench list [DIR...]`: the benchmarks found and their descriptions. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "benchdir.h"
+#include "commands.h"
+#include "util.h"
+
+int cmd_list(int argc, char **argv) {
+    int names_only = 0, ndirs = 0;
+    char **dirs = xcalloc((size_t)argc + 1, sizeof *dirs);
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            printf("usage: agentbench list [--names] [DIR...]\n"
+                   "Lists the benchmarks in the named directories (a benchmark directory or a\n"
+                   "directory of them; default: %s) with their profiler and description.\n"
+                   "  --names   only the names, one a line\n",
+                   default_benchmarks_dir() ? default_benchmarks_dir() : "./benchmarks");
+            free(dirs);
+            return 0;
+        }
+        if (!strcmp(argv[i], "--names")) names_only = 1;
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "agentbench list: unknown option '%s'\n", argv[i]);
+            free(dirs);
+            return 2;
+        } else dirs[ndirs++] = argv[i];
+    }
+    benchmark **v;
+    char err[512];
+    int n = benchmarks_resolve(dirs, ndirs, &v, err, sizeof err);
+    free(dirs);
+    if (n < 0) {
+        fprintf(stderr, "agentbench list: %s\n", err);
+        return 1;
+    }
+    if (!names_only) printf("%-26s %-9s %s\n", "BENCHMARK", "PROFILER", "DESCRIPTION");
+    for (int i = 0; i < n; i++) {
+        if (names_only) printf("%s\n", v[i]->name);
+        else printf("%-26s %-9s %s\n", v[i]->name, v[i]->profiler, v[i]->description);
+    }
+    benchmarks_free(v, n);
+    return 0;
+}

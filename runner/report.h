@@ -1,0 +1,28 @@
+/* report.h: a suite's results as a human table, markdown, CSV, JSON or Go benchmark
+ * (benchstat) lines, all computed with lib/results.h like the PMDA. */
+#ifndef AB_RUNNER_REPORT_H
+#define AB_RUNNER_REPORT_H
+
+#include <stdio.h>
+#include <jansson.h>
+#include "results.h"
+
+typedef enum report_format {
+    REPORT_TABLE, REPORT_MARKDOWN, REPORT_CSV, REPORT_JSON, REPORT_BENCHSTAT
+} report_format;
+
+/* "table" ... -> format; -1 when unknown */
+int report_format_parse(const char *name);
+void report_print(FILE *f, const ab_results *r, report_format fmt);
+
+/* One benchmark x variant with every statistic (also the journal's summary event). */
+json_t *report_cell_json(const ab_results *r, const ab_cell *c);
+/* The whole suite as JSON (report --format json). */
+json_t *report_json(const ab_results *r);
+
+/* "slower", "faster" or "no change" from an overhead CI; "n/a" when invalid. */
+const char *report_verdict(const ab_ratio *o);
+/* "FibonacciCCpu" from "fibonacci-c-cpu" */
+void report_camel(char *buf, size_t len, const char *name);
+
+#endif

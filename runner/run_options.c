@@ -1,0 +1,233 @@
+/* run_options.c: parsing and checking `agentbench run`'s options. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cpulist.h"
+#include "ingester.h"
+#include "run_options.h"
+
+void run_usage(FILE *f) {
+    fputs(
+"usage: agentbench run [OPTIONS] BENCHMARK_DIR...\n"
+"       agentbench run --resume SUITE_DIR [--quiet]\n"
+"Runs each benchmark in the baseline variant (profiler off) and in profiled variants\n"
+"against an ingester in each behaviour, measures every run, writes the suite journal\n"
+"RESULTS/<suite-id>/journal.jsonl and prints the report.\n"
+"\n"
+"  --variants LIST        baseline,fast,slow,down (default); also blackhole, error,\n"
+"                         ratelimit, flaky, reset, hang\n"
+"  --slow-delay SECS      the slow ingester's answer delay (default 30)\n"
+"  --order ORDER          shuffled (default: variants interleaved, shuffled per round)\n"
+"                         or blocked (all runs of a variant, then the next)\n"
+"  --seed N               the shuffle's seed (default: random, printed)\n"
+"  --warmup N             warm-up runs per variant, not counted (default 1)\n"
+"  --runs N               measured runs per variant (default 10)\n"
+"  --min-runs N --max-runs N --target-ci PCT\n"
+"                         run at least N, at most N, stopping once every variant's 95%\n"
+"                         CI of the median is within +-PCT% of the median\n"
+"  --timeout SECS         per run (default: bench.conf timeout, else 300); the run's\n"
+"                         process group is killed and the run recorded as timeout\n"
+"  --cpu-bench LIST       CPUs for the benchmark (default: all but the last)\n"
+"  --cpu-ingester LIST    CPUs for the ingesters (default: the last); 'none' = no pinning\n"
+"  --quick                run bench.conf's quick_args (short runs)\n"
+"  --upload-interval SECS PYROSCOPE_UPLOAD_INTERVAL for the agents (default 1)\n"
+"  --results DIR          where suites go (default ./results)\n"
+"  --resume DIR           continue the suite in DIR (a suite or results directory)\n"
+"  --ingester PATH        the agentbench-ingester binary\n"
+"  --ingester-url URL --ingester-control URL\n"
+"                         use that running ingester, switching its mode per variant\n"
+"  --flamegraph           after a benchmark's runs, one captured run per variant with\n"
+"                         flame graphs and differential flame graphs\n"
+"  --quiet                no progress or log lines\n"
+"  --help\n", f);
+}
+
+enum {
+    O_VARIANTS = 256, O_SLOW_DELAY, O_ORDER, O_SEED, O_WARMUP, O_RUNS, O_MIN_RUNS,
+    O_MAX_RUNS, O_TARGET_CI, O_TIMEOUT, O_CPU_BENCH, O_CPU_INGESTER, O_QUICK, O_RESULTS,
+    O_RESUME, O_INGESTER_URL, O_INGESTER_CONTROL, O_INGESTER, O_FLAMEGRAPH, O_QUIET,
+    O_UPLOAD, O_HELP
+};
+
+static const struct option longopts[] = {
+    {"variants", required_argument, 0, O_VARIANTS},
+    {"slow-delay", required_argument, 0, O_SLOW_DELAY},
+    {"order", required_argument, 0, O_ORDER},
+    {"seed", required_argument, 0, O_SEED},
+    {"warmup", required_argument, 0, O_WARMUP},
+    {"runs", required_argument, 0, O_RUNS},
+    {"min-runs", required_argument, 0, O_MIN_RUNS},
+    {"max-runs", required_argument, 0, O_MAX_RUNS},
+    {"target-ci", required_argument, 0, O_TARGET_CI},
+    {"timeout", required_argument, 0, O_TIMEOUT},
+    {"cpu-bench", required_argument, 0, O_CPU_BENCH},
+    {"cpu-ingester", required_argument, 0, O_CPU_INGESTER},
+    {"quick", no_argument, 0, O_QUICK},
+    {"results", required_argument, 0, O_RESULTS},
+    {"resume", required_argument, 0, O_RESUME},
+    {"ingester-url", required_argument, 0, O_INGESTER_URL},
+    {"ingester-control", required_argument, 0, O_INGESTER_CONTROL},
+    {"ingester", required_argument, 0, O_INGESTER},
+    {"flamegraph", no_argument, 0, O_FLAMEGRAPH},
+    {"quiet", no_argument, 0, O_QUIET},
+    {"upload-interval", required_argument, 0, O_UPLOAD},
+    {"help", no_argument, 0, O_HELP},
+    {0, 0, 0, 0},
+};
+
+static int bad(const char *fmt, const char *arg) {
+    fputs("agentbench run: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n(agentbench run --help lists the options)\n", stderr);
+    return 2;
+}
+
+static int parse_int(const char *s, int min, int *out) {
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < min || v > 1000000) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int parse_secs(const char *s, double min, double *out) {
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end || !(v >= min) || v > 1e7) return -1;
+    *out = v;
+    return 0;
+}
+
+static void set_str(char **dst, const char *s) {
+    free(*dst);
+    *dst = xstrdup(s);
+}
+
+int run_options_parse(run_options *o, int argc, char **argv) {
+    memset(o, 0, sizeof *o);
+    o->slow_delay = 30;
+    o->shuffled = 1;
+    o->warmup = 1;
+    o->runs = 10;
+    o->upload_interval = 1;
+    int have_variants = 0;
+
+    optind = 0;   /* GNU: full re-initialisation (parsed twice on --resume) */
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        const char *a = optarg;
+        switch (c) {
+        case O_VARIANTS:
+            strlist_free(&o->variants);
+            strlist_split(&o->variants, a, 0);
+            have_variants = 1;
+            break;
+        case O_SLOW_DELAY:
+            if (parse_secs(a, 0, &o->slow_delay) < 0) return bad("--slow-delay '%s': not a number of seconds", a);
+            break;
+        case O_ORDER:
+            if (!strcmp(a, "shuffled")) o->shuffled = 1;
+            else if (!strcmp(a, "blocked")) o->shuffled = 0;
+            else return bad("--order '%s': use shuffled or blocked", a);
+            break;
+        case O_SEED: {
+            char *end;
+            unsigned long long v = strtoull(a, &end, 0);
+            if (end == a || *end || a[0] == '-') return bad("--seed '%s': not an unsigned number", a);
+            o->seed = v;
+            o->seed_given = 1;
+            break;
+        }
+        case O_WARMUP:
+            if (parse_int(a, 0, &o->warmup) < 0) return bad("--warmup '%s': not a count", a);
+            break;
+        case O_RUNS:
+            if (parse_int(a, 1, &o->runs) < 0) return bad("--runs '%s': need a count >= 1", a);
+            break;
+        case O_MIN_RUNS:
+            if (parse_int(a, 2, &o->min_runs) < 0) return bad("--min-runs '%s': need a count >= 2", a);
+            break;
+        case O_MAX_RUNS:
+            if (parse_int(a, 2, &o->max_runs) < 0) return bad("--max-runs '%s': need a count >= 2", a);
+            break;
+        case O_TARGET_CI:
+            if (parse_secs(a, 0, &o->target_ci) < 0 || o->target_ci <= 0 || o->target_ci >= 100)
+                return bad("--target-ci '%s': need a percentage above 0 and below 100", a);
+            break;
+        case O_TIMEOUT:
+            if (parse_secs(a, 0, &o->timeout) < 0 || o->timeout <= 0)
+                return bad("--timeout '%s': need seconds above 0", a);
+            break;
+        case O_CPU_BENCH:
+        case O_CPU_INGESTER: {
+            const char *v = strcmp(a, "none") ? a : "";
+            if (*v && cpulist_valid(v, 0) < 0) return bad("'%s': not a CPU list (like 0-2,5)", a);
+            set_str(c == O_CPU_BENCH ? &o->cpu_bench : &o->cpu_ingester, v);
+            break;
+        }
+        case O_QUICK: o->quick = 1; break;
+        case O_RESULTS: set_str(&o->results, a); break;
+        case O_RESUME: set_str(&o->resume, a); break;
+        case O_INGESTER_URL: set_str(&o->ingester_url, a); break;
+        case O_INGESTER_CONTROL: set_str(&o->ingester_control, a); break;
+        case O_INGESTER: set_str(&o->ingester_bin, a); break;
+        case O_FLAMEGRAPH: o->flamegraph = 1; break;
+        case O_QUIET: o->quiet = 1; break;
+        case O_UPLOAD:
+            if (parse_secs(a, 0, &o->upload_interval) < 0 || o->upload_interval <= 0)
+                return bad("--upload-interval '%s': need seconds above 0", a);
+            break;
+        case O_HELP:
+            run_usage(stdout);
+            return 1;
+        default:
+            if (optopt && optopt < 256) {
+                char s[2] = {(char)optopt, 0};
+                return bad("unknown option -%s", s);
+            }
+            return bad("unknown option or missing value in '%s'", argv[optind - 1]);
+        }
+    }
+    for (int i = optind; i < argc; i++) strlist_add(&o->dirs, argv[i]);
+    if (!o->results) o->results = xstrdup("results");
+    if (!have_variants) strlist_split(&o->variants, "baseline,fast,slow,down", 0);
+
+    if (o->resume) return 0;   /* the rest comes from the suite's own argv */
+
+    if (o->variants.n == 0) return bad("--variants '%s': no variant named", "");
+    for (size_t i = 0; i < o->variants.n; i++) {
+        const char *v = o->variants.v[i];
+        if (strcmp(v, "baseline") && !ingester_mode_known(v))
+            return bad("unknown variant '%s' (baseline, fast, slow, down, blackhole, error, "
+                       "ratelimit, flaky, reset, hang)", v);
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(o->variants.v[j], v)) return bad("variant '%s' named twice", v);
+    }
+    /* baseline first: its checksum is the reference and it is the overheads' base */
+    int bi = strlist_index(&o->variants, "baseline");
+    if (bi > 0) {
+        char *b = o->variants.v[bi];
+        memmove(o->variants.v + 1, o->variants.v, (size_t)bi * sizeof *o->variants.v);
+        o->variants.v[0] = b;
+    }
+    if (o->target_ci > 0 || o->min_runs || o->max_runs) {
+        if (!o->min_runs) o->min_runs = 5;
+        if (!o->max_runs) o->max_runs = o->min_runs > 100 ? o->min_runs : 100;
+        if (o->min_runs > o->max_runs) return bad("--min-runs is above --max-runs%s", "");
+        if (o->target_ci <= 0) return bad("--min-runs/--max-runs need --target-ci PCT%s", "");
+        o->runs = o->max_runs;
+    }
+    if (!o->ingester_url != !o->ingester_control)
+        return bad("--ingester-url and --ingester-control go together%s", "");
+    return 0;
+}
+
+void run_options_free(run_options *o) {
+    strlist_free(&o->variants);
+    strlist_free(&o->dirs);
+    free(o->cpu_bench); free(o->cpu_ingester); free(o->results); free(o->resume);
+    free(o->ingester_url); free(o->ingester_control); free(o->ingester_bin);
+    memset(o, 0, sizeof *o);
+}

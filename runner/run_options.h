@@ -1,0 +1,34 @@
+/* run_options.h: the options of `agentbench run`, parsed from its command line (or, on
+ * --resume, from the argv the suite was started with, kept in its suite_start event). */
+#ifndef AB_RUNNER_RUN_OPTIONS_H
+#define AB_RUNNER_RUN_OPTIONS_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "util.h"
+
+typedef struct run_options {
+    strlist variants;           /* "baseline" first when present */
+    double slow_delay;          /* --slow-delay, seconds */
+    int shuffled;               /* --order shuffled (1) | blocked (0) */
+    uint64_t seed;
+    int seed_given;
+    int warmup, runs, min_runs, max_runs;
+    double target_ci;           /* percent, 0 = off */
+    double timeout;             /* --timeout seconds, 0 = bench.conf's or 300 */
+    char *cpu_bench, *cpu_ingester;     /* NULL = default placement, "" = none */
+    int quick, quiet, flamegraph;
+    char *results;              /* --results DIR */
+    char *resume;               /* --resume DIR */
+    char *ingester_url, *ingester_control, *ingester_bin;
+    double upload_interval;     /* PYROSCOPE_UPLOAD_INTERVAL */
+    strlist dirs;               /* benchmark directories */
+} run_options;
+
+/* Parse argv (argv[0] is "run"). Returns 0, 1 when --help was printed, or 2 on a usage
+ * error (message printed). */
+int run_options_parse(run_options *o, int argc, char **argv);
+void run_options_free(run_options *o);
+void run_usage(FILE *f);
+
+#endif

@@ -1,0 +1,68 @@
+/* suitedir.c: suite ids, suite directories and the `latest` symlink. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "suitedir.h"
+#include "util.h"
+
+void suite_id_make(char *buf, size_t len, double t, uint64_t seed) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    char d[32];
+    strftime(d, sizeof d, "%Y%m%d-%H%M%S", &tm);
+    snprintf(buf, len, "%s-%04x", d, (unsigned)(seed & 0xffff));
+}
+
+int suite_dir_create(const char *results, const char *id, char *out, size_t outlen,
+                     char *err, size_t errlen) {
+    if (mkdir_p(results) < 0) {
+        snprintf(err, errlen, "cannot create results directory %s: %s", results, strerror(errno));
+        return -1;
+    }
+    for (int i = 1; i < 100; i++) {
+        if (i == 1) snprintf(out, outlen, "%s/%s", results, id);
+        else snprintf(out, outlen, "%s/%s-%d", results, id, i);
+        if (mkdir(out, 0755) == 0) return 0;
+        if (errno != EEXIST) break;
+    }
+    snprintf(err, errlen, "cannot create suite directory %s: %s", out, strerror(errno));
+    return -1;
+}
+
+int suite_latest_update(const char *results, const char *suite_dir) {
+    const char *base = strrchr(suite_dir, '/');
+    base = base ? base + 1 : suite_dir;
+    char tmp[PATH_MAX], link[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s/.latest.%d", results, (int)getpid());
+    snprintf(link, sizeof link, "%s/latest", results);
+    unlink(tmp);
+    if (symlink(base, tmp) < 0) return -1;
+    if (rename(tmp, link) < 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+char *suite_journal_find(const char *arg, char *err, size_t errlen) {
+    struct stat st;
+    if (stat(arg, &st) < 0) {
+        snprintf(err, errlen, "%s: %s", arg, strerror(errno));
+        return NULL;
+    }
+    if (S_ISREG(st.st_mode)) return xstrdup(arg);
+    char *p = xasprintf("%s/journal.jsonl", arg);
+    if (stat(p, &st) == 0) return p;
+    free(p);
+    p = xasprintf("%s/latest/journal.jsonl", arg);
+    if (stat(p, &st) == 0) return p;
+    free(p);
+    snprintf(err, errlen, "%s: no journal.jsonl in it (not a suite or results directory)", arg);
+    return NULL;
+}

@@ -1,0 +1,20 @@
+/* suitedir.h: the results directory: RESULTS_DIR/<suite-id>/journal.jsonl, the `latest`
+ * symlink, and finding a suite's journal from what a user names on the command line. */
+#ifndef AB_RUNNER_SUITEDIR_H
+#define AB_RUNNER_SUITEDIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "20261123-110102-4f2a": UTC date and time, 4 hex digits of the seed. */
+void suite_id_make(char *buf, size_t len, double t, uint64_t seed);
+/* Create RESULTS_DIR/<id> (adding -2, -3... if taken); its path into out. 0 or -1. */
+int suite_dir_create(const char *results, const char *id, char *out, size_t outlen,
+                     char *err, size_t errlen);
+/* Point RESULTS_DIR/latest at the suite directory (atomically). 0 or -1. */
+int suite_latest_update(const char *results, const char *suite_dir);
+/* The journal of what the user named: a journal file, a suite directory, or a results
+ * directory (its `latest`). Returns a malloc'd path, or NULL with err. */
+char *suite_journal_find(const char *arg, char *err, size_t errlen);
+
+#endif
