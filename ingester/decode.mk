@@ -21,7 +21,7 @@ DECODE_SRCS      := $(addprefix $(DECODE_DIR)/,decode.c decode_util.c folded.c t
                       pprof.c pprof_arena.c multipart.c push.c)
 DECODE_HDRS      := $(addprefix $(DECODE_DIR)/,decode.h decode_internal.h pprof_arena.h multipart.h) \
                     $(PROTO_HDRS)
-DECODE_PKGS      := libprotobuf-c zlib jansson
+DECODE_PKGS      := libprotobuf-c zlib jansson libdeflate
 DECODE_CFLAGS    := $(CSTD) $(WARN) -fno-omit-frame-pointer -I$(DECODE_DIR) $(call PKG_CFLAGS,$(DECODE_PKGS))
 DECODE_LIBS      := $(call PKG_LIBS,$(DECODE_PKGS))
 

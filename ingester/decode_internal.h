@@ -57,9 +57,12 @@ int ing_base64_decode(const char *in, size_t len, uint8_t *out, size_t *outlen);
 /* True when b starts with the gzip magic bytes. */
 bool ing_is_gzip(const uint8_t *b, size_t len);
 
-/* Inflate a gzip (or zlib) body into out, never growing it beyond lim->max_decompressed
- * bytes: 413 when the body inflates further, 422 when it is not valid gzip. */
+/* Inflate a gzip (or zlib) body into out, never growing it beyond max_out bytes: 413 when
+ * the body inflates further, 422 when it is not valid gzip. A single-member gzip body whose
+ * trailer says it fits goes through libdeflate in one call; the rest through zlib. */
 int ing_gunzip(const uint8_t *in, size_t len, size_t max_out, ing_buf *out, ing_error *err);
+/* The same with zlib's streaming inflate only (the fallback, and the bench's reference). */
+int ing_gunzip_stream(const uint8_t *in, size_t len, size_t max_out, ing_buf *out, ing_error *err);
 
 /* The formats. Each counts into *c (adding) and emits stacks to t->sink->stack when set. */
 int ing_decode_folded(const ing_target *t, const uint8_t *body, size_t len, bool lines_format,
