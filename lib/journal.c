@@ -1,5 +1,6 @@
 /* journal.c: the suite journal of doc/journal.md. The writer appends one compact JSON
- * object per line with a single write() and fsync()s it; the reader follows the file by
+ * object per line with a single write() and fsync()s it (or, for events that need not
+ * survive a crash, leaves that to the next durable write); the reader follows the file by
  * offset, leaves a half-written last line for later, and notices a replaced or truncated
  * file. */
 #include "journal.h"
@@ -100,7 +101,7 @@ static double now_unix(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int ab_journal_write(ab_journal *j, const char *type, json_t *ev)
+int ab_journal_append(ab_journal *j, const char *type, json_t *ev, int durable)
 {
     if (!j || !type || (ev && !json_is_object(ev))) {
         json_decref(ev);
@@ -141,10 +142,15 @@ int ab_journal_write(ab_journal *j, const char *type, json_t *ev)
         off += (size_t)w;
     }
     free(buf);
-    while (fsync(j->fd) < 0) {
+    while (durable && fsync(j->fd) < 0) {
         if (errno != EINTR) return -1;
     }
     return 0;
+}
+
+int ab_journal_write(ab_journal *j, const char *type, json_t *ev)
+{
+    return ab_journal_append(j, type, ev, 1);
 }
 
 void ab_journal_close(ab_journal *j)

@@ -20,6 +20,9 @@ ab_journal *ab_journal_open(const char *path, char *err, size_t errlen);
 /* Append one event: sets "v" and "t" (now) and "type", writes it as one line, fsyncs.
  * Steals the reference to ev. Returns 0, or -1 with errno set. */
 int ab_journal_write(ab_journal *j, const char *type, json_t *ev);
+/* The same, but without the fsync when durable is 0: for events whose loss in a crash costs
+ * nothing (run_start). The next durable write (or ab_journal_close) syncs them too. */
+int ab_journal_append(ab_journal *j, const char *type, json_t *ev, int durable);
 void ab_journal_close(ab_journal *j);
 
 /* Incremental reader. */

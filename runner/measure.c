@@ -172,13 +172,21 @@ static int helper_start(uv_loop_t *loop, char *err, size_t errlen) {
     return 0;
 }
 
+static void on_shutdown_timeout(uv_timer_t *t) { *(int *)t->data = 1; }
+
 void measure_shutdown(uv_loop_t *loop) {
     if (!H.running) return;
     H.running = 0;
-    H.closing = 3;
+    H.closing = 4;
     uv_close((uv_handle_t *)&H.requests, on_close);  /* EOF on its stdin: it exits */
-    double end = mono_now() + 2;
-    while (!H.exited && mono_now() < end) uv_run(loop, UV_RUN_NOWAIT), usleep(1000);
+    /* wait for its exit (no polling: the exit callback or the 2 s timer wakes us) */
+    int late = 0;
+    uv_timer_t timer;
+    uv_timer_init(loop, &timer);
+    timer.data = &late;
+    uv_timer_start(&timer, on_shutdown_timeout, 2000, 0);
+    while (!H.exited && !late) uv_run(loop, UV_RUN_ONCE);
+    uv_close((uv_handle_t *)&timer, on_close);
     if (!H.exited) {
         uv_process_kill(&H.proc, SIGKILL);
         while (!H.exited) uv_run(loop, UV_RUN_ONCE);

@@ -7,7 +7,8 @@
 #   - measured: the figure each tool reports for /bin/true (mean +- sd, median) -- what
 #     measuring adds to a run's own figure;
 #   - per run: each block's elapsed time divided by its runs -- the tool's whole cost per
-#     run (spawning, measuring, for agentbench also the fsync'd journal and its start).
+#     run (spawning, measuring; for agentbench also its own start, ~20 ms per block, and
+#     the journal: one fsync per run, of run_end).
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 ab=$here/../agentbench

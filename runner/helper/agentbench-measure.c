@@ -2,7 +2,7 @@
  * starts every benchmark run (doc/measurement.md explains why).
  *
  *   agentbench-measure [--cpu LIST] [--report-fd N] -- PROGRAM [ARGS...]
- *       fork/exec PROGRAM in a process group of its own (pgid = its pid), wait4() for it
+ *       vfork/exec PROGRAM in a process group of its own (pgid = its pid), wait4() for it
  *       and write its rusage (which includes every descendant it waited for) as one line
  *       on fd N (default 3):
  *           pid PID
@@ -16,12 +16,14 @@
  *           timeout in seconds ("0": none), argc, argv..., envc, env...
  *       and each run is reported on fd 3 with one "end ... timedout=0|1" line (written
  *       after the run: nothing wakes the runner while a run is measured). At the timeout,
- *       or on SIGUSR1 from the runner, the run's process group is killed.
+ *       or on SIGUSR1 from the runner, the run's process group is killed. The CPU list
+ *       pins the helper itself (runs inherit it); the output file is opened before the
+ *       clock starts.
  *   agentbench-measure --exec [--cpu LIST] -- PROGRAM [ARGS...]
  *       exec PROGRAM with a parent-death signal (SIGTERM), for the ingesters.
  *
  * Being a fresh, static, library-free process, its own resident set (which a child's
- * ru_maxrss starts from after fork+exec) is a few hundred KiB, and its exec costs a
+ * ru_maxrss starts from after vfork+exec) is a few hundred KiB, and its exec costs a
  * fraction of a millisecond. Both processes die with the runner (PR_SET_PDEATHSIG). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -109,48 +111,93 @@ static void set_timer(double secs) {
     setitimer(ITIMER_REAL, &it, NULL);
 }
 
-/* Fork/exec one run and report it on report_fd. The child gets its own process group. */
-static int measure_one(char **argv, char **env, const char *cwd, const char *out,
-                       const cpu_set_t *cpus, double timeout, int serving, int report_fd) {
-    timed_out = 0;
-    double t0 = mono_now();
-    pid_t pid = fork();
-    if (pid < 0) {
-        fprintf(stderr, "agentbench-measure: fork: %s\n", strerror(errno));
-        return -1;
+/* What the child of one run needs, prepared by the helper before the clock starts. */
+typedef struct spawn {
+    char **argv, **env;
+    const char *cwd;
+    int out_fd, null_fd;      /* stdout+stderr, stdin; -1: keep the helper's */
+    int report_fd;
+    const sigset_t *mask;     /* the signal mask to restore before exec */
+} spawn;
+
+/* a message on the (already redirected) stderr of a vfork child: no stdio, no malloc */
+static void child_say(const char *what, const char *arg, int err) {
+    const char *e = strerrordesc_np(err);
+    const char *parts[] = {"agentbench-measure: ", what, arg, ": ", e ? e : "error", "\n"};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        write_all(2, parts[i], strlen(parts[i]));
+}
+
+/* The child between vfork() and exec: it shares the helper's memory (the helper is
+ * suspended until the exec), so only system calls, no stdio, malloc or handlers. */
+static void __attribute__((noreturn)) child_exec(const spawn *sp) {
+    setpgid(0, 0);
+    /* the helper's handlers must not run in here; exec resets the rest */
+    signal(SIGALRM, SIG_DFL);
+    signal(SIGUSR1, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    sigprocmask(SIG_SETMASK, sp->mask, NULL);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (sp->null_fd >= 0) dup2(sp->null_fd, 0);
+    if (sp->out_fd >= 0) {
+        dup2(sp->out_fd, 1);
+        dup2(sp->out_fd, 2);
     }
-    if (pid == 0) {
-        setpgid(0, 0);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGPIPE, SIG_DFL);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (cpus && sched_setaffinity(0, sizeof *cpus, cpus) < 0)
-            fprintf(stderr, "agentbench-measure: sched_setaffinity: %s\n", strerror(errno));
-        if (out) {
-            int fd = open(out, O_WRONLY | O_CREAT | O_APPEND, 0644);
-            int null = open("/dev/null", O_RDONLY);
-            if (fd < 0 || null < 0) {
-                fprintf(stderr, "agentbench-measure: %s: %s\n", out, strerror(errno));
-                _exit(127);
-            }
-            dup2(null, 0);
-            dup2(fd, 1);
-            dup2(fd, 2);
-            if (fd > 2) close(fd);
-            if (null > 2) close(null);
-        }
-        if (cwd && *cwd && chdir(cwd) < 0) {
-            fprintf(stderr, "agentbench-measure: cd %s: %s\n", cwd, strerror(errno));
-            _exit(127);
-        }
-        if (report_fd > 2) close(report_fd);
-        if (env) execve(argv[0], argv, env);
-        else execvp(argv[0], argv);
-        fprintf(stderr, "agentbench-measure: cannot run %s: %s\n", argv[0], strerror(errno));
+    if (sp->cwd && *sp->cwd && chdir(sp->cwd) < 0) {
+        child_say("cd ", sp->cwd, errno);
         _exit(127);
     }
-    setpgid(pid, pid);  /* both sides, so the group exists before either goes on */
+    if (sp->report_fd > 2) close(sp->report_fd);
+    if (sp->env) execve(sp->argv[0], sp->argv, sp->env);
+    else execvp(sp->argv[0], sp->argv);
+    child_say("cannot run ", sp->argv[0], errno);
+    _exit(127);
+}
+
+/* vfork() in a function of its own: the child never returns from here (it execs or exits),
+ * and the caller's variables are out of vfork's reach. */
+static pid_t __attribute__((noinline)) start_child(const spawn *sp) {
+    pid_t pid = vfork();
+    if (pid == 0) child_exec(sp);
+    return pid;
+}
+
+/* Start one run and report it on report_fd. The child gets its own process group.
+ * Everything that can be done before the clock starts is (the output file is opened, the
+ * CPU placement is the helper's own and is inherited); the clock then covers vfork to
+ * wait4, the span hyperfine measures around its own spawn. */
+static int measure_one(char **argv, char **env, const char *cwd, const char *out,
+                       double timeout, int serving, int report_fd, int null_fd) {
+    spawn sp = {.argv = argv, .env = env, .cwd = cwd, .out_fd = -1, .null_fd = -1,
+                .report_fd = report_fd};
+    if (out) {
+        sp.out_fd = open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (sp.out_fd < 0) {
+            fprintf(stderr, "agentbench-measure: %s: %s\n", out, strerror(errno));
+            return -1;
+        }
+        sp.null_fd = null_fd;
+    }
+    /* no handler may run in the child before it has reset them */
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    sp.mask = &old;
+    timed_out = 0;
+
+    double t0 = mono_now();
+    pid_t pid = start_child(&sp);
+    if (pid < 0) {
+        int e = errno;
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (sp.out_fd >= 0) close(sp.out_fd);
+        fprintf(stderr, "agentbench-measure: vfork: %s\n", strerror(e));
+        return -1;
+    }
+    /* the child has exec'd (or exited): its process group exists */
     current_pid = pid;
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (kill_requested) kill(-pid, SIGKILL);
     if (timeout > 0) set_timer(timeout);
 
@@ -170,6 +217,7 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     if (timeout > 0) set_timer(0);
     current_pid = 0;
     kill_requested = 0;
+    if (sp.out_fd >= 0) close(sp.out_fd);
     if (w < 0) {
         fprintf(stderr, "agentbench-measure: wait4: %s\n", strerror(errno));
         return -1;
@@ -191,24 +239,42 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
 
 /* ---- --serve: requests on stdin ---- */
 
-static int read_full(int fd, char *buf, size_t len) {
-    while (len > 0) {
-        ssize_t r = read(fd, buf, len);
+/* stdin, buffered: a request (its environment included) arrives in one or two reads */
+static struct {
+    char buf[65536];
+    size_t pos, len;
+} in;
+
+static int in_fill(int fd) {
+    for (;;) {
+        ssize_t r = read(fd, in.buf, sizeof in.buf);
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) return -1;
-        buf += r;
-        len -= (size_t)r;
+        in.pos = 0;
+        in.len = (size_t)r;
+        return 0;
+    }
+}
+
+static int read_full(int fd, char *buf, size_t len) {
+    while (len > 0) {
+        if (in.pos == in.len && in_fill(fd) < 0) return -1;
+        size_t n = in.len - in.pos < len ? in.len - in.pos : len;
+        memcpy(buf, in.buf + in.pos, n);
+        in.pos += n;
+        buf += n;
+        len -= n;
     }
     return 0;
 }
 
-/* "LEN\n" (a decimal number and a newline), byte by byte: requests are small */
+/* "LEN\n" (a decimal number and a newline) */
 static long read_len(int fd) {
-    char c;
     long v = 0;
     int digits = 0;
     for (;;) {
-        if (read_full(fd, &c, 1) < 0) return -1;
+        if (in.pos == in.len && in_fill(fd) < 0) return -1;
+        char c = in.buf[in.pos++];
         if (c == '\n') return digits ? v : -1;
         if (c < '0' || c > '9' || ++digits > 9) return -1;
         v = v * 10 + (c - '0');
@@ -235,6 +301,29 @@ static char **read_strings(int fd, long *count) {
     return v;
 }
 
+/* The runs' CPU placement is the helper's own (a run inherits it), changed only when a
+ * request asks for another: no sched_setaffinity per run, none in the timed span. */
+static cpu_set_t initial_cpus, current_cpus;
+static int have_initial_cpus;
+
+static void place_runs(const char *list) {
+    cpu_set_t want;
+    if (*list) {
+        if (parse_cpus(list, &want) < 0) {
+            fprintf(stderr, "agentbench-measure: bad CPU list '%s'\n", list);
+            return;
+        }
+    } else {
+        if (!have_initial_cpus) return;
+        want = initial_cpus;
+    }
+    if (CPU_EQUAL(&want, &current_cpus)) return;
+    if (sched_setaffinity(0, sizeof want, &want) < 0)
+        fprintf(stderr, "agentbench-measure: sched_setaffinity: %s\n", strerror(errno));
+    else
+        current_cpus = want;
+}
+
 static int serve(int report_fd) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -242,6 +331,15 @@ static int serve(int report_fd) {
     sigaction(SIGALRM, &sa, NULL);
     sa.sa_handler = on_usr1;
     sigaction(SIGUSR1, &sa, NULL);
+    int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null_fd < 0) {
+        fprintf(stderr, "agentbench-measure: /dev/null: %s\n", strerror(errno));
+        return 1;
+    }
+    if (sched_getaffinity(0, sizeof initial_cpus, &initial_cpus) == 0) {
+        have_initial_cpus = 1;
+        current_cpus = initial_cpus;
+    }
     for (;;) {
         long n;
         char **s = read_strings(0, &n);
@@ -257,11 +355,9 @@ static int serve(int report_fd) {
         if (!argv || !env) return 1;
         for (long i = 0; i < argc; i++) argv[i] = s[5 + i];
         for (long i = 0; i < envc; i++) env[i] = s[6 + argc + i];
-        cpu_set_t cpus;
-        int have = s[2][0] && parse_cpus(s[2], &cpus) == 0;
-        if (s[2][0] && !have) fprintf(stderr, "agentbench-measure: bad CPU list '%s'\n", s[2]);
-        if (measure_one(argv, env, s[0], s[1][0] ? s[1] : NULL, have ? &cpus : NULL,
-                        atof(s[3]), 1, report_fd) < 0)
+        place_runs(s[2]);
+        if (measure_one(argv, env, s[0], s[1][0] ? s[1] : NULL, atof(s[3]), 1, report_fd,
+                        null_fd) < 0)
             write_all(report_fd, "fail\n", 5);
         free(argv);
         free(env);
@@ -310,5 +406,5 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
 
     if (serving) return serve(report_fd);
-    return measure_one(argv + i, NULL, NULL, NULL, NULL, 0, 0, report_fd) < 0 ? 1 : 0;
+    return measure_one(argv + i, NULL, NULL, NULL, 0, 0, report_fd, -1) < 0 ? 1 : 0;
 }

@@ -105,6 +105,17 @@ static void round_trip(void)
     ok(ab_journal_read_all(p, collect, &s, NULL) == 5 && !strcmp(s.types[4], "error"),
        "reopened journal has 5 events");
 
+    /* a non-durable append (run_start) is written at once, like a durable one */
+    j = ab_journal_open(p, err, sizeof err);
+    ok(j && ab_journal_append(j, "run_start", run_event(3), 0) == 0
+         && ab_journal_append(j, "run_end", run_event(3), 1) == 0,
+       "append without and with fsync");
+    ab_journal_close(j);
+    s.n = 0;
+    ok(ab_journal_read_all(p, collect, &s, NULL) == 7 && !strcmp(s.types[5], "run_start")
+         && !strcmp(s.types[6], "run_end") && s.runs[5] == 3,
+       "both appends are read back, in order");
+
     ok(ab_journal_open(path_in("no/such/dir/j.jsonl"), err, sizeof err) == NULL
        && strstr(err, "cannot open journal") != NULL, "unwritable path: %s", err);
 }
