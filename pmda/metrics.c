@@ -2,6 +2,7 @@
  * store and label callbacks. Only the PMDA's thread runs this code. */
 #include "metrics.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 #include <jansson.h>
 #include "capture.h"
+#include "fetchbuf.h"
 #include "poller.h"
 #include "results.h"
 #include "source.h"
@@ -135,6 +137,8 @@ static pmdaMetric metrictab[] = {
 
 /* ---- instances ---------------------------------------------------------------------- */
 
+#define RUN_ITEMS 26     /* agentbench.run.* items 0..25 */
+
 typedef struct run_inst {
     const ab_cell *cell;          /* NULL when the instance is not in the current suite */
     const ab_cell *base;          /* the same benchmark's baseline cell, or NULL */
@@ -143,6 +147,10 @@ typedef struct run_inst {
     size_t st_n, st_base_n;
     unsigned long long st_epoch;
     ab_cell_stats st;
+    /* every agentbench.run.* value, computed once per model change (values_gen) */
+    unsigned long long values_gen;
+    int sts[RUN_ITEMS];
+    pmAtomValue val[RUN_ITEMS];
 } run_inst;
 
 typedef struct ing_inst {
@@ -158,6 +166,44 @@ typedef struct bl_inst {
 static const abc_config *config;
 static unsigned long long fetches;
 static pmInDom run_indom, ing_indom, bl_indom;
+
+/* The active instances of each indom in cache order, with their private structs: what a
+ * fetch walks, rebuilt only when the instances change (no per-value cache lookups). */
+typedef struct inst_index {
+    int n, cap;
+    int *inst;
+    void **priv;
+} inst_index;
+
+static inst_index indexes[NUM_INDOMS];
+
+static void rebuild_index(pmInDom indom)
+{
+    inst_index *ix = &indexes[pmInDom_serial(indom)];
+    int inst;
+    void *priv;
+    ix->n = 0;
+    pmdaCacheOp(indom, PMDA_CACHE_WALK_REWIND);
+    while ((inst = pmdaCacheOp(indom, PMDA_CACHE_WALK_NEXT)) >= 0) {
+        if (pmdaCacheLookup(indom, inst, NULL, &priv) != PMDA_CACHE_ACTIVE)
+            continue;
+        if (ix->n == ix->cap) {
+            int cap = ix->cap ? ix->cap * 2 : 64;
+            int *ip = realloc(ix->inst, cap * sizeof(*ip));
+            if (ip)
+                ix->inst = ip;
+            void **pp = realloc(ix->priv, cap * sizeof(*pp));
+            if (pp)
+                ix->priv = pp;
+            if (!ip || !pp)
+                break;
+            ix->cap = cap;
+        }
+        ix->inst[ix->n] = inst;
+        ix->priv[ix->n] = priv;
+        ix->n++;
+    }
+}
 
 static int is_finite(double d) { return d == d && d <= 1e300 && d >= -1e300; }
 
@@ -192,6 +238,7 @@ static void resolve_runs(const ab_results *r)
         }
     }
     pmdaCacheOp(run_indom, PMDA_CACHE_SAVE);
+    rebuild_index(run_indom);
 }
 
 static void resolve_baseline(const ab_results *r)
@@ -206,6 +253,7 @@ static void resolve_baseline(const ab_results *r)
             bi->fig = f;
     }
     pmdaCacheOp(bl_indom, PMDA_CACHE_SAVE);
+    rebuild_index(bl_indom);
 }
 
 /* Ingesters: the configured ones, then the live ones of the journal. A journal ingester
@@ -263,28 +311,32 @@ static void resolve_ingesters(const ab_results *r)
     }
     poller_set_targets(urls, n);
     pmdaCacheOp(ing_indom, PMDA_CACHE_SAVE);
+    rebuild_index(ing_indom);
 }
 
 /* Everything a fetch or an instance request needs, cheaply when nothing changed. */
+static unsigned long long model_gen = 1;   /* bumped whenever the model changes */
+
 static void refresh(int want_ingesters)
 {
     static int first = 1;
     capture_poll();
     if (source_refresh() || first) {
+        model_gen++;
         const ab_results *r = source_results();
         resolve_runs(r);
         resolve_baseline(r);
         resolve_ingesters(r);
         first = 0;
     }
-    if (want_ingesters && pmdaCacheOp(ing_indom, PMDA_CACHE_SIZE_ACTIVE) > 0) {
+    const inst_index *ix = &indexes[INGESTER_INDOM];
+    if (want_ingesters && ix->n > 0) {
         poller_demand();
-        ing_inst *ii;
-        pmdaCacheOp(ing_indom, PMDA_CACHE_WALK_REWIND);
-        int inst;
-        while ((inst = pmdaCacheOp(ing_indom, PMDA_CACHE_WALK_NEXT)) >= 0)
-            if (pmdaCacheLookup(ing_indom, inst, NULL, (void **)&ii) == PMDA_CACHE_ACTIVE && ii)
+        for (int k = 0; k < ix->n; k++) {
+            ing_inst *ii = ix->priv[k];
+            if (ii)
                 poller_get(ii->control, &ii->st);
+        }
     }
 }
 
@@ -347,12 +399,8 @@ static int fetch_runner(unsigned int item, const ab_results *r, pmAtomValue *ato
     return PM_ERR_PMID;
 }
 
-static int fetch_run(unsigned int item, unsigned int inst, const ab_results *r,
-                     pmAtomValue *atom)
+static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAtomValue *atom)
 {
-    run_inst *ri = NULL;
-    if (pmdaCacheLookup(run_indom, inst, NULL, (void **)&ri) != PMDA_CACHE_ACTIVE)
-        return PM_ERR_INST;
     if (!r || !ri || !ri->cell)
         return PMDA_FETCH_NOVALUES;
     const ab_cell *c = ri->cell;
@@ -395,11 +443,24 @@ static int fetch_run(unsigned int item, unsigned int inst, const ab_results *r,
     return PM_ERR_PMID;
 }
 
-static int fetch_ingester(unsigned int item, unsigned int inst, pmAtomValue *atom)
+/* agentbench.run.* from the values computed the first time they are asked for after a
+ * model change: the same fetch_run, once per instance and change instead of per fetch. */
+static int fetch_run_cached(unsigned int item, run_inst *ri, const ab_results *r,
+                            pmAtomValue *atom)
 {
-    ing_inst *ii = NULL;
-    if (pmdaCacheLookup(ing_indom, inst, NULL, (void **)&ii) != PMDA_CACHE_ACTIVE)
-        return PM_ERR_INST;
+    if (!ri || item >= RUN_ITEMS)
+        return fetch_run(item, ri, r, atom);
+    if (ri->values_gen != model_gen) {
+        for (unsigned int k = 0; k < RUN_ITEMS; k++)
+            ri->sts[k] = fetch_run(k, ri, r, &ri->val[k]);
+        ri->values_gen = model_gen;
+    }
+    *atom = ri->val[item];
+    return ri->sts[item];
+}
+
+static int fetch_ingester(unsigned int item, const ing_inst *ii, pmAtomValue *atom)
+{
     if (!ii)
         return PMDA_FETCH_NOVALUES;
     const ingester_stats *s = &ii->st;
@@ -436,14 +497,11 @@ static int fetch_ingester(unsigned int item, unsigned int inst, pmAtomValue *ato
     return PM_ERR_PMID;
 }
 
-static int fetch_baseline(unsigned int item, unsigned int inst, const ab_results *r,
+static int fetch_baseline(unsigned int item, const bl_inst *bi, const ab_results *r,
                           pmAtomValue *atom)
 {
     if (item == 2)
         U32(r ? (unsigned)r->nbaseline : 0);
-    bl_inst *bi = NULL;
-    if (pmdaCacheLookup(bl_indom, inst, NULL, (void **)&bi) != PMDA_CACHE_ACTIVE)
-        return PM_ERR_INST;
     if (!r || !bi || !bi->fig)
         return PMDA_FETCH_NOVALUES;
     switch (item) {
@@ -453,22 +511,21 @@ static int fetch_baseline(unsigned int item, unsigned int inst, const ab_results
     return PM_ERR_PMID;
 }
 
-static int fetch_callback(pmdaMetric *mdesc, unsigned int inst, pmAtomValue *atom)
+/* One value: metric (cluster, item) of the instance whose private struct is priv (NULL
+ * for singular metrics). PMDA_FETCH_STATIC with *atom set, PMDA_FETCH_NOVALUES, or an
+ * error. */
+static int fetch_value(unsigned int cluster, unsigned int item, void *priv,
+                       const ab_results *r, pmAtomValue *atom)
 {
-    unsigned int cluster = pmID_cluster(mdesc->m_desc.pmid);
-    unsigned int item = pmID_item(mdesc->m_desc.pmid);
-    const ab_results *r = source_results();
     source_counters sc;
     unsigned long long rounds, failures;
     double ms;
 
-    if (mdesc->m_desc.indom == PM_INDOM_NULL && inst != PM_IN_NULL)
-        return PM_ERR_INST;
     switch (cluster) {
     case CL_RUNNER: return fetch_runner(item, r, atom);
-    case CL_RUN: return fetch_run(item, inst, r, atom);
-    case CL_INGESTER: return fetch_ingester(item, inst, atom);
-    case CL_BASELINE: return fetch_baseline(item, inst, r, atom);
+    case CL_RUN: return fetch_run_cached(item, priv, r, atom);
+    case CL_INGESTER: return fetch_ingester(item, priv, atom);
+    case CL_BASELINE: return fetch_baseline(item, priv, r, atom);
     case CL_FLAMEGRAPH:
         switch (item) {
         case 0: atom->l = (int)capture_seconds(); return PMDA_FETCH_STATIC;
@@ -505,6 +562,19 @@ static int fetch_callback(pmdaMetric *mdesc, unsigned int inst, pmAtomValue *ato
     return PM_ERR_PMID;
 }
 
+/* libpcp's profile test (exported by libpcp.so.3, declared only in PCP's internal
+ * headers): is inst of indom wanted by the profile pmcd sent? */
+extern int __pmInProfile(pmInDom indom, const pmProfile *prof, int inst);
+
+#define MAX_CLUSTER (CL_PMDA + 1)
+#define MAX_ITEM 32
+static const pmDesc *desc_of[MAX_CLUSTER][MAX_ITEM];
+static fetchbuf result_buf;
+
+/* The fetch, built here rather than by pmdaFetch: instances come from the index arrays,
+ * values go into a pmResult reused from fetch to fetch (result_done leaves it alone).
+ * Value sets follow pmdaFetch's rules: instances in cache order, filtered by the
+ * profile; numval is the count of values, else 0 (no values) or the error. */
 static int ab_fetch(int numpmid, pmID *pmidlist, pmResult **resp, pmdaExt *pmda)
 {
     int want_ingesters = 0;
@@ -513,7 +583,61 @@ static int ab_fetch(int numpmid, pmID *pmidlist, pmResult **resp, pmdaExt *pmda)
             want_ingesters = 1;
     fetches++;
     refresh(want_ingesters);
-    return pmdaFetch(numpmid, pmidlist, resp, pmda);
+
+    const ab_results *r = source_results();
+    pmResult *res = fetchbuf_begin(&result_buf, numpmid);
+    if (!res)
+        return -ENOMEM;
+    unsigned char flags = 0;
+    if (pmda->e_flags & PMDA_EXT_LABEL_CHANGE)
+        flags |= PMCD_LABEL_CHANGE;
+    if (pmda->e_flags & PMDA_EXT_NAMES_CHANGE)
+        flags |= PMCD_NAMES_CHANGE;
+    if (flags) {    /* the status rides in the timestamp, as pmdaFetch sends it */
+        uint64_t status = flags;
+        memcpy(&res->timestamp, &status, sizeof(status));
+    }
+
+    for (int i = 0; i < numpmid; i++) {
+        unsigned int cluster = pmID_cluster(pmidlist[i]), item = pmID_item(pmidlist[i]);
+        const pmDesc *d = cluster < MAX_CLUSTER && item < MAX_ITEM ? desc_of[cluster][item]
+                                                                   : NULL;
+        const inst_index *ix = d && d->indom != PM_INDOM_NULL
+                               ? &indexes[pmInDom_serial(d->indom)] : NULL;
+        pmValueSet *vs = fetchbuf_vset(&result_buf, i, pmidlist[i], ix ? ix->n : 1);
+        if (!vs)
+            return -ENOMEM;
+        if (!d) {
+            vs->numval = PM_ERR_PMID;
+            continue;
+        }
+        pmAtomValue atom;
+        int sts = 0;
+        if (!ix) {
+            if ((sts = fetch_value(cluster, item, NULL, r, &atom)) > 0)
+                sts = fetchbuf_put(&result_buf, vs, PM_IN_NULL, d->type, &atom);
+        } else {
+            for (int k = 0; k < ix->n; k++) {
+                if (pmda->e_prof && !__pmInProfile(d->indom, pmda->e_prof, ix->inst[k]))
+                    continue;
+                if ((sts = fetch_value(cluster, item, ix->priv[k], r, &atom)) > 0)
+                    sts = fetchbuf_put(&result_buf, vs, ix->inst[k], d->type, &atom);
+                if (sts == -ENOMEM)
+                    return sts;
+            }
+        }
+        if (vs->numval == 0)
+            vs->numval = sts < 0 ? sts : 0;
+    }
+    pmda->e_flags &= ~(PMDA_EXT_LABEL_CHANGE | PMDA_EXT_NAMES_CHANGE);
+    *resp = res;
+    return 0;
+}
+
+/* After libpcp_pmda has sent the result: keep it for the next fetch. */
+static void result_done(pmResult *res)
+{
+    (void)res;
 }
 
 static int ab_instance(pmInDom indom, int inst, char *name, pmInResult **result,
@@ -625,9 +749,13 @@ void metrics_init(pmdaInterface *dp, const abc_config *cfg)
     dp->version.seven.instance = ab_instance;
     dp->version.seven.store = ab_store;
     dp->version.seven.label = ab_label;
-    pmdaSetFetchCallBack(dp, fetch_callback);
+    pmdaSetResultCallBack(dp, result_done);
     pmdaSetLabelCallBack(dp, ab_label_instance);
     pmdaInit(dp, indomtab, NUM_INDOMS, metrictab, NMETRICS);
+    for (size_t k = 0; k < NMETRICS; k++) {
+        const pmDesc *d = &metrictab[k].m_desc;
+        desc_of[pmID_cluster(d->pmid)][pmID_item(d->pmid)] = d;
+    }
 
     run_indom = indomtab[RUN_INDOM].it_indom;
     ing_indom = indomtab[INGESTER_INDOM].it_indom;
@@ -641,4 +769,5 @@ void metrics_init(pmdaInterface *dp, const abc_config *cfg)
 void metrics_shutdown(void)
 {
     capture_shutdown();
+    fetchbuf_free(&result_buf);
 }

@@ -1,5 +1,6 @@
 /* pmda.c: pmdaagentbench's main: options, configuration, then the PMDA loop (daemon mode,
  * over the pipe pmcd or dbpmda gives it). */
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@
 #include "metrics.h"
 #include "poller.h"
 #include "source.h"
+
+#define RESULT_PIPE_BYTES (512 * 1024)
 
 static abc_config config;
 
@@ -126,6 +129,10 @@ int main(int argc, char **argv)
         exit(1);
     }
     pmdaConnect(&dispatch);
+    /* A fetch of every metric is a ~100 KB result PDU; a pipe of the default 64 KB makes
+     * each one take two turns of writer and reader. Ask for room for a whole result (the
+     * pipe pmcd or dbpmda gave us; ignored when it is not a pipe or not allowed). */
+    fcntl(dispatch.version.any.ext->e_outfd, F_SETPIPE_SZ, RESULT_PIPE_BYTES);
     metrics_init(&dispatch, &config);
     pmdaMain(&dispatch);
 
