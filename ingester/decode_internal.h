@@ -34,6 +34,14 @@ static inline uint64_t ing_add_sat(uint64_t a, uint64_t b)
     return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
 }
 
+/* Add one decoded profile's samples, value and frames into a request's counts. */
+static inline void ing_counts_add(ing_counts *c, const ing_counts *mine)
+{
+    c->samples += mine->samples;
+    c->value = ing_add_sat(c->value, mine->value);
+    c->frames = ing_add_sat(c->frames, mine->frames);
+}
+
 /* Where a decoder reports: the application, the sink (may have stack == NULL) and limits.
  * A decoder validates a whole profile before it hands any stack to the sink. */
 typedef struct ing_target {

@@ -91,8 +91,6 @@ int ing_decode_folded(const ing_target *t, const uint8_t *body, size_t len, bool
         return -1;
     if (t->sink && t->sink->stack)
         folded_pass(t, (const char *)body, len, lines_format, true, NULL, err);
-    c->samples += mine.samples;
-    c->value = ing_add_sat(c->value, mine.value);
-    c->frames = ing_add_sat(c->frames, mine.frames);
+    ing_counts_add(c, &mine);
     return 0;
 }

@@ -336,9 +336,7 @@ static int pprof_decode_raw(const ing_target *t, const uint8_t *data, size_t len
     ing_arena_reset(&arena);
     if (rc < 0)
         return -1;
-    c->samples += mine.samples;
-    c->value = ing_add_sat(c->value, mine.value);
-    c->frames = ing_add_sat(c->frames, mine.frames);
+    ing_counts_add(c, &mine);
     return 0;
 }
 

@@ -166,9 +166,7 @@ static int decode_nodes(const ing_target *t, const uint8_t *body, size_t len, bo
     free(w.levels);
     if (rc < 0)
         return -1;
-    c->samples += mine.samples;
-    c->value = ing_add_sat(c->value, mine.value);
-    c->frames = ing_add_sat(c->frames, mine.frames);
+    ing_counts_add(c, &mine);
     return 0;
 }
 
