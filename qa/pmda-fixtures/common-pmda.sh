@@ -55,18 +55,20 @@ _pmda_live() {
     . /etc/pcp.conf
     sysconf=$PCP_SYSCONF_DIR/agentbench
     mkdir -p "$sysconf"
-    if [ -f "$sysconf/agentbench.conf" ]; then
-        cp -p "$sysconf/agentbench.conf" "$tmp/saved.conf"
-        _cleanup_add "cp -p $tmp/saved.conf $sysconf/agentbench.conf"
-    else
-        _cleanup_add "rm -f $sysconf/agentbench.conf"
-    fi
+    # Cleanups run last-added first: the saved configuration goes back before the
+    # previous installation is restored, so the restored PMDA reads it.
     local prev
     prev=$(awk '$1 == "agentbench" { print $2 }' "$PCP_PMCDCONF_PATH" 2>/dev/null)
     if [ -n "$prev" ]; then
         _cleanup_add "cd $PCP_PMDAS_DIR/agentbench && AGENTBENCH_DOMAIN=$prev PCPQA_SYSTEMD=no ./Install </dev/null >/dev/null 2>&1"
     else
         _cleanup_add "cd $PCP_PMDAS_DIR/agentbench && PCPQA_SYSTEMD=no ./Remove </dev/null >/dev/null 2>&1"
+    fi
+    if [ -f "$sysconf/agentbench.conf" ]; then
+        cp -p "$sysconf/agentbench.conf" "$tmp/saved.conf"
+        _cleanup_add "cp -p $tmp/saved.conf $sysconf/agentbench.conf"
+    else
+        _cleanup_add "rm -f $sysconf/agentbench.conf"
     fi
     cp "$1" "$sysconf/agentbench.conf"
     (cd "$PMDA_DIR" && ./Install </dev/null >"$tmp/install.out" 2>&1) \
