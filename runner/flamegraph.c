@@ -73,19 +73,27 @@ static int same_file(const char *a, const char *b) {
 }
 
 /* --diff: -o DIR/LABEL.svg (or DIR/LABEL.diff.svg) names the outputs. */
-static int run_diff(const char *base, const char *prof, const char *out, const char *title) {
-    char dir[PATH_MAX], label[256], err[PATH_MAX + 1024];
+/* Split an output path DIR/LABEL.svg into its directory and label, dropping the suffix
+ * ".diff.svg" (when diff) or ".svg". Returns 0, or -1 (with a message) for an empty label. */
+static int split_output(const char *out, int diff, char *dir, size_t dirlen, char *label,
+                        size_t labellen) {
     const char *slash = strrchr(out, '/');
-    if (slash == out) snprintf(dir, sizeof dir, "/");
-    else snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) : 1, slash ? out : ".");
-    snprintf(label, sizeof label, "%s", slash ? slash + 1 : out);
+    if (slash == out) snprintf(dir, dirlen, "/");
+    else snprintf(dir, dirlen, "%.*s", slash ? (int)(slash - out) : 1, slash ? out : ".");
+    snprintf(label, labellen, "%s", slash ? slash + 1 : out);
     size_t n = strlen(label);
-    if (n > 9 && !strcmp(label + n - 9, ".diff.svg")) label[n - 9] = '\0';
+    if (diff && n > 9 && !strcmp(label + n - 9, ".diff.svg")) label[n - 9] = '\0';
     else if (n > 4 && !strcmp(label + n - 4, ".svg")) label[n - 4] = '\0';
     if (!*label) {
         fprintf(stderr, "agentbench flamegraph: bad output name '%s'\n", out);
-        return 2;
+        return -1;
     }
+    return 0;
+}
+
+static int run_diff(const char *base, const char *prof, const char *out, const char *title) {
+    char dir[PATH_MAX], label[256], err[PATH_MAX + 1024];
+    if (split_output(out, 1, dir, sizeof dir, label, sizeof label) < 0) return 2;
     if (fg_diff(base, prof, dir, label, title, err, sizeof err) < 0) {
         fprintf(stderr, "agentbench flamegraph: %s\n", err);
         return 1;
@@ -97,16 +105,7 @@ static int run_diff(const char *base, const char *prof, const char *out, const c
 /* -- COMMAND: DIR/LABEL.svg names where fg_capture_command writes. */
 static int run_command(char **cmd, const char *out, const char *title) {
     char dir[PATH_MAX], label[256], err[PATH_MAX + 1024];
-    const char *slash = strrchr(out, '/');
-    if (slash == out) snprintf(dir, sizeof dir, "/");
-    else snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) : 1, slash ? out : ".");
-    snprintf(label, sizeof label, "%s", slash ? slash + 1 : out);
-    size_t n = strlen(label);
-    if (n > 4 && !strcmp(label + n - 4, ".svg")) label[n - 4] = '\0';
-    if (!*label) {
-        fprintf(stderr, "agentbench flamegraph: bad output name '%s'\n", out);
-        return 2;
-    }
+    if (split_output(out, 0, dir, sizeof dir, label, sizeof label) < 0) return 2;
     long samples = fg_capture_command(cmd, NULL, dir, label, title, err, sizeof err);
     if (samples < 0) {
         fprintf(stderr, "agentbench flamegraph: %s\n", err);

@@ -24,16 +24,7 @@ static int entry_push(entry *e, const char *text) {
     char name[1024];
     fg_frame_clean(text, strlen(text), NULL, 0, name, sizeof name);
     if (fg_frame_is_idle(name)) e->idle = 1;
-    if (e->n == e->cap) {
-        size_t cap = e->cap ? e->cap * 2 : 32;
-        char **f = realloc(e->frames, cap * sizeof *f);
-        if (!f) return -1;
-        e->frames = f;
-        e->cap = cap;
-    }
-    if (!(e->frames[e->n] = strdup(name))) return -1;
-    e->n++;
-    return 0;
+    return fg_frames_push(&e->frames, &e->n, &e->cap, name);
 }
 
 /* Text after "@[" or a separator line: commas, maybe "comm]: COUNT" ending the entry.

@@ -1,6 +1,7 @@
 /* fold_frame.c: frame names: cleaning raw symbols (offsets, separators, unknown frames)
  * and recognising the functions only an idle CPU runs. */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include "fold.h"
 
@@ -86,4 +87,17 @@ void fg_frame_clean(const char *sym, size_t symlen, const char *dso, size_t dsol
         }
     }
     copy_clean(out, outlen, "[unknown]", 9);
+}
+
+int fg_frames_push(char ***frames, size_t *n, size_t *cap, const char *name) {
+    if (*n == *cap) {
+        size_t grown = *cap ? *cap * 2 : 32;
+        char **f = realloc(*frames, grown * sizeof *f);
+        if (!f) return -1;
+        *frames = f;
+        *cap = grown;
+    }
+    if (!((*frames)[*n] = strdup(name))) return -1;
+    (*n)++;
+    return 0;
 }

@@ -78,16 +78,7 @@ static void sample_reset(sample *s) {
 static int sample_push(sample *s, const char *name) {
     if (s->n == FRAME_MAX) return 0;   /* beyond FRAME_MAX (perf stops at 127 anyway) the
                                           root-most frames are dropped, as perf does */
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 32;
-        char **f = realloc(s->frames, cap * sizeof *f);
-        if (!f) return -1;
-        s->frames = f;
-        s->cap = cap;
-    }
-    if (!(s->frames[s->n] = strdup(name))) return -1;
-    s->n++;
-    return 0;
+    return fg_frames_push(&s->frames, &s->n, &s->cap, name);
 }
 
 /* "ffffffff813c38a6 do_idle+0x136 ([kernel.kallsyms])" */
