@@ -85,8 +85,9 @@ decode-fuzz: decode-fuzz-build
 	done
 
 # Benchmark: pprof decode throughput (goal >= 200 MB/s decompressed).
-$(DECODE_OBJ)/bench_decode: $(DECODE_DIR)/bench/bench_decode.c $(DECODE_SRCS) $(PROTO_SRCS) $(DECODE_HDRS) | $(DECODE_OBJ)
-	$(CC) $(DECODE_CFLAGS) -O2 -g -o $@ $< $(DECODE_SRCS) $(PROTO_SRCS) $(DECODE_LIBS)
+$(DECODE_OBJ)/bench_decode: $(DECODE_DIR)/bench/bench_decode.c $(DECODE_UNIT_DIR)/decode_testlib.h \
+                             $(DECODE_SRCS) $(PROTO_SRCS) $(DECODE_HDRS) | $(DECODE_OBJ)
+	$(CC) $(DECODE_CFLAGS) -O2 -g -I$(DECODE_UNIT_DIR) -o $@ $< $(DECODE_SRCS) $(PROTO_SRCS) $(DECODE_LIBS)
 
 decode-bench: $(DECODE_OBJ)/bench_decode
 	$(DECODE_OBJ)/bench_decode

@@ -241,6 +241,18 @@ off_t ab_journal_reader_offset(const ab_journal_reader *r)
     return r ? r->offset : 0;
 }
 
+/* The file was replaced or rewritten: forget what was read, so the next poll reads it
+ * from the start. Closes fd; returns -2, ab_journal_reader_poll's "start over". */
+static int reader_start_over(ab_journal_reader *r, int fd)
+{
+    r->offset = 0;
+    r->errors = 0;
+    r->headlen = 0;
+    r->skipping = 0;
+    close(fd);
+    return -2;
+}
+
 int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *arg)
 {
     int fd = open(r->path, O_RDONLY | O_CLOEXEC);
@@ -251,24 +263,14 @@ int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *a
         /* replaced or truncated: start over */
         r->dev = st.st_dev;
         r->ino = st.st_ino;
-        r->offset = 0;
-        r->errors = 0;
-        r->headlen = 0;
-        r->skipping = 0;
-        close(fd);
-        return -2;
+        return reader_start_over(r, fd);
     }
     if (r->have_id && r->headlen > 0) {
         char now[sizeof r->head];
         if (pread(fd, now, r->headlen, 0) != (ssize_t)r->headlen
             || memcmp(now, r->head, r->headlen)) {
             /* same inode, rewritten from the start (truncated, then grew again) */
-            r->offset = 0;
-            r->errors = 0;
-            r->headlen = 0;
-            r->skipping = 0;
-            close(fd);
-            return -2;
+            return reader_start_over(r, fd);
         }
     }
     r->dev = st.st_dev;

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 typedef struct fg_stacks fg_stacks;
 
@@ -62,6 +63,9 @@ int fg_frame_is_idle(const char *sym);
  * characters to '?', "[unknown]" or bare hex addresses to "[unknown]" or "[dso]". */
 void fg_frame_clean(const char *sym, size_t symlen, const char *dso, size_t dsolen,
                     char *out, size_t outlen);
+/* getline() without the line's trailing "\n" or "\r\n": its length, or -1 at end of
+ * file or on a read error. */
+ssize_t fg_read_line(FILE *in, char **line, size_t *cap);
 /* Append a copy of name to a growing array of frame names (*frames, *n used, *cap
  * allocated), as the parsers collect one stack. 0, or -1 when out of memory. */
 int fg_frames_push(char ***frames, size_t *n, size_t *cap, const char *name);

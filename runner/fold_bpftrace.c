@@ -64,8 +64,7 @@ int fg_fold_bpftrace(fg_stacks *st, FILE *in, int drop_idle, fg_fold_stats *stat
     size_t cap = 0;
     ssize_t len;
     int rc = 0;
-    while (rc == 0 && (len = getline(&line, &cap, in)) >= 0) {
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
+    while (rc == 0 && (len = fg_read_line(in, &line, &cap)) >= 0) {
         int r = 0;
         if (!e.open) {
             if (strncmp(line, "@[", 2) != 0) continue;   /* "Attaching N probes...", blanks */

@@ -1,5 +1,6 @@
-/* fold_frame.c: frame names: cleaning raw symbols (offsets, separators, unknown frames)
- * and recognising the functions only an idle CPU runs. */
+/* fold_frame.c: what the stack parsers share: frame names (cleaning raw symbols of offsets,
+ * separators and unknown frames; recognising the functions only an idle CPU runs), the
+ * growing frame list of one stack, and reading one line without its line ending. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,4 +101,10 @@ int fg_frames_push(char ***frames, size_t *n, size_t *cap, const char *name) {
     if (!((*frames)[*n] = strdup(name))) return -1;
     (*n)++;
     return 0;
+}
+
+ssize_t fg_read_line(FILE *in, char **line, size_t *cap) {
+    ssize_t len = getline(line, cap, in);
+    while (len > 0 && ((*line)[len - 1] == '\n' || (*line)[len - 1] == '\r')) (*line)[--len] = '\0';
+    return len;
 }

@@ -137,8 +137,7 @@ int fg_fold_perf_script(fg_stacks *st, FILE *in, int drop_idle, fg_fold_stats *s
     size_t cap = 0;
     ssize_t len;
     int rc = 0;
-    while (rc == 0 && (len = getline(&line, &cap, in)) >= 0) {
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
+    while (rc == 0 && (len = fg_read_line(in, &line, &cap)) >= 0) {
         size_t k = 0;
         while (line[k] == ' ' || line[k] == '\t') k++;
         if (line[k] == '\0') {

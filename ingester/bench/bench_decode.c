@@ -11,6 +11,7 @@
  * Usage: bench_decode [SECONDS_PER_CASE] (default 1). */
 #include "decode.h"
 #include "decode_internal.h"
+#include "decode_testlib.h"   /* t_gzip: the unit tests' gzip encoder */
 #include "proto/profile.pb-c.h"
 
 #include <libdeflate.h>
@@ -143,23 +144,6 @@ static uint8_t *make_profile(size_t *len)
         free(p.string_table[i]);
     free(p.string_table), free(funcs), free(p.function), free(locs), free(lines), free(line_ptrs);
     free(p.location), free(samples), free(labels), free(label_ptrs), free(p.sample);
-    return out;
-}
-
-static uint8_t *gzip_it(const uint8_t *in, size_t len, size_t *outlen)
-{
-    z_stream zs;
-    memset(&zs, 0, sizeof(zs));
-    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    size_t cap = deflateBound(&zs, (uLong)len) + 64;
-    uint8_t *out = malloc(cap);
-    zs.next_in = (Bytef *)in;
-    zs.avail_in = (uInt)len;
-    zs.next_out = out;
-    zs.avail_out = (uInt)cap;
-    deflate(&zs, Z_FINISH);
-    *outlen = cap - zs.avail_out;
-    deflateEnd(&zs);
     return out;
 }
 
@@ -333,7 +317,7 @@ int main(int argc, char **argv)
         return bench_file(argv[3], secs);
     size_t rawlen, gzlen;
     uint8_t *raw = make_profile(&rawlen);
-    uint8_t *gz = gzip_it(raw, rawlen, &gzlen);
+    uint8_t *gz = t_gzip(raw, rawlen, &gzlen);
     g_raw = raw, g_rawlen = rawlen, g_gz = gz, g_gzlen = gzlen;
     if (decode(raw, rawlen, false) < 0)
         return 1;
