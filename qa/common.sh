@@ -12,6 +12,9 @@
 #   _free_port          print a free TCP port on 127.0.0.1
 #   _wait_for_url URL [SECS]   wait until curl gets any HTTP answer
 #   _filter_times       replace durations / timestamps with placeholders
+#   _exclusive          wait for, then hold until exit, the machine-wide qa lock: for tests
+#                       that use the machine's pmcd, pmproxy, pmlogger, Redis or a
+#                       system-wide perf capture, so two checkouts' qa runs never share them
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -54,8 +57,16 @@ _filter_times() {
            -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z?/DATE/g'
 }
 
+_exclusive() {
+    [ -n "${_exclusive_held:-}" ] && return 0
+    exec 9>>/tmp/agentbench-qa-exclusive.lock
+    flock -w 900 9 || _fail "waited 900 s for /tmp/agentbench-qa-exclusive.lock"
+    _exclusive_held=1
+}
+
 # Start the machine's pmcd (and pmproxy) from their init scripts if not running.
 _need_pmcd() {
+    _exclusive
     command -v pminfo >/dev/null || _notrun "PCP is not installed"
     pminfo -f pmcd.version >/dev/null 2>&1 || /etc/init.d/pmcd start >/dev/null 2>&1
     pminfo -f pmcd.version >/dev/null 2>&1 || _fail "pmcd does not start"
