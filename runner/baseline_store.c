@@ -11,7 +11,15 @@
 #include <unistd.h>
 #include "baseline.h"
 #include "baseline_store.h"
+#include "events.h"
 #include "suitedir.h"
+
+/* Append a built event (NULL: out of memory) and drop it. */
+static int put(ab_journal *j, json_t *ev) {
+    int rc = ev ? ab_journal_put(j, ev, 1) : -1;
+    json_decref(ev);
+    return rc;
+}
 
 static double wall_s(void) {
     struct timespec ts;
@@ -34,16 +42,17 @@ int bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, char 
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/journal.jsonl", s->dir);
     if (!(s->j = ab_journal_open(path, err, errlen))) return -1;
-    json_t *av = json_array();
+    json_t *av = json_array(), *none = json_array();
     json_array_append_new(av, json_string("agentbench"));
     for (int i = 0; i < argc; i++) json_array_append_new(av, json_string(argv[i]));
-    json_t *ev = json_pack("{s:s, s:s, s:I, s:s, s:[], s:[], s:i, s:i, s:i, s:i, s:f, s:i,"
-                           " s:f, s:f, s:o, s:s}",
-                           "suite", s->id, "host", s->host, "seed", (json_int_t)(seed & 0xffff),
-                           "order", "blocked", "benchmarks", "variants", "warmup", 0, "runs", 0,
-                           "min_runs", 0, "max_runs", 0, "target_ci", 0.0, "total_runs", 0,
-                           "slow_delay", 0.0, "timeout", 0.0, "argv", av, "kind", "baseline");
-    if (!ev || ab_journal_write(s->j, "suite_start", ev) < 0) {
+    /* a suite_start as `agentbench run` writes it, with no runs: kind says what it is */
+    ab_ev_suite_start ss = {.suite = s->id, .host = s->host, .seed = (json_int_t)(seed & 0xffff),
+                            .order = "blocked", .benchmarks = none, .variants = none,
+                            .argv = av, .kind = "baseline"};
+    int rc = put(s->j, ab_ev_suite_start_json(&ss));
+    json_decref(av);
+    json_decref(none);
+    if (rc < 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         return -1;
     }
@@ -56,25 +65,24 @@ int bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, char 
 void bl_suite_figures(bl_suite *s, const bl_figures *f, size_t from) {
     for (size_t i = from; i < f->n; i++) {
         const bl_figure *x = &f->v[i];
-        json_t *ev = json_pack("{s:s, s:s, s:f, s:s, s:O}", "kind", x->kind, "name", x->name,
-                               "value", x->value, "unit", x->unit, "detail", x->detail);
-        if (ev && ab_journal_write(s->j, "baseline", ev) < 0)
+        ab_ev_baseline e = {.kind = x->kind, .name = x->name, .value = x->value,
+                            .unit = x->unit, .detail = x->detail};
+        if (put(s->j, ab_ev_baseline_json(&e)) < 0)
             fprintf(stderr, "agentbench baseline: cannot write the journal: %s\n",
                     strerror(errno));
     }
 }
 
 void bl_suite_error(bl_suite *s, const char *part, const char *message) {
-    json_t *ev = json_pack("{s:s, s:s}", "message", message, "part", part);
-    if (ev) ab_journal_write(s->j, "error", ev);
+    ab_ev_error e = {.message = message, .part = part};
+    put(s->j, ab_ev_error_json(&e));
 }
 
 void bl_suite_close(bl_suite *s, int done, int failed, int total, int interrupted) {
-    json_t *ev = json_pack("{s:s, s:i, s:i, s:i, s:f}", "status",
-                           interrupted ? "interrupted" : failed ? "failed" : "done",
-                           "done", done, "failed", failed, "total", total, "seconds",
-                           wall_s() - s->started);
-    if (ev) ab_journal_write(s->j, "suite_end", ev);
+    ab_ev_suite_end e = {.status = interrupted ? "interrupted" : failed ? "failed" : "done",
+                         .done = done, .failed = failed, .total = total,
+                         .seconds = wall_s() - s->started};
+    put(s->j, ab_ev_suite_end_json(&e));
     ab_journal_close(s->j);
     s->j = NULL;
 }
@@ -136,10 +144,10 @@ int ab_baseline_copy_latest(const char *results_dir, ab_journal *j) {
         json_t *t = json_object_get(x, "t"), *suite = json_object_get(x, "suite");
         if (json_is_number(t)) json_object_set(detail, "measured_t", t);
         if (json_is_string(suite)) json_object_set(detail, "measured_suite", suite);
-        json_t *ev = json_pack("{s:s, s:s, s:f, s:s, s:o}", "kind", kind, "name", name, "value",
-                               json_number_value(value), "unit", unit ? unit : "", "detail",
-                               detail);
-        if (ev && ab_journal_write(j, "baseline", ev) == 0) copied++;
+        ab_ev_baseline e = {.kind = kind, .name = name, .value = json_number_value(value),
+                            .unit = unit ? unit : "", .detail = detail};
+        if (put(j, ab_ev_baseline_json(&e)) == 0) copied++;
+        json_decref(detail);
     }
     json_decref(root);
     return copied;

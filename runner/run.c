@@ -14,6 +14,7 @@
 #include "baseline.h"
 #include "commands.h"
 #include "cpulist.h"
+#include "events.h"
 #include "flamegraph.h"
 #include "measure.h"
 #include "plan.h"
@@ -23,18 +24,27 @@
 #include "suitedir.h"
 #include "util.h"
 
-void suite_emit(suite *s, const char *type, json_t *ev) {
+void suite_emit(suite *s, json_t *ev) {
     if (!ev) return;
-    json_object_set_new(ev, "v", json_integer(AB_JOURNAL_VERSION));
-    json_object_set_new(ev, "type", json_string(type));
-    json_object_set_new(ev, "t", json_real(wall_now()));
-    json_incref(ev);
     /* every event is fsync'd before the runner goes on, except run_start: losing it in a
      * crash loses nothing measured, and the run's run_end (fsync'd) syncs it too */
-    if (ab_journal_append(s->journal, type, ev, strcmp(type, "run_start") != 0) < 0)
+    if (ab_journal_put(s->journal, ev, ab_event_id_of(ev) != AB_EV_RUN_START) < 0)
         progress_warn("cannot write the journal: %s", strerror(errno));
-    ab_results_add(s->results, ev);
+    ab_results_add(s->results, ev);   /* the same event: the model keeps the file's "t" */
     json_decref(ev);
+}
+
+void suite_error(suite *s, const char *message, const char *benchmark, const char *variant) {
+    ab_ev_error e = {.message = message, .benchmark = benchmark, .variant = variant};
+    suite_emit(s, ab_ev_error_json(&e));
+}
+
+/* ingester_start or ingester_stop (as built by build) of g, in mode. */
+static void emit_ingester(suite *s, json_t *(*build)(const ab_ev_ingester *), const ingester *g,
+                          const char *mode) {
+    ab_ev_ingester e = {.name = g->name, .mode = mode, .url = g->url, .control = g->control,
+                        .pid = g->pid};
+    suite_emit(s, build(&e));
 }
 
 static void on_signal(uv_signal_t *h, int signum) {
@@ -121,12 +131,10 @@ static int start_one_ingester(suite *s, int vi) {
     if (logfd >= 0) close(logfd);
     if (rc < 0) {
         progress_warn("variant %s: %s", v, err);
-        suite_emit(s, "error", json_pack("{s:s,s:s}", "message", err, "variant", v));
+        suite_error(s, err, NULL, v);
         return -1;
     }
-    suite_emit(s, "ingester_start",
-               json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", v, "mode", v, "url", s->ing[vi].url,
-                         "control", s->ing[vi].control, "pid", s->ing[vi].pid));
+    emit_ingester(s, ab_ev_ingester_start_json, &s->ing[vi], v);
     return 0;
 }
 
@@ -138,12 +146,10 @@ static int start_ingesters(suite *s) {
             snprintf(err, sizeof err, "the ingester's control endpoint %s/healthz does not answer",
                      s->remote.control);
             progress_warn("%s", err);
-            suite_emit(s, "error", json_pack("{s:s}", "message", err));
+            suite_error(s, err, NULL, NULL);
             return -1;
         }
-        suite_emit(s, "ingester_start",
-                   json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", "remote", "mode", "fast", "url",
-                             s->remote.url, "control", s->remote.control, "pid", 0));
+        emit_ingester(s, ab_ev_ingester_start_json, &s->remote, "fast");
         return 0;
     }
     s->ing = xcalloc((size_t)s->nvar, sizeof *s->ing);
@@ -160,12 +166,10 @@ int ingester_ensure(suite *s, int vi) {
     char *msg = xasprintf("the %s ingester (pid %d) exited with status %d; restarting it",
                           g->name, g->pid, (int)g->exit_status);
     progress_warn("%s", msg);
-    suite_emit(s, "error", json_pack("{s:s,s:s}", "message", msg, "variant", g->name));
+    suite_error(s, msg, NULL, g->name);
     free(msg);
     ingester_stop(&s->loop, g);
-    suite_emit(s, "ingester_stop",
-               json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", g->name, "mode", g->mode, "url",
-                         g->url, "control", g->control, "pid", g->pid));
+    emit_ingester(s, ab_ev_ingester_stop_json, g, g->mode);
     ingester_free(g);
     return start_one_ingester(s, vi);
 }
@@ -173,10 +177,8 @@ int ingester_ensure(suite *s, int vi) {
 static void stop_ingesters(suite *s) {
     if (s->is_remote) {
         if (s->remote.control) {
-            suite_emit(s, "ingester_stop",
-                       json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", "remote", "mode",
-                                 s->remote_mode ? s->remote_mode : "fast", "url", s->remote.url,
-                                 "control", s->remote.control, "pid", 0));
+            emit_ingester(s, ab_ev_ingester_stop_json, &s->remote,
+                          s->remote_mode ? s->remote_mode : "fast");
             ingester_free(&s->remote);
         }
         return;
@@ -185,9 +187,7 @@ static void stop_ingesters(suite *s) {
         ingester *g = &s->ing[vi];
         if (!g->spawned) continue;
         ingester_stop(&s->loop, g);
-        suite_emit(s, "ingester_stop",
-                   json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", g->name, "mode", g->mode, "url",
-                             g->url, "control", g->control, "pid", g->pid));
+        emit_ingester(s, ab_ev_ingester_stop_json, g, g->mode);
         ingester_free(g);
     }
 }
@@ -196,9 +196,9 @@ static void stop_ingesters(suite *s) {
 
 static int build_benchmark(suite *s, int bi) {
     benchmark *b = s->bench[bi];
+    ab_ev_build ev = {.benchmark = b->name, .status = "none"};
     if (!b->has_build) {
-        suite_emit(s, "build", json_pack("{s:s,s:s,s:f}", "benchmark", b->name, "status",
-                                         "none", "seconds", 0.0));
+        suite_emit(s, ab_ev_build_json(&ev));
         return 0;
     }
     progress_info("%s: building", b->name);
@@ -222,13 +222,12 @@ static int build_benchmark(suite *s, int bi) {
             snprintf(err, sizeof err, "build %s (see %s)",
                      r.timed_out ? "timed out" : r.exited ? "failed" : "crashed", logpath);
         progress_warn("%s: %s; its runs are skipped", b->name, err);
-        suite_emit(s, "build", json_pack("{s:s,s:s,s:f,s:s}", "benchmark", b->name, "status",
-                                         "failed", "seconds", r.wall_s, "message", err));
         s->build_failed = 1;
-    } else {
-        suite_emit(s, "build", json_pack("{s:s,s:s,s:f}", "benchmark", b->name, "status",
-                                         "ok", "seconds", r.wall_s));
     }
+    ev.status = ok ? "ok" : "failed";
+    ev.seconds = r.wall_s;
+    ev.message = ok ? NULL : err;
+    suite_emit(s, ab_ev_build_json(&ev));
     free(logpath);
     return ok ? 0 : 1;
 }
@@ -259,8 +258,10 @@ static void write_summaries(suite *s, int bi) {
     for (int vi = 0; vi < s->nvar; vi++) {
         ab_cell *c = ab_results_find(s->results, s->bench[bi]->name, s->o.variants.v[vi]);
         if (!c) continue;
-        json_t *ev = report_cell_json(s->results, c);
-        suite_emit(s, "summary", ev);
+        json_t *figures = report_cell_json(s->results, c);
+        ab_ev_summary e = {.benchmark = c->benchmark, .variant = c->variant, .figures = figures};
+        suite_emit(s, ab_ev_summary_json(&e));
+        json_decref(figures);
     }
 }
 
@@ -283,14 +284,12 @@ static void capture_flamegraphs(suite *s, int bi) {
         if (cwd >= 0 && fchdir(cwd) < 0) {}
         if (n < 0) {
             progress_warn("%s %s: flame graph: %s", b->name, v, err);
-            suite_emit(s, "error", json_pack("{s:s,s:s,s:s}", "message", err, "benchmark",
-                                             b->name, "variant", v));
+            suite_error(s, err, b->name, v);
         } else {
             char *folded = xasprintf("%s/%s.folded", outdir, label);
-            json_t *ev = json_pack("{s:s,s:s,s:s,s:s,s:I}", "benchmark", b->name, "variant", v,
-                                   "svg", "", "folded", "", "samples", (json_int_t)n);
-            json_object_set_new(ev, "svg", json_sprintf("flamegraphs/%s.svg", label));
-            json_object_set_new(ev, "folded", json_sprintf("flamegraphs/%s.folded", label));
+            char *svg_rel = xasprintf("flamegraphs/%s.svg", label);
+            char *folded_rel = xasprintf("flamegraphs/%s.folded", label);
+            char *diff_rel = NULL;
             if (!strcmp(v, "baseline")) {
                 free(base_folded);
                 base_folded = xstrdup(folded);
@@ -298,10 +297,14 @@ static void capture_flamegraphs(suite *s, int bi) {
                 if (fg_diff(base_folded, folded, outdir, label, title, err, sizeof err) < 0)
                     progress_warn("%s %s: differential flame graph: %s", b->name, v, err);
                 else
-                    json_object_set_new(ev, "diff_svg",
-                                        json_sprintf("flamegraphs/%s.diff.svg", label));
+                    diff_rel = xasprintf("flamegraphs/%s.diff.svg", label);
             }
-            suite_emit(s, "flamegraph", ev);
+            ab_ev_flamegraph e = {.benchmark = b->name, .variant = v, .svg = svg_rel,
+                                  .folded = folded_rel, .samples = n, .diff_svg = diff_rel};
+            suite_emit(s, ab_ev_flamegraph_json(&e));
+            free(svg_rel);
+            free(folded_rel);
+            free(diff_rel);
             free(folded);
         }
         for (char **e = env; *e; e++) free(*e);
@@ -510,22 +513,25 @@ int cmd_run(int argc, char **argv) {
         json_array_append_new(names, json_string(s->bench[i]->name));
         json_array_append_new(dirs, json_string(s->bench[i]->dir));
     }
-    json_t *ev = json_pack(
-        "{s:s,s:s,s:I,s:s,s:o,s:o,s:i,s:i,s:i,s:i,s:f,s:I,s:f,s:f,s:o,s:o,s:s,s:s,s:f,s:b}",
-        "suite", s->id, "host", host, "seed", (json_int_t)s->o.seed, "order",
-        s->o.shuffled ? "shuffled" : "blocked", "benchmarks", names, "variants",
-        strlist_json(&s->o.variants), "warmup", s->o.warmup, "runs", s->o.runs, "min_runs",
-        s->o.target_ci > 0 ? s->o.min_runs : s->o.runs, "max_runs", s->o.runs, "target_ci",
-        s->o.target_ci, "total_runs", (json_int_t)s->total, "slow_delay", s->o.slow_delay,
-        "timeout", s->o.timeout, "argv", strlist_json(&s->argv),
-        "benchmark_dirs", dirs, "cpu_bench", s->cpu_bench, "cpu_ingester", s->cpu_ingester,
-        "upload_interval", s->o.upload_interval, "quick", s->o.quick);
-    if (resumed) {
-        /* keep the original argv: a second resume must still find the options */
-        json_object_set_new(ev, "argv", json_deep_copy(json_object_get(s->results->suite_start, "argv")));
-        json_object_set_new(ev, "resumed", json_true());
-    }
-    suite_emit(s, "suite_start", ev);
+    json_t *variants = strlist_json(&s->o.variants);
+    /* on a resume, the original argv: a second resume must still find the options */
+    json_t *first = resumed ? json_object_get(s->results->suite_start, "argv") : NULL;
+    json_t *args = first ? json_incref(first) : strlist_json(&s->argv);
+    ab_ev_suite_start ss = {
+        .suite = s->id, .host = host, .seed = (json_int_t)s->o.seed,
+        .order = s->o.shuffled ? "shuffled" : "blocked", .benchmarks = names,
+        .variants = variants, .warmup = s->o.warmup, .runs = s->o.runs,
+        .min_runs = s->o.target_ci > 0 ? s->o.min_runs : s->o.runs, .max_runs = s->o.runs,
+        .target_ci = s->o.target_ci, .total_runs = (json_int_t)s->total,
+        .slow_delay = s->o.slow_delay, .timeout = s->o.timeout, .argv = args,
+        .benchmark_dirs = dirs, .cpu_bench = s->cpu_bench, .cpu_ingester = s->cpu_ingester,
+        .upload_interval = s->o.upload_interval, .quick = s->o.quick, .resumed = resumed,
+        .has = {.upload_interval = 1, .quick = 1, .resumed = (unsigned char)resumed}};
+    suite_emit(s, ab_ev_suite_start_json(&ss));
+    json_decref(names);
+    json_decref(dirs);
+    json_decref(variants);
+    json_decref(args);
     /* (on a resume, the killed runner's ingesters died with it: suite_start says so) */
     if (!resumed) ab_baseline_copy_latest(s->results_dir, s->journal);
 
@@ -563,10 +569,10 @@ int cmd_run(int argc, char **argv) {
     stop_ingesters(s);
     const char *status = s->interrupted ? "interrupted"
                          : (status_failed || s->build_failed) ? "failed" : "done";
-    suite_emit(s, "suite_end",
-               json_pack("{s:s,s:I,s:I,s:I,s:f}", "status", status, "done", (json_int_t)s->done,
-                         "failed", (json_int_t)s->results->runs_failed, "total",
-                         (json_int_t)s->total, "seconds", mono_now() - s->started));
+    ab_ev_suite_end se = {.status = status, .done = (json_int_t)s->done,
+                          .failed = (json_int_t)s->results->runs_failed,
+                          .total = (json_int_t)s->total, .seconds = mono_now() - s->started};
+    suite_emit(s, ab_ev_suite_end_json(&se));
     ab_journal_close(s->journal);
     if (s->interrupted) progress_warn("interrupted: %lu measured runs were recorded", s->done);
     print_measured(s);

@@ -42,8 +42,11 @@ typedef struct suite {
     int *ref_from_baseline;
 } suite;
 
-/* Write an event to the journal and feed it to the results model. Steals ev. */
-void suite_emit(suite *s, const char *type, json_t *ev);
+/* Write an event (made by a lib/events.h builder) to the journal and feed the same event
+ * to the results model. Steals ev (NULL: nothing). */
+void suite_emit(suite *s, json_t *ev);
+/* An error event (benchmark, variant may be NULL). */
+void suite_error(suite *s, const char *message, const char *benchmark, const char *variant);
 
 /* One run of benchmark bi in variant vi (run number within the cell, planned count, or
  * run 0 for a warm-up). Returns 0, or -1 when the suite was interrupted meanwhile. */

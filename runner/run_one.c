@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "events.h"
 #include "http.h"
 #include "measure.h"
 #include "progress.h"
@@ -120,8 +121,7 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
     if (s->is_remote && profiled && (!s->remote_mode || strcmp(s->remote_mode, variant))) {
         if (ingester_set_mode(s->remote.control, variant, s->o.slow_delay, err, sizeof err) < 0) {
             progress_warn("cannot switch the ingester to %s: %s", variant, err);
-            suite_emit(s, "error", json_pack("{s:s,s:s,s:s}", "message", err, "benchmark",
-                                             b->name, "variant", variant));
+            suite_error(s, err, b->name, variant);
         } else {
             free(s->remote_mode);
             s->remote_mode = xstrdup(variant);
@@ -132,10 +132,10 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
         progress_warn("%s %s: running without a working ingester", b->name, variant);
 
     unsigned long seq = ++s->seq;
-    suite_emit(s, "run_start",
-               json_pack("{s:s,s:s,s:i,s:I,s:b,s:I,s:I}", "benchmark", b->name, "variant",
-                         variant, "run", warmup ? 0 : run, "seq", (json_int_t)seq, "warmup",
-                         warmup, "done", (json_int_t)s->done, "total", (json_int_t)s->total));
+    ab_ev_run_start rs = {.benchmark = b->name, .variant = variant, .run = warmup ? 0 : run,
+                          .seq = (json_int_t)seq, .warmup = warmup, .done = (json_int_t)s->done,
+                          .total = (json_int_t)s->total};
+    suite_emit(s, ab_ev_run_start_json(&rs));
     progress_run_start(b->name, variant, run, planned, warmup, s->done, s->total, eta(s));
 
     /* the log of this benchmark x variant; the run's output is appended to it */
@@ -201,8 +201,7 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
     const char *status = "ok";
     if (rc < 0) {
         progress_warn("%s %s: %s", b->name, variant, err);
-        suite_emit(s, "error", json_pack("{s:s,s:s,s:s}", "message", err, "benchmark", b->name,
-                                         "variant", variant));
+        suite_error(s, err, b->name, variant);
         status = "failed";
     } else if (r.timed_out) {
         status = "timeout";
@@ -236,24 +235,23 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
     if (!warmup) s->done++;
     s->runs_executed++;
     double e = eta(s);
-    json_t *ev = json_pack(
-        "{s:s,s:s,s:i,s:I,s:b,s:s,s:i,s:i,s:f,s:f,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
-        "s:f,s:f}",
-        "benchmark", b->name, "variant", variant, "run", warmup ? 0 : run, "seq",
-        (json_int_t)seq, "warmup", warmup, "status", status, "exit_code",
-        r.exited ? r.exit_code : 0, "signal", r.exited ? 0 : r.signal, "wall_s", r.wall_s,
-        "user_s", r.user_s, "sys_s", r.sys_s, "maxrss_kb", (json_int_t)r.maxrss_kb, "nvcsw",
-        (json_int_t)r.nvcsw, "nivcsw", (json_int_t)r.nivcsw, "minflt", (json_int_t)r.minflt,
-        "majflt", (json_int_t)r.majflt, "profiles",
-        (json_int_t)(counted ? after.profiles - before.profiles : 0), "samples",
-        (json_int_t)(counted ? after.samples - before.samples : 0), "done",
-        (json_int_t)s->done, "total", (json_int_t)s->total, "eta_s", e, "steal_pct",
-        steal_pct(&st0, &st1));
-    json_object_set_new(ev, "checksum", checksum ? json_string(checksum) : json_null());
-    if (counted && measure && strcmp(measure, "profiles"))
-        json_object_set_new(ev, "requests",
-                            json_integer((json_int_t)(after.requests - before.requests)));
-    suite_emit(s, "run_end", ev);
+    ab_ev_run_end re = {
+        .benchmark = b->name, .variant = variant, .run = warmup ? 0 : run,
+        .seq = (json_int_t)seq, .warmup = warmup, .status = status,
+        .exit_code = r.exited ? r.exit_code : 0, .signal = r.exited ? 0 : r.signal,
+        .wall_s = r.wall_s, .user_s = r.user_s, .sys_s = r.sys_s,
+        .maxrss_kb = (json_int_t)r.maxrss_kb, .nvcsw = (json_int_t)r.nvcsw,
+        .nivcsw = (json_int_t)r.nivcsw, .minflt = (json_int_t)r.minflt,
+        .majflt = (json_int_t)r.majflt,
+        .profiles = (json_int_t)(counted ? after.profiles - before.profiles : 0),
+        .samples = (json_int_t)(counted ? after.samples - before.samples : 0),
+        .done = (json_int_t)s->done, .total = (json_int_t)s->total, .eta_s = e,
+        .steal_pct = steal_pct(&st0, &st1), .checksum = checksum};
+    if (counted && measure && strcmp(measure, "profiles")) {
+        re.requests = (json_int_t)(after.requests - before.requests);
+        re.has.requests = 1;
+    }
+    suite_emit(s, ab_ev_run_end_json(&re));
     progress_run_end(b->name, variant, run, planned, warmup, status, r.wall_s, s->done,
                      s->total, e);
     free(checksum);
