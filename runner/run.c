@@ -11,11 +11,11 @@
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/random.h>
-#include "baseline.h"
+#include "baseline/baseline.h"
 #include "commands.h"
 #include "cpulist.h"
 #include "events.h"
-#include "flamegraph.h"
+#include "flamegraph/flamegraph.h"
 #include "measure.h"
 #include "plan.h"
 #include "progress.h"

@@ -1,6 +1,6 @@
-/* fg_render.h: writing a flame graph's two files, FILE.svg and FILE.folded, from stacks. */
-#ifndef AB_FG_RENDER_H
-#define AB_FG_RENDER_H
+/* flamegraph/render.h: writing a flame graph's two files, FILE.svg and FILE.folded, from stacks. */
+#ifndef AB_RUNNER_FG_RENDER_H
+#define AB_RUNNER_FG_RENDER_H
 
 #include <stddef.h>
 #include "fold.h"

@@ -1,4 +1,4 @@
-/* fold.c: the folded-stack multiset (an open-addressing hash table keyed by the stack
+/* flamegraph/fold.c: the folded-stack multiset (an open-addressing hash table keyed by the stack
  * string), folded text reading and writing. */
 #include <errno.h>
 #include <stdint.h>

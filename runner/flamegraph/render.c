@@ -1,8 +1,8 @@
-/* fg_render.c: the files of one flame graph: SVG via the renderer, folded text beside it. */
+/* flamegraph/render.c: the files of one flame graph: SVG via the renderer, folded text beside it. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include "fg_render.h"
+#include "render.h"
 #include "svg.h"
 
 void fg_folded_path_for(const char *svg_path, char *out, size_t outlen) {

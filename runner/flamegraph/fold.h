@@ -1,8 +1,8 @@
-/* fold.h: folded stacks ("root;child;leaf COUNT", root first), the common currency of the
+/* flamegraph/fold.h: folded stacks ("root;child;leaf COUNT", root first), the common currency of the
  * flame graph code: a multiset of stacks, parsers that fill it from `perf script` text,
  * bpftrace map output or folded text, and a writer. Pure code, no processes. */
-#ifndef AB_FOLD_H
-#define AB_FOLD_H
+#ifndef AB_RUNNER_FG_FOLD_H
+#define AB_RUNNER_FG_FOLD_H
 
 #include <stddef.h>
 #include <stdio.h>

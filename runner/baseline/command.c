@@ -1,4 +1,4 @@
-/* baseline.c: `agentbench baseline`: characterise this host (CPU, memory bandwidth with a
+/* baseline/command.c: `agentbench baseline`: characterise this host (CPU, memory bandwidth with a
  * sysbench cross-check, network, disk), record the figures in a suite journal and
  * RESULTS_DIR/baseline.json, and print them as a table. */
 #include <getopt.h>
@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "baseline.h"
-#include "baseline_parts.h"
-#include "baseline_store.h"
+#include "parts.h"
+#include "store.h"
 #include "commands.h"
 
 static void usage(FILE *f) {

@@ -1,4 +1,4 @@
-/* baseline_disk.c: disk figures with fio (Debian's fio): sequential write and read (1 MiB
+/* baseline/disk.c: disk figures with fio (Debian's fio): sequential write and read (1 MiB
  * blocks) and random read and write (4 KiB), one after another (stonewall), with direct
  * I/O so the page cache does not flatter the result (buffered when the file system
  * refuses O_DIRECT), on one temporary file of bounded size in the given directory,
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "baseline_parts.h"
+#include "parts.h"
 
 static int run_fio(const bl_opts *o, const char *file, int direct, char **out, char *err,
                    size_t errlen) {

@@ -1,11 +1,11 @@
-/* baseline_store.h: the suite journal and RESULTS_DIR/baseline.json of `agentbench
+/* baseline/store.h: the suite journal and RESULTS_DIR/baseline.json of `agentbench
  * baseline` (doc/baseline.md, doc/journal.md). */
-#ifndef AB_BASELINE_STORE_H
-#define AB_BASELINE_STORE_H
+#ifndef AB_RUNNER_BL_STORE_H
+#define AB_RUNNER_BL_STORE_H
 
 #include <limits.h>
 #include <stddef.h>
-#include "baseline_parts.h"
+#include "parts.h"
 #include "journal.h"
 
 typedef struct bl_suite {

@@ -1,4 +1,4 @@
-/* baseline_store.c: where baseline figures go: a suite journal of their own
+/* baseline/store.c: where baseline figures go: a suite journal of their own
  * (suite_start, one "baseline" event per figure, errors, suite_end; RESULTS_DIR/latest
  * updated) and RESULTS_DIR/baseline.json, the newest figure of each kind, which
  * ab_baseline_copy_latest() copies into every later suite's journal. */
@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "baseline.h"
-#include "baseline_store.h"
+#include "store.h"
 #include "events.h"
 #include "suitedir.h"
 

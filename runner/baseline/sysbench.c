@@ -1,4 +1,4 @@
-/* baseline_sysbench.c: an independent check of the memory figures: `sysbench memory`
+/* baseline/sysbench.c: an independent check of the memory figures: `sysbench memory`
  * (Debian's sysbench) writing and reading sequentially with one block per thread as large
  * as bl_memory's arrays, in the same run, best of three (like our best of ten). The
  * figures go beside ours, with how far apart they are: (ours - sysbench) / sysbench,
@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "baseline_parts.h"
+#include "parts.h"
 
 /* "64.00 MiB transferred (12528.63 MiB/sec)" → MB/s (10^6 bytes), or -1. */
 static double parse_mib_per_s(const char *out) {

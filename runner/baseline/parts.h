@@ -1,7 +1,7 @@
-/* baseline_parts.h: the pieces of `agentbench baseline`: a list of figures, and one
+/* baseline/parts.h: the pieces of `agentbench baseline`: a list of figures, and one
  * function per part (CPU, memory with its sysbench cross-check, network, disk). */
-#ifndef AB_BASELINE_PARTS_H
-#define AB_BASELINE_PARTS_H
+#ifndef AB_RUNNER_BL_PARTS_H
+#define AB_RUNNER_BL_PARTS_H
 
 #include <stddef.h>
 #include <jansson.h>

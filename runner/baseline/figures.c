@@ -1,4 +1,4 @@
-/* baseline_figures.c: the list of figures a baseline run gathers, and running a tool
+/* baseline/figures.c: the list of figures a baseline run gathers, and running a tool
  * (fio, iperf3, sysbench) to collect its output. */
 #include <errno.h>
 #include <fcntl.h>
@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "baseline_parts.h"
-#include "fg_spawn.h"
+#include "parts.h"
+#include "tool.h"
 
 void bl_add(bl_figures *f, const char *kind, const char *name, double value,
             const char *unit, json_t *detail) {
@@ -53,7 +53,7 @@ int bl_run_capture(char *const argv[], double timeout_s, char **out, char *err,
         if (lfd >= 0) { close(lfd); unlink(log); }
         return -1;
     }
-    pid_t pid = fg_spawn(argv, NULL, pfd[1], lfd);
+    pid_t pid = tool_spawn(argv, NULL, pfd[1], lfd);
     close(pfd[1]);
     if (pid < 0) {
         if (errno == ENOENT) snprintf(err, errlen, "%s is not installed", argv[0]);
@@ -85,7 +85,7 @@ int bl_run_capture(char *const argv[], double timeout_s, char **out, char *err,
         waited += 0.02;
     }
     close(pfd[0]);
-    if (!reaped) status = fg_wait(pid, 3, NULL, NULL, NULL);
+    if (!reaped) status = tool_wait(pid, 3, NULL, NULL, NULL);
     if (buf) buf[len] = '\0';
     *out = buf;
     int rc;
@@ -93,7 +93,7 @@ int bl_run_capture(char *const argv[], double timeout_s, char **out, char *err,
         rc = WEXITSTATUS(status);
         if (rc != 0) {
             char last[400];
-            fg_last_line(log, last, sizeof last);
+            tool_last_line(log, last, sizeof last);
             snprintf(err, errlen, "%s failed (exit %d)%s%s", argv[0], rc, last[0] ? ": " : "",
                      last);
         }

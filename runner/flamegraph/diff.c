@@ -1,4 +1,4 @@
-/* fg_diff.c: the differential view of two captures (baseline and profiled variant): an
+/* flamegraph/diff.c: the differential view of two captures (baseline and profiled variant): an
  * SVG with the profiled graph's widths, coloured by how each frame's share of samples
  * changed (red: more in profiled, blue: less), and a text table of the frames with the
  * largest extra inclusive share. */
@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "fg_render.h"
+#include "render.h"
 #include "flamegraph.h"
 #include "svg.h"
 

@@ -1,4 +1,4 @@
-/* fg_spawn.c: posix_spawnp-based process start (it reports a missing program as an error
+/* tool.c: posix_spawnp-based process start (it reports a missing program as an error
  * instead of a child exiting 127), and a polling wait with deadline and progress. */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,11 +9,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "fg_spawn.h"
+#include "tool.h"
 
 extern char **environ;
 
-pid_t fg_spawn(char *const argv[], char *const envp[], int out_fd, int err_fd) {
+pid_t tool_spawn(char *const argv[], char *const envp[], int out_fd, int err_fd) {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
     posix_spawn_file_actions_init(&fa);
@@ -50,7 +50,7 @@ static double now_s(void) {
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int fg_wait(pid_t pid, double deadline_s, const volatile sig_atomic_t *stop,
+int tool_wait(pid_t pid, double deadline_s, const volatile sig_atomic_t *stop,
             void (*tick)(double, void *), void *arg) {
     double start = now_s(), next_tick = 1, interrupted_at = 0;
     for (;;) {
@@ -76,7 +76,7 @@ int fg_wait(pid_t pid, double deadline_s, const volatile sig_atomic_t *stop,
     }
 }
 
-void fg_last_line(const char *path, char *out, size_t outlen) {
+void tool_last_line(const char *path, char *out, size_t outlen) {
     out[0] = '\0';
     FILE *f = fopen(path, "r");
     if (!f) return;

@@ -1,4 +1,4 @@
-/* fold_bpftrace.c: bpftrace's map printout for `@[kstack, ustack, comm] = count()` →
+/* flamegraph/fold_bpftrace.c: bpftrace's map printout for `@[kstack, ustack, comm] = count()` →
  * folded stacks. Each entry is "@[", kernel frames (one per indented line, leaf first),
  * ",", user frames, ", comm]: COUNT"; an empty stack shows as ", " right after "@[". */
 #include <ctype.h>

@@ -1,4 +1,4 @@
-/* flamegraph.c: `agentbench flamegraph`: capture stacks system-wide or for one process
+/* flamegraph/command.c: `agentbench flamegraph`: capture stacks system-wide or for one process
  * (perf or bpftrace), or take them from a perf script text, a folded file, the ingester's
  * store (the profiling agent's own view), or two folded files to compare; then write
  * FILE.svg and FILE.folded. Also fg_capture_command(), used by `agentbench run
@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "commands.h"
-#include "fg_capture.h"
-#include "fg_render.h"
+#include "capture.h"
+#include "render.h"
 #include "flamegraph.h"
 
 static void usage(FILE *f) {

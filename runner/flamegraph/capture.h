@@ -1,7 +1,7 @@
-/* fg_capture.h: capturing stacks with perf or bpftrace, system-wide, for one process, or
+/* flamegraph/capture.h: capturing stacks with perf or bpftrace, system-wide, for one process, or
  * for one command, folded straight into a stack set. */
-#ifndef AB_FG_CAPTURE_H
-#define AB_FG_CAPTURE_H
+#ifndef AB_RUNNER_FG_CAPTURE_H
+#define AB_RUNNER_FG_CAPTURE_H
 
 #include <stddef.h>
 #include <sys/types.h>

@@ -1,4 +1,4 @@
-/* baseline_net.c: network throughput with iperf3 (Debian's iperf3): on loopback we start
+/* baseline/net.c: network throughput with iperf3 (Debian's iperf3): on loopback we start
  * a one-shot server (`iperf3 -s -1 -B 127.0.0.1 -p PORT` on a free port) ourselves, wait
  * until it listens (from /proc/net/tcp, without spending its one connection), then run
  * the client with -J and read its JSON with jansson; with --peer HOST[:PORT] the client
@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "baseline_parts.h"
-#include "fg_spawn.h"
+#include "parts.h"
+#include "tool.h"
 
 static int free_port(void) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -96,7 +96,7 @@ int bl_network(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
         }
         snprintf(port, sizeof port, "%d", p);
         char *sargv[] = {"iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", port, NULL};
-        server = fg_spawn(sargv, NULL, -1, -1);
+        server = tool_spawn(sargv, NULL, -1, -1);
         if (server < 0) {
             snprintf(err, errlen, errno == ENOENT ? "iperf3 is not installed (Debian package "
                      "iperf3)" : "cannot start iperf3: %s", strerror(errno));
@@ -106,7 +106,7 @@ int bl_network(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
         for (i = 0; i < 150 && !listening(p); i++) usleep(20000);
         if (i == 150) {
             kill(server, SIGKILL);
-            fg_wait(server, 0, NULL, NULL, NULL);
+            tool_wait(server, 0, NULL, NULL, NULL);
             snprintf(err, errlen, "iperf3 server did not listen on 127.0.0.1:%d", p);
             return -1;
         }
@@ -119,6 +119,6 @@ int bl_network(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
     /* iperf3 -J exits 1 on errors but still prints JSON with an "error" to report */
     if (rc >= 0) rc = parse_iperf(out, target, secs, f, err, errlen);
     free(out);
-    if (server > 0) fg_wait(server, 5, NULL, NULL, NULL);   /* one-shot: exits after the client */
+    if (server > 0) tool_wait(server, 5, NULL, NULL, NULL);   /* one-shot: exits after the client */
     return rc < 0 ? -1 : 0;
 }

@@ -1,4 +1,4 @@
-/* svg.c: draws a frame tree as an SVG flame graph: root at the bottom, one <g class="f">
+/* flamegraph/svg.c: draws a frame tree as an SVG flame graph: root at the bottom, one <g class="f">
  * per frame holding a <title> (hover text), a <rect> sized by samples and a <text> label
  * truncated to fit. Output is deterministic for a given input. */
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* fg_capture.c: the perf and bpftrace drivers. perf records into a private temporary
+/* flamegraph/capture.c: the perf and bpftrace drivers. perf records into a private temporary
  * directory, then `perf script` is read through a pipe into the folder; bpftrace prints
  * its map at exit into a file that is then folded. No shell is involved: every argument
  * is built from validated integers. SIGINT during a capture ends the capture early and
@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "fg_capture.h"
-#include "fg_spawn.h"
+#include "capture.h"
+#include "tool.h"
 
 static volatile sig_atomic_t interrupted;
 static void on_sigint(int sig) { (void)sig; interrupted = 1; }
@@ -53,7 +53,7 @@ static void remove_workdir(const char *dir) {
 static void describe_failure(const char *tool, int status, const char *log, char *err,
                              size_t errlen) {
     char last[400];
-    fg_last_line(log, last, sizeof last);
+    tool_last_line(log, last, sizeof last);
     if (WIFEXITED(status))
         snprintf(err, errlen, "%s failed (exit %d)%s%s", tool, WEXITSTATUS(status),
                  last[0] ? ": " : "", last);
@@ -80,7 +80,7 @@ int fg_perf_script_fold(const char *perf_data, fg_stacks *s, fg_fold_stats *st, 
     }
     int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     char *argv[] = {"perf", "script", "-i", (char *)perf_data, NULL};
-    pid_t pid = fg_spawn(argv, NULL, pfd[1], lfd);
+    pid_t pid = tool_spawn(argv, NULL, pfd[1], lfd);
     close(pfd[1]);
     if (pid < 0) {
         spawn_error("perf", "linux-perf", err, errlen);
@@ -92,7 +92,7 @@ int fg_perf_script_fold(const char *perf_data, fg_stacks *s, fg_fold_stats *st, 
     FILE *in = fdopen(pfd[0], "r");
     int rc = in ? fg_fold_perf_script(s, in, 1, st) : -1;
     if (in) fclose(in); else close(pfd[0]);
-    int status = fg_wait(pid, 0, NULL, NULL, NULL);
+    int status = tool_wait(pid, 0, NULL, NULL, NULL);
     if (lfd >= 0) close(lfd);
     if (rc < 0) snprintf(err, errlen, "out of memory or read error folding perf script");
     else if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -123,13 +123,13 @@ static int capture_perf(const fg_capture_opts *o, const char *dir, progress *pr,
     argv[n++] = "99"; argv[n++] = "-o"; argv[n++] = data; argv[n++] = "--";
     argv[n++] = "sleep"; argv[n++] = secs; argv[n] = NULL;
     int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    pid_t child = fg_spawn(argv, NULL, lfd, lfd);
+    pid_t child = tool_spawn(argv, NULL, lfd, lfd);
     if (lfd >= 0) close(lfd);
     if (child < 0) {
         spawn_error("perf", "linux-perf", err, errlen);
         return -1;
     }
-    int status = fg_wait(child, o->seconds + 60.0, &interrupted,
+    int status = tool_wait(child, o->seconds + 60.0, &interrupted,
                          o->progress ? tick : NULL, pr);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         struct stat sb;
@@ -154,13 +154,13 @@ static int capture_bpftrace(const fg_capture_opts *o, const char *dir, progress 
                  "interval:s:%d { exit(); }", o->seconds);
     char *argv[] = {"bpftrace", "-o", out, "-e", prog, NULL};
     int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    pid_t child = fg_spawn(argv, NULL, lfd, lfd);
+    pid_t child = tool_spawn(argv, NULL, lfd, lfd);
     if (lfd >= 0) close(lfd);
     if (child < 0) {
         spawn_error("bpftrace", "bpftrace", err, errlen);
         return -1;
     }
-    int status = fg_wait(child, o->seconds + 60.0, &interrupted,
+    int status = tool_wait(child, o->seconds + 60.0, &interrupted,
                          o->progress ? tick : NULL, pr);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         if (!interrupted) {
@@ -222,7 +222,7 @@ int fg_capture_argv(char *const argv[], char *const envp[], const char *perf_dat
     char log[4200];
     snprintf(log, sizeof log, "%s.record.log", perf_data);
     int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    pid_t child = fg_spawn(pargv, envp, -1, lfd);
+    pid_t child = tool_spawn(pargv, envp, -1, lfd);
     free(pargv);
     if (lfd >= 0) close(lfd);
     if (child < 0) {
@@ -230,7 +230,7 @@ int fg_capture_argv(char *const argv[], char *const envp[], const char *perf_dat
         unlink(log);
         return -1;
     }
-    int status = fg_wait(child, 0, NULL, NULL, NULL);
+    int status = tool_wait(child, 0, NULL, NULL, NULL);
     struct stat sb;
     int rc;
     if (stat(perf_data, &sb) != 0 || sb.st_size == 0) {   /* the command's exit status is

@@ -1,4 +1,4 @@
-/* baseline_mem.c: memory bandwidth in the manner of STREAM (copy, scale, add, triad), plus
+/* baseline/mem.c: memory bandwidth in the manner of STREAM (copy, scale, add, triad), plus
  * a write-only fill and a read-only sum to set beside sysbench's write and read figures.
  * Three arrays of doubles, each at least four times the last-level cache (read from
  * sysfs), split across every online CPU (each thread first-touches its own slice), timed
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "baseline_parts.h"
+#include "parts.h"
 
 enum { K_COPY, K_SCALE, K_ADD, K_TRIAD, K_FILL, K_READ, NKERNELS };
 static const struct { const char *name; double bytes_per_elem; } kernels[NKERNELS] = {

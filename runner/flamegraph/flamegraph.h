@@ -1,7 +1,10 @@
-/* flamegraph.h: stack capture (perf, bpftrace), folding and SVG rendering, as used by
- * `agentbench flamegraph` and by `agentbench run --flamegraph`. */
-#ifndef AB_FLAMEGRAPH_H
-#define AB_FLAMEGRAPH_H
+/* flamegraph/flamegraph.h: the flame graph part's contract with the rest of the runner:
+ * what `agentbench run --flamegraph` calls (the `agentbench flamegraph` command itself is
+ * cmd_flamegraph, in commands.h). Everything else in this folder is its inside: capture
+ * (capture.c: perf, bpftrace), folding (fold*.c: stacks as "root;...;leaf COUNT"),
+ * rendering (svg*.c, render.c) and the differential view (diff.c). */
+#ifndef AB_RUNNER_FLAMEGRAPH_H
+#define AB_RUNNER_FLAMEGRAPH_H
 
 #include <stddef.h>
 

@@ -1,4 +1,4 @@
-/* baseline_cpu.c: CPU figures: an integer kernel (xorshift mixing, a serial dependency
+/* baseline/cpu.c: CPU figures: an integer kernel (xorshift mixing, a serial dependency
  * chain) and a floating-point kernel (four independent multiply-add chains), each run on
  * one thread and on every online CPU at once, reported in millions of operations per
  * second. */
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "baseline_parts.h"
+#include "parts.h"
 
 #define CHUNK 200000L
 #define INT_OPS_PER_ITER 7.0        /* 3 shifts, 3 xors, 1 add */
