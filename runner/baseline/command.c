@@ -55,28 +55,34 @@ static void print_table(const bl_suite *s, const bl_figures *f, int threads) {
     }
 }
 
-int cmd_baseline(int argc, char **argv) {
+/* What the command line asks for. */
+typedef struct bl_args {
+    int cpu, mem, net;
+    const char *results;
+    bl_opts o;
+} bl_args;
+
+/* Returns -1 to go on, else the exit status (0 after --help). */
+static int parse_args(bl_args *a, int argc, char **argv) {
     static const struct option opts[] = {
         {"cpu", no_argument, 0, 'c'},       {"memory", no_argument, 0, 'm'},
         {"network", no_argument, 0, 'n'},   {"peer", required_argument, 0, 'P'},
         {"disk", required_argument, 0, 'd'}, {"results", required_argument, 0, 'r'},
         {"quick", no_argument, 0, 'q'},     {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    int cpu = 0, mem = 0, net = 0;
-    const char *results = "results";
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    bl_opts o = {.threads = ncpu > 0 ? (int)ncpu : 1};
+    *a = (bl_args){.results = "results", .o = {.threads = ncpu > 0 ? (int)ncpu : 1}};
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': cpu = 1; break;
-        case 'm': mem = 1; break;
-        case 'n': net = 1; break;
-        case 'P': o.peer = optarg; net = 1; break;
-        case 'd': o.disk_dir = optarg; break;
-        case 'r': results = optarg; break;
-        case 'q': o.quick = 1; break;
+        case 'c': a->cpu = 1; break;
+        case 'm': a->mem = 1; break;
+        case 'n': a->net = 1; break;
+        case 'P': a->o.peer = optarg; a->net = 1; break;
+        case 'd': a->o.disk_dir = optarg; break;
+        case 'r': a->results = optarg; break;
+        case 'q': a->o.quick = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -87,16 +93,51 @@ int cmd_baseline(int argc, char **argv) {
         return 2;
     }
     struct stat sb;
-    if (o.disk_dir && (!*o.disk_dir || stat(o.disk_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
-        fprintf(stderr, "agentbench baseline: --disk needs a directory, not '%s'\n",
-                o.disk_dir);
+    const char *disk = a->o.disk_dir;
+    if (disk && (!*disk || stat(disk, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+        fprintf(stderr, "agentbench baseline: --disk needs a directory, not '%s'\n", disk);
         return 2;
     }
-    if (!cpu && !mem && !net && !o.disk_dir) cpu = mem = net = 1;
+    if (!a->cpu && !a->mem && !a->net && !disk) a->cpu = a->mem = a->net = 1;
+    return -1;
+}
 
+/* Each part asked for, in order, into f (and the suite's journal: what a part measured
+ * is kept even when it fails later). Counts the parts done, failed and asked for. */
+static void measure_parts(const bl_args *a, bl_suite *s, bl_figures *f, int *done,
+                          int *failed, int *total) {
+    struct part { int on; const char *name; int (*fn)(const bl_opts *, bl_figures *, char *,
+                                                      size_t); } parts[] = {
+        {a->cpu, "cpu", bl_cpu}, {a->mem, "memory", bl_memory},
+        {a->mem, "memory check", bl_memory_check}, {a->net, "network", bl_network},
+        {a->o.disk_dir != NULL, "disk", bl_disk},
+    };
+    char err[1024];
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (!parts[i].on) continue;
+        (*total)++;
+        if (stop) continue;
+        fprintf(stderr, "baseline: %s...\n", parts[i].name);
+        size_t before = f->n;
+        err[0] = '\0';
+        if (parts[i].fn(&a->o, f, err, sizeof err) == 0) {
+            (*done)++;
+        } else {
+            (*failed)++;
+            fprintf(stderr, "agentbench baseline: %s: %s\n", parts[i].name, err);
+            bl_suite_error(s, parts[i].name, err);
+        }
+        bl_suite_figures(s, f, before);
+    }
+}
+
+int cmd_baseline(int argc, char **argv) {
+    bl_args a;
+    int rc = parse_args(&a, argc, argv);
+    if (rc >= 0) return rc;
     bl_suite s;
     char err[1024];
-    if (bl_suite_open(&s, results, argc - 1, argv + 1, err, sizeof err) < 0) {
+    if (bl_suite_open(&s, a.results, argc - 1, argv + 1, err, sizeof err) < 0) {
         fprintf(stderr, "agentbench baseline: %s\n", err);
         return 1;
     }
@@ -107,35 +148,15 @@ int cmd_baseline(int argc, char **argv) {
     sigaction(SIGTERM, &sa, NULL);
 
     bl_figures f = {0};
-    struct part { int on; const char *name; int (*fn)(const bl_opts *, bl_figures *, char *,
-                                                      size_t); } parts[] = {
-        {cpu, "cpu", bl_cpu}, {mem, "memory", bl_memory}, {mem, "memory check", bl_memory_check},
-        {net, "network", bl_network}, {o.disk_dir != NULL, "disk", bl_disk},
-    };
     int done = 0, failed = 0, total = 0;
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        if (!parts[i].on) continue;
-        total++;
-        if (stop) continue;
-        fprintf(stderr, "baseline: %s...\n", parts[i].name);
-        size_t before = f.n;
-        err[0] = '\0';
-        if (parts[i].fn(&o, &f, err, sizeof err) == 0) {
-            done++;
-        } else {
-            failed++;
-            fprintf(stderr, "agentbench baseline: %s: %s\n", parts[i].name, err);
-            bl_suite_error(&s, parts[i].name, err);
-        }
-        bl_suite_figures(&s, &f, before);       /* whatever a part measured is kept */
-    }
+    measure_parts(&a, &s, &f, &done, &failed, &total);
     bl_suite_close(&s, done, failed, total, stop);
-    int rc = failed || stop ? 1 : 0;
+    rc = failed || stop ? 1 : 0;
     if (f.n && bl_write_json(&s, &f, err, sizeof err) < 0) {
         fprintf(stderr, "agentbench baseline: %s\n", err);
         rc = 1;
     }
-    print_table(&s, &f, o.threads);
+    print_table(&s, &f, a.o.threads);
     bl_figures_free(&f);
     return rc;
 }

@@ -2,9 +2,11 @@
  * directory, then `perf script` is read through a pipe into the folder; bpftrace prints
  * its map at exit into a file that is then folded. No shell is involved: every argument
  * is built from validated integers. SIGINT during a capture ends the capture early and
- * still keeps what was sampled. */
+ * still keeps what was sampled. fg_capture_command (flamegraph.h) captures one command
+ * and draws it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "capture.h"
+#include "flamegraph.h"
+#include "render.h"
 #include "tool.h"
 
 static volatile sig_atomic_t interrupted;
@@ -245,5 +249,43 @@ int fg_capture_argv(char *const argv[], char *const envp[], const char *perf_dat
     char old[4200];
     snprintf(old, sizeof old, "%s.old", perf_data);
     unlink(old);
+    return rc;
+}
+
+long fg_capture_command(char *const argv[], char *const envp[], const char *outdir,
+                        const char *label, const char *title, char *err, size_t errlen) {
+    if (!argv || !argv[0]) {
+        snprintf(err, errlen, "no command to profile");
+        return -1;
+    }
+    if (!label || !*label || strchr(label, '/')) {
+        snprintf(err, errlen, "bad label '%s'", label ? label : "");
+        return -1;
+    }
+    if (mkdir(outdir, 0755) < 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create %s: %s", outdir, strerror(errno));
+        return -1;
+    }
+    char data[PATH_MAX], svg[PATH_MAX], folded[PATH_MAX], sub[512];
+    snprintf(data, sizeof data, "%s/%s.perf.data", outdir, label);
+    snprintf(svg, sizeof svg, "%s/%s.svg", outdir, label);
+    snprintf(folded, sizeof folded, "%s/%s.folded", outdir, label);
+    fg_stacks *s = fg_stacks_new();
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    fg_fold_stats st = {0};
+    long rc = fg_capture_argv(argv, envp, data, s, &st, err, errlen);
+    if (rc == 0) {
+        snprintf(sub, sizeof sub, "%s: %llu samples at 99 Hz (perf, cpu-clock)", argv[0],
+                 fg_stacks_total(s));
+        if (fg_write_graph(s, svg, folded, title && *title ? title : label, sub, 1, err,
+                           errlen) < 0)
+            rc = -1;
+        else
+            rc = (long)fg_stacks_total(s);
+    }
+    fg_stacks_free(s);
     return rc;
 }

@@ -1,8 +1,8 @@
-/* flamegraph/command.c: `agentbench flamegraph`: capture stacks system-wide or for one process
- * (perf or bpftrace), or take them from a perf script text, a folded file, the ingester's
- * store (the profiling agent's own view), or two folded files to compare; then write
- * FILE.svg and FILE.folded. Also fg_capture_command(), used by `agentbench run
- * --flamegraph`. */
+/* flamegraph/command.c: `agentbench flamegraph`, in steps: parse the options, check
+ * their combination, then draw from one source: a capture (perf or bpftrace, system-wide
+ * or one process), a perf script text, a folded file or the ingester's store (the
+ * profiling agent's own view) into FILE.svg and FILE.folded; or two folded files into a
+ * differential graph; or one command run under perf (fg_capture_command). */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -115,7 +115,18 @@ static int run_command(char **cmd, const char *out, const char *title) {
     return samples > 0 ? 0 : 1;
 }
 
-int cmd_flamegraph(int argc, char **argv) {
+/* What the command line asks for. */
+typedef struct fg_args {
+    long seconds, pid;
+    int all, keep_idle, script, command;
+    fg_backend backend;
+    const char *out, *title, *app, *store, *folded_in, *perf_in, *diff_base;
+    char **rest;                    /* after the options: the command, or --diff's 2nd file */
+    int nrest;
+} fg_args;
+
+/* Returns -1 to go on, else the exit status (0 after --help). */
+static int parse_args(fg_args *a, int argc, char **argv) {
     static const struct option opts[] = {
         {"seconds", required_argument, 0, 's'}, {"pid", required_argument, 0, 'p'},
         {"all", no_argument, 0, 'a'},           {"backend", required_argument, 0, 'b'},
@@ -125,82 +136,92 @@ int cmd_flamegraph(int argc, char **argv) {
         {"diff", required_argument, 0, 'D'},    {"keep-idle", no_argument, 0, 'K'},
         {"no-script", no_argument, 0, 'N'},     {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    long seconds = 0, pid = 0;
-    int all = 0, keep_idle = 0, script = 1;
-    fg_backend backend = FG_BACKEND_PERF;
-    const char *out = NULL, *title = NULL, *app = NULL, *store = NULL, *folded_in = NULL,
-               *perf_in = NULL, *diff_base = NULL;
+    memset(a, 0, sizeof *a);
+    a->script = 1;
+    a->backend = FG_BACKEND_PERF;
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "s:p:ab:o:t:h", opts, NULL)) != -1) {
         switch (c) {
         case 's':
-            if (parse_int(optarg, 1, 86400, &seconds) < 0) {
+            if (parse_int(optarg, 1, 86400, &a->seconds) < 0) {
                 fprintf(stderr, "agentbench flamegraph: --seconds wants 1..86400, not '%s'\n",
                         optarg);
                 return 2;
             }
             break;
         case 'p':
-            if (parse_int(optarg, 1, INT_MAX, &pid) < 0) {
+            if (parse_int(optarg, 1, INT_MAX, &a->pid) < 0) {
                 fprintf(stderr, "agentbench flamegraph: bad --pid '%s'\n", optarg);
                 return 2;
             }
             break;
-        case 'a': all = 1; break;
+        case 'a': a->all = 1; break;
         case 'b':
-            if (!strcmp(optarg, "perf")) backend = FG_BACKEND_PERF;
-            else if (!strcmp(optarg, "bpftrace")) backend = FG_BACKEND_BPFTRACE;
+            if (!strcmp(optarg, "perf")) a->backend = FG_BACKEND_PERF;
+            else if (!strcmp(optarg, "bpftrace")) a->backend = FG_BACKEND_BPFTRACE;
             else {
                 fprintf(stderr, "agentbench flamegraph: --backend is perf or bpftrace, not "
                         "'%s'\n", optarg);
                 return 2;
             }
             break;
-        case 'o': out = optarg; break;
-        case 't': title = optarg; break;
-        case 'I': app = optarg; break;
-        case 'S': store = optarg; break;
-        case 'F': folded_in = optarg; break;
-        case 'P': perf_in = optarg; break;
-        case 'D': diff_base = optarg; break;
-        case 'K': keep_idle = 1; break;
-        case 'N': script = 0; break;
+        case 'o': a->out = optarg; break;
+        case 't': a->title = optarg; break;
+        case 'I': a->app = optarg; break;
+        case 'S': a->store = optarg; break;
+        case 'F': a->folded_in = optarg; break;
+        case 'P': a->perf_in = optarg; break;
+        case 'D': a->diff_base = optarg; break;
+        case 'K': a->keep_idle = 1; break;
+        case 'N': a->script = 0; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
-    int command = optind < argc && !strcmp(argv[optind - 1], "--");
-    int sources = (seconds > 0) + (app != NULL) + (folded_in != NULL) + (perf_in != NULL) +
-                  (diff_base != NULL) + command;
-    const char *why = NULL;
-    if (optind < argc && !diff_base && !command) why = "unexpected argument";
-    else if ((pid || all || backend != FG_BACKEND_PERF) && !seconds)
-        why = "--pid, --all and --backend go with --seconds";
-    else if (sources == 0) why = "say what to draw: --seconds N, --from-ingester, --folded, "
-                                 "--perf-script, --diff or -- COMMAND";
-    else if (sources > 1) why = "give only one of --seconds, --from-ingester, --folded, "
-                                "--perf-script, --diff, -- COMMAND";
-    else if (pid && all) why = "--pid and --all exclude each other";
-    else if (app && !store) why = "--from-ingester needs --store DIR";
-    else if (store && !app) why = "--store goes with --from-ingester";
-    else if (app && (!*app || strchr(app, '/') || app[0] == '.'))
-        why = "bad application name";
-    else if (diff_base && optind + 1 != argc)
-        why = "--diff needs two files: BASELINE.folded PROFILED.folded";
-    if (why) {
-        fprintf(stderr, "agentbench flamegraph: %s (see --help)\n", why);
-        return 2;
-    }
-    if (command) return run_command(argv + optind, out ? out : "flamegraph.svg", title);
-    if (diff_base) return run_diff(diff_base, argv[optind], out ? out : "flamegraph.svg", title);
-    if (!out) out = app ? app : "flamegraph.svg";
-    char svg_path[PATH_MAX], folded_path[PATH_MAX], default_title[512], sub[1024];
-    snprintf(svg_path, sizeof svg_path, "%s%s", out,
-             app && out == app ? ".agent.svg" : "");
-    fg_folded_path_for(svg_path, folded_path, sizeof folded_path);
+    a->command = optind < argc && !strcmp(argv[optind - 1], "--");
+    a->rest = argv + optind;
+    a->nrest = argc - optind;
+    return -1;
+}
 
-    /* a capture must not be thrown away for want of a place to write it: check first */
+/* What is wrong with the combination of options, or NULL. */
+static const char *args_problem(const fg_args *a) {
+    int sources = (a->seconds > 0) + (a->app != NULL) + (a->folded_in != NULL) +
+                  (a->perf_in != NULL) + (a->diff_base != NULL) + a->command;
+    if (a->nrest > 0 && !a->diff_base && !a->command) return "unexpected argument";
+    if ((a->pid || a->all || a->backend != FG_BACKEND_PERF) && !a->seconds)
+        return "--pid, --all and --backend go with --seconds";
+    if (sources == 0)
+        return "say what to draw: --seconds N, --from-ingester, --folded, --perf-script, "
+               "--diff or -- COMMAND";
+    if (sources > 1)
+        return "give only one of --seconds, --from-ingester, --folded, --perf-script, --diff, "
+               "-- COMMAND";
+    if (a->pid && a->all) return "--pid and --all exclude each other";
+    if (a->app && !a->store) return "--from-ingester needs --store DIR";
+    if (a->store && !a->app) return "--store goes with --from-ingester";
+    if (a->app && (!*a->app || strchr(a->app, '/') || a->app[0] == '.'))
+        return "bad application name";
+    if (a->diff_base && a->nrest != 1)
+        return "--diff needs two files: BASELINE.folded PROFILED.folded";
+    return NULL;
+}
+
+/* Where the graph goes, and the stacks it is drawn from, with their story. */
+typedef struct fg_job {
+    char svg_path[PATH_MAX], folded_path[PATH_MAX];
+    int write_folded;               /* 0: the input is the folded file already */
+    const char *input;              /* the file read, for messages (NULL: a capture) */
+    char store_path[PATH_MAX];
+    char title[512], subtitle[1024];
+    fg_stacks *stacks;
+    fg_fold_stats st;
+    char err[PATH_MAX + 1024];
+} fg_job;
+
+/* A capture must not be thrown away for want of a place to write it: check first. */
+static int output_writable(const char *svg_path) {
     char out_dir[PATH_MAX];
     const char *slash = strrchr(svg_path, '/');
     if (slash == svg_path) snprintf(out_dir, sizeof out_dir, "/");
@@ -209,125 +230,132 @@ int cmd_flamegraph(int argc, char **argv) {
     if (access(out_dir, W_OK) != 0) {
         fprintf(stderr, "agentbench flamegraph: cannot write into %s: %s\n", out_dir,
                 strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* --seconds: sample the system (or --pid) with perf or bpftrace. 0, 1 (no such
+ * process: message printed) or -1 with j->err. */
+static int gather_capture(const fg_args *a, fg_job *j) {
+    if (a->pid && kill((pid_t)a->pid, 0) < 0 && errno == ESRCH) {
+        fprintf(stderr, "agentbench flamegraph: no process %ld\n", a->pid);
         return 1;
     }
-    fg_stacks *s = fg_stacks_new();
-    if (!s) {
-        fprintf(stderr, "agentbench flamegraph: out of memory\n");
-        return 1;
-    }
-    fg_fold_stats st = {0};
-    char err[PATH_MAX + 1024] = "", where[512];
-    int rc = 0, write_folded = 1;
-    const char *input = NULL;
-    if (seconds) {
-        if (pid && kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
-            fprintf(stderr, "agentbench flamegraph: no process %ld\n", pid);
-            fg_stacks_free(s);
-            return 1;
-        }
-        fg_capture_opts o = {backend, (int)seconds, (pid_t)pid, 1};
-        const char *tool = backend == FG_BACKEND_PERF ? "perf" : "bpftrace";
-        if (pid) fprintf(stderr, "capturing %ld s of process %ld with %s...\n", seconds, pid, tool);
-        else fprintf(stderr, "capturing %ld s on every CPU with %s...\n", seconds, tool);
-        rc = fg_capture_system(&o, s, &st, err, sizeof err);
-        host_and_time(where, sizeof where);
-        if (pid) snprintf(default_title, sizeof default_title, "CPU flame graph of process %ld",
-                          pid);
-        else snprintf(default_title, sizeof default_title, "System-wide CPU flame graph");
-        snprintf(sub, sizeof sub, "%s, %s, %ld s at 99 Hz: %llu samples, %llu idle dropped",
-                 where, tool, seconds, st.kept, st.idle);
-    } else if (perf_in) {
-        FILE *f = strcmp(perf_in, "-") ? fopen(perf_in, "r") : stdin;
-        if (!f) {
-            snprintf(err, sizeof err, "cannot read %s: %s", perf_in, strerror(errno));
-            rc = -1;
-        } else {
-            rc = fg_fold_perf_script(s, f, !keep_idle, &st);
-            if (rc < 0) snprintf(err, sizeof err, "cannot read %s", perf_in);
-            if (f != stdin) fclose(f);
-        }
-        snprintf(default_title, sizeof default_title, "CPU flame graph");
-        snprintf(sub, sizeof sub, "%llu samples, %llu idle dropped", st.kept, st.idle);
-        input = perf_in;
+    fg_capture_opts o = {a->backend, (int)a->seconds, (pid_t)a->pid, 1};
+    const char *tool = a->backend == FG_BACKEND_PERF ? "perf" : "bpftrace";
+    if (a->pid) fprintf(stderr, "capturing %ld s of process %ld with %s...\n", a->seconds, a->pid, tool);
+    else fprintf(stderr, "capturing %ld s on every CPU with %s...\n", a->seconds, tool);
+    int rc = fg_capture_system(&o, j->stacks, &j->st, j->err, sizeof j->err);
+    char where[512];
+    host_and_time(where, sizeof where);
+    if (a->pid) snprintf(j->title, sizeof j->title, "CPU flame graph of process %ld", a->pid);
+    else snprintf(j->title, sizeof j->title, "System-wide CPU flame graph");
+    snprintf(j->subtitle, sizeof j->subtitle,
+             "%s, %s, %ld s at 99 Hz: %llu samples, %llu idle dropped", where, tool,
+             a->seconds, j->st.kept, j->st.idle);
+    return rc;
+}
+
+/* --perf-script FILE (or - for stdin). 0 or -1 with j->err. */
+static int gather_perf_script(const fg_args *a, fg_job *j) {
+    int rc;
+    FILE *f = strcmp(a->perf_in, "-") ? fopen(a->perf_in, "r") : stdin;
+    if (!f) {
+        snprintf(j->err, sizeof j->err, "cannot read %s: %s", a->perf_in, strerror(errno));
+        rc = -1;
     } else {
-        char store_path[PATH_MAX];
-        if (app) {
-            snprintf(store_path, sizeof store_path, "%s/%s.folded", store, app);
-            input = store_path;
-            snprintf(default_title, sizeof default_title,
-                     "%s as seen by its profiling agent", app);
-        } else {
-            input = folded_in;
-            write_folded = 0;
-            snprintf(default_title, sizeof default_title, "Flame graph");
-        }
-        rc = fg_read_folded_file(input, s, &st, err, sizeof err);
-        snprintf(sub, sizeof sub, "%llu samples, %zu distinct stacks", fg_stacks_total(s),
-                 fg_stacks_distinct(s));
-        if (app && rc == 0 && same_file(input, folded_path)) write_folded = 0;
+        rc = fg_fold_perf_script(j->stacks, f, !a->keep_idle, &j->st);
+        if (rc < 0) snprintf(j->err, sizeof j->err, "cannot read %s", a->perf_in);
+        if (f != stdin) fclose(f);
     }
-    if (rc == 0 && st.bad_lines)
+    snprintf(j->title, sizeof j->title, "CPU flame graph");
+    snprintf(j->subtitle, sizeof j->subtitle, "%llu samples, %llu idle dropped", j->st.kept,
+             j->st.idle);
+    j->input = a->perf_in;
+    return rc;
+}
+
+/* --folded FILE, or --from-ingester APP --store DIR (its DIR/APP.folded). */
+static int gather_folded(const fg_args *a, fg_job *j) {
+    if (a->app) {
+        snprintf(j->store_path, sizeof j->store_path, "%s/%s.folded", a->store, a->app);
+        j->input = j->store_path;
+        snprintf(j->title, sizeof j->title, "%s as seen by its profiling agent", a->app);
+    } else {
+        j->input = a->folded_in;
+        j->write_folded = 0;
+        snprintf(j->title, sizeof j->title, "Flame graph");
+    }
+    int rc = fg_read_folded_file(j->input, j->stacks, &j->st, j->err, sizeof j->err);
+    snprintf(j->subtitle, sizeof j->subtitle, "%llu samples, %zu distinct stacks",
+             fg_stacks_total(j->stacks), fg_stacks_distinct(j->stacks));
+    if (a->app && rc == 0 && same_file(j->input, j->folded_path)) j->write_folded = 0;
+    return rc;
+}
+
+/* Draw the gathered stacks and say what was written. The exit status. */
+static int draw(const fg_args *a, fg_job *j, int rc) {
+    if (rc == 0 && j->st.bad_lines)
         fprintf(stderr, "agentbench flamegraph: warning: %llu line%s not understood in %s\n",
-                st.bad_lines, st.bad_lines == 1 ? "" : "s", input ? input : "the capture");
-    if (rc == 0 && fg_stacks_total(s) == 0) {
-        if (seconds) snprintf(err, sizeof err, "no samples captured (%llu idle samples dropped)",
-                              st.idle);
-        else snprintf(err, sizeof err, "no samples in %s", input);
+                j->st.bad_lines, j->st.bad_lines == 1 ? "" : "s",
+                j->input ? j->input : "the capture");
+    if (rc == 0 && fg_stacks_total(j->stacks) == 0) {
+        if (a->seconds)
+            snprintf(j->err, sizeof j->err, "no samples captured (%llu idle samples dropped)",
+                     j->st.idle);
+        else snprintf(j->err, sizeof j->err, "no samples in %s", j->input);
         rc = -1;
     }
     long drawn = -1;
     if (rc == 0)
-        drawn = fg_write_graph(s, svg_path, write_folded ? folded_path : NULL,
-                               title ? title : default_title, sub, script, err, sizeof err);
+        drawn = fg_write_graph(j->stacks, j->svg_path, j->write_folded ? j->folded_path : NULL,
+                               a->title ? a->title : j->title, j->subtitle, a->script, j->err,
+                               sizeof j->err);
     if (drawn < 0) {
-        fprintf(stderr, "agentbench flamegraph: %s\n", err);
-        fg_stacks_free(s);
+        fprintf(stderr, "agentbench flamegraph: %s\n", j->err);
         return 1;
     }
-    printf("wrote %s (%ld frames)", svg_path, drawn);
-    if (write_folded) printf(" and %s", folded_path);
-    printf(": %llu samples, %zu stacks", fg_stacks_total(s), fg_stacks_distinct(s));
-    if (st.idle) printf(", %llu idle samples dropped", st.idle);
+    printf("wrote %s (%ld frames)", j->svg_path, drawn);
+    if (j->write_folded) printf(" and %s", j->folded_path);
+    printf(": %llu samples, %zu stacks", fg_stacks_total(j->stacks),
+           fg_stacks_distinct(j->stacks));
+    if (j->st.idle) printf(", %llu idle samples dropped", j->st.idle);
     printf("\n");
-    fg_stacks_free(s);
     return 0;
 }
 
-long fg_capture_command(char *const argv[], char *const envp[], const char *outdir,
-                        const char *label, const char *title, char *err, size_t errlen) {
-    if (!argv || !argv[0]) {
-        snprintf(err, errlen, "no command to profile");
-        return -1;
+/* --seconds, --perf-script, --folded, --from-ingester: stacks in, one graph out. */
+static int draw_from_source(const fg_args *a) {
+    fg_job job = {0}, *j = &job;
+    const char *out = a->out ? a->out : a->app ? a->app : "flamegraph.svg";
+    snprintf(j->svg_path, sizeof j->svg_path, "%s%s", out,
+             a->app && out == a->app ? ".agent.svg" : "");
+    fg_folded_path_for(j->svg_path, j->folded_path, sizeof j->folded_path);
+    j->write_folded = 1;
+    if (output_writable(j->svg_path) < 0) return 1;
+    if (!(j->stacks = fg_stacks_new())) {
+        fprintf(stderr, "agentbench flamegraph: out of memory\n");
+        return 1;
     }
-    if (!label || !*label || strchr(label, '/')) {
-        snprintf(err, errlen, "bad label '%s'", label ? label : "");
-        return -1;
-    }
-    if (mkdir(outdir, 0755) < 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create %s: %s", outdir, strerror(errno));
-        return -1;
-    }
-    char data[PATH_MAX], svg[PATH_MAX], folded[PATH_MAX], sub[512];
-    snprintf(data, sizeof data, "%s/%s.perf.data", outdir, label);
-    snprintf(svg, sizeof svg, "%s/%s.svg", outdir, label);
-    snprintf(folded, sizeof folded, "%s/%s.folded", outdir, label);
-    fg_stacks *s = fg_stacks_new();
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    fg_fold_stats st = {0};
-    long rc = fg_capture_argv(argv, envp, data, s, &st, err, errlen);
-    if (rc == 0) {
-        snprintf(sub, sizeof sub, "%s: %llu samples at 99 Hz (perf, cpu-clock)", argv[0],
-                 fg_stacks_total(s));
-        if (fg_write_graph(s, svg, folded, title && *title ? title : label, sub, 1, err,
-                           errlen) < 0)
-            rc = -1;
-        else
-            rc = (long)fg_stacks_total(s);
-    }
-    fg_stacks_free(s);
+    int rc = a->seconds ? gather_capture(a, j)
+             : a->perf_in ? gather_perf_script(a, j) : gather_folded(a, j);
+    rc = rc > 0 ? 1 : draw(a, j, rc);
+    fg_stacks_free(j->stacks);
     return rc;
+}
+
+int cmd_flamegraph(int argc, char **argv) {
+    fg_args a;
+    int rc = parse_args(&a, argc, argv);
+    if (rc >= 0) return rc;
+    const char *why = args_problem(&a);
+    if (why) {
+        fprintf(stderr, "agentbench flamegraph: %s (see --help)\n", why);
+        return 2;
+    }
+    const char *out = a.out ? a.out : "flamegraph.svg";
+    if (a.command) return run_command(a.rest, out, a.title);
+    if (a.diff_base) return run_diff(a.diff_base, a.rest[0], out, a.title);
+    return draw_from_source(&a);
 }
