@@ -1,5 +1,5 @@
-/* baseline/command.c: `agentbench baseline`: characterise this host (CPU, memory bandwidth with a
- * sysbench cross-check, network, disk), record the figures in a suite journal and
+/* baseline/command.c: `agentbench baseline`: characterise this host (CPU, memory bandwidth
+ * with a sysbench cross-check, network, disk), record the figures in a suite journal and
  * RESULTS_DIR/baseline.json, and print them as a table. */
 #include <getopt.h>
 #include <signal.h>

@@ -1,8 +1,8 @@
-/* flamegraph/capture.c: the perf and bpftrace drivers. perf records into a private temporary
- * directory, then `perf script` is read through a pipe into the folder; bpftrace prints
- * its map at exit into a file that is then folded. No shell is involved: every argument
- * is built from validated integers. SIGINT during a capture ends the capture early and
- * still keeps what was sampled. fg_capture_command (flamegraph.h) captures one command
+/* flamegraph/capture.c: the perf and bpftrace drivers. perf records into a private
+ * temporary directory, then `perf script` is read through a pipe into the folder; bpftrace
+ * prints its map at exit into a file that is then folded. No shell is involved: every
+ * argument is built from validated integers. SIGINT during a capture ends the capture early
+ * and still keeps what was sampled. fg_capture_command (flamegraph.h) captures one command
  * and draws it. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
-/* flamegraph/capture.h: capturing stacks with perf or bpftrace, system-wide, for one process, or
- * for one command, folded straight into a stack set. */
+/* flamegraph/capture.h: capturing stacks with perf or bpftrace, system-wide, for one
+ * process, or for one command, folded straight into a stack set. */
 #ifndef AB_RUNNER_FG_CAPTURE_H
 #define AB_RUNNER_FG_CAPTURE_H
 

@@ -1,5 +1,5 @@
-/* flamegraph/diff.c: the differential view of two captures (baseline and profiled variant): an
- * SVG with the profiled graph's widths, coloured by how each frame's share of samples
+/* flamegraph/diff.c: the differential view of two captures (baseline and profiled variant):
+ * an SVG with the profiled graph's widths, coloured by how each frame's share of samples
  * changed (red: more in profiled, blue: less), and a text table of the frames with the
  * largest extra inclusive share. */
 #include <errno.h>

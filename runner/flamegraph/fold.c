@@ -1,5 +1,5 @@
-/* flamegraph/fold.c: the folded-stack multiset (an open-addressing hash table keyed by the stack
- * string), folded text reading and writing. */
+/* flamegraph/fold.c: the folded-stack multiset (an open-addressing hash table keyed by the
+ * stack string), folded text reading and writing. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
-/* flamegraph/fold.h: folded stacks ("root;child;leaf COUNT", root first), the common currency of the
- * flame graph code: a multiset of stacks, parsers that fill it from `perf script` text,
- * bpftrace map output or folded text, and a writer. Pure code, no processes. */
+/* flamegraph/fold.h: folded stacks ("root;child;leaf COUNT", root first), the common
+ * currency of the flame graph code: a multiset of stacks, parsers filling it from `perf
+ * script` text, bpftrace map output or folded text, a writer. Pure code, no processes. */
 #ifndef AB_RUNNER_FG_FOLD_H
 #define AB_RUNNER_FG_FOLD_H
 

@@ -1,6 +1,7 @@
-/* flamegraph/fold_bpftrace.c: bpftrace's map printout for `@[kstack, ustack, comm] = count()` →
- * folded stacks. Each entry is "@[", kernel frames (one per indented line, leaf first),
- * ",", user frames, ", comm]: COUNT"; an empty stack shows as ", " right after "@[". */
+/* flamegraph/fold_bpftrace.c: bpftrace's map printout for `@[kstack, ustack, comm] =
+ * count()` → folded stacks. Each entry is "@[", kernel frames (one per indented line, leaf
+ * first), ",", user frames, ", comm]: COUNT"; an empty stack shows as ", " right after
+ * "@[". */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
-/* flamegraph/fold_frame.c: what the stack parsers share: frame names (cleaning raw symbols of offsets,
- * separators and unknown frames; recognising the functions only an idle CPU runs), the
- * growing frame list of one stack, and reading one line without its line ending. */
+/* flamegraph/fold_frame.c: what the stack parsers share: frame names (cleaning raw symbols
+ * of offsets, separators and unknown frames; recognising the functions only an idle CPU
+ * runs), the growing frame list of one stack, and reading one line without its line ending.
+ */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,7 @@
-/* flamegraph/fold_perf.c: `perf script` text → folded stacks. A sample is a header line (process
- * name, pid, cpu, time, event), indented frame lines "addr sym+off (dso)" leaf first, and
- * a blank line. Comm names may contain spaces, so the header is split at the pid token. */
+/* flamegraph/fold_perf.c: `perf script` text → folded stacks. A sample is a header line
+ * (process name, pid, cpu, time, event), indented frame lines "addr sym+off (dso)" leaf
+ * first, and a blank line. Comm names may contain spaces, so the header is split at the pid
+ * token. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
-/* flamegraph/render.c: the files of one flame graph: SVG via the renderer, folded text beside it. */
+/* flamegraph/render.c: the files of one flame graph: SVG via the renderer, folded text
+ * beside it. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

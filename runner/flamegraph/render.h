@@ -1,4 +1,5 @@
-/* flamegraph/render.h: writing a flame graph's two files, FILE.svg and FILE.folded, from stacks. */
+/* flamegraph/render.h: writing a flame graph's two files, FILE.svg and FILE.folded, from
+ * stacks. */
 #ifndef AB_RUNNER_FG_RENDER_H
 #define AB_RUNNER_FG_RENDER_H
 

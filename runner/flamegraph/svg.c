@@ -1,6 +1,6 @@
-/* flamegraph/svg.c: draws a frame tree as an SVG flame graph: root at the bottom, one <g class="f">
- * per frame holding a <title> (hover text), a <rect> sized by samples and a <text> label
- * truncated to fit. Output is deterministic for a given input. */
+/* flamegraph/svg.c: draws a frame tree as an SVG flame graph: root at the bottom, one <g
+ * class="f"> per frame holding a <title> (hover text), a <rect> sized by samples and a
+ * <text> label truncated to fit. Output is deterministic for a given input. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
-/* flamegraph/svg.h: flame graph rendering: a tree of frames built from folded stacks, drawn as an SVG
- * (one rectangle per frame sized by its samples, root at the bottom, truncated labels,
- * <title> hover text, colours derived from the frame name, an optional search/zoom
+/* flamegraph/svg.h: flame graph rendering: a tree of frames built from folded stacks, drawn
+ * as an SVG (one rectangle per frame sized by its samples, root at the bottom, truncated
+ * labels, <title> hover text, colours derived from the frame name, an optional search/zoom
  * script). A differential variant colours frames by the change of their share against a
  * second set of stacks. */
 #ifndef AB_RUNNER_FG_SVG_H

@@ -1,6 +1,6 @@
-/* flamegraph/svg_script.c: the small script embedded in flame graph SVGs: click a frame to zoom into
- * it (its ancestors stretch, unrelated frames hide), "Reset Zoom", "Search" by regular
- * expression (matches turn magenta), frame details shown at the bottom on hover. */
+/* flamegraph/svg_script.c: the small script embedded in flame graph SVGs: click a frame to
+ * zoom into it (its ancestors stretch, unrelated frames hide), "Reset Zoom", "Search" by
+ * regular expression (matches turn magenta), frame details shown at the bottom on hover. */
 #include "svg.h"
 
 const char fg_svg_script[] =

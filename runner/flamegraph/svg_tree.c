@@ -1,5 +1,5 @@
-/* flamegraph/svg_tree.c: the frame tree behind a flame graph, built from folded stacks; children are
- * merged by name and sorted alphabetically, as flame graphs order them. */
+/* flamegraph/svg_tree.c: the frame tree behind a flame graph, built from folded stacks;
+ * children are merged by name and sorted alphabetically, as flame graphs order them. */
 #include <stdlib.h>
 #include <string.h>
 #include "svg.h"
