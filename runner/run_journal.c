@@ -96,8 +96,9 @@ void suite_emit_start(suite *s) {
     }
     json_t *variants = strlist_json(&s->o.variants);
     /* on a resume, the original argv: a second resume must still find the options */
-    json_t *first = s->resumed ? json_object_get(s->results->suite_start, "argv") : NULL;
-    json_t *args = first ? json_incref(first) : strlist_json(&s->argv);
+    ab_ev_suite_start first;
+    ab_ev_suite_start_read(s->resumed ? s->results->suite_start : NULL, &first);
+    json_t *args = first.argv ? json_incref(first.argv) : strlist_json(&s->argv);
     ab_ev_suite_start e = {
         .suite = s->id, .host = host, .seed = (json_int_t)s->o.seed,
         .order = s->o.shuffled ? "shuffled" : "blocked", .benchmarks = names,
