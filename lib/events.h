@@ -34,124 +34,124 @@
 
 /* ---- the fields of each event type (doc/journal.md) ------------------------------- */
 
-#define AB_EV_SUITE_START_FIELDS(X)                                                    \
+#define AB_EV_SUITE_START_FIELDS(X)                                                     \
     X(STR, suite)              /* the suite id */                                       \
-    X(STR, host)                                                                       \
-    X(INT, seed)                                                                       \
-    X(STR, order)              /* shuffled | blocked */                                \
-    X(ARRAY, benchmarks)       /* names */                                             \
-    X(ARRAY, variants)                                                                 \
-    X(INT, warmup)                                                                     \
-    X(INT, runs)                                                                       \
-    X(INT, min_runs)                                                                   \
-    X(INT, max_runs)                                                                   \
-    X(REAL, target_ci)         /* percent, 0 = off */                                  \
-    X(INT, total_runs)                                                                 \
-    X(REAL, slow_delay)                                                                \
-    X(REAL, timeout)                                                                   \
-    X(ARRAY, argv)             /* the options as given; --resume parses them again */  \
-    X(ARRAY, benchmark_dirs)   /* agentbench run: absolute paths, benchmarks' order */ \
-    X(STR, cpu_bench)          /* agentbench run: CPU lists, "" = not pinned */        \
-    X(STR, cpu_ingester)                                                               \
-    X(OPT_REAL, upload_interval)                                                       \
-    X(OPT_BOOL, quick)                                                                 \
-    X(STR, kind)               /* "baseline" for a suite of `agentbench baseline` */   \
+    X(STR, host)                                                                        \
+    X(INT, seed)                                                                        \
+    X(STR, order)              /* shuffled | blocked */                                 \
+    X(ARRAY, benchmarks)       /* names */                                              \
+    X(ARRAY, variants)                                                                  \
+    X(INT, warmup)                                                                      \
+    X(INT, runs)                                                                        \
+    X(INT, min_runs)                                                                    \
+    X(INT, max_runs)                                                                    \
+    X(REAL, target_ci)         /* percent, 0 = off */                                   \
+    X(INT, total_runs)                                                                  \
+    X(REAL, slow_delay)                                                                 \
+    X(REAL, timeout)                                                                    \
+    X(ARRAY, argv)             /* the options as given; --resume parses them again */   \
+    X(ARRAY, benchmark_dirs)   /* agentbench run: absolute paths, benchmarks' order */  \
+    X(STR, cpu_bench)          /* agentbench run: CPU lists, "" = not pinned */         \
+    X(STR, cpu_ingester)                                                                \
+    X(OPT_REAL, upload_interval)                                                        \
+    X(OPT_BOOL, quick)                                                                  \
+    X(STR, kind)               /* "baseline" for a suite of `agentbench baseline` */    \
     X(OPT_BOOL, resumed)       /* a resume's second suite_start */
 
-#define AB_EV_BUILD_FIELDS(X)                                                          \
-    X(STR, benchmark)                                                                  \
-    X(STR, status)             /* ok | failed | none */                                \
-    X(REAL, seconds)                                                                   \
+#define AB_EV_BUILD_FIELDS(X)                                                           \
+    X(STR, benchmark)                                                                   \
+    X(STR, status)             /* ok | failed | none */                                 \
+    X(REAL, seconds)                                                                    \
     X(STR, message)            /* on failure */
 
 /* ingester_start and ingester_stop */
-#define AB_EV_INGESTER_FIELDS(X)                                                       \
-    X(STR, name)                                                                       \
-    X(STR, mode)                                                                       \
-    X(STR, url)                /* the data address */                                  \
-    X(STR, control)            /* the control address; pmdaagentbench polls /stats */  \
+#define AB_EV_INGESTER_FIELDS(X)                                                        \
+    X(STR, name)                                                                        \
+    X(STR, mode)                                                                        \
+    X(STR, url)                /* the data address */                                   \
+    X(STR, control)            /* the control address; pmdaagentbench polls /stats */   \
     X(INT, pid)                /* 0 for a remote ingester */
 
-#define AB_EV_RUN_START_FIELDS(X)                                                      \
-    X(STR, benchmark)                                                                  \
-    X(STR, variant)                                                                    \
-    X(INT, run)                /* within benchmark x variant from 1; 0 = warm-up */    \
-    X(INT, seq)                /* within the suite, from 1 */                          \
-    X(BOOL, warmup)                                                                    \
-    X(INT, done)               /* measured runs finished, planned */                   \
+#define AB_EV_RUN_START_FIELDS(X)                                                       \
+    X(STR, benchmark)                                                                   \
+    X(STR, variant)                                                                     \
+    X(INT, run)                /* within benchmark x variant from 1; 0 = warm-up */     \
+    X(INT, seq)                /* within the suite, from 1 */                           \
+    X(BOOL, warmup)                                                                     \
+    X(INT, done)               /* measured runs finished, planned */                    \
     X(INT, total)
 
-#define AB_EV_RUN_END_FIELDS(X)                                                        \
-    X(STR, benchmark)                                                                  \
-    X(STR, variant)                                                                    \
-    X(INT, run)                                                                        \
-    X(INT, seq)                                                                        \
-    X(BOOL, warmup)                                                                    \
-    X(STR, status)     /* ok failed crashed timeout checksum no_profiles */            \
-    X(INT, exit_code)                                                                  \
-    X(INT, signal)                                                                     \
-    X(REAL, wall_s)                                                                    \
-    X(REAL, user_s)                                                                    \
-    X(REAL, sys_s)                                                                     \
-    X(INT, maxrss_kb)                                                                  \
-    X(INT, nvcsw)                                                                      \
-    X(INT, nivcsw)                                                                     \
-    X(INT, minflt)                                                                     \
-    X(INT, majflt)                                                                     \
-    X(INT, profiles)   /* delivered to the ingester during the run */                  \
-    X(INT, samples)                                                                    \
-    X(INT, done)       /* after this run */                                            \
-    X(INT, total)                                                                      \
-    X(REAL, eta_s)                                                                     \
-    X(REAL, steal_pct)                                                                 \
-    X(STR_NULL, checksum)                                                              \
+#define AB_EV_RUN_END_FIELDS(X)                                                         \
+    X(STR, benchmark)                                                                   \
+    X(STR, variant)                                                                     \
+    X(INT, run)                                                                         \
+    X(INT, seq)                                                                         \
+    X(BOOL, warmup)                                                                     \
+    X(STR, status)     /* ok failed crashed timeout checksum no_profiles */             \
+    X(INT, exit_code)                                                                   \
+    X(INT, signal)                                                                      \
+    X(REAL, wall_s)                                                                     \
+    X(REAL, user_s)                                                                     \
+    X(REAL, sys_s)                                                                      \
+    X(INT, maxrss_kb)                                                                   \
+    X(INT, nvcsw)                                                                       \
+    X(INT, nivcsw)                                                                      \
+    X(INT, minflt)                                                                      \
+    X(INT, majflt)                                                                      \
+    X(INT, profiles)   /* delivered to the ingester during the run */                   \
+    X(INT, samples)                                                                     \
+    X(INT, done)       /* after this run */                                             \
+    X(INT, total)                                                                       \
+    X(REAL, eta_s)                                                                      \
+    X(REAL, steal_pct)                                                                  \
+    X(STR_NULL, checksum)                                                               \
     X(OPT_INT, requests) /* modes where nothing is accepted: requests received */
 
-#define AB_EV_SUMMARY_FIELDS(X)                                                        \
-    X(STR, benchmark)                                                                  \
-    X(STR, variant)                                                                    \
+#define AB_EV_SUMMARY_FIELDS(X)                                                         \
+    X(STR, benchmark)                                                                   \
+    X(STR, variant)                                                                     \
     X(MERGE, figures)  /* n, failed, wall, cpu, rss, overhead... (runner/report.c) */
 
-#define AB_EV_FLAMEGRAPH_FIELDS(X)                                                     \
-    X(STR, benchmark)                                                                  \
-    X(STR_NULL, variant)  /* null for a system-wide capture */                         \
-    X(STR, svg)           /* relative to the suite directory */                        \
-    X(STR, folded)                                                                     \
-    X(INT, samples)                                                                    \
+#define AB_EV_FLAMEGRAPH_FIELDS(X)                                                      \
+    X(STR, benchmark)                                                                   \
+    X(STR_NULL, variant)  /* null for a system-wide capture */                          \
+    X(STR, svg)           /* relative to the suite directory */                         \
+    X(STR, folded)                                                                      \
+    X(INT, samples)                                                                     \
     X(STR, diff_svg)      /* profiled variants: against the baseline capture */
 
-#define AB_EV_BASELINE_FIELDS(X)                                                       \
-    X(STR, kind)          /* cpu | memory | network | disk */                          \
-    X(STR, name)                                                                       \
-    X(REAL, value)                                                                     \
-    X(STR, unit)                                                                       \
+#define AB_EV_BASELINE_FIELDS(X)                                                        \
+    X(STR, kind)          /* cpu | memory | network | disk */                           \
+    X(STR, name)                                                                        \
+    X(REAL, value)                                                                      \
+    X(STR, unit)                                                                        \
     X(OBJECT, detail)
 
-#define AB_EV_ERROR_FIELDS(X)                                                          \
-    X(STR, message)                                                                    \
-    X(STR, benchmark)                                                                  \
-    X(STR, variant)                                                                    \
+#define AB_EV_ERROR_FIELDS(X)                                                           \
+    X(STR, message)                                                                     \
+    X(STR, benchmark)                                                                   \
+    X(STR, variant)                                                                     \
     X(STR, part)          /* agentbench baseline: the part that failed */
 
-#define AB_EV_SUITE_END_FIELDS(X)                                                      \
-    X(STR, status)        /* done | failed | interrupted */                            \
-    X(INT, done)                                                                       \
-    X(INT, failed)                                                                     \
-    X(INT, total)                                                                      \
+#define AB_EV_SUITE_END_FIELDS(X)                                                       \
+    X(STR, status)        /* done | failed | interrupted */                             \
+    X(INT, done)                                                                        \
+    X(INT, failed)                                                                      \
+    X(INT, total)                                                                       \
     X(REAL, seconds)
 
 /* Every event type: X(ID, type, struct, FIELDS). */
-#define AB_EVENT_TYPES(X)                                                              \
-    X(SUITE_START, suite_start, suite_start, AB_EV_SUITE_START_FIELDS)                 \
-    X(BUILD, build, build, AB_EV_BUILD_FIELDS)                                         \
-    X(INGESTER_START, ingester_start, ingester, AB_EV_INGESTER_FIELDS)                 \
-    X(INGESTER_STOP, ingester_stop, ingester, AB_EV_INGESTER_FIELDS)                   \
-    X(RUN_START, run_start, run_start, AB_EV_RUN_START_FIELDS)                         \
-    X(RUN_END, run_end, run_end, AB_EV_RUN_END_FIELDS)                                 \
-    X(SUMMARY, summary, summary, AB_EV_SUMMARY_FIELDS)                                 \
-    X(FLAMEGRAPH, flamegraph, flamegraph, AB_EV_FLAMEGRAPH_FIELDS)                     \
-    X(BASELINE, baseline, baseline, AB_EV_BASELINE_FIELDS)                             \
-    X(ERROR, error, error, AB_EV_ERROR_FIELDS)                                         \
+#define AB_EVENT_TYPES(X)                                                               \
+    X(SUITE_START, suite_start, suite_start, AB_EV_SUITE_START_FIELDS)                  \
+    X(BUILD, build, build, AB_EV_BUILD_FIELDS)                                          \
+    X(INGESTER_START, ingester_start, ingester, AB_EV_INGESTER_FIELDS)                  \
+    X(INGESTER_STOP, ingester_stop, ingester, AB_EV_INGESTER_FIELDS)                    \
+    X(RUN_START, run_start, run_start, AB_EV_RUN_START_FIELDS)                          \
+    X(RUN_END, run_end, run_end, AB_EV_RUN_END_FIELDS)                                  \
+    X(SUMMARY, summary, summary, AB_EV_SUMMARY_FIELDS)                                  \
+    X(FLAMEGRAPH, flamegraph, flamegraph, AB_EV_FLAMEGRAPH_FIELDS)                      \
+    X(BASELINE, baseline, baseline, AB_EV_BASELINE_FIELDS)                              \
+    X(ERROR, error, error, AB_EV_ERROR_FIELDS)                                          \
     X(SUITE_END, suite_end, suite_end, AB_EV_SUITE_END_FIELDS)
 
 /* ---- generated: structs, builders, readers ----------------------------------------- */
@@ -170,10 +170,10 @@
 
 #define AB_EV_MEMBER_(kind, name) AB_EV_CTYPE_##kind name;
 #define AB_EV_HAS_(kind, name) unsigned char name;
-#define AB_EV_STRUCT_(st, FIELDS)                                                      \
-    typedef struct ab_ev_##st {                                                        \
-        struct { FIELDS(AB_EV_HAS_) } has;   /* present (read) / to write (OPT_) */    \
-        FIELDS(AB_EV_MEMBER_)                                                          \
+#define AB_EV_STRUCT_(st, FIELDS)                                                       \
+    typedef struct ab_ev_##st {                                                         \
+        struct { FIELDS(AB_EV_HAS_) } has;   /* present (read) / to write (OPT_) */     \
+        FIELDS(AB_EV_MEMBER_)                                                           \
     } ab_ev_##st;
 
 AB_EV_STRUCT_(suite_start, AB_EV_SUITE_START_FIELDS)
@@ -190,15 +190,17 @@ AB_EV_STRUCT_(suite_end, AB_EV_SUITE_END_FIELDS)
 /* json_t *ab_ev_TYPE_json(const ab_ev_STRUCT *e): a new event (a reference the caller
  * owns; NULL when out of memory), stamped now. void ab_ev_TYPE_read(json_t *ev,
  * ab_ev_STRUCT *e): e from a parsed event (of any type: the caller dispatches). */
-#define AB_EV_DECLARE_(id, type, st, FIELDS)                                           \
-    json_t *ab_ev_##type##_json(const ab_ev_##st *e);                                  \
+#define AB_EV_DECLARE_(id, type, st, FIELDS)                                            \
+    json_t *ab_ev_##type##_json(const ab_ev_##st *e);                                   \
     void ab_ev_##type##_read(json_t *ev, ab_ev_##st *e);
 AB_EVENT_TYPES(AB_EV_DECLARE_)
 
 /* ---- any event ---------------------------------------------------------------------- */
 
 #define AB_EV_ID_(id, type, st, FIELDS) AB_EV_##id,
-typedef enum ab_event_id { AB_EV_UNKNOWN, AB_EVENT_TYPES(AB_EV_ID_) AB_EV_NTYPES } ab_event_id;
+typedef enum ab_event_id {
+    AB_EV_UNKNOWN, AB_EVENT_TYPES(AB_EV_ID_) AB_EV_NTYPES
+} ab_event_id;
 
 /* The event's type: its "type" string (NULL if none), or as an id (AB_EV_UNKNOWN for a
  * type not listed above). */
