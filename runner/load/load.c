@@ -167,6 +167,7 @@ static void send_request(conn *c, uint64_t index, uint64_t intended, uint64_t no
     r->res->sent++;
     uv_timer_start(&c->timer, on_request_timeout, ms_ceil(r->cfg.timeout_s), 0);
     uv_buf_t b = uv_buf_init((char *)q->bytes, (unsigned)q->len);
+    c->write_req.data = c;
     if (uv_write(&c->write_req, (uv_stream_t *)&c->tcp, &b, 1, on_write) < 0) fail_busy(c, F_SOCKET);
 }
 
