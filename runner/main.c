@@ -19,6 +19,7 @@ static const struct command {
     {"list",       cmd_list,       "list the benchmarks found and their descriptions"},
     {"flamegraph", cmd_flamegraph, "capture stacks and render a flame graph"},
     {"baseline",   cmd_baseline,   "characterise this host: CPU, memory, network, disk"},
+    {"load",       cmd_load,       "drive HTTP load at a server: throughput, errors, latency percentiles"},
 };
 
 static void usage(FILE *f) {
