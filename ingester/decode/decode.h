@@ -1,7 +1,8 @@
-/* decode.h: decoding of every profile format the ingester accepts (folded, lines, pprof
- * raw/gzip, multipart, trie, tree, jfr counted, push.v1 proto/json). Pure functions over
- * a request body in memory: they count what they find and can hand each stack to a sink
- * (for --store). Used by the HTTP server and by the fuzz targets. */
+/* decode.h: the contract of ingester/decode/, the decoding of every profile format the
+ * ingester accepts (folded, lines, pprof raw/gzip, multipart, trie, tree, jfr counted,
+ * push.v1 proto/json). Pure functions over a request body in memory: no sockets, no event
+ * loop, nothing of the server. They count what they find and can hand each stack to a
+ * sink (for --store). Used by the server's routes and by the fuzz targets in fuzz/. */
 #ifndef ING_DECODE_H
 #define ING_DECODE_H
 
