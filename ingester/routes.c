@@ -114,15 +114,6 @@ static void sink_stack(void *arg, const char *app, const char *folded, size_t le
     store_add(&x->srv->store, app, folded, len, value);
 }
 
-size_t routes_inflated_size(const uint8_t *body, size_t len)
-{
-    if (len >= 18 && body[0] == 0x1f && body[1] == 0x8b) {
-        const uint8_t *t = body + len - 4;
-        return (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
-    }
-    return len;
-}
-
 static int authorized(ing_conn *c, answer *a)
 {
     const char *token = c->srv->opt->auth_token;
@@ -155,12 +146,13 @@ static void handle_ingest(ing_conn *c, char *query)
         ing_limits lim = {.max_decompressed = s->opt->max_decompressed,
                           .max_frames = MAX_STACK_FRAMES};
         const char *ct = r->content_type[0] ? r->content_type : NULL;
+        ing_decoded got;
         if (ing_decode_ingest(query_get(p, n, "format"), ct, app, r->body, r->body_len, &lim,
-                              &sink, &err) < 0) {
+                              &sink, &got, &err) < 0) {
             counters_decode_error(&s->counters, app);
             answer_error(&a, err.status ? err.status : 422, "%s", err.msg);
         } else {
-            s->counters.bytes_decompressed += routes_inflated_size(r->body, r->body_len);
+            s->counters.bytes_decompressed += got.body_bytes;
         }
     }
     deliver(c, &a);
@@ -179,16 +171,17 @@ static void handle_push(ing_conn *c)
         ing_limits lim = {.max_decompressed = s->opt->max_decompressed,
                           .max_frames = MAX_STACK_FRAMES};
         ing_error err = {0};
-        if (ing_decode_push(ct, r->body, r->body_len, &lim, &sink, &err) < 0) {
+        ing_decoded got;
+        if (ing_decode_push(ct, r->body, r->body_len, &lim, &sink, &got, &err) < 0) {
             counters_decode_error(&s->counters, NULL);
             answer_error(&a, err.status ? err.status : 422, "%s", err.msg);
         } else if (strstr(ct, "json")) {
-            s->counters.bytes_decompressed += r->body_len;
+            s->counters.bytes_decompressed += got.body_bytes;
             a.type = "application/json";
             a.body = strdup("{}");
             a.len = a.body ? 2 : 0;
         } else {
-            s->counters.bytes_decompressed += r->body_len;
+            s->counters.bytes_decompressed += got.body_bytes;
             a.type = "application/proto";
         }
     }

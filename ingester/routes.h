@@ -9,8 +9,4 @@
 
 void routes_dispatch(ing_conn *c);
 
-/* The decompressed size of a body: the gzip trailer's ISIZE for a gzip body, else its
- * length. */
-size_t routes_inflated_size(const uint8_t *body, size_t len);
-
 #endif

@@ -106,7 +106,7 @@ static void report(const ing_sink *sink, const char *app, const char *format, co
 
 int ing_decode_ingest(const char *format, const char *content_type, const char *app,
                       const uint8_t *body, size_t len, const ing_limits *lim,
-                      const ing_sink *sink, ing_error *err)
+                      const ing_sink *sink, ing_decoded *out, ing_error *err)
 {
     ing_error unused;
     if (err == NULL)
@@ -114,6 +114,7 @@ int ing_decode_ingest(const char *format, const char *content_type, const char *
     size_t budget = lim && lim->max_decompressed ? lim->max_decompressed : ING_DEFAULT_MAX_DECOMPRESSED;
     ing_target t = {.app = app && *app ? app : "unknown", .lim = lim, .sink = sink, .budget = &budget};
     ing_counts c = {.profiles = 1};
+    size_t body_bytes = len;
     const char *name;
     int rc;
     static const uint8_t empty[1];
@@ -138,6 +139,7 @@ int ing_decode_ingest(const char *format, const char *content_type, const char *
         rc = ing_decode_jfr(&t, content_type, body, len, &c, err);
     } else if (strcmp(format, "pprof") == 0 && !multipart) {
         name = "pprof";
+        t.body_inflated = &body_bytes;
         rc = ing_decode_pprof(&t, body, len, &c, err);
     } else if (multipart) {
         name = "pprof";
@@ -150,5 +152,7 @@ int ing_decode_ingest(const char *format, const char *content_type, const char *
     if (rc < 0)
         return -1;
     report(sink, t.app, name, &c);
+    if (out)
+        *out = (ing_decoded){.body_bytes = body_bytes};
     return 0;
 }
