@@ -57,11 +57,23 @@ _filter_times() {
            -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z?/DATE/g'
 }
 
+# The lock is held by a background flock(1) process (-o: the command it runs does not
+# inherit the lock's descriptor), never by the test's shell: a daemon the test starts
+# (pmcd, pmproxy, pmlogger, redis from their init scripts) must not inherit the lock and
+# hold it forever.
 _exclusive() {
-    [ -n "${_exclusive_held:-}" ] && return 0
-    exec 9>>/tmp/agentbench-qa-exclusive.lock
-    flock -w 900 9 || _fail "waited 900 s for /tmp/agentbench-qa-exclusive.lock"
-    _exclusive_held=1
+    [ -n "${_exclusive_pid:-}" ] && return 0
+    local state=$tmp/.exclusive i
+    flock -o -w 900 /tmp/agentbench-qa-exclusive.lock sh -c 'echo held; exec sleep 3600' \
+        >"$state" 2>/dev/null </dev/null &
+    _exclusive_pid=$!
+    _cleanup_add "pkill -P $_exclusive_pid; kill $_exclusive_pid"
+    for ((i = 0; i < 9000; i++)); do
+        [ -s "$state" ] && return 0
+        kill -0 "$_exclusive_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    _fail "waited 900 s for /tmp/agentbench-qa-exclusive.lock"
 }
 
 # Start the machine's pmcd (and pmproxy) from their init scripts if not running.
