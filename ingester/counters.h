@@ -4,7 +4,6 @@
 #define ING_COUNTERS_H
 
 #include <stdint.h>
-#include <jansson.h>
 
 #include "decode.h"
 #include "latency.h"
@@ -45,8 +44,9 @@ void counters_decode_error(ing_counters *c, const char *app);
 /* A request answered with this HTTP status. */
 void counters_answer(ing_counters *c, int status);
 
-/* The whole /stats document (new reference). */
-json_t *counters_json(const ing_counters *c, const char *mode, double uptime_s,
-                      const char *listen);
+/* The whole /stats document (lib/ingester_stats.h's writer): malloc'd text, its length
+ * in *len; NULL when out of memory. */
+char *counters_stats_document(const ing_counters *c, const char *mode, double uptime_s,
+                              const char *listen, size_t *len);
 
 #endif

@@ -226,8 +226,15 @@ static void handle_stats(ing_conn *c)
 {
     ing_server *s = c->srv;
     double uptime = (double)(uv_hrtime() - s->start_ns) / 1e9;
-    reply_json(c, 200, counters_json(&s->counters, ing_mode_name(s->beh.mode), uptime,
-                                     s->data_name));
+    size_t len = 0;
+    char *doc = counters_stats_document(&s->counters, ing_mode_name(s->beh.mode), uptime,
+                                        s->data_name, &len);
+    if (!doc) {
+        conn_reply_error(c, 500, "out of memory");
+        return;
+    }
+    conn_reply(c, 200, "application/json", NULL, doc, len);
+    free(doc);
 }
 
 static void handle_healthz(ing_conn *c)

@@ -96,10 +96,10 @@ static char *read_log_from(int fd, off_t offset) {
 }
 
 /* The counters that say "delivered" for this mode. */
-static unsigned long long delivered(const char *measure, const ingester_counters *a,
-                                    const ingester_counters *b) {
+static unsigned long long delivered(const char *measure, const ab_ingester_stats *a,
+                                    const ab_ingester_stats *b) {
     if (!strcmp(measure, "profiles")) return b->profiles - a->profiles;
-    return b->requests - a->requests;
+    return b->req_total - a->req_total;
 }
 
 static double eta(suite *s) {
@@ -153,7 +153,7 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
     const char *control = s->is_remote ? s->remote.control
                           : (s->ing && s->ing[vi].control ? s->ing[vi].control : NULL);
     const char *measure = profiled ? ingester_delivery_measure(variant) : NULL;
-    ingester_counters before = {0}, after = {0};
+    ab_ingester_stats before = {0}, after = {0};
     int counted = 0;
     if (profiled && control) {
         if (ingester_counters_fetch(control, &before, err, sizeof err) == 0) counted = 1;
@@ -252,7 +252,7 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
     json_object_set_new(ev, "checksum", checksum ? json_string(checksum) : json_null());
     if (counted && measure && strcmp(measure, "profiles"))
         json_object_set_new(ev, "requests",
-                            json_integer((json_int_t)(after.requests - before.requests)));
+                            json_integer((json_int_t)(after.req_total - before.req_total)));
     suite_emit(s, "run_end", ev);
     progress_run_end(b->name, variant, run, planned, warmup, status, r.wall_s, s->done,
                      s->total, e);

@@ -5,6 +5,7 @@
 #include "store.h"
 #include "strmap.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,10 @@ int main(void)
     counters_answer(&c, 200);
     counters_answer(&c, 422);
     counters_answer(&c, 503);
-    json_t *j = counters_json(&c, "fast", 1.5, "127.0.0.1:1");
+    size_t len = 0;
+    char *doc = counters_stats_document(&c, "fast", 1.5, "127.0.0.1:1", &len);
+    json_t *j = doc ? json_loadb(doc, len, 0, NULL) : NULL;
+    free(doc);
     json_t *a = json_object_get(json_object_get(j, "apps"), "a");
     CHECK(json_integer_value(json_object_get(a, "requests")) == 2 &&
           json_integer_value(json_object_get(a, "profiles")) == 2 &&
