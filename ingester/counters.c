@@ -1,5 +1,7 @@
-/* counters.c: the ingester's counters, and their /stats document through the one
- * writer in lib/ingester_stats.h. */
+/* counters.c: the ingester's counters (counters.h: one function per thing that
+ * happened, in the order of the /stats document), and their /stats document through the
+ * one writer in lib/ingester_stats.h. Applications are a hash table of their own
+ * counters; a request counts once per application, by its serial number. */
 #include "counters.h"
 #include "ingester_stats.h"
 
@@ -25,7 +27,62 @@ void counters_free(ing_counters *c)
     strmap_free(&c->apps);
 }
 
-app_counters *counters_app(ing_counters *c, const char *app)
+void counters_conn_opened(ing_counters *c)
+{
+    c->conn_open++;
+    c->conn_accepted++;
+}
+
+void counters_conn_closed(ing_counters *c)
+{
+    c->conn_open--;
+}
+
+void counters_conn_refused(ing_counters *c)
+{
+    c->conn_rejected++;
+    c->req_dropped++;
+}
+
+void counters_conn_timed_out(ing_counters *c)
+{
+    c->conn_timed_out++;
+}
+
+void counters_received(ing_counters *c, size_t bytes)
+{
+    c->bytes_received += bytes;
+}
+
+uint64_t counters_request(ing_counters *c)
+{
+    c->req_total++;
+    return ++c->last_serial;
+}
+
+void counters_answer(ing_counters *c, int status, uint64_t elapsed_ns)
+{
+    if (status >= 200 && status < 300)
+        c->req_2xx++;
+    else if (status >= 400 && status < 500)
+        c->req_4xx++;
+    else if (status >= 500)
+        c->req_5xx++;
+    latency_record(&c->latency, elapsed_ns);
+}
+
+void counters_reset(ing_counters *c)
+{
+    c->req_reset++;
+}
+
+void counters_dropped(ing_counters *c)
+{
+    c->req_dropped++;
+}
+
+/* The counters of an application, created on first use. NULL only when out of memory. */
+static app_counters *counters_app(ing_counters *c, const char *app)
 {
     strmap_entry *e = strmap_find(&c->apps, app, strlen(app));
     if (e)
@@ -90,14 +147,9 @@ void counters_decode_error(ing_counters *c, const char *app)
     }
 }
 
-void counters_answer(ing_counters *c, int status)
+void counters_decoded(ing_counters *c, const ing_decoded *d)
 {
-    if (status >= 200 && status < 300)
-        c->req_2xx++;
-    else if (status >= 400 && status < 500)
-        c->req_4xx++;
-    else if (status >= 500)
-        c->req_5xx++;
+    c->bytes_decompressed += d->body_bytes;
 }
 
 static int cmp_keys(const void *a, const void *b)

@@ -1,12 +1,13 @@
-/* routes.h: what the ingester does with a complete request: the data endpoints
- * (POST /ingest, /pyroscope/ingest, /push.v1.PusherService/Push) under the current
- * behaviour, and GET /stats, /healthz, /flamegraphs/<file> and the control listener's
- * /mode. */
+/* routes.h: what the ingester does with a request and with what its connections report:
+ * the data endpoints (POST /ingest, /pyroscope/ingest, /push.v1.PusherService/Push)
+ * under the current behaviour, GET /stats, /healthz, /flamegraphs/<file> and the control
+ * listener's /mode, and all the counting. It is the transport's user (conn.h): main.c
+ * hands these callbacks to server_start with the server (ing_server *) as their arg. */
 #ifndef ING_ROUTES_H
 #define ING_ROUTES_H
 
 #include "conn.h"
 
-void routes_dispatch(ing_conn *c);
+extern const conn_callbacks routes_callbacks;
 
 #endif
