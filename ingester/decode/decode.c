@@ -114,12 +114,12 @@ int ing_decode_ingest(const char *format, const char *content_type, const char *
     size_t budget = lim && lim->max_decompressed ? lim->max_decompressed : ING_DEFAULT_MAX_DECOMPRESSED;
     ing_target t = {.app = app && *app ? app : "unknown", .lim = lim, .sink = sink, .budget = &budget};
     ing_counts c = {.profiles = 1};
-    size_t body_bytes = len;
     const char *name;
     int rc;
     static const uint8_t empty[1];
     if (body == NULL)
         body = empty, len = 0;
+    size_t body_bytes = len;   /* unless the decoder inflates the body */
 
     /* The order of Pyroscope's ingest handler: format first, then content type. */
     bool multipart = ing_content_type_is(content_type, "multipart/form-data");
