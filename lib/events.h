@@ -56,7 +56,9 @@
     X(OPT_REAL, upload_interval)                                                        \
     X(OPT_BOOL, quick)                                                                  \
     X(STR, kind)               /* "baseline" for a suite of `agentbench baseline` */    \
-    X(OPT_BOOL, resumed)       /* a resume's second suite_start */
+    X(OPT_BOOL, resumed)       /* a resume's second suite_start */                      \
+    X(ARRAY, profilers)        /* agentbench run --profiler: the names, else absent */  \
+    X(STR, server_url)         /* agentbench run --server-url: the external server */
 
 #define AB_EV_BUILD_FIELDS(X)                                                           \
     X(STR, benchmark)                                                                   \
@@ -105,7 +107,8 @@
     X(REAL, eta_s)                                                                      \
     X(REAL, steal_pct)                                                                  \
     X(STR_NULL, checksum)                                                               \
-    X(OPT_INT, requests) /* modes where nothing is accepted: requests received */
+    X(OPT_INT, requests) /* modes where nothing is accepted: requests received */       \
+    X(STR, profiler)     /* profiled runs: the profiler that ran (runner/profiler.h) */
 
 #define AB_EV_SUMMARY_FIELDS(X)                                                         \
     X(STR, benchmark)                                                                   \
@@ -133,6 +136,14 @@
     X(STR, variant)                                                                     \
     X(STR, part)          /* agentbench baseline: the part that failed */
 
+/* something the suite measured that its figures do not show, e.g. runs shorter than the
+ * benchmark's expected_duration or than 3 upload intervals of its agent */
+#define AB_EV_WARNING_FIELDS(X)                                                         \
+    X(STR, message)                                                                     \
+    X(STR, benchmark)                                                                   \
+    X(STR, variant)                                                                     \
+    X(STR, kind)          /* short_run | few_uploads */
+
 #define AB_EV_SUITE_END_FIELDS(X)                                                       \
     X(STR, status)        /* done | failed | interrupted */                             \
     X(INT, done)                                                                        \
@@ -152,6 +163,7 @@
     X(FLAMEGRAPH, flamegraph, flamegraph, AB_EV_FLAMEGRAPH_FIELDS)                      \
     X(BASELINE, baseline, baseline, AB_EV_BASELINE_FIELDS)                              \
     X(ERROR, error, error, AB_EV_ERROR_FIELDS)                                          \
+    X(WARNING, warning, warning, AB_EV_WARNING_FIELDS)                                  \
     X(SUITE_END, suite_end, suite_end, AB_EV_SUITE_END_FIELDS)
 
 /* ---- generated: structs, builders, readers ----------------------------------------- */
@@ -185,6 +197,7 @@ AB_EV_STRUCT_(summary, AB_EV_SUMMARY_FIELDS)
 AB_EV_STRUCT_(flamegraph, AB_EV_FLAMEGRAPH_FIELDS)
 AB_EV_STRUCT_(baseline, AB_EV_BASELINE_FIELDS)
 AB_EV_STRUCT_(error, AB_EV_ERROR_FIELDS)
+AB_EV_STRUCT_(warning, AB_EV_WARNING_FIELDS)
 AB_EV_STRUCT_(suite_end, AB_EV_SUITE_END_FIELDS)
 
 /* json_t *ab_ev_TYPE_json(const ab_ev_STRUCT *e): a new event (a reference the caller

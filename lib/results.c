@@ -77,6 +77,7 @@ void ab_results_free(ab_results *r)
         free(g->name); free(g->mode); free(g->url); free(g->control); free(g);
     }
     free(r->ingesters);
+    json_decref(r->warnings);
     for (size_t i = 0; i < r->nbaseline; i++) {
         ab_baseline_figure *f = r->baseline[i];
         free(f->kind); free(f->name); free(f->unit); free(f);
@@ -281,6 +282,10 @@ void ab_results_add(ab_results *r, json_t *ev)
     case AB_EV_INGESTER_STOP: on_ingester(r, ev, 0); break;
     case AB_EV_BASELINE: on_baseline(r, ev); break;
     case AB_EV_ERROR: r->errors++; break;
+    case AB_EV_WARNING:
+        if (!r->warnings) r->warnings = json_array();
+        json_array_append(r->warnings, ev);
+        break;
     case AB_EV_SUITE_END: on_suite_end(r, ev); break;
     default: break;   /* build, summary, flamegraph and unknown types change nothing here */
     }

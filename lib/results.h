@@ -61,6 +61,7 @@ typedef struct ab_results {
     size_t ningesters; ab_ingester **ingesters;
     size_t nbaseline; ab_baseline_figure **baseline;
     unsigned long errors;             /* "error" events seen */
+    json_t *warnings;                 /* the "warning" events, in order (owned), or NULL */
     json_t *suite_start;              /* the first suite_start event (owned), or NULL */
     unsigned long bad_lines;          /* journal lines skipped by ab_results_load */
 } ab_results;

@@ -10,6 +10,8 @@ typedef struct benchmark {
     char *name;            /* the directory's base name */
     char *dir;             /* absolute path */
     char *description, *profiler, *args, *quick_args;
+    strlist profilers;     /* bench.conf `profiler = A, B`: the profilers it can run
+                            * under (profiler.h names), its default first; empty: none */
     double timeout;        /* bench.conf timeout, 0 when not given */
     double expected_duration;
     int has_build;
@@ -33,5 +35,10 @@ void benchmarks_free(benchmark **v, int n);
 
 /* 1 when the benchmark runs a profiler ("profiler" not "none") */
 int benchmark_profiled(const benchmark *b);
+/* The profiler its profiled runs use unless the suite names one: the first listed, or
+ * NULL for none. */
+const char *benchmark_default_profiler(const benchmark *b);
+/* 1 when the benchmark can run under the named profiler. */
+int benchmark_supports(const benchmark *b, const char *profiler);
 
 #endif

@@ -10,6 +10,7 @@
 #include "report.h"
 #include "suitedir.h"
 #include "util.h"
+#include "variant.h"
 
 static const char *const format_names[] = {"table", "markdown", "csv", "json", "benchstat", NULL};
 
@@ -40,6 +41,13 @@ void report_camel(char *buf, size_t len, const char *name) {
     buf[n] = 0;
 }
 
+/* A variant profiled into an external server (--server-url): it has no /stats, so what
+ * it received is unknown. */
+int report_delivery_unknown(const ab_cell *c) {
+    char mode[64];
+    return !c->is_baseline && !strcmp(variant_mode(c->variant, mode, sizeof mode), "external");
+}
+
 /* ---- JSON -------------------------------------------------------------------------- */
 
 static double fin(double x) { return isfinite(x) ? x : 0; }
@@ -68,6 +76,10 @@ json_t *report_cell_json(const ab_results *r, const ab_cell *c) {
                           "wall", summary_json(&st.wall), "user", summary_json(&st.user), "sys",
                           summary_json(&st.sys), "cpu", summary_json(&st.cpu), "rss",
                           summary_json(&st.rss));
+    if (report_delivery_unknown(c)) {   /* an external server: nobody counted */
+        json_object_set_new(o, "profiles", json_null());
+        json_object_set_new(o, "samples", json_null());
+    }
     if (!c->is_baseline) {
         json_object_set_new(o, "overhead",
                             json_pack("{s:o,s:o,s:o}", "wall", ratio_json(&st.over_wall), "cpu",
@@ -95,12 +107,24 @@ json_t *report_json(const ab_results *r) {
                                               "control", g->control ? g->control : "", "live",
                                               g->live));
     }
-    json_t *o = json_pack("{s:i,s:s,s:s,s:s,s:I,s:I,s:I,s:f,s:o,s:o,s:o}", "v", 1, "suite",
+    json_t *warnings = json_array(), *w;
+    size_t wi;
+    json_array_foreach(r->warnings, wi, w) {
+        ab_ev_warning e;
+        ab_ev_warning_read(w, &e);
+        json_t *one = json_pack("{s:s,s:s}", "kind", e.kind ? e.kind : "", "message",
+                                e.message ? e.message : "");
+        if (e.benchmark) json_object_set_new(one, "benchmark", json_string(e.benchmark));
+        if (e.variant) json_object_set_new(one, "variant", json_string(e.variant));
+        json_array_append_new(warnings, one);
+    }
+    json_t *o = json_pack("{s:i,s:s,s:s,s:s,s:I,s:I,s:I,s:f,s:o,s:o,s:o,s:o}", "v", 1, "suite",
                           r->suite ? r->suite : "", "host", r->host ? r->host : "", "state",
                           ab_state_name(r->state), "runs_done", (json_int_t)r->runs_done,
                           "runs_total", (json_int_t)r->runs_total, "runs_failed",
                           (json_int_t)r->runs_failed, "progress", fin(ab_results_progress(r)),
-                          "cells", cells, "host_baseline", base, "ingesters", ings);
+                          "cells", cells, "host_baseline", base, "ingesters", ings,
+                          "warnings", warnings);
     ab_ev_suite_start ss;
     ab_ev_suite_start_read(r->suite_start, &ss);
     if (ss.has.seed) json_object_set_new(o, "seed", json_integer(ss.seed));
@@ -160,7 +184,8 @@ static void make_row(const ab_results *r, const ab_cell *c, row *w, ab_cell_stat
     } else {
         fmt_over(w->over, sizeof w->over, &st->over_wall);
         fmt_p(w->p, sizeof w->p, &st->over_wall);
-        snprintf(w->prof, sizeof w->prof, "%llu", c->profiles);
+        if (report_delivery_unknown(c)) snprintf(w->prof, sizeof w->prof, "?");
+        else snprintf(w->prof, sizeof w->prof, "%llu", c->profiles);
         snprintf(w->verdict, sizeof w->verdict, "%s", report_verdict(&st->over_wall));
     }
 }
@@ -174,17 +199,40 @@ static void header(FILE *f, const ab_results *r) {
                 r->baseline[i]->value, r->baseline[i]->unit ? r->baseline[i]->unit : "");
 }
 
+/* The benchmark's warning events, one line each. */
+static void print_warnings(FILE *f, const ab_results *r, const char *bench, const char *indent) {
+    json_t *w;
+    size_t i;
+    json_array_foreach(r->warnings, i, w) {
+        ab_ev_warning e;
+        ab_ev_warning_read(w, &e);
+        if (!e.message || (bench ? !e.benchmark || strcmp(e.benchmark, bench) : e.benchmark != NULL))
+            continue;
+        fprintf(f, "%swarning: %s\n", indent, e.message);
+    }
+}
+
+/* The width of the variant column: the longest name, at least 10. */
+static int variant_width(const ab_results *r) {
+    size_t w = 10;
+    for (size_t i = 0; i < r->ncells; i++)
+        if (strlen(r->cells[i]->variant) > w) w = strlen(r->cells[i]->variant);
+    return (int)w;
+}
+
 static void print_table(FILE *f, const ab_results *r) {
     header(f, r);
     const char *bench = NULL;
+    int vw = variant_width(r);
     strlist notes = {0};
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         if (!bench || strcmp(bench, c->benchmark)) {
             for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
             strlist_free(&notes);
+            if (bench) print_warnings(f, r, bench, "  ");
             bench = c->benchmark;
-            fprintf(f, "\n%s\n  %-10s %-14s %-36s %-30s %-7s %-10s %-10s %-9s %s\n", bench,
+            fprintf(f, "\n%s\n  %-*s %-14s %-36s %-30s %-7s %-10s %-10s %-9s %s\n", bench, vw,
                     "variant", "n", "wall median [95% CI]", "overhead [95% CI]", "p", "CPU",
                     "max RSS", "profiles", "verdict");
         }
@@ -192,8 +240,8 @@ static void print_table(FILE *f, const ab_results *r) {
         ab_cell_stats st;
         make_row(r, c, &w, &st);
         char line[512];
-        int len = snprintf(line, sizeof line, "  %-10s %-14s %-36s %-30s %-7s %-10s %-10s %-9s %s",
-                           c->variant, w.n, w.wall, w.over, w.p, w.cpu, w.rss, w.prof, w.verdict);
+        int len = snprintf(line, sizeof line, "  %-*s %-14s %-36s %-30s %-7s %-10s %-10s %-9s %s",
+                           vw, c->variant, w.n, w.wall, w.over, w.p, w.cpu, w.rss, w.prof, w.verdict);
         if (len >= (int)sizeof line) len = (int)sizeof line - 1;
         while (len > 0 && line[len - 1] == ' ') line[--len] = 0;
         fprintf(f, "%s\n", line);
@@ -210,7 +258,9 @@ static void print_table(FILE *f, const ab_results *r) {
     }
     for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
     strlist_free(&notes);
+    if (bench) print_warnings(f, r, bench, "  ");
     if (!r->ncells) fprintf(f, "\n(no runs)\n");
+    print_warnings(f, r, NULL, "");
 }
 
 static void print_markdown(FILE *f, const ab_results *r) {
@@ -226,6 +276,14 @@ static void print_markdown(FILE *f, const ab_results *r) {
         fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
                 r->cells[i]->benchmark, r->cells[i]->variant, w.n, w.wall, w.over, w.p, w.cpu,
                 w.rss, w.prof, w.verdict);
+    }
+    if (json_array_size(r->warnings)) fputc('\n', f);
+    json_t *wv;
+    size_t wi;
+    json_array_foreach(r->warnings, wi, wv) {
+        ab_ev_warning e;
+        ab_ev_warning_read(wv, &e);
+        if (e.message) fprintf(f, "- warning: %s\n", e.message);
     }
 }
 

@@ -20,6 +20,9 @@ json_t *report_cell_json(const ab_results *r, const ab_cell *c);
 /* The whole suite as JSON (report --format json). */
 json_t *report_json(const ab_results *r);
 
+/* 1 for a variant profiled into an external server (--server-url): no /stats, so its
+ * profiles and samples are unknown (table "?", JSON null). */
+int report_delivery_unknown(const ab_cell *c);
 /* "slower", "faster" or "no change" from an overhead CI; "n/a" when invalid. */
 const char *report_verdict(const ab_ratio *o);
 /* "FibonacciCCpu" from "fibonacci-c-cpu" */

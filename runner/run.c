@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "cpulist.h"
 #include "measure.h"
+#include "profiler.h"
 #include "progress.h"
 #include "report.h"
 #include "run.h"
@@ -56,6 +57,14 @@ static int resolve(suite *s) {
         return 2;
     }
     s->nvar = (int)s->o.variants.n;
+    for (size_t k = 0; k < s->o.profilers.n; k++)
+        for (int i = 0; i < s->nbench; i++)
+            if (!benchmark_supports(s->bench[i], s->o.profilers.v[k])) {
+                fprintf(stderr, "agentbench run: --profiler %s: benchmark %s runs under %s "
+                                "only (bench.conf profiler)\n", s->o.profilers.v[k],
+                        s->bench[i]->name, s->bench[i]->profiler);
+                return 2;
+            }
     s->helper = measure_helper_path();
     if (!is_executable_file(s->helper)) {
         fprintf(stderr, "agentbench run: the run helper %s is missing (make -C runner)\n",
@@ -198,5 +207,6 @@ int cmd_run(int argc, char **argv) {
     loop_open(s);
     suite_emit_start(s);
     announce(s);
+    if (!s->resumed) suite_check_plan(s);
     return finish(s, run_suite(s) < 0);
 }

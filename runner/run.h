@@ -12,6 +12,8 @@
  *   run_capture.c   run --flamegraph: after a benchmark's runs, one captured run per
  *                   variant, through runner/flamegraph/flamegraph.h
  *   run_one.c       one run: environment, ingester counters, measurement, status, events
+ *   run_checks.c    whether the runs span what they should (expected_duration, 3 upload
+ *                   intervals of the agent): warning events
  */
 #ifndef AB_RUNNER_RUN_H
 #define AB_RUNNER_RUN_H
@@ -104,10 +106,20 @@ int suite_run_all(suite *s);
  * the baseline's, a flamegraph (or error) event each. */
 void suite_capture_flamegraphs(suite *s, int bi);
 
+/* ---- run_checks.c ---- */
+/* Before the runs: benchmarks whose expected_duration spans fewer than 3 upload
+ * intervals of a profiler they run under. After benchmark bi's runs: runs shorter than
+ * its expected_duration or than 3 intervals. Each a warning event. Not with --quick. */
+void suite_check_plan(suite *s);
+void suite_check_measured(suite *s, int bi);
+
 /* ---- run_one.c ---- */
 /* One run of benchmark bi in variant vi (run number within the cell, planned count, or
  * run 0 for a warm-up). Returns 0, or -1 when the suite was interrupted meanwhile. */
 int run_one(suite *s, int bi, int vi, int run, int planned, int warmup);
+/* The profiler of benchmark bi's runs in variant vi: the variant's ("fast/datadog-nodejs"),
+ * else the benchmark's default; NULL for the baseline or an unprofiled benchmark. */
+const struct ab_profiler *run_profiler(suite *s, int bi, int vi);
 /* The environment of a run of benchmark bi in variant vi (malloc'd, NULL-terminated;
  * run_environment_free). */
 char **run_environment(suite *s, int bi, int vi, int run);

@@ -13,6 +13,7 @@
 #include "progress.h"
 #include "run.h"
 #include "util.h"
+#include "variant.h"
 
 /* Run benchmark bi in variant vi once under perf, from the benchmark's directory.
  * Returns the samples folded, or -1 with err. */
@@ -64,7 +65,9 @@ void suite_capture_flamegraphs(suite *s, int bi) {
     char *base_folded = NULL;   /* the baseline's capture, once there is one */
     for (int vi = 0; vi < s->nvar && !s->interrupted; vi++) {
         const char *v = s->o.variants.v[vi];
-        char *label = xasprintf("%s-%s", b->name, v), *title = xasprintf("%s, %s", b->name, v);
+        char token[256];
+        char *label = xasprintf("%s-%s", b->name, variant_file_token(v, token, sizeof token));
+        char *title = xasprintf("%s, %s", b->name, v);
         char err[512] = "";
         progress_info("%s %s: capturing a flame graph", b->name, v);
         long n = capture_run(s, bi, vi, outdir, label, title, err, sizeof err);

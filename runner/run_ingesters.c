@@ -12,6 +12,7 @@
 #include "progress.h"
 #include "run.h"
 #include "util.h"
+#include "variant.h"
 
 /* ingester_start or ingester_stop (as build makes it) of g, in mode. */
 static void emit_ingester(suite *s, json_t *(*build)(const ab_ev_ingester *), const ingester *g,
@@ -22,20 +23,22 @@ static void emit_ingester(suite *s, json_t *(*build)(const ab_ev_ingester *), co
 }
 
 static int start_one(suite *s, int vi) {
-    char err[512];
+    char err[512], mode[64], token[256];
     const char *v = s->o.variants.v[vi];
-    char *logpath = xasprintf("%s/logs/ingester-%s.log", s->dir, v);
+    char *logpath = xasprintf("%s/logs/ingester-%s.log", s->dir,
+                              variant_file_token(v, token, sizeof token));
     int logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     free(logpath);
-    int rc = ingester_start(&s->loop, &s->ing[vi], s->ingester_bin, s->helper, v, v,
-                            s->o.slow_delay, s->cpu_ingester, logfd, err, sizeof err);
+    int rc = ingester_start(&s->loop, &s->ing[vi], s->ingester_bin, s->helper, v,
+                            variant_mode(v, mode, sizeof mode), s->o.slow_delay,
+                            s->cpu_ingester, logfd, err, sizeof err);
     if (logfd >= 0) close(logfd);
     if (rc < 0) {
         progress_warn("variant %s: %s", v, err);
         suite_error(s, err, NULL, v);
         return -1;
     }
-    emit_ingester(s, ab_ev_ingester_start_json, &s->ing[vi], v);
+    emit_ingester(s, ab_ev_ingester_start_json, &s->ing[vi], s->ing[vi].mode);
     return 0;
 }
 
@@ -53,7 +56,20 @@ static int check_remote(suite *s) {
     return 0;
 }
 
+/* --server-url: nothing to start or check (it has no control endpoint); say what that
+ * costs. */
+static void announce_external(suite *s) {
+    progress_warn("--server-url %s: an external server without a control endpoint: one "
+                  "profiled variant (external), no behaviour switching, and no /stats, so "
+                  "the profiles it received are unknown (the report shows ?)",
+                  s->o.server_url);
+}
+
 int ingesters_start(suite *s) {
+    if (s->o.server_url) {
+        announce_external(s);
+        return 0;
+    }
     if (s->is_remote) return check_remote(s);
     s->ing = xcalloc((size_t)s->nvar, sizeof *s->ing);
     for (int vi = 0; vi < s->nvar && !s->interrupted; vi++) {
@@ -65,7 +81,8 @@ int ingesters_start(suite *s) {
 
 /* The remote ingester into variant vi's mode, unless it is in it already. */
 static void switch_remote(suite *s, int bi, int vi) {
-    const char *variant = s->o.variants.v[vi];
+    char mode[64];
+    const char *variant = variant_mode(s->o.variants.v[vi], mode, sizeof mode);
     if (s->remote_mode && !strcmp(s->remote_mode, variant)) return;
     char err[512];
     if (ingester_set_mode(s->remote.control, variant, s->o.slow_delay, err, sizeof err) < 0) {
@@ -78,6 +95,7 @@ static void switch_remote(suite *s, int bi, int vi) {
 }
 
 int ingester_ensure(suite *s, int bi, int vi) {
+    if (s->o.server_url) return 0;
     if (s->is_remote) {
         switch_remote(s, bi, vi);
         return 0;
@@ -96,11 +114,13 @@ int ingester_ensure(suite *s, int bi, int vi) {
 }
 
 const char *ingester_control_of(suite *s, int vi) {
+    if (s->o.server_url) return NULL;
     if (s->is_remote) return s->remote.control;
     return s->ing && s->ing[vi].control ? s->ing[vi].control : NULL;
 }
 
 const char *ingester_url_of(suite *s, int vi) {
+    if (s->o.server_url) return s->o.server_url;
     if (s->is_remote) return s->remote.url;
     return s->ing && s->ing[vi].url ? s->ing[vi].url : NULL;
 }

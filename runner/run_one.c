@@ -15,10 +15,12 @@
 #include "events.h"
 #include "http.h"
 #include "measure.h"
+#include "profiler.h"
 #include "progress.h"
 #include "run.h"
 #include "steal.h"
 #include "util.h"
+#include "variant.h"
 
 extern char **environ;
 
@@ -30,7 +32,14 @@ static const char *const our_vars[] = {
 static int ours(const char *kv) {
     for (int i = 0; our_vars[i]; i++)
         if (!strncmp(kv, our_vars[i], strlen(our_vars[i]))) return 1;
-    return 0;
+    return profiler_owns_var(kv);
+}
+
+const ab_profiler *run_profiler(suite *s, int bi, int vi) {
+    const char *v = s->o.variants.v[vi];
+    if (!strcmp(v, "baseline") || !benchmark_profiled(s->bench[bi])) return NULL;
+    const char *name = variant_profiler(v);
+    return profiler_find(name ? name : benchmark_default_profiler(s->bench[bi]));
 }
 
 char **run_environment(suite *s, int bi, int vi, int run) {
@@ -43,7 +52,10 @@ char **run_environment(suite *s, int bi, int vi, int run) {
     const char *url = profiled ? ingester_url_of(s, vi) : NULL;
     if (url) strlist_add_take(&env, xasprintf("PYROSCOPE_SERVER_ADDRESS=%s", url));
     strlist_add_take(&env, xasprintf("PYROSCOPE_APPLICATION_NAME=%s", s->bench[bi]->name));
-    strlist_add_take(&env, xasprintf("PYROSCOPE_UPLOAD_INTERVAL=%g", s->o.upload_interval));
+    if (s->o.upload_interval > 0)   /* else the agents' own: --upload-interval changes them */
+        strlist_add_take(&env, xasprintf("PYROSCOPE_UPLOAD_INTERVAL=%g", s->o.upload_interval));
+    const ab_profiler *p = run_profiler(s, bi, vi);
+    if (p) profiler_env(p, &env, url, s->bench[bi]->name, s->o.upload_interval);
     strlist_add_take(&env, xasprintf("AGENTBENCH_VARIANT=%s", variant));
     strlist_add_take(&env, xasprintf("AGENTBENCH_RUN=%d", run));
     return env.v;   /* the strlist's array, NULL-terminated */
@@ -140,7 +152,9 @@ static void emit_run_start(one_run *x) {
 /* The log of this benchmark x variant, a header line for the run, and where its output
  * will start. */
 static void open_log(one_run *x) {
-    x->logpath = xasprintf("%s/logs/%s.%s.log", x->s->dir, x->b->name, x->variant);
+    char token[256];
+    x->logpath = xasprintf("%s/logs/%s.%s.log", x->s->dir, x->b->name,
+                           variant_file_token(x->variant, token, sizeof token));
     x->logfd = open(x->logpath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (x->logfd < 0) {
         progress_warn("%s: %s", x->logpath, strerror(errno));
@@ -158,8 +172,10 @@ static unsigned long long delivered(const one_run *x) {
 }
 
 static void counters_before(one_run *x) {
+    char mode[64];
     x->control = x->profiled ? ingester_control_of(x->s, x->vi) : NULL;
-    x->measure = x->profiled ? ingester_delivery_measure(x->variant) : NULL;
+    x->measure = x->profiled ? ingester_delivery_measure(variant_mode(x->variant, mode, sizeof mode))
+                             : NULL;
     if (!x->control) return;
     char err[512];
     if (ingester_counters_fetch(x->control, &x->before, err, sizeof err) == 0) x->counted = 1;
@@ -252,6 +268,8 @@ static void emit_run_end(one_run *x) {
         .samples = (json_int_t)(x->counted ? x->after.samples - x->before.samples : 0),
         .done = (json_int_t)s->done, .total = (json_int_t)s->total, .eta_s = e,
         .steal_pct = steal_pct(&x->st0, &x->st1), .checksum = x->checksum};
+    const ab_profiler *p = run_profiler(s, x->bi, x->vi);
+    if (p) re.profiler = p->name;
     if (x->counted && x->measure && strcmp(x->measure, "profiles")) {
         re.requests = (json_int_t)(x->after.req_total - x->before.req_total);
         re.has.requests = 1;
