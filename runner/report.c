@@ -118,13 +118,14 @@ json_t *report_json(const ab_results *r) {
         if (e.variant) json_object_set_new(one, "variant", json_string(e.variant));
         json_array_append_new(warnings, one);
     }
-    json_t *o = json_pack("{s:i,s:s,s:s,s:s,s:I,s:I,s:I,s:f,s:o,s:o,s:o,s:o}", "v", 1, "suite",
+    json_t *o = json_pack("{s:i,s:s,s:s,s:s,s:I,s:I,s:I,s:f,s:o,s:o,s:o}", "v", 1, "suite",
                           r->suite ? r->suite : "", "host", r->host ? r->host : "", "state",
                           ab_state_name(r->state), "runs_done", (json_int_t)r->runs_done,
                           "runs_total", (json_int_t)r->runs_total, "runs_failed",
                           (json_int_t)r->runs_failed, "progress", fin(ab_results_progress(r)),
-                          "cells", cells, "host_baseline", base, "ingesters", ings,
-                          "warnings", warnings);
+                          "cells", cells, "host_baseline", base, "ingesters", ings);
+    if (json_array_size(warnings)) json_object_set(o, "warnings", warnings);
+    json_decref(warnings);
     ab_ev_suite_start ss;
     ab_ev_suite_start_read(r->suite_start, &ss);
     if (ss.has.seed) json_object_set_new(o, "seed", json_integer(ss.seed));
