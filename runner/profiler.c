@@ -16,9 +16,9 @@
 #include "profiler.h"
 
 static const ab_profiler profilers[] = {
-    {"c", "the C agent (benchmarks/agent)", 10},
+    {"c", "the C agent", 10},
     {"pyroscope-nodejs", "@pyroscope/nodejs", 60},
-    {"datadog-nodejs", "dd-trace (Datadog's profiler)", 65},
+    {"datadog-nodejs", "dd-trace", 65},
 };
 #define NPROFILERS (sizeof profilers / sizeof profilers[0])
 
