@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "benchdir.h"
+#include "duration.h"
 
 static char *trim(char *s) {
     while (isspace((unsigned char)*s)) s++;
@@ -37,11 +38,11 @@ int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
         else if (!strcmp(key, "args")) slot = &b->args;
         else if (!strcmp(key, "quick_args")) slot = &b->quick_args;
         else if (!strcmp(key, "timeout") || !strcmp(key, "expected_duration")) {
-            char *end;
-            double v = strtod(val, &end);
-            if (end == val || *end || v < 0) {
-                snprintf(err, errlen, "bench.conf line %d: %s must be a number of seconds",
-                         lineno, key);
+            /* 0: not given (the default timeout; no expected duration) */
+            double v;
+            char why[160];
+            if (duration_parse(val, 1, &v, why, sizeof why) < 0) {
+                snprintf(err, errlen, "bench.conf line %d: %s: %s", lineno, key, why);
                 rc = -1;
                 break;
             }

@@ -4,6 +4,7 @@
  * suite_start, start the ingesters (run_ingesters.c), run every benchmark (run_suite.c),
  * then stop the ingesters, write suite_end and print the report. Ctrl-C and SIGTERM
  * interrupt the run in progress (it is not counted) and end the suite "interrupted". */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +109,7 @@ static void on_signal(uv_signal_t *h, int signum) {
         progress_warn("%s: stopping (the run in progress is not counted)",
                       signum == SIGINT ? "interrupted" : "terminated");
     s->interrupted = signum;
+    s->stop = 1;
     measure_interrupt();
 }
 
@@ -142,6 +144,7 @@ static int run_suite(suite *s) {
     int need_ingesters = 0;
     for (int vi = 0; vi < s->nvar; vi++)
         if (strcmp(s->o.variants.v[vi], "baseline")) need_ingesters = 1;
+    if (s->stop) return -1;   /* suite_start could not be written */
     if (need_ingesters && ingesters_start(s) < 0) return -1;
     suite_run_all(s);
     return 0;
@@ -174,10 +177,18 @@ static int finish(suite *s, int failed) {
     measure_shutdown(&s->loop);
     ingesters_stop(s);
     const char *status = s->interrupted ? "interrupted"
-                         : (failed || s->build_failed) ? "failed" : "done";
+                         : (failed || s->build_failed || s->journal_errno) ? "failed" : "done";
+    int write_failed = s->journal_errno;
     suite_emit_end(s, status);
     if (s->interrupted) progress_warn("interrupted: %lu measured runs were recorded", s->done);
+    /* without its suite_end the journal says what `report` will say: interrupted */
+    if (write_failed && s->results->state != AB_STATE_FAILED)
+        s->results->state = AB_STATE_INTERRUPTED;
     print_measured(s);
+    if (write_failed)
+        fprintf(stderr, "agentbench run: stopped: cannot write the journal (%s); %lu measured "
+                        "runs are recorded in it\n", strerror(write_failed),
+                s->results->runs_done);
     loop_close(s);
     int interrupted = s->interrupted, done = !strcmp(status, "done");
     suite_free(s);
@@ -191,6 +202,8 @@ int cmd_run(int argc, char **argv) {
     int rc = take_options(s, argc, argv);
     if (rc >= 0) return rc;
     progress_init(s->o.quiet, -1);
+    /* a file size limit makes a journal write fail with EFBIG (handled) instead of killing */
+    signal(SIGXFSZ, SIG_IGN);
     if ((rc = resolve(s)) || (rc = place_cpus(s))) return rc;
     if (!s->o.seed_given) s->o.seed = random_seed();
     if ((rc = suite_open(s))) return rc;

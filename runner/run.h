@@ -36,6 +36,9 @@ typedef struct suite {
     uv_loop_t loop;
     uv_signal_t sigint, sigterm;
     int interrupted;               /* the signal that interrupted the suite, or 0 */
+    int journal_errno;             /* a journal write failed (errno): the suite stops */
+    int stop;                      /* stop after what runs now: interrupted or
+                                    * journal_errno */
     ab_journal *journal;
     ab_results *results;           /* the model, fed with every event we write */
     char results_dir[PATH_MAX], dir[PATH_MAX], id[80];
@@ -64,14 +67,17 @@ typedef struct suite {
  * runner out, the journal (opened for appending) and `latest`. 0, or the exit status. */
 int suite_open(suite *s);
 /* Write an event (made by a lib/events.h builder) to the journal and feed the same event
- * to the results model. Steals ev (NULL: nothing). */
+ * to the results model. Steals ev (NULL: nothing). If the write fails (a full disk), the
+ * event is in neither (the journal was cut back to its last complete line), the error is
+ * said once, and the suite stops (journal_errno, stop): nothing more is written. */
 void suite_emit(suite *s, json_t *ev);
 /* An error event (benchmark, variant may be NULL). */
 void suite_error(suite *s, const char *message, const char *benchmark, const char *variant);
 /* The suite_start event (on a resume, a second one, with the first one's argv), then the
  * host baseline figures. */
 void suite_emit_start(suite *s);
-/* The suite_end event with status; closes the journal. */
+/* The suite_end event with status (tried even after a failed write: there may be room
+ * again); closes the journal. */
 void suite_emit_end(suite *s, const char *status);
 
 /* ---- run_resume.c ---- */

@@ -257,6 +257,7 @@ static void emit_run_end(one_run *x) {
         re.has.requests = 1;
     }
     suite_emit(s, ab_ev_run_end_json(&re));
+    if (s->journal_errno) return;   /* not recorded: suite_emit said so */
     progress_run_end(x->b->name, x->variant, x->run, x->planned, x->warmup, x->status,
                      r->wall_s, s->done, s->total, e);
 }
@@ -270,6 +271,7 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
         progress_warn("%s %s: running without a working ingester", x.b->name, x.variant);
     x.seq = ++s->seq;
     emit_run_start(&x);
+    if (s->stop) return -1;   /* run_start could not be written: the suite stops */
     open_log(&x);
     counters_before(&x);
     measure(&x);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cpulist.h"
+#include "duration.h"
 #include "ingester.h"
 #include "run_options.h"
 
@@ -91,12 +92,21 @@ static int parse_int(const char *s, int min, int *out) {
     return 0;
 }
 
-static int parse_secs(const char *s, double min, double *out) {
+static int parse_pct(const char *s, double *out) {
     char *end;
     double v = strtod(s, &end);
-    if (end == s || *end || !(v >= min) || v > 1e7) return -1;
+    if (end == s || *end || !(v > 0 && v < 100)) return -1;
     *out = v;
     return 0;
+}
+
+/* A duration option (duration.h). 0, or 2 with the message printed. */
+static int take_duration(const char *opt, const char *a, int zero_ok, double *out) {
+    char err[160];
+    if (duration_parse(a, zero_ok, out, err, sizeof err) == 0) return 0;
+    fprintf(stderr, "agentbench run: %s %s\n(agentbench run --help lists the options)\n",
+            opt, err);
+    return 2;
 }
 
 static void set_str(char **dst, const char *s) {
@@ -114,8 +124,7 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
         *have_variants = 1;
         break;
     case O_SLOW_DELAY:
-        if (parse_secs(a, 0, &o->slow_delay) < 0) return bad("--slow-delay '%s': not a number of seconds", a);
-        break;
+        return take_duration("--slow-delay", a, 1, &o->slow_delay);
     case O_ORDER:
         if (!strcmp(a, "shuffled")) o->shuffled = 1;
         else if (!strcmp(a, "blocked")) o->shuffled = 0;
@@ -142,13 +151,11 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
         if (parse_int(a, 2, &o->max_runs) < 0) return bad("--max-runs '%s': need a count >= 2", a);
         break;
     case O_TARGET_CI:
-        if (parse_secs(a, 0, &o->target_ci) < 0 || o->target_ci <= 0 || o->target_ci >= 100)
+        if (parse_pct(a, &o->target_ci) < 0)
             return bad("--target-ci '%s': need a percentage above 0 and below 100", a);
         break;
     case O_TIMEOUT:
-        if (parse_secs(a, 0, &o->timeout) < 0 || o->timeout <= 0)
-            return bad("--timeout '%s': need seconds above 0", a);
-        break;
+        return take_duration("--timeout", a, 0, &o->timeout);
     case O_CPU_BENCH:
     case O_CPU_INGESTER: {
         const char *v = strcmp(a, "none") ? a : "";
@@ -165,9 +172,7 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
     case O_FLAMEGRAPH: o->flamegraph = 1; break;
     case O_QUIET: o->quiet = 1; break;
     case O_UPLOAD:
-        if (parse_secs(a, 0, &o->upload_interval) < 0 || o->upload_interval <= 0)
-            return bad("--upload-interval '%s': need seconds above 0", a);
-        break;
+        return take_duration("--upload-interval", a, 0, &o->upload_interval);
     case O_HELP:
         run_usage(stdout);
         return 1;
