@@ -42,6 +42,9 @@ static int build_benchmark(suite *s, int bi) {
         free(logpath);
         return -1;
     }
+    if (rc == 0 && r.leftover > 0)
+        progress_warn("%s: its build left %ld process%s running (killed): %s", b->name,
+                      r.leftover, r.leftover == 1 ? "" : "es", r.leftover_names);
     int ok = rc == 0 && r.exited && r.exit_code == 0;
     if (!ok) {
         if (rc == 0)
