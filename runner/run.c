@@ -19,16 +19,25 @@
 #include "run.h"
 #include "util.h"
 
-/* --resume takes the suite's options from its journal: nothing else may be given. */
+/* --resume takes the suite's options from its journal: only what names the programs it
+ * runs (to confirm them), --trust-journal and --quiet may be given. */
 static int resume_args_check(int argc, char **argv) {
+    static const char *const with_value[] = {"--resume", "--ingester", "--ingester-url",
+                                             "--ingester-control", NULL};
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--quiet") || !strncmp(argv[i], "--resume=", 9)) continue;
-        if (!strcmp(argv[i], "--resume") && i + 1 < argc) {
-            i++;
-            continue;
+        const char *a = argv[i];
+        if (a[0] != '-' || !strcmp(a, "--quiet") || !strcmp(a, "--trust-journal")) continue;
+        int ok = 0;
+        for (int k = 0; with_value[k] && !ok; k++) {
+            size_t n = strlen(with_value[k]);
+            if (!strncmp(a, with_value[k], n) && a[n] == '=') ok = 1;
+            else if (!strcmp(a, with_value[k]) && i + 1 < argc) ok = 1, i++;
         }
+        if (ok) continue;
         fprintf(stderr, "agentbench run: --resume takes the suite's options from its "
-                        "journal; only --quiet may go with it (not '%s')\n", argv[i]);
+                        "journal; only the benchmark directories, --ingester, "
+                        "--ingester-url, --ingester-control (to confirm what it runs), "
+                        "--trust-journal and --quiet may go with it (not '%s')\n", a);
         return 2;
     }
     return 0;
@@ -42,9 +51,20 @@ static int take_options(suite *s, int argc, char **argv) {
     s->resumed = s->o.resume != NULL;
     if (!s->resumed) return -1;
     if ((rc = resume_args_check(argc, argv))) return rc;
+    /* what the user names: the journal's options replace s->o */
+    resume_named named = {.ingester_bin = s->o.ingester_bin, .ingester_url = s->o.ingester_url,
+                          .ingester_control = s->o.ingester_control,
+                          .trust = s->o.trust_journal, .dirs = s->o.dirs};
+    s->o.ingester_bin = s->o.ingester_url = s->o.ingester_control = NULL;
+    memset(&s->o.dirs, 0, sizeof s->o.dirs);
     char *arg = xstrdup(s->o.resume);
     rc = suite_resume_load(s, arg);
+    if (!rc) rc = suite_resume_confirm(s, &named, arg);
     free(arg);
+    free(named.ingester_bin);
+    free(named.ingester_url);
+    free(named.ingester_control);
+    strlist_free(&named.dirs);
     return rc ? rc : -1;
 }
 

@@ -84,6 +84,17 @@ void suite_emit_end(suite *s, const char *status);
 /* --resume ARG: read the suite's journal once into s->results and a tally, and take the
  * suite's options, id and directories from it. 0, or the exit status (message printed). */
 int suite_resume_load(suite *s, const char *arg);
+/* What the resuming user named on the command line. */
+typedef struct resume_named {
+    strlist dirs;                  /* benchmark directories (as given) */
+    char *ingester_bin, *ingester_url, *ingester_control;   /* NULL: not given */
+    int trust;                     /* --trust-journal */
+} resume_named;
+/* After suite_resume_load: the programs the journal names (its benchmark directories,
+ * its --ingester, its remote ingester) against what the user named. Each named one must
+ * be the journal's; and unless --trust-journal, all must be named. 0, or 2 with the
+ * difference (or what to name) printed. arg: the --resume argument, for the messages. */
+int suite_resume_confirm(suite *s, const resume_named *named, const char *arg);
 /* Once the benchmarks are resolved: the tally into resumed_*, ref_checksum, summarized,
  * seq and done. */
 void suite_resume_apply(suite *s);

@@ -11,7 +11,8 @@
 void run_usage(FILE *f) {
     fputs(
 "usage: agentbench run [OPTIONS] BENCHMARK_DIR...\n"
-"       agentbench run --resume SUITE_DIR [--quiet]\n"
+"       agentbench run --resume SUITE_DIR [--quiet] BENCHMARK_DIR... [--ingester PATH]\n"
+"       agentbench run --resume SUITE_DIR [--quiet] --trust-journal\n"
 "Runs each benchmark in the baseline variant (profiler off) and in profiled variants\n"
 "against an ingester in each behaviour, measures every run, writes the suite journal\n"
 "RESULTS/<suite-id>/journal.jsonl and prints the report.\n"
@@ -34,7 +35,12 @@ void run_usage(FILE *f) {
 "  --quick                run bench.conf's quick_args (short runs)\n"
 "  --upload-interval SECS PYROSCOPE_UPLOAD_INTERVAL for the agents (default 1)\n"
 "  --results DIR          where suites go (default ./results)\n"
-"  --resume DIR           continue the suite in DIR (a suite or results directory)\n"
+"  --resume DIR           continue the suite in DIR (a suite or results directory); its\n"
+"                         options come from its journal, but the programs it runs are\n"
+"                         confirmed by you: name the suite's benchmark directories (and\n"
+"                         its --ingester PATH, --ingester-url/--ingester-control, if it\n"
+"                         had them) as the journal does, or give --trust-journal\n"
+"  --trust-journal        with --resume: run what the journal names (it is printed)\n"
 "  --ingester PATH        the agentbench-ingester binary\n"
 "  --ingester-url URL --ingester-control URL\n"
 "                         use that running ingester, switching its mode per variant\n"
@@ -48,7 +54,7 @@ enum {
     O_VARIANTS = 256, O_SLOW_DELAY, O_ORDER, O_SEED, O_WARMUP, O_RUNS, O_MIN_RUNS,
     O_MAX_RUNS, O_TARGET_CI, O_TIMEOUT, O_CPU_BENCH, O_CPU_INGESTER, O_QUICK, O_RESULTS,
     O_RESUME, O_INGESTER_URL, O_INGESTER_CONTROL, O_INGESTER, O_FLAMEGRAPH, O_QUIET,
-    O_UPLOAD, O_HELP
+    O_UPLOAD, O_TRUST, O_HELP
 };
 
 static const struct option longopts[] = {
@@ -73,6 +79,7 @@ static const struct option longopts[] = {
     {"flamegraph", no_argument, 0, O_FLAMEGRAPH},
     {"quiet", no_argument, 0, O_QUIET},
     {"upload-interval", required_argument, 0, O_UPLOAD},
+    {"trust-journal", no_argument, 0, O_TRUST},
     {"help", no_argument, 0, O_HELP},
     {0, 0, 0, 0},
 };
@@ -171,6 +178,7 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
     case O_INGESTER: set_str(&o->ingester_bin, a); break;
     case O_FLAMEGRAPH: o->flamegraph = 1; break;
     case O_QUIET: o->quiet = 1; break;
+    case O_TRUST: o->trust_journal = 1; break;
     case O_UPLOAD:
         return take_duration("--upload-interval", a, 0, &o->upload_interval);
     case O_HELP:
