@@ -255,6 +255,9 @@ static void handle_line(const char *line, size_t len, const line_sink *k)
     char why[200];
     if (!ev) {
         snprintf(why, sizeof why, "not JSON (%s at column %d)", jerr.text, jerr.column);
+        /* jansson quotes the bad token: keep the reason printable ASCII */
+        for (char *p = why; *p; p++)
+            if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) *p = '?';
         skipped(k, why);
         return;
     }
