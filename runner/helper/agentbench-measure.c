@@ -304,8 +304,7 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     current_pid = 0;
     kill_requested = 0;
     if (rc < 0) fprintf(stderr, "agentbench-measure: waiting for the run: %s\n", strerror(errno));
-    /* whatever the run left running goes with it, counted */
-    kill(-pid, SIGKILL);
+    /* whatever the run left running (its process group included) is counted, then goes */
     track_end(&trk);
     if (pipe_fd[0] >= 0) {
         drain_output(pipe_fd[0], &log);

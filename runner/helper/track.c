@@ -255,6 +255,7 @@ static int cgroup_members(track *t, int note_them, int kill_them) {
 
 static void end_cgroup(track *t) {
     int left = cgroup_members(t, 1, 0);
+    if (t->pgid > 0) kill(-t->pgid, SIGKILL);
     for (int i = 0; left && i < 2000; i++) {    /* ~2 s at most */
         if (t->kill_fd < 0 || write(t->kill_fd, "1", 1) < 0) cgroup_members(t, 0, 1);
         reap_children();
