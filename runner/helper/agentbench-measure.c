@@ -14,11 +14,14 @@
  *       stdin, each a list of strings: "N\n" then N times "LEN\nBYTES":
  *           cwd, output file (appended to; stdout and stderr), CPU list or "",
  *           timeout in seconds ("0": none), argc, argv..., envc, env...
- *       and each run is reported on fd 3 with one "end ... timedout=0|1" line (written
- *       after the run: nothing wakes the runner while a run is measured). At the timeout,
- *       or on SIGUSR1 from the runner, the run's process group is killed. The CPU list
- *       pins the helper itself (runs inherit it); the output file is opened before the
- *       clock starts.
+ *       and each run is reported on fd 3 with one "end ... timedout=0|1 leftover=N
+ *       logcut=BYTES tracking=cgroup|tree names=..." line (written after the run:
+ *       nothing wakes the runner while a run is measured). At the timeout, or on SIGUSR1
+ *       from the runner, the run's process group is killed. The CPU list pins the helper
+ *       itself (runs inherit it); the output file is opened before the clock starts, and
+ *       the run's output reaches it through a pipe, bounded (outlog.h). What the run
+ *       leaves running is found, counted and killed (track.h: its cgroup, else its
+ *       process tree, group and AGENTBENCH_RUN_ID).
  *   agentbench-measure --exec [--cpu LIST] -- PROGRAM [ARGS...]
  *       exec PROGRAM with a parent-death signal (SIGTERM), for the ingesters.
  *
