@@ -338,7 +338,8 @@ void report_print(FILE *f, const ab_results *r, report_format fmt) {
 static void usage(FILE *f) {
     fputs("usage: agentbench report [--format table|markdown|csv|json|benchstat] [SUITE]\n"
           "Prints a suite's results. SUITE is a suite directory, its journal.jsonl, or a\n"
-          "results directory (its latest suite); default ./results.\n", f);
+          "results directory (its latest suite); default ./results. Journal lines that are\n"
+          "not events are listed (line, reason); a file with none is refused (exit 1).\n", f);
 }
 
 int cmd_report(int argc, char **argv) {

@@ -124,7 +124,6 @@ typedef struct spawn {
     int out_fd, null_fd;      /* stdout+stderr (the output pipe), stdin; -1: the helper's */
     int report_fd;
     const sigset_t *mask;     /* the signal mask to restore before exec */
-    track *trk;               /* the run's cgroup to join */
 } spawn;
 
 /* a message on the (already redirected) stderr of a vfork child: no stdio, no malloc */
@@ -139,7 +138,6 @@ static void child_say(const char *what, const char *arg, int err) {
  * suspended until the exec), so only system calls, no stdio, malloc or handlers. */
 static void __attribute__((noreturn)) child_exec(const spawn *sp) {
     setpgid(0, 0);
-    track_join(sp->trk);
     /* the helper's handlers must not run in here; exec resets the rest */
     signal(SIGALRM, SIG_DFL);
     signal(SIGUSR1, SIG_DFL);
@@ -248,7 +246,7 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     extern char **environ;
     track trk;
     spawn sp = {.argv = argv, .env = env, .cwd = cwd, .out_fd = -1, .null_fd = -1,
-                .report_fd = report_fd, .trk = &trk};
+                .report_fd = report_fd};
     int log_fd = -1, pipe_fd[2] = {-1, -1};
     if (out) {
         log_fd = open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);

@@ -23,6 +23,7 @@
 #include "track.h"
 
 static char base[400];           /* where run cgroups are made; "" = nowhere */
+static int home_fd = -1;         /* base's cgroup.procs: the helper's way back */
 static unsigned long cgroup_seq;
 
 /* Up to len - 1 bytes of a (small) file, NUL-terminated; the length or -1. */
@@ -115,12 +116,23 @@ void track_setup(void) {
         base[0] = 0;
         return;
     }
+    char procs[sizeof base + 16];
+    snprintf(procs, sizeof procs, "%s/cgroup.procs", base);
+    if ((home_fd = open(procs, O_WRONLY | O_CLOEXEC)) < 0) {
+        base[0] = 0;
+        return;
+    }
     remove_stale();
 }
 
 void track_begin(track *t, char **env) {
     memset(t, 0, sizeof *t);
     t->procs_fd = t->kill_fd = -1;
+    struct timespec now;
+    long hz = sysconf(_SC_CLK_TCK);
+    if (clock_gettime(CLOCK_BOOTTIME, &now) == 0 && hz > 0)
+        t->start_ticks = (unsigned long long)now.tv_sec * (unsigned long long)hz +
+                         (unsigned long long)now.tv_nsec / (1000000000ULL / (unsigned long long)hz);
     for (char **e = env; e && *e; e++)
         if (!strncmp(*e, "AGENTBENCH_RUN_ID=", 18)) t->marker = *e;
     if (!*base) return;
@@ -133,26 +145,34 @@ void track_begin(track *t, char **env) {
     char path[600];
     snprintf(path, sizeof path, "%s/cgroup.procs", t->dir);
     t->procs_fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (t->procs_fd < 0) {
+    /* the helper goes in, so that the run is born there: moving a process between
+     * cgroups can take milliseconds (an RCU grace period), and not in the timed span */
+    if (t->procs_fd < 0 || write(t->procs_fd, "0", 1) != 1) {
+        if (t->procs_fd >= 0) close(t->procs_fd);
+        t->procs_fd = -1;
         rmdir(t->dir);
+        base[0] = 0;
         return;
     }
     snprintf(path, sizeof path, "%s/cgroup.kill", t->dir);
     t->kill_fd = open(path, O_WRONLY | O_CLOEXEC);
-    t->cgroup = 1;
+    t->cgroup = t->joined = 1;
 }
 
-void track_join(track *t) {
-    if (t->procs_fd >= 0 && write(t->procs_fd, "0", 1) == 1) t->joined = 1;
+/* The helper back in its own cgroup (after the run, out of the timed span). */
+static void go_home(track *t) {
+    if (home_fd >= 0 && write(home_fd, "0", 1) == 1) return;
+    base[0] = 0;   /* stuck in the run's cgroup: no more cgroups (it cannot be removed) */
 }
 
 const char *track_method(const track *t) {
     return t->cgroup && t->joined ? "cgroup" : "tree";
 }
 
-/* /proc/PID/stat: state, parent, process group, name. 0 or -1 (gone). */
+/* /proc/PID/stat: state, parent, process group, name, start (clock ticks since boot).
+ * 0 or -1 (gone). */
 static int proc_stat(pid_t pid, char *state, pid_t *ppid, pid_t *pgrp, char *comm,
-                     size_t commlen) {
+                     size_t commlen, unsigned long long *start) {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     if (read_small(path, buf, sizeof buf) <= 0) return -1;
@@ -163,9 +183,13 @@ static int proc_stat(pid_t pid, char *state, pid_t *ppid, pid_t *pgrp, char *com
     memcpy(comm, open + 1, n);
     comm[n] = 0;
     int pp, pg;
-    if (sscanf(close + 1, " %c %d %d", state, &pp, &pg) != 3) return -1;
+    unsigned long long st = 0;
+    int got = sscanf(close + 1, " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+                     "%*d %*d %*d %*d %llu", state, &pp, &pg, &st);
+    if (got < 3) return -1;
     *ppid = pp;
     *pgrp = pg;
+    if (start) *start = got == 4 ? st : ~0ULL;
     return 0;
 }
 
@@ -238,7 +262,8 @@ static int cgroup_members(track *t, int note_them, int kill_them) {
             p = nl + 1;
             char state, comm[64];
             pid_t pp, pg;
-            if (pid <= 0 || proc_stat(pid, &state, &pp, &pg, comm, sizeof comm) < 0 ||
+            if (pid <= 0 || pid == getpid() ||
+                proc_stat(pid, &state, &pp, &pg, comm, sizeof comm, NULL) < 0 ||
                 state == 'Z')
                 continue;
             count++;
@@ -281,8 +306,10 @@ static int scan_proc(track *t) {
         if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
         pid_t pid = (pid_t)atoi(e->d_name), pp, pg;
         char state, comm[64];
-        if (pid == self || proc_stat(pid, &state, &pp, &pg, comm, sizeof comm) < 0 ||
-            state == 'Z')
+        unsigned long long start;
+        /* the run's processes all started after it: the rest need no closer look */
+        if (pid == self || proc_stat(pid, &state, &pp, &pg, comm, sizeof comm, &start) < 0 ||
+            state == 'Z' || start + 1 < t->start_ticks)
             continue;
         if (pp == self || (t->pgid > 0 && pg == t->pgid) ||
             (t->marker && environ_has(pid, t->marker))) {
@@ -298,6 +325,7 @@ static int scan_proc(track *t) {
 void track_end(track *t) {
     nseen = 0;
     if (t->cgroup && t->joined) {
+        go_home(t);
         end_cgroup(t);
     } else {
         if (t->cgroup) rmdir(t->dir);   /* made, but the run could not join it */
