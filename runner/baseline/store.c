@@ -28,6 +28,20 @@ static double wall_s(void) {
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Append to the suite's journal; the first failure is said and ends the writing (the
+ * journal was cut back to its last complete line). */
+static void suite_put(bl_suite *s, json_t *ev) {
+    if (s->write_errno) {
+        json_decref(ev);
+        return;
+    }
+    if (put(s->j, ev) == 0) return;
+    s->write_errno = errno ? errno : EIO;
+    fprintf(stderr, "agentbench baseline: cannot write the journal of %s: %s; the figures "
+                    "measured so far stay in it, the rest are not recorded\n", s->dir,
+            strerror(s->write_errno));
+}
+
 int bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, char *err,
                   size_t errlen) {
     memset(s, 0, sizeof *s);
@@ -68,22 +82,20 @@ void bl_suite_figures(bl_suite *s, const bl_figures *f, size_t from) {
         const bl_figure *x = &f->v[i];
         ab_ev_baseline e = {.kind = x->kind, .name = x->name, .value = x->value,
                             .unit = x->unit, .detail = x->detail};
-        if (put(s->j, ab_ev_baseline_json(&e)) < 0)
-            fprintf(stderr, "agentbench baseline: cannot write the journal: %s\n",
-                    strerror(errno));
+        suite_put(s, ab_ev_baseline_json(&e));
     }
 }
 
 void bl_suite_error(bl_suite *s, const char *part, const char *message) {
     ab_ev_error e = {.message = message, .part = part};
-    put(s->j, ab_ev_error_json(&e));
+    suite_put(s, ab_ev_error_json(&e));
 }
 
 void bl_suite_close(bl_suite *s, int done, int failed, int total, int interrupted) {
     ab_ev_suite_end e = {.status = interrupted ? "interrupted" : failed ? "failed" : "done",
                          .done = done, .failed = failed, .total = total,
                          .seconds = wall_s() - s->started};
-    put(s->j, ab_ev_suite_end_json(&e));
+    suite_put(s, ab_ev_suite_end_json(&e));
     ab_journal_close(s->j);
     s->j = NULL;
 }

@@ -14,6 +14,7 @@ typedef struct bl_suite {
     char dir[PATH_MAX], id[128], host[256];
     double started;
     ab_journal *j;
+    int write_errno;      /* a journal write failed: said once, nothing more is written */
 } bl_suite;
 
 /* Create RESULTS/<suite-id>/journal.jsonl, write suite_start, point `latest` at it. */
