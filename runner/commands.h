@@ -10,5 +10,6 @@ int cmd_compare(int argc, char **argv);     /* compare.c */
 int cmd_list(int argc, char **argv);        /* list.c */
 int cmd_flamegraph(int argc, char **argv);  /* flamegraph.c */
 int cmd_baseline(int argc, char **argv);    /* baseline.c */
+int cmd_web(int argc, char **argv);         /* web_serve.c */
 
 #endif
