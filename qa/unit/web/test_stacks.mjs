@@ -46,7 +46,9 @@ const d = diffTree(prof, base);
 check(d.value === 200 && near(d.share, 1) && near(d.baseShare, 1) && near(d.delta, 0), 'root: no change');
 const w = child(d, 'main', 'work'), a = child(d, 'main', 'agent');
 check(near(w.share, 0.75) && near(w.baseShare, 0.9) && near(w.delta, -30), 'a frame with a smaller share: negative delta');
-check(near(a.share, 0.25) && a.baseShare === 0 && near(a.delta, 50), 'a frame only in the profiled run: all its samples');
+check(near(a.share, 0.25) && a.baseShare === 0 && a.delta === a.value, 'a frame only in the profiled run: delta is exactly its samples');
+const odd = diffTree(buildTree([{ stack: 'x\nmain', count: 3 }, { stack: 'y\nmain', count: 4 }]), buildTree([{ stack: 'y\nmain', count: 1 }]));
+check(child(odd, 'main', 'x').delta === 3, 'exact even where share x total is not (3/7 x 7)');
 check(!child(d, 'main', 'gc'), 'frames only in the baseline are not drawn');
 check(w.value === 150, 'widths are the profiled run\'s');
 

@@ -30,7 +30,15 @@ function initialHost() {
 function connect(host) {
   host = host.trim() || 'localhost:44323';
   let base;
-  try { base = baseUrl(host); } catch (e) { problem(new PmapiError('http', `"${host}" is not a host:port`)); return; }
+  try {
+    base = baseUrl(host);
+  } catch (e) {
+    generation++;              // stop polling the previous host: the user meant another one
+    clearTimeout(timer);
+    client = null;
+    problem(new PmapiError('input', `"${host}" is not a host or host:port (for example localhost:44323).`));
+    return;
+  }
   localStorage.setItem(HOST_KEY, host);
   const url = new URL(location.href);
   url.searchParams.set('host', host);
@@ -120,13 +128,15 @@ function describeProblem(e) {
   if (e.kind === 'nometrics')
     return `pmproxy at ${where} answers, but pmcd on ${client.hostname() || 'that host'} has no agentbench metrics: ` +
       'install the PMDA there (cd pmda && ./Install).';
-  return `pmproxy at ${where} answered with an error: ${e.message}`;
+  if (e.kind === 'input') return e.message;
+  return `pmproxy at ${where} answered with an error: ${e.message.replace(/([^.])$/, '$1.')}`;
 }
 
 function problem(e) {
   const b = $('banner');
-  const since = lastGood ? ` Retrying every ${INTERVAL_S} s; the figures below are from ${clock(lastGood)}.`
-    : ` Retrying every ${INTERVAL_S} s.`;
+  const since = e.kind === 'input' ? ''
+    : lastGood ? ` Retrying every ${INTERVAL_S} s; the figures below are from ${clock(lastGood)}.`
+      : ` Retrying every ${INTERVAL_S} s.`;
   b.textContent = describeProblem(e) + since;
   b.hidden = false;
   document.body.classList.add('stale');

@@ -29,12 +29,13 @@ export function rate(v) {
   return v >= 100 ? v.toFixed(0) : v.toPrecision(3);
 }
 
-// 3725 -> "1 h 02 min", 65 -> "1 min 05 s", 7 -> "7 s"
+// 3725 -> "1 h 02 min", 65 -> "1 min 05 s", 7 -> "7 s", 200000 -> "2 d 07 h"
 export function duration(s) {
   if (s === null || s === undefined || !isFinite(s) || s < 0) return DASH;
   s = Math.round(s);
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
   const two = (n) => String(n).padStart(2, '0');
+  if (h >= 48) return `${Math.floor(h / 24)} d ${two(h % 24)} h`;
   if (h) return `${h} h ${two(m)} min`;
   if (m) return `${m} min ${two(r)} s`;
   return `${r} s`;

@@ -89,6 +89,7 @@ function draw(kind, el, unit) {
       spanGaps: false, value: (u, v) => fmt.rate(v) }))],
   }, data, el);
   c._names = key;
+  el.uplot = c;   // for tests: el.uplot.data, el.uplot.series
   charts[kind] = c;
 }
 

@@ -1,6 +1,8 @@
 // overview.js: the suite's progress (agentbench.runner.*) and, per benchmark/variant,
 // the median wall time with its 95% CI and the overhead against the baseline with its CI
-// (agentbench.run.*), as a table and two forest plots.
+// (agentbench.run.*), as a table and two forest plots. The page draws no verdict of its
+// own: a verdict column appears when the PMDA publishes agentbench.run.verdict, and an
+// "interim" badge while agentbench.run.final (when it exists) is 0.
 import * as fmt from './format.js';
 import { forest } from './forest.js';
 
@@ -8,7 +10,7 @@ const R = 'agentbench.runner.', RUN = 'agentbench.run.';
 const RUNNER = ['state', 'suite', 'host', 'benchmark', 'variant', 'runs.done', 'runs.total',
   'runs.failed', 'progress', 'eta', 'age'].map((n) => R + n);
 const RUNS = ['count', 'failed', 'median', 'ci_low', 'ci_high', 'overhead', 'overhead_ci_low',
-  'overhead_ci_high', 'pvalue', 'final'].map((n) => RUN + n);
+  'overhead_ci_high', 'pvalue', 'final', 'verdict'].map((n) => RUN + n);
 
 const $ = (id) => document.getElementById(id);
 
@@ -47,16 +49,20 @@ function progress(snap) {
     snap.instances(RUN + 'final').some((i) => snap.get(RUN + 'final', i) === 0));
 }
 
-function cell(tr, col, text, cls) {
+// a table cell; value (the unrounded figure, or [low, high]) rides along in data-value
+function cell(tr, col, text, cls, value) {
   const td = document.createElement('td');
   td.dataset.col = col;
   td.textContent = text;
   if (cls) td.className = cls;
+  if (value !== undefined && value !== null) td.dataset.value = JSON.stringify(value);
   tr.appendChild(td);
 }
 
 function table(snap, rows) {
   const tbody = $('results').tBodies[0];
+  const withVerdict = snap.has(RUN + 'verdict');
+  $('th-verdict').hidden = !withVerdict;
   const trs = [];
   for (const [bench, variant] of rows) {
     const i = `${bench}/${variant}`;
@@ -65,16 +71,21 @@ function table(snap, rows) {
     tr.dataset.instance = i;
     cell(tr, 'benchmark', bench);
     cell(tr, 'variant', variant);
-    cell(tr, 'n', fmt.number(g('count')), 'num');
-    cell(tr, 'failed', fmt.number(g('failed')), g('failed') > 0 ? 'num warn' : 'num');
-    cell(tr, 'median', fmt.seconds(g('median')), 'num');
-    cell(tr, 'median_ci', fmt.interval(g('ci_low'), g('ci_high'), fmt.seconds), 'num');
+    cell(tr, 'n', fmt.number(g('count')), 'num', g('count'));
+    cell(tr, 'failed', fmt.number(g('failed')), g('failed') > 0 ? 'num warn' : 'num', g('failed'));
+    cell(tr, 'median', fmt.seconds(g('median')), 'num', g('median'));
+    cell(tr, 'median_ci', fmt.interval(g('ci_low'), g('ci_high'), fmt.seconds), 'num', [g('ci_low'), g('ci_high')]);
     const oh = g('overhead');
     const lo = g('overhead_ci_low'), hi = g('overhead_ci_high');
-    const verdict = lo !== null && hi !== null ? (lo > 1 ? 'slower' : hi < 1 ? 'faster' : '') : '';
-    cell(tr, 'overhead', variant === 'baseline' ? '' : fmt.pct(oh), `num ${verdict}`);
-    cell(tr, 'overhead_ci', variant === 'baseline' ? '' : fmt.interval(lo, hi, fmt.pct), 'num');
-    cell(tr, 'p', variant === 'baseline' ? '' : fmt.number(g('pvalue'), 3), 'num');
+    const profiled = variant !== 'baseline';
+    cell(tr, 'overhead', profiled ? fmt.pct(oh) : '', 'num', profiled ? oh : null);
+    cell(tr, 'overhead_ci', profiled ? fmt.interval(lo, hi, fmt.pct) : '', 'num', profiled ? [lo, hi] : null);
+    cell(tr, 'p', profiled ? fmt.number(g('pvalue'), 3) : '', 'num', profiled ? g('pvalue') : null);
+    // the verdict is the PMDA's to give (it knows the stopping rule and the n it needs)
+    if (withVerdict) {
+      const v = g('verdict');
+      cell(tr, 'verdict', profiled && v ? v : '', `verdict ${String(v || '').replace(/[^a-z]+/g, '-')}`);
+    }
     trs.push(tr);
   }
   tbody.replaceChildren(...trs);

@@ -6,7 +6,8 @@
 // One PMAPI context per client, created lazily with a poll timeout; an expired context
 // ("unknown context identifier") is replaced once and the call repeated. Failures are
 // PmapiError with a kind the page shows differently: 'unreachable' (no answer at all:
-// pmproxy down, wrong host, network), 'http' (pmproxy answered an error).
+// pmproxy down, wrong host, network), 'http' (pmproxy answered an error); the page adds
+// 'nometrics' (no agentbench metrics there) and 'input' (a host field it cannot use).
 //
 // What pmproxy 6.0.3 returns (checked on Debian 12): /pmapi/fetch omits unknown names and
 // gives instance ids only ({"instance":7,"value":1.03}); a singular metric without a value

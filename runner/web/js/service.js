@@ -28,7 +28,7 @@ export function names(descs) {
   return out;
 }
 
-function th(text) { const e = document.createElement('th'); e.textContent = text; return e; }
+function th(text, cls) { const e = document.createElement('th'); e.textContent = text; if (cls) e.className = cls; return e; }
 
 export function update(snap, ctx) {
   const on = SHOWN_IF.some((n) => ctx.descs.has(n));
@@ -39,9 +39,9 @@ export function update(snap, ctx) {
   const head = document.createElement('tr');
   head.append(th('benchmark'), th('variant'));
   for (const f of present) {
-    head.append(th(f.title));
-    if (ctx.descs.has(RUN + f.base + '_ci_low')) head.append(th('95% CI'));
-    if (ctx.descs.has(RUN + f.base + '_overhead')) head.append(th('overhead'));
+    head.append(th(f.title, 'num'));
+    if (ctx.descs.has(RUN + f.base + '_ci_low')) head.append(th('95% CI', 'num'));
+    if (ctx.descs.has(RUN + f.base + '_overhead')) head.append(th('overhead', 'num'));
   }
   $('service').tHead.replaceChildren(head);
   const trs = rows.map(([b, v]) => {
@@ -53,8 +53,11 @@ export function update(snap, ctx) {
       const g = (s) => snap.get(RUN + f.base + s, i);
       td(f.show(g('')), 'num');
       if (ctx.descs.has(RUN + f.base + '_ci_low')) td(fmt.interval(g('_ci_low'), g('_ci_high'), f.show), 'num');
-      if (ctx.descs.has(RUN + f.base + '_overhead'))
-        td(v === 'baseline' ? '' : `${fmt.pct(g('_overhead'))} ${fmt.interval(g('_overhead_ci_low'), g('_overhead_ci_high'), fmt.pct)}`, 'num');
+      if (ctx.descs.has(RUN + f.base + '_overhead')) {
+        const ci = ctx.descs.has(RUN + f.base + '_overhead_ci_low')
+          ? ` ${fmt.interval(g('_overhead_ci_low'), g('_overhead_ci_high'), fmt.pct)}` : '';
+        td(v === 'baseline' ? '' : fmt.pct(g('_overhead')) + ci, 'num');
+      }
     }
     return tr;
   });
@@ -68,8 +71,9 @@ export function update(snap, ctx) {
 function plots() {
   if (!last) return;
   const box = $('service-charts');
-  box.replaceChildren();
-  for (const f of present) {
+  // all cards first, then the plots: each plot takes its card's width, which depends on
+  // how many cards share the row
+  const els = present.map((f) => {
     const card = document.createElement('div');
     card.className = 'card';
     const h = document.createElement('h2');
@@ -77,8 +81,11 @@ function plots() {
     const el = document.createElement('div');
     el.className = 'forest';
     card.append(h, el);
-    box.append(card);
-    forest(el, last.rows.map(([b, v]) => {
+    return [card, el];
+  });
+  box.replaceChildren(...els.map(([card]) => card));
+  for (const [k, f] of present.entries()) {
+    forest(els[k][1], last.rows.map(([b, v]) => {
       const i = `${b}/${v}`;
       return { group: b, label: v, value: last.snap.get(RUN + f.base, i),
         lo: last.snap.get(RUN + f.base + '_ci_low', i), hi: last.snap.get(RUN + f.base + '_ci_high', i) };

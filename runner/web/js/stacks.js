@@ -75,7 +75,8 @@ export function diffTree(profiled, baseline) {
       value: node.value,
       share,
       baseShare,
-      delta: (share - baseShare) * total,
+      // exactly its value when absent from the baseline (d3-flame-graph's "new frame")
+      delta: base ? (share - baseShare) * total : node.value,
       children: node.children.map((c) =>
         walk(c, base ? base.children.find((b) => b.name === c.name) : null)),
     };
