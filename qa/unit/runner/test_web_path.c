@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "check.h"
-#include "web_path.h"
+#include "webserver/path.h"
 
 static char root[PATH_MAX + 16], outside[PATH_MAX + 16];
 
