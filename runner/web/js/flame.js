@@ -13,7 +13,7 @@ const STACKS = FG + 'stacks';
 const $ = (id) => document.getElementById(id);
 let seen = null, stale = true;
 
-export function names() { return [FG + 'status', FG + 'captures', FG + 'url']; }
+export function names() { return [FG + 'status', FG + 'captures']; }
 
 export function reset() { seen = null; stale = true; $('flame').replaceChildren(); }
 
