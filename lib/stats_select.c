@@ -113,7 +113,7 @@ typedef struct workspace {
     idx *lo, *hi;            /* per row: the window [lo, hi) */
     idx *pos1, *pos2;        /* per row: new boundaries; pos2 also holds the weights of a
                               * deterministic round */
-    int have_start;          /* every rank starts from the values in [start1, start2] */
+    int have_start;          /* every rank starts from the elements in [start1, start2] */
     double start1, start2;
     double *buf;             /* the sample, the windows' middles, the last candidates */
     size_t cap;              /* buf's size, m + n */
@@ -189,14 +189,14 @@ static int deterministic_round(const ab_pairs *p, size_t r, size_t active, works
     return 0;
 }
 
-enum { ROUND_INSIDE, ROUND_SIDE, ROUND_SPLIT };
+enum { ROUND_INSIDE, ROUND_BELOW, ROUND_ABOVE, ROUND_SPLIT };
 
 /* A sampled round for the ranks r_lo..r_hi: s candidates, one from each of s equal slices
  * of the candidates in row order; their order statistics at the ranks' relative positions,
- * -+3 standard deviations, become bounds p1 <= p2. ROUND_INSIDE: every rank lies in
- * [p1, p2] and the windows keep that; ROUND_SIDE: every rank lies beyond one bound and
- * the windows keep that side; ROUND_SPLIT (only when r_lo < r_hi): neither, nothing
- * changes. */
+ * -+3 standard deviations, become bounds p1 <= p2 (*bound1, *bound2). ROUND_INSIDE:
+ * every rank's element lies in [p1, p2] and the windows keep that; ROUND_BELOW: every one
+ * is < p1, ROUND_ABOVE: > p2, and the windows keep that side; ROUND_SPLIT (only when
+ * r_lo < r_hi): none of these, nothing changes. */
 static int sampled_round(const ab_pairs *p, size_t r_lo, size_t r_hi, size_t below,
                          size_t active, size_t s, workspace *w, double *bound1,
                          double *bound2)
@@ -236,11 +236,11 @@ static int sampled_round(const ab_pairs *p, size_t r_lo, size_t r_hi, size_t bel
     *bound2 = p2;
     if (has1 && r_hi < below1) {
         swap_idx(&w->hi, &w->pos1);         /* every rank is < p1 */
-        return ROUND_SIDE;
+        return ROUND_BELOW;
     }
     if (has2 && r_lo >= upto2) {
         swap_idx(&w->lo, &w->pos2);         /* every rank is > p2 */
-        return ROUND_SIDE;
+        return ROUND_ABOVE;
     }
     if (r_lo < below1 || r_hi >= upto2) return ROUND_SPLIT;
     swap_idx(&w->lo, &w->pos1);             /* p1 <= every rank <= p2 */
@@ -324,9 +324,9 @@ static double select_next(const ab_pairs *p, size_t r, double v, workspace *w)
 }
 
 /* One sampled round for all the ranks at once: they lie close together (a median and the
- * bounds of its CI), so it usually brackets them all between two values, and each
- * selection starts from the elements between those (one staircase walk) instead of from
- * the whole matrix. */
+ * bounds of its CI), so it usually brackets them all between two values (x < p is
+ * x <= nextafter(p, -inf) for doubles), and each selection starts from the elements
+ * between those (one staircase walk) instead of from the whole matrix. */
 static void shared_round(const ab_pairs *p, const size_t *ranks, size_t nranks, workspace *w)
 {
     size_t r_lo = ranks[0], r_hi = ranks[0];
@@ -338,9 +338,14 @@ static void shared_round(const ab_pairs *p, const size_t *ranks, size_t nranks, 
     size_t active, below;
     window_sizes(p, w, &active, &below);
     if (r_lo == r_hi || active <= w->cap) return;
-    if (sampled_round(p, r_lo, r_hi, below, active, sample_size(w), w, &w->start1,
-                      &w->start2) == ROUND_INSIDE)
-        w->have_start = 1;
+    double p1, p2;
+    switch (sampled_round(p, r_lo, r_hi, below, active, sample_size(w), w, &p1, &p2)) {
+    case ROUND_INSIDE: w->start1 = p1; w->start2 = p2; break;
+    case ROUND_BELOW: w->start1 = -INFINITY; w->start2 = nextafter(p1, -INFINITY); break;
+    case ROUND_ABOVE: w->start1 = nextafter(p2, INFINITY); w->start2 = INFINITY; break;
+    default: return;
+    }
+    w->have_start = 1;
 }
 
 int ab_pairs_select(const ab_pairs *p, const size_t *ranks, size_t nranks, double *out)
