@@ -1,8 +1,8 @@
 /* stats.c: summaries, the CI of the median, the Mann-Whitney U test and the unpaired
- * Hodges-Lehmann ratio (ab_compare_unpaired) of lib/stats.h, with the helpers every lib/stats*.c shares
- * (stats_internal.h). Every definition here is reproduced independently by
- * qa/gen-stats-vectors (numpy/scipy) and checked by qa/unit/lib/test_stats.c;
- * doc/journal.md ("Statistics") states them in words. */
+ * Hodges-Lehmann ratio (ab_compare_unpaired) of lib/stats.h, with the helpers every
+ * lib/stats*.c shares (stats_internal.h). Every definition here is reproduced
+ * independently by qa/gen-stats-vectors (numpy/scipy) and checked by
+ * qa/unit/lib/test_stats.c; doc/journal.md ("Statistics") states them in words. */
 #include "stats.h"
 #include "stats_internal.h"
 

@@ -71,6 +71,14 @@ int ab_ratio_hl(const double *base, size_t nb, const double *x, size_t nx,
  * statistic. */
 double ab_wilcoxon_p(const double *d, size_t n, double *t_out);
 
+/* The pairs of a paired comparison: the values of the rounds (the runs' `run` numbers)
+ * that both samples have, in round order, into pair_base[] and pair_x[] (room for
+ * min(nb, nx) each). A round a sample has twice counts with its first value. Returns the
+ * number of pairs. O((nb + nx) log(nb + nx)); 0 on allocation failure. */
+size_t ab_pair_rounds(const long *base_round, const double *base, size_t nb,
+                      const long *x_round, const double *x, size_t nx,
+                      double *pair_base, double *pair_x);
+
 /* Paired overhead: with d_i = log(x_i) - log(base_i) the log ratio of round i, the
  * Hodges-Lehmann estimate exp(median of the Walsh averages (d_i + d_j) / 2, i <= j) and
  * its distribution-free 95% CI from the signed-rank distribution (ab_walsh_ci_rank).

@@ -132,6 +132,48 @@ ab_ci_level ab_walsh_ci_level(size_t n)
     return walsh_level(n, tail);
 }
 
+/* ---- pairing by round -------------------------------------------------------------- */
+
+typedef struct { long round; size_t at; } round_item;
+
+static int cmp_round(const void *pa, const void *pb)
+{
+    const round_item *a = pa, *b = pb;
+    if (a->round != b->round) return a->round < b->round ? -1 : 1;
+    return (a->at > b->at) - (a->at < b->at);   /* the first occurrence first */
+}
+
+static round_item *by_round(const long *round, size_t n)
+{
+    round_item *r = malloc((n ? n : 1) * sizeof *r);
+    if (!r) return NULL;
+    for (size_t i = 0; i < n; i++) r[i] = (round_item){ round[i], i };
+    qsort(r, n, sizeof *r, cmp_round);
+    return r;
+}
+
+size_t ab_pair_rounds(const long *base_round, const double *base, size_t nb,
+                      const long *x_round, const double *x, size_t nx,
+                      double *pair_base, double *pair_x)
+{
+    round_item *rb = by_round(base_round, nb), *rx = by_round(x_round, nx);
+    size_t pairs = 0;
+    for (size_t i = 0, j = 0; rb && rx && i < nb && j < nx;) {
+        if (rb[i].round < rx[j].round) { i++; continue; }
+        if (rb[i].round > rx[j].round) { j++; continue; }
+        pair_base[pairs] = base[rb[i].at];
+        pair_x[pairs++] = x[rx[j].at];
+        long r = rb[i].round;
+        while (i < nb && rb[i].round == r) i++;   /* later duplicates of the round */
+        while (j < nx && rx[j].round == r) j++;
+    }
+    free(rb);
+    free(rx);
+    return pairs;
+}
+
+/* ---- the comparison ----------------------------------------------------------------- */
+
 /* The per-round log ratios log(x_i) - log(base_i), malloc'd; NULL if a value is not > 0
  * and finite (or no memory). */
 static double *log_ratios(const double *base, const double *x, size_t n)

@@ -324,8 +324,8 @@ static void overhead_at_scale(void)
             double w = noise * (prof ? 1.03 : 1.0);
             snprintf(ev, sizeof ev, "{\"v\":1,\"type\":\"run_end\",\"benchmark\":\"b\","
                      "\"variant\":\"%s\",\"run\":%d,\"status\":\"ok\",\"wall_s\":%.17g,"
-                     "\"user_s\":%.17g,\"sys_s\":0.01,\"maxrss_kb\":%d}", prof ? "fast" : "baseline",
-                     i, w, 0.9 * w, 20480 + (int)(seed % 64));
+                     "\"user_s\":%.17g,\"sys_s\":0.01,\"maxrss_kb\":%d}",
+                     prof ? "fast" : "baseline", i, w, 0.9 * w, 20480 + (int)(seed % 64));
             feed(r, ev);
         }
     }

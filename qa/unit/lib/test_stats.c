@@ -440,6 +440,15 @@ static void edge_cases(void)
        && ab_verdict_of(&c3, c3.p, NULL) == AB_VERDICT_NO_CHANGE,
        "identical rounds: ratio 1 [1, 1], p 1, no change");
 
+    /* pairing by round: rounds both have, in order; a failed run leaves its round out */
+    long rb[] = { 3, 1, 2, 5, 2 }, rx[] = { 1, 2, 4, 5, 3 };
+    double vb[] = { 30, 10, 20, 50, 99 }, vx[] = { 11, 21, 41, 51, 31 }, pb[5], px[5];
+    size_t np = ab_pair_rounds(rb, vb, 5, rx, vx, 5, pb, px);
+    ok(np == 4 && pb[0] == 10 && px[0] == 11 && pb[1] == 20 && px[1] == 21 && pb[2] == 30
+       && px[2] == 31 && pb[3] == 50 && px[3] == 51
+       && ab_pair_rounds(rb, vb, 0, rx, vx, 5, pb, px) == 0,
+       "pairing by round: rounds 1, 2, 3, 5 (4 has no baseline; the second round 2 is ignored)");
+
     /* Holm and the verdict rule's edges */
     double pv[] = { NAN, 0.01, 2, -1 }, adj[4];
     ok(ab_holm(pv, 4, adj) == 0 && adj[0] == 1 && adj[3] == 0 && adj[1] == 0.03 && adj[2] == 1
