@@ -463,11 +463,11 @@ static int fetch_ingester(unsigned int item, const ing_inst *ii, pmAtomValue *at
 {
     if (!ii)
         return PMDA_FETCH_NOVALUES;
-    const ingester_stats *s = &ii->st;
     if (item == 0)
-        U32(s->up ? 1 : 0);
-    if (!s->up)
+        U32(ii->st.up ? 1 : 0);
+    if (!ii->st.up)
         return item <= 24 ? PMDA_FETCH_NOVALUES : PM_ERR_PMID;
+    const ab_ingester_stats *s = &ii->st.doc;
     switch (item) {
     case 1: STRING(s->mode);
     case 2: DOUBLE(s->uptime_s);
