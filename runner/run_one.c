@@ -294,7 +294,10 @@ static void emit_run_end(one_run *x) {
     re.warnings = json_array_size(warnings) ? warnings : NULL;
     suite_emit(s, ab_ev_run_end_json(&re));
     json_decref(warnings);
-    if (s->journal_errno) return;   /* not recorded: suite_emit said so */
+    if (s->journal_errno) {   /* not recorded (suite_emit said so): not done either */
+        if (!x->warmup) s->done--;
+        return;
+    }
     progress_run_end(x->b->name, x->variant, x->run, x->planned, x->warmup, x->status,
                      r->wall_s, s->done, s->total, e);
 }
