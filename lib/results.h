@@ -31,6 +31,8 @@ typedef struct ab_cell {
     unsigned long long profiles, samples;   /* delivered, summed over measured runs
                                       * (ok or not; warm-ups excluded) */
     int is_baseline;                 /* variant == "baseline" */
+    size_t warned;                   /* measured runs whose run_end has warnings */
+    char *warning;                   /* the first of them (run N: text), or NULL */
 } ab_cell;
 
 typedef struct ab_cell_stats {
@@ -48,6 +50,13 @@ typedef struct ab_baseline_figure {
     double value;
 } ab_baseline_figure;
 
+/* A journal line ab_results_load skipped: its number (from 1) and why. */
+typedef struct ab_skipped_line {
+    unsigned long line;
+    char *reason;
+} ab_skipped_line;
+#define AB_RESULTS_SKIPPED_MAX 100
+
 typedef struct ab_results {
     char *suite, *host;
     ab_state state;
@@ -61,7 +70,12 @@ typedef struct ab_results {
     size_t nbaseline; ab_baseline_figure **baseline;
     unsigned long errors;             /* "error" events seen */
     json_t *suite_start;              /* the first suite_start event (owned), or NULL */
-    unsigned long bad_lines;          /* journal lines skipped by ab_results_load */
+    unsigned long events;             /* events fed */
+    unsigned long bad_lines;          /* complete journal lines ab_results_load skipped */
+    unsigned long long incomplete_bytes;  /* ... and the bytes of an incomplete last line */
+    size_t nskipped;                  /* the first AB_RESULTS_SKIPPED_MAX skipped lines,
+                                       * the incomplete one included */
+    ab_skipped_line *skipped;
 } ab_results;
 
 ab_results *ab_results_new(void);
@@ -70,8 +84,12 @@ void ab_results_free(ab_results *r);
 void ab_results_add(ab_results *r, json_t *ev);
 /* Convenience: an ab_journal_event_cb whose arg is an ab_results *. */
 void ab_results_add_cb(json_t *ev, void *results);
-/* Load a whole journal file. Returns NULL and fills err if unreadable. */
+/* Load a whole journal file, keeping what it skipped (bad_lines, skipped). Returns NULL
+ * and fills err if unreadable. */
 ab_results *ab_results_load(const char *journal_path, char *err, size_t errlen);
+/* An ab_journal_skip_cb whose arg is an ab_results *: keeps a skipped line (the first
+ * AB_RESULTS_SKIPPED_MAX). */
+void ab_results_skipped_cb(unsigned long line, const char *reason, void *results);
 
 ab_cell *ab_results_find(const ab_results *r, const char *benchmark, const char *variant);
 /* Statistics of one cell (overheads against ab_results_find(r, benchmark, "baseline")). */
