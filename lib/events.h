@@ -108,6 +108,9 @@
     X(REAL, steal_pct)                                                                  \
     X(STR_NULL, checksum)                                                               \
     X(OPT_INT, requests) /* modes where nothing is accepted: requests received */       \
+    X(OPT_INT, leftover) /* processes that outlived the run (killed) */                 \
+    X(OPT_INT, log_cut)  /* bytes of the run's output cut from its log */               \
+    X(ARRAY, warnings)   /* strings: what went wrong around the run */       \
     X(STR, profiler)     /* profiled runs: the profiler that ran (runner/profiler.h) */
 
 #define AB_EV_SUMMARY_FIELDS(X)                                                         \

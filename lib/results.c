@@ -61,7 +61,7 @@ ab_results *ab_results_new(void)
 static void cell_free(ab_cell *c)
 {
     if (!c) return;
-    free(c->benchmark); free(c->variant);
+    free(c->benchmark); free(c->variant); free(c->warning);
     free(c->wall); free(c->user); free(c->sys); free(c->cpu); free(c->rss_kb);
     free(c);
 }
@@ -83,6 +83,8 @@ void ab_results_free(ab_results *r)
         free(f->kind); free(f->name); free(f->unit); free(f);
     }
     free(r->baseline);
+    for (size_t i = 0; i < r->nskipped; i++) free(r->skipped[i].reason);
+    free(r->skipped);
     json_decref(r->suite_start);
     free(r);
 }
@@ -196,6 +198,15 @@ static void on_run_end(ab_results *r, json_t *ev)
 
     c->profiles += count_of(e.profiles);
     c->samples += count_of(e.samples);
+    json_t *w = json_array_get(e.warnings, 0);
+    if (json_is_string(w)) {
+        c->warned++;
+        if (!c->warning) {
+            char text[400];
+            snprintf(text, sizeof text, "run %lld: %s", (long long)e.run, json_string_value(w));
+            c->warning = strdup(text);
+        }
+    }
     int ok = e.status && !strcmp(e.status, "ok") && e.has.wall_s && e.wall_s >= 0;
     if (ok) {
         if (cell_append(c, e.wall_s, fmax(0, e.user_s), fmax(0, e.sys_s),
@@ -271,6 +282,7 @@ static void on_suite_end(ab_results *r, json_t *ev)
 void ab_results_add(ab_results *r, json_t *ev)
 {
     if (!r || !json_is_object(ev) || !ab_event_type(ev)) return;
+    r->events++;
     double t = ab_event_time(ev);
     if (t > r->last_update) r->last_update = t;
 
@@ -303,14 +315,25 @@ ab_results *ab_results_load(const char *journal_path, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    unsigned long bad = 0;
-    if (ab_journal_read_all(journal_path, ab_results_add_cb, r, &bad) < 0) {
+    ab_journal_read_info info = {.on_skip = ab_results_skipped_cb, .skip_arg = r};
+    if (ab_journal_read(journal_path, ab_results_add_cb, r, &info) < 0) {
         snprintf(err, errlen, "cannot read journal %s", journal_path);
         ab_results_free(r);
         return NULL;
     }
-    r->bad_lines = bad;
+    r->bad_lines = info.errors;
+    r->incomplete_bytes = (unsigned long long)info.pending;
     return r;
+}
+
+void ab_results_skipped_cb(unsigned long line, const char *reason, void *results)
+{
+    ab_results *r = results;
+    if (r->nskipped >= AB_RESULTS_SKIPPED_MAX) return;
+    ab_skipped_line *a = realloc(r->skipped, (r->nskipped + 1) * sizeof *a);
+    if (!a) return;
+    r->skipped = a;
+    if ((a[r->nskipped].reason = strdup(reason))) a[r->nskipped++].line = line;
 }
 
 /* ---- statistics -------------------------------------------------------------------- */
@@ -320,12 +343,7 @@ static void ratio_of(const double *base, size_t nb, const double *x, size_t nx,
 {
     memset(out, 0, sizeof *out);
     if (nb < 2 || nx < 2) return;
-    if (ab_ratio_hl(base, nb, x, nx, &out->ratio, &out->ci_low, &out->ci_high) < 0) {
-        memset(out, 0, sizeof *out);
-        return;
-    }
-    out->p = ab_mann_whitney_p(x, nx, base, nb, NULL);
-    out->valid = 1;
+    ab_compare_unpaired(base, nb, x, nx, out);
 }
 
 void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out)

@@ -15,11 +15,10 @@ typedef enum ab_state {
 } ab_state;
 const char *ab_state_name(ab_state s);
 
-typedef struct ab_ratio {
-    int valid;                      /* 0 when there is no baseline or too few runs */
-    double ratio, ci_low, ci_high;  /* profiled / baseline */
-    double p;                       /* Mann-Whitney U two-sided p-value */
-} ab_ratio;
+/* An overhead versus baseline (lib/stats.h): valid (0 when there is no baseline or fewer
+ * than 2 ok runs on a side), ratio profiled / baseline with its CI, the Mann-Whitney U
+ * two-sided p-value, and what the CI really covers (ci_level). */
+typedef ab_comparison ab_ratio;
 
 typedef struct ab_cell {
     char *benchmark, *variant;
@@ -32,6 +31,8 @@ typedef struct ab_cell {
     unsigned long long profiles, samples;   /* delivered, summed over measured runs
                                       * (ok or not; warm-ups excluded) */
     int is_baseline;                 /* variant == "baseline" */
+    size_t warned;                   /* measured runs whose run_end has warnings */
+    char *warning;                   /* the first of them (run N: text), or NULL */
 } ab_cell;
 
 typedef struct ab_cell_stats {
@@ -49,6 +50,13 @@ typedef struct ab_baseline_figure {
     double value;
 } ab_baseline_figure;
 
+/* A journal line ab_results_load skipped: its number (from 1) and why. */
+typedef struct ab_skipped_line {
+    unsigned long line;
+    char *reason;
+} ab_skipped_line;
+#define AB_RESULTS_SKIPPED_MAX 100
+
 typedef struct ab_results {
     char *suite, *host;
     ab_state state;
@@ -63,7 +71,12 @@ typedef struct ab_results {
     unsigned long errors;             /* "error" events seen */
     json_t *warnings;                 /* the "warning" events, in order (owned), or NULL */
     json_t *suite_start;              /* the first suite_start event (owned), or NULL */
-    unsigned long bad_lines;          /* journal lines skipped by ab_results_load */
+    unsigned long events;             /* events fed */
+    unsigned long bad_lines;          /* complete journal lines ab_results_load skipped */
+    unsigned long long incomplete_bytes;  /* ... and the bytes of an incomplete last line */
+    size_t nskipped;                  /* the first AB_RESULTS_SKIPPED_MAX skipped lines,
+                                       * the incomplete one included */
+    ab_skipped_line *skipped;
 } ab_results;
 
 ab_results *ab_results_new(void);
@@ -72,8 +85,12 @@ void ab_results_free(ab_results *r);
 void ab_results_add(ab_results *r, json_t *ev);
 /* Convenience: an ab_journal_event_cb whose arg is an ab_results *. */
 void ab_results_add_cb(json_t *ev, void *results);
-/* Load a whole journal file. Returns NULL and fills err if unreadable. */
+/* Load a whole journal file, keeping what it skipped (bad_lines, skipped). Returns NULL
+ * and fills err if unreadable. */
 ab_results *ab_results_load(const char *journal_path, char *err, size_t errlen);
+/* An ab_journal_skip_cb whose arg is an ab_results *: keeps a skipped line (the first
+ * AB_RESULTS_SKIPPED_MAX). */
+void ab_results_skipped_cb(unsigned long line, const char *reason, void *results);
 
 ab_cell *ab_results_find(const ab_results *r, const char *benchmark, const char *variant);
 /* Statistics of one cell (overheads against ab_results_find(r, benchmark, "baseline")). */
