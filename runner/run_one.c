@@ -269,8 +269,10 @@ static json_t *run_warnings(one_run *x) {
         json_array_append_new(w, json_string(text));
     }
     if (r->log_cut > 0) {
+        char token[256];
         snprintf(text, sizeof text, "%lld bytes of its output were cut from logs/%s.%s.log "
-                 "(its first and last 256 KiB are kept)", r->log_cut, x->b->name, x->variant);
+                 "(its first and last 256 KiB are kept)", r->log_cut, x->b->name,
+                 variant_file_token(x->variant, token, sizeof token));
         json_array_append_new(w, json_string(text));
     }
     size_t i;
