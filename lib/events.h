@@ -105,7 +105,16 @@
     X(REAL, eta_s)                                                                      \
     X(REAL, steal_pct)                                                                  \
     X(STR_NULL, checksum)                                                               \
-    X(OPT_INT, requests) /* modes where nothing is accepted: requests received */
+    X(OPT_INT, requests) /* modes where nothing is accepted: requests received */       \
+    /* profile accuracy and lost samples (doc/accuracy.md): one block */                \
+    X(STR, profile_status)      /* verified | unverified: WHY (a ground truth) */       \
+    X(OPT_REAL, profile_error_pct) /* vs the truth: total variation distance, points */ \
+    X(OPT_REAL, profile_bound_pct) /* what sampling alone explains at that N */         \
+    X(OPT_REAL, profile_samples)   /* N: samples compared */                           \
+    X(OBJECT, profile_shares)   /* {"FUNCTION": {"truth": %, "share": %}, "(other)"} */ \
+    X(OPT_INT, agent_samples)   /* taken, by the agent's own counters */               \
+    X(OPT_INT, samples_lost)    /* agent_samples the ingester did not receive */        \
+    X(OPT_INT, decode_errors)   /* the application's uploads the ingester refused */
 
 #define AB_EV_SUMMARY_FIELDS(X)                                                         \
     X(STR, benchmark)                                                                   \

@@ -21,6 +21,33 @@ typedef struct ab_ratio {
     double p;                       /* Mann-Whitney U two-sided p-value */
 } ab_ratio;
 
+/* A cell's profile accuracy and lost samples (doc/accuracy.md), from the run_end fields
+ * profile_*, agent_samples, samples_lost and decode_errors (lib/results_profile.c). The
+ * per-run series are aligned with the cell's ok runs (wall[k] ...): NaN where that run
+ * has no verified profile. */
+#define AB_PROFILE_FN_MAX 40        /* functions (with "(other)") a cell keeps shares of */
+typedef struct ab_cell_profile {
+    size_t verified, unverified;    /* ok measured runs with a ground truth, by status */
+    char *unverified_why;           /* the newest unverified run's reason */
+    size_t n, cap;                  /* series length: the cell's ok runs */
+    double *error, *bound;          /* profile_error_pct, profile_bound_pct */
+    size_t nfn;
+    char *fn[AB_PROFILE_FN_MAX];    /* functions as the journal names them, "(other)" too */
+    double truth[AB_PROFILE_FN_MAX];
+    double *share[AB_PROFILE_FN_MAX];
+    size_t lost_runs;               /* measured runs (ok or not) with agent_samples */
+    unsigned long long agent_samples, samples_lost, decode_errors;   /* summed */
+} ab_cell_profile;
+
+/* A cell's profile figures: the error over its verified runs, the median bound and the
+ * median share of each function. */
+typedef struct ab_profile_stats {
+    ab_summary error;
+    double bound;
+    size_t nfn;
+    double share[AB_PROFILE_FN_MAX];   /* medians, NaN-free (0 when never seen) */
+} ab_profile_stats;
+
 typedef struct ab_cell {
     char *benchmark, *variant;
     /* measured runs with status ok, in journal order */
@@ -32,6 +59,7 @@ typedef struct ab_cell {
     unsigned long long profiles, samples;   /* delivered, summed over measured runs
                                       * (ok or not; warm-ups excluded) */
     int is_baseline;                 /* variant == "baseline" */
+    ab_cell_profile profile;
 } ab_cell;
 
 typedef struct ab_cell_stats {
@@ -77,6 +105,9 @@ ab_results *ab_results_load(const char *journal_path, char *err, size_t errlen);
 ab_cell *ab_results_find(const ab_results *r, const char *benchmark, const char *variant);
 /* Statistics of one cell (overheads against ab_results_find(r, benchmark, "baseline")). */
 void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out);
+/* The profile figures of a cell (zeros when it has no verified run). */
+void ab_results_profile_stats(const ab_cell *c, ab_profile_stats *out);
+
 /* Percent of planned measured runs done, 0..100. */
 double ab_results_progress(const ab_results *r);
 
