@@ -73,7 +73,7 @@ void run_profile_begin(suite *s, int bi, int vi, unsigned long seq, run_profile 
     p->agent = variant_has_agent(v) && benchmark_profiled(b);
     p->perf = !strcmp(v, VARIANT_PERF);
     char *tmp = xasprintf("%s/tmp", s->dir);
-    mkdir_p(tmp);
+    if (p->agent || p->perf) mkdir_p(tmp);
     int k = 0;
     if (p->agent) {
         p->counters_path = xasprintf("%s/counters-%lu", tmp, seq);
