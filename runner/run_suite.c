@@ -1,9 +1,9 @@
 /* run_suite.c: the loop of a suite. Benchmark by benchmark: build it (once, journaled;
- * a failed build, or a ground truth perf contradicts, skips its runs), run its warm-ups (baseline first: its checksum is the
- * reference), then its measured runs, either in rounds with the variants in a shuffled
- * order (plan.h: a fresh order per round, reproducible from the seed) or blocked (all of
- * one variant, then the next); with --target-ci a variant stops once its CI is tight
- * enough. A resumed suite replays what its journal holds instead of running it again.
+ * a failed build, or a ground truth perf contradicts, skips its runs), run its warm-ups
+ * (baseline first: its checksum is the reference), then its measured runs, either in
+ * rounds with the variants in a shuffled order (plan.h: a fresh order per round,
+ * reproducible from the seed) or blocked (all of one variant, then the next); with
+ * --target-ci a variant stops once its CI is tight enough. A resumed suite replays what its journal holds instead of running it again.
  * When a benchmark is done its summaries are written and, with --flamegraph, its flame
  * graphs captured. */
 #include <stdio.h>
