@@ -124,8 +124,10 @@ static int profile_row_of(const ab_results *old, const ab_cell *nc, row *r) {
     report_profile_fmt_error(r->new, sizeof r->new, &ns.error);
     double change = ns.error.median - os.error.median;
     snprintf(r->change, sizeof r->change, "%+.2f pts", change);
-    r->verdict = compare_verdict(os.error.ci_low, os.error.ci_high, ns.error.ci_low,
-                                 ns.error.ci_high);
+    r->verdict = !os.error.ci_level.nominal || !ns.error.ci_level.nominal
+                     ? ab_verdict_name(AB_VERDICT_TOO_FEW)   /* a CI below 95% judges nothing */
+                     : compare_verdict(os.error.ci_low, os.error.ci_high, ns.error.ci_low,
+                                       ns.error.ci_high);
     r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
                         nc->benchmark, "variant", nc->variant, "measure", "profile_error_pct",
                         "old", os.error.median, "old_ci_low", os.error.ci_low, "old_ci_high",

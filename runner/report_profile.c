@@ -16,7 +16,9 @@ int report_profile_has(const ab_cell *c) {
 static int has_lost(const ab_cell *c) { return c->profile.lost_runs > 0; }
 
 void report_profile_fmt_error(char *buf, size_t len, const ab_summary *s) {
-    snprintf(buf, len, "%.2f [%.2f, %.2f]", s->median, s->ci_low, s->ci_high);
+    int n = snprintf(buf, len, "%.2f [%.2f, %.2f]", s->median, s->ci_low, s->ci_high);
+    if (!s->ci_level.nominal && n > 0 && (size_t)n < len)   /* too few runs for 95% */
+        snprintf(buf + n, len - (size_t)n, " (%.0f%%)", 100 * s->ci_level.coverage);
 }
 
 void report_profile_json(const ab_cell *c, json_t *o) {
@@ -106,7 +108,7 @@ void report_profile_table(FILE *f, const ab_results *r, const char *bench) {
     add(&l, "  profile against the ground truth (error: total variation distance, points; "
             "bound: what sampling alone explains)");
     put(f, &l);
-    add(&l, "  %-10s %-18s %-26s %-7s", "variant", "runs", "error median [95% CI]", "bound");
+    add(&l, "  %-10s %-18s %-32s %-7s", "variant", "runs", "error median [95% CI]", "bound");
     for (size_t k = 0; names && k < names->profile.nfn; k++) {
         char head[256];
         int w = column(names, k, head, sizeof head);
@@ -127,7 +129,7 @@ void report_profile_table(FILE *f, const ab_results *r, const char *bench) {
             report_profile_fmt_error(err, sizeof err, &ps.error);
             snprintf(bound, sizeof bound, "%.2f", ps.bound);
         }
-        add(&l, "  %-10s %-18s %-26s %-7s", c->variant, runs, err, bound);
+        add(&l, "  %-10s %-18s %-32s %-7s", c->variant, runs, err, bound);
         if (names) shares_row(&l, names, c, &ps);
         put(f, &l);
     }

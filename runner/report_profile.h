@@ -27,7 +27,8 @@ const char *report_profile_csv_header(void);
 void report_profile_csv(FILE *f, const ab_cell *c);
 /* Benchstat: " VALUE profile-error-pct" for the cell's k-th ok run, when it has one. */
 void report_profile_benchstat(FILE *f, const ab_cell *c, size_t k);
-/* "3.36 [2.21, 5.90]": a median with its CI, in points. */
+/* "3.36 [2.21, 5.90]": a median with its CI, in points; " (75%)" after it when too few
+ * runs make the CI cover less than 95% (lib/stats.h, ci_level). */
 void report_profile_fmt_error(char *buf, size_t len, const ab_summary *s);
 
 #endif
