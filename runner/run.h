@@ -19,6 +19,7 @@
 #define AB_RUNNER_RUN_H
 
 #include <limits.h>
+#include <time.h>
 #include <uv.h>
 #include <jansson.h>
 #include "accuracy/accuracy.h"
@@ -125,6 +126,8 @@ typedef struct run_profile {
     char *perf_data, *perf_folded; /* the perf variant's capture and its folded stacks */
     char *store_path;              /* the agent's stacks in the variant's ingester store */
     char *extra_env[3];            /* what the run's environment gets, NULL-terminated */
+    const char *bench_dir;         /* perf: where Node.js leaves its V8 log */
+    time_t started;
     ab_tally before;               /* the store's stacks before the run */
     char why[512];                 /* "unverified: ..." once something failed, else "" */
     /* for run_end */
@@ -138,6 +141,10 @@ typedef struct run_profile {
 /* "NODE_OPTIONS=... --perf-basic-prof" (the inherited options kept), malloc'd: what a
  * run under perf gets, so that Node.js names its JIT frames in /tmp/perf-PID.map. */
 char *run_profile_node_options(void);
+/* After a run under perf, its perf stacks folded: with --perf-basic-prof Node.js leaves a
+ * V8 log isolate-ADDR-PID-v8.log in its directory and /tmp/perf-PID.map; the ones in dir
+ * written since then go. */
+void run_profile_node_cleanup(const char *dir, time_t since);
 /* The variant's ingester store (--store), created, malloc'd. */
 char *run_profile_store_dir(suite *s, int vi);
 /* Before run number seq of benchmark bi in variant vi: what to collect, and where. */

@@ -110,7 +110,9 @@ int suite_check_truth(suite *s, int bi, char *err, size_t errlen) {
     mkdir_p(outdir);
     progress_info("%s: checking its ground truth against perf", b->name);
     char why[512] = "";
+    time_t started = time(NULL);
     long n = capture_run(s, bi, env, outdir, label, title, why, sizeof why);
+    run_profile_node_cleanup(b->dir, started);
     run_environment_free(env);
     free(extra[0]);
     int rc = 0;

@@ -18,12 +18,14 @@
  * into AGENTBENCH_AGENT_COUNTERS (the C agent does; Node's agents have none) and what it
  * took (sample_value + samples_dropped) less what the ingester received for the
  * application (its sample_value) is what was lost on the way. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "flamegraph/flamegraph.h"
 #include "progress.h"
 #include "run.h"
@@ -59,6 +61,34 @@ static void unverified(run_profile *p, const char *fmt, ...) {
     va_end(ap);
 }
 
+void run_profile_node_cleanup(const char *dir, time_t since) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        int pid = 0;
+        size_t n = strlen(e->d_name);
+        if (strncmp(e->d_name, "isolate-", 8) || n < 15 || strcmp(e->d_name + n - 7, "-v8.log"))
+            continue;
+        char *path = xasprintf("%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st) == 0 && st.st_mtime >= since) {
+            const char *dash = e->d_name + n - 7;           /* isolate-0xADDR-PID-v8.log */
+            const char *p = dash;
+            while (p > e->d_name && p[-1] >= '0' && p[-1] <= '9') p--;
+            if (p < dash && p[-1] == '-') pid = atoi(p);
+            if (pid > 0) {
+                char map[64];
+                snprintf(map, sizeof map, "/tmp/perf-%d.map", pid);
+                unlink(map);
+            }
+            unlink(path);
+        }
+        free(path);
+    }
+    closedir(d);
+}
+
 char *run_profile_node_options(void) {
     const char *node = getenv("NODE_OPTIONS");
     return xasprintf("NODE_OPTIONS=%s%s--perf-basic-prof", node ? node : "",
@@ -86,6 +116,8 @@ void run_profile_begin(suite *s, int bi, int vi, unsigned long seq, run_profile 
         }
     }
     if (p->perf) {
+        p->started = time(NULL);
+        p->bench_dir = b->dir;
         p->perf_data = xasprintf("%s/perf-%lu.data", tmp, seq);
         p->extra_env[k++] = run_profile_node_options();
         if (p->truth) {
@@ -212,7 +244,10 @@ void run_profile_after(suite *s, int bi, run_profile *p, const ab_ingester_app_s
                                ? (long long)(a1->decode_errors - a0->decode_errors) : 0;
     }
     if (p->perf && !p->truth) unlink(p->perf_data);
-    if (!p->truth || (!p->agent && !p->perf)) return;
+    if (!p->truth || (!p->agent && !p->perf)) {
+        if (p->perf) run_profile_node_cleanup(p->bench_dir, p->started);
+        return;
+    }
 
     if (p->decode_errors > 0)
         unverified(p, "the ingester could not decode %lld upload%s of %s", p->decode_errors,
@@ -221,6 +256,7 @@ void run_profile_after(suite *s, int bi, run_profile *p, const ab_ingester_app_s
     ab_tally ty;
     int rc = p->perf ? perf_profile(p, &s->bench[bi]->truth, &ty)
                      : agent_profile(s, bi, p, a1, &ty);
+    if (p->perf) run_profile_node_cleanup(p->bench_dir, p->started);   /* folded: maps done */
     if (rc == 0 && ty.total == 0)
         unverified(p, "no samples of %s %s", app, p->perf ? "in perf's capture"
                                                           : "reached the ingester");
