@@ -168,3 +168,25 @@ int ab_ingester_stats_read(const char *text, size_t len, ab_ingester_stats *out,
     json_decref(root);
     return 0;
 }
+
+int ab_ingester_stats_read_app(const char *text, size_t len, const char *app,
+                               ab_ingester_app_stats *out, char *err, size_t errlen)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, 0, &jerr);
+    memset(out, 0, sizeof *out);
+    if (check_version(root, &jerr, err, errlen) < 0) {
+        json_decref(root);
+        return -1;
+    }
+    json_t *a = json_object_get(json_object_get(root, "apps"), app);
+    out->requests = get_u64(a, "requests");
+    out->profiles = get_u64(a, "profiles");
+    out->samples = get_u64(a, "samples");
+    out->sample_value = get_u64(a, "sample_value");
+    out->frames = get_u64(a, "frames");
+    out->bytes = get_u64(a, "bytes");
+    out->decode_errors = get_u64(a, "decode_errors");
+    json_decref(root);
+    return 0;
+}

@@ -60,4 +60,11 @@ char *ab_ingester_stats_write(const ab_ingester_stats *s, size_t *len);
 int ab_ingester_stats_read(const char *text, size_t len, ab_ingester_stats *out, char *err,
                            size_t errlen);
 
+/* The figures of one application, apps.APP, from the same document (the same checks,
+ * the same leniency): out->name is NULL and it has no formats, so it owns nothing. An
+ * application the document does not list reads as all zeros (it sent nothing yet).
+ * 0, or -1 with *out zeroed and a message in err. */
+int ab_ingester_stats_read_app(const char *text, size_t len, const char *app,
+                               ab_ingester_app_stats *out, char *err, size_t errlen);
+
 #endif

@@ -4,6 +4,7 @@
 #include "results.h"
 #include "events.h"
 #include "journal.h"
+#include "results_profile.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -63,6 +64,7 @@ static void cell_free(ab_cell *c)
     if (!c) return;
     free(c->benchmark); free(c->variant); free(c->warning);
     free(c->wall); free(c->user); free(c->sys); free(c->cpu); free(c->rss_kb);
+    ab_cell_profile_free(&c->profile);
     free(c);
 }
 
@@ -209,9 +211,12 @@ static void on_run_end(ab_results *r, json_t *ev)
     int ok = e.status && !strcmp(e.status, "ok") && e.has.wall_s && e.wall_s >= 0;
     if (ok) {
         if (cell_append(c, e.wall_s, fmax(0, e.user_s), fmax(0, e.sys_s),
-                        fmax(0, (double)e.maxrss_kb)) == 0)
+                        fmax(0, (double)e.maxrss_kb)) == 0) {
             c->last_wall = e.wall_s;
+            ab_cell_profile_add(&c->profile, &e, 1);
+        }
     } else {
+        ab_cell_profile_add(&c->profile, &e, 0);
         c->failed++;
         r->runs_failed++;
         if (e.status && !strcmp(e.status, "no_profiles")) c->no_profiles++;

@@ -77,6 +77,7 @@ static pmdaMetric metrictab[] = {
     M(CL_RUN, 23, PM_TYPE_U64, RUN_INDOM, PM_SEM_COUNTER, U_COUNT),  /* samples */
     M(CL_RUN, 24, PM_TYPE_U64, RUN_INDOM, PM_SEM_COUNTER, U_COUNT),  /* no_profiles */
     M(CL_RUN, 25, PM_TYPE_U32, RUN_INDOM, PM_SEM_INSTANT, U_COUNT),  /* outliers */
+    M(CL_RUN, 26, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* profile_error */
 
     /* agentbench.ingester.* */
     M(CL_INGESTER, 0, PM_TYPE_U32, INGESTER_INDOM, PM_SEM_INSTANT, U_NONE),    /* up */
@@ -137,7 +138,7 @@ static pmdaMetric metrictab[] = {
 
 /* ---- instances ---------------------------------------------------------------------- */
 
-#define RUN_ITEMS 26     /* agentbench.run.* items 0..25 */
+#define RUN_ITEMS 27     /* agentbench.run.* items 0..26 */
 
 typedef struct run_inst {
     const ab_cell *cell;          /* NULL when the instance is not in the current suite */
@@ -412,9 +413,15 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     case 22: U64(c->profiles);
     case 23: U64(c->samples);
     case 24: U64(c->no_profiles);
+    case 26: {
+        if (!c->profile.verified) return PMDA_FETCH_NOVALUES;
+        ab_profile_stats ps;
+        ab_results_profile_stats(c, &ps);
+        DOUBLE(ps.error.median);
+    }
     }
     if (c->n == 0 || item > 25)
-        return item > 25 ? PM_ERR_PMID : PMDA_FETCH_NOVALUES;
+        return item >= RUN_ITEMS ? PM_ERR_PMID : PMDA_FETCH_NOVALUES;
     const ab_cell_stats *st = run_stats(r, ri);
     switch (item) {
     case 3: DOUBLE(st->wall.median);

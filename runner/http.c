@@ -66,6 +66,12 @@ int http_call(const char *method, const char *url, const char *json_body, double
 
 int ingester_counters_fetch(const char *control_url, ab_ingester_stats *stats, char *err,
                             size_t errlen) {
+    return ingester_counters_fetch_app(control_url, NULL, stats, NULL, err, errlen);
+}
+
+int ingester_counters_fetch_app(const char *control_url, const char *app,
+                                ab_ingester_stats *stats, ab_ingester_app_stats *app_stats,
+                                char *err, size_t errlen) {
     char *url = xasprintf("%s/stats", control_url), *body = NULL;
     int st = http_call("GET", url, NULL, 1.0, &body, err, errlen);
     free(url);
@@ -75,8 +81,10 @@ int ingester_counters_fetch(const char *control_url, ab_ingester_stats *stats, c
         return -1;
     }
     char why[256];
-    int rc = ab_ingester_stats_read(body ? body : "", body ? strlen(body) : 0, stats, why,
-                                    sizeof why);
+    const char *text = body ? body : "";
+    int rc = ab_ingester_stats_read(text, strlen(text), stats, why, sizeof why);
+    if (rc == 0 && app)
+        rc = ab_ingester_stats_read_app(text, strlen(text), app, app_stats, why, sizeof why);
     if (rc < 0) snprintf(err, errlen, "GET %s/stats: %s", control_url, why);
     free(body);
     return rc;

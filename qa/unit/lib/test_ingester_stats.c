@@ -145,8 +145,29 @@ static void test_lenient(void)
        "overlong strings are cut to the struct's size");
 }
 
+static void test_read_app(void)
+{
+    ab_ingester_app_stats a;
+    char err[256] = "";
+    ok(ab_ingester_stats_read_app(sample_text, strlen(sample_text), "myapp", &a, err,
+                                  sizeof err) == 0 &&
+       a.requests == 8 && a.profiles == 8 && a.samples == 1234 && a.sample_value == 99999 &&
+       a.frames == 4321 && a.bytes == 12345 && a.decode_errors == 0 && !a.name && !a.nformats,
+       "one application's figures, owning nothing (%s)", err);
+    ok(ab_ingester_stats_read_app(sample_text, strlen(sample_text), "absent", &a, err,
+                                  sizeof err) == 0 && a.requests == 0 && a.sample_value == 0,
+       "an application not listed reads as zeros");
+    const char *odd = "{\"v\":1,\"apps\":{\"x\":{\"decode_errors\":-3,\"sample_value\":\"9\"}}}";
+    ok(ab_ingester_stats_read_app(odd, strlen(odd), "x", &a, err, sizeof err) == 0 &&
+       a.decode_errors == 0 && a.sample_value == 0, "negative and non-numeric figures read as 0");
+    const char *v2 = "{\"v\":2,\"apps\":{\"x\":{\"requests\":1}}}";
+    ok(ab_ingester_stats_read_app(v2, strlen(v2), "x", &a, err, sizeof err) < 0 &&
+       strstr(err, "version 2") && a.requests == 0, "another version is refused");
+}
+
 int main(int argc, char **argv)
 {
+    test_read_app();
     test_write_and_read();
     test_documented_example(argc > 1 ? argv[1] : "qa/unit/lib");
     test_refused();
