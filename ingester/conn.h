@@ -9,8 +9,9 @@
  * conn_reply, conn_reply_error, conn_defer, conn_hang or conn_reset.
  *
  * A request the transport could not read to its end (malformed HTTP, a malformed URL, a
- * body over max_body) is handed over too, with refused_status and refused_why set, so
- * that it is counted and answered in the one place every request is. */
+ * body over max_body, a body the set's budget max_buffered has no room for) is handed
+ * over too, with refused_status and refused_why set, so that it is counted and answered
+ * in the one place every request is. */
 #ifndef ING_CONN_H
 #define ING_CONN_H
 
@@ -33,8 +34,10 @@ typedef struct ing_request {
     size_t body_len;
     int is_control;               /* arrived on the control listener */
     int refused_status;           /* 0, or 400 (malformed HTTP or URL) / 413 (body over
-                                   * max_body): the request could not be read as one */
+                                   * max_body) / 503 (no room in max_buffered): the
+                                   * request could not be read as one */
     const char *refused_why;      /* what was wrong, when refused_status is set */
+    int refused_retry_after_s;    /* > 0: the answer carries Retry-After: this (503) */
     uint64_t tag;                 /* the user's (0 at first); the transport never reads it */
 } ing_request;
 
@@ -63,6 +66,8 @@ typedef struct conn_limits {
     size_t max_body;              /* bytes of one request body (413 above) */
     double idle_timeout_s;        /* idle keep-alive, and the whole of a slow request */
     unsigned max_connections;     /* open data connections (control ones are not capped) */
+    size_t max_buffered;          /* bytes of request bodies (and input kept for later)
+                                   * held at once by every connection together (0: no bound) */
 } conn_limits;
 
 /* The connections of one server and what they share. Fields are the transport's. */
@@ -73,6 +78,7 @@ typedef struct conn_set {
     void *cb_arg;
     ing_conn *head;               /* every open connection (doubly linked) */
     unsigned data_conns;          /* open connections from the data listener, within the cap */
+    size_t buffered;              /* bytes held against lim.max_buffered */
     int closing;                  /* shutting down: every answer closes its connection */
     void (*on_empty)(void *arg);  /* conn_set_shutdown's callback, once the set is empty */
     void *on_empty_arg;
@@ -113,7 +119,9 @@ void conn_reply(ing_conn *c, int status, const char *content_type, const char *e
 void conn_reply_error(ing_conn *c, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* {"code":"...","message":"..."} plus a newline, malloc'd; NULL when out of memory. */
+/* {"code":"...","message":"..."} plus a newline, malloc'd; NULL when out of memory. A
+ * message that is not valid UTF-8 (a name quoted from a request) has its bytes outside
+ * printable ASCII written as \xNN, so that the answer always has its body. */
 char *conn_error_body(int status, const char *message, size_t *len);
 
 /* Answer later (mode slow): keep the answer, arm the timer for delay_s. Takes body. */

@@ -10,7 +10,13 @@
  * without looking at the body. In fast and slow they check the token, decode the body
  * through decode.h into the counters (and --store), and answer like Pyroscope: 200 with
  * an empty body, or a JSON error. Mode slow holds the answer back for --delay seconds on
- * the transport's timer. */
+ * the transport's timer.
+ *
+ * Tokens: a row says which one its requests need. The data endpoints check --auth-token
+ * themselves, after the behaviour (a mode that refuses everything refuses without
+ * looking); the control ones (/mode, and /stats on both listeners) need the control
+ * token, when there is one, before anything else. /healthz and /flamegraphs stay open
+ * (health checks; a browser following a flame graph link sends no token). */
 #include "routes.h"
 #include "auth.h"
 #include "decode.h"
@@ -25,6 +31,7 @@
 
 #define MAX_FILE_SIZE (256u << 20)
 #define MAX_STACK_FRAMES 65536
+#define MAX_STACK_BYTES ((size_t)1 << 20)   /* a stack's folded text, a trie's key */
 #define MAX_QUERY_PARAMS 32
 
 typedef struct answer {
@@ -148,11 +155,11 @@ static void sink_profile(void *arg, const char *app, const char *format, const i
     counters_profile(&x->srv->counters, x->serial, app, format, n);
 }
 
-static void sink_stack(void *arg, const char *app, const char *folded, size_t len,
-                       uint64_t value)
+static int sink_stack(void *arg, const char *app, const char *folded, size_t len,
+                      uint64_t value)
 {
     sink_ctx *x = arg;
-    store_add(&x->srv->store, app, folded, len, value);
+    return store_add(&x->srv->store, app, folded, len, value) == 0 ? ING_STACK_KEPT : ING_STACK_CUT;
 }
 
 static ing_sink request_sink(const ing_server *s, sink_ctx *x)
@@ -163,7 +170,7 @@ static ing_sink request_sink(const ing_server *s, sink_ctx *x)
 static ing_limits request_limits(const ing_server *s)
 {
     return (ing_limits){.max_decompressed = s->opt->max_decompressed,
-                        .max_frames = MAX_STACK_FRAMES};
+                        .max_frames = MAX_STACK_FRAMES, .max_stack_bytes = MAX_STACK_BYTES};
 }
 
 static int authorized(const ing_server *s, const ing_request *r, answer *a)
@@ -247,12 +254,22 @@ static void handle_push(ing_server *s, ing_conn *c, ing_request *r, char *rest)
     deliver(s, c, &a);
 }
 
+/* GET /stats, or /stats?apps=0: the same without the applications (bounded size). */
 static void handle_stats(ing_server *s, ing_conn *c, ing_request *r, char *rest)
 {
-    double uptime = (double)(uv_hrtime() - s->start_ns) / 1e9;
+    query_param p[MAX_QUERY_PARAMS];
+    int n = query_parse(r->query, p, MAX_QUERY_PARAMS);
+    const char *apps = n >= 0 ? query_get(p, n, "apps") : NULL;
+    counters_doc_info info = {
+        .mode = ing_mode_name(s->beh.mode),
+        .uptime_s = (double)(uv_hrtime() - s->start_ns) / 1e9,
+        .listen = s->data_name,
+        .store_apps = s->store.apps.len, .store_stacks = s->store.stacks,
+        .store_bytes = s->store.bytes,
+        .with_apps = !(apps && (strcmp(apps, "0") == 0 || strcmp(apps, "false") == 0)),
+    };
     size_t len = 0;
-    char *doc = counters_stats_document(&s->counters, ing_mode_name(s->beh.mode), uptime,
-                                        s->data_name, &len);
+    char *doc = counters_stats_document(&s->counters, &info, &len);
     if (!doc) {
         conn_reply_error(c, 500, "out of memory");
         return;
@@ -313,6 +330,9 @@ static void handle_mode(ing_server *s, ing_conn *c, ing_request *r, char *rest)
 /* --- the table ----------------------------------------------------------------------- */
 
 enum { ON_DATA = 1, ON_CONTROL = 2, ON_BOTH = ON_DATA | ON_CONTROL };
+/* The token a route's requests need: none, the data token (checked by the handler, after
+ * the behaviour), the control token (checked before the handler). */
+enum { TOKEN_NONE, TOKEN_DATA, TOKEN_CONTROL };
 
 typedef void route_handler(ing_server *s, ing_conn *c, ing_request *r, char *rest);
 
@@ -321,17 +341,18 @@ typedef struct route {
     const char *methods;     /* those allowed, as the Allow header of a 405 lists them */
     unsigned listeners;      /* ON_DATA, ON_CONTROL or ON_BOTH */
     int counted;             /* counts in /stats requests (on the data listener) */
+    int token;               /* TOKEN_NONE, TOKEN_DATA or TOKEN_CONTROL */
     route_handler *handle;
 } route;
 
 static const route routes[] = {
-    {"/ingest", "POST", ON_DATA, 1, handle_ingest},
-    {"/pyroscope/ingest", "POST", ON_DATA, 1, handle_ingest},
-    {"/push.v1.PusherService/Push", "POST", ON_DATA, 1, handle_push},
-    {"/stats", "GET", ON_BOTH, 0, handle_stats},
-    {"/healthz", "GET", ON_BOTH, 0, handle_healthz},
-    {"/flamegraphs/", "GET", ON_BOTH, 0, handle_file},
-    {"/mode", "GET, PUT, POST", ON_CONTROL, 0, handle_mode},
+    {"/ingest", "POST", ON_DATA, 1, TOKEN_DATA, handle_ingest},
+    {"/pyroscope/ingest", "POST", ON_DATA, 1, TOKEN_DATA, handle_ingest},
+    {"/push.v1.PusherService/Push", "POST", ON_DATA, 1, TOKEN_DATA, handle_push},
+    {"/stats", "GET", ON_BOTH, 0, TOKEN_CONTROL, handle_stats},
+    {"/healthz", "GET", ON_BOTH, 0, TOKEN_NONE, handle_healthz},
+    {"/flamegraphs/", "GET", ON_BOTH, 0, TOKEN_NONE, handle_file},
+    {"/mode", "GET, PUT, POST", ON_CONTROL, 0, TOKEN_CONTROL, handle_mode},
 };
 
 /* The route serving path on this listener, with *rest after a prefix; NULL: none. */
@@ -385,12 +406,22 @@ static void on_request(void *arg, ing_conn *c, ing_request *r)
      * that report on the ingester itself (a refused request and a 404 count too). */
     if (!r->is_control && (!rt || rt->counted))
         r->tag = counters_request(&s->counters);
-    if (r->refused_status)
+    const char *control_token = s->opt->control_token;
+    if (r->refused_status && r->refused_retry_after_s > 0) {
+        char hdr[64];
+        size_t len = 0;
+        char *body = conn_error_body(r->refused_status, r->refused_why, &len);
+        snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", r->refused_retry_after_s);
+        conn_reply(c, r->refused_status, "application/json", hdr, body ? body : "", body ? len : 0);
+        free(body);
+    } else if (r->refused_status)
         conn_reply_error(c, r->refused_status, "%s", r->refused_why);
     else if (!rt)
         conn_reply_error(c, 404, "no such endpoint: %.200s", r->path);
     else if (!method_allowed(rt->methods, r->method))
         method_not_allowed(c, rt->methods);
+    else if (rt->token == TOKEN_CONTROL && control_token && !auth_ok(r->authorization, control_token))
+        conn_reply_error(c, 401, "missing or wrong control token (Authorization: Bearer TOKEN)");
     else
         rt->handle(s, c, r, rest);
 }

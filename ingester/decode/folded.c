@@ -69,9 +69,12 @@ static int folded_pass(const ing_target *t, const char *body, size_t len, bool l
         if (value == 0 || stack_len == 0)
             continue;
         if (emit) {
-            t->sink->stack(t->sink->arg, t->app, line, stack_len, value);
+            ing_emit(t, line, stack_len, value);
             continue;
         }
+        if (t->lim && t->lim->max_stack_bytes && stack_len > t->lim->max_stack_bytes)
+            return ing_fail(err, 422, "line %zu: a stack of %zu bytes, over the limit of %zu",
+                            lineno, stack_len, t->lim->max_stack_bytes);
         size_t frames = count_frames(line, stack_len);
         if (t->lim && t->lim->max_frames && frames > t->lim->max_frames)
             return ing_fail(err, 422, "line %zu: stack of %zu frames is over the limit of %zu",
@@ -87,9 +90,10 @@ int ing_decode_folded(const ing_target *t, const uint8_t *body, size_t len, bool
                       ing_counts *c, ing_error *err)
 {
     ing_counts mine = {0};
+    t->budget->decoded += len;
     if (folded_pass(t, (const char *)body, len, lines_format, false, &mine, err) < 0)
         return -1;
-    if (t->sink && t->sink->stack)
+    if (ing_wants_stacks(t))
         folded_pass(t, (const char *)body, len, lines_format, true, NULL, err);
     ing_counts_add(c, &mine);
     return 0;

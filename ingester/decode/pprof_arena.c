@@ -1,5 +1,6 @@
 /* pprof_arena.c: the bump allocator of pprof_arena.h. */
 #include "pprof_arena.h"
+#include "decode_internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,8 +18,9 @@ static void *arena_alloc(void *arg, size_t n)
 {
     ing_arena *a = arg;
     size_t need = (n + 15) & ~(size_t)15;
-    if (need < n)
+    if (need < n || ing_budget_take(a->budget, need) < 0)
         return NULL;
+    a->charged += need;
     ing_arena_block *b = a->head;
     if (b == NULL || b->size - b->used < need) {
         size_t size = ARENA_MIN_BLOCK;
@@ -26,11 +28,11 @@ static void *arena_alloc(void *arg, size_t n)
             size = a->total / 2;   /* grow geometrically with the message */
         if (size < need)
             size = need;
-        if (size > SIZE_MAX - sizeof(*b))
+        if (size > SIZE_MAX - sizeof(*b) || (b = malloc(sizeof(*b) + size)) == NULL) {
+            ing_budget_give(a->budget, need);
+            a->charged -= need;
             return NULL;
-        b = malloc(sizeof(*b) + size);
-        if (b == NULL)
-            return NULL;
+        }
         b->size = size;
         b->used = 0;
         b->next = a->head;
@@ -53,13 +55,23 @@ void ing_arena_init(ing_arena *a)
 {
     a->head = NULL;
     a->used = a->total = 0;
+    a->budget = NULL;
+    a->charged = 0;
     a->alloc.alloc = arena_alloc;
     a->alloc.free = arena_nofree;
     a->alloc.allocator_data = a;
 }
 
+void ing_arena_set_budget(ing_arena *a, struct ing_budget *budget)
+{
+    a->budget = budget;
+}
+
 void ing_arena_reset(ing_arena *a)
 {
+    ing_budget_give(a->budget, a->charged);
+    a->budget = NULL;
+    a->charged = 0;
     /* Keep one block big enough for the same message again (its pages already touched),
      * unless that would hold more than ARENA_KEEP_MAX. */
     size_t want = a->used;
@@ -85,6 +97,7 @@ void ing_arena_reset(ing_arena *a)
 
 void ing_arena_free(ing_arena *a)
 {
+    ing_budget_give(a->budget, a->charged);
     ing_arena_block *b = a->head;
     while (b) {
         ing_arena_block *next = b->next;
