@@ -12,7 +12,8 @@ run by the ingester's qa tests:
   pyroscope_encode.py trie | tree               the same 3 stacks, legacy formats
   pyroscope_encode.py bomb MIB                  gzip of MIB mebibytes of zeros
   pyroscope_encode.py deep N                    one folded line of N frames
-Hostile bodies (qa 130-149: bounded work and memory):
+Hostile bodies (qa 130-149: bounded work and memory), and benign ones to compare with:
+  pyroscope_encode.py folded-many BYTES         about BYTES of distinct folded lines
   pyroscope_encode.py trie-wide LEN N           a trie: a root named LEN bytes, N empty
                                                 children of value 1
   pyroscope_encode.py tree-wide LEN N           a tree: one frame named LEN bytes with N
@@ -215,6 +216,13 @@ def main(argv):
         out = bomb(int(args[0]))
     elif cmd == "deep":
         out = (";".join("f%d" % i for i in range(int(args[0]))) + " 1\n").encode()
+    elif cmd == "folded-many":
+        lines, size, i = [], 0, 0
+        while size < int(args[0]):
+            lines.append("main;work;f%d;g%d 1\n" % (i, i % 97))
+            size += len(lines[-1])
+            i += 1
+        out = "".join(lines).encode()
     elif cmd == "trie-wide":
         out = trie_wide(int(args[0]), int(args[1]))
     elif cmd == "tree-wide":
