@@ -25,13 +25,13 @@ static void trim(const char **s, const char **e)
         (*e)--;
 }
 
-/* Up to 100 bytes of a name as an error message quotes them: printable ASCII as itself,
+/* Up to 40 bytes of a name as an error message quotes them: printable ASCII as itself,
  * anything else (and '"', '\\') as \xNN, so that the message is always valid JSON text
  * (a byte of UTF-8 alone is not). */
 static const char *quoted(const char *s, size_t n, char *buf, size_t size)
 {
     size_t o = 0;
-    for (size_t i = 0; i < n && i < 100 && o + 5 < size; i++) {
+    for (size_t i = 0; i < n && i < 40 && o + 5 < size; i++) {
         unsigned char ch = (unsigned char)s[i];
         if (ch >= ' ' && ch < 0x7f && ch != '"' && ch != '\\')
             buf[o++] = (char)ch;
