@@ -1,7 +1,8 @@
 /* symbols.c: address -> function name, from the ELF symbol tables of the loaded objects.
  * Each object's file is mapped read-only on first use; its function symbols are sorted by
- * address and searched by bisection. Offsets read from the file are bounds-checked, so a
- * truncated or odd file gives no symbols rather than a crash. */
+ * address and searched by bisection. Offsets read from the file are bounds- and
+ * alignment-checked, so a truncated or odd file gives no symbols rather than a crash
+ * (benchmarks/fuzz/fuzz_symbols.c). */
 #include "symbols.h"
 
 #include <dlfcn.h>
@@ -80,7 +81,7 @@ static void read_elf_functions(module *m)
         map[EI_CLASS] != ELFCLASS64)
         return;
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)map;
-    if (eh->e_shentsize != sizeof(Elf64_Shdr) ||
+    if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff % _Alignof(Elf64_Shdr) != 0 ||
         !in_file(size, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
         return;
     const Elf64_Shdr *sh = (const Elf64_Shdr *)(map + eh->e_shoff);
@@ -96,6 +97,7 @@ static void read_elf_functions(module *m)
     if (table == NULL)
         table = dynamic;
     if (table == NULL || table->sh_entsize != sizeof(Elf64_Sym) ||
+        table->sh_offset % _Alignof(Elf64_Sym) != 0 ||
         !in_file(size, table->sh_offset, table->sh_size))
         return;
     const Elf64_Shdr *strs = &sh[table->sh_link];
@@ -252,7 +254,8 @@ static const func_symbol *find_function(module *m, uintptr_t addr)
     if (!m->sorted) {
         if (++m->lookups <= SCAN_LOOKUPS)
             return scan_function(m, a);
-        qsort(m->funcs, m->nfuncs, sizeof(func_symbol), by_start);
+        if (m->nfuncs)
+            qsort(m->funcs, m->nfuncs, sizeof(func_symbol), by_start);
         m->sorted = 1;
     }
     size_t lo = 0, hi = m->nfuncs;

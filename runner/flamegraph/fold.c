@@ -157,7 +157,7 @@ int fg_fold_read_folded(fg_stacks *s, FILE *in, fg_fold_stats *stats) {
 
 int fg_stacks_add_frames(fg_stacks *s, const char *comm, char *const *leaf_first, size_t n,
                          unsigned long long count) {
-    size_t len = strlen(comm) + 1;
+    size_t len = (*comm ? strlen(comm) : sizeof "[unknown]") + 1;   /* an empty comm is [unknown] */
     for (size_t i = 0; i < n; i++) len += strlen(leaf_first[i]) + 1;
     char *stack = malloc(len + 1), *p = stack;
     if (!stack) return -1;
