@@ -15,13 +15,18 @@ static char *last_argv[32];   /* the writable copies the last parse got */
 
 static int parse(const char *const *args, ing_options *o)
 {
+    static int parsed;   /* o is the same each time: free what the last parse kept */
+    if (parsed++)
+        ing_options_free(o);
+    for (int i = 1; last_argv[i]; i++)
+        free(last_argv[i]);
     char *argv[32];
     int argc = 0;
     argv[argc++] = "agentbench-ingester";
     for (; *args; args++)
         argv[argc++] = strdup(*args);
     argv[argc] = NULL;
-    memcpy(last_argv, argv, sizeof argv);
+    memcpy(last_argv, argv, (size_t)(argc + 1) * sizeof *argv);
     FILE *devnull = fopen("/dev/null", "w");
     int rc = ing_options_parse(argc, argv, o, devnull, devnull);
     fclose(devnull);
@@ -99,7 +104,8 @@ int main(void)
     const char *help[] = {"--help", NULL};
     CHECK(parse(help, &o) == 1, "--help");
 
-    CHECK(parse(all, &o) == 0 && strcmp(last_argv[22], "xxxxxx") == 0 && strcmp(o.auth_token, "s3cret") == 0,
+    int rc = parse(all, &o);
+    CHECK(rc == 0 && strcmp(last_argv[22], "xxxxxx") == 0 && strcmp(o.auth_token, "s3cret") == 0,
           "--auth-token's value is kept, and wiped from argv (ps): %s", last_argv[22]);
     char path[] = "/tmp/test_server_token.XXXXXX";
     int fd = mkstemp(path);
@@ -142,5 +148,8 @@ int main(void)
     CHECK(ing_parse_addr("0.0.0.0:1", &l) == 0 && !ing_addr_is_loopback(&l) &&
           ing_parse_addr("[::]:1", &l) == 0 && !ing_addr_is_loopback(&l) &&
           ing_parse_addr("10.0.0.1:1", &l) == 0 && !ing_addr_is_loopback(&l), "other addresses");
+    ing_options_free(&o);
+    for (int i = 1; last_argv[i]; i++)
+        free(last_argv[i]);
     return TAP_DONE();
 }
