@@ -63,6 +63,10 @@ typedef struct conn_request {
     size_t expect_len;
     uint8_t *body;
     size_t body_len, body_cap;      /* body_cap is held against the set's budget */
+    conn_body_sink sink;            /* a streamed body (sink.chunk set) */
+    size_t sink_held;               /* what the sink holds, against the set's budget */
+    int handed;                     /* handed over: a streamed body's ctx is the user's */
+    int target_split;               /* path and query cut out of url (done once) */
     char none[1];                   /* "" for a missing path or query */
     char why[160];                  /* view.refused_why */
     char slash[2];                  /* "/" for an absolute-form target without a path */
@@ -144,7 +148,9 @@ static void req_free(conn_set *set, conn_request *r)
 {
     if (!r)
         return;
-    buffered_give(set, r->body_cap);
+    buffered_give(set, r->body_cap + r->sink_held);
+    if (r->sink.ctx && !r->handed && r->sink.discard)
+        r->sink.discard(r->sink.ctx);
     free(r->url);
     free(r->authorization);
     free(r->body);
@@ -632,6 +638,26 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
+static void make_view(ing_conn *c, conn_request *r, int status, const char *why);
+
+/* The user may take the body as it arrives (conn_callbacks.on_headers). */
+static int offer_body(ing_conn *c, conn_request *r, http_parser *p)
+{
+    const conn_callbacks *cb = c->set->cb;
+    if (!cb->on_headers || (p->content_length == 0 && !(p->flags & F_CHUNKED)))
+        return 0;
+    make_view(c, r, 0, NULL);
+    if (r->view.refused_status)
+        return 0;
+    r->view.body_len = p->flags & F_CHUNKED ? SIZE_MAX : (size_t)p->content_length;
+    conn_body_sink sink = {0};
+    if (!cb->on_headers(c->set->cb_arg, &r->view, &sink) || !sink.chunk)
+        return 0;
+    r->sink = sink;
+    r->view.stream = sink.ctx;
+    return 1;
+}
+
 static int on_headers_complete(http_parser *p)
 {
     ing_conn *c = p->data;
@@ -644,8 +670,9 @@ static int on_headers_complete(http_parser *p)
         return 0;
     }
     /* The one place a body's memory is taken, against the set's budget: a body that does
-     * not fit is refused before it is read (and before 100 Continue is sent). */
-    if (p->content_length != ULLONG_MAX && p->content_length > 0) {
+     * not fit is refused before it is read (and before 100 Continue is sent); a body the
+     * user takes as it arrives holds only what its sink does. */
+    if (!offer_body(c, r, p) && p->content_length != ULLONG_MAX && p->content_length > 0) {
         if (buffered_take(c->set, (size_t)p->content_length) < 0) {
             r->refuse = 503;
             http_parser_pause(p, 1);
@@ -665,6 +692,19 @@ static int on_headers_complete(http_parser *p)
     return 0;
 }
 
+/* A streamed body's bytes go to the user's sink; what it then holds is held against the
+ * set's budget. */
+static int body_to_sink(ing_conn *c, conn_request *r, const char *at, size_t len)
+{
+    size_t held = r->sink.chunk(r->sink.ctx, (const uint8_t *)at, len);
+    if (held > r->sink_held && buffered_take(c->set, held - r->sink_held) < 0)
+        return -1;
+    if (held < r->sink_held)
+        buffered_give(c->set, r->sink_held - held);
+    r->sink_held = held;
+    return 0;
+}
+
 static int on_body(http_parser *p, const char *at, size_t len)
 {
     ing_conn *c = p->data;
@@ -673,6 +713,17 @@ static int on_body(http_parser *p, const char *at, size_t len)
     if (r->body_len + len > max) {
         r->refuse = 413;
         http_parser_pause(p, 1);
+        return 0;
+    }
+    if (r->sink.chunk) {
+        if (body_to_sink(c, r, at, len) < 0) {
+            r->refuse = 503;
+            http_parser_pause(p, 1);
+            return 0;
+        }
+        r->body_len += len;
+        report(c, CONN_BODY_BYTES, len);
+        conn_arm(c, ms_of(c->set->lim.idle_timeout_s));
         return 0;
     }
     if (r->body_len + len > r->body_cap) {
@@ -752,21 +803,27 @@ static void make_view(ing_conn *c, conn_request *r, int status, const char *why)
 {
     ing_request *v = &r->view;
     v->method = "";
-    v->path = v->query = r->none;
     v->content_type = r->content_type;
     v->authorization = r->authorization;
-    v->body = r->body_len ? r->body : NULL;
+    v->body = r->body_len && !r->sink.chunk ? r->body : NULL;
     v->body_len = r->body_len;
     v->is_control = c->is_control;
     v->refused_status = status;
     v->refused_why = why;
-    if (status)
+    if (status) {
+        v->path = v->query = r->none;
         return;
+    }
     v->method = http_method_str((enum http_method)c->parser.method);
+    if (r->target_split)
+        return;   /* path and query were cut out of url already (at on_headers) */
+    r->target_split = 1;
+    v->path = v->query = r->none;
     if (split_target(r) < 0) {
         v->path = v->query = r->none;
         v->refused_status = 400;
         v->refused_why = "malformed request URL";
+        r->target_split = 0;
     }
 }
 
@@ -778,6 +835,7 @@ static void hand_over(ing_conn *c, conn_request *r, int status, const char *why)
         why = r->why;
     }
     make_view(c, r, status, why);
+    r->handed = 1;
     c->set->cb->on_request(c->set->cb_arg, c, &r->view);
 }
 

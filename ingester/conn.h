@@ -30,8 +30,11 @@ typedef struct ing_request {
     char *query;                  /* what follows '?', without any '#...'; "" when none */
     const char *content_type;     /* Content-Type; "" when absent */
     const char *authorization;    /* Authorization; NULL when absent */
-    const uint8_t *body;          /* the whole body (NULL when empty) */
-    size_t body_len;
+    const uint8_t *body;          /* the whole body (NULL when empty or streamed) */
+    size_t body_len;              /* its length (streamed too); at on_headers: the
+                                   * Content-Length, or SIZE_MAX for a chunked body */
+    void *stream;                 /* the ctx of the sink on_headers gave (the user's from
+                                   * hand-over on, also when refused); NULL: buffered */
     int is_control;               /* arrived on the control listener */
     int refused_status;           /* 0, or 400 (malformed HTTP or URL) / 413 (body over
                                    * max_body) / 503 (no room in max_buffered): the
@@ -51,6 +54,16 @@ typedef enum conn_event {
     CONN_DROPPED,        /* a request held by conn_hang was closed without an answer */
 } conn_event;
 
+/* Where a streamed body goes (see on_headers). */
+typedef struct conn_body_sink {
+    /* len more bytes of the body; returns the bytes the sink holds now, which are held
+     * against the set's budget as a buffered body is (503 when they do not fit). */
+    size_t (*chunk)(void *ctx, const uint8_t *data, size_t len);
+    /* The request will not be handed over (its connection went first): free ctx. */
+    void (*discard)(void *ctx);
+    void *ctx;
+} conn_body_sink;
+
 typedef struct conn_callbacks {
     /* A request to answer (see the top of this file). Required. */
     void (*on_request)(void *arg, ing_conn *c, ing_request *req);
@@ -60,6 +73,10 @@ typedef struct conn_callbacks {
     /* ev happened on a connection of the control listener (is_control) or a data one;
      * n: the bytes of CONN_BODY_BYTES. May be NULL. */
     void (*on_event)(void *arg, conn_event ev, int is_control, size_t n);
+    /* A request's headers are read (req: method, path, query, headers, body_len as
+     * announced; nothing may be changed): return 1 with *sink filled to take its body as
+     * it arrives, 0 to have it buffered. May be NULL (every body buffered). */
+    int (*on_headers)(void *arg, const ing_request *req, conn_body_sink *sink);
 } conn_callbacks;
 
 typedef struct conn_limits {

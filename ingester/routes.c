@@ -12,6 +12,10 @@
  * an empty body, or a JSON error. Mode slow holds the answer back for --delay seconds on
  * the transport's timer.
  *
+ * A large folded or lines body for /ingest (over STREAM_MIN, or chunked) without --store
+ * is decoded as it arrives (decode.h's ing_stream, the transport's on_headers): it is
+ * never buffered whole, and gives the same answer and counts as when it is.
+ *
  * Tokens: a row says which one its requests need. The data endpoints check --auth-token
  * themselves, after the behaviour (a mode that refuses everything refuses without
  * looking); the control ones (/mode, and /stats on both listeners) need the control
@@ -33,6 +37,8 @@
 #define MAX_STACK_FRAMES 65536
 #define MAX_STACK_BYTES ((size_t)1 << 20)   /* a stack's folded text, a trie's key */
 #define MAX_QUERY_PARAMS 32
+#define STREAM_MIN (64 * 1024)
+#define MAX_URL_QUERY (8 * 1024)   /* a URL is at most 8 KiB (conn.c) */   /* smaller bodies are buffered: as cheap, and no stream */
 
 typedef struct answer {
     int status;
@@ -184,8 +190,9 @@ static int authorized(const ing_server *s, const ing_request *r, answer *a)
 
 /* --- handlers ------------------------------------------------------------------------ */
 
-/* POST /ingest, /pyroscope/ingest. */
-static void handle_ingest(ing_server *s, ing_conn *c, ing_request *r, char *rest)
+/* POST /ingest, /pyroscope/ingest: its body buffered, or streamed (st, taken from the
+ * request: once answered, the request is gone; NULL once decoded). */
+static void ingest(ing_server *s, ing_conn *c, ing_request *r, ing_stream **stp)
 {
     query_param p[MAX_QUERY_PARAMS];
     int n = query_parse(r->query, p, MAX_QUERY_PARAMS);
@@ -213,8 +220,11 @@ static void handle_ingest(ing_server *s, ing_conn *c, ing_request *r, char *rest
         ing_limits lim = request_limits(s);
         const char *ct = r->content_type[0] ? r->content_type : NULL;
         ing_decoded got;
-        if (ing_decode_ingest(query_get(p, n, "format"), ct, app, r->body, r->body_len, &lim,
-                              &sink, &got, &err) < 0) {
+        ing_stream *st = *stp;
+        *stp = NULL;   /* ing_stream_end frees it */
+        if ((st ? ing_stream_end(st, &sink, &got, &err)
+                : ing_decode_ingest(query_get(p, n, "format"), ct, app, r->body, r->body_len, &lim,
+                                    &sink, &got, &err)) < 0) {
             counters_decode_error(&s->counters, app);
             answer_error(&a, err.status ? err.status : 422, "%s", err.msg);
         } else {
@@ -222,6 +232,14 @@ static void handle_ingest(ing_server *s, ing_conn *c, ing_request *r, char *rest
         }
     }
     deliver(s, c, &a);
+}
+
+static void handle_ingest(ing_server *s, ing_conn *c, ing_request *r, char *rest)
+{
+    ing_stream *st = r->stream;
+    r->stream = NULL;
+    ingest(s, c, r, &st);
+    ing_stream_free(st);   /* not decoded: refused first */
 }
 
 /* POST /push.v1.PusherService/Push. */
@@ -407,6 +425,15 @@ static void on_request(void *arg, ing_conn *c, ing_request *r)
     if (!r->is_control && (!rt || rt->counted))
         r->tag = counters_request(&s->counters);
     const char *control_token = s->opt->control_token;
+    int token_ok = !rt || rt->token != TOKEN_CONTROL || !control_token ||
+                   auth_ok(r->authorization, control_token);
+    int to_handler = !r->refused_status && rt && method_allowed(rt->methods, r->method) && token_ok;
+    if (!to_handler) {
+        /* a streamed body is its handler's to decode (handle_ingest takes it from r);
+         * any other answer frees it first: once answered, the request is gone */
+        ing_stream_free(r->stream);
+        r->stream = NULL;
+    }
     if (r->refused_status && r->refused_retry_after_s > 0) {
         char hdr[64];
         size_t len = 0;
@@ -420,7 +447,7 @@ static void on_request(void *arg, ing_conn *c, ing_request *r)
         conn_reply_error(c, 404, "no such endpoint: %.200s", r->path);
     else if (!method_allowed(rt->methods, r->method))
         method_not_allowed(c, rt->methods);
-    else if (rt->token == TOKEN_CONTROL && control_token && !auth_ok(r->authorization, control_token))
+    else if (!token_ok)
         conn_reply_error(c, 401, "missing or wrong control token (Authorization: Bearer TOKEN)");
     else
         rt->handle(s, c, r, rest);
@@ -448,8 +475,54 @@ static void on_event(void *arg, conn_event ev, int is_control, size_t n)
     }
 }
 
+static size_t stream_chunk(void *ctx, const uint8_t *data, size_t len)
+{
+    ing_stream_feed(ctx, data, len);
+    return ing_stream_held(ctx);
+}
+
+static void stream_discard(void *ctx)
+{
+    ing_stream_free(ctx);
+}
+
+/* Take the body of a large folded or lines /ingest as it arrives, when the request will
+ * be decoded (fast or slow, its name valid, its token right) and nothing is stored. */
+static int on_headers(void *arg, const ing_request *r, conn_body_sink *sink)
+{
+    ing_server *s = arg;
+    char *rest;
+    if (r->is_control || r->body_len < STREAM_MIN || s->has_store || !behaviour_serves_all(s) ||
+        strcmp(r->method, "POST") != 0)
+        return 0;
+    const route *rt = route_of(r->path, 0, &rest);
+    answer a = {0};
+    if (!rt || rt->handle != handle_ingest || !authorized(s, r, &a)) {
+        free(a.body);
+        return 0;
+    }
+    char query[MAX_URL_QUERY];
+    if (strlen(r->query) >= sizeof query)
+        return 0;
+    strcpy(query, r->query);   /* the handler decodes the request's own later */
+    query_param p[MAX_QUERY_PARAMS];
+    int n = query_parse(query, p, MAX_QUERY_PARAMS);
+    char app[256];
+    ing_error err;
+    if (n < 0 || ing_parse_app_name(query_get(p, n, "name"), app, sizeof app, &err) < 0)
+        return 0;
+    ing_limits lim = request_limits(s);
+    ing_stream *st = ing_stream_begin(query_get(p, n, "format"),
+                                      r->content_type[0] ? r->content_type : NULL, app, &lim);
+    if (!st)
+        return 0;
+    *sink = (conn_body_sink){.chunk = stream_chunk, .discard = stream_discard, .ctx = st};
+    return 1;
+}
+
 const conn_callbacks routes_callbacks = {
     .on_request = on_request,
     .on_answered = on_answered,
     .on_event = on_event,
+    .on_headers = on_headers,
 };

@@ -91,4 +91,19 @@ int ing_decode_push(const char *content_type, const uint8_t *body, size_t len,
                     const ing_limits *lim, const ing_sink *sink, ing_decoded *out,
                     ing_error *err);
 
+/* POST /ingest's text formats (folded, lines) decoded as the body arrives, never
+ * buffered whole (stream.c): ing_stream_begin gives NULL when the format (the same
+ * choice as ing_decode_ingest's) does not stream or lim has no max_stack_bytes; feed
+ * every chunk; ing_stream_end reports the profile to sink (its stack callback is not
+ * used: counting only) and answers as ing_decode_ingest would for the whole body, then
+ * frees the stream; ing_stream_free abandons it. ing_stream_held: the bytes it holds now
+ * (at most max_stack_bytes and 64 more, and its own state). */
+typedef struct ing_stream ing_stream;
+ing_stream *ing_stream_begin(const char *format, const char *content_type, const char *app,
+                             const ing_limits *lim);
+void ing_stream_feed(ing_stream *st, const uint8_t *data, size_t len);
+size_t ing_stream_held(const ing_stream *st);
+int ing_stream_end(ing_stream *st, const ing_sink *sink, ing_decoded *out, ing_error *err);
+void ing_stream_free(ing_stream *st);
+
 #endif

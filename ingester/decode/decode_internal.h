@@ -132,6 +132,10 @@ int ing_gunzip_stream(const uint8_t *in, size_t len, size_t max_out, ing_buf *ou
 /* The formats. Each counts into *c (adding) and emits stacks to t->sink->stack when set. */
 int ing_decode_folded(const ing_target *t, const uint8_t *body, size_t len, bool lines_format,
                       ing_counts *c, ing_error *err);
+/* One line of folded (or lines) text, without its line break, checked and counted into
+ * c: what a buffered body's pass does per line (folded.c; stream.c uses it too). */
+int ing_folded_line(const ing_target *t, const char *line, size_t n, size_t lineno,
+                    bool lines_format, ing_counts *c, ing_error *err);
 int ing_decode_trie(const ing_target *t, const uint8_t *body, size_t len,
                     ing_counts *c, ing_error *err);
 int ing_decode_tree(const ing_target *t, const uint8_t *body, size_t len,

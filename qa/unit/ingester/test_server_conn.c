@@ -73,7 +73,7 @@ static void on_shutdown_done(void *arg)
     shutdown_done++;
 }
 
-static const conn_callbacks callbacks = {on_request, on_answered, on_event};
+static const conn_callbacks callbacks = {on_request, on_answered, on_event, NULL};
 
 /* A connected socketpair: the transport gets one end, the test keeps *client. */
 static void adopt(conn_set *set, int is_control, int *client)
