@@ -115,6 +115,7 @@ typedef struct pprof_ctx {
     id_index locs, funcs;
     uint32_t *loc_frames;      /* frames of each location (its lines, or 1) */
     size_t *loc_text;          /* bytes of each location's folded text */
+    size_t max_loc_text;       /* the longest of them */
     int32_t *line_func;        /* function index of every line of every location, flat */
     size_t *loc_line_start;    /* where each location's lines start in line_func */
     size_t total_lines;
@@ -214,6 +215,8 @@ static int pprof_prepare(pprof_ctx *x)
             text = add_size(text, fi < 0 ? sizeof("unknown") - 1 : func_text[fi]);
         }
         x->loc_text[i] = text;
+        if (text > x->max_loc_text)
+            x->max_loc_text = text;
     }
     ing_budget_free(b, str_len, (p->n_string_table + 1) * sizeof(size_t));
     ing_budget_free(b, func_text, (p->n_function + 1) * sizeof(size_t));
@@ -244,6 +247,9 @@ static int pprof_count(pprof_ctx *x, const ing_limits *lim, ing_counts *c)
             return ing_fail(x->err, 422, "pprof: sample %zu has %zu values for %zu sample types",
                             i, s->n_value, p->n_sample_type);
         uint64_t frames = 0;
+        /* its text length matters only when its depth times the longest location's text
+         * could pass the limit (for real profiles: never) */
+        bool measure = s->n_location_id > max_bytes / (x->max_loc_text + 1);
         size_t bytes = s->n_location_id ? s->n_location_id - 1 : 0;
         for (size_t j = 0; j < s->n_location_id; j++) {
             int64_t li = index_find(&x->locs, s->location_id[j]);
@@ -251,7 +257,8 @@ static int pprof_count(pprof_ctx *x, const ing_limits *lim, ing_counts *c)
                 return ing_fail(x->err, 422, "pprof: sample %zu refers to missing location id %" PRIu64,
                                 i, s->location_id[j]);
             frames += x->loc_frames[li];
-            bytes = add_size(bytes, x->loc_text[li]);
+            if (measure)
+                bytes = add_size(bytes, x->loc_text[li]);
         }
         if (frames > max_frames)
             return ing_fail(x->err, 422, "pprof: sample %zu has %" PRIu64 " frames, over the limit of %zu",

@@ -12,15 +12,24 @@ struct ing_arena_block {
 };
 
 #define ARENA_MIN_BLOCK (256 * 1024)
+#define ARENA_CHARGE (64 * 1024)          /* held against the budget this much at a time */
 #define ARENA_KEEP_MAX (8 * 1024 * 1024)   /* bytes kept between messages */
 
 static void *arena_alloc(void *arg, size_t n)
 {
     ing_arena *a = arg;
     size_t need = (n + 15) & ~(size_t)15;
-    if (need < n || ing_budget_take(a->budget, need) < 0)
+    if (need < n)
         return NULL;
-    a->charged += need;
+    if (a->budget && a->used + need > a->charged) {
+        /* what it needs and, to take the budget less often, up to ARENA_CHARGE more (an
+         * eighth of what is left at most: the rest of the decoder needs some too) */
+        size_t left = a->budget->limit - a->budget->held, more = left / 8;
+        size_t step = a->used + need - a->charged + (more < ARENA_CHARGE ? more : ARENA_CHARGE);
+        if (ing_budget_take(a->budget, step) < 0)
+            return NULL;
+        a->charged += step;
+    }
     ing_arena_block *b = a->head;
     if (b == NULL || b->size - b->used < need) {
         size_t size = ARENA_MIN_BLOCK;
@@ -28,11 +37,8 @@ static void *arena_alloc(void *arg, size_t n)
             size = a->total / 2;   /* grow geometrically with the message */
         if (size < need)
             size = need;
-        if (size > SIZE_MAX - sizeof(*b) || (b = malloc(sizeof(*b) + size)) == NULL) {
-            ing_budget_give(a->budget, need);
-            a->charged -= need;
-            return NULL;
-        }
+        if (size > SIZE_MAX - sizeof(*b) || (b = malloc(sizeof(*b) + size)) == NULL)
+            return NULL;   /* what was charged is given back at the reset */
         b->size = size;
         b->used = 0;
         b->next = a->head;
