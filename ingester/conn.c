@@ -644,12 +644,13 @@ static void make_view(ing_conn *c, conn_request *r, int status, const char *why)
 static int offer_body(ing_conn *c, conn_request *r, http_parser *p)
 {
     const conn_callbacks *cb = c->set->cb;
-    if (!cb->on_headers || (p->content_length == 0 && !(p->flags & F_CHUNKED)))
-        return 0;
+    int chunked = (p->flags & F_CHUNKED) != 0;
+    if (!cb->on_headers || (!chunked && (p->content_length == 0 || p->content_length == ULLONG_MAX)))
+        return 0;   /* no body */
     make_view(c, r, 0, NULL);
     if (r->view.refused_status)
         return 0;
-    r->view.body_len = p->flags & F_CHUNKED ? SIZE_MAX : (size_t)p->content_length;
+    r->view.body_len = chunked ? SIZE_MAX : (size_t)p->content_length;
     conn_body_sink sink = {0};
     if (!cb->on_headers(c->set->cb_arg, &r->view, &sink) || !sink.chunk)
         return 0;

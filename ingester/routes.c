@@ -37,8 +37,8 @@
 #define MAX_STACK_FRAMES 65536
 #define MAX_STACK_BYTES ((size_t)1 << 20)   /* a stack's folded text, a trie's key */
 #define MAX_QUERY_PARAMS 32
-#define STREAM_MIN (64 * 1024)
-#define MAX_URL_QUERY (8 * 1024)   /* a URL is at most 8 KiB (conn.c) */   /* smaller bodies are buffered: as cheap, and no stream */
+#define STREAM_MIN (64 * 1024)       /* smaller bodies are buffered: as cheap, and no stream */
+#define MAX_URL_QUERY (8 * 1024)     /* a URL is at most 8 KiB (conn.c) */
 
 typedef struct answer {
     int status;
