@@ -261,7 +261,7 @@ static void resolve_baseline(const ab_results *r)
  * with the name of a configured one at another address is called name@host:port. */
 static void resolve_ingesters(const ab_results *r)
 {
-    const char *urls[ABC_MAX_INGESTERS + 256];
+    const char *urls[ABC_MAX_INGESTERS + 256], *tokens[ABC_MAX_INGESTERS + 256] = {0};
     size_t n = 0;
     inactivate_all(ing_indom);
     for (size_t i = 0; i < config->ningesters; i++) {
@@ -274,6 +274,7 @@ static void resolve_ingesters(const ab_results *r)
         ii->name = strdup(config->ingesters[i].name);
         ii->control = strdup(config->ingesters[i].control);
         ii->source = strdup("config");
+        tokens[n] = config->ingesters[i].token;
         urls[n++] = ii->control;
     }
     for (size_t i = 0; r && i < r->ningesters && n < sizeof(urls) / sizeof(urls[0]); i++) {
@@ -310,7 +311,7 @@ static void resolve_ingesters(const ab_results *r)
         ii->source = strdup("journal");
         urls[n++] = ii->control;
     }
-    poller_set_targets(urls, n);
+    poller_set_targets(urls, tokens, n);
     pmdaCacheOp(ing_indom, PMDA_CACHE_SAVE);
     rebuild_index(ing_indom);
 }

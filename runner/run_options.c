@@ -50,6 +50,7 @@ void run_usage(FILE *f) {
 "  --ingester PATH        the agentbench-ingester binary\n"
 "  --ingester-url URL --ingester-control URL\n"
 "                         use that running ingester, switching its mode per variant\n"
+"                         (its control token: $AGENTBENCH_INGESTER_CONTROL_TOKEN_FILE)\n"
 "  --flamegraph           after a benchmark's runs, one captured run per variant with\n"
 "                         flame graphs and differential flame graphs\n"
 "  --quiet                no progress or log lines\n"
