@@ -66,8 +66,8 @@ static store_app *store_app_of(ing_store *s, const char *app)
         free(a);
         return NULL;
     }
-    char name[STORE_MAX_FILE_NAME + 1];
-    a->unnamed = store_file_name(app, name, sizeof name) < 0;
+    char name[AB_STORE_MAX_FILE_NAME + 1];
+    a->unnamed = ab_store_file_name(app, name, sizeof name) < 0;
     e->val.p = a;
     return a;
 }
@@ -97,34 +97,6 @@ int store_add(ing_store *s, const char *app, const char *folded, size_t len, uin
     return 0;
 }
 
-int store_file_name(const char *app, char *out, size_t outlen)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t n = 0, max = outlen < STORE_MAX_FILE_NAME + 1 ? outlen : STORE_MAX_FILE_NAME + 1;
-    for (const unsigned char *p = (const unsigned char *)app; *p; p++) {
-        unsigned char c = *p;
-        int plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '-' || (c == '.' && n > 0);
-        if (n + (plain ? 1 : 3) + sizeof ".folded" > max)
-            return -1;
-        if (plain) {
-            out[n++] = (char)c;
-        } else {
-            out[n++] = '%';
-            out[n++] = hex[c >> 4];
-            out[n++] = hex[c & 15];
-        }
-    }
-    if (n == 0) {
-        if (max < 3 + sizeof ".folded")
-            return -1;
-        memcpy(out, "%00", 3);   /* the empty name: no other name encodes to it */
-        n = 3;
-    }
-    memcpy(out + n, ".folded", sizeof ".folded");
-    return 0;
-}
-
 static int cmp_entries(const void *a, const void *b)
 {
     const strmap_entry *x = *(strmap_entry *const *)a, *y = *(strmap_entry *const *)b;
@@ -133,8 +105,8 @@ static int cmp_entries(const void *a, const void *b)
 
 static int write_app(const ing_store *s, const char *app, store_app *a)
 {
-    char name[STORE_MAX_FILE_NAME + 1], path[4096], tmp[4200];
-    if (store_file_name(app, name, sizeof name) < 0)
+    char name[AB_STORE_MAX_FILE_NAME + 1], path[4096], tmp[4200];
+    if (ab_store_file_name(app, name, sizeof name) < 0)
         return 0;   /* never kept anything */
     snprintf(path, sizeof path, "%s/%s", s->dir, name);
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp", s->dir, name);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store_name.h"
 #include "strmap.h"
 
 /* What a kept stack costs beyond its text: its table entry and key allocation. */
@@ -48,11 +49,7 @@ int store_add(ing_store *s, const char *app, const char *folded, size_t len, uin
  * when a file could not be written (the others still are). */
 int store_flush(ing_store *s);
 
-/* The file name for an application: letters, digits, '_', '-' and (not first) '.' stay,
- * every other byte becomes %XX (so my/app is my%2Fapp.folded, and my_app stays
- * my_app.folded); ".folded" appended. 0, or -1 when that does not fit outlen or is
- * longer than a file name may be (STORE_MAX_FILE_NAME). */
-#define STORE_MAX_FILE_NAME 240
-int store_file_name(const char *app, char *out, size_t outlen);
+/* An application's file name is lib/store_name.h's ab_store_file_name (the runner reads
+ * the same files). */
 
 #endif

@@ -29,6 +29,7 @@
 #include "flamegraph/flamegraph.h"
 #include "progress.h"
 #include "run.h"
+#include "store_name.h"
 #include "util.h"
 
 #define STORE_WAIT_S 3.0    /* the ingester rewrites its store at most once a second */
@@ -39,16 +40,11 @@ char *run_profile_store_dir(suite *s, int vi) {
     return dir;
 }
 
-/* The ingester's file name for an application (ingester/store.c, store_file_name; the
- * rule is doc/internals.md's "--store DIR"). */
+/* DIR/NAME.folded, NAME the ingester's file name for the application (lib/store_name.h). */
 static char *store_file(const char *dir, const char *app) {
-    char *path = xasprintf("%s/%s.folded", dir, app), *name = path + strlen(dir) + 1;
-    for (char *c = name; *c && strcmp(c, ".folded"); c++) {
-        int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-                 *c == '_' || *c == '-' || (*c == '.' && c > name);
-        if (!ok) *c = '_';
-    }
-    return path;
+    char name[AB_STORE_MAX_FILE_NAME + 1];
+    if (ab_store_file_name(app, name, sizeof name) < 0) return NULL;
+    return xasprintf("%s/%s", dir, name);
 }
 
 static void unverified(run_profile *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -142,6 +138,10 @@ char **run_profile_argv(suite *s, run_profile *p, char **argv) {
 static int read_store(suite *s, int bi, run_profile *p, unsigned long long want, ab_tally *ty) {
     memset(ty, 0, sizeof *ty);
     if (want == 0) return 0;   /* nothing yet (a file left by an earlier ingester is not its) */
+    if (!p->store_path) {
+        unverified(p, "the benchmark's name is too long for a --store file name");
+        return -1;
+    }
     const ab_truth *t = &s->bench[bi]->truth;
     double until = mono_now() + STORE_WAIT_S;
     do {

@@ -140,14 +140,14 @@ int main(void)
     text = slurp(path);
     CHECK(text && strcmp(text, "x 1\n") == 0, "my_app in a file of its own: the mapping is injective");
     char name[300];
-    CHECK(store_file_name("..evil/x", name, sizeof name) == 0 && strcmp(name, "%2E.evil%2Fx.folded") == 0,
+    CHECK(ab_store_file_name("..evil/x", name, sizeof name) == 0 && strcmp(name, "%2E.evil%2Fx.folded") == 0,
           "file name encoded: %s", name);
-    CHECK(store_file_name("a%2Fb", name, sizeof name) == 0 && strcmp(name, "a%252Fb.folded") == 0,
+    CHECK(ab_store_file_name("a%2Fb", name, sizeof name) == 0 && strcmp(name, "a%252Fb.folded") == 0,
           "'%%' is encoded too: %s", name);
     char slashes[101];
     memset(slashes, '/', 100);
     slashes[100] = '\0';
-    CHECK(store_file_name(slashes, name, sizeof name) < 0, "a name whose file name would be too long: refused");
+    CHECK(ab_store_file_name(slashes, name, sizeof name) < 0, "a name whose file name would be too long: refused");
     store_free(&s);
     const char *files[] = {"my%2Fapp.folded", "my_app.folded", "big.folded"};
     for (size_t i = 0; i < 3; i++) {
