@@ -169,6 +169,9 @@ int capture_start(const capture_config *cfg, long seconds)
     state = C_RUNNING;
     started_at = now_s();
     snprintf(status_text, sizeof(status_text), "RUNNING 0/%u", seconds_n);
+    if (pmDebugOptions.appl2)
+        pmNotifyErr(LOG_DEBUG, "capture %llu: %s flamegraph --seconds %s --all -o %s (pid %d)",
+                    nstarted, cfg->program, secs, svg_path, (int)child);
     return 0;
 }
 
@@ -214,6 +217,9 @@ void capture_poll(void)
         set_error("agentbench flamegraph killed by signal %d%s%s", WTERMSIG(wstatus),
                   line[0] ? ": " : "", line);
     }
+    if (pmDebugOptions.appl2)
+        pmNotifyErr(LOG_DEBUG, "capture %llu ended after %.1f s: %s", nstarted, elapsed,
+                    status_text);
 }
 
 const char *capture_status(void)
