@@ -1,4 +1,5 @@
-/* journal.c: the suite journal of doc/journal.md. The writer appends one compact JSON
+/* journal.c: the suite journal of doc/journal.md. An event's head ("v", "type" and the
+ * time "t") is made in one place, ab_journal_event(); the writer appends one compact JSON
  * object per line with a single write() and fsync()s it (or, for events that need not
  * survive a crash, leaves that to the next durable write); the reader follows the file by
  * offset, leaves a half-written last line for later, and notices a replaced or truncated
@@ -101,6 +102,57 @@ static double now_unix(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+json_t *ab_journal_event(const char *type)
+{
+    json_t *ev = json_object();
+    if (!ev || json_object_set_new(ev, "v", json_integer(AB_JOURNAL_VERSION))
+        || json_object_set_new(ev, "type", json_string(type))
+        || json_object_set_new(ev, "t", json_real(now_unix()))) {
+        json_decref(ev);
+        return NULL;
+    }
+    return ev;
+}
+
+/* Write buf[0..len) with one write(2), looping only if the kernel writes less. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, buf + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+int ab_journal_put(ab_journal *j, json_t *ev, int durable)
+{
+    json_t *v = json_object_get(ev, "v");
+    if (!j || !json_is_integer(v) || json_integer_value(v) != AB_JOURNAL_VERSION
+        || !json_is_string(json_object_get(ev, "type"))) {
+        errno = EINVAL;
+        return -1;
+    }
+    char *text = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII);
+    if (!text) { errno = ENOMEM; return -1; }
+    size_t len = strlen(text);
+    char *buf = realloc(text, len + 1);
+    if (!buf) { free(text); errno = ENOMEM; return -1; }
+    buf[len++] = '\n';
+    int rc = write_all(j->fd, buf, len);
+    int e = errno;
+    free(buf);
+    if (rc < 0) { errno = e; return -1; }
+    while (durable && fsync(j->fd) < 0) {
+        if (errno != EINTR) return -1;
+    }
+    return 0;
+}
+
 int ab_journal_append(ab_journal *j, const char *type, json_t *ev, int durable)
 {
     if (!j || !type || (ev && !json_is_object(ev))) {
@@ -108,11 +160,9 @@ int ab_journal_append(ab_journal *j, const char *type, json_t *ev, int durable)
         errno = EINVAL;
         return -1;
     }
-    /* "v", "type" and "t" first, then the event's own fields in their order */
-    json_t *line = json_object();
-    json_object_set_new(line, "v", json_integer(AB_JOURNAL_VERSION));
-    json_object_set_new(line, "type", json_string(type));
-    json_object_set_new(line, "t", json_real(now_unix()));
+    /* the head first, then the event's own fields in their order */
+    json_t *line = ab_journal_event(type);
+    if (!line) { json_decref(ev); errno = ENOMEM; return -1; }
     if (ev) {
         const char *key;
         json_t *val;
@@ -122,30 +172,11 @@ int ab_journal_append(ab_journal *j, const char *type, json_t *ev, int durable)
         }
         json_decref(ev);
     }
-    char *text = json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII);
+    int rc = ab_journal_put(j, line, durable);
+    int e = errno;
     json_decref(line);
-    if (!text) { errno = ENOMEM; return -1; }
-    size_t len = strlen(text);
-    char *buf = realloc(text, len + 1);
-    if (!buf) { free(text); errno = ENOMEM; return -1; }
-    buf[len++] = '\n';
-    size_t off = 0;
-    while (off < len) {   /* one write; loop only if the kernel writes less */
-        ssize_t w = write(j->fd, buf + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            int e = errno;
-            free(buf);
-            errno = e;
-            return -1;
-        }
-        off += (size_t)w;
-    }
-    free(buf);
-    while (durable && fsync(j->fd) < 0) {
-        if (errno != EINTR) return -1;
-    }
-    return 0;
+    errno = e;
+    return rc;
 }
 
 int ab_journal_write(ab_journal *j, const char *type, json_t *ev)

@@ -17,11 +17,23 @@ typedef struct ab_journal ab_journal;
  * truncated away so the next event starts on a fresh line. */
 ab_journal *ab_journal_open(const char *path, char *err, size_t errlen);
 
-/* Append one event: sets "v" and "t" (now) and "type", writes it as one line, fsyncs.
- * Steals the reference to ev. Returns 0, or -1 with errno set. */
+/* A new event holding only its head, {"v":1,"type":type,"t":now}, for its fields to
+ * follow: the one place an event's time is taken (lib/events.h's builders start here).
+ * NULL when out of memory. */
+json_t *ab_journal_event(const char *type);
+
+/* Append a whole event (made by ab_journal_event or a lib/events.h builder, its head
+ * first) as one line, as it is, and fsync it; without the fsync when durable is 0, for
+ * events whose loss in a crash costs nothing (run_start: the next durable write, or
+ * ab_journal_close, syncs it too). Does not take the reference: the caller may go on to
+ * hand the same event to its model. Returns 0, or -1 with errno set (EINVAL: no head). */
+int ab_journal_put(ab_journal *j, json_t *ev, int durable);
+
+/* Append an event of type made of ev's fields (ev may be NULL: no fields): a head from
+ * ab_journal_event, then ev's members in their order except its own "v", "type" and "t".
+ * Steals the reference to ev. Returns 0, or -1 with errno set. ab_journal_write is
+ * ab_journal_append with durable 1. */
 int ab_journal_write(ab_journal *j, const char *type, json_t *ev);
-/* The same, but without the fsync when durable is 0: for events whose loss in a crash costs
- * nothing (run_start). The next durable write (or ab_journal_close) syncs them too. */
 int ab_journal_append(ab_journal *j, const char *type, json_t *ev, int durable);
 void ab_journal_close(ab_journal *j);
 

@@ -1,6 +1,8 @@
 /* results.c: builds the model of a suite (lib/results.h) from its journal events, as
- * doc/journal.md defines them, and computes each benchmark x variant's statistics. */
+ * doc/journal.md defines them, read through lib/events.h's typed readers, and computes
+ * each benchmark x variant's statistics. */
 #include "results.h"
+#include "events.h"
 #include "journal.h"
 
 #include <math.h>
@@ -21,43 +23,12 @@ const char *ab_state_name(ab_state s)
     return "unknown";
 }
 
-/* ---- small JSON accessors ---------------------------------------------------------- */
+/* ---- small helpers ------------------------------------------------------------------ */
 
-static const char *get_str(json_t *ev, const char *key)
+/* A count read from an event: negative values give 0. */
+static unsigned long long count_of(json_int_t v)
 {
-    return json_string_value(json_object_get(ev, key));   /* NULL unless a string */
-}
-
-/* A finite number, or dflt. */
-static double get_num(json_t *ev, const char *key, double dflt)
-{
-    json_t *v = json_object_get(ev, key);
-    if (!json_is_number(v)) return dflt;
-    double d = json_number_value(v);
-    return isfinite(d) ? d : dflt;
-}
-
-static int has_num(json_t *ev, const char *key)
-{
-    json_t *v = json_object_get(ev, key);
-    return json_is_number(v) && isfinite(json_number_value(v));
-}
-
-/* A non-negative count (negative or non-numeric values give 0). */
-static unsigned long long get_count(json_t *ev, const char *key)
-{
-    double d = get_num(ev, key, 0);
-    if (!(d > 0)) return 0;
-    if (d > 1.8e19) return 18000000000000000000ull;
-    return (unsigned long long)d;
-}
-
-static int get_bool(json_t *ev, const char *key)
-{
-    json_t *v = json_object_get(ev, key);
-    if (json_is_boolean(v)) return json_is_true(v);
-    if (json_is_number(v)) return json_number_value(v) != 0;
-    return 0;
+    return v > 0 ? (unsigned long long)v : 0;
 }
 
 static void set_str(char **dst, const char *src)
@@ -167,35 +138,34 @@ static int cell_append(ab_cell *c, double wall, double user, double sys, double 
 /* ---- events ------------------------------------------------------------------------ */
 
 /* "done" and "total" as the newest event carrying them says. */
-static void take_progress(ab_results *r, json_t *ev, const char *done_key,
-                          const char *total_key)
+static void take_progress(ab_results *r, int has_done, json_int_t done, int has_total,
+                          json_int_t total)
 {
-    if (done_key && has_num(ev, done_key)) r->runs_done = (unsigned long)get_count(ev, done_key);
-    if (total_key && has_num(ev, total_key))
-        r->runs_total = (unsigned long)get_count(ev, total_key);
+    if (has_done) r->runs_done = (unsigned long)count_of(done);
+    if (has_total) r->runs_total = (unsigned long)count_of(total);
 }
 
 static void on_suite_start(ab_results *r, json_t *ev)
 {
+    ab_ev_suite_start e;
+    ab_ev_suite_start_read(ev, &e);
     if (!r->suite_start) {
         r->suite_start = json_incref(ev);
-        r->started = get_num(ev, "t", 0);
+        r->started = ab_event_time(ev);
     }
-    set_str(&r->suite, get_str(ev, "suite"));
-    set_str(&r->host, get_str(ev, "host"));
-    take_progress(r, ev, NULL, "total_runs");
+    set_str(&r->suite, e.suite);
+    set_str(&r->host, e.host);
+    take_progress(r, 0, 0, e.has.total_runs, e.total_runs);
     r->state = AB_STATE_BUILDING;
     r->eta_s = 0;
     /* a resumed runner started again: the ingesters of the one before are gone */
     for (size_t i = 0; i < r->ningesters; i++) r->ingesters[i]->live = 0;
     /* one cell per planned benchmark x variant, in the planned order */
-    json_t *benchmarks = json_object_get(ev, "benchmarks");
-    json_t *variants = json_object_get(ev, "variants");
     size_t i, j;
     json_t *b, *v;
-    json_array_foreach(benchmarks, i, b) {
+    json_array_foreach(e.benchmarks, i, b) {
         if (!json_is_string(b)) continue;
-        json_array_foreach(variants, j, v) {
+        json_array_foreach(e.variants, j, v) {
             if (json_is_string(v)) cell_get(r, json_string_value(b), json_string_value(v));
         }
     }
@@ -203,116 +173,117 @@ static void on_suite_start(ab_results *r, json_t *ev)
 
 static void on_run_start(ab_results *r, json_t *ev)
 {
-    const char *bench = get_str(ev, "benchmark"), *variant = get_str(ev, "variant");
-    if (!bench || !variant) return;
-    set_str(&r->benchmark, bench);
-    set_str(&r->variant, variant);
-    cell_get(r, bench, variant);
+    ab_ev_run_start e;
+    ab_ev_run_start_read(ev, &e);
+    if (!e.benchmark || !e.variant) return;
+    set_str(&r->benchmark, e.benchmark);
+    set_str(&r->variant, e.variant);
+    cell_get(r, e.benchmark, e.variant);
     r->state = AB_STATE_RUNNING;
-    take_progress(r, ev, "done", "total");
+    take_progress(r, e.has.done, e.done, e.has.total, e.total);
 }
 
 static void on_run_end(ab_results *r, json_t *ev)
 {
-    const char *bench = get_str(ev, "benchmark"), *variant = get_str(ev, "variant");
-    if (!bench || !variant) return;
-    ab_cell *c = cell_get(r, bench, variant);
-    take_progress(r, ev, "done", "total");
-    if (has_num(ev, "eta_s")) r->eta_s = fmax(0, get_num(ev, "eta_s", 0));
-    if (!c || get_bool(ev, "warmup")) return;
+    ab_ev_run_end e;
+    ab_ev_run_end_read(ev, &e);
+    if (!e.benchmark || !e.variant) return;
+    ab_cell *c = cell_get(r, e.benchmark, e.variant);
+    take_progress(r, e.has.done, e.done, e.has.total, e.total);
+    if (e.has.eta_s) r->eta_s = fmax(0, e.eta_s);
+    if (!c || e.warmup) return;
 
-    const char *status = get_str(ev, "status");
-    c->profiles += get_count(ev, "profiles");
-    c->samples += get_count(ev, "samples");
-    int ok = status && !strcmp(status, "ok") && has_num(ev, "wall_s")
-             && get_num(ev, "wall_s", -1) >= 0;
+    c->profiles += count_of(e.profiles);
+    c->samples += count_of(e.samples);
+    int ok = e.status && !strcmp(e.status, "ok") && e.has.wall_s && e.wall_s >= 0;
     if (ok) {
-        double wall = get_num(ev, "wall_s", 0);
-        if (cell_append(c, wall, fmax(0, get_num(ev, "user_s", 0)),
-                        fmax(0, get_num(ev, "sys_s", 0)),
-                        fmax(0, get_num(ev, "maxrss_kb", 0))) == 0)
-            c->last_wall = wall;
+        if (cell_append(c, e.wall_s, fmax(0, e.user_s), fmax(0, e.sys_s),
+                        fmax(0, (double)e.maxrss_kb)) == 0)
+            c->last_wall = e.wall_s;
     } else {
         c->failed++;
         r->runs_failed++;
-        if (status && !strcmp(status, "no_profiles")) c->no_profiles++;
+        if (e.status && !strcmp(e.status, "no_profiles")) c->no_profiles++;
     }
 }
 
 static void on_ingester(ab_results *r, json_t *ev, int live)
 {
-    const char *name = get_str(ev, "name");
-    if (!name) return;
+    ab_ev_ingester e;
+    ab_ev_ingester_start_read(ev, &e);   /* ingester_stop has the same fields */
+    if (!e.name) return;
     ab_ingester *g = NULL;
     for (size_t i = 0; i < r->ningesters; i++)
-        if (!strcmp(r->ingesters[i]->name, name)) g = r->ingesters[i];
+        if (!strcmp(r->ingesters[i]->name, e.name)) g = r->ingesters[i];
     if (!g) {
         g = calloc(1, sizeof *g);
         if (!g) return;
-        g->name = strdup(name);
+        g->name = strdup(e.name);
         if (!g->name || push_ptr((void ***)&r->ingesters, &r->ningesters, g) < 0) {
             free(g->name);
             free(g);
             return;
         }
     }
-    set_str(&g->mode, get_str(ev, "mode"));
-    set_str(&g->url, get_str(ev, "url"));
-    set_str(&g->control, get_str(ev, "control"));
+    set_str(&g->mode, e.mode);
+    set_str(&g->url, e.url);
+    set_str(&g->control, e.control);
     g->live = live;
 }
 
 static void on_baseline(ab_results *r, json_t *ev)
 {
-    const char *kind = get_str(ev, "kind"), *name = get_str(ev, "name");
-    if (!kind || !name || !has_num(ev, "value")) return;
+    ab_ev_baseline e;
+    ab_ev_baseline_read(ev, &e);
+    if (!e.kind || !e.name || !e.has.value) return;
     ab_baseline_figure *f = NULL;
     for (size_t i = 0; i < r->nbaseline; i++)
-        if (!strcmp(r->baseline[i]->kind, kind) && !strcmp(r->baseline[i]->name, name))
+        if (!strcmp(r->baseline[i]->kind, e.kind) && !strcmp(r->baseline[i]->name, e.name))
             f = r->baseline[i];
     if (!f) {
         f = calloc(1, sizeof *f);
         if (!f) return;
-        f->kind = strdup(kind);
-        f->name = strdup(name);
+        f->kind = strdup(e.kind);
+        f->name = strdup(e.name);
         if (!f->kind || !f->name || push_ptr((void ***)&r->baseline, &r->nbaseline, f) < 0) {
             free(f->kind); free(f->name); free(f);
             return;
         }
     }
-    set_str(&f->unit, get_str(ev, "unit"));
+    set_str(&f->unit, e.unit);
     if (!f->unit) set_str(&f->unit, "");
-    f->value = get_num(ev, "value", 0);
+    f->value = e.value;
 }
 
 static void on_suite_end(ab_results *r, json_t *ev)
 {
-    const char *status = get_str(ev, "status");
-    if (status && !strcmp(status, "failed")) r->state = AB_STATE_FAILED;
-    else if (status && !strcmp(status, "interrupted")) r->state = AB_STATE_INTERRUPTED;
+    ab_ev_suite_end e;
+    ab_ev_suite_end_read(ev, &e);
+    if (e.status && !strcmp(e.status, "failed")) r->state = AB_STATE_FAILED;
+    else if (e.status && !strcmp(e.status, "interrupted")) r->state = AB_STATE_INTERRUPTED;
     else r->state = AB_STATE_DONE;
-    take_progress(r, ev, "done", "total");
+    take_progress(r, e.has.done, e.done, e.has.total, e.total);
     r->eta_s = 0;
     for (size_t i = 0; i < r->ningesters; i++) r->ingesters[i]->live = 0;
 }
 
 void ab_results_add(ab_results *r, json_t *ev)
 {
-    if (!r || !json_is_object(ev)) return;
-    const char *type = get_str(ev, "type");
-    if (!type) return;
-    double t = get_num(ev, "t", 0);
+    if (!r || !json_is_object(ev) || !ab_event_type(ev)) return;
+    double t = ab_event_time(ev);
     if (t > r->last_update) r->last_update = t;
 
-    if (!strcmp(type, "suite_start")) on_suite_start(r, ev);
-    else if (!strcmp(type, "run_start")) on_run_start(r, ev);
-    else if (!strcmp(type, "run_end")) on_run_end(r, ev);
-    else if (!strcmp(type, "ingester_start")) on_ingester(r, ev, 1);
-    else if (!strcmp(type, "ingester_stop")) on_ingester(r, ev, 0);
-    else if (!strcmp(type, "baseline")) on_baseline(r, ev);
-    else if (!strcmp(type, "error")) r->errors++;
-    else if (!strcmp(type, "suite_end")) on_suite_end(r, ev);
-    /* build, summary, flamegraph and unknown types change nothing here */
+    switch (ab_event_id_of(ev)) {
+    case AB_EV_SUITE_START: on_suite_start(r, ev); break;
+    case AB_EV_RUN_START: on_run_start(r, ev); break;
+    case AB_EV_RUN_END: on_run_end(r, ev); break;
+    case AB_EV_INGESTER_START: on_ingester(r, ev, 1); break;
+    case AB_EV_INGESTER_STOP: on_ingester(r, ev, 0); break;
+    case AB_EV_BASELINE: on_baseline(r, ev); break;
+    case AB_EV_ERROR: r->errors++; break;
+    case AB_EV_SUITE_END: on_suite_end(r, ev); break;
+    default: break;   /* build, summary, flamegraph and unknown types change nothing here */
+    }
 }
 
 void ab_results_add_cb(json_t *ev, void *results)

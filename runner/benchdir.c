@@ -155,6 +155,56 @@ static int add_children(const char *dir, benchmark ***v, int *n, char *err, size
     return added;
 }
 
+/* The benchmark at dir, if it has an executable run: 1 added, 0 not one, -1 with err. */
+static int add_if_benchmark(const char *dir, benchmark ***v, int *n, char *err,
+                            size_t errlen) {
+    char *run = xasprintf("%s/run", dir);
+    int direct = is_executable_file(run);
+    free(run);
+    if (!direct) return 0;
+    benchmark *b = benchmark_load(dir, err, errlen);
+    if (!b) return -1;
+    push(v, n, b);
+    return 1;
+}
+
+/* What one argument names: a benchmark directory, a directory of them, or a benchmark of
+ * the default directory by its name. 0, or -1 with err. */
+static int add_named(const char *a, const char *defdir, benchmark ***v, int *n, char *err,
+                     size_t errlen) {
+    int k = add_if_benchmark(a, v, n, err, errlen);
+    if (k) return k < 0 ? -1 : 0;
+    if (is_dir(a)) {
+        k = add_children(a, v, n, err, errlen);
+        if (k < 0) return -1;
+        if (k == 0) {
+            snprintf(err, errlen, "%s: not a benchmark directory (no executable 'run' in it)", a);
+            return -1;
+        }
+        return 0;
+    }
+    if (defdir && !strchr(a, '/')) {
+        char *p = xasprintf("%s/%s", defdir, a);
+        k = add_if_benchmark(p, v, n, err, errlen);
+        free(p);
+        if (k) return k < 0 ? -1 : 0;
+    }
+    snprintf(err, errlen, "%s: no such benchmark directory", a);
+    return -1;
+}
+
+/* One name, one benchmark: results are keyed by name. 0, or -1 with err. */
+static int names_unique(benchmark **v, int n, char *err, size_t errlen) {
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < i; j++)
+            if (!strcmp(v[i]->name, v[j]->name)) {
+                snprintf(err, errlen, "two benchmarks named '%s' (%s and %s)", v[i]->name,
+                         v[j]->dir, v[i]->dir);
+                return -1;
+            }
+    return 0;
+}
+
 int benchmarks_resolve(char **args, int nargs, benchmark ***out, char *err, size_t errlen) {
     benchmark **v = NULL;
     int n = 0;
@@ -172,51 +222,9 @@ int benchmarks_resolve(char **args, int nargs, benchmark ***out, char *err, size
         *out = v;
         return n;
     }
-    for (int i = 0; i < nargs; i++) {
-        const char *a = args[i];
-        char *run = xasprintf("%s/run", a);
-        int direct = is_executable_file(run);
-        free(run);
-        if (direct) {
-            benchmark *b = benchmark_load(a, err, errlen);
-            if (!b) goto fail;
-            push(&v, &n, b);
-            continue;
-        }
-        if (is_dir(a)) {
-            int k = add_children(a, &v, &n, err, errlen);
-            if (k < 0) goto fail;
-            if (k == 0) {
-                snprintf(err, errlen, "%s: not a benchmark directory (no executable 'run' in it)", a);
-                goto fail;
-            }
-            continue;
-        }
-        if (defdir && !strchr(a, '/')) {
-            char *p = xasprintf("%s/%s", defdir, a);
-            char *pr = xasprintf("%s/run", p);
-            int ok = is_executable_file(pr);
-            free(pr);
-            if (ok) {
-                benchmark *b = benchmark_load(p, err, errlen);
-                free(p);
-                if (!b) goto fail;
-                push(&v, &n, b);
-                continue;
-            }
-            free(p);
-        }
-        snprintf(err, errlen, "%s: no such benchmark directory", a);
-        goto fail;
-    }
-    /* one name, one benchmark: results are keyed by name */
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < i; j++)
-            if (!strcmp(v[i]->name, v[j]->name)) {
-                snprintf(err, errlen, "two benchmarks named '%s' (%s and %s)", v[i]->name,
-                         v[j]->dir, v[i]->dir);
-                goto fail;
-            }
+    for (int i = 0; i < nargs; i++)
+        if (add_named(args[i], defdir, &v, &n, err, errlen) < 0) goto fail;
+    if (names_unique(v, n, err, errlen) < 0) goto fail;
     *out = v;
     return n;
 fail:

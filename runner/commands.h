@@ -1,6 +1,6 @@
-/* commands.h: the subcommands of `agentbench`; each lives in its own file and takes the
- * arguments after the subcommand name (argv[0] is the subcommand). They return the
- * process exit status: 0 success, 1 failure, 2 usage error. */
+/* commands.h: the subcommands of `agentbench` (main.c's table); each lives in its own file
+ * or folder and takes the arguments after the subcommand name (argv[0] is the
+ * subcommand). They return the process exit status: 0 success, 1 failure, 2 usage error. */
 #ifndef AB_COMMANDS_H
 #define AB_COMMANDS_H
 
@@ -8,7 +8,7 @@ int cmd_run(int argc, char **argv);         /* run.c */
 int cmd_report(int argc, char **argv);      /* report.c */
 int cmd_compare(int argc, char **argv);     /* compare.c */
 int cmd_list(int argc, char **argv);        /* list.c */
-int cmd_flamegraph(int argc, char **argv);  /* flamegraph.c */
-int cmd_baseline(int argc, char **argv);    /* baseline.c */
+int cmd_flamegraph(int argc, char **argv);  /* flamegraph/command.c */
+int cmd_baseline(int argc, char **argv);    /* baseline/command.c */
 
 #endif

@@ -41,6 +41,106 @@ static void usage(FILE *f) {
 
 static double pct(double ratio) { return (ratio - 1) * 100; }
 
+/* One benchmark x variant in both suites: the two figures with their CIs, the change,
+ * the verdict (text), and the same as a JSON row. */
+typedef struct row {
+    char old[160], new[160], change[32];
+    const char *verdict;
+    json_t *json;
+} row;
+
+static void seconds_ci(char *out, size_t len, const ab_summary *w) {
+    char a[32], b[32], c[32];
+    fmt_seconds(a, sizeof a, w->median);
+    fmt_seconds(b, sizeof b, w->ci_low);
+    fmt_seconds(c, sizeof c, w->ci_high);
+    snprintf(out, len, "%s [%s, %s]", a, b, c);
+}
+
+static void ratio_ci(char *out, size_t len, const ab_ratio *r) {
+    char a[24], b[24], c[24];
+    fmt_pct(a, sizeof a, r->ratio);
+    fmt_pct(b, sizeof b, r->ci_low);
+    fmt_pct(c, sizeof c, r->ci_high);
+    snprintf(out, len, "%s [%s, %s]", a, b, c);
+}
+
+/* The baseline itself: its median wall time. */
+static void baseline_row(const ab_cell *c, const ab_summary *o, const ab_summary *n, row *r) {
+    seconds_ci(r->old, sizeof r->old, o);
+    seconds_ci(r->new, sizeof r->new, n);
+    double change = o->median > 0 ? pct(n->median / o->median) : 0;
+    snprintf(r->change, sizeof r->change, "%+.2f%%", change);
+    r->verdict = compare_verdict(o->ci_low, o->ci_high, n->ci_low, n->ci_high);
+    r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
+                        c->benchmark, "variant", c->variant, "measure", "wall_median_s", "old",
+                        o->median, "old_ci_low", o->ci_low, "old_ci_high", o->ci_high, "new",
+                        n->median, "new_ci_low", n->ci_low, "new_ci_high", n->ci_high,
+                        "change_pct", change, "verdict", r->verdict);
+}
+
+/* A profiled variant: its wall time overhead versus the baseline. */
+static void overhead_row(const ab_cell *c, const ab_ratio *a, const ab_ratio *b, row *r) {
+    ratio_ci(r->old, sizeof r->old, a);
+    ratio_ci(r->new, sizeof r->new, b);
+    double change = pct(b->ratio) - pct(a->ratio);
+    snprintf(r->change, sizeof r->change, "%+.2f pp", change);
+    r->verdict = compare_verdict(a->ci_low, a->ci_high, b->ci_low, b->ci_high);
+    r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
+                        c->benchmark, "variant", c->variant, "measure", "overhead_wall_ratio",
+                        "old", a->ratio, "old_ci_low", a->ci_low, "old_ci_high", a->ci_high,
+                        "new", b->ratio, "new_ci_low", b->ci_low, "new_ci_high", b->ci_high,
+                        "change_pp", change, "verdict", r->verdict);
+}
+
+/* The row of new's cell nc, if old has it too and both have figures. 1, or 0 if none. */
+static int row_of(const ab_results *old, const ab_results *new, const ab_cell *nc, row *r) {
+    const ab_cell *oc = ab_results_find(old, nc->benchmark, nc->variant);
+    if (!oc) return 0;
+    ab_cell_stats ns, os;
+    ab_results_cell_stats(new, nc, &ns);
+    ab_results_cell_stats(old, oc, &os);
+    if (nc->is_baseline) {
+        if (!nc->n || !oc->n) return 0;
+        baseline_row(nc, &os.wall, &ns.wall, r);
+    } else {
+        if (!os.over_wall.valid || !ns.over_wall.valid) return 0;
+        overhead_row(nc, &os.over_wall, &ns.over_wall, r);
+    }
+    return 1;
+}
+
+static void compare(const ab_results *old, const ab_results *new, int json) {
+    json_t *rows = json_array();
+    if (!json)
+        printf("compare %s -> %s\n%-22s %-10s %-32s %-32s %-10s %s\n", old->suite ? old->suite : "?",
+               new->suite ? new->suite : "?", "benchmark", "variant", "old [95% CI]",
+               "new [95% CI]", "change", "verdict");
+    int rows_printed = 0;
+    for (size_t i = 0; i < new->ncells; i++) {
+        const ab_cell *nc = new->cells[i];
+        row r;
+        if (!row_of(old, new, nc, &r)) continue;
+        rows_printed++;
+        if (json) json_array_append_new(rows, r.json);
+        else {
+            json_decref(r.json);
+            printf("%-22s %-10s %-32s %-32s %-10s %s\n", nc->benchmark, nc->variant, r.old,
+                   r.new, r.change, r.verdict);
+        }
+    }
+    if (json) {
+        json_t *doc = json_pack("{s:s,s:s,s:o}", "old", old->suite ? old->suite : "", "new",
+                                new->suite ? new->suite : "", "rows", rows);
+        json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
+        putchar('\n');
+        json_decref(doc);
+    } else {
+        json_decref(rows);
+        if (!rows_printed) printf("(no benchmark x variant with results in both suites)\n");
+    }
+}
+
 int cmd_compare(int argc, char **argv) {
     static const struct option longopts[] = {
         {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
@@ -69,82 +169,7 @@ int cmd_compare(int argc, char **argv) {
         ab_results_free(old);
         return 1;
     }
-    json_t *rows = json_array();
-    if (!json)
-        printf("compare %s -> %s\n%-22s %-10s %-32s %-32s %-10s %s\n", old->suite ? old->suite : "?",
-               new->suite ? new->suite : "?", "benchmark", "variant", "old [95% CI]",
-               "new [95% CI]", "change", "verdict");
-    int rows_printed = 0;
-    for (size_t i = 0; i < new->ncells; i++) {
-        const ab_cell *nc = new->cells[i];
-        const ab_cell *oc = ab_results_find(old, nc->benchmark, nc->variant);
-        if (!oc) continue;
-        ab_cell_stats ns, os;
-        ab_results_cell_stats(new, nc, &ns);
-        ab_results_cell_stats(old, oc, &os);
-        char o[160], n[160], ch[32];
-        const char *verdict;
-        json_t *row;
-        if (nc->is_baseline) {
-            if (!nc->n || !oc->n) continue;
-            char a[32], b[32], d[32];
-            fmt_seconds(a, sizeof a, os.wall.median);
-            fmt_seconds(b, sizeof b, os.wall.ci_low);
-            fmt_seconds(d, sizeof d, os.wall.ci_high);
-            snprintf(o, sizeof o, "%s [%s, %s]", a, b, d);
-            fmt_seconds(a, sizeof a, ns.wall.median);
-            fmt_seconds(b, sizeof b, ns.wall.ci_low);
-            fmt_seconds(d, sizeof d, ns.wall.ci_high);
-            snprintf(n, sizeof n, "%s [%s, %s]", a, b, d);
-            double change = os.wall.median > 0 ? pct(ns.wall.median / os.wall.median) : 0;
-            snprintf(ch, sizeof ch, "%+.2f%%", change);
-            verdict = compare_verdict(os.wall.ci_low, os.wall.ci_high, ns.wall.ci_low,
-                                      ns.wall.ci_high);
-            row = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
-                            nc->benchmark, "variant", nc->variant, "measure", "wall_median_s",
-                            "old", os.wall.median, "old_ci_low", os.wall.ci_low, "old_ci_high",
-                            os.wall.ci_high, "new", ns.wall.median, "new_ci_low",
-                            ns.wall.ci_low, "new_ci_high", ns.wall.ci_high, "change_pct",
-                            change, "verdict", verdict);
-        } else {
-            const ab_ratio *a = &os.over_wall, *b = &ns.over_wall;
-            if (!a->valid || !b->valid) continue;
-            char x[24], y[24], z[24];
-            fmt_pct(x, sizeof x, a->ratio);
-            fmt_pct(y, sizeof y, a->ci_low);
-            fmt_pct(z, sizeof z, a->ci_high);
-            snprintf(o, sizeof o, "%s [%s, %s]", x, y, z);
-            fmt_pct(x, sizeof x, b->ratio);
-            fmt_pct(y, sizeof y, b->ci_low);
-            fmt_pct(z, sizeof z, b->ci_high);
-            snprintf(n, sizeof n, "%s [%s, %s]", x, y, z);
-            double change = pct(b->ratio) - pct(a->ratio);
-            snprintf(ch, sizeof ch, "%+.2f pp", change);
-            verdict = compare_verdict(a->ci_low, a->ci_high, b->ci_low, b->ci_high);
-            row = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
-                            nc->benchmark, "variant", nc->variant, "measure",
-                            "overhead_wall_ratio", "old", a->ratio, "old_ci_low", a->ci_low,
-                            "old_ci_high", a->ci_high, "new", b->ratio, "new_ci_low", b->ci_low,
-                            "new_ci_high", b->ci_high, "change_pp", change, "verdict", verdict);
-        }
-        rows_printed++;
-        if (json) json_array_append_new(rows, row);
-        else {
-            json_decref(row);
-            printf("%-22s %-10s %-32s %-32s %-10s %s\n", nc->benchmark, nc->variant, o, n, ch,
-                   verdict);
-        }
-    }
-    if (json) {
-        json_t *doc = json_pack("{s:s,s:s,s:o}", "old", old->suite ? old->suite : "", "new",
-                                new->suite ? new->suite : "", "rows", rows);
-        json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
-        putchar('\n');
-        json_decref(doc);
-    } else {
-        json_decref(rows);
-        if (!rows_printed) printf("(no benchmark x variant with results in both suites)\n");
-    }
+    compare(old, new, json);
     ab_results_free(old);
     ab_results_free(new);
     return 0;

@@ -140,33 +140,26 @@ int ingester_wait_healthy(const char *control, double timeout_s) {
     return ok ? 0 : -1;
 }
 
-int ingester_start(uv_loop_t *loop, ingester *g, const char *binary, const char *helper,
-                   const char *name, const char *mode, double delay, const char *cpus,
-                   int logfd, char *err, size_t errlen) {
-    memset(g, 0, sizeof *g);
-    g->name = xstrdup(name);
-    g->mode = xstrdup(mode);
-    strlist args = {0};
-    strlist_add(&args, helper);
-    strlist_add(&args, "--exec");
-    strlist_add(&args, "--");
-    strlist_add(&args, binary);
-    strlist_add(&args, "--listen");
-    strlist_add(&args, "127.0.0.1:0");
-    strlist_add(&args, "--control");
-    strlist_add(&args, "127.0.0.1:0");
-    strlist_add(&args, "--mode");
-    strlist_add(&args, mode);
+/* The command line: the ingester under the run helper's --exec (so it is reaped like a
+ * run), on any free ports of 127.0.0.1, in mode. */
+static void ingester_args(strlist *args, const char *binary, const char *helper,
+                          const char *mode, double delay, const char *cpus) {
+    const char *fixed[] = {helper, "--exec", "--", binary, "--listen", "127.0.0.1:0",
+                           "--control", "127.0.0.1:0", "--mode", mode, NULL};
+    for (int i = 0; fixed[i]; i++) strlist_add(args, fixed[i]);
     if (!strcmp(mode, "slow")) {
-        strlist_add(&args, "--delay");
-        strlist_add_take(&args, xasprintf("%g", delay));
+        strlist_add(args, "--delay");
+        strlist_add_take(args, xasprintf("%g", delay));
     }
     if (cpus && *cpus) {
-        strlist_add(&args, "--cpu");
-        strlist_add(&args, cpus);
+        strlist_add(args, "--cpu");
+        strlist_add(args, cpus);
     }
-    strlist_add(&args, "--quiet");
+    strlist_add(args, "--quiet");
+}
 
+/* Spawn it with its stdout on a pipe (the ready line) and stderr into logfd. */
+static int spawn(uv_loop_t *loop, ingester *g, char **args, int logfd) {
     uv_pipe_init(loop, &g->out, 0);
     g->out.data = g;
     uv_stdio_container_t stdio[3];
@@ -176,33 +169,32 @@ int ingester_start(uv_loop_t *loop, ingester *g, const char *binary, const char 
     stdio[2].flags = logfd >= 0 ? UV_INHERIT_FD : UV_IGNORE;
     stdio[2].data.fd = logfd;
     uv_process_options_t o = {0};
-    o.file = helper;
-    o.args = args.v;
+    o.file = args[0];
+    o.args = args;
     o.stdio = stdio;
     o.stdio_count = 3;
     o.exit_cb = on_exit_cb;
     o.flags = UV_PROCESS_DETACHED;   /* a terminal's Ctrl-C reaches the runner only */
     g->proc.data = g;
     int rc = uv_spawn(loop, &g->proc, &o);
-    strlist_free(&args);
-    if (rc < 0) {
-        snprintf(err, errlen, "cannot start %s: %s", binary, uv_strerror(rc));
-        g->exited = g->eof = 1;
-        g->spawned = 1;
-        ingester_stop(loop, g);
-        return -1;
-    }
     g->spawned = 1;
+    if (rc < 0) {
+        g->exited = g->eof = 1;
+        return rc;
+    }
     g->pid = g->proc.pid;
     uv_read_start((uv_stream_t *)&g->out, on_alloc, on_read);
+    return 0;
+}
 
-    int done = 0;
+/* Until the ready line (or the child's exit), at most 10 s. Then: a control address that
+ * answers /healthz and, in mode down, nothing listening on the data address. */
+static int await_ready(uv_loop_t *loop, ingester *g, const char *binary, const char *mode,
+                       char *err, size_t errlen) {
     double end = mono_now() + 10;
     while (!g->ready && !g->exited && mono_now() < end) {
         int fl = 0;
         run_until(loop, &fl, 0.05);
-        done = g->ready || g->exited;
-        if (done) break;
     }
     if (!g->ready) {
         if (g->exited)
@@ -210,21 +202,35 @@ int ingester_start(uv_loop_t *loop, ingester *g, const char *binary, const char 
                      binary, mode, (int)g->exit_status);
         else
             snprintf(err, errlen, "%s (mode %s) printed no ready line within 10 s", binary, mode);
-        ingester_stop(loop, g);
         return -1;
     }
     if (!g->control) {
         snprintf(err, errlen, "%s gave no control address", binary);
-        ingester_stop(loop, g);
         return -1;
     }
     if (ingester_wait_healthy(g->control, 5) < 0) {
         snprintf(err, errlen, "%s (mode %s): %s/healthz does not answer", binary, mode, g->control);
-        ingester_stop(loop, g);
         return -1;
     }
     if (!strcmp(mode, "down") && !url_connection_refused(g->url)) {
         snprintf(err, errlen, "mode down: something still listens on %s", g->url);
+        return -1;
+    }
+    return 0;
+}
+
+int ingester_start(uv_loop_t *loop, ingester *g, const char *binary, const char *helper,
+                   const char *name, const char *mode, double delay, const char *cpus,
+                   int logfd, char *err, size_t errlen) {
+    memset(g, 0, sizeof *g);
+    g->name = xstrdup(name);
+    g->mode = xstrdup(mode);
+    strlist args = {0};
+    ingester_args(&args, binary, helper, mode, delay, cpus);
+    int rc = spawn(loop, g, args.v, logfd);
+    strlist_free(&args);
+    if (rc < 0) snprintf(err, errlen, "cannot start %s: %s", binary, uv_strerror(rc));
+    if (rc < 0 || await_ready(loop, g, binary, mode, err, errlen) < 0) {
         ingester_stop(loop, g);
         return -1;
     }

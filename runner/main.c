@@ -1,4 +1,5 @@
-/* main.c: `agentbench`, the command line entry point: dispatches to a subcommand. */
+/* main.c: `agentbench`, the command line entry point: dispatches to a subcommand. A new
+ * subcommand is a row in the table below and its declaration in commands.h. */
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"

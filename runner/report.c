@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
+#include "events.h"
 #include "report.h"
 #include "suitedir.h"
 #include "util.h"
@@ -100,8 +101,9 @@ json_t *report_json(const ab_results *r) {
                           "runs_total", (json_int_t)r->runs_total, "runs_failed",
                           (json_int_t)r->runs_failed, "progress", fin(ab_results_progress(r)),
                           "cells", cells, "host_baseline", base, "ingesters", ings);
-    json_t *seed = r->suite_start ? json_object_get(r->suite_start, "seed") : NULL;
-    if (seed) json_object_set(o, "seed", seed);
+    ab_ev_suite_start ss;
+    ab_ev_suite_start_read(r->suite_start, &ss);
+    if (ss.has.seed) json_object_set_new(o, "seed", json_integer(ss.seed));
     return o;
 }
 

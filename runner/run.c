@@ -1,415 +1,55 @@
-/* run.c: `agentbench run`: the suite: options, results directory and journal, ingesters,
- * and the loop over benchmarks, rounds and variants (shuffled or blocked, fixed counts or
- * until the CIs are tight), with Ctrl-C/SIGTERM handling and --resume. */
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
+/* run.c: `agentbench run`, the command, as its steps: take the options (or, with
+ * --resume, the suite's own, from its journal), resolve the benchmarks and the run helper,
+ * place the benchmark and the ingesters on CPUs, open the suite (run_journal.c), write
+ * suite_start, start the ingesters (run_ingesters.c), run every benchmark (run_suite.c),
+ * then stop the ingesters, write suite_end and print the report. Ctrl-C and SIGTERM
+ * interrupt the run in progress (it is not counted) and end the suite "interrupted". */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/file.h>
 #include <sys/random.h>
-#include "baseline.h"
 #include "commands.h"
 #include "cpulist.h"
-#include "flamegraph.h"
 #include "measure.h"
-#include "plan.h"
 #include "progress.h"
 #include "report.h"
 #include "run.h"
-#include "suitedir.h"
 #include "util.h"
 
-void suite_emit(suite *s, const char *type, json_t *ev) {
-    if (!ev) return;
-    json_object_set_new(ev, "v", json_integer(AB_JOURNAL_VERSION));
-    json_object_set_new(ev, "type", json_string(type));
-    json_object_set_new(ev, "t", json_real(wall_now()));
-    json_incref(ev);
-    /* every event is fsync'd before the runner goes on, except run_start: losing it in a
-     * crash loses nothing measured, and the run's run_end (fsync'd) syncs it too */
-    if (ab_journal_append(s->journal, type, ev, strcmp(type, "run_start") != 0) < 0)
-        progress_warn("cannot write the journal: %s", strerror(errno));
-    ab_results_add(s->results, ev);
-    json_decref(ev);
-}
-
-static void on_signal(uv_signal_t *h, int signum) {
-    suite *s = h->data;
-    if (!s->interrupted)
-        progress_warn("%s: stopping (the run in progress is not counted)",
-                      signum == SIGINT ? "interrupted" : "terminated");
-    s->interrupted = signum;
-    measure_interrupt();
-}
-
-/* ---- setting up ------------------------------------------------------------------- */
-
-static json_t *strlist_json(const strlist *l) {
-    json_t *a = json_array();
-    for (size_t i = 0; i < l->n; i++) json_array_append_new(a, json_string(l->v[i]));
-    return a;
-}
-
-/* --resume: take the suite's options from its first suite_start. */
-static int load_resume(suite *s, const char *arg, char *journal_out, size_t jlen) {
-    char err[512];
-    char *jp = suite_journal_find(arg, err, sizeof err);
-    if (!jp) {
-        fprintf(stderr, "agentbench run --resume: %s\n", err);
+/* --resume takes the suite's options from its journal: nothing else may be given. */
+static int resume_args_check(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--quiet") || !strncmp(argv[i], "--resume=", 9)) continue;
+        if (!strcmp(argv[i], "--resume") && i + 1 < argc) {
+            i++;
+            continue;
+        }
+        fprintf(stderr, "agentbench run: --resume takes the suite's options from its "
+                        "journal; only --quiet may go with it (not '%s')\n", argv[i]);
         return 2;
     }
-    snprintf(journal_out, jlen, "%s", jp);
-    free(jp);
-    ab_results *r = ab_results_load(journal_out, err, sizeof err);
-    if (!r || !r->suite_start) {
-        fprintf(stderr, "agentbench run --resume: %s: %s\n", journal_out,
-                r ? "no suite_start event in it" : err);
-        ab_results_free(r);
-        return 2;
-    }
-    json_t *ss = r->suite_start;
-    strlist args = {0};
-    strlist_add(&args, "run");
-    size_t i;
-    json_t *a;
-    json_array_foreach(json_object_get(ss, "argv"), i, a)
-        if (json_is_string(a)) strlist_add(&args, json_string_value(a));
-    int quiet = s->o.quiet;
-    run_options_free(&s->o);
-    int rc = run_options_parse(&s->o, (int)args.n, args.v);
-    strlist_free(&args);
-    if (rc) {
-        ab_results_free(r);
-        return 2;
-    }
-    s->o.quiet |= quiet;
-    /* the benchmark directories as resolved then (the cwd may differ now) */
-    json_t *dirs = json_object_get(ss, "benchmark_dirs");
-    if (json_array_size(dirs)) {
-        strlist_free(&s->o.dirs);
-        json_array_foreach(dirs, i, a)
-            if (json_is_string(a)) strlist_add(&s->o.dirs, json_string_value(a));
-    }
-    s->o.seed = (uint64_t)json_integer_value(json_object_get(ss, "seed"));
-    s->o.seed_given = 1;
-    const char *id = json_string_value(json_object_get(ss, "suite"));
-    snprintf(s->id, sizeof s->id, "%s", id ? id : "");
-    ab_results_free(r);
-
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s", journal_out) >= (int)sizeof tmp) return 2;
-    snprintf(s->dir, sizeof s->dir, "%s", dirname(tmp));
-    char abs[PATH_MAX];
-    if (realpath(s->dir, abs)) snprintf(s->dir, sizeof s->dir, "%s", abs);
-    snprintf(tmp, sizeof tmp, "%s", s->dir);
-    snprintf(s->results_dir, sizeof s->results_dir, "%s", dirname(tmp));
     return 0;
 }
 
-static int start_one_ingester(suite *s, int vi) {
-    char err[512];
-    const char *v = s->o.variants.v[vi];
-    char *logpath = xasprintf("%s/logs/ingester-%s.log", s->dir, v);
-    int logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    free(logpath);
-    int rc = ingester_start(&s->loop, &s->ing[vi], s->ingester_bin, s->helper, v, v,
-                            s->o.slow_delay, s->cpu_ingester, logfd, err, sizeof err);
-    if (logfd >= 0) close(logfd);
-    if (rc < 0) {
-        progress_warn("variant %s: %s", v, err);
-        suite_emit(s, "error", json_pack("{s:s,s:s}", "message", err, "variant", v));
-        return -1;
-    }
-    suite_emit(s, "ingester_start",
-               json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", v, "mode", v, "url", s->ing[vi].url,
-                         "control", s->ing[vi].control, "pid", s->ing[vi].pid));
-    return 0;
-}
-
-static int start_ingesters(suite *s) {
-    char err[512];
-    if (s->is_remote) {
-        ingester_remote(&s->remote, s->o.ingester_url, s->o.ingester_control);
-        if (ingester_wait_healthy(s->remote.control, 5) < 0) {
-            snprintf(err, sizeof err, "the ingester's control endpoint %s/healthz does not answer",
-                     s->remote.control);
-            progress_warn("%s", err);
-            suite_emit(s, "error", json_pack("{s:s}", "message", err));
-            return -1;
-        }
-        suite_emit(s, "ingester_start",
-                   json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", "remote", "mode", "fast", "url",
-                             s->remote.url, "control", s->remote.control, "pid", 0));
-        return 0;
-    }
-    s->ing = xcalloc((size_t)s->nvar, sizeof *s->ing);
-    for (int vi = 0; vi < s->nvar && !s->interrupted; vi++) {
-        if (!strcmp(s->o.variants.v[vi], "baseline")) continue;
-        if (start_one_ingester(s, vi) < 0) return -1;
-    }
-    return 0;
-}
-
-int ingester_ensure(suite *s, int vi) {
-    if (s->is_remote || !s->ing || !s->ing[vi].spawned || !s->ing[vi].exited) return 0;
-    ingester *g = &s->ing[vi];
-    char *msg = xasprintf("the %s ingester (pid %d) exited with status %d; restarting it",
-                          g->name, g->pid, (int)g->exit_status);
-    progress_warn("%s", msg);
-    suite_emit(s, "error", json_pack("{s:s,s:s}", "message", msg, "variant", g->name));
-    free(msg);
-    ingester_stop(&s->loop, g);
-    suite_emit(s, "ingester_stop",
-               json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", g->name, "mode", g->mode, "url",
-                         g->url, "control", g->control, "pid", g->pid));
-    ingester_free(g);
-    return start_one_ingester(s, vi);
-}
-
-static void stop_ingesters(suite *s) {
-    if (s->is_remote) {
-        if (s->remote.control) {
-            suite_emit(s, "ingester_stop",
-                       json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", "remote", "mode",
-                                 s->remote_mode ? s->remote_mode : "fast", "url", s->remote.url,
-                                 "control", s->remote.control, "pid", 0));
-            ingester_free(&s->remote);
-        }
-        return;
-    }
-    for (int vi = 0; s->ing && vi < s->nvar; vi++) {
-        ingester *g = &s->ing[vi];
-        if (!g->spawned) continue;
-        ingester_stop(&s->loop, g);
-        suite_emit(s, "ingester_stop",
-                   json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", g->name, "mode", g->mode, "url",
-                             g->url, "control", g->control, "pid", g->pid));
-        ingester_free(g);
-    }
-}
-
-/* ---- the loop ----------------------------------------------------------------------- */
-
-static int build_benchmark(suite *s, int bi) {
-    benchmark *b = s->bench[bi];
-    if (!b->has_build) {
-        suite_emit(s, "build", json_pack("{s:s,s:s,s:f}", "benchmark", b->name, "status",
-                                         "none", "seconds", 0.0));
-        return 0;
-    }
-    progress_info("%s: building", b->name);
-    char *logpath = xasprintf("%s/logs/%s.build.log", s->dir, b->name);
-    char *build = xasprintf("%s/build", b->dir);
-    char *argv[] = {build, NULL};
-    extern char **environ;
-    run_spec spec = {.argv = argv, .env = environ, .cwd = b->dir, .cpus = NULL,
-                     .out_path = logpath, .timeout_s = 1800};
-    run_result r;
-    char err[512] = "";
-    int rc = measure_run(&s->loop, &spec, &r, err, sizeof err);
-    free(build);
-    if (s->interrupted) {
-        free(logpath);
-        return -1;
-    }
-    int ok = rc == 0 && r.exited && r.exit_code == 0;
-    if (!ok) {
-        if (rc == 0)
-            snprintf(err, sizeof err, "build %s (see %s)",
-                     r.timed_out ? "timed out" : r.exited ? "failed" : "crashed", logpath);
-        progress_warn("%s: %s; its runs are skipped", b->name, err);
-        suite_emit(s, "build", json_pack("{s:s,s:s,s:f,s:s}", "benchmark", b->name, "status",
-                                         "failed", "seconds", r.wall_s, "message", err));
-        s->build_failed = 1;
-    } else {
-        suite_emit(s, "build", json_pack("{s:s,s:s,s:f}", "benchmark", b->name, "status",
-                                         "ok", "seconds", r.wall_s));
-    }
-    free(logpath);
-    return ok ? 0 : 1;
-}
-
-/* Is the variant's 95% CI of the median within +-target% of the median? */
-static int ci_tight(suite *s, int bi, int vi, int min_runs) {
-    ab_cell *c = ab_results_find(s->results, s->bench[bi]->name, s->o.variants.v[vi]);
-    if (!c || (int)c->n < min_runs || c->n < 6) return 0;
-    ab_cell_stats st;
-    ab_results_cell_stats(s->results, c, &st);
-    if (st.wall.median <= 0) return 1;
-    double half = (st.wall.ci_high - st.wall.ci_low) / 2;
-    return half / st.wall.median * 100 <= s->o.target_ci;
-}
-
-/* Runs of cell (bi,vi) so far: replayed from the journal count first. */
-static int take_resumed(int *counter) {
-    if (*counter > 0) {
-        (*counter)--;
-        return 1;
-    }
-    return 0;
-}
-
-static void write_summaries(suite *s, int bi) {
-    if (s->summarized[bi]) return;
-    s->summarized[bi] = 1;
-    for (int vi = 0; vi < s->nvar; vi++) {
-        ab_cell *c = ab_results_find(s->results, s->bench[bi]->name, s->o.variants.v[vi]);
-        if (!c) continue;
-        json_t *ev = report_cell_json(s->results, c);
-        suite_emit(s, "summary", ev);
-    }
-}
-
-static void capture_flamegraphs(suite *s, int bi) {
-    benchmark *b = s->bench[bi];
-    char *outdir = xasprintf("%s/flamegraphs", s->dir);
-    mkdir_p(outdir);
-    int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    char *base_folded = NULL;
-    for (int vi = 0; vi < s->nvar && !s->interrupted; vi++) {
-        const char *v = s->o.variants.v[vi];
-        char *label = xasprintf("%s-%s", b->name, v), *title = xasprintf("%s, %s", b->name, v);
-        strlist argv = {0};
-        run_argv(s, bi, &argv);
-        char **env = run_environment(s, bi, vi, 0);
-        char err[512] = "";
-        progress_info("%s %s: capturing a flame graph", b->name, v);
-        if (chdir(b->dir) < 0) {}
-        long n = fg_capture_command(argv.v, env, outdir, label, title, err, sizeof err);
-        if (cwd >= 0 && fchdir(cwd) < 0) {}
-        if (n < 0) {
-            progress_warn("%s %s: flame graph: %s", b->name, v, err);
-            suite_emit(s, "error", json_pack("{s:s,s:s,s:s}", "message", err, "benchmark",
-                                             b->name, "variant", v));
-        } else {
-            char *folded = xasprintf("%s/%s.folded", outdir, label);
-            json_t *ev = json_pack("{s:s,s:s,s:s,s:s,s:I}", "benchmark", b->name, "variant", v,
-                                   "svg", "", "folded", "", "samples", (json_int_t)n);
-            json_object_set_new(ev, "svg", json_sprintf("flamegraphs/%s.svg", label));
-            json_object_set_new(ev, "folded", json_sprintf("flamegraphs/%s.folded", label));
-            if (!strcmp(v, "baseline")) {
-                free(base_folded);
-                base_folded = xstrdup(folded);
-            } else if (base_folded) {
-                if (fg_diff(base_folded, folded, outdir, label, title, err, sizeof err) < 0)
-                    progress_warn("%s %s: differential flame graph: %s", b->name, v, err);
-                else
-                    json_object_set_new(ev, "diff_svg",
-                                        json_sprintf("flamegraphs/%s.diff.svg", label));
-            }
-            suite_emit(s, "flamegraph", ev);
-            free(folded);
-        }
-        for (char **e = env; *e; e++) free(*e);
-        free(env);
-        strlist_free(&argv);
-        free(label);
-        free(title);
-    }
-    if (cwd >= 0) close(cwd);
-    free(base_folded);
-    free(outdir);
-}
-
-static int run_benchmark(suite *s, int bi) {
-    int nv = s->nvar;
-    int *res_m = s->resumed_measured + bi * nv, *res_w = s->resumed_warmup + bi * nv;
-    int target = s->o.target_ci > 0;
-    int planned = s->o.runs;                /* max_runs with a target CI */
-    int min_runs = target ? s->o.min_runs : planned;
-    int *order = xcalloc((size_t)nv, sizeof *order);
-    int *count = xcalloc((size_t)nv, sizeof *count);   /* measured runs per variant */
-    rng r;
-    plan_rng(&r, s->o.seed, bi);
-
-    /* warm-up: baseline first (its checksum is the reference), never counted */
-    for (int w = 0; w < s->o.warmup && !s->interrupted; w++)
-        for (int vi = 0; vi < nv && !s->interrupted; vi++)
-            if (!take_resumed(&res_w[vi])) run_one(s, bi, vi, 0, planned, 1);
-
-    if (s->o.shuffled) {
-        for (int round = 1; round <= planned && !s->interrupted; round++) {
-            plan_round(&r, 1, order, nv);
-            for (int k = 0; k < nv && !s->interrupted; k++) {
-                int vi = order[k];
-                count[vi]++;
-                if (!take_resumed(&res_m[vi])) run_one(s, bi, vi, round, planned, 0);
-            }
-            if (target && round >= min_runs) {
-                int all = 1;
-                for (int vi = 0; vi < nv && all; vi++) all = ci_tight(s, bi, vi, min_runs);
-                if (all) break;
-            }
-        }
-    } else {
-        for (int vi = 0; vi < nv && !s->interrupted; vi++)
-            for (int run = 1; run <= planned && !s->interrupted; run++) {
-                count[vi]++;
-                if (!take_resumed(&res_m[vi])) run_one(s, bi, vi, run, planned, 0);
-                if (target && run >= min_runs && ci_tight(s, bi, vi, min_runs)) break;
-            }
-    }
-    if (!s->interrupted && target) {
-        /* stopped early: the runs not needed leave the plan */
-        unsigned long unused = 0;
-        for (int vi = 0; vi < nv; vi++) unused += (unsigned long)(planned - count[vi]);
-        s->total -= unused < s->total ? unused : 0;
-    }
-    free(order);
-    free(count);
-    if (s->interrupted) return -1;
-    write_summaries(s, bi);
-    if (s->o.flamegraph) capture_flamegraphs(s, bi);
-    return 0;
-}
-
-/* ---- the command -------------------------------------------------------------------- */
-
-static uint64_t random_seed(void) {
-    uint64_t v = 0;
-    if (getrandom(&v, sizeof v, 0) != sizeof v) v = (uint64_t)(wall_now() * 1e6) ^ (uint64_t)getpid();
-    return v & 0xffffffffffffULL;   /* short enough to type */
-}
-
-static void print_measured(suite *s) {
-    progress_clear();
-    fflush(stderr);
-    report_print(stdout, s->results, REPORT_TABLE);
-    printf("suite: %s\n", s->dir);
-    fflush(stdout);
-}
-
-int cmd_run(int argc, char **argv) {
-    static suite S;
-    suite *s = &S;
-    char err[1024], journal_path[PATH_MAX + 32];
+/* The options. Returns -1 to go on, else the exit status to end with (0 after --help). */
+static int take_options(suite *s, int argc, char **argv) {
     int rc = run_options_parse(&s->o, argc, argv);
     if (rc) return rc == 1 ? 0 : 2;
-    int resumed = s->o.resume != NULL;
     for (int i = 1; i < argc; i++) strlist_add(&s->argv, argv[i]);
-    if (resumed) {
-        /* the suite's options come from its journal: nothing else may be given */
-        for (int i = 1; i < argc; i++) {
-            if (!strcmp(argv[i], "--quiet") || !strncmp(argv[i], "--resume=", 9)) continue;
-            if (!strcmp(argv[i], "--resume") && i + 1 < argc) {
-                i++;
-                continue;
-            }
-            fprintf(stderr, "agentbench run: --resume takes the suite's options from its "
-                            "journal; only --quiet may go with it (not '%s')\n", argv[i]);
-            return 2;
-        }
-        char *arg = xstrdup(s->o.resume);
-        rc = load_resume(s, arg, journal_path, sizeof journal_path);
-        free(arg);
-        if (rc) return rc;
-    }
-    progress_init(s->o.quiet, -1);
+    s->resumed = s->o.resume != NULL;
+    if (!s->resumed) return -1;
+    if ((rc = resume_args_check(argc, argv))) return rc;
+    char *arg = xstrdup(s->o.resume);
+    rc = suite_resume_load(s, arg);
+    free(arg);
+    return rc ? rc : -1;
+}
 
+/* The benchmarks, the run helper and the ingester binary. 0 or the exit status. */
+static int resolve(suite *s) {
+    char err[1024];
     s->nbench = benchmarks_resolve(s->o.dirs.v, (int)s->o.dirs.n, &s->bench, err, sizeof err);
     if (s->nbench < 0) {
         fprintf(stderr, "agentbench run: %s\n", err);
@@ -424,8 +64,12 @@ int cmd_run(int argc, char **argv) {
     }
     s->is_remote = s->o.ingester_url != NULL;
     s->ingester_bin = s->o.ingester_bin ? s->o.ingester_bin : ingester_default_binary();
+    return 0;
+}
 
-    /* CPU placement */
+/* The CPUs of the benchmark and the ingesters: all but the last and the last, unless the
+ * options say otherwise. 0, or 2 when a list names a CPU this host lacks. */
+static int place_cpus(suite *s) {
     int ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
     cpulist_default(ncpus, s->cpu_bench, sizeof s->cpu_bench, s->cpu_ingester,
                     sizeof s->cpu_ingester);
@@ -437,63 +81,37 @@ int cmd_run(int argc, char **argv) {
                 ncpus);
         return 2;
     }
-    if (!s->o.seed_given) s->o.seed = random_seed();
+    return 0;
+}
 
-    /* the suite's directory and journal */
-    if (!resumed) {
-        if (mkdir_p(s->o.results) < 0 || !realpath(s->o.results, s->results_dir)) {
-            fprintf(stderr, "agentbench run: cannot create %s: %s\n", s->o.results, strerror(errno));
-            return 1;
-        }
-        suite_id_make(s->id, sizeof s->id, wall_now(), s->o.seed);
-        if (suite_dir_create(s->results_dir, s->id, s->dir, sizeof s->dir, err, sizeof err) < 0) {
-            fprintf(stderr, "agentbench run: %s\n", err);
-            return 1;
-        }
-        const char *base = strrchr(s->dir, '/');
-        snprintf(s->id, sizeof s->id, "%s", base + 1);
-        if (snprintf(journal_path, sizeof journal_path, "%s/journal.jsonl", s->dir) >=
-            (int)sizeof journal_path) {
-            fprintf(stderr, "agentbench run: path too long\n");
-            return 1;
-        }
-    }
-    char *logs = xasprintf("%s/logs", s->dir);
-    mkdir_p(logs);
-    free(logs);
-    /* one runner per suite: a second one (a --resume while the first still runs) would
-     * interleave its runs with the first's in the journal */
-    char *lockpath = xasprintf("%s/.runner.lock", s->dir);
-    int lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    free(lockpath);
-    if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
-        fprintf(stderr, "agentbench run: suite %s is being run by another agentbench (locked)\n",
-                s->dir);
-        return 1;
-    }
-    s->journal = ab_journal_open(journal_path, err, sizeof err);
-    if (!s->journal) {
-        fprintf(stderr, "agentbench run: %s\n", err);
-        return 1;
-    }
-    suite_latest_update(s->results_dir, s->dir);
+static uint64_t random_seed(void) {
+    uint64_t v = 0;
+    if (getrandom(&v, sizeof v, 0) != sizeof v) v = (uint64_t)(wall_now() * 1e6) ^ (uint64_t)getpid();
+    return v & 0xffffffffffffULL;   /* short enough to type */
+}
 
-    s->resumed_measured = xcalloc((size_t)(s->nbench * s->nvar), sizeof(int));
-    s->resumed_warmup = xcalloc((size_t)(s->nbench * s->nvar), sizeof(int));
+/* The per-benchmark and per-cell counts, with what a resumed journal already holds. */
+static void plan(suite *s) {
+    size_t cells = (size_t)s->nbench * (size_t)s->nvar;
+    s->resumed_measured = xcalloc(cells, sizeof(int));
+    s->resumed_warmup = xcalloc(cells, sizeof(int));
     s->ref_checksum = xcalloc((size_t)s->nbench, sizeof(char *));
     s->ref_from_baseline = xcalloc((size_t)s->nbench, sizeof(int));
     s->summarized = xcalloc((size_t)s->nbench, sizeof(int));
-    if (resumed) {
-        s->results = ab_results_load(journal_path, err, sizeof err);
-        if (!s->results || suite_resume_scan(s, journal_path, err, sizeof err) < 0) {
-            fprintf(stderr, "agentbench run --resume: %s\n", err);
-            return 1;
-        }
-    } else {
-        s->results = ab_results_new();
-    }
+    suite_resume_apply(s);
     s->total = (unsigned long)s->nbench * (unsigned long)s->nvar * (unsigned long)s->o.runs;
+}
 
+static void on_signal(uv_signal_t *h, int signum) {
+    suite *s = h->data;
+    if (!s->interrupted)
+        progress_warn("%s: stopping (the run in progress is not counted)",
+                      signum == SIGINT ? "interrupted" : "terminated");
+    s->interrupted = signum;
+    measure_interrupt();
+}
+
+static void loop_open(suite *s) {
     uv_loop_init(&s->loop);
     uv_signal_init(&s->loop, &s->sigint);
     uv_signal_init(&s->loop, &s->sigterm);
@@ -501,81 +119,43 @@ int cmd_run(int argc, char **argv) {
     uv_signal_start(&s->sigint, on_signal, SIGINT);
     uv_signal_start(&s->sigterm, on_signal, SIGTERM);
     s->started = mono_now();
+}
 
-    /* suite_start */
-    char host[256] = "";
-    gethostname(host, sizeof host - 1);
-    json_t *names = json_array(), *dirs = json_array();
-    for (int i = 0; i < s->nbench; i++) {
-        json_array_append_new(names, json_string(s->bench[i]->name));
-        json_array_append_new(dirs, json_string(s->bench[i]->dir));
-    }
-    json_t *ev = json_pack(
-        "{s:s,s:s,s:I,s:s,s:o,s:o,s:i,s:i,s:i,s:i,s:f,s:I,s:f,s:f,s:o,s:o,s:s,s:s,s:f,s:b}",
-        "suite", s->id, "host", host, "seed", (json_int_t)s->o.seed, "order",
-        s->o.shuffled ? "shuffled" : "blocked", "benchmarks", names, "variants",
-        strlist_json(&s->o.variants), "warmup", s->o.warmup, "runs", s->o.runs, "min_runs",
-        s->o.target_ci > 0 ? s->o.min_runs : s->o.runs, "max_runs", s->o.runs, "target_ci",
-        s->o.target_ci, "total_runs", (json_int_t)s->total, "slow_delay", s->o.slow_delay,
-        "timeout", s->o.timeout, "argv", strlist_json(&s->argv),
-        "benchmark_dirs", dirs, "cpu_bench", s->cpu_bench, "cpu_ingester", s->cpu_ingester,
-        "upload_interval", s->o.upload_interval, "quick", s->o.quick);
-    if (resumed) {
-        /* keep the original argv: a second resume must still find the options */
-        json_object_set_new(ev, "argv", json_deep_copy(json_object_get(s->results->suite_start, "argv")));
-        json_object_set_new(ev, "resumed", json_true());
-    }
-    suite_emit(s, "suite_start", ev);
-    /* (on a resume, the killed runner's ingesters died with it: suite_start says so) */
-    if (!resumed) ab_baseline_copy_latest(s->results_dir, s->journal);
-
-    progress_info("suite %s (seed %llu, order %s): %d benchmark%s x %d variant%s, %lu runs%s",
-                  s->id, (unsigned long long)s->o.seed, s->o.shuffled ? "shuffled" : "blocked",
-                  s->nbench, s->nbench == 1 ? "" : "s", s->nvar, s->nvar == 1 ? "" : "s",
-                  s->total, resumed ? " (resumed)" : "");
-    if (resumed) progress_info("resuming: %lu measured runs already in the journal", s->done);
-
-    int status_failed = 0;
-    int need_ingesters = 0;
-    for (int vi = 0; vi < s->nvar; vi++)
-        if (strcmp(s->o.variants.v[vi], "baseline")) need_ingesters = 1;
-    if (need_ingesters && start_ingesters(s) < 0) status_failed = 1;
-
-    for (int bi = 0; bi < s->nbench && !s->interrupted && !status_failed; bi++) {
-        int left = 0;
-        for (int vi = 0; vi < s->nvar; vi++)
-            if (s->resumed_measured[bi * s->nvar + vi] < s->o.runs) left = 1;
-        if (s->o.target_ci > 0 && resumed) left = 1;   /* the CI decides; replayed below */
-        if (!left) {
-            write_summaries(s, bi);
-            continue;
-        }
-        int b = build_benchmark(s, bi);
-        if (b < 0) break;
-        if (b > 0) {
-            s->total -= (unsigned long)s->nvar * (unsigned long)s->o.runs;
-            continue;
-        }
-        run_benchmark(s, bi);
-    }
-
-    measure_shutdown(&s->loop);
-    stop_ingesters(s);
-    const char *status = s->interrupted ? "interrupted"
-                         : (status_failed || s->build_failed) ? "failed" : "done";
-    suite_emit(s, "suite_end",
-               json_pack("{s:s,s:I,s:I,s:I,s:f}", "status", status, "done", (json_int_t)s->done,
-                         "failed", (json_int_t)s->results->runs_failed, "total",
-                         (json_int_t)s->total, "seconds", mono_now() - s->started));
-    ab_journal_close(s->journal);
-    if (s->interrupted) progress_warn("interrupted: %lu measured runs were recorded", s->done);
-    print_measured(s);
-
+static void loop_close(suite *s) {
     uv_close((uv_handle_t *)&s->sigint, NULL);
     uv_close((uv_handle_t *)&s->sigterm, NULL);
     uv_run(&s->loop, UV_RUN_NOWAIT);
     uv_loop_close(&s->loop);
-    int interrupted = s->interrupted;
+}
+
+static void announce(suite *s) {
+    progress_info("suite %s (seed %llu, order %s): %d benchmark%s x %d variant%s, %lu runs%s",
+                  s->id, (unsigned long long)s->o.seed, s->o.shuffled ? "shuffled" : "blocked",
+                  s->nbench, s->nbench == 1 ? "" : "s", s->nvar, s->nvar == 1 ? "" : "s",
+                  s->total, s->resumed ? " (resumed)" : "");
+    if (s->resumed) progress_info("resuming: %lu measured runs already in the journal", s->done);
+}
+
+/* The ingesters if a variant needs one, then every benchmark. 0, or -1 when the
+ * ingesters could not be started (nothing ran). */
+static int run_suite(suite *s) {
+    int need_ingesters = 0;
+    for (int vi = 0; vi < s->nvar; vi++)
+        if (strcmp(s->o.variants.v[vi], "baseline")) need_ingesters = 1;
+    if (need_ingesters && ingesters_start(s) < 0) return -1;
+    suite_run_all(s);
+    return 0;
+}
+
+static void print_measured(suite *s) {
+    progress_clear();
+    fflush(stderr);
+    report_print(stdout, s->results, REPORT_TABLE);
+    printf("suite: %s\n", s->dir);
+    fflush(stdout);
+}
+
+static void suite_free(suite *s) {
     ab_results_free(s->results);
     benchmarks_free(s->bench, s->nbench);
     for (int i = 0; i < s->nbench; i++) free(s->ref_checksum[i]);
@@ -584,10 +164,39 @@ int cmd_run(int argc, char **argv) {
     free(s->summarized);
     free(s->resumed_measured);
     free(s->resumed_warmup);
-    free(s->ing);
     free(s->remote_mode);
     strlist_free(&s->argv);
     run_options_free(&s->o);
+}
+
+/* Stop what runs, write suite_end, print the report. The exit status. */
+static int finish(suite *s, int failed) {
+    measure_shutdown(&s->loop);
+    ingesters_stop(s);
+    const char *status = s->interrupted ? "interrupted"
+                         : (failed || s->build_failed) ? "failed" : "done";
+    suite_emit_end(s, status);
+    if (s->interrupted) progress_warn("interrupted: %lu measured runs were recorded", s->done);
+    print_measured(s);
+    loop_close(s);
+    int interrupted = s->interrupted, done = !strcmp(status, "done");
+    suite_free(s);
     if (interrupted) return 128 + interrupted;
-    return strcmp(status, "done") ? 1 : 0;
+    return done ? 0 : 1;
+}
+
+int cmd_run(int argc, char **argv) {
+    static suite S;
+    suite *s = &S;
+    int rc = take_options(s, argc, argv);
+    if (rc >= 0) return rc;
+    progress_init(s->o.quiet, -1);
+    if ((rc = resolve(s)) || (rc = place_cpus(s))) return rc;
+    if (!s->o.seed_given) s->o.seed = random_seed();
+    if ((rc = suite_open(s))) return rc;
+    plan(s);
+    loop_open(s);
+    suite_emit_start(s);
+    announce(s);
+    return finish(s, run_suite(s) < 0);
 }

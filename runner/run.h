@@ -1,6 +1,18 @@
-/* run.h: the state of one `agentbench run` suite, shared by run.c (the command and its
- * loop over benchmarks, rounds and variants), run_one.c (one run: environment, ingester
- * counters, measurement, status, journal) and run_resume.c (replaying a journal). */
+/* run.h: the state of one `agentbench run` suite and the steps that share it:
+ *   run.c           the command: options, benchmarks, CPU placement, then the steps below
+ *   run_resume.c    --resume: the suite's options and what it already did, from one read
+ *                   of its journal
+ *   run_journal.c   the suite's directory, lock and journal; every event goes through
+ *                   suite_emit() to the journal and to the results model
+ *   run_ingesters.c the ingesters' lifecycle: started per variant (or one remote one,
+ *                   switched per variant), restarted if one dies, stopped at the end
+ *   run_suite.c     the loop: per benchmark its build, warm-up and rounds of runs
+ *                   (shuffled or blocked, fixed counts or until the CIs are tight) and
+ *                   its summaries
+ *   run_capture.c   run --flamegraph: after a benchmark's runs, one captured run per
+ *                   variant, through runner/flamegraph/flamegraph.h
+ *   run_one.c       one run: environment, ingester counters, measurement, status, events
+ */
 #ifndef AB_RUNNER_RUN_H
 #define AB_RUNNER_RUN_H
 
@@ -13,9 +25,12 @@
 #include "results.h"
 #include "run_options.h"
 
+typedef struct resume_tally resume_tally;   /* run_resume.c */
+
 typedef struct suite {
     run_options o;
     strlist argv;                  /* the options as given (kept in suite_start) */
+    int resumed;                   /* --resume: options and runs come from the journal */
     benchmark **bench;
     int nbench, nvar;
     uv_loop_t loop;
@@ -24,6 +39,7 @@ typedef struct suite {
     ab_journal *journal;
     ab_results *results;           /* the model, fed with every event we write */
     char results_dir[PATH_MAX], dir[PATH_MAX], id[80];
+    char journal_path[PATH_MAX + 32];
     const char *helper, *ingester_bin;
     ingester *ing;                 /* per variant (index), NULL entries for baseline */
     ingester remote;
@@ -40,29 +56,67 @@ typedef struct suite {
     char **ref_checksum;           /* per benchmark */
     int *summarized;               /* per benchmark: its summary events are in the journal */
     int *ref_from_baseline;
+    resume_tally *tally;           /* the journal read by name, until suite_resume_apply */
 } suite;
 
-/* Write an event to the journal and feed it to the results model. Steals ev. */
-void suite_emit(suite *s, const char *type, json_t *ev);
+/* ---- run_journal.c ---- */
+/* The suite's directory (created unless resumed), its logs/, the lock that keeps a second
+ * runner out, the journal (opened for appending) and `latest`. 0, or the exit status. */
+int suite_open(suite *s);
+/* Write an event (made by a lib/events.h builder) to the journal and feed the same event
+ * to the results model. Steals ev (NULL: nothing). */
+void suite_emit(suite *s, json_t *ev);
+/* An error event (benchmark, variant may be NULL). */
+void suite_error(suite *s, const char *message, const char *benchmark, const char *variant);
+/* The suite_start event (on a resume, a second one, with the first one's argv), then the
+ * host baseline figures. */
+void suite_emit_start(suite *s);
+/* The suite_end event with status; closes the journal. */
+void suite_emit_end(suite *s, const char *status);
 
+/* ---- run_resume.c ---- */
+/* --resume ARG: read the suite's journal once into s->results and a tally, and take the
+ * suite's options, id and directories from it. 0, or the exit status (message printed). */
+int suite_resume_load(suite *s, const char *arg);
+/* Once the benchmarks are resolved: the tally into resumed_*, ref_checksum, summarized,
+ * seq and done. */
+void suite_resume_apply(suite *s);
+
+/* ---- run_ingesters.c ---- */
+/* Start an ingester per profiled variant (or check the remote one). 0, or -1. */
+int ingesters_start(suite *s);
+/* Before a profiled run of benchmark bi in variant vi: a remote ingester is switched to
+ * the variant's mode (an error event if it refuses), a local one that died is restarted
+ * (journaled). 0, or -1 when the local one cannot be restarted. */
+int ingester_ensure(suite *s, int bi, int vi);
+/* The control URL of variant vi's ingester, or NULL. */
+const char *ingester_control_of(suite *s, int vi);
+/* The data URL profiled runs of variant vi send to, or NULL. */
+const char *ingester_url_of(suite *s, int vi);
+void ingesters_stop(suite *s);
+
+/* ---- run_suite.c ---- */
+/* Every benchmark's build and runs. Returns 0, or -1 when the suite was interrupted. */
+int suite_run_all(suite *s);
+
+/* ---- run_capture.c ---- */
+/* One run per variant of benchmark bi under perf: flame graphs, differential ones against
+ * the baseline's, a flamegraph (or error) event each. */
+void suite_capture_flamegraphs(suite *s, int bi);
+
+/* ---- run_one.c ---- */
 /* One run of benchmark bi in variant vi (run number within the cell, planned count, or
  * run 0 for a warm-up). Returns 0, or -1 when the suite was interrupted meanwhile. */
 int run_one(suite *s, int bi, int vi, int run, int planned, int warmup);
-/* The environment of a run of benchmark bi in variant vi (malloc'd, NULL-terminated). */
+/* The environment of a run of benchmark bi in variant vi (malloc'd, NULL-terminated;
+ * run_environment_free). */
 char **run_environment(suite *s, int bi, int vi, int run);
+void run_environment_free(char **env);
 /* argv of a benchmark's run, honouring --quick. */
 void run_argv(suite *s, int bi, strlist *argv);
 /* Seconds per run allowed for benchmark bi. */
 double run_timeout(suite *s, int bi);
 /* Last "checksum: X" line in buf (malloc'd), or NULL. */
 char *checksum_scan(const char *buf);
-
-/* Make sure variant vi's local ingester is alive (restarting it, journaled, if it died).
- * Returns 0, or -1 when it cannot be restarted. */
-int ingester_ensure(suite *s, int vi);
-
-/* Resume: count the runs in the journal (fills resumed_*, ref_checksum, summarized, seq,
- * done). */
-int suite_resume_scan(suite *s, const char *journal_path, char *err, size_t errlen);
 
 #endif

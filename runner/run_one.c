@@ -1,5 +1,10 @@
-/* run_one.c: one benchmark run: its environment, the ingester counters around it, the
- * measurement through agentbench-measure, its status, and its journal events. */
+/* run_one.c: one benchmark run, in steps: make sure the variant's ingester is there;
+ * run_start; open the cell's log; take the ingester's counters; measure the run through
+ * agentbench-measure (with /proc/stat steal around it); take the counters again (what
+ * the agent sent just before it exited may still be in flight); read the run's checksum
+ * from its output; decide its status (failed, crashed, timeout, a checksum other than the
+ * baseline's, or profiled with nothing delivered); run_end. A run interrupted by Ctrl-C
+ * or SIGTERM leaves a run_start without its run_end: it never counted. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -7,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "events.h"
 #include "http.h"
 #include "measure.h"
 #include "progress.h"
@@ -27,11 +33,6 @@ static int ours(const char *kv) {
     return 0;
 }
 
-static const char *variant_url(suite *s, int vi) {
-    if (s->is_remote) return s->remote.url;
-    return s->ing && s->ing[vi].url ? s->ing[vi].url : NULL;
-}
-
 char **run_environment(suite *s, int bi, int vi, int run) {
     strlist env = {0};
     for (char **e = environ; *e; e++)
@@ -39,7 +40,7 @@ char **run_environment(suite *s, int bi, int vi, int run) {
     const char *variant = s->o.variants.v[vi];
     int profiled = strcmp(variant, "baseline") != 0;
     if (profiled) strlist_add(&env, "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING=1");
-    const char *url = profiled ? variant_url(s, vi) : NULL;
+    const char *url = profiled ? ingester_url_of(s, vi) : NULL;
     if (url) strlist_add_take(&env, xasprintf("PYROSCOPE_SERVER_ADDRESS=%s", url));
     strlist_add_take(&env, xasprintf("PYROSCOPE_APPLICATION_NAME=%s", s->bench[bi]->name));
     strlist_add_take(&env, xasprintf("PYROSCOPE_UPLOAD_INTERVAL=%g", s->o.upload_interval));
@@ -48,7 +49,7 @@ char **run_environment(suite *s, int bi, int vi, int run) {
     return env.v;   /* the strlist's array, NULL-terminated */
 }
 
-static void env_free(char **env) {
+void run_environment_free(char **env) {
     for (char **e = env; e && *e; e++) free(*e);
     free(env);
 }
@@ -95,12 +96,28 @@ static char *read_log_from(int fd, off_t offset) {
     return buf;
 }
 
-/* The counters that say "delivered" for this mode. */
-static unsigned long long delivered(const char *measure, const ingester_counters *a,
-                                    const ingester_counters *b) {
-    if (!strcmp(measure, "profiles")) return b->profiles - a->profiles;
-    return b->requests - a->requests;
-}
+typedef struct one_run {
+    suite *s;
+    int bi, vi, run, planned, warmup, profiled;
+    benchmark *b;
+    const char *variant;
+    unsigned long seq;
+    char *logpath;
+    int logfd;
+    off_t log_offset;            /* where this run's output starts in the log */
+    /* the ingester's counters around the run */
+    const char *control, *measure;   /* measure: ingester_delivery_measure(), or NULL */
+    ingester_counters before, after;
+    int counted;                 /* both readings were taken */
+    unsigned long long got;      /* delivered, by measure */
+    /* the measurement */
+    int rc;                      /* measure_run's */
+    run_result r;
+    char err[512];
+    cpu_times st0, st1;
+    char *checksum;
+    const char *status;
+} one_run;
 
 static double eta(suite *s) {
     if (!s->runs_executed) return 0;
@@ -109,154 +126,166 @@ static double eta(suite *s) {
     return per * (double)left;
 }
 
-int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
-    benchmark *b = s->bench[bi];
-    const char *variant = s->o.variants.v[vi];
-    int profiled = strcmp(variant, "baseline") != 0;
+static void emit_run_start(one_run *x) {
+    suite *s = x->s;
+    ab_ev_run_start e = {.benchmark = x->b->name, .variant = x->variant,
+                         .run = x->warmup ? 0 : x->run, .seq = (json_int_t)x->seq,
+                         .warmup = x->warmup, .done = (json_int_t)s->done,
+                         .total = (json_int_t)s->total};
+    suite_emit(s, ab_ev_run_start_json(&e));
+    progress_run_start(x->b->name, x->variant, x->run, x->planned, x->warmup, s->done,
+                       s->total, eta(s));
+}
+
+/* The log of this benchmark x variant, a header line for the run, and where its output
+ * will start. */
+static void open_log(one_run *x) {
+    x->logpath = xasprintf("%s/logs/%s.%s.log", x->s->dir, x->b->name, x->variant);
+    x->logfd = open(x->logpath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (x->logfd < 0) {
+        progress_warn("%s: %s", x->logpath, strerror(errno));
+        x->logfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    }
+    dprintf(x->logfd, "=== %s %s %s %d (seq %lu)\n", x->b->name, x->variant,
+            x->warmup ? "warm-up" : "run", x->run, x->seq);
+    x->log_offset = lseek(x->logfd, 0, SEEK_END);
+}
+
+/* The counters that say "delivered" for this mode. */
+static unsigned long long delivered(const one_run *x) {
+    if (!strcmp(x->measure, "profiles")) return x->after.profiles - x->before.profiles;
+    return x->after.requests - x->before.requests;
+}
+
+static void counters_before(one_run *x) {
+    x->control = x->profiled ? ingester_control_of(x->s, x->vi) : NULL;
+    x->measure = x->profiled ? ingester_delivery_measure(x->variant) : NULL;
+    if (!x->control) return;
     char err[512];
-    if (!s->first_run_at) s->first_run_at = mono_now();
+    if (ingester_counters_fetch(x->control, &x->before, err, sizeof err) == 0) x->counted = 1;
+    else progress_warn("%s %s: ingester counters: %s", x->b->name, x->variant, err);
+}
 
-    /* a remote ingester is switched to the variant's mode */
-    if (s->is_remote && profiled && (!s->remote_mode || strcmp(s->remote_mode, variant))) {
-        if (ingester_set_mode(s->remote.control, variant, s->o.slow_delay, err, sizeof err) < 0) {
-            progress_warn("cannot switch the ingester to %s: %s", variant, err);
-            suite_emit(s, "error", json_pack("{s:s,s:s,s:s}", "message", err, "benchmark",
-                                             b->name, "variant", variant));
-        } else {
-            free(s->remote_mode);
-            s->remote_mode = xstrdup(variant);
+/* After the run: what the agent sent just before it exited may still be in the
+ * ingester's hands, so a profiled run that delivered nothing is asked again (~0.3 s). */
+static void counters_after(one_run *x) {
+    if (!x->counted) return;
+    char err[512];
+    for (int i = 0; i < 10; i++) {
+        if (ingester_counters_fetch(x->control, &x->after, err, sizeof err) < 0) {
+            x->counted = 0;
+            return;
         }
+        x->got = x->measure ? delivered(x) : 1;
+        if (x->got || !x->measure || !benchmark_profiled(x->b)) return;
+        usleep(30000);
     }
+}
 
-    if (profiled && ingester_ensure(s, vi) < 0)
-        progress_warn("%s %s: running without a working ingester", b->name, variant);
-
-    unsigned long seq = ++s->seq;
-    suite_emit(s, "run_start",
-               json_pack("{s:s,s:s,s:i,s:I,s:b,s:I,s:I}", "benchmark", b->name, "variant",
-                         variant, "run", warmup ? 0 : run, "seq", (json_int_t)seq, "warmup",
-                         warmup, "done", (json_int_t)s->done, "total", (json_int_t)s->total));
-    progress_run_start(b->name, variant, run, planned, warmup, s->done, s->total, eta(s));
-
-    /* the log of this benchmark x variant; the run's output is appended to it */
-    char *logpath = xasprintf("%s/logs/%s.%s.log", s->dir, b->name, variant);
-    int logfd = open(logpath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (logfd < 0) {
-        progress_warn("%s: %s", logpath, strerror(errno));
-        logfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    }
-    dprintf(logfd, "=== %s %s %s %d (seq %lu)\n", b->name, variant, warmup ? "warm-up" : "run",
-            run, seq);
-    off_t offset = lseek(logfd, 0, SEEK_END);
-
-    /* the ingester's counters before */
-    const char *control = s->is_remote ? s->remote.control
-                          : (s->ing && s->ing[vi].control ? s->ing[vi].control : NULL);
-    const char *measure = profiled ? ingester_delivery_measure(variant) : NULL;
-    ingester_counters before = {0}, after = {0};
-    int counted = 0;
-    if (profiled && control) {
-        if (ingester_counters_fetch(control, &before, err, sizeof err) == 0) counted = 1;
-        else progress_warn("%s %s: ingester counters: %s", b->name, variant, err);
-    }
-
+static void measure(one_run *x) {
+    suite *s = x->s;
     strlist argv = {0};
-    run_argv(s, bi, &argv);
-    char **env = run_environment(s, bi, vi, run);
-    run_spec spec = {.argv = argv.v, .env = env, .cwd = b->dir, .cpus = s->cpu_bench,
-                     .out_path = logpath, .timeout_s = run_timeout(s, bi)};
-    run_result r;
-    cpu_times st0 = {0}, st1 = {0};
-    cpu_times_read(&st0);
-    int rc = measure_run(&s->loop, &spec, &r, err, sizeof err);
-    cpu_times_read(&st1);
+    run_argv(s, x->bi, &argv);
+    char **env = run_environment(s, x->bi, x->vi, x->run);
+    run_spec spec = {.argv = argv.v, .env = env, .cwd = x->b->dir, .cpus = s->cpu_bench,
+                     .out_path = x->logpath, .timeout_s = run_timeout(s, x->bi)};
+    cpu_times_read(&x->st0);
+    x->rc = measure_run(&s->loop, &spec, &x->r, x->err, sizeof x->err);
+    cpu_times_read(&x->st1);
     strlist_free(&argv);
-    env_free(env);
+    run_environment_free(env);
+}
 
-    if (r.interrupted || s->interrupted) {
-        close(logfd);
-        free(logpath);
-        return -1;
+/* The checksum against the benchmark's reference: the first ok run's sets it, and a
+ * baseline run's replaces a profiled run's. "checksum" when it differs. */
+static const char *check_checksum(one_run *x) {
+    suite *s = x->s;
+    int bi = x->bi, is_base = !strcmp(x->variant, "baseline");
+    if (!s->ref_checksum[bi] || (is_base && !s->ref_from_baseline[bi])) {
+        if (s->ref_checksum[bi] && strcmp(s->ref_checksum[bi], x->checksum))
+            progress_warn("%s: checksum of the baseline (%s) differs from an earlier "
+                          "profiled run's (%s)", x->b->name, x->checksum, s->ref_checksum[bi]);
+        free(s->ref_checksum[bi]);
+        s->ref_checksum[bi] = xstrdup(x->checksum);
+        s->ref_from_baseline[bi] = is_base;
+        return "ok";
     }
+    if (!strcmp(s->ref_checksum[bi], x->checksum)) return "ok";
+    progress_warn("%s %s run %d: checksum %s differs from the baseline's %s", x->b->name,
+                  x->variant, x->run, x->checksum, s->ref_checksum[bi]);
+    return "checksum";
+}
 
-    unsigned long long got = 0;
-    if (counted) {
-        /* what the agent sent just before it exited may still be in the ingester's hands */
-        for (int i = 0; i < 10; i++) {
-            if (ingester_counters_fetch(control, &after, err, sizeof err) < 0) {
-                counted = 0;
-                break;
-            }
-            got = measure ? delivered(measure, &before, &after) : 1;
-            if (got || !measure || !benchmark_profiled(b)) break;
-            usleep(30000);
-        }
+static const char *run_status(one_run *x) {
+    if (x->rc < 0) {
+        progress_warn("%s %s: %s", x->b->name, x->variant, x->err);
+        suite_error(x->s, x->err, x->b->name, x->variant);
+        return "failed";
     }
-
-    char *out = read_log_from(logfd, offset);
-    char *checksum = checksum_scan(out);
-    free(out);
-    close(logfd);
-
-    const char *status = "ok";
-    if (rc < 0) {
-        progress_warn("%s %s: %s", b->name, variant, err);
-        suite_emit(s, "error", json_pack("{s:s,s:s,s:s}", "message", err, "benchmark", b->name,
-                                         "variant", variant));
-        status = "failed";
-    } else if (r.timed_out) {
-        status = "timeout";
-    } else if (!r.exited) {
-        status = "crashed";
-    } else if (r.exit_code != 0) {
-        status = "failed";
-    }
-    if (!strcmp(status, "ok") && checksum) {
-        int is_base = !strcmp(variant, "baseline");
-        if (!s->ref_checksum[bi] || (is_base && !s->ref_from_baseline[bi])) {
-            if (s->ref_checksum[bi] && strcmp(s->ref_checksum[bi], checksum))
-                progress_warn("%s: checksum of the baseline (%s) differs from an earlier "
-                              "profiled run's (%s)", b->name, checksum, s->ref_checksum[bi]);
-            free(s->ref_checksum[bi]);
-            s->ref_checksum[bi] = xstrdup(checksum);
-            s->ref_from_baseline[bi] = is_base;
-        } else if (strcmp(s->ref_checksum[bi], checksum)) {
-            status = "checksum";
-            progress_warn("%s %s run %d: checksum %s differs from the baseline's %s", b->name,
-                          variant, run, checksum, s->ref_checksum[bi]);
-        }
-    }
-    if (!strcmp(status, "ok") && counted && measure && benchmark_profiled(b) && got == 0) {
-        status = "no_profiles";
+    if (x->r.timed_out) return "timeout";
+    if (!x->r.exited) return "crashed";
+    if (x->r.exit_code != 0) return "failed";
+    if (x->checksum && strcmp(check_checksum(x), "ok")) return "checksum";
+    if (x->counted && x->measure && benchmark_profiled(x->b) && x->got == 0) {
         progress_warn("WARNING: %s %s run %d: profiled, the ingester is reachable, but it "
                       "received no %s: the profiler never ran? (recorded as no_profiles, "
-                      "not counted)", b->name, variant, run, measure);
+                      "not counted)", x->b->name, x->variant, x->run, x->measure);
+        return "no_profiles";
     }
+    return "ok";
+}
 
-    if (!warmup) s->done++;
+static void emit_run_end(one_run *x) {
+    suite *s = x->s;
+    if (!x->warmup) s->done++;
     s->runs_executed++;
     double e = eta(s);
-    json_t *ev = json_pack(
-        "{s:s,s:s,s:i,s:I,s:b,s:s,s:i,s:i,s:f,s:f,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
-        "s:f,s:f}",
-        "benchmark", b->name, "variant", variant, "run", warmup ? 0 : run, "seq",
-        (json_int_t)seq, "warmup", warmup, "status", status, "exit_code",
-        r.exited ? r.exit_code : 0, "signal", r.exited ? 0 : r.signal, "wall_s", r.wall_s,
-        "user_s", r.user_s, "sys_s", r.sys_s, "maxrss_kb", (json_int_t)r.maxrss_kb, "nvcsw",
-        (json_int_t)r.nvcsw, "nivcsw", (json_int_t)r.nivcsw, "minflt", (json_int_t)r.minflt,
-        "majflt", (json_int_t)r.majflt, "profiles",
-        (json_int_t)(counted ? after.profiles - before.profiles : 0), "samples",
-        (json_int_t)(counted ? after.samples - before.samples : 0), "done",
-        (json_int_t)s->done, "total", (json_int_t)s->total, "eta_s", e, "steal_pct",
-        steal_pct(&st0, &st1));
-    json_object_set_new(ev, "checksum", checksum ? json_string(checksum) : json_null());
-    if (counted && measure && strcmp(measure, "profiles"))
-        json_object_set_new(ev, "requests",
-                            json_integer((json_int_t)(after.requests - before.requests)));
-    suite_emit(s, "run_end", ev);
-    progress_run_end(b->name, variant, run, planned, warmup, status, r.wall_s, s->done,
-                     s->total, e);
-    free(checksum);
-    free(logpath);
-    return 0;
+    const run_result *r = &x->r;
+    ab_ev_run_end re = {
+        .benchmark = x->b->name, .variant = x->variant, .run = x->warmup ? 0 : x->run,
+        .seq = (json_int_t)x->seq, .warmup = x->warmup, .status = x->status,
+        .exit_code = r->exited ? r->exit_code : 0, .signal = r->exited ? 0 : r->signal,
+        .wall_s = r->wall_s, .user_s = r->user_s, .sys_s = r->sys_s,
+        .maxrss_kb = r->maxrss_kb, .nvcsw = r->nvcsw, .nivcsw = r->nivcsw,
+        .minflt = r->minflt, .majflt = r->majflt,
+        .profiles = (json_int_t)(x->counted ? x->after.profiles - x->before.profiles : 0),
+        .samples = (json_int_t)(x->counted ? x->after.samples - x->before.samples : 0),
+        .done = (json_int_t)s->done, .total = (json_int_t)s->total, .eta_s = e,
+        .steal_pct = steal_pct(&x->st0, &x->st1), .checksum = x->checksum};
+    if (x->counted && x->measure && strcmp(x->measure, "profiles")) {
+        re.requests = (json_int_t)(x->after.requests - x->before.requests);
+        re.has.requests = 1;
+    }
+    suite_emit(s, ab_ev_run_end_json(&re));
+    progress_run_end(x->b->name, x->variant, x->run, x->planned, x->warmup, x->status,
+                     r->wall_s, s->done, s->total, e);
+}
+
+int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
+    one_run x = {.s = s, .bi = bi, .vi = vi, .run = run, .planned = planned,
+                 .warmup = warmup, .b = s->bench[bi], .variant = s->o.variants.v[vi]};
+    x.profiled = strcmp(x.variant, "baseline") != 0;
+    if (!s->first_run_at) s->first_run_at = mono_now();
+    if (x.profiled && ingester_ensure(s, bi, vi) < 0)
+        progress_warn("%s %s: running without a working ingester", x.b->name, x.variant);
+    x.seq = ++s->seq;
+    emit_run_start(&x);
+    open_log(&x);
+    counters_before(&x);
+    measure(&x);
+    int interrupted = x.r.interrupted || s->interrupted;
+    if (!interrupted) {
+        counters_after(&x);
+        char *out = read_log_from(x.logfd, x.log_offset);
+        x.checksum = checksum_scan(out);
+        free(out);
+    }
+    close(x.logfd);
+    if (!interrupted) {
+        x.status = run_status(&x);
+        emit_run_end(&x);
+    }
+    free(x.checksum);
+    free(x.logpath);
+    return interrupted ? -1 : 0;
 }

@@ -104,96 +104,87 @@ static void set_str(char **dst, const char *s) {
     *dst = xstrdup(s);
 }
 
-int run_options_parse(run_options *o, int argc, char **argv) {
-    memset(o, 0, sizeof *o);
-    o->slow_delay = 30;
-    o->shuffled = 1;
-    o->warmup = 1;
-    o->runs = 10;
-    o->upload_interval = 1;
-    int have_variants = 0;
-
-    optind = 0;   /* GNU: full re-initialisation (parsed twice on --resume) */
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        const char *a = optarg;
-        switch (c) {
-        case O_VARIANTS:
-            strlist_free(&o->variants);
-            strlist_split(&o->variants, a, 0);
-            have_variants = 1;
-            break;
-        case O_SLOW_DELAY:
-            if (parse_secs(a, 0, &o->slow_delay) < 0) return bad("--slow-delay '%s': not a number of seconds", a);
-            break;
-        case O_ORDER:
-            if (!strcmp(a, "shuffled")) o->shuffled = 1;
-            else if (!strcmp(a, "blocked")) o->shuffled = 0;
-            else return bad("--order '%s': use shuffled or blocked", a);
-            break;
-        case O_SEED: {
-            char *end;
-            unsigned long long v = strtoull(a, &end, 0);
-            if (end == a || *end || a[0] == '-') return bad("--seed '%s': not an unsigned number", a);
-            o->seed = v;
-            o->seed_given = 1;
-            break;
-        }
-        case O_WARMUP:
-            if (parse_int(a, 0, &o->warmup) < 0) return bad("--warmup '%s': not a count", a);
-            break;
-        case O_RUNS:
-            if (parse_int(a, 1, &o->runs) < 0) return bad("--runs '%s': need a count >= 1", a);
-            break;
-        case O_MIN_RUNS:
-            if (parse_int(a, 2, &o->min_runs) < 0) return bad("--min-runs '%s': need a count >= 2", a);
-            break;
-        case O_MAX_RUNS:
-            if (parse_int(a, 2, &o->max_runs) < 0) return bad("--max-runs '%s': need a count >= 2", a);
-            break;
-        case O_TARGET_CI:
-            if (parse_secs(a, 0, &o->target_ci) < 0 || o->target_ci <= 0 || o->target_ci >= 100)
-                return bad("--target-ci '%s': need a percentage above 0 and below 100", a);
-            break;
-        case O_TIMEOUT:
-            if (parse_secs(a, 0, &o->timeout) < 0 || o->timeout <= 0)
-                return bad("--timeout '%s': need seconds above 0", a);
-            break;
-        case O_CPU_BENCH:
-        case O_CPU_INGESTER: {
-            const char *v = strcmp(a, "none") ? a : "";
-            if (*v && cpulist_valid(v, 0) < 0) return bad("'%s': not a CPU list (like 0-2,5)", a);
-            set_str(c == O_CPU_BENCH ? &o->cpu_bench : &o->cpu_ingester, v);
-            break;
-        }
-        case O_QUICK: o->quick = 1; break;
-        case O_RESULTS: set_str(&o->results, a); break;
-        case O_RESUME: set_str(&o->resume, a); break;
-        case O_INGESTER_URL: set_str(&o->ingester_url, a); break;
-        case O_INGESTER_CONTROL: set_str(&o->ingester_control, a); break;
-        case O_INGESTER: set_str(&o->ingester_bin, a); break;
-        case O_FLAMEGRAPH: o->flamegraph = 1; break;
-        case O_QUIET: o->quiet = 1; break;
-        case O_UPLOAD:
-            if (parse_secs(a, 0, &o->upload_interval) < 0 || o->upload_interval <= 0)
-                return bad("--upload-interval '%s': need seconds above 0", a);
-            break;
-        case O_HELP:
-            run_usage(stdout);
-            return 1;
-        default:
-            if (optopt && optopt < 256) {
-                char s[2] = {(char)optopt, 0};
-                return bad("unknown option -%s", s);
-            }
-            return bad("unknown option or missing value in '%s'", argv[optind - 1]);
-        }
+/* One option c with its argument a (argv for the messages). 0, 1 after --help, 2 on a
+ * usage error (message printed). */
+static int take_option(run_options *o, int c, const char *a, char **argv, int *have_variants) {
+    switch (c) {
+    case O_VARIANTS:
+        strlist_free(&o->variants);
+        strlist_split(&o->variants, a, 0);
+        *have_variants = 1;
+        break;
+    case O_SLOW_DELAY:
+        if (parse_secs(a, 0, &o->slow_delay) < 0) return bad("--slow-delay '%s': not a number of seconds", a);
+        break;
+    case O_ORDER:
+        if (!strcmp(a, "shuffled")) o->shuffled = 1;
+        else if (!strcmp(a, "blocked")) o->shuffled = 0;
+        else return bad("--order '%s': use shuffled or blocked", a);
+        break;
+    case O_SEED: {
+        char *end;
+        unsigned long long v = strtoull(a, &end, 0);
+        if (end == a || *end || a[0] == '-') return bad("--seed '%s': not an unsigned number", a);
+        o->seed = v;
+        o->seed_given = 1;
+        break;
     }
-    for (int i = optind; i < argc; i++) strlist_add(&o->dirs, argv[i]);
+    case O_WARMUP:
+        if (parse_int(a, 0, &o->warmup) < 0) return bad("--warmup '%s': not a count", a);
+        break;
+    case O_RUNS:
+        if (parse_int(a, 1, &o->runs) < 0) return bad("--runs '%s': need a count >= 1", a);
+        break;
+    case O_MIN_RUNS:
+        if (parse_int(a, 2, &o->min_runs) < 0) return bad("--min-runs '%s': need a count >= 2", a);
+        break;
+    case O_MAX_RUNS:
+        if (parse_int(a, 2, &o->max_runs) < 0) return bad("--max-runs '%s': need a count >= 2", a);
+        break;
+    case O_TARGET_CI:
+        if (parse_secs(a, 0, &o->target_ci) < 0 || o->target_ci <= 0 || o->target_ci >= 100)
+            return bad("--target-ci '%s': need a percentage above 0 and below 100", a);
+        break;
+    case O_TIMEOUT:
+        if (parse_secs(a, 0, &o->timeout) < 0 || o->timeout <= 0)
+            return bad("--timeout '%s': need seconds above 0", a);
+        break;
+    case O_CPU_BENCH:
+    case O_CPU_INGESTER: {
+        const char *v = strcmp(a, "none") ? a : "";
+        if (*v && cpulist_valid(v, 0) < 0) return bad("'%s': not a CPU list (like 0-2,5)", a);
+        set_str(c == O_CPU_BENCH ? &o->cpu_bench : &o->cpu_ingester, v);
+        break;
+    }
+    case O_QUICK: o->quick = 1; break;
+    case O_RESULTS: set_str(&o->results, a); break;
+    case O_RESUME: set_str(&o->resume, a); break;
+    case O_INGESTER_URL: set_str(&o->ingester_url, a); break;
+    case O_INGESTER_CONTROL: set_str(&o->ingester_control, a); break;
+    case O_INGESTER: set_str(&o->ingester_bin, a); break;
+    case O_FLAMEGRAPH: o->flamegraph = 1; break;
+    case O_QUIET: o->quiet = 1; break;
+    case O_UPLOAD:
+        if (parse_secs(a, 0, &o->upload_interval) < 0 || o->upload_interval <= 0)
+            return bad("--upload-interval '%s': need seconds above 0", a);
+        break;
+    case O_HELP:
+        run_usage(stdout);
+        return 1;
+    default:
+        if (optopt && optopt < 256) {
+            char s[2] = {(char)optopt, 0};
+            return bad("unknown option -%s", s);
+        }
+        return bad("unknown option or missing value in '%s'", argv[optind - 1]);
+    }
+    return 0;
+}
+
+/* After the options: the defaults that depend on others, and the checks of the whole. */
+static int check_options(run_options *o, int have_variants) {
     if (!o->results) o->results = xstrdup("results");
     if (!have_variants) strlist_split(&o->variants, "baseline,fast,slow,down", 0);
-
     if (o->resume) return 0;   /* the rest comes from the suite's own argv */
 
     if (o->variants.n == 0) return bad("--variants '%s': no variant named", "");
@@ -222,6 +213,26 @@ int run_options_parse(run_options *o, int argc, char **argv) {
     if (!o->ingester_url != !o->ingester_control)
         return bad("--ingester-url and --ingester-control go together%s", "");
     return 0;
+}
+
+int run_options_parse(run_options *o, int argc, char **argv) {
+    memset(o, 0, sizeof *o);
+    o->slow_delay = 30;
+    o->shuffled = 1;
+    o->warmup = 1;
+    o->runs = 10;
+    o->upload_interval = 1;
+    int have_variants = 0;
+
+    optind = 0;   /* GNU: full re-initialisation (parsed twice on --resume) */
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        int rc = take_option(o, c, optarg, argv, &have_variants);
+        if (rc) return rc;
+    }
+    for (int i = optind; i < argc; i++) strlist_add(&o->dirs, argv[i]);
+    return check_options(o, have_variants);
 }
 
 void run_options_free(run_options *o) {

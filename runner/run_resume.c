@@ -1,12 +1,172 @@
-/* run_resume.c: what a killed suite already did, read back from its journal: the runs per
- * benchmark x variant (so none is repeated), the sequence number, the reference checksums. */
+/* run_resume.c: `agentbench run --resume`: what a killed suite already did, from one read
+ * of its journal. That read feeds the suite's results model and, at the same time, a
+ * tally by name (runs per benchmark x variant, the highest sequence number, the reference
+ * checksums, the summaries written), because the benchmarks are only known once the
+ * options in the first suite_start have been parsed again. suite_resume_apply() then
+ * turns the tally into the suite's per-index counts, so no run is repeated. */
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "events.h"
 #include "run.h"
+#include "suitedir.h"
 #include "util.h"
 
-typedef struct scan { suite *s; } scan;
+typedef struct resumed_cell {
+    char *benchmark, *variant;
+    int measured, warmup;
+} resumed_cell;
+
+typedef struct resumed_bench {
+    char *name;
+    char *checksum;                /* the reference checksum so far, or NULL */
+    int from_baseline;             /* ... taken from a baseline run */
+    int summarized;                /* its summary events are in the journal */
+} resumed_bench;
+
+struct resume_tally {
+    resumed_cell *cells;
+    size_t ncells;
+    resumed_bench *bench;
+    size_t nbench;
+    unsigned long seq;
+};
+
+typedef struct reading {
+    ab_results *results;
+    resume_tally *tally;
+} reading;
+
+static resumed_bench *bench_of(resume_tally *t, const char *name) {
+    for (size_t i = 0; i < t->nbench; i++)
+        if (!strcmp(t->bench[i].name, name)) return &t->bench[i];
+    t->bench = xrealloc(t->bench, (t->nbench + 1) * sizeof *t->bench);
+    resumed_bench *b = &t->bench[t->nbench++];
+    memset(b, 0, sizeof *b);
+    b->name = xstrdup(name);
+    return b;
+}
+
+static resumed_cell *cell_of(resume_tally *t, const char *benchmark, const char *variant) {
+    for (size_t i = 0; i < t->ncells; i++)
+        if (!strcmp(t->cells[i].benchmark, benchmark) && !strcmp(t->cells[i].variant, variant))
+            return &t->cells[i];
+    t->cells = xrealloc(t->cells, (t->ncells + 1) * sizeof *t->cells);
+    resumed_cell *c = &t->cells[t->ncells++];
+    memset(c, 0, sizeof *c);
+    c->benchmark = xstrdup(benchmark);
+    c->variant = xstrdup(variant);
+    return c;
+}
+
+/* A run_end: one more run of its cell, and perhaps the benchmark's reference checksum
+ * (the baseline's wins over an earlier profiled run's), as run_one() would have kept it. */
+static void tally_run_end(resume_tally *t, json_t *ev) {
+    ab_ev_run_end e;
+    ab_ev_run_end_read(ev, &e);
+    if (e.seq > 0 && (unsigned long)e.seq > t->seq) t->seq = (unsigned long)e.seq;
+    if (!e.benchmark || !e.variant) return;
+    resumed_cell *c = cell_of(t, e.benchmark, e.variant);
+    if (e.warmup) c->warmup++;
+    else c->measured++;
+    if (!e.checksum || !e.status || !strcmp(e.status, "checksum") ||
+        !strcmp(e.status, "failed") || !strcmp(e.status, "crashed") ||
+        !strcmp(e.status, "timeout"))
+        return;
+    resumed_bench *b = bench_of(t, e.benchmark);
+    int is_base = !strcmp(e.variant, "baseline");
+    if (!b->checksum || (is_base && !b->from_baseline)) {
+        free(b->checksum);
+        b->checksum = xstrdup(e.checksum);
+        b->from_baseline = is_base;
+    }
+}
+
+static void on_event(json_t *ev, void *arg) {
+    reading *rd = arg;
+    ab_results_add(rd->results, ev);
+    switch (ab_event_id_of(ev)) {
+    case AB_EV_SUMMARY: {
+        ab_ev_summary e;
+        ab_ev_summary_read(ev, &e);
+        if (e.benchmark) bench_of(rd->tally, e.benchmark)->summarized = 1;
+        break;
+    }
+    case AB_EV_RUN_END: tally_run_end(rd->tally, ev); break;
+    default: break;
+    }
+}
+
+/* The options the suite was started with, from its first suite_start: its argv parsed
+ * again, then the benchmark directories as resolved then (the cwd may differ now), the
+ * seed and the suite id. 0, or 2 (usage) with a message. */
+static int options_from(suite *s, json_t *ss) {
+    ab_ev_suite_start e;
+    ab_ev_suite_start_read(ss, &e);
+    strlist args = {0};
+    strlist_add(&args, "run");
+    size_t i;
+    json_t *a;
+    json_array_foreach(e.argv, i, a)
+        if (json_is_string(a)) strlist_add(&args, json_string_value(a));
+    int quiet = s->o.quiet;
+    run_options_free(&s->o);
+    int rc = run_options_parse(&s->o, (int)args.n, args.v);
+    strlist_free(&args);
+    if (rc) return 2;
+    s->o.quiet |= quiet;
+    if (json_array_size(e.benchmark_dirs)) {
+        strlist_free(&s->o.dirs);
+        json_array_foreach(e.benchmark_dirs, i, a)
+            if (json_is_string(a)) strlist_add(&s->o.dirs, json_string_value(a));
+    }
+    s->o.seed = (uint64_t)e.seed;
+    s->o.seed_given = 1;
+    snprintf(s->id, sizeof s->id, "%s", e.suite ? e.suite : "");
+    return 0;
+}
+
+/* The suite directory is the journal's; the results directory is above it. */
+static int dirs_from(suite *s) {
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof tmp, "%s", s->journal_path) >= (int)sizeof tmp) return 2;
+    snprintf(s->dir, sizeof s->dir, "%s", dirname(tmp));
+    char abs[PATH_MAX];
+    if (realpath(s->dir, abs)) snprintf(s->dir, sizeof s->dir, "%s", abs);
+    snprintf(tmp, sizeof tmp, "%s", s->dir);
+    snprintf(s->results_dir, sizeof s->results_dir, "%s", dirname(tmp));
+    return 0;
+}
+
+int suite_resume_load(suite *s, const char *arg) {
+    char err[512];
+    char *jp = suite_journal_find(arg, err, sizeof err);
+    if (!jp) {
+        fprintf(stderr, "agentbench run --resume: %s\n", err);
+        return 2;
+    }
+    snprintf(s->journal_path, sizeof s->journal_path, "%s", jp);
+    free(jp);
+    s->results = ab_results_new();
+    s->tally = xcalloc(1, sizeof *s->tally);
+    reading rd = {s->results, s->tally};
+    unsigned long bad = 0;
+    int n = ab_journal_read_all(s->journal_path, on_event, &rd, &bad);
+    s->results->bad_lines = bad;
+    if (n < 0) {
+        fprintf(stderr, "agentbench run --resume: %s: cannot read journal %s\n",
+                s->journal_path, s->journal_path);
+        return 2;
+    }
+    if (!s->results->suite_start) {
+        fprintf(stderr, "agentbench run --resume: %s: no suite_start event in it\n",
+                s->journal_path);
+        return 2;
+    }
+    if (options_from(s, s->results->suite_start)) return 2;
+    return dirs_from(s);
+}
 
 static int index_of_bench(suite *s, const char *name) {
     for (int i = 0; i < s->nbench; i++)
@@ -14,48 +174,35 @@ static int index_of_bench(suite *s, const char *name) {
     return -1;
 }
 
-static void on_event(json_t *ev, void *arg) {
-    suite *s = ((scan *)arg)->s;
-    const char *type = json_string_value(json_object_get(ev, "type"));
-    if (type && !strcmp(type, "summary")) {
-        const char *bn = json_string_value(json_object_get(ev, "benchmark"));
-        int bi = bn ? index_of_bench(s, bn) : -1;
-        if (bi >= 0) s->summarized[bi] = 1;
-        return;
+void suite_resume_apply(suite *s) {
+    resume_tally *t = s->tally;
+    if (!t) return;
+    s->seq = t->seq;
+    for (size_t i = 0; i < t->ncells; i++) {
+        resumed_cell *c = &t->cells[i];
+        int bi = index_of_bench(s, c->benchmark), vi = strlist_index(&s->o.variants, c->variant);
+        if (bi >= 0 && vi >= 0) {
+            s->resumed_measured[bi * s->nvar + vi] += c->measured;
+            s->resumed_warmup[bi * s->nvar + vi] += c->warmup;
+            s->done += (unsigned long)c->measured;
+        }
+        free(c->benchmark);
+        free(c->variant);
     }
-    if (!type || strcmp(type, "run_end")) return;
-    json_int_t seq = json_integer_value(json_object_get(ev, "seq"));
-    if (seq > 0 && (unsigned long)seq > s->seq) s->seq = (unsigned long)seq;
-    const char *bn = json_string_value(json_object_get(ev, "benchmark"));
-    const char *vn = json_string_value(json_object_get(ev, "variant"));
-    if (!bn || !vn) return;
-    int bi = index_of_bench(s, bn), vi = strlist_index(&s->o.variants, vn);
-    if (bi < 0 || vi < 0) return;
-    int warmup = json_is_true(json_object_get(ev, "warmup"));
-    if (warmup) s->resumed_warmup[bi * s->nvar + vi]++;
-    else {
-        s->resumed_measured[bi * s->nvar + vi]++;
-        s->done++;
+    for (size_t i = 0; i < t->nbench; i++) {
+        resumed_bench *b = &t->bench[i];
+        int bi = index_of_bench(s, b->name);
+        if (bi >= 0) {
+            s->summarized[bi] = b->summarized;
+            s->ref_checksum[bi] = b->checksum;
+            s->ref_from_baseline[bi] = b->from_baseline;
+        } else {
+            free(b->checksum);
+        }
+        free(b->name);
     }
-    const char *status = json_string_value(json_object_get(ev, "status"));
-    const char *sum = json_string_value(json_object_get(ev, "checksum"));
-    if (!sum || !status || !strcmp(status, "checksum") || !strcmp(status, "failed") ||
-        !strcmp(status, "crashed") || !strcmp(status, "timeout"))
-        return;
-    int is_base = !strcmp(vn, "baseline");
-    if (!s->ref_checksum[bi] || (is_base && !s->ref_from_baseline[bi])) {
-        free(s->ref_checksum[bi]);
-        s->ref_checksum[bi] = xstrdup(sum);
-        s->ref_from_baseline[bi] = is_base;
-    }
-}
-
-int suite_resume_scan(suite *s, const char *journal_path, char *err, size_t errlen) {
-    scan sc = {s};
-    unsigned long bad = 0;
-    if (ab_journal_read_all(journal_path, on_event, &sc, &bad) < 0) {
-        snprintf(err, errlen, "cannot read %s", journal_path);
-        return -1;
-    }
-    return 0;
+    free(t->cells);
+    free(t->bench);
+    free(t);
+    s->tally = NULL;
 }

@@ -1,9 +1,10 @@
-/* test_fold.c: unit tests of the stack folding (runner/fold*.c): perf script and bpftrace
- * text to folded stacks, idle removal, frame cleaning, folded text round trip. */
+/* test_fold.c: unit tests of the stack folding (runner/flamegraph/fold*.c): perf script
+ * and bpftrace text to folded stacks, idle removal, frame cleaning, folded text round
+ * trip. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "fold.h"
+#include "flamegraph/fold.h"
 #include "test_fold_fixtures.h"
 
 static int failures, n;

@@ -1,10 +1,11 @@
-/* test_svg.c: unit tests of the flame graph renderer (runner/svg*.c): frame tree, frame
- * count, widths, escaping, label truncation, colours, narrow-frame elision, diff colours. */
+/* test_svg.c: unit tests of the flame graph renderer (runner/flamegraph/svg*.c): frame
+ * tree, frame count, widths, escaping, label truncation, colours, narrow-frame elision,
+ * diff colours. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "fold.h"
-#include "svg.h"
+#include "flamegraph/fold.h"
+#include "flamegraph/svg.h"
 
 static int failures, n;
 

@@ -1,0 +1,154 @@
+/* baseline/store.c: where baseline figures go: a suite journal of their own
+ * (suite_start, one "baseline" event per figure, errors, suite_end; RESULTS_DIR/latest
+ * updated) and RESULTS_DIR/baseline.json, the newest figure of each kind, which
+ * ab_baseline_copy_latest() copies into every later suite's journal. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "baseline.h"
+#include "store.h"
+#include "events.h"
+#include "suitedir.h"
+
+/* Append a built event (NULL: out of memory) and drop it. */
+static int put(ab_journal *j, json_t *ev) {
+    int rc = ev ? ab_journal_put(j, ev, 1) : -1;
+    json_decref(ev);
+    return rc;
+}
+
+static double wall_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, char *err,
+                  size_t errlen) {
+    memset(s, 0, sizeof *s);
+    s->results = results;
+    s->started = wall_s();
+    gethostname(s->host, sizeof s->host - 1);
+    uint64_t seed = (uint64_t)getpid() * 2654435761u ^ (uint64_t)(s->started * 1e6);
+    char id[64];
+    suite_id_make(id, sizeof id, s->started, seed);
+    if (suite_dir_create(results, id, s->dir, sizeof s->dir, err, errlen) < 0) return -1;
+    const char *base = strrchr(s->dir, '/');
+    snprintf(s->id, sizeof s->id, "%.100s", base ? base + 1 : s->dir);
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/journal.jsonl", s->dir);
+    if (!(s->j = ab_journal_open(path, err, errlen))) return -1;
+    json_t *av = json_array(), *none = json_array();
+    json_array_append_new(av, json_string("agentbench"));
+    for (int i = 0; i < argc; i++) json_array_append_new(av, json_string(argv[i]));
+    /* a suite_start as `agentbench run` writes it, with no runs: kind says what it is */
+    ab_ev_suite_start ss = {.suite = s->id, .host = s->host, .seed = (json_int_t)(seed & 0xffff),
+                            .order = "blocked", .benchmarks = none, .variants = none,
+                            .argv = av, .kind = "baseline"};
+    int rc = put(s->j, ab_ev_suite_start_json(&ss));
+    json_decref(av);
+    json_decref(none);
+    if (rc < 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (suite_latest_update(results, s->dir) < 0)
+        fprintf(stderr, "agentbench baseline: warning: cannot update %s/latest: %s\n", results,
+                strerror(errno));
+    return 0;
+}
+
+void bl_suite_figures(bl_suite *s, const bl_figures *f, size_t from) {
+    for (size_t i = from; i < f->n; i++) {
+        const bl_figure *x = &f->v[i];
+        ab_ev_baseline e = {.kind = x->kind, .name = x->name, .value = x->value,
+                            .unit = x->unit, .detail = x->detail};
+        if (put(s->j, ab_ev_baseline_json(&e)) < 0)
+            fprintf(stderr, "agentbench baseline: cannot write the journal: %s\n",
+                    strerror(errno));
+    }
+}
+
+void bl_suite_error(bl_suite *s, const char *part, const char *message) {
+    ab_ev_error e = {.message = message, .part = part};
+    put(s->j, ab_ev_error_json(&e));
+}
+
+void bl_suite_close(bl_suite *s, int done, int failed, int total, int interrupted) {
+    ab_ev_suite_end e = {.status = interrupted ? "interrupted" : failed ? "failed" : "done",
+                         .done = done, .failed = failed, .total = total,
+                         .seconds = wall_s() - s->started};
+    put(s->j, ab_ev_suite_end_json(&e));
+    ab_journal_close(s->j);
+    s->j = NULL;
+}
+
+/* baseline.json: this run's figures, plus the previous file's figures of kinds this run
+ * did not measure (so `--disk` alone keeps the CPU figures). */
+int bl_write_json(const bl_suite *s, const bl_figures *f, char *err, size_t errlen) {
+    char path[PATH_MAX], tmp[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/baseline.json", s->results);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    json_t *figs = json_array();
+    double now = wall_s();
+    for (size_t i = 0; i < f->n; i++)
+        json_array_append_new(figs, json_pack("{s:s, s:s, s:f, s:s, s:O, s:s, s:f}", "kind",
+                                              f->v[i].kind, "name", f->v[i].name, "value",
+                                              f->v[i].value, "unit", f->v[i].unit, "detail",
+                                              f->v[i].detail, "suite", s->id, "t", now));
+    json_t *old = json_load_file(path, 0, NULL);
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(old, "figures"), i, x) {
+        const char *kind = json_string_value(json_object_get(x, "kind"));
+        int measured = 0;
+        for (size_t k = 0; kind && k < f->n && !measured; k++)
+            measured = !strcmp(f->v[k].kind, kind);
+        if (kind && !measured) json_array_append(figs, x);
+    }
+    json_decref(old);
+    json_t *root = json_pack("{s:i, s:s, s:f, s:s, s:o}", "v", 1, "host", s->host, "t", now,
+                             "suite", s->id, "figures", figs);
+    int rc = root && json_dump_file(root, tmp, JSON_INDENT(1) | JSON_SORT_KEYS) == 0 &&
+             rename(tmp, path) == 0 ? 0 : -1;
+    if (rc < 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+    }
+    json_decref(root);
+    return rc;
+}
+
+int ab_baseline_copy_latest(const char *results_dir, ab_journal *j) {
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/baseline.json", results_dir);
+    json_t *root = json_load_file(path, 0, NULL);
+    if (!root) return 0;
+    const char *host = json_string_value(json_object_get(root, "host"));
+    int copied = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(root, "figures"), i, x) {
+        const char *kind = json_string_value(json_object_get(x, "kind"));
+        const char *name = json_string_value(json_object_get(x, "name"));
+        const char *unit = json_string_value(json_object_get(x, "unit"));
+        json_t *value = json_object_get(x, "value");
+        if (!kind || !name || !json_is_number(value)) continue;
+        json_t *detail = json_object_get(x, "detail");
+        detail = json_is_object(detail) ? json_deep_copy(detail) : json_object();
+        if (host) json_object_set_new(detail, "host", json_string(host));
+        json_t *t = json_object_get(x, "t"), *suite = json_object_get(x, "suite");
+        if (json_is_number(t)) json_object_set(detail, "measured_t", t);
+        if (json_is_string(suite)) json_object_set(detail, "measured_suite", suite);
+        ab_ev_baseline e = {.kind = kind, .name = name, .value = json_number_value(value),
+                            .unit = unit ? unit : "", .detail = detail};
+        if (put(j, ab_ev_baseline_json(&e)) == 0) copied++;
+        json_decref(detail);
+    }
+    json_decref(root);
+    return copied;
+}

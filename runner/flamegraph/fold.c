@@ -1,0 +1,182 @@
+/* flamegraph/fold.c: the folded-stack multiset (an open-addressing hash table keyed by the
+ * stack string), folded text reading and writing. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fold.h"
+
+struct fg_stacks {
+    fg_stack_entry *entries;        /* dense, in insertion order until sorted */
+    size_t n, cap;
+    size_t *slots;                  /* index + 1 into entries, 0 = empty */
+    size_t nslots;
+    unsigned long long total;
+    int sorted;
+};
+
+static uint64_t hash_str(const char *s) {
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+fg_stacks *fg_stacks_new(void) {
+    fg_stacks *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->nslots = 256;
+    s->slots = calloc(s->nslots, sizeof *s->slots);
+    if (!s->slots) { free(s); return NULL; }
+    return s;
+}
+
+void fg_stacks_free(fg_stacks *s) {
+    if (!s) return;
+    for (size_t i = 0; i < s->n; i++) free((char *)s->entries[i].stack);
+    free(s->entries);
+    free(s->slots);
+    free(s);
+}
+
+static int rehash(fg_stacks *s, size_t nslots) {
+    size_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots) return -1;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t j = hash_str(s->entries[i].stack) & (nslots - 1);
+        while (slots[j]) j = (j + 1) & (nslots - 1);
+        slots[j] = i + 1;
+    }
+    free(s->slots);
+    s->slots = slots;
+    s->nslots = nslots;
+    return 0;
+}
+
+int fg_stacks_add(fg_stacks *s, const char *stack, unsigned long long count) {
+    if (s->sorted && rehash(s, s->nslots) < 0) return -1;   /* sorting moved entries */
+    s->sorted = 0;
+    size_t j = hash_str(stack) & (s->nslots - 1);
+    while (s->slots[j]) {
+        fg_stack_entry *e = &s->entries[s->slots[j] - 1];
+        if (!strcmp(e->stack, stack)) {
+            e->count += count;
+            s->total += count;
+            return 0;
+        }
+        j = (j + 1) & (s->nslots - 1);
+    }
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        fg_stack_entry *e = realloc(s->entries, cap * sizeof *e);
+        if (!e) return -1;
+        s->entries = e;
+        s->cap = cap;
+    }
+    char *copy = strdup(stack);
+    if (!copy) return -1;
+    s->entries[s->n] = (fg_stack_entry){copy, count};
+    s->slots[j] = ++s->n;
+    s->total += count;
+    if (s->n * 2 > s->nslots && rehash(s, s->nslots * 2) < 0) return -1;
+    return 0;
+}
+
+size_t fg_stacks_distinct(const fg_stacks *s) { return s->n; }
+unsigned long long fg_stacks_total(const fg_stacks *s) { return s->total; }
+
+static int cmp_entry(const void *a, const void *b) {
+    return strcmp(((const fg_stack_entry *)a)->stack, ((const fg_stack_entry *)b)->stack);
+}
+
+const fg_stack_entry *fg_stacks_sorted(fg_stacks *s, size_t *n) {
+    if (!s->sorted) {
+        if (s->n) qsort(s->entries, s->n, sizeof *s->entries, cmp_entry);
+        s->sorted = 1;
+    }
+    *n = s->n;
+    return s->entries;
+}
+
+int fg_stacks_write(fg_stacks *s, FILE *out) {
+    size_t n;
+    const fg_stack_entry *e = fg_stacks_sorted(s, &n);
+    for (size_t i = 0; i < n; i++)
+        if (fprintf(out, "%s %llu\n", e[i].stack, e[i].count) < 0) return -1;
+    return fflush(out) == 0 ? 0 : -1;
+}
+
+int fg_stacks_write_file(fg_stacks *s, const char *path, char *err, size_t errlen) {
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = fg_stacks_write(s, f);
+    if (fclose(f) != 0) rc = -1;
+    if (rc < 0) snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    return rc;
+}
+
+/* One folded line: the count is the last space-separated token (frames may hold spaces). */
+static int add_folded_line(fg_stacks *s, char *line) {
+    size_t len = strlen(line);
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
+        line[--len] = '\0';
+    char *sp = strrchr(line, ' ');
+    if (!sp || sp == line) return -1;
+    char *end;
+    errno = 0;
+    unsigned long long count = strtoull(sp + 1, &end, 10);
+    if (*end || errno || sp[1] == '-' || sp[1] == '\0') return -1;
+    *sp = '\0';
+    if (count == 0) return 0;
+    return fg_stacks_add(s, line, count) < 0 ? -2 : 0;
+}
+
+int fg_fold_read_folded(fg_stacks *s, FILE *in, fg_fold_stats *stats) {
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int rc = 0;
+    while ((len = getline(&line, &cap, in)) >= 0) {
+        if (len == 0 || line[0] == '\n' || line[0] == '#') continue;
+        unsigned long long before = fg_stacks_total(s);
+        int r = add_folded_line(s, line);
+        if (r == -2) { rc = -1; break; }
+        if (r == -1) {
+            stats->bad_lines++;
+            continue;
+        }
+        stats->samples += fg_stacks_total(s) - before;
+        stats->kept += fg_stacks_total(s) - before;
+    }
+    if (ferror(in)) rc = -1;
+    free(line);
+    return rc;
+}
+
+int fg_stacks_add_frames(fg_stacks *s, const char *comm, char *const *leaf_first, size_t n,
+                         unsigned long long count) {
+    size_t len = strlen(comm) + 1;
+    for (size_t i = 0; i < n; i++) len += strlen(leaf_first[i]) + 1;
+    char *stack = malloc(len + 1), *p = stack;
+    if (!stack) return -1;
+    for (const char *c = comm; *c; c++)
+        *p++ = *c == ';' ? ':' : ((unsigned char)*c < 0x20 ? '?' : *c);
+    if (p == stack) { memcpy(p, "[unknown]", 9); p += 9; }
+    const char *prev = NULL;
+    for (size_t i = n; i-- > 0;) {
+        /* runs of unwinder garbage (code without frame pointers) become one frame */
+        if (prev && !strcmp(prev, "[unknown]") && !strcmp(leaf_first[i], "[unknown]"))
+            continue;
+        prev = leaf_first[i];
+        *p++ = ';';
+        size_t l = strlen(leaf_first[i]);
+        memcpy(p, leaf_first[i], l);
+        p += l;
+    }
+    *p = '\0';
+    int rc = fg_stacks_add(s, stack, count);
+    free(stack);
+    return rc;
+}

@@ -1,0 +1,126 @@
+/* run_ingesters.c: the ingesters' lifecycle within a suite. Locally, one
+ * agentbench-ingester per profiled variant, started in that variant's mode before the
+ * first run (its stderr in logs/ingester-VARIANT.log), restarted if it died between runs,
+ * stopped at the end; remotely, one ingester whose mode is switched before each run of
+ * another variant. Every start and stop is journaled (ingester_start, ingester_stop), so
+ * pmdaagentbench knows which /stats to poll. runner/ingester.h does the process work. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "events.h"
+#include "progress.h"
+#include "run.h"
+#include "util.h"
+
+/* ingester_start or ingester_stop (as build makes it) of g, in mode. */
+static void emit_ingester(suite *s, json_t *(*build)(const ab_ev_ingester *), const ingester *g,
+                          const char *mode) {
+    ab_ev_ingester e = {.name = g->name, .mode = mode, .url = g->url, .control = g->control,
+                        .pid = g->pid};
+    suite_emit(s, build(&e));
+}
+
+static int start_one(suite *s, int vi) {
+    char err[512];
+    const char *v = s->o.variants.v[vi];
+    char *logpath = xasprintf("%s/logs/ingester-%s.log", s->dir, v);
+    int logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    free(logpath);
+    int rc = ingester_start(&s->loop, &s->ing[vi], s->ingester_bin, s->helper, v, v,
+                            s->o.slow_delay, s->cpu_ingester, logfd, err, sizeof err);
+    if (logfd >= 0) close(logfd);
+    if (rc < 0) {
+        progress_warn("variant %s: %s", v, err);
+        suite_error(s, err, NULL, v);
+        return -1;
+    }
+    emit_ingester(s, ab_ev_ingester_start_json, &s->ing[vi], v);
+    return 0;
+}
+
+static int check_remote(suite *s) {
+    ingester_remote(&s->remote, s->o.ingester_url, s->o.ingester_control);
+    if (ingester_wait_healthy(s->remote.control, 5) < 0) {
+        char err[512];
+        snprintf(err, sizeof err, "the ingester's control endpoint %s/healthz does not answer",
+                 s->remote.control);
+        progress_warn("%s", err);
+        suite_error(s, err, NULL, NULL);
+        return -1;
+    }
+    emit_ingester(s, ab_ev_ingester_start_json, &s->remote, "fast");
+    return 0;
+}
+
+int ingesters_start(suite *s) {
+    if (s->is_remote) return check_remote(s);
+    s->ing = xcalloc((size_t)s->nvar, sizeof *s->ing);
+    for (int vi = 0; vi < s->nvar && !s->interrupted; vi++) {
+        if (!strcmp(s->o.variants.v[vi], "baseline")) continue;
+        if (start_one(s, vi) < 0) return -1;
+    }
+    return 0;
+}
+
+/* The remote ingester into variant vi's mode, unless it is in it already. */
+static void switch_remote(suite *s, int bi, int vi) {
+    const char *variant = s->o.variants.v[vi];
+    if (s->remote_mode && !strcmp(s->remote_mode, variant)) return;
+    char err[512];
+    if (ingester_set_mode(s->remote.control, variant, s->o.slow_delay, err, sizeof err) < 0) {
+        progress_warn("cannot switch the ingester to %s: %s", variant, err);
+        suite_error(s, err, s->bench[bi]->name, variant);
+        return;
+    }
+    free(s->remote_mode);
+    s->remote_mode = xstrdup(variant);
+}
+
+int ingester_ensure(suite *s, int bi, int vi) {
+    if (s->is_remote) {
+        switch_remote(s, bi, vi);
+        return 0;
+    }
+    if (!s->ing || !s->ing[vi].spawned || !s->ing[vi].exited) return 0;
+    ingester *g = &s->ing[vi];
+    char *msg = xasprintf("the %s ingester (pid %d) exited with status %d; restarting it",
+                          g->name, g->pid, (int)g->exit_status);
+    progress_warn("%s", msg);
+    suite_error(s, msg, NULL, g->name);
+    free(msg);
+    ingester_stop(&s->loop, g);
+    emit_ingester(s, ab_ev_ingester_stop_json, g, g->mode);
+    ingester_free(g);
+    return start_one(s, vi);
+}
+
+const char *ingester_control_of(suite *s, int vi) {
+    if (s->is_remote) return s->remote.control;
+    return s->ing && s->ing[vi].control ? s->ing[vi].control : NULL;
+}
+
+const char *ingester_url_of(suite *s, int vi) {
+    if (s->is_remote) return s->remote.url;
+    return s->ing && s->ing[vi].url ? s->ing[vi].url : NULL;
+}
+
+void ingesters_stop(suite *s) {
+    if (s->is_remote) {
+        if (s->remote.control) {
+            emit_ingester(s, ab_ev_ingester_stop_json, &s->remote,
+                          s->remote_mode ? s->remote_mode : "fast");
+            ingester_free(&s->remote);
+        }
+        return;
+    }
+    for (int vi = 0; s->ing && vi < s->nvar; vi++) {
+        ingester *g = &s->ing[vi];
+        if (!g->spawned) continue;
+        ingester_stop(&s->loop, g);
+        emit_ingester(s, ab_ev_ingester_stop_json, g, g->mode);
+        ingester_free(g);
+    }
+    free(s->ing);
+    s->ing = NULL;
+}

@@ -1,0 +1,187 @@
+/* run_suite.c: the loop of a suite. Benchmark by benchmark: build it (once, journaled;
+ * a failed build skips its runs), run its warm-ups (baseline first: its checksum is the
+ * reference), then its measured runs, either in rounds with the variants in a shuffled
+ * order (plan.h: a fresh order per round, reproducible from the seed) or blocked (all of
+ * one variant, then the next); with --target-ci a variant stops once its CI is tight
+ * enough. A resumed suite replays what its journal holds instead of running it again.
+ * When a benchmark is done its summaries are written and, with --flamegraph, its flame
+ * graphs captured. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "events.h"
+#include "measure.h"
+#include "plan.h"
+#include "progress.h"
+#include "report.h"
+#include "run.h"
+#include "util.h"
+
+extern char **environ;
+
+/* Run the benchmark's build script; 0 built (or nothing to build), 1 failed, -1
+ * interrupted. */
+static int build_benchmark(suite *s, int bi) {
+    benchmark *b = s->bench[bi];
+    ab_ev_build ev = {.benchmark = b->name, .status = "none"};
+    if (!b->has_build) {
+        suite_emit(s, ab_ev_build_json(&ev));
+        return 0;
+    }
+    progress_info("%s: building", b->name);
+    char *logpath = xasprintf("%s/logs/%s.build.log", s->dir, b->name);
+    char *build = xasprintf("%s/build", b->dir);
+    char *argv[] = {build, NULL};
+    run_spec spec = {.argv = argv, .env = environ, .cwd = b->dir, .cpus = NULL,
+                     .out_path = logpath, .timeout_s = 1800};
+    run_result r;
+    char err[512] = "";
+    int rc = measure_run(&s->loop, &spec, &r, err, sizeof err);
+    free(build);
+    if (s->interrupted) {
+        free(logpath);
+        return -1;
+    }
+    int ok = rc == 0 && r.exited && r.exit_code == 0;
+    if (!ok) {
+        if (rc == 0)
+            snprintf(err, sizeof err, "build %s (see %s)",
+                     r.timed_out ? "timed out" : r.exited ? "failed" : "crashed", logpath);
+        progress_warn("%s: %s; its runs are skipped", b->name, err);
+        s->build_failed = 1;
+    }
+    ev.status = ok ? "ok" : "failed";
+    ev.seconds = r.wall_s;
+    ev.message = ok ? NULL : err;
+    suite_emit(s, ab_ev_build_json(&ev));
+    free(logpath);
+    return ok ? 0 : 1;
+}
+
+/* Is the variant's 95% CI of the median within +-target% of the median? */
+static int ci_tight(suite *s, int bi, int vi, int min_runs) {
+    ab_cell *c = ab_results_find(s->results, s->bench[bi]->name, s->o.variants.v[vi]);
+    if (!c || (int)c->n < min_runs || c->n < 6) return 0;
+    ab_cell_stats st;
+    ab_results_cell_stats(s->results, c, &st);
+    if (st.wall.median <= 0) return 1;
+    double half = (st.wall.ci_high - st.wall.ci_low) / 2;
+    return half / st.wall.median * 100 <= s->o.target_ci;
+}
+
+/* Runs of cell (bi,vi) so far: replayed from the journal count first. */
+static int take_resumed(int *counter) {
+    if (*counter > 0) {
+        (*counter)--;
+        return 1;
+    }
+    return 0;
+}
+
+/* The plan of one benchmark's measured runs. */
+typedef struct bench_plan {
+    int bi, planned, min_runs, target;
+    int *resumed;          /* measured runs already in the journal, per variant */
+    int *count;            /* measured runs so far (replayed or run), per variant */
+} bench_plan;
+
+/* One measured run of variant vi (or its replay from the journal). */
+static void measured_run(suite *s, bench_plan *p, int vi, int run) {
+    p->count[vi]++;
+    if (!take_resumed(&p->resumed[vi])) run_one(s, p->bi, vi, run, p->planned, 0);
+}
+
+static void warm_up(suite *s, int bi, int planned) {
+    int *resumed = s->resumed_warmup + bi * s->nvar;
+    for (int w = 0; w < s->o.warmup && !s->interrupted; w++)
+        for (int vi = 0; vi < s->nvar && !s->interrupted; vi++)
+            if (!take_resumed(&resumed[vi])) run_one(s, bi, vi, 0, planned, 1);
+}
+
+/* Rounds of every variant once, in a fresh shuffled order per round. */
+static void run_shuffled(suite *s, bench_plan *p) {
+    int nv = s->nvar;
+    int *order = xcalloc((size_t)nv, sizeof *order);
+    rng r;
+    plan_rng(&r, s->o.seed, p->bi);
+    for (int round = 1; round <= p->planned && !s->interrupted; round++) {
+        plan_round(&r, 1, order, nv);
+        for (int k = 0; k < nv && !s->interrupted; k++) measured_run(s, p, order[k], round);
+        if (p->target && round >= p->min_runs) {
+            int all = 1;
+            for (int vi = 0; vi < nv && all; vi++) all = ci_tight(s, p->bi, vi, p->min_runs);
+            if (all) break;
+        }
+    }
+    free(order);
+}
+
+/* All runs of one variant, then the next. */
+static void run_blocked(suite *s, bench_plan *p) {
+    for (int vi = 0; vi < s->nvar && !s->interrupted; vi++)
+        for (int run = 1; run <= p->planned && !s->interrupted; run++) {
+            measured_run(s, p, vi, run);
+            if (p->target && run >= p->min_runs && ci_tight(s, p->bi, vi, p->min_runs)) break;
+        }
+}
+
+static void write_summaries(suite *s, int bi) {
+    if (s->summarized[bi]) return;
+    s->summarized[bi] = 1;
+    for (int vi = 0; vi < s->nvar; vi++) {
+        ab_cell *c = ab_results_find(s->results, s->bench[bi]->name, s->o.variants.v[vi]);
+        if (!c) continue;
+        json_t *figures = report_cell_json(s->results, c);
+        ab_ev_summary e = {.benchmark = c->benchmark, .variant = c->variant, .figures = figures};
+        suite_emit(s, ab_ev_summary_json(&e));
+        json_decref(figures);
+    }
+}
+
+static int run_benchmark(suite *s, int bi) {
+    int target = s->o.target_ci > 0;
+    bench_plan p = {.bi = bi, .planned = s->o.runs,    /* max_runs with a target CI */
+                    .min_runs = target ? s->o.min_runs : s->o.runs, .target = target,
+                    .resumed = s->resumed_measured + bi * s->nvar,
+                    .count = xcalloc((size_t)s->nvar, sizeof(int))};
+    warm_up(s, bi, p.planned);
+    if (s->o.shuffled) run_shuffled(s, &p);
+    else run_blocked(s, &p);
+    if (!s->interrupted && target) {
+        /* stopped early: the runs not needed leave the plan */
+        unsigned long unused = 0;
+        for (int vi = 0; vi < s->nvar; vi++) unused += (unsigned long)(p.planned - p.count[vi]);
+        s->total -= unused < s->total ? unused : 0;
+    }
+    free(p.count);
+    if (s->interrupted) return -1;
+    write_summaries(s, bi);
+    if (s->o.flamegraph) suite_capture_flamegraphs(s, bi);
+    return 0;
+}
+
+/* Has benchmark bi runs left to do? (A resumed suite with a target CI always has: the CI
+ * decides, replaying the runs in the journal first.) */
+static int runs_left(suite *s, int bi) {
+    if (s->o.target_ci > 0 && s->resumed) return 1;
+    for (int vi = 0; vi < s->nvar; vi++)
+        if (s->resumed_measured[bi * s->nvar + vi] < s->o.runs) return 1;
+    return 0;
+}
+
+int suite_run_all(suite *s) {
+    for (int bi = 0; bi < s->nbench && !s->interrupted; bi++) {
+        if (!runs_left(s, bi)) {
+            write_summaries(s, bi);
+            continue;
+        }
+        int b = build_benchmark(s, bi);
+        if (b < 0) break;
+        if (b > 0) {
+            s->total -= (unsigned long)s->nvar * (unsigned long)s->o.runs;
+            continue;
+        }
+        run_benchmark(s, bi);
+    }
+    return s->interrupted ? -1 : 0;
+}
