@@ -32,6 +32,7 @@ typedef struct ab_cell {
     unsigned long long profiles, samples;   /* delivered, summed over measured runs
                                       * (ok or not; warm-ups excluded) */
     int is_baseline;                 /* variant == "baseline" */
+    int summarized;                  /* its summary event was written: runs all done */
 } ab_cell;
 
 typedef struct ab_cell_stats {
@@ -41,8 +42,18 @@ typedef struct ab_cell_stats {
 
 typedef struct ab_ingester {
     char *name, *mode, *url, *control;
+    char *store;                     /* its --store directory (suite-relative), or NULL */
     int live;                        /* started and not yet stopped */
 } ab_ingester;
+
+/* A flame graph the suite captured (a flamegraph event; the newest per benchmark and
+ * variant). Paths are relative to the suite directory. */
+typedef struct ab_flamegraph {
+    char *benchmark, *variant;       /* variant NULL: a system-wide capture */
+    char *svg, *folded;
+    unsigned long long samples;
+    double t;                        /* when it was journaled */
+} ab_flamegraph;
 
 typedef struct ab_baseline_figure {
     char *kind, *name, *unit;
@@ -60,6 +71,7 @@ typedef struct ab_results {
                                        * major), then others by first appearance */
     size_t ningesters; ab_ingester **ingesters;
     size_t nbaseline; ab_baseline_figure **baseline;
+    size_t nflamegraphs; ab_flamegraph **flamegraphs;
     unsigned long errors;             /* "error" events seen */
     json_t *suite_start;              /* the first suite_start event (owned), or NULL */
     unsigned long bad_lines;          /* journal lines skipped by ab_results_load */

@@ -30,6 +30,9 @@ unsigned int capture_seconds(void);       /* N of the current or last capture, 0
 const char *capture_last_url(void);       /* URL (or path) of the last good capture, or NULL */
 unsigned long long capture_started(void);  /* captures started */
 unsigned long long capture_failed(void);   /* captures that ended in ERROR */
+unsigned long long capture_done(void);     /* captures that ended in DONE */
+/* DIR/NAME.folded of the latest capture started (the stacks beside its SVG). */
+void capture_last_folded(char *out, size_t outlen);
 
 /* Kill a running capture (PMDA exit). */
 void capture_shutdown(void);

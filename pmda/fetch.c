@@ -207,15 +207,77 @@ static int fetch_ingester(unsigned int item, const ing_inst *ii, pmAtomValue *at
     return PM_ERR_PMID;
 }
 
-static int fetch_flamegraph(unsigned int item, pmAtomValue *atom)
+/* What a published flame graph says about itself: for the system capture (last.*) and
+ * each group of the suite (profile.*), the same figures. An agent's stored profile has no
+ * capture.json: no tool duration or idle count, its time is the file's. */
+typedef enum { ABOUT_TIME, ABOUT_TOOL, ABOUT_SECONDS, ABOUT_SAMPLES, ABOUT_IDLE_DROPPED,
+               ABOUT_DISTINCT, ABOUT_FILE } about_e;
+
+static int fetch_about(about_e what, const profile_group *g, pmAtomValue *atom)
 {
+    if (!g || !g->loaded)
+        return PMDA_FETCH_NOVALUES;
+    switch (what) {
+    case ABOUT_TIME:
+        if (g->time <= 0)
+            return PMDA_FETCH_NOVALUES;
+        DOUBLE(g->time);
+    case ABOUT_TOOL: STRING(g->has_meta ? g->meta.tool : g->is_agent ? "agent" : "perf");
+    case ABOUT_SECONDS:
+        if (!g->has_meta)
+            return PMDA_FETCH_NOVALUES;
+        DOUBLE(g->meta.seconds);
+    case ABOUT_SAMPLES: U64(g->set.samples);
+    case ABOUT_IDLE_DROPPED:
+        if (!g->has_meta)
+            return PMDA_FETCH_NOVALUES;
+        U64(g->meta.idle_dropped);
+    case ABOUT_DISTINCT: U64(g->set.distinct);
+    case ABOUT_FILE: STRING(g->path);
+    }
+    return PM_ERR_PMID;
+}
+
+static int fetch_stack(const stack_inst *si, pmAtomValue *atom)
+{
+    if (!si)
+        return PMDA_FETCH_NOVALUES;
+    U64(si->count);
+}
+
+static int fetch_flamegraph(unsigned int item, void *priv, pmAtomValue *atom)
+{
+    const profile_group *sys = profiles_system();
     switch ((flamegraph_item_e)item) {
     case FLAMEGRAPH_CONTROL: I32((int)capture_seconds());
     case FLAMEGRAPH_STATUS: STRING(capture_status());
     case FLAMEGRAPH_URL: STRING(capture_last_url());
     case FLAMEGRAPH_CAPTURES: U64(capture_started());
     case FLAMEGRAPH_FAILURES: U64(capture_failed());
+    case FLAMEGRAPH_STACKS: return fetch_stack(priv, atom);
+    case FLAMEGRAPH_LAST_TIME: return fetch_about(ABOUT_TIME, sys, atom);
+    case FLAMEGRAPH_LAST_TOOL: return fetch_about(ABOUT_TOOL, sys, atom);
+    case FLAMEGRAPH_LAST_SECONDS: return fetch_about(ABOUT_SECONDS, sys, atom);
+    case FLAMEGRAPH_LAST_SAMPLES: return fetch_about(ABOUT_SAMPLES, sys, atom);
+    case FLAMEGRAPH_LAST_IDLE_DROPPED: return fetch_about(ABOUT_IDLE_DROPPED, sys, atom);
+    case FLAMEGRAPH_LAST_DISTINCT: return fetch_about(ABOUT_DISTINCT, sys, atom);
     case NUM_FLAMEGRAPH_ITEMS: break;
+    }
+    return PM_ERR_PMID;
+}
+
+static int fetch_profile(unsigned int item, void *priv, pmAtomValue *atom)
+{
+    switch ((profile_item_e)item) {
+    case PROFILE_STACKS: return fetch_stack(priv, atom);
+    case PROFILE_TIME: return fetch_about(ABOUT_TIME, priv, atom);
+    case PROFILE_TOOL: return fetch_about(ABOUT_TOOL, priv, atom);
+    case PROFILE_SECONDS: return fetch_about(ABOUT_SECONDS, priv, atom);
+    case PROFILE_SAMPLES: return fetch_about(ABOUT_SAMPLES, priv, atom);
+    case PROFILE_IDLE_DROPPED: return fetch_about(ABOUT_IDLE_DROPPED, priv, atom);
+    case PROFILE_DISTINCT: return fetch_about(ABOUT_DISTINCT, priv, atom);
+    case PROFILE_FILE: return fetch_about(ABOUT_FILE, priv, atom);
+    case NUM_PROFILE_ITEMS: break;
     }
     return PM_ERR_PMID;
 }
@@ -300,10 +362,11 @@ static int fetch_value(unsigned int cluster, unsigned int item, void *priv,
     case CL_RUNNER: return fetch_runner(item, r, atom);
     case CL_RUN: return fetch_run_cached(item, priv, r, atom);
     case CL_INGESTER: return fetch_ingester(item, priv, atom);
-    case CL_FLAMEGRAPH: return fetch_flamegraph(item, atom);
+    case CL_FLAMEGRAPH: return fetch_flamegraph(item, priv, atom);
     case CL_BASELINE: return fetch_baseline(item, priv, r, atom);
     case CL_JOURNAL: return fetch_journal(item, r, atom);
     case CL_PMDA: return fetch_self(item, atom);
+    case CL_PROFILE: return fetch_profile(item, priv, atom);
     }
     return PM_ERR_PMID;
 }
@@ -326,8 +389,9 @@ int fetch_metrics(int numpmid, pmID *pmidlist, pmResult **resp, pmdaExt *pmda)
                     want_ingesters ? ", ingesters polled" : "");
     capture_poll();
     indom_refresh(want_ingesters);
-
     const ab_results *r = source_results();
+    profiles_refresh(r);
+
     pmResult *res = fetchbuf_begin(&result_buf, numpmid);
     if (!res)
         return -ENOMEM;

@@ -15,12 +15,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "capture.h"
 #include "source.h"
 
 pmdaIndom indomtab[NUM_INDOMS] = {
     { RUN_INDOM, 0, NULL },
     { INGESTER_INDOM, 0, NULL },
     { BASELINE_INDOM, 0, NULL },
+    { STACKS_INDOM, 0, NULL },          /* tables: profiles.c fills them */
+    { PROFILE_STACKS_INDOM, 0, NULL },
+    { PROFILE_INDOM, 0, NULL },
 };
 
 static const abc_config *config;
@@ -35,7 +39,7 @@ static const char *const step_name[NUM_STEPS] = {
     "PMDA_CACHE_LOAD", "PMDA_CACHE_SAVE", "PMDA_CACHE_INACTIVE", "pmdaCacheStore",
     "allocating an instance", "pmdaCacheLookup", "growing the instance index",
 };
-static int last_error[NUM_INDOMS][NUM_STEPS];
+static int last_error[NUM_CACHE_INDOMS][NUM_STEPS];
 
 static void cache_result(pmInDom indom, enum cache_step step, int sts)
 {
@@ -71,7 +75,7 @@ static void *activate(pmInDom indom, const char *name, size_t size)
     return sts < 0 ? NULL : priv;
 }
 
-static inst_index indexes[NUM_INDOMS];
+static inst_index indexes[NUM_CACHE_INDOMS];
 
 /* The index of indom serial rebuilt from the cache: active entries in cache order. */
 static void rebuild_index(int serial)
@@ -207,7 +211,7 @@ void indom_init(const abc_config *cfg)
     config = cfg;
     /* Instance ids that survive restarts: load what an earlier run saved (none the first
      * time: no file is not a failure). */
-    for (int serial = 0; serial < NUM_INDOMS; serial++) {
+    for (int serial = 0; serial < NUM_CACHE_INDOMS; serial++) {
         int sts = pmdaCacheOp(INDOM(serial), PMDA_CACHE_LOAD);
         cache_result(INDOM(serial), STEP_LOAD, sts == -ENOENT ? 0 : sts);
     }
@@ -242,7 +246,7 @@ void indom_refresh(int want_ingesters)
 
 const inst_index *indom_index(int serial)
 {
-    return &indexes[serial];
+    return serial < NUM_CACHE_INDOMS ? &indexes[serial] : profiles_index(serial);
 }
 
 unsigned long long indom_generation(void)
@@ -252,6 +256,8 @@ unsigned long long indom_generation(void)
 
 void *indom_priv(int serial, unsigned int inst)
 {
+    if (serial >= NUM_CACHE_INDOMS)
+        return NULL;
     void *priv = NULL;
     int sts = pmdaCacheLookup(INDOM(serial), inst, NULL, &priv);
     cache_result(INDOM(serial), STEP_LOOKUP, sts == PM_ERR_INST ? 0 : sts);
@@ -260,6 +266,8 @@ void *indom_priv(int serial, unsigned int inst)
 
 int indom_instance(pmInDom indom, int inst, char *name, pmInResult **result, pmdaExt *pmda)
 {
+    capture_poll();
     indom_refresh(0);
+    profiles_refresh(source_results());
     return pmdaInstance(indom, inst, name, result, pmda);
 }

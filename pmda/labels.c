@@ -36,10 +36,17 @@ int labels_metric(int ident, int type, pmLabelSet **lpp, pmdaExt *pmda)
             add_labels(lpp, "suite", r->suite, "host", r->host, NULL, NULL);
         else if (cluster == CL_BASELINE)
             add_labels(lpp, "host", r->host, NULL, NULL, NULL, NULL);
+        else if (cluster == CL_PROFILE)
+            add_labels(lpp, "suite", r->suite, "host", r->host, NULL, NULL);
     } else if (type == PM_LABEL_INDOM) {
         unsigned int serial = pmInDom_serial((pmInDom)ident);
-        const char *what = serial == RUN_INDOM ? "benchmark/variant"
-                         : serial == INGESTER_INDOM ? "ingester" : "baseline figure";
+        static const char *const what_of[NUM_INDOMS] = {
+            [RUN_INDOM] = "benchmark/variant", [INGESTER_INDOM] = "ingester",
+            [BASELINE_INDOM] = "baseline figure", [STACKS_INDOM] = "stack",
+            [PROFILE_STACKS_INDOM] = "benchmark/variant/source,stack",
+            [PROFILE_INDOM] = "benchmark/variant/source",
+        };
+        const char *what = serial < NUM_INDOMS ? what_of[serial] : NULL;
         add_labels(lpp, "indom_name", what, NULL, NULL, NULL, NULL);
     }
     return pmdaLabel(ident, type, lpp, pmda);
@@ -48,10 +55,17 @@ int labels_metric(int ident, int type, pmLabelSet **lpp, pmdaExt *pmda)
 int labels_instance(pmInDom indom, unsigned int inst, pmLabelSet **lp)
 {
     unsigned int serial = pmInDom_serial(indom);
-    void *priv = serial < NUM_INDOMS ? indom_priv(serial, inst) : NULL;
+    int before = *lp ? (*lp)->nlabels : 0;
+    if (serial == PROFILE_INDOM || serial == PROFILE_STACKS_INDOM) {
+        const profile_group *g = profiles_group_of(serial, inst);
+        if (g)
+            add_labels(lp, "benchmark", g->benchmark, "variant", g->variant, "source",
+                       g->source);
+        return (*lp ? (*lp)->nlabels : 0) - before;
+    }
+    void *priv = indom_priv(serial, inst);
     if (!priv)
         return 0;
-    int before = *lp ? (*lp)->nlabels : 0;
     if (serial == RUN_INDOM) {
         const ab_cell *c = ((run_inst *)priv)->cell;
         if (c)

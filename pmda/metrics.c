@@ -18,6 +18,7 @@ void metrics_init(pmdaInterface *dp, const abc_config *cfg)
     pmdaSetFlags(dp, PMDA_EXT_FLAG_HASHED);
     pmdaInit(dp, indomtab, NUM_INDOMS, metrictab, nmetrics);
     indom_init(cfg);
+    profiles_init(cfg);
 }
 
 void metrics_shutdown(void)

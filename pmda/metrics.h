@@ -17,9 +17,13 @@
 
 #include <pcp/pmapi.h>
 #include <pcp/pmda.h>
+#include <sys/types.h>
+#include <time.h>
+#include "capture_meta.h"
 #include "config.h"
 #include "poller.h"
 #include "results.h"
+#include "stacks.h"
 
 enum {
     CL_RUNNER = 0,
@@ -29,6 +33,7 @@ enum {
     CL_BASELINE = 4,
     CL_JOURNAL = 5,
     CL_PMDA = 6,
+    CL_PROFILE = 7,
     NUM_CLUSTERS
 };
 
@@ -116,6 +121,13 @@ typedef enum {              /* agentbench.flamegraph.* */
     FLAMEGRAPH_URL = 2,
     FLAMEGRAPH_CAPTURES = 3,
     FLAMEGRAPH_FAILURES = 4,
+    FLAMEGRAPH_STACKS = 5,              /* instance domain STACKS_INDOM */
+    FLAMEGRAPH_LAST_TIME = 6,           /* last.*: the capture the stacks come from */
+    FLAMEGRAPH_LAST_TOOL = 7,
+    FLAMEGRAPH_LAST_SECONDS = 8,
+    FLAMEGRAPH_LAST_SAMPLES = 9,
+    FLAMEGRAPH_LAST_IDLE_DROPPED = 10,
+    FLAMEGRAPH_LAST_DISTINCT = 11,
     NUM_FLAMEGRAPH_ITEMS
 } flamegraph_item_e;
 
@@ -145,10 +157,28 @@ typedef enum {              /* agentbench.pmda.*: the PMDA's own counters */
     NUM_SELF_ITEMS
 } self_item_e;
 
+typedef enum {              /* agentbench.profile.*: the suite's flame graphs */
+    PROFILE_STACKS = 0,                 /* instance domain PROFILE_STACKS_INDOM */
+    PROFILE_TIME = 1,                   /* the rest: PROFILE_INDOM, one per group */
+    PROFILE_TOOL = 2,
+    PROFILE_SECONDS = 3,
+    PROFILE_SAMPLES = 4,
+    PROFILE_IDLE_DROPPED = 5,
+    PROFILE_DISTINCT = 6,
+    PROFILE_FILE = 7,
+    NUM_PROFILE_ITEMS
+} profile_item_e;
+
 enum {
+    /* pmdaCache instance domains (indom.c) */
     RUN_INDOM = 0,          /* "benchmark/variant" */
     INGESTER_INDOM = 1,     /* ingester name */
     BASELINE_INDOM = 2,     /* "kind/name" */
+    NUM_CACHE_INDOMS,
+    /* table instance domains (profiles.c) */
+    STACKS_INDOM = 3,       /* the last system-wide capture's stacks (stacks.h's names) */
+    PROFILE_STACKS_INDOM = 4,   /* the suite's, "benchmark/variant/source,STACK" */
+    PROFILE_INDOM = 5,      /* "benchmark/variant/source" */
     NUM_INDOMS
 };
 
@@ -208,6 +238,34 @@ unsigned long long indom_generation(void);
 void *indom_priv(int serial, unsigned int inst);
 /* The instance callback: a refresh, then pmdaInstance. */
 int indom_instance(pmInDom indom, int inst, char *name, pmInResult **result, pmdaExt *pmda);
+
+/* ---- profiles.c ---- */
+/* One flame graph published: the system-wide capture's, or a group of the suite's. */
+typedef struct profile_group {
+    char *name;                 /* "benchmark/variant/source"; NULL: the system capture */
+    char *benchmark, *variant, *source;
+    char *path;                 /* its folded file */
+    int is_agent;               /* an ingester's --store file (no capture.json) */
+    stack_set set;              /* its instances (empty when it could not be read) */
+    int loaded;                 /* set holds the file's stacks */
+    ab_capture_meta meta;       /* the capture.json beside it, when has_meta */
+    int has_meta;
+    double time;                /* capture end (meta), file time (agent) or event time */
+    double event_time;          /* the flamegraph event's "t" */
+    struct timespec mtime;      /* of the file read */
+    off_t size;                 /* of the file read; -1 never read, -2 missing */
+    char *error;                /* why it could not be read, NULL when it was */
+    int seen;
+} profile_group;
+
+void profiles_init(const abc_config *cfg);
+/* After capture_poll and indom_refresh: read what changed (cheap when nothing did). */
+void profiles_refresh(const ab_results *r);
+const inst_index *profiles_index(int serial);
+/* The last system-wide capture, or NULL before one was read. */
+const profile_group *profiles_system(void);
+/* The group an instance of PROFILE_INDOM or PROFILE_STACKS_INDOM belongs to, or NULL. */
+const profile_group *profiles_group_of(int serial, unsigned int inst);
 
 /* ---- fetch.c ---- */
 /* The fetch callback of the pmdaInterface; its result is kept for the next fetch. */

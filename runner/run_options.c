@@ -38,7 +38,8 @@ void run_usage(FILE *f) {
 "  --ingester-url URL --ingester-control URL\n"
 "                         use that running ingester, switching its mode per variant\n"
 "  --flamegraph           after a benchmark's runs, one captured run per variant with\n"
-"                         flame graphs and differential flame graphs\n"
+"                         flame graphs and differential flame graphs; each variant's\n"
+"                         ingester keeps its agent's stacks (profiles/VARIANT/)\n"
 "  --quiet                no progress or log lines\n"
 "  --help\n", f);
 }
