@@ -234,6 +234,18 @@ unsigned long long capture_started(void) { return nstarted; }
 unsigned long long capture_failed(void) { return nfailed; }
 unsigned long long capture_done(void) { return ndone; }
 
+capture_state_e capture_state(void)
+{
+    return state == C_RUNNING ? CAPTURE_RUNNING : state == C_DONE ? CAPTURE_DONE
+           : state == C_ERROR ? CAPTURE_ERROR : CAPTURE_IDLE;
+}
+
+const char *capture_last_file(void)
+{
+    const char *slash = strrchr(svg_path, '/');
+    return svg_path[0] ? (slash ? slash + 1 : svg_path) : NULL;
+}
+
 void capture_last_folded(char *out, size_t outlen)
 {
     size_t n = strlen(svg_path);

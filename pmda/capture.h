@@ -26,6 +26,9 @@ int capture_start(const capture_config *cfg, long seconds);
 void capture_poll(void);
 
 const char *capture_status(void);         /* IDLE, RUNNING s/N, DONE <url>, ERROR <why> */
+typedef enum { CAPTURE_IDLE, CAPTURE_RUNNING, CAPTURE_DONE, CAPTURE_ERROR } capture_state_e;
+capture_state_e capture_state(void);
+const char *capture_last_file(void);      /* NAME.svg of the latest capture started, or NULL */
 unsigned int capture_seconds(void);       /* N of the current or last capture, 0 if none */
 const char *capture_last_url(void);       /* URL (or path) of the last good capture, or NULL */
 unsigned long long capture_started(void);  /* captures started */

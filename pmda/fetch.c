@@ -33,8 +33,10 @@
 #include "fetchbuf.h"
 #include "poller.h"
 #include "source.h"
+#include "vector.h"
 
 static unsigned long long fetches;
+static int fetch_context;           /* pmcd's client context of the fetch being answered */
 
 static int is_finite(double d) { return d == d && d <= 1e300 && d >= -1e300; }
 
@@ -261,6 +263,7 @@ static int fetch_flamegraph(unsigned int item, void *priv, pmAtomValue *atom)
     case FLAMEGRAPH_LAST_SAMPLES: return fetch_about(ABOUT_SAMPLES, sys, atom);
     case FLAMEGRAPH_LAST_IDLE_DROPPED: return fetch_about(ABOUT_IDLE_DROPPED, sys, atom);
     case FLAMEGRAPH_LAST_DISTINCT: return fetch_about(ABOUT_DISTINCT, sys, atom);
+    case FLAMEGRAPH_VECTOR: STRING(vector_status(fetch_context));
     case NUM_FLAMEGRAPH_ITEMS: break;
     }
     return PM_ERR_PMID;
@@ -384,6 +387,7 @@ int fetch_metrics(int numpmid, pmID *pmidlist, pmResult **resp, pmdaExt *pmda)
         if (pmID_cluster(pmidlist[i]) == CL_INGESTER)
             want_ingesters = 1;
     fetches++;
+    fetch_context = pmda->e_context;
     if (pmDebugOptions.appl1)
         pmNotifyErr(LOG_DEBUG, "fetch %llu: %d metrics%s", fetches, numpmid,
                     want_ingesters ? ", ingesters polled" : "");

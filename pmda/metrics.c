@@ -5,6 +5,7 @@
 #include "metrics.h"
 
 #include "capture.h"
+#include "vector.h"
 
 void metrics_init(pmdaInterface *dp, const abc_config *cfg)
 {
@@ -15,6 +16,7 @@ void metrics_init(pmdaInterface *dp, const abc_config *cfg)
     dp->version.seven.label = labels_metric;
     pmdaSetResultCallBack(dp, fetch_result_done);
     pmdaSetLabelCallBack(dp, labels_instance);
+    pmdaSetEndContextCallBack(dp, vector_end_context);
     pmdaSetFlags(dp, PMDA_EXT_FLAG_HASHED);
     pmdaInit(dp, indomtab, NUM_INDOMS, metrictab, nmetrics);
     indom_init(cfg);

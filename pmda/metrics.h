@@ -7,7 +7,10 @@
  *                pmdaCache entries whose private structs the fetch reads
  *   fetch.c      the fetch: refresh, then every value into a result kept between fetches
  *                (fetchbuf.h; why not pmdaFetch: see fetch.c)
- *   store.c      pmstore into agentbench.flamegraph.control
+ *   stacks.c, profiles.c  flame graphs as instances (agentbench.flamegraph.stacks,
+ *                agentbench.profile.*)
+ *   vector.c     agentbench.flamegraph.vector, Vector 2's flame graph protocol
+ *   store.c      pmstore into agentbench.flamegraph.control and .vector
  *   labels.c     domain, cluster, indom and instance labels
  *   metrics.c    wiring the callbacks into the pmdaInterface
  *
@@ -128,6 +131,7 @@ typedef enum {              /* agentbench.flamegraph.* */
     FLAMEGRAPH_LAST_SAMPLES = 9,
     FLAMEGRAPH_LAST_IDLE_DROPPED = 10,
     FLAMEGRAPH_LAST_DISTINCT = 11,
+    FLAMEGRAPH_VECTOR = 12,             /* Vector 2's protocol (vector.h) */
     NUM_FLAMEGRAPH_ITEMS
 } flamegraph_item_e;
 

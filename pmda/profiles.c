@@ -357,7 +357,8 @@ static int scan_groups(const ab_results *r)
         groups[kept++] = groups[i];
     }
     ngroups = kept;
-    qsort(groups, ngroups, sizeof(*groups), by_group_name);
+    if (ngroups > 1)
+        qsort(groups, ngroups, sizeof(*groups), by_group_name);
     for (size_t i = 0; i < ngroups; i++)
         changed |= group_load(groups[i], groups[i]->event_time);
     return changed;
