@@ -7,18 +7,19 @@
  * agentbench.run.* values are computed once per model change, not per fetch.
  *
  * Why not pmdaFetch with a fetch callback, as PCP's simple and podman PMDAs do: it was
- * tried (the same callbacks, instance structs found by an index, not a cache search) and
- * missed the p99 <= 2 ms goal at 200 instances. `make -C pmda bench` (200 benchmark/
- * variant instances and 10 ingesters, 85 metrics, 5084 values per fetch, 3000 fetches a
- * run, through pmcd), three runs of each, interleaved, on the 2-CPU VM shared with other
- * jobs, 2026-12-01:
- *     pmdaFetch:  p50 0.81 0.66 0.71 ms   p99 2.05 4.48 5.16 ms   (goal missed 3 of 3)
- *     this path:  p50 0.50 0.38 0.44 ms   p99 1.35 0.85 2.30 ms   (goal met 2 of 3)
- * (and in five earlier runs pmdaFetch missed it every time, this path met it twice).
- * perf puts the difference in pmdaFetch's per-value work: a malloc'd pmValueBlock for
- * every 64-bit, double or string value, freed after each send (malloc and free took 28%
- * of the PMDA's CPU time), and a pmdaCache walk of each metric's instances twice (count,
- * then fill).
+ * tried (the same value functions as a callback, instance structs found by an index or
+ * a cache lookup, not a search) and missed the p99 <= 2 ms goal at 200 instances in most
+ * runs. `make -C pmda bench` (200 benchmark/variant instances and 10 ingesters, 85 to 101
+ * metrics, 5084 values per fetch, 1000 or 3000 fetches a run, through pmcd), the two
+ * builds run alternately, on the 2-CPU VM shared with other jobs, 2026-12-01:
+ *     pmdaFetch:  11 runs, p50 0.66-1.00 ms, p99 1.12-8.66 ms: goal met in 2
+ *     this path:  19 runs, p50 0.37-0.58 ms, p99 0.55-4.28 ms: goal met in 14
+ * In each of the 11 alternations pmdaFetch had the higher p50 (1.6-2x) and p99; its two
+ * runs under 2 ms came in the quietest minutes (p99 1.12 ms beside this path's 0.66). perf
+ * puts the difference in pmdaFetch's per-value work: a malloc'd pmValueBlock for every
+ * 64-bit, double or string value, freed after each send (malloc and free took 28% of the
+ * PMDA's CPU time), and a pmdaCache walk of each metric's instances twice (count, then
+ * fill). Going back is small: fetch_value is already the per-value callback's body.
  *
  * The value functions return PMDA_FETCH_STATIC with the value in *atom,
  * PMDA_FETCH_NOVALUES when the source has none (never NaN or Inf, never an old value), or
