@@ -8,8 +8,8 @@
  *
  * tool: perf or bpftrace; target: "all", "pid N" or "command NAME"; started, ended:
  * wall-clock Unix seconds around the whole capture (tool start-up and folding included);
- * seconds: how long stacks were sampled (the N of --seconds N; for a command, its run
- * under perf); samples: samples kept in NAME.folded (the sum of its counts); idle_dropped:
+ * seconds: how long stacks were sampled (the N of --seconds N; for a command, the whole
+ * capture: its run under perf and the folding); samples: samples kept in NAME.folded (the sum of its counts); idle_dropped:
  * idle CPU samples left out; stacks: distinct stacks. pmdaagentbench publishes these beside the stacks themselves
  * (agentbench.flamegraph.last.*, agentbench.profile.*). Written atomically (a temporary
  * file renamed); a reader ignores members it does not know. */

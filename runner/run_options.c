@@ -37,9 +37,8 @@ void run_usage(FILE *f) {
 "  --ingester PATH        the agentbench-ingester binary\n"
 "  --ingester-url URL --ingester-control URL\n"
 "                         use that running ingester, switching its mode per variant\n"
-"  --flamegraph           after a benchmark's runs, one captured run per variant with\n"
-"                         flame graphs and differential flame graphs; each variant's\n"
-"                         ingester keeps its agent's stacks (profiles/VARIANT/)\n"
+"  --flamegraph           after a benchmark's runs, a captured run per variant (flame and\n"
+"                         differential graphs); ingesters keep the agents' stacks too\n"
 "  --quiet                no progress or log lines\n"
 "  --help\n", f);
 }
