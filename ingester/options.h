@@ -20,7 +20,7 @@ typedef struct ing_options {
     ing_behaviour behaviour;      /* initial mode and its parameters */
     size_t max_body;              /* bytes of one request body (413 above) */
     size_t max_decompressed;      /* bytes one body may inflate to (413 above) */
-    unsigned max_connections;     /* open connections on both listeners */
+    unsigned max_connections;     /* open data connections (503 above) */
     double idle_timeout_s;        /* idle keep-alive / slow request deadline */
     const char *auth_token;
     const char *store_dir;

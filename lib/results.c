@@ -363,12 +363,7 @@ static void ratio_of(const double *base, size_t nb, const double *x, size_t nx,
 {
     memset(out, 0, sizeof *out);
     if (nb < 2 || nx < 2) return;
-    if (ab_ratio_hl(base, nb, x, nx, &out->ratio, &out->ci_low, &out->ci_high) < 0) {
-        memset(out, 0, sizeof *out);
-        return;
-    }
-    out->p = ab_mann_whitney_p(x, nx, base, nb, NULL);
-    out->valid = 1;
+    ab_compare_unpaired(base, nb, x, nx, out);
 }
 
 void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out)

@@ -15,11 +15,10 @@ typedef enum ab_state {
 } ab_state;
 const char *ab_state_name(ab_state s);
 
-typedef struct ab_ratio {
-    int valid;                      /* 0 when there is no baseline or too few runs */
-    double ratio, ci_low, ci_high;  /* profiled / baseline */
-    double p;                       /* Mann-Whitney U two-sided p-value */
-} ab_ratio;
+/* An overhead versus baseline (lib/stats.h): valid (0 when there is no baseline or fewer
+ * than 2 ok runs on a side), ratio profiled / baseline with its CI, the Mann-Whitney U
+ * two-sided p-value, and what the CI really covers (ci_level). */
+typedef ab_comparison ab_ratio;
 
 typedef struct ab_cell {
     char *benchmark, *variant;

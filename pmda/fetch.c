@@ -173,13 +173,13 @@ static int fetch_ingester(unsigned int item, const ing_inst *ii, pmAtomValue *at
 {
     if (!ii)
         return PMDA_FETCH_NOVALUES;
-    const ingester_stats *s = &ii->st;
     if (item == INGESTER_UP)
-        U32(s->up ? 1 : 0);
+        U32(ii->st.up ? 1 : 0);
     if (item >= NUM_INGESTER_ITEMS)
         return PM_ERR_PMID;
-    if (!s->up)
+    if (!ii->st.up)
         return PMDA_FETCH_NOVALUES;   /* a source that is down gives no values */
+    const ab_ingester_stats *s = &ii->st.doc;
     switch ((ingester_item_e)item) {
     case INGESTER_MODE: STRING(s->mode);
     case INGESTER_UPTIME: DOUBLE(s->uptime_s);

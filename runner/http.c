@@ -1,9 +1,9 @@
-/* http.c: libcurl calls to ingester control endpoints, with bounded timeouts. */
+/* http.c: libcurl calls to ingester control endpoints, with bounded timeouts; /stats
+ * answers are read by lib/ingester_stats.h, the document's one reader. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <curl/curl.h>
-#include <jansson.h>
 #include "http.h"
 #include "util.h"
 
@@ -64,28 +64,7 @@ int http_call(const char *method, const char *url, const char *json_body, double
     return (int)status;
 }
 
-static unsigned long long num(json_t *o, const char *key) {
-    json_t *v = json_object_get(o, key);
-    if (json_is_integer(v)) return (unsigned long long)json_integer_value(v);
-    if (json_is_real(v)) return (unsigned long long)json_real_value(v);
-    return 0;
-}
-
-int ingester_counters_parse(const char *json, ingester_counters *c) {
-    json_error_t e;
-    json_t *root = json_loads(json, 0, &e);
-    if (!json_is_object(root)) {
-        json_decref(root);
-        return -1;
-    }
-    c->requests = num(json_object_get(root, "requests"), "total");
-    c->profiles = num(root, "profiles");
-    c->samples = num(root, "samples");
-    json_decref(root);
-    return 0;
-}
-
-int ingester_counters_fetch(const char *control_url, ingester_counters *c, char *err,
+int ingester_counters_fetch(const char *control_url, ab_ingester_stats *stats, char *err,
                             size_t errlen) {
     char *url = xasprintf("%s/stats", control_url), *body = NULL;
     int st = http_call("GET", url, NULL, 1.0, &body, err, errlen);
@@ -95,8 +74,10 @@ int ingester_counters_fetch(const char *control_url, ingester_counters *c, char 
         free(body);
         return -1;
     }
-    int rc = ingester_counters_parse(body ? body : "", c);
-    if (rc < 0) snprintf(err, errlen, "GET %s/stats: not the expected JSON", control_url);
+    char why[256];
+    int rc = ab_ingester_stats_read(body ? body : "", body ? strlen(body) : 0, stats, why,
+                                    sizeof why);
+    if (rc < 0) snprintf(err, errlen, "GET %s/stats: %s", control_url, why);
     free(body);
     return rc;
 }

@@ -107,7 +107,7 @@ typedef struct one_run {
     off_t log_offset;            /* where this run's output starts in the log */
     /* the ingester's counters around the run */
     const char *control, *measure;   /* measure: ingester_delivery_measure(), or NULL */
-    ingester_counters before, after;
+    ab_ingester_stats before, after;
     int counted;                 /* both readings were taken */
     unsigned long long got;      /* delivered, by measure */
     /* the measurement */
@@ -154,7 +154,7 @@ static void open_log(one_run *x) {
 /* The counters that say "delivered" for this mode. */
 static unsigned long long delivered(const one_run *x) {
     if (!strcmp(x->measure, "profiles")) return x->after.profiles - x->before.profiles;
-    return x->after.requests - x->before.requests;
+    return x->after.req_total - x->before.req_total;
 }
 
 static void counters_before(one_run *x) {
@@ -253,7 +253,7 @@ static void emit_run_end(one_run *x) {
         .done = (json_int_t)s->done, .total = (json_int_t)s->total, .eta_s = e,
         .steal_pct = steal_pct(&x->st0, &x->st1), .checksum = x->checksum};
     if (x->counted && x->measure && strcmp(x->measure, "profiles")) {
-        re.requests = (json_int_t)(x->after.requests - x->before.requests);
+        re.requests = (json_int_t)(x->after.req_total - x->before.req_total);
         re.has.requests = 1;
     }
     suite_emit(s, ab_ev_run_end_json(&re));

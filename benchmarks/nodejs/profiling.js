@@ -1,10 +1,13 @@
 // profiling.js: runs a Node.js benchmark with the real @pyroscope/nodejs agent when
 // PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING is set, and without it (not even loaded)
-// otherwise. The agent flushes every PYROSCOPE_UPLOAD_INTERVAL seconds (its flushIntervalMs;
-// its own default is 60 s) and is stopped with `await Pyroscope.stop()` so the last profile
-// is sent, but that wait is bounded by PYROSCOPE_FLUSH_TIMEOUT seconds (default 1): the
-// agent has no timeout of its own and stop() waits for an upload in flight, so against a
-// hung server it would never return.
+// otherwise. startProfiler() configures and starts the agent; stopProfiler() stops it with
+// `await Pyroscope.stop()` so the last profile is sent, optionally bounded.
+//   - Batch benchmarks (runBenchmark): the agent flushes every PYROSCOPE_UPLOAD_INTERVAL
+//     seconds (default 10) and the stop is bounded by PYROSCOPE_FLUSH_TIMEOUT seconds
+//     (default 1): the agent has no timeout of its own and stop() waits for an upload in
+//     flight, so against a hung server it would never return.
+//   - The service (service.js) runs the agent as it is: its own default flush interval
+//     (60 s) unless PYROSCOPE_UPLOAD_INTERVAL is set, and no bound on stop().
 'use strict';
 
 const ENABLE = 'PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING';
@@ -55,40 +58,50 @@ function yieldToEventLoop() {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+// Starts the agent when profiling is enabled (returns it), else returns null. The flush
+// interval is PYROSCOPE_UPLOAD_INTERVAL, else defaultIntervalS, else the agent's own.
+function startProfiler({ defaultIntervalS } = {}) {
+  if (process.env[ENABLE] === undefined) return null;
+  const intervalS = seconds('PYROSCOPE_UPLOAD_INTERVAL', defaultIntervalS, 0.05, 3600);
+  const rate = seconds('PYROSCOPE_SAMPLE_RATE', 100, 1, 1000);
+  if (debug) countUploads();
+  const Pyroscope = require('@pyroscope/nodejs');
+  const config = {
+    serverAddress: process.env.PYROSCOPE_SERVER_ADDRESS || 'http://localhost:4040',
+    appName: process.env.PYROSCOPE_APPLICATION_NAME || 'agentbench-nodejs-app',
+    wall: { samplingIntervalMicros: Math.round(1e6 / rate) },
+  };
+  if (intervalS !== undefined) config.flushIntervalMs = Math.max(1, Math.round(intervalS * 1000));
+  Pyroscope.init(config);
+  Pyroscope.start();
+  log(`profiling ${config.appName} every ${intervalS === undefined ? "the agent's default" : intervalS + 's'} at ${rate} Hz`);
+  return Pyroscope;
+}
+
+// Stops the agent with `await Pyroscope.stop()` (its last upload), waiting at most capS
+// seconds when capS is given; logs how long it took and the upload counters.
+async function stopProfiler(Pyroscope, capS) {
+  const t0 = Date.now();
+  let timer;
+  const stopped = Pyroscope.stop().then(() => false, () => false);
+  const timedOut = capS === undefined ? await stopped : await Promise.race([
+    stopped,
+    new Promise((resolve) => { timer = setTimeout(() => resolve(true), capS * 1000); }),
+  ]);
+  clearTimeout(timer);
+  log(`stop ${timedOut ? 'timed out' : 'done'} after ${Date.now() - t0} ms`);
+  log(`counters: uploads=${counters.requests} uploads_ok=${counters.ok} ` +
+      `uploads_failed=${counters.failed} uploads_abandoned=${counters.pending} ` +
+      `bytes_sent=${counters.bytes}`);
+}
+
 // Runs `work` (an async function returning the checksum), profiled or not; prints the
 // checksum last and exits.
 async function runBenchmark(work) {
-  const enabled = process.env[ENABLE] !== undefined;
-  let Pyroscope = null;
   const flushTimeoutS = seconds('PYROSCOPE_FLUSH_TIMEOUT', 1, 0, 3600);
-  if (enabled) {
-    const intervalS = seconds('PYROSCOPE_UPLOAD_INTERVAL', 10, 0.05, 3600);
-    const rate = seconds('PYROSCOPE_SAMPLE_RATE', 100, 1, 1000);
-    if (debug) countUploads();
-    Pyroscope = require('@pyroscope/nodejs');
-    Pyroscope.init({
-      serverAddress: process.env.PYROSCOPE_SERVER_ADDRESS || 'http://localhost:4040',
-      appName: process.env.PYROSCOPE_APPLICATION_NAME || 'agentbench-nodejs-app',
-      flushIntervalMs: Math.max(1, Math.round(intervalS * 1000)),
-      wall: { samplingIntervalMicros: Math.round(1e6 / rate) },
-    });
-    Pyroscope.start();
-    log(`profiling ${process.env.PYROSCOPE_APPLICATION_NAME} every ${intervalS}s at ${rate} Hz`);
-  }
+  const Pyroscope = startProfiler({ defaultIntervalS: 10 });
   const checksum = await work();
-  if (Pyroscope !== null) {
-    const t0 = Date.now();
-    let timer;
-    const timedOut = await Promise.race([
-      Pyroscope.stop().then(() => false, () => false),
-      new Promise((resolve) => { timer = setTimeout(() => resolve(true), flushTimeoutS * 1000); }),
-    ]);
-    clearTimeout(timer);
-    log(`stop ${timedOut ? 'timed out' : 'done'} after ${Date.now() - t0} ms`);
-    log(`counters: uploads=${counters.requests} uploads_ok=${counters.ok} ` +
-        `uploads_failed=${counters.failed} uploads_abandoned=${counters.pending} ` +
-        `bytes_sent=${counters.bytes}`);
-  }
+  if (Pyroscope !== null) await stopProfiler(Pyroscope, flushTimeoutS);
   process.stdout.write(`checksum: ${checksum}\n`, () => process.exit(0));
 }
 
@@ -102,4 +115,4 @@ function intArg(value, fallback, name) {
   return v;
 }
 
-module.exports = { runBenchmark, yieldToEventLoop, intArg };
+module.exports = { runBenchmark, startProfiler, stopProfiler, yieldToEventLoop, intArg, seconds };

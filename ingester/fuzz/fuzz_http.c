@@ -3,8 +3,8 @@
  * fed through a socketpair into a real server on a libuv loop. Its first byte picks the
  * listener (data or control) and the mode; the rest is the byte stream. Owned by the
  * server side (see ingester/GNUmakefile's fuzz target). */
-#include "conn.h"
 #include "options.h"
+#include "routes.h"
 #include "server.h"
 
 #include <errno.h>
@@ -23,7 +23,7 @@ static void setup(void)
                     "--max-decompressed", "1M", "--idle-timeout", "0.05", NULL};
     char err[256];
     if (ing_options_parse(10, argv, &opt, stdout, stderr) != 0 ||
-        server_start(&srv, uv_default_loop(), &opt, err, sizeof err) < 0) {
+        server_start(&srv, uv_default_loop(), &opt, &routes_callbacks, &srv, err, sizeof err) < 0) {
         fprintf(stderr, "fuzz_http: cannot start the server\n");
         abort();
     }
@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         abort();
     fcntl(sv[1], F_SETFL, O_NONBLOCK);
-    conn_adopt(&srv, sv[0], is_control);
+    conn_adopt(&srv.conns, sv[0], is_control);
     size_t off = 0;
     for (int i = 0; i < 1000 && off < size; i++) {
         ssize_t w = write(sv[1], data + off, size - off);
@@ -73,15 +73,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         drain(sv[1]);
     }
     shutdown(sv[1], SHUT_WR);
-    for (int i = 0; i < 20 && srv.conns; i++) {
+    for (int i = 0; i < 20 && !conn_set_empty(&srv.conns); i++) {
         uv_run(srv.loop, UV_RUN_NOWAIT);
         drain(sv[1]);
     }
     close(sv[1]);
-    for (int i = 0; i < 200 && srv.conns; i++)
+    for (int i = 0; i < 200 && !conn_set_empty(&srv.conns); i++)
         uv_run(srv.loop, UV_RUN_ONCE);
     uv_run(srv.loop, UV_RUN_NOWAIT);   /* close callbacks: the connection is freed */
-    if (srv.conns)
+    if (!conn_set_empty(&srv.conns))
         abort();   /* a connection that outlives its client */
     return 0;
 }

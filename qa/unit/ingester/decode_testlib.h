@@ -51,6 +51,7 @@ typedef struct rec {
     char stacks[65536];      /* "app|stack value\n" per stack callback */
     size_t stacks_len;
     int stack_calls;
+    ing_decoded decoded;     /* the decoder's result (ingest wrappers pass it) */
 } rec;
 
 static void rec_profile(void *arg, const char *app, const char *format, const ing_counts *c)

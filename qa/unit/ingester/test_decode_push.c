@@ -62,6 +62,7 @@ typedef struct app_tally {
     int profiles;
     uint64_t samples;
     char apps[256];
+    ing_decoded decoded;
 } app_tally;
 
 static void tally_profile(void *arg, const char *app, const char *format, const ing_counts *c)
@@ -79,7 +80,7 @@ static int push(const char *ct, const void *body, size_t len, const ing_limits *
     memset(t, 0, sizeof(*t));
     memset(err, 0, sizeof(*err));
     ing_sink sink = {.arg = t, .profile = tally_profile};
-    return ing_decode_push(ct, body, len, lim, &sink, err);
+    return ing_decode_push(ct, body, len, lim, &sink, &t->decoded, err);
 }
 
 static void test_proto(void)
@@ -92,13 +93,14 @@ static void test_proto(void)
     ing_error err;
     int rc = push("application/proto", body, len, &t_limits, &t, &err);
     CHECK(rc == 0, "push proto: accepted (%s)", err.msg);
+    CHECK(t.decoded.body_bytes == len, "push proto: body bytes %zu, the body's length", t.decoded.body_bytes);
     CHECK(t.profiles == 4 && t.samples == 8, "push proto: 4 profiles, 8 samples (got %d %" PRIu64 ")", t.profiles, t.samples);
     CHECK(strcmp(t.apps, "checkout:pprof,checkout:pprof,cart:pprof,unknown:pprof") == 0,
           "push proto: app from service_name, else __name__, else unknown (%s)", t.apps);
 
     rec r;
     ing_sink sink = rec_sink(&r);
-    rc = ing_decode_push("application/proto", body, len, &t_limits, &sink, &err);
+    rc = ing_decode_push("application/proto", body, len, &t_limits, &sink, NULL, &err);
     CHECK(rc == 0 && r.stack_calls == 8 && strncmp(r.stacks, "checkout|main;foo;inl;bar 10\n", 29) == 0,
           "push proto: stacks reach the sink under their app");
 
@@ -106,6 +108,8 @@ static void test_proto(void)
     uint8_t *gz = t_gzip(body, len, &glen);
     rc = push("application/proto", gz, glen, &t_limits, &t, &err);
     CHECK(rc == 0 && t.profiles == 4, "push proto: gzip-compressed request body accepted");
+    CHECK(t.decoded.body_bytes == len, "push proto, gzipped: body bytes %zu, what it inflated to (%zu)",
+          t.decoded.body_bytes, len);
     free(gz);
 
     rc = push("application/proto", body, len - 5, &t_limits, &t, &err);

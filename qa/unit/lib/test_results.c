@@ -308,6 +308,52 @@ static void overhead(void)
     ab_results_free(r);
 }
 
+/* A suite of 100k ok runs (50k a variant) still has every overhead: Hodges-Lehmann over
+ * 2.5e9 pairs without materialising them (the O(n1 n2) code needed 20 GB and gave none).
+ * Also the small-n flag: 2 runs a variant give a CI of real coverage 2/3. */
+static void overhead_at_scale(void)
+{
+    ab_results *r = ab_results_new();
+    char ev[512];
+    unsigned long long seed = 7;
+    const int runs = 50000;
+    for (int i = 1; i <= runs; i++) {
+        for (int prof = 0; prof < 2; prof++) {
+            seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17;
+            double noise = 1 + 0.02 * ((double)(seed >> 11) * 0x1p-53 - 0.5);
+            double w = noise * (prof ? 1.03 : 1.0);
+            snprintf(ev, sizeof ev, "{\"v\":1,\"type\":\"run_end\",\"benchmark\":\"b\","
+                     "\"variant\":\"%s\",\"run\":%d,\"status\":\"ok\",\"wall_s\":%.17g,"
+                     "\"user_s\":%.17g,\"sys_s\":0.01,\"maxrss_kb\":%d}",
+                     prof ? "fast" : "baseline", i, w, 0.9 * w, 20480 + (int)(seed % 64));
+            feed(r, ev);
+        }
+    }
+    ab_cell_stats cs;
+    ab_results_cell_stats(r, ab_results_find(r, "b", "fast"), &cs);
+    ok(cs.wall.n == (size_t)runs && cs.over_wall.valid && cs.over_cpu.valid && cs.over_rss.valid
+       && fabs(cs.over_wall.ratio - 1.03) < 0.001 && cs.over_wall.ci_low < cs.over_wall.ratio
+       && cs.over_wall.ratio < cs.over_wall.ci_high && cs.over_wall.ci_level.nominal,
+       "100k runs: wall overhead %.5f [%.5f, %.5f], cpu and rss present", cs.over_wall.ratio,
+       cs.over_wall.ci_low, cs.over_wall.ci_high);
+    ab_results_free(r);
+
+    r = ab_results_new();
+    for (int i = 1; i <= 2; i++)
+        for (int prof = 0; prof < 2; prof++) {
+            snprintf(ev, sizeof ev, "{\"v\":1,\"type\":\"run_end\",\"benchmark\":\"b\","
+                     "\"variant\":\"%s\",\"run\":%d,\"status\":\"ok\",\"wall_s\":%g}",
+                     prof ? "fast" : "baseline", i, 1 + 0.1 * i + 0.5 * prof);
+            feed(r, ev);
+        }
+    ab_results_cell_stats(r, ab_results_find(r, "b", "fast"), &cs);
+    ok(cs.over_wall.valid && !cs.over_wall.ci_level.nominal && cs.over_wall.ci_level.need == 4
+       && fabs(cs.over_wall.ci_level.coverage - 2.0 / 3) < 1e-12 && !cs.wall.ci_level.nominal
+       && cs.wall.ci_level.coverage == 0.5,
+       "2 runs a variant: overhead CI covers 67%%, need 4; median CI 50%%");
+    ab_results_free(r);
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : ".";
@@ -315,5 +361,6 @@ int main(int argc, char **argv)
     incremental(dir);
     state_machine();
     overhead();
+    overhead_at_scale();
     return tap_done();
 }

@@ -73,11 +73,6 @@ static void test_ingester(void) {
           !strcmp(ingester_delivery_measure("hang"), "requests") &&
           ingester_delivery_measure("down") == NULL && ingester_delivery_measure("blackhole") == NULL,
           "what counts as delivered per mode");
-    ingester_counters k;
-    CHECK(ingester_counters_parse("{\"v\":1,\"requests\":{\"total\":10,\"2xx\":8},\"profiles\":8,\"samples\":1234}", &k) == 0 &&
-          k.requests == 10 && k.profiles == 8 && k.samples == 1234, "/stats counters");
-    CHECK(ingester_counters_parse("[1,2]", &k) < 0 && ingester_counters_parse("nope", &k) < 0,
-          "/stats that is not an object");
 }
 
 static void test_measure(void) {

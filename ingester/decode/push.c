@@ -230,7 +230,8 @@ static int push_json(const uint8_t *body, size_t len, const ing_limits *lim,
 }
 
 int ing_decode_push(const char *content_type, const uint8_t *body, size_t len,
-                    const ing_limits *lim, const ing_sink *sink, ing_error *err)
+                    const ing_limits *lim, const ing_sink *sink, ing_decoded *out,
+                    ing_error *err)
 {
     ing_error unused;
     if (err == NULL)
@@ -261,5 +262,7 @@ int ing_decode_push(const char *content_type, const uint8_t *body, size_t len,
     }
     int rc = proto ? push_proto(body, len, lim, sink, err) : push_json(body, len, lim, sink, err);
     ing_buf_free(&plain);
+    if (rc == 0 && out)
+        *out = (ing_decoded){.body_bytes = len};
     return rc;
 }

@@ -351,6 +351,8 @@ int ing_decode_pprof(const ing_target *t, const uint8_t *body, size_t len,
     int rc = ing_gunzip(body, len, ing_inflate_cap(t), &plain, err);
     if (rc == 0 && t->budget)
         *t->budget -= plain.len;
+    if (rc == 0 && t->body_inflated)
+        *t->body_inflated = plain.len;
     if (rc == 0)
         rc = pprof_decode_raw(t, (const uint8_t *)plain.data, plain.len, c, err);
     if (plain.cap > 8u * 1024 * 1024)

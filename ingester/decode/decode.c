@@ -106,7 +106,7 @@ static void report(const ing_sink *sink, const char *app, const char *format, co
 
 int ing_decode_ingest(const char *format, const char *content_type, const char *app,
                       const uint8_t *body, size_t len, const ing_limits *lim,
-                      const ing_sink *sink, ing_error *err)
+                      const ing_sink *sink, ing_decoded *out, ing_error *err)
 {
     ing_error unused;
     if (err == NULL)
@@ -119,6 +119,7 @@ int ing_decode_ingest(const char *format, const char *content_type, const char *
     static const uint8_t empty[1];
     if (body == NULL)
         body = empty, len = 0;
+    size_t body_bytes = len;   /* unless the decoder inflates the body */
 
     /* The order of Pyroscope's ingest handler: format first, then content type. */
     bool multipart = ing_content_type_is(content_type, "multipart/form-data");
@@ -138,6 +139,7 @@ int ing_decode_ingest(const char *format, const char *content_type, const char *
         rc = ing_decode_jfr(&t, content_type, body, len, &c, err);
     } else if (strcmp(format, "pprof") == 0 && !multipart) {
         name = "pprof";
+        t.body_inflated = &body_bytes;
         rc = ing_decode_pprof(&t, body, len, &c, err);
     } else if (multipart) {
         name = "pprof";
@@ -150,5 +152,7 @@ int ing_decode_ingest(const char *format, const char *content_type, const char *
     if (rc < 0)
         return -1;
     report(sink, t.app, name, &c);
+    if (out)
+        *out = (ing_decoded){.body_bytes = body_bytes};
     return 0;
 }

@@ -216,7 +216,7 @@ static int decode(const uint8_t *b, size_t n, bool stacks)
 {
     ing_sink sink = {.profile = on_profile, .stack = stacks ? on_stack : NULL};
     ing_error err;
-    if (ing_decode_ingest("pprof", "application/octet-stream", "bench", b, n, &g_lim, &sink, &err) < 0) {
+    if (ing_decode_ingest("pprof", "application/octet-stream", "bench", b, n, &g_lim, &sink, NULL, &err) < 0) {
         fprintf(stderr, "bench_decode: decode failed: %s\n", err.msg);
         return -1;
     }

@@ -50,6 +50,8 @@ typedef struct ing_target {
     const ing_sink *sink;     /* NULL: count only */
     size_t *budget;           /* bytes the request may still inflate to (all of its
                                * compressed profiles together); NULL: lim's cap each */
+    size_t *body_inflated;    /* the request body itself (not a part of it): set to its
+                               * inflated size when the decoder inflates it; else NULL */
 } ing_target;
 
 /* The inflate cap for the next compressed profile of this request. */

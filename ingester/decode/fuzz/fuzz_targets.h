@@ -49,14 +49,14 @@ static int fuzz_run_ingest(const uint8_t *data, size_t size)
     const char *format = formats[data[0] % (sizeof(formats) / sizeof(*formats))];
     ing_error err;
     int rc = ing_decode_ingest(format, "application/octet-stream", "fuzz", data + 1, size - 1,
-                               &fuzz_limits, &fuzz_sink, &err);
+                               &fuzz_limits, &fuzz_sink, NULL, &err);
     return fuzz_check(rc, &err);
 }
 
 static int fuzz_run_pprof(const uint8_t *data, size_t size)
 {
     ing_error err;
-    int rc = ing_decode_ingest("pprof", NULL, "fuzz", data, size, &fuzz_limits, &fuzz_sink, &err);
+    int rc = ing_decode_ingest("pprof", NULL, "fuzz", data, size, &fuzz_limits, &fuzz_sink, NULL, &err);
     return fuzz_check(rc, &err);
 }
 
@@ -73,7 +73,7 @@ static int fuzz_run_multipart(const uint8_t *data, size_t size)
         data = nl + 1;
     }
     ing_error err;
-    int rc = ing_decode_ingest(NULL, ct, "fuzz", data, size, &fuzz_limits, &fuzz_sink, &err);
+    int rc = ing_decode_ingest(NULL, ct, "fuzz", data, size, &fuzz_limits, &fuzz_sink, NULL, &err);
     return fuzz_check(rc, &err);
 }
 
@@ -84,7 +84,7 @@ static int fuzz_run_push(const uint8_t *data, size_t size)
         return 0;
     const char *ct = data[0] & 1 ? "application/json" : "application/proto";
     ing_error err;
-    int rc = ing_decode_push(ct, data + 1, size - 1, &fuzz_limits, &fuzz_sink, &err);
+    int rc = ing_decode_push(ct, data + 1, size - 1, &fuzz_limits, &fuzz_sink, NULL, &err);
     return fuzz_check(rc, &err);
 }
 
