@@ -4,6 +4,7 @@
 #include "results.h"
 #include "events.h"
 #include "journal.h"
+#include "results_profile.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -63,6 +64,7 @@ static void cell_free(ab_cell *c)
     if (!c) return;
     free(c->benchmark); free(c->variant); free(c->warning);
     free(c->wall); free(c->user); free(c->sys); free(c->cpu); free(c->rss_kb);
+    ab_cell_profile_free(&c->profile);
     free(c);
 }
 
@@ -74,10 +76,16 @@ void ab_results_free(ab_results *r)
     free(r->cells);
     for (size_t i = 0; i < r->ningesters; i++) {
         ab_ingester *g = r->ingesters[i];
-        free(g->name); free(g->mode); free(g->url); free(g->control); free(g);
+        free(g->name); free(g->mode); free(g->url); free(g->control); free(g->store);
+        free(g);
     }
     free(r->ingesters);
     json_decref(r->warnings);
+    for (size_t i = 0; i < r->nflamegraphs; i++) {
+        ab_flamegraph *f = r->flamegraphs[i];
+        free(f->benchmark); free(f->variant); free(f->svg); free(f->folded); free(f);
+    }
+    free(r->flamegraphs);
     for (size_t i = 0; i < r->nbaseline; i++) {
         ab_baseline_figure *f = r->baseline[i];
         free(f->kind); free(f->name); free(f->unit); free(f);
@@ -210,9 +218,12 @@ static void on_run_end(ab_results *r, json_t *ev)
     int ok = e.status && !strcmp(e.status, "ok") && e.has.wall_s && e.wall_s >= 0;
     if (ok) {
         if (cell_append(c, e.wall_s, fmax(0, e.user_s), fmax(0, e.sys_s),
-                        fmax(0, (double)e.maxrss_kb)) == 0)
+                        fmax(0, (double)e.maxrss_kb)) == 0) {
             c->last_wall = e.wall_s;
+            ab_cell_profile_add(&c->profile, &e, 1);
+        }
     } else {
+        ab_cell_profile_add(&c->profile, &e, 0);
         c->failed++;
         r->runs_failed++;
         if (e.status && !strcmp(e.status, "no_profiles")) c->no_profiles++;
@@ -240,6 +251,7 @@ static void on_ingester(ab_results *r, json_t *ev, int live)
     set_str(&g->mode, e.mode);
     set_str(&g->url, e.url);
     set_str(&g->control, e.control);
+    set_str(&g->store, e.store);
     g->live = live;
 }
 
@@ -265,6 +277,45 @@ static void on_baseline(ab_results *r, json_t *ev)
     set_str(&f->unit, e.unit);
     if (!f->unit) set_str(&f->unit, "");
     f->value = e.value;
+}
+
+static void on_summary(ab_results *r, json_t *ev)
+{
+    ab_ev_summary e;
+    ab_ev_summary_read(ev, &e);
+    ab_cell *c = e.benchmark && e.variant ? cell_get(r, e.benchmark, e.variant) : NULL;
+    if (c) c->summarized = 1;
+}
+
+static int same_or_both_null(const char *a, const char *b)
+{
+    return a && b ? !strcmp(a, b) : a == b;
+}
+
+static void on_flamegraph(ab_results *r, json_t *ev)
+{
+    ab_ev_flamegraph e;
+    ab_ev_flamegraph_read(ev, &e);
+    if (!e.folded) return;
+    ab_flamegraph *f = NULL;
+    for (size_t i = 0; i < r->nflamegraphs; i++)
+        if (same_or_both_null(r->flamegraphs[i]->benchmark, e.benchmark) &&
+            same_or_both_null(r->flamegraphs[i]->variant, e.variant))
+            f = r->flamegraphs[i];
+    if (!f) {
+        f = calloc(1, sizeof *f);
+        if (!f) return;
+        if ((e.benchmark && !(f->benchmark = strdup(e.benchmark))) ||
+            (e.variant && !(f->variant = strdup(e.variant))) ||
+            push_ptr((void ***)&r->flamegraphs, &r->nflamegraphs, f) < 0) {
+            free(f->benchmark); free(f->variant); free(f);
+            return;
+        }
+    }
+    set_str(&f->svg, e.svg);
+    set_str(&f->folded, e.folded);
+    f->samples = count_of(e.samples);
+    f->t = ab_event_time(ev);
 }
 
 static void on_suite_end(ab_results *r, json_t *ev)
@@ -293,13 +344,15 @@ void ab_results_add(ab_results *r, json_t *ev)
     case AB_EV_INGESTER_START: on_ingester(r, ev, 1); break;
     case AB_EV_INGESTER_STOP: on_ingester(r, ev, 0); break;
     case AB_EV_BASELINE: on_baseline(r, ev); break;
+    case AB_EV_SUMMARY: on_summary(r, ev); break;
+    case AB_EV_FLAMEGRAPH: on_flamegraph(r, ev); break;
     case AB_EV_ERROR: r->errors++; break;
     case AB_EV_WARNING:
         if (!r->warnings) r->warnings = json_array();
         json_array_append(r->warnings, ev);
         break;
     case AB_EV_SUITE_END: on_suite_end(r, ev); break;
-    default: break;   /* build, summary, flamegraph and unknown types change nothing here */
+    default: break;   /* build and unknown types change nothing here */
     }
 }
 

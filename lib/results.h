@@ -20,6 +20,33 @@ const char *ab_state_name(ab_state s);
  * two-sided p-value, and what the CI really covers (ci_level). */
 typedef ab_comparison ab_ratio;
 
+/* A cell's profile accuracy and lost samples (doc/accuracy.md), from the run_end fields
+ * profile_*, agent_samples, samples_lost and decode_errors (lib/results_profile.c). The
+ * per-run series are aligned with the cell's ok runs (wall[k] ...): NaN where that run
+ * has no verified profile. */
+#define AB_PROFILE_FN_MAX 40        /* functions (with "(other)") a cell keeps shares of */
+typedef struct ab_cell_profile {
+    size_t verified, unverified;    /* ok measured runs with a ground truth, by status */
+    char *unverified_why;           /* the newest unverified run's reason */
+    size_t n, cap;                  /* series length: the cell's ok runs */
+    double *error, *bound;          /* profile_error_pct, profile_bound_pct */
+    size_t nfn;
+    char *fn[AB_PROFILE_FN_MAX];    /* functions as the journal names them, "(other)" too */
+    double truth[AB_PROFILE_FN_MAX];
+    double *share[AB_PROFILE_FN_MAX];
+    size_t lost_runs;               /* measured runs (ok or not) with agent_samples */
+    unsigned long long agent_samples, samples_lost, decode_errors;   /* summed */
+} ab_cell_profile;
+
+/* A cell's profile figures: the error over its verified runs, the median bound and the
+ * median share of each function. */
+typedef struct ab_profile_stats {
+    ab_summary error;
+    double bound;
+    size_t nfn;
+    double share[AB_PROFILE_FN_MAX];   /* medians, NaN-free (0 when never seen) */
+} ab_profile_stats;
+
 typedef struct ab_cell {
     char *benchmark, *variant;
     /* measured runs with status ok, in journal order */
@@ -33,6 +60,8 @@ typedef struct ab_cell {
     int is_baseline;                 /* variant == "baseline" */
     size_t warned;                   /* measured runs whose run_end has warnings */
     char *warning;                   /* the first of them (run N: text), or NULL */
+    ab_cell_profile profile;
+    int summarized;                  /* its summary event was written: runs all done */
 } ab_cell;
 
 typedef struct ab_cell_stats {
@@ -42,8 +71,18 @@ typedef struct ab_cell_stats {
 
 typedef struct ab_ingester {
     char *name, *mode, *url, *control;
+    char *store;                     /* its --store directory (suite-relative), or NULL */
     int live;                        /* started and not yet stopped */
 } ab_ingester;
+
+/* A flame graph the suite captured (a flamegraph event; the newest per benchmark and
+ * variant). Paths are relative to the suite directory. */
+typedef struct ab_flamegraph {
+    char *benchmark, *variant;       /* variant NULL: a system-wide capture */
+    char *svg, *folded;
+    unsigned long long samples;
+    double t;                        /* when it was journaled */
+} ab_flamegraph;
 
 typedef struct ab_baseline_figure {
     char *kind, *name, *unit;
@@ -68,6 +107,7 @@ typedef struct ab_results {
                                        * major), then others by first appearance */
     size_t ningesters; ab_ingester **ingesters;
     size_t nbaseline; ab_baseline_figure **baseline;
+    size_t nflamegraphs; ab_flamegraph **flamegraphs;
     unsigned long errors;             /* "error" events seen */
     json_t *warnings;                 /* the "warning" events, in order (owned), or NULL */
     json_t *suite_start;              /* the first suite_start event (owned), or NULL */
@@ -95,6 +135,9 @@ void ab_results_skipped_cb(unsigned long line, const char *reason, void *results
 ab_cell *ab_results_find(const ab_results *r, const char *benchmark, const char *variant);
 /* Statistics of one cell (overheads against ab_results_find(r, benchmark, "baseline")). */
 void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out);
+/* The profile figures of a cell (zeros when it has no verified run). */
+void ab_results_profile_stats(const ab_cell *c, ab_profile_stats *out);
+
 /* Percent of planned measured runs done, 0..100. */
 double ab_results_progress(const ab_results *r);
 

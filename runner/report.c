@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "events.h"
 #include "report.h"
+#include "report_profile.h"
 #include "suitedir.h"
 #include "util.h"
 #include "variant.h"
@@ -90,6 +91,7 @@ json_t *report_cell_json(const ab_results *r, const ab_cell *c) {
                                       ratio_json(&st.over_cpu), "rss", ratio_json(&st.over_rss)));
         json_object_set_new(o, "verdict", json_string(report_verdict(&st.over_wall)));
     }
+    report_profile_json(c, o);
     return o;
 }
 
@@ -257,6 +259,7 @@ static void print_table(FILE *f, const ab_results *r) {
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         if (!bench || strcmp(bench, c->benchmark)) {
+            if (bench) report_profile_table(f, r, bench);
             for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
             strlist_free(&notes);
             if (bench) print_warnings(f, r, bench, "  ");
@@ -289,7 +292,9 @@ static void print_table(FILE *f, const ab_results *r) {
                                                "first: %s", c->variant, c->warned,
                                                c->warned == 1 ? "" : "s",
                                                c->warning ? c->warning : ""));
+        report_profile_notes(c, &notes);
     }
+    if (bench) report_profile_table(f, r, bench);
     for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
     strlist_free(&notes);
     if (bench) print_warnings(f, r, bench, "  ");
@@ -333,6 +338,7 @@ static void print_markdown(FILE *f, const ab_results *r) {
         fprintf(f, "%s", notes ? "" : "\n");
         report_print_skipped(f, r, "- **warning** ");
     }
+    report_profile_markdown(f, r);
 }
 
 static void csv_ratio(FILE *f, const ab_ratio *o) {
@@ -347,7 +353,7 @@ static void print_csv(FILE *f, const ab_results *r) {
                "overhead_wall_ratio,overhead_wall_ci_low,overhead_wall_ci_high,overhead_wall_p,"
                "overhead_cpu_ratio,overhead_cpu_ci_low,overhead_cpu_ci_high,overhead_cpu_p,"
                "overhead_rss_ratio,overhead_rss_ci_low,overhead_rss_ci_high,overhead_rss_p,"
-               "profiles,samples\n");
+               "profiles,samples%s\n", report_profile_csv_header());
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         ab_cell_stats st;
@@ -360,7 +366,9 @@ static void print_csv(FILE *f, const ab_results *r) {
         csv_ratio(f, &st.over_wall);
         csv_ratio(f, &st.over_cpu);
         csv_ratio(f, &st.over_rss);
-        fprintf(f, ",%llu,%llu\n", c->profiles, c->samples);
+        fprintf(f, ",%llu,%llu", c->profiles, c->samples);
+        report_profile_csv(f, c);
+        fputc('\n', f);
     }
 }
 
@@ -372,8 +380,12 @@ static void print_benchstat(FILE *f, const ab_results *r) {
         char name[256];
         report_camel(name, sizeof name, c->benchmark);
         for (size_t k = 0; k < c->n; k++)
-            fprintf(f, "Benchmark%s/variant=%s 1 %.0f ns/op %.0f cpu-ns/op %.0f maxrss-B/op\n",
+        {
+            fprintf(f, "Benchmark%s/variant=%s 1 %.0f ns/op %.0f cpu-ns/op %.0f maxrss-B/op",
                     name, c->variant, c->wall[k] * 1e9, c->cpu[k] * 1e9, c->rss_kb[k] * 1024);
+            report_profile_benchstat(f, c, k);
+            fputc('\n', f);
+        }
     }
 }
 

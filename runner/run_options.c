@@ -9,6 +9,10 @@
 #include "profiler.h"
 #include "run_options.h"
 
+int variant_has_agent(const char *v) {
+    return strcmp(v, "baseline") && strcmp(v, VARIANT_PERF);
+}
+
 void run_usage(FILE *f) {
     fputs(
 "usage: agentbench run [OPTIONS] BENCHMARK_DIR...\n"
@@ -19,7 +23,9 @@ void run_usage(FILE *f) {
 "RESULTS/<suite-id>/journal.jsonl and prints the report.\n"
 "\n"
 "  --variants LIST        baseline,fast,slow,down (default); also blackhole, error,\n"
-"                         ratelimit, flaky, reset, hang\n"
+"                         ratelimit, flaky, reset, hang, and perf (the benchmark under\n"
+"                         perf record, its profiler off: the reference sampler of\n"
+"                         ground-truth benchmarks)\n"
 "  --slow-delay SECS      the slow ingester's answer delay (default 30)\n"
 "  --order ORDER          shuffled (default: variants interleaved, shuffled per round)\n"
 "                         or blocked (all runs of a variant, then the next)\n"
@@ -51,8 +57,9 @@ void run_usage(FILE *f) {
 "  --ingester PATH        the agentbench-ingester binary\n"
 "  --ingester-url URL --ingester-control URL\n"
 "                         use that running ingester, switching its mode per variant\n"
-"  --flamegraph           after a benchmark's runs, one captured run per variant with\n"
-"                         flame graphs and differential flame graphs\n"
+"                         (its control token: $AGENTBENCH_INGESTER_CONTROL_TOKEN_FILE)\n"
+"  --flamegraph           after a benchmark's runs, a captured run per variant (flame and\n"
+"                         differential graphs); ingesters keep the agents' stacks too\n"
 "  --quiet                no progress or log lines\n"
 "  --help\n", f);
 }
@@ -232,7 +239,7 @@ static void expand_profilers(run_options *o) {
     strlist all = {0};
     for (size_t i = 0; i < o->variants.n; i++) {
         const char *v = o->variants.v[i];
-        if (!strcmp(v, "baseline")) {
+        if (!variant_has_agent(v)) {
             strlist_add(&all, v);
             continue;
         }
@@ -255,14 +262,14 @@ static int check_options(run_options *o, int have_variants) {
         return bad("--server-url and --ingester-url exclude each other%s", "");
     for (size_t i = 0; i < o->variants.n; i++) {
         const char *v = o->variants.v[i];
-        if (o->server_url && strcmp(v, "baseline") && strcmp(v, "external"))
+        if (o->server_url && variant_has_agent(v) && strcmp(v, "external"))
             return bad("--server-url: the server has no control endpoint, so the variants are "
-                       "baseline and external (not '%s')", v);
+                       "baseline, external and perf (not '%s')", v);
         if (!o->server_url && !strcmp(v, "external"))
             return bad("variant '%s' needs --server-url URL", v);
-        if (strcmp(v, "baseline") && strcmp(v, "external") && !ingester_mode_known(v))
+        if (variant_has_agent(v) && strcmp(v, "external") && !ingester_mode_known(v))
             return bad("unknown variant '%s' (baseline, fast, slow, down, blackhole, error, "
-                       "ratelimit, flaky, reset, hang)", v);
+                       "ratelimit, flaky, reset, hang, perf)", v);
         for (size_t j = 0; j < i; j++)
             if (!strcmp(o->variants.v[j], v)) return bad("variant '%s' named twice", v);
     }

@@ -150,9 +150,11 @@ int ing_decode_datadog(const char *content_type, const uint8_t *body, size_t len
     if (read_event(event, parts, nparts, service, sizeof(service), idx, &n, err) < 0)
         return -1;
 
-    /* Every profile decoded (counting only) before any is reported. */
-    size_t cap = lim && lim->max_decompressed ? lim->max_decompressed : ING_DEFAULT_MAX_DECOMPRESSED;
-    size_t budget = cap;
+    /* Every profile decoded (counting only) before any is reported, under one budget for
+     * the whole upload (memory held, inflation: --max-decompressed); then, for --store,
+     * decoded again into the sink under a fresh one (it passed once, so it passes again). */
+    ing_budget budget;
+    ing_budget_init(&budget, lim);
     ing_counts counts[DD_MAX_PROFILES];
     for (size_t i = 0; i < n; i++) {
         const ing_part *p = &parts[idx[i]];
@@ -167,19 +169,22 @@ int ing_decode_datadog(const char *content_type, const uint8_t *body, size_t len
             return ing_fail(err, err->status == 413 ? 413 : 400, "datadog: %s: %.200s", p->name, why);
         }
     }
+    uint64_t stacks_cut = 0;
     if (sink && sink->stack) {
-        budget = cap;
+        ing_budget_init(&budget, lim);
         for (size_t i = 0; i < n; i++) {
             ing_counts ignored = {0};
             ing_target t = {.app = service, .lim = lim, .sink = sink, .budget = &budget};
             ing_decode_pprof(&t, parts[idx[i]].data, parts[idx[i]].len, &ignored, err);
         }
+        stacks_cut = budget.stacks_cut;
     }
     if (sink && sink->profile)
         for (size_t i = 0; i < n; i++)
             sink->profile(sink->arg, service, DD_FORMAT, &counts[i]);
     if (out)
-        *out = (ing_decoded){.body_bytes = len};   /* as /ingest's multipart: the parts are
-                                                     * compressed, the body is not */
+        *out = (ing_decoded){.body_bytes = len,   /* as /ingest's multipart: the parts are
+                                                   * compressed, the body is not */
+                             .stacks_cut = stacks_cut};
     return 0;
 }
