@@ -187,9 +187,19 @@ static void test_bad(void)
     free(b.data);
     free(bomb);
 
-    /* the inflate cap is for the whole upload, not each part */
-    size_t gzlen;
-    uint8_t *gz = t_gzip(raw, rawlen, &gzlen);
+    /* the inflate cap is for the whole upload, not each part (and its memory, which holds
+     * one decoded profile at a time): a profile of an 8 KiB string, which compresses well,
+     * so that inflating, not decoding, runs out */
+    tp pad;
+    tp_init(&pad);
+    tp_sample_type(&pad, "samples", "count");
+    char *filler = calloc(1, 8193);
+    memset(filler, 'x', 8192);
+    tp_str(&pad, filler);
+    free(filler);
+    size_t padlen, gzlen;
+    uint8_t *padraw = tp_pack(&pad, &padlen), *gz = t_gzip(padraw, padlen, &gzlen);
+    tp_free(&pad);
     b = (body){0};
     event(&b, "{}");
     for (int i = 0; i < 3; i++) {
@@ -198,14 +208,18 @@ static void test_bad(void)
         part(&b, name, "application/octet-stream", gz, gzlen);
     }
     end(&b);
-    lim.max_decompressed = rawlen * 2 + rawlen / 2;
-    refused(&b, ct, &lim, 413, "three parts together past the cap");
-    lim.max_decompressed = rawlen * 3;
+    lim.max_decompressed = padlen * 3 + 64 * 1024;
     rec r;
     ing_error err;
-    CHECK(decode(&b, ct, &lim, &r, &err) == 0 && r.sum.profiles == 3, "datadog: three parts within the cap");
+    CHECK(decode(&b, ct, &lim, &r, &err) == 0 && r.sum.profiles == 3,
+          "datadog: three parts inflating to 3 sizes within a cap of 3 sizes and 64 KiB (%s)", err.msg);
+    lim.max_decompressed = padlen * 3 - 1;
+    CHECK(decode(&b, ct, &lim, &r, &err) < 0 && err.status == 413 && strstr(err.msg, "inflates"),
+          "datadog: three parts together inflating past the cap: 413 (%s)", err.msg);
+    refused(&b, ct, &lim, 413, "three parts together past the cap");
     free(b.data);
     free(gz);
+    free(padraw);
     free(raw);
 }
 
