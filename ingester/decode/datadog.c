@@ -72,7 +72,7 @@ static int read_event(const ing_part *event, const ing_part *parts, size_t npart
         goto out;
     }
     json_t *tags = json_object_get(ev, "tags_profiler");
-    char name[256] = "";
+    char name[ING_MAX_APP_NAME + 2] = "";   /* one byte more: a longer tag is refused, not cut */
     if (tags && !json_is_string(tags)) {
         rc = ing_fail(err, 400, "datadog: event.tags_profiler is not a string");
         goto out;
