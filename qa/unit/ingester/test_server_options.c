@@ -2,6 +2,7 @@
  * defaults and rejected values; tokens from a file or the environment, --auth-token's
  * value wiped from argv; loopback addresses. */
 #include "options.h"
+#include "addr.h"
 #include "server_tap.h"
 
 #include <arpa/inet.h>
@@ -43,14 +44,14 @@ int main(void)
     ing_addr a;
     char buf[64];
     CHECK(ing_parse_addr("127.0.0.1:4040", &a) == 0 && port_of(&a) == 4040, "ADDR:PORT");
-    ing_addr_format((struct sockaddr *)&a.ss, buf, sizeof buf);
+    ab_addr_format((struct sockaddr *)&a.ss, buf, sizeof buf);
     CHECK(strcmp(buf, "127.0.0.1:4040") == 0, "formatted back: %s", buf);
     CHECK(ing_parse_addr(":0", &a) == 0 && port_of(&a) == 0, ":0 is loopback, any port");
-    ing_addr_format((struct sockaddr *)&a.ss, buf, sizeof buf);
+    ab_addr_format((struct sockaddr *)&a.ss, buf, sizeof buf);
     CHECK(strcmp(buf, "127.0.0.1:0") == 0, ":0 -> %s", buf);
     CHECK(ing_parse_addr("localhost:80", &a) == 0, "localhost");
     CHECK(ing_parse_addr("[::1]:4041", &a) == 0 && a.ss.ss_family == AF_INET6, "[::1]:PORT");
-    ing_addr_format((struct sockaddr *)&a.ss, buf, sizeof buf);
+    ab_addr_format((struct sockaddr *)&a.ss, buf, sizeof buf);
     CHECK(strcmp(buf, "[::1]:4041") == 0, "v6 formatted: %s", buf);
     CHECK(ing_parse_addr("127.0.0.1:65536", &a) < 0, "port too big");
     CHECK(ing_parse_addr("127.0.0.1:x", &a) < 0, "port not a number");
