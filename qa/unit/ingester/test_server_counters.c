@@ -3,7 +3,7 @@
  * and its files. */
 #include "counters.h"
 #include "ingester_stats.h"
-#include "server_tap.h"
+#include "../tap.h"
 #include "store.h"
 #include "strmap.h"
 

@@ -3,7 +3,7 @@
  * value wiped from argv; loopback addresses. */
 #include "options.h"
 #include "addr.h"
-#include "server_tap.h"
+#include "../tap.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>

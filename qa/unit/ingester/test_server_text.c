@@ -3,7 +3,7 @@
 #include "auth.h"
 #include "files.h"
 #include "query.h"
-#include "server_tap.h"
+#include "../tap.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* test_addr.c: lib/addr.c, HOST:PORT as every agentbench listener reads it: strict by
  * default, loopback defaults on request, printed back the same. */
 #include "addr.h"
-#include "tap.h"
+#include "../tap.h"
 
 #include <netinet/in.h>
 #include <string.h>
@@ -29,20 +29,20 @@ int main(void)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int rc = parse_print(cases[i].in, cases[i].flags, buf, sizeof buf);
-        ok(rc == 0 && !strcmp(buf, cases[i].out), "'%s' (flags %d) -> %s", cases[i].in,
-           cases[i].flags, rc == 0 ? buf : "refused");
+        CHECK_STR(rc == 0 ? buf : "refused", cases[i].out, "'%s' (flags %d) -> %s",
+                  cases[i].in, cases[i].flags, cases[i].out);
     }
     static const char *strict_refused[] = {"4040", ":80", "localhost:80", "example.com:80"};
     for (size_t i = 0; i < sizeof strict_refused / sizeof strict_refused[0]; i++)
-        ok(parse_print(strict_refused[i], 0, buf, sizeof buf) < 0, "strict: '%s' refused",
+        CHECK(parse_print(strict_refused[i], 0, buf, sizeof buf) < 0, "strict: '%s' refused",
            strict_refused[i]);
     static const char *refused[] = {"127.0.0.1:65536", "127.0.0.1:-1", "127.0.0.1:", "127.0.0.1:8x",
                                     "[::1]8080", "[::1:80", "999.0.0.1:80", "", "127.0.0.1:99999999999999999999"};
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
-        ok(parse_print(refused[i], AB_ADDR_LOOPBACK_DEFAULTS, buf, sizeof buf) < 0,
+        CHECK(parse_print(refused[i], AB_ADDR_LOOPBACK_DEFAULTS, buf, sizeof buf) < 0,
            "'%s' refused", refused[i]);
     struct sockaddr_storage ss = {.ss_family = AF_UNIX};
     ab_addr_format((const struct sockaddr *)&ss, buf, sizeof buf);
-    ok(!strcmp(buf, "-"), "another family prints '-'");
-    return tap_done();
+    CHECK(!strcmp(buf, "-"), "another family prints '-'");
+    return TAP_DONE();
 }
