@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 typedef struct store_app {
-    strmap stacks;          /* folded stack -> summed value (val.u) */
+    ab_strmap stacks;          /* folded stack -> summed value (val.u) */
     size_t bytes;           /* its stacks' text and overhead */
     int dirty;
     int unnamed;            /* its file name would be too long: nothing is kept */
@@ -41,13 +41,13 @@ int store_init(ing_store *s, const char *dir, const ing_store_limits *lim, char 
 
 void store_free(ing_store *s)
 {
-    strmap_foreach(&s->apps, e) {
+    ab_strmap_foreach(&s->apps, e) {
         store_app *a = e->val.p;
         if (a)
-            strmap_free(&a->stacks);
+            ab_strmap_free(&a->stacks);
         free(a);
     }
-    strmap_free(&s->apps);
+    ab_strmap_free(&s->apps);
     free(s->dir);
     s->dir = NULL;
 }
@@ -56,13 +56,13 @@ void store_free(ing_store *s)
 static store_app *store_app_of(ing_store *s, const char *app)
 {
     size_t n = strlen(app);
-    strmap_entry *e = strmap_find(&s->apps, app, n);
+    ab_strmap_entry *e = ab_strmap_find(&s->apps, app, n);
     if (e)
         return e->val.p;
     if (s->apps.len >= s->lim.max_apps)
         return NULL;
     store_app *a = calloc(1, sizeof(store_app));
-    if (!a || !(e = strmap_upsert(&s->apps, app, n, NULL))) {
+    if (!a || !(e = ab_strmap_upsert(&s->apps, app, n, NULL))) {
         free(a);
         return NULL;
     }
@@ -79,13 +79,13 @@ int store_add(ing_store *s, const char *app, const char *folded, size_t len, uin
     store_app *a = store_app_of(s, app);
     if (!a || a->unnamed)
         return -1;
-    strmap_entry *st = strmap_find(&a->stacks, folded, len);
+    ab_strmap_entry *st = ab_strmap_find(&a->stacks, folded, len);
     if (!st) {
         size_t cost = len + STORE_STACK_OVERHEAD;
         if (a->stacks.len >= s->lim.max_stacks || cost > s->lim.max_app_bytes - a->bytes ||
             cost > s->lim.max_bytes - s->bytes)
             return -1;
-        if (!(st = strmap_upsert(&a->stacks, folded, len, NULL)))
+        if (!(st = ab_strmap_upsert(&a->stacks, folded, len, NULL)))
             return -1;
         a->bytes += cost;
         s->bytes += cost;
@@ -99,7 +99,7 @@ int store_add(ing_store *s, const char *app, const char *folded, size_t len, uin
 
 static int cmp_entries(const void *a, const void *b)
 {
-    const strmap_entry *x = *(strmap_entry *const *)a, *y = *(strmap_entry *const *)b;
+    const ab_strmap_entry *x = *(ab_strmap_entry *const *)a, *y = *(ab_strmap_entry *const *)b;
     return strcmp(x->key, y->key);
 }
 
@@ -110,11 +110,11 @@ static int write_app(const ing_store *s, const char *app, store_app *a)
         return 0;   /* never kept anything */
     snprintf(path, sizeof path, "%s/%s", s->dir, name);
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp", s->dir, name);
-    strmap_entry **v = malloc((a->stacks.len ? a->stacks.len : 1) * sizeof *v);
+    ab_strmap_entry **v = malloc((a->stacks.len ? a->stacks.len : 1) * sizeof *v);
     if (!v)
         return -1;
     size_t n = 0;
-    strmap_foreach(&a->stacks, e)
+    ab_strmap_foreach(&a->stacks, e)
         v[n++] = e;
     qsort(v, n, sizeof *v, cmp_entries);
     FILE *f = fopen(tmp, "w");
@@ -140,7 +140,7 @@ int store_flush(ing_store *s)
     if (!s->dir || !s->dirty)
         return 0;
     int rc = 0;
-    strmap_foreach(&s->apps, e) {
+    ab_strmap_foreach(&s->apps, e) {
         store_app *a = e->val.p;
         if (!a || !a->dirty)
             continue;

@@ -28,7 +28,7 @@ typedef struct ing_store_limits {
 
 typedef struct ing_store {
     char *dir;
-    strmap apps;            /* application -> store_app* */
+    ab_strmap apps;            /* application -> store_app* */
     ing_store_limits lim;
     size_t bytes;           /* of every application's stacks */
     uint64_t stacks;        /* distinct stacks kept, every application's */

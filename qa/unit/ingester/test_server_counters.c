@@ -41,21 +41,21 @@ int main(void)
     latency_record(&tiny, (uint64_t)1e13);
     CHECK(tiny.buckets[LAT_BUCKETS - 1] == 1, "very slow goes in the last bucket");
 
-    strmap m = {0};
+    ab_strmap m = {0};
     char key[32];
     for (int i = 0; i < 5000; i++) {
         snprintf(key, sizeof key, "k%d", i);
-        strmap_upsert(&m, key, strlen(key), NULL)->val.u = (uint64_t)i;
+        ab_strmap_upsert(&m, key, strlen(key), NULL)->val.u = (uint64_t)i;
     }
     int good = m.len == 5000;
     for (int i = 0; i < 5000; i++) {
         snprintf(key, sizeof key, "k%d", i);
-        strmap_entry *e = strmap_find(&m, key, strlen(key));
+        ab_strmap_entry *e = ab_strmap_find(&m, key, strlen(key));
         good &= e && e->val.u == (uint64_t)i;
     }
     CHECK(good, "5000 keys inserted and found");
-    CHECK(strmap_find(&m, "nope", 4) == NULL, "absent key");
-    strmap_free(&m);
+    CHECK(ab_strmap_find(&m, "nope", 4) == NULL, "absent key");
+    ab_strmap_free(&m);
 
     ing_counters c;
     counters_init(&c);
