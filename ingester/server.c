@@ -222,6 +222,12 @@ int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
         if (store_init(&s->store, opt->store_dir, &sl, err, errlen) < 0)
             return -1;
         s->has_store = 1;
+        if (s->store.loaded.files || s->store.loaded.unreadable)
+            fprintf(stderr, "agentbench-ingester: --store %s: read back %zu stacks of %zu "
+                    "applications from an earlier run (lines past the bounds: %zu, bad lines: "
+                    "%zu, other files left alone: %zu)\n", opt->store_dir,
+                    s->store.loaded.stacks, s->store.loaded.apps, s->store.loaded.cut,
+                    s->store.loaded.bad_lines, s->store.loaded.unreadable);
     }
     s->data_addr = opt->listen.ss;
     if (s->beh.mode == MODE_BLACKHOLE) {

@@ -2,6 +2,7 @@
  * their atomic rewrite. */
 #include "store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +17,73 @@ typedef struct store_app {
     int unnamed;            /* its file name would be too long: nothing is kept */
 } store_app;
 
+static void store_load(ing_store *s);
+
 static const ing_store_limits default_limits = {
     .max_apps = 256, .max_bytes = (size_t)256 << 20, .max_app_bytes = (size_t)32 << 20,
     .max_stacks = 1000000,
 };
+
+/* One file of an earlier ingester's: each "STACK COUNT" line added back. */
+static void load_file(ing_store *s, const char *app, FILE *f)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    while ((len = getline(&line, &cap, f)) > 0) {
+        if (line[len - 1] == '\n')
+            line[--len] = '\0';
+        char *space = strrchr(line, ' '), *end;
+        errno = 0;
+        unsigned long long count = space ? strtoull(space + 1, &end, 10) : 0;
+        if (!space || space == line || space[1] < '0' || space[1] > '9' || *end || errno ||
+            count == 0) {
+            s->loaded.bad_lines++;
+            continue;
+        }
+        if (store_add(s, app, line, (size_t)(space - line), count) < 0)
+            s->loaded.cut++;
+    }
+    free(line);
+}
+
+/* Reads back DIR's NAME.folded files, in name order (so that which ones fit the bounds
+ * does not depend on the file system); the applications come back clean (their files
+ * already say what they hold). */
+static void store_load(ing_store *s)
+{
+    struct dirent **names;
+    int n = scandir(s->dir, &names, NULL, alphasort);
+    if (n < 0)
+        return;
+    char app[AB_STORE_MAX_FILE_NAME + 1], path[4096];
+    for (int i = 0; i < n; i++) {
+        const char *name = names[i]->d_name;
+        size_t len = strlen(name);
+        FILE *f = NULL;
+        if (name[0] == '.' || len <= 7 || strcmp(name + len - 7, ".folded") != 0) {
+            /* not a stack file: ., .., a flush's .NAME.tmp */
+        } else if (ab_store_app_name(name, app, sizeof app) < 0 ||
+                   snprintf(path, sizeof path, "%s/%s", s->dir, name) >= (int)sizeof path ||
+                   !(f = fopen(path, "r"))) {
+            s->loaded.unreadable++;
+        } else {
+            s->loaded.files++;
+            load_file(s, app, f);
+            fclose(f);
+        }
+        free(names[i]);
+    }
+    free(names);
+    s->loaded.apps = s->apps.len;
+    s->loaded.stacks = s->stacks;
+    ab_strmap_foreach(&s->apps, e) {
+        store_app *a = e->val.p;
+        if (a)
+            a->dirty = 0;
+    }
+    s->dirty = 0;
+}
 
 int store_init(ing_store *s, const char *dir, const ing_store_limits *lim, char *err,
                size_t errlen)
@@ -36,7 +100,12 @@ int store_init(ing_store *s, const char *dir, const ing_store_limits *lim, char 
         return -1;
     }
     s->dir = strdup(dir);
-    return s->dir ? 0 : -1;
+    if (!s->dir) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    store_load(s);
+    return 0;
 }
 
 void store_free(ing_store *s)
