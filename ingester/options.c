@@ -4,6 +4,7 @@
  * overwritten in argv. */
 #include "options.h"
 #include "addr.h"
+#include "cpus.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -132,33 +133,7 @@ int ing_parse_size(const char *s, size_t *out)
 
 int ing_parse_cpu_list(const char *s, cpu_set_t *set)
 {
-    CPU_ZERO(set);
-    const char *p = s;
-    if (!*p)
-        return -1;
-    while (*p) {
-        char *end;
-        errno = 0;
-        long lo = strtol(p, &end, 10), hi;
-        if (end == p || errno || lo < 0 || lo >= CPU_SETSIZE)
-            return -1;
-        hi = lo;
-        p = end;
-        if (*p == '-') {
-            p++;
-            hi = strtol(p, &end, 10);
-            if (end == p || errno || hi < lo || hi >= CPU_SETSIZE)
-                return -1;
-            p = end;
-        }
-        for (long c = lo; c <= hi; c++)
-            CPU_SET((int)c, set);
-        if (*p == ',')
-            p++;
-        else if (*p)
-            return -1;
-    }
-    return 0;
+    return ab_cpus_parse(s, 0, set);
 }
 
 int ing_addr_is_loopback(const ing_addr *a)
