@@ -227,5 +227,5 @@ int main(void)
 {
     test_upload();
     test_bad();
-    return t_done();
+    return TAP_DONE();
 }

@@ -93,5 +93,5 @@ int main(int argc, char **argv)
     replay(corpus, "fuzz_multipart", fuzz_run_multipart);
     replay(corpus, "fuzz_push", fuzz_run_push);
     replay(corpus, "fuzz_datadog", fuzz_run_datadog);
-    return t_done();
+    return TAP_DONE();
 }

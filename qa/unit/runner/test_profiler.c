@@ -3,7 +3,7 @@
  * and aliases, each profiler's environment (dd-trace's upload period in whole seconds, at
  * least 1), what is never inherited, variant expansion MODE/PROFILER. */
 #include <string.h>
-#include "check.h"
+#include "../tap.h"
 #include "profiler.h"
 #include "run_options.h"
 #include "variant.h"
@@ -96,5 +96,5 @@ int main(void) {
     test_env();
     test_variant();
     test_options();
-    return CHECK_DONE();
+    return TAP_DONE();
 }
