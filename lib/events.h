@@ -105,7 +105,8 @@
     X(REAL, eta_s)                                                                      \
     X(REAL, steal_pct)                                                                  \
     X(STR_NULL, checksum)                                                               \
-    X(OPT_INT, requests) /* modes where nothing is accepted: requests received */
+    X(OPT_INT, requests) /* modes where nothing is accepted: requests received */        \
+    X(OPT_INT, migrations) /* CPU migrations of the run's processes, when counted */
 
 #define AB_EV_SUMMARY_FIELDS(X)                                                         \
     X(STR, benchmark)                                                                   \
@@ -208,6 +209,32 @@ const char *ab_event_type(json_t *ev);
 ab_event_id ab_event_id_of(json_t *ev);
 /* The event's "t" (Unix seconds), 0 when it has none. */
 double ab_event_time(json_t *ev);
+
+/* The fast reader (lib/events_scan.c): a journal line (without its '\n') in the plain
+ * form the writer gives events of a type with only scalar fields (run_start, run_end,
+ * build, ingester_*, error, suite_end, flamegraph), read straight into its struct as
+ * ab_ev_TYPE_read would, without building a JSON tree. Returns 1 and fills *out (its id,
+ * its "t", the struct of that type in e) when the line is such an event with "v" 1;
+ * returns 0 for any line it does not take (another type, escapes, non-ASCII, arrays,
+ * malformed...), which the caller then parses as JSON. Strings point into scratch, which
+ * needs len + 1 bytes. */
+typedef struct ab_event_scanned {
+    ab_event_id id;
+    double t;
+    union {
+        ab_ev_run_start run_start;
+        ab_ev_run_end run_end;
+        ab_ev_build build;
+        ab_ev_ingester ingester;
+        ab_ev_error error;
+        ab_ev_suite_end suite_end;
+        ab_ev_flamegraph flamegraph;
+        ab_ev_suite_start suite_start;   /* never filled (arrays); sizes the union */
+        ab_ev_summary summary;
+        ab_ev_baseline baseline;
+    } e;
+} ab_event_scanned;
+int ab_event_scan(const char *line, size_t len, char *scratch, ab_event_scanned *out);
 
 /* The field tables, for tests and tools: each type's name and its fields in order. */
 typedef enum ab_field_kind {

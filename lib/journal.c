@@ -204,15 +204,17 @@ struct ab_journal_reader {
     size_t headlen;
     unsigned long errors;
     int skipping;          /* inside an over-long line: drop bytes up to its '\n' */
+    ab_journal_line_cb line_cb;
 };
 
 /* Parse one line (without its '\n'); deliver it or count an error. */
-static int handle_line(const char *line, size_t len, ab_journal_event_cb cb, void *arg,
-                       unsigned long *errors)
+static int handle_line(const char *line, size_t len, ab_journal_line_cb line_cb,
+                       ab_journal_event_cb cb, void *arg, unsigned long *errors)
 {
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) i++;
     if (i == len) return 0;   /* blank line: nothing */
+    if (line_cb && line_cb(line, len, arg)) return 1;
     json_error_t jerr;
     json_t *ev = json_loadb(line, len, 0, &jerr);
     json_t *v = ev ? json_object_get(ev, "v") : NULL;
@@ -228,8 +230,9 @@ static int handle_line(const char *line, size_t len, ab_journal_event_cb cb, voi
     return 1;
 }
 
-size_t ab_journal_parse_buffer(const char *buf, size_t len, ab_journal_event_cb cb,
-                               void *arg, unsigned long *errors, int *events)
+static size_t parse_buffer(const char *buf, size_t len, ab_journal_line_cb line_cb,
+                           ab_journal_event_cb cb, void *arg, unsigned long *errors,
+                           int *events)
 {
     size_t start = 0;
     unsigned long dummy = 0;
@@ -239,11 +242,22 @@ size_t ab_journal_parse_buffer(const char *buf, size_t len, ab_journal_event_cb 
         if (!nl) break;
         size_t end = (size_t)(nl - buf);
         if (end - start > AB_JOURNAL_MAX_LINE) (*errors)++;
-        else if (handle_line(buf + start, end - start, cb, arg, errors) && events)
+        else if (handle_line(buf + start, end - start, line_cb, cb, arg, errors) && events)
             (*events)++;
         start = end + 1;
     }
     return start;
+}
+
+size_t ab_journal_parse_buffer(const char *buf, size_t len, ab_journal_event_cb cb,
+                               void *arg, unsigned long *errors, int *events)
+{
+    return parse_buffer(buf, len, NULL, cb, arg, errors, events);
+}
+
+void ab_journal_reader_on_line(ab_journal_reader *r, ab_journal_line_cb line_cb)
+{
+    if (r) r->line_cb = line_cb;
 }
 
 ab_journal_reader *ab_journal_reader_new(const char *path)
@@ -340,8 +354,8 @@ int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *a
             else used = have;
         }
         if (!r->skipping)
-            used += ab_journal_parse_buffer(buf + used, have - used, cb, arg, &r->errors,
-                                            &events);
+            used += parse_buffer(buf + used, have - used, r->line_cb, cb, arg, &r->errors,
+                                 &events);
         r->offset += (off_t)used;
         memmove(buf, buf + used, have - used);
         have -= used;

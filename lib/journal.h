@@ -52,6 +52,12 @@ void ab_journal_reader_free(ab_journal_reader *r);
  * are skipped and counted in ab_journal_reader_errors(). */
 int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *arg);
 unsigned long ab_journal_reader_errors(const ab_journal_reader *r);
+/* A fast path before the JSON parser: each complete, non-blank line of a poll is first
+ * given to line_cb (with the poll's arg); when it returns 1 it took the line as an event
+ * (lib/events.h's ab_event_scan), which counts as delivered; 0 lets the reader parse the
+ * line as JSON and hand it to the poll's callback as usual. NULL: none. */
+typedef int (*ab_journal_line_cb)(const char *line, size_t len, void *arg);
+void ab_journal_reader_on_line(ab_journal_reader *r, ab_journal_line_cb line_cb);
 off_t ab_journal_reader_offset(const ab_journal_reader *r);
 
 /* Read a whole journal at once (report, compare, resume). Returns -1 if unreadable. */

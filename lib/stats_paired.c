@@ -134,38 +134,51 @@ ab_ci_level ab_walsh_ci_level(size_t n)
 
 /* ---- pairing by round -------------------------------------------------------------- */
 
-typedef struct { long round; size_t at; } round_item;
-
-static int cmp_round(const void *pa, const void *pb)
+static int increasing(const uint32_t *round, size_t n)
 {
-    const round_item *a = pa, *b = pb;
-    if (a->round != b->round) return a->round < b->round ? -1 : 1;
-    return (a->at > b->at) - (a->at < b->at);   /* the first occurrence first */
+    for (size_t i = 1; i < n; i++)
+        if (round[i] <= round[i - 1]) return 0;
+    return 1;
 }
 
-static round_item *by_round(const long *round, size_t n)
+static int cmp_u64(const void *pa, const void *pb)
 {
-    round_item *r = malloc((n ? n : 1) * sizeof *r);
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* (round << 32 | index), sorted: by round, the first occurrence first. */
+static uint64_t *by_round(const uint32_t *round, size_t n)
+{
+    uint64_t *r = malloc((n ? n : 1) * sizeof *r);
     if (!r) return NULL;
-    for (size_t i = 0; i < n; i++) r[i] = (round_item){ round[i], i };
-    qsort(r, n, sizeof *r, cmp_round);
+    for (size_t i = 0; i < n; i++) r[i] = (uint64_t)round[i] << 32 | (uint64_t)i;
+    qsort(r, n, sizeof *r, cmp_u64);
     return r;
 }
 
-size_t ab_pair_rounds(const long *base_round, const double *base, size_t nb,
-                      const long *x_round, const double *x, size_t nx,
-                      double *pair_base, double *pair_x)
+size_t ab_pair_rounds(const uint32_t *base_round, size_t nb, const uint32_t *x_round,
+                      size_t nx, uint32_t *ib, uint32_t *ix)
 {
-    round_item *rb = by_round(base_round, nb), *rx = by_round(x_round, nx);
+    if (nb > UINT32_MAX || nx > UINT32_MAX) return 0;
     size_t pairs = 0;
+    if (increasing(base_round, nb) && increasing(x_round, nx)) {
+        for (size_t i = 0, j = 0; i < nb && j < nx;) {
+            if (base_round[i] < x_round[j]) i++;
+            else if (base_round[i] > x_round[j]) j++;
+            else { ib[pairs] = (uint32_t)i++; ix[pairs++] = (uint32_t)j++; }
+        }
+        return pairs;
+    }
+    uint64_t *rb = by_round(base_round, nb), *rx = by_round(x_round, nx);
     for (size_t i = 0, j = 0; rb && rx && i < nb && j < nx;) {
-        if (rb[i].round < rx[j].round) { i++; continue; }
-        if (rb[i].round > rx[j].round) { j++; continue; }
-        pair_base[pairs] = base[rb[i].at];
-        pair_x[pairs++] = x[rx[j].at];
-        long r = rb[i].round;
-        while (i < nb && rb[i].round == r) i++;   /* later duplicates of the round */
-        while (j < nx && rx[j].round == r) j++;
+        uint32_t a = (uint32_t)(rb[i] >> 32), b = (uint32_t)(rx[j] >> 32);
+        if (a < b) { i++; continue; }
+        if (a > b) { j++; continue; }
+        ib[pairs] = (uint32_t)rb[i];
+        ix[pairs++] = (uint32_t)rx[j];
+        while (i < nb && (uint32_t)(rb[i] >> 32) == a) i++;   /* later duplicates */
+        while (j < nx && (uint32_t)(rx[j] >> 32) == a) j++;
     }
     free(rb);
     free(rx);

@@ -22,6 +22,7 @@
 #include "benchdir.h"
 #include "ingester.h"
 #include "journal.h"
+#include "analysis.h"
 #include "results.h"
 #include "run_options.h"
 
@@ -38,6 +39,7 @@ typedef struct suite {
     int interrupted;               /* the signal that interrupted the suite, or 0 */
     ab_journal *journal;
     ab_results *results;           /* the model, fed with every event we write */
+    ab_analysis *analysis;         /* its statistics, updated for each summary event */
     char results_dir[PATH_MAX], dir[PATH_MAX], id[80];
     char journal_path[PATH_MAX + 32];
     const char *helper, *ingester_bin;

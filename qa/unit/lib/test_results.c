@@ -224,7 +224,9 @@ static void state_machine(void)
             "\"run\":1,\"warmup\":false,\"status\":\"ok\",\"wall_s\":1.5,\"user_s\":1,"
             "\"sys_s\":0.25,\"maxrss_kb\":1000,\"profiles\":2,\"samples\":50,\"done\":1,"
             "\"total\":4,\"eta_s\":4.5}");
-    ok(fast->n == 1 && fast->cpu[0] == 1.25 && fast->rss_kb[0] == 1000 && fast->profiles == 2
+    double cpu[1];
+    ab_cell_values(fast, AB_FIG_CPU, cpu);
+    ok(fast->n == 1 && cpu[0] == 1.25 && fast->rss_kb[0] == 1000 && fast->profiles == 2
        && r->runs_done == 1 && r->eta_s == 4.5 && ab_results_progress(r) == 25,
        "an ok run: cpu = user + sys, done 1/4, eta, progress 25%%");
     feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":15,\"benchmark\":\"b\",\"variant\":\"fast\","

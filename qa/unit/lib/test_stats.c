@@ -441,13 +441,17 @@ static void edge_cases(void)
        "identical rounds: ratio 1 [1, 1], p 1, no change");
 
     /* pairing by round: rounds both have, in order; a failed run leaves its round out */
-    long rb[] = { 3, 1, 2, 5, 2 }, rx[] = { 1, 2, 4, 5, 3 };
-    double vb[] = { 30, 10, 20, 50, 99 }, vx[] = { 11, 21, 41, 51, 31 }, pb[5], px[5];
-    size_t np = ab_pair_rounds(rb, vb, 5, rx, vx, 5, pb, px);
-    ok(np == 4 && pb[0] == 10 && px[0] == 11 && pb[1] == 20 && px[1] == 21 && pb[2] == 30
-       && px[2] == 31 && pb[3] == 50 && px[3] == 51
-       && ab_pair_rounds(rb, vb, 0, rx, vx, 5, pb, px) == 0,
+    uint32_t rb[] = { 3, 1, 2, 5, 2 }, rx[] = { 1, 2, 4, 5, 3 }, ib[5], ix[5];
+    double vb[] = { 30, 10, 20, 50, 99 }, vx[] = { 11, 21, 41, 51, 31 };
+    size_t np = ab_pair_rounds(rb, 5, rx, 5, ib, ix);
+    ok(np == 4 && vb[ib[0]] == 10 && vx[ix[0]] == 11 && vb[ib[1]] == 20 && vx[ix[1]] == 21
+       && vb[ib[2]] == 30 && vx[ix[2]] == 31 && vb[ib[3]] == 50 && vx[ix[3]] == 51
+       && ab_pair_rounds(rb, 0, rx, 5, ib, ix) == 0,
        "pairing by round: rounds 1, 2, 3, 5 (4 has no baseline; the second round 2 is ignored)");
+    uint32_t sb[] = { 1, 2, 3, 5, 6 }, sx[] = { 2, 3, 4, 6 };
+    np = ab_pair_rounds(sb, 5, sx, 4, ib, ix);
+    ok(np == 3 && ib[0] == 1 && ix[0] == 0 && ib[1] == 2 && ix[1] == 1 && ib[2] == 4
+       && ix[2] == 3, "pairing runs in the runner's order: a merge, rounds 2, 3, 6");
 
     /* Holm and the verdict rule's edges */
     double pv[] = { NAN, 0.01, 2, -1 }, adj[4];

@@ -1,0 +1,242 @@
+/* analysis.c: a suite's statistics (lib/analysis.h) and one cell's (ab_results_cell_stats,
+ * lib/results.h). A cell's figures are gathered from its compact storage into one scratch
+ * array at a time, so the memory beyond the model is a few arrays of the biggest cell.
+ * The analysis of a comparison is chosen per cell: paired by round when the suite is
+ * shuffled and at least AB_PAIRED_MIN_ROUNDS rounds have an ok run on both sides (the
+ * better-calibrated analysis, doc/journal.md), else unpaired. */
+#include "analysis.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- one cell ----------------------------------------------------------------------- */
+
+static double value_at(const ab_cell *c, ab_figure f, size_t k)
+{
+    switch (f) {
+    case AB_FIG_WALL: return c->wall[k];
+    case AB_FIG_USER: return c->user[k];
+    case AB_FIG_SYS: return c->sys[k];
+    case AB_FIG_CPU: return c->user[k] + c->sys[k];
+    case AB_FIG_RSS: return c->rss_kb[k];
+    default: return 0;
+    }
+}
+
+static double max_of(const double *x, size_t n)
+{
+    double m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] > m) m = x[i];
+    return m;
+}
+
+static void noise_of(const ab_cell *c, const ab_summary *wall, double *v, ab_noise *out)
+{
+    size_t n = c->n;
+    out->cov = n >= 2 && wall->mean > 0 ? wall->stddev / wall->mean : 0;
+    out->drift_valid = ab_spearman_trend(c->wall, n, &out->drift_rho, &out->drift_p) == 0;
+    if (!out->drift_valid) out->drift_rho = 0, out->drift_p = 1;
+    for (size_t k = 0; k < n; k++) v[k] = c->steal_cpct[k] / 100.0;
+    out->steal_median = n ? ab_median(v, n) : 0;
+    out->steal_max = max_of(v, n);
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (c->migrations[k] != AB_NO_MIGRATIONS) v[m++] = c->migrations[k];
+    out->migrations_n = m;
+    out->migrations_median = m ? ab_median(v, m) : 0;
+    out->migrations_max = max_of(v, m);
+    m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (c->migrations[k] != AB_NO_MIGRATIONS && c->wall[k] > 0)
+            v[m++] = c->migrations[k] / c->wall[k];
+    out->migrations_per_s = m ? ab_median(v, m) : 0;
+}
+
+/* The comparisons of c with its baseline b for every compared figure. */
+static void compare_cells(const ab_results *r, const ab_cell *b, const ab_cell *c,
+                          ab_cell_stats *out)
+{
+    size_t nb = b->n, nx = c->n, most = nb < nx ? nb : nx;
+    uint32_t *ib = NULL, *ix = NULL;
+    size_t pairs = 0;
+    if (r->shuffled && most > 0) {
+        ib = malloc(most * sizeof *ib);
+        ix = malloc(most * sizeof *ix);
+        if (ib && ix) pairs = ab_pair_rounds(b->run, nb, c->run, nx, ib, ix);
+    }
+    out->pairs = pairs;
+    int paired = pairs >= AB_PAIRED_MIN_ROUNDS;
+    size_t len = paired ? pairs : nb > nx ? nb : nx;
+    double *pb = paired || (nb >= 2 && nx >= 2) ? malloc((len ? len : 1) * sizeof *pb) : NULL;
+    double *px = pb ? malloc((len ? len : 1) * sizeof *px) : NULL;
+    for (int f = 0; px && f < AB_NFIGURES; f++) {
+        if (!ab_figure_get((ab_figure)f)->compared) continue;
+        if (paired) {
+            for (size_t k = 0; k < pairs; k++) {
+                pb[k] = value_at(b, (ab_figure)f, ib[k]);
+                px[k] = value_at(c, (ab_figure)f, ix[k]);
+            }
+            ab_compare_paired(pb, px, pairs, &out->over[f]);
+        } else {
+            ab_cell_values(b, (ab_figure)f, pb);
+            ab_cell_values(c, (ab_figure)f, px);
+            ab_compare_unpaired(pb, nb, px, nx, &out->over[f]);
+        }
+    }
+    free(pb);
+    free(px);
+    free(ib);
+    free(ix);
+}
+
+void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!c) return;
+    double *v = malloc((c->n ? c->n : 1) * sizeof *v);
+    if (!v) return;
+    for (int f = 0; f < AB_NFIGURES; f++) {
+        ab_cell_values(c, (ab_figure)f, v);
+        ab_summarize(v, c->n, &out->fig[f]);
+    }
+    noise_of(c, &out->wall, v, &out->noise);
+    free(v);
+    const ab_cell *b = ab_results_baseline_of(r, c);
+    if (b) compare_cells(r, b, c, out);
+}
+
+/* ---- the suite ---------------------------------------------------------------------- */
+
+void ab_analysis_opts_default(ab_analysis_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->rule.alpha = AB_VERDICT_ALPHA;
+    o->rule.equivalence = AB_VERDICT_EQUIVALENCE;
+    o->cov_warn = 0.05;
+    o->drift_p = 0.01;
+    o->steal_warn_pct = 0;
+    o->migrations_warn_per_s = 10;
+}
+
+ab_analysis *ab_analysis_new(const ab_analysis_opts *opts)
+{
+    ab_analysis *a = calloc(1, sizeof *a);
+    if (!a) return NULL;
+    ab_analysis_opts_default(&a->opts);
+    if (opts) {
+        ab_analysis_opts_default(&a->opts);
+        a->opts = *opts;
+        ab_analysis_opts def;
+        ab_analysis_opts_default(&def);
+        if (!(a->opts.rule.alpha > 0 && a->opts.rule.alpha < 1)) a->opts.rule.alpha = def.rule.alpha;
+        if (!(a->opts.rule.equivalence > 0 && a->opts.rule.equivalence < 1))
+            a->opts.rule.equivalence = def.rule.equivalence;
+    }
+    if (!(a->opts.steal_warn_pct > 0)) a->opts.steal_warn_pct = 100 * a->opts.rule.equivalence;
+    a->seen = (unsigned long)-1;
+    return a;
+}
+
+void ab_analysis_free(ab_analysis *a)
+{
+    if (!a) return;
+    free(a->cells);
+    free(a);
+}
+
+const ab_cell_analysis *ab_analysis_cell(const ab_analysis *a, const ab_cell *c)
+{
+    if (!a || !c || c->index >= a->ncells) return NULL;
+    return &a->cells[c->index];
+}
+
+static unsigned warnings_of(const ab_analysis_opts *o, const ab_cell_stats *st)
+{
+    unsigned w = 0;
+    const ab_noise *nz = &st->noise;
+    if (st->wall.n >= 2 && nz->cov > o->cov_warn) w |= AB_WARN_COV;
+    if (nz->drift_valid && nz->drift_p < o->drift_p) w |= AB_WARN_DRIFT;
+    if (nz->steal_max > o->steal_warn_pct) w |= AB_WARN_STEAL;
+    if (nz->migrations_n && nz->migrations_per_s > o->migrations_warn_per_s)
+        w |= AB_WARN_MIGRATIONS;
+    return w;
+}
+
+/* The family, Holm's adjustment over it, and (once final) the verdicts. */
+static int judge(ab_analysis *a, const ab_results *r)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < a->ncells; i++) {
+        ab_cell_analysis *ca = &a->cells[i];
+        for (int f = 0; f < AB_NFIGURES; f++) {
+            const ab_ratio *o = &ca->st.over[f];
+            ca->in_family[f] = !r->cells[i]->is_baseline && ab_figure_get((ab_figure)f)->verdict
+                               && o->valid && o->ci_level.nominal;
+            ca->p_adjusted[f] = o->p;
+            ca->verdict[f] = AB_VERDICT_NONE;
+            m += (size_t)ca->in_family[f];
+        }
+    }
+    a->family = m;
+    double *p = malloc((m ? m : 1) * sizeof *p);
+    if (!p) return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < a->ncells; i++)
+        for (int f = 0; f < AB_NFIGURES; f++)
+            if (a->cells[i].in_family[f]) p[k++] = a->cells[i].st.over[f].p;
+    if (ab_holm(p, m, p) < 0) { free(p); return -1; }
+    k = 0;
+    for (size_t i = 0; i < a->ncells; i++) {
+        ab_cell_analysis *ca = &a->cells[i];
+        for (int f = 0; f < AB_NFIGURES; f++) {
+            if (ca->in_family[f]) ca->p_adjusted[f] = p[k++];
+            if (a->final && !r->cells[i]->is_baseline && ab_figure_get((ab_figure)f)->verdict)
+                ca->verdict[f] = ab_verdict_of(&ca->st.over[f], ca->p_adjusted[f], &a->opts.rule);
+        }
+    }
+    free(p);
+    return 0;
+}
+
+int ab_analysis_update(ab_analysis *a, const ab_results *r)
+{
+    if (!a || !r) return -1;
+    if (a->seen == r->changes && a->ncells == r->ncells) return 0;
+    if (r->ncells > a->ncells) {
+        ab_cell_analysis *cells = realloc(a->cells, r->ncells * sizeof *cells);
+        if (!cells) return -1;
+        memset(cells + a->ncells, 0, (r->ncells - a->ncells) * sizeof *cells);
+        a->cells = cells;
+        a->ncells = r->ncells;
+    }
+    for (size_t i = 0; i < r->ncells; i++) {
+        const ab_cell *c = r->cells[i];
+        const ab_cell *b = ab_results_baseline_of(r, c);
+        unsigned long base_changes = b ? b->changes + 1 : 0;   /* +1: a baseline appeared */
+        ab_cell_analysis *ca = &a->cells[i];
+        if (ca->computed && ca->seen == c->changes && ca->seen_base == base_changes) continue;
+        ab_results_cell_stats(r, c, &ca->st);
+        ca->warnings = warnings_of(&a->opts, &ca->st);
+        ca->seen = c->changes;
+        ca->seen_base = base_changes;
+        ca->computed = 1;
+    }
+    a->final = ab_results_final(r);
+    a->seen = r->changes;
+    return judge(a, r);
+}
+
+const char *ab_analysis_verdict_text(const ab_analysis *a, const ab_cell_analysis *ca,
+                                     ab_figure f, char *buf, size_t len)
+{
+    const ab_ratio *o = &ca->st.over[f];
+    if (!o->valid) snprintf(buf, len, "n/a");
+    else if (!a->final) snprintf(buf, len, "interim");
+    else if (ca->verdict[f] == AB_VERDICT_TOO_FEW)
+        snprintf(buf, len, "too few runs (need %zu)", o->ci_level.need);
+    else snprintf(buf, len, "%s", ab_verdict_name(ca->verdict[f]));
+    return buf;
+}
