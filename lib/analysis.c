@@ -33,12 +33,12 @@ static double max_of(const double *x, size_t n)
     return m;
 }
 
+/* The noise figures but the drift (ab_results_cell_stats computes that first, before it
+ * takes its scratch array v). */
 static void noise_of(const ab_cell *c, const ab_summary *wall, double *v, ab_noise *out)
 {
     size_t n = c->n;
     out->cov = n >= 2 && wall->mean > 0 ? wall->stddev / wall->mean : 0;
-    out->drift_valid = ab_spearman_trend(c->wall, n, &out->drift_rho, &out->drift_p) == 0;
-    if (!out->drift_valid) out->drift_rho = 0, out->drift_p = 1;
     for (size_t k = 0; k < n; k++) v[k] = c->steal_cpct[k] / 100.0;
     out->steal_median = n ? ab_median(v, n) : 0;
     out->steal_max = max_of(v, n);
@@ -55,39 +55,82 @@ static void noise_of(const ab_cell *c, const ab_summary *wall, double *v, ab_noi
     out->migrations_per_s = m ? ab_median(v, m) : 0;
 }
 
-/* The comparisons of c with its baseline b for every compared figure. */
+static int increasing(const uint32_t *run, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (run[i] <= run[i - 1]) return 0;
+    return 1;
+}
+
+/* The per-round log ratios of figure f into d (room for min(nb, nx)): by a merge of the
+ * run numbers when both increase (the runner's order: no index arrays), else through
+ * ab_pair_rounds' indices (ib, ix). Returns the pairs, or 0 when a value is not > 0. */
+static size_t log_ratios(const ab_cell *b, const ab_cell *c, ab_figure f, int merge,
+                         const uint32_t *ib, const uint32_t *ix, size_t pairs, double *d)
+{
+    size_t k = 0;
+    if (merge) {
+        for (size_t i = 0, j = 0; i < b->n && j < c->n;) {
+            if (b->run[i] < c->run[j]) i++;
+            else if (b->run[i] > c->run[j]) j++;
+            else {
+                double vb = value_at(b, f, i++), vx = value_at(c, f, j++);
+                if (!(vb > 0) || !(vx > 0) || !isfinite(vb) || !isfinite(vx)) return 0;
+                d[k++] = log(vx) - log(vb);
+            }
+        }
+        return k;
+    }
+    for (; k < pairs; k++) {
+        double vb = value_at(b, f, ib[k]), vx = value_at(c, f, ix[k]);
+        if (!(vb > 0) || !(vx > 0) || !isfinite(vb) || !isfinite(vx)) return 0;
+        d[k] = log(vx) - log(vb);
+    }
+    return k;
+}
+
+/* The comparisons of c with its baseline b for every compared figure. The memory beyond
+ * the model: one array of the pairs (paired) or one of each cell's values (unpaired),
+ * which the comparison then reorders in place, and its own workspace. */
 static void compare_cells(const ab_results *r, const ab_cell *b, const ab_cell *c,
                           ab_cell_stats *out)
 {
     size_t nb = b->n, nx = c->n, most = nb < nx ? nb : nx;
     uint32_t *ib = NULL, *ix = NULL;
     size_t pairs = 0;
+    int merge = 0;
     if (r->shuffled && most > 0) {
-        ib = malloc(most * sizeof *ib);
-        ix = malloc(most * sizeof *ix);
-        if (ib && ix) pairs = ab_pair_rounds(b->run, nb, c->run, nx, ib, ix);
-    }
-    out->pairs = pairs;
-    int paired = pairs >= AB_PAIRED_MIN_ROUNDS;
-    size_t len = paired ? pairs : nb > nx ? nb : nx;
-    double *pb = paired || (nb >= 2 && nx >= 2) ? malloc((len ? len : 1) * sizeof *pb) : NULL;
-    double *px = pb ? malloc((len ? len : 1) * sizeof *px) : NULL;
-    for (int f = 0; px && f < AB_NFIGURES; f++) {
-        if (!ab_figure_get((ab_figure)f)->compared) continue;
-        if (paired) {
-            for (size_t k = 0; k < pairs; k++) {
-                pb[k] = value_at(b, (ab_figure)f, ib[k]);
-                px[k] = value_at(c, (ab_figure)f, ix[k]);
+        merge = increasing(b->run, nb) && increasing(c->run, nx);
+        if (merge) {
+            for (size_t i = 0, j = 0; i < nb && j < nx;) {
+                if (b->run[i] < c->run[j]) i++;
+                else if (b->run[i] > c->run[j]) j++;
+                else i++, j++, pairs++;
             }
-            ab_compare_paired(pb, px, pairs, &out->over[f]);
-        } else {
-            ab_cell_values(b, (ab_figure)f, pb);
-            ab_cell_values(c, (ab_figure)f, px);
-            ab_compare_unpaired(pb, nb, px, nx, &out->over[f]);
+        } else if ((ib = malloc(most * sizeof *ib)) && (ix = malloc(most * sizeof *ix))) {
+            pairs = ab_pair_rounds(b->run, nb, c->run, nx, ib, ix);
         }
     }
-    free(pb);
-    free(px);
+    out->pairs = pairs;
+    if (pairs >= AB_PAIRED_MIN_ROUNDS) {
+        double *d = malloc(pairs * sizeof *d);
+        for (int f = 0; d && f < AB_NFIGURES; f++) {
+            if (!ab_figure_get((ab_figure)f)->compared) continue;
+            if (log_ratios(b, c, (ab_figure)f, merge, ib, ix, pairs, d) == pairs)
+                ab_compare_paired_logs(d, pairs, &out->over[f]);
+        }
+        free(d);
+    } else if (nb >= 2 && nx >= 2) {
+        double *vb = malloc(nb * sizeof *vb), *vx = malloc(nx * sizeof *vx);
+        for (int f = 0; vb && vx && f < AB_NFIGURES; f++) {
+            if (!ab_figure_get((ab_figure)f)->compared) continue;
+            ab_cell_values(b, (ab_figure)f, vb);
+            ab_cell_values(c, (ab_figure)f, vx);
+            ab_compare_unpaired_inplace(vb, nb, vx, nx, &out->over[f]);
+        }
+        free(vb);
+        free(vx);
+    }
     free(ib);
     free(ix);
 }
@@ -96,6 +139,9 @@ void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats 
 {
     memset(out, 0, sizeof *out);
     if (!c) return;
+    ab_noise *nz = &out->noise;
+    nz->drift_valid = ab_spearman_trend(c->wall, c->n, &nz->drift_rho, &nz->drift_p) == 0;
+    if (!nz->drift_valid) nz->drift_rho = 0, nz->drift_p = 1;
     double *v = malloc((c->n ? c->n : 1) * sizeof *v);
     if (!v) return;
     for (int f = 0; f < AB_NFIGURES; f++) {

@@ -3,7 +3,7 @@
  * or for the plain run_start/run_end lines that are nearly all of a big journal, the fast
  * reader (ab_results_add_line), both into the same handlers. Cells are found by a hash of
  * (benchmark, variant); each keeps its ok runs as arrays of compact figures (38 bytes a
- * run), grown by an eighth at a time so that a big cell wastes little. The statistics are
+ * run), grown by a 32nd at a time so that a big cell wastes little. The statistics are
  * lib/analysis.c's. */
 #include "results.h"
 #include "events.h"
@@ -213,8 +213,9 @@ static uint32_t clamp_u32(double v)
 static int cell_append(ab_cell *c, const run_figures *f)
 {
     if (c->n == c->cap) {
-        /* an eighth more at a time (at least 16): a big cell wastes at most 12.5% */
-        size_t cap = c->cap + (c->cap / 8 > 16 ? c->cap / 8 : 16);
+        /* a 32nd more at a time (at least 16): a big cell's arrays are mmap'd blocks, which
+         * realloc grows by mremap without copying, and a growing cell wastes at most 3% */
+        size_t cap = c->cap + (c->cap / 32 > 16 ? c->cap / 32 : 16);
         if (grow((void **)&c->wall, cap, sizeof *c->wall) < 0
             || grow((void **)&c->user, cap, sizeof *c->user) < 0
             || grow((void **)&c->sys, cap, sizeof *c->sys) < 0
@@ -431,6 +432,25 @@ int ab_results_add_line(const char *line, size_t len, void *results)
     return 1;
 }
 
+/* A journal read whole: each cell's arrays cut to its runs (realloc of an mmap'd block is
+ * an mremap, no copy), so the model is 38 bytes a run and no more. */
+static void cells_fit(ab_results *r)
+{
+    for (size_t i = 0; i < r->ncells; i++) {
+        ab_cell *c = r->cells[i];
+        if (c->n == c->cap || c->n == 0) continue;
+        /* a shrink that fails leaves its array as it was, larger: cap = n stays true */
+        grow((void **)&c->wall, c->n, sizeof *c->wall);
+        grow((void **)&c->user, c->n, sizeof *c->user);
+        grow((void **)&c->sys, c->n, sizeof *c->sys);
+        grow((void **)&c->rss_kb, c->n, sizeof *c->rss_kb);
+        grow((void **)&c->run, c->n, sizeof *c->run);
+        grow((void **)&c->steal_cpct, c->n, sizeof *c->steal_cpct);
+        grow((void **)&c->migrations, c->n, sizeof *c->migrations);
+        c->cap = c->n;
+    }
+}
+
 ab_results *ab_results_load(const char *journal_path, char *err, size_t errlen)
 {
     ab_results *r = ab_results_new();
@@ -444,6 +464,7 @@ ab_results *ab_results_load(const char *journal_path, char *err, size_t errlen)
     int n = ab_journal_reader_poll(rd, ab_results_add_cb, r);
     r->bad_lines = ab_journal_reader_errors(rd);
     ab_journal_reader_free(rd);
+    cells_fit(r);
     if (n < 0) {
         snprintf(err, errlen, "cannot read journal %s", journal_path);
         ab_results_free(r);

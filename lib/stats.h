@@ -145,6 +145,12 @@ typedef struct ab_comparison {
 int ab_compare_unpaired(const double *base, size_t nb, const double *x, size_t nx,
                         ab_comparison *out);
 int ab_compare_paired(const double *base, const double *x, size_t n, ab_comparison *out);
+/* The same without copies, for big samples (a report of a million runs): the unpaired one
+ * on base and x, which it reorders and overwrites; the paired one on d, the per-round log
+ * ratios log(x_i) - log(base_i) (finite), which it reorders. */
+int ab_compare_unpaired_inplace(double *base, size_t nb, double *x, size_t nx,
+                                ab_comparison *out);
+int ab_compare_paired_logs(double *d, size_t n, ab_comparison *out);
 
 /* Holm's step-down correction of a family of m p-values: with p_(1) <= ... <= p_(m),
  * adj_(i) = max over l <= i of min(1, (m - l + 1) p_(l)); rejecting where adj < alpha

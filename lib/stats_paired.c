@@ -46,21 +46,22 @@ double ab_wilcoxon_p(const double *d, size_t n, double *t_out)
     if (n == 0 || !d) return 1;
     /* the magnitudes of the positive and of the negative values, each sorted: ranked
      * together they give W+ and W- (zeros dropped) */
-    double *pos = malloc(n * sizeof *pos), *neg = malloc(n * sizeof *neg);
-    if (!pos || !neg) { free(pos); free(neg); return 1; }
+    double *buf = malloc(n * sizeof *buf);   /* positives from the front, negatives from
+                                              * the back */
+    if (!buf) return 1;
     size_t np = 0, nn = 0;
     for (size_t i = 0; i < n; i++) {
-        if (d[i] > 0) pos[np++] = d[i];
-        else if (d[i] < 0) neg[nn++] = -d[i];
+        if (d[i] > 0) buf[np++] = d[i];
+        else if (d[i] < 0) buf[n - ++nn] = -d[i];
     }
     size_t count = np + nn;
-    if (count == 0) { free(pos); free(neg); return 1; }
+    if (count == 0) { free(buf); return 1; }
+    double *pos = buf, *neg = buf + n - nn;
     ab_stats_sort(pos, np);
     ab_stats_sort(neg, nn);
     double w_plus, w_minus, ties;
     ab_stats_merge_ranks(pos, np, neg, nn, &w_plus, &w_minus, &ties);
-    free(pos);
-    free(neg);
+    free(buf);
     double T = w_plus < w_minus ? w_plus : w_minus;
     if (t_out) *t_out = T;
 
@@ -232,15 +233,28 @@ int ab_ratio_hl_paired(const double *base, const double *x, size_t n, double *ra
 
 int ab_compare_paired(const double *base, const double *x, size_t n, ab_comparison *out)
 {
+    double *d = log_ratios(base, x, n);
+    if (!d) {
+        memset(out, 0, sizeof *out);
+        out->pairing = AB_PAIRED;
+        return -1;
+    }
+    int rc = ab_compare_paired_logs(d, n, out);
+    free(d);
+    return rc;
+}
+
+int ab_compare_paired_logs(double *d, size_t n, ab_comparison *out)
+{
     memset(out, 0, sizeof *out);
     out->pairing = AB_PAIRED;
-    double *d = log_ratios(base, x, n);
-    if (!d) return -1;
+    if (n == 0 || !d) return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(d[i])) return -1;
     out->p = ab_wilcoxon_p(d, n, NULL);
     double tail;
     size_t k = walsh_rank_tail(n, &tail);
     int rc = walsh_hl(d, n, k, &out->ratio, &out->ci_low, &out->ci_high);
-    free(d);
     if (rc < 0) {
         memset(out, 0, sizeof *out);
         out->pairing = AB_PAIRED;

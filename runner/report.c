@@ -3,6 +3,7 @@
  * verdict rule's options) and prints it in one of the formats of report_text.c and
  * report_json.c. */
 #include <getopt.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,10 @@ int cmd_report(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
+    /* big scratch arrays (a cell's values) are mmap'd and given back when freed, so the
+     * report's peak is the model plus one workspace (glibc would otherwise raise its
+     * threshold to the biggest freed block and keep such blocks in the heap) */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     const char *arg = optind < argc ? argv[optind] : "results";
     char err[512];
     char *path = suite_journal_find(arg, err, sizeof err);
