@@ -323,6 +323,36 @@ static void check_verdict(const char *name, toks *t)
     ok(!strcmp(got, want), "verdict %s: %s (want %s)", name, got, want);
 }
 
+static void check_spearman(const char *name, toks *t)
+{
+    size_t n = (size_t)tnum(t);
+    if (t->bad || n > 1000000) { ok(0, "spearman %s: malformed vector", name); return; }
+    double *x = malloc((n ? n : 1) * sizeof *x);
+    for (size_t i = 0; i < n; i++) x[i] = tnum(t);
+    arrow(t);
+    double want_rho = tnum(t), want_p = tnum(t);
+    if (t->bad) { ok(0, "spearman %s: malformed vector", name); free(x); return; }
+    double rho, p;
+    int rc = ab_spearman_trend(x, n, &rho, &p);
+    /* a perfect trend: numpy's corrcoef may give 1 - 1e-16, whose p is ~1e-24, not 0 */
+    int edge = fabs(rho) == 1 && want_p < 1e-12;
+    ok(rc == 0 && agree(rho, want_rho, 1e-12) && (agree(p, want_p, 1e-300) || edge),
+       "spearman %s (n=%zu): rho %.17g p %.17g vs scipy %.17g %.17g", name, n, rho, p,
+       want_rho, want_p);
+    free(x);
+}
+
+static void check_tsf(const char *name, toks *t)
+{
+    double tv = strtod(name, NULL), df = tnum(t);
+    arrow(t);
+    double want = tnum(t);
+    if (t->bad) { ok(0, "tsf %s: malformed vector", name); return; }
+    double got = ab_student_t_sf2(tv, df);
+    ok(agree(got, want, 1e-300), "tsf t=%s df=%g: 2 P(T > |t|) = %.17g vs scipy %.17g", name, df,
+       got, want);
+}
+
 static int run_vectors(const char *dir)
 {
     char path[4096];
@@ -346,6 +376,8 @@ static int run_vectors(const char *dir)
         else if (!strcmp(kind, "level")) check_level(name, &t);
         else if (!strcmp(kind, "holm")) check_holm(name, &t);
         else if (!strcmp(kind, "verdict")) check_verdict(name, &t);
+        else if (!strcmp(kind, "spearman")) check_spearman(name, &t);
+        else if (!strcmp(kind, "tsf")) check_tsf(name, &t);
         else ok(0, "unknown vector kind %s", kind);
         cases++;
     }
