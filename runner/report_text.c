@@ -113,32 +113,36 @@ static void make_row(const ab_analysis *a, const ab_cell *c, row *w) {
     if (ca->in_family[AB_FIG_WALL]) fmt_p(w->padj, sizeof w->padj, ca->p_adjusted[AB_FIG_WALL]);
 }
 
-/* The warnings of a cell, one line each, into notes. */
-static void cell_notes(const ab_analysis *a, const ab_cell *c, strlist *notes) {
+/* The warnings of a cell, one line each, into notes; the cell named by its variant (the
+ * table, under its benchmark) or, with whole, benchmark/variant. */
+static void cell_notes(const ab_analysis *a, const ab_cell *c, int whole, strlist *notes) {
     const ab_cell_analysis *ca = ab_analysis_cell(a, c);
+    char name[512];
+    if (whole) snprintf(name, sizeof name, "%s/%s", c->benchmark, c->variant);
+    else snprintf(name, sizeof name, "%s", c->variant);
     const ab_noise *nz = &ca->st.noise;
     const ab_analysis_opts *o = &a->opts;
     if (ca->warnings & AB_WARN_COV)
         strlist_add_take(notes, xasprintf("warning: %s: wall time varies by %.1f%% (CoV > "
                                           "%.0f%%): a noisy machine; its CIs are wide",
-                                          c->variant, nz->cov * 100, o->cov_warn * 100));
+                                          name, nz->cov * 100, o->cov_warn * 100));
     if (ca->warnings & AB_WARN_DRIFT)
         strlist_add_take(notes, xasprintf("warning: %s: wall time drifts across the suite "
                                           "(Spearman rho %+.2f against run order, p %.2g)",
-                                          c->variant, nz->drift_rho, nz->drift_p));
+                                          name, nz->drift_rho, nz->drift_p));
     if (ca->warnings & AB_WARN_STEAL)
         strlist_add_take(notes, xasprintf("warning: %s: CPU steal up to %.2f%% during its runs "
                                           "(median %.2f%%; > %.2g%%): another guest took the "
-                                          "CPU", c->variant, nz->steal_max, nz->steal_median,
+                                          "CPU", name, nz->steal_max, nz->steal_median,
                                           o->steal_warn_pct));
     if (ca->warnings & AB_WARN_MIGRATIONS)
         strlist_add_take(notes, xasprintf("warning: %s: %.1f CPU migrations per second of run "
                                           "(median; > %.0f/s): the benchmark moves between "
-                                          "CPUs (pin it: --cpu-bench)", c->variant,
+                                          "CPUs (pin it: --cpu-bench)", name,
                                           nz->migrations_per_s, o->migrations_warn_per_s));
     if (c->no_profiles)
         strlist_add_take(notes, xasprintf("WARNING: %s: %zu profiled run%s delivered nothing "
-                                          "to the ingester (not counted)", c->variant,
+                                          "to the ingester (not counted)", name,
                                           c->no_profiles, c->no_profiles == 1 ? "" : "s"));
 }
 
@@ -154,15 +158,13 @@ static void header(FILE *f, const ab_results *r, const ab_analysis *a) {
 }
 
 /* How to read the numbers and the verdicts: the rule, and the family it was applied to. */
-static void legend(FILE *f, const ab_analysis *a, const char *prefix) {
-    fprintf(f, "%sCIs are 95%% unless a coverage follows them (too few runs for 95%%). "
-               "Overheads: paired by round\n%s(Wilcoxon signed-rank, Hodges-Lehmann of the "
-               "per-round log ratios) in a shuffled suite with\n%s>= %d complete rounds, else "
-               "unpaired (Mann-Whitney U, Hodges-Lehmann). Verdicts: wall time,\n%s"
-               "Holm-adjusted p < %g over a family of %zu comparison%s; \"no change\" when "
-               "the CI lies\n%swithin +-%g%%.\n",
-            prefix, prefix, prefix, AB_PAIRED_MIN_ROUNDS, prefix, a->opts.rule.alpha,
-            a->family, a->family == 1 ? "" : "s", prefix, a->opts.rule.equivalence * 100);
+static void legend(FILE *f, const ab_analysis *a) {
+    fprintf(f, "CIs: 95%% unless a coverage follows (too few runs). Overheads: paired by round "
+               "(Wilcoxon signed-rank)\nin a shuffled suite with >= %d complete rounds, else "
+               "unpaired (Mann-Whitney U). Verdicts: wall time,\nHolm-adjusted p < %g over a "
+               "family of %zu comparison%s; no change: the CI within +-%g%%.\n",
+            AB_PAIRED_MIN_ROUNDS, a->opts.rule.alpha, a->family, a->family == 1 ? "" : "s",
+            a->opts.rule.equivalence * 100);
 }
 
 static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
@@ -189,14 +191,14 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
         if (len >= (int)sizeof line) len = (int)sizeof line - 1;
         while (len > 0 && line[len - 1] == ' ') line[--len] = 0;
         fprintf(f, "%s\n", line);
-        cell_notes(a, c, &notes);
+        cell_notes(a, c, 0, &notes);
     }
     for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
     strlist_free(&notes);
     if (!r->ncells) fprintf(f, "\n(no runs)\n");
     else {
         fputc('\n', f);
-        legend(f, a, "");
+        legend(f, a);
     }
 }
 
@@ -213,13 +215,13 @@ static void print_markdown(FILE *f, const ab_results *r, const ab_analysis *a) {
         fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
                 r->cells[i]->benchmark, r->cells[i]->variant, w.n, w.wall, w.over, w.test, w.p,
                 w.padj, w.cpu, w.rss, w.steal, w.prof, w.verdict);
-        cell_notes(a, r->cells[i], &notes);
+        cell_notes(a, r->cells[i], 1, &notes);
     }
     if (notes.n) fputc('\n', f);
     for (size_t k = 0; k < notes.n; k++) fprintf(f, "- %s\n", notes.v[k]);
     strlist_free(&notes);
     fputc('\n', f);
-    legend(f, a, "");
+    legend(f, a);
 }
 
 /* ---- CSV: one row per cell, the columns follow the figure table ------------------------ */
