@@ -50,6 +50,12 @@ int measure_parse_end(const char *line, run_result *res) {
                    &res->majflt, &timed_out);
     if (n != 11 && n != 12) return -1;
     if (timed_out) res->timed_out = 1;
+    /* optional, last: the helper counts them when the kernel lets it */
+    const char *m = strstr(line, " migrations=");
+    char *end;
+    res->migrations = m ? strtoll(m + 12, &end, 10) : -1;
+    if (m && (end == m + 12 || (*end && *end != ' ' && *end != '\n') || res->migrations < 0))
+        res->migrations = -1;
     res->exited = !strcmp(status, "exited");
     res->reported = 1;
     return 0;

@@ -23,6 +23,7 @@ typedef struct run_result {
     int exited, exit_code, signal;
     double wall_s, user_s, sys_s;
     long maxrss_kb, nvcsw, nivcsw, minflt, majflt;
+    long long migrations;    /* CPU migrations of the run's processes; -1: not counted */
 } run_result;
 
 /* Run spec to completion on loop (starting the helper on first use). Returns 0 when the

@@ -256,6 +256,10 @@ static void emit_run_end(one_run *x) {
         re.requests = (json_int_t)(x->after.req_total - x->before.req_total);
         re.has.requests = 1;
     }
+    if (r->reported && r->migrations >= 0) {
+        re.migrations = (json_int_t)r->migrations;
+        re.has.migrations = 1;
+    }
     suite_emit(s, ab_ev_run_end_json(&re));
     progress_run_end(x->b->name, x->variant, x->run, x->planned, x->warmup, x->status,
                      r->wall_s, s->done, s->total, e);

@@ -7,7 +7,10 @@
  *       on fd N (default 3):
  *           pid PID
  *           end status=exited|signaled code=C signal=S wall=SECS user=SECS sys=SECS
- *               maxrss=KIB nvcsw=N nivcsw=N minflt=N majflt=N      (one line)
+ *               maxrss=KIB nvcsw=N nivcsw=N minflt=N majflt=N timedout=0|1
+ *               [migrations=N]                                       (one line)
+ *       migrations: the CPU migrations of PROGRAM and every process it starts (perf's
+ *       software event, counted by the kernel; absent when perf events are not allowed).
  *   agentbench-measure --serve
  *       the same for one run after another, as `agentbench run` uses it (one helper per
  *       suite: no fork of the big runner, no exec of a helper per run). Requests come on
@@ -37,7 +40,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/perf_event.h>
+#include <stdint.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -89,6 +95,32 @@ static void write_all(int fd, const char *buf, size_t len) {
     }
 }
 
+
+/* CPU migrations of the runs: one counter on the helper itself, opened once, disabled,
+ * with inherit and enable_on_exec. Each run's vfork child inherits it, and its exec turns
+ * the child's copy on, so it counts the run and every process the run starts, never the
+ * helper (whose own copy stays off); a child's count is added to the helper's counter
+ * when it exits. A run's migrations are the counter's change across it, read outside the
+ * timed span. -1 when the kernel refuses (perf_event_paranoid, seccomp). */
+static int migrations_fd = -2;
+
+static long long migrations_now(void) {
+    if (migrations_fd == -2) {
+        struct perf_event_attr a;
+        memset(&a, 0, sizeof a);
+        a.size = sizeof a;
+        a.type = PERF_TYPE_SOFTWARE;
+        a.config = PERF_COUNT_SW_CPU_MIGRATIONS;
+        a.inherit = 1;
+        a.disabled = 1;
+        a.enable_on_exec = 1;
+        migrations_fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+        if (migrations_fd < 0) migrations_fd = -1;
+    }
+    uint64_t v;
+    if (migrations_fd < 0 || read(migrations_fd, &v, sizeof v) != (ssize_t)sizeof v) return -1;
+    return (long long)v;
+}
 
 /* the run in progress, for the signal handlers */
 static volatile sig_atomic_t current_pid, kill_requested, timed_out;
@@ -185,6 +217,7 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     sigprocmask(SIG_BLOCK, &all, &old);
     sp.mask = &old;
     timed_out = 0;
+    long long mig0 = migrations_now();
 
     double t0 = mono_now();
     pid_t pid = start_child(&sp);
@@ -224,15 +257,19 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     }
     /* whatever the run left behind in its group goes with it */
     kill(-pid, SIGKILL);
+    long long mig1 = mig0 >= 0 ? migrations_now() : -1;
 
     n = snprintf(line, sizeof line,
                  "end status=%s code=%d signal=%d wall=%.9f user=%.6f sys=%.6f maxrss=%ld "
-                 "nvcsw=%ld nivcsw=%ld minflt=%ld majflt=%ld timedout=%d\n",
+                 "nvcsw=%ld nivcsw=%ld minflt=%ld majflt=%ld timedout=%d",
                  WIFSIGNALED(status) ? "signaled" : "exited",
                  WIFEXITED(status) ? WEXITSTATUS(status) : 0,
                  WIFSIGNALED(status) ? WTERMSIG(status) : 0,
                  wall, tv_s(ru.ru_utime), tv_s(ru.ru_stime), ru.ru_maxrss,
                  ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_minflt, ru.ru_majflt, (int)timed_out);
+    if (mig1 >= mig0 && mig0 >= 0)
+        n += snprintf(line + n, sizeof line - (size_t)n, " migrations=%lld", mig1 - mig0);
+    n += snprintf(line + n, sizeof line - (size_t)n, "\n");
     write_all(report_fd, line, (size_t)n);
     return 0;
 }
