@@ -286,6 +286,13 @@ static void set_field(cursor *c, void *st, const scan_field *f, const value *v)
     }
 }
 
+static int same_name(const char *a, const char *b, size_t len)
+{
+    for (size_t i = 0; i < len; i++)   /* short names: no call to memcmp */
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
 static const scan_field *find_field(const scan_type *t, const char *key, size_t len,
                                     size_t *hint)
 {
@@ -293,7 +300,7 @@ static const scan_field *find_field(const scan_type *t, const char *key, size_t 
     for (size_t k = 0; k < t->nfields; k++) {
         size_t i = (*hint + k) % t->nfields;
         const scan_field *f = &t->fields[i];
-        if (f->len == len && !memcmp(f->name, key, len)) {
+        if (f->len == len && same_name(f->name, key, len)) {
             *hint = i + 1;
             return f;
         }

@@ -81,6 +81,19 @@ int ab_stats_order(const double *x, size_t n, uint32_t *order, uint64_t *keys)
 {
     if (n > UINT32_MAX) return -1;
     if (n == 0) return 0;
+    if (n < SMALL) {   /* insertion sort: stable, and no 96 KiB of counters to clear */
+        for (size_t i = 0; i < n; i++) {
+            uint64_t k = key_of(x[i]);
+            size_t j = i;
+            for (; j > 0 && keys[j - 1] > k; j--) {
+                keys[j] = keys[j - 1];
+                order[j] = order[j - 1];
+            }
+            keys[j] = k;
+            order[j] = (uint32_t)i;
+        }
+        return 0;
+    }
     uint64_t *tk = malloc(n * sizeof *tk);
     uint32_t *ti = malloc(n * sizeof *ti);
     size_t (*count)[RADIX] = calloc(DIGITS, sizeof *count);

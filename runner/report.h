@@ -23,8 +23,10 @@ void report_print_default(FILE *f, const ab_results *r, report_format fmt);
 
 /* One benchmark x variant with every statistic (also the journal's summary event). */
 json_t *report_cell_json(const ab_analysis *a, const ab_results *r, const ab_cell *c);
-/* The whole suite as JSON (report --format json). */
+/* The whole suite as JSON (report --format json): as one document, or printed cell by
+ * cell (the same text, in the memory of one cell). */
 json_t *report_json(const ab_results *r, const ab_analysis *a);
+void report_json_print(FILE *f, const ab_results *r, const ab_analysis *a);
 
 /* Text pieces the formats share (report_text.c). A CI is labelled with its coverage
  * ("1.2 s [1.1 s, 1.3 s], 75%") only when it is not the nominal 95%. */

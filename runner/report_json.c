@@ -3,6 +3,8 @@
  * comparison with its analysis, CI coverage, family-adjusted p and verdict, and the noise
  * of each cell (steal, CPU migrations, CoV, drift) with its warnings. */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 #include "report.h"
 #include "events.h"
 
@@ -108,10 +110,9 @@ static json_t *rule_json(const ab_analysis *a) {
                      AB_PAIRED_MIN_ROUNDS);
 }
 
-json_t *report_json(const ab_results *r, const ab_analysis *a) {
-    json_t *cells = json_array(), *base = json_array();
-    for (size_t i = 0; i < r->ncells; i++)
-        json_array_append_new(cells, report_cell_json(a, r, r->cells[i]));
+/* The suite without its cells (report_json adds them; report_json_print streams them). */
+static json_t *suite_json(const ab_results *r, const ab_analysis *a) {
+    json_t *base = json_array();
     for (size_t i = 0; i < r->nbaseline; i++) {
         ab_baseline_figure *f = r->baseline[i];
         json_array_append_new(base, json_pack("{s:s,s:s,s:f,s:s}", "kind", f->kind, "name",
@@ -126,15 +127,60 @@ json_t *report_json(const ab_results *r, const ab_analysis *a) {
                                               "control", g->control ? g->control : "", "live",
                                               g->live));
     }
-    json_t *o = json_pack("{s:i,s:s,s:s,s:s,s:b,s:I,s:I,s:I,s:f,s:o,s:o,s:o,s:o}", "v", 1,
+    json_t *o = json_pack("{s:i,s:s,s:s,s:s,s:b,s:I,s:I,s:I,s:f,s:o,s:[],s:o,s:o}", "v", 1,
                           "suite", r->suite ? r->suite : "", "host", r->host ? r->host : "",
                           "state", ab_state_name(r->state), "final", a->final, "runs_done",
                           (json_int_t)r->runs_done, "runs_total", (json_int_t)r->runs_total,
                           "runs_failed", (json_int_t)r->runs_failed, "progress",
                           fin(ab_results_progress(r)), "verdict_rule", rule_json(a), "cells",
-                          cells, "host_baseline", base, "ingesters", ings);
+                          "host_baseline", base, "ingesters", ings);
     ab_ev_suite_start ss;
     ab_ev_suite_start_read(r->suite_start, &ss);
     if (ss.has.seed) json_object_set_new(o, "seed", json_integer(ss.seed));
     return o;
+}
+
+json_t *report_json(const ab_results *r, const ab_analysis *a) {
+    json_t *o = suite_json(r, a), *cells = json_object_get(o, "cells");
+    for (size_t i = 0; i < r->ncells; i++)
+        json_array_append_new(cells, report_cell_json(a, r, r->cells[i]));
+    return o;
+}
+
+#define DUMP_FLAGS (JSON_INDENT(1) | JSON_REAL_PRECISION(12))
+
+/* Each line of text after the first, indented by two more spaces (an item of the cells
+ * array of an indent-1 document). */
+static void put_indented(FILE *f, const char *text) {
+    for (const char *p = text; *p; p++) {
+        fputc(*p, f);
+        if (*p == '\n') fputs("  ", f);
+    }
+}
+
+void report_json_print(FILE *f, const ab_results *r, const ab_analysis *a) {
+    /* the text jansson gives the whole document, one cell at a time: a suite of 10,000
+     * cells never holds more than one cell's objects */
+    json_t *o = suite_json(r, a);
+    char *text = json_dumps(o, DUMP_FLAGS);
+    json_decref(o);
+    const char *hole = text ? strstr(text, "\"cells\": []") : NULL;
+    if (!hole) {
+        free(text);
+        return;
+    }
+    size_t at = (size_t)(hole - text) + strlen("\"cells\": [");
+    fwrite(text, 1, at, f);
+    for (size_t i = 0; i < r->ncells; i++) {
+        json_t *c = report_cell_json(a, r, r->cells[i]);
+        char *ct = json_dumps(c, DUMP_FLAGS);
+        json_decref(c);
+        fputs(i ? ",\n  " : "\n  ", f);
+        if (ct) put_indented(f, ct);
+        free(ct);
+    }
+    fputs(r->ncells ? "\n ]" : "]", f);
+    fputs(text + at + 1, f);
+    fputc('\n', f);
+    free(text);
 }

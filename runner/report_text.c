@@ -307,13 +307,7 @@ void report_print(FILE *f, const ab_results *r, const ab_analysis *a, report_for
     case REPORT_MARKDOWN: print_markdown(f, r, a); break;
     case REPORT_CSV: print_csv(f, r, a); break;
     case REPORT_BENCHSTAT: print_benchstat(f, r); break;
-    case REPORT_JSON: {
-        json_t *o = report_json(r, a);
-        json_dumpf(o, f, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
-        fputc('\n', f);
-        json_decref(o);
-        break;
-    }
+    case REPORT_JSON: report_json_print(f, r, a); break;
     }
 }
 
