@@ -105,7 +105,10 @@
     X(REAL, eta_s)                                                                      \
     X(REAL, steal_pct)                                                                  \
     X(STR_NULL, checksum)                                                               \
-    X(OPT_INT, requests) /* modes where nothing is accepted: requests received */        \
+    X(OPT_INT, requests) /* modes where nothing is accepted: requests received */       \
+    X(OPT_INT, leftover) /* processes that outlived the run (killed) */                 \
+    X(OPT_INT, log_cut)  /* bytes of the run's output cut from its log */               \
+    X(ARRAY, warnings)   /* strings: what went wrong around the run */                  \
     X(OPT_INT, migrations) /* CPU migrations of the run's processes, when counted */
 
 #define AB_EV_SUMMARY_FIELDS(X)                                                         \
@@ -211,13 +214,14 @@ ab_event_id ab_event_id_of(json_t *ev);
 double ab_event_time(json_t *ev);
 
 /* The fast reader (lib/events_scan.c): a journal line (without its '\n') in the plain
- * form the writer gives events of a type with only scalar fields (run_start, run_end,
- * build, ingester_*, error, suite_end, flamegraph), read straight into its struct as
- * ab_ev_TYPE_read would, without building a JSON tree. Returns 1 and fills *out (its id,
- * its "t", the struct of that type in e) when the line is such an event with "v" 1;
- * returns 0 for any line it does not take (another type, escapes, non-ASCII, arrays,
- * malformed...), which the caller then parses as JSON. Strings point into scratch, which
- * needs len + 1 bytes. */
+ * form the writer gives most events (run_start, run_end, build, ingester_*, error,
+ * suite_end, flamegraph: flat objects of strings, numbers, booleans), read straight into
+ * its struct as ab_ev_TYPE_read would, without building a JSON tree. Returns 1 and fills
+ * *out (its id, its "t", the struct of that type in e; ARRAY and OBJECT members NULL, as
+ * such a line has none) when the line is such an event with "v" 1; returns 0 for any line
+ * it does not take (suite_start, summary, baseline, an array or object value, escapes,
+ * non-ASCII, malformed...), which the caller then parses as JSON. Strings point into
+ * scratch, which needs len + 1 bytes. */
 typedef struct ab_event_scanned {
     ab_event_id id;
     double t;

@@ -7,7 +7,7 @@
  *
  * It is conservative: it takes only what it can read exactly as jansson would (no escape
  * in a string, no byte outside 0x20..0x7e, integers of at most 18 digits, no array or
- * object, "type" before any field, one event type with only scalar fields) and answers 0
+ * object value, "type" before any field, not a type with merged fields) and answers 0
  * for anything else, which the caller then parses with jansson: the general path stays
  * the definition, this one is an exact shortcut (qa/unit/lib/test_events.c compares both
  * on every line of the fixtures and on mutated lines). The conversions of a value to a
@@ -37,7 +37,8 @@ typedef struct scan_type {
     size_t type_len;
     const scan_field *fields;
     size_t nfields;
-    int scalar;               /* every field is STR, INT, REAL or BOOL (OPT_ too) */
+    int scannable;            /* no MERGE field (an ARRAY or OBJECT one is read as absent:
+                               * a line that has its value goes to jansson) */
 } scan_type;
 
 #define SCAN_ROW(kind, name) {#name, sizeof #name - 1, AB_KIND_##kind, offsetof(S, name), \
@@ -67,8 +68,7 @@ static void tables_init(void)
     for (size_t i = 0; i < n; i++)
         for (size_t f = 0; f < types[i].nfields; f++) {
             ab_field_kind k = types[i].fields[f].kind;
-            if (k == AB_KIND_ARRAY || k == AB_KIND_OBJECT || k == AB_KIND_MERGE)
-                types[i].scalar = 0;
+            if (k == AB_KIND_MERGE) types[i].scannable = 0;
         }
     ntypes = n;   /* last: a concurrent first call at worst fills the same table twice */
 }
@@ -344,7 +344,7 @@ int ab_event_scan(const char *line, size_t len, char *scratch, ab_event_scanned 
         } else if (key.slen == 4 && !memcmp(key.s, "type", 4)) {
             if (type || v.type != V_STR) return 0;
             type = find_type(v.s, v.slen);
-            if (!type || !type->scalar) return 0;
+            if (!type || !type->scannable) return 0;
             memset(&out->e, 0, sizeof out->e);
             out->id = type->id;
         } else {

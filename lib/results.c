@@ -95,7 +95,7 @@ ab_results *ab_results_new(void)
 static void cell_free(ab_cell *c)
 {
     if (!c) return;
-    free(c->benchmark); free(c->variant);
+    free(c->benchmark); free(c->variant); free(c->warning);
     free(c->wall); free(c->user); free(c->sys); free(c->rss_kb); free(c->run);
     free(c->steal_cpct); free(c->migrations);
     free(c);
@@ -119,6 +119,8 @@ void ab_results_free(ab_results *r)
         free(f->kind); free(f->name); free(f->unit); free(f);
     }
     free(r->baseline);
+    for (size_t i = 0; i < r->nskipped; i++) free(r->skipped[i].reason);
+    free(r->skipped);
     json_decref(r->suite_start);
     free(r);
 }
@@ -297,6 +299,15 @@ static void run_end(ab_results *r, const ab_ev_run_end *e)
 
     c->profiles += count_of(e->profiles);
     c->samples += count_of(e->samples);
+    json_t *w = json_array_get(e->warnings, 0);   /* NULL from the fast reader: none */
+    if (json_is_string(w)) {
+        c->warned++;
+        if (!c->warning) {
+            char text[400];
+            snprintf(text, sizeof text, "run %lld: %s", (long long)e->run, json_string_value(w));
+            c->warning = strdup(text);
+        }
+    }
     int ok = e->status && !strcmp(e->status, "ok") && e->has.wall_s && e->wall_s >= 0;
     if (ok) {
         run_figures f = {e->wall_s, fmax(0, e->user_s), fmax(0, e->sys_s),
@@ -388,6 +399,7 @@ static void on_suite_end(ab_results *r, json_t *ev)
 void ab_results_add(ab_results *r, json_t *ev)
 {
     if (!r || !json_is_object(ev) || !ab_event_type(ev)) return;
+    r->events++;
     double t = ab_event_time(ev);
     if (t > r->last_update) r->last_update = t;
     r->changes++;
@@ -428,6 +440,7 @@ int ab_results_add_line(const char *line, size_t len, void *results)
     default: return 0;   /* the rarer types: the JSON path, one handler each */
     }
     if (ev.t > r->last_update) r->last_update = ev.t;
+    r->events++;
     r->changes++;
     return 1;
 }
@@ -454,23 +467,31 @@ static void cells_fit(ab_results *r)
 ab_results *ab_results_load(const char *journal_path, char *err, size_t errlen)
 {
     ab_results *r = ab_results_new();
-    ab_journal_reader *rd = r ? ab_journal_reader_new(journal_path) : NULL;
-    if (!rd) {
+    if (!r) {
         snprintf(err, errlen, "out of memory");
-        ab_results_free(r);
         return NULL;
     }
-    ab_journal_reader_on_line(rd, ab_results_add_line);
-    int n = ab_journal_reader_poll(rd, ab_results_add_cb, r);
-    r->bad_lines = ab_journal_reader_errors(rd);
-    ab_journal_reader_free(rd);
-    cells_fit(r);
-    if (n < 0) {
+    ab_journal_read_info info = {.on_skip = ab_results_skipped_cb, .skip_arg = r,
+                                 .on_line = ab_results_add_line};
+    if (ab_journal_read(journal_path, ab_results_add_cb, r, &info) < 0) {
         snprintf(err, errlen, "cannot read journal %s", journal_path);
         ab_results_free(r);
         return NULL;
     }
+    r->bad_lines = info.errors;
+    r->incomplete_bytes = (unsigned long long)info.pending;
+    cells_fit(r);
     return r;
+}
+
+void ab_results_skipped_cb(unsigned long line, const char *reason, void *results)
+{
+    ab_results *r = results;
+    if (r->nskipped >= AB_RESULTS_SKIPPED_MAX) return;
+    ab_skipped_line *a = realloc(r->skipped, (r->nskipped + 1) * sizeof *a);
+    if (!a) return;
+    r->skipped = a;
+    if ((a[r->nskipped].reason = strdup(reason))) a[r->nskipped++].line = line;
 }
 
 int ab_results_final(const ab_results *r)

@@ -55,6 +55,8 @@ typedef struct ab_cell {
     size_t index;                    /* in ab_results.cells */
     unsigned long changes;           /* bumped by every run_end it counts */
     struct ab_cell *hash_next;
+    size_t warned;                   /* measured runs whose run_end has warnings */
+    char *warning;                   /* the first of them (run N: text), or NULL */
 } ab_cell;
 #define AB_NO_MIGRATIONS UINT32_MAX
 
@@ -100,6 +102,13 @@ typedef struct ab_baseline_figure {
     double value;
 } ab_baseline_figure;
 
+/* A journal line ab_results_load skipped: its number (from 1) and why. */
+typedef struct ab_skipped_line {
+    unsigned long line;
+    char *reason;
+} ab_skipped_line;
+#define AB_RESULTS_SKIPPED_MAX 100
+
 typedef struct ab_results {
     char *suite, *host;
     ab_state state;
@@ -113,11 +122,16 @@ typedef struct ab_results {
     size_t nbaseline; ab_baseline_figure **baseline;
     unsigned long errors;             /* "error" events seen */
     json_t *suite_start;              /* the first suite_start event (owned), or NULL */
-    unsigned long bad_lines;          /* journal lines skipped by ab_results_load */
     int shuffled;                     /* suite_start.order is "shuffled": rounds pair */
     unsigned long changes;            /* bumped by every event that changes the model */
     size_t hash_size; ab_cell **hash; /* cells by (benchmark, variant) */
     size_t scratch_len; char *scratch;
+    unsigned long events;             /* events fed */
+    unsigned long bad_lines;          /* complete journal lines ab_results_load skipped */
+    unsigned long long incomplete_bytes;  /* ... and the bytes of an incomplete last line */
+    size_t nskipped;                  /* the first AB_RESULTS_SKIPPED_MAX skipped lines,
+                                       * the incomplete one included */
+    ab_skipped_line *skipped;
 } ab_results;
 
 ab_results *ab_results_new(void);
@@ -130,8 +144,12 @@ void ab_results_add_cb(json_t *ev, void *results);
  * reader takes go straight into the model (1), the others are left to the JSON path (0).
  * A reader feeding a model sets it with ab_journal_reader_on_line. */
 int ab_results_add_line(const char *line, size_t len, void *results);
-/* Load a whole journal file. Returns NULL and fills err if unreadable. */
+/* Load a whole journal file, keeping what it skipped (bad_lines, skipped). Returns NULL
+ * and fills err if unreadable. */
 ab_results *ab_results_load(const char *journal_path, char *err, size_t errlen);
+/* An ab_journal_skip_cb whose arg is an ab_results *: keeps a skipped line (the first
+ * AB_RESULTS_SKIPPED_MAX). */
+void ab_results_skipped_cb(unsigned long line, const char *reason, void *results);
 
 /* The cell of (benchmark, variant), by hash; NULL if none. */
 ab_cell *ab_results_find(const ab_results *r, const char *benchmark, const char *variant);

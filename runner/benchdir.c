@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "benchdir.h"
+#include "duration.h"
 
 static char *trim(char *s) {
     while (isspace((unsigned char)*s)) s++;
@@ -37,11 +38,11 @@ int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
         else if (!strcmp(key, "args")) slot = &b->args;
         else if (!strcmp(key, "quick_args")) slot = &b->quick_args;
         else if (!strcmp(key, "timeout") || !strcmp(key, "expected_duration")) {
-            char *end;
-            double v = strtod(val, &end);
-            if (end == val || *end || v < 0) {
-                snprintf(err, errlen, "bench.conf line %d: %s must be a number of seconds",
-                         lineno, key);
+            /* 0: not given (the default timeout; no expected duration) */
+            double v;
+            char why[160];
+            if (duration_parse(val, 1, &v, why, sizeof why) < 0) {
+                snprintf(err, errlen, "bench.conf line %d: %s: %s", lineno, key, why);
                 rc = -1;
                 break;
             }
@@ -57,18 +58,23 @@ int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
     return rc;
 }
 
-static char *read_small_file(const char *path) {
+/* A bench.conf is a few lines: a larger file is not one (and is not read whole). */
+#define BENCHCONF_MAX (64 << 10)
+
+/* The file's text, or NULL: missing (*too_big 0) or over BENCHCONF_MAX (*too_big 1). */
+static char *read_small_file(const char *path, int *too_big) {
+    *too_big = 0;
     FILE *f = fopen(path, "r");
     if (!f) return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = xmalloc(cap);
-    size_t r;
-    while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += r;
-        if (n + 1 >= cap) buf = xrealloc(buf, cap *= 2);
+    char *buf = xmalloc(BENCHCONF_MAX + 2);
+    size_t n = fread(buf, 1, BENCHCONF_MAX + 1, f);
+    fclose(f);
+    if (n > BENCHCONF_MAX) {
+        *too_big = 1;
+        free(buf);
+        return NULL;
     }
     buf[n] = 0;
-    fclose(f);
     return buf;
 }
 
@@ -94,7 +100,14 @@ benchmark *benchmark_load(const char *dir, char *err, size_t errlen) {
     snprintf(path, sizeof path, "%s/build", abs);
     b->has_build = is_executable_file(path);
     snprintf(path, sizeof path, "%s/bench.conf", abs);
-    char *text = read_small_file(path);
+    int too_big;
+    char *text = read_small_file(path, &too_big);
+    if (too_big) {
+        snprintf(err, errlen, "%s: bench.conf is larger than %d KiB: not a bench.conf", dir,
+                 BENCHCONF_MAX >> 10);
+        benchmark_free(b);
+        return NULL;
+    }
     if (text) {
         char msg[200];
         if (benchconf_parse(b, text, msg, sizeof msg) < 0) {

@@ -42,9 +42,10 @@ static ab_results *load(const char *arg) {
         fprintf(stderr, "agentbench compare: %s\n", err);
         return NULL;
     }
-    ab_results *r = ab_results_load(path, err, sizeof err);
+    ab_results *r = report_load(path, "agentbench compare", err, sizeof err);
     free(path);
     if (!r) fprintf(stderr, "agentbench compare: %s\n", err);
+    else report_print_skipped(stderr, r, "agentbench compare: ");
     return r;
 }
 
@@ -137,8 +138,9 @@ static void compare(const ab_results *old, const ab_results *new, int json, doub
         }
     }
     if (json) {
-        json_t *doc = json_pack("{s:s,s:s,s:o}", "old", old->suite ? old->suite : "", "new",
-                                new->suite ? new->suite : "", "rows", rows);
+        json_t *doc = json_pack("{s:s,s:s,s:o,s:{s:o,s:o}}", "old", old->suite ? old->suite : "",
+                                "new", new->suite ? new->suite : "", "rows", rows, "skipped",
+                                "old", report_skipped_json(old), "new", report_skipped_json(new));
         json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
         putchar('\n');
         json_decref(doc);

@@ -29,7 +29,9 @@ static void usage(FILE *f) {
           "  --alpha A          family-wise significance level of the verdicts (default 0.05;\n"
           "                     Holm over every wall-time comparison of the suite)\n"
           "  --equivalence PCT  \"no change\" only when the overhead CI lies within +-PCT%\n"
-          "                     (default 2); a wider CI is \"inconclusive\"\n", f);
+          "                     (default 2); a wider CI is \"inconclusive\"\n"
+          "Journal lines that are not events are listed (line, reason); a file with none is\n"
+          "refused (exit 1).\n", f);
 }
 
 /* A number in (lo, hi) from an option's value; 0 or -1 with a message. */
@@ -102,7 +104,7 @@ int cmd_report(int argc, char **argv) {
         fprintf(stderr, "agentbench report: %s\n", err);
         return 1;
     }
-    ab_results *r = ab_results_load(path, err, sizeof err);
+    ab_results *r = report_load(path, "agentbench report", err, sizeof err);
     free(path);
     if (!r) {
         fprintf(stderr, "agentbench report: %s\n", err);
@@ -116,7 +118,35 @@ int cmd_report(int argc, char **argv) {
         return 1;
     }
     report_print(stdout, r, a, (report_format)fmt);
+    /* the formats machines read carry it too (json: skipped); stderr always says it */
+    if (fmt != REPORT_TABLE) report_print_skipped(stderr, r, "agentbench report: ");
     ab_analysis_free(a);
     ab_results_free(r);
     return 0;
+}
+
+ab_results *report_load(const char *journal_path, const char *who, char *err, size_t errlen) {
+    ab_results *r = ab_results_load(journal_path, err, errlen);
+    if (!r) return NULL;
+    if (!r->suite_start) {
+        unsigned long skipped = report_skipped_total(r);
+        if (r->events == 0)
+            snprintf(err, errlen, "%s: not a journal: no line of it is a journal event "
+                     "(%lu line%s skipped)", journal_path, skipped, skipped == 1 ? "" : "s");
+        else
+            snprintf(err, errlen, "%s: not a suite journal: %lu events but no suite_start "
+                     "(%lu line%s skipped)", journal_path, r->events, skipped,
+                     skipped == 1 ? "" : "s");
+        for (size_t i = 0; i < r->nskipped && i < 5; i++)
+            fprintf(stderr, "%s: skipped journal line %lu: %s\n", who, r->skipped[i].line,
+                    r->skipped[i].reason);
+        ab_results_free(r);
+        return NULL;
+    }
+    /* a suite still "running" that no runner holds ended without its suite_end (killed,
+     * or stopped by a journal it could not write): what `--resume` continues */
+    if ((r->state == AB_STATE_RUNNING || r->state == AB_STATE_BUILDING) &&
+        suite_lock_state(journal_path) == 0)
+        r->state = AB_STATE_INTERRUPTED;
+    return r;
 }

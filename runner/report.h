@@ -28,6 +28,17 @@ json_t *report_cell_json(const ab_analysis *a, const ab_results *r, const ab_cel
 json_t *report_json(const ab_results *r, const ab_analysis *a);
 void report_json_print(FILE *f, const ab_results *r, const ab_analysis *a);
 
+/* A suite's journal for report and compare: NULL with err when unreadable or not a
+ * suite journal at all (no suite_start; the first skipped lines are printed on stderr,
+ * prefixed by who). A suite left running by no runner reads as interrupted. */
+ab_results *report_load(const char *journal_path, const char *who, char *err, size_t errlen);
+/* The journal lines r skipped: "PREFIXskipped journal line N: REASON" lines, and how many
+ * more there were. report_skipped_total: how many in all. */
+void report_print_skipped(FILE *f, const ab_results *r, const char *prefix);
+unsigned long report_skipped_total(const ab_results *r);
+/* [{"line": N, "reason": "..."}] of the lines r skipped (a new reference). */
+json_t *report_skipped_json(const ab_results *r);
+
 /* Text pieces the formats share (report_text.c). A CI is labelled with its coverage
  * ("1.2 s [1.1 s, 1.3 s], 75%") only when it is not the nominal 95%. */
 void report_fmt_summary_ci(char *buf, size_t len, const ab_summary *s);

@@ -71,6 +71,10 @@ json_t *report_cell_json(const ab_analysis *a, const ab_results *r, const ab_cel
                           c->variant, "n", (json_int_t)c->n, "failed", (json_int_t)c->failed,
                           "no_profiles", (json_int_t)c->no_profiles, "profiles",
                           (json_int_t)c->profiles, "samples", (json_int_t)c->samples);
+    if (c->warned) {
+        json_object_set_new(o, "warned_runs", json_integer((json_int_t)c->warned));
+        json_object_set_new(o, "warning", json_string(c->warning ? c->warning : ""));
+    }
     if (!ca) return o;
     for (int f = 0; f < AB_NFIGURES; f++)
         json_object_set_new(o, ab_figure_get((ab_figure)f)->name, summary_json(&ca->st.fig[f]));
@@ -137,7 +141,18 @@ static json_t *suite_json(const ab_results *r, const ab_analysis *a) {
     ab_ev_suite_start ss;
     ab_ev_suite_start_read(r->suite_start, &ss);
     if (ss.has.seed) json_object_set_new(o, "seed", json_integer(ss.seed));
+    json_object_set_new(o, "skipped", report_skipped_json(r));
+    json_object_set_new(o, "skipped_lines", json_integer((json_int_t)report_skipped_total(r)));
     return o;
+}
+
+json_t *report_skipped_json(const ab_results *r) {
+    json_t *skipped = json_array();
+    for (size_t i = 0; i < r->nskipped; i++)
+        json_array_append_new(skipped, json_pack("{s:I,s:s}", "line",
+                                                 (json_int_t)r->skipped[i].line, "reason",
+                                                 r->skipped[i].reason));
+    return skipped;
 }
 
 json_t *report_json(const ab_results *r, const ab_analysis *a) {

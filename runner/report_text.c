@@ -144,6 +144,23 @@ static void cell_notes(const ab_analysis *a, const ab_cell *c, int whole, strlis
         strlist_add_take(notes, xasprintf("WARNING: %s: %zu profiled run%s delivered nothing "
                                           "to the ingester (not counted)", name,
                                           c->no_profiles, c->no_profiles == 1 ? "" : "s"));
+    if (c->warned && !whole)   /* markdown lists them on its own (print_markdown) */
+        strlist_add_take(notes, xasprintf("WARNING: %s: %zu run%s with warnings, the first: %s",
+                                          name, c->warned, c->warned == 1 ? "" : "s",
+                                          c->warning ? c->warning : ""));
+}
+
+unsigned long report_skipped_total(const ab_results *r) {
+    return r->bad_lines + (r->incomplete_bytes > 0);
+}
+
+void report_print_skipped(FILE *f, const ab_results *r, const char *prefix) {
+    for (size_t i = 0; i < r->nskipped; i++)
+        fprintf(f, "%sskipped journal line %lu: %s\n", prefix, r->skipped[i].line,
+                r->skipped[i].reason);
+    unsigned long total = report_skipped_total(r);
+    if (total > r->nskipped)
+        fprintf(f, "%s... and %lu more skipped lines\n", prefix, total - r->nskipped);
 }
 
 static void header(FILE *f, const ab_results *r, const ab_analysis *a) {
@@ -196,7 +213,11 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
     for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
     strlist_free(&notes);
     if (!r->ncells) fprintf(f, "\n(no runs)\n");
-    else {
+    if (report_skipped_total(r)) {
+        fputc('\n', f);
+        report_print_skipped(f, r, "WARNING: ");
+    }
+    if (r->ncells) {
         fputc('\n', f);
         legend(f, a);
     }
@@ -217,9 +238,18 @@ static void print_markdown(FILE *f, const ab_results *r, const ab_analysis *a) {
                 w.padj, w.cpu, w.rss, w.steal, w.prof, w.verdict);
         cell_notes(a, r->cells[i], 1, &notes);
     }
-    if (notes.n) fputc('\n', f);
+    int warned = 0;
+    for (size_t i = 0; i < r->ncells; i++) warned += r->cells[i]->warned > 0;
+    if (notes.n || warned || report_skipped_total(r)) fputc('\n', f);
     for (size_t k = 0; k < notes.n; k++) fprintf(f, "- %s\n", notes.v[k]);
     strlist_free(&notes);
+    for (size_t i = 0; i < r->ncells; i++)
+        if (r->cells[i]->warned)
+            fprintf(f, "- **warning** %s %s: %zu run%s with warnings, the first: %s\n",
+                    r->cells[i]->benchmark, r->cells[i]->variant, r->cells[i]->warned,
+                    r->cells[i]->warned == 1 ? "" : "s",
+                    r->cells[i]->warning ? r->cells[i]->warning : "");
+    report_print_skipped(f, r, "- **warning** ");
     fputc('\n', f);
     legend(f, a);
 }

@@ -37,6 +37,9 @@ typedef struct suite {
     uv_loop_t loop;
     uv_signal_t sigint, sigterm;
     int interrupted;               /* the signal that interrupted the suite, or 0 */
+    int journal_errno;             /* a journal write failed (errno): the suite stops */
+    int stop;                      /* stop after what runs now: interrupted or
+                                    * journal_errno */
     ab_journal *journal;
     ab_results *results;           /* the model, fed with every event we write */
     ab_analysis *analysis;         /* its statistics, updated for each summary event */
@@ -66,20 +69,34 @@ typedef struct suite {
  * runner out, the journal (opened for appending) and `latest`. 0, or the exit status. */
 int suite_open(suite *s);
 /* Write an event (made by a lib/events.h builder) to the journal and feed the same event
- * to the results model. Steals ev (NULL: nothing). */
+ * to the results model. Steals ev (NULL: nothing). If the write fails (a full disk), the
+ * event is in neither (the journal was cut back to its last complete line), the error is
+ * said once, and the suite stops (journal_errno, stop): nothing more is written. */
 void suite_emit(suite *s, json_t *ev);
 /* An error event (benchmark, variant may be NULL). */
 void suite_error(suite *s, const char *message, const char *benchmark, const char *variant);
 /* The suite_start event (on a resume, a second one, with the first one's argv), then the
  * host baseline figures. */
 void suite_emit_start(suite *s);
-/* The suite_end event with status; closes the journal. */
+/* The suite_end event with status (tried even after a failed write: there may be room
+ * again); closes the journal. */
 void suite_emit_end(suite *s, const char *status);
 
 /* ---- run_resume.c ---- */
 /* --resume ARG: read the suite's journal once into s->results and a tally, and take the
  * suite's options, id and directories from it. 0, or the exit status (message printed). */
 int suite_resume_load(suite *s, const char *arg);
+/* What the resuming user named on the command line. */
+typedef struct resume_named {
+    strlist dirs;                  /* benchmark directories (as given) */
+    char *ingester_bin, *ingester_url, *ingester_control;   /* NULL: not given */
+    int trust;                     /* --trust-journal */
+} resume_named;
+/* After suite_resume_load: the programs the journal names (its benchmark directories,
+ * its --ingester, its remote ingester) against what the user named. Each named one must
+ * be the journal's; and unless --trust-journal, all must be named. 0, or 2 with the
+ * difference (or what to name) printed. arg: the --resume argument, for the messages. */
+int suite_resume_confirm(suite *s, const resume_named *named, const char *arg);
 /* Once the benchmarks are resolved: the tally into resumed_*, ref_checksum, summarized,
  * seq and done. */
 void suite_resume_apply(suite *s);

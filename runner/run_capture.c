@@ -62,7 +62,7 @@ void suite_capture_flamegraphs(suite *s, int bi) {
     char *outdir = xasprintf("%s/flamegraphs", s->dir);
     mkdir_p(outdir);
     char *base_folded = NULL;   /* the baseline's capture, once there is one */
-    for (int vi = 0; vi < s->nvar && !s->interrupted; vi++) {
+    for (int vi = 0; vi < s->nvar && !s->stop; vi++) {
         const char *v = s->o.variants.v[vi];
         char *label = xasprintf("%s-%s", b->name, v), *title = xasprintf("%s, %s", b->name, v);
         char err[512] = "";

@@ -56,7 +56,7 @@ static int check_remote(suite *s) {
 int ingesters_start(suite *s) {
     if (s->is_remote) return check_remote(s);
     s->ing = xcalloc((size_t)s->nvar, sizeof *s->ing);
-    for (int vi = 0; vi < s->nvar && !s->interrupted; vi++) {
+    for (int vi = 0; vi < s->nvar && !s->stop; vi++) {
         if (!strcmp(s->o.variants.v[vi], "baseline")) continue;
         if (start_one(s, vi) < 0) return -1;
     }

@@ -25,7 +25,7 @@ extern char **environ;
 static const char *const our_vars[] = {
     "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING=", "PYROSCOPE_SERVER_ADDRESS=",
     "PYROSCOPE_APPLICATION_NAME=", "PYROSCOPE_UPLOAD_INTERVAL=", "AGENTBENCH_VARIANT=",
-    "AGENTBENCH_RUN=", NULL};
+    "AGENTBENCH_RUN=", "AGENTBENCH_RUN_ID=", NULL};
 
 static int ours(const char *kv) {
     for (int i = 0; our_vars[i]; i++)
@@ -46,6 +46,9 @@ char **run_environment(suite *s, int bi, int vi, int run) {
     strlist_add_take(&env, xasprintf("PYROSCOPE_UPLOAD_INTERVAL=%g", s->o.upload_interval));
     strlist_add_take(&env, xasprintf("AGENTBENCH_VARIANT=%s", variant));
     strlist_add_take(&env, xasprintf("AGENTBENCH_RUN=%d", run));
+    /* the run's marker, inherited by whatever it starts: the helper finds its leftovers by
+     * it where the host gives no cgroup (doc/measurement.md) */
+    strlist_add_take(&env, xasprintf("AGENTBENCH_RUN_ID=%s.%lu", s->id, s->seq));
     return env.v;   /* the strlist's array, NULL-terminated */
 }
 
@@ -235,6 +238,33 @@ static const char *run_status(one_run *x) {
     return "ok";
 }
 
+/* What went wrong around the run without failing it: the processes it left running (the
+ * helper killed them), its output cut in the log. Each said now, and kept in run_end. */
+static json_t *run_warnings(one_run *x) {
+    const run_result *r = &x->r;
+    json_t *w = json_array();
+    char text[400];
+    if (r->leftover > 0) {
+        snprintf(text, sizeof text, "%ld process%s outlived the run and %s killed (found by "
+                 "%s): %s", r->leftover, r->leftover == 1 ? "" : "es",
+                 r->leftover == 1 ? "was" : "were",
+                 strcmp(r->tracking, "cgroup") ? "process tree and AGENTBENCH_RUN_ID" : "cgroup",
+                 r->leftover_names);
+        json_array_append_new(w, json_string(text));
+    }
+    if (r->log_cut > 0) {
+        snprintf(text, sizeof text, "%lld bytes of its output were cut from logs/%s.%s.log "
+                 "(its first and last 256 KiB are kept)", r->log_cut, x->b->name, x->variant);
+        json_array_append_new(w, json_string(text));
+    }
+    size_t i;
+    json_t *t;
+    json_array_foreach(w, i, t)
+        progress_warn("%s %s %s %d: %s", x->b->name, x->variant, x->warmup ? "warm-up" : "run",
+                      x->run, json_string_value(t));
+    return w;
+}
+
 static void emit_run_end(one_run *x) {
     suite *s = x->s;
     if (!x->warmup) s->done++;
@@ -256,11 +286,20 @@ static void emit_run_end(one_run *x) {
         re.requests = (json_int_t)(x->after.req_total - x->before.req_total);
         re.has.requests = 1;
     }
-    if (r->reported && r->migrations >= 0) {
-        re.migrations = (json_int_t)r->migrations;
-        re.has.migrations = 1;
-    }
+    json_t *warnings = run_warnings(x);
+    re.leftover = r->leftover;
+    re.has.leftover = r->leftover > 0;
+    re.log_cut = r->log_cut;
+    re.has.log_cut = r->log_cut > 0;
+    re.migrations = r->migrations;
+    re.has.migrations = r->reported && r->migrations >= 0;
+    re.warnings = json_array_size(warnings) ? warnings : NULL;
     suite_emit(s, ab_ev_run_end_json(&re));
+    json_decref(warnings);
+    if (s->journal_errno) {   /* not recorded (suite_emit said so): not done either */
+        if (!x->warmup) s->done--;
+        return;
+    }
     progress_run_end(x->b->name, x->variant, x->run, x->planned, x->warmup, x->status,
                      r->wall_s, s->done, s->total, e);
 }
@@ -274,6 +313,7 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
         progress_warn("%s %s: running without a working ingester", x.b->name, x.variant);
     x.seq = ++s->seq;
     emit_run_start(&x);
+    if (s->stop) return -1;   /* run_start could not be written: the suite stops */
     open_log(&x);
     counters_before(&x);
     measure(&x);

@@ -18,6 +18,7 @@ typedef struct run_options {
     double timeout;             /* --timeout seconds, 0 = bench.conf's or 300 */
     char *cpu_bench, *cpu_ingester;     /* NULL = default placement, "" = none */
     int quick, quiet, flamegraph;
+    int trust_journal;          /* --resume: run what the journal names, unconfirmed */
     char *results;              /* --results DIR */
     char *resume;               /* --resume DIR */
     char *ingester_url, *ingester_control, *ingester_bin;

@@ -42,6 +42,9 @@ static int build_benchmark(suite *s, int bi) {
         free(logpath);
         return -1;
     }
+    if (rc == 0 && r.leftover > 0)
+        progress_warn("%s: its build left %ld process%s running (killed): %s", b->name,
+                      r.leftover, r.leftover == 1 ? "" : "es", r.leftover_names);
     int ok = rc == 0 && r.exited && r.exit_code == 0;
     if (!ok) {
         if (rc == 0)
@@ -93,8 +96,8 @@ static void measured_run(suite *s, bench_plan *p, int vi, int run) {
 
 static void warm_up(suite *s, int bi, int planned) {
     int *resumed = s->resumed_warmup + bi * s->nvar;
-    for (int w = 0; w < s->o.warmup && !s->interrupted; w++)
-        for (int vi = 0; vi < s->nvar && !s->interrupted; vi++)
+    for (int w = 0; w < s->o.warmup && !s->stop; w++)
+        for (int vi = 0; vi < s->nvar && !s->stop; vi++)
             if (!take_resumed(&resumed[vi])) run_one(s, bi, vi, 0, planned, 1);
 }
 
@@ -104,9 +107,9 @@ static void run_shuffled(suite *s, bench_plan *p) {
     int *order = xcalloc((size_t)nv, sizeof *order);
     rng r;
     plan_rng(&r, s->o.seed, p->bi);
-    for (int round = 1; round <= p->planned && !s->interrupted; round++) {
+    for (int round = 1; round <= p->planned && !s->stop; round++) {
         plan_round(&r, 1, order, nv);
-        for (int k = 0; k < nv && !s->interrupted; k++) measured_run(s, p, order[k], round);
+        for (int k = 0; k < nv && !s->stop; k++) measured_run(s, p, order[k], round);
         if (p->target && round >= p->min_runs) {
             int all = 1;
             for (int vi = 0; vi < nv && all; vi++) all = ci_tight(s, p->bi, vi, p->min_runs);
@@ -118,8 +121,8 @@ static void run_shuffled(suite *s, bench_plan *p) {
 
 /* All runs of one variant, then the next. */
 static void run_blocked(suite *s, bench_plan *p) {
-    for (int vi = 0; vi < s->nvar && !s->interrupted; vi++)
-        for (int run = 1; run <= p->planned && !s->interrupted; run++) {
+    for (int vi = 0; vi < s->nvar && !s->stop; vi++)
+        for (int run = 1; run <= p->planned && !s->stop; run++) {
             measured_run(s, p, vi, run);
             if (p->target && run >= p->min_runs && ci_tight(s, p->bi, vi, p->min_runs)) break;
         }
@@ -150,14 +153,14 @@ static int run_benchmark(suite *s, int bi) {
     warm_up(s, bi, p.planned);
     if (s->o.shuffled) run_shuffled(s, &p);
     else run_blocked(s, &p);
-    if (!s->interrupted && target) {
+    if (!s->stop && target) {
         /* stopped early: the runs not needed leave the plan */
         unsigned long unused = 0;
         for (int vi = 0; vi < s->nvar; vi++) unused += (unsigned long)(p.planned - p.count[vi]);
         s->total -= unused < s->total ? unused : 0;
     }
     free(p.count);
-    if (s->interrupted) return -1;
+    if (s->stop) return -1;
     write_summaries(s, bi);
     if (s->o.flamegraph) suite_capture_flamegraphs(s, bi);
     return 0;
@@ -173,7 +176,7 @@ static int runs_left(suite *s, int bi) {
 }
 
 int suite_run_all(suite *s) {
-    for (int bi = 0; bi < s->nbench && !s->interrupted; bi++) {
+    for (int bi = 0; bi < s->nbench && !s->stop; bi++) {
         if (!runs_left(s, bi)) {
             write_summaries(s, bi);
             continue;
@@ -186,5 +189,5 @@ int suite_run_all(suite *s) {
         }
         run_benchmark(s, bi);
     }
-    return s->interrupted ? -1 : 0;
+    return s->stop ? -1 : 0;
 }
