@@ -3,7 +3,9 @@
  * array at a time, so the memory beyond the model is a few arrays of the biggest cell.
  * The analysis of a comparison is chosen per cell: paired by round when the suite is
  * shuffled and at least AB_PAIRED_MIN_ROUNDS rounds have an ok run on both sides (the
- * better-calibrated analysis, doc/journal.md), else unpaired. */
+ * better-calibrated analysis, doc/journal.md) and, with the suite's family of m
+ * comparisons, enough rounds that its exact test can be significant after Holm's
+ * correction (2^(1 - n) m < alpha); else unpaired. */
 #include "analysis.h"
 
 #include <math.h>
@@ -89,11 +91,12 @@ static size_t log_ratios(const ab_cell *b, const ab_cell *c, ab_figure f, int me
     return k;
 }
 
-/* The comparisons of c with its baseline b for every compared figure. The memory beyond
- * the model: one array of the pairs (paired) or one of each cell's values (unpaired),
- * which the comparison then reorders in place, and its own workspace. */
+/* The comparisons of c with its baseline b for every compared figure, paired when the
+ * suite is shuffled and at least min_pairs rounds pair. The memory beyond the model: one
+ * array of the pairs (paired) or one of each cell's values (unpaired), which the
+ * comparison then reorders in place, and its own workspace. */
 static void compare_cells(const ab_results *r, const ab_cell *b, const ab_cell *c,
-                          ab_cell_stats *out)
+                          size_t min_pairs, ab_cell_stats *out)
 {
     size_t nb = b->n, nx = c->n, most = nb < nx ? nb : nx;
     uint32_t *ib = NULL, *ix = NULL;
@@ -112,7 +115,7 @@ static void compare_cells(const ab_results *r, const ab_cell *b, const ab_cell *
         }
     }
     out->pairs = pairs;
-    if (pairs >= AB_PAIRED_MIN_ROUNDS) {
+    if (pairs >= min_pairs) {
         double *d = malloc(pairs * sizeof *d);
         for (int f = 0; d && f < AB_NFIGURES; f++) {
             if (!ab_figure_get((ab_figure)f)->compared) continue;
@@ -135,7 +138,8 @@ static void compare_cells(const ab_results *r, const ab_cell *b, const ab_cell *
     free(ix);
 }
 
-void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out)
+static void cell_stats(const ab_results *r, const ab_cell *c, size_t min_pairs,
+                       ab_cell_stats *out)
 {
     memset(out, 0, sizeof *out);
     if (!c) return;
@@ -151,7 +155,50 @@ void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats 
     noise_of(c, &out->wall, v, &out->noise);
     free(v);
     const ab_cell *b = ab_results_baseline_of(r, c);
-    if (b) compare_cells(r, b, c, out);
+    if (b) compare_cells(r, b, c, min_pairs, out);
+}
+
+void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out)
+{
+    cell_stats(r, c, AB_PAIRED_MIN_ROUNDS, out);   /* a family of one */
+}
+
+/* ---- what a family needs ------------------------------------------------------------- */
+
+/* The fewest rounds with which a paired comparison can be significant in a family of m at
+ * level alpha (its exact test's smallest p is 2^(1 - n), and Holm's first step asks for
+ * p < alpha / m), and at least the rounds of a 95% CI. */
+static size_t paired_rounds_for(size_t m, double alpha)
+{
+    size_t n = AB_PAIRED_MIN_ROUNDS;
+    while (n < 64 && ldexp(1, 1 - (int)n) * (double)(m ? m : 1) >= alpha) n++;
+    return n;
+}
+
+/* The same for an unpaired one with t runs a variant (smallest p 2 / C(2t, t)). */
+static size_t unpaired_runs_for(size_t m, double alpha)
+{
+    size_t t = 2;
+    double c = 6;   /* C(2t, t) */
+    while (t < 64 && 2 / c * (double)(m ? m : 1) >= alpha) {
+        c = c * (double)(2 * t + 1) * (double)(2 * t + 2) / ((double)(t + 1) * (double)(t + 1));
+        t++;
+    }
+    return t;
+}
+
+/* The comparisons the suite plans a verdict for: profiled cells of a verdict figure with a
+ * baseline, both with >= 2 ok runs (counts only, never values: the choice of the analysis
+ * that follows from it is made before looking at the data). */
+static size_t planned_family(const ab_results *r)
+{
+    size_t m = 0, figures = 0;
+    for (int f = 0; f < AB_NFIGURES; f++) figures += (size_t)ab_figure_get((ab_figure)f)->verdict;
+    for (size_t i = 0; i < r->ncells; i++) {
+        const ab_cell *c = r->cells[i], *b = ab_results_baseline_of(r, c);
+        if (b && b->n >= 2 && c->n >= 2) m += figures;
+    }
+    return m;
 }
 
 /* ---- the suite ---------------------------------------------------------------------- */
@@ -258,13 +305,22 @@ int ab_analysis_update(ab_analysis *a, const ab_results *r)
         a->cells = cells;
         a->ncells = r->ncells;
     }
+    /* the analysis each comparison uses follows from the family's size: when that
+     * changes, every cell is computed again */
+    size_t planned = planned_family(r);
+    size_t min_pairs = paired_rounds_for(planned, a->opts.rule.alpha);
+    int all = min_pairs != a->min_pairs;
+    a->planned = planned;
+    a->min_pairs = min_pairs;
+    a->min_runs = unpaired_runs_for(planned, a->opts.rule.alpha);
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         const ab_cell *b = ab_results_baseline_of(r, c);
         unsigned long base_changes = b ? b->changes + 1 : 0;   /* +1: a baseline appeared */
         ab_cell_analysis *ca = &a->cells[i];
-        if (ca->computed && ca->seen == c->changes && ca->seen_base == base_changes) continue;
-        ab_results_cell_stats(r, c, &ca->st);
+        if (!all && ca->computed && ca->seen == c->changes && ca->seen_base == base_changes)
+            continue;
+        cell_stats(r, c, min_pairs, &ca->st);
         ca->warnings = warnings_of(&a->opts, &ca->st);
         ca->seen = c->changes;
         ca->seen_base = base_changes;

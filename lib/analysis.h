@@ -50,6 +50,13 @@ typedef struct ab_analysis {
     size_t ncells;                   /* cells[i] is r->cells[i]'s */
     ab_cell_analysis *cells;
     unsigned long seen;              /* r->changes at the last update */
+    size_t planned;                  /* the comparisons planned for the family: profiled
+                                      * cells with a baseline, >= 2 ok runs each */
+    size_t min_pairs;                /* rounds from which a comparison is paired: >= 6 and
+                                      * 2^(1 - n) planned < alpha (a paired difference
+                                      * can survive Holm) */
+    size_t min_runs;                 /* runs a variant an unpaired difference needs for
+                                      * the same (2 / C(2t, t) planned < alpha) */
 } ab_analysis;
 
 /* opts NULL: the defaults. NULL when out of memory. */

@@ -108,10 +108,11 @@ static json_t *rule_json(const ab_analysis *a) {
     for (int f = 0; f < AB_NFIGURES; f++)
         if (ab_figure_get((ab_figure)f)->verdict)
             json_array_append_new(figs, json_string(ab_figure_get((ab_figure)f)->name));
-    return json_pack("{s:f,s:f,s:s,s:I,s:o,s:i}", "alpha", a->opts.rule.alpha, "equivalence",
-                     a->opts.rule.equivalence, "correction", "holm", "family",
-                     (json_int_t)a->family, "family_figures", figs, "paired_min_rounds",
-                     AB_PAIRED_MIN_ROUNDS);
+    return json_pack("{s:f,s:f,s:s,s:I,s:I,s:o,s:I,s:I}", "alpha", a->opts.rule.alpha,
+                     "equivalence", a->opts.rule.equivalence, "correction", "holm", "family",
+                     (json_int_t)a->family, "planned", (json_int_t)a->planned,
+                     "family_figures", figs, "paired_min_rounds", (json_int_t)a->min_pairs,
+                     "unpaired_min_runs", (json_int_t)a->min_runs);
 }
 
 /* The suite without its cells (report_json adds them; report_json_print streams them). */

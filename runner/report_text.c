@@ -177,11 +177,15 @@ static void header(FILE *f, const ab_results *r, const ab_analysis *a) {
 /* How to read the numbers and the verdicts: the rule, and the family it was applied to. */
 static void legend(FILE *f, const ab_analysis *a) {
     fprintf(f, "CIs: 95%% unless a coverage follows (too few runs). Overheads: paired by round "
-               "(Wilcoxon signed-rank)\nin a shuffled suite with >= %d complete rounds, else "
+               "(Wilcoxon signed-rank)\nin a shuffled suite with >= %zu complete rounds, else "
                "unpaired (Mann-Whitney U). Verdicts: wall time,\nHolm-adjusted p < %g over a "
                "family of %zu comparison%s; no change: the CI within +-%g%%.\n",
-            AB_PAIRED_MIN_ROUNDS, a->opts.rule.alpha, a->family, a->family == 1 ? "" : "s",
+            a->min_pairs, a->opts.rule.alpha, a->family, a->family == 1 ? "" : "s",
             a->opts.rule.equivalence * 100);
+    if (a->planned > 1)
+        fprintf(f, "With %zu comparisons a difference can survive Holm from %zu runs a variant "
+                   "(unpaired) or %zu rounds (paired).\n", a->planned, a->min_runs,
+                a->min_pairs);
 }
 
 static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
