@@ -15,18 +15,6 @@
 
 /* ---- one cell ----------------------------------------------------------------------- */
 
-static double value_at(const ab_cell *c, ab_figure f, size_t k)
-{
-    switch (f) {
-    case AB_FIG_WALL: return c->wall[k];
-    case AB_FIG_USER: return c->user[k];
-    case AB_FIG_SYS: return c->sys[k];
-    case AB_FIG_CPU: return c->user[k] + c->sys[k];
-    case AB_FIG_RSS: return c->rss_kb[k];
-    default: return 0;
-    }
-}
-
 static double max_of(const double *x, size_t n)
 {
     double m = 0;
@@ -35,8 +23,8 @@ static double max_of(const double *x, size_t n)
     return m;
 }
 
-/* The noise figures but the drift (ab_results_cell_stats computes that first, before it
- * takes its scratch array v). */
+/* The noise figures but the drift (cell_stats computes that first, before it takes its
+ * scratch array v). */
 static void noise_of(const ab_cell *c, const ab_summary *wall, double *v, ab_noise *out)
 {
     size_t n = c->n;
@@ -64,27 +52,36 @@ static int increasing(const uint32_t *run, size_t n)
     return 1;
 }
 
-/* The per-round log ratios of figure f into d (room for min(nb, nx)): by a merge of the
- * run numbers when both increase (the runner's order: no index arrays), else through
- * ab_pair_rounds' indices (ib, ix). Returns the pairs, or 0 when a value is not > 0. */
+/* The rounds both cells have, by a merge of their run numbers (both increasing: the
+ * runner's order, so no index arrays), and with d the per-round log ratios of figure f
+ * into it. Returns the pairs, or 0 when a value is not > 0 and finite. */
+static size_t merge_rounds(const ab_cell *b, const ab_cell *c, ab_figure f, double *d)
+{
+    size_t k = 0;
+    for (size_t i = 0, j = 0; i < b->n && j < c->n;) {
+        if (b->run[i] < c->run[j]) i++;
+        else if (b->run[i] > c->run[j]) j++;
+        else {
+            if (d) {
+                double vb = ab_cell_value(b, f, i), vx = ab_cell_value(c, f, j);
+                if (!(vb > 0) || !(vx > 0) || !isfinite(vb) || !isfinite(vx)) return 0;
+                d[k] = log(vx) - log(vb);
+            }
+            i++, j++, k++;
+        }
+    }
+    return k;
+}
+
+/* The per-round log ratios of figure f into d (room for the pairs): by merge_rounds, or
+ * through ab_pair_rounds' indices (ib, ix) when the run numbers are not in order. */
 static size_t log_ratios(const ab_cell *b, const ab_cell *c, ab_figure f, int merge,
                          const uint32_t *ib, const uint32_t *ix, size_t pairs, double *d)
 {
+    if (merge) return merge_rounds(b, c, f, d);
     size_t k = 0;
-    if (merge) {
-        for (size_t i = 0, j = 0; i < b->n && j < c->n;) {
-            if (b->run[i] < c->run[j]) i++;
-            else if (b->run[i] > c->run[j]) j++;
-            else {
-                double vb = value_at(b, f, i++), vx = value_at(c, f, j++);
-                if (!(vb > 0) || !(vx > 0) || !isfinite(vb) || !isfinite(vx)) return 0;
-                d[k++] = log(vx) - log(vb);
-            }
-        }
-        return k;
-    }
     for (; k < pairs; k++) {
-        double vb = value_at(b, f, ib[k]), vx = value_at(c, f, ix[k]);
+        double vb = ab_cell_value(b, f, ib[k]), vx = ab_cell_value(c, f, ix[k]);
         if (!(vb > 0) || !(vx > 0) || !isfinite(vb) || !isfinite(vx)) return 0;
         d[k] = log(vx) - log(vb);
     }
@@ -104,13 +101,8 @@ static void compare_cells(const ab_results *r, const ab_cell *b, const ab_cell *
     int merge = 0;
     if (r->shuffled && most > 0) {
         merge = increasing(b->run, nb) && increasing(c->run, nx);
-        if (merge) {
-            for (size_t i = 0, j = 0; i < nb && j < nx;) {
-                if (b->run[i] < c->run[j]) i++;
-                else if (b->run[i] > c->run[j]) j++;
-                else i++, j++, pairs++;
-            }
-        } else if ((ib = malloc(most * sizeof *ib)) && (ix = malloc(most * sizeof *ix))) {
+        if (merge) pairs = merge_rounds(b, c, AB_FIG_WALL, NULL);
+        else if ((ib = malloc(most * sizeof *ib)) && (ix = malloc(most * sizeof *ix))) {
             pairs = ab_pair_rounds(b->run, nb, c->run, nx, ib, ix);
         }
     }

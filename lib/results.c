@@ -45,16 +45,7 @@ const ab_figure_info *ab_figure_get(ab_figure f)
 
 void ab_cell_values(const ab_cell *c, ab_figure f, double *out)
 {
-    for (size_t k = 0; k < c->n; k++) {
-        switch (f) {
-        case AB_FIG_WALL: out[k] = c->wall[k]; break;
-        case AB_FIG_USER: out[k] = c->user[k]; break;
-        case AB_FIG_SYS: out[k] = c->sys[k]; break;
-        case AB_FIG_CPU: out[k] = c->user[k] + c->sys[k]; break;
-        case AB_FIG_RSS: out[k] = c->rss_kb[k]; break;
-        default: out[k] = 0; break;
-        }
-    }
+    for (size_t k = 0; k < c->n; k++) out[k] = ab_cell_value(c, f, k);
 }
 
 /* ---- small helpers ------------------------------------------------------------------ */
@@ -75,13 +66,15 @@ static void set_str(char **dst, const char *src)
     *dst = copy;
 }
 
-/* Grow a pointer array by one slot; returns 0 or -1. */
+/* Append to a pointer array whose room is the next power of two of its length; 0 or -1. */
 static int push_ptr(void ***arr, size_t *n, void *item)
 {
-    void **a = realloc(*arr, (*n + 1) * sizeof *a);
-    if (!a) return -1;
-    a[(*n)++] = item;
-    *arr = a;
+    if ((*n & (*n - 1)) == 0) {   /* 0, 1, 2, 4, ...: full */
+        void **a = realloc(*arr, (*n ? *n * 2 : 1) * sizeof *a);
+        if (!a) return -1;
+        *arr = a;
+    }
+    (*arr)[(*n)++] = item;
     return 0;
 }
 

@@ -60,7 +60,18 @@ typedef struct ab_cell {
 } ab_cell;
 #define AB_NO_MIGRATIONS UINT32_MAX
 
-/* Figure f of every ok run of c into out[0..c->n). */
+/* Figure f of c's k-th ok run; of every ok run into out[0..c->n). */
+static inline double ab_cell_value(const ab_cell *c, ab_figure f, size_t k)
+{
+    switch (f) {
+    case AB_FIG_WALL: return c->wall[k];
+    case AB_FIG_USER: return c->user[k];
+    case AB_FIG_SYS: return c->sys[k];
+    case AB_FIG_CPU: return c->user[k] + c->sys[k];
+    case AB_FIG_RSS: return c->rss_kb[k];
+    default: return 0;
+    }
+}
 void ab_cell_values(const ab_cell *c, ab_figure f, double *out);
 
 /* The noise of a cell's runs, shown beside its figures (doc/journal.md, "Noise"). */
