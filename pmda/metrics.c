@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <jansson.h>
 #include "capture.h"
 #include "fetchbuf.h"
+#include "analysis.h"
 #include "poller.h"
 #include "results.h"
 #include "source.h"
@@ -49,6 +51,7 @@ static pmdaMetric metrictab[] = {
     M(CL_RUNNER, 12, PM_TYPE_DOUBLE, NOI, PM_SEM_DISCRETE, U_SEC),   /* started */
     M(CL_RUNNER, 13, PM_TYPE_U64, NOI, PM_SEM_COUNTER, U_COUNT),     /* errors */
     M(CL_RUNNER, 14, PM_TYPE_DOUBLE, NOI, PM_SEM_INSTANT, U_SEC),    /* age */
+    M(CL_RUNNER, 15, PM_TYPE_U32, NOI, PM_SEM_DISCRETE, U_NONE),     /* agentbench.run.final */
 
     /* agentbench.run.* */
     M(CL_RUN, 0, PM_TYPE_U64, RUN_INDOM, PM_SEM_COUNTER, U_COUNT),   /* count */
@@ -77,6 +80,21 @@ static pmdaMetric metrictab[] = {
     M(CL_RUN, 23, PM_TYPE_U64, RUN_INDOM, PM_SEM_COUNTER, U_COUNT),  /* samples */
     M(CL_RUN, 24, PM_TYPE_U64, RUN_INDOM, PM_SEM_COUNTER, U_COUNT),  /* no_profiles */
     M(CL_RUN, 25, PM_TYPE_U32, RUN_INDOM, PM_SEM_INSTANT, U_COUNT),  /* outliers */
+    M(CL_RUN, 26, PM_TYPE_STRING, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* analysis */
+    M(CL_RUN, 27, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* overhead_ci_coverage */
+    M(CL_RUN, 28, PM_TYPE_U32, RUN_INDOM, PM_SEM_INSTANT, U_NONE),   /* overhead_ci_nominal */
+    M(CL_RUN, 29, PM_TYPE_U32, RUN_INDOM, PM_SEM_INSTANT, U_COUNT),  /* need */
+    M(CL_RUN, 30, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* pvalue_adjusted */
+    M(CL_RUN, 31, PM_TYPE_STRING, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* verdict */
+    M(CL_RUN, 32, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* ci_coverage */
+    M(CL_RUN, 33, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* steal.median */
+    M(CL_RUN, 34, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* steal.max */
+    M(CL_RUN, 35, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_COUNT), /* migrations.median */
+    M(CL_RUN, 36, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_COUNT), /* migrations.max */
+    M(CL_RUN, 37, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* cov */
+    M(CL_RUN, 38, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* drift.rho */
+    M(CL_RUN, 39, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* drift.p */
+    M(CL_RUN, 40, PM_TYPE_STRING, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* warnings */
 
     /* agentbench.ingester.* */
     M(CL_INGESTER, 0, PM_TYPE_U32, INGESTER_INDOM, PM_SEM_INSTANT, U_NONE),    /* up */
@@ -137,20 +155,15 @@ static pmdaMetric metrictab[] = {
 
 /* ---- instances ---------------------------------------------------------------------- */
 
-#define RUN_ITEMS 26     /* agentbench.run.* items 0..25 */
+#define RUN_ITEMS 41     /* agentbench.run.* items 0..40 */
 
 typedef struct run_inst {
     const ab_cell *cell;          /* NULL when the instance is not in the current suite */
-    const ab_cell *base;          /* the same benchmark's baseline cell, or NULL */
-    /* statistics cache, valid while these still match */
-    const ab_cell *st_cell;
-    size_t st_n, st_base_n;
-    unsigned long long st_epoch;
-    ab_cell_stats st;
     /* every agentbench.run.* value, computed once per model change (values_gen) */
     unsigned long long values_gen;
     int sts[RUN_ITEMS];
     pmAtomValue val[RUN_ITEMS];
+    char verdict[48], warnings[64];   /* what the string values point at */
 } run_inst;
 
 typedef struct ing_inst {
@@ -232,10 +245,8 @@ static void resolve_runs(const ab_results *r)
         char name[512];
         snprintf(name, sizeof(name), "%s/%s", c->benchmark, c->variant);
         run_inst *ri = activate(run_indom, name, sizeof(run_inst));
-        if (ri) {
+        if (ri)
             ri->cell = c;
-            ri->base = ab_results_find(r, c->benchmark, "baseline");
-        }
     }
     pmdaCacheOp(run_indom, PMDA_CACHE_SAVE);
     rebuild_index(run_indom);
@@ -317,16 +328,63 @@ static void resolve_ingesters(const ab_results *r)
 /* Everything a fetch or an instance request needs, cheaply when nothing changed. */
 static unsigned long long model_gen = 1;   /* bumped whenever the model changes */
 
+/* The statistics of the model, brought up to date incrementally (lib/analysis.h: only
+ * the cells whose runs changed); a new model (another suite, a rewritten journal) gets a
+ * new analysis. */
+static ab_analysis *analysis;
+static unsigned long long analysis_epoch;
+
+static const ab_analysis *current_analysis(const ab_results *r)
+{
+    if (!r) return NULL;
+    if (!analysis || analysis_epoch != source_epoch()) {
+        ab_analysis_free(analysis);
+        analysis = ab_analysis_new(NULL);
+        analysis_epoch = source_epoch();
+    }
+    if (analysis && ab_analysis_update(analysis, r) < 0) return NULL;
+    return analysis;
+}
+
+/* What the instance domains are made of: they are resolved again only when it changes,
+ * not on every event (a run_end changes a cell's figures, not the instances). */
+typedef struct indom_shape {
+    unsigned long long epoch;
+    const ab_results *model;
+    size_t ncells, nbaseline, ningesters;
+    uint64_t live;                /* FNV-1a of the ingesters' live flags */
+} indom_shape;
+
+static indom_shape shape_of(const ab_results *r)
+{
+    indom_shape s = { source_epoch(), r, 0, 0, 0, 1469598103934665603ull };
+    if (r) {
+        s.ncells = r->ncells;
+        s.nbaseline = r->nbaseline;
+        s.ningesters = r->ningesters;
+        for (size_t i = 0; i < r->ningesters; i++)
+            s.live = (s.live ^ (uint64_t)(r->ingesters[i]->live ? 1 : 2)) * 1099511628211ull;
+    }
+    return s;
+}
+
 static void refresh(int want_ingesters)
 {
     static int first = 1;
+    static indom_shape last;
     capture_poll();
     if (source_refresh() || first) {
         model_gen++;
         const ab_results *r = source_results();
-        resolve_runs(r);
-        resolve_baseline(r);
-        resolve_ingesters(r);
+        indom_shape now = shape_of(r);
+        int other = first || now.epoch != last.epoch || now.model != last.model;
+        if (other || now.ncells != last.ncells)
+            resolve_runs(r);
+        if (other || now.nbaseline != last.nbaseline)
+            resolve_baseline(r);
+        if (other || now.ningesters != last.ningesters || now.live != last.live)
+            resolve_ingesters(r);
+        last = now;
         first = 0;
     }
     const inst_index *ix = &indexes[INGESTER_INDOM];
@@ -338,21 +396,6 @@ static void refresh(int want_ingesters)
                 poller_get(ii->control, &ii->st);
         }
     }
-}
-
-static const ab_cell_stats *run_stats(const ab_results *r, run_inst *ri)
-{
-    const ab_cell *c = ri->cell;
-    size_t base_n = ri->base ? ri->base->n : 0;
-    if (ri->st_cell != c || ri->st_n != c->n || ri->st_base_n != base_n ||
-        ri->st_epoch != source_epoch()) {
-        ab_results_cell_stats(r, c, &ri->st);
-        ri->st_cell = c;
-        ri->st_n = c->n;
-        ri->st_base_n = base_n;
-        ri->st_epoch = source_epoch();
-    }
-    return &ri->st;
 }
 
 /* ---- fetch ---------------------------------------------------------------------------- */
@@ -395,6 +438,7 @@ static int fetch_runner(unsigned int item, const ab_results *r, pmAtomValue *ato
     case 13: U64(r->errors);
     case 14: if (r->last_update <= 0) return PMDA_FETCH_NOVALUES;
              { double age = wall_now() - r->last_update; DOUBLE(age < 0 ? 0 : age); }
+    case 15: U32(ab_results_final(r) ? 1 : 0);
     }
     return PM_ERR_PMID;
 }
@@ -413,9 +457,14 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     case 23: U64(c->samples);
     case 24: U64(c->no_profiles);
     }
-    if (c->n == 0 || item > 25)
-        return item > 25 ? PM_ERR_PMID : PMDA_FETCH_NOVALUES;
-    const ab_cell_stats *st = run_stats(r, ri);
+    if (item >= RUN_ITEMS)
+        return PM_ERR_PMID;
+    const ab_analysis *a = current_analysis(r);
+    const ab_cell_analysis *ca = ab_analysis_cell(a, c);
+    if (c->n == 0 || !ca)
+        return PMDA_FETCH_NOVALUES;
+    const ab_cell_stats *st = &ca->st;
+    const ab_noise *nz = &st->noise;
     switch (item) {
     case 3: DOUBLE(st->wall.median);
     case 4: DOUBLE(st->wall.mean);
@@ -429,9 +478,32 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     case 12: DOUBLE(st->cpu.median);
     case 13: DOUBLE(st->rss.median);
     case 25: U32((unsigned)st->wall.outliers);
+    case 32: DOUBLE(st->wall.ci_level.coverage);
+    case 33: DOUBLE(nz->steal_median);
+    case 34: DOUBLE(nz->steal_max);
+    case 35: if (!nz->migrations_n) return PMDA_FETCH_NOVALUES;
+             DOUBLE(nz->migrations_median);
+    case 36: if (!nz->migrations_n) return PMDA_FETCH_NOVALUES;
+             DOUBLE(nz->migrations_max);
+    case 37: DOUBLE(nz->cov);
+    case 38: if (!nz->drift_valid) return PMDA_FETCH_NOVALUES;
+             DOUBLE(nz->drift_rho);
+    case 39: if (!nz->drift_valid) return PMDA_FETCH_NOVALUES;
+             DOUBLE(nz->drift_p);
+    case 40: {
+        size_t n = 0;
+        ri->warnings[0] = 0;
+        for (unsigned bit = 1; bit <= AB_WARN_MIGRATIONS; bit <<= 1)
+            if (ca->warnings & bit)
+                n += (size_t)snprintf(ri->warnings + n, sizeof(ri->warnings) - n, "%s%s",
+                                      n ? " " : "", bit == AB_WARN_COV ? "cov"
+                                      : bit == AB_WARN_DRIFT ? "drift"
+                                      : bit == AB_WARN_STEAL ? "steal" : "migrations");
+        STRING(ri->warnings);
     }
-    const ab_ratio *ratio = item <= 17 ? &st->over_wall : item <= 19 ? &st->over_cpu
-                                                                      : &st->over_rss;
+    }
+    const ab_ratio *ratio = item <= 17 || item >= 26 ? &st->over_wall
+                          : item <= 19 ? &st->over_cpu : &st->over_rss;
     if (c->is_baseline || !ratio->valid)
         return PMDA_FETCH_NOVALUES;
     switch (item) {
@@ -439,6 +511,16 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     case 15: DOUBLE(ratio->ci_low);
     case 16: DOUBLE(ratio->ci_high);
     case 17: case 19: case 21: DOUBLE(ratio->p);
+    case 26: STRING(ab_pairing_name(ratio->pairing));
+    case 27: DOUBLE(ratio->ci_level.coverage);
+    case 28: U32(ratio->ci_level.nominal ? 1 : 0);
+    case 29: U32((unsigned)ratio->ci_level.need);
+    case 30: if (!ca->in_family[AB_FIG_WALL]) return PMDA_FETCH_NOVALUES;
+             DOUBLE(ca->p_adjusted[AB_FIG_WALL]);
+    case 31: /* the stopping rule: no verdict in PCP before the suite is over */
+             if (!a->final) return PMDA_FETCH_NOVALUES;
+             STRING(ab_analysis_verdict_text(a, ca, AB_FIG_WALL, ri->verdict,
+                                             sizeof(ri->verdict)));
     }
     return PM_ERR_PMID;
 }
@@ -567,7 +649,7 @@ static int fetch_value(unsigned int cluster, unsigned int item, void *priv,
 extern int __pmInProfile(pmInDom indom, const pmProfile *prof, int inst);
 
 #define MAX_CLUSTER (CL_PMDA + 1)
-#define MAX_ITEM 32
+#define MAX_ITEM 48
 static const pmDesc *desc_of[MAX_CLUSTER][MAX_ITEM];
 static fetchbuf result_buf;
 
@@ -770,4 +852,6 @@ void metrics_shutdown(void)
 {
     capture_shutdown();
     fetchbuf_free(&result_buf);
+    ab_analysis_free(analysis);
+    analysis = NULL;
 }
