@@ -82,19 +82,14 @@ static pmdaMetric metrictab[] = {
     M(CL_RUN, 25, PM_TYPE_U32, RUN_INDOM, PM_SEM_INSTANT, U_COUNT),  /* outliers */
     M(CL_RUN, 26, PM_TYPE_STRING, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* analysis */
     M(CL_RUN, 27, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* overhead_ci_coverage */
-    M(CL_RUN, 28, PM_TYPE_U32, RUN_INDOM, PM_SEM_INSTANT, U_NONE),   /* overhead_ci_nominal */
-    M(CL_RUN, 29, PM_TYPE_U32, RUN_INDOM, PM_SEM_INSTANT, U_COUNT),  /* need */
-    M(CL_RUN, 30, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* pvalue_adjusted */
-    M(CL_RUN, 31, PM_TYPE_STRING, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* verdict */
-    M(CL_RUN, 32, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* ci_coverage */
-    M(CL_RUN, 33, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* steal.median */
-    M(CL_RUN, 34, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* steal.max */
-    M(CL_RUN, 35, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_COUNT), /* migrations.median */
-    M(CL_RUN, 36, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_COUNT), /* migrations.max */
-    M(CL_RUN, 37, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* cov */
-    M(CL_RUN, 38, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* drift.rho */
-    M(CL_RUN, 39, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* drift.p */
-    M(CL_RUN, 40, PM_TYPE_STRING, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* warnings */
+    M(CL_RUN, 28, PM_TYPE_U32, RUN_INDOM, PM_SEM_INSTANT, U_COUNT),  /* need */
+    M(CL_RUN, 29, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* pvalue_adjusted */
+    M(CL_RUN, 30, PM_TYPE_STRING, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* verdict */
+    M(CL_RUN, 31, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* ci_coverage */
+    M(CL_RUN, 32, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* steal.median */
+    M(CL_RUN, 33, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* steal.max */
+    M(CL_RUN, 34, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_COUNT), /* migrations */
+    M(CL_RUN, 35, PM_TYPE_STRING, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* warnings */
 
     /* agentbench.ingester.* */
     M(CL_INGESTER, 0, PM_TYPE_U32, INGESTER_INDOM, PM_SEM_INSTANT, U_NONE),    /* up */
@@ -155,7 +150,7 @@ static pmdaMetric metrictab[] = {
 
 /* ---- instances ---------------------------------------------------------------------- */
 
-#define RUN_ITEMS 41     /* agentbench.run.* items 0..40 */
+#define RUN_ITEMS 36     /* agentbench.run.* items 0..35 */
 
 typedef struct run_inst {
     const ab_cell *cell;          /* NULL when the instance is not in the current suite */
@@ -478,19 +473,12 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     case 12: DOUBLE(st->cpu.median);
     case 13: DOUBLE(st->rss.median);
     case 25: U32((unsigned)st->wall.outliers);
-    case 32: DOUBLE(st->wall.ci_level.coverage);
-    case 33: DOUBLE(nz->steal_median);
-    case 34: DOUBLE(nz->steal_max);
-    case 35: if (!nz->migrations_n) return PMDA_FETCH_NOVALUES;
+    case 31: DOUBLE(st->wall.ci_level.coverage);
+    case 32: DOUBLE(nz->steal_median);
+    case 33: DOUBLE(nz->steal_max);
+    case 34: if (!nz->migrations_n) return PMDA_FETCH_NOVALUES;
              DOUBLE(nz->migrations_median);
-    case 36: if (!nz->migrations_n) return PMDA_FETCH_NOVALUES;
-             DOUBLE(nz->migrations_max);
-    case 37: DOUBLE(nz->cov);
-    case 38: if (!nz->drift_valid) return PMDA_FETCH_NOVALUES;
-             DOUBLE(nz->drift_rho);
-    case 39: if (!nz->drift_valid) return PMDA_FETCH_NOVALUES;
-             DOUBLE(nz->drift_p);
-    case 40: {
+    case 35: {
         size_t n = 0;
         ri->warnings[0] = 0;
         for (unsigned bit = 1; bit <= AB_WARN_MIGRATIONS; bit <<= 1)
@@ -513,11 +501,10 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     case 17: case 19: case 21: DOUBLE(ratio->p);
     case 26: STRING(ab_pairing_name(ratio->pairing));
     case 27: DOUBLE(ratio->ci_level.coverage);
-    case 28: U32(ratio->ci_level.nominal ? 1 : 0);
-    case 29: U32((unsigned)ratio->ci_level.need);
-    case 30: if (!ca->in_family[AB_FIG_WALL]) return PMDA_FETCH_NOVALUES;
+    case 28: U32((unsigned)ratio->ci_level.need);
+    case 29: if (!ca->in_family[AB_FIG_WALL]) return PMDA_FETCH_NOVALUES;
              DOUBLE(ca->p_adjusted[AB_FIG_WALL]);
-    case 31: /* the stopping rule: no verdict in PCP before the suite is over */
+    case 30: /* the stopping rule: no verdict in PCP before the suite is over */
              if (!a->final) return PMDA_FETCH_NOVALUES;
              STRING(ab_analysis_verdict_text(a, ca, AB_FIG_WALL, ri->verdict,
                                              sizeof(ri->verdict)));
