@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # genjournal.py: writes a suite journal of synthetic runs, line for line in the form the
 # runner writes (compact JSON, the fields of lib/events.h in order), for `make bench`
-# (lib/bench/report-bench.sh) and the statistics' qa tests (380-389). Deterministic for a
+# (runner/bench/report-scale.sh) and the statistics' qa tests (380-389). Deterministic for a
 # given --seed.
 #
 #   genjournal.py OUT [--benchmarks N] [--variants N] [--runs N] [--order shuffled|blocked]
