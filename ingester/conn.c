@@ -3,9 +3,19 @@
  * handed to the user outside the parser's callbacks, and input that arrives while an
  * answer is delayed is kept until that answer is written (pipelining). Body limits are
  * enforced while the body streams in; over the limit the request is handed over refused
- * (413) and the rest of the input discarded once it is answered. Everything this file
- * counts on its own is for its own limits (the open data connections against
- * max_connections); what the ingester counts, the user counts from the callbacks. */
+ * (413) and the rest of the input discarded once it is answered.
+ *
+ * Memory: every body buffered and all input kept for later (pipelining) are held
+ * against one budget of the whole set, max_buffered bytes (a Content-Length is taken
+ * whole when the headers end, a chunked body as it grows). A request whose body does not
+ * fit is handed over refused (503, with a Retry-After) without reading its body; input
+ * kept for later stops the connection's reading while the budget is spent. So however
+ * many connections send at once, their bodies never hold more than max_buffered (plus
+ * at most one read, 64 KiB, per connection waiting on an answer).
+ *
+ * Everything this file counts on its own is for its own limits (the open data
+ * connections, the bytes buffered); what the ingester counts, the user counts from the
+ * callbacks. */
 #include "conn.h"
 
 #include <http_parser.h>
@@ -38,7 +48,8 @@ typedef struct conn_request {
     ing_request view;
     uint64_t t0_ns;                 /* first byte */
     int complete;                   /* on_message_complete seen */
-    int too_large;                  /* the body went over max_body: 413, then close */
+    int refuse;                     /* 413 (the body went over max_body) or 503 (over the
+                                     * set's budget): answered so, then close */
     char *url;
     size_t url_len, url_cap;
     char hdr_name[24];
@@ -51,7 +62,11 @@ typedef struct conn_request {
     char expect[32];
     size_t expect_len;
     uint8_t *body;
-    size_t body_len, body_cap;
+    size_t body_len, body_cap;      /* body_cap is held against the set's budget */
+    conn_body_sink sink;            /* a streamed body (sink.chunk set) */
+    size_t sink_held;               /* what the sink holds, against the set's budget */
+    int handed;                     /* handed over: a streamed body's ctx is the user's */
+    int target_split;               /* path and query cut out of url (done once) */
     char none[1];                   /* "" for a missing path or query */
     char why[160];                  /* view.refused_why */
     char slash[2];                  /* "/" for an absolute-form target without a path */
@@ -78,7 +93,7 @@ struct ing_conn {
     uint64_t deadline;              /* loop time (ms) when the timer's purpose is due */
     conn_request *req;
     char *pending;                  /* input received while a request is answered later */
-    size_t pending_len, pending_cap;
+    size_t pending_len, pending_cap;  /* pending_cap is held against the set's budget */
 };
 
 /* Every connection reads into this buffer: libuv calls alloc and read back to back on
@@ -115,10 +130,27 @@ static void conn_arm(ing_conn *c, uint64_t ms)
         uv_timer_start(&c->timer, on_timer, ms, 0);
 }
 
-static void req_free(conn_request *r)
+/* The set's budget for buffered bytes: take n (0, or -1 when it does not fit), give n. */
+static int buffered_take(conn_set *set, size_t n)
+{
+    if (set->buffered >= set->lim.max_buffered || n > set->lim.max_buffered - set->buffered)
+        return -1;
+    set->buffered += n;
+    return 0;
+}
+
+static void buffered_give(conn_set *set, size_t n)
+{
+    set->buffered -= n < set->buffered ? n : set->buffered;
+}
+
+static void req_free(conn_set *set, conn_request *r)
 {
     if (!r)
         return;
+    buffered_give(set, r->body_cap + r->sink_held);
+    if (r->sink.ctx && !r->handed && r->sink.discard)
+        r->sink.discard(r->sink.ctx);
     free(r->url);
     free(r->authorization);
     free(r->body);
@@ -162,8 +194,9 @@ static void conn_close(ing_conn *c)
             set->data_conns--;
         report(c, CONN_CLOSED, 0);
     }
-    req_free(c->req);
+    req_free(set, c->req);
     c->req = NULL;
+    buffered_give(set, c->pending_cap);
     free(c->pending);
     c->pending = NULL;
     c->closing_handles = 2;
@@ -298,7 +331,7 @@ static const char *reason(int status)
 
 static void request_done(ing_conn *c, int keep_alive)
 {
-    req_free(c->req);
+    req_free(c->set, c->req);
     c->req = NULL;
     if (!keep_alive) {
         conn_drain(c);
@@ -320,7 +353,7 @@ void conn_reply(ing_conn *c, int status, const char *content_type, const char *e
     conn_set *set = c->set;
     conn_request *r = c->req;
     int keep = !set->closing && !c->over_cap && !c->parser.upgrade &&
-               HTTP_PARSER_ERRNO(&c->parser) == HPE_OK && !(r && r->too_large) &&
+               HTTP_PARSER_ERRNO(&c->parser) == HPE_OK && !(r && r->refuse) &&
                (!r || r->complete) && http_should_keep_alive(&c->parser);
     const char *conn_hdr = !keep ? "Connection: close\r\n"
                            : c->parser.http_minor == 0 ? "Connection: keep-alive\r\n" : "";
@@ -371,6 +404,15 @@ static const char *error_code(int status)
 char *conn_error_body(int status, const char *message, size_t *len)
 {
     json_t *o = json_pack("{s:s, s:s}", "code", error_code(status), "message", message);
+    char ascii[2048];
+    if (!o) {   /* not UTF-8 (jansson refuses it): quote what is not printable ASCII */
+        size_t n = 0;
+        for (const unsigned char *p = (const unsigned char *)message; *p && n + 5 < sizeof ascii; p++)
+            n += (size_t)(*p >= ' ' && *p < 0x7f ? snprintf(ascii + n, 2, "%c", *p)
+                                                  : snprintf(ascii + n, 5, "\\x%02X", *p));
+        ascii[n] = '\0';
+        o = json_pack("{s:s, s:s}", "code", error_code(status), "message", ascii);
+    }
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!text)
@@ -429,6 +471,7 @@ static void conn_answer_deferred(ing_conn *c)
     if (c->state == STATE_READING && c->pending_len) {
         char *p = c->pending;
         size_t n = c->pending_len;
+        buffered_give(c->set, c->pending_cap);
         c->pending = NULL;
         c->pending_len = c->pending_cap = 0;
         conn_feed(c, p, n);
@@ -504,11 +547,16 @@ static int append(char **buf, size_t *len, size_t *cap, const char *p, size_t n,
 
 static void save_pending(ing_conn *c, const char *data, size_t len)
 {
+    conn_set *set = c->set;
+    size_t cap = c->pending_cap;
     if (append(&c->pending, &c->pending_len, &c->pending_cap, data, len, SIZE_MAX) < 0) {
         conn_close(c);
         return;
     }
-    if (c->pending_len >= MAX_PENDING && !c->read_stopped) {
+    /* already read, so kept even past the budget; but no more is read while it is spent */
+    set->buffered += c->pending_cap - cap;
+    int spent = set->buffered >= set->lim.max_buffered;
+    if ((spent || c->pending_len >= MAX_PENDING) && !c->read_stopped) {
         uv_read_stop((uv_stream_t *)&c->tcp);
         c->read_stopped = 1;
     }
@@ -590,6 +638,27 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
+static void make_view(ing_conn *c, conn_request *r, int status, const char *why);
+
+/* The user may take the body as it arrives (conn_callbacks.on_headers). */
+static int offer_body(ing_conn *c, conn_request *r, http_parser *p)
+{
+    const conn_callbacks *cb = c->set->cb;
+    int chunked = (p->flags & F_CHUNKED) != 0;
+    if (!cb->on_headers || (!chunked && (p->content_length == 0 || p->content_length == ULLONG_MAX)))
+        return 0;   /* no body */
+    make_view(c, r, 0, NULL);
+    if (r->view.refused_status)
+        return 0;
+    r->view.body_len = chunked ? SIZE_MAX : (size_t)p->content_length;
+    conn_body_sink sink = {0};
+    if (!cb->on_headers(c->set->cb_arg, &r->view, &sink) || !sink.chunk)
+        return 0;
+    r->sink = sink;
+    r->view.stream = sink.ctx;
+    return 1;
+}
+
 static int on_headers_complete(http_parser *p)
 {
     ing_conn *c = p->data;
@@ -597,15 +666,24 @@ static int on_headers_complete(http_parser *p)
     size_t max = c->set->lim.max_body;
     int expect_continue = strcasecmp(r->expect, "100-continue") == 0;
     if (p->content_length != ULLONG_MAX && p->content_length > max) {
-        r->too_large = 1;
+        r->refuse = 413;
         http_parser_pause(p, 1);
         return 0;
     }
-    /* The one place a body's memory is taken: a per-request or global budget goes here. */
-    if (p->content_length != ULLONG_MAX && p->content_length > 0) {
+    /* The one place a body's memory is taken, against the set's budget: a body that does
+     * not fit is refused before it is read (and before 100 Continue is sent); a body the
+     * user takes as it arrives holds only what its sink does. */
+    if (!offer_body(c, r, p) && p->content_length != ULLONG_MAX && p->content_length > 0) {
+        if (buffered_take(c->set, (size_t)p->content_length) < 0) {
+            r->refuse = 503;
+            http_parser_pause(p, 1);
+            return 0;
+        }
         r->body = malloc((size_t)p->content_length);
-        if (!r->body)
+        if (!r->body) {
+            buffered_give(c->set, (size_t)p->content_length);
             return -1;
+        }
         r->body_cap = (size_t)p->content_length;
     }
     if (expect_continue && p->http_major == 1 && p->http_minor >= 1) {
@@ -615,25 +693,57 @@ static int on_headers_complete(http_parser *p)
     return 0;
 }
 
+/* A streamed body's bytes go to the user's sink; what it then holds is held against the
+ * set's budget. */
+static int body_to_sink(ing_conn *c, conn_request *r, const char *at, size_t len)
+{
+    size_t held = r->sink.chunk(r->sink.ctx, (const uint8_t *)at, len);
+    if (held > r->sink_held && buffered_take(c->set, held - r->sink_held) < 0)
+        return -1;
+    if (held < r->sink_held)
+        buffered_give(c->set, r->sink_held - held);
+    r->sink_held = held;
+    return 0;
+}
+
 static int on_body(http_parser *p, const char *at, size_t len)
 {
     ing_conn *c = p->data;
     conn_request *r = c->req;
     size_t max = c->set->lim.max_body;
     if (r->body_len + len > max) {
-        r->too_large = 1;
+        r->refuse = 413;
         http_parser_pause(p, 1);
         return 0;
     }
+    if (r->sink.chunk) {
+        if (body_to_sink(c, r, at, len) < 0) {
+            r->refuse = 503;
+            http_parser_pause(p, 1);
+            return 0;
+        }
+        r->body_len += len;
+        report(c, CONN_BODY_BYTES, len);
+        conn_arm(c, ms_of(c->set->lim.idle_timeout_s));
+        return 0;
+    }
     if (r->body_len + len > r->body_cap) {
+        /* a chunked body: it grows against the budget too */
         size_t ncap = r->body_cap ? r->body_cap * 2 : 4096;
         while (ncap < r->body_len + len)
             ncap *= 2;
         if (ncap > max)
             ncap = max;
+        if (buffered_take(c->set, ncap - r->body_cap) < 0) {
+            r->refuse = 503;
+            http_parser_pause(p, 1);
+            return 0;
+        }
         uint8_t *nb = realloc(r->body, ncap);
-        if (!nb)
+        if (!nb) {
+            buffered_give(c->set, ncap - r->body_cap);
             return -1;
+        }
         r->body = nb;
         r->body_cap = ncap;
     }
@@ -694,21 +804,27 @@ static void make_view(ing_conn *c, conn_request *r, int status, const char *why)
 {
     ing_request *v = &r->view;
     v->method = "";
-    v->path = v->query = r->none;
     v->content_type = r->content_type;
     v->authorization = r->authorization;
-    v->body = r->body_len ? r->body : NULL;
+    v->body = r->body_len && !r->sink.chunk ? r->body : NULL;
     v->body_len = r->body_len;
     v->is_control = c->is_control;
     v->refused_status = status;
     v->refused_why = why;
-    if (status)
+    if (status) {
+        v->path = v->query = r->none;
         return;
+    }
     v->method = http_method_str((enum http_method)c->parser.method);
+    if (r->target_split)
+        return;   /* path and query were cut out of url already (at on_headers) */
+    r->target_split = 1;
+    v->path = v->query = r->none;
     if (split_target(r) < 0) {
         v->path = v->query = r->none;
         v->refused_status = 400;
         v->refused_why = "malformed request URL";
+        r->target_split = 0;
     }
 }
 
@@ -720,6 +836,7 @@ static void hand_over(ing_conn *c, conn_request *r, int status, const char *why)
         why = r->why;
     }
     make_view(c, r, status, why);
+    r->handed = 1;
     c->set->cb->on_request(c->set->cb_arg, c, &r->view);
 }
 
@@ -753,8 +870,14 @@ static void conn_feed(ing_conn *c, const char *data, size_t len)
         if (e == HPE_PAUSED) {
             http_parser_pause(&c->parser, 0);
             conn_request *r = c->req;
-            if (r && r->too_large) {
+            if (r && r->refuse == 413) {
                 conn_bad_request(c, 413, "request body is larger than --max-body");
+                return;
+            }
+            if (r && r->refuse == 503) {
+                r->view.refused_retry_after_s = 1;
+                conn_bad_request(c, 503, "the ingester holds as many request bodies as "
+                                 "--max-buffered allows: retry later");
                 return;
             }
             if (r && r->complete)
@@ -838,6 +961,8 @@ void conn_set_init(conn_set *set, uv_loop_t *loop, const conn_limits *lim,
     memset(set, 0, sizeof *set);
     set->loop = loop;
     set->lim = *lim;
+    if (set->lim.max_buffered == 0)
+        set->lim.max_buffered = SIZE_MAX;   /* no bound */
     set->cb = cb;
     set->cb_arg = cb_arg;
     init_settings();

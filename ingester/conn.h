@@ -9,8 +9,9 @@
  * conn_reply, conn_reply_error, conn_defer, conn_hang or conn_reset.
  *
  * A request the transport could not read to its end (malformed HTTP, a malformed URL, a
- * body over max_body) is handed over too, with refused_status and refused_why set, so
- * that it is counted and answered in the one place every request is. */
+ * body over max_body, a body the set's budget max_buffered has no room for) is handed
+ * over too, with refused_status and refused_why set, so that it is counted and answered
+ * in the one place every request is. */
 #ifndef ING_CONN_H
 #define ING_CONN_H
 
@@ -29,12 +30,17 @@ typedef struct ing_request {
     char *query;                  /* what follows '?', without any '#...'; "" when none */
     const char *content_type;     /* Content-Type; "" when absent */
     const char *authorization;    /* Authorization; NULL when absent */
-    const uint8_t *body;          /* the whole body (NULL when empty) */
-    size_t body_len;
+    const uint8_t *body;          /* the whole body (NULL when empty or streamed) */
+    size_t body_len;              /* its length (streamed too); at on_headers: the
+                                   * Content-Length, or SIZE_MAX for a chunked body */
+    void *stream;                 /* the ctx of the sink on_headers gave (the user's from
+                                   * hand-over on, also when refused); NULL: buffered */
     int is_control;               /* arrived on the control listener */
     int refused_status;           /* 0, or 400 (malformed HTTP or URL) / 413 (body over
-                                   * max_body): the request could not be read as one */
+                                   * max_body) / 503 (no room in max_buffered): the
+                                   * request could not be read as one */
     const char *refused_why;      /* what was wrong, when refused_status is set */
+    int refused_retry_after_s;    /* > 0: the answer carries Retry-After: this (503) */
     uint64_t tag;                 /* the user's (0 at first); the transport never reads it */
 } ing_request;
 
@@ -48,6 +54,16 @@ typedef enum conn_event {
     CONN_DROPPED,        /* a request held by conn_hang was closed without an answer */
 } conn_event;
 
+/* Where a streamed body goes (see on_headers). */
+typedef struct conn_body_sink {
+    /* len more bytes of the body; returns the bytes the sink holds now, which are held
+     * against the set's budget as a buffered body is (503 when they do not fit). */
+    size_t (*chunk)(void *ctx, const uint8_t *data, size_t len);
+    /* The request will not be handed over (its connection went first): free ctx. */
+    void (*discard)(void *ctx);
+    void *ctx;
+} conn_body_sink;
+
 typedef struct conn_callbacks {
     /* A request to answer (see the top of this file). Required. */
     void (*on_request)(void *arg, ing_conn *c, ing_request *req);
@@ -57,12 +73,18 @@ typedef struct conn_callbacks {
     /* ev happened on a connection of the control listener (is_control) or a data one;
      * n: the bytes of CONN_BODY_BYTES. May be NULL. */
     void (*on_event)(void *arg, conn_event ev, int is_control, size_t n);
+    /* A request's headers are read (req: method, path, query, headers, body_len as
+     * announced; nothing may be changed): return 1 with *sink filled to take its body as
+     * it arrives, 0 to have it buffered. May be NULL (every body buffered). */
+    int (*on_headers)(void *arg, const ing_request *req, conn_body_sink *sink);
 } conn_callbacks;
 
 typedef struct conn_limits {
     size_t max_body;              /* bytes of one request body (413 above) */
     double idle_timeout_s;        /* idle keep-alive, and the whole of a slow request */
     unsigned max_connections;     /* open data connections (control ones are not capped) */
+    size_t max_buffered;          /* bytes of request bodies (and input kept for later)
+                                   * held at once by every connection together (0: no bound) */
 } conn_limits;
 
 /* The connections of one server and what they share. Fields are the transport's. */
@@ -73,6 +95,7 @@ typedef struct conn_set {
     void *cb_arg;
     ing_conn *head;               /* every open connection (doubly linked) */
     unsigned data_conns;          /* open connections from the data listener, within the cap */
+    size_t buffered;              /* bytes held against lim.max_buffered */
     int closing;                  /* shutting down: every answer closes its connection */
     void (*on_empty)(void *arg);  /* conn_set_shutdown's callback, once the set is empty */
     void *on_empty_arg;
@@ -113,7 +136,9 @@ void conn_reply(ing_conn *c, int status, const char *content_type, const char *e
 void conn_reply_error(ing_conn *c, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* {"code":"...","message":"..."} plus a newline, malloc'd; NULL when out of memory. */
+/* {"code":"...","message":"..."} plus a newline, malloc'd; NULL when out of memory. A
+ * message that is not valid UTF-8 (a name quoted from a request) has its bytes outside
+ * printable ASCII written as \xNN, so that the answer always has its body. */
 char *conn_error_body(int status, const char *message, size_t *len);
 
 /* Answer later (mode slow): keep the answer, arm the timer for delay_s. Takes body. */

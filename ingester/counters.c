@@ -150,6 +150,7 @@ void counters_decode_error(ing_counters *c, const char *app)
 void counters_decoded(ing_counters *c, const ing_decoded *d)
 {
     c->bytes_decompressed += d->body_bytes;
+    c->stacks_cut += d->stacks_cut;
 }
 
 static int cmp_keys(const void *a, const void *b)
@@ -194,12 +195,11 @@ static int app_stats(const char *name, const app_counters *a, ab_ingester_app_st
     return 0;
 }
 
-char *counters_stats_document(const ing_counters *c, const char *mode, double uptime_s,
-                              const char *listen, size_t *len)
+char *counters_stats_document(const ing_counters *c, const counters_doc_info *info, size_t *len)
 {
     const latency_hist *h = &c->latency;
     ab_ingester_stats st = {
-        .uptime_s = uptime_s,
+        .uptime_s = info->uptime_s,
         .conn_open = c->conn_open, .conn_accepted = c->conn_accepted,
         .conn_rejected = c->conn_rejected, .conn_timed_out = c->conn_timed_out,
         .req_total = c->req_total, .req_2xx = c->req_2xx, .req_4xx = c->req_4xx,
@@ -209,9 +209,14 @@ char *counters_stats_document(const ing_counters *c, const char *mode, double up
         .frames = c->frames, .decode_errors = c->decode_errors,
         .lat_p50 = latency_quantile_ms(h, 0.50), .lat_p90 = latency_quantile_ms(h, 0.90),
         .lat_p99 = latency_quantile_ms(h, 0.99), .lat_max = (double)h->max_ns / 1e6,
+        .store_apps = info->store_apps, .store_stacks = info->store_stacks,
+        .store_bytes = info->store_bytes, .store_stacks_cut = c->stacks_cut,
+        .apps_omitted = !info->with_apps,
     };
-    snprintf(st.mode, sizeof st.mode, "%s", mode);
-    snprintf(st.listen, sizeof st.listen, "%s", listen);
+    snprintf(st.mode, sizeof st.mode, "%s", info->mode);
+    snprintf(st.listen, sizeof st.listen, "%s", info->listen);
+    if (!info->with_apps)
+        return ab_ingester_stats_write(&st, len);
 
     size_t n = c->apps.len, done = 0;
     strmap_entry **as = sorted(&c->apps);

@@ -25,6 +25,7 @@ typedef struct ing_counters {
     uint64_t req_total, req_2xx, req_4xx, req_5xx, req_reset, req_dropped;
     uint64_t bytes_received, bytes_decompressed;
     uint64_t profiles, samples, value, frames, decode_errors;
+    uint64_t stacks_cut;     /* stacks --store did not keep */
     latency_hist latency;
     uint64_t last_serial;    /* of the last request counted in req_total */
     strmap apps;             /* application -> app_counters* (val.p) */
@@ -64,15 +65,24 @@ void counters_app_request(ing_counters *c, const char *app, uint64_t request, ui
 void counters_profile(ing_counters *c, uint64_t request, const char *app, const char *format,
                       const ing_counts *n);
 
-/* A request body decoded: what the decoder says it gave (its decompressed bytes). */
+/* A request body decoded: what the decoder says it gave (its decompressed bytes, the
+ * stacks --store did not keep). */
 void counters_decoded(ing_counters *c, const ing_decoded *d);
 
 /* A decode error for app (NULL: no application known). */
 void counters_decode_error(ing_counters *c, const char *app);
 
+/* What the /stats document says besides the counters. */
+typedef struct counters_doc_info {
+    const char *mode;
+    double uptime_s;
+    const char *listen;
+    uint64_t store_apps, store_stacks, store_bytes;   /* --store's state now */
+    int with_apps;                                    /* 0: leave "apps" out (?apps=0) */
+} counters_doc_info;
+
 /* The whole /stats document (lib/ingester_stats.h's writer): malloc'd text, its length
  * in *len; NULL when out of memory. */
-char *counters_stats_document(const ing_counters *c, const char *mode, double uptime_s,
-                              const char *listen, size_t *len);
+char *counters_stats_document(const ing_counters *c, const counters_doc_info *info, size_t *len);
 
 #endif

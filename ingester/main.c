@@ -45,6 +45,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "agentbench-ingester: %s\n", err);
         return 1;
     }
+    server_warn_exposed(&server);
     printf("agentbench-ingester ready data=%s control=%s pid=%d\n", server.data_name,
            server.control_name, (int)getpid());
     fflush(stdout);
@@ -53,5 +54,6 @@ int main(int argc, char **argv)
     uv_run(loop, UV_RUN_DEFAULT);
     server_free(&server);
     uv_loop_close(loop);
+    ing_options_free(&opt);
     return 0;
 }

@@ -10,7 +10,17 @@
  * without looking at the body. In fast and slow they check the token, decode the body
  * through decode.h into the counters (and --store), and answer like Pyroscope: 200 with
  * an empty body, or a JSON error. Mode slow holds the answer back for --delay seconds on
- * the transport's timer. */
+ * the transport's timer.
+ *
+ * A large folded or lines body for /ingest (over STREAM_MIN, or chunked) without --store
+ * is decoded as it arrives (decode.h's ing_stream, the transport's on_headers): it is
+ * never buffered whole, and gives the same answer and counts as when it is.
+ *
+ * Tokens: a row says which one its requests need. The data endpoints check --auth-token
+ * themselves, after the behaviour (a mode that refuses everything refuses without
+ * looking); the control ones (/mode, and /stats on both listeners) need the control
+ * token, when there is one, before anything else. /healthz and /flamegraphs stay open
+ * (health checks; a browser following a flame graph link sends no token). */
 #include "routes.h"
 #include "auth.h"
 #include "decode.h"
@@ -25,7 +35,10 @@
 
 #define MAX_FILE_SIZE (256u << 20)
 #define MAX_STACK_FRAMES 65536
+#define MAX_STACK_BYTES ((size_t)1 << 20)   /* a stack's folded text, a trie's key */
 #define MAX_QUERY_PARAMS 32
+#define STREAM_MIN (64 * 1024)       /* smaller bodies are buffered: as cheap, and no stream */
+#define MAX_URL_QUERY (8 * 1024)     /* a URL is at most 8 KiB (conn.c) */
 
 typedef struct answer {
     int status;
@@ -148,11 +161,11 @@ static void sink_profile(void *arg, const char *app, const char *format, const i
     counters_profile(&x->srv->counters, x->serial, app, format, n);
 }
 
-static void sink_stack(void *arg, const char *app, const char *folded, size_t len,
-                       uint64_t value)
+static int sink_stack(void *arg, const char *app, const char *folded, size_t len,
+                      uint64_t value)
 {
     sink_ctx *x = arg;
-    store_add(&x->srv->store, app, folded, len, value);
+    return store_add(&x->srv->store, app, folded, len, value) == 0 ? ING_STACK_KEPT : ING_STACK_CUT;
 }
 
 static ing_sink request_sink(const ing_server *s, sink_ctx *x)
@@ -163,7 +176,7 @@ static ing_sink request_sink(const ing_server *s, sink_ctx *x)
 static ing_limits request_limits(const ing_server *s)
 {
     return (ing_limits){.max_decompressed = s->opt->max_decompressed,
-                        .max_frames = MAX_STACK_FRAMES};
+                        .max_frames = MAX_STACK_FRAMES, .max_stack_bytes = MAX_STACK_BYTES};
 }
 
 static int authorized(const ing_server *s, const ing_request *r, answer *a)
@@ -177,8 +190,9 @@ static int authorized(const ing_server *s, const ing_request *r, answer *a)
 
 /* --- handlers ------------------------------------------------------------------------ */
 
-/* POST /ingest, /pyroscope/ingest. */
-static void handle_ingest(ing_server *s, ing_conn *c, ing_request *r, char *rest)
+/* POST /ingest, /pyroscope/ingest: its body buffered, or streamed (st, taken from the
+ * request: once answered, the request is gone; NULL once decoded). */
+static void ingest(ing_server *s, ing_conn *c, ing_request *r, ing_stream **stp)
 {
     query_param p[MAX_QUERY_PARAMS];
     int n = query_parse(r->query, p, MAX_QUERY_PARAMS);
@@ -206,8 +220,11 @@ static void handle_ingest(ing_server *s, ing_conn *c, ing_request *r, char *rest
         ing_limits lim = request_limits(s);
         const char *ct = r->content_type[0] ? r->content_type : NULL;
         ing_decoded got;
-        if (ing_decode_ingest(query_get(p, n, "format"), ct, app, r->body, r->body_len, &lim,
-                              &sink, &got, &err) < 0) {
+        ing_stream *st = *stp;
+        *stp = NULL;   /* ing_stream_end frees it */
+        if ((st ? ing_stream_end(st, &sink, &got, &err)
+                : ing_decode_ingest(query_get(p, n, "format"), ct, app, r->body, r->body_len, &lim,
+                                    &sink, &got, &err)) < 0) {
             counters_decode_error(&s->counters, app);
             answer_error(&a, err.status ? err.status : 422, "%s", err.msg);
         } else {
@@ -215,6 +232,14 @@ static void handle_ingest(ing_server *s, ing_conn *c, ing_request *r, char *rest
         }
     }
     deliver(s, c, &a);
+}
+
+static void handle_ingest(ing_server *s, ing_conn *c, ing_request *r, char *rest)
+{
+    ing_stream *st = r->stream;
+    r->stream = NULL;
+    ingest(s, c, r, &st);
+    ing_stream_free(st);   /* not decoded: refused first */
 }
 
 /* POST /push.v1.PusherService/Push. */
@@ -247,12 +272,22 @@ static void handle_push(ing_server *s, ing_conn *c, ing_request *r, char *rest)
     deliver(s, c, &a);
 }
 
+/* GET /stats, or /stats?apps=0: the same without the applications (bounded size). */
 static void handle_stats(ing_server *s, ing_conn *c, ing_request *r, char *rest)
 {
-    double uptime = (double)(uv_hrtime() - s->start_ns) / 1e9;
+    query_param p[MAX_QUERY_PARAMS];
+    int n = query_parse(r->query, p, MAX_QUERY_PARAMS);
+    const char *apps = n >= 0 ? query_get(p, n, "apps") : NULL;
+    counters_doc_info info = {
+        .mode = ing_mode_name(s->beh.mode),
+        .uptime_s = (double)(uv_hrtime() - s->start_ns) / 1e9,
+        .listen = s->data_name,
+        .store_apps = s->store.apps.len, .store_stacks = s->store.stacks,
+        .store_bytes = s->store.bytes,
+        .with_apps = !(apps && (strcmp(apps, "0") == 0 || strcmp(apps, "false") == 0)),
+    };
     size_t len = 0;
-    char *doc = counters_stats_document(&s->counters, ing_mode_name(s->beh.mode), uptime,
-                                        s->data_name, &len);
+    char *doc = counters_stats_document(&s->counters, &info, &len);
     if (!doc) {
         conn_reply_error(c, 500, "out of memory");
         return;
@@ -313,6 +348,9 @@ static void handle_mode(ing_server *s, ing_conn *c, ing_request *r, char *rest)
 /* --- the table ----------------------------------------------------------------------- */
 
 enum { ON_DATA = 1, ON_CONTROL = 2, ON_BOTH = ON_DATA | ON_CONTROL };
+/* The token a route's requests need: none, the data token (checked by the handler, after
+ * the behaviour), the control token (checked before the handler). */
+enum { TOKEN_NONE, TOKEN_DATA, TOKEN_CONTROL };
 
 typedef void route_handler(ing_server *s, ing_conn *c, ing_request *r, char *rest);
 
@@ -321,17 +359,18 @@ typedef struct route {
     const char *methods;     /* those allowed, as the Allow header of a 405 lists them */
     unsigned listeners;      /* ON_DATA, ON_CONTROL or ON_BOTH */
     int counted;             /* counts in /stats requests (on the data listener) */
+    int token;               /* TOKEN_NONE, TOKEN_DATA or TOKEN_CONTROL */
     route_handler *handle;
 } route;
 
 static const route routes[] = {
-    {"/ingest", "POST", ON_DATA, 1, handle_ingest},
-    {"/pyroscope/ingest", "POST", ON_DATA, 1, handle_ingest},
-    {"/push.v1.PusherService/Push", "POST", ON_DATA, 1, handle_push},
-    {"/stats", "GET", ON_BOTH, 0, handle_stats},
-    {"/healthz", "GET", ON_BOTH, 0, handle_healthz},
-    {"/flamegraphs/", "GET", ON_BOTH, 0, handle_file},
-    {"/mode", "GET, PUT, POST", ON_CONTROL, 0, handle_mode},
+    {"/ingest", "POST", ON_DATA, 1, TOKEN_DATA, handle_ingest},
+    {"/pyroscope/ingest", "POST", ON_DATA, 1, TOKEN_DATA, handle_ingest},
+    {"/push.v1.PusherService/Push", "POST", ON_DATA, 1, TOKEN_DATA, handle_push},
+    {"/stats", "GET", ON_BOTH, 0, TOKEN_CONTROL, handle_stats},
+    {"/healthz", "GET", ON_BOTH, 0, TOKEN_NONE, handle_healthz},
+    {"/flamegraphs/", "GET", ON_BOTH, 0, TOKEN_NONE, handle_file},
+    {"/mode", "GET, PUT, POST", ON_CONTROL, 0, TOKEN_CONTROL, handle_mode},
 };
 
 /* The route serving path on this listener, with *rest after a prefix; NULL: none. */
@@ -385,12 +424,31 @@ static void on_request(void *arg, ing_conn *c, ing_request *r)
      * that report on the ingester itself (a refused request and a 404 count too). */
     if (!r->is_control && (!rt || rt->counted))
         r->tag = counters_request(&s->counters);
-    if (r->refused_status)
+    const char *control_token = s->opt->control_token;
+    int token_ok = !rt || rt->token != TOKEN_CONTROL || !control_token ||
+                   auth_ok(r->authorization, control_token);
+    int to_handler = !r->refused_status && rt && method_allowed(rt->methods, r->method) && token_ok;
+    if (!to_handler) {
+        /* a streamed body is its handler's to decode (handle_ingest takes it from r);
+         * any other answer frees it first: once answered, the request is gone */
+        ing_stream_free(r->stream);
+        r->stream = NULL;
+    }
+    if (r->refused_status && r->refused_retry_after_s > 0) {
+        char hdr[64];
+        size_t len = 0;
+        char *body = conn_error_body(r->refused_status, r->refused_why, &len);
+        snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", r->refused_retry_after_s);
+        conn_reply(c, r->refused_status, "application/json", hdr, body ? body : "", body ? len : 0);
+        free(body);
+    } else if (r->refused_status)
         conn_reply_error(c, r->refused_status, "%s", r->refused_why);
     else if (!rt)
         conn_reply_error(c, 404, "no such endpoint: %.200s", r->path);
     else if (!method_allowed(rt->methods, r->method))
         method_not_allowed(c, rt->methods);
+    else if (!token_ok)
+        conn_reply_error(c, 401, "missing or wrong control token (Authorization: Bearer TOKEN)");
     else
         rt->handle(s, c, r, rest);
 }
@@ -417,8 +475,54 @@ static void on_event(void *arg, conn_event ev, int is_control, size_t n)
     }
 }
 
+static size_t stream_chunk(void *ctx, const uint8_t *data, size_t len)
+{
+    ing_stream_feed(ctx, data, len);
+    return ing_stream_held(ctx);
+}
+
+static void stream_discard(void *ctx)
+{
+    ing_stream_free(ctx);
+}
+
+/* Take the body of a large folded or lines /ingest as it arrives, when the request will
+ * be decoded (fast or slow, its name valid, its token right) and nothing is stored. */
+static int on_headers(void *arg, const ing_request *r, conn_body_sink *sink)
+{
+    ing_server *s = arg;
+    char *rest;
+    if (r->is_control || r->body_len < STREAM_MIN || s->has_store || !behaviour_serves_all(s) ||
+        strcmp(r->method, "POST") != 0)
+        return 0;
+    const route *rt = route_of(r->path, 0, &rest);
+    answer a = {0};
+    if (!rt || rt->handle != handle_ingest || !authorized(s, r, &a)) {
+        free(a.body);
+        return 0;
+    }
+    char query[MAX_URL_QUERY];
+    if (strlen(r->query) >= sizeof query)
+        return 0;
+    strcpy(query, r->query);   /* the handler decodes the request's own later */
+    query_param p[MAX_QUERY_PARAMS];
+    int n = query_parse(query, p, MAX_QUERY_PARAMS);
+    char app[256];
+    ing_error err;
+    if (n < 0 || ing_parse_app_name(query_get(p, n, "name"), app, sizeof app, &err) < 0)
+        return 0;
+    ing_limits lim = request_limits(s);
+    ing_stream *st = ing_stream_begin(query_get(p, n, "format"),
+                                      r->content_type[0] ? r->content_type : NULL, app, &lim);
+    if (!st)
+        return 0;
+    *sink = (conn_body_sink){.chunk = stream_chunk, .discard = stream_discard, .ctx = st};
+    return 1;
+}
+
 const conn_callbacks routes_callbacks = {
     .on_request = on_request,
     .on_answered = on_answered,
     .on_event = on_event,
+    .on_headers = on_headers,
 };

@@ -212,10 +212,13 @@ int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
     s->start_ns = uv_hrtime();
     counters_init(&s->counters);
     conn_limits lim = {.max_body = opt->max_body, .idle_timeout_s = opt->idle_timeout_s,
-                       .max_connections = opt->max_connections};
+                       .max_connections = opt->max_connections,
+                       .max_buffered = opt->max_buffered};
     conn_set_init(&s->conns, loop, &lim, app, app_arg);
     if (opt->store_dir) {
-        if (store_init(&s->store, opt->store_dir, err, errlen) < 0)
+        ing_store_limits sl = {.max_apps = opt->store_max_apps, .max_bytes = opt->store_max_bytes,
+                               .max_app_bytes = opt->store_max_app_bytes, .max_stacks = 1000000};
+        if (store_init(&s->store, opt->store_dir, &sl, err, errlen) < 0)
             return -1;
         s->has_store = 1;
     }
@@ -250,6 +253,21 @@ int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
     if (s->has_store)
         uv_timer_start(&s->store_timer, on_store_timer, STORE_FLUSH_MS, STORE_FLUSH_MS);
     return 0;
+}
+
+void server_warn_exposed(const ing_server *s)
+{
+    const ing_options *o = s->opt;
+    if (!ing_addr_is_loopback(&o->listen) && !o->auth_token)
+        fprintf(stderr, "agentbench-ingester: WARNING: the data listener %s is not on loopback "
+                "and has no token: anyone who reaches it can send profiles%s "
+                "(--auth-token-file)\n", s->data_name,
+                o->control_token ? "" : " and read /stats");
+    if (o->has_control && !ing_addr_is_loopback(&o->control) && !o->control_token)
+        fprintf(stderr, "agentbench-ingester: WARNING: the control listener %s is not on "
+                "loopback and has no token: anyone who reaches it can change the mode (down, "
+                "error, ...) and read /stats (--control-token-file or $%s)\n",
+                s->control_name, ING_ENV_CONTROL_TOKEN);
 }
 
 /* The last connection is gone after the shutdown began: close what keeps the loop. */

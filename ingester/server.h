@@ -48,6 +48,10 @@ typedef struct ing_server {
 int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
                  const conn_callbacks *app, void *app_arg, char *err, size_t errlen);
 
+/* On stderr, whatever --quiet says: each listener on an address other than loopback
+ * that has no token (anyone on the network could use it). */
+void server_warn_exposed(const ing_server *s);
+
 /* Switch to behaviour nb, opening or closing the data listener as its mode needs.
  * 0, or -1 with a message in err (the old behaviour stays). */
 int server_set_behaviour(ing_server *s, const ing_behaviour *nb, char *err, size_t errlen);

@@ -108,7 +108,16 @@
     X(OPT_INT, requests) /* modes where nothing is accepted: requests received */       \
     X(OPT_INT, leftover) /* processes that outlived the run (killed) */                 \
     X(OPT_INT, log_cut)  /* bytes of the run's output cut from its log */               \
-    X(ARRAY, warnings)   /* strings: what went wrong around the run */                  \
+    X(ARRAY, warnings)   /* strings: what went wrong around the run */                \
+    /* profile accuracy and lost samples (doc/accuracy.md): one block */                \
+    X(STR, profile_status)      /* verified | unverified: WHY (a ground truth) */       \
+    X(OPT_REAL, profile_error_pct) /* vs the truth: total variation distance, points */ \
+    X(OPT_REAL, profile_bound_pct) /* what sampling alone explains at that N */         \
+    X(OPT_REAL, profile_samples)   /* N: samples compared */                           \
+    X(OBJECT, profile_shares)   /* {"FUNCTION": {"truth": %, "share": %}, "(other)"} */ \
+    X(OPT_INT, agent_samples)   /* taken, by the agent's own counters */               \
+    X(OPT_INT, samples_lost)    /* agent_samples the ingester did not receive */        \
+    X(OPT_INT, decode_errors)   /* the application's uploads the ingester refused */ \
     X(OPT_INT, migrations) /* CPU migrations of the run's processes, when counted */
 
 #define AB_EV_SUMMARY_FIELDS(X)                                                         \

@@ -37,17 +37,17 @@ static json_t *app_json(const ab_ingester_app_stats *a)
 
 static json_t *stats_json(const ab_ingester_stats *s)
 {
-    json_t *apps = json_object();
+    json_t *apps = s->apps_omitted ? NULL : json_object();
     for (size_t i = 0; apps && i < s->napps; i++)
         json_object_set_new(apps, s->apps[i].name, app_json(&s->apps[i]));
-    return json_pack(
+    json_t *doc = json_pack(
         "{s:i, s:s, s:f, s:s,"
         " s:{s:I, s:I, s:I, s:I},"
         " s:{s:I, s:I, s:I, s:I, s:I, s:I},"
         " s:{s:I, s:I},"
         " s:I, s:I, s:I, s:I, s:I,"
         " s:{s:f, s:f, s:f, s:f},"
-        " s:o}",
+        " s:{s:I, s:I, s:I, s:I}}",
         "v", AB_INGESTER_STATS_VERSION, "mode", s->mode, "uptime_s", finite_or_zero(s->uptime_s),
         "listen", s->listen,
         "connections", "open", int_of(s->conn_open), "accepted", int_of(s->conn_accepted),
@@ -61,7 +61,13 @@ static json_t *stats_json(const ab_ingester_stats *s)
         "decode_errors", int_of(s->decode_errors),
         "latency_ms", "p50", finite_or_zero(s->lat_p50), "p90", finite_or_zero(s->lat_p90),
         "p99", finite_or_zero(s->lat_p99), "max", finite_or_zero(s->lat_max),
-        "apps", apps);
+        "store", "apps", int_of(s->store_apps), "stacks", int_of(s->store_stacks),
+        "bytes", int_of(s->store_bytes), "stacks_cut", int_of(s->store_stacks_cut));
+    if (doc && apps)
+        json_object_set_new(doc, "apps", apps);
+    else
+        json_decref(apps);
+    return doc;
 }
 
 char *ab_ingester_stats_write(const ab_ingester_stats *s, size_t *len)
@@ -141,6 +147,7 @@ int ab_ingester_stats_read(const char *text, size_t len, ab_ingester_stats *out,
     json_t *req = json_object_get(root, "requests");
     json_t *bytes = json_object_get(root, "bytes");
     json_t *lat = json_object_get(root, "latency_ms");
+    json_t *store = json_object_get(root, "store");
     get_string(root, "mode", out->mode, sizeof out->mode);
     get_string(root, "listen", out->listen, sizeof out->listen);
     out->uptime_s = get_double(root, "uptime_s");
@@ -165,6 +172,32 @@ int ab_ingester_stats_read(const char *text, size_t len, ab_ingester_stats *out,
     out->lat_p90 = get_double(lat, "p90");
     out->lat_p99 = get_double(lat, "p99");
     out->lat_max = get_double(lat, "max");
+    out->store_apps = get_u64(store, "apps");
+    out->store_stacks = get_u64(store, "stacks");
+    out->store_bytes = get_u64(store, "bytes");
+    out->store_stacks_cut = get_u64(store, "stacks_cut");
+    json_decref(root);
+    return 0;
+}
+
+int ab_ingester_stats_read_app(const char *text, size_t len, const char *app,
+                               ab_ingester_app_stats *out, char *err, size_t errlen)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, 0, &jerr);
+    memset(out, 0, sizeof *out);
+    if (check_version(root, &jerr, err, errlen) < 0) {
+        json_decref(root);
+        return -1;
+    }
+    json_t *a = json_object_get(json_object_get(root, "apps"), app);
+    out->requests = get_u64(a, "requests");
+    out->profiles = get_u64(a, "profiles");
+    out->samples = get_u64(a, "samples");
+    out->sample_value = get_u64(a, "sample_value");
+    out->frames = get_u64(a, "frames");
+    out->bytes = get_u64(a, "bytes");
+    out->decode_errors = get_u64(a, "decode_errors");
     json_decref(root);
     return 0;
 }

@@ -33,7 +33,7 @@ typedef struct ab_ingester_app_stats {
 } ab_ingester_app_stats;
 
 /* The document. Names follow the JSON: conn_* is `connections.*`, req_* `requests.*`,
- * bytes_* `bytes.*`, lat_* `latency_ms.*` (milliseconds). */
+ * bytes_* `bytes.*`, lat_* `latency_ms.*` (milliseconds), store_* `store.*`. */
 typedef struct ab_ingester_stats {
     char mode[32];                 /* fast, slow, down, ... */
     double uptime_s;
@@ -43,21 +43,34 @@ typedef struct ab_ingester_stats {
     uint64_t bytes_received, bytes_decompressed;
     uint64_t profiles, samples, sample_value, frames, decode_errors;
     double lat_p50, lat_p90, lat_p99, lat_max;
+    /* --store: applications and distinct stacks kept, their bytes; stacks not kept (a
+     * store bound, or the request's stack text budget): what was cut. */
+    uint64_t store_apps, store_stacks, store_bytes, store_stacks_cut;
     /* Per application, sorted by name: filled by the writer's caller, with memory it
      * owns. The reader leaves them empty (no reader needs them, and a struct that owns
      * nothing can be copied by value, as the PMDA's poller does). */
     const ab_ingester_app_stats *apps;
     size_t napps;
+    int apps_omitted;              /* the writer leaves "apps" out (GET /stats?apps=0) */
 } ab_ingester_stats;
 
 /* The document of s: compact JSON and a newline, keys in the documented order, numbers
- * with up to 6 significant digits (a non-finite one is written as 0). malloc'd, with its
- * length in *len; NULL when out of memory. */
+ * with up to 6 significant digits (a non-finite one is written as 0), without "apps" when
+ * apps_omitted (a document of bounded size, whatever the applications: what pollers
+ * that read no application ask for). malloc'd, with its length in *len; NULL when out of
+ * memory. */
 char *ab_ingester_stats_write(const ab_ingester_stats *s, size_t *len);
 
 /* Read the len bytes at text (no NUL needed) into *out. 0, or -1 with *out zeroed and a
  * message in err: not JSON, not an object, no schema version, another version. */
 int ab_ingester_stats_read(const char *text, size_t len, ab_ingester_stats *out, char *err,
                            size_t errlen);
+
+/* The figures of one application, apps.APP, from the same document (the same checks,
+ * the same leniency): out->name is NULL and it has no formats, so it owns nothing. An
+ * application the document does not list reads as all zeros (it sent nothing yet).
+ * 0, or -1 with *out zeroed and a message in err. */
+int ab_ingester_stats_read_app(const char *text, size_t len, const char *app,
+                               ab_ingester_app_stats *out, char *err, size_t errlen);
 
 #endif

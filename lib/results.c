@@ -8,6 +8,7 @@
 #include "results.h"
 #include "events.h"
 #include "journal.h"
+#include "results_profile.h"
 
 #include <limits.h>
 #include <math.h>
@@ -91,6 +92,7 @@ static void cell_free(ab_cell *c)
     free(c->benchmark); free(c->variant); free(c->warning);
     free(c->wall); free(c->user); free(c->sys); free(c->rss_kb); free(c->run);
     free(c->steal_cpct); free(c->migrations);
+    ab_cell_profile_free(&c->profile);
     free(c);
 }
 
@@ -306,8 +308,12 @@ static void run_end(ab_results *r, const ab_ev_run_end *e)
         run_figures f = {e->wall_s, fmax(0, e->user_s), fmax(0, e->sys_s),
                          fmax(0, (double)e->maxrss_kb), fmax(0, e->steal_pct),
                          e->run, e->has.migrations ? e->migrations : -1};
-        if (cell_append(c, &f) == 0) c->last_wall = e->wall_s;
+        if (cell_append(c, &f) == 0) {
+            c->last_wall = e->wall_s;
+            ab_cell_profile_add(&c->profile, e, 1);
+        }
     } else {
+        ab_cell_profile_add(&c->profile, e, 0);
         c->failed++;
         c->changes++;
         r->runs_failed++;

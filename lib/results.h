@@ -37,6 +37,33 @@ typedef struct ab_figure_info {
 const ab_figure_info *ab_figure_get(ab_figure f);
 
 /* A cell's ok measured runs, in journal order: 38 bytes a run. */
+/* A cell's profile accuracy and lost samples (doc/accuracy.md), from the run_end fields
+ * profile_*, agent_samples, samples_lost and decode_errors (lib/results_profile.c). The
+ * per-run series are aligned with the cell's ok runs (wall[k] ...): NaN where that run
+ * has no verified profile. */
+#define AB_PROFILE_FN_MAX 40        /* functions (with "(other)") a cell keeps shares of */
+typedef struct ab_cell_profile {
+    size_t verified, unverified;    /* ok measured runs with a ground truth, by status */
+    char *unverified_why;           /* the newest unverified run's reason */
+    size_t n, cap;                  /* series length: the cell's ok runs */
+    double *error, *bound;          /* profile_error_pct, profile_bound_pct */
+    size_t nfn;
+    char *fn[AB_PROFILE_FN_MAX];    /* functions as the journal names them, "(other)" too */
+    double truth[AB_PROFILE_FN_MAX];
+    double *share[AB_PROFILE_FN_MAX];
+    size_t lost_runs;               /* measured runs (ok or not) with agent_samples */
+    unsigned long long agent_samples, samples_lost, decode_errors;   /* summed */
+} ab_cell_profile;
+
+/* A cell's profile figures: the error over its verified runs, the median bound and the
+ * median share of each function. */
+typedef struct ab_profile_stats {
+    ab_summary error;
+    double bound;
+    size_t nfn;
+    double share[AB_PROFILE_FN_MAX];   /* medians, NaN-free (0 when never seen) */
+} ab_profile_stats;
+
 typedef struct ab_cell {
     char *benchmark, *variant;
     size_t n, cap;
@@ -57,6 +84,7 @@ typedef struct ab_cell {
     struct ab_cell *hash_next;
     size_t warned;                   /* measured runs whose run_end has warnings */
     char *warning;                   /* the first of them (run N: text), or NULL */
+    ab_cell_profile profile;
 } ab_cell;
 #define AB_NO_MIGRATIONS UINT32_MAX
 
@@ -172,6 +200,9 @@ void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats 
 /* The suite is over: suite_end seen (done, failed or interrupted) and no resume since.
  * Before that every figure is interim, and no verdict is given (lib/analysis.h). */
 int ab_results_final(const ab_results *r);
+/* The profile figures of a cell (zeros when it has no verified run). */
+void ab_results_profile_stats(const ab_cell *c, ab_profile_stats *out);
+
 /* Percent of planned measured runs done, 0..100. */
 double ab_results_progress(const ab_results *r);
 

@@ -11,6 +11,7 @@
 typedef struct abc_ingester {
     char *name;
     char *control;          /* control base URL, e.g. http://127.0.0.1:4041 (no trailing /) */
+    char *token;            /* its control token (from token_file=PATH), or NULL */
 } abc_ingester;
 
 typedef struct abc_config {

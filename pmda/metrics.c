@@ -80,16 +80,17 @@ static pmdaMetric metrictab[] = {
     M(CL_RUN, 23, PM_TYPE_U64, RUN_INDOM, PM_SEM_COUNTER, U_COUNT),  /* samples */
     M(CL_RUN, 24, PM_TYPE_U64, RUN_INDOM, PM_SEM_COUNTER, U_COUNT),  /* no_profiles */
     M(CL_RUN, 25, PM_TYPE_U32, RUN_INDOM, PM_SEM_INSTANT, U_COUNT),  /* outliers */
-    M(CL_RUN, 26, PM_TYPE_STRING, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* analysis */
-    M(CL_RUN, 27, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* overhead_ci_coverage */
-    M(CL_RUN, 28, PM_TYPE_U32, RUN_INDOM, PM_SEM_INSTANT, U_COUNT),  /* need */
-    M(CL_RUN, 29, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* pvalue_adjusted */
-    M(CL_RUN, 30, PM_TYPE_STRING, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* verdict */
-    M(CL_RUN, 31, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* ci_coverage */
-    M(CL_RUN, 32, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* steal.median */
-    M(CL_RUN, 33, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* steal.max */
-    M(CL_RUN, 34, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_COUNT), /* migrations */
-    M(CL_RUN, 35, PM_TYPE_STRING, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* warnings */
+    M(CL_RUN, 26, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* profile_error */
+    M(CL_RUN, 27, PM_TYPE_STRING, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* analysis */
+    M(CL_RUN, 28, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* overhead_ci_coverage */
+    M(CL_RUN, 29, PM_TYPE_U32, RUN_INDOM, PM_SEM_INSTANT, U_COUNT),  /* need */
+    M(CL_RUN, 30, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* pvalue_adjusted */
+    M(CL_RUN, 31, PM_TYPE_STRING, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* verdict */
+    M(CL_RUN, 32, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* ci_coverage */
+    M(CL_RUN, 33, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* steal.median */
+    M(CL_RUN, 34, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* steal.max */
+    M(CL_RUN, 35, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_COUNT), /* migrations */
+    M(CL_RUN, 36, PM_TYPE_STRING, RUN_INDOM, PM_SEM_INSTANT, U_NONE), /* warnings */
 
     /* agentbench.ingester.* */
     M(CL_INGESTER, 0, PM_TYPE_U32, INGESTER_INDOM, PM_SEM_INSTANT, U_NONE),    /* up */
@@ -150,7 +151,7 @@ static pmdaMetric metrictab[] = {
 
 /* ---- instances ---------------------------------------------------------------------- */
 
-#define RUN_ITEMS 36     /* agentbench.run.* items 0..35 */
+#define RUN_ITEMS 37     /* agentbench.run.* items 0..36 */
 
 typedef struct run_inst {
     const ab_cell *cell;          /* NULL when the instance is not in the current suite */
@@ -266,7 +267,7 @@ static void resolve_baseline(const ab_results *r)
  * with the name of a configured one at another address is called name@host:port. */
 static void resolve_ingesters(const ab_results *r)
 {
-    const char *urls[ABC_MAX_INGESTERS + 256];
+    const char *urls[ABC_MAX_INGESTERS + 256], *tokens[ABC_MAX_INGESTERS + 256] = {0};
     size_t n = 0;
     inactivate_all(ing_indom);
     for (size_t i = 0; i < config->ningesters; i++) {
@@ -279,6 +280,7 @@ static void resolve_ingesters(const ab_results *r)
         ii->name = strdup(config->ingesters[i].name);
         ii->control = strdup(config->ingesters[i].control);
         ii->source = strdup("config");
+        tokens[n] = config->ingesters[i].token;
         urls[n++] = ii->control;
     }
     for (size_t i = 0; r && i < r->ningesters && n < sizeof(urls) / sizeof(urls[0]); i++) {
@@ -315,7 +317,7 @@ static void resolve_ingesters(const ab_results *r)
         ii->source = strdup("journal");
         urls[n++] = ii->control;
     }
-    poller_set_targets(urls, n);
+    poller_set_targets(urls, tokens, n);
     pmdaCacheOp(ing_indom, PMDA_CACHE_SAVE);
     rebuild_index(ing_indom);
 }
@@ -451,6 +453,12 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     case 22: U64(c->profiles);
     case 23: U64(c->samples);
     case 24: U64(c->no_profiles);
+    case 26: {
+        if (!c->profile.verified) return PMDA_FETCH_NOVALUES;
+        ab_profile_stats ps;
+        ab_results_profile_stats(c, &ps);
+        DOUBLE(ps.error.median);
+    }
     }
     if (item >= RUN_ITEMS)
         return PM_ERR_PMID;
@@ -473,12 +481,12 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     case 12: DOUBLE(st->cpu.median);
     case 13: DOUBLE(st->rss.median);
     case 25: U32((unsigned)st->wall.outliers);
-    case 31: DOUBLE(st->wall.ci_level.coverage);
-    case 32: DOUBLE(nz->steal_median);
-    case 33: DOUBLE(nz->steal_max);
-    case 34: if (!nz->migrations_n) return PMDA_FETCH_NOVALUES;
+    case 32: DOUBLE(st->wall.ci_level.coverage);
+    case 33: DOUBLE(nz->steal_median);
+    case 34: DOUBLE(nz->steal_max);
+    case 35: if (!nz->migrations_n) return PMDA_FETCH_NOVALUES;
              DOUBLE(nz->migrations_median);
-    case 35: {
+    case 36: {
         size_t n = 0;
         ri->warnings[0] = 0;
         for (unsigned bit = 1; bit <= AB_WARN_MIGRATIONS; bit <<= 1)
@@ -490,7 +498,7 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
         STRING(ri->warnings);
     }
     }
-    const ab_ratio *ratio = item <= 17 || item >= 26 ? &st->over_wall
+    const ab_ratio *ratio = item <= 17 || item >= 27 ? &st->over_wall
                           : item <= 19 ? &st->over_cpu : &st->over_rss;
     if (c->is_baseline || !ratio->valid)
         return PMDA_FETCH_NOVALUES;
@@ -499,12 +507,12 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     case 15: DOUBLE(ratio->ci_low);
     case 16: DOUBLE(ratio->ci_high);
     case 17: case 19: case 21: DOUBLE(ratio->p);
-    case 26: STRING(ab_pairing_name(ratio->pairing));
-    case 27: DOUBLE(ratio->ci_level.coverage);
-    case 28: U32((unsigned)ratio->ci_level.need);
-    case 29: if (!ca->in_family[AB_FIG_WALL]) return PMDA_FETCH_NOVALUES;
+    case 27: STRING(ab_pairing_name(ratio->pairing));
+    case 28: DOUBLE(ratio->ci_level.coverage);
+    case 29: U32((unsigned)ratio->ci_level.need);
+    case 30: if (!ca->in_family[AB_FIG_WALL]) return PMDA_FETCH_NOVALUES;
              DOUBLE(ca->p_adjusted[AB_FIG_WALL]);
-    case 30: /* the stopping rule: no verdict in PCP before the suite is over */
+    case 31: /* the stopping rule: no verdict in PCP before the suite is over */
              if (!a->final) return PMDA_FETCH_NOVALUES;
              STRING(ab_analysis_verdict_text(a, ca, AB_FIG_WALL, ri->verdict,
                                              sizeof(ri->verdict)));

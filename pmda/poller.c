@@ -14,7 +14,8 @@
 
 typedef struct target {
     char *url;                  /* control base URL */
-    char *stats_url;            /* url + "/stats" */
+    char *stats_url;            /* url + "/stats?apps=0" (no applications: bounded size) */
+    struct curl_slist *auth;    /* "Authorization: Bearer TOKEN" when it has a token */
     ingester_stats stats;       /* last answer (guarded by lock) */
     int wanted;
     /* poller-thread only: */
@@ -70,6 +71,7 @@ static void target_free(target *t)
         curl_easy_cleanup(t->easy);
     free(t->url);
     free(t->stats_url);
+    curl_slist_free_all(t->auth);
     free(t->body);
     free(t);
 }
@@ -101,6 +103,8 @@ static void poll_round(CURLM *multi)
             curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
             curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
             curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+            if (t->auth)
+                curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->auth);
         }
         t->len = 0;
         t->overflow = 0;
@@ -225,7 +229,7 @@ void poller_stop(void)
     running = 0;
 }
 
-void poller_set_targets(const char *const *urls, size_t n)
+void poller_set_targets(const char *const *urls, const char *const *tokens, size_t n)
 {
     pthread_mutex_lock(&lock);
     for (size_t i = 0; i < ntargets; i++)
@@ -246,9 +250,14 @@ void poller_set_targets(const char *const *urls, size_t n)
             }
             targets = grown;
             found->url = strdup(urls[k]);
-            size_t len = strlen(urls[k]) + sizeof("/stats");
+            size_t len = strlen(urls[k]) + sizeof("/stats?apps=0");
             found->stats_url = malloc(len);
-            snprintf(found->stats_url, len, "%s/stats", urls[k]);
+            snprintf(found->stats_url, len, "%s/stats?apps=0", urls[k]);
+            if (tokens && tokens[k]) {
+                char hdr[1100];
+                snprintf(hdr, sizeof hdr, "Authorization: Bearer %s", tokens[k]);
+                found->auth = curl_slist_append(NULL, hdr);
+            }
             targets[ntargets++] = found;
             never_polled = 1;
         }

@@ -24,8 +24,9 @@ typedef struct ingester_stats {
 int poller_start(void);
 void poller_stop(void);
 
-/* Replace the set of control URLs to poll (NULL-free array of n strings, copied). */
-void poller_set_targets(const char *const *urls, size_t n);
+/* Replace the set of control URLs to poll (NULL-free array of n strings, copied), each
+ * with its control token or NULL (tokens may be NULL: none has one). */
+void poller_set_targets(const char *const *urls, const char *const *tokens, size_t n);
 
 /* Called once per fetch: marks demand (the thread polls only while someone fetches) and,
  * if no round finished in the last POLL_INTERVAL_S*1.5 or a target was never polled,

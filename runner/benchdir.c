@@ -49,12 +49,25 @@ int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
             if (!strcmp(key, "timeout")) b->timeout = v;
             else b->expected_duration = v;
         }
+        else if (!strncmp(key, "truth.", 6)) {
+            char msg[300];
+            if (ab_truth_add(&b->truth, key + 6, val, msg, sizeof msg) < 0) {
+                snprintf(err, errlen, "bench.conf line %d: %s", lineno, msg);
+                rc = -1;
+                break;
+            }
+        }
         if (slot) {
             free(*slot);
             *slot = xstrdup(val);
         }
     }
     free(copy);
+    char msg[300];
+    if (rc == 0 && ab_truth_check(&b->truth, msg, sizeof msg) < 0) {
+        snprintf(err, errlen, "bench.conf: %s", msg);
+        rc = -1;
+    }
     return rc;
 }
 
@@ -127,6 +140,7 @@ void benchmark_free(benchmark *b) {
     if (!b) return;
     free(b->name); free(b->dir); free(b->description); free(b->profiler);
     free(b->args); free(b->quick_args);
+    ab_truth_free(&b->truth);
     free(b);
 }
 

@@ -3,7 +3,8 @@
  * (compare.h): better, worse, no change (an equivalence claim), inconclusive, or "too few
  * runs (need N)" when a CI is not 95%. Two CIs that do not overlap are a conservative
  * test (about 0.6% false alarms per row), so no family-wise correction is applied; the
- * man page says so. */
+ * man page says so. Benchmarks with a ground truth also get their profile error
+ * compared, judged the same way. */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "report.h"
+#include "report_profile.h"
 #include "suitedir.h"
 #include "util.h"
 
@@ -55,7 +57,9 @@ static void usage(FILE *f) {
           "per benchmark x variant the overhead versus baseline (for the baseline itself, the\n"
           "median wall time) with its CI in both, the change, and a verdict: better or worse\n"
           "when the 95% CIs do not overlap; no change when every change they allow is within\n"
-          "+-PCT% (default 2); else inconclusive; too few runs (need N) below 95%.\n", f);
+          "+-PCT% (default 2); else inconclusive; too few runs (need N) below 95%.\n"
+          "Benchmarks with a ground truth also get their profile error (median over verified\n"
+          "runs, points) compared.\n", f);
 }
 
 static double pct(double ratio) { return (ratio - 1) * 100; }
@@ -118,6 +122,53 @@ static int row_of(const ab_results *old, const ab_results *new, const ab_cell *n
     return 1;
 }
 
+/* The profile error of new's cell nc against old's, when both have verified runs. */
+static int profile_row_of(const ab_results *old, const ab_cell *nc, double e, row *r) {
+    const ab_cell *oc = ab_results_find(old, nc->benchmark, nc->variant);
+    if (!oc || !oc->profile.verified || !nc->profile.verified) return 0;
+    ab_profile_stats os, ns;
+    ab_results_profile_stats(oc, &os);
+    ab_results_profile_stats(nc, &ns);
+    report_profile_fmt_error(r->old, sizeof r->old, &os.error);
+    report_profile_fmt_error(r->new, sizeof r->new, &ns.error);
+    double change = ns.error.median - os.error.median;
+    snprintf(r->change, sizeof r->change, "%+.2f pts", change);
+    r->verdict = !os.error.ci_level.nominal || !ns.error.ci_level.nominal
+                     ? ab_verdict_name(AB_VERDICT_TOO_FEW)   /* a CI below 95% judges nothing */
+                     : compare_verdict(os.error.ci_low, os.error.ci_high, ns.error.ci_low,
+                                       ns.error.ci_high, e);
+    r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
+                        nc->benchmark, "variant", nc->variant, "measure", "profile_error_pct",
+                        "old", os.error.median, "old_ci_low", os.error.ci_low, "old_ci_high",
+                        os.error.ci_high, "new", ns.error.median, "new_ci_low", ns.error.ci_low,
+                        "new_ci_high", ns.error.ci_high, "change_pp", change, "verdict",
+                        r->verdict);
+    return 1;
+}
+
+/* The profile error rows (text: a section of their own); how many. */
+static int compare_profiles(const ab_results *old, const ab_results *new, json_t *rows,
+                             int json, double e) {
+    int printed = 0;
+    for (size_t i = 0; i < new->ncells; i++) {
+        row r;
+        if (!profile_row_of(old, new->cells[i], e, &r)) continue;
+        if (json) {
+            json_array_append_new(rows, r.json);
+            printed++;
+            continue;
+        }
+        json_decref(r.json);
+        if (!printed++)
+            printf("\nprofile error against the ground truth (total variation distance, "
+                   "points)\n%-22s %-10s %-32s %-32s %-10s %s\n", "benchmark", "variant",
+                   "old [95% CI]", "new [95% CI]", "change", "verdict");
+        printf("%-22s %-10s %-32s %-32s %-10s %s\n", new->cells[i]->benchmark,
+               new->cells[i]->variant, r.old, r.new, r.change, r.verdict);
+    }
+    return printed;
+}
+
 static void compare(const ab_results *old, const ab_results *new, int json, double e) {
     json_t *rows = json_array();
     if (!json)
@@ -137,6 +188,7 @@ static void compare(const ab_results *old, const ab_results *new, int json, doub
                    r.new, r.change, r.verdict);
         }
     }
+    int profile_rows = compare_profiles(old, new, rows, json, e);
     if (json) {
         json_t *doc = json_pack("{s:s,s:s,s:o,s:{s:o,s:o}}", "old", old->suite ? old->suite : "",
                                 "new", new->suite ? new->suite : "", "rows", rows, "skipped",
@@ -146,7 +198,8 @@ static void compare(const ab_results *old, const ab_results *new, int json, doub
         json_decref(doc);
     } else {
         json_decref(rows);
-        if (!rows_printed) printf("(no benchmark x variant with results in both suites)\n");
+        if (!rows_printed && !profile_rows)
+            printf("(no benchmark x variant with results in both suites)\n");
     }
 }
 

@@ -1,5 +1,7 @@
 /* http.c: libcurl calls to ingester control endpoints, with bounded timeouts; /stats
- * answers are read by lib/ingester_stats.h, the document's one reader. */
+ * answers are read by lib/ingester_stats.h, the document's one reader. A control token
+ * (agentbench-ingester --control-token-file), from $AGENTBENCH_INGESTER_CONTROL_TOKEN_FILE
+ * or $AGENTBENCH_INGESTER_CONTROL_TOKEN, goes with every call as a Bearer token. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,27 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg) {
     b->n += len;
     b->p[b->n] = 0;
     return len;
+}
+
+/* "Authorization: Bearer TOKEN" from the environment, or NULL (read once). */
+static const char *control_auth(void) {
+    static char hdr[1100];
+    static int read_once;
+    if (!read_once) {
+        read_once = 1;
+        const char *file = getenv("AGENTBENCH_INGESTER_CONTROL_TOKEN_FILE");
+        const char *tok = getenv("AGENTBENCH_INGESTER_CONTROL_TOKEN");
+        char line[1024] = "";
+        FILE *f = file && *file ? fopen(file, "r") : NULL;
+        if (file && *file && !f) fprintf(stderr, "agentbench: cannot read %s\n", file);
+        if (f ? fgets(line, sizeof line, f) != NULL : tok != NULL) {
+            if (!f) snprintf(line, sizeof line, "%s", tok);
+            line[strcspn(line, " \t\r\n")] = '\0';   /* the first word of its first line */
+            if (*line) snprintf(hdr, sizeof hdr, "Authorization: Bearer %s", line);
+        }
+        if (f) fclose(f);
+    }
+    return hdr[0] ? hdr : NULL;
 }
 
 int http_call(const char *method, const char *url, const char *json_body, double timeout_s,
@@ -43,11 +66,12 @@ int http_call(const char *method, const char *url, const char *json_body, double
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     if (strcmp(method, "GET")) curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (control_auth()) hdrs = curl_slist_append(hdrs, control_auth());
     if (json_body) {
         hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, json_body);
     }
+    if (hdrs) curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
     CURLcode rc = curl_easy_perform(c);
     long status = -1;
     if (rc != CURLE_OK) {
@@ -66,7 +90,13 @@ int http_call(const char *method, const char *url, const char *json_body, double
 
 int ingester_counters_fetch(const char *control_url, ab_ingester_stats *stats, char *err,
                             size_t errlen) {
-    char *url = xasprintf("%s/stats", control_url), *body = NULL;
+    return ingester_counters_fetch_app(control_url, NULL, stats, NULL, err, errlen);
+}
+
+int ingester_counters_fetch_app(const char *control_url, const char *app,
+                                ab_ingester_stats *stats, ab_ingester_app_stats *app_stats,
+                                char *err, size_t errlen) {
+    char *url = xasprintf(app ? "%s/stats" : "%s/stats?apps=0", control_url), *body = NULL;
     int st = http_call("GET", url, NULL, 1.0, &body, err, errlen);
     free(url);
     if (st != 200) {
@@ -75,8 +105,10 @@ int ingester_counters_fetch(const char *control_url, ab_ingester_stats *stats, c
         return -1;
     }
     char why[256];
-    int rc = ab_ingester_stats_read(body ? body : "", body ? strlen(body) : 0, stats, why,
-                                    sizeof why);
+    const char *text = body ? body : "";
+    int rc = ab_ingester_stats_read(text, strlen(text), stats, why, sizeof why);
+    if (rc == 0 && app)
+        rc = ab_ingester_stats_read_app(text, strlen(text), app, app_stats, why, sizeof why);
     if (rc < 0) snprintf(err, errlen, "GET %s/stats: %s", control_url, why);
     free(body);
     return rc;

@@ -16,5 +16,9 @@ int http_call(const char *method, const char *url, const char *json_body, double
  * is refused). 0 or -1 with err. */
 int ingester_counters_fetch(const char *control_url, ab_ingester_stats *stats, char *err,
                             size_t errlen);
+/* The same, and application app's figures (apps.APP) into *app_stats. */
+int ingester_counters_fetch_app(const char *control_url, const char *app,
+                                ab_ingester_stats *stats, ab_ingester_app_stats *app_stats,
+                                char *err, size_t errlen);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "report_profile.h"
 #include "events.h"
 
 static double fin(double x) { return isfinite(x) ? x : 0; }
@@ -99,6 +100,7 @@ json_t *report_cell_json(const ab_analysis *a, const ab_results *r, const ab_cel
         json_object_set_new(o, "verdict", json_string(ab_analysis_verdict_text(a, ca, AB_FIG_WALL,
                                                                                v, sizeof v)));
     }
+    report_profile_json(c, o);
     return o;
 }
 

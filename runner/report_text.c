@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 #include "report.h"
+#include "report_profile.h"
 #include "util.h"
 
 void report_camel(char *buf, size_t len, const char *name) {
@@ -148,6 +149,7 @@ static void cell_notes(const ab_analysis *a, const ab_cell *c, int whole, strlis
         strlist_add_take(notes, xasprintf("WARNING: %s: %zu run%s with warnings, the first: %s",
                                           name, c->warned, c->warned == 1 ? "" : "s",
                                           c->warning ? c->warning : ""));
+    if (!whole) report_profile_notes(c, notes);   /* markdown: report_profile_markdown */
 }
 
 unsigned long report_skipped_total(const ab_results *r) {
@@ -195,6 +197,7 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         if (!bench || strcmp(bench, c->benchmark)) {
+            if (bench) report_profile_table(f, r, bench);
             for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
             strlist_free(&notes);
             bench = c->benchmark;
@@ -214,6 +217,7 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
         fprintf(f, "%s\n", line);
         cell_notes(a, c, 0, &notes);
     }
+    if (bench) report_profile_table(f, r, bench);
     for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
     strlist_free(&notes);
     if (!r->ncells) fprintf(f, "\n(no runs)\n");
@@ -254,6 +258,7 @@ static void print_markdown(FILE *f, const ab_results *r, const ab_analysis *a) {
                     r->cells[i]->warned == 1 ? "" : "s",
                     r->cells[i]->warning ? r->cells[i]->warning : "");
     report_print_skipped(f, r, "- **warning** ");
+    report_profile_markdown(f, r);
     fputc('\n', f);
     legend(f, a);
 }
@@ -273,7 +278,8 @@ static void csv_header(FILE *f) {
                    "overhead_%s_need,overhead_%s_p_adjusted", n, n, n, n, n, n, n, n, n);
     }
     fprintf(f, ",verdict,steal_median_pct,steal_max_pct,migrations_median,migrations_max,"
-               "wall_cov,drift_rho,drift_p,warnings,profiles,samples\n");
+               "wall_cov,drift_rho,drift_p,warnings,profiles,samples%s\n",
+            report_profile_csv_header());
 }
 
 static void csv_ratio(FILE *f, const ab_cell_analysis *ca, ab_figure fig) {
@@ -317,7 +323,9 @@ static void print_csv(FILE *f, const ab_results *r, const ab_analysis *a) {
                 fprintf(f, "%s%s", sep, report_warning_name(bit));
                 sep = " ";
             }
-        fprintf(f, ",%llu,%llu\n", c->profiles, c->samples);
+        fprintf(f, ",%llu,%llu", c->profiles, c->samples);
+        report_profile_csv(f, c);
+        fputc('\n', f);
     }
 }
 
@@ -328,10 +336,13 @@ static void print_benchstat(FILE *f, const ab_results *r) {
         const ab_cell *c = r->cells[i];
         char name[256];
         report_camel(name, sizeof name, c->benchmark);
-        for (size_t k = 0; k < c->n; k++)
-            fprintf(f, "Benchmark%s/variant=%s 1 %.0f ns/op %.0f cpu-ns/op %.0f maxrss-B/op\n",
+        for (size_t k = 0; k < c->n; k++) {
+            fprintf(f, "Benchmark%s/variant=%s 1 %.0f ns/op %.0f cpu-ns/op %.0f maxrss-B/op",
                     name, c->variant, c->wall[k] * 1e9, (c->user[k] + c->sys[k]) * 1e9,
                     (double)c->rss_kb[k] * 1024);
+            report_profile_benchstat(f, c, k);
+            fputc('\n', f);
+        }
     }
 }
 

@@ -17,6 +17,7 @@
 #include "progress.h"
 #include "report.h"
 #include "run.h"
+#include "tool.h"
 #include "util.h"
 
 /* --resume takes the suite's options from its journal: only what names the programs it
@@ -77,6 +78,14 @@ static int resolve(suite *s) {
         return 2;
     }
     s->nvar = (int)s->o.variants.n;
+    for (int bi = 0; bi < s->nbench; bi++)
+        if (s->bench[bi]->truth.n) s->has_truth = 1;
+    if (tool_find("perf", s->perf_bin, sizeof s->perf_bin) < 0) s->perf_bin[0] = 0;
+    if (strlist_index(&s->o.variants, VARIANT_PERF) >= 0 && !s->perf_bin[0]) {
+        fprintf(stderr, "agentbench run: the variant perf needs perf, which is not in PATH "
+                        "(Debian package linux-perf)\n");
+        return 2;
+    }
     s->helper = measure_helper_path();
     if (!is_executable_file(s->helper)) {
         fprintf(stderr, "agentbench run: the run helper %s is missing (make -C runner)\n",
@@ -163,7 +172,7 @@ static void announce(suite *s) {
 static int run_suite(suite *s) {
     int need_ingesters = 0;
     for (int vi = 0; vi < s->nvar; vi++)
-        if (strcmp(s->o.variants.v[vi], "baseline")) need_ingesters = 1;
+        if (variant_has_agent(s->o.variants.v[vi])) need_ingesters = 1;
     if (s->stop) return -1;   /* suite_start could not be written */
     if (need_ingesters && ingesters_start(s) < 0) return -1;
     suite_run_all(s);

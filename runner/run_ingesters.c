@@ -1,6 +1,7 @@
 /* run_ingesters.c: the ingesters' lifecycle within a suite. Locally, one
  * agentbench-ingester per profiled variant, started in that variant's mode before the
- * first run (its stderr in logs/ingester-VARIANT.log), restarted if it died between runs,
+ * first run (its stderr in logs/ingester-VARIANT.log; with --store stacks/VARIANT when a
+ * benchmark has a ground truth), restarted if it died between runs,
  * stopped at the end; remotely, one ingester whose mode is switched before each run of
  * another variant. Every start and stop is journaled (ingester_start, ingester_stop), so
  * pmdaagentbench knows which /stats to poll. runner/ingester.h does the process work. */
@@ -27,8 +28,10 @@ static int start_one(suite *s, int vi) {
     char *logpath = xasprintf("%s/logs/ingester-%s.log", s->dir, v);
     int logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     free(logpath);
+    char *store = s->has_truth ? run_profile_store_dir(s, vi) : NULL;
     int rc = ingester_start(&s->loop, &s->ing[vi], s->ingester_bin, s->helper, v, v,
-                            s->o.slow_delay, s->cpu_ingester, logfd, err, sizeof err);
+                            s->o.slow_delay, s->cpu_ingester, store, logfd, err, sizeof err);
+    free(store);
     if (logfd >= 0) close(logfd);
     if (rc < 0) {
         progress_warn("variant %s: %s", v, err);
@@ -57,7 +60,7 @@ int ingesters_start(suite *s) {
     if (s->is_remote) return check_remote(s);
     s->ing = xcalloc((size_t)s->nvar, sizeof *s->ing);
     for (int vi = 0; vi < s->nvar && !s->stop; vi++) {
-        if (!strcmp(s->o.variants.v[vi], "baseline")) continue;
+        if (!variant_has_agent(s->o.variants.v[vi])) continue;
         if (start_one(s, vi) < 0) return -1;
     }
     return 0;

@@ -1,10 +1,13 @@
 /* run_one.c: one benchmark run, in steps: make sure the variant's ingester is there;
- * run_start; open the cell's log; take the ingester's counters; measure the run through
- * agentbench-measure (with /proc/stat steal around it); take the counters again (what
- * the agent sent just before it exited may still be in flight); read the run's checksum
- * from its output; decide its status (failed, crashed, timeout, a checksum other than the
- * baseline's, or profiled with nothing delivered); run_end. A run interrupted by Ctrl-C
- * or SIGTERM leaves a run_start without its run_end: it never counted. */
+ * run_start; open the cell's log; take the ingester's counters (and the application's,
+ * with the agent's stacks so far for a ground truth: run_profile.c); measure the run
+ * through agentbench-measure (with /proc/stat steal around it; under perf in the perf
+ * variant); take the counters again (what the agent sent just before it exited may still
+ * be in flight); read the run's checksum from its output; its profile against the ground
+ * truth and the samples lost; decide its status (failed, crashed, timeout, a checksum
+ * other than the baseline's, or profiled with nothing delivered); run_end. A run
+ * interrupted by Ctrl-C or SIGTERM leaves a run_start without its run_end: it never
+ * counted. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,20 +30,31 @@ static const char *const our_vars[] = {
     "PYROSCOPE_APPLICATION_NAME=", "PYROSCOPE_UPLOAD_INTERVAL=", "AGENTBENCH_VARIANT=",
     "AGENTBENCH_RUN=", "AGENTBENCH_RUN_ID=", NULL};
 
-static int ours(const char *kv) {
+static int ours(const char *kv, char *const *extra) {
     for (int i = 0; our_vars[i]; i++)
         if (!strncmp(kv, our_vars[i], strlen(our_vars[i]))) return 1;
+    for (int i = 0; extra && extra[i]; i++) {
+        size_t n = strcspn(extra[i], "=") + 1;
+        if (!strncmp(kv, extra[i], n)) return 1;
+    }
     return 0;
 }
 
 char **run_environment(suite *s, int bi, int vi, int run) {
+    const char *variant = s->o.variants.v[vi];
+    return run_environment_of(s, bi, variant,
+                              variant_has_agent(variant) ? ingester_url_of(s, vi) : NULL, run,
+                              NULL);
+}
+
+char **run_environment_of(suite *s, int bi, const char *variant, const char *url, int run,
+                          char *const *extra) {
     strlist env = {0};
     for (char **e = environ; *e; e++)
-        if (!ours(*e)) strlist_add(&env, *e);
-    const char *variant = s->o.variants.v[vi];
-    int profiled = strcmp(variant, "baseline") != 0;
-    if (profiled) strlist_add(&env, "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING=1");
-    const char *url = profiled ? ingester_url_of(s, vi) : NULL;
+        if (!ours(*e, extra)) strlist_add(&env, *e);
+    for (int i = 0; extra && extra[i]; i++) strlist_add(&env, extra[i]);
+    if (variant_has_agent(variant))
+        strlist_add(&env, "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING=1");
     if (url) strlist_add_take(&env, xasprintf("PYROSCOPE_SERVER_ADDRESS=%s", url));
     strlist_add_take(&env, xasprintf("PYROSCOPE_APPLICATION_NAME=%s", s->bench[bi]->name));
     strlist_add_take(&env, xasprintf("PYROSCOPE_UPLOAD_INTERVAL=%g", s->o.upload_interval));
@@ -111,7 +125,9 @@ typedef struct one_run {
     /* the ingester's counters around the run */
     const char *control, *measure;   /* measure: ingester_delivery_measure(), or NULL */
     ab_ingester_stats before, after;
+    ab_ingester_app_stats app_before, app_after;   /* the benchmark's application */
     int counted;                 /* both readings were taken */
+    run_profile prof;            /* against the ground truth; the agent's lost samples */
     unsigned long long got;      /* delivered, by measure */
     /* the measurement */
     int rc;                      /* measure_run's */
@@ -165,7 +181,9 @@ static void counters_before(one_run *x) {
     x->measure = x->profiled ? ingester_delivery_measure(x->variant) : NULL;
     if (!x->control) return;
     char err[512];
-    if (ingester_counters_fetch(x->control, &x->before, err, sizeof err) == 0) x->counted = 1;
+    if (ingester_counters_fetch_app(x->control, x->b->name, &x->before, &x->app_before, err,
+                                    sizeof err) == 0)
+        x->counted = 1;
     else progress_warn("%s %s: ingester counters: %s", x->b->name, x->variant, err);
 }
 
@@ -175,7 +193,8 @@ static void counters_after(one_run *x) {
     if (!x->counted) return;
     char err[512];
     for (int i = 0; i < 10; i++) {
-        if (ingester_counters_fetch(x->control, &x->after, err, sizeof err) < 0) {
+        if (ingester_counters_fetch_app(x->control, x->b->name, &x->after, &x->app_after, err,
+                                        sizeof err) < 0) {
             x->counted = 0;
             return;
         }
@@ -189,12 +208,16 @@ static void measure(one_run *x) {
     suite *s = x->s;
     strlist argv = {0};
     run_argv(s, x->bi, &argv);
-    char **env = run_environment(s, x->bi, x->vi, x->run);
-    run_spec spec = {.argv = argv.v, .env = env, .cwd = x->b->dir, .cpus = s->cpu_bench,
+    char **env = run_environment_of(s, x->bi, x->variant,
+                                    x->profiled ? ingester_url_of(s, x->vi) : NULL, x->run,
+                                    x->prof.extra_env);
+    char **args = run_profile_argv(s, &x->prof, argv.v);
+    run_spec spec = {.argv = args, .env = env, .cwd = x->b->dir, .cpus = s->cpu_bench,
                      .out_path = x->logpath, .timeout_s = run_timeout(s, x->bi)};
     cpu_times_read(&x->st0);
     x->rc = measure_run(&s->loop, &spec, &x->r, x->err, sizeof x->err);
     cpu_times_read(&x->st1);
+    if (args != argv.v) free(args);
     strlist_free(&argv);
     run_environment_free(env);
 }
@@ -294,6 +317,7 @@ static void emit_run_end(one_run *x) {
     re.migrations = r->migrations;
     re.has.migrations = r->reported && r->migrations >= 0;
     re.warnings = json_array_size(warnings) ? warnings : NULL;
+    run_profile_fields(&x->prof, &re);
     suite_emit(s, ab_ev_run_end_json(&re));
     json_decref(warnings);
     if (s->journal_errno) {   /* not recorded (suite_emit said so): not done either */
@@ -307,7 +331,7 @@ static void emit_run_end(one_run *x) {
 int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
     one_run x = {.s = s, .bi = bi, .vi = vi, .run = run, .planned = planned,
                  .warmup = warmup, .b = s->bench[bi], .variant = s->o.variants.v[vi]};
-    x.profiled = strcmp(x.variant, "baseline") != 0;
+    x.profiled = variant_has_agent(x.variant);
     if (!s->first_run_at) s->first_run_at = mono_now();
     if (x.profiled && ingester_ensure(s, bi, vi) < 0)
         progress_warn("%s %s: running without a working ingester", x.b->name, x.variant);
@@ -315,7 +339,9 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
     emit_run_start(&x);
     if (s->stop) return -1;   /* run_start could not be written: the suite stops */
     open_log(&x);
+    run_profile_begin(s, bi, vi, x.seq, &x.prof);
     counters_before(&x);
+    run_profile_before(s, bi, &x.prof, &x.app_before, x.counted);
     measure(&x);
     int interrupted = x.r.interrupted || s->interrupted;
     if (!interrupted) {
@@ -323,12 +349,14 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
         char *out = read_log_from(x.logfd, x.log_offset);
         x.checksum = checksum_scan(out);
         free(out);
+        run_profile_after(s, bi, &x.prof, &x.app_before, &x.app_after, x.counted);
     }
     close(x.logfd);
     if (!interrupted) {
         x.status = run_status(&x);
         emit_run_end(&x);
     }
+    run_profile_free(&x.prof);
     free(x.checksum);
     free(x.logpath);
     return interrupted ? -1 : 0;

@@ -8,6 +8,10 @@
 #include "ingester.h"
 #include "run_options.h"
 
+int variant_has_agent(const char *v) {
+    return strcmp(v, "baseline") && strcmp(v, VARIANT_PERF);
+}
+
 void run_usage(FILE *f) {
     fputs(
 "usage: agentbench run [OPTIONS] BENCHMARK_DIR...\n"
@@ -18,7 +22,9 @@ void run_usage(FILE *f) {
 "RESULTS/<suite-id>/journal.jsonl and prints the report.\n"
 "\n"
 "  --variants LIST        baseline,fast,slow,down (default); also blackhole, error,\n"
-"                         ratelimit, flaky, reset, hang\n"
+"                         ratelimit, flaky, reset, hang, and perf (the benchmark under\n"
+"                         perf record, its profiler off: the reference sampler of\n"
+"                         ground-truth benchmarks)\n"
 "  --slow-delay SECS      the slow ingester's answer delay (default 30)\n"
 "  --order ORDER          shuffled (default: variants interleaved, shuffled per round)\n"
 "                         or blocked (all runs of a variant, then the next)\n"
@@ -44,6 +50,7 @@ void run_usage(FILE *f) {
 "  --ingester PATH        the agentbench-ingester binary\n"
 "  --ingester-url URL --ingester-control URL\n"
 "                         use that running ingester, switching its mode per variant\n"
+"                         (its control token: $AGENTBENCH_INGESTER_CONTROL_TOKEN_FILE)\n"
 "  --flamegraph           after a benchmark's runs, one captured run per variant with\n"
 "                         flame graphs and differential flame graphs\n"
 "  --quiet                no progress or log lines\n"
@@ -203,9 +210,9 @@ static int check_options(run_options *o, int have_variants) {
     if (o->variants.n == 0) return bad("--variants '%s': no variant named", "");
     for (size_t i = 0; i < o->variants.n; i++) {
         const char *v = o->variants.v[i];
-        if (strcmp(v, "baseline") && !ingester_mode_known(v))
+        if (variant_has_agent(v) && !ingester_mode_known(v))
             return bad("unknown variant '%s' (baseline, fast, slow, down, blackhole, error, "
-                       "ratelimit, flaky, reset, hang)", v);
+                       "ratelimit, flaky, reset, hang, perf)", v);
         for (size_t j = 0; j < i; j++)
             if (!strcmp(o->variants.v[j], v)) return bad("variant '%s' named twice", v);
     }

@@ -26,6 +26,13 @@ typedef struct run_options {
     strlist dirs;               /* benchmark directories */
 } run_options;
 
+/* The variant `perf`: the benchmark under `perf record` (the reference sampler of
+ * profile accuracy, doc/accuracy.md), its own profiler off, no ingester. */
+#define VARIANT_PERF "perf"
+/* 1 when variant v runs the benchmark's profiler against an ingester: not baseline, not
+ * perf. */
+int variant_has_agent(const char *v);
+
 /* Parse argv (argv[0] is "run"). Returns 0, 1 when --help was printed, or 2 on a usage
  * error (message printed). */
 int run_options_parse(run_options *o, int argc, char **argv);

@@ -1,9 +1,9 @@
 /* run_suite.c: the loop of a suite. Benchmark by benchmark: build it (once, journaled;
- * a failed build skips its runs), run its warm-ups (baseline first: its checksum is the
- * reference), then its measured runs, either in rounds with the variants in a shuffled
- * order (plan.h: a fresh order per round, reproducible from the seed) or blocked (all of
- * one variant, then the next); with --target-ci a variant stops once its CI is tight
- * enough. A resumed suite replays what its journal holds instead of running it again.
+ * a failed build, or a ground truth perf contradicts, skips its runs), run its warm-ups
+ * (baseline first: its checksum is the reference), then its measured runs, either in
+ * rounds with the variants in a shuffled order (plan.h: a fresh order per round,
+ * reproducible from the seed) or blocked (all of one variant, then the next); with
+ * --target-ci a variant stops once its CI is tight enough. A resumed suite replays what its journal holds instead of running it again.
  * When a benchmark is done its summaries are written and, with --flamegraph, its flame
  * graphs captured. */
 #include <stdio.h>
@@ -25,8 +25,15 @@ static int build_benchmark(suite *s, int bi) {
     benchmark *b = s->bench[bi];
     ab_ev_build ev = {.benchmark = b->name, .status = "none"};
     if (!b->has_build) {
+        char err[512];
+        if (suite_check_truth(s, bi, err, sizeof err) < 0) {
+            progress_warn("%s: %s; its runs are skipped", b->name, err);
+            s->build_failed = 1;
+            ev.status = "failed";
+            ev.message = err;
+        }
         suite_emit(s, ab_ev_build_json(&ev));
-        return 0;
+        return ev.message ? 1 : 0;
     }
     progress_info("%s: building", b->name);
     char *logpath = xasprintf("%s/logs/%s.build.log", s->dir, b->name);
@@ -52,6 +59,11 @@ static int build_benchmark(suite *s, int bi) {
                      r.timed_out ? "timed out" : r.exited ? "failed" : "crashed", logpath);
         progress_warn("%s: %s; its runs are skipped", b->name, err);
         s->build_failed = 1;
+    }
+    if (ok && suite_check_truth(s, bi, err, sizeof err) < 0) {
+        progress_warn("%s: %s; its runs are skipped", b->name, err);
+        s->build_failed = 1;
+        ok = 0;
     }
     ev.status = ok ? "ok" : "failed";
     ev.seconds = r.wall_s;

@@ -4,6 +4,7 @@
 #include "decode_internal.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 static bool tag_key_char(unsigned char ch)
@@ -24,6 +25,44 @@ static void trim(const char **s, const char **e)
         (*e)--;
 }
 
+/* Up to 40 bytes of a name as an error message quotes them: printable ASCII as itself,
+ * anything else (and '"', '\\') as \xNN, so that the message is always valid JSON text
+ * (a byte of UTF-8 alone is not). */
+static const char *quoted(const char *s, size_t n, char *buf, size_t size)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && i < 40 && o + 5 < size; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= ' ' && ch < 0x7f && ch != '"' && ch != '\\')
+            buf[o++] = (char)ch;
+        else
+            o += (size_t)snprintf(buf + o, size - o, "\\x%02X", ch);
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* The application name grammar: letters, digits and "._-/", 1 to ING_MAX_APP_NAME
+ * bytes. what names it in messages. */
+static int check_app_chars(const char *s, size_t n, const char *what, ing_error *err)
+{
+    char q[8], name[404];
+    for (size_t i = 0; i < n; i++)
+        if (!app_name_char((unsigned char)s[i]))
+            return ing_fail(err, 400, "invalid %s \"%s\": character '%s' is not allowed", what,
+                            quoted(s, n, name, sizeof name), quoted(s + i, 1, q, sizeof q));
+    if (n > ING_MAX_APP_NAME)
+        return ing_fail(err, 400, "%s is longer than %d bytes", what, ING_MAX_APP_NAME);
+    return 0;
+}
+
+int ing_check_app_name(const char *name, size_t len, const char *what, ing_error *err)
+{
+    if (len == 0)
+        return ing_fail(err, 400, "%s is empty", what);
+    return check_app_chars(name, len, what, err);
+}
+
 /* Pyroscope's segment key grammar: "app{key=value,key=value}". The application name
  * is letters, digits and "._-/"; tag keys are letters, digits and "._" (or __name__). */
 int ing_parse_app_name(const char *name, char *app, size_t applen, ing_error *err)
@@ -35,10 +74,8 @@ int ing_parse_app_name(const char *name, char *app, size_t applen, ing_error *er
     trim(&s, &e);
     if (s == e)
         return ing_fail(err, 400, "application name is required");
-    for (const char *p = s; p < e; p++)
-        if (!app_name_char((unsigned char)*p))
-            return ing_fail(err, 400, "invalid application name \"%.*s\": character '%c' is not allowed",
-                            (int)(e - s > 100 ? 100 : e - s), s, *p);
+    if (check_app_chars(s, (size_t)(e - s), "application name", err) < 0)
+        return -1;
     if ((size_t)(e - s) >= applen)
         return ing_fail(err, 400, "application name is longer than %zu bytes", applen - 1);
 
@@ -61,10 +98,12 @@ int ing_parse_app_name(const char *name, char *app, size_t applen, ing_error *er
             if (!reserved) {
                 if (ks == ke)
                     return ing_fail(err, 400, "invalid tag: empty key");
+                char q[8], key[404];
                 for (const char *k = ks; k < ke; k++)
                     if (!tag_key_char((unsigned char)*k))
-                        return ing_fail(err, 400, "invalid tag key \"%.*s\": character '%c' is not allowed",
-                                        (int)(ke - ks > 100 ? 100 : ke - ks), ks, *k);
+                        return ing_fail(err, 400, "invalid tag key \"%s\": character '%s' is not allowed",
+                                        quoted(ks, (size_t)(ke - ks), key, sizeof key),
+                                        quoted(k, 1, q, sizeof q));
             }
             if (*v == '\0')
                 break;
@@ -111,7 +150,8 @@ int ing_decode_ingest(const char *format, const char *content_type, const char *
     ing_error unused;
     if (err == NULL)
         err = &unused;
-    size_t budget = lim && lim->max_decompressed ? lim->max_decompressed : ING_DEFAULT_MAX_DECOMPRESSED;
+    ing_budget budget;
+    ing_budget_init(&budget, lim);
     ing_target t = {.app = app && *app ? app : "unknown", .lim = lim, .sink = sink, .budget = &budget};
     ing_counts c = {.profiles = 1};
     const char *name;
@@ -153,6 +193,6 @@ int ing_decode_ingest(const char *format, const char *content_type, const char *
         return -1;
     report(sink, t.app, name, &c);
     if (out)
-        *out = (ing_decoded){.body_bytes = body_bytes};
+        *out = (ing_decoded){.body_bytes = body_bytes, .stacks_cut = budget.stacks_cut};
     return 0;
 }

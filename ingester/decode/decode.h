@@ -16,25 +16,43 @@ typedef struct ing_counts {
     uint64_t frames;     /* stack frames summed over samples */
 } ing_counts;
 
+/* What the sink's stack callback says it did with a stack. */
+enum { ING_STACK_KEPT = 0, ING_STACK_CUT = 1 };
+
 typedef struct ing_sink {
     void *arg;
     /* Called once per decoded profile, with the application it belongs to. Required. */
     void (*profile)(void *arg, const char *app, const char *format, const ing_counts *c);
     /* Called per stack when not NULL: folded text "root;child;leaf" (no trailing newline,
-     * not NUL-terminated) and its value. For --store. */
-    void (*stack)(void *arg, const char *app, const char *folded, size_t len, uint64_t value);
+     * not NUL-terminated) and its value. For --store. Returns ING_STACK_KEPT, or
+     * ING_STACK_CUT when the store had no room for it (counted in ing_decoded). */
+    int (*stack)(void *arg, const char *app, const char *folded, size_t len, uint64_t value);
 } ing_sink;
 
+/* A request's stacks hand the sink at most this many times the request's decoded bytes
+ * of folded text, plus ING_STACK_TEXT_FLOOR, and never more than max_decompressed: a
+ * body whose stacks expand further (a trie of long keys, a pprof repeating a long name)
+ * costs the store work linear in its size; the stacks past that are cut, and counted. */
+#define ING_STACK_TEXT_RATIO 64
+#define ING_STACK_TEXT_FLOOR ((size_t)16 << 20)
+
 typedef struct ing_limits {
-    size_t max_decompressed;   /* bytes one body may inflate to (gzip bomb guard) */
-    size_t max_frames;         /* frames in one stack before it is refused */
+    /* The memory one request's decoding may hold at once, every buffer together: inflated
+     * bodies, protobuf-c's message trees, the JSON of a push, decoded base64, lookup
+     * tables, stack text (413 above). Also how far all the gzip data of one request may
+     * inflate in all (gzip bomb guard). 0: ING_DEFAULT_MAX_DECOMPRESSED. */
+    size_t max_decompressed;
+    size_t max_frames;         /* frames in one stack (422 above; 0: no limit) */
+    size_t max_stack_bytes;    /* folded text of one stack, a trie's key (422 above; 0: none) */
 } ing_limits;
 
 /* What decoding a request body gave beyond what the sink was told. A field for each
- * figure the caller counts per request (issue: what was cut by a bound goes here too). */
+ * figure the caller counts per request. */
 typedef struct ing_decoded {
     size_t body_bytes;         /* the body after decompression: what a gzip body inflated
                                 * to, any other body its own length */
+    uint64_t stacks_cut;       /* stacks not kept: over the request's stack text budget
+                                * (ING_STACK_TEXT_RATIO) or refused by the sink */
 } ing_decoded;
 
 typedef struct ing_error {
@@ -42,9 +60,19 @@ typedef struct ing_error {
     char msg[256];
 } ing_error;
 
+/* The longest application name (bytes). */
+#define ING_MAX_APP_NAME 255
+
 /* Parse and validate a Pyroscope application name "app{k=v,...}" (the `name` query
- * parameter). Writes the bare application name (before '{') into app. 0 or -1 (400). */
+ * parameter). Writes the bare application name (before '{') into app. 0 or -1 (400).
+ * The error message quotes a byte that is not allowed as \xNN unless it is printable
+ * ASCII, so that it is always valid JSON text. */
 int ing_parse_app_name(const char *name, char *app, size_t applen, ing_error *err);
+
+/* Check a bare application name (a push series' service_name or __name__): the same
+ * characters as ing_parse_app_name's, 1 to ING_MAX_APP_NAME bytes. what names it in the
+ * message. 0 or -1 (400). */
+int ing_check_app_name(const char *name, size_t len, const char *what, ing_error *err);
 
 /* Parse a from/until value: seconds, ms, us or ns chosen by digit count; result in ns. */
 int ing_parse_time(const char *s, int64_t *ns);
@@ -62,5 +90,20 @@ int ing_decode_ingest(const char *format, const char *content_type, const char *
 int ing_decode_push(const char *content_type, const uint8_t *body, size_t len,
                     const ing_limits *lim, const ing_sink *sink, ing_decoded *out,
                     ing_error *err);
+
+/* POST /ingest's text formats (folded, lines) decoded as the body arrives, never
+ * buffered whole (stream.c): ing_stream_begin gives NULL when the format (the same
+ * choice as ing_decode_ingest's) does not stream or lim has no max_stack_bytes; feed
+ * every chunk; ing_stream_end reports the profile to sink (its stack callback is not
+ * used: counting only) and answers as ing_decode_ingest would for the whole body, then
+ * frees the stream; ing_stream_free abandons it. ing_stream_held: the bytes it holds now
+ * (at most max_stack_bytes and 64 more, and its own state). */
+typedef struct ing_stream ing_stream;
+ing_stream *ing_stream_begin(const char *format, const char *content_type, const char *app,
+                             const ing_limits *lim);
+void ing_stream_feed(ing_stream *st, const uint8_t *data, size_t len);
+size_t ing_stream_held(const ing_stream *st);
+int ing_stream_end(ing_stream *st, const ing_sink *sink, ing_decoded *out, ing_error *err);
+void ing_stream_free(ing_stream *st);
 
 #endif

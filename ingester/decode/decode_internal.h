@@ -17,13 +17,51 @@
 int ing_fail(ing_error *err, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* A growable byte buffer (folded stack text, inflated bodies). */
+/* One request's budget (ing_limits.max_decompressed = limit), shared by every decoder
+ * the request goes through:
+ *  - memory: held is what its decoding holds now (inflated bodies, protobuf-c arenas,
+ *    push JSON, tables, buffers); a take that would go over limit fails, and the request
+ *    is answered 413;
+ *  - inflation: inflated is what its gzip data inflated to so far, also at most limit;
+ *  - stack text: what its stacks handed the sink, at most text_limit (fixed, from the
+ *    bytes decoded so far, at the first stack: ING_STACK_TEXT_RATIO); stacks past it,
+ *    and those the sink refused, are counted in stacks_cut. */
+typedef struct ing_budget {
+    size_t limit;
+    size_t held, peak;
+    size_t inflated;
+    size_t decoded;            /* bytes of profile data decoded (text, raw pprof) */
+    size_t text, text_limit;   /* text_limit 0: not fixed yet */
+    uint64_t stacks_cut;
+    bool refused;              /* a take failed */
+} ing_budget;
+
+/* A budget of lim's max_decompressed (or the default). */
+void ing_budget_init(ing_budget *b, const ing_limits *lim);
+
+/* Hold n more bytes: 0, or -1 (nothing held, refused set) when that goes over limit. */
+int ing_budget_take(ing_budget *b, size_t n);
+void ing_budget_give(ing_budget *b, size_t n);
+
+/* malloc / realloc / free of memory held against b (b may be NULL: not counted). */
+void *ing_budget_alloc(ing_budget *b, size_t n);
+void *ing_budget_realloc(ing_budget *b, void *p, size_t old_n, size_t new_n);
+void ing_budget_free(ing_budget *b, void *p, size_t n);
+
+/* Fill err for a request over its budget (413) and return -1. */
+int ing_budget_fail(const ing_budget *b, ing_error *err, const char *what);
+
+/* A growable byte buffer (folded stack text, inflated bodies). With a budget, every byte
+ * of its capacity is held against it. */
 typedef struct ing_buf {
     char *data;
     size_t len, cap;
+    ing_budget *budget;        /* NULL: not counted */
 } ing_buf;
 
 int ing_buf_reserve(ing_buf *b, size_t extra);
+/* Grow the capacity to exactly cap bytes (no doubling), when it is smaller. */
+int ing_buf_reserve_exact(ing_buf *b, size_t cap);
 int ing_buf_append(ing_buf *b, const void *p, size_t n);
 void ing_buf_free(ing_buf *b);
 
@@ -42,20 +80,37 @@ static inline void ing_counts_add(ing_counts *c, const ing_counts *mine)
     c->frames = ing_add_sat(c->frames, mine->frames);
 }
 
-/* Where a decoder reports: the application, the sink (may have stack == NULL) and limits.
- * A decoder validates a whole profile before it hands any stack to the sink. */
+/* Where a decoder reports: the application, the sink (may have stack == NULL), the
+ * limits and the request's budget. A decoder validates a whole profile before it hands
+ * any stack to the sink. */
 typedef struct ing_target {
     const char *app;
     const ing_limits *lim;
     const ing_sink *sink;     /* NULL: count only */
-    size_t *budget;           /* bytes the request may still inflate to (all of its
-                               * compressed profiles together); NULL: lim's cap each */
+    ing_budget *budget;       /* the request's (never NULL) */
     size_t *body_inflated;    /* the request body itself (not a part of it): set to its
                                * inflated size when the decoder inflates it; else NULL */
 } ing_target;
 
-/* The inflate cap for the next compressed profile of this request. */
+/* The inflate cap for the next compressed profile of this request: what is left of its
+ * memory and of its inflation budget. */
 size_t ing_inflate_cap(const ing_target *t);
+
+/* Inflate a gzip body for target t into out, counted as inflated and held against the
+ * budget: a budgeted buffer's capacity as it grows, another one's length (the caller
+ * gives that back): 0, or -1 with err (413 over the budget). */
+int ing_inflate(const ing_target *t, const uint8_t *in, size_t len, ing_buf *out,
+                ing_error *err);
+
+/* Hand one stack to the sink, within the request's stack text budget; a stack past it,
+ * or refused by the sink, is counted as cut. */
+void ing_emit(const ing_target *t, const char *folded, size_t len, uint64_t value);
+
+/* True when the sink wants stacks. */
+static inline bool ing_wants_stacks(const ing_target *t)
+{
+    return t->sink && t->sink->stack;
+}
 
 /* True when the Content-Type's media type is want (parameters ignored, any case). */
 bool ing_content_type_is(const char *ct, const char *want);
@@ -77,6 +132,10 @@ int ing_gunzip_stream(const uint8_t *in, size_t len, size_t max_out, ing_buf *ou
 /* The formats. Each counts into *c (adding) and emits stacks to t->sink->stack when set. */
 int ing_decode_folded(const ing_target *t, const uint8_t *body, size_t len, bool lines_format,
                       ing_counts *c, ing_error *err);
+/* One line of folded (or lines) text, without its line break, checked and counted into
+ * c: what a buffered body's pass does per line (folded.c; stream.c uses it too). */
+int ing_folded_line(const ing_target *t, const char *line, size_t n, size_t lineno,
+                    bool lines_format, ing_counts *c, ing_error *err);
 int ing_decode_trie(const ing_target *t, const uint8_t *body, size_t len,
                     ing_counts *c, ing_error *err);
 int ing_decode_tree(const ing_target *t, const uint8_t *body, size_t len,

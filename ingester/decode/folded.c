@@ -35,8 +35,54 @@ static int parse_value(const char *s, size_t n, uint64_t *v)
     return 0;
 }
 
+/* One line (without its line break) of folded text: split, checked and counted into c
+ * (emit == false), or handed to the sink (emit == true: the body is known to be valid). */
+static int folded_line(const ing_target *t, const char *line, size_t n, size_t lineno,
+                       bool lines_format, bool emit, ing_counts *c, ing_error *err)
+{
+    if (n && line[n - 1] == '\r')
+        n--;
+    if (n == 0)
+        return 0;
+    size_t stack_len = n;
+    uint64_t value = 1;
+    if (!lines_format) {
+        const char *sp = memrchr(line, ' ', n);
+        if (sp == NULL)
+            return 0;
+        stack_len = (size_t)(sp - line);
+        const char *num = sp + 1;
+        if (parse_value(num, (size_t)(line + n - num), &value) < 0)
+            return ing_fail(err, 422, "folded line %zu: bad sample value \"%.*s\"", lineno,
+                            (int)((line + n - num) > 40 ? 40 : (line + n - num)), num);
+    }
+    if (value == 0 || stack_len == 0)
+        return 0;
+    if (emit) {
+        ing_emit(t, line, stack_len, value);
+        return 0;
+    }
+    if (t->lim && t->lim->max_stack_bytes && stack_len > t->lim->max_stack_bytes)
+        return ing_fail(err, 422, "line %zu: a stack of %zu bytes, over the limit of %zu",
+                        lineno, stack_len, t->lim->max_stack_bytes);
+    size_t frames = count_frames(line, stack_len);
+    if (t->lim && t->lim->max_frames && frames > t->lim->max_frames)
+        return ing_fail(err, 422, "line %zu: stack of %zu frames is over the limit of %zu",
+                        lineno, frames, t->lim->max_frames);
+    c->samples++;
+    c->value = ing_add_sat(c->value, value);
+    c->frames = ing_add_sat(c->frames, frames);
+    return 0;
+}
+
+int ing_folded_line(const ing_target *t, const char *line, size_t n, size_t lineno,
+                    bool lines_format, ing_counts *c, ing_error *err)
+{
+    return folded_line(t, line, n, lineno, lines_format, false, c, err);
+}
+
 /* One pass over the body: validate and count (emit == false), or hand every stack to the
- * sink (emit == true; the body is known to be valid by then). */
+ * sink (emit == true). */
 static int folded_pass(const ing_target *t, const char *body, size_t len, bool lines_format,
                        bool emit, ing_counts *c, ing_error *err)
 {
@@ -45,40 +91,9 @@ static int folded_pass(const ing_target *t, const char *body, size_t len, bool l
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *eol = nl ? nl : end;
-        const char *line = p;
-        size_t n = (size_t)(eol - line);
+        if (folded_line(t, p, (size_t)(eol - p), ++lineno, lines_format, emit, c, err) < 0)
+            return -1;
         p = nl ? nl + 1 : end;
-        lineno++;
-        if (n && line[n - 1] == '\r')
-            n--;
-        if (n == 0)
-            continue;
-
-        size_t stack_len = n;
-        uint64_t value = 1;
-        if (!lines_format) {
-            const char *sp = memrchr(line, ' ', n);
-            if (sp == NULL)
-                continue;
-            stack_len = (size_t)(sp - line);
-            const char *num = sp + 1;
-            if (parse_value(num, (size_t)(line + n - num), &value) < 0)
-                return ing_fail(err, 422, "folded line %zu: bad sample value \"%.*s\"", lineno,
-                                (int)((line + n - num) > 40 ? 40 : (line + n - num)), num);
-        }
-        if (value == 0 || stack_len == 0)
-            continue;
-        if (emit) {
-            t->sink->stack(t->sink->arg, t->app, line, stack_len, value);
-            continue;
-        }
-        size_t frames = count_frames(line, stack_len);
-        if (t->lim && t->lim->max_frames && frames > t->lim->max_frames)
-            return ing_fail(err, 422, "line %zu: stack of %zu frames is over the limit of %zu",
-                            lineno, frames, t->lim->max_frames);
-        c->samples++;
-        c->value = ing_add_sat(c->value, value);
-        c->frames = ing_add_sat(c->frames, frames);
     }
     return 0;
 }
@@ -87,9 +102,10 @@ int ing_decode_folded(const ing_target *t, const uint8_t *body, size_t len, bool
                       ing_counts *c, ing_error *err)
 {
     ing_counts mine = {0};
+    t->budget->decoded += len;
     if (folded_pass(t, (const char *)body, len, lines_format, false, &mine, err) < 0)
         return -1;
-    if (t->sink && t->sink->stack)
+    if (ing_wants_stacks(t))
         folded_pass(t, (const char *)body, len, lines_format, true, NULL, err);
     ing_counts_add(c, &mine);
     return 0;

@@ -37,9 +37,8 @@ static int grow(ing_buf *out, size_t max_out)
     size_t want = out->cap ? out->cap * 2 : 64 * 1024;
     if (want > max_out)
         want = max_out;
-    if (want <= out->cap)
-        return 0;
-    return ing_buf_reserve(out, want - out->len);
+    /* exactly: a capacity past max_out would be memory the cap does not bound */
+    return ing_buf_reserve_exact(out, want);
 }
 
 int ing_gunzip_stream(const uint8_t *in, size_t len, size_t max_out, ing_buf *out, ing_error *err)
@@ -52,7 +51,7 @@ int ing_gunzip_stream(const uint8_t *in, size_t len, size_t max_out, ing_buf *ou
     /* The gzip trailer's ISIZE is a good first guess for the buffer. */
     size_t isize = gzip_believable_isize(in, len, max_out);
     if (isize > out->cap)
-        ing_buf_reserve(out, isize);
+        ing_buf_reserve_exact(out, isize);
     zs.next_in = (Bytef *)in;
     int rc = Z_OK;
     size_t consumed = 0;
@@ -129,7 +128,7 @@ static int gunzip_oneshot(const uint8_t *in, size_t len, size_t max_out, ing_buf
     size_t isize = gzip_believable_isize(in, len, max_out);
     if (isize == 0)
         return 0;
-    if (isize > out->cap && ing_buf_reserve(out, isize) < 0)
+    if (isize > out->cap && ing_buf_reserve_exact(out, isize) < 0)
         return ing_fail(err, 413, "out of memory inflating the body");
     struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
     if (d == NULL)

@@ -1,5 +1,6 @@
 /* pprof_arena.c: the bump allocator of pprof_arena.h. */
 #include "pprof_arena.h"
+#include "decode_internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@ struct ing_arena_block {
 };
 
 #define ARENA_MIN_BLOCK (256 * 1024)
+#define ARENA_CHARGE (64 * 1024)          /* held against the budget this much at a time */
 #define ARENA_KEEP_MAX (8 * 1024 * 1024)   /* bytes kept between messages */
 
 static void *arena_alloc(void *arg, size_t n)
@@ -19,6 +21,15 @@ static void *arena_alloc(void *arg, size_t n)
     size_t need = (n + 15) & ~(size_t)15;
     if (need < n)
         return NULL;
+    if (a->budget && a->used + need > a->charged) {
+        /* what it needs and, to take the budget less often, up to ARENA_CHARGE more (an
+         * eighth of what is left at most: the rest of the decoder needs some too) */
+        size_t left = a->budget->limit - a->budget->held, more = left / 8;
+        size_t step = a->used + need - a->charged + (more < ARENA_CHARGE ? more : ARENA_CHARGE);
+        if (ing_budget_take(a->budget, step) < 0)
+            return NULL;
+        a->charged += step;
+    }
     ing_arena_block *b = a->head;
     if (b == NULL || b->size - b->used < need) {
         size_t size = ARENA_MIN_BLOCK;
@@ -26,11 +37,8 @@ static void *arena_alloc(void *arg, size_t n)
             size = a->total / 2;   /* grow geometrically with the message */
         if (size < need)
             size = need;
-        if (size > SIZE_MAX - sizeof(*b))
-            return NULL;
-        b = malloc(sizeof(*b) + size);
-        if (b == NULL)
-            return NULL;
+        if (size > SIZE_MAX - sizeof(*b) || (b = malloc(sizeof(*b) + size)) == NULL)
+            return NULL;   /* what was charged is given back at the reset */
         b->size = size;
         b->used = 0;
         b->next = a->head;
@@ -53,13 +61,23 @@ void ing_arena_init(ing_arena *a)
 {
     a->head = NULL;
     a->used = a->total = 0;
+    a->budget = NULL;
+    a->charged = 0;
     a->alloc.alloc = arena_alloc;
     a->alloc.free = arena_nofree;
     a->alloc.allocator_data = a;
 }
 
+void ing_arena_set_budget(ing_arena *a, struct ing_budget *budget)
+{
+    a->budget = budget;
+}
+
 void ing_arena_reset(ing_arena *a)
 {
+    ing_budget_give(a->budget, a->charged);
+    a->budget = NULL;
+    a->charged = 0;
     /* Keep one block big enough for the same message again (its pages already touched),
      * unless that would hold more than ARENA_KEEP_MAX. */
     size_t want = a->used;
@@ -85,6 +103,7 @@ void ing_arena_reset(ing_arena *a)
 
 void ing_arena_free(ing_arena *a)
 {
+    ing_budget_give(a->budget, a->charged);
     ing_arena_block *b = a->head;
     while (b) {
         ing_arena_block *next = b->next;

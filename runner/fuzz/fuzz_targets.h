@@ -43,15 +43,14 @@ static int fuzz_duration_ok(double v) {
 /* bench.conf: parsed or refused; a duration is 0 (not given) or within range. */
 static int fuzz_benchconf(const uint8_t *data, size_t size) {
     char *text = fuzz_text(data, size), err[256];
-    benchmark b;
-    memset(&b, 0, sizeof b);
-    if (benchconf_parse(&b, text, err, sizeof err) == 0) {
-        fuzz_require(fuzz_duration_ok(b.timeout) && fuzz_duration_ok(b.expected_duration));
-        fuzz_require(!b.args || strlen(b.args) <= size);
+    benchmark *b = xcalloc(1, sizeof *b);
+    if (benchconf_parse(b, text, err, sizeof err) == 0) {
+        fuzz_require(fuzz_duration_ok(b->timeout) && fuzz_duration_ok(b->expected_duration));
+        fuzz_require(!b->args || strlen(b->args) <= size);
     } else {
         fuzz_require(strlen(err) > 0);
     }
-    free(b.description); free(b.profiler); free(b.args); free(b.quick_args);
+    benchmark_free(b);   /* every member, the ground truth too */
     free(text);
     return 0;
 }

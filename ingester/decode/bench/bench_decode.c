@@ -168,10 +168,11 @@ static void on_profile(void *arg, const char *app, const char *format, const ing
     g_counts = *c;
 }
 
-static void on_stack(void *arg, const char *app, const char *folded, size_t len, uint64_t value)
+static int on_stack(void *arg, const char *app, const char *folded, size_t len, uint64_t value)
 {
     (void)arg, (void)app;
     g_sink += len + value + (unsigned char)folded[0];
+    return ING_STACK_KEPT;
 }
 
 static int run_unpack(void)

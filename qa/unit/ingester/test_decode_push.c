@@ -23,8 +23,8 @@ static uint8_t *push_request(const series_spec *specs, int nseries, const uint8_
     Push__V1__RawProfileSeries *series_ptrs[8];
     Push__V1__LabelPair labels[8][2];
     Push__V1__LabelPair *label_ptrs[8][2];
-    Push__V1__RawSample samples[8][4];
-    Push__V1__RawSample *sample_ptrs[8][4];
+    Push__V1__RawSample samples[8][32];
+    Push__V1__RawSample *sample_ptrs[8][32];
     for (int i = 0; i < nseries; i++) {
         push__v1__raw_profile_series__init(&series[i]);
         push__v1__label_pair__init(&labels[i][0]);
@@ -136,18 +136,30 @@ static void test_proto(void)
     free(body);
     free(bomb);
 
-    /* Many profiles share one inflate budget per request. */
-    series_spec many[] = {{"service_name", "a", 4, true}, {"service_name", "b", 4, true}};
-    size_t rawlen;
-    free(tp_standard(&rawlen));
-    body = push_request(many, 2, NULL, 0, &len);
-    lim.max_decompressed = rawlen * 8;
+    /* Many profiles share one inflate budget per request (and its memory, which holds
+     * one decoded profile at a time beside the request's own tree). */
+    series_spec many[] = {{"service_name", "a", 32, true}, {"service_name", "b", 32, true}};
+    tp pad;
+    tp_init(&pad);
+    tp_sample_type(&pad, "samples", "count");
+    char *filler = calloc(1, 8193);
+    memset(filler, 'x', 8192);
+    tp_str(&pad, filler);   /* compresses well: inflating, not the request's tree, runs out */
+    free(filler);
+    size_t rawlen, padgz_len;
+    uint8_t *padraw = tp_pack(&pad, &rawlen), *padgz = t_gzip(padraw, rawlen, &padgz_len);
+    tp_free(&pad);
+    body = push_request(many, 2, padgz, padgz_len, &len);
+    lim.max_decompressed = rawlen * 64 + 64 * 1024;
     rc = push("application/proto", body, len, &lim, &t, &err);
-    CHECK(rc == 0 && t.profiles == 8, "push proto: 8 profiles within a budget of 8 (%s)", err.msg);
-    lim.max_decompressed = rawlen * 8 - 1;
+    CHECK(rc == 0 && t.profiles == 64, "push proto: 64 profiles inflating to 64 sizes within a budget of 64 sizes and 64 KiB (%s)", err.msg);
+    lim.max_decompressed = rawlen * 64 - 1;
     rc = push("application/proto", body, len, &lim, &t, &err);
-    CHECK(rc < 0 && err.status == 413, "push proto: the request's profiles together over the budget is 413");
+    CHECK(rc < 0 && err.status == 413 && strstr(err.msg, "inflates"),
+          "push proto: the request's profiles together inflating over the budget is 413 (%s)", err.msg);
     free(body);
+    free(padraw);
+    free(padgz);
 }
 
 static char *json_body(bool camel, bool url)

@@ -5,7 +5,10 @@
  * each answer with the user's tag; on_event reports the connection accepted, its body
  * bytes and its close; a body over max_body is handed over refused (413) and the
  * connection closes after the answer; a data connection over max_connections is refused
- * with 503 while a control one is not capped; shutdown calls back once all are gone. */
+ * with 503 while a control one is not capped; a body the set's max_buffered has no room
+ * for (beside one still arriving) is handed over refused (503, Retry-After 1) without
+ * being read, and fits again once the other is answered; shutdown calls back once all
+ * are gone. */
 #include "conn.h"
 #include "server_tap.h"
 
@@ -21,7 +24,7 @@
 
 typedef struct seen_request {
     char method[16], path[64], query[64], content_type[64], authorization[64], body[64];
-    int refused_status, is_control;
+    int refused_status, is_control, retry_after;
 } seen_request;
 
 static seen_request seen[MAX_SEEN];
@@ -41,6 +44,7 @@ static void on_request(void *arg, ing_conn *c, ing_request *r)
     snprintf(s->body, sizeof s->body, "%.*s", (int)r->body_len, r->body ? (const char *)r->body : "");
     s->refused_status = r->refused_status;
     s->is_control = r->is_control;
+    s->retry_after = r->refused_retry_after_s;
     r->tag = (uint64_t)++nseen;
     if (r->refused_status)
         conn_reply_error(c, r->refused_status, "%s", r->refused_why);
@@ -69,7 +73,7 @@ static void on_shutdown_done(void *arg)
     shutdown_done++;
 }
 
-static const conn_callbacks callbacks = {on_request, on_answered, on_event};
+static const conn_callbacks callbacks = {on_request, on_answered, on_event, NULL};
 
 /* A connected socketpair: the transport gets one end, the test keeps *client. */
 static void adopt(conn_set *set, int is_control, int *client)
@@ -166,6 +170,48 @@ int main(void)
     CHECK(nanswered == 4 && answered_status[3] == 413, "the refusal's answer is reported too "
           "(the over-cap 503 answered no request)");
 
+    /* A budget of 100 buffered bytes for the set: a 60-byte body still arriving holds 60,
+     * so another 60-byte one is refused before its body is read; once the first is
+     * answered, it fits. */
+    conn_set small;
+    conn_limits slim = {.max_body = 64, .idle_timeout_s = 5, .max_connections = 4, .max_buffered = 100};
+    conn_set_init(&small, loop, &slim, &callbacks, NULL);
+    int d, e, deof = 0, eeof = 0;
+    char dgot[1024] = "", egot[1024] = "";
+    adopt(&small, 0, &d);
+    adopt(&small, 0, &e);
+    const char part[] = "POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 60\r\n\r\n0123456789";
+    CHECK(write(d, part, sizeof part - 1) == (ssize_t)(sizeof part - 1), "a 60-byte body begun");
+    for (int i = 0; i < 50; i++)
+        uv_run(loop, UV_RUN_NOWAIT);
+    CHECK(small.buffered == 60, "the body in progress holds 60 of the 100 bytes (%zu)", small.buffered);
+    const char next[] = "POST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 60\r\n\r\n";
+    CHECK(write(e, next, sizeof next - 1) == (ssize_t)(sizeof next - 1), "another 60-byte body announced");
+    collect(&small, e, egot, sizeof egot, "\n}", &eeof);
+    CHECK(nseen == 5 && seen[4].refused_status == 503 && seen[4].retry_after == 1 &&
+          strstr(egot, "HTTP/1.1 503 ") && strstr(egot, "Connection: close") && strstr(egot, "--max-buffered"),
+          "no room for it: handed over refused, 503, Retry-After 1, the answer closes");
+    char rest[51];
+    memset(rest, 'x', 50);
+    CHECK(write(d, rest, 50) == 50, "the first body ends");
+    collect(&small, d, dgot, sizeof dgot, "/a", &deof);
+    CHECK(nseen == 6 && !seen[5].refused_status && strlen(seen[5].body) == 60 && small.buffered == 0,
+          "the first is served, and its 60 bytes given back (%zu held)", small.buffered);
+    const char again[] = "POST /c HTTP/1.1\r\nHost: h\r\nContent-Length: 60\r\n\r\n"
+                         "012345678901234567890123456789012345678901234567890123456789";
+    dgot[0] = '\0';
+    CHECK(write(d, again, sizeof again - 1) == (ssize_t)(sizeof again - 1), "a 60-byte body again");
+    collect(&small, d, dgot, sizeof dgot, "/c", &deof);
+    CHECK(nseen == 7 && !seen[6].refused_status, "it fits now");
+    close(d);
+    close(e);
+    conn_set_shutdown(&small, on_shutdown_done, NULL);
+    for (int i = 0; i < 2000 && !conn_set_empty(&small); i++) {
+        uv_run(loop, UV_RUN_NOWAIT);
+        usleep(500);
+    }
+    shutdown_done = 0;
+
     /* The clients of the two draining connections go; the idle control one is left to
      * the shutdown. */
     close(a);
@@ -178,7 +224,7 @@ int main(void)
     uv_run(loop, UV_RUN_NOWAIT);
     CHECK(conn_set_empty(&set) && shutdown_done == 1,
           "shutdown: every connection closed, done called once");
-    CHECK(events[CONN_ACCEPTED] == 2 && events[CONN_CLOSED] == 2, "closed reported for the two "
+    CHECK(events[CONN_ACCEPTED] == 4 && events[CONN_CLOSED] == 4, "closed reported for the four "
           "accepted connections, not the refused one (%d)", events[CONN_CLOSED]);
     close(c);
     uv_run(loop, UV_RUN_NOWAIT);

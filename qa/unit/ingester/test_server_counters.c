@@ -81,7 +81,8 @@ int main(void)
     counters_received(&c, 300);
     counters_decoded(&c, &(ing_decoded){.body_bytes = 700});
     size_t len = 0;
-    char *doc = counters_stats_document(&c, "fast", 1.5, "127.0.0.1:1", &len);
+    counters_doc_info info = {.mode = "fast", .uptime_s = 1.5, .listen = "127.0.0.1:1", .with_apps = 1};
+    char *doc = counters_stats_document(&c, &info, &len);
     ab_ingester_stats st;
     char why[256] = "";
     CHECK(doc && ab_ingester_stats_read(doc, len, &st, why, sizeof why) == 0,
@@ -114,20 +115,45 @@ int main(void)
     char dir[] = "/tmp/test_server_store.XXXXXX", err[256], path[300];
     CHECK(mkdtemp(dir) != NULL, "temporary directory");
     ing_store s;
-    CHECK(store_init(&s, dir, err, sizeof err) == 0, "store_init");
-    store_add(&s, "my/app", "main;b", 6, 3);
-    store_add(&s, "my/app", "main;a", 6, 1);
-    store_add(&s, "my/app", "main;b", 6, 4);
-    store_add(&s, "my/app", "main;zero", 9, 0);
+    ing_store_limits sl = {.max_apps = 3, .max_bytes = 3 * (100 + STORE_STACK_OVERHEAD),
+                           .max_app_bytes = 2 * (6 + STORE_STACK_OVERHEAD), .max_stacks = 1000};
+    CHECK(store_init(&s, dir, &sl, err, sizeof err) == 0, "store_init");
+    CHECK(store_add(&s, "my/app", "main;b", 6, 3) == 0 && store_add(&s, "my/app", "main;a", 6, 1) == 0 &&
+          store_add(&s, "my/app", "main;b", 6, 4) == 0 && store_add(&s, "my/app", "main;zero", 9, 0) == 0,
+          "stacks kept");
+    CHECK(store_add(&s, "my/app", "main;c", 6, 1) < 0, "a third stack over the application's bytes is cut");
+    CHECK(store_add(&s, "my/app", "main;a", 6, 1) == 0, "an existing stack still counts");
+    CHECK(store_add(&s, "my_app", "x", 1, 1) == 0, "my_app is another application");
+    CHECK(store_add(&s, "big", "y", 1, 1) == 0 && store_add(&s, "fourth", "z", 1, 1) < 0,
+          "a fourth application over max_apps is cut");
+    char huge[200];
+    memset(huge, 'h', 150);
+    huge[150] = '\0';
+    CHECK(store_add(&s, "big", huge, 150, 1) < 0, "a stack over the bytes of all applications is cut");
+    CHECK(s.stacks == 4 && s.bytes == 14 + 4 * STORE_STACK_OVERHEAD, "figures: %llu stacks, %zu bytes",
+          (unsigned long long)s.stacks, s.bytes);
     CHECK(store_flush(&s) == 0, "flush");
-    snprintf(path, sizeof path, "%s/my_app.folded", dir);
+    snprintf(path, sizeof path, "%s/my%%2Fapp.folded", dir);
     const char *text = slurp(path);
-    CHECK(text && strcmp(text, "main;a 1\nmain;b 7\n") == 0, "aggregated and sorted");
-    char name[64];
-    store_file_name("..evil/x", name, sizeof name);
-    CHECK(strcmp(name, "_.evil_x.folded") == 0, "file name sanitised: %s", name);
+    CHECK(text && strcmp(text, "main;a 2\nmain;b 7\n") == 0, "aggregated and sorted, in my%%2Fapp.folded");
+    snprintf(path, sizeof path, "%s/my_app.folded", dir);
+    text = slurp(path);
+    CHECK(text && strcmp(text, "x 1\n") == 0, "my_app in a file of its own: the mapping is injective");
+    char name[300];
+    CHECK(ab_store_file_name("..evil/x", name, sizeof name) == 0 && strcmp(name, "%2E.evil%2Fx.folded") == 0,
+          "file name encoded: %s", name);
+    CHECK(ab_store_file_name("a%2Fb", name, sizeof name) == 0 && strcmp(name, "a%252Fb.folded") == 0,
+          "'%%' is encoded too: %s", name);
+    char slashes[101];
+    memset(slashes, '/', 100);
+    slashes[100] = '\0';
+    CHECK(ab_store_file_name(slashes, name, sizeof name) < 0, "a name whose file name would be too long: refused");
     store_free(&s);
-    unlink(path);
+    const char *files[] = {"my%2Fapp.folded", "my_app.folded", "big.folded"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
     rmdir(dir);
     return TAP_DONE();
 }

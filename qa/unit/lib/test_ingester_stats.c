@@ -25,6 +25,7 @@ static ab_ingester_stats sample(void)
         .bytes_received = 12345, .bytes_decompressed = 45678,
         .profiles = 8, .samples = 1234, .sample_value = 99999, .frames = 4321, .decode_errors = 1,
         .lat_p50 = 0.2, .lat_p90 = 0.4, .lat_p99 = 1.1, .lat_max = 3.0,
+        .store_apps = 2, .store_stacks = 5, .store_bytes = 600, .store_stacks_cut = 7,
         .apps = apps, .napps = 2,
     };
     return s;
@@ -37,6 +38,7 @@ static const char sample_text[] =
     "\"bytes\":{\"received\":12345,\"decompressed\":45678},"
     "\"profiles\":8,\"samples\":1234,\"sample_value\":99999,\"frames\":4321,\"decode_errors\":1,"
     "\"latency_ms\":{\"p50\":0.2,\"p90\":0.4,\"p99\":1.1,\"max\":3.0},"
+    "\"store\":{\"apps\":2,\"stacks\":5,\"bytes\":600,\"stacks_cut\":7},"
     "\"apps\":{\"myapp\":{\"requests\":8,\"profiles\":8,\"samples\":1234,\"sample_value\":99999,"
     "\"frames\":4321,\"bytes\":12345,\"decode_errors\":0,\"formats\":{\"folded\":2,\"pprof\":6}},"
     "\"other\":{\"requests\":1,\"profiles\":0,\"samples\":0,\"sample_value\":0,\"frames\":0,"
@@ -48,6 +50,7 @@ static int same_figures(const ab_ingester_stats *a, const ab_ingester_stats *b)
     ab_ingester_stats x = *a, y = *b;
     x.apps = y.apps = NULL;
     x.napps = y.napps = 0;
+    x.apps_omitted = y.apps_omitted = 0;
     size_t xn, yn;
     char *xt = ab_ingester_stats_write(&x, &xn), *yt = ab_ingester_stats_write(&y, &yn);
     int same = xt && yt && strcmp(xt, yt) == 0;
@@ -68,6 +71,15 @@ static void test_write_and_read(void)
     ok(same_figures(&s, &back), "every figure survives the round trip");
     ok(back.apps == NULL && back.napps == 0, "the reader leaves apps empty");
     free(text);
+
+    s.apps_omitted = 1;
+    text = ab_ingester_stats_write(&s, &len);
+    ok(text && !strstr(text, "\"apps\":{\"") && !strstr(text, "myapp") &&
+       strstr(text, "\"stacks_cut\":7}}\n"), "apps_omitted: no apps, the rest the same");
+    ok(ab_ingester_stats_read(text, len, &back, err, sizeof err) == 0 && same_figures(&s, &back),
+       "a document without apps reads back with every figure");
+    free(text);
+    s.apps_omitted = 0;
 
     s.lat_p99 = NAN;
     s.uptime_s = INFINITY;
@@ -102,7 +114,8 @@ static void test_documented_example(const char *unit_dir)
        s.req_4xx == 1 && s.req_5xx == 1 && s.bytes_received == 12345 &&
        s.bytes_decompressed == 45678 && s.profiles == 8 && s.samples == 1234 &&
        s.sample_value == 99999 && s.frames == 4321 && s.decode_errors == 1 &&
-       s.lat_p50 == 0.2 && s.lat_p99 == 1.1 && s.lat_max == 3.0 && s.uptime_s == 12.5,
+       s.lat_p50 == 0.2 && s.lat_p99 == 1.1 && s.lat_max == 3.0 && s.uptime_s == 12.5 &&
+       s.store_apps == 1 && s.store_stacks == 40 && s.store_bytes == 4096 && s.store_stacks_cut == 0,
        "its figures are the documented ones");
 }
 
@@ -145,8 +158,29 @@ static void test_lenient(void)
        "overlong strings are cut to the struct's size");
 }
 
+static void test_read_app(void)
+{
+    ab_ingester_app_stats a;
+    char err[256] = "";
+    ok(ab_ingester_stats_read_app(sample_text, strlen(sample_text), "myapp", &a, err,
+                                  sizeof err) == 0 &&
+       a.requests == 8 && a.profiles == 8 && a.samples == 1234 && a.sample_value == 99999 &&
+       a.frames == 4321 && a.bytes == 12345 && a.decode_errors == 0 && !a.name && !a.nformats,
+       "one application's figures, owning nothing (%s)", err);
+    ok(ab_ingester_stats_read_app(sample_text, strlen(sample_text), "absent", &a, err,
+                                  sizeof err) == 0 && a.requests == 0 && a.sample_value == 0,
+       "an application not listed reads as zeros");
+    const char *odd = "{\"v\":1,\"apps\":{\"x\":{\"decode_errors\":-3,\"sample_value\":\"9\"}}}";
+    ok(ab_ingester_stats_read_app(odd, strlen(odd), "x", &a, err, sizeof err) == 0 &&
+       a.decode_errors == 0 && a.sample_value == 0, "negative and non-numeric figures read as 0");
+    const char *v2 = "{\"v\":2,\"apps\":{\"x\":{\"requests\":1}}}";
+    ok(ab_ingester_stats_read_app(v2, strlen(v2), "x", &a, err, sizeof err) < 0 &&
+       strstr(err, "version 2") && a.requests == 0, "another version is refused");
+}
+
 int main(int argc, char **argv)
 {
+    test_read_app();
     test_write_and_read();
     test_documented_example(argc > 1 ? argv[1] : "qa/unit/lib");
     test_refused();

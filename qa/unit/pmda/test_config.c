@@ -83,6 +83,25 @@ int main(void)
           "an empty value is an error");
     abc_free(&c);
 
+    char tok[] = "/tmp/test_pmda_token.XXXXXX", line[256];
+    int fd = mkstemp(tok);
+    CHECK(fd >= 0 && write(fd, " s3cret-t0ken \n", 15) == 15, "a token file");
+    close(fd);
+    snprintf(line, sizeof line, "ingester = a http://x token_file=%s\ningester = b http://y\n", tok);
+    CHECK(load(line, &c, err, sizeof(err)) == 0 && c.ingesters[0].token &&
+          strcmp(c.ingesters[0].token, "s3cret-t0ken") == 0 && c.ingesters[1].token == NULL,
+          "token_file: its first line, trimmed; none without it");
+    abc_free(&c);
+    unlink(tok);
+    CHECK(load(line, &c, err, sizeof(err)) < 0 && strstr(err, "token_file"), "a missing token_file is an error");
+    abc_free(&c);
+    CHECK(load("ingester = a http://x token_file=rel/path\n", &c, err, sizeof(err)) < 0 &&
+          strstr(err, "absolute"), "a relative token_file is an error");
+    abc_free(&c);
+    CHECK(load("ingester = a http://x token=abc\n", &c, err, sizeof(err)) < 0 && strstr(err, "unknown option"),
+          "any other option is an error (a token never in the file itself)");
+    abc_free(&c);
+
     printf("%d tests, %d failed\n", n, failures);
     return failures ? 1 : 0;
 }
