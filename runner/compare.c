@@ -104,20 +104,20 @@ static void overhead_row(const ab_cell *c, const ab_ratio *a, const ab_ratio *b,
                         "change_pp", change, "verdict", r->verdict);
 }
 
-/* The row of new's cell nc, if old has it too and both have figures. 1, or 0 if none. */
-static int row_of(const ab_results *old, const ab_results *new, const ab_cell *nc, double e,
-                  row *r) {
+/* The row of new's cell nc, if old has it too and both have figures, with each suite's
+ * statistics as its own report gives them (its analysis: oa, na). 1, or 0 if none. */
+static int row_of(const ab_results *old, const ab_analysis *oa, const ab_analysis *na,
+                  const ab_cell *nc, double e, row *r) {
     const ab_cell *oc = ab_results_find(old, nc->benchmark, nc->variant);
-    if (!oc) return 0;
-    ab_cell_stats ns, os;
-    ab_results_cell_stats(new, nc, &ns);
-    ab_results_cell_stats(old, oc, &os);
+    const ab_cell_analysis *ocs = ab_analysis_cell(oa, oc), *ncs = ab_analysis_cell(na, nc);
+    if (!oc || !ocs || !ncs) return 0;
+    const ab_cell_stats *os = &ocs->st, *ns = &ncs->st;
     if (nc->is_baseline) {
         if (!nc->n || !oc->n) return 0;
-        baseline_row(nc, &os.wall, &ns.wall, e, r);
+        baseline_row(nc, &os->wall, &ns->wall, e, r);
     } else {
-        if (!os.over_wall.valid || !ns.over_wall.valid) return 0;
-        overhead_row(nc, &os.over_wall, &ns.over_wall, e, r);
+        if (!os->over_wall.valid || !ns->over_wall.valid) return 0;
+        overhead_row(nc, &os->over_wall, &ns->over_wall, e, r);
     }
     return 1;
 }
@@ -169,7 +169,8 @@ static int compare_profiles(const ab_results *old, const ab_results *new, json_t
     return printed;
 }
 
-static void compare(const ab_results *old, const ab_results *new, int json, double e) {
+static void compare(const ab_results *old, const ab_analysis *oa, const ab_results *new,
+                    const ab_analysis *na, int json, double e) {
     json_t *rows = json_array();
     if (!json)
         printf("compare %s -> %s\n%-22s %-10s %-38s %-38s %-10s %s\n", old->suite ? old->suite : "?",
@@ -179,7 +180,7 @@ static void compare(const ab_results *old, const ab_results *new, int json, doub
     for (size_t i = 0; i < new->ncells; i++) {
         const ab_cell *nc = new->cells[i];
         row r;
-        if (!row_of(old, new, nc, e, &r)) continue;
+        if (!row_of(old, oa, na, nc, e, &r)) continue;
         rows_printed++;
         if (json) json_array_append_new(rows, r.json);
         else {
@@ -239,8 +240,17 @@ int cmd_compare(int argc, char **argv) {
         ab_results_free(old);
         return 1;
     }
-    compare(old, new, json, e);
+    ab_analysis *oa = ab_analysis_new(NULL), *na = ab_analysis_new(NULL);
+    int rc = 0;
+    if (!oa || !na || ab_analysis_update(oa, old) < 0 || ab_analysis_update(na, new) < 0) {
+        fprintf(stderr, "agentbench compare: out of memory\n");
+        rc = 1;
+    } else {
+        compare(old, oa, new, na, json, e);
+    }
+    ab_analysis_free(oa);
+    ab_analysis_free(na);
     ab_results_free(old);
     ab_results_free(new);
-    return 0;
+    return rc;
 }
