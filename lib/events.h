@@ -70,7 +70,8 @@
     X(STR, mode)                                                                        \
     X(STR, url)                /* the data address */                                   \
     X(STR, control)            /* the control address; pmdaagentbench polls /stats */   \
-    X(INT, pid)                /* 0 for a remote ingester */
+    X(INT, pid)                /* 0 for a remote ingester */                            \
+    X(STR, store)              /* run --flamegraph: its --store DIR, suite-relative */
 
 #define AB_EV_RUN_START_FIELDS(X)                                                       \
     X(STR, benchmark)                                                                   \

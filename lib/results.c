@@ -106,9 +106,15 @@ void ab_results_free(ab_results *r)
     free(r->scratch);
     for (size_t i = 0; i < r->ningesters; i++) {
         ab_ingester *g = r->ingesters[i];
-        free(g->name); free(g->mode); free(g->url); free(g->control); free(g);
+        free(g->name); free(g->mode); free(g->url); free(g->control); free(g->store);
+        free(g);
     }
     free(r->ingesters);
+    for (size_t i = 0; i < r->nflamegraphs; i++) {
+        ab_flamegraph *f = r->flamegraphs[i];
+        free(f->benchmark); free(f->variant); free(f->svg); free(f->folded); free(f);
+    }
+    free(r->flamegraphs);
     for (size_t i = 0; i < r->nbaseline; i++) {
         ab_baseline_figure *f = r->baseline[i];
         free(f->kind); free(f->name); free(f->unit); free(f);
@@ -356,6 +362,7 @@ static void on_ingester(ab_results *r, json_t *ev, int live)
     set_str(&g->mode, e.mode);
     set_str(&g->url, e.url);
     set_str(&g->control, e.control);
+    set_str(&g->store, e.store);
     g->live = live;
 }
 
@@ -381,6 +388,45 @@ static void on_baseline(ab_results *r, json_t *ev)
     set_str(&f->unit, e.unit);
     if (!f->unit) set_str(&f->unit, "");
     f->value = e.value;
+}
+
+static void on_summary(ab_results *r, json_t *ev)
+{
+    ab_ev_summary e;
+    ab_ev_summary_read(ev, &e);
+    ab_cell *c = e.benchmark && e.variant ? cell_get(r, e.benchmark, e.variant) : NULL;
+    if (c) c->summarized = 1;
+}
+
+static int same_or_both_null(const char *a, const char *b)
+{
+    return a && b ? !strcmp(a, b) : a == b;
+}
+
+static void on_flamegraph(ab_results *r, json_t *ev)
+{
+    ab_ev_flamegraph e;
+    ab_ev_flamegraph_read(ev, &e);
+    if (!e.folded) return;
+    ab_flamegraph *f = NULL;
+    for (size_t i = 0; i < r->nflamegraphs; i++)
+        if (same_or_both_null(r->flamegraphs[i]->benchmark, e.benchmark) &&
+            same_or_both_null(r->flamegraphs[i]->variant, e.variant))
+            f = r->flamegraphs[i];
+    if (!f) {
+        f = calloc(1, sizeof *f);
+        if (!f) return;
+        if ((e.benchmark && !(f->benchmark = strdup(e.benchmark))) ||
+            (e.variant && !(f->variant = strdup(e.variant))) ||
+            push_ptr((void ***)&r->flamegraphs, &r->nflamegraphs, f) < 0) {
+            free(f->benchmark); free(f->variant); free(f);
+            return;
+        }
+    }
+    set_str(&f->svg, e.svg);
+    set_str(&f->folded, e.folded);
+    f->samples = count_of(e.samples);
+    f->t = ab_event_time(ev);
 }
 
 static void on_suite_end(ab_results *r, json_t *ev)
@@ -410,9 +456,11 @@ void ab_results_add(ab_results *r, json_t *ev)
     case AB_EV_INGESTER_START: on_ingester(r, ev, 1); break;
     case AB_EV_INGESTER_STOP: on_ingester(r, ev, 0); break;
     case AB_EV_BASELINE: on_baseline(r, ev); break;
+    case AB_EV_SUMMARY: on_summary(r, ev); break;
+    case AB_EV_FLAMEGRAPH: on_flamegraph(r, ev); break;
     case AB_EV_ERROR: r->errors++; break;
     case AB_EV_SUITE_END: on_suite_end(r, ev); break;
-    default: break;   /* build, summary, flamegraph and unknown types change nothing here */
+    default: break;   /* build and unknown types change nothing here */
     }
 }
 

@@ -85,6 +85,7 @@ typedef struct ab_cell {
     size_t warned;                   /* measured runs whose run_end has warnings */
     char *warning;                   /* the first of them (run N: text), or NULL */
     ab_cell_profile profile;
+    int summarized;                  /* its summary event was written: runs all done */
 } ab_cell;
 #define AB_NO_MIGRATIONS UINT32_MAX
 
@@ -133,8 +134,18 @@ typedef struct ab_cell_stats {
 
 typedef struct ab_ingester {
     char *name, *mode, *url, *control;
+    char *store;                     /* its --store directory (suite-relative), or NULL */
     int live;                        /* started and not yet stopped */
 } ab_ingester;
+
+/* A flame graph the suite captured (a flamegraph event; the newest per benchmark and
+ * variant). Paths are relative to the suite directory. */
+typedef struct ab_flamegraph {
+    char *benchmark, *variant;       /* variant NULL: a system-wide capture */
+    char *svg, *folded;
+    unsigned long long samples;
+    double t;                        /* when it was journaled */
+} ab_flamegraph;
 
 typedef struct ab_baseline_figure {
     char *kind, *name, *unit;
@@ -159,6 +170,7 @@ typedef struct ab_results {
                                        * major), then others by first appearance */
     size_t ningesters; ab_ingester **ingesters;
     size_t nbaseline; ab_baseline_figure **baseline;
+    size_t nflamegraphs; ab_flamegraph **flamegraphs;
     unsigned long errors;             /* "error" events seen */
     json_t *suite_start;              /* the first suite_start event (owned), or NULL */
     int shuffled;                     /* suite_start.order is "shuffled": rounds pair */

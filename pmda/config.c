@@ -15,6 +15,7 @@ void abc_defaults(abc_config *c)
     memset(c, 0, sizeof(*c));
     c->results = strdup(DEFAULT_RESULTS);
     c->flamegraph_dir = strdup(DEFAULT_FLAMEGRAPH_DIR);
+    c->stacks_max = ABC_DEFAULT_STACKS;
 }
 
 void abc_free(abc_config *c)
@@ -171,6 +172,15 @@ int abc_load(abc_config *c, const char *path, int optional, char *err, size_t er
             replace(&c->agentbench, value);
         else if (strcmp(key, "ingester") == 0)
             add_ingester(c, value, why, sizeof(why));
+        else if (strcmp(key, "stacks_max") == 0) {
+            char *end;
+            long n = strtol(value, &end, 10);
+            if (*end || n < 1 || n > ABC_MAX_STACKS)
+                snprintf(why, sizeof(why), "stacks_max wants 1..%d, not '%s'", ABC_MAX_STACKS,
+                         value);
+            else
+                c->stacks_max = (int)n;
+        }
         else
             snprintf(why, sizeof(why), "unknown key '%s'", key);
         if (why[0]) {

@@ -166,7 +166,7 @@ int ingester_wait_healthy(const char *control, double timeout_s) {
  * run), on any free ports of 127.0.0.1, in mode. */
 static void ingester_args(strlist *args, const char *binary, const char *helper,
                           const char *mode, double delay, const char *cpus,
-                          const char *store_dir) {
+                          const char *store) {
     const char *fixed[] = {helper, "--exec", "--", binary, "--listen", "127.0.0.1:0",
                            "--control", "127.0.0.1:0", "--mode", mode, NULL};
     for (int i = 0; fixed[i]; i++) strlist_add(args, fixed[i]);
@@ -178,9 +178,9 @@ static void ingester_args(strlist *args, const char *binary, const char *helper,
         strlist_add(args, "--cpu");
         strlist_add(args, cpus);
     }
-    if (store_dir) {
+    if (store) {
         strlist_add(args, "--store");
-        strlist_add(args, store_dir);
+        strlist_add(args, store);
     }
     strlist_add(args, "--quiet");
 }
@@ -248,12 +248,12 @@ static int await_ready(uv_loop_t *loop, ingester *g, const char *binary, const c
 
 int ingester_start(uv_loop_t *loop, ingester *g, const char *binary, const char *helper,
                    const char *name, const char *mode, double delay, const char *cpus,
-                   const char *store_dir, int logfd, char *err, size_t errlen) {
+                   const char *store, int logfd, char *err, size_t errlen) {
     memset(g, 0, sizeof *g);
     g->name = xstrdup(name);
     g->mode = xstrdup(mode);
     strlist args = {0};
-    ingester_args(&args, binary, helper, mode, delay, cpus, store_dir);
+    ingester_args(&args, binary, helper, mode, delay, cpus, store);
     int rc = spawn(loop, g, args.v, logfd);
     strlist_free(&args);
     if (rc < 0) snprintf(err, errlen, "cannot start %s: %s", binary, uv_strerror(rc));

@@ -32,12 +32,12 @@ const char *ingester_delivery_measure(const char *mode);
  * "agentbench-ingester" (PATH). */
 const char *ingester_default_binary(void);
 
-/* Start a local ingester child in mode (delay for slow), keeping the stacks it receives
- * in store_dir (--store) unless that is NULL. Blocks (running loop) until it is ready and
- * healthy, up to ~10 s. logfd receives its stderr. 0, or -1 with err. */
+/* Start a local ingester child in mode (delay for slow; with store, --store store: the
+ * stacks it receives kept in store/APP.folded). Blocks (running loop) until it is ready
+ * and healthy, up to ~10 s. logfd receives its stderr. 0, or -1 with err. */
 int ingester_start(uv_loop_t *loop, ingester *g, const char *binary, const char *helper,
                    const char *name, const char *mode, double delay, const char *cpus,
-                   const char *store_dir, int logfd, char *err, size_t errlen);
+                   const char *store, int logfd, char *err, size_t errlen);
 /* SIGTERM, wait up to 5 s (then SIGKILL), close the handles. */
 void ingester_stop(uv_loop_t *loop, ingester *g);
 

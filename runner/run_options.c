@@ -51,8 +51,8 @@ void run_usage(FILE *f) {
 "  --ingester-url URL --ingester-control URL\n"
 "                         use that running ingester, switching its mode per variant\n"
 "                         (its control token: $AGENTBENCH_INGESTER_CONTROL_TOKEN_FILE)\n"
-"  --flamegraph           after a benchmark's runs, one captured run per variant with\n"
-"                         flame graphs and differential flame graphs\n"
+"  --flamegraph           after a benchmark's runs, a captured run per variant (flame and\n"
+"                         differential graphs); ingesters keep the agents' stacks too\n"
 "  --quiet                no progress or log lines\n"
 "  --help\n", f);
 }

@@ -3,7 +3,7 @@
  * For a benchmark with a ground truth (bench.conf truth.*), every profiled run's profile
  * is compared with it (runner/accuracy/accuracy.h: attribution, error, sampling bound):
  *   - an agent's profile is the difference between two readings of the variant's
- *     ingester store (--store SUITE/stacks/VARIANT, DIR/APP.folded, which the ingester
+ *     ingester store (--store SUITE/profiles/VARIANT, DIR/APP.folded, which the ingester
  *     rewrites at most once a second): one before the run and one after it, each taken
  *     once the file holds exactly the sample value /stats reports for the application,
  *     so the difference is this run's samples and no other's (runs are sequential; the
@@ -35,7 +35,7 @@
 #define STORE_WAIT_S 3.0    /* the ingester rewrites its store at most once a second */
 
 char *run_profile_store_dir(suite *s, int vi) {
-    char *dir = xasprintf("%s/stacks/%s", s->dir, s->o.variants.v[vi]);
+    char *dir = xasprintf("%s/profiles/%s", s->dir, s->o.variants.v[vi]);
     mkdir_p(dir);
     return dir;
 }

@@ -15,9 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "capture.h"
+#include "capture_meta.h"
 #include "flamegraph.h"
 #include "render.h"
 #include "tool.h"
+#include "util.h"
 
 static volatile sig_atomic_t interrupted;
 static void on_sigint(int sig) { (void)sig; interrupted = 1; }
@@ -299,12 +301,24 @@ long fg_capture_command(char *const argv[], char *const envp[], const char *outd
         return -1;
     }
     fg_fold_stats st = {0};
+    ab_capture_meta m = {.tool = "perf"};
+    const char *base = strrchr(argv[0], '/');
+    snprintf(m.target, sizeof m.target, "command %s", base ? base + 1 : argv[0]);
+    m.started = wall_now();
     long rc = fg_capture_argv(argv, envp, data, s, &st, err, errlen);
+    m.ended = wall_now();
+    m.seconds = m.ended - m.started;
     if (rc == 0) {
         snprintf(sub, sizeof sub, "%s: %llu samples at 99 Hz (perf, cpu-clock)", argv[0],
                  fg_stacks_total(s));
+        m.samples = fg_stacks_total(s);
+        m.idle_dropped = st.idle;
+        m.stacks = fg_stacks_distinct(s);
+        char meta_path[PATH_MAX];
+        ab_capture_meta_path(folded, meta_path, sizeof meta_path);
         if (fg_write_graph(s, svg, folded, title && *title ? title : label, sub, 1, err,
-                           errlen) < 0)
+                           errlen) < 0 ||
+            ab_capture_meta_write(meta_path, &m, err, errlen) < 0)
             rc = -1;
         else
             rc = (long)fg_stacks_total(s);

@@ -33,12 +33,15 @@ check(child(t, OTHER).value === 5 && child(t, OTHER).children.length === 0, '"ot
 check(!child(t, 'prog', 'zero') && !child(t, 'prog', 'bad'), 'stacks without samples are left out');
 check(frameNames(t).has('hot') && frameNames(t).size === 6, 'frame names');
 
-const p = splitProfileInstance('fib-c/fast\nhot\nmain');
-check(p && p.key === 'fib-c/fast' && p.benchmark === 'fib-c' && p.variant === 'fast' && p.stack === 'hot\nmain',
-  'profile instance: benchmark/variant prefix, then the stack');
-check(splitProfileInstance('a/b/c/fast\nx').benchmark === 'a/b/c', 'the variant is after the last slash');
-check(splitProfileInstance('no-prefix') === null && splitProfileInstance('\nx') === null &&
-  splitProfileInstance('novariant\nx') === null, 'names without a benchmark/variant prefix');
+const p = splitProfileInstance('fib-c/fast/perf,\n    hot\n    main\n');
+check(p && p.key === 'fib-c/fast' && p.benchmark === 'fib-c' && p.variant === 'fast' && p.source === 'perf' &&
+  JSON.stringify(framesOf(p.stack)) === '["main","hot"]',
+  'profile instance: benchmark/variant/source, a comma, then the stack (pmdaagentbench\'s form)');
+check(splitProfileInstance('a/b/c/fast/agent.wall,\n    x\n').benchmark === 'a/b/c' &&
+  splitProfileInstance('a/b/c/fast/agent.wall,\n    x\n').source === 'agent.wall', 'variant and source are the last two parts');
+check(splitProfileInstance('fib/fast/perf,other').stack === OTHER, 'a group\'s other instance');
+check(splitProfileInstance('no-prefix') === null && splitProfileInstance(',\nx') === null &&
+  splitProfileInstance('fib/fast,\nx') === null, 'names without a benchmark/variant/source prefix');
 
 const base = buildTree([{ stack: 'work\nmain', count: 90 }, { stack: 'gc\nmain', count: 10 }]);
 const prof = buildTree([{ stack: 'work\nmain', count: 150 }, { stack: 'agent\nmain', count: 50 }]);

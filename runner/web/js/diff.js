@@ -10,6 +10,7 @@ import { toSnapshot } from './snapshot.js';
 
 const STACKS = 'agentbench.profile.stacks';
 const BASELINE = 'baseline';
+const SOURCE = 'perf';   // the runs captured by run --flamegraph: the baseline has one too
 const REFRESH_MS = 10000;
 const $ = (id) => document.getElementById(id);
 let byKey = new Map(), loadedAt = 0, ctxRef = null, signature = '';
@@ -41,7 +42,7 @@ async function load(ctx) {
   byKey = new Map();
   for (const name of snapshot.instances(STACKS)) {
     const p = splitProfileInstance(name);
-    if (!p) continue;
+    if (!p || p.source !== SOURCE) continue;
     if (!byKey.has(p.key)) byKey.set(p.key, { benchmark: p.benchmark, variant: p.variant, entries: [] });
     byKey.get(p.key).entries.push({ stack: p.stack, count: snapshot.get(STACKS, name) });
   }

@@ -6,16 +6,17 @@
 // separated by newlines, leaf first (the form of pmdabpftrace's ustack maps, which
 // grafana-pcp's flame-graph transform reads), the value its sample count; one instance
 // named "other" holds the samples of the stacks left out.
-// agentbench.profile.stacks: the same, per benchmark and variant: the instance name is
-// "benchmark/variant", PROFILE_SEPARATOR, then the stack.
-//
+// agentbench.profile.stacks: the same, per benchmark, variant and source (perf: the run
+// `agentbench run --flamegraph` captured; agent or agent.X: what the variant's agent
+// delivered): the instance name is "benchmark/variant/source", PROFILE_SEPARATOR, then the
+// stack (or "other"), as bpftrace names @[key, ustack] keys (pmdaagentbench(1)).
 // Trees are d3-flame-graph's input: {name, value, children[]}, root "all", children
 // merged by name, value = inclusive samples.
 
 export const FRAME_SEPARATOR = '\n';
 export const LEAF_FIRST = true;
 export const OTHER = 'other';
-export const PROFILE_SEPARATOR = '\n';
+export const PROFILE_SEPARATOR = ',';
 
 // Frames of one stack instance name, root first. Lines are trimmed, empty ones dropped,
 // an offset suffix ("+0x1f", bpftrace's "+123") removed.
@@ -27,15 +28,16 @@ export function framesOf(stack) {
   return LEAF_FIRST ? frames.reverse() : frames;
 }
 
-// "benchmark/variant<sep>stack" -> {key: "benchmark/variant", benchmark, variant, stack};
-// null when the name has no prefix.
+// "benchmark/variant/source<sep>stack" -> {key: "benchmark/variant", benchmark, variant,
+// source, stack}; null when the name has no such prefix.
 export function splitProfileInstance(name) {
   const i = String(name).indexOf(PROFILE_SEPARATOR);
   if (i <= 0) return null;
-  const key = name.slice(0, i);
-  const slash = key.lastIndexOf('/');
-  if (slash <= 0) return null;
-  return { key, benchmark: key.slice(0, slash), variant: key.slice(slash + 1), stack: name.slice(i + 1) };
+  const group = name.slice(0, i);
+  const s2 = group.lastIndexOf('/'), s1 = s2 > 0 ? group.lastIndexOf('/', s2 - 1) : -1;
+  if (s1 <= 0) return null;
+  return { key: group.slice(0, s2), benchmark: group.slice(0, s1), variant: group.slice(s1 + 1, s2),
+           source: group.slice(s2 + 1), stack: name.slice(i + 1) };
 }
 
 // [{stack, count}] -> tree. The "other" instance becomes one frame named "other".
