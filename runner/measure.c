@@ -72,6 +72,7 @@ int measure_parse_end(const char *line, run_result *res) {
     long v = 0, timed_out = 0;
     r.leftover = 0;
     r.log_cut = 0;
+    r.migrations = -1;
     r.tracking[0] = r.leftover_names[0] = 0;
     char tok[256];
     for (const char *p = line + 4; *p;) {
@@ -108,6 +109,12 @@ int measure_parse_end(const char *line, run_result *res) {
         } else if (!strcmp(key, "tracking")) {
             if (strcmp(val, "cgroup") && strcmp(val, "tree")) return -1;
             snprintf(r.tracking, sizeof r.tracking, "%s", val);
+        } else if (!strcmp(key, "migrations")) {
+            long long m;
+            char *end;
+            errno = 0;
+            m = strtoll(val, &end, 10);
+            r.migrations = end != val && !*end && !errno && m >= 0 ? m : -1;
         } else if (!strcmp(key, "names")) {
             snprintf(r.leftover_names, sizeof r.leftover_names, "%s", val);
             for (char *c = r.leftover_names; *c; c++)

@@ -28,6 +28,7 @@
 #include "ingester.h"
 #include "ingester_stats.h"
 #include "journal.h"
+#include "analysis.h"
 #include "results.h"
 #include "run_options.h"
 
@@ -48,6 +49,7 @@ typedef struct suite {
     char stop_why[1024];           /* why the suite stopped itself, or "" */
     ab_journal *journal;
     ab_results *results;           /* the model, fed with every event we write */
+    ab_analysis *analysis;         /* its statistics, updated for each summary event */
     char results_dir[PATH_MAX], dir[PATH_MAX], id[80];
     char journal_path[PATH_MAX + 32];
     const char *helper, *ingester_bin;
