@@ -217,7 +217,8 @@ static int handle_line(const char *line, size_t len, ab_journal_event_cb cb, voi
     json_t *ev = json_loadb(line, len, 0, &jerr);
     json_t *v = ev ? json_object_get(ev, "v") : NULL;
     if (!json_is_object(ev) || !json_is_integer(v)
-        || json_integer_value(v) != AB_JOURNAL_VERSION
+        || json_integer_value(v) < AB_JOURNAL_OLDEST_VERSION
+        || json_integer_value(v) > AB_JOURNAL_VERSION
         || !json_is_string(json_object_get(ev, "type"))) {
         json_decref(ev);
         (*errors)++;

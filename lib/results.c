@@ -51,6 +51,55 @@ static int push_ptr(void ***arr, size_t *n, void *item)
     return 0;
 }
 
+/* ---- the v2 figures --------------------------------------------------------------- */
+
+#define FIGURE_NAME_(id, field, unit) #field,
+#define FIGURE_UNIT_(id, field, unit) unit,
+static const char *const figure_names[] = {AB_FIGURES(FIGURE_NAME_)};
+static const char *const figure_units[] = {AB_FIGURES(FIGURE_UNIT_)};
+
+const char *ab_figure_name(ab_figure f)
+{
+    return (unsigned)f < AB_NFIGURES ? figure_names[f] : "?";
+}
+
+const char *ab_figure_unit(ab_figure f)
+{
+    return (unsigned)f < AB_NFIGURES ? figure_units[f] : "";
+}
+
+static void series_add(ab_series *s, double v)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        double *a = realloc(s->v, cap * sizeof *a);
+        if (!a) return;
+        s->v = a;
+        s->cap = cap;
+    }
+    s->v[s->n++] = v;
+}
+
+/* The v2 figures of an ok measured run (each run_end field of the figure's name). */
+static void add_figures(ab_cell *c, const ab_ev_run_end *e)
+{
+#define FIGURE_ADD_(id, field, unit) \
+    if (e->has.field) series_add(&c->fig[AB_FIG_##id], e->field);
+    AB_FIGURES(FIGURE_ADD_)
+#undef FIGURE_ADD_
+    if (e->has.rate_rps) c->rate_rps = e->rate_rps;
+    if (e->exit_blocked && e->has.exit_delay_s) {
+        if (!c->exit_blocked || e->exit_delay_s < c->blocked_min) c->blocked_min = e->exit_delay_s;
+        c->exit_blocked++;
+    }
+}
+
+int ab_figure_censored(const ab_cell *c, const ab_summary *s, ab_figure f)
+{
+    return f == AB_FIG_EXIT_DELAY && c && s && s->n && c->exit_blocked
+           && s->median >= c->blocked_min;
+}
+
 /* ---- lifecycle --------------------------------------------------------------------- */
 
 ab_results *ab_results_new(void)
@@ -63,6 +112,7 @@ static void cell_free(ab_cell *c)
     if (!c) return;
     free(c->benchmark); free(c->variant);
     free(c->wall); free(c->user); free(c->sys); free(c->cpu); free(c->rss_kb);
+    for (int f = 0; f < AB_NFIGURES; f++) free(c->fig[f].v);
     free(c);
 }
 
@@ -191,6 +241,7 @@ static void on_run_end(ab_results *r, json_t *ev)
     ab_cell *c = cell_get(r, e.benchmark, e.variant);
     take_progress(r, e.has.done, e.done, e.has.total, e.total);
     if (e.has.eta_s) r->eta_s = fmax(0, e.eta_s);
+    if (c && e.kind && !strcmp(e.kind, "service")) c->is_service = 1;
     if (!c || e.warmup) return;
 
     c->profiles += count_of(e.profiles);
@@ -200,6 +251,7 @@ static void on_run_end(ab_results *r, json_t *ev)
         if (cell_append(c, e.wall_s, fmax(0, e.user_s), fmax(0, e.sys_s),
                         fmax(0, (double)e.maxrss_kb)) == 0)
             c->last_wall = e.wall_s;
+        add_figures(c, &e);
     } else {
         c->failed++;
         r->runs_failed++;
@@ -332,12 +384,15 @@ void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats 
     ab_summarize(c->sys, c->n, &out->sys);
     ab_summarize(c->cpu, c->n, &out->cpu);
     ab_summarize(c->rss_kb, c->n, &out->rss);
+    for (int f = 0; f < AB_NFIGURES; f++) ab_summarize(c->fig[f].v, c->fig[f].n, &out->fig[f]);
     if (c->is_baseline) return;
     const ab_cell *b = ab_results_find(r, c->benchmark, "baseline");
     if (!b) return;
     ratio_of(b->wall, b->n, c->wall, c->n, &out->over_wall);
     ratio_of(b->cpu, b->n, c->cpu, c->n, &out->over_cpu);
     ratio_of(b->rss_kb, b->n, c->rss_kb, c->n, &out->over_rss);
+    for (int f = 0; f < AB_NFIGURES; f++)
+        ratio_of(b->fig[f].v, b->fig[f].n, c->fig[f].v, c->fig[f].n, &out->over_fig[f]);
 }
 
 double ab_results_progress(const ab_results *r)

@@ -21,6 +21,31 @@ typedef struct ab_ratio {
     double p;                       /* Mann-Whitney U two-sided p-value */
 } ab_ratio;
 
+/* The figures of schema v2 a cell keeps besides wall, CPU and RSS (doc/journal.md): each is
+ * the run_end field of the same name, kept for the ok measured runs that have it (service
+ * runs; exit_delay_s also batch runs whose benchmark marks the end of its work).
+ * X(ID, field, unit): the unit is for people ("s", "req/s"). */
+#define AB_FIGURES(X)                                                                   \
+    X(THROUGHPUT, throughput_rps, "req/s")                                              \
+    X(LATENCY_P50, latency_p50_s, "s")                                                  \
+    X(LATENCY_P90, latency_p90_s, "s")                                                  \
+    X(LATENCY_P99, latency_p99_s, "s")                                                  \
+    X(LATENCY_P999, latency_p999_s, "s")                                                \
+    X(CPU_PER_REQUEST, cpu_per_request_s, "s")                                          \
+    X(EXIT_DELAY, exit_delay_s, "s")
+
+#define AB_FIGURE_ID_(id, field, unit) AB_FIG_##id,
+typedef enum ab_figure { AB_FIGURES(AB_FIGURE_ID_) AB_NFIGURES } ab_figure;
+/* "throughput_rps" ..., and "req/s" ... */
+const char *ab_figure_name(ab_figure f);
+const char *ab_figure_unit(ab_figure f);
+
+/* The values of one figure over a cell's ok measured runs that have it. */
+typedef struct ab_series {
+    size_t n, cap;
+    double *v;
+} ab_series;
+
 typedef struct ab_cell {
     char *benchmark, *variant;
     /* measured runs with status ok, in journal order */
@@ -32,11 +57,20 @@ typedef struct ab_cell {
     unsigned long long profiles, samples;   /* delivered, summed over measured runs
                                       * (ok or not; warm-ups excluded) */
     int is_baseline;                 /* variant == "baseline" */
+    /* schema v2 */
+    int is_service;                  /* a run_end with kind "service" was seen */
+    ab_series fig[AB_NFIGURES];      /* the v2 figures of its ok measured runs */
+    size_t exit_blocked;             /* ok measured runs killed at the timeout after their
+                                      * work: their exit_delay_s is a lower bound */
+    double blocked_min;              /* the smallest of those lower bounds */
+    double rate_rps;                 /* the latency phase's offered rate (last run) */
 } ab_cell;
 
 typedef struct ab_cell_stats {
     ab_summary wall, user, sys, cpu, rss;
     ab_ratio over_wall, over_cpu, over_rss;  /* vs the same benchmark's baseline cell */
+    ab_summary fig[AB_NFIGURES];             /* n = 0: the cell has no such figure */
+    ab_ratio over_fig[AB_NFIGURES];
 } ab_cell_stats;
 
 typedef struct ab_ingester {
@@ -77,6 +111,9 @@ ab_results *ab_results_load(const char *journal_path, char *err, size_t errlen);
 ab_cell *ab_results_find(const ab_results *r, const char *benchmark, const char *variant);
 /* Statistics of one cell (overheads against ab_results_find(r, benchmark, "baseline")). */
 void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out);
+/* 1 when the summary of figure f of a cell is a lower bound: its median is at or above
+ * the exit delay of a run killed at the timeout (exit_delay_s only). */
+int ab_figure_censored(const ab_cell *c, const ab_summary *s, ab_figure f);
 /* Percent of planned measured runs done, 0..100. */
 double ab_results_progress(const ab_results *r);
 
