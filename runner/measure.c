@@ -44,11 +44,12 @@ int measure_parse_end(const char *line, run_result *res) {
     int timed_out = 0;
     int n = sscanf(line,
                    "end status=%15s code=%d signal=%d wall=%lf user=%lf sys=%lf maxrss=%ld "
-                   "nvcsw=%ld nivcsw=%ld minflt=%ld majflt=%ld timedout=%d",
+                   "nvcsw=%ld nivcsw=%ld minflt=%ld majflt=%ld timedout=%d start=%lf end=%lf "
+                   "term=%lf",
                    status, &res->exit_code, &res->signal, &res->wall_s, &res->user_s,
                    &res->sys_s, &res->maxrss_kb, &res->nvcsw, &res->nivcsw, &res->minflt,
-                   &res->majflt, &timed_out);
-    if (n != 11 && n != 12) return -1;
+                   &res->majflt, &timed_out, &res->t_start, &res->t_end, &res->t_term);
+    if (n < 11 || (n > 12 && n != 15)) return -1;
     if (timed_out) res->timed_out = 1;
     res->exited = !strcmp(status, "exited");
     res->reported = 1;
@@ -75,7 +76,7 @@ char *measure_request(const run_spec *spec, size_t *len) {
     while (spec->env && spec->env[envc]) envc++;
     char *buf = NULL, num[32];
     *len = 0;
-    snprintf(num, sizeof num, "%zu", 6 + argc + envc);
+    snprintf(num, sizeof num, "%zu", 7 + argc + envc);
     /* the count line is a bare number: write it without a length prefix */
     buf = xmalloc(cap = 4096);
     *len = (size_t)snprintf(buf, cap, "%s\n", num);
@@ -83,6 +84,8 @@ char *measure_request(const run_spec *spec, size_t *len) {
     add_string(&buf, len, &cap, spec->out_path ? spec->out_path : "");
     add_string(&buf, len, &cap, spec->cpus ? spec->cpus : "");
     snprintf(num, sizeof num, "%.3f", spec->timeout_s > 0 ? spec->timeout_s : 0);
+    add_string(&buf, len, &cap, num);
+    snprintf(num, sizeof num, "%.3f", spec->term_timeout_s > 0 ? spec->term_timeout_s : 0);
     add_string(&buf, len, &cap, num);
     snprintf(num, sizeof num, "%zu", argc);
     add_string(&buf, len, &cap, num);
@@ -124,7 +127,9 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
     while ((nl = strchr(H.buf, '\n'))) {
         *nl = 0;
         if (H.busy) {
-            if (!strncmp(H.buf, "end ", 4)) {
+            if (!strncmp(H.buf, "pid ", 4)) {
+                H.res->pid = atoi(H.buf + 4);
+            } else if (!strncmp(H.buf, "end ", 4)) {
                 measure_parse_end(H.buf, H.res);
                 H.busy = 0;
             } else if (!strcmp(H.buf, "fail")) {
@@ -214,8 +219,8 @@ static int send_request(const char *buf, size_t len) {
     return 0;
 }
 
-int measure_run(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
-                size_t errlen) {
+int measure_start(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
+                  size_t errlen) {
     memset(res, 0, sizeof *res);
     if (H.running && (H.exited || H.eof)) measure_shutdown(loop);
     if (!H.running && helper_start(loop, err, errlen) < 0) return -1;
@@ -237,7 +242,22 @@ int measure_run(uv_loop_t *loop, const run_spec *spec, run_result *res, char *er
         res->interrupted = 1;
         kill(H.proc.pid, SIGUSR1);
     }
-    while (H.busy && !H.exited && !H.eof) uv_run(loop, UV_RUN_ONCE);
+    return 0;
+}
+
+int measure_running(void) { return H.busy && !H.exited && !H.eof; }
+
+void measure_terminate(void) {
+    if (measure_running()) kill(H.proc.pid, SIGUSR2);
+}
+
+void measure_kill(void) {
+    if (measure_running()) kill(H.proc.pid, SIGUSR1);
+}
+
+int measure_wait(uv_loop_t *loop, char *err, size_t errlen) {
+    run_result *res = H.res;
+    while (measure_running()) uv_run(loop, UV_RUN_ONCE);
     if (H.busy) {   /* the helper died under us */
         H.busy = 0;
         if (res->interrupted) return 0;
@@ -251,4 +271,10 @@ int measure_run(uv_loop_t *loop, const run_spec *spec, run_result *res, char *er
         return -1;
     }
     return 0;
+}
+
+int measure_run(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
+                size_t errlen) {
+    if (measure_start(loop, spec, res, err, errlen) < 0) return -1;
+    return measure_wait(loop, err, errlen);
 }
