@@ -1,6 +1,9 @@
 /* compare.c: `agentbench compare OLD NEW`: per benchmark x variant, how the overhead (or,
  * for the baseline, the wall time) changed, with a verdict from the 95% CIs: better (the
- * new CI lies entirely below the old one), worse (entirely above), or no change. */
+ * new CI lies entirely below the old one), worse (entirely above), or no change. Cells
+ * with schema v2 figures (a service's throughput, p99 latency, CPU per request; any
+ * run's exit delay) get a row per figure too, throughput's verdict the other way round
+ * (more is better). */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +12,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "report.h"
+#include "report_figures.h"
 #include "suitedir.h"
 #include "util.h"
 
@@ -93,6 +97,53 @@ static void overhead_row(const ab_cell *c, const ab_ratio *a, const ab_ratio *b,
                         "change_pp", change, "verdict", r->verdict);
 }
 
+/* The v2 figures compared, and whether more of one is better. */
+static const ab_figure compared[] = {AB_FIG_THROUGHPUT, AB_FIG_LATENCY_P99,
+                                     AB_FIG_CPU_PER_REQUEST, AB_FIG_EXIT_DELAY};
+
+static const char *verdict_for(ab_figure f, double olo, double ohi, double nlo, double nhi) {
+    if (f != AB_FIG_THROUGHPUT) return compare_verdict(olo, ohi, nlo, nhi);
+    return compare_verdict(-ohi, -olo, -nhi, -nlo);   /* more requests/s is better */
+}
+
+/* Row k of figure f for cells oc (old) and nc (new): the baseline's median, a profiled
+ * variant's overhead. 1, or 0 when either suite lacks it. */
+static int figure_row(const ab_cell *oc, const ab_cell *nc, const ab_cell_stats *os,
+                      const ab_cell_stats *ns, ab_figure f, row *r) {
+    const char *name = ab_figure_name(f);
+    char measure[64];
+    if (nc->is_baseline) {
+        const ab_summary *o = &os->fig[f], *n = &ns->fig[f];
+        if (!o->n || !n->n) return 0;
+        figures_fmt_ci(r->old, sizeof r->old, oc, os, f);
+        figures_fmt_ci(r->new, sizeof r->new, nc, ns, f);
+        double change = o->median > 0 ? pct(n->median / o->median) : 0;
+        snprintf(r->change, sizeof r->change, "%+.2f%%", change);
+        r->verdict = verdict_for(f, o->ci_low, o->ci_high, n->ci_low, n->ci_high);
+        snprintf(measure, sizeof measure, "%s_median", name);
+        r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
+                            nc->benchmark, "variant", nc->variant, "measure", measure, "old",
+                            o->median, "old_ci_low", o->ci_low, "old_ci_high", o->ci_high,
+                            "new", n->median, "new_ci_low", n->ci_low, "new_ci_high",
+                            n->ci_high, "change_pct", change, "verdict", r->verdict);
+        return 1;
+    }
+    const ab_ratio *a = &os->over_fig[f], *b = &ns->over_fig[f];
+    if (!a->valid || !b->valid) return 0;
+    ratio_ci(r->old, sizeof r->old, a);
+    ratio_ci(r->new, sizeof r->new, b);
+    double change = pct(b->ratio) - pct(a->ratio);
+    snprintf(r->change, sizeof r->change, "%+.2f pp", change);
+    r->verdict = verdict_for(f, a->ci_low, a->ci_high, b->ci_low, b->ci_high);
+    snprintf(measure, sizeof measure, "overhead_%s_ratio", name);
+    r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
+                        nc->benchmark, "variant", nc->variant, "measure", measure, "old",
+                        a->ratio, "old_ci_low", a->ci_low, "old_ci_high", a->ci_high, "new",
+                        b->ratio, "new_ci_low", b->ci_low, "new_ci_high", b->ci_high,
+                        "change_pp", change, "verdict", r->verdict);
+    return 1;
+}
+
 /* The row of new's cell nc, if old has it too and both have figures. 1, or 0 if none. */
 static int row_of(const ab_results *old, const ab_results *new, const ab_cell *nc, row *r) {
     const ab_cell *oc = ab_results_find(old, nc->benchmark, nc->variant);
@@ -110,6 +161,18 @@ static int row_of(const ab_results *old, const ab_results *new, const ab_cell *n
     return 1;
 }
 
+static void put_row(row *r, const ab_cell *nc, const char *what, json_t *rows, int json) {
+    if (json) {
+        json_array_append_new(rows, r->json);
+        return;
+    }
+    json_decref(r->json);
+    char variant[64];
+    snprintf(variant, sizeof variant, "%s%s%s", nc->variant, what ? " " : "", what ? what : "");
+    printf("%-22s %-10s %-32s %-32s %-10s %s\n", nc->benchmark, variant, r->old, r->new,
+           r->change, r->verdict);
+}
+
 static void compare(const ab_results *old, const ab_results *new, int json) {
     json_t *rows = json_array();
     if (!json)
@@ -120,13 +183,19 @@ static void compare(const ab_results *old, const ab_results *new, int json) {
     for (size_t i = 0; i < new->ncells; i++) {
         const ab_cell *nc = new->cells[i];
         row r;
-        if (!row_of(old, new, nc, &r)) continue;
-        rows_printed++;
-        if (json) json_array_append_new(rows, r.json);
-        else {
-            json_decref(r.json);
-            printf("%-22s %-10s %-32s %-32s %-10s %s\n", nc->benchmark, nc->variant, r.old,
-                   r.new, r.change, r.verdict);
+        if (!nc->is_service && row_of(old, new, nc, &r)) {
+            rows_printed++;
+            put_row(&r, nc, NULL, rows, json);
+        }
+        const ab_cell *oc = ab_results_find(old, nc->benchmark, nc->variant);
+        if (!oc) continue;
+        ab_cell_stats os, ns;
+        ab_results_cell_stats(old, oc, &os);
+        ab_results_cell_stats(new, nc, &ns);
+        for (size_t k = 0; k < sizeof compared / sizeof *compared; k++) {
+            if (!figure_row(oc, nc, &os, &ns, compared[k], &r)) continue;
+            rows_printed++;
+            put_row(&r, nc, ab_figure_name(compared[k]), rows, json);
         }
     }
     if (json) {

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "events.h"
 #include "report.h"
+#include "report_figures.h"
 #include "suitedir.h"
 #include "util.h"
 
@@ -74,6 +75,7 @@ json_t *report_cell_json(const ab_results *r, const ab_cell *c) {
                                       ratio_json(&st.over_cpu), "rss", ratio_json(&st.over_rss)));
         json_object_set_new(o, "verdict", json_string(report_verdict(&st.over_wall)));
     }
+    figures_json(o, c, &st);
     return o;
 }
 
@@ -104,6 +106,8 @@ json_t *report_json(const ab_results *r) {
     ab_ev_suite_start ss;
     ab_ev_suite_start_read(r->suite_start, &ss);
     if (ss.has.seed) json_object_set_new(o, "seed", json_integer(ss.seed));
+    json_t *blocked = figures_blocked_json(r);
+    if (blocked) json_object_set_new(o, "exit_blocked", blocked);
     return o;
 }
 
@@ -135,8 +139,12 @@ static void fmt_p(char *buf, size_t len, const ab_ratio *o) {
     else snprintf(buf, len, "%.3f", o->p);
 }
 
+void report_fmt_ratio(char *buf, size_t len, const ab_ratio *o) { fmt_over(buf, len, o); }
+void report_fmt_p(char *buf, size_t len, const ab_ratio *o) { fmt_p(buf, len, o); }
+
 typedef struct row {
     char n[48], wall[128], over[128], p[16], cpu[32], rss[32], prof[32], verdict[16];
+    char exit[128];   /* the exit delay, for benchmarks that have it */
 } row;
 
 static void make_row(const ab_results *r, const ab_cell *c, row *w, ab_cell_stats *st) {
@@ -145,12 +153,14 @@ static void make_row(const ab_results *r, const ab_cell *c, row *w, ab_cell_stat
     else snprintf(w->n, sizeof w->n, "%zu", c->n);
     if (c->n) {
         fmt_ci(w->wall, sizeof w->wall, &st->wall);
+        figures_fmt_ci(w->exit, sizeof w->exit, c, st, AB_FIG_EXIT_DELAY);
         fmt_seconds(w->cpu, sizeof w->cpu, st->cpu.median);
         fmt_kib(w->rss, sizeof w->rss, st->rss.median);
     } else {
         strcpy(w->wall, "-");
         strcpy(w->cpu, "-");
         strcpy(w->rss, "-");
+        strcpy(w->exit, "-");
     }
     if (c->is_baseline) {
         strcpy(w->over, "-");
@@ -174,26 +184,39 @@ static void header(FILE *f, const ab_results *r) {
                 r->baseline[i]->value, r->baseline[i]->unit ? r->baseline[i]->unit : "");
 }
 
+/* A batch benchmark's table; one whose runs had an exit delay gets a column for it. */
 static void print_table(FILE *f, const ab_results *r) {
     header(f, r);
     const char *bench = NULL;
     strlist notes = {0};
+    int exitcol = 0, service = 0;
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         if (!bench || strcmp(bench, c->benchmark)) {
             for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
             strlist_free(&notes);
+            if (bench && exitcol && !service) figures_blocked_note(f, r, bench, "  ");
             bench = c->benchmark;
-            fprintf(f, "\n%s\n  %-10s %-14s %-36s %-30s %-7s %-10s %-10s %-9s %s\n", bench,
-                    "variant", "n", "wall median [95% CI]", "overhead [95% CI]", "p", "CPU",
-                    "max RSS", "profiles", "verdict");
+            if ((service = figures_service(r, bench))) figures_service_table(f, r, bench);
+            exitcol = figures_present(r, bench, AB_FIG_EXIT_DELAY);
+            if (!service)
+                fprintf(f, "\n%s\n  %-10s %-14s %-36s %-30s %-7s %-10s %-10s %s%-9s %s\n", bench,
+                        "variant", "n", "wall median [95% CI]", "overhead [95% CI]", "p", "CPU",
+                        "max RSS", exitcol ? "exit delay [95% CI]                  " : "",
+                        "profiles", "verdict");
         }
+        if (service) continue;
         row w;
         ab_cell_stats st;
         make_row(r, c, &w, &st);
-        char line[512];
-        int len = snprintf(line, sizeof line, "  %-10s %-14s %-36s %-30s %-7s %-10s %-10s %-9s %s",
-                           c->variant, w.n, w.wall, w.over, w.p, w.cpu, w.rss, w.prof, w.verdict);
+        char line[640], exit[160] = "";
+        if (exitcol) {
+            figures_pad(exit, sizeof exit - 1, w.exit, 36);
+            strcat(exit, " ");
+        }
+        int len = snprintf(line, sizeof line, "  %-10s %-14s %-36s %-30s %-7s %-10s %-10s %s%-9s %s",
+                           c->variant, w.n, w.wall, w.over, w.p, w.cpu, w.rss, exit, w.prof,
+                           w.verdict);
         if (len >= (int)sizeof line) len = (int)sizeof line - 1;
         while (len > 0 && line[len - 1] == ' ') line[--len] = 0;
         fprintf(f, "%s\n", line);
@@ -210,6 +233,7 @@ static void print_table(FILE *f, const ab_results *r) {
     }
     for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
     strlist_free(&notes);
+    if (bench && exitcol && !service) figures_blocked_note(f, r, bench, "  ");
     if (!r->ncells) fprintf(f, "\n(no runs)\n");
 }
 
@@ -227,6 +251,7 @@ static void print_markdown(FILE *f, const ab_results *r) {
                 r->cells[i]->benchmark, r->cells[i]->variant, w.n, w.wall, w.over, w.p, w.cpu,
                 w.rss, w.prof, w.verdict);
     }
+    figures_markdown(f, r);
 }
 
 static void csv_ratio(FILE *f, const ab_ratio *o) {
@@ -241,7 +266,10 @@ static void print_csv(FILE *f, const ab_results *r) {
                "overhead_wall_ratio,overhead_wall_ci_low,overhead_wall_ci_high,overhead_wall_p,"
                "overhead_cpu_ratio,overhead_cpu_ci_low,overhead_cpu_ci_high,overhead_cpu_p,"
                "overhead_rss_ratio,overhead_rss_ci_low,overhead_rss_ci_high,overhead_rss_p,"
-               "profiles,samples\n");
+               "profiles,samples");
+    int figures = figures_present(r, NULL, AB_NFIGURES);
+    if (figures) figures_csv_header(f);
+    fputc('\n', f);
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         ab_cell_stats st;
@@ -254,7 +282,9 @@ static void print_csv(FILE *f, const ab_results *r) {
         csv_ratio(f, &st.over_wall);
         csv_ratio(f, &st.over_cpu);
         csv_ratio(f, &st.over_rss);
-        fprintf(f, ",%llu,%llu\n", c->profiles, c->samples);
+        fprintf(f, ",%llu,%llu", c->profiles, c->samples);
+        if (figures) figures_csv_row(f, c, &st);
+        fputc('\n', f);
     }
 }
 
@@ -265,9 +295,12 @@ static void print_benchstat(FILE *f, const ab_results *r) {
         const ab_cell *c = r->cells[i];
         char name[256];
         report_camel(name, sizeof name, c->benchmark);
-        for (size_t k = 0; k < c->n; k++)
-            fprintf(f, "Benchmark%s/variant=%s 1 %.0f ns/op %.0f cpu-ns/op %.0f maxrss-B/op\n",
+        for (size_t k = 0; k < c->n; k++) {
+            fprintf(f, "Benchmark%s/variant=%s 1 %.0f ns/op %.0f cpu-ns/op %.0f maxrss-B/op",
                     name, c->variant, c->wall[k] * 1e9, c->cpu[k] * 1e9, c->rss_kb[k] * 1024);
+            figures_benchstat(f, c, k);
+            fputc('\n', f);
+        }
     }
 }
 

@@ -20,6 +20,10 @@ json_t *report_cell_json(const ab_results *r, const ab_cell *c);
 /* The whole suite as JSON (report --format json). */
 json_t *report_json(const ab_results *r);
 
+/* "+1.23% [+0.50%, +2.00%]" or "-"; "0.012", "<0.001" or "-". */
+void report_fmt_ratio(char *buf, size_t len, const ab_ratio *o);
+void report_fmt_p(char *buf, size_t len, const ab_ratio *o);
+
 /* "slower", "faster" or "no change" from an overhead CI; "n/a" when invalid. */
 const char *report_verdict(const ab_ratio *o);
 /* "FibonacciCCpu" from "fibonacci-c-cpu" */

@@ -12,6 +12,8 @@
  *   run_capture.c   run --flamegraph: after a benchmark's runs, one captured run per
  *                   variant, through runner/flamegraph/flamegraph.h
  *   run_one.c       one run: environment, ingester counters, measurement, status, events
+ *   service/        one run of a service benchmark: ready, warm-up, capacity, latency,
+ *                   SIGTERM (service/service.h), called by run_one.c
  */
 #ifndef AB_RUNNER_RUN_H
 #define AB_RUNNER_RUN_H
@@ -46,6 +48,7 @@ typedef struct suite {
     int is_remote;
     char *remote_mode;             /* the remote ingester's current mode */
     char cpu_bench[256], cpu_ingester[256];
+    char cpu_load[256];            /* the load generator's (service benchmarks) */
     unsigned long seq, done, total;
     unsigned long runs_executed;   /* in this process, for the ETA */
     double first_run_at;           /* mono time the first run of this process started */
@@ -56,6 +59,8 @@ typedef struct suite {
     char **ref_checksum;           /* per benchmark */
     int *summarized;               /* per benchmark: its summary events are in the journal */
     int *ref_from_baseline;
+    double *load_rate;             /* per benchmark: the latency phase's fixed offered rate
+                                    * (service benchmarks; 0 = not fixed yet) */
     resume_tally *tally;           /* the journal read by name, until suite_resume_apply */
 } suite;
 
@@ -95,6 +100,11 @@ const char *ingester_control_of(suite *s, int vi);
 const char *ingester_url_of(suite *s, int vi);
 void ingesters_stop(suite *s);
 
+/* The offered rate of benchmark bi's latency phase is fixed (journaled as load_rate): from
+ * the capacity a run measured (source "warmup" or "run", variant), or as given. */
+void suite_fix_load_rate(suite *s, int bi, double rate, double capacity, const char *variant,
+                         const char *source);
+
 /* ---- run_suite.c ---- */
 /* Every benchmark's build and runs. Returns 0, or -1 when the suite was interrupted. */
 int suite_run_all(suite *s);
@@ -118,5 +128,8 @@ void run_argv(suite *s, int bi, strlist *argv);
 double run_timeout(suite *s, int bi);
 /* Last "checksum: X" line in buf (malloc'd), or NULL. */
 char *checksum_scan(const char *buf);
+/* The last "work_end: T" line in buf: T (CLOCK_MONOTONIC seconds, > 0) into *t; 0, or -1
+ * when there is none. */
+int work_end_scan(const char *buf, double *t);
 
 #endif
