@@ -43,13 +43,13 @@ static void on_tcp_closed(uv_handle_t *h) {
     if (!p->finished) uv_timer_start(&p->timer, on_pause, PAUSE_MS, 0);
 }
 
-/* The try is over: ok, or failed for why. */
+/* The try is over: ok, or failed for why (NULL: the last try's reason stays). */
 static void end_try(probe *p, int ok, const char *why) {
     if (!p->in_try) return;
     p->in_try = 0;
     uv_timer_stop(&p->timer);
     if (ok) p->ready = p->finished = 1;
-    else snprintf(p->why, sizeof p->why, "%s", why);
+    else if (why) snprintf(p->why, sizeof p->why, "%s", why);   /* NULL: keep the last */
     if (p->tcp_open && !uv_is_closing((uv_handle_t *)&p->tcp))
         uv_close((uv_handle_t *)&p->tcp, on_tcp_closed);
 }
@@ -130,7 +130,7 @@ probe_outcome probe_ready(uv_loop_t *loop, const struct sockaddr_in *addr, const
                      "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: agentbench-run\r\n"
                      "Connection: close\r\n\r\n", path, host, ntohs(addr->sin_port));
     p.reqbuf = uv_buf_init(p.request, (unsigned)(n < (int)sizeof p.request ? n : 0));
-    snprintf(p.why, sizeof p.why, "no answer");
+    snprintf(p.why, sizeof p.why, "no answer in time");
     p.deadline = mono_now() + timeout_s;
     uv_timer_init(loop, &p.timer);
     p.timer.data = &p;
@@ -145,7 +145,7 @@ probe_outcome probe_ready(uv_loop_t *loop, const struct sockaddr_in *addr, const
         uv_run(loop, UV_RUN_ONCE);
     }
     p.finished = 1;
-    if (p.in_try) end_try(&p, 0, "no answer in time");
+    if (p.in_try) end_try(&p, 0, NULL);   /* cut short: the last failure says more */
     uv_timer_stop(&p.timer);
     uv_close((uv_handle_t *)&p.timer, on_timer_closed);
     while (p.handles > 0) uv_run(loop, UV_RUN_ONCE);
