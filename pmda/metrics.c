@@ -21,6 +21,7 @@
 #define U_MSEC  PMDA_PMUNITS(0, 1, 0, 0, PM_TIME_MSEC, 0)
 #define U_BYTE  PMDA_PMUNITS(1, 0, 0, PM_SPACE_BYTE, 0, 0)
 #define U_KBYTE PMDA_PMUNITS(1, 0, 0, PM_SPACE_KBYTE, 0, 0)
+#define U_RATE  PMDA_PMUNITS(0, -1, 1, 0, PM_TIME_SEC, PM_COUNT_ONE)
 
 #define M(cl, it, type, indom, sem, units) \
     { NULL, { PMDA_PMID(cl, it), type, indom, sem, units } }
@@ -77,6 +78,37 @@ static pmdaMetric metrictab[] = {
     M(CL_RUN, 23, PM_TYPE_U64, RUN_INDOM, PM_SEM_COUNTER, U_COUNT),  /* samples */
     M(CL_RUN, 24, PM_TYPE_U64, RUN_INDOM, PM_SEM_COUNTER, U_COUNT),  /* no_profiles */
     M(CL_RUN, 25, PM_TYPE_U32, RUN_INDOM, PM_SEM_INSTANT, U_COUNT),  /* outliers */
+    /* the v2 figures (lib/results.h), 7 items each from 26: value (median), ci_low,
+     * ci_high, overhead, overhead_ci_low, overhead_ci_high, pvalue; then exit_blocked */
+    M(CL_RUN, 26, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_RATE),  /* throughput */
+    M(CL_RUN, 27, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_RATE),  /* throughput_ci_low */
+    M(CL_RUN, 28, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_RATE),  /* throughput_ci_high */
+    M(CL_RUN, 29, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* throughput_overhead */
+    M(CL_RUN, 30, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* throughput_overhead_ci_low */
+    M(CL_RUN, 31, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* throughput_overhead_ci_high */
+    M(CL_RUN, 32, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* throughput_pvalue */
+    M(CL_RUN, 33, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_SEC),   /* latency_p99 */
+    M(CL_RUN, 34, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_SEC),   /* latency_p99_ci_low */
+    M(CL_RUN, 35, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_SEC),   /* latency_p99_ci_high */
+    M(CL_RUN, 36, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* latency_p99_overhead */
+    M(CL_RUN, 37, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* latency_p99_overhead_ci_low */
+    M(CL_RUN, 38, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* latency_p99_overhead_ci_high */
+    M(CL_RUN, 39, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* latency_p99_pvalue */
+    M(CL_RUN, 40, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_SEC),   /* cpu_per_request */
+    M(CL_RUN, 41, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_SEC),   /* cpu_per_request_ci_low */
+    M(CL_RUN, 42, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_SEC),   /* cpu_per_request_ci_high */
+    M(CL_RUN, 43, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* cpu_per_request_overhead */
+    M(CL_RUN, 44, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* cpu_per_request_overhead_ci_low */
+    M(CL_RUN, 45, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* cpu_per_request_overhead_ci_high */
+    M(CL_RUN, 46, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* cpu_per_request_pvalue */
+    M(CL_RUN, 47, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_SEC),   /* exit_delay */
+    M(CL_RUN, 48, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_SEC),   /* exit_delay_ci_low */
+    M(CL_RUN, 49, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_SEC),   /* exit_delay_ci_high */
+    M(CL_RUN, 50, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* exit_delay_overhead */
+    M(CL_RUN, 51, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* exit_delay_overhead_ci_low */
+    M(CL_RUN, 52, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* exit_delay_overhead_ci_high */
+    M(CL_RUN, 53, PM_TYPE_DOUBLE, RUN_INDOM, PM_SEM_INSTANT, U_NONE),  /* exit_delay_pvalue */
+    M(CL_RUN, 54, PM_TYPE_U64, RUN_INDOM, PM_SEM_COUNTER, U_COUNT),  /* exit_blocked */
 
     /* agentbench.ingester.* */
     M(CL_INGESTER, 0, PM_TYPE_U32, INGESTER_INDOM, PM_SEM_INSTANT, U_NONE),    /* up */
@@ -137,7 +169,11 @@ static pmdaMetric metrictab[] = {
 
 /* ---- instances ---------------------------------------------------------------------- */
 
-#define RUN_ITEMS 26     /* agentbench.run.* items 0..25 */
+#define RUN_ITEMS 55     /* agentbench.run.* items 0..54 */
+#define FIG_ITEM0 26     /* the first of the v2 figures' items, 7 a figure */
+static const ab_figure fig_items[] = {AB_FIG_THROUGHPUT, AB_FIG_LATENCY_P99,
+                                      AB_FIG_CPU_PER_REQUEST, AB_FIG_EXIT_DELAY};
+#define NFIG_ITEMS (sizeof fig_items / sizeof fig_items[0])
 
 typedef struct run_inst {
     const ab_cell *cell;          /* NULL when the instance is not in the current suite */
@@ -399,6 +435,30 @@ static int fetch_runner(unsigned int item, const ab_results *r, pmAtomValue *ato
     return PM_ERR_PMID;
 }
 
+/* Item k of the v2 figures (FIG_ITEM0 + k): figure k / 7, its median, CI and overhead. */
+static int fetch_figure(unsigned int k, run_inst *ri, const ab_results *r, pmAtomValue *atom)
+{
+    ab_figure f = fig_items[k / 7];
+    if (ri->cell->fig[f].n == 0)
+        return PMDA_FETCH_NOVALUES;
+    const ab_cell_stats *st = run_stats(r, ri);
+    const ab_summary *s = &st->fig[f];
+    const ab_ratio *o = &st->over_fig[f];
+    switch (k % 7) {
+    case 0: DOUBLE(s->median);
+    case 1: DOUBLE(s->ci_low);
+    case 2: DOUBLE(s->ci_high);
+    }
+    if (ri->cell->is_baseline || !o->valid)
+        return PMDA_FETCH_NOVALUES;
+    switch (k % 7) {
+    case 3: DOUBLE(o->ratio);
+    case 4: DOUBLE(o->ci_low);
+    case 5: DOUBLE(o->ci_high);
+    default: DOUBLE(o->p);
+    }
+}
+
 static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAtomValue *atom)
 {
     if (!r || !ri || !ri->cell)
@@ -412,7 +472,10 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     case 22: U64(c->profiles);
     case 23: U64(c->samples);
     case 24: U64(c->no_profiles);
+    case FIG_ITEM0 + 7 * NFIG_ITEMS: U64(c->exit_blocked);
     }
+    if (item >= FIG_ITEM0 && item < FIG_ITEM0 + 7 * NFIG_ITEMS)
+        return fetch_figure(item - FIG_ITEM0, ri, r, atom);
     if (c->n == 0 || item > 25)
         return item > 25 ? PM_ERR_PMID : PMDA_FETCH_NOVALUES;
     const ab_cell_stats *st = run_stats(r, ri);
@@ -567,8 +630,9 @@ static int fetch_value(unsigned int cluster, unsigned int item, void *priv,
 extern int __pmInProfile(pmInDom indom, const pmProfile *prof, int inst);
 
 #define MAX_CLUSTER (CL_PMDA + 1)
-#define MAX_ITEM 32
+#define MAX_ITEM 64      /* above every cluster's last item (agentbench.run.*: 54) */
 static const pmDesc *desc_of[MAX_CLUSTER][MAX_ITEM];
+_Static_assert(RUN_ITEMS <= MAX_ITEM, "agentbench.run.* items must fit desc_of");
 static fetchbuf result_buf;
 
 /* The fetch, built here rather than by pmdaFetch: instances come from the index arrays,
@@ -754,7 +818,8 @@ void metrics_init(pmdaInterface *dp, const abc_config *cfg)
     pmdaInit(dp, indomtab, NUM_INDOMS, metrictab, NMETRICS);
     for (size_t k = 0; k < NMETRICS; k++) {
         const pmDesc *d = &metrictab[k].m_desc;
-        desc_of[pmID_cluster(d->pmid)][pmID_item(d->pmid)] = d;
+        if (pmID_cluster(d->pmid) < MAX_CLUSTER && pmID_item(d->pmid) < MAX_ITEM)
+            desc_of[pmID_cluster(d->pmid)][pmID_item(d->pmid)] = d;
     }
 
     run_indom = indomtab[RUN_INDOM].it_indom;
