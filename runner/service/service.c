@@ -143,6 +143,11 @@ static int run_phase(phase *p, const char *name, double rate, double duration, i
         fail(p->sv, "%s: %s", name, why);
         return -1;
     }
+    if (!measure_running()) {   /* it died as the phase ended: nothing of it counts */
+        json_decref(j);
+        if (!p->s->interrupted) died(p->sv, p->r, name);
+        return -1;
+    }
     add_phase(p->sv, j, measured);
     if (out) *out = j;
     else json_decref(j);
