@@ -106,7 +106,7 @@ static const char *verdict_for(ab_figure f, double olo, double ohi, double nlo, 
     return compare_verdict(-ohi, -olo, -nhi, -nlo);   /* more requests/s is better */
 }
 
-/* Row k of figure f for cells oc (old) and nc (new): the baseline's median, a profiled
+/* The row of figure f for cells oc (old) and nc (new): the baseline's median, a profiled
  * variant's overhead. 1, or 0 when either suite lacks it. */
 static int figure_row(const ab_cell *oc, const ab_cell *nc, const ab_cell_stats *os,
                       const ab_cell_stats *ns, ab_figure f, row *r) {

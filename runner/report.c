@@ -73,7 +73,8 @@ json_t *report_cell_json(const ab_results *r, const ab_cell *c) {
         json_object_set_new(o, "overhead",
                             json_pack("{s:o,s:o,s:o}", "wall", ratio_json(&st.over_wall), "cpu",
                                       ratio_json(&st.over_cpu), "rss", ratio_json(&st.over_rss)));
-        json_object_set_new(o, "verdict", json_string(report_verdict(&st.over_wall)));
+        if (!c->is_service)   /* a service's wall time is its whole life, no verdict */
+            json_object_set_new(o, "verdict", json_string(report_verdict(&st.over_wall)));
     }
     figures_json(o, c, &st);
     return o;
@@ -240,10 +241,15 @@ static void print_table(FILE *f, const ab_results *r) {
 static void print_markdown(FILE *f, const ab_results *r) {
     fprintf(f, "### agentbench suite %s on %s (%s)\n\n", r->suite ? r->suite : "?",
             r->host ? r->host : "?", ab_state_name(r->state));
-    fprintf(f, "| benchmark | variant | n | wall median [95%% CI] | overhead [95%% CI] | p | "
-               "CPU | max RSS | profiles | verdict |\n");
-    fprintf(f, "|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n");
+    size_t batch = 0;   /* a service's wall time is its whole life: its figures say more */
+    for (size_t i = 0; i < r->ncells; i++) batch += !r->cells[i]->is_service;
+    if (batch || !r->ncells) {
+        fprintf(f, "| benchmark | variant | n | wall median [95%% CI] | overhead [95%% CI] | p | "
+                   "CPU | max RSS | profiles | verdict |\n");
+        fprintf(f, "|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n");
+    }
     for (size_t i = 0; i < r->ncells; i++) {
+        if (r->cells[i]->is_service) continue;
         row w;
         ab_cell_stats st;
         make_row(r, r->cells[i], &w, &st);
