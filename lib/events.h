@@ -86,7 +86,7 @@
  * figures of a service run (kind = service; absent in batch runs and v1 journals). */
 #define AB_EV_RUN_END_V2_FIELDS(X)                                                      \
     X(STR, kind)               /* "service"; absent: a batch run */                     \
-    X(STR, reason)             /* why a run is not ok, when the runner knows */         \
+    X(STR, reason)             /* why not ok (or the checksum not compared) */  \
     X(OPT_REAL, exit_delay_s)  /* end of work (batch) or SIGTERM (service) to exit */   \
     X(OPT_BOOL, exit_blocked)  /* killed at the timeout: exit_delay_s a lower bound */  \
     X(OBJECT, placement)       /* service: CPU lists {service, load, ingester} */       \

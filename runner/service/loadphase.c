@@ -120,7 +120,9 @@ int loadphase_run(uv_loop_t *loop, const loadphase_spec *spec, int (*go_on)(void
     }
     c.handles += 2;  /* the process and the timer */
     uv_timer_init(loop, &c.bound);
-    double bound = spec->duration_s + 3 * spec->timeout_s + 10;
+    /* connect, window, drain: duration + 2 timeouts when all goes well; a starved host
+     * may stretch it, so the bound is generous (a hung child, not a slow one) */
+    double bound = 2 * spec->duration_s + 3 * spec->timeout_s + 30;
     uv_timer_start(&c.bound, on_bound, (uint64_t)(bound * 1000), 0);
     uv_read_start((uv_stream_t *)&c.out, on_alloc, on_read);
 

@@ -35,10 +35,14 @@ typedef struct service_run {
     int have_client;
     unsigned long long client_requests;
     uint64_t client_sum;
+    unsigned long long abandoned;   /* requests the client gave up on (timeout, socket
+                                     * error), all phases: the service may have answered
+                                     * and counted them */
     /* the service's side, from its output: its requests: line */
     int have_service_requests;
     unsigned long long service_requests;
     int checked, checksum_ok;    /* both sides were compared (service_status()) */
+    char note[160];              /* why the checksum could not be compared, or "" */
     /* profiles the ingester received during the latency phase */
     int have_window;
     unsigned long long window_profiles, window_samples;
