@@ -1,6 +1,11 @@
-/* counters.c: the ingester's counters and their /stats JSON. */
+/* counters.c: the ingester's counters (counters.h: one function per thing that
+ * happened, in the order of the /stats document), and their /stats document through the
+ * one writer in lib/ingester_stats.h. Applications are a hash table of their own
+ * counters; a request counts once per application, by its serial number. */
 #include "counters.h"
+#include "ingester_stats.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +27,62 @@ void counters_free(ing_counters *c)
     strmap_free(&c->apps);
 }
 
-app_counters *counters_app(ing_counters *c, const char *app)
+void counters_conn_opened(ing_counters *c)
+{
+    c->conn_open++;
+    c->conn_accepted++;
+}
+
+void counters_conn_closed(ing_counters *c)
+{
+    c->conn_open--;
+}
+
+void counters_conn_refused(ing_counters *c)
+{
+    c->conn_rejected++;
+    c->req_dropped++;
+}
+
+void counters_conn_timed_out(ing_counters *c)
+{
+    c->conn_timed_out++;
+}
+
+void counters_received(ing_counters *c, size_t bytes)
+{
+    c->bytes_received += bytes;
+}
+
+uint64_t counters_request(ing_counters *c)
+{
+    c->req_total++;
+    return ++c->last_serial;
+}
+
+void counters_answer(ing_counters *c, int status, uint64_t elapsed_ns)
+{
+    if (status >= 200 && status < 300)
+        c->req_2xx++;
+    else if (status >= 400 && status < 500)
+        c->req_4xx++;
+    else if (status >= 500)
+        c->req_5xx++;
+    latency_record(&c->latency, elapsed_ns);
+}
+
+void counters_reset(ing_counters *c)
+{
+    c->req_reset++;
+}
+
+void counters_dropped(ing_counters *c)
+{
+    c->req_dropped++;
+}
+
+/* The counters of an application, created on first use. NULL only when out of memory. */
+static app_counters *counters_app(ing_counters *c, const char *app)
 {
     strmap_entry *e = strmap_find(&c->apps, app, strlen(app));
     if (e)
@@ -87,14 +147,10 @@ void counters_decode_error(ing_counters *c, const char *app)
     }
 }
 
-void counters_answer(ing_counters *c, int status)
+void counters_decoded(ing_counters *c, const ing_decoded *d)
 {
-    if (status >= 200 && status < 300)
-        c->req_2xx++;
-    else if (status >= 400 && status < 500)
-        c->req_4xx++;
-    else if (status >= 500)
-        c->req_5xx++;
+    c->bytes_decompressed += d->body_bytes;
+    c->stacks_cut += d->stacks_cut;
 }
 
 static int cmp_keys(const void *a, const void *b)
@@ -102,7 +158,8 @@ static int cmp_keys(const void *a, const void *b)
     return strcmp((*(const strmap_entry *const *)a)->key, (*(const strmap_entry *const *)b)->key);
 }
 
-/* The entries of m sorted by key (malloc'd array of m->len pointers; NULL when empty). */
+/* The entries of m sorted by key (malloc'd array of m->len pointers; NULL when empty or
+ * out of memory). */
 static strmap_entry **sorted(const strmap *m)
 {
     strmap_entry **v = m->len ? malloc(m->len * sizeof *v) : NULL;
@@ -115,50 +172,69 @@ static strmap_entry **sorted(const strmap *m)
     return v;
 }
 
-static json_t *app_json(const app_counters *a)
+/* One application's figures, its formats sorted into *formats (malloc'd, the caller
+ * frees it). 0, or -1 when out of memory. */
+static int app_stats(const char *name, const app_counters *a, ab_ingester_app_stats *out,
+                     ab_ingester_format_count **formats)
 {
-    json_t *formats = json_object();
+    size_t n = a->formats.len;
     strmap_entry **fs = sorted(&a->formats);
-    for (size_t i = 0; fs && i < a->formats.len; i++)
-        json_object_set_new(formats, fs[i]->key, json_integer((json_int_t)fs[i]->val.u));
+    *formats = malloc((n ? n : 1) * sizeof **formats);
+    if (!*formats || (n && !fs)) {
+        free(fs);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        (*formats)[i] = (ab_ingester_format_count){.name = fs[i]->key, .profiles = fs[i]->val.u};
     free(fs);
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-                     "requests", (json_int_t)a->requests, "profiles", (json_int_t)a->profiles,
-                     "samples", (json_int_t)a->samples, "sample_value", (json_int_t)a->value,
-                     "frames", (json_int_t)a->frames, "bytes", (json_int_t)a->bytes,
-                     "decode_errors", (json_int_t)a->decode_errors, "formats", formats);
+    *out = (ab_ingester_app_stats){
+        .name = name, .requests = a->requests, .profiles = a->profiles, .samples = a->samples,
+        .sample_value = a->value, .frames = a->frames, .bytes = a->bytes,
+        .decode_errors = a->decode_errors, .formats = *formats, .nformats = n,
+    };
+    return 0;
 }
 
-json_t *counters_json(const ing_counters *c, const char *mode, double uptime_s,
-                      const char *listen)
+char *counters_stats_document(const ing_counters *c, const counters_doc_info *info, size_t *len)
 {
-    json_t *apps = json_object();
-    strmap_entry **as = sorted(&c->apps);
-    for (size_t i = 0; as && i < c->apps.len; i++)
-        json_object_set_new(apps, as[i]->key, app_json(as[i]->val.p));
-    free(as);
     const latency_hist *h = &c->latency;
-    return json_pack(
-        "{s:i, s:s, s:f, s:s,"
-        " s:{s:I, s:I, s:I, s:I},"
-        " s:{s:I, s:I, s:I, s:I, s:I, s:I},"
-        " s:{s:I, s:I},"
-        " s:I, s:I, s:I, s:I, s:I,"
-        " s:{s:f, s:f, s:f, s:f},"
-        " s:o}",
-        "v", 1, "mode", mode, "uptime_s", uptime_s, "listen", listen,
-        "connections", "open", (json_int_t)c->conn_open, "accepted",
-        (json_int_t)c->conn_accepted, "rejected", (json_int_t)c->conn_rejected, "timed_out",
-        (json_int_t)c->conn_timed_out,
-        "requests", "total", (json_int_t)c->req_total, "2xx", (json_int_t)c->req_2xx, "4xx",
-        (json_int_t)c->req_4xx, "5xx", (json_int_t)c->req_5xx, "reset",
-        (json_int_t)c->req_reset, "dropped", (json_int_t)c->req_dropped,
-        "bytes", "received", (json_int_t)c->bytes_received, "decompressed",
-        (json_int_t)c->bytes_decompressed,
-        "profiles", (json_int_t)c->profiles, "samples", (json_int_t)c->samples,
-        "sample_value", (json_int_t)c->value, "frames", (json_int_t)c->frames,
-        "decode_errors", (json_int_t)c->decode_errors,
-        "latency_ms", "p50", latency_quantile_ms(h, 0.50), "p90", latency_quantile_ms(h, 0.90),
-        "p99", latency_quantile_ms(h, 0.99), "max", (double)h->max_ns / 1e6,
-        "apps", apps);
+    ab_ingester_stats st = {
+        .uptime_s = info->uptime_s,
+        .conn_open = c->conn_open, .conn_accepted = c->conn_accepted,
+        .conn_rejected = c->conn_rejected, .conn_timed_out = c->conn_timed_out,
+        .req_total = c->req_total, .req_2xx = c->req_2xx, .req_4xx = c->req_4xx,
+        .req_5xx = c->req_5xx, .req_reset = c->req_reset, .req_dropped = c->req_dropped,
+        .bytes_received = c->bytes_received, .bytes_decompressed = c->bytes_decompressed,
+        .profiles = c->profiles, .samples = c->samples, .sample_value = c->value,
+        .frames = c->frames, .decode_errors = c->decode_errors,
+        .lat_p50 = latency_quantile_ms(h, 0.50), .lat_p90 = latency_quantile_ms(h, 0.90),
+        .lat_p99 = latency_quantile_ms(h, 0.99), .lat_max = (double)h->max_ns / 1e6,
+        .store_apps = info->store_apps, .store_stacks = info->store_stacks,
+        .store_bytes = info->store_bytes, .store_stacks_cut = c->stacks_cut,
+        .apps_omitted = !info->with_apps,
+    };
+    snprintf(st.mode, sizeof st.mode, "%s", info->mode);
+    snprintf(st.listen, sizeof st.listen, "%s", info->listen);
+    if (!info->with_apps)
+        return ab_ingester_stats_write(&st, len);
+
+    size_t n = c->apps.len, done = 0;
+    strmap_entry **as = sorted(&c->apps);
+    ab_ingester_app_stats *apps = calloc(n ? n : 1, sizeof *apps);
+    ab_ingester_format_count **formats = calloc(n ? n : 1, sizeof *formats);
+    char *text = NULL;
+    if (apps && formats && (as || !n)) {
+        while (done < n && app_stats(as[done]->key, as[done]->val.p, &apps[done], &formats[done]) == 0)
+            done++;
+        st.apps = apps;
+        st.napps = n;
+        if (done == n)
+            text = ab_ingester_stats_write(&st, len);
+    }
+    for (size_t i = 0; formats && i <= done && i < n; i++)
+        free(formats[i]);
+    free(formats);
+    free(apps);
+    free(as);
+    return text;
 }

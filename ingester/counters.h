@@ -1,10 +1,13 @@
 /* counters.h: everything the ingester counts, in total and per application, and the
- * GET /stats JSON document built from it (schema in doc/ingester-stats.md). */
+ * GET /stats document built from it (lib/ingester_stats.h, doc/ingester-stats.md). This
+ * API is the only way to change a counter: one function per thing that happened, called
+ * by routes.c (the transport and the decoders report to routes, never here), so that what
+ * each figure means is written once, below and in counters.c. */
 #ifndef ING_COUNTERS_H
 #define ING_COUNTERS_H
 
+#include <stddef.h>
 #include <stdint.h>
-#include <jansson.h>
 
 #include "decode.h"
 #include "latency.h"
@@ -16,12 +19,15 @@ typedef struct app_counters {
     uint64_t last_request;   /* serial of the last request counted in `requests` */
 } app_counters;
 
+/* Written by counters.c only. */
 typedef struct ing_counters {
     uint64_t conn_open, conn_accepted, conn_rejected, conn_timed_out;
     uint64_t req_total, req_2xx, req_4xx, req_5xx, req_reset, req_dropped;
     uint64_t bytes_received, bytes_decompressed;
     uint64_t profiles, samples, value, frames, decode_errors;
+    uint64_t stacks_cut;     /* stacks --store did not keep */
     latency_hist latency;
+    uint64_t last_serial;    /* of the last request counted in req_total */
     strmap apps;             /* application -> app_counters* (val.p) */
     unsigned max_apps;       /* beyond this many, new names count under "_other" */
 } ing_counters;
@@ -29,24 +35,54 @@ typedef struct ing_counters {
 void counters_init(ing_counters *c);
 void counters_free(ing_counters *c);
 
-/* The counters of an application, created on first use. NULL only when out of memory. */
-app_counters *counters_app(ing_counters *c, const char *app);
+/* Data connections: accepted within --max-connections (open now), closed, refused over
+ * it (its request counts as dropped), closed by --idle-timeout. */
+void counters_conn_opened(ing_counters *c);
+void counters_conn_closed(ing_counters *c);
+void counters_conn_refused(ing_counters *c);
+void counters_conn_timed_out(ing_counters *c);
 
-/* A request (serial number `request`) concerning app: counts it once per app. */
+/* Request body bytes received on the data listener, as sent. */
+void counters_received(ing_counters *c, size_t bytes);
+
+/* A request that counts in requests.total (see doc/ingester-stats.md, "What counts"):
+ * returns its serial number, never 0, for the per-application calls below. */
+uint64_t counters_request(ing_counters *c);
+
+/* A counted request answered with this status, elapsed_ns after its first byte. */
+void counters_answer(ing_counters *c, int status, uint64_t elapsed_ns);
+
+/* A counted request closed with a RST instead of an answer (mode reset). */
+void counters_reset(ing_counters *c);
+
+/* A request closed without an answer on purpose (held by mode hang at shutdown). */
+void counters_dropped(ing_counters *c);
+
+/* Request `request` (a serial) concerns app: counts it, and its body bytes, once per app. */
 void counters_app_request(ing_counters *c, const char *app, uint64_t request, uint64_t bytes);
 
-/* A decoded profile (the decoder sink's profile callback). */
+/* A decoded profile of request `request` (the decoder sink's profile callback). */
 void counters_profile(ing_counters *c, uint64_t request, const char *app, const char *format,
                       const ing_counts *n);
+
+/* A request body decoded: what the decoder says it gave (its decompressed bytes, the
+ * stacks --store did not keep). */
+void counters_decoded(ing_counters *c, const ing_decoded *d);
 
 /* A decode error for app (NULL: no application known). */
 void counters_decode_error(ing_counters *c, const char *app);
 
-/* A request answered with this HTTP status. */
-void counters_answer(ing_counters *c, int status);
+/* What the /stats document says besides the counters. */
+typedef struct counters_doc_info {
+    const char *mode;
+    double uptime_s;
+    const char *listen;
+    uint64_t store_apps, store_stacks, store_bytes;   /* --store's state now */
+    int with_apps;                                    /* 0: leave "apps" out (?apps=0) */
+} counters_doc_info;
 
-/* The whole /stats document (new reference). */
-json_t *counters_json(const ing_counters *c, const char *mode, double uptime_s,
-                      const char *listen);
+/* The whole /stats document (lib/ingester_stats.h's writer): malloc'd text, its length
+ * in *len; NULL when out of memory. */
+char *counters_stats_document(const ing_counters *c, const counters_doc_info *info, size_t *len);
 
 #endif

@@ -1,6 +1,7 @@
 /* main.c: agentbench-ingester, a fake Pyroscope server for benchmarking profiling agents.
- * Parses the command line, pins the CPUs, starts the server, prints the ready line and
- * runs the event loop until SIGTERM/SIGINT. */
+ * Parses the command line, pins the CPUs, starts the server with routes.c as the user of
+ * its connections (the one place that knows both), prints the ready line and runs the
+ * event loop until SIGTERM/SIGINT. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <uv.h>
 
 #include "options.h"
+#include "routes.h"
 #include "server.h"
 
 static void raise_fd_limit(void)
@@ -39,10 +41,11 @@ int main(int argc, char **argv)
     uv_loop_t *loop = uv_default_loop();
     static ing_server server;
     char err[256];
-    if (server_start(&server, loop, &opt, err, sizeof err) < 0) {
+    if (server_start(&server, loop, &opt, &routes_callbacks, &server, err, sizeof err) < 0) {
         fprintf(stderr, "agentbench-ingester: %s\n", err);
         return 1;
     }
+    server_warn_exposed(&server);
     printf("agentbench-ingester ready data=%s control=%s pid=%d\n", server.data_name,
            server.control_name, (int)getpid());
     fflush(stdout);
@@ -51,5 +54,6 @@ int main(int argc, char **argv)
     uv_run(loop, UV_RUN_DEFAULT);
     server_free(&server);
     uv_loop_close(loop);
+    ing_options_free(&opt);
     return 0;
 }

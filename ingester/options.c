@@ -1,12 +1,19 @@
-/* options.c: command-line parsing and validation for agentbench-ingester. */
+/* options.c: command-line parsing and validation for agentbench-ingester, and the
+ * tokens, which come from a file or the environment (a command line is public: ps shows
+ * it to every user), or for the data token still from --auth-token, whose value is then
+ * overwritten in argv. */
 #include "options.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char usage_text[] =
 "Usage: agentbench-ingester [OPTION]...\n"
@@ -24,11 +31,23 @@ static const char usage_text[] =
 "  --seed N                seed of flaky's deterministic choice (default 1)\n"
 "  --retry-after SECS      Retry-After in mode ratelimit (default 1)\n"
 "  --max-body BYTES        largest request body, K/M/G suffixes (default 16M)\n"
-"  --max-decompressed BYTES  largest inflated body (default 256M)\n"
+"  --max-decompressed BYTES  memory one request's decoding may hold, and how far its\n"
+"                          gzip data may inflate (default 256M)\n"
+"  --max-buffered BYTES    request bodies held at once by all connections; a body\n"
+"                          that does not fit gets 503 + Retry-After (default 128M)\n"
 "  --max-connections N     open connections allowed (default 4096)\n"
 "  --idle-timeout SECS     close idle or too slow connections (default 60)\n"
-"  --auth-token T          require Authorization: Bearer T (or Basic with password T)\n"
+"  --auth-token-file FILE  ingest and push require Authorization: Bearer TOKEN (or\n"
+"                          Basic with password TOKEN), TOKEN the file's first line;\n"
+"                          or $" ING_ENV_AUTH_TOKEN "\n"
+"  --auth-token T          the same with T (visible in ps until the ingester starts:\n"
+"                          prefer the file or the environment)\n"
+"  --control-token-file FILE  /mode and /stats require Authorization: Bearer TOKEN;\n"
+"                          or $" ING_ENV_CONTROL_TOKEN "\n"
 "  --store DIR             keep each application's stacks in DIR/<app>.folded\n"
+"  --store-max-apps N      applications kept (default 256)\n"
+"  --store-max-bytes BYTES   stacks kept in all (default 256M)\n"
+"  --store-max-app-bytes BYTES  stacks kept per application (default 32M)\n"
 "  --files DIR             serve GET /flamegraphs/<file> from DIR\n"
 "  --cpu LIST              pin to these CPUs (e.g. 0 or 1-3,5)\n"
 "  --quiet                 no log messages on stderr\n"
@@ -37,6 +56,8 @@ static const char usage_text[] =
 "\n"
 "Once listening it prints one line on stdout:\n"
 "  agentbench-ingester ready data=ADDR:PORT control=ADDR:PORT pid=PID\n"
+"A listener on an address other than loopback without a token is warned about on\n"
+"stderr (also with --quiet).\n"
 "SIGTERM or SIGINT: stop accepting, finish answers in flight (bounded), exit 0.\n"
 "See agentbench-ingester(1).\n";
 
@@ -44,6 +65,8 @@ enum {
     OPT_LISTEN = 256, OPT_CONTROL, OPT_MODE, OPT_DELAY, OPT_STATUS, OPT_ERROR_RATE,
     OPT_SEED, OPT_RETRY_AFTER, OPT_MAX_BODY, OPT_MAX_DECOMPRESSED, OPT_MAX_CONNECTIONS,
     OPT_IDLE_TIMEOUT, OPT_AUTH_TOKEN, OPT_STORE, OPT_FILES, OPT_CPU, OPT_QUIET,
+    OPT_MAX_BUFFERED, OPT_AUTH_TOKEN_FILE, OPT_CONTROL_TOKEN_FILE, OPT_STORE_MAX_APPS,
+    OPT_STORE_MAX_BYTES, OPT_STORE_MAX_APP_BYTES,
 };
 
 static const struct option long_opts[] = {
@@ -60,7 +83,13 @@ static const struct option long_opts[] = {
     {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
     {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
     {"auth-token", required_argument, NULL, OPT_AUTH_TOKEN},
+    {"auth-token-file", required_argument, NULL, OPT_AUTH_TOKEN_FILE},
+    {"control-token-file", required_argument, NULL, OPT_CONTROL_TOKEN_FILE},
+    {"max-buffered", required_argument, NULL, OPT_MAX_BUFFERED},
     {"store", required_argument, NULL, OPT_STORE},
+    {"store-max-apps", required_argument, NULL, OPT_STORE_MAX_APPS},
+    {"store-max-bytes", required_argument, NULL, OPT_STORE_MAX_BYTES},
+    {"store-max-app-bytes", required_argument, NULL, OPT_STORE_MAX_APP_BYTES},
     {"files", required_argument, NULL, OPT_FILES},
     {"cpu", required_argument, NULL, OPT_CPU},
     {"quiet", no_argument, NULL, OPT_QUIET},
@@ -190,6 +219,83 @@ int ing_parse_cpu_list(const char *s, cpu_set_t *set)
     return 0;
 }
 
+int ing_addr_is_loopback(const ing_addr *a)
+{
+    if (a->ss.ss_family == AF_INET) {
+        const struct sockaddr_in *v4 = (const struct sockaddr_in *)&a->ss;
+        return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (a->ss.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&a->ss;
+        return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+    }
+    return 0;
+}
+
+/* A token is printable ASCII without spaces, 1 to 1000 bytes (auth.c compares it with
+ * what a header carries). */
+static int token_ok(const char *t, char *why, size_t whylen)
+{
+    size_t n = strlen(t);
+    if (n == 0 || n > 1000) {
+        snprintf(why, whylen, "a token must be 1 to 1000 characters");
+        return 0;
+    }
+    for (const char *p = t; *p; p++)
+        if (*p <= ' ' || *p >= 0x7f) {
+            snprintf(why, whylen, "a token must be printable ASCII without spaces");
+            return 0;
+        }
+    return 1;
+}
+
+int ing_read_token_file(const char *path, char **token, char *why, size_t whylen, char *warn,
+                        size_t warnlen)
+{
+    warn[0] = '\0';
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        snprintf(why, whylen, "cannot read %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        snprintf(why, whylen, "%s is not a regular file", path);
+        return -1;
+    }
+    if (st.st_mode & 077)
+        snprintf(warn, warnlen, "%s may be read by other users (mode %03o): chmod 600 it", path,
+                 (unsigned)(st.st_mode & 0777));
+    char buf[1100];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n < 0) {
+        snprintf(why, whylen, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    buf[n] = '\0';
+    buf[strcspn(buf, "\r\n")] = '\0';
+    for (size_t len = strlen(buf); len && isspace((unsigned char)buf[len - 1]);)
+        buf[--len] = '\0';
+    char what[200];
+    if (!token_ok(buf, what, sizeof what)) {
+        snprintf(why, whylen, "%s: %s", path, what);
+        return -1;
+    }
+    *token = strdup(buf);
+    return *token ? 0 : -1;
+}
+
+void ing_options_free(ing_options *o)
+{
+    free(o->auth_token);
+    free(o->control_token);
+    o->auth_token = o->control_token = NULL;
+}
+
 static int bad(FILE *err, const char *opt, const char *val, const char *why)
 {
     fprintf(err, "agentbench-ingester: bad value \"%s\" for --%s: %s\n", val, opt, why);
@@ -204,8 +310,14 @@ int ing_options_parse(int argc, char **argv, ing_options *o, FILE *out, FILE *er
     ing_behaviour_init(&o->behaviour);
     o->max_body = 16u << 20;
     o->max_decompressed = 256u << 20;
+    o->max_buffered = 128u << 20;
     o->max_connections = 4096;
     o->idle_timeout_s = 60;
+    o->store_max_apps = 256;
+    o->store_max_bytes = (size_t)256 << 20;
+    o->store_max_app_bytes = (size_t)32 << 20;
+    const char *auth_file = NULL, *control_file = NULL;
+    char why[512], warn[512];
 
     optind = 1;
     opterr = 0;
@@ -279,10 +391,39 @@ int ing_options_parse(int argc, char **argv, ing_options *o, FILE *out, FILE *er
                 return bad(err, name, optarg, "expected seconds > 0");
             break;
         case OPT_AUTH_TOKEN:
-            if (!*optarg)
-                return bad(err, name, optarg, "must not be empty");
-            o->auth_token = optarg;
+            if (!token_ok(optarg, why, sizeof why))
+                return bad(err, name, "...", why);
+            free(o->auth_token);
+            o->auth_token = strdup(optarg);
+            /* out of ps from now on (it was visible until here: prefer a file) */
+            memset(optarg, 'x', strlen(optarg));
             break;
+        case OPT_AUTH_TOKEN_FILE:
+            auth_file = optarg;
+            break;
+        case OPT_CONTROL_TOKEN_FILE:
+            control_file = optarg;
+            break;
+        case OPT_MAX_BUFFERED:
+            if (ing_parse_size(optarg, &o->max_buffered) < 0 || o->max_buffered == 0)
+                return bad(err, name, optarg, "expected a size in bytes (K, M, G suffixes)");
+            break;
+        case OPT_STORE_MAX_APPS: {
+            char *end;
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            if (!*optarg || *end || errno || v < 1 || v > 1000000)
+                return bad(err, name, optarg, "expected 1..1000000");
+            o->store_max_apps = (size_t)v;
+            break;
+        }
+        case OPT_STORE_MAX_BYTES:
+        case OPT_STORE_MAX_APP_BYTES: {
+            size_t *to = c == OPT_STORE_MAX_BYTES ? &o->store_max_bytes : &o->store_max_app_bytes;
+            if (ing_parse_size(optarg, to) < 0 || *to == 0)
+                return bad(err, name, optarg, "expected a size in bytes (K, M, G suffixes)");
+            break;
+        }
         case OPT_STORE:
             o->store_dir = optarg;
             break;
@@ -317,6 +458,29 @@ int ing_options_parse(int argc, char **argv, ing_options *o, FILE *out, FILE *er
         fprintf(err, "agentbench-ingester: unexpected argument \"%s\"\n", argv[optind]);
         fprintf(err, "Try 'agentbench-ingester --help'.\n");
         return 2;
+    }
+    /* The tokens: a file, else the environment (else, for data, --auth-token). */
+    struct { const char *opt, *file, *env; char **token; } tokens[] = {
+        {"auth-token-file", auth_file, ING_ENV_AUTH_TOKEN, &o->auth_token},
+        {"control-token-file", control_file, ING_ENV_CONTROL_TOKEN, &o->control_token},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        const char *env = getenv(tokens[i].env);
+        if (tokens[i].file) {
+            if (*tokens[i].token)
+                return bad(err, tokens[i].opt, tokens[i].file, "--auth-token gives the token already");
+            if (ing_read_token_file(tokens[i].file, tokens[i].token, why, sizeof why, warn,
+                                    sizeof warn) < 0)
+                return bad(err, tokens[i].opt, tokens[i].file, why);
+            if (warn[0])
+                fprintf(err, "agentbench-ingester: warning: %s\n", warn);
+        } else if (!*tokens[i].token && env && *env) {
+            if (!token_ok(env, why, sizeof why)) {
+                fprintf(err, "agentbench-ingester: bad value in $%s: %s\n", tokens[i].env, why);
+                return 2;
+            }
+            *tokens[i].token = strdup(env);
+        }
     }
     return 0;
 }

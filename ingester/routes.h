@@ -1,16 +1,13 @@
-/* routes.h: what the ingester does with a complete request: the data endpoints
- * (POST /ingest, /pyroscope/ingest, /push.v1.PusherService/Push) under the current
- * behaviour, and GET /stats, /healthz, /flamegraphs/<file> and the control listener's
- * /mode. */
+/* routes.h: what the ingester does with a request and with what its connections report:
+ * the data endpoints (POST /ingest, /pyroscope/ingest, /push.v1.PusherService/Push)
+ * under the current behaviour, GET /stats, /healthz, /flamegraphs/<file> and the control
+ * listener's /mode, and all the counting. It is the transport's user (conn.h): main.c
+ * hands these callbacks to server_start with the server (ing_server *) as their arg. */
 #ifndef ING_ROUTES_H
 #define ING_ROUTES_H
 
 #include "conn.h"
 
-void routes_dispatch(ing_conn *c);
-
-/* The decompressed size of a body: the gzip trailer's ISIZE for a gzip body, else its
- * length. */
-size_t routes_inflated_size(const uint8_t *body, size_t len);
+extern const conn_callbacks routes_callbacks;
 
 #endif

@@ -3,7 +3,6 @@
  * reopened on the same port when the mode changes back), the control listener, the
  * --store flush timer, and graceful shutdown on SIGTERM/SIGINT. */
 #include "server.h"
-#include "conn.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -42,14 +41,16 @@ static void free_handle(uv_handle_t *h)
 
 static void on_data_connection(uv_stream_t *listener, int status)
 {
+    ing_server *s = listener->data;
     if (status == 0)
-        conn_accept(listener->data, listener, 0);
+        conn_accept(&s->conns, listener, 0);
 }
 
 static void on_control_connection(uv_stream_t *listener, int status)
 {
+    ing_server *s = listener->data;
     if (status == 0)
-        conn_accept(listener->data, listener, 1);
+        conn_accept(&s->conns, listener, 1);
 }
 
 /* Bind and listen on addr (its port is updated when it was 0). */
@@ -91,17 +92,6 @@ static void data_close(ing_server *s)
     if (s->data) {
         uv_close((uv_handle_t *)s->data, free_handle);
         s->data = NULL;
-    }
-}
-
-/* Close every data connection at once (mode down or blackhole: nothing answers). */
-static void reset_data_conns(ing_server *s)
-{
-    struct ing_conn *c = s->conns, *next;
-    for (; c; c = next) {
-        next = c->next;
-        if (!c->is_control)
-            conn_reset(c);
     }
 }
 
@@ -179,7 +169,7 @@ int server_set_behaviour(ing_server *s, const ing_behaviour *nb, char *err, size
         }
         if (!want_data) {
             data_close(s);
-            reset_data_conns(s);
+            conn_set_reset_data(&s->conns);   /* nothing answers in down or blackhole */
         }
         if (mode == MODE_BLACKHOLE && blackhole_open(s, err, errlen) < 0) {
             char ignored[256];
@@ -211,8 +201,8 @@ static void on_signal(uv_signal_t *h, int signum)
     server_shutdown(s);
 }
 
-int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt, char *err,
-                 size_t errlen)
+int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
+                 const conn_callbacks *app, void *app_arg, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
     s->loop = loop;
@@ -221,8 +211,14 @@ int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt, char *e
     s->blackhole_fd = -1;
     s->start_ns = uv_hrtime();
     counters_init(&s->counters);
+    conn_limits lim = {.max_body = opt->max_body, .idle_timeout_s = opt->idle_timeout_s,
+                       .max_connections = opt->max_connections,
+                       .max_buffered = opt->max_buffered};
+    conn_set_init(&s->conns, loop, &lim, app, app_arg);
     if (opt->store_dir) {
-        if (store_init(&s->store, opt->store_dir, err, errlen) < 0)
+        ing_store_limits sl = {.max_apps = opt->store_max_apps, .max_bytes = opt->store_max_bytes,
+                               .max_app_bytes = opt->store_max_app_bytes, .max_stacks = 1000000};
+        if (store_init(&s->store, opt->store_dir, &sl, err, errlen) < 0)
             return -1;
         s->has_store = 1;
     }
@@ -259,8 +255,25 @@ int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt, char *e
     return 0;
 }
 
-static void finish(ing_server *s)
+void server_warn_exposed(const ing_server *s)
 {
+    const ing_options *o = s->opt;
+    if (!ing_addr_is_loopback(&o->listen) && !o->auth_token)
+        fprintf(stderr, "agentbench-ingester: WARNING: the data listener %s is not on loopback "
+                "and has no token: anyone who reaches it can send profiles%s "
+                "(--auth-token-file)\n", s->data_name,
+                o->control_token ? "" : " and read /stats");
+    if (o->has_control && !ing_addr_is_loopback(&o->control) && !o->control_token)
+        fprintf(stderr, "agentbench-ingester: WARNING: the control listener %s is not on "
+                "loopback and has no token: anyone who reaches it can change the mode (down, "
+                "error, ...) and read /stats (--control-token-file or $%s)\n",
+                s->control_name, ING_ENV_CONTROL_TOKEN);
+}
+
+/* The last connection is gone after the shutdown began: close what keeps the loop. */
+static void finish(void *arg)
+{
+    ing_server *s = arg;
     if (s->finished)
         return;
     s->finished = 1;
@@ -273,17 +286,7 @@ static void finish(ing_server *s)
 static void on_grace(uv_timer_t *t)
 {
     ing_server *s = t->data;
-    struct ing_conn *c = s->conns, *next;
-    for (; c; c = next) {
-        next = c->next;
-        conn_close(c);
-    }
-}
-
-void server_conn_gone(ing_server *s)
-{
-    if (s->shutting_down && !s->conns)
-        finish(s);
+    conn_set_close_all(&s->conns);
 }
 
 void server_shutdown(ing_server *s)
@@ -302,12 +305,7 @@ void server_shutdown(ing_server *s)
         s->control = NULL;
     }
     uv_timer_start(&s->grace_timer, on_grace, GRACE_MS, 0);
-    struct ing_conn *c = s->conns, *next;
-    for (; c; c = next) {
-        next = c->next;
-        conn_shutdown(c);
-    }
-    server_conn_gone(s);
+    conn_set_shutdown(&s->conns, finish, s);
 }
 
 void server_free(ing_server *s)

@@ -1,6 +1,8 @@
 /* server.h: the ingester's server state: listeners (data, control, blackhole), the open
- * connections, the current behaviour, the counters and the store; mode switching and
- * graceful shutdown. Connections are in conn.c, request handlers in routes.c. */
+ * connections (a conn_set of the transport, conn.h), the current behaviour, the counters
+ * and the store; mode switching and graceful shutdown. The server knows nothing of
+ * requests: whoever starts it (main.c) gives it the callbacks its connections hand their
+ * requests to (routes.c's). */
 #ifndef ING_SERVER_H
 #define ING_SERVER_H
 
@@ -8,13 +10,12 @@
 #include <uv.h>
 
 #include "behaviour.h"
+#include "conn.h"
 #include "counters.h"
 #include "options.h"
 #include "store.h"
 
 #define BLACKHOLE_MAX_FILL 8
-
-struct ing_conn;
 
 typedef struct ing_server {
     uv_loop_t *loop;
@@ -32,9 +33,7 @@ typedef struct ing_server {
     uv_tcp_t *control;                   /* control listener; NULL when none */
     char data_name[64], control_name[64];
 
-    struct ing_conn *conns;              /* every open connection (doubly linked) */
-    unsigned data_conns;                 /* open connections from the data listener */
-    uint64_t request_serial;
+    conn_set conns;                      /* every open connection */
 
     uv_signal_t sigterm, sigint;
     uv_timer_t store_timer, grace_timer;
@@ -43,10 +42,15 @@ typedef struct ing_server {
     int finished;
 } ing_server;
 
-/* Bind the listeners, apply the initial mode, start timers and signal handlers.
- * 0, or -1 with a message in err. */
-int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt, char *err,
-                 size_t errlen);
+/* Bind the listeners, apply the initial mode, start timers and signal handlers; the
+ * connections hand their requests and events to app (with app_arg). 0, or -1 with a
+ * message in err. */
+int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
+                 const conn_callbacks *app, void *app_arg, char *err, size_t errlen);
+
+/* On stderr, whatever --quiet says: each listener on an address other than loopback
+ * that has no token (anyone on the network could use it). */
+void server_warn_exposed(const ing_server *s);
 
 /* Switch to behaviour nb, opening or closing the data listener as its mode needs.
  * 0, or -1 with a message in err (the old behaviour stays). */
@@ -54,9 +58,6 @@ int server_set_behaviour(ing_server *s, const ing_behaviour *nb, char *err, size
 
 /* Begin a graceful shutdown (SIGTERM/SIGINT). A second call closes everything at once. */
 void server_shutdown(ing_server *s);
-
-/* Called by conn.c when a connection is gone; ends the shutdown when it was the last. */
-void server_conn_gone(ing_server *s);
 
 /* Release everything (after the loop has stopped). Flushes the store. */
 void server_free(ing_server *s);

@@ -1,4 +1,5 @@
-/* store.c: per-application aggregation of folded stacks and their atomic rewrite. */
+/* store.c: per-application aggregation of folded stacks within the store's bounds, and
+ * their atomic rewrite. */
 #include "store.h"
 
 #include <errno.h>
@@ -10,13 +11,21 @@
 
 typedef struct store_app {
     strmap stacks;          /* folded stack -> summed value (val.u) */
+    size_t bytes;           /* its stacks' text and overhead */
     int dirty;
+    int unnamed;            /* its file name would be too long: nothing is kept */
 } store_app;
 
-int store_init(ing_store *s, const char *dir, char *err, size_t errlen)
+static const ing_store_limits default_limits = {
+    .max_apps = 256, .max_bytes = (size_t)256 << 20, .max_app_bytes = (size_t)32 << 20,
+    .max_stacks = 1000000,
+};
+
+int store_init(ing_store *s, const char *dir, const ing_store_limits *lim, char *err,
+               size_t errlen)
 {
     memset(s, 0, sizeof *s);
-    s->max_stacks = 1000000;
+    s->lim = lim ? *lim : default_limits;
     if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
         snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
         return -1;
@@ -34,7 +43,8 @@ void store_free(ing_store *s)
 {
     strmap_foreach(&s->apps, e) {
         store_app *a = e->val.p;
-        strmap_free(&a->stacks);
+        if (a)
+            strmap_free(&a->stacks);
         free(a);
     }
     strmap_free(&s->apps);
@@ -42,45 +52,49 @@ void store_free(ing_store *s)
     s->dir = NULL;
 }
 
-void store_add(ing_store *s, const char *app, const char *folded, size_t len, uint64_t value)
+/* The application's entry, created within max_apps; NULL when there is no room. */
+static store_app *store_app_of(ing_store *s, const char *app)
+{
+    size_t n = strlen(app);
+    strmap_entry *e = strmap_find(&s->apps, app, n);
+    if (e)
+        return e->val.p;
+    if (s->apps.len >= s->lim.max_apps)
+        return NULL;
+    store_app *a = calloc(1, sizeof(store_app));
+    if (!a || !(e = strmap_upsert(&s->apps, app, n, NULL))) {
+        free(a);
+        return NULL;
+    }
+    char name[AB_STORE_MAX_FILE_NAME + 1];
+    a->unnamed = ab_store_file_name(app, name, sizeof name) < 0;
+    e->val.p = a;
+    return a;
+}
+
+int store_add(ing_store *s, const char *app, const char *folded, size_t len, uint64_t value)
 {
     if (!s->dir || len == 0 || value == 0)
-        return;
-    int created;
-    strmap_entry *e = strmap_upsert(&s->apps, app, strlen(app), &created);
-    if (!e)
-        return;
-    if (created && !(e->val.p = calloc(1, sizeof(store_app))))
-        return;
-    store_app *a = e->val.p;
-    if (!a)
-        return;
+        return 0;
+    store_app *a = store_app_of(s, app);
+    if (!a || a->unnamed)
+        return -1;
     strmap_entry *st = strmap_find(&a->stacks, folded, len);
     if (!st) {
-        if (a->stacks.len >= s->max_stacks) {
-            s->dropped++;
-            return;
-        }
+        size_t cost = len + STORE_STACK_OVERHEAD;
+        if (a->stacks.len >= s->lim.max_stacks || cost > s->lim.max_app_bytes - a->bytes ||
+            cost > s->lim.max_bytes - s->bytes)
+            return -1;
         if (!(st = strmap_upsert(&a->stacks, folded, len, NULL)))
-            return;
+            return -1;
+        a->bytes += cost;
+        s->bytes += cost;
+        s->stacks++;
     }
     st->val.u += value;
     a->dirty = 1;
     s->dirty = 1;
-}
-
-void store_file_name(const char *app, char *out, size_t outlen)
-{
-    size_t n = 0;
-    for (const char *p = app; *p && n + 8 < outlen; p++) {
-        char c = *p;
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '_' || c == '-' || (c == '.' && n > 0);
-        out[n++] = ok ? c : '_';
-    }
-    if (n == 0)
-        out[n++] = '_';
-    snprintf(out + n, outlen - n, ".folded");
+    return 0;
 }
 
 static int cmp_entries(const void *a, const void *b)
@@ -91,8 +105,9 @@ static int cmp_entries(const void *a, const void *b)
 
 static int write_app(const ing_store *s, const char *app, store_app *a)
 {
-    char name[300], path[4096], tmp[4200];
-    store_file_name(app, name, sizeof name);
+    char name[AB_STORE_MAX_FILE_NAME + 1], path[4096], tmp[4200];
+    if (ab_store_file_name(app, name, sizeof name) < 0)
+        return 0;   /* never kept anything */
     snprintf(path, sizeof path, "%s/%s", s->dir, name);
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp", s->dir, name);
     strmap_entry **v = malloc((a->stacks.len ? a->stacks.len : 1) * sizeof *v);

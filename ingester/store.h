@@ -1,34 +1,55 @@
 /* store.h: --store DIR: each application's stacks aggregated as folded text
  * (DIR/<app>.folded, "frame;frame;frame COUNT" per distinct stack, sorted), rewritten
- * atomically (temporary file + rename) by store_flush. */
+ * atomically (temporary file + rename) by store_flush.
+ *
+ * Bounded: at most max_apps applications, max_app_bytes per application and max_bytes in
+ * all (a stack costs its text and STORE_STACK_OVERHEAD bytes), max_stacks distinct stacks
+ * per application. A stack that would go past a bound is not kept: store_add says so,
+ * and the caller counts it (stacks_cut in /stats). The file name of an application is
+ * injective: two names never share a file. */
 #ifndef ING_STORE_H
 #define ING_STORE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store_name.h"
 #include "strmap.h"
+
+/* What a kept stack costs beyond its text: its table entry and key allocation. */
+#define STORE_STACK_OVERHEAD 64
+
+typedef struct ing_store_limits {
+    size_t max_apps;        /* applications kept */
+    size_t max_bytes;       /* bytes of every application's stacks together */
+    size_t max_app_bytes;   /* bytes of one application's stacks */
+    size_t max_stacks;      /* distinct stacks of one application */
+} ing_store_limits;
 
 typedef struct ing_store {
     char *dir;
     strmap apps;            /* application -> store_app* */
-    size_t max_stacks;      /* distinct stacks kept per application */
-    uint64_t dropped;       /* stacks not kept because an application was full */
+    ing_store_limits lim;
+    size_t bytes;           /* of every application's stacks */
+    uint64_t stacks;        /* distinct stacks kept, every application's */
     int dirty;
 } ing_store;
 
-/* Create DIR when missing. 0, or -1 with a message in err. */
-int store_init(ing_store *s, const char *dir, char *err, size_t errlen);
+/* Create DIR when missing. lim: NULL for the defaults (256 applications, 32 MiB each,
+ * 256 MiB in all, a million stacks each). 0, or -1 with a message in err. */
+int store_init(ing_store *s, const char *dir, const ing_store_limits *lim, char *err,
+               size_t errlen);
 void store_free(ing_store *s);
 
-void store_add(ing_store *s, const char *app, const char *folded, size_t len, uint64_t value);
+/* Add value to the stack's count: 0, or -1 when it is not kept (a bound, or an
+ * application whose file name would be too long). */
+int store_add(ing_store *s, const char *app, const char *folded, size_t len, uint64_t value);
 
 /* Rewrite the files of applications changed since the last flush. 0, or -1 (errno set)
  * when a file could not be written (the others still are). */
 int store_flush(ing_store *s);
 
-/* The file name for an application: characters other than letters, digits, '.', '_' and
- * '-' become '_', a leading '.' too; ".folded" appended. */
-void store_file_name(const char *app, char *out, size_t outlen);
+/* An application's file name is lib/store_name.h's ab_store_file_name (the runner reads
+ * the same files). */
 
 #endif

@@ -71,7 +71,8 @@
     X(STR, mode)                                                                        \
     X(STR, url)                /* the data address */                                   \
     X(STR, control)            /* the control address; pmdaagentbench polls /stats */   \
-    X(INT, pid)                /* 0 for a remote ingester */
+    X(INT, pid)                /* 0 for a remote ingester */                            \
+    X(STR, store)              /* run --flamegraph: its --store DIR, suite-relative */
 
 #define AB_EV_RUN_START_FIELDS(X)                                                       \
     X(STR, benchmark)                                                                   \
@@ -137,7 +138,19 @@
     X(REAL, steal_pct)                                                                  \
     AB_EV_RUN_END_V2_FIELDS(X)                                                          \
     X(STR_NULL, checksum)                                                               \
-    X(OPT_INT, requests) /* modes where nothing is accepted: requests received */
+    X(OPT_INT, requests) /* modes where nothing is accepted: requests received */       \
+    X(OPT_INT, leftover) /* processes that outlived the run (killed) */                 \
+    X(OPT_INT, log_cut)  /* bytes of the run's output cut from its log */               \
+    X(ARRAY, warnings)   /* strings: what went wrong around the run */                \
+    /* profile accuracy and lost samples (doc/accuracy.md): one block */                \
+    X(STR, profile_status)      /* verified | unverified: WHY (a ground truth) */       \
+    X(OPT_REAL, profile_error_pct) /* vs the truth: total variation distance, points */ \
+    X(OPT_REAL, profile_bound_pct) /* what sampling alone explains at that N */         \
+    X(OPT_REAL, profile_samples)   /* N: samples compared */                           \
+    X(OBJECT, profile_shares)   /* {"FUNCTION": {"truth": %, "share": %}, "(other)"} */ \
+    X(OPT_INT, agent_samples)   /* taken, by the agent's own counters */               \
+    X(OPT_INT, samples_lost)    /* agent_samples the ingester did not receive */        \
+    X(OPT_INT, decode_errors)   /* the application's uploads the ingester refused */
 
 #define AB_EV_SUMMARY_FIELDS(X)                                                         \
     X(STR, benchmark)                                                                   \

@@ -1,9 +1,11 @@
 /* journal.c: the suite journal of doc/journal.md. An event's head ("v", "type" and the
  * time "t") is made in one place, ab_journal_event(); the writer appends one compact JSON
  * object per line with a single write() and fsync()s it (or, for events that need not
- * survive a crash, leaves that to the next durable write); the reader follows the file by
- * offset, leaves a half-written last line for later, and notices a replaced or truncated
- * file. */
+ * survive a crash, leaves that to the next durable write). The writer knows where its last
+ * complete line ends: a write that fails (a full disk, a file size limit) is cut back to
+ * there, so the file never holds half an event for the next one to be glued to. The
+ * reader follows the file by offset, numbers its lines, says which it skipped and why,
+ * leaves a half-written last line for later, and notices a replaced or truncated file. */
 #include "journal.h"
 
 #include <errno.h>
@@ -20,6 +22,8 @@
 
 struct ab_journal {
     int fd;
+    off_t end;             /* where the last complete line ends: a failed write is cut
+                            * back to here */
 };
 
 /* If the file does not end with '\n', cut it back to just after its last '\n'. */
@@ -85,6 +89,12 @@ ab_journal *ab_journal_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     close(rfd);
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        snprintf(err, errlen, "cannot stat journal %s: %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
     ab_journal *j = malloc(sizeof *j);
     if (!j) {
         snprintf(err, errlen, "out of memory");
@@ -92,6 +102,7 @@ ab_journal *ab_journal_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     j->fd = fd;
+    j->end = st.st_size;
     return j;
 }
 
@@ -144,12 +155,19 @@ int ab_journal_put(ab_journal *j, json_t *ev, int durable)
     if (!buf) { free(text); errno = ENOMEM; return -1; }
     buf[len++] = '\n';
     int rc = write_all(j->fd, buf, len);
+    while (rc == 0 && durable && fsync(j->fd) < 0)
+        if (errno != EINTR) rc = -1;
     int e = errno;
     free(buf);
-    if (rc < 0) { errno = e; return -1; }
-    while (durable && fsync(j->fd) < 0) {
-        if (errno != EINTR) return -1;
+    if (rc < 0) {
+        /* the event is not in the journal: nor is any part of it (a partial write) */
+        if (ftruncate(j->fd, j->end) < 0) {
+            /* cannot cut it either: the next ab_journal_open() will */
+        }
+        errno = e;
+        return -1;
     }
+    j->end += (off_t)len;
     return 0;
 }
 
@@ -203,48 +221,83 @@ struct ab_journal_reader {
     char head[64];         /* the file's first bytes, to notice a rewrite in place */
     size_t headlen;
     unsigned long errors;
+    unsigned long lines;   /* complete lines consumed (the next line's number - 1) */
+    off_t pending;         /* bytes after offset at the last poll: an incomplete line */
     int skipping;          /* inside an over-long line: drop bytes up to its '\n' */
+    ab_journal_skip_cb on_skip;
+    void *skip_arg;
 };
 
-/* Parse one line (without its '\n'); deliver it or count an error. */
-static int handle_line(const char *line, size_t len, ab_journal_event_cb cb, void *arg,
-                       unsigned long *errors)
+/* How lines are parsed: where the events go, and what is counted and said. */
+typedef struct line_sink {
+    ab_journal_event_cb cb;
+    void *arg;
+    unsigned long *errors, *lines;
+    int *events;
+    ab_journal_skip_cb on_skip;
+    void *skip_arg;
+} line_sink;
+
+static void skipped(const line_sink *k, const char *reason)
+{
+    (*k->errors)++;
+    if (k->on_skip) k->on_skip(*k->lines, reason, k->skip_arg);
+}
+
+/* Parse one line (without its '\n', numbered *k->lines); deliver it or say why not. */
+static void handle_line(const char *line, size_t len, const line_sink *k)
 {
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) i++;
-    if (i == len) return 0;   /* blank line: nothing */
+    if (i == len) return;   /* blank line: nothing */
     json_error_t jerr;
     json_t *ev = json_loadb(line, len, 0, &jerr);
-    json_t *v = ev ? json_object_get(ev, "v") : NULL;
-    if (!json_is_object(ev) || !json_is_integer(v)
-        || json_integer_value(v) < AB_JOURNAL_OLDEST_VERSION
-        || json_integer_value(v) > AB_JOURNAL_VERSION
-        || !json_is_string(json_object_get(ev, "type"))) {
-        json_decref(ev);
-        (*errors)++;
-        return 0;
+    char why[200];
+    if (!ev) {
+        snprintf(why, sizeof why, "not JSON (%s at column %d)", jerr.text, jerr.column);
+        /* jansson quotes the bad token: keep the reason printable ASCII */
+        for (char *p = why; *p; p++)
+            if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) *p = '?';
+        skipped(k, why);
+        return;
     }
-    if (cb) cb(ev, arg);
+    json_t *v = json_object_get(ev, "v");
+    if (!json_is_object(ev)) skipped(k, "not a JSON object");
+    else if (!json_is_integer(v) || json_integer_value(v) < AB_JOURNAL_OLDEST_VERSION
+             || json_integer_value(v) > AB_JOURNAL_VERSION)
+        skipped(k, v ? "not schema version 1 or 2 (\"v\")" : "no schema version (\"v\")");
+    else if (!json_is_string(json_object_get(ev, "type")))
+        skipped(k, "no event type (\"type\")");
+    else {
+        if (k->cb) k->cb(ev, k->arg);
+        if (k->events) (*k->events)++;
+    }
     json_decref(ev);
-    return 1;
+}
+
+/* The complete lines of buf[0..len); returns the bytes consumed (through the last '\n'). */
+static size_t parse_lines(const char *buf, size_t len, const line_sink *k)
+{
+    size_t start = 0;
+    while (start < len) {
+        const char *nl = memchr(buf + start, '\n', len - start);
+        if (!nl) break;
+        size_t end = (size_t)(nl - buf);
+        (*k->lines)++;
+        if (end - start > AB_JOURNAL_MAX_LINE) skipped(k, "longer than 4 MiB");
+        else handle_line(buf + start, end - start, k);
+        start = end + 1;
+    }
+    return start;
 }
 
 size_t ab_journal_parse_buffer(const char *buf, size_t len, ab_journal_event_cb cb,
                                void *arg, unsigned long *errors, int *events)
 {
-    size_t start = 0;
-    unsigned long dummy = 0;
-    if (!errors) errors = &dummy;
-    while (start < len) {
-        const char *nl = memchr(buf + start, '\n', len - start);
-        if (!nl) break;
-        size_t end = (size_t)(nl - buf);
-        if (end - start > AB_JOURNAL_MAX_LINE) (*errors)++;
-        else if (handle_line(buf + start, end - start, cb, arg, errors) && events)
-            (*events)++;
-        start = end + 1;
-    }
-    return start;
+    unsigned long dummy = 0, lines = 0;
+    line_sink k = {.cb = cb, .arg = arg, .errors = errors ? errors : &dummy,
+                   .lines = &lines, .events = events};
+    return parse_lines(buf, len, &k);
 }
 
 ab_journal_reader *ab_journal_reader_new(const char *path)
@@ -263,6 +316,12 @@ void ab_journal_reader_free(ab_journal_reader *r)
     free(r);
 }
 
+void ab_journal_reader_on_skip(ab_journal_reader *r, ab_journal_skip_cb cb, void *arg)
+{
+    r->on_skip = cb;
+    r->skip_arg = arg;
+}
+
 unsigned long ab_journal_reader_errors(const ab_journal_reader *r)
 {
     return r ? r->errors : 0;
@@ -273,12 +332,24 @@ off_t ab_journal_reader_offset(const ab_journal_reader *r)
     return r ? r->offset : 0;
 }
 
+unsigned long ab_journal_reader_lines(const ab_journal_reader *r)
+{
+    return r ? r->lines : 0;
+}
+
+off_t ab_journal_reader_pending(const ab_journal_reader *r)
+{
+    return r ? r->pending : 0;
+}
+
 /* The file was replaced or rewritten: forget what was read, so the next poll reads it
  * from the start. Closes fd; returns -2, ab_journal_reader_poll's "start over". */
 static int reader_start_over(ab_journal_reader *r, int fd)
 {
     r->offset = 0;
     r->errors = 0;
+    r->lines = 0;
+    r->pending = 0;
     r->headlen = 0;
     r->skipping = 0;
     close(fd);
@@ -310,6 +381,8 @@ int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *a
     r->have_id = 1;
 
     int events = 0;
+    line_sink k = {.cb = cb, .arg = arg, .errors = &r->errors, .lines = &r->lines,
+                   .events = &events, .on_skip = r->on_skip, .skip_arg = r->skip_arg};
     size_t cap = 1 << 16, have = 0;
     char *buf = malloc(cap);
     if (!buf) { close(fd); return 0; }
@@ -317,8 +390,11 @@ int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *a
     for (;;) {
         if (have == cap) {
             if (cap >= AB_JOURNAL_MAX_LINE) {
-                /* one line fills the buffer: count it once and skip to its end */
-                r->errors++;
+                /* one line fills the buffer: say so once and skip to its end */
+                if (!r->skipping) {
+                    r->lines++;
+                    skipped(&k, "longer than 4 MiB");
+                }
                 r->skipping = 1;
                 r->offset += (off_t)have;
                 have = 0;
@@ -340,13 +416,12 @@ int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *a
             if (nl) { used = (size_t)(nl - buf) + 1; r->skipping = 0; }
             else used = have;
         }
-        if (!r->skipping)
-            used += ab_journal_parse_buffer(buf + used, have - used, cb, arg, &r->errors,
-                                            &events);
+        if (!r->skipping) used += parse_lines(buf + used, have - used, &k);
         r->offset += (off_t)used;
         memmove(buf, buf + used, have - used);
         have -= used;
     }
+    r->pending = pos - r->offset;
     if (r->headlen < sizeof r->head && r->offset > 0) {
         size_t want = r->offset < (off_t)sizeof r->head ? (size_t)r->offset : sizeof r->head;
         ssize_t got = pread(fd, r->head, want, 0);
@@ -357,13 +432,35 @@ int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *a
     return events;
 }
 
-int ab_journal_read_all(const char *path, ab_journal_event_cb cb, void *arg,
-                        unsigned long *errors)
+int ab_journal_read(const char *path, ab_journal_event_cb cb, void *arg,
+                    ab_journal_read_info *info)
 {
     ab_journal_reader *r = ab_journal_reader_new(path);
     if (!r) return -1;
+    if (info) ab_journal_reader_on_skip(r, info->on_skip, info->skip_arg);
     int n = ab_journal_reader_poll(r, cb, arg);
-    if (errors) *errors = r->errors;
+    if (info) {
+        info->events = n > 0 ? (unsigned long)n : 0;
+        info->errors = r->errors;
+        info->lines = r->lines;
+        info->pending = r->pending;
+        if (r->pending > 0 && info->on_skip) {
+            char why[160];
+            snprintf(why, sizeof why, "incomplete: %lld bytes without an end of line (cut "
+                     "by a crash or a full disk, or still being written)",
+                     (long long)r->pending);
+            info->on_skip(r->lines + 1, why, info->skip_arg);
+        }
+    }
     ab_journal_reader_free(r);
+    return n;
+}
+
+int ab_journal_read_all(const char *path, ab_journal_event_cb cb, void *arg,
+                        unsigned long *errors)
+{
+    ab_journal_read_info info = {0};
+    int n = ab_journal_read(path, cb, arg, &info);
+    if (errors) *errors = info.errors;
     return n;
 }

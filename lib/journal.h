@@ -29,7 +29,9 @@ json_t *ab_journal_event(const char *type);
  * first) as one line, as it is, and fsync it; without the fsync when durable is 0, for
  * events whose loss in a crash costs nothing (run_start: the next durable write, or
  * ab_journal_close, syncs it too). Does not take the reference: the caller may go on to
- * hand the same event to its model. Returns 0, or -1 with errno set (EINVAL: no head). */
+ * hand the same event to its model. Returns 0, or -1 with errno set (EINVAL: no head;
+ * ENOSPC, EFBIG, EIO...: the write or its fsync failed, and the file was cut back to the
+ * end of its last complete line, so no part of the event is in it). */
 int ab_journal_put(ab_journal *j, json_t *ev, int durable);
 
 /* Append an event of type made of ev's fields (ev may be NULL: no fields): a head from
@@ -43,6 +45,9 @@ void ab_journal_close(ab_journal *j);
 /* Incremental reader. */
 typedef struct ab_journal_reader ab_journal_reader;
 typedef void (*ab_journal_event_cb)(json_t *ev, void *arg);
+/* A line the reader skipped: its number (from 1) and why ("not JSON (...)", "not a JSON
+ * object", "no schema version", "no event type", "longer than 4 MiB", "incomplete: ..."). */
+typedef void (*ab_journal_skip_cb)(unsigned long line, const char *reason, void *arg);
 
 ab_journal_reader *ab_journal_reader_new(const char *path);
 void ab_journal_reader_free(ab_journal_reader *r);
@@ -56,8 +61,25 @@ void ab_journal_reader_free(ab_journal_reader *r);
 int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *arg);
 unsigned long ab_journal_reader_errors(const ab_journal_reader *r);
 off_t ab_journal_reader_offset(const ab_journal_reader *r);
+/* Each skipped line is also told to cb (NULL: none), with its line number. */
+void ab_journal_reader_on_skip(ab_journal_reader *r, ab_journal_skip_cb cb, void *arg);
+/* Complete lines consumed so far; bytes after them at the last poll (an incomplete line,
+ * left for the next poll). */
+unsigned long ab_journal_reader_lines(const ab_journal_reader *r);
+off_t ab_journal_reader_pending(const ab_journal_reader *r);
 
-/* Read a whole journal at once (report, compare, resume). Returns -1 if unreadable. */
+/* Read a whole journal at once (report, compare, resume). Returns the events delivered,
+ * or -1 if unreadable. With info: on_skip (in; may be NULL) hears every skipped line, and
+ * then, as the last line, an incomplete one (it is not read: a reader of a whole journal
+ * says so); the counts are filled in. */
+typedef struct ab_journal_read_info {
+    ab_journal_skip_cb on_skip;
+    void *skip_arg;
+    unsigned long events, errors, lines;
+    off_t pending;          /* bytes of an incomplete last line, 0 when none */
+} ab_journal_read_info;
+int ab_journal_read(const char *path, ab_journal_event_cb cb, void *arg,
+                    ab_journal_read_info *info);
 int ab_journal_read_all(const char *path, ab_journal_event_cb cb, void *arg,
                         unsigned long *errors);
 

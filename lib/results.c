@@ -4,6 +4,7 @@
 #include "results.h"
 #include "events.h"
 #include "journal.h"
+#include "results_profile.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -110,9 +111,10 @@ ab_results *ab_results_new(void)
 static void cell_free(ab_cell *c)
 {
     if (!c) return;
-    free(c->benchmark); free(c->variant);
+    free(c->benchmark); free(c->variant); free(c->warning);
     free(c->wall); free(c->user); free(c->sys); free(c->cpu); free(c->rss_kb);
     for (int f = 0; f < AB_NFIGURES; f++) free(c->fig[f].v);
+    ab_cell_profile_free(&c->profile);
     free(c);
 }
 
@@ -124,14 +126,22 @@ void ab_results_free(ab_results *r)
     free(r->cells);
     for (size_t i = 0; i < r->ningesters; i++) {
         ab_ingester *g = r->ingesters[i];
-        free(g->name); free(g->mode); free(g->url); free(g->control); free(g);
+        free(g->name); free(g->mode); free(g->url); free(g->control); free(g->store);
+        free(g);
     }
     free(r->ingesters);
+    for (size_t i = 0; i < r->nflamegraphs; i++) {
+        ab_flamegraph *f = r->flamegraphs[i];
+        free(f->benchmark); free(f->variant); free(f->svg); free(f->folded); free(f);
+    }
+    free(r->flamegraphs);
     for (size_t i = 0; i < r->nbaseline; i++) {
         ab_baseline_figure *f = r->baseline[i];
         free(f->kind); free(f->name); free(f->unit); free(f);
     }
     free(r->baseline);
+    for (size_t i = 0; i < r->nskipped; i++) free(r->skipped[i].reason);
+    free(r->skipped);
     json_decref(r->suite_start);
     free(r);
 }
@@ -246,13 +256,25 @@ static void on_run_end(ab_results *r, json_t *ev)
 
     c->profiles += count_of(e.profiles);
     c->samples += count_of(e.samples);
+    json_t *w = json_array_get(e.warnings, 0);
+    if (json_is_string(w)) {
+        c->warned++;
+        if (!c->warning) {
+            char text[400];
+            snprintf(text, sizeof text, "run %lld: %s", (long long)e.run, json_string_value(w));
+            c->warning = strdup(text);
+        }
+    }
     int ok = e.status && !strcmp(e.status, "ok") && e.has.wall_s && e.wall_s >= 0;
     if (ok) {
         if (cell_append(c, e.wall_s, fmax(0, e.user_s), fmax(0, e.sys_s),
-                        fmax(0, (double)e.maxrss_kb)) == 0)
+                        fmax(0, (double)e.maxrss_kb)) == 0) {
             c->last_wall = e.wall_s;
+            ab_cell_profile_add(&c->profile, &e, 1);
+        }
         add_figures(c, &e);
     } else {
+        ab_cell_profile_add(&c->profile, &e, 0);
         c->failed++;
         r->runs_failed++;
         if (e.status && !strcmp(e.status, "no_profiles")) c->no_profiles++;
@@ -280,6 +302,7 @@ static void on_ingester(ab_results *r, json_t *ev, int live)
     set_str(&g->mode, e.mode);
     set_str(&g->url, e.url);
     set_str(&g->control, e.control);
+    set_str(&g->store, e.store);
     g->live = live;
 }
 
@@ -307,6 +330,45 @@ static void on_baseline(ab_results *r, json_t *ev)
     f->value = e.value;
 }
 
+static void on_summary(ab_results *r, json_t *ev)
+{
+    ab_ev_summary e;
+    ab_ev_summary_read(ev, &e);
+    ab_cell *c = e.benchmark && e.variant ? cell_get(r, e.benchmark, e.variant) : NULL;
+    if (c) c->summarized = 1;
+}
+
+static int same_or_both_null(const char *a, const char *b)
+{
+    return a && b ? !strcmp(a, b) : a == b;
+}
+
+static void on_flamegraph(ab_results *r, json_t *ev)
+{
+    ab_ev_flamegraph e;
+    ab_ev_flamegraph_read(ev, &e);
+    if (!e.folded) return;
+    ab_flamegraph *f = NULL;
+    for (size_t i = 0; i < r->nflamegraphs; i++)
+        if (same_or_both_null(r->flamegraphs[i]->benchmark, e.benchmark) &&
+            same_or_both_null(r->flamegraphs[i]->variant, e.variant))
+            f = r->flamegraphs[i];
+    if (!f) {
+        f = calloc(1, sizeof *f);
+        if (!f) return;
+        if ((e.benchmark && !(f->benchmark = strdup(e.benchmark))) ||
+            (e.variant && !(f->variant = strdup(e.variant))) ||
+            push_ptr((void ***)&r->flamegraphs, &r->nflamegraphs, f) < 0) {
+            free(f->benchmark); free(f->variant); free(f);
+            return;
+        }
+    }
+    set_str(&f->svg, e.svg);
+    set_str(&f->folded, e.folded);
+    f->samples = count_of(e.samples);
+    f->t = ab_event_time(ev);
+}
+
 static void on_suite_end(ab_results *r, json_t *ev)
 {
     ab_ev_suite_end e;
@@ -322,6 +384,7 @@ static void on_suite_end(ab_results *r, json_t *ev)
 void ab_results_add(ab_results *r, json_t *ev)
 {
     if (!r || !json_is_object(ev) || !ab_event_type(ev)) return;
+    r->events++;
     double t = ab_event_time(ev);
     if (t > r->last_update) r->last_update = t;
 
@@ -332,9 +395,11 @@ void ab_results_add(ab_results *r, json_t *ev)
     case AB_EV_INGESTER_START: on_ingester(r, ev, 1); break;
     case AB_EV_INGESTER_STOP: on_ingester(r, ev, 0); break;
     case AB_EV_BASELINE: on_baseline(r, ev); break;
+    case AB_EV_SUMMARY: on_summary(r, ev); break;
+    case AB_EV_FLAMEGRAPH: on_flamegraph(r, ev); break;
     case AB_EV_ERROR: r->errors++; break;
     case AB_EV_SUITE_END: on_suite_end(r, ev); break;
-    default: break;   /* build, summary, flamegraph and unknown types change nothing here */
+    default: break;   /* build and unknown types change nothing here */
     }
 }
 
@@ -350,14 +415,25 @@ ab_results *ab_results_load(const char *journal_path, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    unsigned long bad = 0;
-    if (ab_journal_read_all(journal_path, ab_results_add_cb, r, &bad) < 0) {
+    ab_journal_read_info info = {.on_skip = ab_results_skipped_cb, .skip_arg = r};
+    if (ab_journal_read(journal_path, ab_results_add_cb, r, &info) < 0) {
         snprintf(err, errlen, "cannot read journal %s", journal_path);
         ab_results_free(r);
         return NULL;
     }
-    r->bad_lines = bad;
+    r->bad_lines = info.errors;
+    r->incomplete_bytes = (unsigned long long)info.pending;
     return r;
+}
+
+void ab_results_skipped_cb(unsigned long line, const char *reason, void *results)
+{
+    ab_results *r = results;
+    if (r->nskipped >= AB_RESULTS_SKIPPED_MAX) return;
+    ab_skipped_line *a = realloc(r->skipped, (r->nskipped + 1) * sizeof *a);
+    if (!a) return;
+    r->skipped = a;
+    if ((a[r->nskipped].reason = strdup(reason))) a[r->nskipped++].line = line;
 }
 
 /* ---- statistics -------------------------------------------------------------------- */
@@ -367,12 +443,7 @@ static void ratio_of(const double *base, size_t nb, const double *x, size_t nx,
 {
     memset(out, 0, sizeof *out);
     if (nb < 2 || nx < 2) return;
-    if (ab_ratio_hl(base, nb, x, nx, &out->ratio, &out->ci_low, &out->ci_high) < 0) {
-        memset(out, 0, sizeof *out);
-        return;
-    }
-    out->p = ab_mann_whitney_p(x, nx, base, nb, NULL);
-    out->valid = 1;
+    ab_compare_unpaired(base, nb, x, nx, out);
 }
 
 void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out)

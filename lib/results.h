@@ -15,11 +15,37 @@ typedef enum ab_state {
 } ab_state;
 const char *ab_state_name(ab_state s);
 
-typedef struct ab_ratio {
-    int valid;                      /* 0 when there is no baseline or too few runs */
-    double ratio, ci_low, ci_high;  /* profiled / baseline */
-    double p;                       /* Mann-Whitney U two-sided p-value */
-} ab_ratio;
+/* An overhead versus baseline (lib/stats.h): valid (0 when there is no baseline or fewer
+ * than 2 ok runs on a side), ratio profiled / baseline with its CI, the Mann-Whitney U
+ * two-sided p-value, and what the CI really covers (ci_level). */
+typedef ab_comparison ab_ratio;
+
+/* A cell's profile accuracy and lost samples (doc/accuracy.md), from the run_end fields
+ * profile_*, agent_samples, samples_lost and decode_errors (lib/results_profile.c). The
+ * per-run series are aligned with the cell's ok runs (wall[k] ...): NaN where that run
+ * has no verified profile. */
+#define AB_PROFILE_FN_MAX 40        /* functions (with "(other)") a cell keeps shares of */
+typedef struct ab_cell_profile {
+    size_t verified, unverified;    /* ok measured runs with a ground truth, by status */
+    char *unverified_why;           /* the newest unverified run's reason */
+    size_t n, cap;                  /* series length: the cell's ok runs */
+    double *error, *bound;          /* profile_error_pct, profile_bound_pct */
+    size_t nfn;
+    char *fn[AB_PROFILE_FN_MAX];    /* functions as the journal names them, "(other)" too */
+    double truth[AB_PROFILE_FN_MAX];
+    double *share[AB_PROFILE_FN_MAX];
+    size_t lost_runs;               /* measured runs (ok or not) with agent_samples */
+    unsigned long long agent_samples, samples_lost, decode_errors;   /* summed */
+} ab_cell_profile;
+
+/* A cell's profile figures: the error over its verified runs, the median bound and the
+ * median share of each function. */
+typedef struct ab_profile_stats {
+    ab_summary error;
+    double bound;
+    size_t nfn;
+    double share[AB_PROFILE_FN_MAX];   /* medians, NaN-free (0 when never seen) */
+} ab_profile_stats;
 
 /* The figures of schema v2 a cell keeps besides wall, CPU and RSS (doc/journal.md): each is
  * the run_end field of the same name, kept for the ok measured runs that have it (service
@@ -64,6 +90,10 @@ typedef struct ab_cell {
                                       * work: their exit_delay_s is a lower bound */
     double blocked_min;              /* the smallest of those lower bounds */
     double rate_rps;                 /* the latency phase's offered rate (last run) */
+    size_t warned;                   /* measured runs whose run_end has warnings */
+    char *warning;                   /* the first of them (run N: text), or NULL */
+    ab_cell_profile profile;
+    int summarized;                  /* its summary event was written: runs all done */
 } ab_cell;
 
 typedef struct ab_cell_stats {
@@ -75,13 +105,30 @@ typedef struct ab_cell_stats {
 
 typedef struct ab_ingester {
     char *name, *mode, *url, *control;
+    char *store;                     /* its --store directory (suite-relative), or NULL */
     int live;                        /* started and not yet stopped */
 } ab_ingester;
+
+/* A flame graph the suite captured (a flamegraph event; the newest per benchmark and
+ * variant). Paths are relative to the suite directory. */
+typedef struct ab_flamegraph {
+    char *benchmark, *variant;       /* variant NULL: a system-wide capture */
+    char *svg, *folded;
+    unsigned long long samples;
+    double t;                        /* when it was journaled */
+} ab_flamegraph;
 
 typedef struct ab_baseline_figure {
     char *kind, *name, *unit;
     double value;
 } ab_baseline_figure;
+
+/* A journal line ab_results_load skipped: its number (from 1) and why. */
+typedef struct ab_skipped_line {
+    unsigned long line;
+    char *reason;
+} ab_skipped_line;
+#define AB_RESULTS_SKIPPED_MAX 100
 
 typedef struct ab_results {
     char *suite, *host;
@@ -94,9 +141,15 @@ typedef struct ab_results {
                                        * major), then others by first appearance */
     size_t ningesters; ab_ingester **ingesters;
     size_t nbaseline; ab_baseline_figure **baseline;
+    size_t nflamegraphs; ab_flamegraph **flamegraphs;
     unsigned long errors;             /* "error" events seen */
     json_t *suite_start;              /* the first suite_start event (owned), or NULL */
-    unsigned long bad_lines;          /* journal lines skipped by ab_results_load */
+    unsigned long events;             /* events fed */
+    unsigned long bad_lines;          /* complete journal lines ab_results_load skipped */
+    unsigned long long incomplete_bytes;  /* ... and the bytes of an incomplete last line */
+    size_t nskipped;                  /* the first AB_RESULTS_SKIPPED_MAX skipped lines,
+                                       * the incomplete one included */
+    ab_skipped_line *skipped;
 } ab_results;
 
 ab_results *ab_results_new(void);
@@ -105,8 +158,12 @@ void ab_results_free(ab_results *r);
 void ab_results_add(ab_results *r, json_t *ev);
 /* Convenience: an ab_journal_event_cb whose arg is an ab_results *. */
 void ab_results_add_cb(json_t *ev, void *results);
-/* Load a whole journal file. Returns NULL and fills err if unreadable. */
+/* Load a whole journal file, keeping what it skipped (bad_lines, skipped). Returns NULL
+ * and fills err if unreadable. */
 ab_results *ab_results_load(const char *journal_path, char *err, size_t errlen);
+/* An ab_journal_skip_cb whose arg is an ab_results *: keeps a skipped line (the first
+ * AB_RESULTS_SKIPPED_MAX). */
+void ab_results_skipped_cb(unsigned long line, const char *reason, void *results);
 
 ab_cell *ab_results_find(const ab_results *r, const char *benchmark, const char *variant);
 /* Statistics of one cell (overheads against ab_results_find(r, benchmark, "baseline")). */
@@ -114,6 +171,9 @@ void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats 
 /* 1 when the summary of figure f of a cell is a lower bound: its median is at or above
  * the exit delay of a run killed at the timeout (exit_delay_s only). */
 int ab_figure_censored(const ab_cell *c, const ab_summary *s, ab_figure f);
+/* The profile figures of a cell (zeros when it has no verified run). */
+void ab_results_profile_stats(const ab_cell *c, ab_profile_stats *out);
+
 /* Percent of planned measured runs done, 0..100. */
 double ab_results_progress(const ab_results *r);
 

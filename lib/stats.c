@@ -1,17 +1,17 @@
-/* stats.c: the statistics of lib/stats.h. Every definition here is reproduced
+/* stats.c: summaries, the CI of the median, the Mann-Whitney U test and the unpaired
+ * Hodges-Lehmann ratio (ab_compare_unpaired) of lib/stats.h, with the helpers every
+ * lib/stats*.c shares (stats_internal.h). Every definition here is reproduced
  * independently by qa/gen-stats-vectors (numpy/scipy) and checked by
  * qa/unit/lib/test_stats.c; doc/journal.md ("Statistics") states them in words. */
 #include "stats.h"
+#include "stats_internal.h"
 
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define Z_975 1.959963984540054   /* scipy.stats.norm.ppf(0.975) */
-#define ALPHA_HALF 0.025
-
-static int cmp_double(const void *pa, const void *pb)
+int ab_stats_cmp_double(const void *pa, const void *pb)
 {
     double a = *(const double *)pa, b = *(const double *)pb;
     if (a < b) return -1;
@@ -21,16 +21,16 @@ static int cmp_double(const void *pa, const void *pb)
     return isnan(a) - isnan(b);
 }
 
-static double *sorted_copy(const double *x, size_t n)
+double *ab_stats_sorted_copy(const double *x, size_t n)
 {
     double *s = malloc((n ? n : 1) * sizeof *s);
     if (!s) return NULL;
     memcpy(s, x, n * sizeof *s);
-    qsort(s, n, sizeof *s, cmp_double);
+    ab_stats_sort(s, n);
     return s;
 }
 
-static double clamp_finite(double v)
+double ab_stats_clamp_finite(double v)
 {
     if (isnan(v)) return 0;
     if (v > DBL_MAX) return DBL_MAX;
@@ -39,7 +39,7 @@ static double clamp_finite(double v)
 }
 
 /* a + f (b - a) without overflowing when b - a does. */
-static double lerp(double a, double b, double f)
+double ab_stats_lerp(double a, double b, double f)
 {
     if (f == 0) return a;
     double d = b - a;
@@ -56,13 +56,13 @@ static double quantile_sorted(const double *s, size_t n, double q)
     double h = (double)(n - 1) * q;
     size_t lo = (size_t)floor(h);
     if (lo >= n - 1) return s[n - 1];
-    return lerp(s[lo], s[lo + 1], h - (double)lo);
+    return ab_stats_lerp(s[lo], s[lo + 1], h - (double)lo);
 }
 
 double ab_quantile(const double *x, size_t n, double q)
 {
     if (n == 0) return 0;
-    double *s = sorted_copy(x, n);
+    double *s = ab_stats_sorted_copy(x, n);
     if (!s) return 0;
     double v = quantile_sorted(s, n, q);
     free(s);
@@ -93,8 +93,8 @@ static void mean_stddev(const double *x, size_t n, double *mean, double *sd)
         double d = x[i] / scale - m;
         ss += d * d;
     }
-    *mean = clamp_finite(m * scale);
-    *sd = n < 2 ? 0 : clamp_finite(sqrt(ss / (double)(n - 1)) * scale);
+    *mean = ab_stats_clamp_finite(m * scale);
+    *sd = n < 2 ? 0 : ab_stats_clamp_finite(sqrt(ss / (double)(n - 1)) * scale);
 }
 
 /* log P(B = k) for B ~ Binomial(n, 1/2). */
@@ -106,24 +106,57 @@ static double log_binom_half_pmf(size_t n, size_t k)
 
 /* The 1-based rank j of the lower bound of the distribution-free 95% CI of the median:
  * the largest j with P(B <= j-1) <= 0.025, B ~ Binomial(n, 1/2); 1 when there is none
- * (n <= 5), which makes the CI [min, max]. The upper bound is rank n+1-j. */
+ * (n <= 5), which makes the CI [min, max]. The upper bound is rank n+1-j. *tail (may be
+ * NULL) gets P(B <= j-1). The sum starts 10 standard deviations below the mean (at 0
+ * for n <= 100), where what it leaves out is below exp(-50) by Hoeffding's bound, and
+ * steps by pmf(k+1) = pmf(k) (n-k) / (k+1): O(sqrt(n)). */
+static size_t median_rank_tail(size_t n, double *tail)
+{
+    double sd = sqrt((double)n) / 2, from = floor((double)n / 2 - 10 * sd);
+    size_t k0 = from > 0 ? (size_t)from : 0;
+    size_t j = 1;
+    double pmf = n ? exp(log_binom_half_pmf(n, k0)) : 1;
+    double cdf = 0, at_j = k0 == 0 ? pmf : 0;
+    for (size_t k = k0; k < n; k++) {    /* pmf = P(B = k), cdf = P(B <= k) */
+        cdf += pmf;
+        if (cdf > AB_ALPHA_HALF) break;
+        j = k + 1;
+        at_j = cdf;
+        pmf *= (double)(n - k) / (double)(k + 1);
+    }
+    if (tail) *tail = at_j;
+    return j;
+}
+
 size_t ab_median_ci_rank(size_t n)
 {
-    size_t j = 1;
-    double cdf = 0;
-    for (size_t k = 0; k < n; k++) {    /* cdf = P(B <= k) */
-        cdf += exp(log_binom_half_pmf(n, k));
-        if (cdf <= ALPHA_HALF) j = k + 1;
-        else break;
-    }
-    return j;
+    return median_rank_tail(n, NULL);
+}
+
+/* 95% is reached when P(B <= 0) = 2^-n <= 0.025, i.e. from n = 6. */
+#define MEDIAN_CI_MIN_N 6
+
+static ab_ci_level median_level(size_t n, double tail)
+{
+    ab_ci_level l = { 0, 0, 0 };
+    l.coverage = n && tail < 0.5 ? 1 - 2 * tail : 0;
+    l.nominal = n >= MEDIAN_CI_MIN_N;
+    l.need = l.nominal ? 0 : MEDIAN_CI_MIN_N;
+    return l;
+}
+
+ab_ci_level ab_median_ci_level(size_t n)
+{
+    double tail;
+    median_rank_tail(n, &tail);
+    return median_level(n, tail);
 }
 
 int ab_summarize(const double *x, size_t n, ab_summary *out)
 {
     memset(out, 0, sizeof *out);
     if (n == 0 || !x) return -1;
-    double *s = sorted_copy(x, n);
+    double *s = ab_stats_sorted_copy(x, n);
     if (!s) return -1;
     out->n = n;
     out->min = s[0];
@@ -131,13 +164,15 @@ int ab_summarize(const double *x, size_t n, ab_summary *out)
     out->median = quantile_sorted(s, n, 0.5);
     mean_stddev(s, n, &out->mean, &out->stddev);
 
-    size_t j = ab_median_ci_rank(n);
+    double tail;
+    size_t j = median_rank_tail(n, &tail);
     out->ci_low = s[j - 1];
     out->ci_high = s[n - j];
+    out->ci_level = median_level(n, tail);
 
     double q1 = quantile_sorted(s, n, 0.25), q3 = quantile_sorted(s, n, 0.75);
-    double iqr = clamp_finite(q3 - q1);
-    double lo = clamp_finite(q1 - 1.5 * iqr), hi = clamp_finite(q3 + 1.5 * iqr);
+    double iqr = ab_stats_clamp_finite(q3 - q1);
+    double lo = ab_stats_clamp_finite(q1 - 1.5 * iqr), hi = ab_stats_clamp_finite(q3 + 1.5 * iqr);
     for (size_t i = 0; i < n; i++)
         if (s[i] < lo || s[i] > hi) out->outliers++;
     free(s);
@@ -153,7 +188,7 @@ int ab_summarize(const double *x, size_t n, ab_summary *out)
  * binomial coefficient [m+n choose m]_q = prod_{i=1..m} (1 - q^(n+i)) / (1 - q^i); each
  * factor only looks at lower coefficients, so the polynomial is kept truncated at N/2.
  * Counts are exact integers in doubles while C(m+n, m) < 2^53 (m, n <= 20 and more). */
-static double *mw_lower_cdf(size_t m, size_t n)
+double *ab_stats_mw_lower_cdf(size_t m, size_t n)
 {
     if (m > n) { size_t t = m; m = n; n = t; }
     size_t N = m * n, L = N / 2;
@@ -185,37 +220,32 @@ static double *mw_lower_cdf(size_t m, size_t n)
     return c;
 }
 
-/* Orders pooled items by value (the value is each item's first member). */
-static int cmp_item(const void *pa, const void *pb)
+void ab_stats_merge_ranks(const double *a, size_t na, const double *b, size_t nb,
+                          double *rank_sum_a, double *rank_sum_b, double *ties_out)
 {
-    return cmp_double(pa, pb);
-}
-
-/* Average ranks (1-based) of the pooled sample; *ties_out gets sum(t^3 - t) over groups of
- * tied values. ranks[i] is the rank of pooled value i (a's first, then b's). */
-static int pooled_ranks(const double *a, size_t na, const double *b, size_t nb,
-                        double *ranks, double *ties_out)
-{
-    size_t n = na + nb;
-    typedef struct { double v; size_t i; } item;
-    item *it = malloc(n * sizeof *it);
-    if (!it) return -1;
-    for (size_t i = 0; i < na; i++) it[i] = (item){ a[i], i };
-    for (size_t i = 0; i < nb; i++) it[na + i] = (item){ b[i], na + i };
-    qsort(it, n, sizeof *it, cmp_item);
-    double ties = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && it[j].v == it[i].v) j++;
-        double avg = ((double)(i + 1) + (double)j) / 2;   /* ranks i+1 .. j */
-        for (size_t k = i; k < j; k++) ranks[it[k].i] = avg;
-        double t = (double)(j - i);
+    double ra = 0, rb = 0, ties = 0;
+    size_t i = 0, j = 0, done = 0;   /* done: values ranked so far */
+    while (i < na || j < nb) {
+        double v = j >= nb || (i < na && ab_stats_cmp_double(&a[i], &b[j]) <= 0) ? a[i] : b[j];
+        size_t ca = 0, cb = 0;
+        while (i + ca < na && a[i + ca] == v) ca++;
+        while (j + cb < nb && b[j + cb] == v) cb++;
+        if (ca + cb == 0) {   /* NaN, equal to nothing: a group of its own */
+            if (i < na && isnan(a[i])) ca = 1;
+            else cb = 1;
+        }
+        double t = (double)(ca + cb);
+        double avg = (double)done + (t + 1) / 2;   /* ranks done+1 .. done+t */
+        ra += (double)ca * avg;
+        rb += (double)cb * avg;
         ties += t * t * t - t;
-        i = j;
+        i += ca;
+        j += cb;
+        done += ca + cb;
     }
-    free(it);
+    if (rank_sum_a) *rank_sum_a = ra;
+    if (rank_sum_b) *rank_sum_b = rb;
     *ties_out = ties;
-    return 0;
 }
 
 double ab_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb,
@@ -224,12 +254,12 @@ double ab_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb,
     if (u_out) *u_out = 0;
     if (na == 0 || nb == 0 || !a || !b) return 1;
     size_t n = na + nb;
-    double *ranks = malloc(n * sizeof *ranks);
-    double ties;
-    if (!ranks || pooled_ranks(a, na, b, nb, ranks, &ties) < 0) { free(ranks); return 1; }
-    double r1 = 0;
-    for (size_t i = 0; i < na; i++) r1 += ranks[i];
-    free(ranks);
+    double *sa = ab_stats_sorted_copy(a, na), *sb = ab_stats_sorted_copy(b, nb);
+    if (!sa || !sb) { free(sa); free(sb); return 1; }
+    double r1, ties;
+    ab_stats_merge_ranks(sa, na, sb, nb, &r1, NULL, &ties);
+    free(sa);
+    free(sb);
 
     double mn = (double)na * (double)nb;
     double u1 = r1 - (double)na * ((double)na + 1) / 2;
@@ -240,7 +270,7 @@ double ab_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb,
     double p;
     if (ties == 0 && na <= 20 && nb <= 20) {
         /* exact: p = 2 P(U >= max(U1, U2)) = 2 P(U <= N - max(U1, U2)) */
-        double *cdf = mw_lower_cdf(na, nb);
+        double *cdf = ab_stats_mw_lower_cdf(na, nb);
         if (!cdf) return 1;
         p = 2 * cdf[na * nb - (size_t)u];
         free(cdf);
@@ -289,63 +319,145 @@ static void select_kth(double *d, size_t lo, size_t hi, size_t k)
     }
 }
 
-/* The k-th smallest (0-based) of d[0..n), reordering d. */
-static double kth(double *d, size_t n, size_t k)
+double ab_stats_kth(double *d, size_t n, size_t k)
 {
     select_kth(d, 0, n - 1, k);
     return d[k];
+}
+
+double ab_stats_norm_cdf(double z)
+{
+    return 0.5 * erfc(-z / M_SQRT2);
 }
 
 /* The 1-based rank k of the lower bound of the 95% CI of the Hodges-Lehmann shift among
  * the N = m*n sorted pairwise differences; the upper bound is rank N+1-k.
  * When m*n <= 10000: k = the largest k >= 1 with P(U <= k-1) <= 0.025 under the exact
  * null distribution of U (no ties), or 1 if there is none.
- * Beyond: k = floor(N/2 + 0.5 - 1.959963984540054 * sqrt(m n (m+n+1) / 12)), at least 1. */
-size_t ab_hl_ci_rank(size_t m, size_t n)
+ * Beyond: k = floor(N/2 + 0.5 - 1.959963984540054 * sqrt(m n (m+n+1) / 12)), at least 1.
+ * *tail (may be NULL) gets P(U <= k-1), exact or by the normal approximation. */
+static size_t hl_rank_tail(size_t m, size_t n, double *tail)
 {
     size_t N = m * n;
-    if (N <= 10000) {
-        double *cdf = mw_lower_cdf(m, n);
-        if (!cdf) return 1;
+    if (N <= AB_CI_EXACT_MAX_PAIRS) {
+        double *cdf = ab_stats_mw_lower_cdf(m, n);
+        if (!cdf) { if (tail) *tail = 1; return 1; }
         size_t k = 1;
-        for (size_t u = 0; u <= N / 2 && cdf[u] <= ALPHA_HALF; u++) k = u + 1;
+        for (size_t u = 0; u <= N / 2 && cdf[u] <= AB_ALPHA_HALF; u++) k = u + 1;
+        if (tail) *tail = cdf[k - 1];   /* cdf[0] when none qualifies */
         free(cdf);
         return k;
     }
     double mm = (double)m, nn = (double)n;
-    double kk = floor((double)N / 2 + 0.5 - Z_975 * sqrt(mm * nn * (mm + nn + 1) / 12));
-    return kk < 1 ? 1 : (size_t)kk;
+    double sd = sqrt(mm * nn * (mm + nn + 1) / 12);
+    double kk = floor((double)N / 2 + 0.5 - AB_Z_975 * sd);
+    size_t k = kk < 1 ? 1 : (size_t)kk;
+    if (tail && k == 1)   /* [min, max] (a very unbalanced pair): P(U <= 0) = 1 / C(m+n, m) */
+        *tail = exp(lgamma(mm + 1) + lgamma(nn + 1) - lgamma(mm + nn + 1));
+    else if (tail)
+        *tail = ab_stats_norm_cdf(((double)k - 0.5 - (double)N / 2) / sd);
+    return k;
 }
 
-int ab_ratio_hl(const double *base, size_t nb, const double *x, size_t nx,
-                double *ratio, double *ci_low, double *ci_high)
+size_t ab_hl_ci_rank(size_t m, size_t n)
+{
+    return hl_rank_tail(m, n, NULL);
+}
+
+/* Is the [min, max] CI of m x n differences 95%? 1 / C(m+n, m) <= 0.025. */
+static int hl_reaches(size_t m, size_t n)
+{
+    double log_c = lgamma((double)(m + n) + 1) - lgamma((double)m + 1) - lgamma((double)n + 1);
+    return log_c >= log(1 / AB_ALPHA_HALF) - 1e-12;
+}
+
+/* The level of the CI whose rank has tail P(U <= k-1) = tail. */
+static ab_ci_level hl_level(size_t m, size_t n, double tail)
+{
+    ab_ci_level l = { 0, 0, 0 };
+    if (m == 0 || n == 0) { l.need = 4; return l; }
+    l.coverage = tail < 0.5 ? 1 - 2 * tail : 0;
+    l.nominal = hl_reaches(m, n);
+    if (!l.nominal) {
+        size_t t = 1;
+        while (!hl_reaches(m > t ? m : t, n > t ? n : t)) t++;
+        l.need = t;
+    }
+    return l;
+}
+
+ab_ci_level ab_hl_ci_level(size_t m, size_t n)
+{
+    double tail = 1;
+    if (m && n) hl_rank_tail(m, n, &tail);
+    return hl_level(m, n, tail);
+}
+
+/* ab_ratio_hl with the CI's rank k given. */
+static int ratio_hl_at(const double *base, size_t nb, const double *x, size_t nx, size_t k,
+                       double *ratio, double *ci_low, double *ci_high)
 {
     if (nb == 0 || nx == 0 || !base || !x) return -1;
     for (size_t i = 0; i < nb; i++)
         if (!(base[i] > 0) || !isfinite(base[i])) return -1;
     for (size_t i = 0; i < nx; i++)
         if (!(x[i] > 0) || !isfinite(x[i])) return -1;
-    size_t N = nb * nx;
-    if (N / nx != nb) return -1;
-    double *d = malloc(N * sizeof *d);
-    double *lb = malloc(nb * sizeof *lb);
-    if (!d || !lb) { free(d); free(lb); return -1; }
+    double *lb = malloc(nb * sizeof *lb), *lx = malloc(nx * sizeof *lx);
+    if (!lb || !lx) { free(lb); free(lx); return -1; }
     for (size_t j = 0; j < nb; j++) lb[j] = log(base[j]);
-    for (size_t i = 0; i < nx; i++) {
-        double lx = log(x[i]);
-        for (size_t j = 0; j < nb; j++) d[i * nb + j] = lx - lb[j];
+    for (size_t i = 0; i < nx; i++) lx[i] = log(x[i]);
+    ab_stats_sort(lx, nx);
+    ab_stats_sort(lb, nb);
+    for (size_t i = 0, j = nb - 1; i < j; i++, j--) {   /* lb descending */
+        double t = lb[i]; lb[i] = lb[j]; lb[j] = t;
+    }
+    /* the differences lx_i - lb_j, the smaller sample along the rows */
+    ab_pairs p = nx <= nb ? (ab_pairs){ AB_PAIRS_DIFF, lx, lb, nx, nb }
+                          : (ab_pairs){ AB_PAIRS_RDIFF, lb, lx, nb, nx };
+    size_t N = ab_pairs_count(&p);
+    int rc = -1;
+    if (N) {
+        /* the median (numpy's: the mean of the middle two when N is even) and ranks k and
+         * N+1-k, by selection */
+        if (k > (N + 1) / 2) k = (N + 1) / 2;
+        size_t ranks[4] = { k - 1, (N - 1) / 2, N / 2, N - k };
+        double v[4];
+        if (ab_pairs_select(&p, ranks, 4, v) == 0) {
+            double hl = N % 2 == 0 ? ab_stats_lerp(v[1], v[2], 0.5) : v[1];
+            if (ratio) *ratio = ab_stats_clamp_finite(exp(hl));
+            if (ci_low) *ci_low = ab_stats_clamp_finite(exp(v[0]));
+            if (ci_high) *ci_high = ab_stats_clamp_finite(exp(v[3]));
+            rc = 0;
+        }
     }
     free(lb);
-    /* order statistics by selection: the median (numpy's: the mean of the middle two when
-     * N is even) and ranks k and N+1-k */
-    double hl = kth(d, N, (N - 1) / 2);
-    if (N % 2 == 0) hl = lerp(hl, kth(d, N, N / 2), 0.5);
-    size_t k = ab_hl_ci_rank(nx, nb);
-    if (k > (N + 1) / 2) k = (N + 1) / 2;
-    double lo = kth(d, N, k - 1), hi = kth(d, N, N - k);
-    free(d);
-    if (ratio) *ratio = clamp_finite(exp(hl));
-    if (ci_low) *ci_low = clamp_finite(exp(lo));
-    if (ci_high) *ci_high = clamp_finite(exp(hi));
+    free(lx);
+    return rc;
+}
+
+int ab_ratio_hl(const double *base, size_t nb, const double *x, size_t nx,
+                double *ratio, double *ci_low, double *ci_high)
+{
+    if (nb == 0 || nx == 0) return -1;
+    return ratio_hl_at(base, nb, x, nx, ab_hl_ci_rank(nx, nb), ratio, ci_low, ci_high);
+}
+
+int ab_compare_unpaired(const double *base, size_t nb, const double *x, size_t nx,
+                        ab_comparison *out)
+{
+    memset(out, 0, sizeof *out);
+    out->pairing = AB_UNPAIRED;
+    if (nb == 0 || nx == 0) return -1;
+    double tail;
+    size_t k = hl_rank_tail(nx, nb, &tail);
+    if (ratio_hl_at(base, nb, x, nx, k, &out->ratio, &out->ci_low, &out->ci_high) < 0) {
+        out->ratio = out->ci_low = out->ci_high = 0;
+        return -1;
+    }
+    out->p = ab_mann_whitney_p(x, nx, base, nb, NULL);
+    out->n_base = nb;
+    out->n_x = nx;
+    out->ci_level = hl_level(nx, nb, tail);
+    out->valid = 1;
     return 0;
 }

@@ -26,7 +26,7 @@ static double started_at;
 static unsigned int seconds_n;
 static char svg_path[4096], target_url[4096], last_url[4096];
 static char status_text[4200];
-static unsigned long long nstarted, nfailed;
+static unsigned long long nstarted, nfailed, ndone;
 
 static double now_s(void)
 {
@@ -169,6 +169,9 @@ int capture_start(const capture_config *cfg, long seconds)
     state = C_RUNNING;
     started_at = now_s();
     snprintf(status_text, sizeof(status_text), "RUNNING 0/%u", seconds_n);
+    if (pmDebugOptions.appl2)
+        pmNotifyErr(LOG_DEBUG, "capture %llu: %s flamegraph --seconds %s --all -o %s (pid %d)",
+                    nstarted, cfg->program, secs, svg_path, (int)child);
     return 0;
 }
 
@@ -202,6 +205,7 @@ void capture_poll(void)
     if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) {
         if (stat(svg_path, &st) == 0 && st.st_size > 0) {
             state = C_DONE;
+            ndone++;
             snprintf(last_url, sizeof(last_url), "%s", target_url);
             snprintf(status_text, sizeof(status_text), "DONE %s", target_url);
         } else {
@@ -214,6 +218,9 @@ void capture_poll(void)
         set_error("agentbench flamegraph killed by signal %d%s%s", WTERMSIG(wstatus),
                   line[0] ? ": " : "", line);
     }
+    if (pmDebugOptions.appl2)
+        pmNotifyErr(LOG_DEBUG, "capture %llu ended after %.1f s: %s", nstarted, elapsed,
+                    status_text);
 }
 
 const char *capture_status(void)
@@ -225,6 +232,27 @@ unsigned int capture_seconds(void) { return seconds_n; }
 const char *capture_last_url(void) { return last_url[0] ? last_url : NULL; }
 unsigned long long capture_started(void) { return nstarted; }
 unsigned long long capture_failed(void) { return nfailed; }
+unsigned long long capture_done(void) { return ndone; }
+
+capture_state_e capture_state(void)
+{
+    return state == C_RUNNING ? CAPTURE_RUNNING : state == C_DONE ? CAPTURE_DONE
+           : state == C_ERROR ? CAPTURE_ERROR : CAPTURE_IDLE;
+}
+
+const char *capture_last_file(void)
+{
+    const char *slash = strrchr(svg_path, '/');
+    return svg_path[0] ? (slash ? slash + 1 : svg_path) : NULL;
+}
+
+void capture_last_folded(char *out, size_t outlen)
+{
+    size_t n = strlen(svg_path);
+    if (n > 4 && strcmp(svg_path + n - 4, ".svg") == 0)
+        n -= 4;
+    snprintf(out, outlen, "%.*s.folded", (int)n, svg_path);
+}
 
 void capture_shutdown(void)
 {

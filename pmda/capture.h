@@ -26,10 +26,16 @@ int capture_start(const capture_config *cfg, long seconds);
 void capture_poll(void);
 
 const char *capture_status(void);         /* IDLE, RUNNING s/N, DONE <url>, ERROR <why> */
+typedef enum { CAPTURE_IDLE, CAPTURE_RUNNING, CAPTURE_DONE, CAPTURE_ERROR } capture_state_e;
+capture_state_e capture_state(void);
+const char *capture_last_file(void);      /* NAME.svg of the latest capture started, or NULL */
 unsigned int capture_seconds(void);       /* N of the current or last capture, 0 if none */
 const char *capture_last_url(void);       /* URL (or path) of the last good capture, or NULL */
 unsigned long long capture_started(void);  /* captures started */
 unsigned long long capture_failed(void);   /* captures that ended in ERROR */
+unsigned long long capture_done(void);     /* captures that ended in DONE */
+/* DIR/NAME.folded of the latest capture started (the stacks beside its SVG). */
+void capture_last_folded(char *out, size_t outlen);
 
 /* Kill a running capture (PMDA exit). */
 void capture_shutdown(void);

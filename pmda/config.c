@@ -15,6 +15,7 @@ void abc_defaults(abc_config *c)
     memset(c, 0, sizeof(*c));
     c->results = strdup(DEFAULT_RESULTS);
     c->flamegraph_dir = strdup(DEFAULT_FLAMEGRAPH_DIR);
+    c->stacks_max = ABC_DEFAULT_STACKS;
 }
 
 void abc_free(abc_config *c)
@@ -26,6 +27,7 @@ void abc_free(abc_config *c)
     for (size_t i = 0; i < c->ningesters; i++) {
         free(c->ingesters[i].name);
         free(c->ingesters[i].control);
+        free(c->ingesters[i].token);
     }
     memset(c, 0, sizeof(*c));
 }
@@ -64,16 +66,42 @@ static int valid_name(const char *s)
     return 1;
 }
 
+/* The first line of path (an ingester's control token), trimmed: malloc'd, or NULL. */
+static char *read_token(const char *path, char *why, size_t whylen)
+{
+    char line[1100] = "";
+    FILE *f = path[0] == '/' ? fopen(path, "r") : NULL;
+    if (!f || !fgets(line, sizeof(line), f) || !*trim(line) || strpbrk(trim(line), " \t")) {
+        snprintf(why, whylen, "token_file %s: %s", path,
+                 path[0] != '/' ? "must be an absolute path" : !f ? strerror(errno) : "no token on its first line");
+        if (f)
+            fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    return strdup(trim(line));
+}
+
 static int add_ingester(abc_config *c, char *value, char *why, size_t whylen)
 {
-    char *name = value, *url = value;
+    char *name = value, *url = value, *opt;
     while (*url && !isspace((unsigned char)*url))
         url++;
     if (*url)
         *url++ = '\0';
     url = trim(url);
     if (!*url) {
-        snprintf(why, whylen, "ingester needs `NAME URL`");
+        snprintf(why, whylen, "ingester needs `NAME URL [token_file=PATH]`");
+        return -1;
+    }
+    for (opt = url; *opt && !isspace((unsigned char)*opt); opt++)
+        ;
+    if (*opt)
+        *opt++ = '\0';
+    opt = trim(opt);
+    char *token = NULL;
+    if (*opt && strncmp(opt, "token_file=", 11) != 0) {
+        snprintf(why, whylen, "ingester: unknown option '%s' (want token_file=PATH)", opt);
         return -1;
     }
     if (!valid_name(name)) {
@@ -93,9 +121,12 @@ static int add_ingester(abc_config *c, char *value, char *why, size_t whylen)
         snprintf(why, whylen, "more than %d ingesters", ABC_MAX_INGESTERS);
         return -1;
     }
+    if (*opt && !(token = read_token(opt + 11, why, whylen)))
+        return -1;
     abc_ingester *ing = &c->ingesters[c->ningesters++];
     ing->name = strdup(name);
     ing->control = strdup(url);
+    ing->token = token;
     strip_slashes(ing->control);
     return 0;
 }
@@ -141,6 +172,15 @@ int abc_load(abc_config *c, const char *path, int optional, char *err, size_t er
             replace(&c->agentbench, value);
         else if (strcmp(key, "ingester") == 0)
             add_ingester(c, value, why, sizeof(why));
+        else if (strcmp(key, "stacks_max") == 0) {
+            char *end;
+            long n = strtol(value, &end, 10);
+            if (*end || n < 1 || n > ABC_MAX_STACKS)
+                snprintf(why, sizeof(why), "stacks_max wants 1..%d, not '%s'", ABC_MAX_STACKS,
+                         value);
+            else
+                c->stacks_max = (int)n;
+        }
         else
             snprintf(why, sizeof(why), "unknown key '%s'", key);
         if (why[0]) {

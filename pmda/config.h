@@ -1,16 +1,20 @@
 /* config.h: pmdaagentbench's configuration ($PCP_SYSCONF_DIR/agentbench/agentbench.conf,
  * `key = value` lines, '#' comments): where results live, which ingesters to poll, where
- * flame graphs go and how a browser reaches them, and which `agentbench` runs captures. */
+ * flame graphs go and how a browser reaches them, which `agentbench` runs captures, and
+ * how many stacks each published flame graph keeps. */
 #ifndef PMDA_AB_CONFIG_H
 #define PMDA_AB_CONFIG_H
 
 #include <stddef.h>
 
 #define ABC_MAX_INGESTERS 64
+#define ABC_DEFAULT_STACKS 100  /* stacks_max: instances per flame graph, "other" aside */
+#define ABC_MAX_STACKS 10000
 
 typedef struct abc_ingester {
     char *name;
     char *control;          /* control base URL, e.g. http://127.0.0.1:4041 (no trailing /) */
+    char *token;            /* its control token (from token_file=PATH), or NULL */
 } abc_ingester;
 
 typedef struct abc_config {
@@ -18,6 +22,7 @@ typedef struct abc_config {
     char *flamegraph_dir;   /* where captures are written */
     char *flamegraph_url;   /* base URL under which flamegraph_dir is served, or NULL */
     char *agentbench;       /* the agentbench program to run for captures, or NULL */
+    int stacks_max;         /* stacks published per flame graph (the rest: "other") */
     size_t ningesters;
     abc_ingester ingesters[ABC_MAX_INGESTERS];
 } abc_config;

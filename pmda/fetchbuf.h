@@ -1,7 +1,7 @@
 /* fetchbuf.h: a pmResult built by the PMDA itself and reused from fetch to fetch: value
  * sets that grow to the largest seen and value blocks (64-bit numbers, strings) carved
  * from chunks that are kept, so a steady fetch allocates nothing. libpcp_pmda sends the
- * result; its result callback must then leave the memory alone (see metrics.c). */
+ * result; its result callback must then leave the memory alone (see fetch.c). */
 #ifndef PMDA_AB_FETCHBUF_H
 #define PMDA_AB_FETCHBUF_H
 

@@ -1,10 +1,9 @@
 /* poller.c: the ingester /stats poller thread (see poller.h). Only this thread touches
  * libcurl handles; the shared table is guarded by one mutex; nothing here touches PMDA
- * structures. */
+ * structures. Answers are read by lib/ingester_stats.h, the document's one reader. */
 #include "poller.h"
 
 #include <curl/curl.h>
-#include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +14,8 @@
 
 typedef struct target {
     char *url;                  /* control base URL */
-    char *stats_url;            /* url + "/stats" */
+    char *stats_url;            /* url + "/stats?apps=0" (no applications: bounded size) */
+    struct curl_slist *auth;    /* "Authorization: Bearer TOKEN" when it has a token */
     ingester_stats stats;       /* last answer (guarded by lock) */
     int wanted;
     /* poller-thread only: */
@@ -45,71 +45,6 @@ double poller_now(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static unsigned long long get_u64(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    if (json_is_integer(v))
-        return json_integer_value(v) < 0 ? 0 : (unsigned long long)json_integer_value(v);
-    if (json_is_real(v) && json_real_value(v) >= 0 && json_real_value(v) < 1.8e19)
-        return (unsigned long long)json_real_value(v);
-    return 0;
-}
-
-static double get_double(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    double d = json_is_number(v) ? json_number_value(v) : 0;
-    /* never hand on NaN or Inf */
-    return (d == d && d < 1e300 && d > -1e300) ? d : 0;
-}
-
-static void get_string(json_t *obj, const char *key, char *out, size_t outlen)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    snprintf(out, outlen, "%s", s ? s : "");
-}
-
-int poller_parse_stats(const char *body, size_t len, ingester_stats *out)
-{
-    json_t *root = json_loadb(body, len, 0, NULL);
-    memset(out, 0, sizeof(*out));
-    if (!json_is_object(root) || json_integer_value(json_object_get(root, "v")) != 1) {
-        json_decref(root);
-        return -1;
-    }
-    json_t *conn = json_object_get(root, "connections");
-    json_t *req = json_object_get(root, "requests");
-    json_t *bytes = json_object_get(root, "bytes");
-    json_t *lat = json_object_get(root, "latency_ms");
-    get_string(root, "mode", out->mode, sizeof(out->mode));
-    get_string(root, "listen", out->listen, sizeof(out->listen));
-    out->uptime_s = get_double(root, "uptime_s");
-    out->conn_open = get_u64(conn, "open");
-    out->conn_accepted = get_u64(conn, "accepted");
-    out->conn_rejected = get_u64(conn, "rejected");
-    out->conn_timed_out = get_u64(conn, "timed_out");
-    out->req_total = get_u64(req, "total");
-    out->req_2xx = get_u64(req, "2xx");
-    out->req_4xx = get_u64(req, "4xx");
-    out->req_5xx = get_u64(req, "5xx");
-    out->req_reset = get_u64(req, "reset");
-    out->req_dropped = get_u64(req, "dropped");
-    out->bytes_received = get_u64(bytes, "received");
-    out->bytes_decompressed = get_u64(bytes, "decompressed");
-    out->profiles = get_u64(root, "profiles");
-    out->samples = get_u64(root, "samples");
-    out->sample_value = get_u64(root, "sample_value");
-    out->frames = get_u64(root, "frames");
-    out->decode_errors = get_u64(root, "decode_errors");
-    out->lat_p50 = get_double(lat, "p50");
-    out->lat_p90 = get_double(lat, "p90");
-    out->lat_p99 = get_double(lat, "p99");
-    out->lat_max = get_double(lat, "max");
-    out->up = 1;
-    json_decref(root);
-    return 0;
-}
-
 static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
     target *t = arg;
@@ -136,6 +71,7 @@ static void target_free(target *t)
         curl_easy_cleanup(t->easy);
     free(t->url);
     free(t->stats_url);
+    curl_slist_free_all(t->auth);
     free(t->body);
     free(t);
 }
@@ -167,6 +103,8 @@ static void poll_round(CURLM *multi)
             curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
             curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
             curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+            if (t->auth)
+                curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->auth);
         }
         t->len = 0;
         t->overflow = 0;
@@ -195,8 +133,10 @@ static void poll_round(CURLM *multi)
         target *t = batch[i];
         long code = 0;
         curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+        char why[256];
         if (t->complete && code == 200 && !t->overflow && t->body && t->len > 0)
-            poller_parse_stats(t->body, t->len, &answers[i]);
+            answers[i].up = ab_ingester_stats_read(t->body, t->len, &answers[i].doc, why,
+                                                   sizeof why) == 0;
         curl_multi_remove_handle(multi, t->easy);
     }
     double now = poller_now();
@@ -289,7 +229,7 @@ void poller_stop(void)
     running = 0;
 }
 
-void poller_set_targets(const char *const *urls, size_t n)
+void poller_set_targets(const char *const *urls, const char *const *tokens, size_t n)
 {
     pthread_mutex_lock(&lock);
     for (size_t i = 0; i < ntargets; i++)
@@ -310,9 +250,14 @@ void poller_set_targets(const char *const *urls, size_t n)
             }
             targets = grown;
             found->url = strdup(urls[k]);
-            size_t len = strlen(urls[k]) + sizeof("/stats");
+            size_t len = strlen(urls[k]) + sizeof("/stats?apps=0");
             found->stats_url = malloc(len);
-            snprintf(found->stats_url, len, "%s/stats", urls[k]);
+            snprintf(found->stats_url, len, "%s/stats?apps=0", urls[k]);
+            if (tokens && tokens[k]) {
+                char hdr[1100];
+                snprintf(hdr, sizeof hdr, "Authorization: Bearer %s", tokens[k]);
+                found->auth = curl_slist_append(NULL, hdr);
+            }
             targets[ntargets++] = found;
             never_polled = 1;
         }

@@ -7,28 +7,26 @@
 
 #include <stddef.h>
 
+#include "ingester_stats.h"
+
 #define POLL_TIMEOUT_MS 250
 #define POLL_INTERVAL_S 1.0
 #define POLL_FRESH_S 3.0        /* older answers count as no answer (never show stale) */
 
+/* The last answer of one ingester: its /stats document, read by lib's reader. */
 typedef struct ingester_stats {
     int up;                     /* 1 when the last poll got a valid /stats document */
     double polled_at;           /* CLOCK_MONOTONIC seconds of that poll, 0 = never */
-    char mode[32], listen[96];
-    double uptime_s;
-    unsigned long long conn_open, conn_accepted, conn_rejected, conn_timed_out;
-    unsigned long long req_total, req_2xx, req_4xx, req_5xx, req_reset, req_dropped;
-    unsigned long long bytes_received, bytes_decompressed;
-    unsigned long long profiles, samples, sample_value, frames, decode_errors;
-    double lat_p50, lat_p90, lat_p99, lat_max;
+    ab_ingester_stats doc;      /* all zero unless up */
 } ingester_stats;
 
 /* Start the thread. Returns 0 or -1. */
 int poller_start(void);
 void poller_stop(void);
 
-/* Replace the set of control URLs to poll (NULL-free array of n strings, copied). */
-void poller_set_targets(const char *const *urls, size_t n);
+/* Replace the set of control URLs to poll (NULL-free array of n strings, copied), each
+ * with its control token or NULL (tokens may be NULL: none has one). */
+void poller_set_targets(const char *const *urls, const char *const *tokens, size_t n);
 
 /* Called once per fetch: marks demand (the thread polls only while someone fetches) and,
  * if no round finished in the last POLL_INTERVAL_S*1.5 or a target was never polled,
@@ -42,9 +40,6 @@ void poller_get(const char *url, ingester_stats *out);
 /* Counters for agentbench.pmda.*: rounds done, requests that failed, last round in ms. */
 void poller_counters(unsigned long long *rounds, unsigned long long *failures,
                      double *last_round_ms);
-
-/* Parse a /stats document (exposed for unit tests). Returns 0 or -1 if not schema v1. */
-int poller_parse_stats(const char *body, size_t len, ingester_stats *out);
 
 double poller_now(void);
 

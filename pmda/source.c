@@ -125,5 +125,6 @@ const ab_results *source_results(void)
 }
 
 const char *source_journal_path(void) { return journal_path; }
+const char *source_suite_dir(void) { return suite_dir[0] ? suite_dir : NULL; }
 unsigned long long source_epoch(void) { return epoch; }
 void source_counters_get(source_counters *out) { *out = counters; }

@@ -25,6 +25,8 @@ int source_refresh(void);
 const ab_results *source_results(void);
 /* Path of the journal followed (may not exist). */
 const char *source_journal_path(void);
+/* The suite directory `latest` points at (journal paths are relative to it), or NULL. */
+const char *source_suite_dir(void);
 /* Bumped whenever the model is rebuilt from scratch (instances must be re-resolved). */
 unsigned long long source_epoch(void);
 void source_counters_get(source_counters *out);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "benchdir.h"
+#include "duration.h"
 
 static char *trim(char *s) {
     while (isspace((unsigned char)*s)) s++;
@@ -15,16 +16,14 @@ static char *trim(char *s) {
     return s;
 }
 
-/* A number of seconds (>= 0) for key, or an error message. */
+/* A duration for key (duration.h; 0: not given, the default), or an error message. */
 static int conf_seconds(const char *key, const char *val, int lineno, double *out, char *err,
                         size_t errlen) {
-    char *end;
-    double v = strtod(val, &end);
-    if (end == val || *end || !(v >= 0) || v > 1e7) {
-        snprintf(err, errlen, "bench.conf line %d: %s must be a number of seconds", lineno, key);
+    char why[160];
+    if (duration_parse(val, 1, out, why, sizeof why) < 0) {
+        snprintf(err, errlen, "bench.conf line %d: %s: %s", lineno, key, why);
         return -1;
     }
-    *out = v;
     return 0;
 }
 
@@ -114,6 +113,15 @@ int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
         char *key = trim(l), *val = trim(eq + 1);
         char **slot = string_slot(b, key);
         double *secs = seconds_slot(b, key);
+        if (!strncmp(key, "truth.", 6)) {
+            char msg[300];
+            if (ab_truth_add(&b->truth, key + 6, val, msg, sizeof msg) < 0) {
+                snprintf(err, errlen, "bench.conf line %d: %s", lineno, msg);
+                rc = -1;
+                break;
+            }
+            continue;
+        }
         if (slot) {
             free(*slot);
             *slot = xstrdup(val);
@@ -125,21 +133,31 @@ int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
     }
     free(copy);
     if (rc == 0 && b->kind == KIND_SERVICE) service_defaults(b);
+    char msg[300];
+    if (rc == 0 && ab_truth_check(&b->truth, msg, sizeof msg) < 0) {
+        snprintf(err, errlen, "bench.conf: %s", msg);
+        rc = -1;
+    }
     return rc;
 }
 
-static char *read_small_file(const char *path) {
+/* A bench.conf is a few lines: a larger file is not one (and is not read whole). */
+#define BENCHCONF_MAX (64 << 10)
+
+/* The file's text, or NULL: missing (*too_big 0) or over BENCHCONF_MAX (*too_big 1). */
+static char *read_small_file(const char *path, int *too_big) {
+    *too_big = 0;
     FILE *f = fopen(path, "r");
     if (!f) return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = xmalloc(cap);
-    size_t r;
-    while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += r;
-        if (n + 1 >= cap) buf = xrealloc(buf, cap *= 2);
+    char *buf = xmalloc(BENCHCONF_MAX + 2);
+    size_t n = fread(buf, 1, BENCHCONF_MAX + 1, f);
+    fclose(f);
+    if (n > BENCHCONF_MAX) {
+        *too_big = 1;
+        free(buf);
+        return NULL;
     }
     buf[n] = 0;
-    fclose(f);
     return buf;
 }
 
@@ -165,7 +183,14 @@ benchmark *benchmark_load(const char *dir, char *err, size_t errlen) {
     snprintf(path, sizeof path, "%s/build", abs);
     b->has_build = is_executable_file(path);
     snprintf(path, sizeof path, "%s/bench.conf", abs);
-    char *text = read_small_file(path);
+    int too_big;
+    char *text = read_small_file(path, &too_big);
+    if (too_big) {
+        snprintf(err, errlen, "%s: bench.conf is larger than %d KiB: not a bench.conf", dir,
+                 BENCHCONF_MAX >> 10);
+        benchmark_free(b);
+        return NULL;
+    }
     if (text) {
         char msg[200];
         if (benchconf_parse(b, text, msg, sizeof msg) < 0) {
@@ -186,6 +211,7 @@ void benchmark_free(benchmark *b) {
     free(b->name); free(b->dir); free(b->description); free(b->profiler);
     free(b->args); free(b->quick_args);
     free(b->svc.ready_path); free(b->svc.load_paths); free(b->svc.digest_header);
+    ab_truth_free(&b->truth);
     free(b);
 }
 

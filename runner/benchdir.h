@@ -4,6 +4,7 @@
 #define AB_RUNNER_BENCHDIR_H
 
 #include <stddef.h>
+#include "accuracy/accuracy.h"
 #include "util.h"
 
 /* A service benchmark's bench.conf keys (doc/internals.md, "Service benchmarks"). */
@@ -29,10 +30,12 @@ typedef struct benchmark {
     int has_build;
     bench_kind kind;       /* bench.conf kind: batch (default) or service */
     service_conf svc;      /* kind service */
+    ab_truth truth;        /* truth.FUNCTION = SHARE lines; truth.n == 0: none */
 } benchmark;
 
 /* Parse bench.conf text into b (unknown keys are ignored; '#' starts a comment).
- * Returns 0, or -1 with a message in err for a line that is not `key = value`. */
+ * Returns 0, or -1 with a message in err for a line that is not `key = value`, a bad
+ * `truth.FUNCTION = SHARE` line, or a ground truth summing to more than 100%. */
 int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen);
 
 /* Load the benchmark in dir. Returns NULL with a message in err when dir is not a

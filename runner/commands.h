@@ -11,5 +11,6 @@ int cmd_list(int argc, char **argv);        /* list.c */
 int cmd_flamegraph(int argc, char **argv);  /* flamegraph/command.c */
 int cmd_baseline(int argc, char **argv);    /* baseline/command.c */
 int cmd_load(int argc, char **argv);        /* load/cmd_load.c */
+int cmd_web(int argc, char **argv);         /* webserver/command.c */
 
 #endif

@@ -1,7 +1,8 @@
 /* compare.c: `agentbench compare OLD NEW`: per benchmark x variant, how the overhead (or,
  * for the baseline, the wall time) changed, with a verdict from the 95% CIs: better (the
- * new CI lies entirely below the old one), worse (entirely above), or no change. Cells
- * with schema v2 figures (a service's throughput, p99 latency, CPU per request; any
+ * new CI lies entirely below the old one), worse (entirely above), or no change; and, for
+ * benchmarks with a ground truth, how the profile error changed, judged the same way.
+ * Cells with schema v2 figures (a service's throughput, p99 latency, CPU per request; any
  * run's exit delay) get a row per figure too, throughput's verdict the other way round
  * (more is better). */
 #include <getopt.h>
@@ -13,6 +14,7 @@
 #include "compare.h"
 #include "report.h"
 #include "report_figures.h"
+#include "report_profile.h"
 #include "suitedir.h"
 #include "util.h"
 
@@ -29,9 +31,10 @@ static ab_results *load(const char *arg) {
         fprintf(stderr, "agentbench compare: %s\n", err);
         return NULL;
     }
-    ab_results *r = ab_results_load(path, err, sizeof err);
+    ab_results *r = report_load(path, "agentbench compare", err, sizeof err);
     free(path);
     if (!r) fprintf(stderr, "agentbench compare: %s\n", err);
+    else report_print_skipped(stderr, r, "agentbench compare: ");
     return r;
 }
 
@@ -40,7 +43,8 @@ static void usage(FILE *f) {
           "Compares two suites (suite directories, journals, or results directories):\n"
           "per benchmark x variant the overhead versus baseline (for the baseline itself, the\n"
           "median wall time) with its 95% CI in both, the change, and a verdict: better or\n"
-          "worse when the CIs do not overlap, else no change.\n", f);
+          "worse when the CIs do not overlap, else no change. Benchmarks with a ground truth\n"
+          "also get their profile error (median over verified runs, points) compared.\n", f);
 }
 
 static double pct(double ratio) { return (ratio - 1) * 100; }
@@ -173,6 +177,53 @@ static void put_row(row *r, const ab_cell *nc, const char *what, json_t *rows, i
            r->change, r->verdict);
 }
 
+/* The profile error of new's cell nc against old's, when both have verified runs. */
+static int profile_row_of(const ab_results *old, const ab_cell *nc, row *r) {
+    const ab_cell *oc = ab_results_find(old, nc->benchmark, nc->variant);
+    if (!oc || !oc->profile.verified || !nc->profile.verified) return 0;
+    ab_profile_stats os, ns;
+    ab_results_profile_stats(oc, &os);
+    ab_results_profile_stats(nc, &ns);
+    report_profile_fmt_error(r->old, sizeof r->old, &os.error);
+    report_profile_fmt_error(r->new, sizeof r->new, &ns.error);
+    double change = ns.error.median - os.error.median;
+    snprintf(r->change, sizeof r->change, "%+.2f pts", change);
+    r->verdict = !os.error.ci_level.nominal || !ns.error.ci_level.nominal
+                     ? ab_verdict_name(AB_VERDICT_TOO_FEW)   /* a CI below 95% judges nothing */
+                     : compare_verdict(os.error.ci_low, os.error.ci_high, ns.error.ci_low,
+                                       ns.error.ci_high);
+    r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
+                        nc->benchmark, "variant", nc->variant, "measure", "profile_error_pct",
+                        "old", os.error.median, "old_ci_low", os.error.ci_low, "old_ci_high",
+                        os.error.ci_high, "new", ns.error.median, "new_ci_low", ns.error.ci_low,
+                        "new_ci_high", ns.error.ci_high, "change_pp", change, "verdict",
+                        r->verdict);
+    return 1;
+}
+
+/* The profile error rows (text: a section of their own); how many. */
+static int compare_profiles(const ab_results *old, const ab_results *new, json_t *rows,
+                             int json) {
+    int printed = 0;
+    for (size_t i = 0; i < new->ncells; i++) {
+        row r;
+        if (!profile_row_of(old, new->cells[i], &r)) continue;
+        if (json) {
+            json_array_append_new(rows, r.json);
+            printed++;
+            continue;
+        }
+        json_decref(r.json);
+        if (!printed++)
+            printf("\nprofile error against the ground truth (total variation distance, "
+                   "points)\n%-22s %-10s %-32s %-32s %-10s %s\n", "benchmark", "variant",
+                   "old [95% CI]", "new [95% CI]", "change", "verdict");
+        printf("%-22s %-10s %-32s %-32s %-10s %s\n", new->cells[i]->benchmark,
+               new->cells[i]->variant, r.old, r.new, r.change, r.verdict);
+    }
+    return printed;
+}
+
 static void compare(const ab_results *old, const ab_results *new, int json) {
     json_t *rows = json_array();
     if (!json)
@@ -198,15 +249,18 @@ static void compare(const ab_results *old, const ab_results *new, int json) {
             put_row(&r, nc, ab_figure_name(compared[k]), rows, json);
         }
     }
+    int profile_rows = compare_profiles(old, new, rows, json);
     if (json) {
-        json_t *doc = json_pack("{s:s,s:s,s:o}", "old", old->suite ? old->suite : "", "new",
-                                new->suite ? new->suite : "", "rows", rows);
+        json_t *doc = json_pack("{s:s,s:s,s:o,s:{s:o,s:o}}", "old", old->suite ? old->suite : "",
+                                "new", new->suite ? new->suite : "", "rows", rows, "skipped",
+                                "old", report_skipped_json(old), "new", report_skipped_json(new));
         json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
         putchar('\n');
         json_decref(doc);
     } else {
         json_decref(rows);
-        if (!rows_printed) printf("(no benchmark x variant with results in both suites)\n");
+        if (!rows_printed && !profile_rows)
+            printf("(no benchmark x variant with results in both suites)\n");
     }
 }
 

@@ -1,9 +1,11 @@
-/* http.c: libcurl calls to ingester control endpoints, with bounded timeouts. */
+/* http.c: libcurl calls to ingester control endpoints, with bounded timeouts; /stats
+ * answers are read by lib/ingester_stats.h, the document's one reader. A control token
+ * (agentbench-ingester --control-token-file), from $AGENTBENCH_INGESTER_CONTROL_TOKEN_FILE
+ * or $AGENTBENCH_INGESTER_CONTROL_TOKEN, goes with every call as a Bearer token. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <curl/curl.h>
-#include <jansson.h>
 #include "http.h"
 #include "util.h"
 
@@ -18,6 +20,27 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg) {
     b->n += len;
     b->p[b->n] = 0;
     return len;
+}
+
+/* "Authorization: Bearer TOKEN" from the environment, or NULL (read once). */
+static const char *control_auth(void) {
+    static char hdr[1100];
+    static int read_once;
+    if (!read_once) {
+        read_once = 1;
+        const char *file = getenv("AGENTBENCH_INGESTER_CONTROL_TOKEN_FILE");
+        const char *tok = getenv("AGENTBENCH_INGESTER_CONTROL_TOKEN");
+        char line[1024] = "";
+        FILE *f = file && *file ? fopen(file, "r") : NULL;
+        if (file && *file && !f) fprintf(stderr, "agentbench: cannot read %s\n", file);
+        if (f ? fgets(line, sizeof line, f) != NULL : tok != NULL) {
+            if (!f) snprintf(line, sizeof line, "%s", tok);
+            line[strcspn(line, " \t\r\n")] = '\0';   /* the first word of its first line */
+            if (*line) snprintf(hdr, sizeof hdr, "Authorization: Bearer %s", line);
+        }
+        if (f) fclose(f);
+    }
+    return hdr[0] ? hdr : NULL;
 }
 
 int http_call(const char *method, const char *url, const char *json_body, double timeout_s,
@@ -43,11 +66,12 @@ int http_call(const char *method, const char *url, const char *json_body, double
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     if (strcmp(method, "GET")) curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (control_auth()) hdrs = curl_slist_append(hdrs, control_auth());
     if (json_body) {
         hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, json_body);
     }
+    if (hdrs) curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
     CURLcode rc = curl_easy_perform(c);
     long status = -1;
     if (rc != CURLE_OK) {
@@ -64,30 +88,15 @@ int http_call(const char *method, const char *url, const char *json_body, double
     return (int)status;
 }
 
-static unsigned long long num(json_t *o, const char *key) {
-    json_t *v = json_object_get(o, key);
-    if (json_is_integer(v)) return (unsigned long long)json_integer_value(v);
-    if (json_is_real(v)) return (unsigned long long)json_real_value(v);
-    return 0;
-}
-
-int ingester_counters_parse(const char *json, ingester_counters *c) {
-    json_error_t e;
-    json_t *root = json_loads(json, 0, &e);
-    if (!json_is_object(root)) {
-        json_decref(root);
-        return -1;
-    }
-    c->requests = num(json_object_get(root, "requests"), "total");
-    c->profiles = num(root, "profiles");
-    c->samples = num(root, "samples");
-    json_decref(root);
-    return 0;
-}
-
-int ingester_counters_fetch(const char *control_url, ingester_counters *c, char *err,
+int ingester_counters_fetch(const char *control_url, ab_ingester_stats *stats, char *err,
                             size_t errlen) {
-    char *url = xasprintf("%s/stats", control_url), *body = NULL;
+    return ingester_counters_fetch_app(control_url, NULL, stats, NULL, err, errlen);
+}
+
+int ingester_counters_fetch_app(const char *control_url, const char *app,
+                                ab_ingester_stats *stats, ab_ingester_app_stats *app_stats,
+                                char *err, size_t errlen) {
+    char *url = xasprintf(app ? "%s/stats" : "%s/stats?apps=0", control_url), *body = NULL;
     int st = http_call("GET", url, NULL, 1.0, &body, err, errlen);
     free(url);
     if (st != 200) {
@@ -95,8 +104,12 @@ int ingester_counters_fetch(const char *control_url, ingester_counters *c, char 
         free(body);
         return -1;
     }
-    int rc = ingester_counters_parse(body ? body : "", c);
-    if (rc < 0) snprintf(err, errlen, "GET %s/stats: not the expected JSON", control_url);
+    char why[256];
+    const char *text = body ? body : "";
+    int rc = ab_ingester_stats_read(text, strlen(text), stats, why, sizeof why);
+    if (rc == 0 && app)
+        rc = ab_ingester_stats_read_app(text, strlen(text), app, app_stats, why, sizeof why);
+    if (rc < 0) snprintf(err, errlen, "GET %s/stats: %s", control_url, why);
     free(body);
     return rc;
 }

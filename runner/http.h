@@ -5,20 +5,20 @@
 
 #include <stddef.h>
 
-/* The counters of an ingester's /stats the runner takes deltas of. */
-typedef struct ingester_counters {
-    unsigned long long requests, profiles, samples;
-} ingester_counters;
+#include "ingester_stats.h"
 
 /* Perform method (GET/PUT) on url with an optional JSON body. Returns the HTTP status
  * (>0), or -1 with a message in err. *body (may be NULL) receives the answer (malloc'd). */
 int http_call(const char *method, const char *url, const char *json_body, double timeout_s,
               char **body, char *err, size_t errlen);
 
-/* Parse a /stats document (doc/internals.md). 0 or -1. */
-int ingester_counters_parse(const char *json, ingester_counters *c);
-/* GET control/stats and parse it. 0 or -1 with err. */
-int ingester_counters_fetch(const char *control_url, ingester_counters *c, char *err,
+/* GET control/stats and read it with lib's reader (a document of another schema version
+ * is refused). 0 or -1 with err. */
+int ingester_counters_fetch(const char *control_url, ab_ingester_stats *stats, char *err,
                             size_t errlen);
+/* The same, and application app's figures (apps.APP) into *app_stats. */
+int ingester_counters_fetch_app(const char *control_url, const char *app,
+                                ab_ingester_stats *stats, ab_ingester_app_stats *app_stats,
+                                char *err, size_t errlen);
 
 #endif

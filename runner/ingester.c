@@ -1,5 +1,6 @@
 /* ingester.c: starting, checking and stopping the ingesters of a suite. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -38,14 +39,56 @@ const char *ingester_default_binary(void) {
     return "agentbench-ingester";
 }
 
+/* "host:port" as the ingester prints its addresses. */
+static int valid_hostport(const char *s) {
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s) return 0;
+    size_t hl = (size_t)(colon - s);
+    if (s[0] == '[') {
+        if (hl < 3 || s[hl - 1] != ']') return 0;
+        for (size_t i = 1; i + 1 < hl; i++)
+            if (!strchr("0123456789abcdefABCDEF:.", s[i])) return 0;
+    } else {
+        for (size_t i = 0; i < hl; i++)
+            if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '-') return 0;
+    }
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    return colon[1] >= '1' && colon[1] <= '9' && !*end && port >= 1 && port <= 65535;
+}
+
 int ingester_parse_ready(const char *line, char *data, size_t dlen, char *control,
                          size_t clen, int *pid) {
     char d[256], c[256];
-    if (sscanf(line, "agentbench-ingester ready data=%255s control=%255s pid=%d", d, c, pid) != 3)
+    int p;
+    if (sscanf(line, "agentbench-ingester ready data=%255s control=%255s pid=%d", d, c, &p) != 3)
+        return -1;
+    /* the line exactly as the ingester prints it: nothing missing, nothing more */
+    char again[600];
+    snprintf(again, sizeof again, "agentbench-ingester ready data=%s control=%s pid=%d", d, c, p);
+    if (strcmp(again, line) || !valid_hostport(d) || (strcmp(c, "-") && !valid_hostport(c)) ||
+        p <= 0 || p > 4194304)
         return -1;
     snprintf(data, dlen, "%s", d);
     snprintf(control, clen, "%s", c);
+    *pid = p;
     return 0;
+}
+
+static void on_output_line(const char *line, size_t len, int has_nul, void *arg) {
+    ingester *g = arg;
+    char data[256], control[256];
+    int pid;
+    if (g->ready || has_nul ||
+        ingester_parse_ready(line, data, sizeof data, control, sizeof control, &pid) < 0)
+        return;
+    g->url = xasprintf("http://%s", data);
+    g->control = strcmp(control, "-") ? xasprintf("http://%s", control) : NULL;
+    g->ready = 1;
+}
+
+void ingester_take_output(ingester *g, const char *buf, size_t n) {
+    if (!g->ready) linebuf_feed(&g->lines, buf, n, on_output_line, g);
 }
 
 static void on_exit_cb(uv_process_t *p, int64_t status, int sig) {
@@ -56,13 +99,8 @@ static void on_exit_cb(uv_process_t *p, int64_t status, int sig) {
 
 static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
     ingester *g = h->data;
-    buf->base = g->line + g->len;
-    buf->len = sizeof g->line - 1 - g->len;
-    if (buf->len == 0) {            /* a line too long for us: start over */
-        g->len = 0;
-        buf->base = g->line;
-        buf->len = sizeof g->line - 1;
-    }
+    buf->base = g->rbuf;
+    buf->len = sizeof g->rbuf;
 }
 
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
@@ -72,23 +110,7 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
         uv_read_stop(s);
         return;
     }
-    g->len += (size_t)n;
-    g->line[g->len] = 0;
-    char *nl;
-    while (!g->ready && (nl = strchr(g->line, '\n'))) {
-        *nl = 0;
-        char data[256], control[256];
-        int pid;
-        if (ingester_parse_ready(g->line, data, sizeof data, control, sizeof control, &pid) == 0) {
-            g->url = xasprintf("http://%s", data);
-            g->control = strcmp(control, "-") ? xasprintf("http://%s", control) : NULL;
-            g->ready = 1;
-        }
-        size_t used = (size_t)(nl + 1 - g->line);
-        memmove(g->line, nl + 1, g->len - used + 1);
-        g->len -= used;
-    }
-    if (g->ready) g->len = 0;   /* anything after the ready line is ignored */
+    ingester_take_output(g, buf->base, (size_t)n);
 }
 
 static void on_timer(uv_timer_t *t) { *(int *)t->data = 1; }
@@ -143,7 +165,8 @@ int ingester_wait_healthy(const char *control, double timeout_s) {
 /* The command line: the ingester under the run helper's --exec (so it is reaped like a
  * run), on any free ports of 127.0.0.1, in mode. */
 static void ingester_args(strlist *args, const char *binary, const char *helper,
-                          const char *mode, double delay, const char *cpus) {
+                          const char *mode, double delay, const char *cpus,
+                          const char *store) {
     const char *fixed[] = {helper, "--exec", "--", binary, "--listen", "127.0.0.1:0",
                            "--control", "127.0.0.1:0", "--mode", mode, NULL};
     for (int i = 0; fixed[i]; i++) strlist_add(args, fixed[i]);
@@ -154,6 +177,10 @@ static void ingester_args(strlist *args, const char *binary, const char *helper,
     if (cpus && *cpus) {
         strlist_add(args, "--cpu");
         strlist_add(args, cpus);
+    }
+    if (store) {
+        strlist_add(args, "--store");
+        strlist_add(args, store);
     }
     strlist_add(args, "--quiet");
 }
@@ -221,12 +248,12 @@ static int await_ready(uv_loop_t *loop, ingester *g, const char *binary, const c
 
 int ingester_start(uv_loop_t *loop, ingester *g, const char *binary, const char *helper,
                    const char *name, const char *mode, double delay, const char *cpus,
-                   int logfd, char *err, size_t errlen) {
+                   const char *store, int logfd, char *err, size_t errlen) {
     memset(g, 0, sizeof *g);
     g->name = xstrdup(name);
     g->mode = xstrdup(mode);
     strlist args = {0};
-    ingester_args(&args, binary, helper, mode, delay, cpus);
+    ingester_args(&args, binary, helper, mode, delay, cpus, store);
     int rc = spawn(loop, g, args.v, logfd);
     strlist_free(&args);
     if (rc < 0) snprintf(err, errlen, "cannot start %s: %s", binary, uv_strerror(rc));

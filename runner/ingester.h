@@ -5,6 +5,7 @@
 #define AB_RUNNER_INGESTER_H
 
 #include <uv.h>
+#include "linebuf.h"
 
 typedef struct ingester {
     char *name, *mode;
@@ -15,8 +16,8 @@ typedef struct ingester {
     /* child process state */
     uv_process_t proc;
     uv_pipe_t out;
-    char line[512];
-    size_t len;
+    linebuf lines;          /* its stdout, as lines (the ready line) */
+    char rbuf[512];         /* libuv reads into it */
     int ready, exited, eof, closing, spawned;
     int64_t exit_status;
 } ingester;
@@ -31,11 +32,12 @@ const char *ingester_delivery_measure(const char *mode);
  * "agentbench-ingester" (PATH). */
 const char *ingester_default_binary(void);
 
-/* Start a local ingester child in mode (delay for slow). Blocks (running loop) until it is
- * ready and healthy, up to ~10 s. logfd receives its stderr. 0, or -1 with err. */
+/* Start a local ingester child in mode (delay for slow; with store, --store store: the
+ * stacks it receives kept in store/APP.folded). Blocks (running loop) until it is ready
+ * and healthy, up to ~10 s. logfd receives its stderr. 0, or -1 with err. */
 int ingester_start(uv_loop_t *loop, ingester *g, const char *binary, const char *helper,
                    const char *name, const char *mode, double delay, const char *cpus,
-                   int logfd, char *err, size_t errlen);
+                   const char *store, int logfd, char *err, size_t errlen);
 /* SIGTERM, wait up to 5 s (then SIGKILL), close the handles. */
 void ingester_stop(uv_loop_t *loop, ingester *g);
 
@@ -49,9 +51,14 @@ int ingester_wait_healthy(const char *control, double timeout_s);
 /* 1 when a TCP connect to the http://host:port url is refused (nothing listens). */
 int url_connection_refused(const char *url);
 
-/* Parse "agentbench-ingester ready data=H:P control=H:P pid=N". 0 or -1. */
+/* Parse "agentbench-ingester ready data=H:P control=H:P pid=N" (control=- when there is
+ * none), exactly: H an IPv4 address, a [bracketed] IPv6 one or a host name, P 1..65535,
+ * N a pid. 0 or -1. */
 int ingester_parse_ready(const char *line, char *data, size_t dlen, char *control,
                          size_t clen, int *pid);
+/* Bytes of a child's stdout: when they complete its ready line, g->url, g->control and
+ * g->ready are set; anything after it is ignored. */
+void ingester_take_output(ingester *g, const char *buf, size_t n);
 
 void ingester_free(ingester *g);
 

@@ -20,6 +20,7 @@ static const struct command {
     {"flamegraph", cmd_flamegraph, "capture stacks and render a flame graph"},
     {"baseline",   cmd_baseline,   "characterise this host: CPU, memory, network, disk"},
     {"load",       cmd_load,       "drive HTTP load at a server: throughput, errors, latency percentiles"},
+    {"web",        cmd_web,        "serve the live web view that reads pmproxy (port 44323)"},
 };
 
 static void usage(FILE *f) {

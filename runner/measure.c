@@ -1,11 +1,13 @@
 /* measure.c: supervising benchmark runs carried out by `agentbench-measure --serve`. */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "linebuf.h"
 #include "measure.h"
 #include "util.h"
 
@@ -20,8 +22,8 @@ typedef struct helper {
     uv_pipe_t reports;        /* its fd 3 */
     int running, exited, eof, closing;
     int64_t exit_status;
-    char buf[2048];
-    size_t len;
+    linebuf lines;            /* what comes on fd 3, as lines */
+    char rbuf[4096];          /* libuv reads into it */
     /* the run in progress */
     int busy, failed;
     run_result *res;
@@ -39,21 +41,114 @@ const char *measure_helper_path(void) {
     return path;
 }
 
-int measure_parse_end(const char *line, run_result *res) {
-    char status[16];
-    int timed_out = 0;
-    int n = sscanf(line,
-                   "end status=%15s code=%d signal=%d wall=%lf user=%lf sys=%lf maxrss=%ld "
-                   "nvcsw=%ld nivcsw=%ld minflt=%ld majflt=%ld timedout=%d start=%lf end=%lf "
-                   "term=%lf",
-                   status, &res->exit_code, &res->signal, &res->wall_s, &res->user_s,
-                   &res->sys_s, &res->maxrss_kb, &res->nvcsw, &res->nivcsw, &res->minflt,
-                   &res->majflt, &timed_out, &res->t_start, &res->t_end, &res->t_term);
-    if (n < 11 || (n > 12 && n != 15)) return -1;
-    if (timed_out) res->timed_out = 1;
-    res->exited = !strcmp(status, "exited");
-    res->reported = 1;
+/* "KEY=VALUE" tokens: strict numbers within bounds. */
+static int take_long(const char *v, long lo, long hi, long *out) {
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (end == v || *end || errno || x < lo || x > hi) return -1;
+    *out = x;
     return 0;
+}
+
+static int take_secs(const char *v, double *out) {
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || *end || !isfinite(x) || x < 0 || x > 1e9) return -1;
+    *out = x;
+    return 0;
+}
+
+/* a CLOCK_MONOTONIC reading: seconds since boot */
+static int take_clock(const char *v, double *out) {
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || *end || !isfinite(x) || x < 0) return -1;
+    *out = x;
+    return 0;
+}
+
+int measure_parse_end(const char *line, run_result *res) {
+    if (strncmp(line, "end ", 4)) return -1;
+    run_result r = *res;
+    enum { STATUS, CODE, SIGNAL, WALL, USER, SYS, MAXRSS, NVCSW, NIVCSW, MINFLT, MAJFLT, NREQ };
+    static const char *const required[NREQ] = {"status", "code", "signal", "wall", "user",
+                                               "sys", "maxrss", "nvcsw", "nivcsw", "minflt",
+                                               "majflt"};
+    long *counts[] = {&r.maxrss_kb, &r.nvcsw, &r.nivcsw, &r.minflt, &r.majflt};
+    double *times[] = {&r.wall_s, &r.user_s, &r.sys_s};
+    int have = 0, clocks = 0;   /* start, end and term come together, or none */
+    long v = 0, timed_out = 0;
+    r.leftover = 0;
+    r.log_cut = 0;
+    r.tracking[0] = r.leftover_names[0] = 0;
+    r.t_start = r.t_end = r.t_term = 0;
+    char tok[256];
+    for (const char *p = line + 4; *p;) {
+        while (*p == ' ') p++;
+        size_t n = strcspn(p, " ");
+        if (!n) break;
+        if (n >= sizeof tok) return -1;
+        memcpy(tok, p, n);
+        tok[n] = 0;
+        p += n;
+        char *eq = strchr(tok, '=');
+        if (!eq) return -1;
+        *eq = 0;
+        const char *key = tok, *val = eq + 1;
+        int k = 0;
+        while (k < NREQ && strcmp(key, required[k])) k++;
+        if (k == STATUS) {
+            if (strcmp(val, "exited") && strcmp(val, "signaled")) return -1;
+            r.exited = !strcmp(val, "exited");
+        } else if (k == CODE || k == SIGNAL) {
+            if (take_long(val, 0, k == CODE ? 255 : 127, &v) < 0) return -1;
+            *(k == CODE ? &r.exit_code : &r.signal) = (int)v;
+        } else if (k >= WALL && k <= SYS) {
+            if (take_secs(val, times[k - WALL]) < 0) return -1;
+        } else if (k >= MAXRSS && k < NREQ) {
+            if (take_long(val, 0, LONG_MAX, counts[k - MAXRSS]) < 0) return -1;
+        } else if (!strcmp(key, "timedout")) {
+            if (take_long(val, 0, 1, &timed_out) < 0) return -1;
+        } else if (!strcmp(key, "leftover")) {
+            if (take_long(val, 0, 1000000, &r.leftover) < 0) return -1;
+        } else if (!strcmp(key, "logcut")) {
+            if (take_long(val, 0, LONG_MAX, &v) < 0) return -1;
+            r.log_cut = v;
+        } else if (!strcmp(key, "tracking")) {
+            if (strcmp(val, "cgroup") && strcmp(val, "tree")) return -1;
+            snprintf(r.tracking, sizeof r.tracking, "%s", val);
+        } else if (!strcmp(key, "start") || !strcmp(key, "end") || !strcmp(key, "term")) {
+            double *t = key[0] == 's' ? &r.t_start : key[0] == 'e' ? &r.t_end : &r.t_term;
+            if (take_clock(val, t) < 0) return -1;
+            clocks++;
+        } else if (!strcmp(key, "names")) {
+            snprintf(r.leftover_names, sizeof r.leftover_names, "%s", val);
+            for (char *c = r.leftover_names; *c; c++)
+                if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f) *c = '?';
+        }
+        if (k < NREQ) have |= 1 << k;
+    }
+    if (have != (1 << NREQ) - 1 || (clocks && clocks != 3)) return -1;
+    r.timed_out = res->timed_out || timed_out;
+    r.reported = 1;
+    *res = r;
+    return 0;
+}
+
+int measure_take_line(const char *line, size_t len, int has_nul, run_result *res,
+                      int *failed) {
+    if (has_nul) return 0;
+    if (len == 4 && !strcmp(line, "fail")) {
+        *failed = 1;
+        return 1;
+    }
+    if (!strncmp(line, "pid ", 4)) {   /* a service run started: not its end */
+        long pid;
+        if (take_long(line + 4, 1, INT_MAX, &pid) == 0) res->pid = (int)pid;
+        return 0;
+    }
+    return measure_parse_end(line, res) == 0;
 }
 
 static void add_string(char **buf, size_t *len, size_t *cap, const char *s) {
@@ -110,9 +205,12 @@ static void on_exit_cb(uv_process_t *p, int64_t status, int sig) {
 }
 
 static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
-    if (H.len >= sizeof H.buf - 1) H.len = 0;   /* garbage: drop it */
-    buf->base = H.buf + H.len;
-    buf->len = sizeof H.buf - 1 - H.len;
+    buf->base = H.rbuf;
+    buf->len = sizeof H.rbuf;
+}
+
+static void on_report_line(const char *line, size_t len, int has_nul, void *arg) {
+    if (H.busy && measure_take_line(line, len, has_nul, H.res, &H.failed)) H.busy = 0;
 }
 
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
@@ -121,26 +219,7 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
         uv_read_stop(s);
         return;
     }
-    H.len += (size_t)n;
-    H.buf[H.len] = 0;
-    char *nl;
-    while ((nl = strchr(H.buf, '\n'))) {
-        *nl = 0;
-        if (H.busy) {
-            if (!strncmp(H.buf, "pid ", 4)) {
-                H.res->pid = atoi(H.buf + 4);
-            } else if (!strncmp(H.buf, "end ", 4)) {
-                measure_parse_end(H.buf, H.res);
-                H.busy = 0;
-            } else if (!strcmp(H.buf, "fail")) {
-                H.failed = 1;
-                H.busy = 0;
-            }
-        }
-        size_t used = (size_t)(nl + 1 - H.buf);
-        memmove(H.buf, nl + 1, H.len - used + 1);
-        H.len -= used;
-    }
+    linebuf_feed(&H.lines, buf->base, (size_t)n, on_report_line, NULL);
 }
 
 static void on_close(uv_handle_t *h) { H.closing--; }

@@ -31,6 +31,10 @@ typedef struct run_result {
      * vfork), the end (wait4 returned), the SIGTERM of measure_terminate() (0: none) */
     double t_start, t_end, t_term;
     int pid;                 /* a service run's pid, once the helper reported it; else 0 */
+    long leftover;           /* processes that outlived the run (the helper killed them) */
+    long long log_cut;       /* bytes of the run's output cut from the log */
+    char tracking[16];       /* how they were found: "cgroup" or "tree" */
+    char leftover_names[200];/* "sleep[1234],server[1240]": the first few */
 } run_result;
 
 /* Run spec to completion on loop (starting the helper on first use). Returns 0 when the
@@ -58,8 +62,15 @@ void measure_shutdown(uv_loop_t *loop);
  * call from a uv signal callback. No-op when no run is in progress. */
 void measure_interrupt(void);
 
-/* Parse the helper's "end ..." line into res. 0 or -1. */
+/* Parse the helper's "end KEY=VALUE..." line (doc/measurement.md) into res: every field
+ * checked (status exited|signaled, code 0..255, signal 0..127, finite non-negative times,
+ * non-negative counts, the optional start/end/term clock readings; unknown keys ignored). 0, or -1 with res untouched. */
 int measure_parse_end(const char *line, run_result *res);
+/* One line of the helper's reports as measure_run reads it ("end ...", "fail", "pid N"):
+ * 1 when it ends the run in progress (*failed set for "fail"), 0 when it does not ("pid N"
+ * of a service run sets res->pid). */
+int measure_take_line(const char *line, size_t len, int has_nul, run_result *res,
+                      int *failed);
 
 /* Serialise a request for `agentbench-measure --serve` (malloc'd, length in *len). */
 char *measure_request(const run_spec *spec, size_t *len);

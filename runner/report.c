@@ -9,6 +9,7 @@
 #include "events.h"
 #include "report.h"
 #include "report_figures.h"
+#include "report_profile.h"
 #include "suitedir.h"
 #include "util.h"
 
@@ -69,6 +70,10 @@ json_t *report_cell_json(const ab_results *r, const ab_cell *c) {
                           "wall", summary_json(&st.wall), "user", summary_json(&st.user), "sys",
                           summary_json(&st.sys), "cpu", summary_json(&st.cpu), "rss",
                           summary_json(&st.rss));
+    if (c->warned) {
+        json_object_set_new(o, "warned_runs", json_integer((json_int_t)c->warned));
+        json_object_set_new(o, "warning", json_string(c->warning ? c->warning : ""));
+    }
     if (!c->is_baseline) {
         json_object_set_new(o, "overhead",
                             json_pack("{s:o,s:o,s:o}", "wall", ratio_json(&st.over_wall), "cpu",
@@ -77,6 +82,7 @@ json_t *report_cell_json(const ab_results *r, const ab_cell *c) {
             json_object_set_new(o, "verdict", json_string(report_verdict(&st.over_wall)));
     }
     figures_json(o, c, &st);
+    report_profile_json(c, o);
     return o;
 }
 
@@ -109,7 +115,31 @@ json_t *report_json(const ab_results *r) {
     if (ss.has.seed) json_object_set_new(o, "seed", json_integer(ss.seed));
     json_t *blocked = figures_blocked_json(r);
     if (blocked) json_object_set_new(o, "exit_blocked", blocked);
+    json_object_set_new(o, "skipped", report_skipped_json(r));
+    json_object_set_new(o, "skipped_lines", json_integer((json_int_t)report_skipped_total(r)));
     return o;
+}
+
+json_t *report_skipped_json(const ab_results *r) {
+    json_t *skipped = json_array();
+    for (size_t i = 0; i < r->nskipped; i++)
+        json_array_append_new(skipped, json_pack("{s:I,s:s}", "line",
+                                                 (json_int_t)r->skipped[i].line, "reason",
+                                                 r->skipped[i].reason));
+    return skipped;
+}
+
+unsigned long report_skipped_total(const ab_results *r) {
+    return r->bad_lines + (r->incomplete_bytes > 0);
+}
+
+void report_print_skipped(FILE *f, const ab_results *r, const char *prefix) {
+    for (size_t i = 0; i < r->nskipped; i++)
+        fprintf(f, "%sskipped journal line %lu: %s\n", prefix, r->skipped[i].line,
+                r->skipped[i].reason);
+    unsigned long total = report_skipped_total(r);
+    if (total > r->nskipped)
+        fprintf(f, "%s... and %lu more skipped lines\n", prefix, total - r->nskipped);
 }
 
 /* ---- text formats ------------------------------------------------------------------ */
@@ -194,6 +224,7 @@ static void print_table(FILE *f, const ab_results *r) {
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         if (!bench || strcmp(bench, c->benchmark)) {
+            if (bench) report_profile_table(f, r, bench);
             for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
             strlist_free(&notes);
             if (bench && exitcol && !service) figures_blocked_note(f, r, bench, "  ");
@@ -231,11 +262,22 @@ static void print_table(FILE *f, const ab_results *r) {
                                                "nothing to the ingester (not counted)",
                                                c->variant, c->no_profiles,
                                                c->no_profiles == 1 ? "" : "s"));
+        if (c->warned)
+            strlist_add_take(&notes, xasprintf("WARNING: %s: %zu run%s with warnings, the "
+                                               "first: %s", c->variant, c->warned,
+                                               c->warned == 1 ? "" : "s",
+                                               c->warning ? c->warning : ""));
+        report_profile_notes(c, &notes);
     }
+    if (bench) report_profile_table(f, r, bench);
     for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
     strlist_free(&notes);
     if (bench && exitcol && !service) figures_blocked_note(f, r, bench, "  ");
     if (!r->ncells) fprintf(f, "\n(no runs)\n");
+    if (report_skipped_total(r)) {
+        fputc('\n', f);
+        report_print_skipped(f, r, "WARNING: ");
+    }
 }
 
 static void print_markdown(FILE *f, const ab_results *r) {
@@ -258,6 +300,18 @@ static void print_markdown(FILE *f, const ab_results *r) {
                 w.rss, w.prof, w.verdict);
     }
     figures_markdown(f, r);
+    int notes = 0;
+    for (size_t i = 0; i < r->ncells; i++)
+        if (r->cells[i]->warned)
+            fprintf(f, "%s- **warning** %s %s: %zu run%s with warnings, the first: %s\n",
+                    notes++ ? "" : "\n", r->cells[i]->benchmark, r->cells[i]->variant,
+                    r->cells[i]->warned, r->cells[i]->warned == 1 ? "" : "s",
+                    r->cells[i]->warning ? r->cells[i]->warning : "");
+    if (report_skipped_total(r)) {
+        fprintf(f, "%s", notes ? "" : "\n");
+        report_print_skipped(f, r, "- **warning** ");
+    }
+    report_profile_markdown(f, r);
 }
 
 static void csv_ratio(FILE *f, const ab_ratio *o) {
@@ -272,7 +326,7 @@ static void print_csv(FILE *f, const ab_results *r) {
                "overhead_wall_ratio,overhead_wall_ci_low,overhead_wall_ci_high,overhead_wall_p,"
                "overhead_cpu_ratio,overhead_cpu_ci_low,overhead_cpu_ci_high,overhead_cpu_p,"
                "overhead_rss_ratio,overhead_rss_ci_low,overhead_rss_ci_high,overhead_rss_p,"
-               "profiles,samples");
+               "profiles,samples%s", report_profile_csv_header());
     int figures = figures_present(r, NULL, AB_NFIGURES);
     if (figures) figures_csv_header(f);
     fputc('\n', f);
@@ -289,6 +343,7 @@ static void print_csv(FILE *f, const ab_results *r) {
         csv_ratio(f, &st.over_cpu);
         csv_ratio(f, &st.over_rss);
         fprintf(f, ",%llu,%llu", c->profiles, c->samples);
+        report_profile_csv(f, c);
         if (figures) figures_csv_row(f, c, &st);
         fputc('\n', f);
     }
@@ -304,6 +359,7 @@ static void print_benchstat(FILE *f, const ab_results *r) {
         for (size_t k = 0; k < c->n; k++) {
             fprintf(f, "Benchmark%s/variant=%s 1 %.0f ns/op %.0f cpu-ns/op %.0f maxrss-B/op",
                     name, c->variant, c->wall[k] * 1e9, c->cpu[k] * 1e9, c->rss_kb[k] * 1024);
+            report_profile_benchstat(f, c, k);
             figures_benchstat(f, c, k);
             fputc('\n', f);
         }
@@ -329,7 +385,8 @@ void report_print(FILE *f, const ab_results *r, report_format fmt) {
 static void usage(FILE *f) {
     fputs("usage: agentbench report [--format table|markdown|csv|json|benchstat] [SUITE]\n"
           "Prints a suite's results. SUITE is a suite directory, its journal.jsonl, or a\n"
-          "results directory (its latest suite); default ./results.\n", f);
+          "results directory (its latest suite); default ./results. Journal lines that are\n"
+          "not events are listed (line, reason); a file with none is refused (exit 1).\n", f);
 }
 
 int cmd_report(int argc, char **argv) {
@@ -368,13 +425,41 @@ int cmd_report(int argc, char **argv) {
         fprintf(stderr, "agentbench report: %s\n", err);
         return 1;
     }
-    ab_results *r = ab_results_load(path, err, sizeof err);
+    ab_results *r = report_load(path, "agentbench report", err, sizeof err);
     free(path);
     if (!r) {
         fprintf(stderr, "agentbench report: %s\n", err);
         return 1;
     }
     report_print(stdout, r, (report_format)fmt);
+    /* the formats machines read carry it too (json: skipped); stderr always says it */
+    if (fmt != REPORT_TABLE) report_print_skipped(stderr, r, "agentbench report: ");
     ab_results_free(r);
     return 0;
+}
+
+ab_results *report_load(const char *journal_path, const char *who, char *err, size_t errlen) {
+    ab_results *r = ab_results_load(journal_path, err, errlen);
+    if (!r) return NULL;
+    if (!r->suite_start) {
+        unsigned long skipped = report_skipped_total(r);
+        if (r->events == 0)
+            snprintf(err, errlen, "%s: not a journal: no line of it is a journal event "
+                     "(%lu line%s skipped)", journal_path, skipped, skipped == 1 ? "" : "s");
+        else
+            snprintf(err, errlen, "%s: not a suite journal: %lu events but no suite_start "
+                     "(%lu line%s skipped)", journal_path, r->events, skipped,
+                     skipped == 1 ? "" : "s");
+        for (size_t i = 0; i < r->nskipped && i < 5; i++)
+            fprintf(stderr, "%s: skipped journal line %lu: %s\n", who, r->skipped[i].line,
+                    r->skipped[i].reason);
+        ab_results_free(r);
+        return NULL;
+    }
+    /* a suite still "running" that no runner holds ended without its suite_end (killed,
+     * or stopped by a journal it could not write): what `--resume` continues */
+    if ((r->state == AB_STATE_RUNNING || r->state == AB_STATE_BUILDING) &&
+        suite_lock_state(journal_path) == 0)
+        r->state = AB_STATE_INTERRUPTED;
+    return r;
 }

@@ -23,6 +23,16 @@ json_t *report_json(const ab_results *r);
 /* "+1.23% [+0.50%, +2.00%]" or "-"; "0.012", "<0.001" or "-". */
 void report_fmt_ratio(char *buf, size_t len, const ab_ratio *o);
 void report_fmt_p(char *buf, size_t len, const ab_ratio *o);
+/* A suite's journal for report and compare: NULL with err when unreadable or not a
+ * suite journal at all (no suite_start; the first skipped lines are printed on stderr,
+ * prefixed by who). A suite left running by no runner reads as interrupted. */
+ab_results *report_load(const char *journal_path, const char *who, char *err, size_t errlen);
+/* The journal lines r skipped: "PREFIXskipped journal line N: REASON" lines, and how many
+ * more there were. report_skipped_total: how many in all. */
+void report_print_skipped(FILE *f, const ab_results *r, const char *prefix);
+unsigned long report_skipped_total(const ab_results *r);
+/* [{"line": N, "reason": "..."}] of the lines r skipped (a new reference). */
+json_t *report_skipped_json(const ab_results *r);
 
 /* "slower", "faster" or "no change" from an overhead CI; "n/a" when invalid. */
 const char *report_verdict(const ab_ratio *o);

@@ -4,6 +4,7 @@
  * suite_start, start the ingesters (run_ingesters.c), run every benchmark (run_suite.c),
  * then stop the ingesters, write suite_end and print the report. Ctrl-C and SIGTERM
  * interrupt the run in progress (it is not counted) and end the suite "interrupted". */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,18 +17,28 @@
 #include "progress.h"
 #include "report.h"
 #include "run.h"
+#include "tool.h"
 #include "util.h"
 
-/* --resume takes the suite's options from its journal: nothing else may be given. */
+/* --resume takes the suite's options from its journal: only what names the programs it
+ * runs (to confirm them), --trust-journal and --quiet may be given. */
 static int resume_args_check(int argc, char **argv) {
+    static const char *const with_value[] = {"--resume", "--ingester", "--ingester-url",
+                                             "--ingester-control", NULL};
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--quiet") || !strncmp(argv[i], "--resume=", 9)) continue;
-        if (!strcmp(argv[i], "--resume") && i + 1 < argc) {
-            i++;
-            continue;
+        const char *a = argv[i];
+        if (a[0] != '-' || !strcmp(a, "--quiet") || !strcmp(a, "--trust-journal")) continue;
+        int ok = 0;
+        for (int k = 0; with_value[k] && !ok; k++) {
+            size_t n = strlen(with_value[k]);
+            if (!strncmp(a, with_value[k], n) && a[n] == '=') ok = 1;
+            else if (!strcmp(a, with_value[k]) && i + 1 < argc) ok = 1, i++;
         }
+        if (ok) continue;
         fprintf(stderr, "agentbench run: --resume takes the suite's options from its "
-                        "journal; only --quiet may go with it (not '%s')\n", argv[i]);
+                        "journal; only the benchmark directories, --ingester, "
+                        "--ingester-url, --ingester-control (to confirm what it runs), "
+                        "--trust-journal and --quiet may go with it (not '%s')\n", a);
         return 2;
     }
     return 0;
@@ -41,9 +52,20 @@ static int take_options(suite *s, int argc, char **argv) {
     s->resumed = s->o.resume != NULL;
     if (!s->resumed) return -1;
     if ((rc = resume_args_check(argc, argv))) return rc;
+    /* what the user names: the journal's options replace s->o */
+    resume_named named = {.ingester_bin = s->o.ingester_bin, .ingester_url = s->o.ingester_url,
+                          .ingester_control = s->o.ingester_control,
+                          .trust = s->o.trust_journal, .dirs = s->o.dirs};
+    s->o.ingester_bin = s->o.ingester_url = s->o.ingester_control = NULL;
+    memset(&s->o.dirs, 0, sizeof s->o.dirs);
     char *arg = xstrdup(s->o.resume);
     rc = suite_resume_load(s, arg);
+    if (!rc) rc = suite_resume_confirm(s, &named, arg);
     free(arg);
+    free(named.ingester_bin);
+    free(named.ingester_url);
+    free(named.ingester_control);
+    strlist_free(&named.dirs);
     return rc ? rc : -1;
 }
 
@@ -56,6 +78,14 @@ static int resolve(suite *s) {
         return 2;
     }
     s->nvar = (int)s->o.variants.n;
+    for (int bi = 0; bi < s->nbench; bi++)
+        if (s->bench[bi]->truth.n) s->has_truth = 1;
+    if (tool_find("perf", s->perf_bin, sizeof s->perf_bin) < 0) s->perf_bin[0] = 0;
+    if (strlist_index(&s->o.variants, VARIANT_PERF) >= 0 && !s->perf_bin[0]) {
+        fprintf(stderr, "agentbench run: the variant perf needs perf, which is not in PATH "
+                        "(Debian package linux-perf)\n");
+        return 2;
+    }
     s->helper = measure_helper_path();
     if (!is_executable_file(s->helper)) {
         fprintf(stderr, "agentbench run: the run helper %s is missing (make -C runner)\n",
@@ -112,6 +142,7 @@ static void on_signal(uv_signal_t *h, int signum) {
         progress_warn("%s: stopping (the run in progress is not counted)",
                       signum == SIGINT ? "interrupted" : "terminated");
     s->interrupted = signum;
+    s->stop = 1;
     measure_interrupt();
 }
 
@@ -145,7 +176,8 @@ static void announce(suite *s) {
 static int run_suite(suite *s) {
     int need_ingesters = 0;
     for (int vi = 0; vi < s->nvar; vi++)
-        if (strcmp(s->o.variants.v[vi], "baseline")) need_ingesters = 1;
+        if (variant_has_agent(s->o.variants.v[vi])) need_ingesters = 1;
+    if (s->stop) return -1;   /* suite_start could not be written */
     if (need_ingesters && ingesters_start(s) < 0) return -1;
     suite_run_all(s);
     return 0;
@@ -179,10 +211,18 @@ static int finish(suite *s, int failed) {
     measure_shutdown(&s->loop);
     ingesters_stop(s);
     const char *status = s->interrupted ? "interrupted"
-                         : (failed || s->build_failed) ? "failed" : "done";
+                         : (failed || s->build_failed || s->journal_errno) ? "failed" : "done";
+    int write_failed = s->journal_errno;
     suite_emit_end(s, status);
     if (s->interrupted) progress_warn("interrupted: %lu measured runs were recorded", s->done);
+    /* without its suite_end the journal says what `report` will say: interrupted */
+    if (write_failed && s->results->state != AB_STATE_FAILED)
+        s->results->state = AB_STATE_INTERRUPTED;
     print_measured(s);
+    if (write_failed)
+        fprintf(stderr, "agentbench run: stopped: cannot write the journal (%s); %lu measured "
+                        "runs are recorded in it\n", strerror(write_failed),
+                s->results->runs_done);
     loop_close(s);
     int interrupted = s->interrupted, done = !strcmp(status, "done");
     suite_free(s);
@@ -196,6 +236,8 @@ int cmd_run(int argc, char **argv) {
     int rc = take_options(s, argc, argv);
     if (rc >= 0) return rc;
     progress_init(s->o.quiet, -1);
+    /* a file size limit makes a journal write fail with EFBIG (handled) instead of killing */
+    signal(SIGXFSZ, SIG_IGN);
     if ((rc = resolve(s)) || (rc = place_cpus(s))) return rc;
     if (!s->o.seed_given) s->o.seed = random_seed();
     if ((rc = suite_open(s))) return rc;

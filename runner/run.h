@@ -12,6 +12,8 @@
  *   run_capture.c   run --flamegraph: after a benchmark's runs, one captured run per
  *                   variant, through runner/flamegraph/flamegraph.h
  *   run_one.c       one run: environment, ingester counters, measurement, status, events
+ *   run_profile.c   a run's profile against the benchmark's ground truth, the perf
+ *                   variant's capture, and the samples the agent lost (doc/accuracy.md)
  *   service/        one run of a service benchmark: ready, warm-up, capacity, latency,
  *                   SIGTERM (service/service.h), called by run_one.c
  */
@@ -19,10 +21,14 @@
 #define AB_RUNNER_RUN_H
 
 #include <limits.h>
+#include <time.h>
 #include <uv.h>
 #include <jansson.h>
+#include "accuracy/accuracy.h"
 #include "benchdir.h"
+#include "events.h"
 #include "ingester.h"
+#include "ingester_stats.h"
 #include "journal.h"
 #include "results.h"
 #include "run_options.h"
@@ -38,6 +44,9 @@ typedef struct suite {
     uv_loop_t loop;
     uv_signal_t sigint, sigterm;
     int interrupted;               /* the signal that interrupted the suite, or 0 */
+    int journal_errno;             /* a journal write failed (errno): the suite stops */
+    int stop;                      /* stop after what runs now: interrupted or
+                                    * journal_errno */
     ab_journal *journal;
     ab_results *results;           /* the model, fed with every event we write */
     char results_dir[PATH_MAX], dir[PATH_MAX], id[80];
@@ -54,6 +63,8 @@ typedef struct suite {
     double first_run_at;           /* mono time the first run of this process started */
     double started;                /* mono time the suite (this process) started */
     int build_failed;
+    int has_truth;                 /* a benchmark declares a ground truth */
+    char perf_bin[PATH_MAX];       /* perf's path ("" = not installed) */
     /* resume: runs already in the journal per benchmark x variant */
     int *resumed_measured, *resumed_warmup;
     char **ref_checksum;           /* per benchmark */
@@ -69,20 +80,34 @@ typedef struct suite {
  * runner out, the journal (opened for appending) and `latest`. 0, or the exit status. */
 int suite_open(suite *s);
 /* Write an event (made by a lib/events.h builder) to the journal and feed the same event
- * to the results model. Steals ev (NULL: nothing). */
+ * to the results model. Steals ev (NULL: nothing). If the write fails (a full disk), the
+ * event is in neither (the journal was cut back to its last complete line), the error is
+ * said once, and the suite stops (journal_errno, stop): nothing more is written. */
 void suite_emit(suite *s, json_t *ev);
 /* An error event (benchmark, variant may be NULL). */
 void suite_error(suite *s, const char *message, const char *benchmark, const char *variant);
 /* The suite_start event (on a resume, a second one, with the first one's argv), then the
  * host baseline figures. */
 void suite_emit_start(suite *s);
-/* The suite_end event with status; closes the journal. */
+/* The suite_end event with status (tried even after a failed write: there may be room
+ * again); closes the journal. */
 void suite_emit_end(suite *s, const char *status);
 
 /* ---- run_resume.c ---- */
 /* --resume ARG: read the suite's journal once into s->results and a tally, and take the
  * suite's options, id and directories from it. 0, or the exit status (message printed). */
 int suite_resume_load(suite *s, const char *arg);
+/* What the resuming user named on the command line. */
+typedef struct resume_named {
+    strlist dirs;                  /* benchmark directories (as given) */
+    char *ingester_bin, *ingester_url, *ingester_control;   /* NULL: not given */
+    int trust;                     /* --trust-journal */
+} resume_named;
+/* After suite_resume_load: the programs the journal names (its benchmark directories,
+ * its --ingester, its remote ingester) against what the user named. Each named one must
+ * be the journal's; and unless --trust-journal, all must be named. 0, or 2 with the
+ * difference (or what to name) printed. arg: the --resume argument, for the messages. */
+int suite_resume_confirm(suite *s, const resume_named *named, const char *arg);
 /* Once the benchmarks are resolved: the tally into resumed_*, ref_checksum, summarized,
  * seq and done. */
 void suite_resume_apply(suite *s);
@@ -114,6 +139,56 @@ int suite_run_all(suite *s);
  * the baseline's, a flamegraph (or error) event each. */
 void suite_capture_flamegraphs(suite *s, int bi);
 
+/* One run of benchmark bi under perf (its profiler off), before its measured runs, when
+ * it declares a ground truth: a truth function perf never sees, where it should have
+ * seen it ten times over, is a configuration error (-1, message in err). 0 otherwise
+ * (checked, or not checkable here: a warning says why). */
+int suite_check_truth(suite *s, int bi, char *err, size_t errlen);
+
+/* ---- run_profile.c ---- */
+/* One run's profile against the ground truth, and the samples its agent lost. */
+typedef struct run_profile {
+    int truth, agent, perf;        /* a ground truth; the variant runs the agent / perf */
+    char *counters_path;           /* the agent's AGENTBENCH_AGENT_COUNTERS file */
+    char *perf_data, *perf_folded; /* the perf variant's capture and its folded stacks */
+    char *store_path;              /* the agent's stacks in the variant's ingester store */
+    char *extra_env[3];            /* what the run's environment gets, NULL-terminated */
+    const char *bench_dir;         /* perf: where Node.js leaves its V8 log */
+    time_t started;
+    ab_tally before;               /* the store's stacks before the run */
+    char why[512];                 /* "unverified: ..." once something failed, else "" */
+    /* for run_end */
+    const char *status;            /* "verified", or why; NULL without a ground truth */
+    int has_accuracy, has_agent_samples, has_decode_errors;
+    ab_accuracy acc;
+    long long agent_samples, samples_lost, decode_errors;
+    json_t *shares;
+} run_profile;
+
+/* "NODE_OPTIONS=... --perf-basic-prof" (the inherited options kept), malloc'd: what a
+ * run under perf gets, so that Node.js names its JIT frames in /tmp/perf-PID.map. */
+char *run_profile_node_options(void);
+/* After a run under perf, its perf stacks folded: with --perf-basic-prof Node.js leaves a
+ * V8 log isolate-ADDR-PID-v8.log in its directory and /tmp/perf-PID.map; the ones in dir
+ * written since then go. */
+void run_profile_node_cleanup(const char *dir, time_t since);
+/* The variant's ingester store (--store), created, malloc'd. */
+char *run_profile_store_dir(suite *s, int vi);
+/* Before run number seq of benchmark bi in variant vi: what to collect, and where. */
+void run_profile_begin(suite *s, int bi, int vi, unsigned long seq, run_profile *p);
+/* The run's argv: under perf in the perf variant (a new array to free(); else argv). */
+char **run_profile_argv(suite *s, run_profile *p, char **argv);
+/* The agent's stacks before the run, given the application's figures (counted: they
+ * were read). */
+void run_profile_before(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a0,
+                        int counted);
+/* After the run: the counters file, the application's figures after it, the profile. */
+void run_profile_after(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a0,
+                       const ab_ingester_app_stats *a1, int counted);
+/* Its fields into re (valid until run_profile_free). */
+void run_profile_fields(const run_profile *p, ab_ev_run_end *re);
+void run_profile_free(run_profile *p);
+
 /* ---- run_one.c ---- */
 /* One run of benchmark bi in variant vi (run number within the cell, planned count, or
  * run 0 for a warm-up). Returns 0, or -1 when the suite was interrupted meanwhile. */
@@ -121,6 +196,10 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup);
 /* The environment of a run of benchmark bi in variant vi (malloc'd, NULL-terminated;
  * run_environment_free). */
 char **run_environment(suite *s, int bi, int vi, int run);
+/* The same for a variant by name sending to url (NULL: none), with extra "NAME=value"
+ * entries (NULL-terminated, or NULL) that replace the inherited ones of those names. */
+char **run_environment_of(suite *s, int bi, const char *variant, const char *url, int run,
+                          char *const *extra);
 void run_environment_free(char **env);
 /* argv of a benchmark's run, honouring --quick. */
 void run_argv(suite *s, int bi, strlist *argv);

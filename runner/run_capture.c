@@ -1,9 +1,12 @@
 /* run_capture.c: `agentbench run --flamegraph`. After a benchmark's measured runs, one
- * more run per variant (not measured) under perf, through the flame graph part's
- * interface (runner/flamegraph/flamegraph.h): SUITE/flamegraphs/BENCH-VARIANT.svg and
- * .folded, and for each profiled variant a differential graph against the baseline's
- * capture. Each capture is journaled as a flamegraph event (paths relative to the suite
- * directory), or as an error event when it is impossible here: the suite goes on. */
+ * more run per variant (not measured; the perf variant, already perf's, is left out)
+ * under perf, through the flame graph part's interface (runner/flamegraph/flamegraph.h):
+ * SUITE/flamegraphs/BENCH-VARIANT.svg and .folded, and for each profiled variant a
+ * differential graph against the baseline's capture. Each capture is journaled as a
+ * flamegraph event (paths relative to the suite directory), or as an error event when
+ * it is impossible here: the suite goes on.
+ * Also the check of a ground truth before a benchmark's runs: one run under perf, its
+ * profiler off, in which every truth function must show (BENCH-truth-check.svg). */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,22 +15,21 @@
 #include "flamegraph/flamegraph.h"
 #include "progress.h"
 #include "run.h"
+#include "run_options.h"
 #include "util.h"
 
-/* Run benchmark bi in variant vi once under perf, from the benchmark's directory.
- * Returns the samples folded, or -1 with err. */
-static long capture_run(suite *s, int bi, int vi, const char *outdir, const char *label,
+/* Run benchmark bi once under perf with env, from the benchmark's directory. Returns
+ * the samples folded, or -1 with err. */
+static long capture_run(suite *s, int bi, char **env, const char *outdir, const char *label,
                         const char *title, char *err, size_t errlen) {
     benchmark *b = s->bench[bi];
     strlist argv = {0};
     run_argv(s, bi, &argv);
-    char **env = run_environment(s, bi, vi, 0);
     int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (chdir(b->dir) < 0) {}
     long n = fg_capture_command(argv.v, env, outdir, label, title, err, errlen);
     if (cwd >= 0 && fchdir(cwd) < 0) {}
     if (cwd >= 0) close(cwd);
-    run_environment_free(env);
     strlist_free(&argv);
     return n;
 }
@@ -62,12 +64,15 @@ void suite_capture_flamegraphs(suite *s, int bi) {
     char *outdir = xasprintf("%s/flamegraphs", s->dir);
     mkdir_p(outdir);
     char *base_folded = NULL;   /* the baseline's capture, once there is one */
-    for (int vi = 0; vi < s->nvar && !s->interrupted; vi++) {
+    for (int vi = 0; vi < s->nvar && !s->stop; vi++) {
         const char *v = s->o.variants.v[vi];
+        if (!strcmp(v, VARIANT_PERF)) continue;
         char *label = xasprintf("%s-%s", b->name, v), *title = xasprintf("%s, %s", b->name, v);
         char err[512] = "";
         progress_info("%s %s: capturing a flame graph", b->name, v);
-        long n = capture_run(s, bi, vi, outdir, label, title, err, sizeof err);
+        char **env = run_environment(s, bi, vi, 0);
+        long n = capture_run(s, bi, env, outdir, label, title, err, sizeof err);
+        run_environment_free(env);
         int is_base = !strcmp(v, "baseline");
         if (n < 0) {
             progress_warn("%s %s: flame graph: %s", b->name, v, err);
@@ -84,4 +89,59 @@ void suite_capture_flamegraphs(suite *s, int bi) {
     }
     free(base_folded);
     free(outdir);
+}
+
+/* Samples a truth function must expect in the check before its absence means anything:
+ * a Poisson count with mean 10 is 0 with probability 5e-5. */
+#define TRUTH_CHECK_MIN_EXPECTED 10.0
+
+int suite_check_truth(suite *s, int bi, char *err, size_t errlen) {
+    benchmark *b = s->bench[bi];
+    if (!b->truth.n) return 0;
+    if (!s->perf_bin[0]) {
+        progress_warn("%s: its ground truth is not checked against perf: perf is not in PATH "
+                      "(Debian package linux-perf)", b->name);
+        return 0;
+    }
+    char *outdir = xasprintf("%s/flamegraphs", s->dir), *label = xasprintf("%s-truth-check", b->name);
+    char *title = xasprintf("%s, perf (the ground truth check)", b->name);
+    char *extra[] = {run_profile_node_options(), NULL};
+    char **env = run_environment_of(s, bi, "truth-check", NULL, 0, extra);
+    mkdir_p(outdir);
+    progress_info("%s: checking its ground truth against perf", b->name);
+    char why[512] = "";
+    time_t started = time(NULL);
+    long n = capture_run(s, bi, env, outdir, label, title, why, sizeof why);
+    run_profile_node_cleanup(b->dir, started);
+    run_environment_free(env);
+    free(extra[0]);
+    int rc = 0;
+    ab_tally ty = {0};
+    char *folded = xasprintf("%s/%s.folded", outdir, label);
+    FILE *f = n > 0 ? fopen(folded, "r") : NULL;
+    if (n < 0 || !f || ab_tally_folded(&b->truth, f, &ty) < 0) {
+        progress_warn("%s: its ground truth is not checked against perf: %s", b->name,
+                      n < 0 ? why : n == 0 ? "perf sampled nothing" : "cannot read its capture");
+    } else {
+        for (size_t i = 0; i < b->truth.n && rc == 0; i++) {
+            double expected = b->truth.share[i] / 100 * (double)ty.total;
+            if (ty.count[i] > 0) continue;
+            if (expected < TRUTH_CHECK_MIN_EXPECTED) {
+                progress_warn("%s: truth.%s: perf saw no sample of it in %llu, too few to tell "
+                              "(use longer runs)", b->name, b->truth.fn[i], ty.total);
+                continue;
+            }
+            snprintf(err, errlen, "ground truth: bench.conf's truth.%s = %g%%, but perf never "
+                     "saw %s in a run (0 of %llu samples; flamegraphs/%s.svg): a misspelt, "
+                     "inlined or never-called function (configuration error)", b->truth.fn[i],
+                     b->truth.share[i], b->truth.fn[i], ty.total, label);
+            rc = -1;
+        }
+    }
+    if (f) fclose(f);
+    free(folded);
+    free(outdir);
+    free(label);
+    free(title);
+    return rc;
 }

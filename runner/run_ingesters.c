@@ -1,6 +1,7 @@
 /* run_ingesters.c: the ingesters' lifecycle within a suite. Locally, one
  * agentbench-ingester per profiled variant, started in that variant's mode before the
- * first run (its stderr in logs/ingester-VARIANT.log), restarted if it died between runs,
+ * first run (its stderr in logs/ingester-VARIANT.log; with --store profiles/VARIANT when a
+ * benchmark has a ground truth or with --flamegraph), restarted if it died between runs,
  * stopped at the end; remotely, one ingester whose mode is switched before each run of
  * another variant. Every start and stop is journaled (ingester_start, ingester_stop), so
  * pmdaagentbench knows which /stats to poll. runner/ingester.h does the process work. */
@@ -13,11 +14,12 @@
 #include "run.h"
 #include "util.h"
 
-/* ingester_start or ingester_stop (as build makes it) of g, in mode. */
+/* ingester_start or ingester_stop (as build makes it) of g, in mode; store: its --store
+ * directory relative to the suite's, or NULL. */
 static void emit_ingester(suite *s, json_t *(*build)(const ab_ev_ingester *), const ingester *g,
-                          const char *mode) {
+                          const char *mode, const char *store) {
     ab_ev_ingester e = {.name = g->name, .mode = mode, .url = g->url, .control = g->control,
-                        .pid = g->pid};
+                        .pid = g->pid, .store = store};
     suite_emit(s, build(&e));
 }
 
@@ -27,15 +29,22 @@ static int start_one(suite *s, int vi) {
     char *logpath = xasprintf("%s/logs/ingester-%s.log", s->dir, v);
     int logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     free(logpath);
+    /* the stacks the agent delivered, kept per variant (--store): for a ground truth's
+     * profile check and for --flamegraph's agent view (and the PMDA's profile.stacks) */
+    char *store_rel = (s->has_truth || s->o.flamegraph) ? xasprintf("profiles/%s", v) : NULL;
+    char *store = store_rel ? run_profile_store_dir(s, vi) : NULL;
     int rc = ingester_start(&s->loop, &s->ing[vi], s->ingester_bin, s->helper, v, v,
-                            s->o.slow_delay, s->cpu_ingester, logfd, err, sizeof err);
+                            s->o.slow_delay, s->cpu_ingester, store, logfd, err, sizeof err);
     if (logfd >= 0) close(logfd);
+    free(store);
     if (rc < 0) {
         progress_warn("variant %s: %s", v, err);
         suite_error(s, err, NULL, v);
+        free(store_rel);
         return -1;
     }
-    emit_ingester(s, ab_ev_ingester_start_json, &s->ing[vi], v);
+    emit_ingester(s, ab_ev_ingester_start_json, &s->ing[vi], v, store_rel);
+    free(store_rel);
     return 0;
 }
 
@@ -49,15 +58,15 @@ static int check_remote(suite *s) {
         suite_error(s, err, NULL, NULL);
         return -1;
     }
-    emit_ingester(s, ab_ev_ingester_start_json, &s->remote, "fast");
+    emit_ingester(s, ab_ev_ingester_start_json, &s->remote, "fast", NULL);
     return 0;
 }
 
 int ingesters_start(suite *s) {
     if (s->is_remote) return check_remote(s);
     s->ing = xcalloc((size_t)s->nvar, sizeof *s->ing);
-    for (int vi = 0; vi < s->nvar && !s->interrupted; vi++) {
-        if (!strcmp(s->o.variants.v[vi], "baseline")) continue;
+    for (int vi = 0; vi < s->nvar && !s->stop; vi++) {
+        if (!variant_has_agent(s->o.variants.v[vi])) continue;
         if (start_one(s, vi) < 0) return -1;
     }
     return 0;
@@ -90,7 +99,7 @@ int ingester_ensure(suite *s, int bi, int vi) {
     suite_error(s, msg, NULL, g->name);
     free(msg);
     ingester_stop(&s->loop, g);
-    emit_ingester(s, ab_ev_ingester_stop_json, g, g->mode);
+    emit_ingester(s, ab_ev_ingester_stop_json, g, g->mode, NULL);
     ingester_free(g);
     return start_one(s, vi);
 }
@@ -109,7 +118,7 @@ void ingesters_stop(suite *s) {
     if (s->is_remote) {
         if (s->remote.control) {
             emit_ingester(s, ab_ev_ingester_stop_json, &s->remote,
-                          s->remote_mode ? s->remote_mode : "fast");
+                          s->remote_mode ? s->remote_mode : "fast", NULL);
             ingester_free(&s->remote);
         }
         return;
@@ -118,7 +127,7 @@ void ingesters_stop(suite *s) {
         ingester *g = &s->ing[vi];
         if (!g->spawned) continue;
         ingester_stop(&s->loop, g);
-        emit_ingester(s, ab_ev_ingester_stop_json, g, g->mode);
+        emit_ingester(s, ab_ev_ingester_stop_json, g, g->mode, NULL);
         ingester_free(g);
     }
     free(s->ing);

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/file.h>
 #include "baseline/baseline.h"
 #include "events.h"
 #include "progress.h"
@@ -17,13 +16,40 @@
 #include "suitedir.h"
 #include "util.h"
 
-void suite_emit(suite *s, json_t *ev) {
-    if (!ev) return;
+/* The first failed write: say what happened, what is kept, and how to go on. */
+static void journal_failed(suite *s, json_t *ev, int e) {
+    s->journal_errno = e;
+    s->stop = 1;
+    ab_ev_run_end r;
+    ab_ev_run_end_read(ev, &r);
+    char what[300];
+    if (r.benchmark && r.variant)
+        snprintf(what, sizeof what, "its %s event (%s %s %s %lld)", ab_event_type(ev),
+                 r.benchmark, r.variant, r.warmup ? "warm-up" : "run", (long long)r.run);
+    else
+        snprintf(what, sizeof what, "its %s event", ab_event_type(ev));
+    progress_clear();
+    fprintf(stderr, "agentbench run: cannot write the journal %s: %s\n"
+                    "agentbench run: stopping the suite: the %lu measured runs recorded "
+                    "before are kept; %s is not recorded, and no part of it is in the "
+                    "journal; once there is room, `agentbench run --resume %s` continues\n",
+            s->journal_path, strerror(e), s->results->runs_done, what, s->dir);
+}
+
+/* Append ev; 0, or -1 (the first failure says so and stops the suite). */
+static int journal_put(suite *s, json_t *ev) {
+    if (!s->journal) return -1;
     /* every event is fsync'd before the runner goes on, except run_start: losing it in a
      * crash loses nothing measured, and the run's run_end (fsync'd) syncs it too */
-    if (ab_journal_put(s->journal, ev, ab_event_id_of(ev) != AB_EV_RUN_START) < 0)
-        progress_warn("cannot write the journal: %s", strerror(errno));
-    ab_results_add(s->results, ev);   /* the same event: the model keeps the file's "t" */
+    if (ab_journal_put(s->journal, ev, ab_event_id_of(ev) != AB_EV_RUN_START) == 0) return 0;
+    if (!s->journal_errno) journal_failed(s, ev, errno);
+    return -1;
+}
+
+void suite_emit(suite *s, json_t *ev) {
+    if (!ev) return;
+    /* the model holds what the file holds: the same event, with the file's "t" */
+    if (!s->journal_errno && journal_put(s, ev) == 0) ab_results_add(s->results, ev);
     json_decref(ev);
 }
 
@@ -60,11 +86,7 @@ int suite_open(suite *s) {
     char *logs = xasprintf("%s/logs", s->dir);
     mkdir_p(logs);
     free(logs);
-    /* held until the process exits */
-    char *lockpath = xasprintf("%s/.runner.lock", s->dir);
-    int lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    free(lockpath);
-    if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
+    if (suite_lock(s->dir) < 0) {
         fprintf(stderr, "agentbench run: suite %s is being run by another agentbench (locked)\n",
                 s->dir);
         return 1;
@@ -139,7 +161,9 @@ void suite_emit_end(suite *s, const char *status) {
     ab_ev_suite_end e = {.status = status, .done = (json_int_t)s->done,
                          .failed = (json_int_t)s->results->runs_failed,
                          .total = (json_int_t)s->total, .seconds = mono_now() - s->started};
-    suite_emit(s, ab_ev_suite_end_json(&e));
+    json_t *ev = ab_ev_suite_end_json(&e);
+    if (ev && journal_put(s, ev) == 0) ab_results_add(s->results, ev);
+    json_decref(ev);
     ab_journal_close(s->journal);
     s->journal = NULL;
 }

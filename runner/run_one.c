@@ -1,13 +1,15 @@
 /* run_one.c: one benchmark run, in steps: make sure the variant's ingester is there;
- * run_start; open the cell's log; take the ingester's counters; measure the run through
- * agentbench-measure (with /proc/stat steal around it; a service benchmark through
- * service/service.h); take the counters again (what the agent sent just before it exited
- * may still be in flight); read the run's checksum (and its work_end line: the exit
- * delay) from its output; decide its status (failed, crashed, timeout, a checksum other
- * than the baseline's, or profiled with nothing delivered); run_end. A batch run killed
- * at its timeout after its work_end and checksum lines is not a timeout: the agent kept
- * it from exiting, and its exit delay is recorded as a lower bound (exit_blocked). A run
- * interrupted by Ctrl-C or SIGTERM leaves a run_start without its run_end: it never
+ * run_start; open the cell's log; take the ingester's counters (and the application's,
+ * with the agent's stacks so far for a ground truth: run_profile.c); measure the run
+ * through agentbench-measure (with /proc/stat steal around it; under perf in the perf
+ * variant; a service benchmark through service/service.h); take the counters again (what
+ * the agent sent just before it exited may still be in flight); read the run's checksum
+ * (and its work_end line: the exit delay) from its output; its profile against the ground
+ * truth and the samples lost; decide its status (failed, crashed, timeout, a checksum
+ * other than the baseline's, or profiled with nothing delivered); run_end. A batch run
+ * killed at its timeout after its work_end and checksum lines is not a timeout: the agent
+ * kept it from exiting, and its exit delay is recorded as a lower bound (exit_blocked). A
+ * run interrupted by Ctrl-C or SIGTERM leaves a run_start without its run_end: it never
  * counted. */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,22 +32,33 @@ extern char **environ;
 static const char *const our_vars[] = {
     "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING=", "PYROSCOPE_SERVER_ADDRESS=",
     "PYROSCOPE_APPLICATION_NAME=", "PYROSCOPE_UPLOAD_INTERVAL=", "AGENTBENCH_VARIANT=",
-    "AGENTBENCH_RUN=", NULL};
+    "AGENTBENCH_RUN=", "AGENTBENCH_RUN_ID=", NULL};
 
-static int ours(const char *kv) {
+static int ours(const char *kv, char *const *extra) {
     for (int i = 0; our_vars[i]; i++)
         if (!strncmp(kv, our_vars[i], strlen(our_vars[i]))) return 1;
+    for (int i = 0; extra && extra[i]; i++) {
+        size_t n = strcspn(extra[i], "=") + 1;
+        if (!strncmp(kv, extra[i], n)) return 1;
+    }
     return 0;
 }
 
 char **run_environment(suite *s, int bi, int vi, int run) {
+    const char *variant = s->o.variants.v[vi];
+    return run_environment_of(s, bi, variant,
+                              variant_has_agent(variant) ? ingester_url_of(s, vi) : NULL, run,
+                              NULL);
+}
+
+char **run_environment_of(suite *s, int bi, const char *variant, const char *url, int run,
+                          char *const *extra) {
     strlist env = {0};
     for (char **e = environ; *e; e++)
-        if (!ours(*e)) strlist_add(&env, *e);
-    const char *variant = s->o.variants.v[vi];
-    int profiled = strcmp(variant, "baseline") != 0;
-    if (profiled) strlist_add(&env, "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING=1");
-    const char *url = profiled ? ingester_url_of(s, vi) : NULL;
+        if (!ours(*e, extra)) strlist_add(&env, *e);
+    for (int i = 0; extra && extra[i]; i++) strlist_add(&env, extra[i]);
+    if (variant_has_agent(variant))
+        strlist_add(&env, "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING=1");
     if (url) strlist_add_take(&env, xasprintf("PYROSCOPE_SERVER_ADDRESS=%s", url));
     strlist_add_take(&env, xasprintf("PYROSCOPE_APPLICATION_NAME=%s", s->bench[bi]->name));
     /* a service's agent keeps its own interval unless the suite sets one */
@@ -53,6 +66,9 @@ char **run_environment(suite *s, int bi, int vi, int run) {
         strlist_add_take(&env, xasprintf("PYROSCOPE_UPLOAD_INTERVAL=%g", s->o.upload_interval));
     strlist_add_take(&env, xasprintf("AGENTBENCH_VARIANT=%s", variant));
     strlist_add_take(&env, xasprintf("AGENTBENCH_RUN=%d", run));
+    /* the run's marker, inherited by whatever it starts: the helper finds its leftovers by
+     * it where the host gives no cgroup (doc/measurement.md) */
+    strlist_add_take(&env, xasprintf("AGENTBENCH_RUN_ID=%s.%lu", s->id, s->seq));
     return env.v;   /* the strlist's array, NULL-terminated */
 }
 
@@ -125,8 +141,10 @@ typedef struct one_run {
     off_t log_offset;            /* where this run's output starts in the log */
     /* the ingester's counters around the run */
     const char *control, *measure;   /* measure: ingester_delivery_measure(), or NULL */
-    ingester_counters before, after;
+    ab_ingester_stats before, after;
+    ab_ingester_app_stats app_before, app_after;   /* the benchmark's application */
     int counted;                 /* both readings were taken */
+    run_profile prof;            /* against the ground truth; the agent's lost samples */
     unsigned long long got;      /* delivered, by measure */
     /* the measurement */
     int rc;                      /* measure_run's */
@@ -177,7 +195,7 @@ static void open_log(one_run *x) {
 /* The counters that say "delivered" for this mode. */
 static unsigned long long delivered(const one_run *x) {
     if (!strcmp(x->measure, "profiles")) return x->after.profiles - x->before.profiles;
-    return x->after.requests - x->before.requests;
+    return x->after.req_total - x->before.req_total;
 }
 
 static void counters_before(one_run *x) {
@@ -185,7 +203,9 @@ static void counters_before(one_run *x) {
     x->measure = x->profiled ? ingester_delivery_measure(x->variant) : NULL;
     if (!x->control) return;
     char err[512];
-    if (ingester_counters_fetch(x->control, &x->before, err, sizeof err) == 0) x->counted = 1;
+    if (ingester_counters_fetch_app(x->control, x->b->name, &x->before, &x->app_before, err,
+                                    sizeof err) == 0)
+        x->counted = 1;
     else progress_warn("%s %s: ingester counters: %s", x->b->name, x->variant, err);
 }
 
@@ -195,7 +215,8 @@ static void counters_after(one_run *x) {
     if (!x->counted) return;
     char err[512];
     for (int i = 0; i < 10; i++) {
-        if (ingester_counters_fetch(x->control, &x->after, err, sizeof err) < 0) {
+        if (ingester_counters_fetch_app(x->control, x->b->name, &x->after, &x->app_after, err,
+                                        sizeof err) < 0) {
             x->counted = 0;
             return;
         }
@@ -209,16 +230,20 @@ static void measure(one_run *x) {
     suite *s = x->s;
     strlist argv = {0};
     run_argv(s, x->bi, &argv);
-    char **env = run_environment(s, x->bi, x->vi, x->run);
-    run_spec spec = {.argv = argv.v, .env = env, .cwd = x->b->dir, .cpus = s->cpu_bench,
+    char **env = run_environment_of(s, x->bi, x->variant,
+                                    x->profiled ? ingester_url_of(s, x->vi) : NULL, x->run,
+                                    x->prof.extra_env);
+    char **args = run_profile_argv(s, &x->prof, argv.v);
+    run_spec spec = {.argv = args, .env = env, .cwd = x->b->dir, .cpus = s->cpu_bench,
                      .out_path = x->logpath, .timeout_s = run_timeout(s, x->bi)};
     cpu_times_read(&x->st0);
     if (x->is_service)
-        x->rc = service_measure(s, x->bi, x->vi, x->warmup, argv.v, env, x->logpath, x->logfd,
+        x->rc = service_measure(s, x->bi, x->vi, x->warmup, args, env, x->logpath, x->logfd,
                                 &x->r, &x->svc, x->err, sizeof x->err);
     else
         x->rc = measure_run(&s->loop, &spec, &x->r, x->err, sizeof x->err);
     cpu_times_read(&x->st1);
+    if (args != argv.v) free(args);
     strlist_free(&argv);
     run_environment_free(env);
 }
@@ -287,6 +312,33 @@ static const char *run_status(one_run *x) {
     return "ok";
 }
 
+/* What went wrong around the run without failing it: the processes it left running (the
+ * helper killed them), its output cut in the log. Each said now, and kept in run_end. */
+static json_t *run_warnings(one_run *x) {
+    const run_result *r = &x->r;
+    json_t *w = json_array();
+    char text[400];
+    if (r->leftover > 0) {
+        snprintf(text, sizeof text, "%ld process%s outlived the run and %s killed (found by "
+                 "%s): %s", r->leftover, r->leftover == 1 ? "" : "es",
+                 r->leftover == 1 ? "was" : "were",
+                 strcmp(r->tracking, "cgroup") ? "process tree and AGENTBENCH_RUN_ID" : "cgroup",
+                 r->leftover_names);
+        json_array_append_new(w, json_string(text));
+    }
+    if (r->log_cut > 0) {
+        snprintf(text, sizeof text, "%lld bytes of its output were cut from logs/%s.%s.log "
+                 "(its first and last 256 KiB are kept)", r->log_cut, x->b->name, x->variant);
+        json_array_append_new(w, json_string(text));
+    }
+    size_t i;
+    json_t *t;
+    json_array_foreach(w, i, t)
+        progress_warn("%s %s %s %d: %s", x->b->name, x->variant, x->warmup ? "warm-up" : "run",
+                      x->run, json_string_value(t));
+    return w;
+}
+
 static void emit_run_end(one_run *x) {
     suite *s = x->s;
     if (!x->warmup) s->done++;
@@ -305,7 +357,7 @@ static void emit_run_end(one_run *x) {
         .done = (json_int_t)s->done, .total = (json_int_t)s->total, .eta_s = e,
         .steal_pct = steal_pct(&x->st0, &x->st1), .checksum = x->checksum};
     if (x->counted && x->measure && strcmp(x->measure, "profiles")) {
-        re.requests = (json_int_t)(x->after.requests - x->before.requests);
+        re.requests = (json_int_t)(x->after.req_total - x->before.req_total);
         re.has.requests = 1;
     }
     if (x->is_service) service_run_end(&x->svc, &re);
@@ -315,7 +367,19 @@ static void emit_run_end(one_run *x) {
         re.exit_blocked = x->exit_blocked;
         re.has.exit_blocked = 1;
     }
+    json_t *warnings = run_warnings(x);
+    re.leftover = r->leftover;
+    re.has.leftover = r->leftover > 0;
+    re.log_cut = r->log_cut;
+    re.has.log_cut = r->log_cut > 0;
+    re.warnings = json_array_size(warnings) ? warnings : NULL;
+    run_profile_fields(&x->prof, &re);
     suite_emit(s, ab_ev_run_end_json(&re));
+    json_decref(warnings);
+    if (s->journal_errno) {   /* not recorded (suite_emit said so): not done either */
+        if (!x->warmup) s->done--;
+        return;
+    }
     progress_run_end(x->b->name, x->variant, x->run, x->planned, x->warmup, x->status,
                      r->wall_s, s->done, s->total, e);
 }
@@ -323,15 +387,18 @@ static void emit_run_end(one_run *x) {
 int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
     one_run x = {.s = s, .bi = bi, .vi = vi, .run = run, .planned = planned,
                  .warmup = warmup, .b = s->bench[bi], .variant = s->o.variants.v[vi]};
-    x.profiled = strcmp(x.variant, "baseline") != 0;
+    x.profiled = variant_has_agent(x.variant);
     x.is_service = x.b->kind == KIND_SERVICE;
     if (!s->first_run_at) s->first_run_at = mono_now();
     if (x.profiled && ingester_ensure(s, bi, vi) < 0)
         progress_warn("%s %s: running without a working ingester", x.b->name, x.variant);
     x.seq = ++s->seq;
     emit_run_start(&x);
+    if (s->stop) return -1;   /* run_start could not be written: the suite stops */
     open_log(&x);
+    run_profile_begin(s, bi, vi, x.seq, &x.prof);
     counters_before(&x);
+    run_profile_before(s, bi, &x.prof, &x.app_before, x.counted);
     measure(&x);
     int interrupted = x.r.interrupted || s->interrupted;
     if (!interrupted) {
@@ -345,12 +412,14 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
             batch_exit_delay(&x, out);
         }
         free(out);
+        run_profile_after(s, bi, &x.prof, &x.app_before, &x.app_after, x.counted);
     }
     close(x.logfd);
     if (!interrupted) {
         x.status = run_status(&x);
         emit_run_end(&x);
     }
+    run_profile_free(&x.prof);
     free(x.checksum);
     free(x.logpath);
     if (x.is_service) service_run_free(&x.svc);

@@ -4,19 +4,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cpulist.h"
+#include "duration.h"
 #include "ingester.h"
 #include "run_options.h"
+
+int variant_has_agent(const char *v) {
+    return strcmp(v, "baseline") && strcmp(v, VARIANT_PERF);
+}
 
 void run_usage(FILE *f) {
     fputs(
 "usage: agentbench run [OPTIONS] BENCHMARK_DIR...\n"
-"       agentbench run --resume SUITE_DIR [--quiet]\n"
+"       agentbench run --resume SUITE_DIR [--quiet] BENCHMARK_DIR... [--ingester PATH]\n"
+"       agentbench run --resume SUITE_DIR [--quiet] --trust-journal\n"
 "Runs each benchmark in the baseline variant (profiler off) and in profiled variants\n"
 "against an ingester in each behaviour, measures every run, writes the suite journal\n"
 "RESULTS/<suite-id>/journal.jsonl and prints the report.\n"
 "\n"
 "  --variants LIST        baseline,fast,slow,down (default); also blackhole, error,\n"
-"                         ratelimit, flaky, reset, hang\n"
+"                         ratelimit, flaky, reset, hang, and perf (the benchmark under\n"
+"                         perf record, its profiler off: the reference sampler of\n"
+"                         ground-truth benchmarks)\n"
 "  --slow-delay SECS      the slow ingester's answer delay (default 30)\n"
 "  --order ORDER          shuffled (default: variants interleaved, shuffled per round)\n"
 "                         or blocked (all runs of a variant, then the next)\n"
@@ -34,12 +42,18 @@ void run_usage(FILE *f) {
 "  --upload-interval SECS PYROSCOPE_UPLOAD_INTERVAL for the agents (default 1; service\n"
 "                         benchmarks: the agent's own unless given)\n"
 "  --results DIR          where suites go (default ./results)\n"
-"  --resume DIR           continue the suite in DIR (a suite or results directory)\n"
+"  --resume DIR           continue the suite in DIR (a suite or results directory); its\n"
+"                         options come from its journal, but the programs it runs are\n"
+"                         confirmed by you: name the suite's benchmark directories (and\n"
+"                         its --ingester PATH, --ingester-url/--ingester-control, if it\n"
+"                         had them) as the journal does, or give --trust-journal\n"
+"  --trust-journal        with --resume: run what the journal names (it is printed)\n"
 "  --ingester PATH        the agentbench-ingester binary\n"
 "  --ingester-url URL --ingester-control URL\n"
 "                         use that running ingester, switching its mode per variant\n"
-"  --flamegraph           after a benchmark's runs, one captured run per variant with\n"
-"                         flame graphs and differential flame graphs\n"
+"                         (its control token: $AGENTBENCH_INGESTER_CONTROL_TOKEN_FILE)\n"
+"  --flamegraph           after a benchmark's runs, a captured run per variant (flame and\n"
+"                         differential graphs); ingesters keep the agents' stacks too\n"
 "  --quiet                no progress or log lines\n"
 "Service benchmarks (kind = service in bench.conf):\n"
 "  --duration SECS        the latency phase's window (default bench.conf duration_s,\n"
@@ -54,7 +68,7 @@ enum {
     O_VARIANTS = 256, O_SLOW_DELAY, O_ORDER, O_SEED, O_WARMUP, O_RUNS, O_MIN_RUNS,
     O_MAX_RUNS, O_TARGET_CI, O_TIMEOUT, O_CPU_BENCH, O_CPU_INGESTER, O_QUICK, O_RESULTS,
     O_RESUME, O_INGESTER_URL, O_INGESTER_CONTROL, O_INGESTER, O_FLAMEGRAPH, O_QUIET,
-    O_UPLOAD, O_DURATION, O_LOAD_RATE, O_CPU_LOAD, O_HELP
+    O_UPLOAD, O_DURATION, O_LOAD_RATE, O_CPU_LOAD, O_TRUST, O_HELP
 };
 
 static const struct option longopts[] = {
@@ -82,6 +96,7 @@ static const struct option longopts[] = {
     {"duration", required_argument, 0, O_DURATION},
     {"load-rate", required_argument, 0, O_LOAD_RATE},
     {"cpu-load", required_argument, 0, O_CPU_LOAD},
+    {"trust-journal", no_argument, 0, O_TRUST},
     {"help", no_argument, 0, O_HELP},
     {0, 0, 0, 0},
 };
@@ -101,12 +116,21 @@ static int parse_int(const char *s, int min, int *out) {
     return 0;
 }
 
-static int parse_secs(const char *s, double min, double *out) {
+static int parse_pct(const char *s, double *out) {
     char *end;
     double v = strtod(s, &end);
-    if (end == s || *end || !(v >= min) || v > 1e7) return -1;
+    if (end == s || *end || !(v > 0 && v < 100)) return -1;
     *out = v;
     return 0;
+}
+
+/* A duration option (duration.h). 0, or 2 with the message printed. */
+static int take_duration(const char *opt, const char *a, int zero_ok, double *out) {
+    char err[160];
+    if (duration_parse(a, zero_ok, out, err, sizeof err) == 0) return 0;
+    fprintf(stderr, "agentbench run: %s %s\n(agentbench run --help lists the options)\n",
+            opt, err);
+    return 2;
 }
 
 static void set_str(char **dst, const char *s) {
@@ -124,8 +148,7 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
         *have_variants = 1;
         break;
     case O_SLOW_DELAY:
-        if (parse_secs(a, 0, &o->slow_delay) < 0) return bad("--slow-delay '%s': not a number of seconds", a);
-        break;
+        return take_duration("--slow-delay", a, 1, &o->slow_delay);
     case O_ORDER:
         if (!strcmp(a, "shuffled")) o->shuffled = 1;
         else if (!strcmp(a, "blocked")) o->shuffled = 0;
@@ -152,13 +175,11 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
         if (parse_int(a, 2, &o->max_runs) < 0) return bad("--max-runs '%s': need a count >= 2", a);
         break;
     case O_TARGET_CI:
-        if (parse_secs(a, 0, &o->target_ci) < 0 || o->target_ci <= 0 || o->target_ci >= 100)
+        if (parse_pct(a, &o->target_ci) < 0)
             return bad("--target-ci '%s': need a percentage above 0 and below 100", a);
         break;
     case O_TIMEOUT:
-        if (parse_secs(a, 0, &o->timeout) < 0 || o->timeout <= 0)
-            return bad("--timeout '%s': need seconds above 0", a);
-        break;
+        return take_duration("--timeout", a, 0, &o->timeout);
     case O_CPU_BENCH:
     case O_CPU_INGESTER:
     case O_CPU_LOAD: {
@@ -169,9 +190,7 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
         break;
     }
     case O_DURATION:
-        if (parse_secs(a, 0, &o->duration) < 0 || o->duration <= 0)
-            return bad("--duration '%s': need seconds above 0", a);
-        break;
+        return take_duration("--duration", a, 0, &o->duration);
     case O_LOAD_RATE: {
         char *end;
         double v = strtod(a, &end);
@@ -194,11 +213,10 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
     case O_INGESTER: set_str(&o->ingester_bin, a); break;
     case O_FLAMEGRAPH: o->flamegraph = 1; break;
     case O_QUIET: o->quiet = 1; break;
+    case O_TRUST: o->trust_journal = 1; break;
     case O_UPLOAD:
-        if (parse_secs(a, 0, &o->upload_interval) < 0 || o->upload_interval <= 0)
-            return bad("--upload-interval '%s': need seconds above 0", a);
         o->upload_interval_given = 1;
-        break;
+        return take_duration("--upload-interval", a, 0, &o->upload_interval);
     case O_HELP:
         run_usage(stdout);
         return 1;
@@ -221,9 +239,9 @@ static int check_options(run_options *o, int have_variants) {
     if (o->variants.n == 0) return bad("--variants '%s': no variant named", "");
     for (size_t i = 0; i < o->variants.n; i++) {
         const char *v = o->variants.v[i];
-        if (strcmp(v, "baseline") && !ingester_mode_known(v))
+        if (variant_has_agent(v) && !ingester_mode_known(v))
             return bad("unknown variant '%s' (baseline, fast, slow, down, blackhole, error, "
-                       "ratelimit, flaky, reset, hang)", v);
+                       "ratelimit, flaky, reset, hang, perf)", v);
         for (size_t j = 0; j < i; j++)
             if (!strcmp(o->variants.v[j], v)) return bad("variant '%s' named twice", v);
     }

@@ -18,6 +18,7 @@ typedef struct run_options {
     double timeout;             /* --timeout seconds, 0 = bench.conf's or 300 */
     char *cpu_bench, *cpu_ingester;     /* NULL = default placement, "" = none */
     int quick, quiet, flamegraph;
+    int trust_journal;          /* --resume: run what the journal names, unconfirmed */
     char *results;              /* --results DIR */
     char *resume;               /* --resume DIR */
     char *ingester_url, *ingester_control, *ingester_bin;
@@ -30,6 +31,13 @@ typedef struct run_options {
     double load_share;          /* --load-rate P%: share of the baseline's capacity (0.6) */
     strlist dirs;               /* benchmark directories */
 } run_options;
+
+/* The variant `perf`: the benchmark under `perf record` (the reference sampler of
+ * profile accuracy, doc/accuracy.md), its own profiler off, no ingester. */
+#define VARIANT_PERF "perf"
+/* 1 when variant v runs the benchmark's profiler against an ingester: not baseline, not
+ * perf. */
+int variant_has_agent(const char *v);
 
 /* Parse argv (argv[0] is "run"). Returns 0, 1 when --help was printed, or 2 on a usage
  * error (message printed). */

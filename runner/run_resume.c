@@ -1,5 +1,6 @@
 /* run_resume.c: `agentbench run --resume`: what a killed suite already did, from one read
- * of its journal. That read feeds the suite's results model and, at the same time, a
+ * of its journal, and the programs it will run, confirmed by the user (a journal is data:
+ * whoever can write to the results directory must not get code run by whoever resumes). That read feeds the suite's results model and, at the same time, a
  * tally by name (runs per benchmark x variant, the highest sequence number, the reference
  * checksums, the summaries written, a service's fixed load rate), because the benchmarks
  * are only known once the options in the first suite_start have been parsed again.
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "benchdir.h"
 #include "events.h"
 #include "run.h"
 #include "suitedir.h"
@@ -123,6 +125,11 @@ static int options_from(suite *s, json_t *ss) {
     int rc = run_options_parse(&s->o, (int)args.n, args.v);
     strlist_free(&args);
     if (rc) return 2;
+    if (s->o.resume) {
+        fprintf(stderr, "agentbench run --resume: the journal's options hold --resume: not "
+                        "the options of a suite\n");
+        return 2;
+    }
     s->o.quiet |= quiet;
     if (json_array_size(e.benchmark_dirs)) {
         strlist_free(&s->o.dirs);
@@ -214,4 +221,128 @@ void suite_resume_apply(suite *s) {
     free(t->bench);
     free(t);
     s->tally = NULL;
+}
+
+/* ---- what the journal names, against what the user named ---------------------------- */
+
+/* The canonical form of a path (realpath when it exists), malloc'd. */
+static char *canonical(const char *path) {
+    char buf[PATH_MAX];
+    return xstrdup(realpath(path, buf) ? buf : path);
+}
+
+/* The absolute directories of the benchmarks the user's arguments name. 0, or -1. */
+static int named_dirs(const strlist *args, strlist *out) {
+    benchmark **v;
+    char err[1024];
+    int n = benchmarks_resolve(args->v, (int)args->n, &v, err, sizeof err);
+    if (n < 0) {
+        fprintf(stderr, "agentbench run --resume: %s\n", err);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) strlist_add_take(out, canonical(v[i]->dir));
+    benchmarks_free(v, n);
+    return 0;
+}
+
+/* One program or address the journal names (jv, NULL: the default) against the user's
+ * (uv, NULL: not given). Adds the difference to diff. */
+static void compare_one(strlist *diff, const char *what, const char *jv, const char *uv,
+                        int is_path) {
+    if (!uv) return;
+    char *a = jv ? (is_path ? canonical(jv) : xstrdup(jv)) : NULL;
+    char *b = is_path ? canonical(uv) : xstrdup(uv);
+    if (!a || strcmp(a, b))
+        strlist_add_take(diff, xasprintf("%s: the journal has %s, your command line %s", what,
+                                         jv ? jv : "none (the default)", uv));
+    free(a);
+    free(b);
+}
+
+/* What the journal makes a resume run or contact, one line each. */
+static void journal_programs(const suite *s, strlist *out) {
+    for (size_t i = 0; i < s->o.dirs.n; i++)
+        strlist_add_take(out, xasprintf("benchmark %s (its run, and build if it has one)",
+                                        s->o.dirs.v[i]));
+    if (s->o.ingester_bin) strlist_add_take(out, xasprintf("--ingester %s", s->o.ingester_bin));
+    if (s->o.ingester_url)
+        strlist_add_take(out, xasprintf("--ingester-url %s --ingester-control %s",
+                                        s->o.ingester_url,
+                                        s->o.ingester_control ? s->o.ingester_control : ""));
+}
+
+/* The command line that confirms them. */
+static char *confirming_command(const suite *s, const char *arg) {
+    char *cmd = xasprintf("agentbench run --resume %s", arg);
+    for (size_t i = 0; i < s->o.dirs.n; i++) {
+        char *next = xasprintf("%s %s", cmd, s->o.dirs.v[i]);
+        free(cmd);
+        cmd = next;
+    }
+    char *next = xasprintf("%s%s%s%s%s%s%s", cmd, s->o.ingester_bin ? " --ingester " : "",
+                           s->o.ingester_bin ? s->o.ingester_bin : "",
+                           s->o.ingester_url ? " --ingester-url " : "",
+                           s->o.ingester_url ? s->o.ingester_url : "",
+                           s->o.ingester_control ? " --ingester-control " : "",
+                           s->o.ingester_control ? s->o.ingester_control : "");
+    free(cmd);
+    return next;
+}
+
+int suite_resume_confirm(suite *s, const resume_named *named, const char *arg) {
+    strlist diff = {0}, mine = {0}, theirs = {0};
+    int rc = 0;
+    if (named->dirs.n) {
+        if (named_dirs(&named->dirs, &mine) < 0) {
+            rc = 2;
+            goto out;
+        }
+        for (size_t i = 0; i < s->o.dirs.n; i++)
+            strlist_add_take(&theirs, canonical(s->o.dirs.v[i]));
+        for (size_t i = 0; i < theirs.n; i++)
+            if (strlist_index(&mine, theirs.v[i]) < 0)
+                strlist_add_take(&diff, xasprintf("benchmark %s: in the journal, not on your "
+                                                  "command line", s->o.dirs.v[i]));
+        for (size_t i = 0; i < mine.n; i++)
+            if (strlist_index(&theirs, mine.v[i]) < 0)
+                strlist_add_take(&diff, xasprintf("benchmark %s: on your command line, not in "
+                                                  "the journal", mine.v[i]));
+    }
+    compare_one(&diff, "--ingester", s->o.ingester_bin, named->ingester_bin, 1);
+    compare_one(&diff, "--ingester-url", s->o.ingester_url, named->ingester_url, 0);
+    compare_one(&diff, "--ingester-control", s->o.ingester_control, named->ingester_control, 0);
+    if (diff.n) {
+        fprintf(stderr, "agentbench run --resume: %s: the journal names other programs than "
+                        "your command line; nothing was run:\n", s->journal_path);
+        for (size_t i = 0; i < diff.n; i++) fprintf(stderr, "  %s\n", diff.v[i]);
+        rc = 2;
+        goto out;
+    }
+    /* everything named matches; is everything the journal names confirmed? */
+    int unconfirmed = (!named->dirs.n && s->o.dirs.n) ||
+                      (s->o.ingester_bin && !named->ingester_bin) ||
+                      (s->o.ingester_url && !named->ingester_url) ||
+                      (s->o.ingester_control && !named->ingester_control);
+    strlist programs = {0};
+    journal_programs(s, &programs);
+    if (unconfirmed && !named->trust) {
+        char *cmd = confirming_command(s, arg);
+        fprintf(stderr, "agentbench run --resume: resuming runs what the journal %s names:\n",
+                s->journal_path);
+        for (size_t i = 0; i < programs.n; i++) fprintf(stderr, "  %s\n", programs.v[i]);
+        fprintf(stderr, "confirm it by naming it:\n  %s\nor run it as the journal says with "
+                        "--trust-journal. Nothing was run.\n", cmd);
+        free(cmd);
+        rc = 2;
+    } else if (unconfirmed) {   /* said even with --quiet: it runs what no one named */
+        fprintf(stderr, "agentbench run --resume: --trust-journal: running what the journal "
+                        "names:\n");
+        for (size_t i = 0; i < programs.n; i++) fprintf(stderr, "  %s\n", programs.v[i]);
+    }
+    strlist_free(&programs);
+out:
+    strlist_free(&diff);
+    strlist_free(&mine);
+    strlist_free(&theirs);
+    return rc;
 }

@@ -1,11 +1,12 @@
 /* run_suite.c: the loop of a suite. Benchmark by benchmark: build it (once, journaled;
- * a failed build skips its runs), run its warm-ups (baseline first: its checksum is the
- * reference), then its measured runs, either in rounds with the variants in a shuffled
- * order (plan.h: a fresh order per round, reproducible from the seed) or blocked (all of
- * one variant, then the next); with --target-ci a variant stops once its CI is tight
- * enough. A service benchmark's warm-up also fixes its load rate. A resumed suite replays
- * what its journal holds instead of running it again. When a benchmark is done its
- * summaries are written and, with --flamegraph, its flame graphs captured. */
+ * a failed build, or a ground truth perf contradicts, skips its runs), run its warm-ups
+ * (baseline first: its checksum is the reference), then its measured runs, either in
+ * rounds with the variants in a shuffled order (plan.h: a fresh order per round,
+ * reproducible from the seed) or blocked (all of one variant, then the next); with
+ * --target-ci a variant stops once its CI is tight enough. A service benchmark's warm-up
+ * also fixes its load rate. A resumed suite replays what its journal holds instead of
+ * running it again. When a benchmark is done its summaries are written and, with
+ * --flamegraph, its flame graphs captured. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +26,15 @@ static int build_benchmark(suite *s, int bi) {
     benchmark *b = s->bench[bi];
     ab_ev_build ev = {.benchmark = b->name, .status = "none"};
     if (!b->has_build) {
+        char err[512];
+        if (suite_check_truth(s, bi, err, sizeof err) < 0) {
+            progress_warn("%s: %s; its runs are skipped", b->name, err);
+            s->build_failed = 1;
+            ev.status = "failed";
+            ev.message = err;
+        }
         suite_emit(s, ab_ev_build_json(&ev));
-        return 0;
+        return ev.message ? 1 : 0;
     }
     progress_info("%s: building", b->name);
     char *logpath = xasprintf("%s/logs/%s.build.log", s->dir, b->name);
@@ -42,6 +50,9 @@ static int build_benchmark(suite *s, int bi) {
         free(logpath);
         return -1;
     }
+    if (rc == 0 && r.leftover > 0)
+        progress_warn("%s: its build left %ld process%s running (killed): %s", b->name,
+                      r.leftover, r.leftover == 1 ? "" : "es", r.leftover_names);
     int ok = rc == 0 && r.exited && r.exit_code == 0;
     if (!ok) {
         if (rc == 0)
@@ -49,6 +60,11 @@ static int build_benchmark(suite *s, int bi) {
                      r.timed_out ? "timed out" : r.exited ? "failed" : "crashed", logpath);
         progress_warn("%s: %s; its runs are skipped", b->name, err);
         s->build_failed = 1;
+    }
+    if (ok && suite_check_truth(s, bi, err, sizeof err) < 0) {
+        progress_warn("%s: %s; its runs are skipped", b->name, err);
+        s->build_failed = 1;
+        ok = 0;
     }
     ev.status = ok ? "ok" : "failed";
     ev.seconds = r.wall_s;
@@ -101,8 +117,8 @@ static void warm_up(suite *s, int bi, int planned) {
     if (service && s->load_rate[bi] <= 0 && s->o.load_rate > 0)
         suite_fix_load_rate(s, bi, s->o.load_rate, 0, "", "option");
     int *resumed = s->resumed_warmup + bi * s->nvar;
-    for (int w = 0; w < s->o.warmup && !s->interrupted; w++)
-        for (int vi = 0; vi < s->nvar && !s->interrupted; vi++)
+    for (int w = 0; w < s->o.warmup && !s->stop; w++)
+        for (int vi = 0; vi < s->nvar && !s->stop; vi++)
             if (!take_resumed(&resumed[vi])) run_one(s, bi, vi, 0, planned, 1);
     if (service && s->load_rate[bi] <= 0 && !s->interrupted) run_one(s, bi, 0, 0, planned, 1);
 }
@@ -113,9 +129,9 @@ static void run_shuffled(suite *s, bench_plan *p) {
     int *order = xcalloc((size_t)nv, sizeof *order);
     rng r;
     plan_rng(&r, s->o.seed, p->bi);
-    for (int round = 1; round <= p->planned && !s->interrupted; round++) {
+    for (int round = 1; round <= p->planned && !s->stop; round++) {
         plan_round(&r, 1, order, nv);
-        for (int k = 0; k < nv && !s->interrupted; k++) measured_run(s, p, order[k], round);
+        for (int k = 0; k < nv && !s->stop; k++) measured_run(s, p, order[k], round);
         if (p->target && round >= p->min_runs) {
             int all = 1;
             for (int vi = 0; vi < nv && all; vi++) all = ci_tight(s, p->bi, vi, p->min_runs);
@@ -127,8 +143,8 @@ static void run_shuffled(suite *s, bench_plan *p) {
 
 /* All runs of one variant, then the next. */
 static void run_blocked(suite *s, bench_plan *p) {
-    for (int vi = 0; vi < s->nvar && !s->interrupted; vi++)
-        for (int run = 1; run <= p->planned && !s->interrupted; run++) {
+    for (int vi = 0; vi < s->nvar && !s->stop; vi++)
+        for (int run = 1; run <= p->planned && !s->stop; run++) {
             measured_run(s, p, vi, run);
             if (p->target && run >= p->min_runs && ci_tight(s, p->bi, vi, p->min_runs)) break;
         }
@@ -156,14 +172,14 @@ static int run_benchmark(suite *s, int bi) {
     warm_up(s, bi, p.planned);
     if (s->o.shuffled) run_shuffled(s, &p);
     else run_blocked(s, &p);
-    if (!s->interrupted && target) {
+    if (!s->stop && target) {
         /* stopped early: the runs not needed leave the plan */
         unsigned long unused = 0;
         for (int vi = 0; vi < s->nvar; vi++) unused += (unsigned long)(p.planned - p.count[vi]);
         s->total -= unused < s->total ? unused : 0;
     }
     free(p.count);
-    if (s->interrupted) return -1;
+    if (s->stop) return -1;
     write_summaries(s, bi);
     if (s->o.flamegraph && s->bench[bi]->kind == KIND_SERVICE)
         progress_warn("%s: no flame graphs of a service benchmark (not implemented)",
@@ -182,7 +198,7 @@ static int runs_left(suite *s, int bi) {
 }
 
 int suite_run_all(suite *s) {
-    for (int bi = 0; bi < s->nbench && !s->interrupted; bi++) {
+    for (int bi = 0; bi < s->nbench && !s->stop; bi++) {
         if (!runs_left(s, bi)) {
             write_summaries(s, bi);
             continue;
@@ -195,5 +211,5 @@ int suite_run_all(suite *s) {
         }
         run_benchmark(s, bi);
     }
-    return s->interrupted ? -1 : 0;
+    return s->stop ? -1 : 0;
 }

@@ -1,5 +1,6 @@
 /* suitedir.c: suite ids, suite directories and the `latest` symlink. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,4 +66,41 @@ char *suite_journal_find(const char *arg, char *err, size_t errlen) {
     free(p);
     snprintf(err, errlen, "%s: no journal.jsonl in it (not a suite or results directory)", arg);
     return NULL;
+}
+
+static struct flock whole_file(short type) {
+    struct flock l;
+    memset(&l, 0, sizeof l);
+    l.l_type = type;
+    l.l_whence = SEEK_SET;   /* l_start 0, l_len 0: the whole file */
+    return l;
+}
+
+int suite_lock(const char *suite_dir) {
+    char *path = xasprintf("%s/.runner.lock", suite_dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    free(path);
+    if (fd < 0) return -1;
+    struct flock l = whole_file(F_WRLCK);
+    if (fcntl(fd, F_OFD_SETLK, &l) < 0) {
+        close(fd);
+        return -1;
+    }
+    return 0;   /* fd stays open: the lock lives as long as the process */
+}
+
+int suite_lock_state(const char *journal_path) {
+    char *dir = xstrdup(journal_path);
+    char *slash = strrchr(dir, '/');
+    char *path = slash ? (*slash = 0, xasprintf("%s/.runner.lock", dir))
+                       : xstrdup(".runner.lock");
+    free(dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    free(path);
+    if (fd < 0) return -1;
+    struct flock l = whole_file(F_WRLCK);
+    int rc = fcntl(fd, F_OFD_GETLK, &l);
+    close(fd);
+    if (rc < 0) return -1;
+    return l.l_type != F_UNLCK;
 }

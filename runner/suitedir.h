@@ -17,4 +17,13 @@ int suite_latest_update(const char *results, const char *suite_dir);
  * directory (its `latest`). Returns a malloc'd path, or NULL with err. */
 char *suite_journal_find(const char *arg, char *err, size_t errlen);
 
+/* The runner's lock on a suite, DIR/.runner.lock: an open file description lock, held
+ * until the process exits, so only one runner appends to a journal. suite_lock: 0 taken,
+ * -1 held by another process (or cannot be made). suite_lock_state(journal_path): 1 a
+ * runner holds it, 0 nobody does (a journal without suite_end is then a suite whose
+ * runner ended without one: killed, or stopped by a full disk), -1 unknown (no lock
+ * file: not a suite directory the runner made). Testing takes no lock. */
+int suite_lock(const char *suite_dir);
+int suite_lock_state(const char *journal_path);
+
 #endif

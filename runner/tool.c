@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -88,4 +89,16 @@ void tool_last_line(const char *path, char *out, size_t outlen) {
         if (n) snprintf(out, outlen, "%s", line);
     }
     fclose(f);
+}
+
+int tool_find(const char *name, char *path, size_t len) {
+    const char *dirs = getenv("PATH");
+    if (!dirs || !*dirs) dirs = "/usr/local/bin:/usr/bin:/bin";
+    while (*dirs) {
+        size_t n = strcspn(dirs, ":");
+        snprintf(path, len, "%.*s/%s", (int)n, n ? dirs : ".", name);
+        if (access(path, X_OK) == 0) return 0;
+        dirs += n + (dirs[n] == ':');
+    }
+    return -1;
 }

@@ -19,6 +19,10 @@ pid_t tool_spawn(char *const argv[], char *const envp[], int out_fd, int err_fd)
 int tool_wait(pid_t pid, double deadline_s, const volatile sig_atomic_t *stop,
             void (*tick)(double, void *), void *arg);
 
+/* The path of program name in PATH (an executable file) into path. 0, or -1 when it is
+ * not installed. */
+int tool_find(const char *name, char *path, size_t len);
+
 /* Read the last non-empty line of a log file into out (for error messages). */
 void tool_last_line(const char *path, char *out, size_t outlen);
 

@@ -19,7 +19,8 @@
 int ab_agent_start(void);
 
 /* Stops sampling, uploads the last profile waiting at most the flush timeout, prints the
- * counters at PYROSCOPE_LOG_LEVEL=debug, and releases everything. Safe when not started. */
+ * counters at PYROSCOPE_LOG_LEVEL=debug (and into the file AGENTBENCH_AGENT_COUNTERS names),
+ * and releases everything. Safe when not started. */
 void ab_agent_stop(void);
 
 /* Registers / unregisters the calling thread for sampling (no-ops when the agent is off). */
@@ -34,6 +35,8 @@ int ab_agent_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 typedef struct ab_agent_counters {
     uint64_t samples;            /* stacks captured by the signal handler */
     uint64_t samples_dropped;    /* lost because a thread's ring buffer was full */
+    uint64_t sample_value;       /* what the captured samples stand for: the sum of their
+                                  * weights (1 + timer overruns), as the profiles count them */
     uint64_t profiles;           /* profiles cut (one per upload interval with samples) */
     uint64_t uploads_ok;         /* answered 2xx */
     uint64_t uploads_failed;     /* refused, timed out, or answered non-2xx */

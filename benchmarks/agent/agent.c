@@ -1,7 +1,12 @@
 /* agent.c: the agent's life cycle (ab_agent_start/stop) and its collector thread, which
  * drains the threads' sample rings every 50-500 ms, symbolizes each new address once, adds the
  * stacks to the current profile and, every upload interval, hands the profile (folded
- * text) to the uploader. */
+ * text) to the uploader. At stop the counters go to the debug log and, when
+ * AGENTBENCH_AGENT_COUNTERS names a file, into it (so a runner can compare what the agent
+ * took with what its server received). AGENTBENCH_AGENT_TEST_FAULT makes the agent wrong
+ * on purpose, for agentbench's tests only: drop-every-other:FUNCTION drops every other
+ * sample whose leaf is FUNCTION (a biased sampler), corrupt-first-upload sends a first
+ * profile the server cannot decode. */
 #include "abagent.h"
 #include "config.h"
 #include "folded.h"
@@ -17,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define ENABLE_ENV "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING"
 
@@ -58,6 +64,10 @@ static struct {
     uint64_t collector_cpu_us;      /* the collector thread's CPU time, set when it ends */
     uint64_t ticks0;                /* ab_ticks() and CLOCK_MONOTONIC at start, to convert */
     double mono0;
+    _Atomic uint64_t sample_value;  /* weights of the samples drained (collector thread) */
+    uint32_t fault_leaf;            /* test fault: the frame id of FUNCTION, or UINT32_MAX */
+    unsigned fault_seen;            /* its samples seen so far */
+    int fault_corrupt_pending;      /* test fault: the next profile is corrupted */
 } agent = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static double now_unix(void)
@@ -111,7 +121,11 @@ static void add_sample(const ab_sample *s, void *arg)
     size_t n = 0;
     if (s->depth == 0)
         return;
+    atomic_fetch_add_explicit(&agent.sample_value, s->weight ? s->weight : 1,
+                              memory_order_relaxed);
     ids[n++] = frame_id(s->pcs[0]);
+    if (ids[0] != UINT32_MAX && ids[0] == agent.fault_leaf && agent.fault_seen++ % 2 == 1)
+        return;   /* test fault drop-every-other */
     uintptr_t ret = ab_leaf_caller(agent.symbols, s);
     if (ret != 0)
         ids[n++] = frame_id(ret - 1);
@@ -130,6 +144,10 @@ static void cut_profile(double until)
         size_t len = 0;
         char *body = ab_folded_render(agent.profile, &len);
         agent.profiles++;
+        if (body != NULL && agent.fault_corrupt_pending && len > 0) {
+            body[len - 2] = 'x';   /* test fault: the last line's count is no number */
+            agent.fault_corrupt_pending = 0;
+        }
         if (body != NULL) {
             ab_log(AB_LOG_DEBUG, "profile: %llu samples in %zu stacks, %zu bytes",
                    (unsigned long long)ab_folded_samples(agent.profile),
@@ -190,6 +208,7 @@ static void fill_counters(ab_agent_counters *c)
     memset(c, 0, sizeof *c);
     uint64_t ticks;
     ab_sampler_counts(&c->samples, &c->samples_dropped, &ticks);
+    c->sample_value = atomic_load(&agent.sample_value);
     double elapsed = now_mono() - agent.mono0;
     uint64_t elapsed_ticks = ab_ticks() - agent.ticks0;
     if (elapsed > 0 && elapsed_ticks > 0)
@@ -200,6 +219,35 @@ static void fill_counters(ab_agent_counters *c)
     c->uploads_dropped = atomic_load(&agent.upload_counters.dropped);
     c->bytes_sent = atomic_load(&agent.upload_counters.bytes);
     c->agent_cpu_us = agent.collector_cpu_us + atomic_load(&agent.upload_counters.thread_cpu_us);
+}
+
+/* "counters: samples=N ..." (README.md), the debug line and the counters file's line. */
+static void format_counters(const ab_agent_counters *c, char *buf, size_t len)
+{
+    snprintf(buf, len,
+             "counters: samples=%llu samples_dropped=%llu sample_value=%llu profiles=%llu "
+             "uploads_ok=%llu uploads_failed=%llu uploads_dropped=%llu bytes_sent=%llu "
+             "agent_cpu_us=%llu handler_us=%llu",
+             (unsigned long long)c->samples, (unsigned long long)c->samples_dropped,
+             (unsigned long long)c->sample_value, (unsigned long long)c->profiles,
+             (unsigned long long)c->uploads_ok, (unsigned long long)c->uploads_failed,
+             (unsigned long long)c->uploads_dropped, (unsigned long long)c->bytes_sent,
+             (unsigned long long)c->agent_cpu_us, (unsigned long long)c->handler_us);
+}
+
+/* The line into path, whole or not at all (a temporary file renamed over it). */
+static void write_counters_file(const char *path, const char *line)
+{
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int ok = f != NULL && fprintf(f, "%s\n", line) > 0;
+    if (f != NULL && fclose(f) != 0)
+        ok = 0;
+    if (ok && rename(tmp, path) == 0)
+        return;
+    ab_log(AB_LOG_WARN, "cannot write the counters to %s: %s", path, strerror(errno));
+    unlink(tmp);
 }
 
 int ab_agent_start(void)
@@ -220,12 +268,21 @@ int ab_agent_start(void)
     atomic_store(&agent.upload_counters.bytes, 0);
     atomic_store(&agent.upload_counters.thread_cpu_us, 0);
     agent.collector_cpu_us = 0;
+    atomic_store(&agent.sample_value, 0);
+    agent.fault_seen = 0;
+    agent.fault_corrupt_pending = agent.cfg.fault_corrupt_first;
     agent.ticks0 = ab_ticks();
     agent.mono0 = now_mono();
     agent.profile = ab_folded_new();
     agent.symbols = ab_symbols_new();
     if (agent.profile == NULL || agent.symbols == NULL)
         goto fail;
+    agent.fault_leaf = agent.cfg.fault_drop_fn[0]
+                           ? ab_folded_intern(agent.profile, agent.cfg.fault_drop_fn)
+                           : UINT32_MAX;
+    if (agent.cfg.fault_drop_fn[0] || agent.cfg.fault_corrupt_first)
+        ab_log(AB_LOG_WARN, "AGENTBENCH_AGENT_TEST_FAULT is set: this agent is wrong on "
+               "purpose (a test)");
     agent.uploader = ab_uploader_start(&agent.cfg, &agent.upload_counters);
     if (agent.uploader == NULL)
         goto fail;
@@ -282,16 +339,11 @@ void ab_agent_stop(void)
     agent.uploader = NULL;
 
     fill_counters(&agent.final);
-    ab_agent_counters *c = &agent.final;
-    ab_log(AB_LOG_DEBUG,
-           "counters: samples=%llu samples_dropped=%llu profiles=%llu uploads_ok=%llu "
-           "uploads_failed=%llu uploads_dropped=%llu bytes_sent=%llu agent_cpu_us=%llu "
-           "handler_us=%llu",
-           (unsigned long long)c->samples, (unsigned long long)c->samples_dropped,
-           (unsigned long long)c->profiles, (unsigned long long)c->uploads_ok,
-           (unsigned long long)c->uploads_failed, (unsigned long long)c->uploads_dropped,
-           (unsigned long long)c->bytes_sent, (unsigned long long)c->agent_cpu_us,
-           (unsigned long long)c->handler_us);
+    char line[512];
+    format_counters(&agent.final, line, sizeof line);
+    ab_log(AB_LOG_DEBUG, "%s", line);
+    if (agent.cfg.counters_path[0])
+        write_counters_file(agent.cfg.counters_path, line);
 
     ab_sampler_free();
     ab_folded_free(agent.profile);

@@ -34,6 +34,24 @@ static int parse_int(const char *name, const char *value, long lo, long hi, int 
     return 0;
 }
 
+/* AGENTBENCH_AGENT_TEST_FAULT: drop-every-other:FUNCTION or corrupt-first-upload. */
+static int parse_fault(ab_config *cfg, const char *v, char *err, size_t errlen)
+{
+    static const char drop[] = "drop-every-other:";
+    if (!strncmp(v, drop, sizeof drop - 1) && v[sizeof drop - 1] &&
+        strlen(v + sizeof drop - 1) < sizeof cfg->fault_drop_fn) {
+        snprintf(cfg->fault_drop_fn, sizeof cfg->fault_drop_fn, "%s", v + sizeof drop - 1);
+        return 0;
+    }
+    if (!strcmp(v, "corrupt-first-upload")) {
+        cfg->fault_corrupt_first = 1;
+        return 0;
+    }
+    snprintf(err, errlen, "AGENTBENCH_AGENT_TEST_FAULT must be drop-every-other:FUNCTION or "
+             "corrupt-first-upload, not '%s'", v);
+    return -1;
+}
+
 int ab_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), char *err,
                    size_t errlen)
 {
@@ -97,6 +115,15 @@ int ab_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), char 
         }
         cfg->log_level = level;
     }
+    if ((v = getenv_fn("AGENTBENCH_AGENT_COUNTERS")) && *v) {
+        if (strlen(v) >= sizeof cfg->counters_path) {
+            snprintf(err, errlen, "AGENTBENCH_AGENT_COUNTERS is too long");
+            return -1;
+        }
+        snprintf(cfg->counters_path, sizeof cfg->counters_path, "%s", v);
+    }
+    if ((v = getenv_fn("AGENTBENCH_AGENT_TEST_FAULT")) && *v && parse_fault(cfg, v, err, errlen) < 0)
+        return -1;
     if (cfg->connect_timeout > cfg->upload_timeout)
         cfg->connect_timeout = cfg->upload_timeout;
     if (strncmp(cfg->server, "http://", 7) != 0 && strncmp(cfg->server, "https://", 8) != 0) {

@@ -14,6 +14,12 @@ typedef struct ab_config {
     double flush_timeout;      /* PYROSCOPE_FLUSH_TIMEOUT, seconds waited at exit */
     int queue_size;            /* PYROSCOPE_UPLOAD_QUEUE_SIZE, profiles waiting to upload */
     int log_level;             /* PYROSCOPE_LOG_LEVEL */
+    char counters_path[1024];  /* AGENTBENCH_AGENT_COUNTERS: write the counters there at
+                                * stop ("" = no file) */
+    /* AGENTBENCH_AGENT_TEST_FAULT, for agentbench's own tests only (README.md): a
+     * deliberately wrong agent, to prove that the accuracy and honesty checks notice. */
+    char fault_drop_fn[256];   /* drop-every-other:FUNCTION ("" = off) */
+    int fault_corrupt_first;   /* corrupt-first-upload */
 } ab_config;
 
 /* Reads the configuration through getenv_fn (getenv in the agent; a table in tests).

@@ -1,7 +1,9 @@
 /* symbols.c: address -> function name, from the ELF symbol tables of the loaded objects.
  * Each object's file is mapped read-only on first use; its function symbols are sorted by
- * address and searched by bisection. Offsets read from the file are bounds-checked, so a
- * truncated or odd file gives no symbols rather than a crash. */
+ * address (aliases folded into one entry) and searched by bisection. Offsets read from the
+ * file are bounds- and alignment-checked, so a truncated or odd file gives no symbols
+ * rather than a crash, and a name counts for at most NAME_MAX_LEN bytes, so no file makes
+ * the work grow with the product of its symbols and their names' lengths. */
 #include "symbols.h"
 
 #include <dlfcn.h>
@@ -17,8 +19,12 @@
 
 typedef struct func_symbol {
     uintptr_t start, size;           /* link-time address (add the module's base) */
-    const char *name;                /* inside the module's mapping */
+    const char *name;                /* inside the module's mapping, not terminated past */
+    size_t len;                      /* ... len bytes (at most NAME_MAX_LEN) */
 } func_symbol;
+
+/* Longer names are cut (a lookup's buffer is far shorter anyway). */
+#define NAME_MAX_LEN 1024
 
 typedef struct module {
     char path[512];
@@ -28,6 +34,7 @@ typedef struct module {
     uintptr_t seg_lo[8], seg_hi[8];  /* its PT_LOAD segments (mapped memory) at runtime */
     int nsegs;
     int loaded;
+    int borrowed;                    /* map is the caller's (ab_symbols_from_image) */
     void *map;
     size_t map_size;
     func_symbol *funcs;
@@ -46,7 +53,7 @@ ab_symbols *ab_symbols_new(void) { return calloc(1, sizeof(ab_symbols)); }
 static void module_release(module *m)
 {
     free(m->funcs);
-    if (m->map != NULL)
+    if (m->map != NULL && !m->borrowed)
         munmap(m->map, m->map_size);
 }
 
@@ -60,10 +67,22 @@ void ab_symbols_free(ab_symbols *syms)
     free(syms);
 }
 
+/* Among aliases (symbols with the same start), the shortest name wins (read over __read
+ * and __libc_read), then the first in byte order: the same answer whether the table was
+ * scanned or bisected. */
+static int name_order(const func_symbol *x, const func_symbol *y)
+{
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return memcmp(x->name, y->name, x->len);
+}
+
 static int by_start(const void *a, const void *b)
 {
     const func_symbol *x = a, *y = b;
-    return x->start < y->start ? -1 : x->start > y->start;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return name_order(x, y);
 }
 
 static int in_file(size_t size, uint64_t off, uint64_t len)
@@ -80,7 +99,8 @@ static void read_elf_functions(module *m)
         map[EI_CLASS] != ELFCLASS64)
         return;
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)map;
-    if (eh->e_shentsize != sizeof(Elf64_Shdr) ||
+    /* the tables are read in place: they must be where their types may be */
+    if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff % _Alignof(Elf64_Shdr) != 0 ||
         !in_file(size, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
         return;
     const Elf64_Shdr *sh = (const Elf64_Shdr *)(map + eh->e_shoff);
@@ -96,6 +116,7 @@ static void read_elf_functions(module *m)
     if (table == NULL)
         table = dynamic;
     if (table == NULL || table->sh_entsize != sizeof(Elf64_Sym) ||
+        table->sh_offset % _Alignof(Elf64_Sym) != 0 ||
         !in_file(size, table->sh_offset, table->sh_size))
         return;
     const Elf64_Shdr *strs = &sh[table->sh_link];
@@ -118,7 +139,27 @@ static void read_elf_functions(module *m)
         f->start = sym[i].st_value;
         f->size = sym[i].st_size;
         f->name = strtab + sym[i].st_name;
+        f->len = strnlen(f->name, NAME_MAX_LEN);
     }
+}
+
+/* Sort by start, then fold each run of aliases into its preferred name (the first, by
+ * by_start), spanning the largest of their sizes. */
+static void sort_functions(module *m)
+{
+    if (m->nfuncs > 1)
+        qsort(m->funcs, m->nfuncs, sizeof(func_symbol), by_start);
+    size_t out = 0;
+    for (size_t i = 0; i < m->nfuncs; i++) {
+        if (out > 0 && m->funcs[out - 1].start == m->funcs[i].start) {
+            if (m->funcs[i].size > m->funcs[out - 1].size)
+                m->funcs[out - 1].size = m->funcs[i].size;
+            continue;
+        }
+        m->funcs[out++] = m->funcs[i];
+    }
+    m->nfuncs = out;
+    m->sorted = 1;
 }
 
 static void module_load(module *m)
@@ -137,6 +178,26 @@ static void module_load(module *m)
         }
     }
     close(fd);
+}
+
+ab_symbols *ab_symbols_from_image(const void *image, size_t size)
+{
+    ab_symbols *syms = ab_symbols_new();
+    if (syms == NULL || (syms->mods = calloc(1, sizeof(module))) == NULL) {
+        free(syms);
+        return NULL;
+    }
+    module *m = &syms->mods[0];
+    syms->nmods = syms->cap = 1;
+    snprintf(m->path, sizeof m->path, "image");
+    snprintf(m->short_name, sizeof m->short_name, "image");
+    m->lo = 0;
+    m->hi = UINTPTR_MAX;
+    m->loaded = m->borrowed = 1;
+    m->map = (void *)image;
+    m->map_size = size;
+    read_elf_functions(m);
+    return syms;
 }
 
 static int collect_module(struct dl_phdr_info *info, size_t size, void *arg)
@@ -219,17 +280,14 @@ static module *find_module(ab_symbols *syms, uintptr_t addr)
  * SCAN_LOOKUPS the table is sorted once and bisected. */
 #define SCAN_LOOKUPS 32
 
-/* Among aliases (symbols with the same start), the shortest name wins (read over __read
- * and __libc_read), then the first in byte order: the same answer whether the table was
- * scanned or bisected. */
+/* The nearest start below a wins; among aliases, name_order decides. */
 static int preferred(const func_symbol *f, const func_symbol *best)
 {
     if (best == NULL || f->start > best->start)
         return 1;
     if (f->start < best->start)
         return 0;
-    size_t lf = strlen(f->name), lb = strlen(best->name);
-    return lf != lb ? lf < lb : strcmp(f->name, best->name) < 0;
+    return name_order(f, best) < 0;
 }
 
 static int contains(const func_symbol *f, uintptr_t a)
@@ -252,8 +310,7 @@ static const func_symbol *find_function(module *m, uintptr_t addr)
     if (!m->sorted) {
         if (++m->lookups <= SCAN_LOOKUPS)
             return scan_function(m, a);
-        qsort(m->funcs, m->nfuncs, sizeof(func_symbol), by_start);
-        m->sorted = 1;
+        sort_functions(m);
     }
     size_t lo = 0, hi = m->nfuncs;
     while (lo < hi) {
@@ -263,12 +320,8 @@ static const func_symbol *find_function(module *m, uintptr_t addr)
         else
             hi = mid;
     }
-    /* lo is the first symbol past a; the candidates are the aliases just before it. */
-    const func_symbol *best = NULL;
-    for (size_t i = lo; i > 0 && m->funcs[i - 1].start == m->funcs[lo - 1].start; i--)
-        if (contains(&m->funcs[i - 1], a) && preferred(&m->funcs[i - 1], best))
-            best = &m->funcs[i - 1];
-    return best;
+    /* lo is the first symbol past a: the one before it (its aliases folded in) or none */
+    return lo > 0 && contains(&m->funcs[lo - 1], a) ? &m->funcs[lo - 1] : NULL;
 }
 
 int ab_symbols_lookup(ab_symbols *syms, uintptr_t addr, char *buf, size_t len)
@@ -285,8 +338,8 @@ int ab_symbols_lookup(ab_symbols *syms, uintptr_t addr, char *buf, size_t len)
         if (f != NULL) {
             /* gcc's clones (fib.constprop.0, f.isra.0, f.part.1, f.cold) are the same
              * source function: C and C++ symbol names contain no other '.'. */
-            const char *dot = f->name[0] != '\0' ? strchr(f->name + 1, '.') : NULL;
-            int n = dot ? (int)(dot - f->name) : (int)strlen(f->name);
+            const char *dot = f->len > 1 ? memchr(f->name + 1, '.', f->len - 1) : NULL;
+            int n = dot ? (int)(dot - f->name) : (int)f->len;
             snprintf(buf, len, "%.*s", n, f->name);
             return 1;
         }

@@ -17,6 +17,11 @@ void ab_symbols_free(ab_symbols *syms);
  * ("[unknown]"). */
 int ab_symbols_lookup(ab_symbols *syms, uintptr_t addr, char *buf, size_t len);
 
+/* A table of one object read from an ELF64 image in memory (not copied: it must outlive
+ * the table), at load bias 0, for the fuzz target and tests: ab_symbols_lookup then
+ * resolves the image's own addresses. NULL when out of memory. */
+ab_symbols *ab_symbols_from_image(const void *image, size_t size);
+
 /* Whether ret is the return address of a call to the function containing pc: the bytes
  * before ret are a direct call (or a call through the GOT, or through a PLT stub) whose
  * target is that function. Used to recover the caller of a leaf function that keeps no

@@ -1,10 +1,13 @@
 /* fuzz_http.c: libFuzzer target for the ingester's request handling (conn.c, routes.c
  * and the decoders behind them): the input is what a client sends on one connection,
  * fed through a socketpair into a real server on a libuv loop. Its first byte picks the
- * listener (data or control) and the mode; the rest is the byte stream. Owned by the
+ * listener (data or control), the mode, and the server: a plain one, or one with a data
+ * token ("Bearer fuzz-d4ta" or Basic with it as password), a control token ("Bearer
+ * fuzz-c0ntrol"), --store and --files (a directory holding x.svg), so that tokens,
+ * the store and file serving are fuzzed too; the rest is the byte stream. Owned by the
  * server side (see ingester/GNUmakefile's fuzz target). */
-#include "conn.h"
 #include "options.h"
+#include "routes.h"
 #include "server.h"
 
 #include <errno.h>
@@ -14,19 +17,59 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static ing_server srv;
-static ing_options opt;
+static ing_server servers[2];
+static ing_options opts[2];
+static char store_dir[] = "/tmp/agentbench-fuzz-store.XXXXXX";
+static char files_dir[] = "/tmp/agentbench-fuzz-files.XXXXXX";
+
+static void remove_dir(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        return;
+}
+
+static void cleanup(void)
+{
+    remove_dir(store_dir);
+    remove_dir(files_dir);
+}
+
+static void start(int i, int argc, char **argv)
+{
+    char err[256];
+    if (ing_options_parse(argc, argv, &opts[i], stdout, stderr) != 0 ||
+        server_start(&servers[i], uv_default_loop(), &opts[i], &routes_callbacks, &servers[i],
+                     err, sizeof err) < 0) {
+        fprintf(stderr, "fuzz_http: cannot start server %d: %s\n", i, err);
+        abort();
+    }
+}
 
 static void setup(void)
 {
-    char *argv[] = {"fuzz_http", "--listen", "127.0.0.1:0", "--quiet", "--max-body", "64K",
-                    "--max-decompressed", "1M", "--idle-timeout", "0.05", NULL};
-    char err[256];
-    if (ing_options_parse(10, argv, &opt, stdout, stderr) != 0 ||
-        server_start(&srv, uv_default_loop(), &opt, err, sizeof err) < 0) {
-        fprintf(stderr, "fuzz_http: cannot start the server\n");
+    char token[] = "fuzz-d4ta";   /* writable: the parser wipes it from argv */
+    char *plain[] = {"fuzz_http", "--listen", "127.0.0.1:0", "--quiet", "--max-body", "256K",
+                     "--max-decompressed", "1M", "--max-buffered", "1M", "--idle-timeout", "0.05", NULL};
+    if (!mkdtemp(store_dir) || !mkdtemp(files_dir))
         abort();
-    }
+    atexit(cleanup);
+    char svg[256];
+    snprintf(svg, sizeof svg, "%s/x.svg", files_dir);
+    FILE *f = fopen(svg, "w");
+    if (!f)
+        abort();
+    fputs("<svg/>\n", f);
+    fclose(f);
+    char *secured[] = {"fuzz_http", "--listen", "127.0.0.1:0", "--quiet", "--max-body", "256K",
+                       "--max-decompressed", "1M", "--max-buffered", "1M", "--idle-timeout", "0.05",
+                       "--auth-token", token, "--store", store_dir, "--files", files_dir,
+                       "--store-max-apps", "4", "--store-max-bytes", "256K", NULL};
+    start(0, 12, plain);
+    setenv(ING_ENV_CONTROL_TOKEN, "fuzz-c0ntrol", 1);
+    start(1, 22, secured);
+    unsetenv(ING_ENV_CONTROL_TOKEN);
 }
 
 static void drain(int fd)
@@ -47,11 +90,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (size < 1)
         return 0;
-    ing_behaviour b = srv.beh;
+    ing_server *s = &servers[(data[0] >> 4) & 1];
+    ing_behaviour b = s->beh;
     b.mode = modes[data[0] & 7];
     b.delay_s = 0.001;
     char err[256];
-    if (server_set_behaviour(&srv, &b, err, sizeof err) < 0)
+    if (server_set_behaviour(s, &b, err, sizeof err) < 0)
         abort();
     int is_control = (data[0] >> 3) & 1;
     data++;
@@ -61,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         abort();
     fcntl(sv[1], F_SETFL, O_NONBLOCK);
-    conn_adopt(&srv, sv[0], is_control);
+    conn_adopt(&s->conns, sv[0], is_control);
     size_t off = 0;
     for (int i = 0; i < 1000 && off < size; i++) {
         ssize_t w = write(sv[1], data + off, size - off);
@@ -69,19 +113,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             off += (size_t)w;
         else if (errno != EAGAIN)
             break;
-        uv_run(srv.loop, UV_RUN_NOWAIT);
+        uv_run(s->loop, UV_RUN_NOWAIT);
         drain(sv[1]);
     }
     shutdown(sv[1], SHUT_WR);
-    for (int i = 0; i < 20 && srv.conns; i++) {
-        uv_run(srv.loop, UV_RUN_NOWAIT);
+    for (int i = 0; i < 20 && !conn_set_empty(&s->conns); i++) {
+        uv_run(s->loop, UV_RUN_NOWAIT);
         drain(sv[1]);
     }
     close(sv[1]);
-    for (int i = 0; i < 200 && srv.conns; i++)
-        uv_run(srv.loop, UV_RUN_ONCE);
-    uv_run(srv.loop, UV_RUN_NOWAIT);   /* close callbacks: the connection is freed */
-    if (srv.conns)
+    for (int i = 0; i < 200 && !conn_set_empty(&s->conns); i++)
+        uv_run(s->loop, UV_RUN_ONCE);
+    uv_run(s->loop, UV_RUN_NOWAIT);   /* close callbacks: the connection is freed */
+    if (!conn_set_empty(&s->conns))
         abort();   /* a connection that outlives its client */
     return 0;
 }

@@ -10,6 +10,12 @@ FIXTURES=$here/pmda-fixtures
 
 [ -x "$PMDA" ] || _notrun "pmda/pmdaagentbench is not built"
 command -v dbpmda >/dev/null || _notrun "dbpmda (pcp) is not installed"
+# Every PMDA test holds the machine-wide qa lock, also those that run the PMDA under dbpmda
+# without pmcd: PCP's Install and Remove (pmdaproc.sh, __pmda_cull) send SIGTERM to every
+# process named pmdaagentbench on the machine, so another checkout's test installing the
+# PMDA would kill a dbpmda session's PMDA. (Here, in the test's own shell: _exclusive in a
+# pipeline's subshell would leave the lock held.)
+_exclusive
 
 _pmda_setup() {
     mkdir -p "$tmp/res" "$tmp/var/config/pmda" "$tmp/fg"

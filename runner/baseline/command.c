@@ -116,7 +116,7 @@ static void measure_parts(const bl_args *a, bl_suite *s, bl_figures *f, int *don
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (!parts[i].on) continue;
         (*total)++;
-        if (stop) continue;
+        if (stop || s->write_errno) continue;
         fprintf(stderr, "baseline: %s...\n", parts[i].name);
         size_t before = f->n;
         err[0] = '\0';
@@ -151,7 +151,7 @@ int cmd_baseline(int argc, char **argv) {
     int done = 0, failed = 0, total = 0;
     measure_parts(&a, &s, &f, &done, &failed, &total);
     bl_suite_close(&s, done, failed, total, stop);
-    rc = failed || stop ? 1 : 0;
+    rc = failed || stop || s.write_errno ? 1 : 0;
     if (f.n && bl_write_json(&s, &f, err, sizeof err) < 0) {
         fprintf(stderr, "agentbench baseline: %s\n", err);
         rc = 1;

@@ -3,6 +3,7 @@
  * updated) and RESULTS_DIR/baseline.json, the newest figure of each kind, which
  * ab_baseline_copy_latest() copies into every later suite's journal. */
 #include <errno.h>
+#include <math.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,20 @@ static double wall_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Append to the suite's journal; the first failure is said and ends the writing (the
+ * journal was cut back to its last complete line). */
+static void suite_put(bl_suite *s, json_t *ev) {
+    if (s->write_errno) {
+        json_decref(ev);
+        return;
+    }
+    if (put(s->j, ev) == 0) return;
+    s->write_errno = errno ? errno : EIO;
+    fprintf(stderr, "agentbench baseline: cannot write the journal of %s: %s; the figures "
+                    "measured so far stay in it, the rest are not recorded\n", s->dir,
+            strerror(s->write_errno));
 }
 
 int bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, char *err,
@@ -67,22 +82,20 @@ void bl_suite_figures(bl_suite *s, const bl_figures *f, size_t from) {
         const bl_figure *x = &f->v[i];
         ab_ev_baseline e = {.kind = x->kind, .name = x->name, .value = x->value,
                             .unit = x->unit, .detail = x->detail};
-        if (put(s->j, ab_ev_baseline_json(&e)) < 0)
-            fprintf(stderr, "agentbench baseline: cannot write the journal: %s\n",
-                    strerror(errno));
+        suite_put(s, ab_ev_baseline_json(&e));
     }
 }
 
 void bl_suite_error(bl_suite *s, const char *part, const char *message) {
     ab_ev_error e = {.message = message, .part = part};
-    put(s->j, ab_ev_error_json(&e));
+    suite_put(s, ab_ev_error_json(&e));
 }
 
 void bl_suite_close(bl_suite *s, int done, int failed, int total, int interrupted) {
     ab_ev_suite_end e = {.status = interrupted ? "interrupted" : failed ? "failed" : "done",
                          .done = done, .failed = failed, .total = total,
                          .seconds = wall_s() - s->started};
-    put(s->j, ab_ev_suite_end_json(&e));
+    suite_put(s, ab_ev_suite_end_json(&e));
     ab_journal_close(s->j);
     s->j = NULL;
 }
@@ -100,7 +113,10 @@ int bl_write_json(const bl_suite *s, const bl_figures *f, char *err, size_t errl
                                               f->v[i].kind, "name", f->v[i].name, "value",
                                               f->v[i].value, "unit", f->v[i].unit, "detail",
                                               f->v[i].detail, "suite", s->id, "t", now));
-    json_t *old = json_load_file(path, 0, NULL);
+    size_t oldlen = 0;
+    char *oldtext = bl_json_read(s->results, &oldlen);
+    json_t *old = oldtext ? json_loadb(oldtext, oldlen, 0, NULL) : NULL;
+    free(oldtext);
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(old, "figures"), i, x) {
@@ -123,32 +139,95 @@ int bl_write_json(const bl_suite *s, const bl_figures *f, char *err, size_t errl
     return rc;
 }
 
-int ab_baseline_copy_latest(const char *results_dir, ab_journal *j) {
+char *bl_json_read(const char *results_dir, size_t *len) {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/baseline.json", results_dir);
-    json_t *root = json_load_file(path, 0, NULL);
-    if (!root) return 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return NULL;
+    char *buf = malloc(BL_JSON_MAX_BYTES + 1);
+    size_t n = buf ? fread(buf, 1, BL_JSON_MAX_BYTES + 1, f) : 0;
+    fclose(f);
+    if (!buf || n > BL_JSON_MAX_BYTES) {
+        if (buf) fprintf(stderr, "agentbench: %s is larger than %d bytes: not read\n", path,
+                         BL_JSON_MAX_BYTES);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+/* A string member of at most BL_JSON_MAX_NAME bytes, else NULL. */
+static const char *short_string(json_t *o, const char *key) {
+    const char *v = json_string_value(json_object_get(o, key));
+    return v && strlen(v) <= BL_JSON_MAX_NAME ? v : NULL;
+}
+
+/* The detail of figure x as its event carries it: bounded, with where it came from. */
+static json_t *figure_detail(json_t *x, const char *host) {
+    json_t *detail = json_object_get(x, "detail");
+    char *text = json_is_object(detail) ? json_dumps(detail, JSON_COMPACT) : NULL;
+    size_t bytes = text ? strlen(text) : 0;
+    free(text);
+    if (bytes > BL_JSON_MAX_DETAIL)
+        detail = json_pack("{s:I}", "dropped_bytes", (json_int_t)bytes);
+    else
+        detail = json_is_object(detail) ? json_deep_copy(detail) : json_object();
+    if (host && strlen(host) <= 255) json_object_set_new(detail, "host", json_string(host));
+    json_t *t = json_object_get(x, "t");
+    const char *suite = short_string(x, "suite");
+    if (json_is_number(t)) json_object_set(detail, "measured_t", t);
+    if (suite) json_object_set_new(detail, "measured_suite", json_string(suite));
+    return detail;
+}
+
+int bl_json_figures(const char *text, size_t len, bl_json_figure_cb cb, void *arg) {
+    if (len > BL_JSON_MAX_BYTES) return -1;
+    json_t *root = json_loadb(text, len, 0, NULL);
+    json_t *figures = json_object_get(root, "figures");
+    if (!json_is_array(figures)) {
+        json_decref(root);
+        return -1;
+    }
     const char *host = json_string_value(json_object_get(root, "host"));
-    int copied = 0;
+    int given = 0;
     size_t i;
     json_t *x;
-    json_array_foreach(json_object_get(root, "figures"), i, x) {
-        const char *kind = json_string_value(json_object_get(x, "kind"));
-        const char *name = json_string_value(json_object_get(x, "name"));
-        const char *unit = json_string_value(json_object_get(x, "unit"));
+    json_array_foreach(figures, i, x) {
+        if (given >= BL_JSON_MAX_FIGURES) break;
+        const char *kind = short_string(x, "kind"), *name = short_string(x, "name");
+        const char *unit = short_string(x, "unit");
         json_t *value = json_object_get(x, "value");
-        if (!kind || !name || !json_is_number(value)) continue;
-        json_t *detail = json_object_get(x, "detail");
-        detail = json_is_object(detail) ? json_deep_copy(detail) : json_object();
-        if (host) json_object_set_new(detail, "host", json_string(host));
-        json_t *t = json_object_get(x, "t"), *suite = json_object_get(x, "suite");
-        if (json_is_number(t)) json_object_set(detail, "measured_t", t);
-        if (json_is_string(suite)) json_object_set(detail, "measured_suite", suite);
+        if (!kind || !name || !json_is_number(value) || !isfinite(json_number_value(value)))
+            continue;
+        json_t *detail = figure_detail(x, host);
         ab_ev_baseline e = {.kind = kind, .name = name, .value = json_number_value(value),
                             .unit = unit ? unit : "", .detail = detail};
-        if (put(j, ab_ev_baseline_json(&e)) == 0) copied++;
+        cb(&e, arg);
+        given++;
         json_decref(detail);
     }
     json_decref(root);
-    return copied;
+    return given;
+}
+
+typedef struct copying {
+    ab_journal *j;
+    int copied;
+} copying;
+
+static void copy_figure(const ab_ev_baseline *e, void *arg) {
+    copying *c = arg;
+    if (put(c->j, ab_ev_baseline_json(e)) == 0) c->copied++;
+}
+
+int ab_baseline_copy_latest(const char *results_dir, ab_journal *j) {
+    size_t len;
+    char *text = bl_json_read(results_dir, &len);
+    if (!text) return 0;
+    copying c = {j, 0};
+    bl_json_figures(text, len, copy_figure, &c);
+    free(text);
+    return c.copied;
 }

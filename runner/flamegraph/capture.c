@@ -15,9 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "capture.h"
+#include "capture_meta.h"
 #include "flamegraph.h"
 #include "render.h"
 #include "tool.h"
+#include "util.h"
 
 static volatile sig_atomic_t interrupted;
 static void on_sigint(int sig) { (void)sig; interrupted = 1; }
@@ -204,25 +206,48 @@ int fg_capture_system(const fg_capture_opts *o, fg_stacks *s, fg_fold_stats *st,
     return rc;
 }
 
-int fg_capture_argv(char *const argv[], char *const envp[], const char *perf_data,
-                    fg_stacks *s, fg_fold_stats *st, char *err, size_t errlen) {
+char **fg_perf_record_argv(char *const argv[], const char *perf_data) {
     size_t n = 0;
     while (argv[n]) n++;
-    if (n == 0) {
+    char *pre[] = {"perf", "record", "-g", "-e", "cpu-clock", "-F", "99", "-o",
+                   (char *)perf_data, "--"};
+    size_t npre = sizeof pre / sizeof pre[0];
+    char **pargv = calloc(npre + n + 1, sizeof *pargv);
+    if (!pargv) return NULL;
+    for (size_t k = 0; k < npre; k++) pargv[k] = pre[k];
+    for (size_t i = 0; i < n; i++) pargv[npre + i] = argv[i];
+    return pargv;
+}
+
+long fg_perf_fold(const char *perf_data, const char *folded, char *err, size_t errlen) {
+    fg_stacks *s = fg_stacks_new();
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    fg_fold_stats st = {0};
+    long rc = fg_perf_script_fold(perf_data, s, &st, err, errlen);
+    if (rc == 0) rc = fg_stacks_write_file(s, folded, err, errlen) < 0 ? -1
+                                                                        : (long)fg_stacks_total(s);
+    fg_stacks_free(s);
+    unlink(perf_data);
+    char old[4200];
+    snprintf(old, sizeof old, "%s.old", perf_data);
+    unlink(old);
+    return rc;
+}
+
+int fg_capture_argv(char *const argv[], char *const envp[], const char *perf_data,
+                    fg_stacks *s, fg_fold_stats *st, char *err, size_t errlen) {
+    if (!argv[0]) {
         snprintf(err, errlen, "no command to profile");
         return -1;
     }
-    char **pargv = calloc(n + 13, sizeof *pargv);
+    char **pargv = fg_perf_record_argv(argv, perf_data);
     if (!pargv) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    char *pre[] = {"perf", "record", "-g", "-e", "cpu-clock", "-F", "99", "-o",
-                   (char *)perf_data, "--"};
-    size_t k = 0;
-    for (; k < sizeof pre / sizeof pre[0]; k++) pargv[k] = pre[k];
-    for (size_t i = 0; i < n; i++) pargv[k++] = argv[i];
-    pargv[k] = NULL;
     char log[4200];
     snprintf(log, sizeof log, "%s.record.log", perf_data);
     int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -276,12 +301,24 @@ long fg_capture_command(char *const argv[], char *const envp[], const char *outd
         return -1;
     }
     fg_fold_stats st = {0};
+    ab_capture_meta m = {.tool = "perf"};
+    const char *base = strrchr(argv[0], '/');
+    snprintf(m.target, sizeof m.target, "command %s", base ? base + 1 : argv[0]);
+    m.started = wall_now();
     long rc = fg_capture_argv(argv, envp, data, s, &st, err, errlen);
+    m.ended = wall_now();
+    m.seconds = m.ended - m.started;
     if (rc == 0) {
         snprintf(sub, sizeof sub, "%s: %llu samples at 99 Hz (perf, cpu-clock)", argv[0],
                  fg_stacks_total(s));
+        m.samples = fg_stacks_total(s);
+        m.idle_dropped = st.idle;
+        m.stacks = fg_stacks_distinct(s);
+        char meta_path[PATH_MAX];
+        ab_capture_meta_path(folded, meta_path, sizeof meta_path);
         if (fg_write_graph(s, svg, folded, title && *title ? title : label, sub, 1, err,
-                           errlen) < 0)
+                           errlen) < 0 ||
+            ab_capture_meta_write(meta_path, &m, err, errlen) < 0)
             rc = -1;
         else
             rc = (long)fg_stacks_total(s);

@@ -13,10 +13,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "capture_meta.h"
 #include "commands.h"
 #include "capture.h"
 #include "render.h"
 #include "flamegraph.h"
+#include "util.h"
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -30,9 +32,10 @@ static void usage(FILE *f) {
 "Samples stacks at 99 Hz (perf record -g -e cpu-clock, or bpftrace profile:hz:99) for N\n"
 "seconds on every CPU (--all, the default) or in one process (--pid), drops idle CPU\n"
 "samples, and writes an SVG flame graph (default flamegraph.svg) with the folded stacks\n"
-"beside it (FILE.folded). --from-ingester renders DIR/APP.folded, the stacks the\n"
-"profiling agent delivered to `agentbench-ingester --store DIR`. --diff writes\n"
-"DIR/LABEL.diff.svg (red: more in PROFILED, blue: less) and DIR/LABEL.diff.txt.\n"
+"beside it (FILE.folded) and how they were captured (FILE.capture.json).\n"
+"--from-ingester renders DIR/APP.folded, the stacks the profiling agent delivered to\n"
+"`agentbench-ingester --store DIR`. --diff writes DIR/LABEL.diff.svg (red: more in\n"
+"PROFILED, blue: less) and DIR/LABEL.diff.txt.\n"
 "With -- COMMAND, runs the command once under perf record and draws its stacks.\n"
 "\n"
 "  -s, --seconds N         capture length, 1..86400\n"
@@ -217,6 +220,7 @@ typedef struct fg_job {
     char title[512], subtitle[1024];
     fg_stacks *stacks;
     fg_fold_stats st;
+    ab_capture_meta meta;           /* a capture's provenance (tool[0] set: written) */
     char err[PATH_MAX + 1024];
 } fg_job;
 
@@ -246,7 +250,17 @@ static int gather_capture(const fg_args *a, fg_job *j) {
     const char *tool = a->backend == FG_BACKEND_PERF ? "perf" : "bpftrace";
     if (a->pid) fprintf(stderr, "capturing %ld s of process %ld with %s...\n", a->seconds, a->pid, tool);
     else fprintf(stderr, "capturing %ld s on every CPU with %s...\n", a->seconds, tool);
+    ab_capture_meta *m = &j->meta;
+    snprintf(m->tool, sizeof m->tool, "%s", tool);
+    if (a->pid) snprintf(m->target, sizeof m->target, "pid %ld", a->pid);
+    else snprintf(m->target, sizeof m->target, "all");
+    m->started = wall_now();
     int rc = fg_capture_system(&o, j->stacks, &j->st, j->err, sizeof j->err);
+    m->ended = wall_now();
+    m->seconds = (double)a->seconds;
+    m->samples = fg_stacks_total(j->stacks);
+    m->idle_dropped = j->st.idle;
+    m->stacks = fg_stacks_distinct(j->stacks);
     char where[512];
     host_and_time(where, sizeof where);
     if (a->pid) snprintf(j->title, sizeof j->title, "CPU flame graph of process %ld", a->pid);
@@ -312,6 +326,12 @@ static int draw(const fg_args *a, fg_job *j, int rc) {
         drawn = fg_write_graph(j->stacks, j->svg_path, j->write_folded ? j->folded_path : NULL,
                                a->title ? a->title : j->title, j->subtitle, a->script, j->err,
                                sizeof j->err);
+    char meta_path[PATH_MAX];
+    if (drawn >= 0 && j->meta.tool[0]) {
+        ab_capture_meta_path(j->folded_path, meta_path, sizeof meta_path);
+        if (ab_capture_meta_write(meta_path, &j->meta, j->err, sizeof j->err) < 0)
+            drawn = -1;
+    }
     if (drawn < 0) {
         fprintf(stderr, "agentbench flamegraph: %s\n", j->err);
         return 1;

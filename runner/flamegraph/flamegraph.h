@@ -14,6 +14,14 @@
 long fg_capture_command(char *const argv[], char *const envp[], const char *outdir,
                         const char *label, const char *title, char *err, size_t errlen);
 
+/* The reference sampler of `agentbench run`'s perf variant: argv under `perf record -g -e
+ * cpu-clock -F 99 -o perf_data` (the capture above), as a new NULL-terminated array whose
+ * strings are argv's and perf_data (free() the array only). */
+char **fg_perf_record_argv(char *const argv[], const char *perf_data);
+/* Fold perf_data (`perf script`, idle dropped) into the folded file folded; perf_data is
+ * removed. Returns the samples folded (>= 0), or -1 with a message in err. */
+long fg_perf_fold(const char *perf_data, const char *folded, char *err, size_t errlen);
+
 /* Differential view: frames the profiled capture spends more samples in than the baseline
  * capture (both .folded files, normalised to their totals). Writes OUTDIR/LABEL.diff.svg
  * (red = more in profiled, blue = less) and OUTDIR/LABEL.diff.txt (top frames by extra

@@ -53,6 +53,10 @@ static int rehash(fg_stacks *s, size_t nslots) {
 }
 
 int fg_stacks_add(fg_stacks *s, const char *stack, unsigned long long count) {
+    if (count > FG_TOTAL_MAX - s->total) {
+        errno = EOVERFLOW;
+        return -1;
+    }
     if (s->sorted && rehash(s, s->nslots) < 0) return -1;   /* sorting moved entries */
     s->sorted = 0;
     size_t j = hash_str(stack) & (s->nslots - 1);
@@ -127,7 +131,7 @@ static int add_folded_line(fg_stacks *s, char *line) {
     char *end;
     errno = 0;
     unsigned long long count = strtoull(sp + 1, &end, 10);
-    if (*end || errno || sp[1] == '-' || sp[1] == '\0') return -1;
+    if (*end || errno || sp[1] == '-' || sp[1] == '\0' || count > FG_COUNT_MAX) return -1;
     *sp = '\0';
     if (count == 0) return 0;
     return fg_stacks_add(s, line, count) < 0 ? -2 : 0;
@@ -157,12 +161,15 @@ int fg_fold_read_folded(fg_stacks *s, FILE *in, fg_fold_stats *stats) {
 
 int fg_stacks_add_frames(fg_stacks *s, const char *comm, char *const *leaf_first, size_t n,
                          unsigned long long count) {
-    size_t len = strlen(comm) + 1;
+    size_t clen = strlen(comm);
+    size_t len = (clen ? clen : 9) + 1;   /* an empty comm becomes "[unknown]" */
     for (size_t i = 0; i < n; i++) len += strlen(leaf_first[i]) + 1;
     char *stack = malloc(len + 1), *p = stack;
     if (!stack) return -1;
-    for (const char *c = comm; *c; c++)
-        *p++ = *c == ';' ? ':' : ((unsigned char)*c < 0x20 ? '?' : *c);
+    for (const char *c = comm; *c; c++) {
+        unsigned char u = (unsigned char)*c;
+        *p++ = u == ';' ? ':' : (u < 0x20 || u == 0x7f) ? '?' : *c;   /* as fg_frame_clean */
+    }
     if (p == stack) { memcpy(p, "[unknown]", 9); p += 9; }
     const char *prev = NULL;
     for (size_t i = n; i-- > 0;) {

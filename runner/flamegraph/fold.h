@@ -15,9 +15,15 @@ typedef struct fg_stack_entry {
     unsigned long long count;
 } fg_stack_entry;
 
+/* A sample count beyond FG_COUNT_MAX is not one (a parser counts its line as bad), and the
+ * samples of a multiset never add up past FG_TOTAL_MAX: sums cannot wrap. */
+#define FG_COUNT_MAX 1000000000000000ULL
+#define FG_TOTAL_MAX (1ULL << 62)
+
 fg_stacks *fg_stacks_new(void);
 void fg_stacks_free(fg_stacks *s);
-/* Add count samples of stack (copied). Returns 0, or -1 when out of memory. */
+/* Add count samples of stack (copied). Returns 0, or -1 when out of memory or when the
+ * total would pass FG_TOTAL_MAX (errno EOVERFLOW). */
 int fg_stacks_add(fg_stacks *s, const char *stack, unsigned long long count);
 /* Add count samples of one stack given leaf first (as perf and bpftrace print it), with
  * comm (the process name, cleaned of ';') as the root frame. A run of "[unknown]" frames

@@ -41,7 +41,9 @@ static int entry_rest(fg_stacks *st, entry *e, const char *p, int drop_idle,
     errno = 0;
     unsigned long long count = strtoull(close + 3, &end, 10);
     while (*end && isspace((unsigned char)*end)) end++;
-    if (*end || errno) return -1;
+    if (*end || errno || !isdigit((unsigned char)close[3]) || count > FG_COUNT_MAX ||
+        count > FG_TOTAL_MAX - stats->samples)
+        return -1;
     char comm[256];
     size_t len = (size_t)(close - p);
     if (len >= sizeof comm) len = sizeof comm - 1;

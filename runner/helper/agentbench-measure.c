@@ -16,15 +16,18 @@
  *           timeout in seconds ("0": none), term timeout in seconds ("0": a batch run),
  *           argc, argv..., envc, env...
  *       and each run is reported on fd 3 with one "end ... timedout=0|1 start=T end=T
- *       term=T" line (absolute CLOCK_MONOTONIC times; term=0 when no SIGTERM was sent),
- *       written after the run: nothing wakes the runner while a batch run is measured.
- *       At the timeout, or on SIGUSR1 from the runner, the run's process group is killed.
- *       A service run (term timeout > 0) is also reported as "pid PID" once started, and
- *       on SIGUSR2 from the runner its process group gets SIGTERM and the timer is armed
- *       again with the term timeout: the time from that SIGTERM to the exit is the
- *       service's exit delay, measured here, on the run's side. The CPU list pins the
- *       helper itself (runs inherit it); the output file is opened before the clock
- *       starts.
+ *       term=T leftover=N logcut=BYTES tracking=cgroup|tree names=..." line (absolute
+ *       CLOCK_MONOTONIC times; term=0 when no SIGTERM was sent), written after the run:
+ *       nothing wakes the runner while a batch run is measured. At the timeout, or on
+ *       SIGUSR1 from the runner, the run's process group is killed. A service run (term
+ *       timeout > 0) is also reported as "pid PID" once started, and on SIGUSR2 from the
+ *       runner its process group gets SIGTERM and the timer is armed again with the term
+ *       timeout: the time from that SIGTERM to the exit is the service's exit delay,
+ *       measured here, on the run's side. The CPU list pins the helper itself (runs
+ *       inherit it); the output file is opened before the clock starts, and the run's
+ *       output reaches it through a pipe, bounded (outlog.h). What the run leaves running
+ *       is found, counted and killed (track.h: its cgroup, else its process tree, group
+ *       and AGENTBENCH_RUN_ID).
  *   agentbench-measure --exec [--cpu LIST] -- PROGRAM [ARGS...]
  *       exec PROGRAM with a parent-death signal (SIGTERM), for the ingesters.
  *
@@ -43,10 +46,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include "outlog.h"
+#include "track.h"
 
 static void usage(FILE *f) {
     fprintf(f, "usage: agentbench-measure [--cpu LIST] [--report-fd N] -- PROGRAM [ARGS...]\n"
@@ -135,7 +141,7 @@ static void on_usr2(int sig) {
 typedef struct spawn {
     char **argv, **env;
     const char *cwd;
-    int out_fd, null_fd;      /* stdout+stderr, stdin; -1: keep the helper's */
+    int out_fd, null_fd;      /* stdout+stderr (the output pipe), stdin; -1: the helper's */
     int report_fd;
     const sigset_t *mask;     /* the signal mask to restore before exec */
 } spawn;
@@ -156,6 +162,7 @@ static void __attribute__((noreturn)) child_exec(const spawn *sp) {
     signal(SIGALRM, SIG_DFL);
     signal(SIGUSR1, SIG_DFL);
     signal(SIGUSR2, SIG_DFL);
+    signal(SIGCHLD, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
     sigprocmask(SIG_SETMASK, sp->mask, NULL);
@@ -184,23 +191,99 @@ static pid_t __attribute__((noinline)) start_child(const spawn *sp) {
     return pid;
 }
 
-/* Start one run and report it on report_fd. The child gets its own process group.
- * Everything that can be done before the clock starts is (the output file is opened, the
- * CPU placement is the helper's own and is inherited); the clock then covers vfork to
- * wait4, the span hyperfine measures around its own spawn. */
+/* SIGCHLD wakes the wait below through a pipe (the self-pipe trick): a run's end and its
+ * output are waited for in one poll(). */
+static int chld_pipe[2] = {-1, -1};
+
+static void on_chld(int sig) {
+    (void)sig;
+    int e = errno;
+    if (write(chld_pipe[1], "c", 1) < 0) {}   /* full: a wake-up is pending anyway */
+    errno = e;
+}
+
+static int chld_setup(void) {
+    if (pipe2(chld_pipe, O_CLOEXEC | O_NONBLOCK) < 0) return -1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_chld;
+    sa.sa_flags = SA_NOCLDSTOP;
+    return sigaction(SIGCHLD, &sa, NULL);
+}
+
+static char out_buf[16384];
+
+/* Move what the run printed into its log; 0 at end of file (every writer is gone). */
+static int read_output(int fd, outlog *log) {
+    ssize_t r = read(fd, out_buf, sizeof out_buf);
+    if (r > 0) outlog_take(log, out_buf, (size_t)r);
+    return r > 0 || (r < 0 && (errno == EAGAIN || errno == EINTR));
+}
+
+/* Until pid ends (its status, rusage and the time it was reaped), moving its output. */
+static int wait_run(pid_t pid, int out_r, outlog *log, int *status, struct rusage *ru,
+                    double *t_end) {
+    struct pollfd p[2] = {{chld_pipe[0], POLLIN, 0}, {out_r, POLLIN, 0}};
+    nfds_t n = out_r >= 0 ? 2 : 1;
+    for (;;) {
+        pid_t w = wait4(pid, status, WNOHANG, ru);
+        if (w == pid) {
+            *t_end = mono_now();
+            return 0;
+        }
+        if (w < 0 && errno != EINTR) return -1;
+        if (poll(p, n, -1) < 0) {
+            if (errno == EINTR) continue;   /* the timer, SIGUSR1, SIGCHLD */
+            return -1;
+        }
+        if (p[0].revents) {
+            char c[64];
+            while (read(chld_pipe[0], c, sizeof c) > 0) {}
+        }
+        if (n == 2 && p[1].revents && !read_output(out_r, log)) n = 1;
+    }
+}
+
+/* The rest of the output once nothing of the run is left (at most ~1 s, should a writer
+ * have escaped). */
+static void drain_output(int out_r, outlog *log) {
+    double until = mono_now() + 1;
+    struct pollfd p = {out_r, POLLIN, 0};
+    while (mono_now() < until) {
+        int r = poll(&p, 1, 100);
+        if (r < 0 && errno != EINTR) return;
+        if (r > 0 && !read_output(out_r, log)) return;
+    }
+}
+
+/* Start one run and report it on report_fd. The child gets its own process group (and,
+ * where one can be made, its own cgroup). Everything that can be done before the clock
+ * starts is (the log is opened and the output pipe made, the CPU placement is the
+ * helper's own and is inherited); the clock then covers vfork to the reaping of the run,
+ * the span hyperfine measures around its own spawn. After it, whatever the run left
+ * running is found, counted and killed, and the rest of its output logged. A service run
+ * (term_timeout > 0) is stopped by SIGUSR2 (on_usr2): the clock readings of its start,
+ * end and SIGTERM are reported for its exit delay. */
 static int measure_one(char **argv, char **env, const char *cwd, const char *out,
                        double timeout, double term_timeout, int serving, int report_fd,
                        int null_fd) {
+    extern char **environ;
+    track trk;
     spawn sp = {.argv = argv, .env = env, .cwd = cwd, .out_fd = -1, .null_fd = -1,
                 .report_fd = report_fd};
+    int log_fd = -1, pipe_fd[2] = {-1, -1};
     if (out) {
-        sp.out_fd = open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-        if (sp.out_fd < 0) {
+        log_fd = open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (log_fd < 0 || pipe2(pipe_fd, O_CLOEXEC) < 0) {
             fprintf(stderr, "agentbench-measure: %s: %s\n", out, strerror(errno));
+            if (log_fd >= 0) close(log_fd);
             return -1;
         }
+        fcntl(pipe_fd[0], F_SETFL, O_NONBLOCK);
+        sp.out_fd = pipe_fd[1];
         sp.null_fd = null_fd;
     }
+    track_begin(&trk, env ? env : environ);
     /* no handler may run in the child before it has reset them */
     sigset_t all, old;
     sigfillset(&all);
@@ -216,52 +299,61 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     if (pid < 0) {
         int e = errno;
         sigprocmask(SIG_SETMASK, &old, NULL);
-        if (sp.out_fd >= 0) close(sp.out_fd);
         fprintf(stderr, "agentbench-measure: vfork: %s\n", strerror(e));
+        track_end(&trk);
+        for (int i = 0; i < 2; i++)
+            if (pipe_fd[i] >= 0) close(pipe_fd[i]);
+        if (log_fd >= 0) close(log_fd);
         return -1;
     }
     /* the child has exec'd (or exited): its process group exists */
     current_pid = pid;
+    trk.pgid = pid;
     sigprocmask(SIG_SETMASK, &old, NULL);
+    if (pipe_fd[1] >= 0) close(pipe_fd[1]);   /* the run holds the write end */
     if (kill_requested) kill(-pid, SIGKILL);
     if (timeout > 0) set_timer(timeout);
 
-    char line[640];
+    char line[1024];
     int n;
     if (!serving || term_timeout > 0) {
         n = snprintf(line, sizeof line, "pid %d\n", (int)pid);
         write_all(report_fd, line, (size_t)n);
     }
 
-    int status;
+    outlog log;
+    outlog_begin(&log, log_fd);
+    int status = 0;
     struct rusage ru;
-    pid_t w;
-    do w = wait4(pid, &status, 0, &ru);
-    while (w < 0 && errno == EINTR);
-    double t_end = mono_now(), wall = t_end - t0;
+    double t1 = 0;
+    int rc = wait_run(pid, pipe_fd[0], &log, &status, &ru, &t1);
+    double wall = t1 - t0;
     term_timeout_now = 0;                 /* no SIGTERM for a run that is over */
     double t_term = term_sent_at;
     if (timeout > 0) set_timer(0);
     current_pid = 0;
     kill_requested = 0;
-    if (sp.out_fd >= 0) close(sp.out_fd);
-    if (w < 0) {
-        fprintf(stderr, "agentbench-measure: wait4: %s\n", strerror(errno));
-        return -1;
+    if (rc < 0) fprintf(stderr, "agentbench-measure: waiting for the run: %s\n", strerror(errno));
+    /* whatever the run left running (its process group included) is counted, then goes */
+    track_end(&trk);
+    if (pipe_fd[0] >= 0) {
+        drain_output(pipe_fd[0], &log);
+        close(pipe_fd[0]);
     }
-    /* whatever the run left behind in its group goes with it */
-    kill(-pid, SIGKILL);
+    unsigned long long cut = outlog_end(&log);
+    if (log_fd >= 0) close(log_fd);
+    if (rc < 0) return -1;
 
     n = snprintf(line, sizeof line,
                  "end status=%s code=%d signal=%d wall=%.9f user=%.6f sys=%.6f maxrss=%ld "
                  "nvcsw=%ld nivcsw=%ld minflt=%ld majflt=%ld timedout=%d start=%.9f "
-                 "end=%.9f term=%.9f\n",
+                 "end=%.9f term=%.9f leftover=%d logcut=%llu tracking=%s names=%s\n",
                  WIFSIGNALED(status) ? "signaled" : "exited",
                  WIFEXITED(status) ? WEXITSTATUS(status) : 0,
                  WIFSIGNALED(status) ? WTERMSIG(status) : 0,
                  wall, tv_s(ru.ru_utime), tv_s(ru.ru_stime), ru.ru_maxrss,
                  ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_minflt, ru.ru_majflt, (int)timed_out,
-                 t0, t_end, t_term);
+                 t0, t1, t_term, trk.found, cut, track_method(&trk), trk.names);
     write_all(report_fd, line, (size_t)n);
     return 0;
 }
@@ -387,7 +479,19 @@ static int serve(int report_fd) {
         for (long i = 0; i < argc; i++) argv[i] = s[6 + i];
         for (long i = 0; i < envc; i++) env[i] = s[7 + argc + i];
         place_runs(s[2]);
-        if (measure_one(argv, env, s[0], s[1][0] ? s[1] : NULL, atof(s[3]), atof(s[4]), 1,
+        char *end;
+        double timeout = strtod(s[3], &end);
+        if (end == s[3] || *end || !(timeout >= 0 && timeout <= 1e7)) {
+            fprintf(stderr, "agentbench-measure: malformed request (timeout '%s')\n", s[3]);
+            return 1;
+        }
+        double term_timeout = strtod(s[4], &end);
+        if (end == s[4] || *end || !(term_timeout >= 0 && term_timeout <= 1e7)) {
+            fprintf(stderr, "agentbench-measure: malformed request (term timeout '%s')\n",
+                    s[4]);
+            return 1;
+        }
+        if (measure_one(argv, env, s[0], s[1][0] ? s[1] : NULL, timeout, term_timeout, 1,
                         report_fd, null_fd) < 0)
             write_all(report_fd, "fail\n", 5);
         free(argv);
@@ -436,6 +540,11 @@ int main(int argc, char **argv) {
     signal(SIGINT, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
 
+    track_setup();
+    if (chld_setup() < 0) {
+        fprintf(stderr, "agentbench-measure: SIGCHLD: %s\n", strerror(errno));
+        return 1;
+    }
     if (serving) return serve(report_fd);
     return measure_one(argv + i, NULL, NULL, NULL, 0, 0, 0, report_fd, -1) < 0 ? 1 : 0;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../commands.h"
+#include "../duration.h"
 #include "load.h"
 
 #define BODY_MAX (16u << 20)
@@ -177,6 +178,22 @@ static void print_table(const load_result *r, const char *url, size_t nurls, dou
                (unsigned long long)r->digests, (unsigned long long)r->digest_sum);
 }
 
+/* A duration option, through the runner's one duration parser, at most hi seconds. */
+static int parse_duration(const char *opt, const char *s, double hi, double *out)
+{
+    char err[160];
+    double v;
+    if (duration_parse(s, 0, &v, err, sizeof err) == 0) {
+        if (v <= hi) {
+            *out = v;
+            return 0;
+        }
+        snprintf(err, sizeof err, "'%.40s' is beyond %g s", s, hi);
+    }
+    fprintf(stderr, "agentbench load: %s %s\n", opt, err);
+    return -1;
+}
+
 static int parse_number(const char *opt, const char *s, double lo, double hi, double *out)
 {
     char *end;
@@ -213,9 +230,9 @@ int cmd_load(int argc, char **argv)
             if (!strcmp(optarg, "max")) rate = 0;
             else if (parse_number("--rate", optarg, 0.001, 1e7, &rate) < 0) return 2;
             break;
-        case 'd': if (parse_number("--duration", optarg, 0.001, 1e6, &duration) < 0) return 2; break;
+        case 'd': if (parse_duration("--duration", optarg, 1e6, &duration) < 0) return 2; break;
         case 'c': if (parse_number("--connections", optarg, 1, 10000, &connections) < 0) return 2; break;
-        case 't': if (parse_number("--timeout", optarg, 0.001, 3600, &timeout) < 0) return 2; break;
+        case 't': if (parse_duration("--timeout", optarg, 3600, &timeout) < 0) return 2; break;
         case 'm': method = optarg; break;
         case 'H': {
             size_t n = strlen(optarg);

@@ -171,9 +171,9 @@ static double latency_rate(suite *s, int bi, int vi, int warmup, double capacity
 }
 
 /* The ingester's counters of variant vi now, into c; 0 or -1. */
-static int counters_now(suite *s, int vi, ingester_counters *c) {
-    const char *control = strcmp(s->o.variants.v[vi], "baseline") ? ingester_control_of(s, vi)
-                                                                    : NULL;
+static int counters_now(suite *s, int vi, ab_ingester_stats *c) {
+    const char *control = variant_has_agent(s->o.variants.v[vi]) ? ingester_control_of(s, vi)
+                                                                   : NULL;
     char err[256];
     return control && ingester_counters_fetch(control, c, err, sizeof err) == 0 ? 0 : -1;
 }
@@ -217,7 +217,7 @@ static int drive(suite *s, int bi, int vi, int warmup, const struct sockaddr_in 
     }
     sv->rate_rps = latency_rate(s, bi, vi, warmup, sv->throughput_rps);
 
-    ingester_counters c0, c1;
+    ab_ingester_stats c0, c1;
     int counted = counters_now(s, vi, &c0) == 0;
     double cpu0 = pgrp_cpu_seconds(p->r->pid);
     if (run_phase(p, "latency phase", sv->rate_rps, sv->window_s, 1, &sv->latency) < 0)

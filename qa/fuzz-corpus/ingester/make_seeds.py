@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """make_seeds.py: writes the seed corpus of the ingester's decoder fuzz targets
 (fuzz_ingest, fuzz_pprof, fuzz_multipart, fuzz_push) next to this script, using only the
-standard library (the encoders are in pyroscope_encode.py). Crash inputs kept by
-`make fuzz` (crash-*) are left alone."""
+standard library (the encoders are in pyroscope_encode.py), the regression inputs
+(regress-*) of issue 10's bugs, which test_decode_regress replays under fuzz_targets.h's
+work bound, and fuzz_http's seeds for its server with tokens, --store and --files
+(secured-*). Crash inputs kept by `make fuzz` (crash-*) are left alone."""
 import base64
 import gzip
 import json
@@ -10,17 +12,60 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pyroscope_encode import (STACKS, multipart, pprof, push_request, trie,  # noqa: E402
-                              tree)
+from pyroscope_encode import (STACKS, multipart, pprof, pprof_deep,  # noqa: E402
+                              pprof_string, push_request, tree_wide, trie, trie_wide, tree)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def write(target, name, data):
+def write(target, name, data, prefix="seed-"):
     d = os.path.join(HERE, target)
     os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "seed-" + name), "wb") as f:
+    with open(os.path.join(d, prefix + name), "wb") as f:
         f.write(data)
+
+
+def http(first, method, target, headers=(), body=b""):
+    """fuzz_http's input: the first byte (bit 3 control listener, bit 4 the secured
+    server), then one request."""
+    head = "%s %s HTTP/1.1\r\nHost: x\r\n" % (method, target)
+    for h in headers:
+        head += h + "\r\n"
+    head += "Content-Length: %d\r\n\r\n" % len(body)
+    return bytes([first]) + head.encode() + body
+
+
+def regressions():
+    """Issue 10, item 2: each input must decode with bounded work (fuzz_targets.h aborts
+    when the stack text handed over passes max_decompressed) and memory."""
+    write("fuzz_ingest", "trie-wide", b"\x02" + trie_wide(20000, 60000), "regress-")
+    write("fuzz_ingest", "tree-wide", b"\x03" + tree_wide(20000, 60000), "regress-")
+    write("fuzz_ingest", "trie-long-key", b"\x02" + trie_wide(70000, 3), "regress-")
+    write("fuzz_pprof", "deep", gzip.compress(pprof_deep(1024, 500, 30), mtime=0), "regress-")
+    write("fuzz_pprof", "deep-many", pprof_deep(100, 500, 200), "regress-")
+    write("fuzz_pprof", "huge-string", gzip.compress(pprof_string(900000), mtime=0), "regress-")
+    big = push_request([([("service_name", "big")], [pprof_string(600000)])])
+    write("fuzz_push", "huge-string", b"\x00" + gzip.compress(big, mtime=0), "regress-")
+    gz = gzip.compress(pprof(STACKS), mtime=0)
+    for name, value in (("long-name", b"n" * 300), ("utf8-name", "caf\u00e9".encode()),
+                        ("control-name", b"a\tb")):
+        write("fuzz_push", name, b"\x00" + push_request([([("service_name", value)], [gz])]), "regress-")
+    # fuzz_http: the secured server (tokens, --store, --files), and names to quote
+    folded = b"main;run 1\nmain;gc 2\n"
+    data_auth = "Authorization: Bearer fuzz-d4ta"
+    control_auth = "Authorization: Bearer fuzz-c0ntrol"
+    write("fuzz_http", "ingest", http(0x10, "POST", "/ingest?name=my/app", [data_auth], folded), "secured-")
+    write("fuzz_http", "ingest-collide", http(0x10, "POST", "/ingest?name=my_app", [data_auth], folded)
+          + http(0, "POST", "/ingest?name=my/app", [data_auth], folded)[1:], "secured-")
+    write("fuzz_http", "basic", http(0x10, "POST", "/ingest?name=b", ["Authorization: Basic eDpmdXp6LWQ0dGE="],
+                                     folded), "secured-")
+    write("fuzz_http", "no-token", http(0x10, "POST", "/ingest?name=n", [], folded), "secured-")
+    write("fuzz_http", "mode", http(0x18, "PUT", "/mode", [control_auth], b'{"mode":"slow","delay_s":0.001}'),
+          "secured-")
+    write("fuzz_http", "mode-no-token", http(0x18, "GET", "/mode"), "secured-")
+    write("fuzz_http", "stats", http(0x10, "GET", "/stats?apps=0", [control_auth]), "secured-")
+    write("fuzz_http", "file", http(0x18, "GET", "/flamegraphs/x.svg"), "secured-")
+    write("fuzz_http", "utf8-name", http(0x00, "POST", "/ingest?name=caf%C3%A9", [], folded), "regress-")
 
 
 def main():
@@ -54,6 +99,7 @@ def main():
                       "samples": [{"rawProfile": base64.b64encode(gz).decode(), "ID": "1"},
                                   {"raw_profile": base64.urlsafe_b64encode(raw).decode().rstrip("=")}]}]}
     write("fuzz_push", "json", b"\x01" + json.dumps(js).encode())
+    regressions()
     return 0
 
 

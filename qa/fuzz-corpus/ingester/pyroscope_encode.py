@@ -12,6 +12,19 @@ run by the ingester's qa tests:
   pyroscope_encode.py trie | tree               the same 3 stacks, legacy formats
   pyroscope_encode.py bomb MIB                  gzip of MIB mebibytes of zeros
   pyroscope_encode.py deep N                    one folded line of N frames
+Hostile bodies (qa 130-149: bounded work and memory), and benign ones to compare with:
+  pyroscope_encode.py folded-many BYTES         about BYTES of distinct folded lines
+  pyroscope_encode.py trie-wide LEN N           a trie: a root named LEN bytes, N empty
+                                                children of value 1
+  pyroscope_encode.py tree-wide LEN N           a tree: one frame named LEN bytes with N
+                                                empty-named children of value 1
+  pyroscope_encode.py pprof-deep LEN DEPTH [N]  N samples (default 1), each a leaf of its
+                                                own under one location (a LEN-byte
+                                                function name) DEPTH times
+  pyroscope_encode.py pprof-string BYTES        a valid profile with a BYTES-long string
+  pyroscope_encode.py push-string BYTES         a push of one such profile (raw)
+  pyroscope_encode.py push-name NAME            the 3-stack push under service_name NAME
+                                                (NAME may be @FILE: its bytes)
 Output goes to stdout."""
 import base64
 import gzip
@@ -149,6 +162,35 @@ def push_bodies():
     return proto, json.dumps(js).encode()
 
 
+def trie_wide(name_len, n):
+    return (varint(name_len) + b"a" * name_len + varint(0) + varint(n)) + b"\x00\x01\x00" * n
+
+
+def tree_wide(name_len, n):
+    return (node("", 0, 1) + varint(name_len) + b"a" * name_len + varint(0) + varint(n)
+            + b"\x00\x01\x00" * n)
+
+
+def pprof_deep(name_len, depth, samples=1):
+    """Function 1 has a name_len-byte name; sample i's stack is location 1 depth times
+    under a leaf of its own (function i + 2), so that every sample is a distinct stack."""
+    strings = ["", "samples", "count", "f" * name_len] + ["leaf%d" % i for i in range(samples)]
+    out = bytearray(f_bytes(1, f_varint(1, 1) + f_varint(2, 2)))
+    for i in range(samples):
+        out += f_bytes(2, f_packed(1, [i + 2] + [1] * depth) + f_packed(2, [1]))
+    for fid in range(1, samples + 2):
+        out += f_bytes(4, f_varint(1, fid) + f_bytes(4, f_varint(1, fid)))
+        out += f_bytes(5, f_varint(1, fid) + f_varint(2, fid + 2))
+    for x in strings:
+        out += f_bytes(6, x)
+    return bytes(out)
+
+
+def pprof_string(size):
+    """The 3-stack profile with one more string of size bytes (valid, unused)."""
+    return pprof(STACKS) + f_bytes(6, b"s" * size)
+
+
 def main(argv):
     if len(argv) < 2 or argv[1] in ("-h", "--help"):
         print(__doc__)
@@ -174,6 +216,27 @@ def main(argv):
         out = bomb(int(args[0]))
     elif cmd == "deep":
         out = (";".join("f%d" % i for i in range(int(args[0]))) + " 1\n").encode()
+    elif cmd == "folded-many":
+        lines, size, i = [], 0, 0
+        while size < int(args[0]):
+            lines.append("main;work;f%d;g%d 1\n" % (i, i % 97))
+            size += len(lines[-1])
+            i += 1
+        out = "".join(lines).encode()
+    elif cmd == "trie-wide":
+        out = trie_wide(int(args[0]), int(args[1]))
+    elif cmd == "tree-wide":
+        out = tree_wide(int(args[0]), int(args[1]))
+    elif cmd == "pprof-deep":
+        out = pprof_deep(*(int(a) for a in args[:3]))
+    elif cmd == "pprof-string":
+        out = pprof_string(int(args[0]))
+    elif cmd == "push-string":
+        out = push_request([([("service_name", "big")], [pprof_string(int(args[0]))])])
+    elif cmd == "push-name":
+        name = open(args[0][1:], "rb").read() if args[0].startswith("@") else args[0].encode()
+        gz = gzip.compress(pprof(STACKS), mtime=0)
+        out = push_request([([("service_name", name)], [gz])])
     else:
         print("pyroscope_encode.py: unknown command " + cmd, file=sys.stderr)
         return 2

@@ -61,5 +61,20 @@ int main(void)
     CHECK(load(bad_server, &cfg, err) < 0 && strstr(err, "http://"), "server without scheme refused");
     const char *nan[] = {"PYROSCOPE_FLUSH_TIMEOUT", "nan", NULL};
     CHECK(load(nan, &cfg, err) < 0, "NaN refused");
+
+    CHECK(load(none, &cfg, err) == 0 && cfg.counters_path[0] == '\0' &&
+          cfg.fault_drop_fn[0] == '\0' && !cfg.fault_corrupt_first,
+          "no counters file, no test fault by default");
+    const char *counters[] = {"AGENTBENCH_AGENT_COUNTERS", "/tmp/x.counters",
+                              "AGENTBENCH_AGENT_TEST_FAULT", "drop-every-other:work_a", NULL};
+    CHECK(load(counters, &cfg, err) == 0 && !strcmp(cfg.counters_path, "/tmp/x.counters") &&
+          !strcmp(cfg.fault_drop_fn, "work_a") && !cfg.fault_corrupt_first,
+          "counters file and the drop-every-other fault");
+    const char *corrupt[] = {"AGENTBENCH_AGENT_TEST_FAULT", "corrupt-first-upload", NULL};
+    CHECK(load(corrupt, &cfg, err) == 0 && cfg.fault_corrupt_first && !cfg.fault_drop_fn[0],
+          "the corrupt-first-upload fault");
+    const char *bad_fault[] = {"AGENTBENCH_AGENT_TEST_FAULT", "drop-every-other:", NULL};
+    CHECK(load(bad_fault, &cfg, err) < 0 && strstr(err, "AGENTBENCH_AGENT_TEST_FAULT"),
+          "a fault without its function refused");
     return TAP_DONE();
 }

@@ -51,6 +51,9 @@ typedef struct rec {
     char stacks[65536];      /* "app|stack value\n" per stack callback */
     size_t stacks_len;
     int stack_calls;
+    size_t stack_bytes;      /* folded text handed over in all */
+    int cut_from;            /* the sink refuses the stack_calls'th stack on (0: none) */
+    ing_decoded decoded;     /* the decoder's result (ingest wrappers pass it) */
 } rec;
 
 static void rec_profile(void *arg, const char *app, const char *format, const ing_counts *c)
@@ -65,14 +68,16 @@ static void rec_profile(void *arg, const char *app, const char *format, const in
     r->sum.frames += c->frames;
 }
 
-static void rec_stack(void *arg, const char *app, const char *folded, size_t len, uint64_t value)
+static int rec_stack(void *arg, const char *app, const char *folded, size_t len, uint64_t value)
 {
     rec *r = arg;
     r->stack_calls++;
+    r->stack_bytes += len;
     int n = snprintf(r->stacks + r->stacks_len, sizeof(r->stacks) - r->stacks_len,
                      "%s|%.*s %" PRIu64 "\n", app, (int)len, folded, value);
     if (n > 0 && (size_t)n < sizeof(r->stacks) - r->stacks_len)
         r->stacks_len += (size_t)n;
+    return r->cut_from && r->stack_calls >= r->cut_from ? ING_STACK_CUT : ING_STACK_KEPT;
 }
 
 static __attribute__((unused)) ing_sink rec_sink(rec *r)

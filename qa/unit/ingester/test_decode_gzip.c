@@ -1,4 +1,4 @@
-/* test_decode_gzip.c: unit tests of the bounded gzip inflater (ingester/gzip.c): the
+/* test_decode_gzip.c: unit tests of the bounded gzip inflater (ingester/decode/gzip.c): the
  * libdeflate one-shot path and the streaming zlib fallback give the same bytes, the cap
  * holds whatever the gzip trailer claims (honest, lying low, lying high, absurd), several
  * members read as one stream, and corrupt or truncated bodies are 422. */

@@ -8,7 +8,7 @@ static int ingest(const char *format, const char *ct, const void *body, size_t l
 {
     ing_sink sink = rec_sink(r);
     memset(err, 0, sizeof(*err));
-    return ing_decode_ingest(format, ct, "svc", body, len, lim, &sink, err);
+    return ing_decode_ingest(format, ct, "svc", body, len, lim, &sink, &r->decoded, err);
 }
 
 static const char *standard_stacks = "svc|main;foo;inl;bar 10\nsvc|main;foo;inl 5\n";
@@ -25,11 +25,14 @@ static void test_standard(void)
           "pprof raw: 2 samples, first-type value 15, 7 frames with inlined lines (got %" PRIu64 " %" PRIu64 " %" PRIu64 ")",
           r.sum.samples, r.sum.value, r.sum.frames);
     CHECK(strcmp(r.stacks, standard_stacks) == 0, "pprof raw: stacks root first, inlined expanded (%s)", r.stacks);
+    CHECK(r.decoded.body_bytes == len, "pprof raw: body bytes %zu, the body's length", r.decoded.body_bytes);
 
     uint8_t *gz = t_gzip(raw, len, &glen);
     rc = ingest("pprof", NULL, gz, glen, &t_limits, &r, &err);
     CHECK(rc == 0 && r.sum.samples == 2 && r.sum.value == 15 && r.sum.frames == 7 &&
               strcmp(r.stacks, standard_stacks) == 0, "pprof gzip: same counts and stacks");
+    CHECK(r.decoded.body_bytes == len, "pprof gzip: body bytes %zu, what it inflated to (%zu)",
+          r.decoded.body_bytes, len);
 
     /* Two gzip members back to back: the second is empty-ish but valid. */
     size_t len2;
@@ -39,6 +42,8 @@ static void test_standard(void)
     memcpy(cat + glen, gz2, len2);
     rc = ingest("pprof", NULL, cat, glen + len2, &t_limits, &r, &err);
     CHECK(rc == 0 && r.sum.samples == 2, "pprof gzip: concatenated members read as one stream");
+    CHECK(r.decoded.body_bytes == len, "pprof gzip, two members: body bytes %zu, both members "
+          "inflated (%zu), not the last member's trailer", r.decoded.body_bytes, len);
     free(cat);
     free(gz2);
 
@@ -56,7 +61,7 @@ static void test_standard(void)
     /* Without a stack sink, counts only. */
     ing_sink counts_only = {.arg = &r, .profile = rec_profile, .stack = NULL};
     memset(&r, 0, sizeof(r));
-    rc = ing_decode_ingest("pprof", NULL, "svc", raw, len, &t_limits, &counts_only, &err);
+    rc = ing_decode_ingest("pprof", NULL, "svc", raw, len, &t_limits, &counts_only, NULL, &err);
     CHECK(rc == 0 && r.sum.samples == 2 && r.stack_calls == 0, "pprof: counts without a stack sink");
     free(raw);
 }
@@ -161,16 +166,22 @@ static void test_gzip_bomb(void)
     CHECK(rc < 0 && err.status == 422, "pprof: 64 MiB of zeros under the default cap is 422, not a profile");
     free(gz);
 
-    /* Exactly at the cap is fine. */
+    /* The cap bounds memory, not one buffer: a profile inflating to exactly the cap
+     * inflates, but its decoded tree does not fit beside it. */
     size_t len;
     uint8_t *raw = tp_standard(&len);
     gz = t_gzip(raw, len, &glen);
     lim.max_decompressed = len;
     rc = ingest("pprof", NULL, gz, glen, &lim, &r, &err);
-    CHECK(rc == 0, "pprof: a profile inflating to exactly the cap is accepted (%s)", err.msg);
+    CHECK(rc < 0 && err.status == 413 && strstr(err.msg, "memory"),
+          "pprof: inflating to exactly the cap leaves no memory to decode it: 413 (%s)", err.msg);
     lim.max_decompressed = len - 1;
     rc = ingest("pprof", NULL, gz, glen, &lim, &r, &err);
-    CHECK(rc < 0 && err.status == 413, "pprof: one byte over the cap is 413");
+    CHECK(rc < 0 && err.status == 413 && strstr(err.msg, "inflates"),
+          "pprof: one byte over the cap does not inflate: 413 (%s)", err.msg);
+    lim.max_decompressed = 64 * len;
+    rc = ingest("pprof", NULL, gz, glen, &lim, &r, &err);
+    CHECK(rc == 0 && r.sum.samples == 2, "pprof: within a cap of 64 times its size: accepted (%s)", err.msg);
     free(gz);
     free(raw);
 }
@@ -216,6 +227,8 @@ static void test_multipart(void)
     CHECK(rc == 0 && r.profiles_called == 1 && strcmp(r.format, "pprof") == 0, "multipart: accepted (%s)", err.msg);
     CHECK(r.sum.profiles == 1 && r.sum.samples == 2 && r.sum.value == 15 && r.sum.frames == 7 &&
               strcmp(r.stacks, standard_stacks) == 0, "multipart: the profile part counted once, prev_profile not");
+    CHECK(r.decoded.body_bytes == blen, "multipart: body bytes %zu, the body's own length (%zu)",
+          r.decoded.body_bytes, blen);
     rc = ingest("pprof", ct, body, blen, &t_limits, &r, &err);
     CHECK(rc == 0 && r.sum.samples == 2, "multipart: also with format=pprof");
     free(body);

@@ -23,8 +23,8 @@ static uint8_t *push_request(const series_spec *specs, int nseries, const uint8_
     Push__V1__RawProfileSeries *series_ptrs[8];
     Push__V1__LabelPair labels[8][2];
     Push__V1__LabelPair *label_ptrs[8][2];
-    Push__V1__RawSample samples[8][4];
-    Push__V1__RawSample *sample_ptrs[8][4];
+    Push__V1__RawSample samples[8][32];
+    Push__V1__RawSample *sample_ptrs[8][32];
     for (int i = 0; i < nseries; i++) {
         push__v1__raw_profile_series__init(&series[i]);
         push__v1__label_pair__init(&labels[i][0]);
@@ -62,6 +62,7 @@ typedef struct app_tally {
     int profiles;
     uint64_t samples;
     char apps[256];
+    ing_decoded decoded;
 } app_tally;
 
 static void tally_profile(void *arg, const char *app, const char *format, const ing_counts *c)
@@ -79,7 +80,7 @@ static int push(const char *ct, const void *body, size_t len, const ing_limits *
     memset(t, 0, sizeof(*t));
     memset(err, 0, sizeof(*err));
     ing_sink sink = {.arg = t, .profile = tally_profile};
-    return ing_decode_push(ct, body, len, lim, &sink, err);
+    return ing_decode_push(ct, body, len, lim, &sink, &t->decoded, err);
 }
 
 static void test_proto(void)
@@ -92,13 +93,14 @@ static void test_proto(void)
     ing_error err;
     int rc = push("application/proto", body, len, &t_limits, &t, &err);
     CHECK(rc == 0, "push proto: accepted (%s)", err.msg);
+    CHECK(t.decoded.body_bytes == len, "push proto: body bytes %zu, the body's length", t.decoded.body_bytes);
     CHECK(t.profiles == 4 && t.samples == 8, "push proto: 4 profiles, 8 samples (got %d %" PRIu64 ")", t.profiles, t.samples);
     CHECK(strcmp(t.apps, "checkout:pprof,checkout:pprof,cart:pprof,unknown:pprof") == 0,
           "push proto: app from service_name, else __name__, else unknown (%s)", t.apps);
 
     rec r;
     ing_sink sink = rec_sink(&r);
-    rc = ing_decode_push("application/proto", body, len, &t_limits, &sink, &err);
+    rc = ing_decode_push("application/proto", body, len, &t_limits, &sink, NULL, &err);
     CHECK(rc == 0 && r.stack_calls == 8 && strncmp(r.stacks, "checkout|main;foo;inl;bar 10\n", 29) == 0,
           "push proto: stacks reach the sink under their app");
 
@@ -106,6 +108,8 @@ static void test_proto(void)
     uint8_t *gz = t_gzip(body, len, &glen);
     rc = push("application/proto", gz, glen, &t_limits, &t, &err);
     CHECK(rc == 0 && t.profiles == 4, "push proto: gzip-compressed request body accepted");
+    CHECK(t.decoded.body_bytes == len, "push proto, gzipped: body bytes %zu, what it inflated to (%zu)",
+          t.decoded.body_bytes, len);
     free(gz);
 
     rc = push("application/proto", body, len - 5, &t_limits, &t, &err);
@@ -132,18 +136,30 @@ static void test_proto(void)
     free(body);
     free(bomb);
 
-    /* Many profiles share one inflate budget per request. */
-    series_spec many[] = {{"service_name", "a", 4, true}, {"service_name", "b", 4, true}};
-    size_t rawlen;
-    free(tp_standard(&rawlen));
-    body = push_request(many, 2, NULL, 0, &len);
-    lim.max_decompressed = rawlen * 8;
+    /* Many profiles share one inflate budget per request (and its memory, which holds
+     * one decoded profile at a time beside the request's own tree). */
+    series_spec many[] = {{"service_name", "a", 32, true}, {"service_name", "b", 32, true}};
+    tp pad;
+    tp_init(&pad);
+    tp_sample_type(&pad, "samples", "count");
+    char *filler = calloc(1, 8193);
+    memset(filler, 'x', 8192);
+    tp_str(&pad, filler);   /* compresses well: inflating, not the request's tree, runs out */
+    free(filler);
+    size_t rawlen, padgz_len;
+    uint8_t *padraw = tp_pack(&pad, &rawlen), *padgz = t_gzip(padraw, rawlen, &padgz_len);
+    tp_free(&pad);
+    body = push_request(many, 2, padgz, padgz_len, &len);
+    lim.max_decompressed = rawlen * 64 + 64 * 1024;
     rc = push("application/proto", body, len, &lim, &t, &err);
-    CHECK(rc == 0 && t.profiles == 8, "push proto: 8 profiles within a budget of 8 (%s)", err.msg);
-    lim.max_decompressed = rawlen * 8 - 1;
+    CHECK(rc == 0 && t.profiles == 64, "push proto: 64 profiles inflating to 64 sizes within a budget of 64 sizes and 64 KiB (%s)", err.msg);
+    lim.max_decompressed = rawlen * 64 - 1;
     rc = push("application/proto", body, len, &lim, &t, &err);
-    CHECK(rc < 0 && err.status == 413, "push proto: the request's profiles together over the budget is 413");
+    CHECK(rc < 0 && err.status == 413 && strstr(err.msg, "inflates"),
+          "push proto: the request's profiles together inflating over the budget is 413 (%s)", err.msg);
     free(body);
+    free(padraw);
+    free(padgz);
 }
 
 static char *json_body(bool camel, bool url)

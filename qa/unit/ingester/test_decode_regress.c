@@ -1,6 +1,7 @@
 /* test_decode_regress.c: replays the decoder fuzz corpus (qa/fuzz-corpus/ingester/
  * <target>/) through the same code the fuzz targets run: every seed-* input must decode,
- * every other input (crash-* kept by `make fuzz`, or inputs added by hand) must be
+ * every other input (regress-* of issue 10, made by make_seeds.py, crash-* kept by
+ * `make fuzz`, or inputs added by hand) must be
  * answered without crashing (run it under ASan+UBSan to make that mean something).
  * Usage: test_decode_regress [CORPUS_DIR] */
 #include "decode_testlib.h"

@@ -7,7 +7,7 @@ static int ingest(const char *format, const char *ct, const void *body, size_t l
 {
     ing_sink sink = rec_sink(r);
     memset(err, 0, sizeof(*err));
-    return ing_decode_ingest(format, ct, "app", body, len, lim, &sink, err);
+    return ing_decode_ingest(format, ct, "app", body, len, lim, &sink, &r->decoded, err);
 }
 
 static void test_folded(void)
@@ -24,6 +24,7 @@ static void test_folded(void)
           r.sum.samples, r.sum.value, r.sum.frames);
     CHECK(strcmp(r.stacks, "app|main;foo;bar 12\napp|main;foo 3\napp|main 1\n") == 0,
           "folded: stacks handed to the sink without CR or zero lines");
+    CHECK(r.decoded.body_bytes == strlen(body), "folded: the result's body bytes are the body's length");
 
     rc = ingest("groups", NULL, "a;b 2\n", 6, &t_limits, &r, &err);
     CHECK(rc == 0 && r.sum.value == 2, "folded: format=groups is folded");
@@ -214,8 +215,8 @@ static void test_time(void)
           "time: empty, non-digits, negative, overlong, over int64 refused");
     CHECK(ing_parse_time("9223372036", &ns) == 0 && ns == 9223372036000000000LL &&
               ing_parse_time("9223372037", &ns) < 0, "time: seconds up to the int64 limit");
-    CHECK(ing_decode_ingest(NULL, NULL, NULL, (const uint8_t *)"a 1", 3, NULL, NULL, NULL) == 0,
-          "ingest: NULL app, limits, sink and error are tolerated");
+    CHECK(ing_decode_ingest(NULL, NULL, NULL, (const uint8_t *)"a 1", 3, NULL, NULL, NULL, NULL) == 0,
+          "ingest: NULL app, limits, sink, result and error are tolerated");
 }
 
 int main(void)

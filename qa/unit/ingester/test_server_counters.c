@@ -1,10 +1,13 @@
-/* test_server_counters.c: the latency histogram, the hash table, the /stats document and
- * the --store aggregation and its files. */
+/* test_server_counters.c: the latency histogram, the hash table, the counters API and the
+ * /stats document it gives (read back with lib's reader), and the --store aggregation
+ * and its files. */
 #include "counters.h"
+#include "ingester_stats.h"
 #include "server_tap.h"
 #include "store.h"
 #include "strmap.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,52 +60,100 @@ int main(void)
     ing_counters c;
     counters_init(&c);
     ing_counts n1 = {.profiles = 1, .samples = 2, .value = 15, .frames = 5};
-    counters_app_request(&c, "a", 1, 100);
-    counters_profile(&c, 1, "a", "folded", &n1);
-    counters_profile(&c, 2, "a", "pprof", &n1);
-    counters_profile(&c, 2, "b", "pprof", &n1);
+    uint64_t r1 = counters_request(&c), r2 = counters_request(&c), r3 = counters_request(&c);
+    CHECK(r1 != 0 && r2 != r1 && r3 != r2, "each counted request gets its own serial, never 0");
+    counters_app_request(&c, "a", r1, 100);
+    counters_app_request(&c, "a", r1, 100);
+    counters_profile(&c, r1, "a", "folded", &n1);
+    counters_profile(&c, r2, "a", "pprof", &n1);
+    counters_profile(&c, r2, "b", "pprof", &n1);
     counters_decode_error(&c, "b");
-    counters_answer(&c, 200);
-    counters_answer(&c, 422);
-    counters_answer(&c, 503);
-    json_t *j = counters_json(&c, "fast", 1.5, "127.0.0.1:1");
+    counters_answer(&c, 200, 1000000);
+    counters_answer(&c, 422, 2000000);
+    counters_answer(&c, 503, 4000000);
+    counters_reset(&c);
+    counters_dropped(&c);
+    counters_conn_opened(&c);
+    counters_conn_opened(&c);
+    counters_conn_closed(&c);
+    counters_conn_refused(&c);
+    counters_conn_timed_out(&c);
+    counters_received(&c, 300);
+    counters_decoded(&c, &(ing_decoded){.body_bytes = 700});
+    size_t len = 0;
+    counters_doc_info info = {.mode = "fast", .uptime_s = 1.5, .listen = "127.0.0.1:1", .with_apps = 1};
+    char *doc = counters_stats_document(&c, &info, &len);
+    ab_ingester_stats st;
+    char why[256] = "";
+    CHECK(doc && ab_ingester_stats_read(doc, len, &st, why, sizeof why) == 0,
+          "the document reads with lib's reader (%s)", why);
+    CHECK(st.req_total == 3 && st.req_2xx == 1 && st.req_4xx == 1 && st.req_5xx == 1 &&
+          st.req_reset == 1 && st.req_dropped == 2, "requests: total, by class, reset, dropped "
+          "(a refused connection's request too)");
+    CHECK(st.conn_open == 1 && st.conn_accepted == 2 && st.conn_rejected == 1 &&
+          st.conn_timed_out == 1, "connections: open, accepted, rejected, timed out");
+    CHECK(st.bytes_received == 300 && st.bytes_decompressed == 700, "bytes received, decompressed");
+    CHECK(st.profiles == 3 && st.decode_errors == 1 && st.sample_value == 45,
+          "totals: 3 profiles, value 45, 1 decode error");
+    CHECK(st.lat_max == 4.0 && st.lat_p50 > 1.0 && st.lat_p50 <= 2.0 * 1.1,
+          "latency of the answers: max 4 ms, p50 near 2 ms (%g)", st.lat_p50);
+    CHECK(strcmp(st.mode, "fast") == 0 && strcmp(st.listen, "127.0.0.1:1") == 0 &&
+          st.uptime_s == 1.5, "mode, listen, uptime");
+    json_t *j = doc ? json_loadb(doc, len, 0, NULL) : NULL;
+    free(doc);
     json_t *a = json_object_get(json_object_get(j, "apps"), "a");
     CHECK(json_integer_value(json_object_get(a, "requests")) == 2 &&
           json_integer_value(json_object_get(a, "profiles")) == 2 &&
           json_integer_value(json_object_get(a, "sample_value")) == 30 &&
           json_integer_value(json_object_get(a, "bytes")) == 100,
-          "per-app: 2 requests, 2 profiles, value 30, 100 bytes");
+          "per-app: 2 requests (each once), 2 profiles, value 30, 100 bytes");
     CHECK(json_integer_value(json_object_get(json_object_get(a, "formats"), "pprof")) == 1,
           "per-app formats");
-    CHECK(json_integer_value(json_object_get(j, "profiles")) == 3 &&
-          json_integer_value(json_object_get(j, "decode_errors")) == 1,
-          "totals: 3 profiles, 1 decode error");
-    json_t *r = json_object_get(j, "requests");
-    CHECK(json_integer_value(json_object_get(r, "2xx")) == 1 &&
-          json_integer_value(json_object_get(r, "4xx")) == 1 &&
-          json_integer_value(json_object_get(r, "5xx")) == 1, "answers by class");
-    CHECK(json_integer_value(json_object_get(j, "v")) == 1 &&
-          strcmp(json_string_value(json_object_get(j, "mode")), "fast") == 0, "v and mode");
     json_decref(j);
     counters_free(&c);
 
     char dir[] = "/tmp/test_server_store.XXXXXX", err[256], path[300];
     CHECK(mkdtemp(dir) != NULL, "temporary directory");
     ing_store s;
-    CHECK(store_init(&s, dir, err, sizeof err) == 0, "store_init");
-    store_add(&s, "my/app", "main;b", 6, 3);
-    store_add(&s, "my/app", "main;a", 6, 1);
-    store_add(&s, "my/app", "main;b", 6, 4);
-    store_add(&s, "my/app", "main;zero", 9, 0);
+    ing_store_limits sl = {.max_apps = 3, .max_bytes = 3 * (100 + STORE_STACK_OVERHEAD),
+                           .max_app_bytes = 2 * (6 + STORE_STACK_OVERHEAD), .max_stacks = 1000};
+    CHECK(store_init(&s, dir, &sl, err, sizeof err) == 0, "store_init");
+    CHECK(store_add(&s, "my/app", "main;b", 6, 3) == 0 && store_add(&s, "my/app", "main;a", 6, 1) == 0 &&
+          store_add(&s, "my/app", "main;b", 6, 4) == 0 && store_add(&s, "my/app", "main;zero", 9, 0) == 0,
+          "stacks kept");
+    CHECK(store_add(&s, "my/app", "main;c", 6, 1) < 0, "a third stack over the application's bytes is cut");
+    CHECK(store_add(&s, "my/app", "main;a", 6, 1) == 0, "an existing stack still counts");
+    CHECK(store_add(&s, "my_app", "x", 1, 1) == 0, "my_app is another application");
+    CHECK(store_add(&s, "big", "y", 1, 1) == 0 && store_add(&s, "fourth", "z", 1, 1) < 0,
+          "a fourth application over max_apps is cut");
+    char huge[200];
+    memset(huge, 'h', 150);
+    huge[150] = '\0';
+    CHECK(store_add(&s, "big", huge, 150, 1) < 0, "a stack over the bytes of all applications is cut");
+    CHECK(s.stacks == 4 && s.bytes == 14 + 4 * STORE_STACK_OVERHEAD, "figures: %llu stacks, %zu bytes",
+          (unsigned long long)s.stacks, s.bytes);
     CHECK(store_flush(&s) == 0, "flush");
-    snprintf(path, sizeof path, "%s/my_app.folded", dir);
+    snprintf(path, sizeof path, "%s/my%%2Fapp.folded", dir);
     const char *text = slurp(path);
-    CHECK(text && strcmp(text, "main;a 1\nmain;b 7\n") == 0, "aggregated and sorted");
-    char name[64];
-    store_file_name("..evil/x", name, sizeof name);
-    CHECK(strcmp(name, "_.evil_x.folded") == 0, "file name sanitised: %s", name);
+    CHECK(text && strcmp(text, "main;a 2\nmain;b 7\n") == 0, "aggregated and sorted, in my%%2Fapp.folded");
+    snprintf(path, sizeof path, "%s/my_app.folded", dir);
+    text = slurp(path);
+    CHECK(text && strcmp(text, "x 1\n") == 0, "my_app in a file of its own: the mapping is injective");
+    char name[300];
+    CHECK(ab_store_file_name("..evil/x", name, sizeof name) == 0 && strcmp(name, "%2E.evil%2Fx.folded") == 0,
+          "file name encoded: %s", name);
+    CHECK(ab_store_file_name("a%2Fb", name, sizeof name) == 0 && strcmp(name, "a%252Fb.folded") == 0,
+          "'%%' is encoded too: %s", name);
+    char slashes[101];
+    memset(slashes, '/', 100);
+    slashes[100] = '\0';
+    CHECK(ab_store_file_name(slashes, name, sizeof name) < 0, "a name whose file name would be too long: refused");
     store_free(&s);
-    unlink(path);
+    const char *files[] = {"my%2Fapp.folded", "my_app.folded", "big.folded"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
     rmdir(dir);
     return TAP_DONE();
 }

@@ -1,19 +1,32 @@
 /* test_server_options.c: agentbench-ingester's command line: addresses, sizes, CPU lists,
- * defaults and rejected values. */
+ * defaults and rejected values; tokens from a file or the environment, --auth-token's
+ * value wiped from argv; loopback addresses. */
 #include "options.h"
 #include "server_tap.h"
 
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *last_argv[32];   /* the writable copies the last parse got */
 
 static int parse(const char *const *args, ing_options *o)
 {
+    static int parsed;   /* o is the same each time: free what the last parse kept */
+    if (parsed++)
+        ing_options_free(o);
+    for (int i = 1; last_argv[i]; i++)
+        free(last_argv[i]);
     char *argv[32];
     int argc = 0;
     argv[argc++] = "agentbench-ingester";
     for (; *args; args++)
-        argv[argc++] = (char *)*args;
+        argv[argc++] = strdup(*args);
     argv[argc] = NULL;
+    memcpy(last_argv, argv, (size_t)(argc + 1) * sizeof *argv);
     FILE *devnull = fopen("/dev/null", "w");
     int rc = ing_options_parse(argc, argv, o, devnull, devnull);
     fclose(devnull);
@@ -90,5 +103,53 @@ int main(void)
           "bad mode, status, rate, unknown option, missing value, extra argument: usage error");
     const char *help[] = {"--help", NULL};
     CHECK(parse(help, &o) == 1, "--help");
+
+    int rc = parse(all, &o);
+    CHECK(rc == 0 && strcmp(last_argv[22], "xxxxxx") == 0 && strcmp(o.auth_token, "s3cret") == 0,
+          "--auth-token's value is kept, and wiped from argv (ps): %s", last_argv[22]);
+    char path[] = "/tmp/test_server_token.XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && write(fd, "c0ntrol-t0ken \nsecond line\n", 27) == 27, "a token file");
+    close(fd);
+    chmod(path, 0600);
+    const char *files[] = {"--control-token-file", path, "--auth-token-file", path, NULL};
+    CHECK(parse(files, &o) == 0 && strcmp(o.control_token, "c0ntrol-t0ken") == 0 &&
+          strcmp(o.auth_token, "c0ntrol-t0ken") == 0, "tokens from a file: its first line, trimmed");
+    const char *both[] = {"--auth-token", "x", "--auth-token-file", path, NULL};
+    CHECK(parse(both, &o) == 2, "--auth-token and --auth-token-file together: usage error");
+    const char *missing[] = {"--control-token-file", "/nonexistent/token", NULL};
+    CHECK(parse(missing, &o) == 2, "a missing token file: usage error");
+    char why[256], warn[256], *tok = NULL;
+    chmod(path, 0644);
+    CHECK(ing_read_token_file(path, &tok, why, sizeof why, warn, sizeof warn) == 0 &&
+          strstr(warn, "other users"), "a token file others may read: a warning (%s)", warn);
+    free(tok);
+    fd = open(path, O_WRONLY | O_TRUNC);
+    CHECK(write(fd, "two words\n", 10) == 10, "a bad token");
+    close(fd);
+    CHECK(ing_read_token_file(path, &tok, why, sizeof why, warn, sizeof warn) < 0 && strstr(why, "spaces"),
+          "a token with a space refused (%s)", why);
+    unlink(path);
+    setenv(ING_ENV_CONTROL_TOKEN, "from-env", 1);
+    setenv(ING_ENV_AUTH_TOKEN, "data-env", 1);
+    CHECK(parse(none, &o) == 0 && strcmp(o.control_token, "from-env") == 0 &&
+          strcmp(o.auth_token, "data-env") == 0, "tokens from the environment");
+    setenv(ING_ENV_CONTROL_TOKEN, "bad token", 1);
+    CHECK(parse(none, &o) == 2, "a bad token in the environment: usage error");
+    unsetenv(ING_ENV_CONTROL_TOKEN);
+    unsetenv(ING_ENV_AUTH_TOKEN);
+    CHECK(parse(none, &o) == 0 && !o.control_token && !o.auth_token && o.max_buffered == 128u << 20 &&
+          o.store_max_apps == 256, "no token by default; the new bounds' defaults");
+
+    ing_addr l;
+    CHECK(ing_parse_addr("127.0.0.1:1", &l) == 0 && ing_addr_is_loopback(&l) &&
+          ing_parse_addr("127.9.9.9:1", &l) == 0 && ing_addr_is_loopback(&l) &&
+          ing_parse_addr("[::1]:1", &l) == 0 && ing_addr_is_loopback(&l), "loopback addresses");
+    CHECK(ing_parse_addr("0.0.0.0:1", &l) == 0 && !ing_addr_is_loopback(&l) &&
+          ing_parse_addr("[::]:1", &l) == 0 && !ing_addr_is_loopback(&l) &&
+          ing_parse_addr("10.0.0.1:1", &l) == 0 && !ing_addr_is_loopback(&l), "other addresses");
+    ing_options_free(&o);
+    for (int i = 1; last_argv[i]; i++)
+        free(last_argv[i]);
     return TAP_DONE();
 }

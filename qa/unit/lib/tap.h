@@ -29,6 +29,17 @@ static __attribute__((format(printf, 2, 3), unused)) int ok(int pass, const char
     return pass;
 }
 
+/* diag("what %d", ...): a "# what" comment line, for detail a reader of a failure needs. */
+static __attribute__((format(printf, 1, 2), unused)) void diag(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("# ", stdout);
+    vprintf(fmt, ap);
+    putchar('\n');
+    va_end(ap);
+}
+
 /* Agreement of two doubles: |got - want| <= tol * max(1, |want|). */
 static __attribute__((unused)) int close_enough(double got, double want, double tol)
 {

@@ -1,11 +1,16 @@
 /* test_journal.c: lib/journal.c on real files: a write/read round trip, a journal cut
- * mid-line (for the reader and for the writer reopening it), corrupt lines, a rotated and
- * a truncated file, a missing file, an over-long line. Usage: test_journal [UNIT_DIR] */
+ * mid-line (for the reader and for the writer reopening it), corrupt lines (with their
+ * numbers and reasons), a rotated and a truncated file, a missing file, an over-long line,
+ * a write that fails half-way (a file size limit) and is cut back.
+ * Usage: test_journal [UNIT_DIR] */
 #include "journal.h"
 #include "tap.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -321,9 +326,91 @@ static void incremental(void)
     ab_journal_close(j);
 }
 
+typedef struct {
+    int n;
+    unsigned long line[16];
+    char reason[16][160];
+} skips;
+
+static void on_skip(unsigned long line, const char *reason, void *arg)
+{
+    skips *k = arg;
+    if (k->n < 16) {
+        k->line[k->n] = line;
+        snprintf(k->reason[k->n], sizeof k->reason[0], "%s", reason);
+    }
+    k->n++;
+}
+
+/* Every skipped line is told with its number and why; an incomplete last line too. */
+static void skip_reasons(void)
+{
+    const char *p = path_in("skips.jsonl");
+    append_raw(p, "{\"v\":1,\"type\":\"suite_start\"}\n"   /* 1 */
+                  "garbage\n"                                   /* 2 */
+                  "\n"                                          /* 3: blank, not skipped */
+                  "[1,2]\n"                                     /* 4 */
+                  "{\"v\":3,\"type\":\"run_end\"}\n"           /* 5 */
+                  "{\"type\":\"run_end\"}\n"                   /* 6 */
+                  "{\"v\":1}\n"                                 /* 7 */
+                  "{\"v\":1,\"type\":\"run_end\",\"run\":1}\n"  /* 8 */
+                  "{\"v\":1,\"type\":\"run_e");                  /* 9: incomplete */
+    seen s = {0};
+    skips k = {0};
+    ab_journal_read_info info = {.on_skip = on_skip, .skip_arg = &k};
+    int n = ab_journal_read(p, collect, &s, &info);
+    ok(n == 2 && info.events == 2 && info.errors == 5 && info.lines == 8 && info.pending == 20,
+       "2 events, 5 bad lines of 8, 24 bytes pending (got %d %lu %lu %lld)", n, info.errors,
+       info.lines, (long long)info.pending);
+    ok(k.n == 6 && k.line[0] == 2 && !strncmp(k.reason[0], "not JSON (", 10)
+       && k.line[1] == 4 && !strcmp(k.reason[1], "not a JSON object")
+       && k.line[2] == 5 && !strcmp(k.reason[2], "not schema version 1 or 2 (\"v\")")
+       && k.line[3] == 6 && !strcmp(k.reason[3], "no schema version (\"v\")")
+       && k.line[4] == 7 && !strcmp(k.reason[4], "no event type (\"type\")")
+       && k.line[5] == 9 && !strncmp(k.reason[5], "incomplete: 20 bytes", 20),
+       "each skipped line with its number and reason (%d: %lu %s / %lu %s)", k.n, k.line[0],
+       k.reason[0], k.line[5], k.reason[5]);
+}
+
+/* A write that fails half-way (here a file size limit: EFBIG after a partial write, as a
+ * full disk gives ENOSPC) is cut back: the file ends with its last complete line, and the
+ * next event, once there is room, starts on a line of its own. */
+static void failed_write(void)
+{
+    char err[256] = "";
+    const char *p = path_in("full.jsonl");
+    ab_journal *j = ab_journal_open(p, err, sizeof err);
+    if (!ok(j != NULL, "open %s", err)) return;
+    ok(ab_journal_write(j, "run_end", run_event(1)) == 0, "first event written");
+    off_t good = file_size(p);
+    struct rlimit old, lim;
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim = old;
+    lim.rlim_cur = (rlim_t)good + 20;             /* room for 20 bytes of the next line */
+    signal(SIGXFSZ, SIG_IGN);
+    setrlimit(RLIMIT_FSIZE, &lim);
+    errno = 0;
+    int rc = ab_journal_write(j, "run_end", run_event(2));
+    int e = errno;
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, SIG_DFL);
+    ok(rc == -1 && e == EFBIG, "the write fails with EFBIG (rc %d, %s)", rc, strerror(e));
+    ok(file_size(p) == good, "and is cut back to the last complete line (%lld, want %lld)",
+       (long long)file_size(p), (long long)good);
+    ok(ab_journal_write(j, "run_end", run_event(3)) == 0, "the next write, with room, works");
+    ab_journal_close(j);
+    seen s = {0};
+    unsigned long errors = 9;
+    ok(ab_journal_read_all(p, collect, &s, &errors) == 2 && errors == 0 && s.runs[0] == 1
+       && s.runs[1] == 3, "the file holds runs 1 and 3, no broken line (%d events, %lu bad)",
+       s.n, errors);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
+    skip_reasons();
+    failed_write();
     round_trip();
     cut_mid_line();
     corrupt_lines();

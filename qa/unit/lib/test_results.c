@@ -355,13 +355,108 @@ static void figures(void)
     ab_results_free(r);
 }
 
+/* Profile accuracy: verified runs' errors, bounds and shares; unverified runs counted
+ * with their reason, never in the error; lost samples summed over every measured run. */
+static void profile(void)
+{
+    ab_results *r = ab_results_new();
+    char ev[1024];
+    const double errs[] = {4, 2, 6, 3, 5};
+    for (int i = 0; i < 5; i++) {
+        snprintf(ev, sizeof ev, "{\"v\":1,\"type\":\"run_end\",\"t\":%d,\"benchmark\":\"m\","
+                 "\"variant\":\"fast\",\"run\":%d,\"status\":\"ok\",\"wall_s\":1,"
+                 "\"profile_status\":\"verified\",\"profile_error_pct\":%g,"
+                 "\"profile_bound_pct\":%g,\"profile_samples\":400,"
+                 "\"profile_shares\":{\"a\":{\"truth\":60,\"share\":%g},"
+                 "\"(other)\":{\"truth\":40,\"share\":%g}},"
+                 "\"agent_samples\":400,\"samples_lost\":%d,\"decode_errors\":0}",
+                 i, i + 1, errs[i], 10.0 + i, 60 - errs[i], 40 + errs[i], i == 2 ? 100 : 0);
+        feed(r, ev);
+    }
+    feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":9,\"benchmark\":\"m\",\"variant\":\"fast\","
+            "\"run\":6,\"status\":\"ok\",\"wall_s\":1,\"profile_status\":"
+            "\"unverified: the ingester could not decode 1 upload\",\"profile_error_pct\":1,"
+            "\"agent_samples\":400,\"samples_lost\":30,\"decode_errors\":1}");
+    feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":10,\"benchmark\":\"m\",\"variant\":\"fast\","
+            "\"run\":7,\"status\":\"crashed\",\"agent_samples\":10,\"samples_lost\":10}");
+    feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":11,\"benchmark\":\"m\",\"variant\":\"fast\","
+            "\"run\":8,\"status\":\"ok\",\"wall_s\":1}");
+    ab_cell *c = ab_results_find(r, "m", "fast");
+    const ab_cell_profile *p = &c->profile;
+    ok(c->n == 7 && p->n == 7 && p->verified == 5 && p->unverified == 1 &&
+       !strcmp(p->unverified_why, "unverified: the ingester could not decode 1 upload"),
+       "5 verified runs, 1 unverified with its reason, series aligned with the 7 ok runs");
+    ok(isnan(p->error[5]) && isnan(p->error[6]) && p->error[0] == 4,
+       "the unverified run's error is never counted");
+    ok(p->lost_runs == 7 && p->agent_samples == 2410 && p->samples_lost == 140 &&
+       p->decode_errors == 1, "lost samples and decode errors summed over measured runs");
+    ab_profile_stats ps;
+    ab_results_profile_stats(c, &ps);
+    ok(ps.error.n == 5 && ps.error.median == 4 && ps.error.min == 2 && ps.bound == 12 &&
+       ps.nfn == 2 && !strcmp(p->fn[0], "a") && p->truth[0] == 60 && ps.share[0] == 56 &&
+       ps.share[1] == 44, "median error 4, median bound 12, median shares 56/44");
+    feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":12,\"benchmark\":\"q\",\"variant\":\"fast\","
+            "\"run\":1,\"status\":\"ok\",\"wall_s\":1}");
+    ab_results_profile_stats(ab_results_find(r, "q", "fast"), &ps);
+    ok(ps.error.n == 0 && ps.nfn == 0 && ps.bound == 0, "a cell without a truth has no figures");
+    ab_results_free(r);
+}
+
+/* A suite of 100k ok runs (50k a variant) still has every overhead: Hodges-Lehmann over
+ * 2.5e9 pairs without materialising them (the O(n1 n2) code needed 20 GB and gave none).
+ * Also the small-n flag: 2 runs a variant give a CI of real coverage 2/3. */
+static void overhead_at_scale(void)
+{
+    ab_results *r = ab_results_new();
+    char ev[512];
+    unsigned long long seed = 7;
+    const int runs = 50000;
+    for (int i = 1; i <= runs; i++) {
+        for (int prof = 0; prof < 2; prof++) {
+            seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17;
+            double noise = 1 + 0.02 * ((double)(seed >> 11) * 0x1p-53 - 0.5);
+            double w = noise * (prof ? 1.03 : 1.0);
+            snprintf(ev, sizeof ev, "{\"v\":1,\"type\":\"run_end\",\"benchmark\":\"b\","
+                     "\"variant\":\"%s\",\"run\":%d,\"status\":\"ok\",\"wall_s\":%.17g,"
+                     "\"user_s\":%.17g,\"sys_s\":0.01,\"maxrss_kb\":%d}",
+                     prof ? "fast" : "baseline", i, w, 0.9 * w, 20480 + (int)(seed % 64));
+            feed(r, ev);
+        }
+    }
+    ab_cell_stats cs;
+    ab_results_cell_stats(r, ab_results_find(r, "b", "fast"), &cs);
+    ok(cs.wall.n == (size_t)runs && cs.over_wall.valid && cs.over_cpu.valid && cs.over_rss.valid
+       && fabs(cs.over_wall.ratio - 1.03) < 0.001 && cs.over_wall.ci_low < cs.over_wall.ratio
+       && cs.over_wall.ratio < cs.over_wall.ci_high && cs.over_wall.ci_level.nominal,
+       "100k runs: wall overhead %.5f [%.5f, %.5f], cpu and rss present", cs.over_wall.ratio,
+       cs.over_wall.ci_low, cs.over_wall.ci_high);
+    ab_results_free(r);
+
+    r = ab_results_new();
+    for (int i = 1; i <= 2; i++)
+        for (int prof = 0; prof < 2; prof++) {
+            snprintf(ev, sizeof ev, "{\"v\":1,\"type\":\"run_end\",\"benchmark\":\"b\","
+                     "\"variant\":\"%s\",\"run\":%d,\"status\":\"ok\",\"wall_s\":%g}",
+                     prof ? "fast" : "baseline", i, 1 + 0.1 * i + 0.5 * prof);
+            feed(r, ev);
+        }
+    ab_results_cell_stats(r, ab_results_find(r, "b", "fast"), &cs);
+    ok(cs.over_wall.valid && !cs.over_wall.ci_level.nominal && cs.over_wall.ci_level.need == 4
+       && fabs(cs.over_wall.ci_level.coverage - 2.0 / 3) < 1e-12 && !cs.wall.ci_level.nominal
+       && cs.wall.ci_level.coverage == 0.5,
+       "2 runs a variant: overhead CI covers 67%%, need 4; median CI 50%%");
+    ab_results_free(r);
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : ".";
+    profile();
     fixtures(dir);
     incremental(dir);
     state_machine();
     overhead();
     figures();
+    overhead_at_scale();
     return tap_done();
 }

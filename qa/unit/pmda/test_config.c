@@ -1,11 +1,11 @@
-/* test_config.c: unit tests of pmdaagentbench's agentbench.conf parser and of its /stats
- * document parser (pmda/config.c, pmda/poller.c). */
+/* test_config.c: unit tests of pmdaagentbench's agentbench.conf parser (pmda/config.c).
+ * The /stats document it polls is read by lib's reader, tested in
+ * qa/unit/lib/test_ingester_stats.c. */
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include "config.h"
-#include "poller.h"
 
 static int failures, n;
 
@@ -83,34 +83,24 @@ int main(void)
           "an empty value is an error");
     abc_free(&c);
 
-    /* /stats documents */
-    ingester_stats s;
-    const char *doc = "{\"v\":1,\"mode\":\"slow\",\"uptime_s\":12.5,\"listen\":\"127.0.0.1:4040\","
-        "\"connections\":{\"open\":3,\"accepted\":10,\"rejected\":1,\"timed_out\":2},"
-        "\"requests\":{\"total\":10,\"2xx\":8,\"4xx\":1,\"5xx\":1,\"reset\":4,\"dropped\":5},"
-        "\"bytes\":{\"received\":12345,\"decompressed\":45678},\"profiles\":8,\"samples\":1234,"
-        "\"sample_value\":99999,\"frames\":4321,\"decode_errors\":1,"
-        "\"latency_ms\":{\"p50\":0.2,\"p90\":0.4,\"p99\":1.1,\"max\":3.0},\"apps\":{}}";
-    CHECK(poller_parse_stats(doc, strlen(doc), &s) == 0 && s.up == 1, "the documented /stats parses");
-    CHECK(strcmp(s.mode, "slow") == 0 && strcmp(s.listen, "127.0.0.1:4040") == 0, "mode, listen");
-    CHECK(s.conn_open == 3 && s.conn_accepted == 10 && s.conn_rejected == 1 && s.conn_timed_out == 2,
-          "connections");
-    CHECK(s.req_total == 10 && s.req_2xx == 8 && s.req_4xx == 1 && s.req_5xx == 1 &&
-          s.req_reset == 4 && s.req_dropped == 5, "requests by outcome");
-    CHECK(s.bytes_received == 12345 && s.bytes_decompressed == 45678 && s.profiles == 8 &&
-          s.samples == 1234 && s.sample_value == 99999 && s.frames == 4321 && s.decode_errors == 1,
-          "bytes, profiles, samples, frames, decode errors");
-    CHECK(s.lat_p50 == 0.2 && s.lat_p90 == 0.4 && s.lat_p99 == 1.1 && s.lat_max == 3.0 &&
-          s.uptime_s == 12.5, "latency, uptime");
-    CHECK(poller_parse_stats("{\"v\":2}", 7, &s) < 0 && s.up == 0, "an unknown version is refused");
-    CHECK(poller_parse_stats("not json", 8, &s) < 0, "not JSON is refused");
-    CHECK(poller_parse_stats("[1]", 3, &s) < 0, "not an object is refused");
-    const char *odd = "{\"v\":1,\"requests\":{\"total\":-5,\"2xx\":\"x\"},\"latency_ms\":{\"p50\":-0.0},"
-                      "\"mode\":7}";
-    CHECK(poller_parse_stats(odd, strlen(odd), &s) == 0 && s.req_total == 0 && s.req_2xx == 0 &&
-          s.lat_p50 == 0 && s.mode[0] == '\0', "negative and non-numeric values become 0");
-    CHECK(poller_parse_stats("{\"v\":1,\"profiles\":1e999}", 24, &s) < 0,
-          "an overflowing number is refused, never Inf");
+    char tok[] = "/tmp/test_pmda_token.XXXXXX", line[256];
+    int fd = mkstemp(tok);
+    CHECK(fd >= 0 && write(fd, " s3cret-t0ken \n", 15) == 15, "a token file");
+    close(fd);
+    snprintf(line, sizeof line, "ingester = a http://x token_file=%s\ningester = b http://y\n", tok);
+    CHECK(load(line, &c, err, sizeof(err)) == 0 && c.ingesters[0].token &&
+          strcmp(c.ingesters[0].token, "s3cret-t0ken") == 0 && c.ingesters[1].token == NULL,
+          "token_file: its first line, trimmed; none without it");
+    abc_free(&c);
+    unlink(tok);
+    CHECK(load(line, &c, err, sizeof(err)) < 0 && strstr(err, "token_file"), "a missing token_file is an error");
+    abc_free(&c);
+    CHECK(load("ingester = a http://x token_file=rel/path\n", &c, err, sizeof(err)) < 0 &&
+          strstr(err, "absolute"), "a relative token_file is an error");
+    abc_free(&c);
+    CHECK(load("ingester = a http://x token=abc\n", &c, err, sizeof(err)) < 0 && strstr(err, "unknown option"),
+          "any other option is an error (a token never in the file itself)");
+    abc_free(&c);
 
     printf("%d tests, %d failed\n", n, failures);
     return failures ? 1 : 0;

@@ -129,6 +129,12 @@ static void test_folded(void) {
     e = fg_stacks_sorted(s, &cnt);
     ok(cnt == 5000 && !strcmp(e[0].stack, "root;f0") && e[0].count == 5, "add after sort");
     fg_stacks_free(s);
+
+    s = fg_stacks_new();   /* an empty process name (fuzz_parsers found it overflowing) */
+    char *leaf[] = {"f"};
+    ok(fg_stacks_add_frames(s, "", leaf, 1, 1) == 0 && !strcmp(fg_stacks_sorted(s, &cnt)[0].stack,
+       "[unknown];f"), "an empty comm is the root [unknown]");
+    fg_stacks_free(s);
 }
 
 int main(void) {

@@ -32,6 +32,19 @@ static void test_benchconf(void) {
     memset(&b, 0, sizeof b);
     CHECK(benchconf_parse(&b, "timeout = soon\n", err, sizeof err) < 0, "timeout must be a number");
     CHECK(benchconf_parse(&b, "timeout = -1\n", err, sizeof err) < 0, "timeout must be >= 0");
+    memset(&b, 0, sizeof b);
+    CHECK(benchconf_parse(&b, "truth.work_a = 50\ntruth.work_b = 30%\n", err, sizeof err) == 0 &&
+          b.truth.n == 2 && !strcmp(b.truth.fn[1], "work_b") && b.truth.share[1] == 30,
+          "truth.FUNCTION = SHARE lines");
+    ab_truth_free(&b.truth);
+    CHECK(benchconf_parse(&b, "truth.a = 70\ntruth.b = 40\n", err, sizeof err) < 0 &&
+          strstr(err, "110%") && strstr(err, "more than 100%"),
+          "a ground truth above 100% is a configuration error saying its sum");
+    ab_truth_free(&b.truth);
+    CHECK(benchconf_parse(&b, "args = 1\ntruth.a = lots\n", err, sizeof err) < 0 &&
+          strstr(err, "line 2") && strstr(err, "truth.a = lots"), "a bad share names its line");
+    ab_truth_free(&b.truth);
+    free(b.args);
     CHECK(benchmark_load("/nonexistent/dir", err, sizeof err) == NULL && strstr(err, "not a benchmark"),
           "a missing directory is not a benchmark");
     CHECK(benchmark_load("/tmp", err, sizeof err) == NULL && strstr(err, "no executable 'run'"),
@@ -73,11 +86,6 @@ static void test_ingester(void) {
           !strcmp(ingester_delivery_measure("hang"), "requests") &&
           ingester_delivery_measure("down") == NULL && ingester_delivery_measure("blackhole") == NULL,
           "what counts as delivered per mode");
-    ingester_counters k;
-    CHECK(ingester_counters_parse("{\"v\":1,\"requests\":{\"total\":10,\"2xx\":8},\"profiles\":8,\"samples\":1234}", &k) == 0 &&
-          k.requests == 10 && k.profiles == 8 && k.samples == 1234, "/stats counters");
-    CHECK(ingester_counters_parse("[1,2]", &k) < 0 && ingester_counters_parse("nope", &k) < 0,
-          "/stats that is not an object");
 }
 
 static void test_measure(void) {

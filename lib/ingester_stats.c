@@ -1,0 +1,203 @@
+/* ingester_stats.c: the /stats document's writer and reader (ingester_stats.h), both
+ * with jansson. The writer packs the struct in the order doc/ingester-stats.md lists
+ * the keys; the reader checks "v" first, then takes every figure through one of three
+ * lenient getters, so no caller ever sees a negative count, NaN or Inf. */
+#include "ingester_stats.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- writer ---------------------------------------------------------------------- */
+
+/* jansson's integers are signed: a saturated counter is written as the largest one. */
+static json_int_t int_of(uint64_t v)
+{
+    return v > (uint64_t)INT64_MAX ? (json_int_t)INT64_MAX : (json_int_t)v;
+}
+
+static double finite_or_zero(double d)
+{
+    return isfinite(d) ? d : 0.0;
+}
+
+static json_t *app_json(const ab_ingester_app_stats *a)
+{
+    json_t *formats = json_object();
+    for (size_t i = 0; formats && i < a->nformats; i++)
+        json_object_set_new(formats, a->formats[i].name, json_integer(int_of(a->formats[i].profiles)));
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+                     "requests", int_of(a->requests), "profiles", int_of(a->profiles),
+                     "samples", int_of(a->samples), "sample_value", int_of(a->sample_value),
+                     "frames", int_of(a->frames), "bytes", int_of(a->bytes),
+                     "decode_errors", int_of(a->decode_errors), "formats", formats);
+}
+
+static json_t *stats_json(const ab_ingester_stats *s)
+{
+    json_t *apps = s->apps_omitted ? NULL : json_object();
+    for (size_t i = 0; apps && i < s->napps; i++)
+        json_object_set_new(apps, s->apps[i].name, app_json(&s->apps[i]));
+    json_t *doc = json_pack(
+        "{s:i, s:s, s:f, s:s,"
+        " s:{s:I, s:I, s:I, s:I},"
+        " s:{s:I, s:I, s:I, s:I, s:I, s:I},"
+        " s:{s:I, s:I},"
+        " s:I, s:I, s:I, s:I, s:I,"
+        " s:{s:f, s:f, s:f, s:f},"
+        " s:{s:I, s:I, s:I, s:I}}",
+        "v", AB_INGESTER_STATS_VERSION, "mode", s->mode, "uptime_s", finite_or_zero(s->uptime_s),
+        "listen", s->listen,
+        "connections", "open", int_of(s->conn_open), "accepted", int_of(s->conn_accepted),
+        "rejected", int_of(s->conn_rejected), "timed_out", int_of(s->conn_timed_out),
+        "requests", "total", int_of(s->req_total), "2xx", int_of(s->req_2xx),
+        "4xx", int_of(s->req_4xx), "5xx", int_of(s->req_5xx), "reset", int_of(s->req_reset),
+        "dropped", int_of(s->req_dropped),
+        "bytes", "received", int_of(s->bytes_received), "decompressed", int_of(s->bytes_decompressed),
+        "profiles", int_of(s->profiles), "samples", int_of(s->samples),
+        "sample_value", int_of(s->sample_value), "frames", int_of(s->frames),
+        "decode_errors", int_of(s->decode_errors),
+        "latency_ms", "p50", finite_or_zero(s->lat_p50), "p90", finite_or_zero(s->lat_p90),
+        "p99", finite_or_zero(s->lat_p99), "max", finite_or_zero(s->lat_max),
+        "store", "apps", int_of(s->store_apps), "stacks", int_of(s->store_stacks),
+        "bytes", int_of(s->store_bytes), "stacks_cut", int_of(s->store_stacks_cut));
+    if (doc && apps)
+        json_object_set_new(doc, "apps", apps);
+    else
+        json_decref(apps);
+    return doc;
+}
+
+char *ab_ingester_stats_write(const ab_ingester_stats *s, size_t *len)
+{
+    json_t *doc = stats_json(s);
+    char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
+    json_decref(doc);
+    if (!text)
+        return NULL;
+    size_t n = strlen(text);
+    char *out = realloc(text, n + 2);
+    if (!out) {
+        free(text);
+        return NULL;
+    }
+    out[n] = '\n';
+    out[n + 1] = '\0';
+    *len = n + 1;
+    return out;
+}
+
+/* --- reader ---------------------------------------------------------------------- */
+
+static uint64_t get_u64(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (json_is_integer(v))
+        return json_integer_value(v) < 0 ? 0 : (uint64_t)json_integer_value(v);
+    if (json_is_real(v) && json_real_value(v) >= 0 && json_real_value(v) < 1.8e19)
+        return (uint64_t)json_real_value(v);
+    return 0;
+}
+
+static double get_double(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    double d = json_is_number(v) ? json_number_value(v) : 0;
+    return isfinite(d) ? d : 0;
+}
+
+static void get_string(json_t *obj, const char *key, char *out, size_t outlen)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    snprintf(out, outlen, "%s", s ? s : "");
+}
+
+/* 0 when root is a version 1 document; else -1 and why not in err. */
+static int check_version(const json_t *root, const json_error_t *jerr, char *err, size_t errlen)
+{
+    json_t *v = json_object_get(root, "v");
+    if (!root)
+        snprintf(err, errlen, "not JSON: %s (line %d)", jerr->text, jerr->line);
+    else if (!json_is_object(root))
+        snprintf(err, errlen, "not a JSON object");
+    else if (!json_is_integer(v))
+        snprintf(err, errlen, "no schema version \"v\": not an ingester /stats document");
+    else if (json_integer_value(v) != AB_INGESTER_STATS_VERSION)
+        snprintf(err, errlen, "/stats schema version %lld, but this program reads version %d "
+                 "only (doc/ingester-stats.md)", (long long)json_integer_value(v),
+                 AB_INGESTER_STATS_VERSION);
+    else
+        return 0;
+    return -1;
+}
+
+int ab_ingester_stats_read(const char *text, size_t len, ab_ingester_stats *out, char *err,
+                           size_t errlen)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, 0, &jerr);
+    memset(out, 0, sizeof *out);
+    if (check_version(root, &jerr, err, errlen) < 0) {
+        json_decref(root);
+        return -1;
+    }
+    json_t *conn = json_object_get(root, "connections");
+    json_t *req = json_object_get(root, "requests");
+    json_t *bytes = json_object_get(root, "bytes");
+    json_t *lat = json_object_get(root, "latency_ms");
+    json_t *store = json_object_get(root, "store");
+    get_string(root, "mode", out->mode, sizeof out->mode);
+    get_string(root, "listen", out->listen, sizeof out->listen);
+    out->uptime_s = get_double(root, "uptime_s");
+    out->conn_open = get_u64(conn, "open");
+    out->conn_accepted = get_u64(conn, "accepted");
+    out->conn_rejected = get_u64(conn, "rejected");
+    out->conn_timed_out = get_u64(conn, "timed_out");
+    out->req_total = get_u64(req, "total");
+    out->req_2xx = get_u64(req, "2xx");
+    out->req_4xx = get_u64(req, "4xx");
+    out->req_5xx = get_u64(req, "5xx");
+    out->req_reset = get_u64(req, "reset");
+    out->req_dropped = get_u64(req, "dropped");
+    out->bytes_received = get_u64(bytes, "received");
+    out->bytes_decompressed = get_u64(bytes, "decompressed");
+    out->profiles = get_u64(root, "profiles");
+    out->samples = get_u64(root, "samples");
+    out->sample_value = get_u64(root, "sample_value");
+    out->frames = get_u64(root, "frames");
+    out->decode_errors = get_u64(root, "decode_errors");
+    out->lat_p50 = get_double(lat, "p50");
+    out->lat_p90 = get_double(lat, "p90");
+    out->lat_p99 = get_double(lat, "p99");
+    out->lat_max = get_double(lat, "max");
+    out->store_apps = get_u64(store, "apps");
+    out->store_stacks = get_u64(store, "stacks");
+    out->store_bytes = get_u64(store, "bytes");
+    out->store_stacks_cut = get_u64(store, "stacks_cut");
+    json_decref(root);
+    return 0;
+}
+
+int ab_ingester_stats_read_app(const char *text, size_t len, const char *app,
+                               ab_ingester_app_stats *out, char *err, size_t errlen)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, 0, &jerr);
+    memset(out, 0, sizeof *out);
+    if (check_version(root, &jerr, err, errlen) < 0) {
+        json_decref(root);
+        return -1;
+    }
+    json_t *a = json_object_get(json_object_get(root, "apps"), app);
+    out->requests = get_u64(a, "requests");
+    out->profiles = get_u64(a, "profiles");
+    out->samples = get_u64(a, "samples");
+    out->sample_value = get_u64(a, "sample_value");
+    out->frames = get_u64(a, "frames");
+    out->bytes = get_u64(a, "bytes");
+    out->decode_errors = get_u64(a, "decode_errors");
+    json_decref(root);
+    return 0;
+}

@@ -1,0 +1,38 @@
+# qa/web-fixtures/common-web.sh: helpers for the web view's tests (700-719), sourced after
+# common.sh (and pmda-fixtures/common-pmda.sh for the tests that need the PMDA).
+#   _need_browser        playwright-core (pinned in web-fixtures/package-lock.json, installed
+#                        here with npm ci on first use) and Debian's /usr/bin/chromium
+#   _web_start           start `agentbench web` on a free port: $WEB_URL, $WEB_PID
+#   _web_node SECS SCRIPT ARGS...   run a node scenario (it imports
+#                        web-fixtures/browser.mjs), its browser part bounded to SECS seconds
+WEB_FIXTURES=$here/web-fixtures
+WEB_DIR=$top/runner/web
+
+[ -x "$AGENTBENCH" ] || _notrun "runner/agentbench is not built"
+[ -f "$WEB_DIR/vendor/d3.min.js" ] || _notrun "runner/web/vendor is missing: make -C runner vendors it"
+
+_need_browser() {
+    command -v node >/dev/null || _notrun "node is not installed"
+    [ -x /usr/bin/chromium ] || _notrun "chromium is not installed"
+    local stamp=$WEB_FIXTURES/node_modules/.package-lock.json
+    if [ ! -f "$stamp" ] || [ "$WEB_FIXTURES/package-lock.json" -nt "$stamp" ]; then
+        (cd "$WEB_FIXTURES" && flock "$WEB_FIXTURES/package.json" env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+            npm ci --prefer-offline --no-audit --no-fund --loglevel=error) >"$tmp/npm.out" 2>&1 \
+            || { cat "$tmp/npm.out"; _fail "npm ci in qa/web-fixtures failed (is the npm registry reachable?)"; }
+    fi
+}
+
+_web_start() {
+    "$AGENTBENCH" web --listen 127.0.0.1:0 "$@" >"$tmp/web.ready" 2>"$tmp/web.err" &
+    WEB_PID=$!
+    _cleanup_add "kill $WEB_PID"
+    local i
+    for ((i = 0; i < 100; i++)); do grep -q ready "$tmp/web.ready" 2>/dev/null && break; sleep 0.05; done
+    WEB_URL=$(sed -n 's/.* url=\([^ ]*\) .*/\1/p' "$tmp/web.ready")
+    [ -n "$WEB_URL" ] || { cat "$tmp/web.err"; _fail "agentbench web did not start"; }
+}
+
+_web_node() {
+    local secs=$1; shift
+    WEB_SCENARIO_S=$secs timeout $((secs + 20)) node "$@"
+}

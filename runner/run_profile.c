@@ -1,0 +1,307 @@
+/* run_profile.c: what one run's profile says, checked (doc/accuracy.md).
+ *
+ * For a benchmark with a ground truth (bench.conf truth.*), every profiled run's profile
+ * is compared with it (runner/accuracy/accuracy.h: attribution, error, sampling bound):
+ *   - an agent's profile is the difference between two readings of the variant's
+ *     ingester store (--store SUITE/profiles/VARIANT, DIR/APP.folded, which the ingester
+ *     rewrites at most once a second): one before the run and one after it, each taken
+ *     once the file holds exactly the sample value /stats reports for the application,
+ *     so the difference is this run's samples and no other's (runs are sequential; the
+ *     application is the benchmark);
+ *   - the perf variant's profile is the run's own `perf record` capture, folded into
+ *     SUITE/stacks/perf/BENCH-SEQ.folded.
+ * A run whose profile cannot be trusted is "unverified: WHY", never accurate: an upload
+ * of the application the ingester could not decode, stacks that do not match the
+ * counters, a remote ingester whose store is out of reach, nothing delivered.
+ *
+ * Lost samples, for every run of a variant with an agent: the agent writes its counters
+ * into AGENTBENCH_AGENT_COUNTERS (the C agent does; Node's agents have none) and what it
+ * took (sample_value + samples_dropped) less what the ingester received for the
+ * application (its sample_value) is what was lost on the way. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "flamegraph/flamegraph.h"
+#include "progress.h"
+#include "run.h"
+#include "store_name.h"
+#include "util.h"
+
+#define STORE_WAIT_S 3.0    /* the ingester rewrites its store at most once a second */
+
+char *run_profile_store_dir(suite *s, int vi) {
+    char *dir = xasprintf("%s/profiles/%s", s->dir, s->o.variants.v[vi]);
+    mkdir_p(dir);
+    return dir;
+}
+
+/* DIR/NAME.folded, NAME the ingester's file name for the application (lib/store_name.h). */
+static char *store_file(const char *dir, const char *app) {
+    char name[AB_STORE_MAX_FILE_NAME + 1];
+    if (ab_store_file_name(app, name, sizeof name) < 0) return NULL;
+    return xasprintf("%s/%s", dir, name);
+}
+
+static void unverified(run_profile *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void unverified(run_profile *p, const char *fmt, ...) {
+    if (p->why[0]) return;   /* the first reason is the one that counts */
+    int n = snprintf(p->why, sizeof p->why, "unverified: ");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->why + n, sizeof p->why - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+void run_profile_node_cleanup(const char *dir, time_t since) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        int pid = 0;
+        size_t n = strlen(e->d_name);
+        if (strncmp(e->d_name, "isolate-", 8) || n < 15 || strcmp(e->d_name + n - 7, "-v8.log"))
+            continue;
+        char *path = xasprintf("%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st) == 0 && st.st_mtime >= since) {
+            const char *dash = e->d_name + n - 7;           /* isolate-0xADDR-PID-v8.log */
+            const char *p = dash;
+            while (p > e->d_name && p[-1] >= '0' && p[-1] <= '9') p--;
+            if (p < dash && p[-1] == '-') pid = atoi(p);
+            if (pid > 0) {
+                char map[64];
+                snprintf(map, sizeof map, "/tmp/perf-%d.map", pid);
+                unlink(map);
+            }
+            unlink(path);
+        }
+        free(path);
+    }
+    closedir(d);
+}
+
+char *run_profile_node_options(void) {
+    const char *node = getenv("NODE_OPTIONS");
+    return xasprintf("NODE_OPTIONS=%s%s--perf-basic-prof", node ? node : "",
+                     node && *node ? " " : "");
+}
+
+void run_profile_begin(suite *s, int bi, int vi, unsigned long seq, run_profile *p) {
+    memset(p, 0, sizeof *p);
+    benchmark *b = s->bench[bi];
+    const char *v = s->o.variants.v[vi];
+    p->truth = b->truth.n > 0;
+    p->agent = variant_has_agent(v) && benchmark_profiled(b);
+    p->perf = !strcmp(v, VARIANT_PERF);
+    char *tmp = xasprintf("%s/tmp", s->dir);
+    if (p->agent || p->perf) mkdir_p(tmp);
+    int k = 0;
+    if (p->agent) {
+        p->counters_path = xasprintf("%s/counters-%lu", tmp, seq);
+        unlink(p->counters_path);
+        p->extra_env[k++] = xasprintf("AGENTBENCH_AGENT_COUNTERS=%s", p->counters_path);
+        if (p->truth) {
+            char *dir = run_profile_store_dir(s, vi);
+            p->store_path = store_file(dir, b->name);
+            free(dir);
+        }
+    }
+    if (p->perf) {
+        p->started = time(NULL);
+        p->bench_dir = b->dir;
+        p->perf_data = xasprintf("%s/perf-%lu.data", tmp, seq);
+        p->extra_env[k++] = run_profile_node_options();
+        if (p->truth) {
+            char *dir = xasprintf("%s/stacks/perf", s->dir);
+            mkdir_p(dir);
+            p->perf_folded = xasprintf("%s/%s-%lu.folded", dir, b->name, seq);
+            free(dir);
+        }
+    }
+    free(tmp);
+}
+
+char **run_profile_argv(suite *s, run_profile *p, char **argv) {
+    if (!p->perf) return argv;
+    char **pargv = fg_perf_record_argv(argv, p->perf_data);
+    pargv[0] = s->perf_bin;   /* the run helper execs without a PATH search */
+    return pargv;
+}
+
+/* The store's stacks of the application, once they add up to want (the sample value the
+ * ingester's /stats reports), into ty. 0, or -1 with p unverified. */
+static int read_store(suite *s, int bi, run_profile *p, unsigned long long want, ab_tally *ty) {
+    memset(ty, 0, sizeof *ty);
+    if (want == 0) return 0;   /* nothing yet (a file left by an earlier ingester is not its) */
+    if (!p->store_path) {
+        unverified(p, "the benchmark's name is too long for a --store file name");
+        return -1;
+    }
+    const ab_truth *t = &s->bench[bi]->truth;
+    double until = mono_now() + STORE_WAIT_S;
+    do {
+        memset(ty, 0, sizeof *ty);
+        FILE *f = fopen(p->store_path, "r");
+        if (f) {
+            int rc = ab_tally_folded(t, f, ty);
+            fclose(f);
+            if (rc == 0 && ty->total == want) return 0;
+        }
+        usleep(50000);
+    } while (mono_now() < until);
+    unverified(p, "the ingester's stored stacks of %s (%llu samples in %s) do not match its "
+               "counters (%llu)", s->bench[bi]->name, ty->total, p->store_path, want);
+    return -1;
+}
+
+void run_profile_before(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a0,
+                        int counted) {
+    if (!p->truth || !p->agent) return;
+    if (s->is_remote) unverified(p, "a remote ingester: its stored stacks are out of reach");
+    else if (!counted) unverified(p, "the ingester's /stats could not be read");
+    else read_store(s, bi, p, a0->sample_value, &p->before);
+}
+
+/* "counters: samples=N samples_dropped=N sample_value=N ..." from the agent's file. */
+static int read_counters(const char *path, unsigned long long *samples,
+                         unsigned long long *dropped, unsigned long long *value) {
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[1024];
+    int n = 0;
+    if (fgets(line, sizeof line, f)) {
+        const char *keys[] = {" samples=", " samples_dropped=", " sample_value="};
+        unsigned long long *out[] = {samples, dropped, value};
+        for (int k = 0; k < 3; k++) {
+            const char *at = strstr(line, keys[k]);
+            if (at && sscanf(at + strlen(keys[k]), "%llu", out[k]) == 1) n++;
+        }
+    }
+    fclose(f);
+    return n == 3 ? 0 : -1;
+}
+
+/* The shares for run_end: {"FUNCTION": {"truth": T, "share": S}, ..., "(other)": ...}. */
+static json_t *shares_json(const ab_truth *t, const ab_accuracy *a) {
+    json_t *o = json_object();
+    for (size_t i = 0; i < t->n; i++)
+        json_object_set_new(o, t->fn[i], json_pack("{s:f,s:f}", "truth", t->share[i], "share",
+                                                   a->share[i]));
+    double other = 100 - ab_truth_sum(t);
+    json_object_set_new(o, "(other)", json_pack("{s:f,s:f}", "truth", other > 0 ? other : 0,
+                                                "share", a->other));
+    return o;
+}
+
+/* The perf variant's capture folded and tallied into ty. 0, or -1 with p unverified. */
+static int perf_profile(run_profile *p, const ab_truth *t, ab_tally *ty) {
+    char err[512] = "";
+    memset(ty, 0, sizeof *ty);
+    if (fg_perf_fold(p->perf_data, p->perf_folded, err, sizeof err) < 0) {
+        unverified(p, "perf: %s", err);
+        return -1;
+    }
+    FILE *f = fopen(p->perf_folded, "r");
+    int rc = f ? ab_tally_folded(t, f, ty) : -1;
+    if (f) fclose(f);
+    if (rc < 0) unverified(p, "cannot read %s", p->perf_folded);
+    return rc;
+}
+
+/* The agent's stacks of this run: the store after it less the store before. */
+static int agent_profile(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a1,
+                         ab_tally *ty) {
+    ab_tally after;
+    if (p->why[0] || read_store(s, bi, p, a1->sample_value, &after) < 0) return -1;
+    if (ab_tally_diff(&after, &p->before, ty) < 0) {
+        unverified(p, "the ingester's stored stacks of %s shrank during the run",
+                   s->bench[bi]->name);
+        return -1;
+    }
+    return 0;
+}
+
+void run_profile_after(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a0,
+                       const ab_ingester_app_stats *a1, int counted) {
+    const char *app = s->bench[bi]->name;
+    unsigned long long samples = 0, dropped = 0, value = 0;
+    int has_counters = p->agent && read_counters(p->counters_path, &samples, &dropped, &value) == 0;
+    unsigned long long received = counted && a1->sample_value >= a0->sample_value
+                                      ? a1->sample_value - a0->sample_value : 0;
+    if (has_counters && counted) {
+        p->has_agent_samples = 1;
+        p->agent_samples = (long long)(value + dropped);
+        p->samples_lost = value + dropped > received ? (long long)(value + dropped - received) : 0;
+    }
+    if (p->agent && counted) {
+        p->has_decode_errors = 1;
+        p->decode_errors = a1->decode_errors >= a0->decode_errors
+                               ? (long long)(a1->decode_errors - a0->decode_errors) : 0;
+    }
+    if (p->perf && !p->truth) unlink(p->perf_data);
+    if (!p->truth || (!p->agent && !p->perf)) {
+        if (p->perf) run_profile_node_cleanup(p->bench_dir, p->started);
+        return;
+    }
+
+    if (p->decode_errors > 0)
+        unverified(p, "the ingester could not decode %lld upload%s of %s", p->decode_errors,
+                   p->decode_errors == 1 ? "" : "s", app);
+    if (p->agent && !counted) unverified(p, "the ingester's /stats could not be read");
+    ab_tally ty;
+    int rc = p->perf ? perf_profile(p, &s->bench[bi]->truth, &ty)
+                     : agent_profile(s, bi, p, a1, &ty);
+    if (p->perf) run_profile_node_cleanup(p->bench_dir, p->started);   /* folded: maps done */
+    if (rc == 0 && ty.total == 0)
+        unverified(p, "no samples of %s %s", app, p->perf ? "in perf's capture"
+                                                          : "reached the ingester");
+    /* the C agent's samples may stand for several intervals each (timer overruns) */
+    double weight = has_counters && samples > 0 && value > samples ? (double)value / samples : 1;
+    if (rc == 0 && ab_accuracy_of(&s->bench[bi]->truth, &ty, weight, &p->acc) == 0) {
+        p->has_accuracy = 1;
+        p->shares = shares_json(&s->bench[bi]->truth, &p->acc);
+    }
+    p->status = p->why[0] ? p->why : "verified";
+}
+
+void run_profile_fields(const run_profile *p, ab_ev_run_end *re) {
+    re->profile_status = p->status;
+    if (p->has_accuracy) {
+        re->profile_error_pct = p->acc.error_pct;
+        re->profile_bound_pct = p->acc.bound_pct;
+        re->profile_samples = p->acc.samples;
+        re->has.profile_error_pct = re->has.profile_bound_pct = re->has.profile_samples = 1;
+        re->profile_shares = p->shares;
+    }
+    if (p->has_agent_samples) {
+        re->agent_samples = p->agent_samples;
+        re->samples_lost = p->samples_lost;
+        re->has.agent_samples = re->has.samples_lost = 1;
+    }
+    if (p->has_decode_errors) {
+        re->decode_errors = p->decode_errors;
+        re->has.decode_errors = 1;
+    }
+}
+
+void run_profile_free(run_profile *p) {
+    if (p->counters_path) unlink(p->counters_path);
+    if (p->perf_data) unlink(p->perf_data);
+    char *tmp = p->counters_path ? p->counters_path : p->perf_data;
+    if (tmp) {
+        *strrchr(tmp, '/') = 0;
+        rmdir(tmp);   /* SUITE/tmp, once empty */
+    }
+    free(p->counters_path);
+    free(p->perf_data);
+    free(p->perf_folded);
+    free(p->store_path);
+    for (int k = 0; p->extra_env[k]; k++) free(p->extra_env[k]);
+    json_decref(p->shares);
+    memset(p, 0, sizeof *p);
+}
