@@ -326,10 +326,10 @@ static void print_csv(FILE *f, const ab_results *r) {
                "overhead_wall_ratio,overhead_wall_ci_low,overhead_wall_ci_high,overhead_wall_p,"
                "overhead_cpu_ratio,overhead_cpu_ci_low,overhead_cpu_ci_high,overhead_cpu_p,"
                "overhead_rss_ratio,overhead_rss_ci_low,overhead_rss_ci_high,overhead_rss_p,"
-               "profiles,samples%s", report_profile_csv_header());
+               "profiles,samples");
     int figures = figures_present(r, NULL, AB_NFIGURES);
     if (figures) figures_csv_header(f);
-    fputc('\n', f);
+    fprintf(f, "%s\n", report_profile_csv_header());
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         ab_cell_stats st;
@@ -343,8 +343,8 @@ static void print_csv(FILE *f, const ab_results *r) {
         csv_ratio(f, &st.over_cpu);
         csv_ratio(f, &st.over_rss);
         fprintf(f, ",%llu,%llu", c->profiles, c->samples);
-        report_profile_csv(f, c);
         if (figures) figures_csv_row(f, c, &st);
+        report_profile_csv(f, c);
         fputc('\n', f);
     }
 }
