@@ -297,6 +297,9 @@ static const char *run_status(one_run *x) {
             else progress_warn("%s %s run %d: %s", x->b->name, x->variant, x->run, x->svc.reason);
             return st;
         }
+        if (x->svc.note[0])   /* ok, but its checksum was not compared */
+            progress_warn("%s %s %s %d: %s", x->b->name, x->variant,
+                          x->warmup ? "warm-up" : "run", x->run, x->svc.note);
     } else if (!x->exit_blocked) {   /* blocked: killed after its work, checksum printed */
         if (x->r.timed_out) return "timeout";
         if (!x->r.exited) return "crashed";

@@ -330,7 +330,7 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     double wall = t1 - t0;
     term_timeout_now = 0;                 /* no SIGTERM for a run that is over */
     double t_term = term_sent_at;
-    if (timeout > 0) set_timer(0);
+    if (timeout > 0 || term_requested) set_timer(0);   /* on_usr2 may have armed it */
     current_pid = 0;
     kill_requested = 0;
     if (rc < 0) fprintf(stderr, "agentbench-measure: waiting for the run: %s\n", strerror(errno));

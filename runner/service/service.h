@@ -65,7 +65,9 @@ void service_take_output(service_run *sv, const char *out);
 
 /* The run's status ("ok", "failed", "crashed", "checksum") and, when not ok, why (in
  * sv->reason), from what service_measure() saw, the helper's report and the service's
- * checksum line (NULL when it printed none). */
+ * checksum line (NULL when it printed none). An ok run whose checksum could not be
+ * compared (the service answered no more requests beyond the client's than the client
+ * abandoned) says why in sv->note. */
 const char *service_status(service_run *sv, const run_result *r, const char *checksum);
 
 /* The exit delay of the run (1), or 0 when it has none; *blocked when it is a lower bound. */

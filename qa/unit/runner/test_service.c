@@ -11,6 +11,7 @@
 #include "measure.h"
 #include "run.h"
 #include "service/procstat.h"
+#include "service/service.h"
 
 static void test_conf(void) {
     benchmark b;
@@ -79,9 +80,42 @@ static void test_end_line(void) {
           "none, or not a time");
 }
 
+/* The service's checksum against the client's: equal, different, or not comparable when
+ * the client abandoned requests the service still answered and counted. */
+static void test_checksum(void) {
+    run_result r;
+    memset(&r, 0, sizeof r);
+    r.exited = 1;
+    r.t_term = 5;
+    service_run sv;
+    memset(&sv, 0, sizeof sv);
+    sv.terminated = sv.have_client = sv.have_service_requests = 1;
+    sv.client_requests = sv.service_requests = 100;
+    sv.client_sum = 0xabc;
+    CHECK(!strcmp(service_status(&sv, &r, "0000000000000abc"), "ok") && sv.checked &&
+          sv.checksum_ok && !sv.note[0], "the same sum and count: ok, compared");
+    memset(&sv.reason, 0, sizeof sv.reason);
+    sv.checked = sv.checksum_ok = 0;
+    sv.service_requests = 103;
+    sv.abandoned = 5;
+    CHECK(!strcmp(service_status(&sv, &r, "0000000000000fff"), "ok") && !sv.checked &&
+          strstr(sv.note, "3 requests the client had given up on (5 abandoned)"),
+          "3 more answered, 5 abandoned: ok, not compared");
+    sv.note[0] = 0;
+    sv.abandoned = 2;
+    CHECK(!strcmp(service_status(&sv, &r, "0000000000000fff"), "checksum") && sv.checked &&
+          !sv.checksum_ok && strstr(sv.reason, "is not the client's"),
+          "3 more answered, 2 abandoned: a checksum failure");
+    sv.abandoned = 0;
+    sv.service_requests = 100;
+    CHECK(!strcmp(service_status(&sv, &r, "0000000000000abd"), "checksum"),
+          "nothing abandoned, another sum: a checksum failure");
+}
+
 int main(void) {
     test_conf();
     test_procstat();
     test_end_line();
+    test_checksum();
     return CHECK_DONE();
 }
