@@ -56,17 +56,17 @@ static int push_ptr(void ***arr, size_t *n, void *item)
 
 #define FIGURE_NAME_(id, field, unit) #field,
 #define FIGURE_UNIT_(id, field, unit) unit,
-static const char *const figure_names[] = {AB_FIGURES(FIGURE_NAME_)};
-static const char *const figure_units[] = {AB_FIGURES(FIGURE_UNIT_)};
+static const char *const figure_names[] = {AB_V2FIGS(FIGURE_NAME_)};
+static const char *const figure_units[] = {AB_V2FIGS(FIGURE_UNIT_)};
 
-const char *ab_figure_name(ab_figure f)
+const char *ab_v2fig_name(ab_v2fig f)
 {
-    return (unsigned)f < AB_NFIGURES ? figure_names[f] : "?";
+    return (unsigned)f < AB_NV2FIGS ? figure_names[f] : "?";
 }
 
-const char *ab_figure_unit(ab_figure f)
+const char *ab_v2fig_unit(ab_v2fig f)
 {
-    return (unsigned)f < AB_NFIGURES ? figure_units[f] : "";
+    return (unsigned)f < AB_NV2FIGS ? figure_units[f] : "";
 }
 
 static void series_add(ab_series *s, double v)
@@ -85,8 +85,8 @@ static void series_add(ab_series *s, double v)
 static void add_figures(ab_cell *c, const ab_ev_run_end *e)
 {
 #define FIGURE_ADD_(id, field, unit) \
-    if (e->has.field) series_add(&c->fig[AB_FIG_##id], e->field);
-    AB_FIGURES(FIGURE_ADD_)
+    if (e->has.field) series_add(&c->v2[AB_V2_##id], e->field);
+    AB_V2FIGS(FIGURE_ADD_)
 #undef FIGURE_ADD_
     if (e->has.rate_rps) c->rate_rps = e->rate_rps;
     if (e->exit_blocked && e->has.exit_delay_s) {
@@ -95,9 +95,9 @@ static void add_figures(ab_cell *c, const ab_ev_run_end *e)
     }
 }
 
-int ab_figure_censored(const ab_cell *c, const ab_summary *s, ab_figure f)
+int ab_v2fig_censored(const ab_cell *c, const ab_summary *s, ab_v2fig f)
 {
-    return f == AB_FIG_EXIT_DELAY && c && s && s->n && c->exit_blocked
+    return f == AB_V2_EXIT_DELAY && c && s && s->n && c->exit_blocked
            && s->median >= c->blocked_min;
 }
 
@@ -113,7 +113,7 @@ static void cell_free(ab_cell *c)
     if (!c) return;
     free(c->benchmark); free(c->variant); free(c->warning);
     free(c->wall); free(c->user); free(c->sys); free(c->cpu); free(c->rss_kb);
-    for (int f = 0; f < AB_NFIGURES; f++) free(c->fig[f].v);
+    for (int f = 0; f < AB_NV2FIGS; f++) free(c->v2[f].v);
     ab_cell_profile_free(&c->profile);
     free(c);
 }
@@ -455,15 +455,15 @@ void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats 
     ab_summarize(c->sys, c->n, &out->sys);
     ab_summarize(c->cpu, c->n, &out->cpu);
     ab_summarize(c->rss_kb, c->n, &out->rss);
-    for (int f = 0; f < AB_NFIGURES; f++) ab_summarize(c->fig[f].v, c->fig[f].n, &out->fig[f]);
+    for (int f = 0; f < AB_NV2FIGS; f++) ab_summarize(c->v2[f].v, c->v2[f].n, &out->v2[f]);
     if (c->is_baseline) return;
     const ab_cell *b = ab_results_find(r, c->benchmark, "baseline");
     if (!b) return;
     ratio_of(b->wall, b->n, c->wall, c->n, &out->over_wall);
     ratio_of(b->cpu, b->n, c->cpu, c->n, &out->over_cpu);
     ratio_of(b->rss_kb, b->n, c->rss_kb, c->n, &out->over_rss);
-    for (int f = 0; f < AB_NFIGURES; f++)
-        ratio_of(b->fig[f].v, b->fig[f].n, c->fig[f].v, c->fig[f].n, &out->over_fig[f]);
+    for (int f = 0; f < AB_NV2FIGS; f++)
+        ratio_of(b->v2[f].v, b->v2[f].n, c->v2[f].v, c->v2[f].n, &out->over_v2[f]);
 }
 
 double ab_results_progress(const ab_results *r)

@@ -51,7 +51,7 @@ typedef struct ab_profile_stats {
  * the run_end field of the same name, kept for the ok measured runs that have it (service
  * runs; exit_delay_s also batch runs whose benchmark marks the end of its work).
  * X(ID, field, unit): the unit is for people ("s", "req/s"). */
-#define AB_FIGURES(X)                                                                   \
+#define AB_V2FIGS(X)                                                                    \
     X(THROUGHPUT, throughput_rps, "req/s")                                              \
     X(LATENCY_P50, latency_p50_s, "s")                                                  \
     X(LATENCY_P90, latency_p90_s, "s")                                                  \
@@ -60,11 +60,11 @@ typedef struct ab_profile_stats {
     X(CPU_PER_REQUEST, cpu_per_request_s, "s")                                          \
     X(EXIT_DELAY, exit_delay_s, "s")
 
-#define AB_FIGURE_ID_(id, field, unit) AB_FIG_##id,
-typedef enum ab_figure { AB_FIGURES(AB_FIGURE_ID_) AB_NFIGURES } ab_figure;
+#define AB_V2FIG_ID_(id, field, unit) AB_V2_##id,
+typedef enum ab_v2fig { AB_V2FIGS(AB_V2FIG_ID_) AB_NV2FIGS } ab_v2fig;
 /* "throughput_rps" ..., and "req/s" ... */
-const char *ab_figure_name(ab_figure f);
-const char *ab_figure_unit(ab_figure f);
+const char *ab_v2fig_name(ab_v2fig f);
+const char *ab_v2fig_unit(ab_v2fig f);
 
 /* The values of one figure over a cell's ok measured runs that have it. */
 typedef struct ab_series {
@@ -85,7 +85,7 @@ typedef struct ab_cell {
     int is_baseline;                 /* variant == "baseline" */
     /* schema v2 */
     int is_service;                  /* a run_end with kind "service" was seen */
-    ab_series fig[AB_NFIGURES];      /* the v2 figures of its ok measured runs */
+    ab_series v2[AB_NV2FIGS];      /* the v2 figures of its ok measured runs */
     size_t exit_blocked;             /* ok measured runs killed at the timeout after their
                                       * work: their exit_delay_s is a lower bound */
     double blocked_min;              /* the smallest of those lower bounds */
@@ -99,8 +99,8 @@ typedef struct ab_cell {
 typedef struct ab_cell_stats {
     ab_summary wall, user, sys, cpu, rss;
     ab_ratio over_wall, over_cpu, over_rss;  /* vs the same benchmark's baseline cell */
-    ab_summary fig[AB_NFIGURES];             /* n = 0: the cell has no such figure */
-    ab_ratio over_fig[AB_NFIGURES];
+    ab_summary v2[AB_NV2FIGS];             /* n = 0: the cell has no such figure */
+    ab_ratio over_v2[AB_NV2FIGS];
 } ab_cell_stats;
 
 typedef struct ab_ingester {
@@ -170,7 +170,7 @@ ab_cell *ab_results_find(const ab_results *r, const char *benchmark, const char 
 void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out);
 /* 1 when the summary of figure f of a cell is a lower bound: its median is at or above
  * the exit delay of a run killed at the timeout (exit_delay_s only). */
-int ab_figure_censored(const ab_cell *c, const ab_summary *s, ab_figure f);
+int ab_v2fig_censored(const ab_cell *c, const ab_summary *s, ab_v2fig f);
 /* The profile figures of a cell (zeros when it has no verified run). */
 void ab_results_profile_stats(const ab_cell *c, ab_profile_stats *out);
 

@@ -123,8 +123,8 @@ static int overhead_value(const ab_cell *c, const ab_ratio *ratio, double figure
 
 /* The v2 figures, in their items' order (metrics.h: RUN_FIGURE_ITEMS each from
  * RUN_FIGURE_FIRST). */
-static const ab_figure fig_items[] = {AB_FIG_THROUGHPUT, AB_FIG_LATENCY_P99,
-                                      AB_FIG_CPU_PER_REQUEST, AB_FIG_EXIT_DELAY};
+static const ab_v2fig fig_items[] = {AB_V2_THROUGHPUT, AB_V2_LATENCY_P99,
+                                      AB_V2_CPU_PER_REQUEST, AB_V2_EXIT_DELAY};
 #define NFIG_ITEMS (sizeof fig_items / sizeof fig_items[0])
 _Static_assert(RUN_FIGURE_FIRST + RUN_FIGURE_ITEMS * NFIG_ITEMS == RUN_EXIT_BLOCKED,
                "metrics.h's figure items are fig_items'");
@@ -133,12 +133,12 @@ _Static_assert(RUN_FIGURE_FIRST + RUN_FIGURE_ITEMS * NFIG_ITEMS == RUN_EXIT_BLOC
  * has values from its first run that had it (a service's; any run's exit delay). */
 static int fetch_figure(unsigned int k, run_inst *ri, const ab_results *r, pmAtomValue *atom)
 {
-    ab_figure f = fig_items[k / RUN_FIGURE_ITEMS];
-    if (ri->cell->fig[f].n == 0)
+    ab_v2fig f = fig_items[k / RUN_FIGURE_ITEMS];
+    if (ri->cell->v2[f].n == 0)
         return PMDA_FETCH_NOVALUES;
     const ab_cell_stats *st = run_stats(r, ri);
-    const ab_summary *s = &st->fig[f];
-    const ab_ratio *o = &st->over_fig[f];
+    const ab_summary *s = &st->v2[f];
+    const ab_ratio *o = &st->over_v2[f];
     switch (k % RUN_FIGURE_ITEMS) {
     case 0: DOUBLE(s->median);
     case 1: DOUBLE(s->ci_low);

@@ -102,22 +102,22 @@ static void overhead_row(const ab_cell *c, const ab_ratio *a, const ab_ratio *b,
 }
 
 /* The v2 figures compared, and whether more of one is better. */
-static const ab_figure compared[] = {AB_FIG_THROUGHPUT, AB_FIG_LATENCY_P99,
-                                     AB_FIG_CPU_PER_REQUEST, AB_FIG_EXIT_DELAY};
+static const ab_v2fig compared[] = {AB_V2_THROUGHPUT, AB_V2_LATENCY_P99,
+                                     AB_V2_CPU_PER_REQUEST, AB_V2_EXIT_DELAY};
 
-static const char *verdict_for(ab_figure f, double olo, double ohi, double nlo, double nhi) {
-    if (f != AB_FIG_THROUGHPUT) return compare_verdict(olo, ohi, nlo, nhi);
+static const char *verdict_for(ab_v2fig f, double olo, double ohi, double nlo, double nhi) {
+    if (f != AB_V2_THROUGHPUT) return compare_verdict(olo, ohi, nlo, nhi);
     return compare_verdict(-ohi, -olo, -nhi, -nlo);   /* more requests/s is better */
 }
 
 /* The row of figure f for cells oc (old) and nc (new): the baseline's median, a profiled
  * variant's overhead. 1, or 0 when either suite lacks it. */
 static int figure_row(const ab_cell *oc, const ab_cell *nc, const ab_cell_stats *os,
-                      const ab_cell_stats *ns, ab_figure f, row *r) {
-    const char *name = ab_figure_name(f);
+                      const ab_cell_stats *ns, ab_v2fig f, row *r) {
+    const char *name = ab_v2fig_name(f);
     char measure[64];
     if (nc->is_baseline) {
-        const ab_summary *o = &os->fig[f], *n = &ns->fig[f];
+        const ab_summary *o = &os->v2[f], *n = &ns->v2[f];
         if (!o->n || !n->n) return 0;
         figures_fmt_ci(r->old, sizeof r->old, oc, os, f);
         figures_fmt_ci(r->new, sizeof r->new, nc, ns, f);
@@ -132,7 +132,7 @@ static int figure_row(const ab_cell *oc, const ab_cell *nc, const ab_cell_stats 
                             n->ci_high, "change_pct", change, "verdict", r->verdict);
         return 1;
     }
-    const ab_ratio *a = &os->over_fig[f], *b = &ns->over_fig[f];
+    const ab_ratio *a = &os->over_v2[f], *b = &ns->over_v2[f];
     if (!a->valid || !b->valid) return 0;
     ratio_ci(r->old, sizeof r->old, a);
     ratio_ci(r->new, sizeof r->new, b);
@@ -246,7 +246,7 @@ static void compare(const ab_results *old, const ab_results *new, int json) {
         for (size_t k = 0; k < sizeof compared / sizeof *compared; k++) {
             if (!figure_row(oc, nc, &os, &ns, compared[k], &r)) continue;
             rows_printed++;
-            put_row(&r, nc, ab_figure_name(compared[k]), rows, json);
+            put_row(&r, nc, ab_v2fig_name(compared[k]), rows, json);
         }
     }
     int profile_rows = compare_profiles(old, new, rows, json);

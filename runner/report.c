@@ -184,7 +184,7 @@ static void make_row(const ab_results *r, const ab_cell *c, row *w, ab_cell_stat
     else snprintf(w->n, sizeof w->n, "%zu", c->n);
     if (c->n) {
         fmt_ci(w->wall, sizeof w->wall, &st->wall);
-        figures_fmt_ci(w->exit, sizeof w->exit, c, st, AB_FIG_EXIT_DELAY);
+        figures_fmt_ci(w->exit, sizeof w->exit, c, st, AB_V2_EXIT_DELAY);
         fmt_seconds(w->cpu, sizeof w->cpu, st->cpu.median);
         fmt_kib(w->rss, sizeof w->rss, st->rss.median);
     } else {
@@ -230,7 +230,7 @@ static void print_table(FILE *f, const ab_results *r) {
             if (bench && exitcol && !service) figures_blocked_note(f, r, bench, "  ");
             bench = c->benchmark;
             if ((service = figures_service(r, bench))) figures_service_table(f, r, bench);
-            exitcol = figures_present(r, bench, AB_FIG_EXIT_DELAY);
+            exitcol = figures_present(r, bench, AB_V2_EXIT_DELAY);
             if (!service)
                 fprintf(f, "\n%s\n  %-10s %-14s %-36s %-30s %-7s %-10s %-10s %s%-9s %s\n", bench,
                         "variant", "n", "wall median [95% CI]", "overhead [95% CI]", "p", "CPU",
@@ -327,7 +327,7 @@ static void print_csv(FILE *f, const ab_results *r) {
                "overhead_cpu_ratio,overhead_cpu_ci_low,overhead_cpu_ci_high,overhead_cpu_p,"
                "overhead_rss_ratio,overhead_rss_ci_low,overhead_rss_ci_high,overhead_rss_p,"
                "profiles,samples");
-    int figures = figures_present(r, NULL, AB_NFIGURES);
+    int figures = figures_present(r, NULL, AB_NV2FIGS);
     if (figures) figures_csv_header(f);
     fprintf(f, "%s\n", report_profile_csv_header());
     for (size_t i = 0; i < r->ncells; i++) {

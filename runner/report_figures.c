@@ -10,23 +10,23 @@
 #include "report.h"
 #include "util.h"
 
-static const char *const labels[AB_NFIGURES] = {
-    [AB_FIG_THROUGHPUT] = "throughput",     [AB_FIG_LATENCY_P50] = "p50 latency",
-    [AB_FIG_LATENCY_P90] = "p90 latency",   [AB_FIG_LATENCY_P99] = "p99 latency",
-    [AB_FIG_LATENCY_P999] = "p99.9 latency", [AB_FIG_CPU_PER_REQUEST] = "CPU/request",
-    [AB_FIG_EXIT_DELAY] = "exit delay",
+static const char *const labels[AB_NV2FIGS] = {
+    [AB_V2_THROUGHPUT] = "throughput",     [AB_V2_LATENCY_P50] = "p50 latency",
+    [AB_V2_LATENCY_P90] = "p90 latency",   [AB_V2_LATENCY_P99] = "p99 latency",
+    [AB_V2_LATENCY_P999] = "p99.9 latency", [AB_V2_CPU_PER_REQUEST] = "CPU/request",
+    [AB_V2_EXIT_DELAY] = "exit delay",
 };
 
 static double fin(double x) { return isfinite(x) ? x : 0; }
 
-static int cell_has(const ab_cell *c, ab_figure f) {
-    if (f < AB_NFIGURES) return c->fig[f].n > 0;
-    for (int k = 0; k < AB_NFIGURES; k++)
-        if (c->fig[k].n) return 1;
+static int cell_has(const ab_cell *c, ab_v2fig f) {
+    if (f < AB_NV2FIGS) return c->v2[f].n > 0;
+    for (int k = 0; k < AB_NV2FIGS; k++)
+        if (c->v2[k].n) return 1;
     return 0;
 }
 
-int figures_present(const ab_results *r, const char *bench, ab_figure f) {
+int figures_present(const ab_results *r, const char *bench, ab_v2fig f) {
     for (size_t i = 0; i < r->ncells; i++)
         if ((!bench || !strcmp(r->cells[i]->benchmark, bench)) && cell_has(r->cells[i], f))
             return 1;
@@ -39,9 +39,9 @@ int figures_service(const ab_results *r, const char *bench) {
     return 0;
 }
 
-void figures_fmt(char *buf, size_t len, ab_figure f, double v, int lower_bound) {
+void figures_fmt(char *buf, size_t len, ab_v2fig f, double v, int lower_bound) {
     const char *ge = lower_bound ? "≥ " : "";
-    if (f == AB_FIG_THROUGHPUT) {
+    if (f == AB_V2_THROUGHPUT) {
         snprintf(buf, len, v >= 100 ? "%s%.0f req/s" : "%s%.3g req/s", ge, v);
         return;
     }
@@ -51,14 +51,14 @@ void figures_fmt(char *buf, size_t len, ab_figure f, double v, int lower_bound) 
 }
 
 void figures_fmt_ci(char *buf, size_t len, const ab_cell *c, const ab_cell_stats *st,
-                    ab_figure f) {
-    const ab_summary *s = &st->fig[f];
+                    ab_v2fig f) {
+    const ab_summary *s = &st->v2[f];
     if (!s->n) {
         snprintf(buf, len, "-");
         return;
     }
     char m[40], lo[40], hi[40];
-    figures_fmt(m, sizeof m, f, s->median, ab_figure_censored(c, s, f));
+    figures_fmt(m, sizeof m, f, s->median, ab_v2fig_censored(c, s, f));
     figures_fmt(lo, sizeof lo, f, s->ci_low, 0);
     figures_fmt(hi, sizeof hi, f, s->ci_high, 0);
     snprintf(buf, len, "%s [%s, %s]", m, lo, hi);
@@ -73,8 +73,8 @@ static json_t *ci_pair(double lo, double hi) {
 void figures_json(json_t *cell, const ab_cell *c, const ab_cell_stats *st) {
     if (c->is_service) json_object_set_new(cell, "kind", json_string("service"));
     if (c->rate_rps > 0) json_object_set_new(cell, "rate_rps", json_real(c->rate_rps));
-    for (int f = 0; f < AB_NFIGURES; f++) {
-        const ab_summary *s = &st->fig[f];
+    for (int f = 0; f < AB_NV2FIGS; f++) {
+        const ab_summary *s = &st->v2[f];
         if (!s->n) continue;
         json_t *o = json_pack("{s:I,s:f,s:o,s:f,s:f,s:f,s:f,s:f,s:f,s:I}", "n",
                               (json_int_t)s->n, "median", fin(s->median), "ci",
@@ -82,12 +82,12 @@ void figures_json(json_t *cell, const ab_cell *c, const ab_cell_stats *st) {
                               "ci_high", fin(s->ci_high), "mean", fin(s->mean), "stddev",
                               fin(s->stddev), "min", fin(s->min), "max", fin(s->max),
                               "outliers", (json_int_t)s->outliers);
-        if (f == AB_FIG_EXIT_DELAY) {
+        if (f == AB_V2_EXIT_DELAY) {
             json_object_set_new(o, "blocked", json_integer((json_int_t)c->exit_blocked));
             json_object_set_new(o, "lower_bound",
-                                json_boolean(ab_figure_censored(c, s, (ab_figure)f)));
+                                json_boolean(ab_v2fig_censored(c, s, (ab_v2fig)f)));
         }
-        const ab_ratio *ov = &st->over_fig[f];
+        const ab_ratio *ov = &st->over_v2[f];
         if (!c->is_baseline) {
             json_t *ovj = json_null();
             if (ov->valid)
@@ -97,7 +97,7 @@ void figures_json(json_t *cell, const ab_cell *c, const ab_cell_stats *st) {
                                 fin((ov->ratio - 1) * 100));
             json_object_set_new(o, "overhead", ovj);
         }
-        json_object_set_new(cell, ab_figure_name((ab_figure)f), o);
+        json_object_set_new(cell, ab_v2fig_name((ab_v2fig)f), o);
     }
 }
 
@@ -110,14 +110,14 @@ json_t *figures_blocked_json(const ab_results *r) {
         json_array_append_new(a, json_pack("{s:s,s:s,s:I,s:I}", "benchmark", c->benchmark,
                                            "variant", c->variant, "runs",
                                            (json_int_t)c->exit_blocked, "of",
-                                           (json_int_t)c->fig[AB_FIG_EXIT_DELAY].n));
+                                           (json_int_t)c->v2[AB_V2_EXIT_DELAY].n));
     }
     return a;
 }
 
 /* ---- table ----------------------------------------------------------------------------- */
 
-/* Overhead and p of figure f (or "-"); rss when f == AB_NFIGURES. */
+/* Overhead and p of figure f (or "-"); rss when f == AB_NV2FIGS. */
 static void over_cols(char *ov, size_t olen, char *p, size_t plen, const ab_cell *c,
                       const ab_ratio *o) {
     if (c->is_baseline) {
@@ -178,9 +178,9 @@ void figures_service_table(FILE *f, const ab_results *r, const char *bench) {
         if (c->failed) snprintf(n, sizeof n, "%zu (%zu failed)", c->n, c->failed);
         else snprintf(n, sizeof n, "%zu", c->n);
         int first = 1;
-        for (int k = 0; k < AB_NFIGURES; k++) {
-            if (k == AB_FIG_LATENCY_P90) continue;   /* in the JSON; the table keeps 4 */
-            if (k == AB_FIG_EXIT_DELAY && c->n) {    /* max RSS goes before it */
+        for (int k = 0; k < AB_NV2FIGS; k++) {
+            if (k == AB_V2_LATENCY_P90) continue;   /* in the JSON; the table keeps 4 */
+            if (k == AB_V2_EXIT_DELAY && c->n) {    /* max RSS goes before it */
                 char m[32], lo[32], hi[32];
                 fmt_kib(m, sizeof m, st.rss.median);
                 fmt_kib(lo, sizeof lo, st.rss.ci_low);
@@ -190,9 +190,9 @@ void figures_service_table(FILE *f, const ab_results *r, const char *bench) {
                 line(f, first ? c->variant : "", first ? n : "", "max RSS", value, ov, p);
                 first = 0;
             }
-            if (!st.fig[k].n) continue;
-            figures_fmt_ci(value, sizeof value, c, &st, (ab_figure)k);
-            over_cols(ov, sizeof ov, p, sizeof p, c, &st.over_fig[k]);
+            if (!st.v2[k].n) continue;
+            figures_fmt_ci(value, sizeof value, c, &st, (ab_v2fig)k);
+            over_cols(ov, sizeof ov, p, sizeof p, c, &st.over_v2[k]);
             line(f, first ? c->variant : "", first ? n : "", labels[k], value, ov, p);
             first = 0;
         }
@@ -211,7 +211,7 @@ void figures_blocked_note(FILE *f, const ab_results *r, const char *bench, const
         const ab_cell *c = r->cells[i];
         if (strcmp(c->benchmark, bench) || !c->exit_blocked) continue;
         strlist_add_take(&parts, xasprintf("%s (%zu of %zu runs)", c->variant, c->exit_blocked,
-                                           c->fig[AB_FIG_EXIT_DELAY].n));
+                                           c->v2[AB_V2_EXIT_DELAY].n));
     }
     if (!parts.n) return;
     fprintf(f, "%sexit blocked (killed at the timeout; exit delay a lower bound):", indent);
@@ -222,11 +222,11 @@ void figures_blocked_note(FILE *f, const ab_results *r, const char *bench, const
 
 /* ---- markdown, CSV, benchstat --------------------------------------------------------- */
 
-static const ab_figure md_figs[] = {AB_FIG_THROUGHPUT, AB_FIG_LATENCY_P99,
-                                    AB_FIG_CPU_PER_REQUEST, AB_FIG_EXIT_DELAY};
+static const ab_v2fig md_figs[] = {AB_V2_THROUGHPUT, AB_V2_LATENCY_P99,
+                                    AB_V2_CPU_PER_REQUEST, AB_V2_EXIT_DELAY};
 
 void figures_markdown(FILE *f, const ab_results *r) {
-    if (!figures_present(r, NULL, AB_NFIGURES)) return;
+    if (!figures_present(r, NULL, AB_NV2FIGS)) return;
     fprintf(f, "\n| benchmark | variant | n | max RSS |");
     for (size_t k = 0; k < sizeof md_figs / sizeof *md_figs; k++)
         fprintf(f, " %s [95%% CI] | overhead [95%% CI] |", labels[md_figs[k]]);
@@ -235,7 +235,7 @@ void figures_markdown(FILE *f, const ab_results *r) {
     fputc('\n', f);
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
-        if (!cell_has(c, AB_NFIGURES)) continue;
+        if (!cell_has(c, AB_NV2FIGS)) continue;
         ab_cell_stats st;
         ab_results_cell_stats(r, c, &st);
         char rss[32] = "-";
@@ -244,7 +244,7 @@ void figures_markdown(FILE *f, const ab_results *r) {
         for (size_t k = 0; k < sizeof md_figs / sizeof *md_figs; k++) {
             char v[160], ov[128] = "-";
             figures_fmt_ci(v, sizeof v, c, &st, md_figs[k]);
-            if (!c->is_baseline) report_fmt_ratio(ov, sizeof ov, &st.over_fig[md_figs[k]]);
+            if (!c->is_baseline) report_fmt_ratio(ov, sizeof ov, &st.over_v2[md_figs[k]]);
             fprintf(f, " %s | %s |", v, ov);
         }
         fputc('\n', f);
@@ -258,8 +258,8 @@ void figures_markdown(FILE *f, const ab_results *r) {
 }
 
 void figures_csv_header(FILE *f) {
-    for (int k = 0; k < AB_NFIGURES; k++) {
-        const char *n = ab_figure_name((ab_figure)k);
+    for (int k = 0; k < AB_NV2FIGS; k++) {
+        const char *n = ab_v2fig_name((ab_v2fig)k);
         fprintf(f, ",%s_n,%s_median,%s_ci_low,%s_ci_high,overhead_%s_ratio,"
                    "overhead_%s_ci_low,overhead_%s_ci_high,overhead_%s_p",
                 n, n, n, n, n, n, n, n);
@@ -268,11 +268,11 @@ void figures_csv_header(FILE *f) {
 }
 
 void figures_csv_row(FILE *f, const ab_cell *c, const ab_cell_stats *st) {
-    for (int k = 0; k < AB_NFIGURES; k++) {
-        const ab_summary *s = &st->fig[k];
+    for (int k = 0; k < AB_NV2FIGS; k++) {
+        const ab_summary *s = &st->v2[k];
         if (s->n) fprintf(f, ",%zu,%.9g,%.9g,%.9g", s->n, s->median, s->ci_low, s->ci_high);
         else fprintf(f, ",0,,,");
-        const ab_ratio *o = &st->over_fig[k];
+        const ab_ratio *o = &st->over_v2[k];
         if (o->valid) fprintf(f, ",%.6f,%.6f,%.6f,%.6g", o->ratio, o->ci_low, o->ci_high, o->p);
         else fprintf(f, ",,,,");
     }
@@ -280,12 +280,12 @@ void figures_csv_row(FILE *f, const ab_cell *c, const ab_cell_stats *st) {
 }
 
 void figures_benchstat(FILE *f, const ab_cell *c, size_t k) {
-    static const struct { ab_figure fig; const char *unit; double scale; } units[] = {
-        {AB_FIG_THROUGHPUT, "req/s", 1},        {AB_FIG_LATENCY_P99, "p99-ns", 1e9},
-        {AB_FIG_CPU_PER_REQUEST, "cpu-ns/req", 1e9}, {AB_FIG_EXIT_DELAY, "exit-ns", 1e9},
+    static const struct { ab_v2fig fig; const char *unit; double scale; } units[] = {
+        {AB_V2_THROUGHPUT, "req/s", 1},        {AB_V2_LATENCY_P99, "p99-ns", 1e9},
+        {AB_V2_CPU_PER_REQUEST, "cpu-ns/req", 1e9}, {AB_V2_EXIT_DELAY, "exit-ns", 1e9},
     };
     for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
-        const ab_series *s = &c->fig[units[u].fig];
+        const ab_series *s = &c->v2[units[u].fig];
         if (s->n == c->n && k < s->n) fprintf(f, " %.0f %s", s->v[k] * units[u].scale, units[u].unit);
     }
 }

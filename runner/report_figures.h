@@ -9,17 +9,17 @@
 #include "results.h"
 
 /* Does any cell (of benchmark bench, or of the suite when bench is NULL) have figure f
- * (or, with f = AB_NFIGURES, any v2 figure)? Is the benchmark a service? */
-int figures_present(const ab_results *r, const char *bench, ab_figure f);
+ * (or, with f = AB_NV2FIGS, any v2 figure)? Is the benchmark a service? */
+int figures_present(const ab_results *r, const char *bench, ab_v2fig f);
 int figures_service(const ab_results *r, const char *bench);
 
 /* s padded with blanks to width characters (not bytes: "µs" and "≥" are one each). */
 void figures_pad(char *out, size_t len, const char *s, int width);
 /* "5183 req/s", "1.234 ms"; a lower bound (exit blocked) gets "≥ ". */
-void figures_fmt(char *buf, size_t len, ab_figure f, double v, int lower_bound);
+void figures_fmt(char *buf, size_t len, ab_v2fig f, double v, int lower_bound);
 /* "median [lo, hi]" of figure f of cell c, or "-" without values. */
 void figures_fmt_ci(char *buf, size_t len, const ab_cell *c, const ab_cell_stats *st,
-                    ab_figure f);
+                    ab_v2fig f);
 
 /* JSON: each figure the cell has, as "NAME": {n, median, ci: [lo, hi], ..., overhead} */
 void figures_json(json_t *cell, const ab_cell *c, const ab_cell_stats *st);

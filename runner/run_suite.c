@@ -81,7 +81,7 @@ static int ci_tight(suite *s, int bi, int vi, int min_runs) {
     if (!c || (int)c->n < min_runs || c->n < 6) return 0;
     ab_cell_stats st;
     ab_results_cell_stats(s->results, c, &st);
-    const ab_summary *m = c->is_service ? &st.fig[AB_FIG_THROUGHPUT] : &st.wall;
+    const ab_summary *m = c->is_service ? &st.v2[AB_V2_THROUGHPUT] : &st.wall;
     if (m->median <= 0) return 1;
     double half = (m->ci_high - m->ci_low) / 2;
     return half / m->median * 100 <= s->o.target_ci;
