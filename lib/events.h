@@ -150,7 +150,8 @@
     X(OBJECT, profile_shares)   /* {"FUNCTION": {"truth": %, "share": %}, "(other)"} */ \
     X(OPT_INT, agent_samples)   /* taken, by the agent's own counters */               \
     X(OPT_INT, samples_lost)    /* agent_samples the ingester did not receive */        \
-    X(OPT_INT, decode_errors)   /* the application's uploads the ingester refused */
+    X(OPT_INT, decode_errors)   /* the application's uploads the ingester refused */ \
+    X(OPT_INT, migrations) /* CPU migrations of the run's processes, when counted */
 
 #define AB_EV_SUMMARY_FIELDS(X)                                                         \
     X(STR, benchmark)                                                                   \
@@ -264,6 +265,33 @@ const char *ab_event_type(json_t *ev);
 ab_event_id ab_event_id_of(json_t *ev);
 /* The event's "t" (Unix seconds), 0 when it has none. */
 double ab_event_time(json_t *ev);
+
+/* The fast reader (lib/events_scan.c): a journal line (without its '\n') in the plain
+ * form the writer gives most events (run_start, run_end, build, ingester_*, error,
+ * suite_end, flamegraph: flat objects of strings, numbers, booleans), read straight into
+ * its struct as ab_ev_TYPE_read would, without building a JSON tree. Returns 1 and fills
+ * *out (its id, its "t", the struct of that type in e; ARRAY and OBJECT members NULL, as
+ * such a line has none) when the line is such an event with "v" 1; returns 0 for any line
+ * it does not take (suite_start, summary, baseline, an array or object value, escapes,
+ * non-ASCII, malformed...), which the caller then parses as JSON. Strings point into
+ * scratch, which needs len + 1 bytes. */
+typedef struct ab_event_scanned {
+    ab_event_id id;
+    double t;
+    union {
+        ab_ev_run_start run_start;
+        ab_ev_run_end run_end;
+        ab_ev_build build;
+        ab_ev_ingester ingester;
+        ab_ev_error error;
+        ab_ev_suite_end suite_end;
+        ab_ev_flamegraph flamegraph;
+        ab_ev_suite_start suite_start;   /* never filled (arrays); sizes the union */
+        ab_ev_summary summary;
+        ab_ev_baseline baseline;
+    } e;
+} ab_event_scanned;
+int ab_event_scan(const char *line, size_t len, char *scratch, ab_event_scanned *out);
 
 /* The field tables, for tests and tools: each type's name and its fields in order. */
 typedef enum ab_field_kind {

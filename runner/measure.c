@@ -81,6 +81,7 @@ int measure_parse_end(const char *line, run_result *res) {
     long v = 0, timed_out = 0;
     r.leftover = 0;
     r.log_cut = 0;
+    r.migrations = -1;
     r.tracking[0] = r.leftover_names[0] = 0;
     r.t_start = r.t_end = r.t_term = 0;
     char tok[256];
@@ -122,6 +123,12 @@ int measure_parse_end(const char *line, run_result *res) {
             double *t = key[0] == 's' ? &r.t_start : key[0] == 'e' ? &r.t_end : &r.t_term;
             if (take_clock(val, t) < 0) return -1;
             clocks++;
+        } else if (!strcmp(key, "migrations")) {
+            long long m;
+            char *end;
+            errno = 0;
+            m = strtoll(val, &end, 10);
+            r.migrations = end != val && !*end && !errno && m >= 0 ? m : -1;
         } else if (!strcmp(key, "names")) {
             snprintf(r.leftover_names, sizeof r.leftover_names, "%s", val);
             for (char *c = r.leftover_names; *c; c++)

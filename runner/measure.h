@@ -35,6 +35,7 @@ typedef struct run_result {
     long long log_cut;       /* bytes of the run's output cut from the log */
     char tracking[16];       /* how they were found: "cgroup" or "tree" */
     char leftover_names[200];/* "sleep[1234],server[1240]": the first few */
+    long long migrations;    /* CPU migrations of the run's processes; -1: not counted */
 } run_result;
 
 /* Run spec to completion on loop (starting the helper on first use). Returns 0 when the

@@ -125,7 +125,7 @@ static void over_cols(char *ov, size_t olen, char *p, size_t plen, const ab_cell
         snprintf(p, plen, "-");
         return;
     }
-    report_fmt_ratio(ov, olen, o);
+    report_fmt_overhead_ci(ov, olen, o);
     report_fmt_p(p, plen, o);
 }
 
@@ -244,7 +244,7 @@ void figures_markdown(FILE *f, const ab_results *r) {
         for (size_t k = 0; k < sizeof md_figs / sizeof *md_figs; k++) {
             char v[160], ov[128] = "-";
             figures_fmt_ci(v, sizeof v, c, &st, md_figs[k]);
-            if (!c->is_baseline) report_fmt_ratio(ov, sizeof ov, &st.over_v2[md_figs[k]]);
+            if (!c->is_baseline) report_fmt_overhead_ci(ov, sizeof ov, &st.over_v2[md_figs[k]]);
             fprintf(f, " %s | %s |", v, ov);
         }
         fputc('\n', f);

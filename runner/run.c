@@ -186,13 +186,14 @@ static int run_suite(suite *s) {
 static void print_measured(suite *s) {
     progress_clear();
     fflush(stderr);
-    report_print(stdout, s->results, REPORT_TABLE);
+    report_print_default(stdout, s->results, REPORT_TABLE);
     printf("suite: %s\n", s->dir);
     fflush(stdout);
 }
 
 static void suite_free(suite *s) {
     ab_results_free(s->results);
+    ab_analysis_free(s->analysis);
     benchmarks_free(s->bench, s->nbench);
     for (int i = 0; i < s->nbench; i++) free(s->ref_checksum[i]);
     free(s->ref_checksum);

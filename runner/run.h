@@ -30,6 +30,7 @@
 #include "ingester.h"
 #include "ingester_stats.h"
 #include "journal.h"
+#include "analysis.h"
 #include "results.h"
 #include "run_options.h"
 
@@ -49,6 +50,7 @@ typedef struct suite {
                                     * journal_errno */
     ab_journal *journal;
     ab_results *results;           /* the model, fed with every event we write */
+    ab_analysis *analysis;         /* its statistics, updated for each summary event */
     char results_dir[PATH_MAX], dir[PATH_MAX], id[80];
     char journal_path[PATH_MAX + 32];
     const char *helper, *ingester_bin;

@@ -375,6 +375,8 @@ static void emit_run_end(one_run *x) {
     re.has.leftover = r->leftover > 0;
     re.log_cut = r->log_cut;
     re.has.log_cut = r->log_cut > 0;
+    re.migrations = r->migrations;
+    re.has.migrations = r->reported && r->migrations >= 0;
     re.warnings = json_array_size(warnings) ? warnings : NULL;
     run_profile_fields(&x->prof, &re);
     suite_emit(s, ab_ev_run_end_json(&re));

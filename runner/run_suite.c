@@ -153,10 +153,13 @@ static void run_blocked(suite *s, bench_plan *p) {
 static void write_summaries(suite *s, int bi) {
     if (s->summarized[bi]) return;
     s->summarized[bi] = 1;
+    if (!s->analysis) s->analysis = ab_analysis_new(NULL);
+    /* incremental: only the cells whose runs changed since the last summaries */
+    if (!s->analysis || ab_analysis_update(s->analysis, s->results) < 0) return;
     for (int vi = 0; vi < s->nvar; vi++) {
         ab_cell *c = ab_results_find(s->results, s->bench[bi]->name, s->o.variants.v[vi]);
         if (!c) continue;
-        json_t *figures = report_cell_json(s->results, c);
+        json_t *figures = report_cell_json(s->analysis, s->results, c);
         ab_ev_summary e = {.benchmark = c->benchmark, .variant = c->variant, .figures = figures};
         suite_emit(s, ab_ev_summary_json(&e));
         json_decref(figures);

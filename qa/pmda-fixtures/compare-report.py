@@ -40,7 +40,7 @@ for line in open(sys.argv[2]):
     if line.startswith("agentbench."):
         metric = line.strip(); got[metric] = {}
     m = re.match(r'\s+inst \[\d+ or "(.*)"\] value (\S+)', line)
-    if m and metric:
+    if m and metric and not m.group(2).startswith('"'):   # string metrics aside
         got[metric][m.group(1)] = float(m.group(2))
 for name, w in want.items():
     check("pminfo " + name, got.get(name, {}), w)

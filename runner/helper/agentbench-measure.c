@@ -7,7 +7,8 @@
  *       on fd N (default 3):
  *           pid PID
  *           end status=exited|signaled code=C signal=S wall=SECS user=SECS sys=SECS
- *               maxrss=KIB nvcsw=N nivcsw=N minflt=N majflt=N      (one line)
+ *               maxrss=KIB nvcsw=N nivcsw=N minflt=N majflt=N ... [migrations=N]
+ *               (one line; migrations: of PROGRAM and all it starts, migrations.h)
  *   agentbench-measure --serve
  *       the same for one run after another, as `agentbench run` uses it (one helper per
  *       suite: no fork of the big runner, no exec of a helper per run). Requests come on
@@ -51,6 +52,7 @@
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include "migrations.h"
 #include "outlog.h"
 #include "track.h"
 
@@ -293,6 +295,7 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     term_requested = 0;
     term_sent_at = 0;
     term_timeout_now = term_timeout;
+    long long mig0 = migrations_now();
 
     double t0 = mono_now();
     pid_t pid = start_child(&sp);
@@ -343,17 +346,21 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     unsigned long long cut = outlog_end(&log);
     if (log_fd >= 0) close(log_fd);
     if (rc < 0) return -1;
+    long long mig1 = mig0 >= 0 ? migrations_now() : -1;
+    char migrations[40] = "";
+    if (mig0 >= 0 && mig1 >= mig0)
+        snprintf(migrations, sizeof migrations, "migrations=%lld ", mig1 - mig0);
 
     n = snprintf(line, sizeof line,
                  "end status=%s code=%d signal=%d wall=%.9f user=%.6f sys=%.6f maxrss=%ld "
                  "nvcsw=%ld nivcsw=%ld minflt=%ld majflt=%ld timedout=%d start=%.9f "
-                 "end=%.9f term=%.9f leftover=%d logcut=%llu tracking=%s names=%s\n",
+                 "end=%.9f term=%.9f leftover=%d logcut=%llu tracking=%s %snames=%s\n",
                  WIFSIGNALED(status) ? "signaled" : "exited",
                  WIFEXITED(status) ? WEXITSTATUS(status) : 0,
                  WIFSIGNALED(status) ? WTERMSIG(status) : 0,
                  wall, tv_s(ru.ru_utime), tv_s(ru.ru_stime), ru.ru_maxrss,
                  ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_minflt, ru.ru_majflt, (int)timed_out,
-                 t0, t1, t_term, trk.found, cut, track_method(&trk), trk.names);
+                 t0, t1, t_term, trk.found, cut, track_method(&trk), migrations, trk.names);
     write_all(report_fd, line, (size_t)n);
     return 0;
 }
