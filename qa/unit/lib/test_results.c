@@ -377,24 +377,24 @@ static void figures(void)
     feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":9,\"benchmark\":\"b\",\"variant\":\"baseline\","
             "\"run\":1,\"status\":\"ok\",\"wall_s\":1}");
     ab_cell *c = ab_results_find(r, "s", "hang"), *b = ab_results_find(r, "b", "baseline");
-    ok(c && c->is_service && c->rate_rps == 600 && c->v2[AB_V2_THROUGHPUT].n == 8
+    CHECK(c && c->is_service && c->rate_rps == 600 && c->v2[AB_V2_THROUGHPUT].n == 8
        && c->v2[AB_V2_CPU_PER_REQUEST].n == 1 && c->v2[AB_V2_LATENCY_P50].n == 0
        && c->exit_blocked == 5 && fabs(c->blocked_min - 2.0) < 1e-12,
        "a service cell: its figures, each with its own n; 5 blocked exits");
-    ok(b && !b->is_service && b->v2[AB_V2_EXIT_DELAY].n == 0, "a v1 run has no v2 figure");
+    CHECK(b && !b->is_service && b->v2[AB_V2_EXIT_DELAY].n == 0, "a v1 run has no v2 figure");
     ab_cell_stats cs;
     ab_results_cell_stats(r, c, &cs);
     const ab_ratio *t = &cs.over_v2[AB_V2_THROUGHPUT], *l = &cs.over_v2[AB_V2_LATENCY_P99];
-    ok(t->valid && fabs(t->ratio - 0.9) < 1e-12 && t->ci_high < 1 && t->p < 0.05
+    CHECK(t->valid && fabs(t->ratio - 0.9) < 1e-12 && t->ci_high < 1 && t->p < 0.05
        && l->valid && fabs(l->ratio - 1.5) < 1e-12 && l->ci_low > 1,
        "overheads: throughput x%.4f, p99 x%.4f", t->ratio, l->ratio);
-    ok(!cs.over_v2[AB_V2_CPU_PER_REQUEST].valid && cs.v2[AB_V2_CPU_PER_REQUEST].n == 1,
+    CHECK(!cs.over_v2[AB_V2_CPU_PER_REQUEST].valid && cs.v2[AB_V2_CPU_PER_REQUEST].n == 1,
        "one value: a summary, no overhead");
-    ok(ab_v2fig_censored(c, &cs.v2[AB_V2_EXIT_DELAY], AB_V2_EXIT_DELAY)
+    CHECK(ab_v2fig_censored(c, &cs.v2[AB_V2_EXIT_DELAY], AB_V2_EXIT_DELAY)
        && cs.v2[AB_V2_EXIT_DELAY].median >= 2.0,
        "the exit delay's median is a lower bound (%.4f)", cs.v2[AB_V2_EXIT_DELAY].median);
     ab_results_cell_stats(r, ab_results_find(r, "s", "baseline"), &cs);
-    ok(!ab_v2fig_censored(ab_results_find(r, "s", "baseline"), &cs.v2[AB_V2_EXIT_DELAY],
+    CHECK(!ab_v2fig_censored(ab_results_find(r, "s", "baseline"), &cs.v2[AB_V2_EXIT_DELAY],
                            AB_V2_EXIT_DELAY) && !strcmp(ab_v2fig_name(AB_V2_LATENCY_P99),
                                                          "latency_p99_s"),
        "the baseline's is not; figure names are the run_end fields");
