@@ -148,6 +148,7 @@ static void cell_stats(const ab_results *r, const ab_cell *c, size_t min_pairs,
     free(v);
     const ab_cell *b = ab_results_baseline_of(r, c);
     if (b) compare_cells(r, b, c, min_pairs, out);
+    ab_results_v2_stats(r, c, out);
 }
 
 void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out)

@@ -269,8 +269,9 @@ static void handle_line(const char *line, size_t len, const line_sink *k)
     }
     json_t *v = json_object_get(ev, "v");
     if (!json_is_object(ev)) skipped(k, "not a JSON object");
-    else if (!json_is_integer(v) || json_integer_value(v) != AB_JOURNAL_VERSION)
-        skipped(k, v ? "not schema version 1 (\"v\")" : "no schema version (\"v\")");
+    else if (!json_is_integer(v) || json_integer_value(v) < AB_JOURNAL_OLDEST_VERSION
+             || json_integer_value(v) > AB_JOURNAL_VERSION)
+        skipped(k, v ? "not schema version 1 or 2 (\"v\")" : "no schema version (\"v\")");
     else if (!json_is_string(json_object_get(ev, "type")))
         skipped(k, "no event type (\"type\")");
     else {

@@ -79,6 +79,69 @@ static int push_ptr(void ***arr, size_t *n, void *item)
     return 0;
 }
 
+/* ---- the v2 figures --------------------------------------------------------------- */
+
+#define FIGURE_NAME_(id, field, unit) #field,
+#define FIGURE_UNIT_(id, field, unit) unit,
+static const char *const figure_names[] = {AB_V2FIGS(FIGURE_NAME_)};
+static const char *const figure_units[] = {AB_V2FIGS(FIGURE_UNIT_)};
+
+const char *ab_v2fig_name(ab_v2fig f)
+{
+    return (unsigned)f < AB_NV2FIGS ? figure_names[f] : "?";
+}
+
+const char *ab_v2fig_unit(ab_v2fig f)
+{
+    return (unsigned)f < AB_NV2FIGS ? figure_units[f] : "";
+}
+
+static void series_add(ab_series *s, double v)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        double *a = realloc(s->v, cap * sizeof *a);
+        if (!a) return;
+        s->v = a;
+        s->cap = cap;
+    }
+    s->v[s->n++] = v;
+}
+
+/* The v2 figures of an ok measured run (each run_end field of the figure's name). */
+static void add_figures(ab_cell *c, const ab_ev_run_end *e)
+{
+#define FIGURE_ADD_(id, field, unit) \
+    if (e->has.field) series_add(&c->v2[AB_V2_##id], e->field);
+    AB_V2FIGS(FIGURE_ADD_)
+#undef FIGURE_ADD_
+    if (e->has.rate_rps) c->rate_rps = e->rate_rps;
+    if (e->exit_blocked && e->has.exit_delay_s) {
+        if (!c->exit_blocked || e->exit_delay_s < c->blocked_min) c->blocked_min = e->exit_delay_s;
+        c->exit_blocked++;
+    }
+}
+
+int ab_v2fig_censored(const ab_cell *c, const ab_summary *s, ab_v2fig f)
+{
+    return f == AB_V2_EXIT_DELAY && c && s && s->n && c->exit_blocked
+           && s->median >= c->blocked_min;
+}
+
+void ab_results_v2_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out)
+{
+    memset(out->v2, 0, sizeof out->v2);
+    memset(out->over_v2, 0, sizeof out->over_v2);
+    if (!c) return;
+    for (int f = 0; f < AB_NV2FIGS; f++) ab_summarize(c->v2[f].v, c->v2[f].n, &out->v2[f]);
+    const ab_cell *b = ab_results_baseline_of(r, c);
+    if (!b) return;
+    for (int f = 0; f < AB_NV2FIGS; f++)
+        if (b->v2[f].n >= 2 && c->v2[f].n >= 2)
+            ab_compare_unpaired(b->v2[f].v, b->v2[f].n, c->v2[f].v, c->v2[f].n,
+                                &out->over_v2[f]);
+}
+
 /* ---- lifecycle --------------------------------------------------------------------- */
 
 ab_results *ab_results_new(void)
@@ -92,6 +155,7 @@ static void cell_free(ab_cell *c)
     free(c->benchmark); free(c->variant); free(c->warning);
     free(c->wall); free(c->user); free(c->sys); free(c->rss_kb); free(c->run);
     free(c->steal_cpct); free(c->migrations);
+    for (int f = 0; f < AB_NV2FIGS; f++) free(c->v2[f].v);
     ab_cell_profile_free(&c->profile);
     free(c);
 }
@@ -296,6 +360,7 @@ static void run_end(ab_results *r, const ab_ev_run_end *e)
     ab_cell *c = cell_get(r, e->benchmark, e->variant);
     take_progress(r, e->has.done, e->done, e->has.total, e->total);
     if (e->has.eta_s) r->eta_s = fmax(0, e->eta_s);
+    if (c && e->kind && !strcmp(e->kind, "service")) c->is_service = 1;
     if (!c || e->warmup) return;
 
     c->profiles += count_of(e->profiles);
@@ -318,6 +383,7 @@ static void run_end(ab_results *r, const ab_ev_run_end *e)
             c->last_wall = e->wall_s;
             ab_cell_profile_add(&c->profile, e, 1);
         }
+        add_figures(c, e);
     } else {
         ab_cell_profile_add(&c->profile, e, 0);
         c->failed++;

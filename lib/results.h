@@ -64,6 +64,31 @@ typedef struct ab_profile_stats {
     double share[AB_PROFILE_FN_MAX];   /* medians, NaN-free (0 when never seen) */
 } ab_profile_stats;
 
+/* The figures of schema v2 a cell keeps besides wall, CPU and RSS (doc/journal.md): each is
+ * the run_end field of the same name, kept for the ok measured runs that have it (service
+ * runs; exit_delay_s also batch runs whose benchmark marks the end of its work).
+ * X(ID, field, unit): the unit is for people ("s", "req/s"). */
+#define AB_V2FIGS(X)                                                                    \
+    X(THROUGHPUT, throughput_rps, "req/s")                                              \
+    X(LATENCY_P50, latency_p50_s, "s")                                                  \
+    X(LATENCY_P90, latency_p90_s, "s")                                                  \
+    X(LATENCY_P99, latency_p99_s, "s")                                                  \
+    X(LATENCY_P999, latency_p999_s, "s")                                                \
+    X(CPU_PER_REQUEST, cpu_per_request_s, "s")                                          \
+    X(EXIT_DELAY, exit_delay_s, "s")
+
+#define AB_V2FIG_ID_(id, field, unit) AB_V2_##id,
+typedef enum ab_v2fig { AB_V2FIGS(AB_V2FIG_ID_) AB_NV2FIGS } ab_v2fig;
+/* "throughput_rps" ..., and "req/s" ... */
+const char *ab_v2fig_name(ab_v2fig f);
+const char *ab_v2fig_unit(ab_v2fig f);
+
+/* The values of one figure over a cell's ok measured runs that have it. */
+typedef struct ab_series {
+    size_t n, cap;
+    double *v;
+} ab_series;
+
 typedef struct ab_cell {
     char *benchmark, *variant;
     size_t n, cap;
@@ -82,6 +107,13 @@ typedef struct ab_cell {
     size_t index;                    /* in ab_results.cells */
     unsigned long changes;           /* bumped by every run_end it counts */
     struct ab_cell *hash_next;
+    /* schema v2 */
+    int is_service;                  /* a run_end with kind "service" was seen */
+    ab_series v2[AB_NV2FIGS];      /* the v2 figures of its ok measured runs */
+    size_t exit_blocked;             /* ok measured runs killed at the timeout after their
+                                      * work: their exit_delay_s is a lower bound */
+    double blocked_min;              /* the smallest of those lower bounds */
+    double rate_rps;                 /* the latency phase's offered rate (last run) */
     size_t warned;                   /* measured runs whose run_end has warnings */
     char *warning;                   /* the first of them (run N: text), or NULL */
     ab_cell_profile profile;
@@ -129,6 +161,10 @@ typedef struct ab_cell_stats {
     };
     size_t pairs;                     /* complete rounds with the baseline */
     ab_noise noise;
+    /* the schema v2 figures, each over the ok runs that have it, compared unpaired
+     * (ab_results_v2_stats); n = 0: the cell has no such figure */
+    ab_summary v2[AB_NV2FIGS];
+    ab_ratio over_v2[AB_NV2FIGS];
 } ab_cell_stats;
 #define AB_PAIRED_MIN_ROUNDS 6
 
@@ -209,6 +245,12 @@ const ab_cell *ab_results_baseline_of(const ab_results *r, const ab_cell *c);
 /* Statistics of one cell (comparisons against ab_results_baseline_of; lib/analysis.c).
  * Family-wise verdicts need every cell: lib/analysis.h. */
 void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out);
+/* 1 when the summary of figure f of a cell is a lower bound: its median is at or above
+ * the exit delay of a run killed at the timeout (exit_delay_s only). */
+int ab_v2fig_censored(const ab_cell *c, const ab_summary *s, ab_v2fig f);
+/* The v2 figures' part of ab_results_cell_stats: out->v2 and out->over_v2 (unpaired:
+ * a figure's runs are not every run of its round). */
+void ab_results_v2_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out);
 /* The suite is over: suite_end seen (done, failed or interrupted) and no resume since.
  * Before that every figure is interim, and no verdict is given (lib/analysis.h). */
 int ab_results_final(const ab_results *r);

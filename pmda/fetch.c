@@ -143,6 +143,36 @@ static int overhead_value(const ab_cell *c, const ab_ratio *ratio, double figure
     DOUBLE(figure);
 }
 
+/* The v2 figures, in their items' order (metrics.h: RUN_FIGURE_ITEMS each from
+ * RUN_FIGURE_FIRST). */
+static const ab_v2fig fig_items[] = {AB_V2_THROUGHPUT, AB_V2_LATENCY_P99,
+                                      AB_V2_CPU_PER_REQUEST, AB_V2_EXIT_DELAY};
+#define NFIG_ITEMS (sizeof fig_items / sizeof fig_items[0])
+_Static_assert(RUN_FIGURE_FIRST + RUN_FIGURE_ITEMS * NFIG_ITEMS == RUN_EXIT_BLOCKED,
+               "metrics.h's figure items are fig_items'");
+
+/* Item k of the v2 figures (RUN_FIGURE_FIRST + k): its median, CI, overhead. A figure
+ * has values from its first run that had it (a service's; any run's exit delay). */
+static int fetch_figure(unsigned int k, run_inst *ri, const ab_results *r, pmAtomValue *atom)
+{
+    ab_v2fig f = fig_items[k / RUN_FIGURE_ITEMS];
+    const ab_cell_analysis *ca = ab_analysis_cell(current_analysis(r), ri->cell);
+    if (ri->cell->v2[f].n == 0 || !ca)
+        return PMDA_FETCH_NOVALUES;
+    const ab_cell_stats *st = &ca->st;
+    const ab_summary *s = &st->v2[f];
+    const ab_ratio *o = &st->over_v2[f];
+    switch (k % RUN_FIGURE_ITEMS) {
+    case 0: DOUBLE(s->median);
+    case 1: DOUBLE(s->ci_low);
+    case 2: DOUBLE(s->ci_high);
+    case 3: return overhead_value(ri->cell, o, o->ratio, atom);
+    case 4: return overhead_value(ri->cell, o, o->ci_low, atom);
+    case 5: return overhead_value(ri->cell, o, o->ci_high, atom);
+    default: return overhead_value(ri->cell, o, o->p, atom);
+    }
+}
+
 static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAtomValue *atom)
 {
     if (!r || !ri || !ri->cell)
@@ -155,6 +185,7 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     case RUN_PROFILES: U64(c->profiles);
     case RUN_SAMPLES: U64(c->samples);
     case RUN_NO_PROFILES: U64(c->no_profiles);
+    case RUN_EXIT_BLOCKED: U64(c->exit_blocked);
     case RUN_PROFILE_ERROR: {
         if (!c->profile.verified)
             return PMDA_FETCH_NOVALUES;
@@ -166,6 +197,8 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     }
     if (item >= NUM_RUN_ITEMS)
         return PM_ERR_PMID;
+    if (item >= RUN_FIGURE_FIRST && item < RUN_EXIT_BLOCKED)
+        return fetch_figure(item - RUN_FIGURE_FIRST, ri, r, atom);
     const ab_analysis *a = current_analysis(r);
     const ab_cell_analysis *ca = ab_analysis_cell(a, c);
     if (c->n == 0 || !ca)

@@ -4,7 +4,10 @@
  * runs (need N)" when a CI is not 95%. Two CIs that do not overlap are a conservative
  * test (about 0.6% false alarms per row), so no family-wise correction is applied; the
  * man page says so. Benchmarks with a ground truth also get their profile error
- * compared, judged the same way. */
+ * compared, judged the same way. Cells with schema v2 figures (a service's throughput, p99
+ * latency, CPU per request; any run's exit delay) get a row per figure too, throughput
+ * judged the other way round (more is better); a service's wall time (its whole life) is
+ * not compared. */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "report.h"
+#include "report_figures.h"
 #include "report_profile.h"
 #include "suitedir.h"
 #include "util.h"
@@ -104,6 +108,59 @@ static void overhead_row(const ab_cell *c, const ab_ratio *a, const ab_ratio *b,
                         "change_pp", change, "verdict", r->verdict);
 }
 
+/* The v2 figures compared, and whether more of one is better. */
+static const ab_v2fig compared[] = {AB_V2_THROUGHPUT, AB_V2_LATENCY_P99,
+                                     AB_V2_CPU_PER_REQUEST, AB_V2_EXIT_DELAY};
+
+static const char *verdict_for(row *r, ab_v2fig f, const ab_ci_level *ol,
+                               const ab_ci_level *nl, double olo, double ohi, double nlo,
+                               double nhi, double e) {
+    if (f != AB_V2_THROUGHPUT || !(olo > 0) || !(nlo > 0))
+        return row_verdict(r->vbuf, sizeof r->vbuf, ol, nl, olo, ohi, nlo, nhi, e);
+    /* more requests/s is better: judged as their reciprocals, time per request */
+    return row_verdict(r->vbuf, sizeof r->vbuf, ol, nl, 1 / ohi, 1 / olo, 1 / nhi, 1 / nlo, e);
+}
+
+/* The row of figure f for cells oc (old) and nc (new): the baseline's median, a profiled
+ * variant's overhead. 1, or 0 when either suite lacks it. */
+static int figure_row(const ab_cell *oc, const ab_cell *nc, const ab_cell_stats *os,
+                      const ab_cell_stats *ns, ab_v2fig f, double e, row *r) {
+    const char *name = ab_v2fig_name(f);
+    char measure[64];
+    if (nc->is_baseline) {
+        const ab_summary *o = &os->v2[f], *n = &ns->v2[f];
+        if (!o->n || !n->n) return 0;
+        figures_fmt_ci(r->old, sizeof r->old, oc, os, f);
+        figures_fmt_ci(r->new, sizeof r->new, nc, ns, f);
+        double change = o->median > 0 ? pct(n->median / o->median) : 0;
+        snprintf(r->change, sizeof r->change, "%+.2f%%", change);
+        r->verdict = verdict_for(r, f, &o->ci_level, &n->ci_level, o->ci_low, o->ci_high,
+                                 n->ci_low, n->ci_high, e);
+        snprintf(measure, sizeof measure, "%s_median", name);
+        r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
+                            nc->benchmark, "variant", nc->variant, "measure", measure, "old",
+                            o->median, "old_ci_low", o->ci_low, "old_ci_high", o->ci_high,
+                            "new", n->median, "new_ci_low", n->ci_low, "new_ci_high",
+                            n->ci_high, "change_pct", change, "verdict", r->verdict);
+        return 1;
+    }
+    const ab_ratio *a = &os->over_v2[f], *b = &ns->over_v2[f];
+    if (!a->valid || !b->valid) return 0;
+    report_fmt_overhead_ci(r->old, sizeof r->old, a);
+    report_fmt_overhead_ci(r->new, sizeof r->new, b);
+    double change = pct(b->ratio) - pct(a->ratio);
+    snprintf(r->change, sizeof r->change, "%+.2f pp", change);
+    r->verdict = verdict_for(r, f, &a->ci_level, &b->ci_level, a->ci_low, a->ci_high,
+                             b->ci_low, b->ci_high, e);
+    snprintf(measure, sizeof measure, "overhead_%s_ratio", name);
+    r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
+                        nc->benchmark, "variant", nc->variant, "measure", measure, "old",
+                        a->ratio, "old_ci_low", a->ci_low, "old_ci_high", a->ci_high, "new",
+                        b->ratio, "new_ci_low", b->ci_low, "new_ci_high", b->ci_high,
+                        "change_pp", change, "verdict", r->verdict);
+    return 1;
+}
+
 /* The row of new's cell nc, if old has it too and both have figures, with each suite's
  * statistics as its own report gives them (its analysis: oa, na). 1, or 0 if none. */
 static int row_of(const ab_results *old, const ab_analysis *oa, const ab_analysis *na,
@@ -120,6 +177,18 @@ static int row_of(const ab_results *old, const ab_analysis *oa, const ab_analysi
         overhead_row(nc, &os->over_wall, &ns->over_wall, e, r);
     }
     return 1;
+}
+
+static void put_row(row *r, const ab_cell *nc, const char *what, json_t *rows, int json) {
+    if (json) {
+        json_array_append_new(rows, r->json);
+        return;
+    }
+    json_decref(r->json);
+    char variant[64];
+    snprintf(variant, sizeof variant, "%s%s%s", nc->variant, what ? " " : "", what ? what : "");
+    printf("%-22s %-10s %-38s %-38s %-10s %s\n", nc->benchmark, variant, r->old, r->new,
+           r->change, r->verdict);
 }
 
 /* The profile error of new's cell nc against old's, when both have verified runs. */
@@ -180,13 +249,17 @@ static void compare(const ab_results *old, const ab_analysis *oa, const ab_resul
     for (size_t i = 0; i < new->ncells; i++) {
         const ab_cell *nc = new->cells[i];
         row r;
-        if (!row_of(old, oa, na, nc, e, &r)) continue;
-        rows_printed++;
-        if (json) json_array_append_new(rows, r.json);
-        else {
-            json_decref(r.json);
-            printf("%-22s %-10s %-38s %-38s %-10s %s\n", nc->benchmark, nc->variant, r.old,
-                   r.new, r.change, r.verdict);
+        if (!nc->is_service && row_of(old, oa, na, nc, e, &r)) {
+            rows_printed++;
+            put_row(&r, nc, NULL, rows, json);
+        }
+        const ab_cell *oc = ab_results_find(old, nc->benchmark, nc->variant);
+        const ab_cell_analysis *ocs = ab_analysis_cell(oa, oc), *ncs = ab_analysis_cell(na, nc);
+        if (!oc || !ocs || !ncs) continue;
+        for (size_t k = 0; k < sizeof compared / sizeof *compared; k++) {
+            if (!figure_row(oc, nc, &ocs->st, &ncs->st, compared[k], e, &r)) continue;
+            rows_printed++;
+            put_row(&r, nc, ab_v2fig_name(compared[k]), rows, json);
         }
     }
     int profile_rows = compare_profiles(old, new, rows, json, e);

@@ -28,6 +28,8 @@ json_t *report_cell_json(const ab_analysis *a, const ab_results *r, const ab_cel
 json_t *report_json(const ab_results *r, const ab_analysis *a);
 void report_json_print(FILE *f, const ab_results *r, const ab_analysis *a);
 
+/* "0.012", "<0.001", or "-" without a valid comparison. */
+void report_fmt_p(char *buf, size_t len, const ab_ratio *o);
 /* A suite's journal for report and compare: NULL with err when unreadable or not a
  * suite journal at all (no suite_start; the first skipped lines are printed on stderr,
  * prefixed by who). A suite left running by no runner reads as interrupted. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "report_figures.h"
 #include "report_profile.h"
 #include "events.h"
 
@@ -97,9 +98,11 @@ json_t *report_cell_json(const ab_analysis *a, const ab_results *r, const ab_cel
         json_object_set_new(o, "analysis", w->valid ? json_string(ab_pairing_name(w->pairing))
                                                     : json_null());
         json_object_set_new(o, "pairs", json_integer((json_int_t)ca->st.pairs));
-        json_object_set_new(o, "verdict", json_string(ab_analysis_verdict_text(a, ca, AB_FIG_WALL,
-                                                                               v, sizeof v)));
+        if (!c->is_service)   /* a service's wall time is its whole life, no verdict */
+            json_object_set_new(o, "verdict", json_string(ab_analysis_verdict_text(
+                                                  a, ca, AB_FIG_WALL, v, sizeof v)));
     }
+    figures_json(o, c, &ca->st);
     report_profile_json(c, o);
     return o;
 }
@@ -144,6 +147,8 @@ static json_t *suite_json(const ab_results *r, const ab_analysis *a) {
     ab_ev_suite_start ss;
     ab_ev_suite_start_read(r->suite_start, &ss);
     if (ss.has.seed) json_object_set_new(o, "seed", json_integer(ss.seed));
+    json_t *blocked = figures_blocked_json(r);
+    if (blocked) json_object_set_new(o, "exit_blocked", blocked);
     json_object_set_new(o, "skipped", report_skipped_json(r));
     json_object_set_new(o, "skipped_lines", json_integer((json_int_t)report_skipped_total(r)));
     return o;

@@ -2,11 +2,15 @@
  * Every number comes from lib/analysis.h. A CI is called 95% only when it is: below the
  * runs that reach it, it is printed with its real coverage, and the verdict says how many
  * runs it needs. The noise of a cell is shown (steal, in the table and every format) and
- * explained in warnings that carry a number: CoV, drift, steal, CPU migrations. */
+ * explained in warnings that carry a number: CoV, drift, steal, CPU migrations. The schema
+ * v2 figures (a service's, and exit delays) come from report_figures.h: a service
+ * benchmark gets its block of figures instead of wall-time rows (its wall time is its
+ * whole life), a batch benchmark with exit delays a column for them. */
 #include <ctype.h>
 #include <math.h>
 #include <string.h>
 #include "report.h"
+#include "report_figures.h"
 #include "report_profile.h"
 #include "util.h"
 
@@ -73,11 +77,17 @@ static void fmt_p(char *buf, size_t len, double p) {
     else snprintf(buf, len, "%.3f", p);
 }
 
+void report_fmt_p(char *buf, size_t len, const ab_ratio *o) {
+    if (!o->valid) snprintf(buf, len, "-");
+    else fmt_p(buf, len, o->p);
+}
+
 /* ---- one row of the table / markdown -------------------------------------------------- */
 
 typedef struct row {
     char n[48], wall[128], over[128], test[12], p[16], padj[16], cpu[32], rss[32], steal[32],
         prof[32], verdict[48];
+    char exit[128];   /* the exit delay, for benchmarks that have it */
 } row;
 
 static void make_row(const ab_analysis *a, const ab_cell *c, row *w) {
@@ -91,11 +101,13 @@ static void make_row(const ab_analysis *a, const ab_cell *c, row *w) {
         fmt_kib(w->rss, sizeof w->rss, st->rss.median);
         snprintf(w->steal, sizeof w->steal, "%.2f/%.2f%%", st->noise.steal_median,
                  st->noise.steal_max);
+        figures_fmt_ci(w->exit, sizeof w->exit, c, st, AB_V2_EXIT_DELAY);
     } else {
         strcpy(w->wall, "-");
         strcpy(w->cpu, "-");
         strcpy(w->rss, "-");
         strcpy(w->steal, "-");
+        strcpy(w->exit, "-");
     }
     const ab_ratio *o = &st->over_wall;
     strcpy(w->over, "-");
@@ -194,24 +206,36 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
     header(f, r, a);
     const char *bench = NULL;
     strlist notes = {0};
+    int exitcol = 0, service = 0;
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         if (!bench || strcmp(bench, c->benchmark)) {
             if (bench) report_profile_table(f, r, bench);
             for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
             strlist_free(&notes);
+            if (bench && exitcol && !service) figures_blocked_note(f, r, bench, "  ");
             bench = c->benchmark;
-            fprintf(f, "\n%s\n  %-10s %-14s %-36s %-34s %-8s %-7s %-7s %-10s %-10s %-12s %-9s "
-                       "%s\n", bench, "variant", "n", "wall median [CI]", "overhead [CI]",
-                    "analysis", "p", "p Holm", "CPU", "max RSS", "steal", "profiles", "verdict");
+            if ((service = figures_service(r, bench))) figures_service_table(f, r, bench);
+            exitcol = figures_present(r, bench, AB_V2_EXIT_DELAY);
+            if (!service)
+                fprintf(f, "\n%s\n  %-10s %-14s %-36s %-34s %-8s %-7s %-7s %-10s %-10s %-12s "
+                           "%s%-9s %s\n", bench, "variant", "n", "wall median [CI]",
+                        "overhead [CI]", "analysis", "p", "p Holm", "CPU", "max RSS", "steal",
+                        exitcol ? "exit delay [95% CI]                  " : "", "profiles",
+                        "verdict");
         }
+        if (service) continue;
         row w;
         make_row(a, c, &w);
-        char line[640];
+        char line[800], exit[160] = "";
+        if (exitcol) {
+            figures_pad(exit, sizeof exit - 1, w.exit, 36);
+            strcat(exit, " ");
+        }
         int len = snprintf(line, sizeof line,
-                           "  %-10s %-14s %-36s %-34s %-8s %-7s %-7s %-10s %-10s %-12s %-9s %s",
+                           "  %-10s %-14s %-36s %-34s %-8s %-7s %-7s %-10s %-10s %-12s %s%-9s %s",
                            c->variant, w.n, w.wall, w.over, w.test, w.p, w.padj, w.cpu, w.rss,
-                           w.steal, w.prof, w.verdict);
+                           w.steal, exit, w.prof, w.verdict);
         if (len >= (int)sizeof line) len = (int)sizeof line - 1;
         while (len > 0 && line[len - 1] == ' ') line[--len] = 0;
         fprintf(f, "%s\n", line);
@@ -220,6 +244,7 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
     if (bench) report_profile_table(f, r, bench);
     for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
     strlist_free(&notes);
+    if (bench && exitcol && !service) figures_blocked_note(f, r, bench, "  ");
     if (!r->ncells) fprintf(f, "\n(no runs)\n");
     if (report_skipped_total(r)) {
         fputc('\n', f);
@@ -234,11 +259,16 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
 static void print_markdown(FILE *f, const ab_results *r, const ab_analysis *a) {
     fprintf(f, "### agentbench suite %s on %s (%s%s)\n\n", r->suite ? r->suite : "?",
             r->host ? r->host : "?", ab_state_name(r->state), a->final ? "" : ", interim");
-    fprintf(f, "| benchmark | variant | n | wall median [CI] | overhead [CI] | analysis | p | "
-               "p Holm | CPU | max RSS | steal median/max | profiles | verdict |\n");
-    fprintf(f, "|---|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|---|\n");
+    size_t batch = 0;   /* a service's wall time is its whole life: its figures say more */
+    for (size_t i = 0; i < r->ncells; i++) batch += !r->cells[i]->is_service;
+    if (batch || !r->ncells) {
+        fprintf(f, "| benchmark | variant | n | wall median [CI] | overhead [CI] | analysis | p | "
+                   "p Holm | CPU | max RSS | steal median/max | profiles | verdict |\n");
+        fprintf(f, "|---|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|---|\n");
+    }
     strlist notes = {0};
     for (size_t i = 0; i < r->ncells; i++) {
+        if (r->cells[i]->is_service) continue;
         row w;
         make_row(a, r->cells[i], &w);
         fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
@@ -246,6 +276,7 @@ static void print_markdown(FILE *f, const ab_results *r, const ab_analysis *a) {
                 w.padj, w.cpu, w.rss, w.steal, w.prof, w.verdict);
         cell_notes(a, r->cells[i], 1, &notes);
     }
+    figures_markdown(f, r);
     int warned = 0;
     for (size_t i = 0; i < r->ncells; i++) warned += r->cells[i]->warned > 0;
     if (notes.n || warned || report_skipped_total(r)) fputc('\n', f);
@@ -265,7 +296,7 @@ static void print_markdown(FILE *f, const ab_results *r, const ab_analysis *a) {
 
 /* ---- CSV: one row per cell, the columns follow the figure table ------------------------ */
 
-static void csv_header(FILE *f) {
+static void csv_header(FILE *f, int figures) {
     fprintf(f, "benchmark,variant,n,failed,no_profiles,wall_median_s,wall_ci_low_s,"
                "wall_ci_high_s,wall_ci_coverage,wall_ci_nominal,wall_mean_s,wall_stddev_s,"
                "wall_min_s,wall_max_s,wall_outliers,cpu_median_s,user_median_s,sys_median_s,"
@@ -278,8 +309,9 @@ static void csv_header(FILE *f) {
                    "overhead_%s_need,overhead_%s_p_adjusted", n, n, n, n, n, n, n, n, n);
     }
     fprintf(f, ",verdict,steal_median_pct,steal_max_pct,migrations_median,migrations_max,"
-               "wall_cov,drift_rho,drift_p,warnings,profiles,samples%s\n",
-            report_profile_csv_header());
+               "wall_cov,drift_rho,drift_p,warnings,profiles,samples");
+    if (figures) figures_csv_header(f);
+    fprintf(f, "%s\n", report_profile_csv_header());
 }
 
 static void csv_ratio(FILE *f, const ab_cell_analysis *ca, ab_figure fig) {
@@ -294,7 +326,8 @@ static void csv_ratio(FILE *f, const ab_cell_analysis *ca, ab_figure fig) {
 }
 
 static void print_csv(FILE *f, const ab_results *r, const ab_analysis *a) {
-    csv_header(f);
+    int figures = figures_present(r, NULL, AB_NV2FIGS);
+    csv_header(f, figures);
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         const ab_cell_analysis *ca = ab_analysis_cell(a, c);
@@ -324,6 +357,7 @@ static void print_csv(FILE *f, const ab_results *r, const ab_analysis *a) {
                 sep = " ";
             }
         fprintf(f, ",%llu,%llu", c->profiles, c->samples);
+        if (figures) figures_csv_row(f, c, st);
         report_profile_csv(f, c);
         fputc('\n', f);
     }
@@ -341,6 +375,7 @@ static void print_benchstat(FILE *f, const ab_results *r) {
                     name, c->variant, c->wall[k] * 1e9, (c->user[k] + c->sys[k]) * 1e9,
                     (double)c->rss_kb[k] * 1024);
             report_profile_benchstat(f, c, k);
+            figures_benchstat(f, c, k);
             fputc('\n', f);
         }
     }

@@ -354,6 +354,53 @@ static void overhead(void)
     ab_results_free(r);
 }
 
+/* v2: a service's figures, each with its own n; the overhead of each exactly as the wall
+ * time's; exit delays of blocked runs make a censored median; v1 runs have none. */
+static void figures(void)
+{
+    ab_results *r = ab_results_new();
+    char ev[768];
+    for (int i = 0; i < 8; i++) {
+        for (int prof = 0; prof < 2; prof++) {
+            double k = 1 + i * 0.01, thr = 1000 * k * (prof ? 0.9 : 1), p99 = 0.002 * k * (prof ? 1.5 : 1);
+            int blocked = prof && i < 5;
+            snprintf(ev, sizeof ev, "{\"v\":2,\"type\":\"run_end\",\"t\":%d,\"benchmark\":\"s\","
+                     "\"variant\":\"%s\",\"run\":%d,\"status\":\"ok\",\"wall_s\":5,\"user_s\":4,"
+                     "\"sys_s\":0,\"maxrss_kb\":1000,\"kind\":\"service\",\"throughput_rps\":%.17g,"
+                     "\"latency_p99_s\":%.17g,\"rate_rps\":600,\"exit_delay_s\":%g,"
+                     "\"exit_blocked\":%s%s}", i, prof ? "hang" : "baseline", i + 1, thr, p99,
+                     blocked ? 2.0 + i * 0.001 : 0.001 * k, blocked ? "true" : "false",
+                     i == 7 ? ",\"cpu_per_request_s\":0.0001" : "");
+            feed(r, ev);
+        }
+    }
+    feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":9,\"benchmark\":\"b\",\"variant\":\"baseline\","
+            "\"run\":1,\"status\":\"ok\",\"wall_s\":1}");
+    ab_cell *c = ab_results_find(r, "s", "hang"), *b = ab_results_find(r, "b", "baseline");
+    CHECK(c && c->is_service && c->rate_rps == 600 && c->v2[AB_V2_THROUGHPUT].n == 8
+       && c->v2[AB_V2_CPU_PER_REQUEST].n == 1 && c->v2[AB_V2_LATENCY_P50].n == 0
+       && c->exit_blocked == 5 && fabs(c->blocked_min - 2.0) < 1e-12,
+       "a service cell: its figures, each with its own n; 5 blocked exits");
+    CHECK(b && !b->is_service && b->v2[AB_V2_EXIT_DELAY].n == 0, "a v1 run has no v2 figure");
+    ab_cell_stats cs;
+    ab_results_cell_stats(r, c, &cs);
+    const ab_ratio *t = &cs.over_v2[AB_V2_THROUGHPUT], *l = &cs.over_v2[AB_V2_LATENCY_P99];
+    CHECK(t->valid && fabs(t->ratio - 0.9) < 1e-12 && t->ci_high < 1 && t->p < 0.05
+       && l->valid && fabs(l->ratio - 1.5) < 1e-12 && l->ci_low > 1,
+       "overheads: throughput x%.4f, p99 x%.4f", t->ratio, l->ratio);
+    CHECK(!cs.over_v2[AB_V2_CPU_PER_REQUEST].valid && cs.v2[AB_V2_CPU_PER_REQUEST].n == 1,
+       "one value: a summary, no overhead");
+    CHECK(ab_v2fig_censored(c, &cs.v2[AB_V2_EXIT_DELAY], AB_V2_EXIT_DELAY)
+       && cs.v2[AB_V2_EXIT_DELAY].median >= 2.0,
+       "the exit delay's median is a lower bound (%.4f)", cs.v2[AB_V2_EXIT_DELAY].median);
+    ab_results_cell_stats(r, ab_results_find(r, "s", "baseline"), &cs);
+    CHECK(!ab_v2fig_censored(ab_results_find(r, "s", "baseline"), &cs.v2[AB_V2_EXIT_DELAY],
+                           AB_V2_EXIT_DELAY) && !strcmp(ab_v2fig_name(AB_V2_LATENCY_P99),
+                                                         "latency_p99_s"),
+       "the baseline's is not; figure names are the run_end fields");
+    ab_results_free(r);
+}
+
 /* Profile accuracy: verified runs' errors, bounds and shares; unverified runs counted
  * with their reason, never in the error; lost samples summed over every measured run. */
 static void profile(void)
@@ -455,6 +502,7 @@ int main(int argc, char **argv)
     incremental(dir);
     state_machine();
     overhead();
+    figures();
     overhead_at_scale();
     return TAP_DONE();
 }

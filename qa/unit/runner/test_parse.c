@@ -111,7 +111,7 @@ static void test_measure(void) {
                      .timeout_s = 2.5};
     size_t len;
     char *req = measure_request(&spec, &len);
-    const char *want = "9\n4\n/tmp8\n/tmp/log1\n05\n2.5001\n29\n/bin/echo3\na b1\n13\nX=1";
+    const char *want = "10\n4\n/tmp8\n/tmp/log1\n05\n2.5005\n0.0001\n29\n/bin/echo3\na b1\n13\nX=1";
     CHECK(len == strlen(want) && !memcmp(req, want, len), "request encoding");
     free(req);
 }
