@@ -27,6 +27,11 @@ typedef struct run_options {
     char *ingester_url, *ingester_control, *ingester_bin;
     double upload_interval;     /* --upload-interval (PYROSCOPE_UPLOAD_INTERVAL...); 0 = the
                                  * agents' own */
+    /* service benchmarks */
+    char *cpu_load;             /* --cpu-load: NULL = the ingesters' CPUs, "" = none */
+    double duration;            /* --duration: the latency phase's window, 0 = bench.conf's */
+    double load_rate;           /* --load-rate R: fixed offered rate, 0 = measured */
+    double load_share;          /* --load-rate P%: share of the baseline's capacity (0.6) */
     strlist dirs;               /* benchmark directories */
 } run_options;
 

@@ -134,13 +134,18 @@ async function stopProfiler(agent) {
   if (agent !== null) await agent.stop();
 }
 
-// Runs `work` (an async function returning the checksum), profiled or not, prints the
-// checksum last and lets the program end.
+// Runs `work` (an async function returning the checksum), profiled or not; prints the end
+// of the work (`work_end: T`, CLOCK_MONOTONIC seconds: libuv's hrtime is that clock;
+// agentbench's exit delay runs from it to the exit) and the checksum, last, then stops the
+// agent and lets the program end. Writes to a file or a pipe are synchronous on Linux:
+// both lines are out before the stop.
 async function runBenchmark(work) {
   const agent = startProfiler();
   const checksum = await work();
+  const ns = process.hrtime.bigint();
+  const frac = String(ns % 1000000000n).padStart(9, '0');
+  process.stdout.write(`work_end: ${ns / 1000000000n}.${frac}\nchecksum: ${checksum}\n`);
   await stopProfiler(agent);
-  process.stdout.write(`checksum: ${checksum}\n`);
 }
 
 function intArg(value, fallback, name) {

@@ -7,10 +7,12 @@
 //   GET  /work?seed=N&items=K          200 JSON, header X-Agentbench-Digest
 //   POST /work  {"seed":N,"items":K}   the same
 // Listens on $AGENTBENCH_SERVICE_ADDR (HOST:PORT). SIGTERM or SIGINT: stop listening, close
-// idle connections, let answers in progress finish, stop the agent, then print
+// idle connections, let answers in progress finish, print
 //   requests: N      (200 answers to /work)
 //   checksum: HEX    (their digests summed mod 2^64, 16 hex digits)
-// and end (exit 0 once the event loop is empty: dd-trace's last upload runs then).
+// then stop the agent and end (exit 0 once the event loop is empty: dd-trace's last
+// upload runs then; the figures are out first: a stop that never returns still leaves
+// them).
 'use strict';
 const http = require('node:http');
 const { startProfiler, stopProfiler } = require('./profiling.js');
@@ -101,9 +103,10 @@ async function shutdown() {
     server.close(resolve);          // stop accepting; resolves once every connection ended
     server.closeIdleConnections();
   });
-  await stopProfiler(agent);
+  // a file or a pipe: synchronous on Linux, so the lines are out before the agent stops
   process.stdout.write(`http-nodejs-service: ${served} /work answers, ${bad} bad requests\n` +
     `requests: ${served}\nchecksum: ${checksum.toString(16).padStart(16, '0')}\n`);
+  await stopProfiler(agent);
 }
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
