@@ -10,7 +10,8 @@
  *   stacks.c, profiles.c  flame graphs as instances (agentbench.flamegraph.stacks,
  *                agentbench.profile.*)
  *   vector.c     agentbench.flamegraph.vector, Vector 2's flame graph protocol
- *   store.c      pmstore into agentbench.flamegraph.control and .vector
+ *   store.c      pmstore into agentbench.flamegraph.control and .vector, for the
+ *                users access.h allows
  *   labels.c     domain, cluster, indom and instance labels
  *   metrics.c    wiring the callbacks into the pmdaInterface
  *
