@@ -95,9 +95,9 @@ _pmda_live() {
 # $STORE_PASS, in the sasldb that /etc/sasl2/pmcd.conf names (removed at exit, the file
 # too if it was not there), and added with root to $tmp/ab.conf's store_users. pmcd 6
 # takes a SASL login only for a local account: one is made (no home, no shell, no
-# password) and removed at exit when it was not there. Clients
-# then authenticate as pmcd's SASL users: `pminfo -h 'localhost?username=U&password=P'`,
-# pmproxy's /pmapi/context?hostspec=localhost?username=U%26password=P or HTTP Basic auth.
+# password) and removed at exit when it was not there. Clients then log in as it:
+# `pmstore -h 'localhost?username=U&password=P'`, or HTTP Basic auth to pmproxy (which
+# refuses credentials in a hostspec without it: "authentication required").
 _pmda_store_user() {
     command -v saslpasswd2 >/dev/null || _notrun "saslpasswd2 (sasl2-bin) not installed"
     local db
