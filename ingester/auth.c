@@ -1,50 +1,9 @@
 /* auth.c: Authorization header checks for --auth-token. */
 #include "auth.h"
+#include "decode.h"
 
 #include <string.h>
 #include <strings.h>
-
-static int b64val(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+' || c == '-')
-        return 62;
-    if (c == '/' || c == '_')
-        return 63;
-    return -1;
-}
-
-long auth_base64_decode(const char *in, char *out, unsigned long outlen)
-{
-    unsigned long n = 0;
-    unsigned acc = 0;
-    int bits = 0;
-    const char *p = in;
-    for (; *p && *p != '='; p++) {
-        int v = b64val(*p);
-        if (v < 0)
-            return -1;
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (n + 1 >= outlen)
-                return -1;
-            out[n++] = (char)((acc >> bits) & 0xff);
-        }
-    }
-    while (*p == '=')
-        p++;
-    if (*p)
-        return -1;
-    out[n] = '\0';
-    return (long)n;
-}
 
 /* Compare without an early exit, so timing tells nothing about the token. */
 static int same(const char *a, size_t alen, const char *b)
@@ -73,12 +32,13 @@ int auth_ok(const char *header, const char *token)
     }
     if (strncasecmp(header, "Basic ", 6) == 0) {
         char dec[1024];
+        size_t n = sizeof dec - 1;
         const char *t = header + 6;
         while (*t == ' ')
             t++;
-        long n = auth_base64_decode(t, dec, sizeof dec);
-        if (n < 0 || memchr(dec, '\0', (size_t)n))
+        if (ing_base64_decode(t, strlen(t), (uint8_t *)dec, &n) < 0 || memchr(dec, '\0', n))
             return 0;
+        dec[n] = '\0';
         const char *colon = strchr(dec, ':');
         const char *pass = colon ? colon + 1 : dec;
         return same(pass, strlen(pass), token);

@@ -6,8 +6,4 @@
 /* 1 when header (may be NULL) carries token. */
 int auth_ok(const char *header, const char *token);
 
-/* Decode standard base64 (padding optional) into out (NUL-terminated); -1 on bad input
- * or when it does not fit. Returns the decoded length. */
-long auth_base64_decode(const char *in, char *out, unsigned long outlen);
-
 #endif

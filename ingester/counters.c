@@ -19,12 +19,12 @@ void counters_init(ing_counters *c)
 
 void counters_free(ing_counters *c)
 {
-    strmap_foreach(&c->apps, e) {
+    ab_strmap_foreach(&c->apps, e) {
         app_counters *a = e->val.p;
-        strmap_free(&a->formats);
+        ab_strmap_free(&a->formats);
         free(a);
     }
-    strmap_free(&c->apps);
+    ab_strmap_free(&c->apps);
 }
 
 void counters_conn_opened(ing_counters *c)
@@ -84,13 +84,13 @@ void counters_dropped(ing_counters *c)
 /* The counters of an application, created on first use. NULL only when out of memory. */
 static app_counters *counters_app(ing_counters *c, const char *app)
 {
-    strmap_entry *e = strmap_find(&c->apps, app, strlen(app));
+    ab_strmap_entry *e = ab_strmap_find(&c->apps, app, strlen(app));
     if (e)
         return e->val.p;
     if (c->apps.len >= c->max_apps)
         app = OTHER_APP;
     int created;
-    e = strmap_upsert(&c->apps, app, strlen(app), &created);
+    e = ab_strmap_upsert(&c->apps, app, strlen(app), &created);
     if (!e)
         return NULL;
     if (created) {
@@ -132,7 +132,7 @@ void counters_profile(ing_counters *c, uint64_t request, const char *app, const 
     a->samples += n->samples;
     a->value += n->value;
     a->frames += n->frames;
-    strmap_entry *f = strmap_upsert(&a->formats, format, strlen(format), NULL);
+    ab_strmap_entry *f = ab_strmap_upsert(&a->formats, format, strlen(format), NULL);
     if (f)
         f->val.u += n->profiles;
 }
@@ -155,18 +155,18 @@ void counters_decoded(ing_counters *c, const ing_decoded *d)
 
 static int cmp_keys(const void *a, const void *b)
 {
-    return strcmp((*(const strmap_entry *const *)a)->key, (*(const strmap_entry *const *)b)->key);
+    return strcmp((*(const ab_strmap_entry *const *)a)->key, (*(const ab_strmap_entry *const *)b)->key);
 }
 
 /* The entries of m sorted by key (malloc'd array of m->len pointers; NULL when empty or
  * out of memory). */
-static strmap_entry **sorted(const strmap *m)
+static ab_strmap_entry **sorted(const ab_strmap *m)
 {
-    strmap_entry **v = m->len ? malloc(m->len * sizeof *v) : NULL;
+    ab_strmap_entry **v = m->len ? malloc(m->len * sizeof *v) : NULL;
     size_t n = 0;
     if (!v)
         return NULL;
-    strmap_foreach(m, e)
+    ab_strmap_foreach(m, e)
         v[n++] = e;
     qsort(v, n, sizeof *v, cmp_keys);
     return v;
@@ -178,7 +178,7 @@ static int app_stats(const char *name, const app_counters *a, ab_ingester_app_st
                      ab_ingester_format_count **formats)
 {
     size_t n = a->formats.len;
-    strmap_entry **fs = sorted(&a->formats);
+    ab_strmap_entry **fs = sorted(&a->formats);
     *formats = malloc((n ? n : 1) * sizeof **formats);
     if (!*formats || (n && !fs)) {
         free(fs);
@@ -219,7 +219,7 @@ char *counters_stats_document(const ing_counters *c, const counters_doc_info *in
         return ab_ingester_stats_write(&st, len);
 
     size_t n = c->apps.len, done = 0;
-    strmap_entry **as = sorted(&c->apps);
+    ab_strmap_entry **as = sorted(&c->apps);
     ab_ingester_app_stats *apps = calloc(n ? n : 1, sizeof *apps);
     ab_ingester_format_count **formats = calloc(n ? n : 1, sizeof *formats);
     char *text = NULL;

@@ -15,7 +15,7 @@
 
 typedef struct app_counters {
     uint64_t requests, profiles, samples, value, frames, bytes, decode_errors;
-    strmap formats;          /* format name -> profiles (val.u) */
+    ab_strmap formats;          /* format name -> profiles (val.u) */
     uint64_t last_request;   /* serial of the last request counted in `requests` */
 } app_counters;
 
@@ -28,7 +28,7 @@ typedef struct ing_counters {
     uint64_t stacks_cut;     /* stacks --store did not keep */
     latency_hist latency;
     uint64_t last_serial;    /* of the last request counted in req_total */
-    strmap apps;             /* application -> app_counters* (val.p) */
+    ab_strmap apps;             /* application -> app_counters* (val.p) */
     unsigned max_apps;       /* beyond this many, new names count under "_other" */
 } ing_counters;
 

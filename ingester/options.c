@@ -3,6 +3,8 @@
  * it to every user), or for the data token still from --auth-token, whose value is then
  * overwritten in argv. */
 #include "options.h"
+#include "addr.h"
+#include "cpus.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -100,66 +102,7 @@ static const struct option long_opts[] = {
 
 int ing_parse_addr(const char *s, ing_addr *a)
 {
-    char host[128];
-    const char *port;
-    memset(a, 0, sizeof *a);
-    if (s[0] == '[') {
-        const char *close = strchr(s, ']');
-        if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host)
-            return -1;
-        memcpy(host, s + 1, (size_t)(close - s - 1));
-        host[close - s - 1] = '\0';
-        port = close + 2;
-    } else {
-        const char *colon = strrchr(s, ':');
-        if (!colon) {
-            strcpy(host, "127.0.0.1");
-            port = s;
-        } else {
-            if ((size_t)(colon - s) >= sizeof host)
-                return -1;
-            memcpy(host, s, (size_t)(colon - s));
-            host[colon - s] = '\0';
-            port = colon + 1;
-            if (!host[0] || strcmp(host, "localhost") == 0)
-                strcpy(host, "127.0.0.1");
-        }
-    }
-    char *end;
-    errno = 0;
-    long p = strtol(port, &end, 10);
-    if (!*port || *end || errno || p < 0 || p > 65535)
-        return -1;
-    struct sockaddr_in *v4 = (struct sockaddr_in *)&a->ss;
-    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&a->ss;
-    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons((uint16_t)p);
-        return 0;
-    }
-    memset(a, 0, sizeof *a);
-    if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons((uint16_t)p);
-        return 0;
-    }
-    return -1;
-}
-
-void ing_addr_format(const struct sockaddr *sa, char *buf, size_t len)
-{
-    char host[INET6_ADDRSTRLEN] = "?";
-    if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *v4 = (const struct sockaddr_in *)sa;
-        inet_ntop(AF_INET, &v4->sin_addr, host, sizeof host);
-        snprintf(buf, len, "%s:%u", host, ntohs(v4->sin_port));
-    } else if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
-        inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof host);
-        snprintf(buf, len, "[%s]:%u", host, ntohs(v6->sin6_port));
-    } else {
-        snprintf(buf, len, "-");
-    }
+    return ab_addr_parse(s, AB_ADDR_LOOPBACK_DEFAULTS, &a->ss);
 }
 
 int ing_parse_size(const char *s, size_t *out)
@@ -190,33 +133,7 @@ int ing_parse_size(const char *s, size_t *out)
 
 int ing_parse_cpu_list(const char *s, cpu_set_t *set)
 {
-    CPU_ZERO(set);
-    const char *p = s;
-    if (!*p)
-        return -1;
-    while (*p) {
-        char *end;
-        errno = 0;
-        long lo = strtol(p, &end, 10), hi;
-        if (end == p || errno || lo < 0 || lo >= CPU_SETSIZE)
-            return -1;
-        hi = lo;
-        p = end;
-        if (*p == '-') {
-            p++;
-            hi = strtol(p, &end, 10);
-            if (end == p || errno || hi < lo || hi >= CPU_SETSIZE)
-                return -1;
-            p = end;
-        }
-        for (long c = lo; c <= hi; c++)
-            CPU_SET((int)c, set);
-        if (*p == ',')
-            p++;
-        else if (*p)
-            return -1;
-    }
-    return 0;
+    return ab_cpus_parse(s, 0, set);
 }
 
 int ing_addr_is_loopback(const ing_addr *a)

@@ -56,9 +56,6 @@ int ing_addr_is_loopback(const ing_addr *a);
 /* "ADDR:PORT", "[V6]:PORT", ":PORT" or "PORT" (address 127.0.0.1); "localhost" allowed. */
 int ing_parse_addr(const char *s, ing_addr *a);
 
-/* "ADDR:PORT" text of an address. */
-void ing_addr_format(const struct sockaddr *sa, char *buf, size_t len);
-
 /* Byte sizes: plain number or with K, M, G suffix (KiB, MiB, GiB; optional "iB"/"B"). */
 int ing_parse_size(const char *s, size_t *out);
 

@@ -3,6 +3,7 @@
  * reopened on the same port when the mode changes back), the control listener, the
  * --store flush timer, and graceful shutdown on SIGTERM/SIGINT. */
 #include "server.h"
+#include "addr.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -69,7 +70,7 @@ static uv_tcp_t *open_listener(ing_server *s, struct sockaddr_storage *addr, uv_
         r = uv_listen((uv_stream_t *)t, 1024, cb);
     if (r < 0) {
         char name[64];
-        ing_addr_format((const struct sockaddr *)addr, name, sizeof name);
+        ab_addr_format((const struct sockaddr *)addr, name, sizeof name);
         snprintf(err, errlen, "cannot listen on %s: %s", name, uv_strerror(r));
         uv_close((uv_handle_t *)t, free_handle);
         return NULL;
@@ -147,7 +148,7 @@ static int blackhole_open(ing_server *s, char *err, size_t errlen)
 
 static void format_names(ing_server *s)
 {
-    ing_addr_format((const struct sockaddr *)&s->data_addr, s->data_name, sizeof s->data_name);
+    ab_addr_format((const struct sockaddr *)&s->data_addr, s->data_name, sizeof s->data_name);
 }
 
 int server_set_behaviour(ing_server *s, const ing_behaviour *nb, char *err, size_t errlen)
@@ -221,6 +222,12 @@ int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
         if (store_init(&s->store, opt->store_dir, &sl, err, errlen) < 0)
             return -1;
         s->has_store = 1;
+        if (s->store.loaded.files || s->store.loaded.unreadable)
+            fprintf(stderr, "agentbench-ingester: --store %s: read back %zu stacks of %zu "
+                    "applications from an earlier run (lines past the bounds: %zu, bad lines: "
+                    "%zu, other files left alone: %zu)\n", opt->store_dir,
+                    s->store.loaded.stacks, s->store.loaded.apps, s->store.loaded.cut,
+                    s->store.loaded.bad_lines, s->store.loaded.unreadable);
     }
     s->data_addr = opt->listen.ss;
     if (s->beh.mode == MODE_BLACKHOLE) {
@@ -239,7 +246,7 @@ int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
         s->control = open_listener(s, &caddr, on_control_connection, err, errlen);
         if (!s->control)
             return -1;
-        ing_addr_format((const struct sockaddr *)&caddr, s->control_name,
+        ab_addr_format((const struct sockaddr *)&caddr, s->control_name,
                         sizeof s->control_name);
     }
     uv_signal_init(loop, &s->sigterm);

@@ -6,7 +6,11 @@
  * all (a stack costs its text and STORE_STACK_OVERHEAD bytes), max_stacks distinct stacks
  * per application. A stack that would go past a bound is not kept: store_add says so,
  * and the caller counts it (stacks_cut in /stats). The file name of an application is
- * injective: two names never share a file. */
+ * injective: two names never share a file.
+ *
+ * Nothing measured is lost to a restart: store_init reads back the files an earlier
+ * ingester left in DIR (a restarted ingester, a resumed suite), within the same bounds, so
+ * its first flush rewrites them with the old stacks and the new ones together. */
 #ifndef ING_STORE_H
 #define ING_STORE_H
 
@@ -28,14 +32,21 @@ typedef struct ing_store_limits {
 
 typedef struct ing_store {
     char *dir;
-    strmap apps;            /* application -> store_app* */
+    ab_strmap apps;            /* application -> store_app* */
     ing_store_limits lim;
     size_t bytes;           /* of every application's stacks */
     uint64_t stacks;        /* distinct stacks kept, every application's */
     int dirty;
+    struct {                /* what store_init read back from DIR */
+        size_t files, apps, stacks;  /* stacks: distinct ones kept */
+        size_t cut;         /* lines past a bound, not kept */
+        size_t bad_lines;   /* lines that are no "STACK COUNT" */
+        size_t unreadable;  /* files that could not be read, or are not ours */
+    } loaded;
 } ing_store;
 
-/* Create DIR when missing. lim: NULL for the defaults (256 applications, 32 MiB each,
+/* Create DIR when missing, else read back its NAME.folded files (s->loaded says what was
+ * kept). lim: NULL for the defaults (256 applications, 32 MiB each,
  * 256 MiB in all, a million stacks each). 0, or -1 with a message in err. */
 int store_init(ing_store *s, const char *dir, const ing_store_limits *lim, char *err,
                size_t errlen);

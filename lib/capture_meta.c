@@ -1,5 +1,6 @@
 /* capture_meta.c: a capture's provenance file (capture_meta.h), through jansson. */
 #include "capture_meta.h"
+#include "json_get.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -42,19 +43,6 @@ int ab_capture_meta_write(const char *path, const ab_capture_meta *m, char *err,
     return rc;
 }
 
-static unsigned long long count_member(json_t *o, const char *key)
-{
-    json_t *v = json_object_get(o, key);
-    return json_is_integer(v) && json_integer_value(v) > 0
-           ? (unsigned long long)json_integer_value(v) : 0;
-}
-
-static double number_member(json_t *o, const char *key)
-{
-    json_t *v = json_object_get(o, key);
-    return json_is_number(v) ? json_number_value(v) : 0;
-}
-
 int ab_capture_meta_read(const char *path, ab_capture_meta *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
@@ -75,12 +63,12 @@ int ab_capture_meta_read(const char *path, ab_capture_meta *m, char *err, size_t
     json_t *target = json_object_get(o, "target");
     snprintf(m->target, sizeof m->target, "%s", json_is_string(target)
              ? json_string_value(target) : "");
-    m->started = number_member(o, "started");
-    m->ended = number_member(o, "ended");
-    m->seconds = number_member(o, "seconds");
-    m->samples = count_member(o, "samples");
-    m->idle_dropped = count_member(o, "idle_dropped");
-    m->stacks = count_member(o, "stacks");
+    m->started = ab_json_number(o, "started", 0);
+    m->ended = ab_json_number(o, "ended", 0);
+    m->seconds = ab_json_number(o, "seconds", 0);
+    m->samples = ab_json_count(o, "samples");
+    m->idle_dropped = ab_json_count(o, "idle_dropped");
+    m->stacks = ab_json_count(o, "stacks");
     json_decref(o);
     return 0;
 }

@@ -3,6 +3,7 @@
  * the keys; the reader checks "v" first, then takes every figure through one of three
  * lenient getters, so no caller ever sees a negative count, NaN or Inf. */
 #include "ingester_stats.h"
+#include "json_get.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -91,27 +92,9 @@ char *ab_ingester_stats_write(const ab_ingester_stats *s, size_t *len)
 
 /* --- reader ---------------------------------------------------------------------- */
 
-static uint64_t get_u64(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    if (json_is_integer(v))
-        return json_integer_value(v) < 0 ? 0 : (uint64_t)json_integer_value(v);
-    if (json_is_real(v) && json_real_value(v) >= 0 && json_real_value(v) < 1.8e19)
-        return (uint64_t)json_real_value(v);
-    return 0;
-}
-
-static double get_double(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    double d = json_is_number(v) ? json_number_value(v) : 0;
-    return isfinite(d) ? d : 0;
-}
-
 static void get_string(json_t *obj, const char *key, char *out, size_t outlen)
 {
-    const char *s = json_string_value(json_object_get(obj, key));
-    snprintf(out, outlen, "%s", s ? s : "");
+    snprintf(out, outlen, "%s", ab_json_string(obj, key, ""));
 }
 
 /* 0 when root is a version 1 document; else -1 and why not in err. */
@@ -150,32 +133,32 @@ int ab_ingester_stats_read(const char *text, size_t len, ab_ingester_stats *out,
     json_t *store = json_object_get(root, "store");
     get_string(root, "mode", out->mode, sizeof out->mode);
     get_string(root, "listen", out->listen, sizeof out->listen);
-    out->uptime_s = get_double(root, "uptime_s");
-    out->conn_open = get_u64(conn, "open");
-    out->conn_accepted = get_u64(conn, "accepted");
-    out->conn_rejected = get_u64(conn, "rejected");
-    out->conn_timed_out = get_u64(conn, "timed_out");
-    out->req_total = get_u64(req, "total");
-    out->req_2xx = get_u64(req, "2xx");
-    out->req_4xx = get_u64(req, "4xx");
-    out->req_5xx = get_u64(req, "5xx");
-    out->req_reset = get_u64(req, "reset");
-    out->req_dropped = get_u64(req, "dropped");
-    out->bytes_received = get_u64(bytes, "received");
-    out->bytes_decompressed = get_u64(bytes, "decompressed");
-    out->profiles = get_u64(root, "profiles");
-    out->samples = get_u64(root, "samples");
-    out->sample_value = get_u64(root, "sample_value");
-    out->frames = get_u64(root, "frames");
-    out->decode_errors = get_u64(root, "decode_errors");
-    out->lat_p50 = get_double(lat, "p50");
-    out->lat_p90 = get_double(lat, "p90");
-    out->lat_p99 = get_double(lat, "p99");
-    out->lat_max = get_double(lat, "max");
-    out->store_apps = get_u64(store, "apps");
-    out->store_stacks = get_u64(store, "stacks");
-    out->store_bytes = get_u64(store, "bytes");
-    out->store_stacks_cut = get_u64(store, "stacks_cut");
+    out->uptime_s = ab_json_number(root, "uptime_s", 0);
+    out->conn_open = ab_json_count(conn, "open");
+    out->conn_accepted = ab_json_count(conn, "accepted");
+    out->conn_rejected = ab_json_count(conn, "rejected");
+    out->conn_timed_out = ab_json_count(conn, "timed_out");
+    out->req_total = ab_json_count(req, "total");
+    out->req_2xx = ab_json_count(req, "2xx");
+    out->req_4xx = ab_json_count(req, "4xx");
+    out->req_5xx = ab_json_count(req, "5xx");
+    out->req_reset = ab_json_count(req, "reset");
+    out->req_dropped = ab_json_count(req, "dropped");
+    out->bytes_received = ab_json_count(bytes, "received");
+    out->bytes_decompressed = ab_json_count(bytes, "decompressed");
+    out->profiles = ab_json_count(root, "profiles");
+    out->samples = ab_json_count(root, "samples");
+    out->sample_value = ab_json_count(root, "sample_value");
+    out->frames = ab_json_count(root, "frames");
+    out->decode_errors = ab_json_count(root, "decode_errors");
+    out->lat_p50 = ab_json_number(lat, "p50", 0);
+    out->lat_p90 = ab_json_number(lat, "p90", 0);
+    out->lat_p99 = ab_json_number(lat, "p99", 0);
+    out->lat_max = ab_json_number(lat, "max", 0);
+    out->store_apps = ab_json_count(store, "apps");
+    out->store_stacks = ab_json_count(store, "stacks");
+    out->store_bytes = ab_json_count(store, "bytes");
+    out->store_stacks_cut = ab_json_count(store, "stacks_cut");
     json_decref(root);
     return 0;
 }
@@ -191,13 +174,13 @@ int ab_ingester_stats_read_app(const char *text, size_t len, const char *app,
         return -1;
     }
     json_t *a = json_object_get(json_object_get(root, "apps"), app);
-    out->requests = get_u64(a, "requests");
-    out->profiles = get_u64(a, "profiles");
-    out->samples = get_u64(a, "samples");
-    out->sample_value = get_u64(a, "sample_value");
-    out->frames = get_u64(a, "frames");
-    out->bytes = get_u64(a, "bytes");
-    out->decode_errors = get_u64(a, "decode_errors");
+    out->requests = ab_json_count(a, "requests");
+    out->profiles = ab_json_count(a, "profiles");
+    out->samples = ab_json_count(a, "samples");
+    out->sample_value = ab_json_count(a, "sample_value");
+    out->frames = ab_json_count(a, "frames");
+    out->bytes = ab_json_count(a, "bytes");
+    out->decode_errors = ab_json_count(a, "decode_errors");
     json_decref(root);
     return 0;
 }

@@ -3,6 +3,7 @@
  * verified, so the series stay aligned with the cell's other figures; the statistics
  * are taken over the values only. */
 #include "results_profile.h"
+#include "json_get.h"
 #include "stats.h"
 
 #include <math.h>
@@ -52,12 +53,6 @@ static int fn_slot(ab_cell_profile *p, const char *fn)
     return (int)p->nfn++;
 }
 
-static double number(json_t *o, const char *key)
-{
-    json_t *v = json_object_get(o, key);
-    return json_is_number(v) && isfinite(json_number_value(v)) ? json_number_value(v) : NAN;
-}
-
 void ab_cell_profile_add(ab_cell_profile *p, const ab_ev_run_end *e, int ok)
 {
     if (e->has.agent_samples && e->agent_samples >= 0) {
@@ -89,7 +84,7 @@ void ab_cell_profile_add(ab_cell_profile *p, const ab_ev_run_end *e, int ok)
     json_object_foreach(e->profile_shares, fn, v) {
         int f = fn_slot(p, fn);
         if (f < 0) continue;
-        double t = number(v, "truth"), share = number(v, "share");
+        double t = ab_json_number(v, "truth", NAN), share = ab_json_number(v, "share", NAN);
         if (!isnan(t)) p->truth[f] = t;
         p->share[f][k] = share;
     }

@@ -29,3 +29,35 @@ int ab_store_file_name(const char *app, char *out, size_t outlen) {
     memcpy(out + n, ".folded", sizeof ".folded");
     return 0;
 }
+
+static int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+int ab_store_app_name(const char *file, char *app, size_t applen) {
+    size_t len = strlen(file), suffix = sizeof ".folded" - 1, n = 0;
+    if (len <= suffix || strcmp(file + len - suffix, ".folded") != 0 || applen == 0) return -1;
+    len -= suffix;
+    if (len == 3 && !memcmp(file, "%00", 3)) {
+        app[0] = '\0';
+        return 0;
+    }
+    for (size_t i = 0; i < len; i++) {
+        int c = (unsigned char)file[i];
+        if (c == '%') {
+            int hi = i + 2 < len ? hex_value(file[i + 1]) : -1;
+            int lo = hi >= 0 ? hex_value(file[i + 2]) : -1;
+            if (lo < 0 || (hi == 0 && lo == 0)) return -1;
+            c = hi * 16 + lo;
+            i += 2;
+        }
+        if (n + 1 >= applen) return -1;
+        app[n++] = (char)c;
+    }
+    app[n] = '\0';
+    /* only the one spelling ab_store_file_name makes (no %41 for A, no plain '+') */
+    char again[AB_STORE_MAX_FILE_NAME + 1];
+    return ab_store_file_name(app, again, sizeof again) == 0 && !strcmp(again, file) ? 0 : -1;
+}

@@ -17,4 +17,9 @@
  * longer than AB_STORE_MAX_FILE_NAME or OUTLEN - 1. */
 int ab_store_file_name(const char *app, char *out, size_t outlen);
 
+/* The inverse: the application whose file FILE ("NAME.folded") is, into APP. 0, or -1
+ * when FILE is no such name (another file, or one ab_store_file_name never makes) or APP
+ * is too small. */
+int ab_store_app_name(const char *file, char *app, size_t applen);
+
 #endif

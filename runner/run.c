@@ -206,7 +206,8 @@ static int finish(suite *s, int failed) {
     measure_shutdown(&s->loop);
     ingesters_stop(s);
     const char *status = s->interrupted ? "interrupted"
-                         : (failed || s->build_failed || s->journal_errno) ? "failed" : "done";
+                         : (failed || s->build_failed || s->journal_errno || s->stop_why[0])
+                               ? "failed" : "done";
     int write_failed = s->journal_errno;
     suite_emit_end(s, status);
     if (s->interrupted) progress_warn("interrupted: %lu measured runs were recorded", s->done);
@@ -218,6 +219,9 @@ static int finish(suite *s, int failed) {
         fprintf(stderr, "agentbench run: stopped: cannot write the journal (%s); %lu measured "
                         "runs are recorded in it\n", strerror(write_failed),
                 s->results->runs_done);
+    else if (s->stop_why[0])
+        fprintf(stderr, "agentbench run: stopped: %s; %lu measured runs are recorded\n",
+                s->stop_why, s->results->runs_done);
     loop_close(s);
     int interrupted = s->interrupted, done = !strcmp(status, "done");
     suite_free(s);

@@ -43,8 +43,9 @@ typedef struct suite {
     uv_signal_t sigint, sigterm;
     int interrupted;               /* the signal that interrupted the suite, or 0 */
     int journal_errno;             /* a journal write failed (errno): the suite stops */
-    int stop;                      /* stop after what runs now: interrupted or
-                                    * journal_errno */
+    int stop;                      /* stop after what runs now: interrupted,
+                                    * journal_errno or stop_why */
+    char stop_why[1024];           /* why the suite stopped itself, or "" */
     ab_journal *journal;
     ab_results *results;           /* the model, fed with every event we write */
     char results_dir[PATH_MAX], dir[PATH_MAX], id[80];
@@ -111,8 +112,9 @@ void suite_resume_apply(suite *s);
 /* Start an ingester per profiled variant (or check the remote one). 0, or -1. */
 int ingesters_start(suite *s);
 /* Before a profiled run of benchmark bi in variant vi: a remote ingester is switched to
- * the variant's mode (an error event if it refuses), a local one that died is restarted
- * (journaled). 0, or -1 when the local one cannot be restarted. */
+ * the variant's mode (when it refuses: an error event, and the suite stops with stop_why),
+ * a local one that died is restarted (journaled). 0, or -1 when the remote one refused or
+ * the local one cannot be restarted. */
 int ingester_ensure(suite *s, int bi, int vi);
 /* The control URL of variant vi's ingester, or NULL. */
 const char *ingester_control_of(suite *s, int vi);

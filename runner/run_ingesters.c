@@ -73,24 +73,31 @@ int ingesters_start(suite *s) {
 }
 
 /* The remote ingester into variant vi's mode, unless it is in it already. */
-static void switch_remote(suite *s, int bi, int vi) {
+/* A remote ingester that cannot be switched stops the suite: a run against it in another
+ * mode would be recorded under the wrong variant. */
+static int switch_remote(suite *s, int bi, int vi) {
     const char *variant = s->o.variants.v[vi];
-    if (s->remote_mode && !strcmp(s->remote_mode, variant)) return;
+    if (s->remote_mode && !strcmp(s->remote_mode, variant)) return 0;
     char err[512];
     if (ingester_set_mode(s->remote.control, variant, s->o.slow_delay, err, sizeof err) < 0) {
+        size_t n = strlen(err);
+        while (n > 0 && (err[n - 1] == '\n' || err[n - 1] == '\r' || err[n - 1] == ' '))
+            err[--n] = '\0';   /* a body's last newline */
         progress_warn("cannot switch the ingester to %s: %s", variant, err);
         suite_error(s, err, s->bench[bi]->name, variant);
-        return;
+        snprintf(s->stop_why, sizeof s->stop_why,
+                 "cannot switch the remote ingester to %s (%s): a run against it in another "
+                 "mode would be recorded under the wrong variant", variant, err);
+        s->stop = 1;
+        return -1;
     }
     free(s->remote_mode);
     s->remote_mode = xstrdup(variant);
+    return 0;
 }
 
 int ingester_ensure(suite *s, int bi, int vi) {
-    if (s->is_remote) {
-        switch_remote(s, bi, vi);
-        return 0;
-    }
+    if (s->is_remote) return switch_remote(s, bi, vi);
     if (!s->ing || !s->ing[vi].spawned || !s->ing[vi].exited) return 0;
     ingester *g = &s->ing[vi];
     char *msg = xasprintf("the %s ingester (pid %d) exited with status %d; restarting it",

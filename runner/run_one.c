@@ -331,8 +331,10 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
                  .warmup = warmup, .b = s->bench[bi], .variant = s->o.variants.v[vi]};
     x.profiled = variant_has_agent(x.variant);
     if (!s->first_run_at) s->first_run_at = mono_now();
-    if (x.profiled && ingester_ensure(s, bi, vi) < 0)
+    if (x.profiled && ingester_ensure(s, bi, vi) < 0) {
+        if (s->stop) return -1;   /* stop_why says why; nothing of this run is recorded */
         progress_warn("%s %s: running without a working ingester", x.b->name, x.variant);
+    }
     x.seq = ++s->seq;
     emit_run_start(&x);
     if (s->stop) return -1;   /* run_start could not be written: the suite stops */

@@ -1,7 +1,10 @@
 /* folded.h: aggregation of stack samples into "folded" stacks (Brendan Gregg's format, the
  * one Pyroscope's /ingest?format=folded reads): one line per distinct stack, frames from
  * the root to the leaf separated by ';', a space, and the number of samples.
- * Frames are interned names; a stack is the sequence of their ids. */
+ * Frames are interned names; a stack is the sequence of their ids. Its hash tables are its
+ * own, not lib/strmap.h: the agent is linked into the programs it measures and depends on
+ * nothing of agentbench's (they run in the collector thread, never in the signal handler,
+ * so async-signal safety is not the reason). */
 #ifndef AB_AGENT_FOLDED_H
 #define AB_AGENT_FOLDED_H
 

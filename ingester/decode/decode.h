@@ -74,6 +74,11 @@ int ing_parse_app_name(const char *name, char *app, size_t applen, ing_error *er
  * message. 0 or -1 (400). */
 int ing_check_app_name(const char *name, size_t len, const char *what, ing_error *err);
 
+/* Decode standard or URL-safe base64, padding optional (protojson's bytes, and the
+ * server's Basic credentials). Writes at most *outlen bytes; sets *outlen. -1 on a bad
+ * character or length. The ingester's one base64 decoder. */
+int ing_base64_decode(const char *in, size_t len, uint8_t *out, size_t *outlen);
+
 /* Parse a from/until value: seconds, ms, us or ns chosen by digit count; result in ns. */
 int ing_parse_time(const char *s, int64_t *ns);
 

@@ -115,10 +115,6 @@ static inline bool ing_wants_stacks(const ing_target *t)
 /* True when the Content-Type's media type is want (parameters ignored, any case). */
 bool ing_content_type_is(const char *ct, const char *want);
 
-/* Decode standard or URL-safe base64, padding optional (protojson's bytes). Writes at
- * most *outlen bytes; sets *outlen. -1 on a bad character or length. */
-int ing_base64_decode(const char *in, size_t len, uint8_t *out, size_t *outlen);
-
 /* True when b starts with the gzip magic bytes. */
 bool ing_is_gzip(const uint8_t *b, size_t len);
 

@@ -1,55 +1,30 @@
-/* flamegraph/fold.c: the folded-stack multiset (an open-addressing hash table keyed by the
- * stack string), folded text reading and writing. */
+/* flamegraph/fold.c: the folded-stack multiset (a dense array of entries, found by
+ * lib/strmap.h keyed by the stack string; sorted by stack in place when asked), folded
+ * text reading and writing. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fold.h"
+#include "strmap.h"
 
 struct fg_stacks {
-    fg_stack_entry *entries;        /* dense, in insertion order until sorted */
+    ab_strmap index;                /* stack -> its position in entries (val.u) */
+    fg_stack_entry *entries;        /* dense; .stack is the index's copy of the key */
     size_t n, cap;
-    size_t *slots;                  /* index + 1 into entries, 0 = empty */
-    size_t nslots;
     unsigned long long total;
-    int sorted;
+    int sorted;                     /* entries are in stack order */
 };
 
-static uint64_t hash_str(const char *s) {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 fg_stacks *fg_stacks_new(void) {
-    fg_stacks *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
-    s->nslots = 256;
-    s->slots = calloc(s->nslots, sizeof *s->slots);
-    if (!s->slots) { free(s); return NULL; }
-    return s;
+    return calloc(1, sizeof(fg_stacks));
 }
 
 void fg_stacks_free(fg_stacks *s) {
     if (!s) return;
-    for (size_t i = 0; i < s->n; i++) free((char *)s->entries[i].stack);
+    ab_strmap_free(&s->index);
     free(s->entries);
-    free(s->slots);
     free(s);
-}
-
-static int rehash(fg_stacks *s, size_t nslots) {
-    size_t *slots = calloc(nslots, sizeof *slots);
-    if (!slots) return -1;
-    for (size_t i = 0; i < s->n; i++) {
-        size_t j = hash_str(s->entries[i].stack) & (nslots - 1);
-        while (slots[j]) j = (j + 1) & (nslots - 1);
-        slots[j] = i + 1;
-    }
-    free(s->slots);
-    s->slots = slots;
-    s->nslots = nslots;
-    return 0;
 }
 
 int fg_stacks_add(fg_stacks *s, const char *stack, unsigned long long count) {
@@ -57,31 +32,23 @@ int fg_stacks_add(fg_stacks *s, const char *stack, unsigned long long count) {
         errno = EOVERFLOW;
         return -1;
     }
-    if (s->sorted && rehash(s, s->nslots) < 0) return -1;   /* sorting moved entries */
-    s->sorted = 0;
-    size_t j = hash_str(stack) & (s->nslots - 1);
-    while (s->slots[j]) {
-        fg_stack_entry *e = &s->entries[s->slots[j] - 1];
-        if (!strcmp(e->stack, stack)) {
-            e->count += count;
-            s->total += count;
-            return 0;
-        }
-        j = (j + 1) & (s->nslots - 1);
-    }
-    if (s->n == s->cap) {
+    if (s->n == s->cap) {           /* room first: a new key never lacks its entry */
         size_t cap = s->cap ? s->cap * 2 : 64;
         fg_stack_entry *e = realloc(s->entries, cap * sizeof *e);
         if (!e) return -1;
         s->entries = e;
         s->cap = cap;
     }
-    char *copy = strdup(stack);
-    if (!copy) return -1;
-    s->entries[s->n] = (fg_stack_entry){copy, count};
-    s->slots[j] = ++s->n;
+    int created;
+    ab_strmap_entry *e = ab_strmap_upsert(&s->index, stack, strlen(stack), &created);
+    if (!e) return -1;
+    if (created) {
+        e->val.u = s->n;
+        s->entries[s->n++] = (fg_stack_entry){e->key, 0};
+        s->sorted = 0;
+    }
+    s->entries[e->val.u].count += count;
     s->total += count;
-    if (s->n * 2 > s->nslots && rehash(s, s->nslots * 2) < 0) return -1;
     return 0;
 }
 
@@ -92,9 +59,12 @@ static int cmp_entry(const void *a, const void *b) {
     return strcmp(((const fg_stack_entry *)a)->stack, ((const fg_stack_entry *)b)->stack);
 }
 
+/* Sorted in place, then the index follows the entries to their new places. */
 const fg_stack_entry *fg_stacks_sorted(fg_stacks *s, size_t *n) {
     if (!s->sorted) {
         if (s->n) qsort(s->entries, s->n, sizeof *s->entries, cmp_entry);
+        for (size_t i = 0; i < s->n; i++)
+            ab_strmap_find(&s->index, s->entries[i].stack, strlen(s->entries[i].stack))->val.u = i;
         s->sorted = 1;
     }
     *n = s->n;

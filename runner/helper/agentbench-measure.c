@@ -45,6 +45,7 @@
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include "cpus.h"
 #include "outlog.h"
 #include "track.h"
 
@@ -53,27 +54,6 @@ static void usage(FILE *f) {
                "       agentbench-measure --serve     (requests on stdin; see the source)\n"
                "       agentbench-measure --exec [--cpu LIST] -- PROGRAM [ARGS...]\n"
                "Runs PROGRAM for `agentbench run` and reports its rusage on fd N (default 3).\n");
-}
-
-/* "0-2,5" -> set; returns 0, or -1 on a malformed list. */
-static int parse_cpus(const char *s, cpu_set_t *set) {
-    CPU_ZERO(set);
-    while (*s) {
-        char *end;
-        long a = strtol(s, &end, 10), b;
-        if (end == s || a < 0 || a >= CPU_SETSIZE) return -1;
-        b = a;
-        if (*end == '-') {
-            s = end + 1;
-            b = strtol(s, &end, 10);
-            if (end == s || b < a || b >= CPU_SETSIZE) return -1;
-        }
-        for (long c = a; c <= b; c++) CPU_SET(c, set);
-        if (*end == ',') end++;
-        else if (*end) return -1;
-        s = end;
-    }
-    return CPU_COUNT(set) ? 0 : -1;
 }
 
 static double tv_s(struct timeval tv) { return tv.tv_sec + tv.tv_usec / 1e6; }
@@ -401,7 +381,7 @@ static int have_initial_cpus;
 static void place_runs(const char *list) {
     cpu_set_t want;
     if (*list) {
-        if (parse_cpus(list, &want) < 0) {
+        if (ab_cpus_parse(list, 0, &want) < 0) {
             fprintf(stderr, "agentbench-measure: bad CPU list '%s'\n", list);
             return;
         }
@@ -474,7 +454,7 @@ int main(int argc, char **argv) {
         if (!strcmp(argv[i], "--exec")) { exec_only = 1; continue; }
         if (!strcmp(argv[i], "--serve")) { serving = 1; continue; }
         if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
-            if (parse_cpus(argv[++i], &cpus) < 0) {
+            if (ab_cpus_parse(argv[++i], 0, &cpus) < 0) {
                 fprintf(stderr, "agentbench-measure: bad CPU list '%s'\n", argv[i]);
                 return 2;
             }

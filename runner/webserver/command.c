@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <uv.h>
+#include "addr.h"
 #include "commands.h"
 #include "util.h"
 #include "serve.h"
@@ -44,23 +45,6 @@ static const char *default_dir(void) {
     return path;
 }
 
-/* "ADDR:PORT" (ADDR an IPv4 or a bracketed IPv6 address) into a socket address. */
-static int parse_listen(const char *s, struct sockaddr_storage *ss) {
-    char host[128];
-    const char *colon = strrchr(s, ':');
-    if (!colon || colon == s || (size_t)(colon - s) >= sizeof host) return -1;
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    if (!colon[1] || *end || port < 0 || port > 65535) return -1;
-    memcpy(host, s, (size_t)(colon - s));
-    host[colon - s] = 0;
-    if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-        host[strlen(host) - 1] = 0;
-        return uv_ip6_addr(host + 1, (int)port, (struct sockaddr_in6 *)ss) == 0 ? 0 : -1;
-    }
-    return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) == 0 ? 0 : -1;
-}
-
 int cmd_web(int argc, char **argv) {
     static const struct option opts[] = {
         {"listen", required_argument, 0, 'l'},
@@ -85,7 +69,7 @@ int cmd_web(int argc, char **argv) {
         return 2;
     }
     struct sockaddr_storage addr;
-    if (parse_listen(listen_at, &addr) < 0) {
+    if (ab_addr_parse(listen_at, 0, &addr) < 0) {
         fprintf(stderr, "agentbench web: --listen wants ADDR:PORT, not '%s'\n", listen_at);
         return 2;
     }

@@ -2,7 +2,7 @@
  * values it cannot use. */
 #include "config.h"
 #include "log.h"
-#include "tap.h"
+#include "../tap.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * output is root first with counts, names that would break the format are sanitized, and
  * the tables keep working as they grow. */
 #include "folded.h"
-#include "tap.h"
+#include "../tap.h"
 
 #include <stdio.h>
 #include <stdlib.h>

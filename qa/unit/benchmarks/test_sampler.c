@@ -5,7 +5,7 @@
 #include "ring.h"
 #include "sampler.h"
 #include "symbols.h"
-#include "tap.h"
+#include "../tap.h"
 
 #include <pthread.h>
 #include <stdint.h>

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tap.h"
+#include "../tap.h"
 #include "work.h"
 
 static int params(const char *q, uint32_t seed, unsigned items)

@@ -2,7 +2,7 @@
  * exported), an address inside a function's body, a libc function, and an address that
  * belongs to nothing. */
 #include "symbols.h"
-#include "tap.h"
+#include "../tap.h"
 
 #include <stdint.h>
 #include <string.h>

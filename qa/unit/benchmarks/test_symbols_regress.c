@@ -9,7 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
-#include "tap.h"
+#include "../tap.h"
 #include "../../../benchmarks/fuzz/fuzz_symbols.h"
 
 static const char *current;

@@ -1,7 +1,7 @@
 /* test_unwind.c: the frame-pointer walker on hand-built stacks: it follows a good chain,
  * and stops (without reading outside the stack) at frame pointers that are below the
  * stack pointer, above the stack, misaligned, or not increasing. */
-#include "tap.h"
+#include "../tap.h"
 #include "unwind.h"
 
 #include <stdint.h>

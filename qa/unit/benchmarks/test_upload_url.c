@@ -1,7 +1,7 @@
 /* test_upload_url.c: the ingest URL: escaped application name, whole-second range that is
  * never empty, the agent's spy name and sample rate. */
 #include "config.h"
-#include "tap.h"
+#include "../tap.h"
 #include "upload.h"
 
 #include <string.h>

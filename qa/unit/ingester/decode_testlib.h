@@ -6,6 +6,7 @@
 
 #include "decode.h"
 #include "proto/profile.pb-c.h"
+#include "../tap.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -14,34 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
-
-static int t_num, t_failed;
-
-#define CHECK(cond, ...) t_check(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
-
-static __attribute__((format(printf, 4, 5), unused)) bool
-t_check(bool ok, const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-    printf("%s %d - ", ok ? "ok" : "not ok", ++t_num);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    if (!ok) {
-        printf("#   failed at %s:%d\n", file, line);
-        t_failed++;
-    }
-    return ok;
-}
-
-static __attribute__((unused)) int t_done(void)
-{
-    printf("1..%d\n", t_num);
-    if (t_failed)
-        printf("# %d of %d failed\n", t_failed, t_num);
-    return t_failed ? 1 : 0;
-}
 
 /* ---- a sink that records everything ---- */
 typedef struct rec {

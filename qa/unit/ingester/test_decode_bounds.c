@@ -297,5 +297,5 @@ int main(void)
     test_pprof_stacks();
     test_memory_budget();
     test_names();
-    return t_done();
+    return TAP_DONE();
 }

@@ -177,5 +177,5 @@ int main(void)
     test_bomb();
     test_members();
     test_corrupt();
-    return t_done();
+    return TAP_DONE();
 }

@@ -286,5 +286,5 @@ int main(void)
     test_sparse_ids_and_addresses();
     test_gzip_bomb();
     test_multipart();
-    return t_done();
+    return TAP_DONE();
 }

@@ -211,5 +211,5 @@ int main(void)
 {
     test_proto();
     test_json();
-    return t_done();
+    return TAP_DONE();
 }

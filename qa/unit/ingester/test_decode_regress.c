@@ -92,5 +92,5 @@ int main(int argc, char **argv)
     replay(corpus, "fuzz_pprof", fuzz_run_pprof);
     replay(corpus, "fuzz_multipart", fuzz_run_multipart);
     replay(corpus, "fuzz_push", fuzz_run_push);
-    return t_done();
+    return TAP_DONE();
 }

@@ -129,5 +129,5 @@ int main(void)
     ing_stream_feed(st, (const uint8_t *)"a 1\n", 4);
     ing_stream_free(st);
     CHECK(1, "a stream abandoned is freed (ASan says if not)");
-    return t_done();
+    return TAP_DONE();
 }

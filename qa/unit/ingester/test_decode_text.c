@@ -228,5 +228,5 @@ int main(void)
     test_jfr();
     test_app_name();
     test_time();
-    return t_done();
+    return TAP_DONE();
 }

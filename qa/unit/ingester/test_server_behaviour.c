@@ -1,7 +1,7 @@
 /* test_server_behaviour.c: modes, the control endpoint's JSON and query updates (all or
  * nothing), and flaky's deterministic sequence. */
 #include "behaviour.h"
-#include "server_tap.h"
+#include "../tap.h"
 
 #include <stdlib.h>
 #include <string.h>

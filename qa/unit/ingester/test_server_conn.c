@@ -10,7 +10,7 @@
  * being read, and fits again once the other is answered; shutdown calls back once all
  * are gone. */
 #include "conn.h"
-#include "server_tap.h"
+#include "../tap.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
  * and its files. */
 #include "counters.h"
 #include "ingester_stats.h"
-#include "server_tap.h"
+#include "../tap.h"
 #include "store.h"
 #include "strmap.h"
 
@@ -41,21 +41,21 @@ int main(void)
     latency_record(&tiny, (uint64_t)1e13);
     CHECK(tiny.buckets[LAT_BUCKETS - 1] == 1, "very slow goes in the last bucket");
 
-    strmap m = {0};
+    ab_strmap m = {0};
     char key[32];
     for (int i = 0; i < 5000; i++) {
         snprintf(key, sizeof key, "k%d", i);
-        strmap_upsert(&m, key, strlen(key), NULL)->val.u = (uint64_t)i;
+        ab_strmap_upsert(&m, key, strlen(key), NULL)->val.u = (uint64_t)i;
     }
     int good = m.len == 5000;
     for (int i = 0; i < 5000; i++) {
         snprintf(key, sizeof key, "k%d", i);
-        strmap_entry *e = strmap_find(&m, key, strlen(key));
+        ab_strmap_entry *e = ab_strmap_find(&m, key, strlen(key));
         good &= e && e->val.u == (uint64_t)i;
     }
     CHECK(good, "5000 keys inserted and found");
-    CHECK(strmap_find(&m, "nope", 4) == NULL, "absent key");
-    strmap_free(&m);
+    CHECK(ab_strmap_find(&m, "nope", 4) == NULL, "absent key");
+    ab_strmap_free(&m);
 
     ing_counters c;
     counters_init(&c);
@@ -148,7 +148,43 @@ int main(void)
     memset(slashes, '/', 100);
     slashes[100] = '\0';
     CHECK(ab_store_file_name(slashes, name, sizeof name) < 0, "a name whose file name would be too long: refused");
+    char back[300];
+    static const char *apps[] = {"..evil/x", "a%2Fb", "", "my app{env=a b}", "x.y"};
+    for (size_t i = 0; i < sizeof apps / sizeof apps[0]; i++)
+        CHECK(ab_store_file_name(apps[i], name, sizeof name) == 0 &&
+              ab_store_app_name(name, back, sizeof back) == 0 && strcmp(back, apps[i]) == 0,
+              "file name -> application: '%s' <-> %s", apps[i], name);
+    static const char *foreign[] = {"%41.folded", "a+b.folded", "%2.folded", "%zz.folded",
+                                    ".x.folded", "x.txt", ".folded", "a%00b.folded"};
+    for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
+        CHECK(ab_store_app_name(foreign[i], back, sizeof back) < 0,
+              "%s is no file name of the store's", foreign[i]);
     store_free(&s);
+
+    /* a restarted ingester reads the files back: nothing is lost at its first flush */
+    snprintf(path, sizeof path, "%s/big.folded", dir);
+    FILE *f = fopen(path, "w");
+    fputs("y 1\nno count\nbad -3\nzero 0\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/not ours.folded", dir);
+    fclose(fopen(path, "w"));
+    CHECK(store_init(&s, dir, &sl, err, sizeof err) == 0, "store_init again");
+    CHECK_INT(s.loaded.files, 3, "three files read back");
+    CHECK_INT(s.loaded.stacks, 4, "their four good stacks kept (main;a main;b x y)");
+    CHECK_INT(s.loaded.bad_lines, 3, "three bad lines skipped");
+    CHECK_INT(s.loaded.unreadable, 1, "a file no application's name makes is left alone");
+    CHECK(store_add(&s, "my/app", "main;a", 6, 5) == 0 && store_flush(&s) == 0, "a new stack, then flush");
+    snprintf(path, sizeof path, "%s/my%%2Fapp.folded", dir);
+    CHECK_STR(slurp(path), "main;a 7\nmain;b 7\n", "old and new counts together after the restart");
+    snprintf(path, sizeof path, "%s/my_app.folded", dir);
+    CHECK_STR(slurp(path), "x 1\n", "an unchanged application's file is not rewritten, still whole");
+    store_free(&s);
+    sl.max_app_bytes = 1 * (6 + STORE_STACK_OVERHEAD);
+    CHECK(store_init(&s, dir, &sl, err, sizeof err) == 0, "store_init with a smaller bound");
+    CHECK_INT(s.loaded.cut, 1, "read back within the bounds: one stack past max_app_bytes is cut");
+    store_free(&s);
+    snprintf(path, sizeof path, "%s/not ours.folded", dir);
+    unlink(path);
     const char *files[] = {"my%2Fapp.folded", "my_app.folded", "big.folded"};
     for (size_t i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);

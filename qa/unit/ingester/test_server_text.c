@@ -3,7 +3,7 @@
 #include "auth.h"
 #include "files.h"
 #include "query.h"
-#include "server_tap.h"
+#include "../tap.h"
 
 #include <string.h>
 
@@ -27,10 +27,8 @@ int main(void)
     char path[] = "x%2Fy";
     CHECK(query_unescape(path, 0) == 3 && strcmp(path, "x/y") == 0, "path unescape");
 
-    char dec[64];
-    CHECK(auth_base64_decode("dXNlcjpzM2NyZXQ=", dec, sizeof dec) == 11 &&
-          strcmp(dec, "user:s3cret") == 0, "base64");
-    CHECK(auth_base64_decode("!!", dec, sizeof dec) < 0, "bad base64");
+    CHECK(!auth_ok("Basic !!", "s3cret"), "Basic with bad base64");
+    CHECK(auth_ok("Basic dXNlcjpzM2NyZXQ", "s3cret"), "Basic without padding");
     CHECK(auth_ok("Bearer s3cret", "s3cret"), "Bearer token");
     CHECK(auth_ok("bearer  s3cret ", "s3cret"), "Bearer, case and spaces");
     CHECK(!auth_ok("Bearer s3cre", "s3cret") && !auth_ok("Bearer s3crett", "s3cret"),

@@ -7,7 +7,7 @@
 #include "events.h"
 #include "journal.h"
 #include "results.h"
-#include "tap.h"
+#include "../tap.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -36,16 +36,16 @@ static void run_end_round_trip(void)
         .majflt = 4, .profiles = 2, .samples = 250, .done = 9, .total = 40, .eta_s = 12.5,
         .steal_pct = 0.5, .checksum = "832040"};
     json_t *ev = ab_ev_run_end_json(&e);
-    ok(ev != NULL, "build a run_end");
-    ok(!strcmp(keys_of(ev), "v,type,t,benchmark,variant,run,seq,warmup,status,exit_code,"
+    CHECK(ev != NULL, "build a run_end");
+    CHECK(!strcmp(keys_of(ev), "v,type,t,benchmark,variant,run,seq,warmup,status,exit_code,"
                             "signal,wall_s,user_s,sys_s,maxrss_kb,nvcsw,nivcsw,minflt,majflt,"
                             "profiles,samples,done,total,eta_s,steal_pct,checksum"),
        "head first, then the fields in their order, requests left out: %s", keys_of(ev));
-    ok(json_integer_value(json_object_get(ev, "v")) == AB_JOURNAL_VERSION
+    CHECK(json_integer_value(json_object_get(ev, "v")) == AB_JOURNAL_VERSION
            && !strcmp(ab_event_type(ev), "run_end") && ab_event_id_of(ev) == AB_EV_RUN_END
            && ab_event_time(ev) > 1.6e9,
        "v 1, type run_end, t now (%.3f)", ab_event_time(ev));
-    ok(json_is_integer(json_object_get(ev, "maxrss_kb"))
+    CHECK(json_is_integer(json_object_get(ev, "maxrss_kb"))
            && json_is_real(json_object_get(ev, "wall_s"))
            && json_is_false(json_object_get(ev, "warmup"))
            && json_is_string(json_object_get(ev, "checksum")),
@@ -53,14 +53,14 @@ static void run_end_round_trip(void)
 
     ab_ev_run_end back;
     ab_ev_run_end_read(ev, &back);
-    ok(!strcmp(back.benchmark, "fib") && !strcmp(back.variant, "fast") && back.run == 3
+    CHECK(!strcmp(back.benchmark, "fib") && !strcmp(back.variant, "fast") && back.run == 3
            && back.seq == 17 && !back.warmup && !strcmp(back.status, "ok")
            && back.wall_s == 1.25 && back.user_s == 1.0 && back.sys_s == 0.125
            && back.maxrss_kb == 2048 && back.minflt == 300 && back.profiles == 2
            && back.samples == 250 && back.done == 9 && back.total == 40
            && back.eta_s == 12.5 && back.steal_pct == 0.5 && !strcmp(back.checksum, "832040"),
        "the reader gets back every field");
-    ok(back.has.wall_s && back.has.done && back.has.checksum && !back.has.requests,
+    CHECK(back.has.wall_s && back.has.done && back.has.checksum && !back.has.requests,
        "has: the fields present, not requests");
     json_decref(ev);
 
@@ -68,12 +68,12 @@ static void run_end_round_trip(void)
     e.requests = 7;
     e.has.requests = 1;
     ev = ab_ev_run_end_json(&e);
-    ok(json_is_null(json_object_get(ev, "checksum")), "no checksum: written as null");
-    ok(json_integer_value(json_object_get(ev, "requests")) == 7
+    CHECK(json_is_null(json_object_get(ev, "checksum")), "no checksum: written as null");
+    CHECK(json_integer_value(json_object_get(ev, "requests")) == 7
            && !strcmp(strrchr(keys_of(ev), ',') + 1, "requests"),
        "an optional field is written, last, when has is set");
     ab_ev_run_end_read(ev, &back);
-    ok(back.checksum == NULL && !back.has.checksum && back.has.requests && back.requests == 7,
+    CHECK(back.checksum == NULL && !back.has.checksum && back.has.requests && back.requests == 7,
        "null reads as absent; the optional field reads back");
     json_decref(ev);
 }
@@ -85,21 +85,21 @@ static void wrong_types(void)
                             "\"warmup\":1,\"maxrss_kb\":1e300}", 0, NULL);
     ab_ev_run_end e;
     ab_ev_run_end_read(ev, &e);
-    ok(!e.benchmark && !e.has.benchmark && !strcmp(e.variant, "x"),
+    CHECK(!e.benchmark && !e.has.benchmark && !strcmp(e.variant, "x"),
        "a number where a string goes reads as absent");
-    ok(!e.has.wall_s && e.wall_s == 0, "a string where a number goes reads as absent");
-    ok(e.has.done && e.done == -4 && e.has.total && e.total == 7,
+    CHECK(!e.has.wall_s && e.wall_s == 0, "a string where a number goes reads as absent");
+    CHECK(e.has.done && e.done == -4 && e.has.total && e.total == 7,
        "integers: negative kept, a real truncated (%lld)", (long long)e.total);
-    ok(e.has.warmup && e.warmup == 1, "a number reads as a boolean (non-zero: true)");
-    ok(e.has.maxrss_kb && e.maxrss_kb > 9e18, "a huge number is clamped, not undefined");
-    ok(ab_event_time(ev) == 5, "t read back");
+    CHECK(e.has.warmup && e.warmup == 1, "a number reads as a boolean (non-zero: true)");
+    CHECK(e.has.maxrss_kb && e.maxrss_kb > 9e18, "a huge number is clamped, not undefined");
+    CHECK(ab_event_time(ev) == 5, "t read back");
     json_decref(ev);
 
     ev = json_loads("{\"type\":\"what\"}", 0, NULL);
-    ok(ab_event_id_of(ev) == AB_EV_UNKNOWN && ab_event_time(ev) == 0,
+    CHECK(ab_event_id_of(ev) == AB_EV_UNKNOWN && ab_event_time(ev) == 0,
        "an unknown type; no t reads 0");
     ab_ev_run_end_read(NULL, &e);
-    ok(!e.benchmark && !e.has.status, "reading NULL gives an empty struct");
+    CHECK(!e.benchmark && !e.has.status, "reading NULL gives an empty struct");
     json_decref(ev);
 }
 
@@ -114,13 +114,13 @@ static void other_types(void)
     json_decref(names);
     json_decref(vars);
     json_decref(argv);
-    ok(!strcmp(keys_of(ev), "v,type,t,suite,host,seed,order,benchmarks,variants,warmup,runs,"
+    CHECK(!strcmp(keys_of(ev), "v,type,t,suite,host,seed,order,benchmarks,variants,warmup,runs,"
                             "min_runs,max_runs,target_ci,total_runs,slow_delay,timeout,argv,"
                             "kind"),
        "suite_start without the run's fields: %s", keys_of(ev));
     ab_ev_suite_start s2;
     ab_ev_suite_start_read(ev, &s2);
-    ok(json_array_size(s2.benchmarks) == 2 && s2.seed == 42 && !s2.has.resumed
+    CHECK(json_array_size(s2.benchmarks) == 2 && s2.seed == 42 && !s2.has.resumed
            && !strcmp(s2.kind, "baseline") && s2.has.target_ci && s2.target_ci == 0,
        "suite_start read back (arrays borrowed from the event)");
     json_decref(ev);
@@ -128,7 +128,7 @@ static void other_types(void)
     ab_ev_ingester g = {.name = "fast", .mode = "fast", .url = "http://a", .control = "http://b",
                         .pid = 12};
     json_t *a = ab_ev_ingester_start_json(&g), *b = ab_ev_ingester_stop_json(&g);
-    ok(ab_event_id_of(a) == AB_EV_INGESTER_START && ab_event_id_of(b) == AB_EV_INGESTER_STOP
+    CHECK(ab_event_id_of(a) == AB_EV_INGESTER_START && ab_event_id_of(b) == AB_EV_INGESTER_STOP
            && !strcmp(keys_of(b), "v,type,t,name,mode,url,control,pid"),
        "ingester_start and ingester_stop share their fields");
     json_decref(a);
@@ -139,22 +139,22 @@ static void other_types(void)
     ab_ev_summary sm = {.benchmark = "fib", .variant = "fast", .figures = figures};
     ev = ab_ev_summary_json(&sm);
     json_decref(figures);
-    ok(!strcmp(keys_of(ev), "v,type,t,benchmark,variant,n,wall")
+    CHECK(!strcmp(keys_of(ev), "v,type,t,benchmark,variant,n,wall")
            && !strcmp(json_string_value(json_object_get(ev, "benchmark")), "fib"),
        "summary: figures merged after the typed fields, which win: %s", keys_of(ev));
     ab_ev_summary sm2;
     ab_ev_summary_read(ev, &sm2);
-    ok(sm2.figures == ev && !strcmp(sm2.benchmark, "fib"), "summary read: figures is the event");
+    CHECK(sm2.figures == ev && !strcmp(sm2.benchmark, "fib"), "summary read: figures is the event");
     json_decref(ev);
 
     ab_ev_error er = {.message = "no", .variant = "slow"};
     ev = ab_ev_error_json(&er);
-    ok(!strcmp(keys_of(ev), "v,type,t,message,variant"), "error: absent strings left out");
+    CHECK(!strcmp(keys_of(ev), "v,type,t,message,variant"), "error: absent strings left out");
     json_decref(ev);
 
     ab_ev_suite_end se = {.status = "done", .done = 4, .total = 4, .seconds = 1.0 / 0.0};
     ev = ab_ev_suite_end_json(&se);
-    ok(ev && !json_object_get(ev, "seconds") && json_is_integer(json_object_get(ev, "done")),
+    CHECK(ev && !json_object_get(ev, "seconds") && json_is_integer(json_object_get(ev, "done")),
        "a non-finite number is left out, not the event");
     json_decref(ev);
 }
@@ -170,16 +170,16 @@ static void one_time(void)
     ab_results *r = ab_results_new();
     ab_ev_suite_end se = {.status = "done"};
     json_t *ev = ab_ev_suite_end_json(&se);
-    ok(j && ab_journal_put(j, ev, 1) == 0, "put a built event %s", j ? "" : err);
+    CHECK(j && ab_journal_put(j, ev, 1) == 0, "put a built event %s", j ? "" : err);
     ab_results_add(r, ev);
     double in_memory = r->last_update;
     json_decref(ev);
     json_t *bad = json_pack("{s:s}", "type", "x");
-    ok(ab_journal_put(j, bad, 1) < 0, "an event without its head is refused");
+    CHECK(ab_journal_put(j, bad, 1) < 0, "an event without its head is refused");
     json_decref(bad);
     ab_journal_close(j);
     ab_results *back = ab_results_load(path, err, sizeof err);
-    ok(back && back->last_update == in_memory && in_memory > 0,
+    CHECK(back && back->last_update == in_memory && in_memory > 0,
        "the model's time is the file's time (%.6f, %.6f)", in_memory,
        back ? back->last_update : 0);
     ab_results_free(back);
@@ -193,7 +193,7 @@ static void documented(const char *unit_dir)
     char path[4096];
     snprintf(path, sizeof path, "%s/../../../doc/journal.md", unit_dir);
     FILE *f = fopen(path, "r");
-    if (!ok(f != NULL, "open %s", path)) return;
+    if (!CHECK(f != NULL, "open %s", path)) return;
     static char doc[1 << 17];
     size_t n = fread(doc, 1, sizeof doc - 1, f);
     doc[n] = 0;
@@ -214,7 +214,7 @@ static void documented(const char *unit_dir)
             }
         }
     }
-    ok(ntypes == AB_EV_NTYPES - 1 && missing == 0,
+    CHECK(ntypes == AB_EV_NTYPES - 1 && missing == 0,
        "doc/journal.md names all %zu types and their fields (%d missing)", ntypes, missing);
 }
 
@@ -225,5 +225,5 @@ int main(int argc, char **argv)
     other_types();
     one_time();
     documented(argc > 1 ? argv[1] : ".");
-    return tap_done();
+    return TAP_DONE();
 }

@@ -4,7 +4,7 @@
  * none) refused with a message naming it, and the reader's leniency within v1 (missing,
  * negative, non-numeric figures read as 0; never NaN or Inf). Argument: qa/unit/lib. */
 #include "ingester_stats.h"
-#include "tap.h"
+#include "../tap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -64,19 +64,19 @@ static void test_write_and_read(void)
     ab_ingester_stats s = sample(), back;
     size_t len = 0;
     char *text = ab_ingester_stats_write(&s, &len);
-    ok(text && len == strlen(text) && strcmp(text, sample_text) == 0,
+    CHECK(text && len == strlen(text) && strcmp(text, sample_text) == 0,
        "the writer's text: compact, documented key order, apps sorted, newline (%zu bytes)", len);
     char err[256] = "";
-    ok(ab_ingester_stats_read(text, len, &back, err, sizeof err) == 0, "its text reads back (%s)", err);
-    ok(same_figures(&s, &back), "every figure survives the round trip");
-    ok(back.apps == NULL && back.napps == 0, "the reader leaves apps empty");
+    CHECK(ab_ingester_stats_read(text, len, &back, err, sizeof err) == 0, "its text reads back (%s)", err);
+    CHECK(same_figures(&s, &back), "every figure survives the round trip");
+    CHECK(back.apps == NULL && back.napps == 0, "the reader leaves apps empty");
     free(text);
 
     s.apps_omitted = 1;
     text = ab_ingester_stats_write(&s, &len);
-    ok(text && !strstr(text, "\"apps\":{\"") && !strstr(text, "myapp") &&
+    CHECK(text && !strstr(text, "\"apps\":{\"") && !strstr(text, "myapp") &&
        strstr(text, "\"stacks_cut\":7}}\n"), "apps_omitted: no apps, the rest the same");
-    ok(ab_ingester_stats_read(text, len, &back, err, sizeof err) == 0 && same_figures(&s, &back),
+    CHECK(ab_ingester_stats_read(text, len, &back, err, sizeof err) == 0 && same_figures(&s, &back),
        "a document without apps reads back with every figure");
     free(text);
     s.apps_omitted = 0;
@@ -85,7 +85,7 @@ static void test_write_and_read(void)
     s.uptime_s = INFINITY;
     s.sample_value = UINT64_MAX;
     text = ab_ingester_stats_write(&s, &len);
-    ok(text && strstr(text, "\"p99\":0.0") && strstr(text, "\"uptime_s\":0.0") &&
+    CHECK(text && strstr(text, "\"p99\":0.0") && strstr(text, "\"uptime_s\":0.0") &&
        strstr(text, "\"sample_value\":9223372036854775807"),
        "NaN and Inf are written as 0, a saturated counter as the largest JSON integer");
     free(text);
@@ -102,14 +102,14 @@ static void test_documented_example(const char *unit_dir)
         fclose(f);
     doc[n] = '\0';
     char *start = strstr(doc, "```json\n"), *end = start ? strstr(start + 8, "```") : NULL;
-    if (!ok(start && end, "doc/ingester-stats.md has a ```json example (%s)", path))
+    if (!CHECK(start && end, "doc/ingester-stats.md has a ```json example (%s)", path))
         return;
     start += 8;
     ab_ingester_stats s;
     char err[256] = "";
-    ok(ab_ingester_stats_read(start, (size_t)(end - start), &s, err, sizeof err) == 0,
+    CHECK(ab_ingester_stats_read(start, (size_t)(end - start), &s, err, sizeof err) == 0,
        "the documented example reads (%s)", err);
-    ok(strcmp(s.mode, "fast") == 0 && strcmp(s.listen, "127.0.0.1:4040") == 0 &&
+    CHECK(strcmp(s.mode, "fast") == 0 && strcmp(s.listen, "127.0.0.1:4040") == 0 &&
        s.conn_open == 3 && s.conn_accepted == 10 && s.req_total == 10 && s.req_2xx == 8 &&
        s.req_4xx == 1 && s.req_5xx == 1 && s.bytes_received == 12345 &&
        s.bytes_decompressed == 45678 && s.profiles == 8 && s.samples == 1234 &&
@@ -125,20 +125,20 @@ static void test_refused(void)
     char err[256];
     const char *v2 = "{\"v\":2,\"mode\":\"fast\",\"profiles\":8}";
     s.profiles = 7;
-    ok(ab_ingester_stats_read(v2, strlen(v2), &s, err, sizeof err) < 0 &&
+    CHECK(ab_ingester_stats_read(v2, strlen(v2), &s, err, sizeof err) < 0 &&
        strstr(err, "version 2") && strstr(err, "version 1 only") && s.profiles == 0,
        "a version 2 document is refused, nothing read: %s", err);
-    ok(ab_ingester_stats_read("{\"profiles\":8}", 14, &s, err, sizeof err) < 0 &&
+    CHECK(ab_ingester_stats_read("{\"profiles\":8}", 14, &s, err, sizeof err) < 0 &&
        strstr(err, "no schema version"), "a document without \"v\" is refused: %s", err);
-    ok(ab_ingester_stats_read("{\"v\":\"1\"}", 9, &s, err, sizeof err) < 0 &&
+    CHECK(ab_ingester_stats_read("{\"v\":\"1\"}", 9, &s, err, sizeof err) < 0 &&
        strstr(err, "no schema version"), "a \"v\" that is not an integer is refused: %s", err);
-    ok(ab_ingester_stats_read("not json", 8, &s, err, sizeof err) < 0 && strstr(err, "not JSON"),
+    CHECK(ab_ingester_stats_read("not json", 8, &s, err, sizeof err) < 0 && strstr(err, "not JSON"),
        "not JSON is refused: %s", err);
-    ok(ab_ingester_stats_read("[1]", 3, &s, err, sizeof err) < 0 && strstr(err, "not a JSON object"),
+    CHECK(ab_ingester_stats_read("[1]", 3, &s, err, sizeof err) < 0 && strstr(err, "not a JSON object"),
        "not an object is refused: %s", err);
-    ok(ab_ingester_stats_read("{\"v\":1,\"profiles\":1e999}", 24, &s, err, sizeof err) < 0,
+    CHECK(ab_ingester_stats_read("{\"v\":1,\"profiles\":1e999}", 24, &s, err, sizeof err) < 0,
        "an overflowing number is refused, never Inf: %s", err);
-    ok(ab_ingester_stats_read("{\"v\":1}", 3, &s, err, sizeof err) < 0,
+    CHECK(ab_ingester_stats_read("{\"v\":1}", 3, &s, err, sizeof err) < 0,
        "only len bytes are read (a cut document is not JSON)");
 }
 
@@ -148,12 +148,12 @@ static void test_lenient(void)
     char err[256] = "";
     const char *odd = "{\"v\":1,\"requests\":{\"total\":-5,\"2xx\":\"x\",\"4xx\":2.0},"
                       "\"latency_ms\":{\"p50\":-0.0},\"mode\":7,\"connections\":[]}";
-    ok(ab_ingester_stats_read(odd, strlen(odd), &s, err, sizeof err) == 0 && s.req_total == 0 &&
+    CHECK(ab_ingester_stats_read(odd, strlen(odd), &s, err, sizeof err) == 0 && s.req_total == 0 &&
        s.req_2xx == 0 && s.req_4xx == 2 && s.lat_p50 == 0 && s.mode[0] == '\0' && s.conn_open == 0,
        "negative, non-numeric and misplaced figures read as 0, a real count as its value (%s)", err);
     char longer[400];
     snprintf(longer, sizeof longer, "{\"v\":1,\"mode\":\"%0100d\",\"listen\":\"%0200d\"}", 0, 0);
-    ok(ab_ingester_stats_read(longer, strlen(longer), &s, err, sizeof err) == 0 &&
+    CHECK(ab_ingester_stats_read(longer, strlen(longer), &s, err, sizeof err) == 0 &&
        strlen(s.mode) == sizeof s.mode - 1 && strlen(s.listen) == sizeof s.listen - 1,
        "overlong strings are cut to the struct's size");
 }
@@ -162,19 +162,19 @@ static void test_read_app(void)
 {
     ab_ingester_app_stats a;
     char err[256] = "";
-    ok(ab_ingester_stats_read_app(sample_text, strlen(sample_text), "myapp", &a, err,
+    CHECK(ab_ingester_stats_read_app(sample_text, strlen(sample_text), "myapp", &a, err,
                                   sizeof err) == 0 &&
        a.requests == 8 && a.profiles == 8 && a.samples == 1234 && a.sample_value == 99999 &&
        a.frames == 4321 && a.bytes == 12345 && a.decode_errors == 0 && !a.name && !a.nformats,
        "one application's figures, owning nothing (%s)", err);
-    ok(ab_ingester_stats_read_app(sample_text, strlen(sample_text), "absent", &a, err,
+    CHECK(ab_ingester_stats_read_app(sample_text, strlen(sample_text), "absent", &a, err,
                                   sizeof err) == 0 && a.requests == 0 && a.sample_value == 0,
        "an application not listed reads as zeros");
     const char *odd = "{\"v\":1,\"apps\":{\"x\":{\"decode_errors\":-3,\"sample_value\":\"9\"}}}";
-    ok(ab_ingester_stats_read_app(odd, strlen(odd), "x", &a, err, sizeof err) == 0 &&
+    CHECK(ab_ingester_stats_read_app(odd, strlen(odd), "x", &a, err, sizeof err) == 0 &&
        a.decode_errors == 0 && a.sample_value == 0, "negative and non-numeric figures read as 0");
     const char *v2 = "{\"v\":2,\"apps\":{\"x\":{\"requests\":1}}}";
-    ok(ab_ingester_stats_read_app(v2, strlen(v2), "x", &a, err, sizeof err) < 0 &&
+    CHECK(ab_ingester_stats_read_app(v2, strlen(v2), "x", &a, err, sizeof err) < 0 &&
        strstr(err, "version 2") && a.requests == 0, "another version is refused");
 }
 
@@ -185,5 +185,5 @@ int main(int argc, char **argv)
     test_documented_example(argc > 1 ? argv[1] : "qa/unit/lib");
     test_refused();
     test_lenient();
-    return tap_done();
+    return TAP_DONE();
 }

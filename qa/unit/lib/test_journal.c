@@ -4,7 +4,7 @@
  * a write that fails half-way (a file size limit) and is cut back.
  * Usage: test_journal [UNIT_DIR] */
 #include "journal.h"
-#include "tap.h"
+#include "../tap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -76,52 +76,52 @@ static void round_trip(void)
     char err[256] = "";
     const char *p = path_in("rt.jsonl");
     ab_journal *j = ab_journal_open(p, err, sizeof err);
-    if (!ok(j != NULL, "open a new journal for writing %s", err)) return;
+    if (!CHECK(j != NULL, "open a new journal for writing %s", err)) return;
     /* the event's own v/type/t are overridden by the writer */
-    ok(ab_journal_write(j, "suite_start", json_pack("{s:s, s:i, s:s}", "suite", "s1", "v",
+    CHECK(ab_journal_write(j, "suite_start", json_pack("{s:s, s:i, s:s}", "suite", "s1", "v",
                                                     99, "type", "bogus")) == 0,
        "write suite_start");
-    ok(ab_journal_write(j, "run_end", run_event(1)) == 0, "write run_end 1");
-    ok(ab_journal_write(j, "run_end", run_event(2)) == 0, "write run_end 2");
-    ok(ab_journal_write(j, "suite_end", NULL) == 0, "write an event with no fields");
+    CHECK(ab_journal_write(j, "run_end", run_event(1)) == 0, "write run_end 1");
+    CHECK(ab_journal_write(j, "run_end", run_event(2)) == 0, "write run_end 2");
+    CHECK(ab_journal_write(j, "suite_end", NULL) == 0, "write an event with no fields");
     ab_journal_close(j);
 
     const char *text = slurp(p);
-    ok(!strncmp(text, "{\"v\":1,\"type\":\"suite_start\",\"t\":", 32),
+    CHECK(!strncmp(text, "{\"v\":1,\"type\":\"suite_start\",\"t\":", 32),
        "lines start with v, type, t: %.40s", text);
     int lines = 0;
     for (const char *c = text; *c; c++) lines += *c == '\n';
-    ok(lines == 4 && text[strlen(text) - 1] == '\n', "4 lines, each ending in a newline");
+    CHECK(lines == 4 && text[strlen(text) - 1] == '\n', "4 lines, each ending in a newline");
 
     seen s = { 0 };
     unsigned long errors = 99;
     int n = ab_journal_read_all(p, collect, &s, &errors);
-    ok(n == 4 && s.n == 4 && errors == 0, "read_all delivers 4 events, 0 errors (%d, %lu)", n,
+    CHECK(n == 4 && s.n == 4 && errors == 0, "read_all delivers 4 events, 0 errors (%d, %lu)", n,
        errors);
-    ok(!strcmp(s.types[0], "suite_start") && !strcmp(s.types[1], "run_end")
+    CHECK(!strcmp(s.types[0], "suite_start") && !strcmp(s.types[1], "run_end")
        && s.runs[2] == 2 && !strcmp(s.types[3], "suite_end"), "events in order, fields kept");
 
     /* reopening for append keeps what is there */
     j = ab_journal_open(p, err, sizeof err);
-    ok(j && ab_journal_write(j, "error", json_pack("{s:s}", "message", "x")) == 0,
+    CHECK(j && ab_journal_write(j, "error", json_pack("{s:s}", "message", "x")) == 0,
        "reopen and append");
     ab_journal_close(j);
     s.n = 0;
-    ok(ab_journal_read_all(p, collect, &s, NULL) == 5 && !strcmp(s.types[4], "error"),
+    CHECK(ab_journal_read_all(p, collect, &s, NULL) == 5 && !strcmp(s.types[4], "error"),
        "reopened journal has 5 events");
 
     /* a non-durable append (run_start) is written at once, like a durable one */
     j = ab_journal_open(p, err, sizeof err);
-    ok(j && ab_journal_append(j, "run_start", run_event(3), 0) == 0
+    CHECK(j && ab_journal_append(j, "run_start", run_event(3), 0) == 0
          && ab_journal_append(j, "run_end", run_event(3), 1) == 0,
        "append without and with fsync");
     ab_journal_close(j);
     s.n = 0;
-    ok(ab_journal_read_all(p, collect, &s, NULL) == 7 && !strcmp(s.types[5], "run_start")
+    CHECK(ab_journal_read_all(p, collect, &s, NULL) == 7 && !strcmp(s.types[5], "run_start")
          && !strcmp(s.types[6], "run_end") && s.runs[5] == 3,
        "both appends are read back, in order");
 
-    ok(ab_journal_open(path_in("no/such/dir/j.jsonl"), err, sizeof err) == NULL
+    CHECK(ab_journal_open(path_in("no/such/dir/j.jsonl"), err, sizeof err) == NULL
        && strstr(err, "cannot open journal") != NULL, "unwritable path: %s", err);
 }
 
@@ -135,14 +135,14 @@ static void cut_mid_line(void)
     ab_journal_reader *r = ab_journal_reader_new(p);
     seen s = { 0 };
     int n = ab_journal_reader_poll(r, collect, &s);
-    ok(n == 2 && ab_journal_reader_offset(r) == two_lines && ab_journal_reader_errors(r) == 0,
+    CHECK(n == 2 && ab_journal_reader_offset(r) == two_lines && ab_journal_reader_errors(r) == 0,
        "reader stops before the incomplete last line (n=%d offset=%lld)", n,
        (long long)ab_journal_reader_offset(r));
-    ok(ab_journal_reader_poll(r, collect, &s) == 0, "polling again gives nothing new");
+    CHECK(ab_journal_reader_poll(r, collect, &s) == 0, "polling again gives nothing new");
     append_raw(p, "nd\",\"t\":3,\"run\":3}\n");
     n = ab_journal_reader_poll(r, collect, &s);
-    ok(n == 1 && s.n == 3 && s.runs[2] == 3, "the completed line is read later (n=%d)", n);
-    ok(ab_journal_reader_offset(r) == file_size(p), "offset at the end of the file");
+    CHECK(n == 1 && s.n == 3 && s.runs[2] == 3, "the completed line is read later (n=%d)", n);
+    CHECK(ab_journal_reader_offset(r) == file_size(p), "offset at the end of the file");
     ab_journal_reader_free(r);
 
     /* the writer repairs a crash mid-write: cut back to the last newline */
@@ -150,19 +150,19 @@ static void cut_mid_line(void)
     append_raw(w, "{\"v\":1,\"type\":\"run_end\",\"t\":1,\"run\":1}\n{\"v\":1,\"type\":\"ru");
     char err[256];
     ab_journal *j = ab_journal_open(w, err, sizeof err);
-    ok(j && file_size(w) == two_lines / 2, "open truncates the incomplete tail (size %lld)",
+    CHECK(j && file_size(w) == two_lines / 2, "open truncates the incomplete tail (size %lld)",
        (long long)file_size(w));
     ab_journal_write(j, "run_end", run_event(2));
     ab_journal_close(j);
     unsigned long errors = 9;
     s.n = 0;
     n = ab_journal_read_all(w, collect, &s, &errors);
-    ok(n == 2 && errors == 0 && s.runs[1] == 2, "after the repair: 2 good events, 0 errors");
+    CHECK(n == 2 && errors == 0 && s.runs[1] == 2, "after the repair: 2 good events, 0 errors");
 
     const char *only = path_in("only-partial.jsonl");
     append_raw(only, "{\"v\":1,\"ty");
     j = ab_journal_open(only, err, sizeof err);
-    ok(j && file_size(only) == 0, "a journal holding only a partial line is emptied");
+    CHECK(j && file_size(only) == 0, "a journal holding only a partial line is emptied");
     ab_journal_close(j);
 }
 
@@ -181,16 +181,16 @@ static void corrupt_lines(void)
     seen s = { 0 };
     unsigned long errors = 0;
     int n = ab_journal_read_all(p, collect, &s, &errors);
-    ok(n == 2 && s.runs[0] == 7 && !strcmp(s.types[1], "suite_end"),
+    CHECK(n == 2 && s.runs[0] == 7 && !strcmp(s.types[1], "suite_end"),
        "good events around corrupt lines are delivered (n=%d)", n);
-    ok(errors == 6, "6 bad lines counted: not JSON, array, v 2, no type, v string, trailing "
+    CHECK(errors == 6, "6 bad lines counted: not JSON, array, v 2, no type, v string, trailing "
        "garbage (got %lu; a blank line is no error)", errors);
 
     unsigned long e2 = 0;
     int events = 0;
     const char buf[] = "{\"v\":1,\"type\":\"a\"}\nnope\n{\"v\":1,\"type\":\"b\"}\n{\"v\":1,";
     size_t used = ab_journal_parse_buffer(buf, sizeof buf - 1, NULL, NULL, &e2, &events);
-    ok(used == strlen("{\"v\":1,\"type\":\"a\"}\nnope\n{\"v\":1,\"type\":\"b\"}\n")
+    CHECK(used == strlen("{\"v\":1,\"type\":\"a\"}\nnope\n{\"v\":1,\"type\":\"b\"}\n")
        && events == 2 && e2 == 1, "parse_buffer consumes complete lines only");
 }
 
@@ -204,53 +204,53 @@ static void rotated_and_truncated(void)
 
     ab_journal_reader *r = ab_journal_reader_new(p);
     seen s = { 0 };
-    ok(ab_journal_reader_poll(r, collect, &s) == 3, "3 events before rotation");
+    CHECK(ab_journal_reader_poll(r, collect, &s) == 3, "3 events before rotation");
 
     j = ab_journal_open(other, err, sizeof err);
     ab_journal_write(j, "suite_start", NULL);
     ab_journal_close(j);
-    ok(rename(other, p) == 0, "replace the journal by another file");
+    CHECK(rename(other, p) == 0, "replace the journal by another file");
     s.n = 0;
     int n = ab_journal_reader_poll(r, collect, &s);
-    ok(n == -2 && s.n == 0 && ab_journal_reader_offset(r) == 0,
+    CHECK(n == -2 && s.n == 0 && ab_journal_reader_offset(r) == 0,
        "a replaced file (new inode) gives -2 and rewinds (n=%d)", n);
     n = ab_journal_reader_poll(r, collect, &s);
-    ok(n == 1 && !strcmp(s.types[0], "suite_start"), "then the new file is read from its start");
+    CHECK(n == 1 && !strcmp(s.types[0], "suite_start"), "then the new file is read from its start");
 
     /* same inode, shrunk */
     j = ab_journal_open(p, err, sizeof err);
     for (int i = 1; i <= 3; i++) ab_journal_write(j, "run_end", run_event(i));
     ab_journal_close(j);
     s.n = 0;
-    ok(ab_journal_reader_poll(r, collect, &s) == 3, "3 more events appended");
-    ok(truncate(p, 0) == 0, "truncate the journal");
+    CHECK(ab_journal_reader_poll(r, collect, &s) == 3, "3 more events appended");
+    CHECK(truncate(p, 0) == 0, "truncate the journal");
     append_raw(p, "{\"v\":1,\"type\":\"suite_start\",\"t\":5}\n");
     n = ab_journal_reader_poll(r, collect, &s);
-    ok(n == -2, "a shrunk file gives -2 (n=%d)", n);
+    CHECK(n == -2, "a shrunk file gives -2 (n=%d)", n);
     s.n = 0;
-    ok(ab_journal_reader_poll(r, collect, &s) == 1 && s.n == 1, "and is read again");
+    CHECK(ab_journal_reader_poll(r, collect, &s) == 1 && s.n == 1, "and is read again");
 
     /* same inode, truncated and grown past the old offset before the next poll */
     append_raw(p, "{\"v\":1,\"type\":\"run_end\",\"t\":6,\"run\":1}\n");
-    ok(ab_journal_reader_poll(r, collect, &s) == 1, "one more event");
-    ok(truncate(p, 0) == 0, "truncate again");
+    CHECK(ab_journal_reader_poll(r, collect, &s) == 1, "one more event");
+    CHECK(truncate(p, 0) == 0, "truncate again");
     for (int i = 0; i < 5; i++)
         append_raw(p, "{\"v\":1,\"type\":\"run_end\",\"t\":7,\"run\":2}\n");
     n = ab_journal_reader_poll(r, collect, &s);
-    ok(n == -2, "a file rewritten in place past the old offset gives -2 (n=%d)", n);
+    CHECK(n == -2, "a file rewritten in place past the old offset gives -2 (n=%d)", n);
     s.n = 0;
-    ok(ab_journal_reader_poll(r, collect, &s) == 5, "and is read again from its start");
+    CHECK(ab_journal_reader_poll(r, collect, &s) == 5, "and is read again from its start");
 
-    ok(unlink(p) == 0 && ab_journal_reader_poll(r, collect, &s) == -1,
+    CHECK(unlink(p) == 0 && ab_journal_reader_poll(r, collect, &s) == -1,
        "a missing file gives -1");
     append_raw(p, "{\"v\":1,\"type\":\"suite_start\",\"t\":6}\n");
     n = ab_journal_reader_poll(r, collect, &s);
     if (n == -2) n = ab_journal_reader_poll(r, collect, &s);
-    ok(n == 1, "a recreated file is read from the start");
+    CHECK(n == 1, "a recreated file is read from the start");
     ab_journal_reader_free(r);
 
     ab_journal_reader *missing = ab_journal_reader_new(path_in("never.jsonl"));
-    ok(ab_journal_reader_poll(missing, collect, &s) == -1
+    CHECK(ab_journal_reader_poll(missing, collect, &s) == -1
        && ab_journal_read_all(path_in("never.jsonl"), collect, &s, NULL) == -1,
        "a journal that never existed: -1");
     ab_journal_reader_free(missing);
@@ -272,7 +272,7 @@ static void long_line(void)
     seen s = { 0 };
     unsigned long errors = 0;
     int n = ab_journal_read_all(p, collect, &s, &errors);
-    ok(n == 2 && errors == 1 && !strcmp(s.types[1], "after"),
+    CHECK(n == 2 && errors == 1 && !strcmp(s.types[1], "after"),
        "a 5 MiB line is skipped as one error, the next line is read (n=%d errors=%lu)", n,
        errors);
 
@@ -291,7 +291,7 @@ static void long_line(void)
     }
     append_raw(q, "\"}\n{\"v\":1,\"type\":\"after\"}\n");
     n = ab_journal_reader_poll(r, collect, &s);
-    ok(polls_ok && n == 1 && s.n == 1 && ab_journal_reader_errors(r) == 1
+    CHECK(polls_ok && n == 1 && s.n == 1 && ab_journal_reader_errors(r) == 1
        && ab_journal_reader_offset(r) == file_size(q),
        "an over-long line growing across polls is one error (errors %lu), then reading goes on",
        ab_journal_reader_errors(r));
@@ -318,7 +318,7 @@ static void incremental(void)
     total += ab_journal_reader_poll(r, collect, &s);
     int in_order = 1;
     for (int i = 0; i < 50; i++) in_order &= s.runs[i < 64 ? i : 63] == i + 1;
-    ok(polls_ok && total == 50 && s.n == 50 && in_order,
+    CHECK(polls_ok && total == 50 && s.n == 50 && in_order,
        "polling while writing sees each of 50 events once, in order");
     ab_journal_reader_free(r);
     ab_journal_close(j);
@@ -357,10 +357,10 @@ static void skip_reasons(void)
     skips k = {0};
     ab_journal_read_info info = {.on_skip = on_skip, .skip_arg = &k};
     int n = ab_journal_read(p, collect, &s, &info);
-    ok(n == 2 && info.events == 2 && info.errors == 5 && info.lines == 8 && info.pending == 20,
+    CHECK(n == 2 && info.events == 2 && info.errors == 5 && info.lines == 8 && info.pending == 20,
        "2 events, 5 bad lines of 8, 24 bytes pending (got %d %lu %lu %lld)", n, info.errors,
        info.lines, (long long)info.pending);
-    ok(k.n == 6 && k.line[0] == 2 && !strncmp(k.reason[0], "not JSON (", 10)
+    CHECK(k.n == 6 && k.line[0] == 2 && !strncmp(k.reason[0], "not JSON (", 10)
        && k.line[1] == 4 && !strcmp(k.reason[1], "not a JSON object")
        && k.line[2] == 5 && !strcmp(k.reason[2], "not schema version 1 (\"v\")")
        && k.line[3] == 6 && !strcmp(k.reason[3], "no schema version (\"v\")")
@@ -378,8 +378,8 @@ static void failed_write(void)
     char err[256] = "";
     const char *p = path_in("full.jsonl");
     ab_journal *j = ab_journal_open(p, err, sizeof err);
-    if (!ok(j != NULL, "open %s", err)) return;
-    ok(ab_journal_write(j, "run_end", run_event(1)) == 0, "first event written");
+    if (!CHECK(j != NULL, "open %s", err)) return;
+    CHECK(ab_journal_write(j, "run_end", run_event(1)) == 0, "first event written");
     off_t good = file_size(p);
     struct rlimit old, lim;
     getrlimit(RLIMIT_FSIZE, &old);
@@ -392,14 +392,14 @@ static void failed_write(void)
     int e = errno;
     setrlimit(RLIMIT_FSIZE, &old);
     signal(SIGXFSZ, SIG_DFL);
-    ok(rc == -1 && e == EFBIG, "the write fails with EFBIG (rc %d, %s)", rc, strerror(e));
-    ok(file_size(p) == good, "and is cut back to the last complete line (%lld, want %lld)",
+    CHECK(rc == -1 && e == EFBIG, "the write fails with EFBIG (rc %d, %s)", rc, strerror(e));
+    CHECK(file_size(p) == good, "and is cut back to the last complete line (%lld, want %lld)",
        (long long)file_size(p), (long long)good);
-    ok(ab_journal_write(j, "run_end", run_event(3)) == 0, "the next write, with room, works");
+    CHECK(ab_journal_write(j, "run_end", run_event(3)) == 0, "the next write, with room, works");
     ab_journal_close(j);
     seen s = {0};
     unsigned long errors = 9;
-    ok(ab_journal_read_all(p, collect, &s, &errors) == 2 && errors == 0 && s.runs[0] == 1
+    CHECK(ab_journal_read_all(p, collect, &s, &errors) == 2 && errors == 0 && s.runs[0] == 1
        && s.runs[1] == 3, "the file holds runs 1 and 3, no broken line (%d events, %lu bad)",
        s.n, errors);
 }
@@ -418,5 +418,5 @@ int main(void)
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-    return tap_done();
+    return TAP_DONE();
 }

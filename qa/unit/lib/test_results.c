@@ -5,7 +5,7 @@
  * Usage: test_results UNIT_DIR */
 #include "journal.h"
 #include "results.h"
-#include "tap.h"
+#include "../tap.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -45,7 +45,7 @@ static void check_against_vectors(const ab_results *r, const char *dir, const ch
     char path[4096];
     snprintf(path, sizeof path, "%s/vectors/fixture-%s.txt", dir, name);
     FILE *f = fopen(path, "r");
-    if (!ok(f != NULL, "%s: open %s", name, path)) return;
+    if (!CHECK(f != NULL, "%s: open %s", name, path)) return;
     char *line = NULL;
     size_t cap = 0;
     while (getline(&line, &cap, f) > 0) {
@@ -62,7 +62,7 @@ static void check_against_vectors(const ab_results *r, const char *dir, const ch
             int cur = !strcmp(cb, "-") ? r->benchmark == NULL
                                        : r->benchmark && !strcmp(r->benchmark, cb)
                                          && r->variant && !strcmp(r->variant, cv);
-            ok(!strcmp(ab_state_name(r->state), st) && r->runs_done == done
+            CHECK(!strcmp(ab_state_name(r->state), st) && r->runs_done == done
                && r->runs_total == total && r->runs_failed == failed && r->errors == errors
                && r->bad_lines == bad && r->ncells == ncells && cur,
                "%s: suite %s done %lu/%lu failed %lu errors %lu bad lines %lu cells %zu "
@@ -73,7 +73,7 @@ static void check_against_vectors(const ab_results *r, const char *dir, const ch
                           "samples %llu last_wall %lf", b, v, &n, &fl, &np, &prof, &samp,
                           &w[0]) == 8) {
             ab_cell *c = ab_results_find(r, b, v);
-            ok(c && c->n == n && c->failed == fl && c->no_profiles == np && c->profiles == prof
+            CHECK(c && c->n == n && c->failed == fl && c->no_profiles == np && c->profiles == prof
                && c->samples == samp && c->last_wall == w[0]
                && c->is_baseline == !strcmp(v, "baseline"),
                "%s: cell %s/%s n=%zu failed=%zu no_profiles=%zu profiles=%llu", name, b, v,
@@ -84,7 +84,7 @@ static void check_against_vectors(const ab_results *r, const char *dir, const ch
             ab_cell_stats cs;
             ab_results_cell_stats(r, c, &cs);
             const ab_summary *s = metric_summary(&cs, m);
-            ok(c && summary_agrees(s, w), "%s: %s/%s %s median %.9g [%.9g, %.9g] sd %.6g "
+            CHECK(c && summary_agrees(s, w), "%s: %s/%s %s median %.9g [%.9g, %.9g] sd %.6g "
                "outliers %zu agrees with numpy/scipy", name, b, v, m, s->median, s->ci_low,
                s->ci_high, s->stddev, s->outliers);
         } else if (sscanf(line, "over %63s %63s %15s %lf %lf %lf %lf", b, v, m, &w[0], &w[1],
@@ -93,7 +93,7 @@ static void check_against_vectors(const ab_results *r, const char *dir, const ch
             ab_cell_stats cs;
             ab_results_cell_stats(r, c, &cs);
             const ab_ratio *o = metric_ratio(&cs, m);
-            ok(c && o->valid && agree(o->ratio, w[0]) && agree(o->ci_low, w[1])
+            CHECK(c && o->valid && agree(o->ratio, w[0]) && agree(o->ci_low, w[1])
                && agree(o->ci_high, w[2]) && agree(o->p, w[3]),
                "%s: %s/%s %s overhead %.6f [%.6f, %.6f] p=%.6g agrees with scipy", name, b, v,
                m, o->ratio, o->ci_low, o->ci_high, o->p);
@@ -101,9 +101,9 @@ static void check_against_vectors(const ab_results *r, const char *dir, const ch
             ab_cell *c = ab_results_find(r, b, v);
             ab_cell_stats cs;
             ab_results_cell_stats(r, c, &cs);
-            ok(c && !metric_ratio(&cs, m)->valid, "%s: %s/%s %s has no overhead", name, b, v, m);
+            CHECK(c && !metric_ratio(&cs, m)->valid, "%s: %s/%s %s has no overhead", name, b, v, m);
         } else {
-            ok(0, "%s: unreadable vector line: %s", name, line);
+            CHECK(0, "%s: unreadable vector line: %s", name, line);
         }
     }
     free(line);
@@ -117,38 +117,38 @@ static void fixtures(const char *dir)
         char path[4096], err[256] = "";
         snprintf(path, sizeof path, "%s/fixtures/%s.jsonl", dir, names[i]);
         ab_results *r = ab_results_load(path, err, sizeof err);
-        if (!ok(r != NULL, "load fixture %s %s", names[i], err)) continue;
+        if (!CHECK(r != NULL, "load fixture %s %s", names[i], err)) continue;
         check_against_vectors(r, dir, names[i]);
-        ok(r->suite && !strcmp(r->suite, "20261123-110102-4f2a") && r->host
+        CHECK(r->suite && !strcmp(r->suite, "20261123-110102-4f2a") && r->host
            && !strcmp(r->host, "bench1") && r->suite_start
            && !json_is_true(json_object_get(r->suite_start, "resumed"))
            && r->started > 1.7e9 && r->last_update > r->started,
            "%s: suite id, host, first suite_start kept", names[i]);
-        ok(r->ncells == 8 && !strcmp(r->cells[0]->benchmark, "fib")
+        CHECK(r->ncells == 8 && !strcmp(r->cells[0]->benchmark, "fib")
            && !strcmp(r->cells[0]->variant, "baseline")
            && !strcmp(r->cells[7]->benchmark, "alloc")
            && !strcmp(r->cells[7]->variant, "down"),
            "%s: cells in the planned order (benchmark-major)", names[i]);
-        ok(r->nbaseline == 1 && !strcmp(r->baseline[0]->kind, "cpu")
+        CHECK(r->nbaseline == 1 && !strcmp(r->baseline[0]->kind, "cpu")
            && !strcmp(r->baseline[0]->name, "triad_mb_s")
            && r->baseline[0]->value == 10234.5 && !strcmp(r->baseline[0]->unit, "MB/s"),
            "%s: host baseline figure", names[i]);
         int live = 0;
         for (size_t g = 0; g < r->ningesters; g++) live += r->ingesters[g]->live;
         if (i == 0) {
-            ok(r->ningesters == 3 && live == 3 && !strcmp(r->ingesters[1]->name, "slow")
+            CHECK(r->ningesters == 3 && live == 3 && !strcmp(r->ingesters[1]->name, "slow")
                && !strcmp(r->ingesters[1]->control, "http://127.0.0.1:40414"),
                "suite: 3 ingesters live after the resume");
-            ok(r->eta_s > 0 && ab_results_progress(r) == 100.0 * 39 / 40,
+            CHECK(r->eta_s > 0 && ab_results_progress(r) == 100.0 * 39 / 40,
                "suite: eta %.3f s, progress %.2f%%", r->eta_s, ab_results_progress(r));
         } else {
-            ok(r->ningesters == 3 && live == 0, "done: ingesters stopped");
-            ok(r->eta_s == 0 && ab_results_progress(r) == 100, "done: eta 0, progress 100");
+            CHECK(r->ningesters == 3 && live == 0, "done: ingesters stopped");
+            CHECK(r->eta_s == 0 && ab_results_progress(r) == 100, "done: eta 0, progress 100");
         }
         ab_results_free(r);
     }
     char err[256] = "";
-    ok(ab_results_load("/nonexistent/journal.jsonl", err, sizeof err) == NULL
+    CHECK(ab_results_load("/nonexistent/journal.jsonl", err, sizeof err) == NULL
        && strstr(err, "cannot read journal"), "a missing journal: %s", err);
 }
 
@@ -159,7 +159,7 @@ static void incremental(const char *dir)
     snprintf(src, sizeof src, "%s/fixtures/done.jsonl", dir);
     int fd = mkstemp(tmpl);
     FILE *in = fopen(src, "r");
-    if (!ok(fd >= 0 && in, "copy fixture to %s", tmpl)) return;
+    if (!CHECK(fd >= 0 && in, "copy fixture to %s", tmpl)) return;
     ab_results *r = ab_results_new();
     ab_journal_reader *rd = ab_journal_reader_new(tmpl);
     char buf[97];
@@ -181,10 +181,10 @@ static void incremental(const char *dir)
         same = r->cells[i]->n == bulk->cells[i]->n
                && !memcmp(r->cells[i]->wall, bulk->cells[i]->wall, r->cells[i]->n * sizeof(double));
     }
-    ok(same, "polling a growing journal builds the same model as loading it at once");
-    ok(states_seen == ((1 << AB_STATE_BUILDING) | (1 << AB_STATE_RUNNING) | (1 << AB_STATE_DONE)),
+    CHECK(same, "polling a growing journal builds the same model as loading it at once");
+    CHECK(states_seen == ((1 << AB_STATE_BUILDING) | (1 << AB_STATE_RUNNING) | (1 << AB_STATE_DONE)),
        "states went building -> running -> done (mask %#x)", states_seen);
-    ok(ab_journal_reader_errors(rd) == 3, "3 bad lines counted while polling");
+    CHECK(ab_journal_reader_errors(rd) == 3, "3 bad lines counted while polling");
     ab_results_free(bulk);
     ab_results_free(r);
     ab_journal_reader_free(rd);
@@ -203,78 +203,78 @@ static void feed(ab_results *r, const char *json)
 static void state_machine(void)
 {
     ab_results *r = ab_results_new();
-    ok(r->state == AB_STATE_IDLE && !strcmp(ab_state_name(r->state), "idle")
+    CHECK(r->state == AB_STATE_IDLE && !strcmp(ab_state_name(r->state), "idle")
        && ab_results_progress(r) == 0, "a new model is idle, progress 0");
     feed(r, "{\"v\":1,\"type\":\"suite_start\",\"t\":10,\"suite\":\"s\",\"benchmarks\":[\"b\"],"
             "\"variants\":[\"baseline\",\"fast\"],\"total_runs\":4}");
-    ok(r->state == AB_STATE_BUILDING && r->runs_total == 4 && r->ncells == 2
+    CHECK(r->state == AB_STATE_BUILDING && r->runs_total == 4 && r->ncells == 2
        && r->benchmark == NULL, "suite_start: building, 2 planned cells, total 4");
     feed(r, "{\"v\":1,\"type\":\"build\",\"t\":11,\"benchmark\":\"b\",\"status\":\"ok\"}");
-    ok(r->state == AB_STATE_BUILDING, "build keeps building");
+    CHECK(r->state == AB_STATE_BUILDING, "build keeps building");
     feed(r, "{\"v\":1,\"type\":\"run_start\",\"t\":12,\"benchmark\":\"b\",\"variant\":\"fast\","
             "\"run\":0,\"warmup\":true,\"done\":0,\"total\":4}");
-    ok(r->state == AB_STATE_RUNNING && r->benchmark && !strcmp(r->variant, "fast"),
+    CHECK(r->state == AB_STATE_RUNNING && r->benchmark && !strcmp(r->variant, "fast"),
        "run_start: running, current b/fast");
     feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":13,\"benchmark\":\"b\",\"variant\":\"fast\","
             "\"run\":0,\"warmup\":true,\"status\":\"ok\",\"wall_s\":9,\"profiles\":5,"
             "\"done\":0,\"total\":4}");
     ab_cell *fast = ab_results_find(r, "b", "fast");
-    ok(fast && fast->n == 0 && fast->profiles == 0, "warm-up runs count nowhere");
+    CHECK(fast && fast->n == 0 && fast->profiles == 0, "warm-up runs count nowhere");
     feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":14,\"benchmark\":\"b\",\"variant\":\"fast\","
             "\"run\":1,\"warmup\":false,\"status\":\"ok\",\"wall_s\":1.5,\"user_s\":1,"
             "\"sys_s\":0.25,\"maxrss_kb\":1000,\"profiles\":2,\"samples\":50,\"done\":1,"
             "\"total\":4,\"eta_s\":4.5}");
-    ok(fast->n == 1 && fast->cpu[0] == 1.25 && fast->rss_kb[0] == 1000 && fast->profiles == 2
+    CHECK(fast->n == 1 && fast->cpu[0] == 1.25 && fast->rss_kb[0] == 1000 && fast->profiles == 2
        && r->runs_done == 1 && r->eta_s == 4.5 && ab_results_progress(r) == 25,
        "an ok run: cpu = user + sys, done 1/4, eta, progress 25%%");
     feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":15,\"benchmark\":\"b\",\"variant\":\"fast\","
             "\"run\":2,\"warmup\":false,\"status\":\"ok\",\"done\":2,\"total\":4}");
-    ok(fast->n == 1 && fast->failed == 1 && r->runs_failed == 1,
+    CHECK(fast->n == 1 && fast->failed == 1 && r->runs_failed == 1,
        "an ok run without wall_s counts as failed");
     feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":16,\"benchmark\":\"b\",\"variant\":\"fast\","
             "\"run\":3,\"status\":\"no_profiles\",\"wall_s\":1,\"done\":3,\"total\":4}");
-    ok(fast->failed == 2 && fast->no_profiles == 1, "no_profiles is a failed run, flagged");
+    CHECK(fast->failed == 2 && fast->no_profiles == 1, "no_profiles is a failed run, flagged");
     feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":17,\"benchmark\":\"new\",\"variant\":\"x\","
             "\"run\":1,\"status\":\"ok\",\"wall_s\":2}");
-    ok(r->ncells == 3 && ab_results_find(r, "new", "x")->n == 1,
+    CHECK(r->ncells == 3 && ab_results_find(r, "new", "x")->n == 1,
        "a cell not planned is added on first appearance");
     ab_cell_stats cs;
     ab_results_cell_stats(r, fast, &cs);
-    ok(!cs.over_wall.valid && cs.wall.n == 1, "no overhead without baseline runs");
+    CHECK(!cs.over_wall.valid && cs.wall.n == 1, "no overhead without baseline runs");
     feed(r, "{\"v\":1,\"type\":\"ingester_start\",\"t\":18,\"name\":\"fast\",\"mode\":\"fast\","
             "\"url\":\"http://127.0.0.1:1\",\"control\":\"http://127.0.0.1:2\"}");
-    ok(r->ningesters == 1 && r->ingesters[0]->live, "ingester_start: live");
+    CHECK(r->ningesters == 1 && r->ingesters[0]->live, "ingester_start: live");
     feed(r, "{\"v\":1,\"type\":\"ingester_stop\",\"t\":19,\"name\":\"fast\"}");
-    ok(r->ningesters == 1 && !r->ingesters[0]->live
+    CHECK(r->ningesters == 1 && !r->ingesters[0]->live
        && !strcmp(r->ingesters[0]->url, "http://127.0.0.1:1"), "ingester_stop: stopped, kept");
     feed(r, "{\"v\":1,\"type\":\"baseline\",\"t\":20,\"kind\":\"disk\",\"name\":\"iops\","
             "\"value\":5}");
     feed(r, "{\"v\":1,\"type\":\"baseline\",\"t\":21,\"kind\":\"disk\",\"name\":\"iops\","
             "\"value\":7,\"unit\":\"1/s\"}");
-    ok(r->nbaseline == 1 && r->baseline[0]->value == 7 && !strcmp(r->baseline[0]->unit, "1/s"),
+    CHECK(r->nbaseline == 1 && r->baseline[0]->value == 7 && !strcmp(r->baseline[0]->unit, "1/s"),
        "a repeated baseline figure is updated, not duplicated");
     feed(r, "{\"v\":1,\"type\":\"error\",\"t\":22,\"message\":\"x\"}");
     feed(r, "{\"v\":1,\"type\":\"something_new\",\"t\":23}");
     feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":24}");
     feed(r, "{\"v\":1,\"t\":30}");
     ab_results_add(r, NULL);
-    ok(r->errors == 1 && r->ncells == 3 && r->last_update == 24,
+    CHECK(r->errors == 1 && r->ncells == 3 && r->last_update == 24,
        "error counted; unknown types and incomplete events ignored");
     feed(r, "{\"v\":1,\"type\":\"suite_end\",\"t\":25,\"status\":\"interrupted\",\"done\":3,"
             "\"total\":4}");
-    ok(r->state == AB_STATE_INTERRUPTED && r->eta_s == 0 && ab_results_progress(r) == 75,
+    CHECK(r->state == AB_STATE_INTERRUPTED && r->eta_s == 0 && ab_results_progress(r) == 75,
        "suite_end interrupted: state, eta 0, progress 75%%");
     feed(r, "{\"v\":1,\"type\":\"ingester_start\",\"t\":26,\"name\":\"fast\"}");
     feed(r, "{\"v\":1,\"type\":\"suite_start\",\"t\":27,\"suite\":\"s\",\"resumed\":true,"
             "\"benchmarks\":[\"b\"],\"variants\":[\"baseline\",\"fast\"],\"total_runs\":4}");
-    ok(r->state == AB_STATE_BUILDING && fast->n == 1 && fast->failed == 2 && r->started == 10
+    CHECK(r->state == AB_STATE_BUILDING && fast->n == 1 && fast->failed == 2 && r->started == 10
        && !r->ingesters[0]->live, "a resumed suite_start keeps the runs, marks ingesters gone");
     feed(r, "{\"v\":1,\"type\":\"suite_end\",\"t\":28,\"status\":\"failed\"}");
-    ok(r->state == AB_STATE_FAILED && !strcmp(ab_state_name(r->state), "failed"),
+    CHECK(r->state == AB_STATE_FAILED && !strcmp(ab_state_name(r->state), "failed"),
        "suite_end failed");
     feed(r, "{\"v\":1,\"type\":\"suite_end\",\"t\":29,\"status\":\"done\"}");
-    ok(r->state == AB_STATE_DONE && ab_results_progress(r) == 100, "suite_end done: 100%%");
-    ok(!strcmp(ab_state_name((ab_state)42), "unknown"), "ab_state_name of a bad value");
+    CHECK(r->state == AB_STATE_DONE && ab_results_progress(r) == 100, "suite_end done: 100%%");
+    CHECK(!strcmp(ab_state_name((ab_state)42), "unknown"), "ab_state_name of a bad value");
     ab_results_free(r);
 }
 
@@ -296,15 +296,15 @@ static void overhead(void)
     }
     ab_cell_stats cs;
     ab_results_cell_stats(r, ab_results_find(r, "b", "fast"), &cs);
-    ok(cs.over_wall.valid && fabs(cs.over_wall.ratio - 1.1) < 1e-12
+    CHECK(cs.over_wall.valid && fabs(cs.over_wall.ratio - 1.1) < 1e-12
        && cs.over_wall.ci_low < 1.1 && cs.over_wall.ci_high > 1.1 && cs.over_wall.p < 0.05,
        "wall overhead of a 10%% slower variant: %.6f [%.6f, %.6f] p=%.4g", cs.over_wall.ratio,
        cs.over_wall.ci_low, cs.over_wall.ci_high, cs.over_wall.p);
-    ok(cs.over_rss.valid && fabs(cs.over_rss.ratio - 1.1) < 1e-12
+    CHECK(cs.over_rss.valid && fabs(cs.over_rss.ratio - 1.1) < 1e-12
        && cs.over_rss.ci_low == cs.over_rss.ratio && cs.over_rss.p < 0.001,
        "rss overhead of constant samples: exactly 1.1, p %.3g", cs.over_rss.p);
     ab_results_cell_stats(r, ab_results_find(r, "b", "baseline"), &cs);
-    ok(!cs.over_wall.valid && cs.wall.n == 8, "the baseline has no overhead of its own");
+    CHECK(!cs.over_wall.valid && cs.wall.n == 8, "the baseline has no overhead of its own");
     ab_results_free(r);
 }
 
@@ -336,22 +336,22 @@ static void profile(void)
             "\"run\":8,\"status\":\"ok\",\"wall_s\":1}");
     ab_cell *c = ab_results_find(r, "m", "fast");
     const ab_cell_profile *p = &c->profile;
-    ok(c->n == 7 && p->n == 7 && p->verified == 5 && p->unverified == 1 &&
+    CHECK(c->n == 7 && p->n == 7 && p->verified == 5 && p->unverified == 1 &&
        !strcmp(p->unverified_why, "unverified: the ingester could not decode 1 upload"),
        "5 verified runs, 1 unverified with its reason, series aligned with the 7 ok runs");
-    ok(isnan(p->error[5]) && isnan(p->error[6]) && p->error[0] == 4,
+    CHECK(isnan(p->error[5]) && isnan(p->error[6]) && p->error[0] == 4,
        "the unverified run's error is never counted");
-    ok(p->lost_runs == 7 && p->agent_samples == 2410 && p->samples_lost == 140 &&
+    CHECK(p->lost_runs == 7 && p->agent_samples == 2410 && p->samples_lost == 140 &&
        p->decode_errors == 1, "lost samples and decode errors summed over measured runs");
     ab_profile_stats ps;
     ab_results_profile_stats(c, &ps);
-    ok(ps.error.n == 5 && ps.error.median == 4 && ps.error.min == 2 && ps.bound == 12 &&
+    CHECK(ps.error.n == 5 && ps.error.median == 4 && ps.error.min == 2 && ps.bound == 12 &&
        ps.nfn == 2 && !strcmp(p->fn[0], "a") && p->truth[0] == 60 && ps.share[0] == 56 &&
        ps.share[1] == 44, "median error 4, median bound 12, median shares 56/44");
     feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":12,\"benchmark\":\"q\",\"variant\":\"fast\","
             "\"run\":1,\"status\":\"ok\",\"wall_s\":1}");
     ab_results_profile_stats(ab_results_find(r, "q", "fast"), &ps);
-    ok(ps.error.n == 0 && ps.nfn == 0 && ps.bound == 0, "a cell without a truth has no figures");
+    CHECK(ps.error.n == 0 && ps.nfn == 0 && ps.bound == 0, "a cell without a truth has no figures");
     ab_results_free(r);
 }
 
@@ -378,7 +378,7 @@ static void overhead_at_scale(void)
     }
     ab_cell_stats cs;
     ab_results_cell_stats(r, ab_results_find(r, "b", "fast"), &cs);
-    ok(cs.wall.n == (size_t)runs && cs.over_wall.valid && cs.over_cpu.valid && cs.over_rss.valid
+    CHECK(cs.wall.n == (size_t)runs && cs.over_wall.valid && cs.over_cpu.valid && cs.over_rss.valid
        && fabs(cs.over_wall.ratio - 1.03) < 0.001 && cs.over_wall.ci_low < cs.over_wall.ratio
        && cs.over_wall.ratio < cs.over_wall.ci_high && cs.over_wall.ci_level.nominal,
        "100k runs: wall overhead %.5f [%.5f, %.5f], cpu and rss present", cs.over_wall.ratio,
@@ -394,7 +394,7 @@ static void overhead_at_scale(void)
             feed(r, ev);
         }
     ab_results_cell_stats(r, ab_results_find(r, "b", "fast"), &cs);
-    ok(cs.over_wall.valid && !cs.over_wall.ci_level.nominal && cs.over_wall.ci_level.need == 4
+    CHECK(cs.over_wall.valid && !cs.over_wall.ci_level.nominal && cs.over_wall.ci_level.need == 4
        && fabs(cs.over_wall.ci_level.coverage - 2.0 / 3) < 1e-12 && !cs.wall.ci_level.nominal
        && cs.wall.ci_level.coverage == 0.5,
        "2 runs a variant: overhead CI covers 67%%, need 4; median CI 50%%");
@@ -410,5 +410,5 @@ int main(int argc, char **argv)
     state_machine();
     overhead();
     overhead_at_scale();
-    return tap_done();
+    return TAP_DONE();
 }

@@ -6,7 +6,7 @@
  * give NaN or Inf. Usage: test_stats UNIT_DIR */
 #include "stats.h"
 #include "stats_internal.h"
-#include "tap.h"
+#include "../tap.h"
 
 #include <float.h>
 #include <stdint.h>
@@ -73,9 +73,9 @@ static void check_quantile(const char *name, toks *t)
     double q = tnum(t);
     arrow(t);
     double want = tnum(t);
-    if (t->bad) { ok(0, "quantile %s: malformed vector", name); free(x); return; }
+    if (t->bad) { CHECK(0, "quantile %s: malformed vector", name); free(x); return; }
     double got = ab_quantile(x, n, q);
-    ok(agree(got, want, max_abs(x, n)), "quantile %s q=%g: %.17g vs scipy %.17g", name, q,
+    CHECK(agree(got, want, max_abs(x, n)), "quantile %s q=%g: %.17g vs scipy %.17g", name, q,
        got, want);
     free(x);
 }
@@ -87,7 +87,7 @@ static void check_summary(const char *name, toks *t)
     arrow(t);
     double w[10];
     for (int i = 0; i < 10; i++) w[i] = tnum(t);
-    if (t->bad) { ok(0, "summary %s: malformed vector", name); free(x); return; }
+    if (t->bad) { CHECK(0, "summary %s: malformed vector", name); free(x); return; }
     ab_summary s;
     int rc = ab_summarize(x, n, &s);
     double scale = max_abs(x, n);
@@ -113,7 +113,7 @@ static void check_summary(const char *name, toks *t)
         snprintf(why + strlen(why), sizeof why - strlen(why), " j %zu != %.0f",
                  ab_median_ci_rank(n), w[9]);
     }
-    ok(all, "summary %s (n=%zu)%s", name, n, why);
+    CHECK(all, "summary %s (n=%zu)%s", name, n, why);
     free(x);
 }
 
@@ -125,10 +125,10 @@ static void check_mwu(const char *name, toks *t)
     arrow(t);
     double want_u = tnum(t), want_p = tnum(t);
     const char *method = tok(t);
-    if (t->bad) { ok(0, "mwu %s: malformed vector", name); free(a); free(b); return; }
+    if (t->bad) { CHECK(0, "mwu %s: malformed vector", name); free(a); free(b); return; }
     double u;
     double p = ab_mann_whitney_p(a, na, b, nb, &u);
-    ok(agree(u, want_u, 1) && agree(p, want_p, 1e-12),
+    CHECK(agree(u, want_u, 1) && agree(p, want_p, 1e-12),
        "mwu %s (%zu vs %zu, %s): U %.17g vs %.17g, p %.17g vs scipy %.17g", name, na, nb,
        method, u, want_u, p, want_p);
     free(a);
@@ -145,19 +145,19 @@ static void check_hl(const char *name, toks *t)
     double *x = tarray(t, &nx);
     arrow(t);
     double want_r = tnum(t), want_lo = tnum(t), want_hi = tnum(t), want_k = tnum(t);
-    if (t->bad) { ok(0, "hl %s: malformed vector", name); free(b); free(x); return; }
+    if (t->bad) { CHECK(0, "hl %s: malformed vector", name); free(b); free(x); return; }
     double r = 0, lo = 0, hi = 0;
     int rc = ab_ratio_hl(b, nb, x, nx, &r, &lo, &hi);
     size_t k = ab_hl_ci_rank(nx, nb);
     size_t N = nx * nb;
     if (k > (N + 1) / 2) k = (N + 1) / 2;
-    ok(rc == 0 && agree(r, want_r, 0) && agree(lo, want_lo, 0) && agree(hi, want_hi, 0)
+    CHECK(rc == 0 && agree(r, want_r, 0) && agree(lo, want_lo, 0) && agree(hi, want_hi, 0)
        && k == (size_t)want_k,
        "hl %s (%zu vs %zu): ratio %.17g [%.17g, %.17g] k=%zu vs %.17g [%.17g, %.17g] k=%.0f",
        name, nb, nx, r, lo, hi, k, want_r, want_lo, want_hi, want_k);
     double rr = 0, rlo = 0, rhi = 0;
     int rrc = ref_ratio_hl(b, nb, x, nx, &rr, &rlo, &rhi);
-    ok(rc == 0 && rrc == 0 && r == rr && lo == rlo && hi == rhi,
+    CHECK(rc == 0 && rrc == 0 && r == rr && lo == rlo && hi == rhi,
        "hl %s: selection equals materialise-and-sort (%.17g %.17g %.17g vs %.17g %.17g %.17g)",
        name, r, lo, hi, rr, rlo, rhi);
     free(b);
@@ -223,19 +223,19 @@ static int ref_ratio_hl_paired(const double *b, const double *x, size_t n, doubl
 static void check_phl(const char *name, toks *t)
 {
     size_t n = (size_t)tnum(t);
-    if (t->bad || n > 1000000) { ok(0, "phl %s: malformed vector", name); return; }
+    if (t->bad || n > 1000000) { CHECK(0, "phl %s: malformed vector", name); return; }
     double *b = malloc((n ? n : 1) * sizeof *b), *x = malloc((n ? n : 1) * sizeof *x);
     for (size_t i = 0; i < n; i++) b[i] = tnum(t);
     for (size_t i = 0; i < n; i++) x[i] = tnum(t);
     arrow(t);
     double want_r = tnum(t), want_lo = tnum(t), want_hi = tnum(t), want_k = tnum(t);
     double want_p = tnum(t);
-    if (t->bad) { ok(0, "phl %s: malformed vector", name); free(b); free(x); return; }
+    if (t->bad) { CHECK(0, "phl %s: malformed vector", name); free(b); free(x); return; }
     ab_comparison c;
     int rc = ab_compare_paired(b, x, n, &c);
     size_t N = n * (n + 1) / 2, k = ab_walsh_ci_rank(n);
     if (k > (N + 1) / 2) k = (N + 1) / 2;
-    ok(rc == 0 && c.valid && c.pairing == AB_PAIRED && agree(c.ratio, want_r, 0)
+    CHECK(rc == 0 && c.valid && c.pairing == AB_PAIRED && agree(c.ratio, want_r, 0)
        && agree(c.ci_low, want_lo, 0) && agree(c.ci_high, want_hi, 0) && agree(c.p, want_p, 1e-12)
        && k == (size_t)want_k,
        "phl %s (%zu pairs): ratio %.17g [%.17g, %.17g] p %.17g k=%zu vs %.17g [%.17g, %.17g] "
@@ -244,7 +244,7 @@ static void check_phl(const char *name, toks *t)
     double r, lo, hi, rr = 0, rlo = 0, rhi = 0;
     rc = ab_ratio_hl_paired(b, x, n, &r, &lo, &hi);
     int rrc = ref_ratio_hl_paired(b, x, n, &rr, &rlo, &rhi);
-    ok(rc == 0 && rrc == 0 && r == rr && lo == rlo && hi == rhi,
+    CHECK(rc == 0 && rrc == 0 && r == rr && lo == rlo && hi == rhi,
        "phl %s: selection equals materialise-and-sort (%.17g %.17g %.17g vs %.17g %.17g %.17g)",
        name, r, lo, hi, rr, rlo, rhi);
     free(b);
@@ -258,10 +258,10 @@ static void check_wilcoxon(const char *name, toks *t)
     arrow(t);
     double want_t = tnum(t), want_p = tnum(t);
     const char *method = tok(t);
-    if (t->bad) { ok(0, "wilcoxon %s: malformed vector", name); free(d); return; }
+    if (t->bad) { CHECK(0, "wilcoxon %s: malformed vector", name); free(d); return; }
     double T;
     double p = ab_wilcoxon_p(d, n, &T);
-    ok(agree(T, want_t, 1) && agree(p, want_p, 1e-12),
+    CHECK(agree(T, want_t, 1) && agree(p, want_p, 1e-12),
        "wilcoxon %s (n=%zu, %s): T %.17g vs %.17g, p %.17g vs scipy %.17g", name, n, method, T,
        want_t, p, want_p);
     free(d);
@@ -272,13 +272,13 @@ static void check_level(const char *kind, toks *t)
     size_t m = (size_t)tnum(t), n = (size_t)tnum(t);
     arrow(t);
     double want_rank = tnum(t), want_cov = tnum(t), want_nominal = tnum(t), want_need = tnum(t);
-    if (t->bad) { ok(0, "level %s: malformed vector", kind); return; }
+    if (t->bad) { CHECK(0, "level %s: malformed vector", kind); return; }
     ab_ci_level l;
     size_t rank;
     if (!strcmp(kind, "median")) { l = ab_median_ci_level(n); rank = ab_median_ci_rank(n); }
     else if (!strcmp(kind, "hl")) { l = ab_hl_ci_level(m, n); rank = ab_hl_ci_rank(m, n); }
     else { l = ab_walsh_ci_level(n); rank = ab_walsh_ci_rank(n); }
-    ok(rank == (size_t)want_rank && agree(l.coverage, want_cov, 1e-12)
+    CHECK(rank == (size_t)want_rank && agree(l.coverage, want_cov, 1e-12)
        && l.nominal == (int)want_nominal && l.need == (size_t)want_need,
        "level %s %zu %zu (rank %zu coverage %.17g nominal %d need %zu vs %.0f %.17g %.0f %.0f)",
        kind, m, n, rank, l.coverage, l.nominal, l.need, want_rank, want_cov, want_nominal,
@@ -296,7 +296,7 @@ static void check_holm(const char *name, toks *t)
     for (size_t i = 0; all && i < m; i++) all = agree(got[i], want[i], 1e-12);
     double inplace_ok = all && ab_holm(p, m, p) == 0;   /* adj may be p */
     for (size_t i = 0; inplace_ok && i < m; i++) inplace_ok = p[i] == got[i];
-    ok(all && inplace_ok, "holm %s (m=%zu): adjusted p-values as computed from the definition",
+    CHECK(all && inplace_ok, "holm %s (m=%zu): adjusted p-values as computed from the definition",
        name, m);
     free(p);
     free(want);
@@ -318,9 +318,9 @@ static void check_verdict(const char *name, toks *t)
     char want[64];
     snprintf(want, sizeof want, "%s", tok(t));
     for (char *q = want; *q; q++) if (*q == '_') *q = ' ';
-    if (t->bad) { ok(0, "verdict %s: malformed vector", name); return; }
+    if (t->bad) { CHECK(0, "verdict %s: malformed vector", name); return; }
     const char *got = ab_verdict_name(ab_verdict_of(&c, p, &rule));
-    ok(!strcmp(got, want), "verdict %s: %s (want %s)", name, got, want);
+    CHECK(!strcmp(got, want), "verdict %s: %s (want %s)", name, got, want);
 }
 
 static int run_vectors(const char *dir)
@@ -328,7 +328,7 @@ static int run_vectors(const char *dir)
     char path[4096];
     snprintf(path, sizeof path, "%s/vectors/stats.txt", dir);
     FILE *f = fopen(path, "r");
-    if (!ok(f != NULL, "open %s", path)) return 0;
+    if (!CHECK(f != NULL, "open %s", path)) return 0;
     char *line = NULL;
     size_t cap = 0;
     int cases = 0;
@@ -346,7 +346,7 @@ static int run_vectors(const char *dir)
         else if (!strcmp(kind, "level")) check_level(name, &t);
         else if (!strcmp(kind, "holm")) check_holm(name, &t);
         else if (!strcmp(kind, "verdict")) check_verdict(name, &t);
-        else ok(0, "unknown vector kind %s", kind);
+        else CHECK(0, "unknown vector kind %s", kind);
         cases++;
     }
     free(line);
@@ -364,79 +364,79 @@ static int all_finite(const ab_summary *s)
 static void edge_cases(void)
 {
     ab_summary s;
-    ok(ab_summarize(NULL, 0, &s) == -1 && s.n == 0 && s.median == 0,
+    CHECK(ab_summarize(NULL, 0, &s) == -1 && s.n == 0 && s.median == 0,
        "summary of nothing: -1 and zeroed");
     double one = 7;
-    ok(ab_summarize(&one, 1, &s) == 0 && s.median == 7 && s.stddev == 0 && s.ci_low == 7
+    CHECK(ab_summarize(&one, 1, &s) == 0 && s.median == 7 && s.stddev == 0 && s.ci_low == 7
        && s.ci_high == 7 && s.outliers == 0, "summary of one value");
 
     double extreme[] = { DBL_MAX, -DBL_MAX, DBL_MAX, -DBL_MAX, 0 };
-    ok(ab_summarize(extreme, 5, &s) == 0 && all_finite(&s),
+    CHECK(ab_summarize(extreme, 5, &s) == 0 && all_finite(&s),
        "summary of +-DBL_MAX stays finite (mean %g sd %g)", s.mean, s.stddev);
     double two[] = { DBL_MAX, -DBL_MAX };
-    ok(ab_summarize(two, 2, &s) == 0 && all_finite(&s) && s.median == 0,
+    CHECK(ab_summarize(two, 2, &s) == 0 && all_finite(&s) && s.median == 0,
        "median of DBL_MAX and -DBL_MAX is 0, not inf-inf");
     double sub[] = { 4.9e-324, 1e-323, 0, 4.9e-324 };
-    ok(ab_summarize(sub, 4, &s) == 0 && all_finite(&s), "subnormal values stay finite");
+    CHECK(ab_summarize(sub, 4, &s) == 0 && all_finite(&s), "subnormal values stay finite");
 
-    ok(ab_quantile(NULL, 0, 0.5) == 0, "quantile of nothing is 0");
+    CHECK(ab_quantile(NULL, 0, 0.5) == 0, "quantile of nothing is 0");
     double q3[] = { 3, 1, 2 };
-    ok(ab_quantile(q3, 3, -1) == 1 && ab_quantile(q3, 3, 2) == 3
+    CHECK(ab_quantile(q3, 3, -1) == 1 && ab_quantile(q3, 3, 2) == 3
        && ab_quantile(q3, 3, NAN) == 1, "quantile clamps q to [0,1]");
 
     double u = -1;
-    ok(ab_mann_whitney_p(NULL, 0, q3, 3, &u) == 1 && u == 0, "mwu with an empty sample: p 1");
+    CHECK(ab_mann_whitney_p(NULL, 0, q3, 3, &u) == 1 && u == 0, "mwu with an empty sample: p 1");
     double eq[] = { 5, 5, 5, 5 };
     double p = ab_mann_whitney_p(eq, 4, eq, 4, &u);
-    ok(p == 1 && u == 8, "mwu of identical constant samples: p 1, U 8 (p=%g U=%g)", p, u);
+    CHECK(p == 1 && u == 8, "mwu of identical constant samples: p 1, U 8 (p=%g U=%g)", p, u);
     double big[] = { DBL_MAX, DBL_MAX / 2, -DBL_MAX };
     p = ab_mann_whitney_p(big, 3, q3, 3, &u);
-    ok(p >= 0 && p <= 1, "mwu of extreme values: p in [0,1]");
+    CHECK(p >= 0 && p <= 1, "mwu of extreme values: p in [0,1]");
 
     double r, lo, hi;
     double pos[] = { 1, 2 }, withzero[] = { 1, 0 }, withneg[] = { -1, 2 };
-    ok(ab_ratio_hl(pos, 2, withzero, 2, &r, &lo, &hi) == -1, "hl refuses a zero value");
-    ok(ab_ratio_hl(withneg, 2, pos, 2, &r, &lo, &hi) == -1, "hl refuses a negative value");
-    ok(ab_ratio_hl(pos, 0, pos, 2, &r, &lo, &hi) == -1, "hl refuses an empty sample");
+    CHECK(ab_ratio_hl(pos, 2, withzero, 2, &r, &lo, &hi) == -1, "hl refuses a zero value");
+    CHECK(ab_ratio_hl(withneg, 2, pos, 2, &r, &lo, &hi) == -1, "hl refuses a negative value");
+    CHECK(ab_ratio_hl(pos, 0, pos, 2, &r, &lo, &hi) == -1, "hl refuses an empty sample");
     double hugev[] = { DBL_MAX }, tinyv[] = { 4.9e-324 };
-    ok(ab_ratio_hl(tinyv, 1, hugev, 1, &r, &lo, &hi) == 0 && isfinite(r) && isfinite(lo)
+    CHECK(ab_ratio_hl(tinyv, 1, hugev, 1, &r, &lo, &hi) == 0 && isfinite(r) && isfinite(lo)
        && isfinite(hi), "hl ratio DBL_MAX / denormal clamps to a finite value");
-    ok(ab_ratio_hl(pos, 2, pos, 2, &r, &lo, &hi) == 0 && r == 1 && lo <= 1 && hi >= 1,
+    CHECK(ab_ratio_hl(pos, 2, pos, 2, &r, &lo, &hi) == 0 && r == 1 && lo <= 1 && hi >= 1,
        "hl of a sample against itself: ratio 1 inside its CI");
 
-    ok(ab_median_ci_rank(5) == 1 && ab_median_ci_rank(6) == 1 && ab_median_ci_rank(9) == 2
+    CHECK(ab_median_ci_rank(5) == 1 && ab_median_ci_rank(6) == 1 && ab_median_ci_rank(9) == 2
        && ab_median_ci_rank(100) == 40, "median CI ranks (n=5,6,9,100 -> 1,1,2,40)");
-    ok(ab_hl_ci_rank(3, 3) == 1 && ab_hl_ci_rank(5, 5) == 3 && ab_hl_ci_rank(10, 10) == 24,
+    CHECK(ab_hl_ci_rank(3, 3) == 1 && ab_hl_ci_rank(5, 5) == 3 && ab_hl_ci_rank(10, 10) == 24,
        "HL CI ranks (3x3, 5x5, 10x10 -> 1, 3, 24)");
 
     /* small n: what the report prints instead of a 95% verdict */
     ab_summary s2;
     double two_runs[] = { 1.0, 1.1 }, three_runs[] = { 1.0, 1.1, 1.2 };
     ab_summarize(two_runs, 2, &s2);
-    ok(s2.ci_low == 1.0 && s2.ci_high == 1.1 && s2.ci_level.coverage == 0.5
+    CHECK(s2.ci_low == 1.0 && s2.ci_high == 1.1 && s2.ci_level.coverage == 0.5
        && !s2.ci_level.nominal && s2.ci_level.need == 6,
        "median CI of 2 runs: [min, max], 50%%, not 95%%, need 6");
     ab_comparison c3;
     ab_compare_unpaired(three_runs, 3, three_runs, 3, &c3);
-    ok(c3.valid && fabs(c3.ci_level.coverage - 0.9) < 1e-15 && !c3.ci_level.nominal
+    CHECK(c3.valid && fabs(c3.ci_level.coverage - 0.9) < 1e-15 && !c3.ci_level.nominal
        && c3.ci_level.need == 4 && ab_verdict_of(&c3, c3.p, NULL) == AB_VERDICT_TOO_FEW,
        "3 vs 3 runs: overhead CI covers 90%%, verdict \"%s\", need 4",
        ab_verdict_name(ab_verdict_of(&c3, c3.p, NULL)));
     ab_compare_unpaired(two_runs, 2, two_runs, 2, &c3);
-    ok(fabs(c3.ci_level.coverage - 2.0 / 3) < 1e-15, "2 vs 2 runs: [min, max] covers 67%%");
+    CHECK(fabs(c3.ci_level.coverage - 2.0 / 3) < 1e-15, "2 vs 2 runs: [min, max] covers 67%%");
 
     /* the paired test's edges */
     double zeros[] = { 0, 0, 0 }, T = -1;
-    ok(ab_wilcoxon_p(zeros, 3, &T) == 1 && T == 0 && ab_wilcoxon_p(NULL, 0, &T) == 1,
+    CHECK(ab_wilcoxon_p(zeros, 3, &T) == 1 && T == 0 && ab_wilcoxon_p(NULL, 0, &T) == 1,
        "signed-rank test of nothing or of zeros only: p 1");
-    ok(ab_compare_paired(pos, withzero, 2, &c3) == -1 && !c3.valid
+    CHECK(ab_compare_paired(pos, withzero, 2, &c3) == -1 && !c3.valid
        && ab_compare_paired(pos, pos, 0, &c3) == -1,
        "paired comparison refuses a zero value and no pairs");
-    ok(ab_compare_unpaired(pos, 2, withneg, 2, &c3) == -1 && !c3.valid,
+    CHECK(ab_compare_unpaired(pos, 2, withneg, 2, &c3) == -1 && !c3.valid,
        "unpaired comparison refuses a negative value");
     double same[] = { 1, 2, 3, 4, 5, 6, 7 };
     ab_compare_paired(same, same, 7, &c3);
-    ok(c3.valid && c3.ratio == 1 && c3.ci_low == 1 && c3.ci_high == 1 && c3.p == 1
+    CHECK(c3.valid && c3.ratio == 1 && c3.ci_low == 1 && c3.ci_high == 1 && c3.p == 1
        && ab_verdict_of(&c3, c3.p, NULL) == AB_VERDICT_NO_CHANGE,
        "identical rounds: ratio 1 [1, 1], p 1, no change");
 
@@ -444,27 +444,27 @@ static void edge_cases(void)
     long rb[] = { 3, 1, 2, 5, 2 }, rx[] = { 1, 2, 4, 5, 3 };
     double vb[] = { 30, 10, 20, 50, 99 }, vx[] = { 11, 21, 41, 51, 31 }, pb[5], px[5];
     size_t np = ab_pair_rounds(rb, vb, 5, rx, vx, 5, pb, px);
-    ok(np == 4 && pb[0] == 10 && px[0] == 11 && pb[1] == 20 && px[1] == 21 && pb[2] == 30
+    CHECK(np == 4 && pb[0] == 10 && px[0] == 11 && pb[1] == 20 && px[1] == 21 && pb[2] == 30
        && px[2] == 31 && pb[3] == 50 && px[3] == 51
        && ab_pair_rounds(rb, vb, 0, rx, vx, 5, pb, px) == 0,
        "pairing by round: rounds 1, 2, 3, 5 (4 has no baseline; the second round 2 is ignored)");
 
     /* Holm and the verdict rule's edges */
     double pv[] = { NAN, 0.01, 2, -1 }, adj[4];
-    ok(ab_holm(pv, 4, adj) == 0 && adj[0] == 1 && adj[3] == 0 && adj[1] == 0.03 && adj[2] == 1
+    CHECK(ab_holm(pv, 4, adj) == 0 && adj[0] == 1 && adj[3] == 0 && adj[1] == 0.03 && adj[2] == 1
        && ab_holm(NULL, 0, NULL) == 0, "holm: NaN and > 1 count as 1, < 0 as 0; empty family");
     ab_comparison slow = { .valid = 1, .ratio = 1.05, .ci_low = 1.03, .ci_high = 1.07,
                            .p = 0.001, .ci_level = { 0.96, 1, 0 } };
     ab_verdict_rule bad_rule = { 7, -1 };
-    ok(ab_verdict_of(&slow, 0.001, &bad_rule) == AB_VERDICT_SLOWER
+    CHECK(ab_verdict_of(&slow, 0.001, &bad_rule) == AB_VERDICT_SLOWER
        && ab_verdict_of(&slow, NAN, NULL) == AB_VERDICT_INCONCLUSIVE
        && ab_verdict_of(NULL, 0, NULL) == AB_VERDICT_NONE,
        "verdict: a rule out of range means the defaults, a NaN p shows no difference");
     ab_verdict_rule wide = { 0.05, 0.10 };
-    ok(ab_verdict_of(&slow, 0.2, &wide) == AB_VERDICT_NO_CHANGE
+    CHECK(ab_verdict_of(&slow, 0.2, &wide) == AB_VERDICT_NO_CHANGE
        && ab_verdict_of(&slow, 0.2, NULL) == AB_VERDICT_INCONCLUSIVE,
        "verdict: the equivalence band is configurable");
-    ok(!strcmp(ab_verdict_name(AB_VERDICT_TOO_FEW), "too few runs")
+    CHECK(!strcmp(ab_verdict_name(AB_VERDICT_TOO_FEW), "too few runs")
        && !strcmp(ab_verdict_name((ab_verdict)99), "n/a")
        && !strcmp(ab_pairing_name(AB_PAIRED), "paired")
        && !strcmp(ab_pairing_name(AB_UNPAIRED), "unpaired"), "verdict and pairing names");
@@ -515,7 +515,7 @@ static void hl_selection_vs_sort(void)
         free(b);
         free(x);
     }
-    ok(bad == 0, "unpaired HL by selection equals materialise-and-sort in %d random cases, "
+    CHECK(bad == 0, "unpaired HL by selection equals materialise-and-sort in %d random cases, "
        "continuous and tied (%d differ)", trials, bad);
 
     bad = trials = 0;
@@ -535,7 +535,7 @@ static void hl_selection_vs_sort(void)
         free(b);
         free(x);
     }
-    ok(bad == 0, "paired HL (Walsh averages) by selection equals materialise-and-sort in %d "
+    CHECK(bad == 0, "paired HL (Walsh averages) by selection equals materialise-and-sort in %d "
        "random cases (%d differ)", trials, bad);
 }
 
@@ -590,7 +590,7 @@ static void hl_selection_huge(void)
         count_by_search(&p, v[i], &lt, &le);
         good = lt <= ranks[i] && ranks[i] < le;
     }
-    ok(good, "selection among %zu x %zu = %.1e differences agrees with counts by binary search",
+    CHECK(good, "selection among %zu x %zu = %.1e differences agrees with counts by binary search",
        m, n, (double)N);
 
     /* heavy ties at scale: 5 distinct values per sample */
@@ -604,7 +604,7 @@ static void hl_selection_huge(void)
         count_by_search(&p, v[i], &lt, &le);
         good = lt <= ranks[i] && ranks[i] < le;
     }
-    ok(good, "the same with 5 distinct values per sample (ties everywhere)");
+    CHECK(good, "the same with 5 distinct values per sample (ties everywhere)");
 
     const size_t w = 300000;
     double *d = malloc(w * sizeof *d);
@@ -621,7 +621,7 @@ static void hl_selection_huge(void)
         count_by_search(&q, wv[i], &lt, &le);
         good = lt <= wranks[i] && wranks[i] < le;
     }
-    ok(good, "selection among the %.1e Walsh averages of %zu values agrees with counts by "
+    CHECK(good, "selection among the %.1e Walsh averages of %zu values agrees with counts by "
        "binary search", (double)W, w);
     free(a);
     free(b);
@@ -635,12 +635,12 @@ static void hl_selection_huge(void)
     ab_comparison cu, cp;
     int rcu = ab_compare_unpaired(base, big, x, big, &cu);
     int rcp = ab_compare_paired(base, x, big, &cp);
-    ok(rcu == 0 && cu.valid && cu.ci_level.nominal
+    CHECK(rcu == 0 && cu.valid && cu.ci_level.nominal
        && cu.ci_low <= cu.ratio && cu.ratio <= cu.ci_high && fabs(cu.ratio - 1.03) < 0.005
        && cu.p < 1e-6,
        "unpaired overhead of 10^5 runs a side: %.5f [%.5f, %.5f] p %.3g", cu.ratio, cu.ci_low,
        cu.ci_high, cu.p);
-    ok(rcp == 0 && cp.valid && cp.ci_level.nominal
+    CHECK(rcp == 0 && cp.valid && cp.ci_level.nominal
        && cp.ci_low <= cp.ratio && cp.ratio <= cp.ci_high && fabs(cp.ratio - 1.03) < 0.005
        && cp.p < 1e-6,
        "paired overhead of 10^5 rounds: %.5f [%.5f, %.5f] p %.3g", cp.ratio, cp.ci_low,
@@ -677,17 +677,17 @@ static void sort_vs_qsort(void)
         free(a);
         free(b);
     }
-    ok(bad == 0, "radix sort equals qsort bit for bit, NaNs last, -0 as +0 (%d differ)", bad);
+    CHECK(bad == 0, "radix sort equals qsort bit for bit, NaNs last, -0 as +0 (%d differ)", bad);
 }
 
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : ".";
     int cases = run_vectors(dir);
-    ok(cases >= 150, "read %d scipy vectors", cases);
+    CHECK(cases >= 150, "read %d scipy vectors", cases);
     edge_cases();
     sort_vs_qsort();
     hl_selection_vs_sort();
     hl_selection_huge();
-    return tap_done();
+    return TAP_DONE();
 }

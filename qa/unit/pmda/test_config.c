@@ -6,11 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "config.h"
+#include "../tap.h"
 
-static int failures, n;
-
-#define CHECK(cond, what) do { n++; if (cond) printf("ok %d - %s\n", n, what); \
-    else { printf("not ok %d - %s\n", n, what); failures++; } } while (0)
 
 static const char *write_file(const char *text)
 {
@@ -116,6 +113,5 @@ int main(void)
           "store_users: a name with other bytes is an error");
     abc_free(&c);
 
-    printf("%d tests, %d failed\n", n, failures);
-    return failures ? 1 : 0;
+    return TAP_DONE();
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "stacks.h"
-#include "tap.h"
+#include "../tap.h"
 
 static char path[64];
 
@@ -36,14 +36,14 @@ static unsigned long long count_of(const stack_set *s, const char *name)
 
 int main(void)
 {
-    ok(!strcmp(name_of(NULL, "comm;main;work;leaf"),
+    CHECK(!strcmp(name_of(NULL, "comm;main;work;leaf"),
                "\n    leaf\n    work\n    main\n    comm\n"), "leaf first, 4 spaces, comm last");
-    ok(!strcmp(name_of("fib/fast/perf", "comm;main"), "fib/fast/perf,\n    main\n    comm\n"),
+    CHECK(!strcmp(name_of("fib/fast/perf", "comm;main"), "fib/fast/perf,\n    main\n    comm\n"),
        "a group, a comma, then the stack");
-    ok(!strcmp(name_of(NULL, "comm;std::map<int, int>::find;x\ty"),
+    CHECK(!strcmp(name_of(NULL, "comm;std::map<int, int>::find;x\ty"),
                "\n    x?y\n    std::map<int: int>::find\n    comm\n"),
        "commas become ':' and control characters '?'");
-    ok(!strcmp(name_of(NULL, "comm;; ;  lead"), "\n    lead\n    comm\n"),
+    CHECK(!strcmp(name_of(NULL, "comm;; ;  lead"), "\n    lead\n    comm\n"),
        "frames trimmed, empty ones left out");
 
     char *deep = malloc(3000 * 10 + 16);
@@ -53,7 +53,7 @@ int main(void)
     strcat(deep, ";theleaf");
     const char *long_name = name_of(NULL, deep);
     size_t len = strlen(long_name);
-    ok(len < STACKS_NAME_MAX && !strncmp(long_name, "\n    theleaf\n", 13) &&
+    CHECK(len < STACKS_NAME_MAX && !strncmp(long_name, "\n    theleaf\n", 13) &&
        !strcmp(long_name + len - 10, "    [...]\n"), "a name too long keeps the leaf end: %zu bytes", len);
     free(deep);
 
@@ -69,40 +69,40 @@ int main(void)
         "a;zero 0\n"
         "a;x,y 2\n"
         "a;x:y 3\n";
-    ok(stacks_load(&s, write_file(text), NULL, 2, err, sizeof(err)) == 0, "load: %s", err);
-    ok(s.n == 3 && s.samples == 25 && s.distinct == 6 && s.bad_lines == 1,
+    CHECK(stacks_load(&s, write_file(text), NULL, 2, err, sizeof(err)) == 0, "load: %s", err);
+    CHECK(s.n == 3 && s.samples == 25 && s.distinct == 6 && s.bad_lines == 1,
        "2 stacks and other: n %zu samples %llu distinct %llu bad %llu", s.n, s.samples,
        s.distinct, s.bad_lines);
-    ok(!strcmp(s.v[0].name, "\n    c\n    a\n") && s.v[0].count == 9, "most samples first");
-    ok(count_of(&s, "\n    b\n    a\n") == 5 && count_of(&s, "\n    d\n    a\n") == 0,
+    CHECK(!strcmp(s.v[0].name, "\n    c\n    a\n") && s.v[0].count == 9, "most samples first");
+    CHECK(count_of(&s, "\n    b\n    a\n") == 5 && count_of(&s, "\n    d\n    a\n") == 0,
        "a tie at the cut goes to the earlier line");
-    ok(count_of(&s, "other") == 25 - 9 - 5 && s.other == 11 && !strcmp(s.v[2].name, "other"),
+    CHECK(count_of(&s, "other") == 25 - 9 - 5 && s.other == 11 && !strcmp(s.v[2].name, "other"),
        "the rest in other, last: %llu", s.other);
     unsigned long long sum = 0;
     for (size_t i = 0; i < s.n; i++)
         sum += s.v[i].count;
-    ok(sum == s.samples, "the instances hold every sample");
+    CHECK(sum == s.samples, "the instances hold every sample");
 
-    ok(stacks_load(&s, write_file(text), "g/v/agent", 10, err, sizeof(err)) == 0 &&
+    CHECK(stacks_load(&s, write_file(text), "g/v/agent", 10, err, sizeof(err)) == 0 &&
        count_of(&s, "g/v/agent,\n    x:y\n    a\n") == 5 && s.other == 0 && s.n == 5,
        "names that clean to one are one instance (5 samples); no other when all fit");
 
     char *big = malloc(STACKS_LINE_MAX + 100);
     memset(big, 'f', STACKS_LINE_MAX + 50);
     strcpy(big + STACKS_LINE_MAX + 50, " 7\na;b 1\n");
-    ok(stacks_load(&s, write_file(big), NULL, 10, err, sizeof(err)) == 0 && s.n == 1 &&
+    CHECK(stacks_load(&s, write_file(big), NULL, 10, err, sizeof(err)) == 0 && s.n == 1 &&
        s.bad_lines == 1 && s.samples == 1, "a line longer than STACKS_LINE_MAX is skipped");
     free(big);
 
-    ok(stacks_load(&s, "/nonexistent/x.folded", NULL, 10, err, sizeof(err)) < 0 && s.n == 0 &&
+    CHECK(stacks_load(&s, "/nonexistent/x.folded", NULL, 10, err, sizeof(err)) < 0 && s.n == 0 &&
        strstr(err, "No such file"), "a missing file: %s", err);
     write_file("");
-    ok(truncate(path, STACKS_FILE_MAX + 1) == 0 &&
+    CHECK(truncate(path, STACKS_FILE_MAX + 1) == 0 &&
        stacks_load(&s, path, NULL, 10, err, sizeof(err)) < 0 && strstr(err, "16 MiB"),
        "a file over 16 MiB is refused: %s", err);
-    ok(stacks_load(&s, write_file(""), NULL, 10, err, sizeof(err)) == 0 && s.n == 0 &&
+    CHECK(stacks_load(&s, write_file(""), NULL, 10, err, sizeof(err)) == 0 && s.n == 0 &&
        s.samples == 0, "an empty file: no instances");
     stacks_free(&s);
     remove(path);
-    return tap_done();
+    return TAP_DONE();
 }

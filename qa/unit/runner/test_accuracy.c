@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "accuracy/accuracy.h"
-#include "check.h"
+#include "../tap.h"
 
 static ab_truth mix(void) {
     ab_truth t = {0};
@@ -25,7 +25,7 @@ static void test_truth(void) {
     CHECK(ab_truth_add(&t, "work_a", "50", err, sizeof err) == 0 && t.n == 1 &&
           t.share[0] == 50, "a share");
     CHECK(ab_truth_add(&t, "work_b", "12.5%", err, sizeof err) == 0 && t.share[1] == 12.5,
-          "a share with '%'");
+          "a share with '%%'");
     CHECK(ab_truth_add(&t, "work_a", "1", err, sizeof err) < 0 && strstr(err, "twice"),
           "a function named twice");
     CHECK(ab_truth_add(&t, "x", "0", err, sizeof err) < 0 && strstr(err, "above 0"), "share 0");
@@ -37,15 +37,15 @@ static void test_truth(void) {
           "a name with a space");
     CHECK(ab_truth_add(&t, "", "1", err, sizeof err) < 0, "an empty name");
     CHECK(ab_truth_check(&t, err, sizeof err) == 0 && ab_truth_categories(&t) == 3,
-          "62.5% in all: two functions and other");
+          "62.5%% in all: two functions and other");
     CHECK(ab_truth_add(&t, "work_c", "40", err, sizeof err) == 0 &&
           ab_truth_check(&t, err, sizeof err) < 0 && strstr(err, "102.5%"),
-          "a sum above 100% is an error that says the sum");
+          "a sum above 100%% is an error that says the sum");
     ab_truth_free(&t);
     CHECK(t.n == 0, "freed");
     ab_truth m = mix();
     CHECK(ab_truth_check(&m, err, sizeof err) == 0 && ab_truth_categories(&m) == 4,
-          "50/30/15/5: exactly 100%, no other category");
+          "50/30/15/5: exactly 100%%, no other category");
     ab_truth_free(&m);
     char name[AB_TRUTH_NAME_MAX + 2];
     memset(name, 'f', sizeof name - 1);
@@ -137,7 +137,7 @@ static void test_tally(void) {
     ab_tally pt = tally_of(&part, "f 60\ng 40\n");
     CHECK(ab_accuracy_of(&part, &pt, 1, &a) == 0 && a.error_pct == 0 &&
           fabs(a.bound_pct - 50 * sqrt(10.828 / 100)) < 1e-9,
-          "a truth below 100%: other is a category of its own (df 1)");
+          "a truth below 100%%: other is a category of its own (df 1)");
     ab_truth_free(&part);
 }
 
@@ -145,7 +145,7 @@ static void test_tally(void) {
  * samples of the truth itself exceed it about once in a thousand. */
 static void test_bound(void) {
     CHECK(fabs(ab_chi2_999(1) - 10.828) < 1e-3 && fabs(ab_chi2_999(3) - 16.266) < 1e-3 &&
-          fabs(ab_chi2_999(32) - 62.487) < 1e-3, "chi-square 99.9% quantiles");
+          fabs(ab_chi2_999(32) - 62.487) < 1e-3, "chi-square 99.9%% quantiles");
     CHECK(ab_accuracy_bound_pct(4, 0) == 100 && ab_accuracy_bound_pct(4, 0.5) == 100,
           "no samples: the bound is 100");
     CHECK(fabs(ab_accuracy_bound_pct(4, 400) - 50 * sqrt(16.266 / 400)) < 1e-12,
@@ -171,7 +171,7 @@ static void test_bound(void) {
     }
     double mean = sum / trials, expect = 50 * sqrt(2 / (M_PI * 300)) *
         (sqrt(.5 * .5) + sqrt(.3 * .7) + sqrt(.15 * .85) + sqrt(.05 * .95));
-    CHECK(over <= 12, "a correct profiler of 300 samples exceeds the bound rarely (<= 0.3%)");
+    CHECK(over <= 12, "a correct profiler of 300 samples exceeds the bound rarely (<= 0.3%%)");
     CHECK(fabs(mean - expect) < 0.1 * expect,
           "the mean error of a correct profiler is the multinomial expectation");
     ab_truth_free(&t);
@@ -182,5 +182,5 @@ int main(void) {
     test_frames();
     test_tally();
     test_bound();
-    return CHECK_DONE();
+    return TAP_DONE();
 }

@@ -3,17 +3,10 @@
  * trip. */
 #include <stdio.h>
 #include <stdlib.h>
+#include "../tap.h"
 #include <string.h>
 #include "flamegraph/fold.h"
 #include "test_fold_fixtures.h"
-
-static int failures, n;
-
-static void ok(int cond, const char *what) {
-    n++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", n, what);
-    if (!cond) failures++;
-}
 
 /* Folded text of s, malloc'd. */
 static char *folded_text(fg_stacks *s) {
@@ -37,7 +30,7 @@ static fg_stacks *fold_string(const char *text, int perf, int drop_idle, fg_fold
 
 static void expect_text(const char *got, const char *want, const char *what) {
     int same = got && !strcmp(got, want);
-    ok(same, what);
+    CHECK(same, what);
     if (!same) printf("# got:\n%s# want:\n%s", got ? got : "(null)\n", want);
 }
 
@@ -46,8 +39,8 @@ static void test_perf(void) {
     fg_stacks *s = fold_string(perf_script_text, 1, 1, &st);
     char *t = folded_text(s);
     expect_text(t, perf_script_folded, "perf script folded, idle dropped, root first");
-    ok(st.samples == 5 && st.idle == 1 && st.kept == 4, "perf script: 5 samples, 1 idle");
-    ok(fg_stacks_total(s) == 4 && fg_stacks_distinct(s) == 3, "perf script: totals");
+    CHECK(st.samples == 5 && st.idle == 1 && st.kept == 4, "perf script: 5 samples, 1 idle");
+    CHECK(fg_stacks_total(s) == 4 && fg_stacks_distinct(s) == 3, "perf script: totals");
     free(t);
     fg_stacks_free(s);
 
@@ -62,7 +55,7 @@ static void test_perf(void) {
     s = fold_string(tail, 1, 1, &st);
     t = folded_text(s);
     expect_text(t, "bash;f 1\n", "perf script: unterminated last sample");
-    ok(st.bad_lines == 1, "perf script: frame before any header is counted as bad");
+    CHECK(st.bad_lines == 1, "perf script: frame before any header is counted as bad");
     free(t);
     fg_stacks_free(s);
 }
@@ -72,33 +65,33 @@ static void test_bpftrace(void) {
     fg_stacks *s = fold_string(bpftrace_text, 0, 1, &st);
     char *t = folded_text(s);
     expect_text(t, bpftrace_folded, "bpftrace map folded, idle dropped, kernel above user");
-    ok(st.samples == 191 && st.idle == 180 && st.kept == 11, "bpftrace: counts");
+    CHECK(st.samples == 191 && st.idle == 180 && st.kept == 11, "bpftrace: counts");
     free(t);
     fg_stacks_free(s);
     s = fold_string("@[\n    f+1\n, \n", 0, 1, &st);
-    ok(fg_stacks_total(s) == 0 && st.bad_lines == 1, "bpftrace: truncated entry is bad");
+    CHECK(fg_stacks_total(s) == 0 && st.bad_lines == 1, "bpftrace: truncated entry is bad");
     fg_stacks_free(s);
 }
 
 static void test_frames(void) {
     char out[64];
     fg_frame_clean("do_idle+0x136", 13, NULL, 0, out, sizeof out);
-    ok(!strcmp(out, "do_idle"), "clean: hex offset");
+    CHECK(!strcmp(out, "do_idle"), "clean: hex offset");
     fg_frame_clean("vfs_read+570", 12, NULL, 0, out, sizeof out);
-    ok(!strcmp(out, "vfs_read"), "clean: decimal offset");
+    CHECK(!strcmp(out, "vfs_read"), "clean: decimal offset");
     fg_frame_clean("operator+", 9, NULL, 0, out, sizeof out);
-    ok(!strcmp(out, "operator+"), "clean: a '+' that is no offset stays");
+    CHECK(!strcmp(out, "operator+"), "clean: a '+' that is no offset stays");
     fg_frame_clean("0x7f1f06dab738", 14, NULL, 0, out, sizeof out);
-    ok(!strcmp(out, "[unknown]"), "clean: bare address");
+    CHECK(!strcmp(out, "[unknown]"), "clean: bare address");
     fg_frame_clean("[unknown]", 9, "/usr/lib/libc.so.6", 18, out, sizeof out);
-    ok(!strcmp(out, "[libc.so.6]"), "clean: unknown symbol named by its dso");
+    CHECK(!strcmp(out, "[libc.so.6]"), "clean: unknown symbol named by its dso");
     fg_frame_clean("[unknown]", 9, "[kernel.kallsyms]", 17, out, sizeof out);
-    ok(!strcmp(out, "[kernel.kallsyms]"), "clean: bracketed dso not doubled");
+    CHECK(!strcmp(out, "[kernel.kallsyms]"), "clean: bracketed dso not doubled");
     fg_frame_clean("a;b\tc", 5, NULL, 0, out, sizeof out);
-    ok(!strcmp(out, "a:b?c"), "clean: separator and control characters");
+    CHECK(!strcmp(out, "a:b?c"), "clean: separator and control characters");
     fg_frame_clean("averyveryverylongname", 21, NULL, 0, out, 8);
-    ok(!strcmp(out, "averyve"), "clean: bounded output");
-    ok(fg_frame_is_idle("intel_idle") && fg_frame_is_idle("do_idle") &&
+    CHECK(!strcmp(out, "averyve"), "clean: bounded output");
+    CHECK(fg_frame_is_idle("intel_idle") && fg_frame_is_idle("do_idle") &&
        !fg_frame_is_idle("do_idle_not") && !fg_frame_is_idle("main"), "idle function list");
 }
 
@@ -108,11 +101,11 @@ static void test_folded(void) {
     fg_stacks *s = fg_stacks_new();
     fg_fold_stats st = {0};
     FILE *f = fmemopen((void *)in, strlen(in), "r");
-    ok(fg_fold_read_folded(s, f, &st) == 0, "folded: read");
+    CHECK(fg_fold_read_folded(s, f, &st) == 0, "folded: read");
     fclose(f);
     char *t = folded_text(s);
     expect_text(t, "a;b 7\ntrailing;cr 5\nx y;z w 2\n", "folded: merged, spaces kept");
-    ok(st.bad_lines == 3, "folded: three malformed lines counted");
+    CHECK(st.bad_lines == 3, "folded: three malformed lines counted");
     free(t);
     fg_stacks_free(s);
 
@@ -124,15 +117,15 @@ static void test_folded(void) {
     }
     size_t cnt;
     const fg_stack_entry *e = fg_stacks_sorted(s, &cnt);
-    ok(cnt == 5000 && fg_stacks_total(s) == 20000 && e[0].count == 4, "hash table grows");
+    CHECK(cnt == 5000 && fg_stacks_total(s) == 20000 && e[0].count == 4, "hash table grows");
     fg_stacks_add(s, "root;f0", 1);            /* adding after sorting still merges */
     e = fg_stacks_sorted(s, &cnt);
-    ok(cnt == 5000 && !strcmp(e[0].stack, "root;f0") && e[0].count == 5, "add after sort");
+    CHECK(cnt == 5000 && !strcmp(e[0].stack, "root;f0") && e[0].count == 5, "add after sort");
     fg_stacks_free(s);
 
     s = fg_stacks_new();   /* an empty process name (fuzz_parsers found it overflowing) */
     char *leaf[] = {"f"};
-    ok(fg_stacks_add_frames(s, "", leaf, 1, 1) == 0 && !strcmp(fg_stacks_sorted(s, &cnt)[0].stack,
+    CHECK(fg_stacks_add_frames(s, "", leaf, 1, 1) == 0 && !strcmp(fg_stacks_sorted(s, &cnt)[0].stack,
        "[unknown];f"), "an empty comm is the root [unknown]");
     fg_stacks_free(s);
 }
@@ -142,6 +135,5 @@ int main(void) {
     test_bpftrace();
     test_frames();
     test_folded();
-    printf("1..%d\n", n);
-    return failures ? 1 : 0;
+    return TAP_DONE();
 }

@@ -2,7 +2,7 @@
  * names for benchstat, shuffling, string lists. */
 #include <stdlib.h>
 #include <string.h>
-#include "check.h"
+#include "../tap.h"
 #include "compare.h"
 #include "plan.h"
 #include "report.h"
@@ -95,5 +95,5 @@ int main(void) {
     test_verdicts();
     test_plan();
     test_strlist();
-    return CHECK_DONE();
+    return TAP_DONE();
 }

@@ -10,7 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
-#include "check.h"
+#include "../tap.h"
 #include "fuzz/fuzz_targets.h"
 
 typedef int (*fuzz_fn)(const uint8_t *, size_t);
@@ -80,5 +80,5 @@ int main(void) {
     replay(corpus, "ready", fuzz_ready);
     replay(corpus, "measure", fuzz_measure);
     replay(corpus, "baseline_json", fuzz_baseline_json);
-    return CHECK_DONE();
+    return TAP_DONE();
 }

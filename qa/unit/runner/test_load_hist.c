@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "../tap.h"
 #include "load/hist.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -108,7 +108,7 @@ int main(void)
     for (size_t i = 0; i < N; i++) v[i] = (uint64_t)(1e3 * pow(1e7, (double)(next_random() % 1000000) / 1e6));
     CHECK(quantiles_close(v, N, "log-uniform"), "log-uniform 1 us..10 s: percentiles within 2^-P above exact");
     for (size_t i = 0; i < N; i++) v[i] = i % 100 == 0 ? 200000000 - (i % 7919) * 20000 : 50000 + i % 97;
-    CHECK(quantiles_close(v, N, "stall"), "a 1% stall tail: percentiles within 2^-P above exact");
+    CHECK(quantiles_close(v, N, "stall"), "a 1%% stall tail: percentiles within 2^-P above exact");
     CHECK(quantiles_close(v, 7, "seven"), "seven values: percentiles within 2^-P above exact");
 
     /* merge = recording everything in one */
@@ -129,5 +129,5 @@ int main(void)
     CHECK(load_hist_quantile(&h, 1) == (uint64_t)1 << 50 && load_hist_quantile(&h, 0.9) == (uint64_t)1 << 50,
           "a value past the top bucket is answered with the exact max");
     free(v);
-    return CHECK_DONE();
+    return TAP_DONE();
 }

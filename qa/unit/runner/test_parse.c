@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "benchdir.h"
-#include "check.h"
+#include "../tap.h"
 #include "cpulist.h"
 #include "http.h"
 #include "ingester.h"
@@ -39,7 +39,7 @@ static void test_benchconf(void) {
     ab_truth_free(&b.truth);
     CHECK(benchconf_parse(&b, "truth.a = 70\ntruth.b = 40\n", err, sizeof err) < 0 &&
           strstr(err, "110%") && strstr(err, "more than 100%"),
-          "a ground truth above 100% is a configuration error saying its sum");
+          "a ground truth above 100%% is a configuration error saying its sum");
     ab_truth_free(&b.truth);
     CHECK(benchconf_parse(&b, "args = 1\ntruth.a = lots\n", err, sizeof err) < 0 &&
           strstr(err, "line 2") && strstr(err, "truth.a = lots"), "a bad share names its line");
@@ -131,5 +131,5 @@ int main(void) {
     test_ingester();
     test_measure();
     test_misc();
-    return CHECK_DONE();
+    return TAP_DONE();
 }

@@ -3,17 +3,10 @@
  * diff colours. */
 #include <stdio.h>
 #include <stdlib.h>
+#include "../tap.h"
 #include <string.h>
 #include "flamegraph/fold.h"
 #include "flamegraph/svg.h"
-
-static int failures, n;
-
-static void ok(int cond, const char *what) {
-    n++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", n, what);
-    if (!cond) failures++;
-}
 
 static size_t count(const char *hay, const char *needle) {
     size_t c = 0;
@@ -42,31 +35,31 @@ static void test_basic(void) {
     fg_stacks *s = stacks(lines, counts);
     fg_node *root = fg_tree_build(s);
     size_t depth;
-    ok(fg_tree_count(root, &depth) == 7 && depth == 3, "tree: 7 frames (root included), depth 3");
-    ok(root->value == 100 && root->nkids == 2 && !strcmp(root->kids[0]->name, "app") &&
+    CHECK(fg_tree_count(root, &depth) == 7 && depth == 3, "tree: 7 frames (root included), depth 3");
+    CHECK(root->value == 100 && root->nkids == 2 && !strcmp(root->kids[0]->name, "app") &&
        root->kids[0]->value == 80, "tree: values and sorted children");
     fg_svg_options o;
     fg_svg_options_init(&o);
     o.title = "T <1>";
     long drawn;
     char *svg = render(root, &o, &drawn);
-    ok(drawn == 7 && count(svg, "<g class=\"f\">") == 7, "svg: one group per frame");
-    ok(count(svg, "<rect x=\"10.00\" y=") >= 1 && strstr(svg, "width=\"1180.00\""),
+    CHECK(drawn == 7 && count(svg, "<g class=\"f\">") == 7, "svg: one group per frame");
+    CHECK(count(svg, "<rect x=\"10.00\" y=") >= 1 && strstr(svg, "width=\"1180.00\""),
        "svg: root spans the width");
-    ok(strstr(svg, "width=\"590.00\"") != NULL, "svg: half the samples, half the width");
-    ok(strstr(svg, "<title>work (50 samples, 50.00%)</title>") != NULL, "svg: hover title");
-    ok(strstr(svg, "idle&lt;&amp;&gt;&quot;&apos;") != NULL && !strstr(svg, "idle<&"),
+    CHECK(strstr(svg, "width=\"590.00\"") != NULL, "svg: half the samples, half the width");
+    CHECK(strstr(svg, "<title>work (50 samples, 50.00%)</title>") != NULL, "svg: hover title");
+    CHECK(strstr(svg, "idle&lt;&amp;&gt;&quot;&apos;") != NULL && !strstr(svg, "idle<&"),
        "svg: names escaped");
-    ok(strstr(svg, ">T &lt;1&gt;</text>") != NULL, "svg: title escaped");
-    ok(strstr(svg, "<script") && strstr(svg, "function zoom"), "svg: search/zoom script");
-    ok(!strncmp(svg, "<?xml", 5) && strstr(svg, "</svg>\n"), "svg: complete document");
+    CHECK(strstr(svg, ">T &lt;1&gt;</text>") != NULL, "svg: title escaped");
+    CHECK(strstr(svg, "<script") && strstr(svg, "function zoom"), "svg: search/zoom script");
+    CHECK(!strncmp(svg, "<?xml", 5) && strstr(svg, "</svg>\n"), "svg: complete document");
     long drawn2;
     char *again = render(root, &o, &drawn2);
-    ok(!strcmp(svg, again), "svg: deterministic");
+    CHECK(!strcmp(svg, again), "svg: deterministic");
     free(again);
     o.script = 0;
     again = render(root, &o, &drawn2);
-    ok(!strstr(again, "<script") && drawn2 == 7, "svg: without script");
+    CHECK(!strstr(again, "<script") && drawn2 == 7, "svg: without script");
     free(again);
     free(svg);
     fg_tree_free(root);
@@ -83,8 +76,8 @@ static void test_labels(void) {
     long drawn;
     char *svg = render(root, &o, &drawn);
     /* 4% of 1180 px = 47.2 px: (47.2 - 6) / 7.08 = 5 characters: 3 + ".." */
-    ok(strstr(svg, ">a_v..</text>") != NULL, "label truncated to fit with ..");
-    ok(strstr(svg, ">wide_function</text>") != NULL, "label that fits is whole");
+    CHECK(strstr(svg, ">a_v..</text>") != NULL, "label truncated to fit with ..");
+    CHECK(strstr(svg, ">wide_function</text>") != NULL, "label that fits is whole");
     free(svg);
     fg_tree_free(root);
     fg_stacks_free(s);
@@ -99,11 +92,11 @@ static void test_elision(void) {
     fg_svg_options_init(&o);
     long drawn;
     char *svg = render(root, &o, &drawn);
-    ok(drawn == 2 && !strstr(svg, "tiny"), "frames under 0.1 px are left out with their children");
+    CHECK(drawn == 2 && !strstr(svg, "tiny"), "frames under 0.1 px are left out with their children");
     free(svg);
     o.min_width = 0;
     svg = render(root, &o, &drawn);
-    ok(drawn == 4, "min_width 0 draws every frame");
+    CHECK(drawn == 4, "min_width 0 draws every frame");
     free(svg);
     fg_tree_free(root);
     fg_stacks_free(s);
@@ -117,7 +110,7 @@ static void test_escape(void) {
     fputc('|', f);
     fg_xml_escape(f, "ab\xc3\xa9", 3);         /* would cut the é in half: stop before */
     fclose(f);
-    ok(!strcmp(buf, "caf\xc3\xa9 ?? ok|ab"), "escape: UTF-8 kept, bad bytes and controls replaced");
+    CHECK(!strcmp(buf, "caf\xc3\xa9 ?? ok|ab"), "escape: UTF-8 kept, bad bytes and controls replaced");
     free(buf);
 }
 
@@ -127,8 +120,8 @@ static void test_colours(void) {
     fg_svg_colour("main", b, sizeof b);
     fg_svg_colour("other_function", c, sizeof c);
     int r, g, bl;
-    ok(!strcmp(a, b) && strcmp(a, c), "colour: same name same colour, names differ");
-    ok(sscanf(a, "rgb(%d,%d,%d)", &r, &g, &bl) == 3 && r >= 205 && r <= 255 && g <= 230 &&
+    CHECK(!strcmp(a, b) && strcmp(a, c), "colour: same name same colour, names differ");
+    CHECK(sscanf(a, "rgb(%d,%d,%d)", &r, &g, &bl) == 3 && r >= 205 && r <= 255 && g <= 230 &&
        bl <= 55, "colour: warm palette");
 }
 
@@ -139,19 +132,19 @@ static void test_diff(void) {
     const unsigned long long bcounts[] = {90, 10};
     fg_stacks *p = stacks(plines, pcounts), *b = stacks(blines, bcounts);
     fg_node *root = fg_tree_build(p);
-    ok(fg_tree_add_other(root, b) == 0 && root->other == 100, "diff: other totals");
+    CHECK(fg_tree_add_other(root, b) == 0 && root->other == 100, "diff: other totals");
     fg_svg_options o;
     fg_svg_options_init(&o);
     o.diff = 1;
     o.other_total = 100;
     long drawn;
     char *svg = render(root, &o, &drawn);
-    ok(drawn == 5 && !strstr(svg, "gone"), "diff: widths and frames from the profiled side");
+    CHECK(drawn == 5 && !strstr(svg, "gone"), "diff: widths and frames from the profiled side");
     const char *up = strstr(svg, "<title>agent_upload");
     const char *down = strstr(svg, "<title>work");
-    ok(up && strstr(up, "+40.00 pts") && strstr(up, "fill=\"rgb(255,45,45)\""),
+    CHECK(up && strstr(up, "+40.00 pts") && strstr(up, "fill=\"rgb(255,45,45)\""),
        "diff: new frame deepest red");
-    ok(down && strstr(down, "-30.00 pts") && strstr(down, "fill=\"rgb(") &&
+    CHECK(down && strstr(down, "-30.00 pts") && strstr(down, "fill=\"rgb(") &&
        strstr(down, ",255)\""), "diff: shrunk frame blue");
     free(svg);
     fg_tree_free(root);
@@ -166,6 +159,5 @@ int main(void) {
     test_escape();
     test_colours();
     test_diff();
-    printf("1..%d\n", n);
-    return failures ? 1 : 0;
+    return TAP_DONE();
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "check.h"
+#include "../tap.h"
 #include "webserver/path.h"
 
 static char root[PATH_MAX + 16], outside[PATH_MAX + 16];
@@ -91,5 +91,5 @@ int main(void) {
     char cmd[PATH_MAX + 16];
     snprintf(cmd, sizeof cmd, "rm -rf %s", real);
     if (system(cmd) != 0) return 1;
-    return CHECK_DONE();
+    return TAP_DONE();
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t strmap_hash(const char *key, size_t klen)
+uint64_t ab_strmap_hash(const char *key, size_t klen)
 {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
     for (size_t i = 0; i < klen; i++) {
@@ -14,12 +14,12 @@ uint64_t strmap_hash(const char *key, size_t klen)
     return h ^ (h >> 29);
 }
 
-static strmap_entry *probe(strmap_entry *slots, size_t cap, uint64_t hash, const char *key,
+static ab_strmap_entry *probe(ab_strmap_entry *slots, size_t cap, uint64_t hash, const char *key,
                            size_t klen)
 {
     size_t i = (size_t)hash & (cap - 1);
     for (;;) {
-        strmap_entry *e = &slots[i];
+        ab_strmap_entry *e = &slots[i];
         if (!e->key)
             return e;
         if (e->hash == hash && e->klen == klen && memcmp(e->key, key, klen) == 0)
@@ -28,22 +28,22 @@ static strmap_entry *probe(strmap_entry *slots, size_t cap, uint64_t hash, const
     }
 }
 
-strmap_entry *strmap_find(const strmap *m, const char *key, size_t klen)
+ab_strmap_entry *ab_strmap_find(const ab_strmap *m, const char *key, size_t klen)
 {
     if (m->cap == 0)
         return NULL;
-    strmap_entry *e = probe(m->slots, m->cap, strmap_hash(key, klen), key, klen);
+    ab_strmap_entry *e = probe(m->slots, m->cap, ab_strmap_hash(key, klen), key, klen);
     return e->key ? e : NULL;
 }
 
-static int grow(strmap *m)
+static int grow(ab_strmap *m)
 {
     size_t ncap = m->cap ? m->cap * 2 : 16;
-    strmap_entry *ns = calloc(ncap, sizeof *ns);
+    ab_strmap_entry *ns = calloc(ncap, sizeof *ns);
     if (!ns)
         return -1;
     for (size_t i = 0; i < m->cap; i++) {
-        strmap_entry *o = &m->slots[i];
+        ab_strmap_entry *o = &m->slots[i];
         if (o->key)
             *probe(ns, ncap, o->hash, o->key, o->klen) = *o;
     }
@@ -53,12 +53,12 @@ static int grow(strmap *m)
     return 0;
 }
 
-strmap_entry *strmap_upsert(strmap *m, const char *key, size_t klen, int *created)
+ab_strmap_entry *ab_strmap_upsert(ab_strmap *m, const char *key, size_t klen, int *created)
 {
     if ((m->len + 1) * 10 > m->cap * 7 && grow(m) < 0)
         return NULL;
-    uint64_t hash = strmap_hash(key, klen);
-    strmap_entry *e = probe(m->slots, m->cap, hash, key, klen);
+    uint64_t hash = ab_strmap_hash(key, klen);
+    ab_strmap_entry *e = probe(m->slots, m->cap, hash, key, klen);
     if (e->key) {
         if (created)
             *created = 0;
@@ -79,7 +79,7 @@ strmap_entry *strmap_upsert(strmap *m, const char *key, size_t klen, int *create
     return e;
 }
 
-void strmap_free(strmap *m)
+void ab_strmap_free(ab_strmap *m)
 {
     for (size_t i = 0; i < m->cap; i++)
         free(m->slots[i].key);
