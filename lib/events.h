@@ -53,6 +53,7 @@
     X(ARRAY, benchmark_dirs)   /* agentbench run: absolute paths, benchmarks' order */  \
     X(STR, cpu_bench)          /* agentbench run: CPU lists, "" = not pinned */         \
     X(STR, cpu_ingester)                                                                \
+    X(STR, cpu_load)           /* v2: the load generator's CPUs (service benchmarks) */ \
     X(OPT_REAL, upload_interval)                                                        \
     X(OPT_BOOL, quick)                                                                  \
     X(STR, kind)               /* "baseline" for a suite of `agentbench baseline` */    \
@@ -82,6 +83,36 @@
     X(INT, done)               /* measured runs finished, planned */                    \
     X(INT, total)
 
+/* run_end's fields of schema v2 (doc/journal.md): the exit delay of every run, and the
+ * figures of a service run (kind = service; absent in batch runs and v1 journals). */
+#define AB_EV_RUN_END_V2_FIELDS(X)                                                      \
+    X(STR, kind)               /* "service"; absent: a batch run */                     \
+    X(STR, reason)             /* why not ok (or the checksum not compared) */  \
+    X(OPT_REAL, exit_delay_s)  /* end of work (batch) or SIGTERM (service) to exit */   \
+    X(OPT_BOOL, exit_blocked)  /* killed at the timeout: exit_delay_s a lower bound */  \
+    X(OBJECT, placement)       /* service: CPU lists {service, load, ingester} */       \
+    X(OPT_REAL, upload_interval_s) /* service: the agent's upload interval in effect */ \
+    X(OPT_REAL, window_s)      /* service: the latency phase's window */                \
+    X(OPT_REAL, ready_s)       /* service: from its start until it answered */          \
+    X(OPT_REAL, rate_rps)      /* service: the latency phase's offered rate */          \
+    X(OPT_REAL, throughput_rps)  /* the capacity phase: 2xx answers/s at saturation */  \
+    X(OPT_REAL, latency_p50_s)   /* the latency phase, from intended send times */      \
+    X(OPT_REAL, latency_p90_s)                                                          \
+    X(OPT_REAL, latency_p99_s)                                                          \
+    X(OPT_REAL, latency_p999_s)                                                         \
+    X(OPT_REAL, latency_max_s)                                                          \
+    X(OPT_REAL, cpu_window_s)    /* the service's CPU during the latency phase */       \
+    X(OPT_REAL, cpu_per_request_s) /* cpu_window_s / its 2xx answers */                 \
+    X(OPT_INT, service_requests) /* the service's `requests:` line */                   \
+    X(OPT_INT, client_requests)  /* 2xx answers with a digest the load generator got */ \
+    X(STR, checksum_client)      /* their digests summed (16 hex digits) */             \
+    X(OPT_BOOL, checksum_ok)     /* checksum == checksum_client, requests agree */      \
+    X(OBJECT, errors)            /* the measured phases' failed requests, by kind */    \
+    X(OPT_INT, window_profiles)  /* delivered to the ingester in the latency phase */   \
+    X(OPT_INT, window_samples)                                                          \
+    X(OBJECT, capacity)          /* the capacity phase: agentbench load --json */       \
+    X(OBJECT, latency)           /* the latency phase: agentbench load --json */
+
 #define AB_EV_RUN_END_FIELDS(X)                                                         \
     X(STR, benchmark)                                                                   \
     X(STR, variant)                                                                     \
@@ -105,6 +136,7 @@
     X(INT, total)                                                                       \
     X(REAL, eta_s)                                                                      \
     X(REAL, steal_pct)                                                                  \
+    AB_EV_RUN_END_V2_FIELDS(X)                                                          \
     X(STR_NULL, checksum)                                                               \
     X(OPT_INT, requests) /* modes where nothing is accepted: requests received */       \
     X(OPT_INT, leftover) /* processes that outlived the run (killed) */                 \
@@ -118,12 +150,22 @@
     X(OBJECT, profile_shares)   /* {"FUNCTION": {"truth": %, "share": %}, "(other)"} */ \
     X(OPT_INT, agent_samples)   /* taken, by the agent's own counters */               \
     X(OPT_INT, samples_lost)    /* agent_samples the ingester did not receive */        \
-    X(OPT_INT, decode_errors)   /* the application's uploads the ingester refused */
+    X(OPT_INT, decode_errors)   /* the application's uploads the ingester refused */ \
+    X(OPT_INT, migrations) /* CPU migrations of the run's processes, when counted */
 
 #define AB_EV_SUMMARY_FIELDS(X)                                                         \
     X(STR, benchmark)                                                                   \
     X(STR, variant)                                                                     \
     X(MERGE, figures)  /* n, failed, wall, cpu, rss, overhead... (runner/report.c) */
+
+/* The offered rate of a service benchmark's latency phase, fixed once per suite */
+#define AB_EV_LOAD_RATE_FIELDS(X)                                                       \
+    X(STR, benchmark)                                                                   \
+    X(REAL, rate_rps)                                                                   \
+    X(REAL, capacity_rps)  /* the throughput it was derived from; 0: given */           \
+    X(REAL, share)         /* rate / capacity; 0: given */                              \
+    X(STR, variant)        /* whose run measured the capacity */                        \
+    X(STR, source)         /* warmup | run | option */
 
 #define AB_EV_FLAMEGRAPH_FIELDS(X)                                                      \
     X(STR, benchmark)                                                                   \
@@ -162,6 +204,7 @@
     X(RUN_START, run_start, run_start, AB_EV_RUN_START_FIELDS)                          \
     X(RUN_END, run_end, run_end, AB_EV_RUN_END_FIELDS)                                  \
     X(SUMMARY, summary, summary, AB_EV_SUMMARY_FIELDS)                                  \
+    X(LOAD_RATE, load_rate, load_rate, AB_EV_LOAD_RATE_FIELDS)                          \
     X(FLAMEGRAPH, flamegraph, flamegraph, AB_EV_FLAMEGRAPH_FIELDS)                      \
     X(BASELINE, baseline, baseline, AB_EV_BASELINE_FIELDS)                              \
     X(ERROR, error, error, AB_EV_ERROR_FIELDS)                                          \
@@ -195,6 +238,7 @@ AB_EV_STRUCT_(ingester, AB_EV_INGESTER_FIELDS)
 AB_EV_STRUCT_(run_start, AB_EV_RUN_START_FIELDS)
 AB_EV_STRUCT_(run_end, AB_EV_RUN_END_FIELDS)
 AB_EV_STRUCT_(summary, AB_EV_SUMMARY_FIELDS)
+AB_EV_STRUCT_(load_rate, AB_EV_LOAD_RATE_FIELDS)
 AB_EV_STRUCT_(flamegraph, AB_EV_FLAMEGRAPH_FIELDS)
 AB_EV_STRUCT_(baseline, AB_EV_BASELINE_FIELDS)
 AB_EV_STRUCT_(error, AB_EV_ERROR_FIELDS)
@@ -221,6 +265,33 @@ const char *ab_event_type(json_t *ev);
 ab_event_id ab_event_id_of(json_t *ev);
 /* The event's "t" (Unix seconds), 0 when it has none. */
 double ab_event_time(json_t *ev);
+
+/* The fast reader (lib/events_scan.c): a journal line (without its '\n') in the plain
+ * form the writer gives most events (run_start, run_end, build, ingester_*, error,
+ * suite_end, flamegraph: flat objects of strings, numbers, booleans), read straight into
+ * its struct as ab_ev_TYPE_read would, without building a JSON tree. Returns 1 and fills
+ * *out (its id, its "t", the struct of that type in e; ARRAY and OBJECT members NULL, as
+ * such a line has none) when the line is such an event with "v" 1; returns 0 for any line
+ * it does not take (suite_start, summary, baseline, an array or object value, escapes,
+ * non-ASCII, malformed...), which the caller then parses as JSON. Strings point into
+ * scratch, which needs len + 1 bytes. */
+typedef struct ab_event_scanned {
+    ab_event_id id;
+    double t;
+    union {
+        ab_ev_run_start run_start;
+        ab_ev_run_end run_end;
+        ab_ev_build build;
+        ab_ev_ingester ingester;
+        ab_ev_error error;
+        ab_ev_suite_end suite_end;
+        ab_ev_flamegraph flamegraph;
+        ab_ev_suite_start suite_start;   /* never filled (arrays); sizes the union */
+        ab_ev_summary summary;
+        ab_ev_baseline baseline;
+    } e;
+} ab_event_scanned;
+int ab_event_scan(const char *line, size_t len, char *scratch, ab_event_scanned *out);
 
 /* The field tables, for tests and tools: each type's name and its fields in order. */
 typedef enum ab_field_kind {

@@ -226,6 +226,7 @@ struct ab_journal_reader {
     int skipping;          /* inside an over-long line: drop bytes up to its '\n' */
     ab_journal_skip_cb on_skip;
     void *skip_arg;
+    ab_journal_line_cb line_cb;
 };
 
 /* How lines are parsed: where the events go, and what is counted and said. */
@@ -236,6 +237,7 @@ typedef struct line_sink {
     int *events;
     ab_journal_skip_cb on_skip;
     void *skip_arg;
+    ab_journal_line_cb line_cb;   /* the fast path, tried first (NULL: none) */
 } line_sink;
 
 static void skipped(const line_sink *k, const char *reason)
@@ -250,6 +252,10 @@ static void handle_line(const char *line, size_t len, const line_sink *k)
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) i++;
     if (i == len) return;   /* blank line: nothing */
+    if (k->line_cb && k->line_cb(line, len, k->arg)) {
+        if (k->events) (*k->events)++;
+        return;
+    }
     json_error_t jerr;
     json_t *ev = json_loadb(line, len, 0, &jerr);
     char why[200];
@@ -263,8 +269,9 @@ static void handle_line(const char *line, size_t len, const line_sink *k)
     }
     json_t *v = json_object_get(ev, "v");
     if (!json_is_object(ev)) skipped(k, "not a JSON object");
-    else if (!json_is_integer(v) || json_integer_value(v) != AB_JOURNAL_VERSION)
-        skipped(k, v ? "not schema version 1 (\"v\")" : "no schema version (\"v\")");
+    else if (!json_is_integer(v) || json_integer_value(v) < AB_JOURNAL_OLDEST_VERSION
+             || json_integer_value(v) > AB_JOURNAL_VERSION)
+        skipped(k, v ? "not schema version 1 or 2 (\"v\")" : "no schema version (\"v\")");
     else if (!json_is_string(json_object_get(ev, "type")))
         skipped(k, "no event type (\"type\")");
     else {
@@ -313,6 +320,11 @@ void ab_journal_reader_free(ab_journal_reader *r)
     if (!r) return;
     free(r->path);
     free(r);
+}
+
+void ab_journal_reader_on_line(ab_journal_reader *r, ab_journal_line_cb line_cb)
+{
+    if (r) r->line_cb = line_cb;
 }
 
 void ab_journal_reader_on_skip(ab_journal_reader *r, ab_journal_skip_cb cb, void *arg)
@@ -381,7 +393,8 @@ int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *a
 
     int events = 0;
     line_sink k = {.cb = cb, .arg = arg, .errors = &r->errors, .lines = &r->lines,
-                   .events = &events, .on_skip = r->on_skip, .skip_arg = r->skip_arg};
+                   .events = &events, .on_skip = r->on_skip, .skip_arg = r->skip_arg,
+                   .line_cb = r->line_cb};
     size_t cap = 1 << 16, have = 0;
     char *buf = malloc(cap);
     if (!buf) { close(fd); return 0; }
@@ -436,7 +449,10 @@ int ab_journal_read(const char *path, ab_journal_event_cb cb, void *arg,
 {
     ab_journal_reader *r = ab_journal_reader_new(path);
     if (!r) return -1;
-    if (info) ab_journal_reader_on_skip(r, info->on_skip, info->skip_arg);
+    if (info) {
+        ab_journal_reader_on_skip(r, info->on_skip, info->skip_arg);
+        ab_journal_reader_on_line(r, info->on_line);
+    }
     int n = ab_journal_reader_poll(r, cb, arg);
     if (info) {
         info->events = n > 0 ? (unsigned long)n : 0;

@@ -8,7 +8,10 @@
 #include <sys/types.h>
 #include <jansson.h>
 
-#define AB_JOURNAL_VERSION 1
+/* The schema version written (doc/journal.md), and the oldest one still read: a v1
+ * journal reads as a v2 one without the fields v2 added. */
+#define AB_JOURNAL_VERSION 2
+#define AB_JOURNAL_OLDEST_VERSION 1
 
 typedef struct ab_journal ab_journal;
 
@@ -17,7 +20,7 @@ typedef struct ab_journal ab_journal;
  * truncated away so the next event starts on a fresh line. */
 ab_journal *ab_journal_open(const char *path, char *err, size_t errlen);
 
-/* A new event holding only its head, {"v":1,"type":type,"t":now}, for its fields to
+/* A new event holding only its head, {"v":2,"type":type,"t":now}, for its fields to
  * follow: the one place an event's time is taken (lib/events.h's builders start here).
  * NULL when out of memory. */
 json_t *ab_journal_event(const char *type);
@@ -54,9 +57,15 @@ void ab_journal_reader_free(ab_journal_reader *r);
  * events delivered, or -1 when the file cannot be opened (missing). If the file was
  * replaced (other inode) or truncated, returns -2 after rewinding: the caller must drop
  * what it built and call again. Lines that are not JSON objects, or have an unknown "v",
- * are skipped and counted in ab_journal_reader_errors(). */
+ * are skipped and counted in ab_journal_reader_errors(); "v" 1 and 2 are known. */
 int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *arg);
 unsigned long ab_journal_reader_errors(const ab_journal_reader *r);
+/* A fast path before the JSON parser: each complete, non-blank line of a poll is first
+ * given to line_cb (with the poll's arg); when it returns 1 it took the line as an event
+ * (lib/events.h's ab_event_scan), which counts as delivered; 0 lets the reader parse the
+ * line as JSON and hand it to the poll's callback as usual. NULL: none. */
+typedef int (*ab_journal_line_cb)(const char *line, size_t len, void *arg);
+void ab_journal_reader_on_line(ab_journal_reader *r, ab_journal_line_cb line_cb);
 off_t ab_journal_reader_offset(const ab_journal_reader *r);
 /* Each skipped line is also told to cb (NULL: none), with its line number. */
 void ab_journal_reader_on_skip(ab_journal_reader *r, ab_journal_skip_cb cb, void *arg);
@@ -72,6 +81,7 @@ off_t ab_journal_reader_pending(const ab_journal_reader *r);
 typedef struct ab_journal_read_info {
     ab_journal_skip_cb on_skip;
     void *skip_arg;
+    ab_journal_line_cb on_line;   /* in: the fast path (ab_journal_reader_on_line), or NULL */
     unsigned long events, errors, lines;
     off_t pending;          /* bytes of an incomplete last line, 0 when none */
 } ab_journal_read_info;

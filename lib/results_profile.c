@@ -10,9 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every series one slot longer (NaN). 0, or -1 when out of memory. */
+/* Every series one slot longer (NaN). Until a run has a profile status nothing is
+ * allocated, only counted (most cells never have one: a suite of a million runs keeps
+ * its 38 bytes a run). 0, or -1 when out of memory. */
 static int grow(ab_cell_profile *p)
 {
+    if (!p->error) {
+        p->n++;
+        return 0;
+    }
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 16;
         double **series[2 + AB_PROFILE_FN_MAX];
@@ -30,6 +36,25 @@ static int grow(ab_cell_profile *p)
     p->error[p->n] = p->bound[p->n] = NAN;
     for (size_t f = 0; f < p->nfn; f++) p->share[f][p->n] = NAN;
     p->n++;
+    return 0;
+}
+
+/* The error and bound series made, NaN so far, when the first run with a profile status
+ * comes. 0, or -1 when out of memory. */
+static int materialise(ab_cell_profile *p)
+{
+    if (p->error) return 0;
+    size_t cap = p->n > 16 ? p->n : 16;
+    double *error = malloc(cap * sizeof *error), *bound = malloc(cap * sizeof *bound);
+    if (!error || !bound) {
+        free(error);
+        free(bound);
+        return -1;
+    }
+    for (size_t k = 0; k < p->n; k++) error[k] = bound[k] = NAN;
+    p->error = error;
+    p->bound = bound;
+    p->cap = cap;
     return 0;
 }
 
@@ -64,7 +89,7 @@ void ab_cell_profile_add(ab_cell_profile *p, const ab_ev_run_end *e, int ok)
     if (e->has.decode_errors && e->decode_errors > 0)
         p->decode_errors += (unsigned long long)e->decode_errors;
     if (!ok || grow(p) < 0) return;
-    if (!e->profile_status) return;
+    if (!e->profile_status || materialise(p) < 0) return;
     size_t k = p->n - 1;
     if (strcmp(e->profile_status, "verified")) {
         p->unverified++;
@@ -106,7 +131,7 @@ void ab_cell_profile_free(ab_cell_profile *p)
 static size_t values(const double *x, size_t n, double *out)
 {
     size_t m = 0;
-    for (size_t k = 0; k < n; k++)
+    for (size_t k = 0; x && k < n; k++)   /* NULL: no run had a profile */
         if (!isnan(x[k])) out[m++] = x[k];
     return m;
 }

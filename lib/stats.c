@@ -248,18 +248,15 @@ void ab_stats_merge_ranks(const double *a, size_t na, const double *b, size_t nb
     *ties_out = ties;
 }
 
-double ab_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb,
-                         double *u_out)
+/* ab_mann_whitney_p of two ascending samples. */
+static double mann_whitney_sorted(const double *sa, size_t na, const double *sb, size_t nb,
+                                  double *u_out)
 {
     if (u_out) *u_out = 0;
-    if (na == 0 || nb == 0 || !a || !b) return 1;
+    if (na == 0 || nb == 0) return 1;
     size_t n = na + nb;
-    double *sa = ab_stats_sorted_copy(a, na), *sb = ab_stats_sorted_copy(b, nb);
-    if (!sa || !sb) { free(sa); free(sb); return 1; }
     double r1, ties;
     ab_stats_merge_ranks(sa, na, sb, nb, &r1, NULL, &ties);
-    free(sa);
-    free(sb);
 
     double mn = (double)na * (double)nb;
     double u1 = r1 - (double)na * ((double)na + 1) / 2;
@@ -284,6 +281,18 @@ double ab_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb,
     }
     if (!(p >= 0)) p = 0;
     if (p > 1) p = 1;
+    return p;
+}
+
+double ab_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb,
+                         double *u_out)
+{
+    if (u_out) *u_out = 0;
+    if (na == 0 || nb == 0 || !a || !b) return 1;
+    double *sa = ab_stats_sorted_copy(a, na), *sb = ab_stats_sorted_copy(b, nb);
+    double p = sa && sb ? mann_whitney_sorted(sa, na, sb, nb, u_out) : 1;
+    free(sa);
+    free(sb);
     return p;
 }
 
@@ -393,42 +402,57 @@ ab_ci_level ab_hl_ci_level(size_t m, size_t n)
     return hl_level(m, n, tail);
 }
 
-/* ab_ratio_hl with the CI's rank k given. */
-static int ratio_hl_at(const double *base, size_t nb, const double *x, size_t nx, size_t k,
-                       double *ratio, double *ci_low, double *ci_high)
+/* The Hodges-Lehmann ratio and its CI (rank k) from lb, the logs of the baseline in
+ * descending order, and lx, the profiled logs in ascending order. */
+static int hl_of_logs(const double *lb, size_t nb, const double *lx, size_t nx, size_t k,
+                      double *ratio, double *ci_low, double *ci_high)
 {
-    if (nb == 0 || nx == 0 || !base || !x) return -1;
-    for (size_t i = 0; i < nb; i++)
-        if (!(base[i] > 0) || !isfinite(base[i])) return -1;
-    for (size_t i = 0; i < nx; i++)
-        if (!(x[i] > 0) || !isfinite(x[i])) return -1;
-    double *lb = malloc(nb * sizeof *lb), *lx = malloc(nx * sizeof *lx);
-    if (!lb || !lx) { free(lb); free(lx); return -1; }
-    for (size_t j = 0; j < nb; j++) lb[j] = log(base[j]);
-    for (size_t i = 0; i < nx; i++) lx[i] = log(x[i]);
-    ab_stats_sort(lx, nx);
-    ab_stats_sort(lb, nb);
-    for (size_t i = 0, j = nb - 1; i < j; i++, j--) {   /* lb descending */
-        double t = lb[i]; lb[i] = lb[j]; lb[j] = t;
-    }
     /* the differences lx_i - lb_j, the smaller sample along the rows */
     ab_pairs p = nx <= nb ? (ab_pairs){ AB_PAIRS_DIFF, lx, lb, nx, nb }
                           : (ab_pairs){ AB_PAIRS_RDIFF, lb, lx, nb, nx };
     size_t N = ab_pairs_count(&p);
+    if (!N) return -1;
+    /* the median (numpy's: the mean of the middle two when N is even) and ranks k and
+     * N+1-k, by selection */
+    if (k > (N + 1) / 2) k = (N + 1) / 2;
+    size_t ranks[4] = { k - 1, (N - 1) / 2, N / 2, N - k };
+    double v[4];
+    if (ab_pairs_select(&p, ranks, 4, v) < 0) return -1;
+    double hl = N % 2 == 0 ? ab_stats_lerp(v[1], v[2], 0.5) : v[1];
+    if (ratio) *ratio = ab_stats_clamp_finite(exp(hl));
+    if (ci_low) *ci_low = ab_stats_clamp_finite(exp(v[0]));
+    if (ci_high) *ci_high = ab_stats_clamp_finite(exp(v[3]));
+    return 0;
+}
+
+static int all_positive(const double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(x[i] > 0) || !isfinite(x[i])) return 0;
+    return 1;
+}
+
+/* Sorted ascending base and x (> 0) into their logs, base's reversed (descending). */
+static void to_logs(double *base, size_t nb, double *x, size_t nx)
+{
+    for (size_t i = 0; i < nx; i++) x[i] = log(x[i]);
+    for (size_t j = 0; j < nb; j++) base[j] = log(base[j]);
+    for (size_t i = 0, j = nb - 1; nb && i < j; i++, j--) {
+        double t = base[i]; base[i] = base[j]; base[j] = t;
+    }
+}
+
+/* ab_ratio_hl with the CI's rank k given. */
+static int ratio_hl_at(const double *base, size_t nb, const double *x, size_t nx, size_t k,
+                       double *ratio, double *ci_low, double *ci_high)
+{
+    if (nb == 0 || nx == 0 || !base || !x || !all_positive(base, nb) || !all_positive(x, nx))
+        return -1;
+    double *lb = ab_stats_sorted_copy(base, nb), *lx = ab_stats_sorted_copy(x, nx);
     int rc = -1;
-    if (N) {
-        /* the median (numpy's: the mean of the middle two when N is even) and ranks k and
-         * N+1-k, by selection */
-        if (k > (N + 1) / 2) k = (N + 1) / 2;
-        size_t ranks[4] = { k - 1, (N - 1) / 2, N / 2, N - k };
-        double v[4];
-        if (ab_pairs_select(&p, ranks, 4, v) == 0) {
-            double hl = N % 2 == 0 ? ab_stats_lerp(v[1], v[2], 0.5) : v[1];
-            if (ratio) *ratio = ab_stats_clamp_finite(exp(hl));
-            if (ci_low) *ci_low = ab_stats_clamp_finite(exp(v[0]));
-            if (ci_high) *ci_high = ab_stats_clamp_finite(exp(v[3]));
-            rc = 0;
-        }
+    if (lb && lx) {
+        to_logs(lb, nb, lx, nx);
+        rc = hl_of_logs(lb, nb, lx, nx, k, ratio, ci_low, ci_high);
     }
     free(lb);
     free(lx);
@@ -447,14 +471,38 @@ int ab_compare_unpaired(const double *base, size_t nb, const double *x, size_t n
 {
     memset(out, 0, sizeof *out);
     out->pairing = AB_UNPAIRED;
-    if (nb == 0 || nx == 0) return -1;
+    if (nb == 0 || nx == 0 || !base || !x) return -1;
+    double *b = malloc(nb * sizeof *b), *c = malloc(nx * sizeof *c);
+    int rc = -1;
+    if (b && c) {
+        memcpy(b, base, nb * sizeof *b);
+        memcpy(c, x, nx * sizeof *c);
+        rc = ab_compare_unpaired_inplace(b, nb, c, nx, out);
+    }
+    free(b);
+    free(c);
+    return rc;
+}
+
+int ab_compare_unpaired_inplace(double *base, size_t nb, double *x, size_t nx,
+                                ab_comparison *out)
+{
+    memset(out, 0, sizeof *out);
+    out->pairing = AB_UNPAIRED;
+    if (nb == 0 || nx == 0 || !base || !x || !all_positive(base, nb) || !all_positive(x, nx))
+        return -1;
+    /* the test on the values, sorted; the estimate on their logs, which keep the order */
+    ab_stats_sort(base, nb);
+    ab_stats_sort(x, nx);
+    out->p = mann_whitney_sorted(x, nx, base, nb, NULL);
     double tail;
     size_t k = hl_rank_tail(nx, nb, &tail);
-    if (ratio_hl_at(base, nb, x, nx, k, &out->ratio, &out->ci_low, &out->ci_high) < 0) {
-        out->ratio = out->ci_low = out->ci_high = 0;
+    to_logs(base, nb, x, nx);
+    if (hl_of_logs(base, nb, x, nx, k, &out->ratio, &out->ci_low, &out->ci_high) < 0) {
+        memset(out, 0, sizeof *out);
+        out->pairing = AB_UNPAIRED;
         return -1;
     }
-    out->p = ab_mann_whitney_p(x, nx, base, nb, NULL);
     out->n_base = nb;
     out->n_x = nx;
     out->ci_level = hl_level(nx, nb, tail);

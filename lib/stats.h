@@ -10,6 +10,7 @@
 #define AB_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* What an order-statistic CI really covers. Its nominal level is 95%; with few values no
  * pair of order statistics reaches it and the CI is the widest one ([min, max]) with a
@@ -71,13 +72,13 @@ int ab_ratio_hl(const double *base, size_t nb, const double *x, size_t nx,
  * statistic. */
 double ab_wilcoxon_p(const double *d, size_t n, double *t_out);
 
-/* The pairs of a paired comparison: the values of the rounds (the runs' `run` numbers)
- * that both samples have, in round order, into pair_base[] and pair_x[] (room for
- * min(nb, nx) each). A round a sample has twice counts with its first value. Returns the
- * number of pairs. O((nb + nx) log(nb + nx)); 0 on allocation failure. */
-size_t ab_pair_rounds(const long *base_round, const double *base, size_t nb,
-                      const long *x_round, const double *x, size_t nx,
-                      double *pair_base, double *pair_x);
+/* The pairs of a paired comparison: the rounds (the runs' `run` numbers) that both
+ * samples have, in round order, as indices: the k-th pair is base[ib[k]] and x[ix[k]]
+ * (ib, ix need room for min(nb, nx) each). A round a sample has twice counts with its
+ * first value. Returns the number of pairs. O(nb + nx) when both round lists increase
+ * strictly (the runner's order), else O((nb + nx) log(nb + nx)); 0 on allocation failure. */
+size_t ab_pair_rounds(const uint32_t *base_round, size_t nb, const uint32_t *x_round,
+                      size_t nx, uint32_t *ib, uint32_t *ix);
 
 /* Paired overhead: with d_i = log(x_i) - log(base_i) the log ratio of round i, the
  * Hodges-Lehmann estimate exp(median of the Walsh averages (d_i + d_j) / 2, i <= j) and
@@ -85,6 +86,17 @@ size_t ab_pair_rounds(const long *base_round, const double *base, size_t nb,
  * O(n log n) time, O(n) memory. Values <= 0 are not allowed (returns -1). */
 int ab_ratio_hl_paired(const double *base, const double *x, size_t n, double *ratio,
                        double *ci_low, double *ci_high);
+
+/* ---- drift -------------------------------------------------------------------------- */
+
+/* Spearman's rank correlation rho of x[0..n) with its order 0..n-1 (average ranks for
+ * ties), and the two-sided p-value of "no monotonic trend" from Student's t with n - 2
+ * degrees of freedom, t = rho sqrt((n - 2) / ((1 + rho)(1 - rho))) (scipy.stats.spearmanr
+ * against arange(n)). Returns 0, or -1 (rho 0, p 1) when n < 3, a value is not finite,
+ * every value is equal, or no memory. O(n log n). */
+int ab_spearman_trend(const double *x, size_t n, double *rho, double *p);
+/* P(|T| > |t|) for Student's t with df > 0 degrees of freedom (2 scipy t.sf(|t|, df)). */
+double ab_student_t_sf2(double t, double df);
 
 /* ---- the order statistics behind the CIs, and what they cover ---------------------- */
 
@@ -133,6 +145,12 @@ typedef struct ab_comparison {
 int ab_compare_unpaired(const double *base, size_t nb, const double *x, size_t nx,
                         ab_comparison *out);
 int ab_compare_paired(const double *base, const double *x, size_t n, ab_comparison *out);
+/* The same without copies, for big samples (a report of a million runs): the unpaired one
+ * on base and x, which it reorders and overwrites; the paired one on d, the per-round log
+ * ratios log(x_i) - log(base_i) (finite), which it reorders. */
+int ab_compare_unpaired_inplace(double *base, size_t nb, double *x, size_t nx,
+                                ab_comparison *out);
+int ab_compare_paired_logs(double *d, size_t n, ab_comparison *out);
 
 /* Holm's step-down correction of a family of m p-values: with p_(1) <= ... <= p_(m),
  * adj_(i) = max over l <= i of min(1, (m - l + 1) p_(l)); rejecting where adj < alpha

@@ -6,6 +6,7 @@
 #define AB_STATS_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define AB_Z_975 1.959963984540054   /* scipy.stats.norm.ppf(0.975) */
 #define AB_ALPHA_HALF 0.025          /* the CIs are 95%: 2.5% in each tail */
@@ -14,6 +15,9 @@
 int ab_stats_cmp_double(const void *pa, const void *pb);   /* qsort order, NaNs last */
 void ab_stats_sort(double *x, size_t n);                  /* ascending, O(n); -0 -> +0 */
 double *ab_stats_sorted_copy(const double *x, size_t n);   /* malloc'd; NULL on failure */
+/* order[k]: the index of x's k-th smallest value (stable), keys[k]: a key equal for equal
+ * values and ordered like them; NaN-free x. 0, or -1 (memory). */
+int ab_stats_order(const double *x, size_t n, uint32_t *order, uint64_t *keys);
 double ab_stats_clamp_finite(double v);                   /* NaN -> 0, +-Inf -> +-DBL_MAX */
 double ab_stats_lerp(double a, double b, double f);        /* a + f (b - a), overflow-safe */
 double ab_stats_kth(double *d, size_t n, size_t k);        /* k-th smallest (0-based), reorders */

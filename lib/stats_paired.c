@@ -46,21 +46,22 @@ double ab_wilcoxon_p(const double *d, size_t n, double *t_out)
     if (n == 0 || !d) return 1;
     /* the magnitudes of the positive and of the negative values, each sorted: ranked
      * together they give W+ and W- (zeros dropped) */
-    double *pos = malloc(n * sizeof *pos), *neg = malloc(n * sizeof *neg);
-    if (!pos || !neg) { free(pos); free(neg); return 1; }
+    double *buf = malloc(n * sizeof *buf);   /* positives from the front, negatives from
+                                              * the back */
+    if (!buf) return 1;
     size_t np = 0, nn = 0;
     for (size_t i = 0; i < n; i++) {
-        if (d[i] > 0) pos[np++] = d[i];
-        else if (d[i] < 0) neg[nn++] = -d[i];
+        if (d[i] > 0) buf[np++] = d[i];
+        else if (d[i] < 0) buf[n - ++nn] = -d[i];
     }
     size_t count = np + nn;
-    if (count == 0) { free(pos); free(neg); return 1; }
+    if (count == 0) { free(buf); return 1; }
+    double *pos = buf, *neg = buf + n - nn;
     ab_stats_sort(pos, np);
     ab_stats_sort(neg, nn);
     double w_plus, w_minus, ties;
     ab_stats_merge_ranks(pos, np, neg, nn, &w_plus, &w_minus, &ties);
-    free(pos);
-    free(neg);
+    free(buf);
     double T = w_plus < w_minus ? w_plus : w_minus;
     if (t_out) *t_out = T;
 
@@ -134,38 +135,51 @@ ab_ci_level ab_walsh_ci_level(size_t n)
 
 /* ---- pairing by round -------------------------------------------------------------- */
 
-typedef struct { long round; size_t at; } round_item;
-
-static int cmp_round(const void *pa, const void *pb)
+static int increasing(const uint32_t *round, size_t n)
 {
-    const round_item *a = pa, *b = pb;
-    if (a->round != b->round) return a->round < b->round ? -1 : 1;
-    return (a->at > b->at) - (a->at < b->at);   /* the first occurrence first */
+    for (size_t i = 1; i < n; i++)
+        if (round[i] <= round[i - 1]) return 0;
+    return 1;
 }
 
-static round_item *by_round(const long *round, size_t n)
+static int cmp_u64(const void *pa, const void *pb)
 {
-    round_item *r = malloc((n ? n : 1) * sizeof *r);
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* (round << 32 | index), sorted: by round, the first occurrence first. */
+static uint64_t *by_round(const uint32_t *round, size_t n)
+{
+    uint64_t *r = malloc((n ? n : 1) * sizeof *r);
     if (!r) return NULL;
-    for (size_t i = 0; i < n; i++) r[i] = (round_item){ round[i], i };
-    qsort(r, n, sizeof *r, cmp_round);
+    for (size_t i = 0; i < n; i++) r[i] = (uint64_t)round[i] << 32 | (uint64_t)i;
+    qsort(r, n, sizeof *r, cmp_u64);
     return r;
 }
 
-size_t ab_pair_rounds(const long *base_round, const double *base, size_t nb,
-                      const long *x_round, const double *x, size_t nx,
-                      double *pair_base, double *pair_x)
+size_t ab_pair_rounds(const uint32_t *base_round, size_t nb, const uint32_t *x_round,
+                      size_t nx, uint32_t *ib, uint32_t *ix)
 {
-    round_item *rb = by_round(base_round, nb), *rx = by_round(x_round, nx);
+    if (nb > UINT32_MAX || nx > UINT32_MAX) return 0;
     size_t pairs = 0;
+    if (increasing(base_round, nb) && increasing(x_round, nx)) {
+        for (size_t i = 0, j = 0; i < nb && j < nx;) {
+            if (base_round[i] < x_round[j]) i++;
+            else if (base_round[i] > x_round[j]) j++;
+            else { ib[pairs] = (uint32_t)i++; ix[pairs++] = (uint32_t)j++; }
+        }
+        return pairs;
+    }
+    uint64_t *rb = by_round(base_round, nb), *rx = by_round(x_round, nx);
     for (size_t i = 0, j = 0; rb && rx && i < nb && j < nx;) {
-        if (rb[i].round < rx[j].round) { i++; continue; }
-        if (rb[i].round > rx[j].round) { j++; continue; }
-        pair_base[pairs] = base[rb[i].at];
-        pair_x[pairs++] = x[rx[j].at];
-        long r = rb[i].round;
-        while (i < nb && rb[i].round == r) i++;   /* later duplicates of the round */
-        while (j < nx && rx[j].round == r) j++;
+        uint32_t a = (uint32_t)(rb[i] >> 32), b = (uint32_t)(rx[j] >> 32);
+        if (a < b) { i++; continue; }
+        if (a > b) { j++; continue; }
+        ib[pairs] = (uint32_t)rb[i];
+        ix[pairs++] = (uint32_t)rx[j];
+        while (i < nb && (uint32_t)(rb[i] >> 32) == a) i++;   /* later duplicates */
+        while (j < nx && (uint32_t)(rx[j] >> 32) == a) j++;
     }
     free(rb);
     free(rx);
@@ -219,15 +233,28 @@ int ab_ratio_hl_paired(const double *base, const double *x, size_t n, double *ra
 
 int ab_compare_paired(const double *base, const double *x, size_t n, ab_comparison *out)
 {
+    double *d = log_ratios(base, x, n);
+    if (!d) {
+        memset(out, 0, sizeof *out);
+        out->pairing = AB_PAIRED;
+        return -1;
+    }
+    int rc = ab_compare_paired_logs(d, n, out);
+    free(d);
+    return rc;
+}
+
+int ab_compare_paired_logs(double *d, size_t n, ab_comparison *out)
+{
     memset(out, 0, sizeof *out);
     out->pairing = AB_PAIRED;
-    double *d = log_ratios(base, x, n);
-    if (!d) return -1;
+    if (n == 0 || !d) return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(d[i])) return -1;
     out->p = ab_wilcoxon_p(d, n, NULL);
     double tail;
     size_t k = walsh_rank_tail(n, &tail);
     int rc = walsh_hl(d, n, k, &out->ratio, &out->ci_low, &out->ci_high);
-    free(d);
     if (rc < 0) {
         memset(out, 0, sizeof *out);
         out->pairing = AB_PAIRED;

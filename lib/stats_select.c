@@ -16,8 +16,8 @@
  *    probability, and one round keeps only what lies between them (a fraction of a
  *    percent). When a sampled round removes less than a quarter, the next round is a
  *    deterministic one, so the worst case stays O(log(m n)) rounds.
- * Once no more than m + n candidates are left, they are copied out and the answer is
- * picked by quickselect. The sampling only chooses pivots: the answer is exact.
+ * Once no more than m + n candidates (m for Walsh averages) are left, they are copied out
+ * and the answer is picked by quickselect. The sampling only chooses pivots: the answer is exact.
  *
  * Exact: every element is computed by the same expression a full materialisation uses,
  * and IEEE arithmetic is monotonic, so the rows and columns are really sorted and the
@@ -116,7 +116,7 @@ typedef struct workspace {
     int have_start;          /* every rank starts from the elements in [start1, start2] */
     double start1, start2;
     double *buf;             /* the sample, the windows' middles, the last candidates */
-    size_t cap;              /* buf's size, m + n */
+    size_t cap;              /* buf's size: m + n (m for Walsh averages) */
     uint64_t rng;            /* xorshift state: quickselect pivots, sample offsets */
 } workspace;
 
@@ -356,7 +356,7 @@ int ab_pairs_select(const ab_pairs *p, const size_t *ranks, size_t nranks, doubl
         if (ranks[k] >= N) return -1;
     if (nranks == 0) return 0;
     workspace w = { 0 };
-    w.cap = m + n;
+    w.cap = p->kind == AB_PAIRS_WALSH ? m : m + n;   /* Walsh: n == m, and m suffices */
     w.rng = 0x9e3779b97f4a7c15ull;
     idx **arrays[] = { &w.lo, &w.hi, &w.pos1, &w.pos2 };
     size_t narrays = sizeof arrays / sizeof arrays[0];

@@ -4,7 +4,9 @@
  * (indom_index), filtered by the profile pmcd sent (libpcp's __pmInProfile); numval the
  * count of values, else 0 (no values) or the error. Values go into a pmResult kept from
  * fetch to fetch (fetchbuf.h), which libpcp_pmda sends and fetch_result_done leaves alone.
- * agentbench.run.* values are computed once per model change, not per fetch.
+ * agentbench.run.* values are computed once per model change, not per fetch, from the
+ * suite's analysis (lib/analysis.h: paired or unpaired, Holm over the family, verdicts
+ * only once the suite is final, noise), which recomputes only the cells whose runs changed.
  *
  * Why not pmdaFetch with a fetch callback, as PCP's simple and podman PMDAs do: it was
  * tried (the same value functions as a callback, instance structs found by an index or
@@ -30,6 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "analysis.h"
 #include "capture.h"
 #include "fetchbuf.h"
 #include "poller.h"
@@ -84,6 +87,7 @@ static int fetch_runner(unsigned int item, const ab_results *r, pmAtomValue *ato
             return PMDA_FETCH_NOVALUES;
         DOUBLE(r->started);
     case RUNNER_ERRORS: U64(r->errors);
+    case RUNNER_FINAL: U32(ab_results_final(r) ? 1 : 0);
     case RUNNER_AGE: {
         if (r->last_update <= 0)
             return PMDA_FETCH_NOVALUES;
@@ -95,20 +99,38 @@ static int fetch_runner(unsigned int item, const ab_results *r, pmAtomValue *ato
     return PM_ERR_PMID;
 }
 
-/* The cell's statistics, recomputed only when its runs (or its baseline's) changed. */
-static const ab_cell_stats *run_stats(const ab_results *r, run_inst *ri)
+/* The statistics of the model, brought up to date incrementally (lib/analysis.h: only
+ * the cells whose runs changed); a new model (another suite, a rewritten journal) gets a
+ * new analysis. */
+static ab_analysis *analysis;
+static unsigned long long analysis_epoch;
+
+static const ab_analysis *current_analysis(const ab_results *r)
 {
-    const ab_cell *c = ri->cell;
-    size_t base_n = ri->base ? ri->base->n : 0;
-    if (ri->st_cell != c || ri->st_n != c->n || ri->st_base_n != base_n ||
-        ri->st_epoch != source_epoch()) {
-        ab_results_cell_stats(r, c, &ri->st);
-        ri->st_cell = c;
-        ri->st_n = c->n;
-        ri->st_base_n = base_n;
-        ri->st_epoch = source_epoch();
+    if (!r)
+        return NULL;
+    if (!analysis || analysis_epoch != source_epoch()) {
+        ab_analysis_free(analysis);
+        analysis = ab_analysis_new(NULL);
+        analysis_epoch = source_epoch();
     }
-    return &ri->st;
+    if (analysis && ab_analysis_update(analysis, r) < 0)
+        return NULL;
+    return analysis;
+}
+
+/* agentbench.run.warnings: the warning bits by name, space-separated, into ri->warnings. */
+static const char *warning_names(run_inst *ri, unsigned warnings)
+{
+    size_t n = 0;
+    ri->warnings[0] = '\0';
+    for (unsigned bit = 1; bit <= AB_WARN_MIGRATIONS; bit <<= 1)
+        if (warnings & bit)
+            n += (size_t)snprintf(ri->warnings + n, sizeof(ri->warnings) - n, "%s%s",
+                                  n ? " " : "", bit == AB_WARN_COV ? "cov"
+                                  : bit == AB_WARN_DRIFT ? "drift"
+                                  : bit == AB_WARN_STEAL ? "steal" : "migrations");
+    return ri->warnings;
 }
 
 /* One figure of an overhead ratio: none for the baseline itself or without a valid
@@ -119,6 +141,36 @@ static int overhead_value(const ab_cell *c, const ab_ratio *ratio, double figure
     if (c->is_baseline || !ratio->valid)
         return PMDA_FETCH_NOVALUES;
     DOUBLE(figure);
+}
+
+/* The v2 figures, in their items' order (metrics.h: RUN_FIGURE_ITEMS each from
+ * RUN_FIGURE_FIRST). */
+static const ab_v2fig fig_items[] = {AB_V2_THROUGHPUT, AB_V2_LATENCY_P99,
+                                      AB_V2_CPU_PER_REQUEST, AB_V2_EXIT_DELAY};
+#define NFIG_ITEMS (sizeof fig_items / sizeof fig_items[0])
+_Static_assert(RUN_FIGURE_FIRST + RUN_FIGURE_ITEMS * NFIG_ITEMS == RUN_EXIT_BLOCKED,
+               "metrics.h's figure items are fig_items'");
+
+/* Item k of the v2 figures (RUN_FIGURE_FIRST + k): its median, CI, overhead. A figure
+ * has values from its first run that had it (a service's; any run's exit delay). */
+static int fetch_figure(unsigned int k, run_inst *ri, const ab_results *r, pmAtomValue *atom)
+{
+    ab_v2fig f = fig_items[k / RUN_FIGURE_ITEMS];
+    const ab_cell_analysis *ca = ab_analysis_cell(current_analysis(r), ri->cell);
+    if (ri->cell->v2[f].n == 0 || !ca)
+        return PMDA_FETCH_NOVALUES;
+    const ab_cell_stats *st = &ca->st;
+    const ab_summary *s = &st->v2[f];
+    const ab_ratio *o = &st->over_v2[f];
+    switch (k % RUN_FIGURE_ITEMS) {
+    case 0: DOUBLE(s->median);
+    case 1: DOUBLE(s->ci_low);
+    case 2: DOUBLE(s->ci_high);
+    case 3: return overhead_value(ri->cell, o, o->ratio, atom);
+    case 4: return overhead_value(ri->cell, o, o->ci_low, atom);
+    case 5: return overhead_value(ri->cell, o, o->ci_high, atom);
+    default: return overhead_value(ri->cell, o, o->p, atom);
+    }
 }
 
 static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAtomValue *atom)
@@ -133,6 +185,7 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     case RUN_PROFILES: U64(c->profiles);
     case RUN_SAMPLES: U64(c->samples);
     case RUN_NO_PROFILES: U64(c->no_profiles);
+    case RUN_EXIT_BLOCKED: U64(c->exit_blocked);
     case RUN_PROFILE_ERROR: {
         if (!c->profile.verified)
             return PMDA_FETCH_NOVALUES;
@@ -144,9 +197,15 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     }
     if (item >= NUM_RUN_ITEMS)
         return PM_ERR_PMID;
-    if (c->n == 0)
+    if (item >= RUN_FIGURE_FIRST && item < RUN_EXIT_BLOCKED)
+        return fetch_figure(item - RUN_FIGURE_FIRST, ri, r, atom);
+    const ab_analysis *a = current_analysis(r);
+    const ab_cell_analysis *ca = ab_analysis_cell(a, c);
+    if (c->n == 0 || !ca)
         return PMDA_FETCH_NOVALUES;
-    const ab_cell_stats *st = run_stats(r, ri);
+    const ab_cell_stats *st = &ca->st;
+    const ab_noise *nz = &st->noise;
+    const ab_ratio *ow = &st->over_wall;
     switch ((run_item_e)item) {
     case RUN_LAST: DOUBLE(c->last_wall);
     case RUN_MEDIAN: DOUBLE(st->wall.median);
@@ -171,6 +230,30 @@ static int fetch_run(unsigned int item, run_inst *ri, const ab_results *r, pmAto
     case RUN_CPU_PVALUE: return overhead_value(c, &st->over_cpu, st->over_cpu.p, atom);
     case RUN_RSS_OVERHEAD: return overhead_value(c, &st->over_rss, st->over_rss.ratio, atom);
     case RUN_RSS_PVALUE: return overhead_value(c, &st->over_rss, st->over_rss.p, atom);
+    case RUN_CI_COVERAGE: DOUBLE(st->wall.ci_level.coverage);
+    case RUN_STEAL_MEDIAN: DOUBLE(nz->steal_median);
+    case RUN_STEAL_MAX: DOUBLE(nz->steal_max);
+    case RUN_MIGRATIONS:
+        if (!nz->migrations_n)
+            return PMDA_FETCH_NOVALUES;
+        DOUBLE(nz->migrations_median);
+    case RUN_WARNINGS: STRING(warning_names(ri, ca->warnings));
+    default: break;
+    }
+    if (c->is_baseline || !ow->valid)
+        return PMDA_FETCH_NOVALUES;     /* the rest describe the wall-time comparison */
+    switch ((run_item_e)item) {
+    case RUN_ANALYSIS: STRING(ab_pairing_name(ow->pairing));
+    case RUN_OVERHEAD_CI_COVERAGE: DOUBLE(ow->ci_level.coverage);
+    case RUN_NEED: U32((unsigned)ow->ci_level.need);
+    case RUN_PVALUE_ADJUSTED:
+        if (!ca->in_family[AB_FIG_WALL])
+            return PMDA_FETCH_NOVALUES;
+        DOUBLE(ca->p_adjusted[AB_FIG_WALL]);
+    case RUN_VERDICT:   /* the stopping rule: no verdict in PCP before the suite is over */
+        if (!a->final)
+            return PMDA_FETCH_NOVALUES;
+        STRING(ab_analysis_verdict_text(a, ca, AB_FIG_WALL, ri->verdict, sizeof(ri->verdict)));
     default: break;
     }
     return PM_ERR_PMID;
@@ -461,4 +544,6 @@ void fetch_result_done(pmResult *result)
 void fetch_free(void)
 {
     fetchbuf_free(&result_buf);
+    ab_analysis_free(analysis);
+    analysis = NULL;
 }

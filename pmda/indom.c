@@ -12,6 +12,7 @@
 #include "metrics.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,10 +120,8 @@ static void resolve_runs(const ab_results *r)
         char name[512];
         snprintf(name, sizeof(name), "%s/%s", c->benchmark, c->variant);
         run_inst *ri = activate(indom, name, sizeof(run_inst));
-        if (ri) {
+        if (ri)
             ri->cell = c;
-            ri->base = ab_results_find(r, c->benchmark, "baseline");
-        }
     }
     cache_op(indom, PMDA_CACHE_SAVE, STEP_SAVE);
     rebuild_index(RUN_INDOM);
@@ -218,14 +217,43 @@ void indom_init(const abc_config *cfg)
     }
 }
 
+/* What the instance domains are made of: they are resolved again only when it changes,
+ * not on every event. */
+typedef struct indom_shape {
+    unsigned long long epoch;
+    const ab_results *model;
+    size_t ncells, nbaseline, ningesters;
+    uint64_t live;                /* FNV-1a of the ingesters' live flags */
+} indom_shape;
+
+static indom_shape shape_of(const ab_results *r)
+{
+    indom_shape s = { source_epoch(), r, 0, 0, 0, 1469598103934665603ull };
+    if (r) {
+        s.ncells = r->ncells;
+        s.nbaseline = r->nbaseline;
+        s.ningesters = r->ningesters;
+        for (size_t i = 0; i < r->ningesters; i++)
+            s.live = (s.live ^ (uint64_t)(r->ingesters[i]->live ? 1 : 2)) * 1099511628211ull;
+    }
+    return s;
+}
+
 void indom_refresh(int want_ingesters)
 {
     static int first = 1;
+    static indom_shape last;
     if (source_refresh() || first) {
         const ab_results *r = source_results();
-        resolve_runs(r);
-        resolve_baseline(r);
-        resolve_ingesters(r);
+        indom_shape now = shape_of(r);
+        int other = first || now.epoch != last.epoch || now.model != last.model;
+        if (other || now.ncells != last.ncells)
+            resolve_runs(r);
+        if (other || now.nbaseline != last.nbaseline)
+            resolve_baseline(r);
+        if (other || now.ningesters != last.ningesters || now.live != last.live)
+            resolve_ingesters(r);
+        last = now;
         first = 0;
         generation++;
         if (pmDebugOptions.appl0)

@@ -6,7 +6,8 @@
  *   indom.c      instance domains, resolved from the journal and agentbench.conf into
  *                pmdaCache entries whose private structs the fetch reads
  *   fetch.c      the fetch: refresh, then every value into a result kept between fetches
- *                (fetchbuf.h; why not pmdaFetch: see fetch.c)
+ *                (fetchbuf.h; why not pmdaFetch: see fetch.c); agentbench.run.* from the
+ *                suite's analysis (lib/analysis.h), updated incrementally
  *   stacks.c, profiles.c  flame graphs as instances (agentbench.flamegraph.stacks,
  *                agentbench.profile.*)
  *   vector.c     agentbench.flamegraph.vector, Vector 2's flame graph protocol
@@ -57,6 +58,7 @@ typedef enum {              /* agentbench.runner.* */
     RUNNER_STARTED = 12,
     RUNNER_ERRORS = 13,
     RUNNER_AGE = 14,
+    RUNNER_FINAL = 15,      /* agentbench.run.final: the suite is over */
     NUM_RUNNER_ITEMS
 } runner_item_e;
 
@@ -88,8 +90,51 @@ typedef enum {              /* agentbench.run.*, instance domain RUN_INDOM */
     RUN_NO_PROFILES = 24,
     RUN_OUTLIERS = 25,
     RUN_PROFILE_ERROR = 26,
+    RUN_ANALYSIS = 27,      /* 27..36: the suite's analysis (lib/analysis.h) */
+    RUN_OVERHEAD_CI_COVERAGE = 28,
+    RUN_NEED = 29,
+    RUN_PVALUE_ADJUSTED = 30,
+    RUN_VERDICT = 31,
+    RUN_CI_COVERAGE = 32,
+    RUN_STEAL_MEDIAN = 33,
+    RUN_STEAL_MAX = 34,
+    RUN_MIGRATIONS = 35,
+    RUN_WARNINGS = 36,
+    /* the v2 figures (lib/results.h) from 40, RUN_FIGURE_ITEMS a figure in this order:
+     * median, CI low and high, overhead ratio, its CI low and high, Mann-Whitney p */
+    RUN_THROUGHPUT = 40,
+    RUN_THROUGHPUT_CI_LOW = 41,
+    RUN_THROUGHPUT_CI_HIGH = 42,
+    RUN_THROUGHPUT_OVERHEAD = 43,
+    RUN_THROUGHPUT_OVERHEAD_CI_LOW = 44,
+    RUN_THROUGHPUT_OVERHEAD_CI_HIGH = 45,
+    RUN_THROUGHPUT_PVALUE = 46,
+    RUN_LATENCY_P99 = 47,
+    RUN_LATENCY_P99_CI_LOW = 48,
+    RUN_LATENCY_P99_CI_HIGH = 49,
+    RUN_LATENCY_P99_OVERHEAD = 50,
+    RUN_LATENCY_P99_OVERHEAD_CI_LOW = 51,
+    RUN_LATENCY_P99_OVERHEAD_CI_HIGH = 52,
+    RUN_LATENCY_P99_PVALUE = 53,
+    RUN_CPU_PER_REQUEST = 54,
+    RUN_CPU_PER_REQUEST_CI_LOW = 55,
+    RUN_CPU_PER_REQUEST_CI_HIGH = 56,
+    RUN_CPU_PER_REQUEST_OVERHEAD = 57,
+    RUN_CPU_PER_REQUEST_OVERHEAD_CI_LOW = 58,
+    RUN_CPU_PER_REQUEST_OVERHEAD_CI_HIGH = 59,
+    RUN_CPU_PER_REQUEST_PVALUE = 60,
+    RUN_EXIT_DELAY = 61,
+    RUN_EXIT_DELAY_CI_LOW = 62,
+    RUN_EXIT_DELAY_CI_HIGH = 63,
+    RUN_EXIT_DELAY_OVERHEAD = 64,
+    RUN_EXIT_DELAY_OVERHEAD_CI_LOW = 65,
+    RUN_EXIT_DELAY_OVERHEAD_CI_HIGH = 66,
+    RUN_EXIT_DELAY_PVALUE = 67,
+    RUN_EXIT_BLOCKED = 68,
     NUM_RUN_ITEMS
 } run_item_e;
+#define RUN_FIGURE_FIRST RUN_THROUGHPUT
+#define RUN_FIGURE_ITEMS 7
 
 typedef enum {              /* agentbench.ingester.*, instance domain INGESTER_INDOM */
     INGESTER_UP = 0,
@@ -199,16 +244,12 @@ const pmDesc *metric_desc(pmID pmid);
  * name and kept while the PMDA runs. */
 typedef struct run_inst {
     const ab_cell *cell;          /* NULL when the instance is not in the current suite */
-    const ab_cell *base;          /* the same benchmark's baseline cell, or NULL */
-    /* statistics cache, valid while these still match */
-    const ab_cell *st_cell;
-    size_t st_n, st_base_n;
-    unsigned long long st_epoch;
-    ab_cell_stats st;
-    /* every agentbench.run.* value, computed once per model change (indom_generation) */
+    /* every agentbench.run.* value, computed once per model change (indom_generation);
+     * its statistics come from the suite's analysis (fetch.c) */
     unsigned long long values_gen;
     int sts[NUM_RUN_ITEMS];
     pmAtomValue val[NUM_RUN_ITEMS];
+    char verdict[48], warnings[64];   /* what the string values point at */
 } run_inst;
 
 typedef struct ing_inst {

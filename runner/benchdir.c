@@ -1,5 +1,6 @@
 /* benchdir.c: loading benchmark directories and their bench.conf. */
 #include <ctype.h>
+#include <stddef.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,6 +14,84 @@ static char *trim(char *s) {
     char *e = s + strlen(s);
     while (e > s && isspace((unsigned char)e[-1])) *--e = 0;
     return s;
+}
+
+/* A duration for key (duration.h; 0: not given, the default), or an error message. */
+static int conf_seconds(const char *key, const char *val, int lineno, double *out, char *err,
+                        size_t errlen) {
+    char why[160];
+    if (duration_parse(val, 1, out, why, sizeof why) < 0) {
+        snprintf(err, errlen, "bench.conf line %d: %s: %s", lineno, key, why);
+        return -1;
+    }
+    return 0;
+}
+
+/* The number keys: where each goes (seconds, or a count when count is set). */
+static double *seconds_slot(benchmark *b, const char *key) {
+    static const struct { const char *key; size_t off; } keys[] = {
+        {"timeout", offsetof(benchmark, timeout)},
+        {"expected_duration", offsetof(benchmark, expected_duration)},
+        {"ready_timeout", offsetof(benchmark, svc.ready_timeout)},
+        {"warmup_s", offsetof(benchmark, svc.warmup_s)},
+        {"capacity_s", offsetof(benchmark, svc.capacity_s)},
+        {"duration_s", offsetof(benchmark, svc.duration_s)},
+        {"quick_warmup_s", offsetof(benchmark, svc.quick_warmup_s)},
+        {"quick_capacity_s", offsetof(benchmark, svc.quick_capacity_s)},
+        {"quick_duration_s", offsetof(benchmark, svc.quick_duration_s)},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!strcmp(key, keys[i].key)) return (double *)((char *)b + keys[i].off);
+    return NULL;
+}
+
+static char **string_slot(benchmark *b, const char *key) {
+    if (!strcmp(key, "description")) return &b->description;
+    if (!strcmp(key, "profiler")) return &b->profiler;
+    if (!strcmp(key, "args")) return &b->args;
+    if (!strcmp(key, "quick_args")) return &b->quick_args;
+    if (!strcmp(key, "ready_path")) return &b->svc.ready_path;
+    if (!strcmp(key, "load_paths")) return &b->svc.load_paths;
+    if (!strcmp(key, "digest_header")) return &b->svc.digest_header;
+    return NULL;
+}
+
+/* kind and load_connections: 0, or -1 with err */
+static int other_key(benchmark *b, const char *key, const char *val, int lineno, char *err,
+                     size_t errlen) {
+    if (!strcmp(key, "kind")) {
+        if (!strcmp(val, "batch")) b->kind = KIND_BATCH;
+        else if (!strcmp(val, "service")) b->kind = KIND_SERVICE;
+        else {
+            snprintf(err, errlen, "bench.conf line %d: kind must be batch or service", lineno);
+            return -1;
+        }
+    } else if (!strcmp(key, "load_connections")) {
+        char *end;
+        long v = strtol(val, &end, 10);
+        if (end == val || *end || v < 1 || v > 10000) {
+            snprintf(err, errlen, "bench.conf line %d: load_connections must be a count in "
+                                  "[1, 10000]", lineno);
+            return -1;
+        }
+        b->svc.load_connections = (int)v;
+    }
+    return 0;   /* unknown keys are ignored */
+}
+
+/* The defaults of the service keys bench.conf did not give. */
+static void service_defaults(benchmark *b) {
+    service_conf *c = &b->svc;
+    if (!c->ready_path) c->ready_path = xstrdup("/healthz");
+    if (!c->load_paths) c->load_paths = xstrdup("/");
+    if (c->ready_timeout <= 0) c->ready_timeout = 10;
+    if (c->warmup_s <= 0) c->warmup_s = 5;
+    if (c->capacity_s <= 0) c->capacity_s = 10;
+    if (c->duration_s <= 0) c->duration_s = 30;
+    if (c->quick_warmup_s <= 0) c->quick_warmup_s = 0.5;
+    if (c->quick_capacity_s <= 0) c->quick_capacity_s = 1;
+    if (c->quick_duration_s <= 0) c->quick_duration_s = 2;
+    if (c->load_connections <= 0) c->load_connections = 16;
 }
 
 int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
@@ -32,37 +111,28 @@ int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
         }
         *eq = 0;
         char *key = trim(l), *val = trim(eq + 1);
-        char **slot = NULL;
-        if (!strcmp(key, "description")) slot = &b->description;
-        else if (!strcmp(key, "profiler")) slot = &b->profiler;
-        else if (!strcmp(key, "args")) slot = &b->args;
-        else if (!strcmp(key, "quick_args")) slot = &b->quick_args;
-        else if (!strcmp(key, "timeout") || !strcmp(key, "expected_duration")) {
-            /* 0: not given (the default timeout; no expected duration) */
-            double v;
-            char why[160];
-            if (duration_parse(val, 1, &v, why, sizeof why) < 0) {
-                snprintf(err, errlen, "bench.conf line %d: %s: %s", lineno, key, why);
-                rc = -1;
-                break;
-            }
-            if (!strcmp(key, "timeout")) b->timeout = v;
-            else b->expected_duration = v;
-        }
-        else if (!strncmp(key, "truth.", 6)) {
+        char **slot = string_slot(b, key);
+        double *secs = seconds_slot(b, key);
+        if (!strncmp(key, "truth.", 6)) {
             char msg[300];
             if (ab_truth_add(&b->truth, key + 6, val, msg, sizeof msg) < 0) {
                 snprintf(err, errlen, "bench.conf line %d: %s", lineno, msg);
                 rc = -1;
                 break;
             }
+            continue;
         }
         if (slot) {
             free(*slot);
             *slot = xstrdup(val);
+        } else if (secs ? conf_seconds(key, val, lineno, secs, err, errlen) < 0
+                        : other_key(b, key, val, lineno, err, errlen) < 0) {
+            rc = -1;
+            break;
         }
     }
     free(copy);
+    if (rc == 0 && b->kind == KIND_SERVICE) service_defaults(b);
     char msg[300];
     if (rc == 0 && ab_truth_check(&b->truth, msg, sizeof msg) < 0) {
         snprintf(err, errlen, "bench.conf: %s", msg);
@@ -140,11 +210,23 @@ void benchmark_free(benchmark *b) {
     if (!b) return;
     free(b->name); free(b->dir); free(b->description); free(b->profiler);
     free(b->args); free(b->quick_args);
+    free(b->svc.ready_path); free(b->svc.load_paths); free(b->svc.digest_header);
     ab_truth_free(&b->truth);
     free(b);
 }
 
 int benchmark_profiled(const benchmark *b) { return strcmp(b->profiler, "none") != 0; }
+
+const char *benchmark_kind_name(const benchmark *b) {
+    return b->kind == KIND_SERVICE ? "service" : "batch";
+}
+
+double profiler_default_interval(const char *profiler) {
+    if (!profiler) return 0;
+    if (!strcmp(profiler, "c")) return 10;        /* benchmarks/agent/config.c */
+    if (!strcmp(profiler, "nodejs")) return 60;   /* @pyroscope/nodejs flushIntervalMs */
+    return 0;
+}
 
 static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);

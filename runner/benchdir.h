@@ -7,13 +7,29 @@
 #include "accuracy/accuracy.h"
 #include "util.h"
 
+/* A service benchmark's bench.conf keys (doc/internals.md, "Service benchmarks"). */
+typedef struct service_conf {
+    char *ready_path;      /* GET it answers 200 once ready (default /healthz) */
+    double ready_timeout;  /* seconds (default 10) */
+    double warmup_s, capacity_s, duration_s;            /* defaults 5, 10, 30 */
+    double quick_warmup_s, quick_capacity_s, quick_duration_s;   /* 0.5, 1, 2 */
+    int load_connections;  /* default 16 */
+    char *load_paths;      /* white-space separated GET paths (default /) */
+    char *digest_header;   /* NULL: no checksum from the client's side */
+} service_conf;
+
+typedef enum bench_kind { KIND_BATCH, KIND_SERVICE } bench_kind;
+
 typedef struct benchmark {
     char *name;            /* the directory's base name */
     char *dir;             /* absolute path */
     char *description, *profiler, *args, *quick_args;
-    double timeout;        /* bench.conf timeout, 0 when not given */
+    double timeout;        /* bench.conf timeout, 0 when not given (a service: from
+                            * SIGTERM to exit) */
     double expected_duration;
     int has_build;
+    bench_kind kind;       /* bench.conf kind: batch (default) or service */
+    service_conf svc;      /* kind service */
     ab_truth truth;        /* truth.FUNCTION = SHARE lines; truth.n == 0: none */
 } benchmark;
 
@@ -36,5 +52,10 @@ void benchmarks_free(benchmark **v, int n);
 
 /* 1 when the benchmark runs a profiler ("profiler" not "none") */
 int benchmark_profiled(const benchmark *b);
+/* "batch" or "service" */
+const char *benchmark_kind_name(const benchmark *b);
+/* The upload interval the benchmark's agent uses when PYROSCOPE_UPLOAD_INTERVAL is not
+ * set (its own default: the C agent 10 s, @pyroscope/nodejs 60 s), 0 when unknown. */
+double profiler_default_interval(const char *profiler);
 
 #endif

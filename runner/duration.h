@@ -1,6 +1,7 @@
 /* duration.h: the one parser of durations in seconds, for every option and bench.conf key
- * that takes one (--timeout, --slow-delay, --upload-interval; bench.conf timeout and
- * expected_duration). A duration is a plain decimal number of seconds ("2", "0.25",
+ * that takes one (--timeout, --slow-delay, --upload-interval, --duration; bench.conf
+ * timeout, expected_duration and a service's ready_timeout, warmup_s, capacity_s,
+ * duration_s and their quick_ forms). A duration is a plain decimal number of seconds ("2", "0.25",
  * "1e3"), finite, from DURATION_MIN to DURATION_MAX: below the millisecond the runner's
  * helper rounds a timeout to 0, which means none, and past DURATION_MAX a timer never
  * fires in any run's life. Zero is allowed only where it means something (no delay, "not

@@ -1,4 +1,5 @@
-/* list.c: `agentbench list [DIR...]`: the benchmarks found and their descriptions. */
+/* list.c: `agentbench list [DIR...]`: the benchmarks found, their kind (batch or
+ * service), profiler and description. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,8 @@ int cmd_list(int argc, char **argv) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             printf("usage: agentbench list [--names] [DIR...]\n"
                    "Lists the benchmarks in the named directories (a benchmark directory or a\n"
-                   "directory of them; default: %s) with their profiler and description.\n"
+                   "directory of them; default: %s) with their kind (batch or service),\n"
+                   "profiler and description.\n"
                    "  --names   only the names, one a line\n",
                    default_benchmarks_dir() ? default_benchmarks_dir() : "./benchmarks");
             free(dirs);
@@ -34,10 +36,11 @@ int cmd_list(int argc, char **argv) {
         fprintf(stderr, "agentbench list: %s\n", err);
         return 1;
     }
-    if (!names_only) printf("%-26s %-9s %s\n", "BENCHMARK", "PROFILER", "DESCRIPTION");
+    if (!names_only) printf("%-26s %-8s %-9s %s\n", "BENCHMARK", "KIND", "PROFILER", "DESCRIPTION");
     for (int i = 0; i < n; i++) {
         if (names_only) printf("%s\n", v[i]->name);
-        else printf("%-26s %-9s %s\n", v[i]->name, v[i]->profiler, v[i]->description);
+        else printf("%-26s %-8s %-9s %s\n", v[i]->name, benchmark_kind_name(v[i]),
+                    v[i]->profiler, v[i]->description);
     }
     benchmarks_free(v, n);
     return 0;

@@ -59,6 +59,15 @@ static int take_secs(const char *v, double *out) {
     return 0;
 }
 
+/* a CLOCK_MONOTONIC reading: seconds since boot */
+static int take_clock(const char *v, double *out) {
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || *end || !isfinite(x) || x < 0) return -1;
+    *out = x;
+    return 0;
+}
+
 int measure_parse_end(const char *line, run_result *res) {
     if (strncmp(line, "end ", 4)) return -1;
     run_result r = *res;
@@ -68,11 +77,13 @@ int measure_parse_end(const char *line, run_result *res) {
                                                "majflt"};
     long *counts[] = {&r.maxrss_kb, &r.nvcsw, &r.nivcsw, &r.minflt, &r.majflt};
     double *times[] = {&r.wall_s, &r.user_s, &r.sys_s};
-    int have = 0;
+    int have = 0, clocks = 0;   /* start, end and term come together, or none */
     long v = 0, timed_out = 0;
     r.leftover = 0;
     r.log_cut = 0;
+    r.migrations = -1;
     r.tracking[0] = r.leftover_names[0] = 0;
+    r.t_start = r.t_end = r.t_term = 0;
     char tok[256];
     for (const char *p = line + 4; *p;) {
         while (*p == ' ') p++;
@@ -108,6 +119,16 @@ int measure_parse_end(const char *line, run_result *res) {
         } else if (!strcmp(key, "tracking")) {
             if (strcmp(val, "cgroup") && strcmp(val, "tree")) return -1;
             snprintf(r.tracking, sizeof r.tracking, "%s", val);
+        } else if (!strcmp(key, "start") || !strcmp(key, "end") || !strcmp(key, "term")) {
+            double *t = key[0] == 's' ? &r.t_start : key[0] == 'e' ? &r.t_end : &r.t_term;
+            if (take_clock(val, t) < 0) return -1;
+            clocks++;
+        } else if (!strcmp(key, "migrations")) {
+            long long m;
+            char *end;
+            errno = 0;
+            m = strtoll(val, &end, 10);
+            r.migrations = end != val && !*end && !errno && m >= 0 ? m : -1;
         } else if (!strcmp(key, "names")) {
             snprintf(r.leftover_names, sizeof r.leftover_names, "%s", val);
             for (char *c = r.leftover_names; *c; c++)
@@ -115,7 +136,7 @@ int measure_parse_end(const char *line, run_result *res) {
         }
         if (k < NREQ) have |= 1 << k;
     }
-    if (have != (1 << NREQ) - 1) return -1;
+    if (have != (1 << NREQ) - 1 || (clocks && clocks != 3)) return -1;
     r.timed_out = res->timed_out || timed_out;
     r.reported = 1;
     *res = r;
@@ -128,6 +149,11 @@ int measure_take_line(const char *line, size_t len, int has_nul, run_result *res
     if (len == 4 && !strcmp(line, "fail")) {
         *failed = 1;
         return 1;
+    }
+    if (!strncmp(line, "pid ", 4)) {   /* a service run started: not its end */
+        long pid;
+        if (take_long(line + 4, 1, INT_MAX, &pid) == 0) res->pid = (int)pid;
+        return 0;
     }
     return measure_parse_end(line, res) == 0;
 }
@@ -152,7 +178,7 @@ char *measure_request(const run_spec *spec, size_t *len) {
     while (spec->env && spec->env[envc]) envc++;
     char *buf = NULL, num[32];
     *len = 0;
-    snprintf(num, sizeof num, "%zu", 6 + argc + envc);
+    snprintf(num, sizeof num, "%zu", 7 + argc + envc);
     /* the count line is a bare number: write it without a length prefix */
     buf = xmalloc(cap = 4096);
     *len = (size_t)snprintf(buf, cap, "%s\n", num);
@@ -160,6 +186,8 @@ char *measure_request(const run_spec *spec, size_t *len) {
     add_string(&buf, len, &cap, spec->out_path ? spec->out_path : "");
     add_string(&buf, len, &cap, spec->cpus ? spec->cpus : "");
     snprintf(num, sizeof num, "%.3f", spec->timeout_s > 0 ? spec->timeout_s : 0);
+    add_string(&buf, len, &cap, num);
+    snprintf(num, sizeof num, "%.3f", spec->term_timeout_s > 0 ? spec->term_timeout_s : 0);
     add_string(&buf, len, &cap, num);
     snprintf(num, sizeof num, "%zu", argc);
     add_string(&buf, len, &cap, num);
@@ -277,8 +305,8 @@ static int send_request(const char *buf, size_t len) {
     return 0;
 }
 
-int measure_run(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
-                size_t errlen) {
+int measure_start(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
+                  size_t errlen) {
     memset(res, 0, sizeof *res);
     if (H.running && (H.exited || H.eof)) measure_shutdown(loop);
     if (!H.running && helper_start(loop, err, errlen) < 0) return -1;
@@ -300,7 +328,22 @@ int measure_run(uv_loop_t *loop, const run_spec *spec, run_result *res, char *er
         res->interrupted = 1;
         kill(H.proc.pid, SIGUSR1);
     }
-    while (H.busy && !H.exited && !H.eof) uv_run(loop, UV_RUN_ONCE);
+    return 0;
+}
+
+int measure_running(void) { return H.busy && !H.exited && !H.eof; }
+
+void measure_terminate(void) {
+    if (measure_running()) kill(H.proc.pid, SIGUSR2);
+}
+
+void measure_kill(void) {
+    if (measure_running()) kill(H.proc.pid, SIGUSR1);
+}
+
+int measure_wait(uv_loop_t *loop, char *err, size_t errlen) {
+    run_result *res = H.res;
+    while (measure_running()) uv_run(loop, UV_RUN_ONCE);
     if (H.busy) {   /* the helper died under us */
         H.busy = 0;
         if (res->interrupted) return 0;
@@ -314,4 +357,10 @@ int measure_run(uv_loop_t *loop, const run_spec *spec, run_result *res, char *er
         return -1;
     }
     return 0;
+}
+
+int measure_run(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
+                size_t errlen) {
+    if (measure_start(loop, spec, res, err, errlen) < 0) return -1;
+    return measure_wait(loop, err, errlen);
 }

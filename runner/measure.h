@@ -2,7 +2,9 @@
  * agentbench-measure: one helper process per suite (--serve) that fork/execs each run in
  * a process group of its own, wait4()s it and reports its rusage on a pipe; the runner
  * supervises it on the libuv loop with a timeout that kills the run's whole process group.
- * doc/measurement.md explains the choice. */
+ * A service run (term_timeout_s > 0) is started with measure_start(), runs while the caller
+ * drives its load on the same loop, and is stopped with measure_terminate() (the helper
+ * sends SIGTERM and times the exit). doc/measurement.md explains the choice. */
 #ifndef AB_RUNNER_MEASURE_H
 #define AB_RUNNER_MEASURE_H
 
@@ -15,6 +17,8 @@ typedef struct run_spec {
     const char *cpus;        /* CPU list for the run, NULL or "" for no pinning */
     const char *out_path;    /* the run's stdout and stderr are appended to this file */
     double timeout_s;        /* 0 = none */
+    double term_timeout_s;   /* > 0: a service run (pid reported, SIGTERM on request, then
+                              * killed after this long); 0: a batch run */
 } run_spec;
 
 typedef struct run_result {
@@ -23,10 +27,15 @@ typedef struct run_result {
     int exited, exit_code, signal;
     double wall_s, user_s, sys_s;
     long maxrss_kb, nvcsw, nivcsw, minflt, majflt;
+    /* CLOCK_MONOTONIC (mono_now()) seconds, as the helper took them: the start (before
+     * vfork), the end (wait4 returned), the SIGTERM of measure_terminate() (0: none) */
+    double t_start, t_end, t_term;
+    int pid;                 /* a service run's pid, once the helper reported it; else 0 */
     long leftover;           /* processes that outlived the run (the helper killed them) */
     long long log_cut;       /* bytes of the run's output cut from the log */
     char tracking[16];       /* how they were found: "cgroup" or "tree" */
     char leftover_names[200];/* "sleep[1234],server[1240]": the first few */
+    long long migrations;    /* CPU migrations of the run's processes; -1: not counted */
 } run_result;
 
 /* Run spec to completion on loop (starting the helper on first use). Returns 0 when the
@@ -34,6 +43,18 @@ typedef struct run_result {
  * (message in err). */
 int measure_run(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
                 size_t errlen);
+
+/* The same in steps, for a service run: start it (0, or -1 with err); while
+ * measure_running() the caller drives the loop; measure_terminate() asks the helper for
+ * the SIGTERM, measure_kill() for a SIGKILL of the run's process group; measure_wait()
+ * runs the loop until the run is reported (0), or returns -1 with err when the helper
+ * failed it. res is filled as by measure_run(). */
+int measure_start(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
+                  size_t errlen);
+int measure_running(void);
+void measure_terminate(void);
+void measure_kill(void);
+int measure_wait(uv_loop_t *loop, char *err, size_t errlen);
 
 /* Stop the helper (end of suite). */
 void measure_shutdown(uv_loop_t *loop);
@@ -44,10 +65,11 @@ void measure_interrupt(void);
 
 /* Parse the helper's "end KEY=VALUE..." line (doc/measurement.md) into res: every field
  * checked (status exited|signaled, code 0..255, signal 0..127, finite non-negative times,
- * non-negative counts; unknown keys ignored). 0, or -1 with res untouched. */
+ * non-negative counts, the optional start/end/term clock readings; unknown keys ignored). 0, or -1 with res untouched. */
 int measure_parse_end(const char *line, run_result *res);
-/* One line of the helper's reports as measure_run reads it ("end ...", "fail"): 1 when it
- * ends the run in progress (*failed set for "fail"), 0 when it is not a report. */
+/* One line of the helper's reports as measure_run reads it ("end ...", "fail", "pid N"):
+ * 1 when it ends the run in progress (*failed set for "fail"), 0 when it does not ("pid N"
+ * of a service run sets res->pid). */
 int measure_take_line(const char *line, size_t len, int has_nul, run_result *res,
                       int *failed);
 

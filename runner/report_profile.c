@@ -200,6 +200,6 @@ void report_profile_csv(FILE *f, const ab_cell *c) {
 }
 
 void report_profile_benchstat(FILE *f, const ab_cell *c, size_t k) {
-    if (k < c->profile.n && !isnan(c->profile.error[k]))
+    if (k < c->profile.n && c->profile.error && !isnan(c->profile.error[k]))
         fprintf(f, " %.4f profile-error-pct", c->profile.error[k]);
 }

@@ -105,8 +105,11 @@ static int place_cpus(suite *s) {
                     sizeof s->cpu_ingester);
     if (s->o.cpu_bench) snprintf(s->cpu_bench, sizeof s->cpu_bench, "%s", s->o.cpu_bench);
     if (s->o.cpu_ingester) snprintf(s->cpu_ingester, sizeof s->cpu_ingester, "%s", s->o.cpu_ingester);
+    /* a service's load generator shares the ingesters' CPUs (idle between uploads) */
+    snprintf(s->cpu_load, sizeof s->cpu_load, "%s", s->o.cpu_load ? s->o.cpu_load : s->cpu_ingester);
     if ((*s->cpu_bench && cpulist_valid(s->cpu_bench, ncpus) < 0) ||
-        (*s->cpu_ingester && cpulist_valid(s->cpu_ingester, ncpus) < 0)) {
+        (*s->cpu_ingester && cpulist_valid(s->cpu_ingester, ncpus) < 0) ||
+        (*s->cpu_load && cpulist_valid(s->cpu_load, ncpus) < 0)) {
         fprintf(stderr, "agentbench run: a CPU list names a CPU this host lacks (it has %d)\n",
                 ncpus);
         return 2;
@@ -128,6 +131,7 @@ static void plan(suite *s) {
     s->ref_checksum = xcalloc((size_t)s->nbench, sizeof(char *));
     s->ref_from_baseline = xcalloc((size_t)s->nbench, sizeof(int));
     s->summarized = xcalloc((size_t)s->nbench, sizeof(int));
+    s->load_rate = xcalloc((size_t)s->nbench, sizeof(double));
     suite_resume_apply(s);
     s->total = (unsigned long)s->nbench * (unsigned long)s->nvar * (unsigned long)s->o.runs;
 }
@@ -182,18 +186,20 @@ static int run_suite(suite *s) {
 static void print_measured(suite *s) {
     progress_clear();
     fflush(stderr);
-    report_print(stdout, s->results, REPORT_TABLE);
+    report_print_default(stdout, s->results, REPORT_TABLE);
     printf("suite: %s\n", s->dir);
     fflush(stdout);
 }
 
 static void suite_free(suite *s) {
     ab_results_free(s->results);
+    ab_analysis_free(s->analysis);
     benchmarks_free(s->bench, s->nbench);
     for (int i = 0; i < s->nbench; i++) free(s->ref_checksum[i]);
     free(s->ref_checksum);
     free(s->ref_from_baseline);
     free(s->summarized);
+    free(s->load_rate);
     free(s->resumed_measured);
     free(s->resumed_warmup);
     free(s->remote_mode);

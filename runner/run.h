@@ -14,6 +14,8 @@
  *   run_one.c       one run: environment, ingester counters, measurement, status, events
  *   run_profile.c   a run's profile against the benchmark's ground truth, the perf
  *                   variant's capture, and the samples the agent lost (doc/accuracy.md)
+ *   service/        one run of a service benchmark: ready, warm-up, capacity, latency,
+ *                   SIGTERM (service/service.h), called by run_one.c
  */
 #ifndef AB_RUNNER_RUN_H
 #define AB_RUNNER_RUN_H
@@ -28,6 +30,7 @@
 #include "ingester.h"
 #include "ingester_stats.h"
 #include "journal.h"
+#include "analysis.h"
 #include "results.h"
 #include "run_options.h"
 
@@ -48,6 +51,7 @@ typedef struct suite {
     char stop_why[1024];           /* why the suite stopped itself, or "" */
     ab_journal *journal;
     ab_results *results;           /* the model, fed with every event we write */
+    ab_analysis *analysis;         /* its statistics, updated for each summary event */
     char results_dir[PATH_MAX], dir[PATH_MAX], id[80];
     char journal_path[PATH_MAX + 32];
     const char *helper, *ingester_bin;
@@ -56,6 +60,7 @@ typedef struct suite {
     int is_remote;
     char *remote_mode;             /* the remote ingester's current mode */
     char cpu_bench[256], cpu_ingester[256];
+    char cpu_load[256];            /* the load generator's (service benchmarks) */
     unsigned long seq, done, total;
     unsigned long runs_executed;   /* in this process, for the ETA */
     double first_run_at;           /* mono time the first run of this process started */
@@ -68,6 +73,8 @@ typedef struct suite {
     char **ref_checksum;           /* per benchmark */
     int *summarized;               /* per benchmark: its summary events are in the journal */
     int *ref_from_baseline;
+    double *load_rate;             /* per benchmark: the latency phase's fixed offered rate
+                                    * (service benchmarks; 0 = not fixed yet) */
     resume_tally *tally;           /* the journal read by name, until suite_resume_apply */
 } suite;
 
@@ -121,6 +128,11 @@ const char *ingester_control_of(suite *s, int vi);
 /* The data URL profiled runs of variant vi send to, or NULL. */
 const char *ingester_url_of(suite *s, int vi);
 void ingesters_stop(suite *s);
+
+/* The offered rate of benchmark bi's latency phase is fixed (journaled as load_rate): from
+ * the capacity a run measured (source "warmup" or "run", variant), or as given. */
+void suite_fix_load_rate(suite *s, int bi, double rate, double capacity, const char *variant,
+                         const char *source);
 
 /* ---- run_suite.c ---- */
 /* Every benchmark's build and runs. Returns 0, or -1 when the suite was interrupted. */
@@ -199,5 +211,8 @@ void run_argv(suite *s, int bi, strlist *argv);
 double run_timeout(suite *s, int bi);
 /* Last "checksum: X" line in buf (malloc'd), or NULL. */
 char *checksum_scan(const char *buf);
+/* The last "work_end: T" line in buf: T (CLOCK_MONOTONIC seconds, > 0) into *t; 0, or -1
+ * when there is none. */
+int work_end_scan(const char *buf, double *t);
 
 #endif

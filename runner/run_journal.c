@@ -129,6 +129,7 @@ void suite_emit_start(suite *s) {
         .target_ci = s->o.target_ci, .total_runs = (json_int_t)s->total,
         .slow_delay = s->o.slow_delay, .timeout = s->o.timeout, .argv = args,
         .benchmark_dirs = dirs, .cpu_bench = s->cpu_bench, .cpu_ingester = s->cpu_ingester,
+        .cpu_load = s->cpu_load,
         .upload_interval = s->o.upload_interval, .quick = s->o.quick, .resumed = s->resumed,
         .has = {.upload_interval = 1, .quick = 1, .resumed = (unsigned char)s->resumed}};
     suite_emit(s, ab_ev_suite_start_json(&e));
@@ -138,6 +139,22 @@ void suite_emit_start(suite *s) {
     json_decref(args);
     /* (on a resume, the killed runner's ingesters died with it: suite_start says so) */
     if (!s->resumed) ab_baseline_copy_latest(s->results_dir, s->journal);
+}
+
+void suite_fix_load_rate(suite *s, int bi, double rate, double capacity, const char *variant,
+                         const char *source) {
+    s->load_rate[bi] = rate;
+    ab_ev_load_rate e = {.benchmark = s->bench[bi]->name, .rate_rps = rate,
+                         .capacity_rps = capacity, .share = capacity > 0 ? rate / capacity : 0,
+                         .variant = variant, .source = source};
+    suite_emit(s, ab_ev_load_rate_json(&e));
+    if (capacity > 0)
+        progress_info("%s: the latency phase runs at %.1f requests/s (%.0f%% of the %s "
+                      "capacity, %.1f requests/s, from a %s run)", s->bench[bi]->name, rate,
+                      100 * rate / capacity, variant, capacity, source);
+    else
+        progress_info("%s: the latency phase runs at %.1f requests/s (--load-rate)",
+                      s->bench[bi]->name, rate);
 }
 
 void suite_emit_end(suite *s, const char *status) {

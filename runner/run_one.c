@@ -2,11 +2,14 @@
  * run_start; open the cell's log; take the ingester's counters (and the application's,
  * with the agent's stacks so far for a ground truth: run_profile.c); measure the run
  * through agentbench-measure (with /proc/stat steal around it; under perf in the perf
- * variant); take the counters again (what the agent sent just before it exited may still
- * be in flight); read the run's checksum from its output; its profile against the ground
+ * variant; a service benchmark through service/service.h); take the counters again (what
+ * the agent sent just before it exited may still be in flight); read the run's checksum
+ * (and its work_end line: the exit delay) from its output; its profile against the ground
  * truth and the samples lost; decide its status (failed, crashed, timeout, a checksum
- * other than the baseline's, or profiled with nothing delivered); run_end. A run
- * interrupted by Ctrl-C or SIGTERM leaves a run_start without its run_end: it never
+ * other than the baseline's, or profiled with nothing delivered); run_end. A batch run
+ * killed at its timeout after its work_end and checksum lines is not a timeout: the agent
+ * kept it from exiting, and its exit delay is recorded as a lower bound (exit_blocked). A
+ * run interrupted by Ctrl-C or SIGTERM leaves a run_start without its run_end: it never
  * counted. */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +23,7 @@
 #include "measure.h"
 #include "progress.h"
 #include "run.h"
+#include "service/service.h"
 #include "steal.h"
 #include "util.h"
 
@@ -57,7 +61,9 @@ char **run_environment_of(suite *s, int bi, const char *variant, const char *url
         strlist_add(&env, "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING=1");
     if (url) strlist_add_take(&env, xasprintf("PYROSCOPE_SERVER_ADDRESS=%s", url));
     strlist_add_take(&env, xasprintf("PYROSCOPE_APPLICATION_NAME=%s", s->bench[bi]->name));
-    strlist_add_take(&env, xasprintf("PYROSCOPE_UPLOAD_INTERVAL=%g", s->o.upload_interval));
+    /* a service's agent keeps its own interval unless the suite sets one */
+    if (s->bench[bi]->kind != KIND_SERVICE || s->o.upload_interval_given)
+        strlist_add_take(&env, xasprintf("PYROSCOPE_UPLOAD_INTERVAL=%g", s->o.upload_interval));
     strlist_add_take(&env, xasprintf("AGENTBENCH_VARIANT=%s", variant));
     strlist_add_take(&env, xasprintf("AGENTBENCH_RUN=%d", run));
     /* the run's marker, inherited by whatever it starts: the helper finds its leftovers by
@@ -101,6 +107,17 @@ char *checksum_scan(const char *buf) {
     return v;
 }
 
+int work_end_scan(const char *buf, double *t) {
+    const char *last = NULL;
+    for (const char *p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+        if (!strncmp(p, "work_end:", 9)) last = p + 9;
+    char *end;
+    double v = last ? strtod(last, &end) : 0;
+    if (!last || end == last || !(v > 0)) return -1;
+    *t = v;
+    return 0;
+}
+
 /* The tail of the log written by this run (from offset), at most 64 KiB of it. */
 static char *read_log_from(int fd, off_t offset) {
     struct stat st;
@@ -136,6 +153,11 @@ typedef struct one_run {
     cpu_times st0, st1;
     char *checksum;
     const char *status;
+    /* the exit delay (end of work or SIGTERM to exit) and a service run's figures */
+    int has_exit_delay, exit_blocked;
+    double exit_delay;
+    int is_service;
+    service_run svc;
 } one_run;
 
 static double eta(suite *s) {
@@ -215,7 +237,11 @@ static void measure(one_run *x) {
     run_spec spec = {.argv = args, .env = env, .cwd = x->b->dir, .cpus = s->cpu_bench,
                      .out_path = x->logpath, .timeout_s = run_timeout(s, x->bi)};
     cpu_times_read(&x->st0);
-    x->rc = measure_run(&s->loop, &spec, &x->r, x->err, sizeof x->err);
+    if (x->is_service)
+        x->rc = service_measure(s, x->bi, x->vi, x->warmup, args, env, x->logpath, x->logfd,
+                                &x->r, &x->svc, x->err, sizeof x->err);
+    else
+        x->rc = measure_run(&s->loop, &spec, &x->r, x->err, sizeof x->err);
     cpu_times_read(&x->st1);
     if (args != argv.v) free(args);
     strlist_free(&argv);
@@ -242,16 +268,44 @@ static const char *check_checksum(one_run *x) {
     return "checksum";
 }
 
+/* The end of the run's work (its work_end line, the helper's clock) to its exit: a batch
+ * run's exit delay, when the line is there and falls inside the run. */
+static void batch_exit_delay(one_run *x, const char *out) {
+    double t;
+    if (work_end_scan(out, &t) < 0 || x->r.t_end <= 0) return;
+    if (t < x->r.t_start || t > x->r.t_end) {
+        progress_warn("%s %s run %d: its work_end (%.6f) is not within the run (%.6f to "
+                      "%.6f): no exit delay", x->b->name, x->variant, x->run, t, x->r.t_start,
+                      x->r.t_end);
+        return;
+    }
+    x->exit_delay = x->r.t_end - t;
+    x->has_exit_delay = 1;
+    x->exit_blocked = x->r.timed_out && x->checksum;
+}
+
 static const char *run_status(one_run *x) {
     if (x->rc < 0) {
         progress_warn("%s %s: %s", x->b->name, x->variant, x->err);
         suite_error(x->s, x->err, x->b->name, x->variant);
         return "failed";
     }
-    if (x->r.timed_out) return "timeout";
-    if (!x->r.exited) return "crashed";
-    if (x->r.exit_code != 0) return "failed";
-    if (x->checksum && strcmp(check_checksum(x), "ok")) return "checksum";
+    if (x->is_service) {
+        const char *st = service_status(&x->svc, &x->r, x->checksum);
+        if (strcmp(st, "ok")) {
+            if (x->warmup) progress_warn("%s %s warm-up: %s", x->b->name, x->variant, x->svc.reason);
+            else progress_warn("%s %s run %d: %s", x->b->name, x->variant, x->run, x->svc.reason);
+            return st;
+        }
+        if (x->svc.note[0])   /* ok, but its checksum was not compared */
+            progress_warn("%s %s %s %d: %s", x->b->name, x->variant,
+                          x->warmup ? "warm-up" : "run", x->run, x->svc.note);
+    } else if (!x->exit_blocked) {   /* blocked: killed after its work, checksum printed */
+        if (x->r.timed_out) return "timeout";
+        if (!x->r.exited) return "crashed";
+        if (x->r.exit_code != 0) return "failed";
+    }
+    if (!x->is_service && x->checksum && strcmp(check_checksum(x), "ok")) return "checksum";
     if (x->counted && x->measure && benchmark_profiled(x->b) && x->got == 0) {
         progress_warn("WARNING: %s %s run %d: profiled, the ingester is reachable, but it "
                       "received no %s: the profiler never ran? (recorded as no_profiles, "
@@ -309,11 +363,20 @@ static void emit_run_end(one_run *x) {
         re.requests = (json_int_t)(x->after.req_total - x->before.req_total);
         re.has.requests = 1;
     }
+    if (x->is_service) service_run_end(&x->svc, &re);
+    if (x->has_exit_delay) {
+        re.exit_delay_s = x->exit_delay;
+        re.has.exit_delay_s = 1;
+        re.exit_blocked = x->exit_blocked;
+        re.has.exit_blocked = 1;
+    }
     json_t *warnings = run_warnings(x);
     re.leftover = r->leftover;
     re.has.leftover = r->leftover > 0;
     re.log_cut = r->log_cut;
     re.has.log_cut = r->log_cut > 0;
+    re.migrations = r->migrations;
+    re.has.migrations = r->reported && r->migrations >= 0;
     re.warnings = json_array_size(warnings) ? warnings : NULL;
     run_profile_fields(&x->prof, &re);
     suite_emit(s, ab_ev_run_end_json(&re));
@@ -330,6 +393,7 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
     one_run x = {.s = s, .bi = bi, .vi = vi, .run = run, .planned = planned,
                  .warmup = warmup, .b = s->bench[bi], .variant = s->o.variants.v[vi]};
     x.profiled = variant_has_agent(x.variant);
+    x.is_service = x.b->kind == KIND_SERVICE;
     if (!s->first_run_at) s->first_run_at = mono_now();
     if (x.profiled && ingester_ensure(s, bi, vi) < 0) {
         if (s->stop) return -1;   /* stop_why says why; nothing of this run is recorded */
@@ -348,6 +412,12 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
         counters_after(&x);
         char *out = read_log_from(x.logfd, x.log_offset);
         x.checksum = checksum_scan(out);
+        if (x.is_service) {
+            service_take_output(&x.svc, out);
+            x.has_exit_delay = service_exit_delay(&x.r, &x.exit_delay, &x.exit_blocked);
+        } else {
+            batch_exit_delay(&x, out);
+        }
         free(out);
         run_profile_after(s, bi, &x.prof, &x.app_before, &x.app_after, x.counted);
     }
@@ -359,5 +429,6 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
     run_profile_free(&x.prof);
     free(x.checksum);
     free(x.logpath);
+    if (x.is_service) service_run_free(&x.svc);
     return interrupted ? -1 : 0;
 }

@@ -39,7 +39,8 @@ void run_usage(FILE *f) {
 "  --cpu-bench LIST       CPUs for the benchmark (default: all but the last)\n"
 "  --cpu-ingester LIST    CPUs for the ingesters (default: the last); 'none' = no pinning\n"
 "  --quick                run bench.conf's quick_args (short runs)\n"
-"  --upload-interval SECS PYROSCOPE_UPLOAD_INTERVAL for the agents (default 1)\n"
+"  --upload-interval SECS PYROSCOPE_UPLOAD_INTERVAL for the agents (default 1; service\n"
+"                         benchmarks: the agent's own unless given)\n"
 "  --results DIR          where suites go (default ./results)\n"
 "  --resume DIR           continue the suite in DIR (a suite or results directory); its\n"
 "                         options come from its journal, but the programs it runs are\n"
@@ -54,6 +55,12 @@ void run_usage(FILE *f) {
 "  --flamegraph           after a benchmark's runs, a captured run per variant (flame and\n"
 "                         differential graphs); ingesters keep the agents' stacks too\n"
 "  --quiet                no progress or log lines\n"
+"Service benchmarks (kind = service in bench.conf):\n"
+"  --duration SECS        the latency phase's window (default bench.conf duration_s,\n"
+"                         at least 3 upload intervals of the agent)\n"
+"  --load-rate R|P%       the latency phase's offered rate: R requests/s, or P% of the\n"
+"                         baseline's capacity measured in warm-up (default 60%)\n"
+"  --cpu-load LIST        CPUs for the load generator (default: the ingesters')\n"
 "  --help\n", f);
 }
 
@@ -61,7 +68,7 @@ enum {
     O_VARIANTS = 256, O_SLOW_DELAY, O_ORDER, O_SEED, O_WARMUP, O_RUNS, O_MIN_RUNS,
     O_MAX_RUNS, O_TARGET_CI, O_TIMEOUT, O_CPU_BENCH, O_CPU_INGESTER, O_QUICK, O_RESULTS,
     O_RESUME, O_INGESTER_URL, O_INGESTER_CONTROL, O_INGESTER, O_FLAMEGRAPH, O_QUIET,
-    O_UPLOAD, O_TRUST, O_HELP
+    O_UPLOAD, O_DURATION, O_LOAD_RATE, O_CPU_LOAD, O_TRUST, O_HELP
 };
 
 static const struct option longopts[] = {
@@ -86,6 +93,9 @@ static const struct option longopts[] = {
     {"flamegraph", no_argument, 0, O_FLAMEGRAPH},
     {"quiet", no_argument, 0, O_QUIET},
     {"upload-interval", required_argument, 0, O_UPLOAD},
+    {"duration", required_argument, 0, O_DURATION},
+    {"load-rate", required_argument, 0, O_LOAD_RATE},
+    {"cpu-load", required_argument, 0, O_CPU_LOAD},
     {"trust-journal", no_argument, 0, O_TRUST},
     {"help", no_argument, 0, O_HELP},
     {0, 0, 0, 0},
@@ -171,10 +181,28 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
     case O_TIMEOUT:
         return take_duration("--timeout", a, 0, &o->timeout);
     case O_CPU_BENCH:
-    case O_CPU_INGESTER: {
+    case O_CPU_INGESTER:
+    case O_CPU_LOAD: {
         const char *v = strcmp(a, "none") ? a : "";
         if (*v && cpulist_valid(v, 0) < 0) return bad("'%s': not a CPU list (like 0-2,5)", a);
-        set_str(c == O_CPU_BENCH ? &o->cpu_bench : &o->cpu_ingester, v);
+        set_str(c == O_CPU_BENCH ? &o->cpu_bench : c == O_CPU_LOAD ? &o->cpu_load
+                                                                    : &o->cpu_ingester, v);
+        break;
+    }
+    case O_DURATION:
+        return take_duration("--duration", a, 0, &o->duration);
+    case O_LOAD_RATE: {
+        char *end;
+        double v = strtod(a, &end);
+        int pct = *end == '%';
+        if (end == a || (pct ? end[1] : *end) || !(v > 0) || v > (pct ? 100 : 1e7))
+            return bad("--load-rate '%s': need requests/s above 0, or a percentage (60%%)", a);
+        if (pct) {
+            o->load_share = v / 100;
+            o->load_rate = 0;
+        } else {
+            o->load_rate = v;
+        }
         break;
     }
     case O_QUICK: o->quick = 1; break;
@@ -187,6 +215,7 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
     case O_QUIET: o->quiet = 1; break;
     case O_TRUST: o->trust_journal = 1; break;
     case O_UPLOAD:
+        o->upload_interval_given = 1;
         return take_duration("--upload-interval", a, 0, &o->upload_interval);
     case O_HELP:
         run_usage(stdout);
@@ -242,6 +271,7 @@ int run_options_parse(run_options *o, int argc, char **argv) {
     o->warmup = 1;
     o->runs = 10;
     o->upload_interval = 1;
+    o->load_share = 0.6;
     int have_variants = 0;
 
     optind = 0;   /* GNU: full re-initialisation (parsed twice on --resume) */
@@ -258,7 +288,8 @@ int run_options_parse(run_options *o, int argc, char **argv) {
 void run_options_free(run_options *o) {
     strlist_free(&o->variants);
     strlist_free(&o->dirs);
-    free(o->cpu_bench); free(o->cpu_ingester); free(o->results); free(o->resume);
+    free(o->cpu_bench); free(o->cpu_ingester); free(o->cpu_load); free(o->results);
+    free(o->resume);
     free(o->ingester_url); free(o->ingester_control); free(o->ingester_bin);
     memset(o, 0, sizeof *o);
 }

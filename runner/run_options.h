@@ -23,6 +23,12 @@ typedef struct run_options {
     char *resume;               /* --resume DIR */
     char *ingester_url, *ingester_control, *ingester_bin;
     double upload_interval;     /* PYROSCOPE_UPLOAD_INTERVAL */
+    int upload_interval_given;  /* --upload-interval given (services: else the agent's own) */
+    /* service benchmarks */
+    char *cpu_load;             /* --cpu-load: NULL = the ingesters' CPUs, "" = none */
+    double duration;            /* --duration: the latency phase's window, 0 = bench.conf's */
+    double load_rate;           /* --load-rate R: fixed offered rate, 0 = measured */
+    double load_share;          /* --load-rate P%: share of the baseline's capacity (0.6) */
     strlist dirs;               /* benchmark directories */
 } run_options;
 

@@ -2,9 +2,10 @@
  * of its journal, and the programs it will run, confirmed by the user (a journal is data:
  * whoever can write to the results directory must not get code run by whoever resumes). That read feeds the suite's results model and, at the same time, a
  * tally by name (runs per benchmark x variant, the highest sequence number, the reference
- * checksums, the summaries written), because the benchmarks are only known once the
- * options in the first suite_start have been parsed again. suite_resume_apply() then
- * turns the tally into the suite's per-index counts, so no run is repeated. */
+ * checksums, the summaries written, a service's fixed load rate), because the benchmarks
+ * are only known once the options in the first suite_start have been parsed again.
+ * suite_resume_apply() then turns the tally into the suite's per-index counts, so no run
+ * is repeated. */
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@ typedef struct resumed_bench {
     char *checksum;                /* the reference checksum so far, or NULL */
     int from_baseline;             /* ... taken from a baseline run */
     int summarized;                /* its summary events are in the journal */
+    double load_rate;              /* a service's fixed offered rate (load_rate), or 0 */
 } resumed_bench;
 
 struct resume_tally {
@@ -96,6 +98,12 @@ static void on_event(json_t *ev, void *arg) {
         break;
     }
     case AB_EV_RUN_END: tally_run_end(rd->tally, ev); break;
+    case AB_EV_LOAD_RATE: {   /* fixed once: a resumed suite keeps it */
+        ab_ev_load_rate e;
+        ab_ev_load_rate_read(ev, &e);
+        if (e.benchmark && e.rate_rps > 0) bench_of(rd->tally, e.benchmark)->load_rate = e.rate_rps;
+        break;
+    }
     default: break;
     }
 }
@@ -203,6 +211,7 @@ void suite_resume_apply(suite *s) {
             s->summarized[bi] = b->summarized;
             s->ref_checksum[bi] = b->checksum;
             s->ref_from_baseline[bi] = b->from_baseline;
+            s->load_rate[bi] = b->load_rate;
         } else {
             free(b->checksum);
         }

@@ -3,9 +3,10 @@
  * (baseline first: its checksum is the reference), then its measured runs, either in
  * rounds with the variants in a shuffled order (plan.h: a fresh order per round,
  * reproducible from the seed) or blocked (all of one variant, then the next); with
- * --target-ci a variant stops once its CI is tight enough. A resumed suite replays what its journal holds instead of running it again.
- * When a benchmark is done its summaries are written and, with --flamegraph, its flame
- * graphs captured. */
+ * --target-ci a variant stops once its CI is tight enough. A service benchmark's warm-up
+ * also fixes its load rate. A resumed suite replays what its journal holds instead of
+ * running it again. When a benchmark is done its summaries are written and, with
+ * --flamegraph, its flame graphs captured. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,15 +74,17 @@ static int build_benchmark(suite *s, int bi) {
     return ok ? 0 : 1;
 }
 
-/* Is the variant's 95% CI of the median within +-target% of the median? */
+/* Is the variant's 95% CI of the median within +-target% of the median? (Of the wall
+ * time; of the throughput for a service.) */
 static int ci_tight(suite *s, int bi, int vi, int min_runs) {
     ab_cell *c = ab_results_find(s->results, s->bench[bi]->name, s->o.variants.v[vi]);
     if (!c || (int)c->n < min_runs || c->n < 6) return 0;
     ab_cell_stats st;
     ab_results_cell_stats(s->results, c, &st);
-    if (st.wall.median <= 0) return 1;
-    double half = (st.wall.ci_high - st.wall.ci_low) / 2;
-    return half / st.wall.median * 100 <= s->o.target_ci;
+    const ab_summary *m = c->is_service ? &st.v2[AB_V2_THROUGHPUT] : &st.wall;
+    if (m->median <= 0) return 1;
+    double half = (m->ci_high - m->ci_low) / 2;
+    return half / m->median * 100 <= s->o.target_ci;
 }
 
 /* Runs of cell (bi,vi) so far: replayed from the journal count first. */
@@ -106,11 +109,18 @@ static void measured_run(suite *s, bench_plan *p, int vi, int run) {
     if (!take_resumed(&p->resumed[vi])) run_one(s, p->bi, vi, run, p->planned, 0);
 }
 
+/* The warm-up rounds (baseline first). A service benchmark's latency phase needs its
+ * offered rate: --load-rate's, or the baseline warm-up run's share of its capacity (one
+ * more baseline warm-up run when none fixed it: with --warmup 0, or when they failed). */
 static void warm_up(suite *s, int bi, int planned) {
+    int service = s->bench[bi]->kind == KIND_SERVICE;
+    if (service && s->load_rate[bi] <= 0 && s->o.load_rate > 0)
+        suite_fix_load_rate(s, bi, s->o.load_rate, 0, "", "option");
     int *resumed = s->resumed_warmup + bi * s->nvar;
     for (int w = 0; w < s->o.warmup && !s->stop; w++)
         for (int vi = 0; vi < s->nvar && !s->stop; vi++)
             if (!take_resumed(&resumed[vi])) run_one(s, bi, vi, 0, planned, 1);
+    if (service && s->load_rate[bi] <= 0 && !s->interrupted) run_one(s, bi, 0, 0, planned, 1);
 }
 
 /* Rounds of every variant once, in a fresh shuffled order per round. */
@@ -143,10 +153,13 @@ static void run_blocked(suite *s, bench_plan *p) {
 static void write_summaries(suite *s, int bi) {
     if (s->summarized[bi]) return;
     s->summarized[bi] = 1;
+    if (!s->analysis) s->analysis = ab_analysis_new(NULL);
+    /* incremental: only the cells whose runs changed since the last summaries */
+    if (!s->analysis || ab_analysis_update(s->analysis, s->results) < 0) return;
     for (int vi = 0; vi < s->nvar; vi++) {
         ab_cell *c = ab_results_find(s->results, s->bench[bi]->name, s->o.variants.v[vi]);
         if (!c) continue;
-        json_t *figures = report_cell_json(s->results, c);
+        json_t *figures = report_cell_json(s->analysis, s->results, c);
         ab_ev_summary e = {.benchmark = c->benchmark, .variant = c->variant, .figures = figures};
         suite_emit(s, ab_ev_summary_json(&e));
         json_decref(figures);
@@ -171,7 +184,10 @@ static int run_benchmark(suite *s, int bi) {
     free(p.count);
     if (s->stop) return -1;
     write_summaries(s, bi);
-    if (s->o.flamegraph) suite_capture_flamegraphs(s, bi);
+    if (s->o.flamegraph && s->bench[bi]->kind == KIND_SERVICE)
+        progress_warn("%s: no flame graphs of a service benchmark (not implemented)",
+                      s->bench[bi]->name);
+    else if (s->o.flamegraph) suite_capture_flamegraphs(s, bi);
     return 0;
 }
 

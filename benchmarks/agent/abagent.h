@@ -51,4 +51,12 @@ typedef struct ab_agent_counters {
 
 void ab_agent_get_counters(ab_agent_counters *out);
 
+/* The end of a batch benchmark's work, for agentbench's exit delay (the time from here to
+ * the process's exit: what the agent's stop costs; doc/measurement.md). Prints
+ * "work_end: T" (T: CLOCK_MONOTONIC, seconds), then fmt as printf does (the checksum line,
+ * which stays the last line), and flushes stdout, so both are out even if the program
+ * never gets to exit. Call it in place of the checksum's printf, before ab_agent_stop().
+ * Works with the agent off. */
+void ab_work_done(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -98,9 +98,9 @@ int main(int argc, char **argv)
         return 1;
     ab_agent_start();
     uint64_t sum = churn(slots, operations);
-    ab_agent_stop();
     free(slots);
     printf("%ld allocations of mixed sizes\n", operations);
-    printf("checksum: %llu\n", (unsigned long long)sum);
+    ab_work_done("checksum: %llu\n", (unsigned long long)sum);
+    ab_agent_stop();
     return 0;
 }

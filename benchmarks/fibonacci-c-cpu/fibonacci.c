@@ -33,8 +33,8 @@ int main(int argc, char **argv)
     }
     ab_agent_start();
     unsigned long result = fib((unsigned)n);
-    ab_agent_stop();
     printf("fib(%ld) = %lu\n", n, result);
-    printf("checksum: %lu\n", result);
+    ab_work_done("checksum: %lu\n", result);
+    ab_agent_stop();
     return 0;
 }

@@ -79,7 +79,6 @@ int main(int argc, char **argv)
     }
     for (long t = 0; t < threads; t++)
         pthread_join(tids[t], NULL);
-    ab_agent_stop();
 
     uint64_t sum = 0, updates = 0;
     for (int k = 0; k < LOCKS; k++) {
@@ -87,6 +86,7 @@ int main(int argc, char **argv)
         updates += counters[k].updates;
     }
     printf("%ld threads, %llu locked updates\n", threads, (unsigned long long)updates);
-    printf("checksum: %llu\n", (unsigned long long)sum);
+    ab_work_done("checksum: %llu\n", (unsigned long long)sum);
+    ab_agent_stop();
     return 0;
 }

@@ -95,14 +95,20 @@ async function stopProfiler(Pyroscope, capS) {
       `bytes_sent=${counters.bytes}`);
 }
 
-// Runs `work` (an async function returning the checksum), profiled or not; prints the
-// checksum last and exits.
+// Runs `work` (an async function returning the checksum), profiled or not; prints the end
+// of the work (`work_end: T`, CLOCK_MONOTONIC seconds: libuv's hrtime is that clock;
+// agentbench's exit delay runs from it to the exit) and the checksum, last, then stops the
+// agent and exits. Writes to a file or a pipe are synchronous on Linux: both lines are out
+// before the stop.
 async function runBenchmark(work) {
   const flushTimeoutS = seconds('PYROSCOPE_FLUSH_TIMEOUT', 1, 0, 3600);
   const Pyroscope = startProfiler({ defaultIntervalS: 10 });
   const checksum = await work();
+  const ns = process.hrtime.bigint();
+  const frac = String(ns % 1000000000n).padStart(9, '0');
+  process.stdout.write(`work_end: ${ns / 1000000000n}.${frac}\nchecksum: ${checksum}\n`);
   if (Pyroscope !== null) await stopProfiler(Pyroscope, flushTimeoutS);
-  process.stdout.write(`checksum: ${checksum}\n`, () => process.exit(0));
+  process.exit(0);
 }
 
 function intArg(value, fallback, name) {

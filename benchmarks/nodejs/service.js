@@ -7,10 +7,11 @@
 //   GET  /work?seed=N&items=K          200 JSON, header X-Agentbench-Digest
 //   POST /work  {"seed":N,"items":K}   the same
 // Listens on $AGENTBENCH_SERVICE_ADDR (HOST:PORT). SIGTERM or SIGINT: stop listening, close
-// idle connections, let answers in progress finish, stop the agent, then print
+// idle connections, let answers in progress finish, print
 //   requests: N      (200 answers to /work)
 //   checksum: HEX    (their digests summed mod 2^64, 16 hex digits)
-// and exit 0.
+// then stop the agent and exit 0 (the figures are out first: a stop that never returns
+// still leaves them).
 'use strict';
 const http = require('node:http');
 const { startProfiler, stopProfiler } = require('./profiling.js');
@@ -101,9 +102,11 @@ async function shutdown() {
     server.close(resolve);          // stop accepting; resolves once every connection ended
     server.closeIdleConnections();
   });
-  if (Pyroscope !== null) await stopProfiler(Pyroscope);
+  // a file or a pipe: synchronous on Linux, so the lines are out before the agent stops
   process.stdout.write(`http-nodejs-service: ${served} /work answers, ${bad} bad requests\n` +
-    `requests: ${served}\nchecksum: ${checksum.toString(16).padStart(16, '0')}\n`, () => process.exit(0));
+    `requests: ${served}\nchecksum: ${checksum.toString(16).padStart(16, '0')}\n`);
+  if (Pyroscope !== null) await stopProfiler(Pyroscope);
+  process.exit(0);
 }
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

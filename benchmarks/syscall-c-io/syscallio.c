@@ -122,12 +122,12 @@ int main(int argc, char **argv)
     uint64_t sum = exchange(rounds, file);
     close(to_echo[1]);
     pthread_join(echo, NULL);
-    ab_agent_stop();
 
     struct stat st;
     fstat(file, &st);
     close(file);
     printf("%ld round trips, %lld bytes written\n", rounds, (long long)st.st_size);
-    printf("checksum: %llu\n", (unsigned long long)(sum * 1000003 + (uint64_t)st.st_size));
+    ab_work_done("checksum: %llu\n", (unsigned long long)(sum * 1000003 + (uint64_t)st.st_size));
+    ab_agent_stop();
     return 0;
 }

@@ -6,6 +6,10 @@
  *   testwork burn CPU_MS [MIB]       touch MIB MiB, then spin until the process used CPU_MS
  *   testwork slower CPU_MS [MIB]     like burn, but 3% more CPU when profiling is enabled
  *   testwork badsum CPU_MS [MIB]     like burn, but a different checksum when profiled
+ *   testwork linger CPU_MS MS        like burn, then marks the end of its work
+ *                                    (work_end:, as ab_work_done() does) and sleeps MS ms
+ *                                    before it exits, as an agent's last upload would
+ *   testwork blockexit CPU_MS        like linger, but never exits (an agent that blocks)
  *   testwork crash                   dies of SIGSEGV
  *   testwork hang                    sleeps until killed
  */
@@ -73,6 +77,7 @@ static long parse_number(const char *s, const char *what)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: testwork burn|slower|badsum CPU_MS [MIB]\n"
+               "       testwork linger CPU_MS MS | blockexit CPU_MS\n"
                "       testwork crash | hang\n");
 }
 
@@ -94,16 +99,19 @@ int main(int argc, char **argv)
         for (;;)
             pause();
     }
-    if (strcmp(mode, "burn") != 0 && strcmp(mode, "slower") != 0 && strcmp(mode, "badsum") != 0) {
+    int linger = strcmp(mode, "linger") == 0, blockexit = strcmp(mode, "blockexit") == 0;
+    if (strcmp(mode, "burn") != 0 && strcmp(mode, "slower") != 0 && strcmp(mode, "badsum") != 0 &&
+        !linger && !blockexit) {
         usage(stderr);
         return 2;
     }
-    if (argc < 3 || argc > 4) {
+    if (argc < 3 || argc > 4 || (linger && argc != 4) || (blockexit && argc != 3)) {
         usage(stderr);
         return 2;
     }
     long cpu_ms = parse_number(argv[2], "CPU_MS");
-    long mib = argc > 3 ? parse_number(argv[3], "MIB") : 0;
+    long mib = argc > 3 && !linger ? parse_number(argv[3], "MIB") : 0;
+    long linger_ms = linger ? parse_number(argv[3], "MS") : 0;
     double burn_ms = (double)cpu_ms;
     if (strcmp(mode, "slower") == 0 && profiled)
         burn_ms *= 1.03;
@@ -121,6 +129,20 @@ int main(int argc, char **argv)
     if (strcmp(mode, "badsum") == 0 && profiled)
         sum += 1;
     printf("burned %ld ms of CPU, touched %ld MiB\n", cpu_ms, mib);
+    if (linger || blockexit) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        printf("work_end: %lld.%09ld\n", (long long)now.tv_sec, now.tv_nsec);
+    }
     printf("checksum: %lu\n", sum);
+    fflush(stdout);
+    if (blockexit)
+        for (;;)
+            pause();
+    if (linger) {
+        struct timespec ts = {linger_ms / 1000, (linger_ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0) {
+        }
+    }
     return 0;
 }

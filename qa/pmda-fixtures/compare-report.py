@@ -40,16 +40,17 @@ for line in open(sys.argv[2]):
     if line.startswith("agentbench."):
         metric = line.strip(); got[metric] = {}
     m = re.match(r'\s+inst \[\d+ or "(.*)"\] value (\S+)', line)
-    if m and metric:
+    if m and metric and not m.group(2).startswith('"'):   # string metrics aside
         got[metric][m.group(1)] = float(m.group(2))
 for name, w in want.items():
     check("pminfo " + name, got.get(name, {}), w)
 
 # pmrep :agentbench-overhead, one row per instance: n median ci_low ci_high overhead ...
+# (then the service columns)
 rows = {}
 for line in open(sys.argv[3]):
     f = line.split()
-    if len(f) == 9 and "/" in f[0] and f[0] != "benchmark/variant":
+    if len(f) >= 9 and "/" in f[0] and f[0] != "benchmark/variant":
         rows[f[0]] = f
 def col(i):
     return {k: float(r[i]) for k, r in rows.items() if r[i] != "N/A"}

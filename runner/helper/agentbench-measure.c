@@ -7,21 +7,28 @@
  *       on fd N (default 3):
  *           pid PID
  *           end status=exited|signaled code=C signal=S wall=SECS user=SECS sys=SECS
- *               maxrss=KIB nvcsw=N nivcsw=N minflt=N majflt=N      (one line)
+ *               maxrss=KIB nvcsw=N nivcsw=N minflt=N majflt=N ... [migrations=N]
+ *               (one line; migrations: of PROGRAM and all it starts, migrations.h)
  *   agentbench-measure --serve
  *       the same for one run after another, as `agentbench run` uses it (one helper per
  *       suite: no fork of the big runner, no exec of a helper per run). Requests come on
  *       stdin, each a list of strings: "N\n" then N times "LEN\nBYTES":
  *           cwd, output file (appended to; stdout and stderr), CPU list or "",
- *           timeout in seconds ("0": none), argc, argv..., envc, env...
- *       and each run is reported on fd 3 with one "end ... timedout=0|1 leftover=N
- *       logcut=BYTES tracking=cgroup|tree names=..." line (written after the run:
- *       nothing wakes the runner while a run is measured). At the timeout, or on SIGUSR1
- *       from the runner, the run's process group is killed. The CPU list pins the helper
- *       itself (runs inherit it); the output file is opened before the clock starts, and
- *       the run's output reaches it through a pipe, bounded (outlog.h). What the run
- *       leaves running is found, counted and killed (track.h: its cgroup, else its
- *       process tree, group and AGENTBENCH_RUN_ID).
+ *           timeout in seconds ("0": none), term timeout in seconds ("0": a batch run),
+ *           argc, argv..., envc, env...
+ *       and each run is reported on fd 3 with one "end ... timedout=0|1 start=T end=T
+ *       term=T leftover=N logcut=BYTES tracking=cgroup|tree names=..." line (absolute
+ *       CLOCK_MONOTONIC times; term=0 when no SIGTERM was sent), written after the run:
+ *       nothing wakes the runner while a batch run is measured. At the timeout, or on
+ *       SIGUSR1 from the runner, the run's process group is killed. A service run (term
+ *       timeout > 0) is also reported as "pid PID" once started, and on SIGUSR2 from the
+ *       runner its process group gets SIGTERM and the timer is armed again with the term
+ *       timeout: the time from that SIGTERM to the exit is the service's exit delay,
+ *       measured here, on the run's side. The CPU list pins the helper itself (runs
+ *       inherit it); the output file is opened before the clock starts, and the run's
+ *       output reaches it through a pipe, bounded (outlog.h). What the run leaves running
+ *       is found, counted and killed (track.h: its cgroup, else its process tree, group
+ *       and AGENTBENCH_RUN_ID).
  *   agentbench-measure --exec [--cpu LIST] -- PROGRAM [ARGS...]
  *       exec PROGRAM with a parent-death signal (SIGTERM), for the ingesters.
  *
@@ -46,6 +53,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include "cpus.h"
+#include "migrations.h"
 #include "outlog.h"
 #include "track.h"
 
@@ -77,7 +85,7 @@ static void write_all(int fd, const char *buf, size_t len) {
 
 
 /* the run in progress, for the signal handlers */
-static volatile sig_atomic_t current_pid, kill_requested, timed_out;
+static volatile sig_atomic_t current_pid, kill_requested, timed_out, term_requested;
 
 static void on_alarm(int sig) {
     (void)sig;
@@ -95,6 +103,20 @@ static void set_timer(double secs) {
     struct itimerval it = {{0, 0}, {(time_t)secs, (suseconds_t)((secs - (time_t)secs) * 1e6)}};
     if (secs > 0 && it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0) it.it_value.tv_usec = 1;
     setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* SIGUSR2: stop the service run in progress: the time, SIGTERM to its process group, and
+ * the timer armed again with its term timeout (clock_gettime, kill and setitimer are
+ * system calls, safe here); once per run */
+static volatile double term_timeout_now, term_sent_at;
+
+static void on_usr2(int sig) {
+    (void)sig;
+    if (current_pid <= 0 || term_timeout_now <= 0 || term_requested) return;
+    term_requested = 1;
+    term_sent_at = mono_now();
+    kill(-current_pid, SIGTERM);
+    set_timer(term_timeout_now);
 }
 
 /* What the child of one run needs, prepared by the helper before the clock starts. */
@@ -121,6 +143,7 @@ static void __attribute__((noreturn)) child_exec(const spawn *sp) {
     /* the helper's handlers must not run in here; exec resets the rest */
     signal(SIGALRM, SIG_DFL);
     signal(SIGUSR1, SIG_DFL);
+    signal(SIGUSR2, SIG_DFL);
     signal(SIGCHLD, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
@@ -220,9 +243,12 @@ static void drain_output(int out_r, outlog *log) {
  * starts is (the log is opened and the output pipe made, the CPU placement is the
  * helper's own and is inherited); the clock then covers vfork to the reaping of the run,
  * the span hyperfine measures around its own spawn. After it, whatever the run left
- * running is found, counted and killed, and the rest of its output logged. */
+ * running is found, counted and killed, and the rest of its output logged. A service run
+ * (term_timeout > 0) is stopped by SIGUSR2 (on_usr2): the clock readings of its start,
+ * end and SIGTERM are reported for its exit delay. */
 static int measure_one(char **argv, char **env, const char *cwd, const char *out,
-                       double timeout, int serving, int report_fd, int null_fd) {
+                       double timeout, double term_timeout, int serving, int report_fd,
+                       int null_fd) {
     extern char **environ;
     track trk;
     spawn sp = {.argv = argv, .env = env, .cwd = cwd, .out_fd = -1, .null_fd = -1,
@@ -246,6 +272,10 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     sigprocmask(SIG_BLOCK, &all, &old);
     sp.mask = &old;
     timed_out = 0;
+    term_requested = 0;
+    term_sent_at = 0;
+    term_timeout_now = term_timeout;
+    long long mig0 = migrations_now();
 
     double t0 = mono_now();
     pid_t pid = start_child(&sp);
@@ -269,7 +299,7 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
 
     char line[1024];
     int n;
-    if (!serving) {
+    if (!serving || term_timeout > 0) {
         n = snprintf(line, sizeof line, "pid %d\n", (int)pid);
         write_all(report_fd, line, (size_t)n);
     }
@@ -281,7 +311,9 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     double t1 = 0;
     int rc = wait_run(pid, pipe_fd[0], &log, &status, &ru, &t1);
     double wall = t1 - t0;
-    if (timeout > 0) set_timer(0);
+    term_timeout_now = 0;                 /* no SIGTERM for a run that is over */
+    double t_term = term_sent_at;
+    if (timeout > 0 || term_requested) set_timer(0);   /* on_usr2 may have armed it */
     current_pid = 0;
     kill_requested = 0;
     if (rc < 0) fprintf(stderr, "agentbench-measure: waiting for the run: %s\n", strerror(errno));
@@ -294,17 +326,21 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     unsigned long long cut = outlog_end(&log);
     if (log_fd >= 0) close(log_fd);
     if (rc < 0) return -1;
+    long long mig1 = mig0 >= 0 ? migrations_now() : -1;
+    char migrations[40] = "";
+    if (mig0 >= 0 && mig1 >= mig0)
+        snprintf(migrations, sizeof migrations, "migrations=%lld ", mig1 - mig0);
 
     n = snprintf(line, sizeof line,
                  "end status=%s code=%d signal=%d wall=%.9f user=%.6f sys=%.6f maxrss=%ld "
-                 "nvcsw=%ld nivcsw=%ld minflt=%ld majflt=%ld timedout=%d leftover=%d "
-                 "logcut=%llu tracking=%s names=%s\n",
+                 "nvcsw=%ld nivcsw=%ld minflt=%ld majflt=%ld timedout=%d start=%.9f "
+                 "end=%.9f term=%.9f leftover=%d logcut=%llu tracking=%s %snames=%s\n",
                  WIFSIGNALED(status) ? "signaled" : "exited",
                  WIFEXITED(status) ? WEXITSTATUS(status) : 0,
                  WIFSIGNALED(status) ? WTERMSIG(status) : 0,
                  wall, tv_s(ru.ru_utime), tv_s(ru.ru_stime), ru.ru_maxrss,
                  ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_minflt, ru.ru_majflt, (int)timed_out,
-                 trk.found, cut, track_method(&trk), trk.names);
+                 t0, t1, t_term, trk.found, cut, track_method(&trk), migrations, trk.names);
     write_all(report_fd, line, (size_t)n);
     return 0;
 }
@@ -403,6 +439,8 @@ static int serve(int report_fd) {
     sigaction(SIGALRM, &sa, NULL);
     sa.sa_handler = on_usr1;
     sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_handler = on_usr2;
+    sigaction(SIGUSR2, &sa, NULL);
     int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (null_fd < 0) {
         fprintf(stderr, "agentbench-measure: /dev/null: %s\n", strerror(errno));
@@ -416,17 +454,17 @@ static int serve(int report_fd) {
         long n;
         char **s = read_strings(0, &n);
         if (!s) return 0;  /* the runner closed our stdin: done */
-        /* cwd, out, cpus, timeout, argc, argv..., envc, env... */
-        long argc = n > 4 ? atol(s[4]) : -1, envc;
-        if (argc < 1 || 5 + argc >= n || (envc = atol(s[5 + argc])) < 0 || 6 + argc + envc != n) {
+        /* cwd, out, cpus, timeout, term timeout, argc, argv..., envc, env... */
+        long argc = n > 5 ? atol(s[5]) : -1, envc;
+        if (argc < 1 || 6 + argc >= n || (envc = atol(s[6 + argc])) < 0 || 7 + argc + envc != n) {
             fprintf(stderr, "agentbench-measure: malformed request\n");
             return 1;
         }
         char **argv = calloc((size_t)argc + 1, sizeof *argv);
         char **env = calloc((size_t)envc + 1, sizeof *env);
         if (!argv || !env) return 1;
-        for (long i = 0; i < argc; i++) argv[i] = s[5 + i];
-        for (long i = 0; i < envc; i++) env[i] = s[6 + argc + i];
+        for (long i = 0; i < argc; i++) argv[i] = s[6 + i];
+        for (long i = 0; i < envc; i++) env[i] = s[7 + argc + i];
         place_runs(s[2]);
         char *end;
         double timeout = strtod(s[3], &end);
@@ -434,8 +472,14 @@ static int serve(int report_fd) {
             fprintf(stderr, "agentbench-measure: malformed request (timeout '%s')\n", s[3]);
             return 1;
         }
-        if (measure_one(argv, env, s[0], s[1][0] ? s[1] : NULL, timeout, 1, report_fd,
-                        null_fd) < 0)
+        double term_timeout = strtod(s[4], &end);
+        if (end == s[4] || *end || !(term_timeout >= 0 && term_timeout <= 1e7)) {
+            fprintf(stderr, "agentbench-measure: malformed request (term timeout '%s')\n",
+                    s[4]);
+            return 1;
+        }
+        if (measure_one(argv, env, s[0], s[1][0] ? s[1] : NULL, timeout, term_timeout, 1,
+                        report_fd, null_fd) < 0)
             write_all(report_fd, "fail\n", 5);
         free(argv);
         free(env);
@@ -489,5 +533,5 @@ int main(int argc, char **argv) {
         return 1;
     }
     if (serving) return serve(report_fd);
-    return measure_one(argv + i, NULL, NULL, NULL, 0, 0, report_fd, -1) < 0 ? 1 : 0;
+    return measure_one(argv + i, NULL, NULL, NULL, 0, 0, 0, report_fd, -1) < 0 ? 1 : 0;
 }

@@ -9,6 +9,7 @@
 #include "results.h"
 #include "../tap.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -218,6 +219,149 @@ static void documented(const char *unit_dir)
        "doc/journal.md names all %zu types and their fields (%d missing)", ntypes, missing);
 }
 
+/* An event of a type the fast reader takes, written again by its builder (without the
+ * head, whose "t" is now): two events give the same text iff every field is the same. */
+static char *fields_text(ab_event_id id, const void *e)
+{
+    json_t *ev = NULL;
+    switch (id) {
+    case AB_EV_RUN_START: ev = ab_ev_run_start_json(e); break;
+    case AB_EV_RUN_END: ev = ab_ev_run_end_json(e); break;
+    case AB_EV_BUILD: ev = ab_ev_build_json(e); break;
+    case AB_EV_INGESTER_START: ev = ab_ev_ingester_start_json(e); break;
+    case AB_EV_INGESTER_STOP: ev = ab_ev_ingester_stop_json(e); break;
+    case AB_EV_ERROR: ev = ab_ev_error_json(e); break;
+    case AB_EV_SUITE_END: ev = ab_ev_suite_end_json(e); break;
+    case AB_EV_FLAMEGRAPH: ev = ab_ev_flamegraph_json(e); break;
+    default: return NULL;
+    }
+    if (!ev) return NULL;
+    json_object_del(ev, "t");
+    char *text = json_dumps(ev, JSON_COMPACT | JSON_REAL_PRECISION(17));
+    json_decref(ev);
+    return text;
+}
+
+/* The same event read through jansson and ab_ev_TYPE_read. */
+static char *json_path_text(json_t *ev, ab_event_id id)
+{
+    ab_event_scanned j;
+    memset(&j, 0, sizeof j);
+    switch (id) {
+    case AB_EV_RUN_START: ab_ev_run_start_read(ev, &j.e.run_start); break;
+    case AB_EV_RUN_END: ab_ev_run_end_read(ev, &j.e.run_end); break;
+    case AB_EV_BUILD: ab_ev_build_read(ev, &j.e.build); break;
+    case AB_EV_INGESTER_START: ab_ev_ingester_start_read(ev, &j.e.ingester); break;
+    case AB_EV_INGESTER_STOP: ab_ev_ingester_stop_read(ev, &j.e.ingester); break;
+    case AB_EV_ERROR: ab_ev_error_read(ev, &j.e.error); break;
+    case AB_EV_SUITE_END: ab_ev_suite_end_read(ev, &j.e.suite_end); break;
+    case AB_EV_FLAMEGRAPH: ab_ev_flamegraph_read(ev, &j.e.flamegraph); break;
+    default: return NULL;
+    }
+    return fields_text(id, &j.e);
+}
+
+/* One line both ways. Returns 1 when the fast reader took it, 0 when it left it to
+ * jansson, -1 when it took a line jansson reads otherwise (a failure). */
+static int both_ways(const char *line, size_t len)
+{
+    char *scratch = malloc(len + 1);
+    ab_event_scanned sc;
+    int took = ab_event_scan(line, len, scratch, &sc);
+    json_error_t err;
+    json_t *ev = json_loadb(line, len, 0, &err);
+    int rc = 0;
+    if (took) {
+        json_t *v = json_object_get(ev, "v");
+        char *a = fields_text(sc.id, &sc.e);
+        char *b = json_is_object(ev) && json_is_integer(v) && json_integer_value(v) == 1
+                      && ab_event_id_of(ev) == sc.id ? json_path_text(ev, sc.id) : NULL;
+        rc = a && b && !strcmp(a, b) && sc.t == ab_event_time(ev) ? 1 : -1;
+        if (rc < 0) fprintf(stderr, "# differs: %.*s\n#   fast %s\n#   json %s\n", (int)len, line,
+                            a ? a : "-", b ? b : "-");
+        free(a);
+        free(b);
+    }
+    json_decref(ev);
+    free(scratch);
+    return rc;
+}
+
+/* The fast reader of plain lines against the JSON path: every line of the fixtures, and
+ * each run_end line changed in ways the writer never writes (escapes, other number forms,
+ * duplicate keys, types, damage): whatever it takes, it reads exactly as jansson does. */
+static void fast_reader(const char *unit_dir)
+{
+    const char *names[] = { "suite", "done", "paired" };
+    int taken = 0, left = 0, wrong = 0, mutants = 0, mutants_taken = 0;
+    unsigned rng = 12345;
+    for (size_t f = 0; f < sizeof names / sizeof names[0]; f++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/fixtures/%s.jsonl", unit_dir, names[f]);
+        FILE *in = fopen(path, "r");
+        if (!in) { CHECK(0, "open %s", path); continue; }
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t got;
+        while ((got = getline(&line, &cap, in)) > 0) {
+            size_t len = (size_t)got;
+            if (line[len - 1] == '\n') len--;
+            int rc = both_ways(line, len);
+            taken += rc == 1;
+            left += rc == 0;
+            wrong += rc < 0;
+            if (!strstr(line, "\"run_end\"")) continue;
+            static const char *swaps[][2] = {
+                { "\"ok\"", "\"o\\u006b\"" }, { ":false", ":0" }, { ":false", ":null" },
+                { "\"run\":", "\"run\":1e0,\"run\":" }, { "\"wall_s\":", "\"wall_s\":\"x\",\"wall_s\":" },
+                { "\"wall_s\":", "\"wall_s\":1,\"wall_s\":\"x\",\"q\":" },
+                { "\"v\":1", "\"v\":1.0" }, { "\"v\":1", "\"v\":2" },
+                { "\"maxrss_kb\":", "\"maxrss_kb\":12345678901234567890,\"z\":" },
+                { "\"eta_s\":", "\"eta_s\":1e400,\"z\":" }, { "\"eta_s\":", "\"eta_s\":-0.0e-5,\"z\":" },
+                { "\"steal_pct\":", "\"steal_pct\":0.1000000000000000055511151231257827,\"z\":" },
+                { "\"benchmark\":\"", "\"benchmark\":\"\xc3\xa9" }, { "}", ",}" }, { "{", "{\"x\":1," },
+                { "\"type\"", "\"t\":1,\"type\"" }, { ",", " , " }, { "\"samples\":", "\"samples\":[1],\"q\":" },
+            };
+            for (size_t k = 0; k < sizeof swaps / sizeof swaps[0]; k++) {
+                char *at = strstr(line, swaps[k][0]);
+                if (!at) continue;
+                size_t a = strlen(swaps[k][0]), b = strlen(swaps[k][1]);
+                char *m = malloc(len + b + 1);
+                size_t pre = (size_t)(at - line);
+                memcpy(m, line, pre);
+                memcpy(m + pre, swaps[k][1], b);
+                memcpy(m + pre + b, at + a, len - pre - a);
+                int rc = both_ways(m, len - a + b);
+                mutants++;
+                mutants_taken += rc == 1;
+                wrong += rc < 0;
+                free(m);
+            }
+            for (int k = 0; k < 40; k++) {   /* one byte changed at random */
+                char *m = malloc(len + 1);
+                memcpy(m, line, len);
+                rng = rng * 1103515245 + 12345;
+                size_t at = (rng >> 8) % len;
+                rng = rng * 1103515245 + 12345;
+                m[at] = "0123456789\"{}[],:.-eE \\atfnul\x01\xff"[(rng >> 8) % 30];
+                int rc = both_ways(m, len);
+                mutants++;
+                mutants_taken += rc == 1;
+                wrong += rc < 0;
+                free(m);
+            }
+        }
+        free(line);
+        fclose(in);
+    }
+    CHECK(wrong == 0 && taken > 200 && left > 10,
+       "the fast reader takes %d fixture lines, leaves %d to jansson, reads %d otherwise",
+       taken, left, wrong);
+    CHECK(mutants > 1000 && mutants_taken > 0,
+       "%d changed lines: the fast reader took %d, each read as jansson reads it", mutants,
+       mutants_taken);
+}
+
 int main(int argc, char **argv)
 {
     run_end_round_trip();
@@ -225,5 +369,6 @@ int main(int argc, char **argv)
     other_types();
     one_time();
     documented(argc > 1 ? argv[1] : ".");
+    fast_reader(argc > 1 ? argv[1] : ".");
     return TAP_DONE();
 }

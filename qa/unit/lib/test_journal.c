@@ -87,7 +87,7 @@ static void round_trip(void)
     ab_journal_close(j);
 
     const char *text = slurp(p);
-    CHECK(!strncmp(text, "{\"v\":1,\"type\":\"suite_start\",\"t\":", 32),
+    CHECK(!strncmp(text, "{\"v\":2,\"type\":\"suite_start\",\"t\":", 32),
        "lines start with v, type, t: %.40s", text);
     int lines = 0;
     for (const char *c = text; *c; c++) lines += *c == '\n';
@@ -171,20 +171,22 @@ static void corrupt_lines(void)
     const char *p = path_in("corrupt.jsonl");
     append_raw(p, "garbage here\n"
                   "[1,2,3]\n"
-                  "{\"v\":2,\"type\":\"run_end\",\"t\":1}\n"
+                  "{\"v\":3,\"type\":\"run_end\",\"t\":1}\n"
+                  "{\"v\":0,\"type\":\"run_end\",\"t\":1}\n"
                   "{\"v\":1,\"t\":1}\n"
                   "{\"v\":\"1\",\"type\":\"run_end\"}\n"
                   "\n"
                   "{\"v\":1,\"type\":\"run_end\",\"t\":1,\"run\":7}\n"
                   "{\"v\":1,\"type\":\"run_end\"} trailing\n"
+                  "{\"v\":2,\"type\":\"run_end\",\"t\":1,\"run\":8}\n"
                   "{\"v\":1,\"type\":\"suite_end\",\"t\":2}\n");
     seen s = { 0 };
     unsigned long errors = 0;
     int n = ab_journal_read_all(p, collect, &s, &errors);
-    CHECK(n == 2 && s.runs[0] == 7 && !strcmp(s.types[1], "suite_end"),
-       "good events around corrupt lines are delivered (n=%d)", n);
-    CHECK(errors == 6, "6 bad lines counted: not JSON, array, v 2, no type, v string, trailing "
-       "garbage (got %lu; a blank line is no error)", errors);
+    CHECK(n == 3 && s.runs[0] == 7 && s.runs[1] == 8 && !strcmp(s.types[2], "suite_end"),
+       "good events (v 1 and v 2) around corrupt lines are delivered (n=%d)", n);
+    CHECK(errors == 7, "7 bad lines counted: not JSON, array, v 3, v 0, no type, v string, "
+       "trailing garbage (got %lu; a blank line is no error)", errors);
 
     unsigned long e2 = 0;
     int events = 0;
@@ -348,7 +350,7 @@ static void skip_reasons(void)
                   "garbage\n"                                   /* 2 */
                   "\n"                                          /* 3: blank, not skipped */
                   "[1,2]\n"                                     /* 4 */
-                  "{\"v\":2,\"type\":\"run_end\"}\n"           /* 5 */
+                  "{\"v\":3,\"type\":\"run_end\"}\n"           /* 5 */
                   "{\"type\":\"run_end\"}\n"                   /* 6 */
                   "{\"v\":1}\n"                                 /* 7 */
                   "{\"v\":1,\"type\":\"run_end\",\"run\":1}\n"  /* 8 */
@@ -362,7 +364,7 @@ static void skip_reasons(void)
        info.lines, (long long)info.pending);
     CHECK(k.n == 6 && k.line[0] == 2 && !strncmp(k.reason[0], "not JSON (", 10)
        && k.line[1] == 4 && !strcmp(k.reason[1], "not a JSON object")
-       && k.line[2] == 5 && !strcmp(k.reason[2], "not schema version 1 (\"v\")")
+       && k.line[2] == 5 && !strcmp(k.reason[2], "not schema version 1 or 2 (\"v\")")
        && k.line[3] == 6 && !strcmp(k.reason[3], "no schema version (\"v\")")
        && k.line[4] == 7 && !strcmp(k.reason[4], "no event type (\"type\")")
        && k.line[5] == 9 && !strncmp(k.reason[5], "incomplete: 20 bytes", 20),

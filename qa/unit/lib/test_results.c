@@ -3,6 +3,7 @@
  * incomplete last line), compared with what qa/gen-stats-vectors derived from the same
  * files with numpy/scipy (vectors/fixture-*.txt); then the state machine event by event.
  * Usage: test_results UNIT_DIR */
+#include "analysis.h"
 #include "journal.h"
 #include "results.h"
 #include "../tap.h"
@@ -42,6 +43,8 @@ static const ab_ratio *metric_ratio(const ab_cell_stats *st, const char *m)
 /* Compare a model with vectors/fixture-NAME.txt, one ok line per vector line. */
 static void check_against_vectors(const ab_results *r, const char *dir, const char *name)
 {
+    ab_analysis *an = ab_analysis_new(NULL);
+    CHECK(an && ab_analysis_update(an, r) == 0, "%s: analysis of the suite", name);
     char path[4096];
     snprintf(path, sizeof path, "%s/vectors/fixture-%s.txt", dir, name);
     FILE *f = fopen(path, "r");
@@ -55,7 +58,7 @@ static void check_against_vectors(const ab_results *r, const char *dir, const ch
         unsigned long done, total, failed, errors, bad, ncells;
         size_t n, fl, np;
         unsigned long long prof, samp;
-        double w[8];
+        double w[8], nz[2];
         if (sscanf(line, "suite %31s done %lu total %lu failed %lu errors %lu bad %lu cells %lu "
                    "current %63s %63s", st, &done, &total, &failed, &errors, &bad, &ncells, cb,
                    cv) == 9) {
@@ -81,26 +84,61 @@ static void check_against_vectors(const ab_results *r, const char *dir, const ch
         } else if (sscanf(line, "stat %63s %63s %15s %lf %lf %lf %lf %lf %lf %lf %lf", b, v, m,
                           &w[0], &w[1], &w[2], &w[3], &w[4], &w[5], &w[6], &w[7]) == 11) {
             ab_cell *c = ab_results_find(r, b, v);
-            ab_cell_stats cs;
-            ab_results_cell_stats(r, c, &cs);
+            ab_cell_stats cs = { 0 };
+            if (c) cs = ab_analysis_cell(an, c)->st;   /* the suite's analysis (family) */
             const ab_summary *s = metric_summary(&cs, m);
             CHECK(c && summary_agrees(s, w), "%s: %s/%s %s median %.9g [%.9g, %.9g] sd %.6g "
                "outliers %zu agrees with numpy/scipy", name, b, v, m, s->median, s->ci_low,
                s->ci_high, s->stddev, s->outliers);
-        } else if (sscanf(line, "over %63s %63s %15s %lf %lf %lf %lf", b, v, m, &w[0], &w[1],
-                          &w[2], &w[3]) == 7) {
+        } else if (sscanf(line, "over %63s %63s %15s %lf %lf %lf %lf %31s %lf %lf %lf", b, v, m,
+                          &w[0], &w[1], &w[2], &w[3], st, &w[4], &w[5], &w[6]) == 11) {
             ab_cell *c = ab_results_find(r, b, v);
-            ab_cell_stats cs;
-            ab_results_cell_stats(r, c, &cs);
+            ab_cell_stats cs = { 0 };
+            if (c) cs = ab_analysis_cell(an, c)->st;   /* the suite's analysis (family) */
             const ab_ratio *o = metric_ratio(&cs, m);
             CHECK(c && o->valid && agree(o->ratio, w[0]) && agree(o->ci_low, w[1])
-               && agree(o->ci_high, w[2]) && agree(o->p, w[3]),
-               "%s: %s/%s %s overhead %.6f [%.6f, %.6f] p=%.6g agrees with scipy", name, b, v,
-               m, o->ratio, o->ci_low, o->ci_high, o->p);
+               && agree(o->ci_high, w[2]) && agree(o->p, w[3])
+               && !strcmp(ab_pairing_name(o->pairing), st) && agree(o->ci_level.coverage, w[4])
+               && o->ci_level.nominal == (int)w[5] && o->ci_level.need == (size_t)w[6],
+               "%s: %s/%s %s overhead %.6f [%.6f, %.6f] p=%.6g %s, coverage %.4f agrees with "
+               "scipy", name, b, v, m, o->ratio, o->ci_low, o->ci_high, o->p,
+               ab_pairing_name(o->pairing), o->ci_level.coverage);
+        } else if (sscanf(line, "verdict %63s %63s %lf %lf %31[a-z/_ ]", b, v, &w[0], &w[1], st)
+                   == 5) {
+            ab_cell *c = ab_results_find(r, b, v);
+            const ab_cell_analysis *ca = ab_analysis_cell(an, c);
+            char text[48], want[32];
+            snprintf(want, sizeof want, "%s", st);
+            for (char *q = want; *q; q++)
+                if (*q == '_') *q = ' ';
+            if (ca) ab_analysis_verdict_text(an, ca, AB_FIG_WALL, text, sizeof text);
+            int same_word = ca && (!strcmp(text, want)
+                                   || (!strcmp(want, "too few runs")
+                                       && !strncmp(text, "too few runs", 12)));
+            CHECK(ca && ca->in_family[AB_FIG_WALL] == (int)w[0]
+               && (!ca->in_family[AB_FIG_WALL] || agree(ca->p_adjusted[AB_FIG_WALL], w[1]))
+               && same_word, "%s: %s/%s Holm p %.6g, verdict %s (want %s)", name, b, v,
+               ca ? ca->p_adjusted[AB_FIG_WALL] : -1, ca ? text : "-", want);
+        } else if (sscanf(line, "noise %63s %63s %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf", b, v,
+                          &w[0], &w[1], &w[2], &w[3], &w[4], &w[5], &w[6], &w[7], &nz[0], &nz[1])
+                   == 12) {
+            ab_cell *c = ab_results_find(r, b, v);
+            ab_cell_stats cs = { 0 };
+            if (c) cs = ab_analysis_cell(an, c)->st;   /* the suite's analysis (family) */
+            const ab_noise *q = &cs.noise;
+            CHECK(c && agree(q->steal_median, w[0]) && agree(q->steal_max, w[1])
+               && q->migrations_n == (size_t)w[2] && agree(q->migrations_median, w[3])
+               && agree(q->migrations_max, w[4]) && agree(q->migrations_per_s, w[5])
+               && agree(q->cov, w[6]) && q->drift_valid == (int)w[7]
+               && agree(q->drift_rho, nz[0]) && agree(q->drift_p, nz[1]),
+               "%s: %s/%s steal %.2f/%.2f%%, migrations %zu %.1f/%.1f, CoV %.4f, drift rho %.4f "
+               "p %.6g agree with numpy/scipy", name, b, v, q->steal_median, q->steal_max,
+               q->migrations_n, q->migrations_median, q->migrations_max, q->cov, q->drift_rho,
+               q->drift_p);
         } else if (sscanf(line, "over %63s %63s %15s none", b, v, m) == 3) {
             ab_cell *c = ab_results_find(r, b, v);
-            ab_cell_stats cs;
-            ab_results_cell_stats(r, c, &cs);
+            ab_cell_stats cs = { 0 };
+            if (c) cs = ab_analysis_cell(an, c)->st;   /* the suite's analysis (family) */
             CHECK(c && !metric_ratio(&cs, m)->valid, "%s: %s/%s %s has no overhead", name, b, v, m);
         } else {
             CHECK(0, "%s: unreadable vector line: %s", name, line);
@@ -108,6 +146,7 @@ static void check_against_vectors(const ab_results *r, const char *dir, const ch
     }
     free(line);
     fclose(f);
+    ab_analysis_free(an);
 }
 
 static void fixtures(const char *dir)
@@ -147,7 +186,12 @@ static void fixtures(const char *dir)
         }
         ab_results_free(r);
     }
-    char err[256] = "";
+    /* a shuffled suite of 8 rounds, failures, a round twice: the paired analysis */
+    char path[4096], err[256] = "";
+    snprintf(path, sizeof path, "%s/fixtures/paired.jsonl", dir);
+    ab_results *r = ab_results_load(path, err, sizeof err);
+    if (CHECK(r != NULL, "load fixture paired %s", err)) check_against_vectors(r, dir, "paired");
+    ab_results_free(r);
     CHECK(ab_results_load("/nonexistent/journal.jsonl", err, sizeof err) == NULL
        && strstr(err, "cannot read journal"), "a missing journal: %s", err);
 }
@@ -224,7 +268,9 @@ static void state_machine(void)
             "\"run\":1,\"warmup\":false,\"status\":\"ok\",\"wall_s\":1.5,\"user_s\":1,"
             "\"sys_s\":0.25,\"maxrss_kb\":1000,\"profiles\":2,\"samples\":50,\"done\":1,"
             "\"total\":4,\"eta_s\":4.5}");
-    CHECK(fast->n == 1 && fast->cpu[0] == 1.25 && fast->rss_kb[0] == 1000 && fast->profiles == 2
+    double cpu[1];
+    ab_cell_values(fast, AB_FIG_CPU, cpu);
+    CHECK(fast->n == 1 && cpu[0] == 1.25 && fast->rss_kb[0] == 1000 && fast->profiles == 2
        && r->runs_done == 1 && r->eta_s == 4.5 && ab_results_progress(r) == 25,
        "an ok run: cpu = user + sys, done 1/4, eta, progress 25%%");
     feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":15,\"benchmark\":\"b\",\"variant\":\"fast\","
@@ -305,6 +351,53 @@ static void overhead(void)
        "rss overhead of constant samples: exactly 1.1, p %.3g", cs.over_rss.p);
     ab_results_cell_stats(r, ab_results_find(r, "b", "baseline"), &cs);
     CHECK(!cs.over_wall.valid && cs.wall.n == 8, "the baseline has no overhead of its own");
+    ab_results_free(r);
+}
+
+/* v2: a service's figures, each with its own n; the overhead of each exactly as the wall
+ * time's; exit delays of blocked runs make a censored median; v1 runs have none. */
+static void figures(void)
+{
+    ab_results *r = ab_results_new();
+    char ev[768];
+    for (int i = 0; i < 8; i++) {
+        for (int prof = 0; prof < 2; prof++) {
+            double k = 1 + i * 0.01, thr = 1000 * k * (prof ? 0.9 : 1), p99 = 0.002 * k * (prof ? 1.5 : 1);
+            int blocked = prof && i < 5;
+            snprintf(ev, sizeof ev, "{\"v\":2,\"type\":\"run_end\",\"t\":%d,\"benchmark\":\"s\","
+                     "\"variant\":\"%s\",\"run\":%d,\"status\":\"ok\",\"wall_s\":5,\"user_s\":4,"
+                     "\"sys_s\":0,\"maxrss_kb\":1000,\"kind\":\"service\",\"throughput_rps\":%.17g,"
+                     "\"latency_p99_s\":%.17g,\"rate_rps\":600,\"exit_delay_s\":%g,"
+                     "\"exit_blocked\":%s%s}", i, prof ? "hang" : "baseline", i + 1, thr, p99,
+                     blocked ? 2.0 + i * 0.001 : 0.001 * k, blocked ? "true" : "false",
+                     i == 7 ? ",\"cpu_per_request_s\":0.0001" : "");
+            feed(r, ev);
+        }
+    }
+    feed(r, "{\"v\":1,\"type\":\"run_end\",\"t\":9,\"benchmark\":\"b\",\"variant\":\"baseline\","
+            "\"run\":1,\"status\":\"ok\",\"wall_s\":1}");
+    ab_cell *c = ab_results_find(r, "s", "hang"), *b = ab_results_find(r, "b", "baseline");
+    CHECK(c && c->is_service && c->rate_rps == 600 && c->v2[AB_V2_THROUGHPUT].n == 8
+       && c->v2[AB_V2_CPU_PER_REQUEST].n == 1 && c->v2[AB_V2_LATENCY_P50].n == 0
+       && c->exit_blocked == 5 && fabs(c->blocked_min - 2.0) < 1e-12,
+       "a service cell: its figures, each with its own n; 5 blocked exits");
+    CHECK(b && !b->is_service && b->v2[AB_V2_EXIT_DELAY].n == 0, "a v1 run has no v2 figure");
+    ab_cell_stats cs;
+    ab_results_cell_stats(r, c, &cs);
+    const ab_ratio *t = &cs.over_v2[AB_V2_THROUGHPUT], *l = &cs.over_v2[AB_V2_LATENCY_P99];
+    CHECK(t->valid && fabs(t->ratio - 0.9) < 1e-12 && t->ci_high < 1 && t->p < 0.05
+       && l->valid && fabs(l->ratio - 1.5) < 1e-12 && l->ci_low > 1,
+       "overheads: throughput x%.4f, p99 x%.4f", t->ratio, l->ratio);
+    CHECK(!cs.over_v2[AB_V2_CPU_PER_REQUEST].valid && cs.v2[AB_V2_CPU_PER_REQUEST].n == 1,
+       "one value: a summary, no overhead");
+    CHECK(ab_v2fig_censored(c, &cs.v2[AB_V2_EXIT_DELAY], AB_V2_EXIT_DELAY)
+       && cs.v2[AB_V2_EXIT_DELAY].median >= 2.0,
+       "the exit delay's median is a lower bound (%.4f)", cs.v2[AB_V2_EXIT_DELAY].median);
+    ab_results_cell_stats(r, ab_results_find(r, "s", "baseline"), &cs);
+    CHECK(!ab_v2fig_censored(ab_results_find(r, "s", "baseline"), &cs.v2[AB_V2_EXIT_DELAY],
+                           AB_V2_EXIT_DELAY) && !strcmp(ab_v2fig_name(AB_V2_LATENCY_P99),
+                                                         "latency_p99_s"),
+       "the baseline's is not; figure names are the run_end fields");
     ab_results_free(r);
 }
 
@@ -409,6 +502,7 @@ int main(int argc, char **argv)
     incremental(dir);
     state_machine();
     overhead();
+    figures();
     overhead_at_scale();
     return TAP_DONE();
 }

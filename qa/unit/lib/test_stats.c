@@ -323,6 +323,36 @@ static void check_verdict(const char *name, toks *t)
     CHECK(!strcmp(got, want), "verdict %s: %s (want %s)", name, got, want);
 }
 
+static void check_spearman(const char *name, toks *t)
+{
+    size_t n = (size_t)tnum(t);
+    if (t->bad || n > 1000000) { CHECK(0, "spearman %s: malformed vector", name); return; }
+    double *x = malloc((n ? n : 1) * sizeof *x);
+    for (size_t i = 0; i < n; i++) x[i] = tnum(t);
+    arrow(t);
+    double want_rho = tnum(t), want_p = tnum(t);
+    if (t->bad) { CHECK(0, "spearman %s: malformed vector", name); free(x); return; }
+    double rho, p;
+    int rc = ab_spearman_trend(x, n, &rho, &p);
+    /* a perfect trend: numpy's corrcoef may give 1 - 1e-16, whose p is ~1e-24, not 0 */
+    int edge = fabs(rho) == 1 && want_p < 1e-12;
+    CHECK(rc == 0 && agree(rho, want_rho, 1e-12) && (agree(p, want_p, 1e-300) || edge),
+       "spearman %s (n=%zu): rho %.17g p %.17g vs scipy %.17g %.17g", name, n, rho, p,
+       want_rho, want_p);
+    free(x);
+}
+
+static void check_tsf(const char *name, toks *t)
+{
+    double tv = strtod(name, NULL), df = tnum(t);
+    arrow(t);
+    double want = tnum(t);
+    if (t->bad) { CHECK(0, "tsf %s: malformed vector", name); return; }
+    double got = ab_student_t_sf2(tv, df);
+    CHECK(agree(got, want, 1e-300), "tsf t=%s df=%g: 2 P(T > |t|) = %.17g vs scipy %.17g", name, df,
+       got, want);
+}
+
 static int run_vectors(const char *dir)
 {
     char path[4096];
@@ -346,6 +376,8 @@ static int run_vectors(const char *dir)
         else if (!strcmp(kind, "level")) check_level(name, &t);
         else if (!strcmp(kind, "holm")) check_holm(name, &t);
         else if (!strcmp(kind, "verdict")) check_verdict(name, &t);
+        else if (!strcmp(kind, "spearman")) check_spearman(name, &t);
+        else if (!strcmp(kind, "tsf")) check_tsf(name, &t);
         else CHECK(0, "unknown vector kind %s", kind);
         cases++;
     }
@@ -441,13 +473,17 @@ static void edge_cases(void)
        "identical rounds: ratio 1 [1, 1], p 1, no change");
 
     /* pairing by round: rounds both have, in order; a failed run leaves its round out */
-    long rb[] = { 3, 1, 2, 5, 2 }, rx[] = { 1, 2, 4, 5, 3 };
-    double vb[] = { 30, 10, 20, 50, 99 }, vx[] = { 11, 21, 41, 51, 31 }, pb[5], px[5];
-    size_t np = ab_pair_rounds(rb, vb, 5, rx, vx, 5, pb, px);
-    CHECK(np == 4 && pb[0] == 10 && px[0] == 11 && pb[1] == 20 && px[1] == 21 && pb[2] == 30
-       && px[2] == 31 && pb[3] == 50 && px[3] == 51
-       && ab_pair_rounds(rb, vb, 0, rx, vx, 5, pb, px) == 0,
+    uint32_t rb[] = { 3, 1, 2, 5, 2 }, rx[] = { 1, 2, 4, 5, 3 }, ib[5], ix[5];
+    double vb[] = { 30, 10, 20, 50, 99 }, vx[] = { 11, 21, 41, 51, 31 };
+    size_t np = ab_pair_rounds(rb, 5, rx, 5, ib, ix);
+    CHECK(np == 4 && vb[ib[0]] == 10 && vx[ix[0]] == 11 && vb[ib[1]] == 20 && vx[ix[1]] == 21
+       && vb[ib[2]] == 30 && vx[ix[2]] == 31 && vb[ib[3]] == 50 && vx[ix[3]] == 51
+       && ab_pair_rounds(rb, 0, rx, 5, ib, ix) == 0,
        "pairing by round: rounds 1, 2, 3, 5 (4 has no baseline; the second round 2 is ignored)");
+    uint32_t sb[] = { 1, 2, 3, 5, 6 }, sx[] = { 2, 3, 4, 6 };
+    np = ab_pair_rounds(sb, 5, sx, 4, ib, ix);
+    CHECK(np == 3 && ib[0] == 1 && ix[0] == 0 && ib[1] == 2 && ix[1] == 1 && ib[2] == 4
+       && ix[2] == 3, "pairing runs in the runner's order: a merge, rounds 2, 3, 6");
 
     /* Holm and the verdict rule's edges */
     double pv[] = { NAN, 0.01, 2, -1 }, adj[4];

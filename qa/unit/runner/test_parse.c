@@ -95,7 +95,15 @@ static void test_measure(void) {
                             "maxrss=2048 nvcsw=3 nivcsw=4 minflt=5 majflt=6 timedout=1", &r) == 0 &&
           !r.exited && r.signal == 9 && r.wall_s == 1.5 && r.user_s == 0.25 && r.sys_s == 0.125 &&
           r.maxrss_kb == 2048 && r.nvcsw == 3 && r.nivcsw == 4 && r.minflt == 5 && r.majflt == 6 &&
-          r.timed_out && r.reported, "the helper's end line");
+          r.timed_out && r.reported && r.migrations == -1, "the helper's end line");
+    memset(&r, 0, sizeof r);
+    CHECK(measure_parse_end("end status=exited code=0 signal=0 wall=1 user=0.5 sys=0.1 maxrss=1 "
+                            "nvcsw=0 nivcsw=0 minflt=0 majflt=0 timedout=0 migrations=17", &r) == 0 &&
+          r.migrations == 17, "the run's CPU migrations, when the helper counted them");
+    memset(&r, 0, sizeof r);
+    CHECK(measure_parse_end("end status=exited code=0 signal=0 wall=1 user=0.5 sys=0.1 maxrss=1 "
+                            "nvcsw=0 nivcsw=0 minflt=0 majflt=0 timedout=0 migrations=x", &r) == 0 &&
+          r.migrations == -1, "migrations that are not a count: not counted");
     memset(&r, 0, sizeof r);
     CHECK(measure_parse_end("end status=exited code=3", &r) < 0 && !r.reported, "a short end line");
     char *argv[] = {"/bin/echo", "a b", NULL}, *env[] = {"X=1", NULL};
@@ -103,7 +111,7 @@ static void test_measure(void) {
                      .timeout_s = 2.5};
     size_t len;
     char *req = measure_request(&spec, &len);
-    const char *want = "9\n4\n/tmp8\n/tmp/log1\n05\n2.5001\n29\n/bin/echo3\na b1\n13\nX=1";
+    const char *want = "10\n4\n/tmp8\n/tmp/log1\n05\n2.5005\n0.0001\n29\n/bin/echo3\na b1\n13\nX=1";
     CHECK(len == strlen(want) && !memcmp(req, want, len), "request encoding");
     free(req);
 }
