@@ -6,7 +6,7 @@
  * A table maps each path to the methods it allows, the listeners it answers on, whether
  * it counts in /stats, and its handler: a new endpoint is one row and one handler, which
  * gets the request view (method, path, query, the headers it needs, body). Data endpoints
- * (ingest, push) first meet the behaviour: error, ratelimit, flaky, reset and hang answer
+ * (ingest, push, Datadog's profiling intake) first meet the behaviour: error, ratelimit, flaky, reset and hang answer
  * without looking at the body. In fast and slow they check the token, decode the body
  * through decode.h into the counters (and --store), and answer like Pyroscope: 200 with
  * an empty body, or a JSON error. Mode slow holds the answer back for --delay seconds on
@@ -272,6 +272,38 @@ static void handle_push(ing_server *s, ing_conn *c, ing_request *r, char *rest)
     deliver(s, c, &a);
 }
 
+/* POST /profiling/v1/input: Datadog's profile intake, answered as the Datadog agent
+ * answers its tracers: 200 (the agent turns the intake's 202 into 200), 400 for an
+ * upload the intake could not take, 413 past the inflate cap; the behaviours as for push. */
+static void handle_datadog(ing_server *s, ing_conn *c, ing_request *r, char *rest)
+{
+    if (behaviour_answers(s, c))
+        return;
+    answer a = {.status = 200};
+    if (authorized(s, r, &a)) {
+        sink_ctx x = {.srv = s, .serial = r->tag, .bytes = r->body_len};
+        ing_sink sink = request_sink(s, &x);
+        ing_limits lim = request_limits(s);
+        ing_error err = {0};
+        ing_decoded got;
+        if (ing_decode_datadog(r->content_type, r->body, r->body_len, &lim, &sink, &got, &err) < 0) {
+            counters_decode_error(&s->counters, NULL);
+            answer_error(&a, err.status ? err.status : 400, "%s", err.msg);
+        } else {
+            counters_decoded(&s->counters, &got);
+        }
+    }
+    deliver(s, c, &a);
+}
+
+/* POST /dogstatsd/v2/proxy: dd-trace's metrics client posts its own telemetry to the
+ * agent (every 10 s and at exit). Not a profile: answered 200 at once, whatever the
+ * behaviour, and not counted, so that only the profiler meets the behaviour. */
+static void handle_dogstatsd(ing_server *s, ing_conn *c, ing_request *r, char *rest)
+{
+    conn_reply(c, 200, "text/plain", NULL, "", 0);
+}
+
 /* GET /stats, or /stats?apps=0: the same without the applications (bounded size). */
 static void handle_stats(ing_server *s, ing_conn *c, ing_request *r, char *rest)
 {
@@ -367,6 +399,8 @@ static const route routes[] = {
     {"/ingest", "POST", ON_DATA, 1, TOKEN_DATA, handle_ingest},
     {"/pyroscope/ingest", "POST", ON_DATA, 1, TOKEN_DATA, handle_ingest},
     {"/push.v1.PusherService/Push", "POST", ON_DATA, 1, TOKEN_DATA, handle_push},
+    {"/profiling/v1/input", "POST", ON_DATA, 1, TOKEN_DATA, handle_datadog},
+    {"/dogstatsd/v2/proxy", "POST", ON_DATA, 0, TOKEN_NONE, handle_dogstatsd},
     {"/stats", "GET", ON_BOTH, 0, TOKEN_CONTROL, handle_stats},
     {"/healthz", "GET", ON_BOTH, 0, TOKEN_NONE, handle_healthz},
     {"/flamegraphs/", "GET", ON_BOTH, 0, TOKEN_NONE, handle_file},

@@ -57,7 +57,9 @@
     X(OPT_REAL, upload_interval)                                                        \
     X(OPT_BOOL, quick)                                                                  \
     X(STR, kind)               /* "baseline" for a suite of `agentbench baseline` */    \
-    X(OPT_BOOL, resumed)       /* a resume's second suite_start */
+    X(OPT_BOOL, resumed)       /* a resume's second suite_start */                      \
+    X(ARRAY, profilers)        /* agentbench run --profiler: the names, else absent */  \
+    X(STR, server_url)         /* agentbench run --server-url: the external server */
 
 #define AB_EV_BUILD_FIELDS(X)                                                           \
     X(STR, benchmark)                                                                   \
@@ -142,6 +144,7 @@
     X(OPT_INT, leftover) /* processes that outlived the run (killed) */                 \
     X(OPT_INT, log_cut)  /* bytes of the run's output cut from its log */               \
     X(ARRAY, warnings)   /* strings: what went wrong around the run */                \
+    X(STR, profiler)     /* profiled runs: the profiler that ran (runner/profiler.h) */ \
     /* profile accuracy and lost samples (doc/accuracy.md): one block */                \
     X(STR, profile_status)      /* verified | unverified: WHY (a ground truth) */       \
     X(OPT_REAL, profile_error_pct) /* vs the truth: total variation distance, points */ \
@@ -188,6 +191,14 @@
     X(STR, variant)                                                                     \
     X(STR, part)          /* agentbench baseline: the part that failed */
 
+/* something the suite measured that its figures do not show, e.g. runs shorter than the
+ * benchmark's expected_duration or than 3 upload intervals of its agent */
+#define AB_EV_WARNING_FIELDS(X)                                                         \
+    X(STR, message)                                                                     \
+    X(STR, benchmark)                                                                   \
+    X(STR, variant)                                                                     \
+    X(STR, kind)          /* short_run | few_uploads */
+
 #define AB_EV_SUITE_END_FIELDS(X)                                                       \
     X(STR, status)        /* done | failed | interrupted */                             \
     X(INT, done)                                                                        \
@@ -208,6 +219,7 @@
     X(FLAMEGRAPH, flamegraph, flamegraph, AB_EV_FLAMEGRAPH_FIELDS)                      \
     X(BASELINE, baseline, baseline, AB_EV_BASELINE_FIELDS)                              \
     X(ERROR, error, error, AB_EV_ERROR_FIELDS)                                          \
+    X(WARNING, warning, warning, AB_EV_WARNING_FIELDS)                                  \
     X(SUITE_END, suite_end, suite_end, AB_EV_SUITE_END_FIELDS)
 
 /* ---- generated: structs, builders, readers ----------------------------------------- */
@@ -242,6 +254,7 @@ AB_EV_STRUCT_(load_rate, AB_EV_LOAD_RATE_FIELDS)
 AB_EV_STRUCT_(flamegraph, AB_EV_FLAMEGRAPH_FIELDS)
 AB_EV_STRUCT_(baseline, AB_EV_BASELINE_FIELDS)
 AB_EV_STRUCT_(error, AB_EV_ERROR_FIELDS)
+AB_EV_STRUCT_(warning, AB_EV_WARNING_FIELDS)
 AB_EV_STRUCT_(suite_end, AB_EV_SUITE_END_FIELDS)
 
 /* json_t *ab_ev_TYPE_json(const ab_ev_STRUCT *e): a new event (a reference the caller

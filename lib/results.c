@@ -174,6 +174,7 @@ void ab_results_free(ab_results *r)
         free(g);
     }
     free(r->ingesters);
+    json_decref(r->warnings);
     for (size_t i = 0; i < r->nflamegraphs; i++) {
         ab_flamegraph *f = r->flamegraphs[i];
         free(f->benchmark); free(f->variant); free(f->svg); free(f->folded); free(f);
@@ -525,6 +526,10 @@ void ab_results_add(ab_results *r, json_t *ev)
     case AB_EV_SUMMARY: on_summary(r, ev); break;
     case AB_EV_FLAMEGRAPH: on_flamegraph(r, ev); break;
     case AB_EV_ERROR: r->errors++; break;
+    case AB_EV_WARNING:
+        if (!r->warnings) r->warnings = json_array();
+        json_array_append(r->warnings, ev);
+        break;
     case AB_EV_SUITE_END: on_suite_end(r, ev); break;
     default: break;   /* build and unknown types change nothing here */
     }

@@ -208,6 +208,7 @@ typedef struct ab_results {
     size_t nbaseline; ab_baseline_figure **baseline;
     size_t nflamegraphs; ab_flamegraph **flamegraphs;
     unsigned long errors;             /* "error" events seen */
+    json_t *warnings;                 /* the "warning" events, in order (owned), or NULL */
     json_t *suite_start;              /* the first suite_start event (owned), or NULL */
     int shuffled;                     /* suite_start.order is "shuffled": rounds pair */
     unsigned long changes;            /* bumped by every event that changes the model */

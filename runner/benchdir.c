@@ -8,6 +8,7 @@
 #include <string.h>
 #include "benchdir.h"
 #include "duration.h"
+#include "profiler.h"
 
 static char *trim(char *s) {
     while (isspace((unsigned char)*s)) s++;
@@ -141,6 +142,27 @@ int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
     return rc;
 }
 
+/* b->profiler ("c", "none", "pyroscope-nodejs, datadog-nodejs") into b->profilers, each
+ * name checked and spelled as profiler.h does. 0, or -1 with a message. */
+static int profilers_parse(benchmark *b, char *msg, size_t msglen) {
+    strlist names = {0};
+    strlist_split(&names, b->profiler, 0);
+    int rc = 0;
+    for (size_t i = 0; i < names.n && rc == 0; i++) {
+        char *name = trim(names.v[i]);
+        const ab_profiler *p = profiler_find(name);
+        if (!strcmp(name, "none") && names.n == 1) break;
+        if (!p) {
+            snprintf(msg, msglen, "unknown profiler '%s' (%s, or none)", name, profiler_names());
+            rc = -1;
+        } else if (strlist_index(&b->profilers, p->name) < 0) {
+            strlist_add(&b->profilers, p->name);
+        }
+    }
+    strlist_free(&names);
+    return rc;
+}
+
 /* A bench.conf is a few lines: a larger file is not one (and is not read whole). */
 #define BENCHCONF_MAX (64 << 10)
 
@@ -203,6 +225,12 @@ benchmark *benchmark_load(const char *dir, char *err, size_t errlen) {
     }
     if (!b->description) b->description = xstrdup("");
     if (!b->profiler) b->profiler = xstrdup("c");
+    char msg[300];
+    if (profilers_parse(b, msg, sizeof msg) < 0) {
+        snprintf(err, errlen, "%s: bench.conf: %s", dir, msg);
+        benchmark_free(b);
+        return NULL;
+    }
     return b;
 }
 
@@ -210,22 +238,25 @@ void benchmark_free(benchmark *b) {
     if (!b) return;
     free(b->name); free(b->dir); free(b->description); free(b->profiler);
     free(b->args); free(b->quick_args);
+    strlist_free(&b->profilers);
     free(b->svc.ready_path); free(b->svc.load_paths); free(b->svc.digest_header);
     ab_truth_free(&b->truth);
     free(b);
 }
 
-int benchmark_profiled(const benchmark *b) { return strcmp(b->profiler, "none") != 0; }
+int benchmark_profiled(const benchmark *b) { return b->profilers.n > 0; }
+
+const char *benchmark_default_profiler(const benchmark *b) {
+    return b->profilers.n ? b->profilers.v[0] : NULL;
+}
+
+int benchmark_supports(const benchmark *b, const char *profiler) {
+    const ab_profiler *p = profiler_find(profiler);
+    return p && strlist_index(&b->profilers, p->name) >= 0;
+}
 
 const char *benchmark_kind_name(const benchmark *b) {
     return b->kind == KIND_SERVICE ? "service" : "batch";
-}
-
-double profiler_default_interval(const char *profiler) {
-    if (!profiler) return 0;
-    if (!strcmp(profiler, "c")) return 10;        /* benchmarks/agent/config.c */
-    if (!strcmp(profiler, "nodejs")) return 60;   /* @pyroscope/nodejs flushIntervalMs */
-    return 0;
 }
 
 static int cmp_str(const void *a, const void *b) {

@@ -24,6 +24,8 @@ typedef struct benchmark {
     char *name;            /* the directory's base name */
     char *dir;             /* absolute path */
     char *description, *profiler, *args, *quick_args;
+    strlist profilers;     /* bench.conf `profiler = A, B`: the profilers it can run
+                            * under (profiler.h names), its default first; empty: none */
     double timeout;        /* bench.conf timeout, 0 when not given (a service: from
                             * SIGTERM to exit) */
     double expected_duration;
@@ -52,10 +54,12 @@ void benchmarks_free(benchmark **v, int n);
 
 /* 1 when the benchmark runs a profiler ("profiler" not "none") */
 int benchmark_profiled(const benchmark *b);
+/* The profiler its profiled runs use unless the suite names one: the first listed, or
+ * NULL for none. */
+const char *benchmark_default_profiler(const benchmark *b);
+/* 1 when the benchmark can run under the named profiler. */
+int benchmark_supports(const benchmark *b, const char *profiler);
 /* "batch" or "service" */
 const char *benchmark_kind_name(const benchmark *b);
-/* The upload interval the benchmark's agent uses when PYROSCOPE_UPLOAD_INTERVAL is not
- * set (its own default: the C agent 10 s, @pyroscope/nodejs 60 s), 0 when unknown. */
-double profiler_default_interval(const char *profiler);
 
 #endif

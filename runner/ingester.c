@@ -25,6 +25,7 @@ int ingester_mode_known(const char *mode) {
 }
 
 const char *ingester_delivery_measure(const char *mode) {
+    if (!ingester_mode_known(mode)) return NULL;   /* external: nothing to ask */
     if (!strcmp(mode, "fast") || !strcmp(mode, "slow")) return "profiles";
     if (!strcmp(mode, "down") || !strcmp(mode, "blackhole")) return NULL;
     return "requests";

@@ -39,8 +39,14 @@ int cmd_list(int argc, char **argv) {
     if (!names_only) printf("%-26s %-8s %-9s %s\n", "BENCHMARK", "KIND", "PROFILER", "DESCRIPTION");
     for (int i = 0; i < n; i++) {
         if (names_only) printf("%s\n", v[i]->name);
-        else printf("%-26s %-8s %-9s %s\n", v[i]->name, benchmark_kind_name(v[i]),
-                    v[i]->profiler, v[i]->description);
+        else {
+            char profilers[256] = "none";   /* "pyroscope-nodejs,datadog-nodejs" */
+            for (size_t k = 0, n = 0; k < v[i]->profilers.n; k++)
+                n += (size_t)snprintf(profilers + n, n < sizeof profilers ? sizeof profilers - n : 0,
+                                      "%s%s", k ? "," : "", v[i]->profilers.v[k]);
+            printf("%-26s %-8s %-9s %s\n", v[i]->name, benchmark_kind_name(v[i]), profilers,
+                   v[i]->description);
+        }
     }
     benchmarks_free(v, n);
     return 0;

@@ -12,6 +12,7 @@
 #include "report.h"
 #include "suitedir.h"
 #include "util.h"
+#include "variant.h"
 
 static const char *const format_names[] = {"table", "markdown", "csv", "json", "benchstat", NULL};
 
@@ -19,6 +20,13 @@ int report_format_parse(const char *name) {
     for (int i = 0; format_names[i]; i++)
         if (!strcmp(name, format_names[i])) return i;
     return -1;
+}
+
+/* A variant profiled into an external server (--server-url): it has no /stats, so what
+ * it received is unknown. */
+int report_delivery_unknown(const ab_cell *c) {
+    char mode[64];
+    return !c->is_baseline && !strcmp(variant_mode(c->variant, mode, sizeof mode), "external");
 }
 
 static void usage(FILE *f) {

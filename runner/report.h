@@ -28,6 +28,9 @@ json_t *report_cell_json(const ab_analysis *a, const ab_results *r, const ab_cel
 json_t *report_json(const ab_results *r, const ab_analysis *a);
 void report_json_print(FILE *f, const ab_results *r, const ab_analysis *a);
 
+/* 1 for a variant profiled into an external server (--server-url): no /stats, so its
+ * profiles and samples are unknown (table "?", JSON null). */
+int report_delivery_unknown(const ab_cell *c);
 /* "0.012", "<0.001", or "-" without a valid comparison. */
 void report_fmt_p(char *buf, size_t len, const ab_ratio *o);
 /* A suite's journal for report and compare: NULL with err when unreadable or not a

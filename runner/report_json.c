@@ -73,6 +73,10 @@ json_t *report_cell_json(const ab_analysis *a, const ab_results *r, const ab_cel
                           c->variant, "n", (json_int_t)c->n, "failed", (json_int_t)c->failed,
                           "no_profiles", (json_int_t)c->no_profiles, "profiles",
                           (json_int_t)c->profiles, "samples", (json_int_t)c->samples);
+    if (report_delivery_unknown(c)) {   /* an external server: nobody counted */
+        json_object_set_new(o, "profiles", json_null());
+        json_object_set_new(o, "samples", json_null());
+    }
     if (c->warned) {
         json_object_set_new(o, "warned_runs", json_integer((json_int_t)c->warned));
         json_object_set_new(o, "warning", json_string(c->warning ? c->warning : ""));
@@ -149,6 +153,19 @@ static json_t *suite_json(const ab_results *r, const ab_analysis *a) {
     if (ss.has.seed) json_object_set_new(o, "seed", json_integer(ss.seed));
     json_t *blocked = figures_blocked_json(r);
     if (blocked) json_object_set_new(o, "exit_blocked", blocked);
+    json_t *events = json_array(), *w;
+    size_t wi;
+    json_array_foreach(r->warnings, wi, w) {   /* the suite's warning events */
+        ab_ev_warning e;
+        ab_ev_warning_read(w, &e);
+        json_t *one = json_pack("{s:s,s:s}", "kind", e.kind ? e.kind : "", "message",
+                                e.message ? e.message : "");
+        if (e.benchmark) json_object_set_new(one, "benchmark", json_string(e.benchmark));
+        if (e.variant) json_object_set_new(one, "variant", json_string(e.variant));
+        json_array_append_new(events, one);
+    }
+    if (json_array_size(events)) json_object_set(o, "warnings", events);
+    json_decref(events);
     json_object_set_new(o, "skipped", report_skipped_json(r));
     json_object_set_new(o, "skipped_lines", json_integer((json_int_t)report_skipped_total(r)));
     return o;

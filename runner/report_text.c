@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <string.h>
+#include "events.h"
 #include "report.h"
 #include "report_figures.h"
 #include "report_profile.h"
@@ -117,7 +118,8 @@ static void make_row(const ab_analysis *a, const ab_cell *c, row *w) {
     strcpy(w->prof, "-");
     w->verdict[0] = 0;
     if (c->is_baseline) return;
-    snprintf(w->prof, sizeof w->prof, "%llu", c->profiles);
+    if (report_delivery_unknown(c)) snprintf(w->prof, sizeof w->prof, "?");
+    else snprintf(w->prof, sizeof w->prof, "%llu", c->profiles);
     ab_analysis_verdict_text(a, ca, AB_FIG_WALL, w->verdict, sizeof w->verdict);
     if (!o->valid) return;
     report_fmt_overhead_ci(w->over, sizeof w->over, o);
@@ -202,9 +204,31 @@ static void legend(FILE *f, const ab_analysis *a) {
                 a->min_pairs);
 }
 
+/* The benchmark's warning events (bench NULL: the suite's), one line each. */
+static void print_warnings(FILE *f, const ab_results *r, const char *bench, const char *indent) {
+    json_t *w;
+    size_t i;
+    json_array_foreach(r->warnings, i, w) {
+        ab_ev_warning e;
+        ab_ev_warning_read(w, &e);
+        if (!e.message || (bench ? !e.benchmark || strcmp(e.benchmark, bench) : e.benchmark != NULL))
+            continue;
+        fprintf(f, "%swarning: %s\n", indent, e.message);
+    }
+}
+
+/* The width of the variant column: the longest name, at least 10. */
+static int variant_width(const ab_results *r) {
+    size_t w = 10;
+    for (size_t i = 0; i < r->ncells; i++)
+        if (strlen(r->cells[i]->variant) > w) w = strlen(r->cells[i]->variant);
+    return (int)w;
+}
+
 static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
     header(f, r, a);
     const char *bench = NULL;
+    int vw = variant_width(r);
     strlist notes = {0};
     int exitcol = 0, service = 0;
     for (size_t i = 0; i < r->ncells; i++) {
@@ -214,12 +238,13 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
             for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
             strlist_free(&notes);
             if (bench && exitcol && !service) figures_blocked_note(f, r, bench, "  ");
+            if (bench) print_warnings(f, r, bench, "  ");
             bench = c->benchmark;
             if ((service = figures_service(r, bench))) figures_service_table(f, r, bench);
             exitcol = figures_present(r, bench, AB_V2_EXIT_DELAY);
             if (!service)
-                fprintf(f, "\n%s\n  %-10s %-14s %-36s %-34s %-8s %-7s %-7s %-10s %-10s %-12s "
-                           "%s%-9s %s\n", bench, "variant", "n", "wall median [CI]",
+                fprintf(f, "\n%s\n  %-*s %-14s %-36s %-34s %-8s %-7s %-7s %-10s %-10s %-12s "
+                           "%s%-9s %s\n", bench, vw, "variant", "n", "wall median [CI]",
                         "overhead [CI]", "analysis", "p", "p Holm", "CPU", "max RSS", "steal",
                         exitcol ? "exit delay [95% CI]                  " : "", "profiles",
                         "verdict");
@@ -233,8 +258,8 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
             strcat(exit, " ");
         }
         int len = snprintf(line, sizeof line,
-                           "  %-10s %-14s %-36s %-34s %-8s %-7s %-7s %-10s %-10s %-12s %s%-9s %s",
-                           c->variant, w.n, w.wall, w.over, w.test, w.p, w.padj, w.cpu, w.rss,
+                           "  %-*s %-14s %-36s %-34s %-8s %-7s %-7s %-10s %-10s %-12s %s%-9s %s",
+                           vw, c->variant, w.n, w.wall, w.over, w.test, w.p, w.padj, w.cpu, w.rss,
                            w.steal, exit, w.prof, w.verdict);
         if (len >= (int)sizeof line) len = (int)sizeof line - 1;
         while (len > 0 && line[len - 1] == ' ') line[--len] = 0;
@@ -245,7 +270,9 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
     for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
     strlist_free(&notes);
     if (bench && exitcol && !service) figures_blocked_note(f, r, bench, "  ");
+    if (bench) print_warnings(f, r, bench, "  ");
     if (!r->ncells) fprintf(f, "\n(no runs)\n");
+    print_warnings(f, r, NULL, "");
     if (report_skipped_total(r)) {
         fputc('\n', f);
         report_print_skipped(f, r, "WARNING: ");

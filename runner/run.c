@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "cpulist.h"
 #include "measure.h"
+#include "profiler.h"
 #include "progress.h"
 #include "report.h"
 #include "run.h"
@@ -78,6 +79,14 @@ static int resolve(suite *s) {
         return 2;
     }
     s->nvar = (int)s->o.variants.n;
+    for (size_t k = 0; k < s->o.profilers.n; k++)
+        for (int i = 0; i < s->nbench; i++)
+            if (!benchmark_supports(s->bench[i], s->o.profilers.v[k])) {
+                fprintf(stderr, "agentbench run: --profiler %s: benchmark %s runs under %s "
+                                "only (bench.conf profiler)\n", s->o.profilers.v[k],
+                        s->bench[i]->name, s->bench[i]->profiler);
+                return 2;
+            }
     for (int bi = 0; bi < s->nbench; bi++)
         if (s->bench[bi]->truth.n) s->has_truth = 1;
     if (tool_find("perf", s->perf_bin, sizeof s->perf_bin) < 0) s->perf_bin[0] = 0;
@@ -250,5 +259,6 @@ int cmd_run(int argc, char **argv) {
     loop_open(s);
     suite_emit_start(s);
     announce(s);
+    if (!s->resumed) suite_check_plan(s);
     return finish(s, run_suite(s) < 0);
 }

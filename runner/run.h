@@ -12,6 +12,8 @@
  *   run_capture.c   run --flamegraph: after a benchmark's runs, one captured run per
  *                   variant, through runner/flamegraph/flamegraph.h
  *   run_one.c       one run: environment, ingester counters, measurement, status, events
+ *   run_checks.c    whether the runs span what they should (expected_duration, 3 upload
+ *                   intervals of the agent): warning events
  *   run_profile.c   a run's profile against the benchmark's ground truth, the perf
  *                   variant's capture, and the samples the agent lost (doc/accuracy.md)
  *   service/        one run of a service benchmark: ready, warm-up, capacity, latency,
@@ -149,6 +151,13 @@ void suite_capture_flamegraphs(suite *s, int bi);
  * (checked, or not checkable here: a warning says why). */
 int suite_check_truth(suite *s, int bi, char *err, size_t errlen);
 
+/* ---- run_checks.c ---- */
+/* Before the runs: benchmarks whose expected_duration spans fewer than 3 upload
+ * intervals of a profiler they run under. After benchmark bi's runs: runs shorter than
+ * its expected_duration or than 3 intervals. Each a warning event. Not with --quick. */
+void suite_check_plan(suite *s);
+void suite_check_measured(suite *s, int bi);
+
 /* ---- run_profile.c ---- */
 /* One run's profile against the ground truth, and the samples its agent lost. */
 typedef struct run_profile {
@@ -197,6 +206,11 @@ void run_profile_free(run_profile *p);
 /* One run of benchmark bi in variant vi (run number within the cell, planned count, or
  * run 0 for a warm-up). Returns 0, or -1 when the suite was interrupted meanwhile. */
 int run_one(suite *s, int bi, int vi, int run, int planned, int warmup);
+/* The profiler of benchmark bi's runs in variant vi: the variant's ("fast/datadog-nodejs"),
+ * else the benchmark's default; NULL for the baseline or an unprofiled benchmark. */
+const struct ab_profiler *run_profiler(suite *s, int bi, int vi);
+/* The same for a variant by name. */
+const struct ab_profiler *run_profiler_of(suite *s, int bi, const char *variant);
 /* The environment of a run of benchmark bi in variant vi (malloc'd, NULL-terminated;
  * run_environment_free). */
 char **run_environment(suite *s, int bi, int vi, int run);

@@ -17,6 +17,7 @@
 #include "run.h"
 #include "run_options.h"
 #include "util.h"
+#include "variant.h"
 
 /* Run benchmark bi once under perf with env, from the benchmark's directory. Returns
  * the samples folded, or -1 with err. */
@@ -67,7 +68,9 @@ void suite_capture_flamegraphs(suite *s, int bi) {
     for (int vi = 0; vi < s->nvar && !s->stop; vi++) {
         const char *v = s->o.variants.v[vi];
         if (!strcmp(v, VARIANT_PERF)) continue;
-        char *label = xasprintf("%s-%s", b->name, v), *title = xasprintf("%s, %s", b->name, v);
+        char token[256];
+        char *label = xasprintf("%s-%s", b->name, variant_file_token(v, token, sizeof token));
+        char *title = xasprintf("%s, %s", b->name, v);
         char err[512] = "";
         progress_info("%s %s: capturing a flame graph", b->name, v);
         char **env = run_environment(s, bi, vi, 0);

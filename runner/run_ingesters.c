@@ -13,6 +13,7 @@
 #include "progress.h"
 #include "run.h"
 #include "util.h"
+#include "variant.h"
 
 /* ingester_start or ingester_stop (as build makes it) of g, in mode; store: its --store
  * directory relative to the suite's, or NULL. */
@@ -24,17 +25,19 @@ static void emit_ingester(suite *s, json_t *(*build)(const ab_ev_ingester *), co
 }
 
 static int start_one(suite *s, int vi) {
-    char err[512];
+    char err[512], mode[64], token[256];
     const char *v = s->o.variants.v[vi];
-    char *logpath = xasprintf("%s/logs/ingester-%s.log", s->dir, v);
+    char *logpath = xasprintf("%s/logs/ingester-%s.log", s->dir,
+                              variant_file_token(v, token, sizeof token));
     int logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     free(logpath);
     /* the stacks the agent delivered, kept per variant (--store): for a ground truth's
      * profile check and for --flamegraph's agent view (and the PMDA's profile.stacks) */
-    char *store_rel = (s->has_truth || s->o.flamegraph) ? xasprintf("profiles/%s", v) : NULL;
+    char *store_rel = (s->has_truth || s->o.flamegraph) ? xasprintf("profiles/%s", token) : NULL;
     char *store = store_rel ? run_profile_store_dir(s, vi) : NULL;
-    int rc = ingester_start(&s->loop, &s->ing[vi], s->ingester_bin, s->helper, v, v,
-                            s->o.slow_delay, s->cpu_ingester, store, logfd, err, sizeof err);
+    int rc = ingester_start(&s->loop, &s->ing[vi], s->ingester_bin, s->helper, v,
+                            variant_mode(v, mode, sizeof mode), s->o.slow_delay,
+                            s->cpu_ingester, store, logfd, err, sizeof err);
     if (logfd >= 0) close(logfd);
     free(store);
     if (rc < 0) {
@@ -43,7 +46,7 @@ static int start_one(suite *s, int vi) {
         free(store_rel);
         return -1;
     }
-    emit_ingester(s, ab_ev_ingester_start_json, &s->ing[vi], v, store_rel);
+    emit_ingester(s, ab_ev_ingester_start_json, &s->ing[vi], s->ing[vi].mode, store_rel);
     free(store_rel);
     return 0;
 }
@@ -62,7 +65,20 @@ static int check_remote(suite *s) {
     return 0;
 }
 
+/* --server-url: nothing to start or check (it has no control endpoint); say what that
+ * costs. */
+static void announce_external(suite *s) {
+    progress_warn("--server-url %s: an external server without a control endpoint: one "
+                  "profiled variant (external), no behaviour switching, and no /stats, so "
+                  "the profiles it received are unknown (the report shows ?)",
+                  s->o.server_url);
+}
+
 int ingesters_start(suite *s) {
+    if (s->o.server_url) {
+        announce_external(s);
+        return 0;
+    }
     if (s->is_remote) return check_remote(s);
     s->ing = xcalloc((size_t)s->nvar, sizeof *s->ing);
     for (int vi = 0; vi < s->nvar && !s->stop; vi++) {
@@ -72,11 +88,11 @@ int ingesters_start(suite *s) {
     return 0;
 }
 
-/* The remote ingester into variant vi's mode, unless it is in it already. */
-/* A remote ingester that cannot be switched stops the suite: a run against it in another
+/* The remote ingester into variant vi's mode, unless it is in it already. A remote ingester that cannot be switched stops the suite: a run against it in another
  * mode would be recorded under the wrong variant. */
 static int switch_remote(suite *s, int bi, int vi) {
-    const char *variant = s->o.variants.v[vi];
+    char mode[64];
+    const char *variant = variant_mode(s->o.variants.v[vi], mode, sizeof mode);
     if (s->remote_mode && !strcmp(s->remote_mode, variant)) return 0;
     char err[512];
     if (ingester_set_mode(s->remote.control, variant, s->o.slow_delay, err, sizeof err) < 0) {
@@ -97,6 +113,7 @@ static int switch_remote(suite *s, int bi, int vi) {
 }
 
 int ingester_ensure(suite *s, int bi, int vi) {
+    if (s->o.server_url) return 0;
     if (s->is_remote) return switch_remote(s, bi, vi);
     if (!s->ing || !s->ing[vi].spawned || !s->ing[vi].exited) return 0;
     ingester *g = &s->ing[vi];
@@ -112,11 +129,13 @@ int ingester_ensure(suite *s, int bi, int vi) {
 }
 
 const char *ingester_control_of(suite *s, int vi) {
+    if (s->o.server_url) return NULL;
     if (s->is_remote) return s->remote.control;
     return s->ing && s->ing[vi].control ? s->ing[vi].control : NULL;
 }
 
 const char *ingester_url_of(suite *s, int vi) {
+    if (s->o.server_url) return s->o.server_url;
     if (s->is_remote) return s->remote.url;
     return s->ing && s->ing[vi].url ? s->ing[vi].url : NULL;
 }

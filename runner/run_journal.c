@@ -117,6 +117,7 @@ void suite_emit_start(suite *s) {
         json_array_append_new(dirs, json_string(s->bench[i]->dir));
     }
     json_t *variants = strlist_json(&s->o.variants);
+    json_t *profilers = s->o.profilers.n ? strlist_json(&s->o.profilers) : NULL;
     /* on a resume, the original argv: a second resume must still find the options */
     ab_ev_suite_start first;
     ab_ev_suite_start_read(s->resumed ? s->results->suite_start : NULL, &first);
@@ -131,11 +132,14 @@ void suite_emit_start(suite *s) {
         .benchmark_dirs = dirs, .cpu_bench = s->cpu_bench, .cpu_ingester = s->cpu_ingester,
         .cpu_load = s->cpu_load,
         .upload_interval = s->o.upload_interval, .quick = s->o.quick, .resumed = s->resumed,
-        .has = {.upload_interval = 1, .quick = 1, .resumed = (unsigned char)s->resumed}};
+        .profilers = profilers, .server_url = s->o.server_url,
+        .has = {.upload_interval = s->o.upload_interval > 0, .quick = 1,
+                .resumed = (unsigned char)s->resumed}};
     suite_emit(s, ab_ev_suite_start_json(&e));
     json_decref(names);
     json_decref(dirs);
     json_decref(variants);
+    json_decref(profilers);
     json_decref(args);
     /* (on a resume, the killed runner's ingesters died with it: suite_start says so) */
     if (!s->resumed) ab_baseline_copy_latest(s->results_dir, s->journal);

@@ -21,11 +21,13 @@
 #include "events.h"
 #include "http.h"
 #include "measure.h"
+#include "profiler.h"
 #include "progress.h"
 #include "run.h"
 #include "service/service.h"
 #include "steal.h"
 #include "util.h"
+#include "variant.h"
 
 extern char **environ;
 
@@ -41,7 +43,17 @@ static int ours(const char *kv, char *const *extra) {
         size_t n = strcspn(extra[i], "=") + 1;
         if (!strncmp(kv, extra[i], n)) return 1;
     }
-    return 0;
+    return profiler_owns_var(kv);
+}
+
+const ab_profiler *run_profiler(suite *s, int bi, int vi) {
+    return run_profiler_of(s, bi, s->o.variants.v[vi]);
+}
+
+const ab_profiler *run_profiler_of(suite *s, int bi, const char *v) {
+    if (!variant_has_agent(v) || !benchmark_profiled(s->bench[bi])) return NULL;
+    const char *name = variant_profiler(v);
+    return profiler_find(name ? name : benchmark_default_profiler(s->bench[bi]));
 }
 
 char **run_environment(suite *s, int bi, int vi, int run) {
@@ -61,9 +73,10 @@ char **run_environment_of(suite *s, int bi, const char *variant, const char *url
         strlist_add(&env, "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING=1");
     if (url) strlist_add_take(&env, xasprintf("PYROSCOPE_SERVER_ADDRESS=%s", url));
     strlist_add_take(&env, xasprintf("PYROSCOPE_APPLICATION_NAME=%s", s->bench[bi]->name));
-    /* a service's agent keeps its own interval unless the suite sets one */
-    if (s->bench[bi]->kind != KIND_SERVICE || s->o.upload_interval_given)
+    if (s->o.upload_interval > 0)   /* else the agents' own: --upload-interval changes them */
         strlist_add_take(&env, xasprintf("PYROSCOPE_UPLOAD_INTERVAL=%g", s->o.upload_interval));
+    const ab_profiler *p = run_profiler_of(s, bi, variant);
+    if (p) profiler_env(p, &env, url, s->bench[bi]->name, s->o.upload_interval);
     strlist_add_take(&env, xasprintf("AGENTBENCH_VARIANT=%s", variant));
     strlist_add_take(&env, xasprintf("AGENTBENCH_RUN=%d", run));
     /* the run's marker, inherited by whatever it starts: the helper finds its leftovers by
@@ -181,7 +194,9 @@ static void emit_run_start(one_run *x) {
 /* The log of this benchmark x variant, a header line for the run, and where its output
  * will start. */
 static void open_log(one_run *x) {
-    x->logpath = xasprintf("%s/logs/%s.%s.log", x->s->dir, x->b->name, x->variant);
+    char token[256];
+    x->logpath = xasprintf("%s/logs/%s.%s.log", x->s->dir, x->b->name,
+                           variant_file_token(x->variant, token, sizeof token));
     x->logfd = open(x->logpath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (x->logfd < 0) {
         progress_warn("%s: %s", x->logpath, strerror(errno));
@@ -199,8 +214,10 @@ static unsigned long long delivered(const one_run *x) {
 }
 
 static void counters_before(one_run *x) {
+    char mode[64];
     x->control = x->profiled ? ingester_control_of(x->s, x->vi) : NULL;
-    x->measure = x->profiled ? ingester_delivery_measure(x->variant) : NULL;
+    x->measure = x->profiled ? ingester_delivery_measure(variant_mode(x->variant, mode, sizeof mode))
+                             : NULL;
     if (!x->control) return;
     char err[512];
     if (ingester_counters_fetch_app(x->control, x->b->name, &x->before, &x->app_before, err,
@@ -330,8 +347,10 @@ static json_t *run_warnings(one_run *x) {
         json_array_append_new(w, json_string(text));
     }
     if (r->log_cut > 0) {
+        char token[256];
         snprintf(text, sizeof text, "%lld bytes of its output were cut from logs/%s.%s.log "
-                 "(its first and last 256 KiB are kept)", r->log_cut, x->b->name, x->variant);
+                 "(its first and last 256 KiB are kept)", r->log_cut, x->b->name,
+                 variant_file_token(x->variant, token, sizeof token));
         json_array_append_new(w, json_string(text));
     }
     size_t i;
@@ -359,6 +378,8 @@ static void emit_run_end(one_run *x) {
         .samples = (json_int_t)(x->counted ? x->after.samples - x->before.samples : 0),
         .done = (json_int_t)s->done, .total = (json_int_t)s->total, .eta_s = e,
         .steal_pct = steal_pct(&x->st0, &x->st1), .checksum = x->checksum};
+    const ab_profiler *p = run_profiler(s, x->bi, x->vi);
+    if (p) re.profiler = p->name;
     if (x->counted && x->measure && strcmp(x->measure, "profiles")) {
         re.requests = (json_int_t)(x->after.req_total - x->before.req_total);
         re.has.requests = 1;

@@ -6,6 +6,7 @@
 #include "cpulist.h"
 #include "duration.h"
 #include "ingester.h"
+#include "profiler.h"
 #include "run_options.h"
 
 int variant_has_agent(const char *v) {
@@ -39,8 +40,13 @@ void run_usage(FILE *f) {
 "  --cpu-bench LIST       CPUs for the benchmark (default: all but the last)\n"
 "  --cpu-ingester LIST    CPUs for the ingesters (default: the last); 'none' = no pinning\n"
 "  --quick                run bench.conf's quick_args (short runs)\n"
-"  --upload-interval SECS PYROSCOPE_UPLOAD_INTERVAL for the agents (default 1; service\n"
-"                         benchmarks: the agent's own unless given)\n"
+"  --upload-interval SECS change the agents' upload interval (PYROSCOPE_UPLOAD_INTERVAL,\n"
+"                         DD_PROFILING_UPLOAD_PERIOD); default: each agent's own\n"
+"  --profiler LIST        run the profiled variants under each of these profilers (c,\n"
+"                         pyroscope-nodejs, datadog-nodejs), named VARIANT/PROFILER;\n"
+"                         default: each benchmark's first bench.conf profiler\n"
+"  --server-url URL       profile into that external Pyroscope-compatible server (no\n"
+"                         control endpoint, no /stats): variants baseline and external\n"
 "  --results DIR          where suites go (default ./results)\n"
 "  --resume DIR           continue the suite in DIR (a suite or results directory); its\n"
 "                         options come from its journal, but the programs it runs are\n"
@@ -68,7 +74,7 @@ enum {
     O_VARIANTS = 256, O_SLOW_DELAY, O_ORDER, O_SEED, O_WARMUP, O_RUNS, O_MIN_RUNS,
     O_MAX_RUNS, O_TARGET_CI, O_TIMEOUT, O_CPU_BENCH, O_CPU_INGESTER, O_QUICK, O_RESULTS,
     O_RESUME, O_INGESTER_URL, O_INGESTER_CONTROL, O_INGESTER, O_FLAMEGRAPH, O_QUIET,
-    O_UPLOAD, O_DURATION, O_LOAD_RATE, O_CPU_LOAD, O_TRUST, O_HELP
+    O_UPLOAD, O_DURATION, O_LOAD_RATE, O_CPU_LOAD, O_TRUST, O_PROFILER, O_SERVER_URL, O_HELP
 };
 
 static const struct option longopts[] = {
@@ -97,6 +103,8 @@ static const struct option longopts[] = {
     {"load-rate", required_argument, 0, O_LOAD_RATE},
     {"cpu-load", required_argument, 0, O_CPU_LOAD},
     {"trust-journal", no_argument, 0, O_TRUST},
+    {"profiler", required_argument, 0, O_PROFILER},
+    {"server-url", required_argument, 0, O_SERVER_URL},
     {"help", no_argument, 0, O_HELP},
     {0, 0, 0, 0},
 };
@@ -215,8 +223,30 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
     case O_QUIET: o->quiet = 1; break;
     case O_TRUST: o->trust_journal = 1; break;
     case O_UPLOAD:
-        o->upload_interval_given = 1;
         return take_duration("--upload-interval", a, 0, &o->upload_interval);
+    case O_PROFILER: {
+        strlist names = {0};
+        strlist_split(&names, a, 0);
+        strlist_free(&o->profilers);
+        for (size_t i = 0; i < names.n; i++) {
+            const ab_profiler *p = profiler_find(names.v[i]);
+            if (!p) {
+                int rc = bad("--profiler: unknown profiler '%s' (c, pyroscope-nodejs, "
+                             "datadog-nodejs)", names.v[i]);
+                strlist_free(&names);
+                return rc;
+            }
+            if (strlist_index(&o->profilers, p->name) < 0) strlist_add(&o->profilers, p->name);
+        }
+        strlist_free(&names);
+        if (!o->profilers.n) return bad("--profiler '%s': no profiler named", a);
+        break;
+    }
+    case O_SERVER_URL:
+        if (strncmp(a, "http://", 7) && strncmp(a, "https://", 8))
+            return bad("--server-url '%s': need an http:// or https:// URL", a);
+        set_str(&o->server_url, a);
+        break;
     case O_HELP:
         run_usage(stdout);
         return 1;
@@ -230,16 +260,41 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
     return 0;
 }
 
+/* With --profiler: every profiled variant once per profiler, "MODE/PROFILER". */
+static void expand_profilers(run_options *o) {
+    if (!o->profilers.n) return;
+    strlist all = {0};
+    for (size_t i = 0; i < o->variants.n; i++) {
+        const char *v = o->variants.v[i];
+        if (!variant_has_agent(v)) {
+            strlist_add(&all, v);
+            continue;
+        }
+        for (size_t k = 0; k < o->profilers.n; k++)
+            strlist_add_take(&all, xasprintf("%s/%s", v, o->profilers.v[k]));
+    }
+    strlist_free(&o->variants);
+    o->variants = all;
+}
+
 /* After the options: the defaults that depend on others, and the checks of the whole. */
 static int check_options(run_options *o, int have_variants) {
     if (!o->results) o->results = xstrdup("results");
-    if (!have_variants) strlist_split(&o->variants, "baseline,fast,slow,down", 0);
+    if (!have_variants)
+        strlist_split(&o->variants, o->server_url ? "baseline,external" : "baseline,fast,slow,down", 0);
     if (o->resume) return 0;   /* the rest comes from the suite's own argv */
 
     if (o->variants.n == 0) return bad("--variants '%s': no variant named", "");
+    if (o->server_url && o->ingester_url)
+        return bad("--server-url and --ingester-url exclude each other%s", "");
     for (size_t i = 0; i < o->variants.n; i++) {
         const char *v = o->variants.v[i];
-        if (variant_has_agent(v) && !ingester_mode_known(v))
+        if (o->server_url && variant_has_agent(v) && strcmp(v, "external"))
+            return bad("--server-url: the server has no control endpoint, so the variants are "
+                       "baseline, external and perf (not '%s')", v);
+        if (!o->server_url && !strcmp(v, "external"))
+            return bad("variant '%s' needs --server-url URL", v);
+        if (variant_has_agent(v) && strcmp(v, "external") && !ingester_mode_known(v))
             return bad("unknown variant '%s' (baseline, fast, slow, down, blackhole, error, "
                        "ratelimit, flaky, reset, hang, perf)", v);
         for (size_t j = 0; j < i; j++)
@@ -261,6 +316,7 @@ static int check_options(run_options *o, int have_variants) {
     }
     if (!o->ingester_url != !o->ingester_control)
         return bad("--ingester-url and --ingester-control go together%s", "");
+    expand_profilers(o);
     return 0;
 }
 
@@ -270,7 +326,6 @@ int run_options_parse(run_options *o, int argc, char **argv) {
     o->shuffled = 1;
     o->warmup = 1;
     o->runs = 10;
-    o->upload_interval = 1;
     o->load_share = 0.6;
     int have_variants = 0;
 
@@ -288,6 +343,8 @@ int run_options_parse(run_options *o, int argc, char **argv) {
 void run_options_free(run_options *o) {
     strlist_free(&o->variants);
     strlist_free(&o->dirs);
+    strlist_free(&o->profilers);
+    free(o->server_url);
     free(o->cpu_bench); free(o->cpu_ingester); free(o->cpu_load); free(o->results);
     free(o->resume);
     free(o->ingester_url); free(o->ingester_control); free(o->ingester_bin);

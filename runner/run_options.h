@@ -8,7 +8,10 @@
 #include "util.h"
 
 typedef struct run_options {
-    strlist variants;           /* "baseline" first when present */
+    strlist variants;           /* "baseline" first when present; with --profiler, every
+                                 * profiled mode once per profiler ("fast/datadog-nodejs") */
+    strlist profilers;          /* --profiler: profiler.h names; empty = each benchmark's own */
+    char *server_url;           /* --server-url: an external server, no control endpoint */
     double slow_delay;          /* --slow-delay, seconds */
     int shuffled;               /* --order shuffled (1) | blocked (0) */
     uint64_t seed;
@@ -22,8 +25,8 @@ typedef struct run_options {
     char *results;              /* --results DIR */
     char *resume;               /* --resume DIR */
     char *ingester_url, *ingester_control, *ingester_bin;
-    double upload_interval;     /* PYROSCOPE_UPLOAD_INTERVAL */
-    int upload_interval_given;  /* --upload-interval given (services: else the agent's own) */
+    double upload_interval;     /* --upload-interval (PYROSCOPE_UPLOAD_INTERVAL...); 0 = the
+                                 * agents' own */
     /* service benchmarks */
     char *cpu_load;             /* --cpu-load: NULL = the ingesters' CPUs, "" = none */
     double duration;            /* --duration: the latency phase's window, 0 = bench.conf's */

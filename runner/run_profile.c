@@ -31,11 +31,14 @@
 #include "run.h"
 #include "store_name.h"
 #include "util.h"
+#include "variant.h"
 
 #define STORE_WAIT_S 3.0    /* the ingester rewrites its store at most once a second */
 
 char *run_profile_store_dir(suite *s, int vi) {
-    char *dir = xasprintf("%s/profiles/%s", s->dir, s->o.variants.v[vi]);
+    char token[256];
+    char *dir = xasprintf("%s/profiles/%s", s->dir,
+                          variant_file_token(s->o.variants.v[vi], token, sizeof token));
     mkdir_p(dir);
     return dir;
 }

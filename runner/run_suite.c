@@ -164,6 +164,7 @@ static void write_summaries(suite *s, int bi) {
         suite_emit(s, ab_ev_summary_json(&e));
         json_decref(figures);
     }
+    suite_check_measured(s, bi);
 }
 
 static int run_benchmark(suite *s, int bi) {

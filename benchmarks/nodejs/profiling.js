@@ -1,13 +1,20 @@
-// profiling.js: runs a Node.js benchmark with the real @pyroscope/nodejs agent when
-// PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING is set, and without it (not even loaded)
-// otherwise. startProfiler() configures and starts the agent; stopProfiler() stops it with
-// `await Pyroscope.stop()` so the last profile is sent, optionally bounded.
-//   - Batch benchmarks (runBenchmark): the agent flushes every PYROSCOPE_UPLOAD_INTERVAL
-//     seconds (default 10) and the stop is bounded by PYROSCOPE_FLUSH_TIMEOUT seconds
-//     (default 1): the agent has no timeout of its own and stop() waits for an upload in
-//     flight, so against a hung server it would never return.
-//   - The service (service.js) runs the agent as it is: its own default flush interval
-//     (60 s) unless PYROSCOPE_UPLOAD_INTERVAL is set, and no bound on stop().
+// profiling.js: runs a Node.js benchmark (batch: runBenchmark; the service: startProfiler
+// and stopProfiler) with a real profiling agent when PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING
+// is set, and without any (not even loaded) otherwise. The agent is AGENTBENCH_PROFILER's
+// (runner/profiler.h):
+//   - pyroscope-nodejs (the default): @pyroscope/nodejs, configured from PYROSCOPE_SERVER_ADDRESS
+//     and PYROSCOPE_APPLICATION_NAME; its flush interval is its own (60 s) unless
+//     PYROSCOPE_UPLOAD_INTERVAL is set, its sampling rate its own (100 Hz) unless
+//     PYROSCOPE_SAMPLE_RATE is; stopped with `await Pyroscope.stop()`, which sends the last
+//     profile and waits for an upload in flight, for as long as that takes (the agent has
+//     no timeout of its own: against a hung server it never returns, as in any program);
+//   - datadog-nodejs: dd-trace, configured by its own DD_* environment (the runner sets
+//     it), initialised with no integrations (`plugins: false`) so that it makes no spans
+//     and only its profiler works; nothing is called to stop it: when the program ends,
+//     dd-trace's own beforeExit handler stops the profiler and uploads the last profile,
+//     as it does in any program.
+// Either way the agent is measured as it is: no wrapper bounds its stop, and the program
+// ends the way a program ends (its event loop empties), never by process.exit().
 'use strict';
 
 const ENABLE = 'PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING';
@@ -28,7 +35,7 @@ function log(msg) {
   if (debug) process.stderr.write(`abagent-node: debug: ${msg}\n`);
 }
 
-// At debug level, count the agent's uploads by wrapping fetch (the agent has no counters).
+// At debug level, count @pyroscope/nodejs's uploads by wrapping fetch (it has no counters).
 const counters = { requests: 0, ok: 0, failed: 0, pending: 0, bytes: 0 };
 function countUploads() {
   const realFetch = globalThis.fetch;
@@ -52,63 +59,93 @@ function countUploads() {
     }
   };
 }
+function logCounters() {
+  log(`counters: uploads=${counters.requests} uploads_ok=${counters.ok} ` +
+      `uploads_failed=${counters.failed} uploads_abandoned=${counters.pending} ` +
+      `bytes_sent=${counters.bytes}`);
+}
 
 // Yields to the event loop, so the agent's flush timer can run between chunks of work.
 function yieldToEventLoop() {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-// Starts the agent when profiling is enabled (returns it), else returns null. The flush
-// interval is PYROSCOPE_UPLOAD_INTERVAL, else defaultIntervalS, else the agent's own.
-function startProfiler({ defaultIntervalS } = {}) {
-  if (process.env[ENABLE] === undefined) return null;
-  const intervalS = seconds('PYROSCOPE_UPLOAD_INTERVAL', defaultIntervalS, 0.05, 3600);
-  const rate = seconds('PYROSCOPE_SAMPLE_RATE', 100, 1, 1000);
+function startPyroscope() {
+  const intervalS = seconds('PYROSCOPE_UPLOAD_INTERVAL', undefined, 0.05, 3600);
+  const rate = seconds('PYROSCOPE_SAMPLE_RATE', undefined, 1, 1000);
   if (debug) countUploads();
   const Pyroscope = require('@pyroscope/nodejs');
   const config = {
     serverAddress: process.env.PYROSCOPE_SERVER_ADDRESS || 'http://localhost:4040',
     appName: process.env.PYROSCOPE_APPLICATION_NAME || 'agentbench-nodejs-app',
-    wall: { samplingIntervalMicros: Math.round(1e6 / rate) },
   };
+  if (rate !== undefined) config.wall = { samplingIntervalMicros: Math.round(1e6 / rate) };
   if (intervalS !== undefined) config.flushIntervalMs = Math.max(1, Math.round(intervalS * 1000));
   Pyroscope.init(config);
   Pyroscope.start();
-  log(`profiling ${config.appName} every ${intervalS === undefined ? "the agent's default" : intervalS + 's'} at ${rate} Hz`);
-  return Pyroscope;
+  log(`@pyroscope/nodejs: profiling ${config.appName} every ` +
+      `${intervalS === undefined ? "the agent's default" : intervalS + ' s'}`);
+  return {
+    name: 'pyroscope-nodejs',
+    async stop() {
+      const t0 = Date.now();
+      log('stop: await Pyroscope.stop()');
+      await Pyroscope.stop().catch((e) => log(`stop failed: ${e}`));
+      log(`stop done after ${Date.now() - t0} ms`);
+      logCounters();
+    },
+  };
 }
 
-// Stops the agent with `await Pyroscope.stop()` (its last upload), waiting at most capS
-// seconds when capS is given; logs how long it took and the upload counters.
-async function stopProfiler(Pyroscope, capS) {
-  const t0 = Date.now();
-  let timer;
-  const stopped = Pyroscope.stop().then(() => false, () => false);
-  const timedOut = capS === undefined ? await stopped : await Promise.race([
-    stopped,
-    new Promise((resolve) => { timer = setTimeout(() => resolve(true), capS * 1000); }),
-  ]);
-  clearTimeout(timer);
-  log(`stop ${timedOut ? 'timed out' : 'done'} after ${Date.now() - t0} ms`);
-  log(`counters: uploads=${counters.requests} uploads_ok=${counters.ok} ` +
-      `uploads_failed=${counters.failed} uploads_abandoned=${counters.pending} ` +
-      `bytes_sent=${counters.bytes}`);
+function startDatadog() {
+  if (!process.env.DD_TRACE_AGENT_URL && !process.env.DD_AGENT_HOST) {
+    console.error('datadog-nodejs: DD_TRACE_AGENT_URL is not set (the runner sets it to the variant\'s ingester)');
+    process.exit(2);
+  }
+  const tracer = require('dd-trace').init({ plugins: false });
+  log(`dd-trace: profiling ${process.env.DD_SERVICE} to ${process.env.DD_TRACE_AGENT_URL} every ` +
+      `${process.env.DD_PROFILING_UPLOAD_PERIOD ? process.env.DD_PROFILING_UPLOAD_PERIOD + ' s' : "the agent's default"}`);
+  return {
+    name: 'datadog-nodejs',
+    tracer,
+    async stop() {
+      // dd-trace stops its profiler (and sends the last profile) in its beforeExit handler
+      log('stop: left to dd-trace at exit');
+    },
+  };
+}
+
+const AGENTS = { 'pyroscope-nodejs': startPyroscope, nodejs: startPyroscope, 'datadog-nodejs': startDatadog };
+
+// Starts the agent when profiling is enabled (returns a handle with stop()), else null.
+function startProfiler() {
+  if (process.env[ENABLE] === undefined) return null;
+  const name = process.env.AGENTBENCH_PROFILER || 'pyroscope-nodejs';
+  const start = AGENTS[name];
+  if (!start) {
+    console.error(`AGENTBENCH_PROFILER '${name}': not a Node.js profiler (pyroscope-nodejs, datadog-nodejs)`);
+    process.exit(2);
+  }
+  return start();
+}
+
+// Stops the agent the way a program using it does (see the top of this file).
+async function stopProfiler(agent) {
+  if (agent !== null) await agent.stop();
 }
 
 // Runs `work` (an async function returning the checksum), profiled or not; prints the end
 // of the work (`work_end: T`, CLOCK_MONOTONIC seconds: libuv's hrtime is that clock;
 // agentbench's exit delay runs from it to the exit) and the checksum, last, then stops the
-// agent and exits. Writes to a file or a pipe are synchronous on Linux: both lines are out
-// before the stop.
+// agent and lets the program end. Writes to a file or a pipe are synchronous on Linux:
+// both lines are out before the stop.
 async function runBenchmark(work) {
-  const flushTimeoutS = seconds('PYROSCOPE_FLUSH_TIMEOUT', 1, 0, 3600);
-  const Pyroscope = startProfiler({ defaultIntervalS: 10 });
+  const agent = startProfiler();
   const checksum = await work();
   const ns = process.hrtime.bigint();
   const frac = String(ns % 1000000000n).padStart(9, '0');
   process.stdout.write(`work_end: ${ns / 1000000000n}.${frac}\nchecksum: ${checksum}\n`);
-  if (Pyroscope !== null) await stopProfiler(Pyroscope, flushTimeoutS);
-  process.exit(0);
+  await stopProfiler(agent);
 }
 
 function intArg(value, fallback, name) {

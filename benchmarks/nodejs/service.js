@@ -1,8 +1,8 @@
 // service.js: http-nodejs-service, the Node.js service benchmark (kind = service): the
 // same endpoints and answers as http-c-service (service-work.js), on Node's `http` module,
-// profiled by the real @pyroscope/nodejs agent when the environment asks (profiling.js),
-// run as a real service runs it: the agent's own flush interval unless
-// PYROSCOPE_UPLOAD_INTERVAL is set, and on SIGTERM `await Pyroscope.stop()` with no bound.
+// profiled by a real agent when the environment asks (profiling.js: @pyroscope/nodejs or
+// dd-trace), run as a real service runs it: the agent's own flush interval unless the
+// suite sets one, and on SIGTERM the agent stopped as profiling.js does, with no bound.
 //   GET  /healthz                      200 "ok" (readiness; not counted)
 //   GET  /work?seed=N&items=K          200 JSON, header X-Agentbench-Digest
 //   POST /work  {"seed":N,"items":K}   the same
@@ -10,8 +10,9 @@
 // idle connections, let answers in progress finish, print
 //   requests: N      (200 answers to /work)
 //   checksum: HEX    (their digests summed mod 2^64, 16 hex digits)
-// then stop the agent and exit 0 (the figures are out first: a stop that never returns
-// still leaves them).
+// then stop the agent and end (exit 0 once the event loop is empty: dd-trace's last
+// upload runs then; the figures are out first: a stop that never returns still leaves
+// them).
 'use strict';
 const http = require('node:http');
 const { startProfiler, stopProfiler } = require('./profiling.js');
@@ -93,7 +94,7 @@ const server = http.createServer((req, res) => {
   return undefined;
 });
 
-const Pyroscope = startProfiler();
+const agent = startProfiler();
 
 async function shutdown() {
   if (stopping) return;
@@ -105,8 +106,7 @@ async function shutdown() {
   // a file or a pipe: synchronous on Linux, so the lines are out before the agent stops
   process.stdout.write(`http-nodejs-service: ${served} /work answers, ${bad} bad requests\n` +
     `requests: ${served}\nchecksum: ${checksum.toString(16).padStart(16, '0')}\n`);
-  if (Pyroscope !== null) await stopProfiler(Pyroscope);
-  process.exit(0);
+  await stopProfiler(agent);
 }
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

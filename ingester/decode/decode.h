@@ -1,6 +1,6 @@
 /* decode.h: the contract of ingester/decode/, the decoding of every profile format the
  * ingester accepts (folded, lines, pprof raw/gzip, multipart, trie, tree, jfr counted,
- * push.v1 proto/json). Pure functions over a request body in memory: no sockets, no event
+ * push.v1 proto/json, Datadog's intake). Pure functions over a request body in memory: no sockets, no event
  * loop, nothing of the server. They count what they find and can hand each stack to a
  * sink (for --store). Used by the server's routes and by the fuzz targets in fuzz/. */
 #ifndef ING_DECODE_H
@@ -95,6 +95,15 @@ int ing_decode_ingest(const char *format, const char *content_type, const char *
 int ing_decode_push(const char *content_type, const uint8_t *body, size_t len,
                     const ing_limits *lim, const ing_sink *sink, ing_decoded *out,
                     ing_error *err);
+
+/* POST /profiling/v1/input: Datadog's profile intake (multipart/form-data: an "event"
+ * JSON part, one pprof part per profile type, raw or gzipped). One profile per pprof part,
+ * format "datadog", under the service tag of the event's tags_profiler ("unknown" without
+ * one). Returns 0, or -1 with err->status 400 (not such an upload, a profile that does not
+ * decode) or 413 (inflates too far). */
+int ing_decode_datadog(const char *content_type, const uint8_t *body, size_t len,
+                       const ing_limits *lim, const ing_sink *sink, ing_decoded *out,
+                       ing_error *err);
 
 /* POST /ingest's text formats (folded, lines) decoded as the body arrives, never
  * buffered whole (stream.c): ing_stream_begin gives NULL when the format (the same

@@ -100,6 +100,16 @@ static int v8_perf_map_names(const char *f, size_t len, const char *fn) {
     return 0;
 }
 
+/* "name file:line:col": a V8 perf-map frame as the flame graph folding names it in every
+ * process (runner/flamegraph/fold_frame.c). */
+static int folded_jit_names(const char *f, size_t len, const char *fn) {
+    const char *end = f + len, *sp = memchr(f, ' ', len);
+    if (!sp || !same(f, (size_t)(sp - f), fn)) return 0;
+    const char *p = end;
+    while (p > sp && isdigit((unsigned char)p[-1])) p--;
+    return p < end && p > sp + 1 && p[-1] == ':';
+}
+
 /* "path:name:line" (Pyroscope's Node.js frames). */
 static int path_name_line_names(const char *f, size_t len, const char *fn) {
     const char *end = f + len, *p = end;
@@ -114,7 +124,8 @@ int ab_frame_names(const char *frame, size_t len, const char *fn) {
     if (same(frame, len, fn)) return 1;
     const char *dot = memchr(frame, '.', len);
     if (dot && dot > frame && same(frame, (size_t)(dot - frame), fn)) return 1;
-    return v8_perf_map_names(frame, len, fn) || path_name_line_names(frame, len, fn);
+    return v8_perf_map_names(frame, len, fn) || folded_jit_names(frame, len, fn) ||
+           path_name_line_names(frame, len, fn);
 }
 
 /* ---- tallies ----------------------------------------------------------------------- */

@@ -49,8 +49,8 @@ void ab_truth_free(ab_truth *t);
 /* 1 when the frame (len bytes, not NUL-terminated) names function: the frame itself, the
  * frame cut at its first '.' (gcc's .constprop.0, .isra.0, .cold clones), a V8 perf-map
  * frame "JS:*name path:line:col" (also LazyCompile:, Function:, InterpretedFunction:,
- * Script:; the '*', '~', '^' or '+' tier mark dropped), or a Pyroscope Node.js frame
- * "path:name:line". */
+ * Script:; the '*', '~', '^' or '+' tier mark dropped), the same frame as the flame graph
+ * folding names it ("name file:line:col"), or a Pyroscope Node.js frame "path:name:line". */
 int ab_frame_names(const char *frame, size_t len, const char *function);
 
 /* Samples of a profile per category. count[i] goes with truth->fn[i]. */

@@ -3,9 +3,12 @@
  * prints its map at exit into a file that is then folded. No shell is involved: every
  * argument is built from validated integers. SIGINT during a capture ends the capture early
  * and still keeps what was sampled. fg_capture_command (flamegraph.h) captures one command
- * and draws it. */
+ * and draws it; a command (and every process it starts) runs with NODE_OPTIONS
+ * --perf-basic-prof, so that Node's JIT frames are named through /tmp/perf-PID.map, and
+ * the maps of the processes sampled are removed once perf script has read them. */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -153,11 +156,11 @@ static int capture_bpftrace(const fg_capture_opts *o, const char *dir, progress 
     snprintf(out, sizeof out, "%s/bpftrace.out", dir);
     snprintf(log, sizeof log, "%s/bpftrace.log", dir);
     if (o->pid > 0)
-        snprintf(prog, sizeof prog, "profile:hz:99 /pid == %d/ { @[kstack, ustack, comm] = "
-                 "count(); } interval:s:%d { exit(); }", (int)o->pid, o->seconds);
+        snprintf(prog, sizeof prog, "profile:hz:99 /pid == %d/ { @[kstack(perf), ustack(perf), "
+                 "comm] = count(); } interval:s:%d { exit(); }", (int)o->pid, o->seconds);
     else
-        snprintf(prog, sizeof prog, "profile:hz:99 { @[kstack, ustack, comm] = count(); } "
-                 "interval:s:%d { exit(); }", o->seconds);
+        snprintf(prog, sizeof prog, "profile:hz:99 { @[kstack(perf), ustack(perf), comm] = "
+                 "count(); } interval:s:%d { exit(); }", o->seconds);
     char *argv[] = {"bpftrace", "-o", out, "-e", prog, NULL};
     int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     pid_t child = tool_spawn(argv, NULL, lfd, lfd);
@@ -206,6 +209,52 @@ int fg_capture_system(const fg_capture_opts *o, fg_stacks *s, fg_fold_stats *st,
     return rc;
 }
 
+extern char **environ;
+
+/* envp (or ours) with NODE_OPTIONS gaining --perf-basic-prof (unless it has it); free
+ * with free_env. */
+static char **env_with_perf_maps(char *const envp[]) {
+    char *const *e = envp ? envp : environ;
+    size_t n = 0;
+    while (e[n]) n++;
+    char **out = calloc(n + 2, sizeof *out);
+    if (!out) return NULL;
+    const char *old = "";
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!strncmp(e[i], "NODE_OPTIONS=", 13)) old = e[i] + 13;
+        else out[k++] = strdup(e[i]);
+    }
+    size_t len = strlen(old) + 64;
+    if (strstr(old, "--perf-basic-prof")) {
+        if ((out[k] = malloc(len))) snprintf(out[k], len, "NODE_OPTIONS=%s", old);
+    } else if ((out[k] = malloc(len))) {
+        snprintf(out[k], len, "NODE_OPTIONS=%s%s--perf-basic-prof", old, *old ? " " : "");
+    }
+    return out;
+}
+
+static void free_env(char **env) {
+    for (size_t i = 0; env && env[i]; i++) free(env[i]);
+    free(env);
+}
+
+/* The perf maps of the processes sampled: they were started here with --perf-basic-prof
+ * and left their maps in /tmp (V8's fixed place), which perf script has read now, and
+ * their V8 logs (isolate-ADDR-PID-v8.log) in the directory they ran in, ours. */
+static void remove_perf_maps(const fg_fold_stats *st) {
+    char path[64];
+    for (size_t i = 0; i < st->njit_pids; i++) {
+        snprintf(path, sizeof path, "/tmp/perf-%d.map", st->jit_pids[i]);
+        unlink(path);
+        glob_t g;
+        snprintf(path, sizeof path, "isolate-0x*-%d-v8.log", st->jit_pids[i]);
+        if (glob(path, GLOB_NOSORT, NULL, &g) == 0)
+            for (size_t k = 0; k < g.gl_pathc; k++) unlink(g.gl_pathv[k]);
+        globfree(&g);
+    }
+}
+
 char **fg_perf_record_argv(char *const argv[], const char *perf_data) {
     size_t n = 0;
     while (argv[n]) n++;
@@ -251,7 +300,9 @@ int fg_capture_argv(char *const argv[], char *const envp[], const char *perf_dat
     char log[4200];
     snprintf(log, sizeof log, "%s.record.log", perf_data);
     int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    pid_t child = tool_spawn(pargv, envp, -1, lfd);
+    char **env = env_with_perf_maps(envp);
+    pid_t child = env ? tool_spawn(pargv, env, -1, lfd) : -1;
+    free_env(env);
     free(pargv);
     if (lfd >= 0) close(lfd);
     if (child < 0) {
@@ -269,6 +320,7 @@ int fg_capture_argv(char *const argv[], char *const envp[], const char *perf_dat
     } else {
         rc = fg_perf_script_fold(perf_data, s, st, err, errlen);
     }
+    remove_perf_maps(st);
     unlink(log);
     unlink(perf_data);
     char old[4200];

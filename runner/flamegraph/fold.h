@@ -44,6 +44,8 @@ typedef struct fg_fold_stats {
     unsigned long long idle;        /* samples dropped as idle */
     unsigned long long kept;        /* samples added */
     unsigned long long bad_lines;   /* lines that could not be understood */
+    int jit_pids[64];               /* processes whose JIT frames came from /tmp/perf-PID.map */
+    size_t njit_pids;
 } fg_fold_stats;
 
 /* Folded text ("frame;frame COUNT" lines, as written above and by the ingester's --store).
@@ -58,8 +60,9 @@ int fg_fold_read_folded(fg_stacks *s, FILE *in, fg_fold_stats *stats);
  * are dropped. Returns 0, or -1 on a read error. */
 int fg_fold_perf_script(fg_stacks *s, FILE *in, int drop_idle, fg_fold_stats *stats);
 
-/* bpftrace's printout of `@[kstack, ustack, comm] = count()`: blocks "@[" kernel frames
- * "," user frames "," comm "]: COUNT". Returns 0, or -1 on a read error. */
+/* bpftrace's printout of `@[kstack(perf), ustack(perf), comm] = count()` (or without
+ * perf): blocks "@[" kernel frames "," user frames "," comm "]: COUNT". Returns 0, or -1 on
+ * a read error. */
 int fg_fold_bpftrace(fg_stacks *s, FILE *in, int drop_idle, fg_fold_stats *stats);
 
 /* Frame helpers (fold_frame.c). */
@@ -69,6 +72,13 @@ int fg_frame_is_idle(const char *sym);
  * characters to '?', "[unknown]" or bare hex addresses to "[unknown]" or "[dso]". */
 void fg_frame_clean(const char *sym, size_t symlen, const char *dso, size_t dsolen,
                     char *out, size_t outlen);
+/* One frame line of perf script (or bpftrace's perf mode), "addr sym+off (dso)" (address
+ * and object optional), into a clean name as fg_frame_clean makes it. A frame of a JIT
+ * perf map (/tmp/perf-PID.map: Node run with --perf-basic-prof) is named the same in
+ * every process: V8's tag and tier dropped and the script's directory too ("JS:*fib
+ * /x/fib.js:8:13" is "fib fib.js:8:13"), "[jit]" when the map did not name it; its PID is
+ * added to stats->jit_pids (stats may be NULL). */
+void fg_frame_parse_line(const char *line, char *out, size_t outlen, fg_fold_stats *stats);
 /* getline() without the line's trailing "\n" or "\r\n": its length, or -1 at end of
  * file or on a read error. */
 ssize_t fg_read_line(FILE *in, char **line, size_t *cap);

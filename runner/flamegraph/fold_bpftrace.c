@@ -1,7 +1,9 @@
-/* flamegraph/fold_bpftrace.c: bpftrace's map printout for `@[kstack, ustack, comm] =
- * count()` → folded stacks. Each entry is "@[", kernel frames (one per indented line, leaf
- * first), ",", user frames, ", comm]: COUNT"; an empty stack shows as ", " right after
- * "@[". */
+/* flamegraph/fold_bpftrace.c: bpftrace's map printout for `@[kstack(perf), ustack(perf),
+ * comm] = count()` → folded stacks. Each entry is "@[", kernel frames (one per indented
+ * line, leaf first), ",", user frames, ", comm]: COUNT"; an empty stack shows as ", " right
+ * after "@[". In perf mode a frame line is perf script's "addr sym+off (dso)", so frames
+ * are named as perf's are (fold_frame.c: the object of an unknown symbol, JIT frames from
+ * perf maps); bpftrace's default mode ("sym+off") reads too. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -21,9 +23,9 @@ static void entry_reset(entry *e) {
     e->open = 0;
 }
 
-static int entry_push(entry *e, const char *text) {
+static int entry_push(entry *e, const char *text, fg_fold_stats *stats) {
     char name[1024];
-    fg_frame_clean(text, strlen(text), NULL, 0, name, sizeof name);
+    fg_frame_parse_line(text, name, sizeof name, stats);
     if (fg_frame_is_idle(name)) e->idle = 1;
     return fg_frames_push(&e->frames, &e->n, &e->cap, name);
 }
@@ -76,7 +78,7 @@ int fg_fold_bpftrace(fg_stacks *st, FILE *in, int drop_idle, fg_fold_stats *stat
         } else if (line[0] == ' ' || line[0] == '\t') {
             const char *p = line;
             while (*p == ' ' || *p == '\t') p++;
-            if (*p && entry_push(&e, p) < 0) r = -2;
+            if (*p && entry_push(&e, p, stats) < 0) r = -2;
         } else if (line[0] == ',') {
             r = entry_rest(st, &e, line, drop_idle, stats);
         } else if (line[0] == '\0') {

@@ -1,7 +1,17 @@
-/* flamegraph/fold_frame.c: what the stack parsers share: frame names (cleaning raw symbols
- * of offsets, separators and unknown frames; recognising the functions only an idle CPU
- * runs), the growing frame list of one stack, and reading one line without its line ending.
- */
+/* flamegraph/fold_frame.c: what the stack parsers share: frame lines ("addr sym+off
+ * (dso)", perf script's and bpftrace's perf mode), frame names (cleaning raw symbols of
+ * offsets, separators and unknown frames; naming JIT frames of perf maps the same in every
+ * process; recognising the functions only an idle CPU runs), the growing frame list of one
+ * stack, and reading one line without its line ending.
+ *
+ * JIT frames: Node run with --perf-basic-prof writes /tmp/perf-PID.map, which perf and
+ * bpftrace read to name its JIT code: "JS:*fib /path/fib.js:8:13" (V8's tag "JS:" and
+ * tier mark: ~ interpreted, ^ baseline, + Maglev, * TurboFan, which change during a run
+ * and between runs), "Builtin:ArrayPush". The object is the map, whose name has the PID:
+ * unnamed code would show as "[perf-5305.map]" in one process and "[perf-5306.map]" in
+ * the next. So a perf-map frame is named by function and script file only ("fib
+ * fib.js:8:13", "(anonymous) x.js:3:1"), unnamed JIT code "[jit]": a differential flame
+ * graph of two processes compares functions, not PIDs. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +71,48 @@ static void copy_clean(char *out, size_t outlen, const char *s, size_t n) {
     out[j] = '\0';
 }
 
+/* The PID of a dso "/tmp/perf-PID.map" (any directory), or -1. */
+static int perf_map_pid(const char *dso, size_t n) {
+    const char *base = dso;
+    for (size_t i = 0; i < n; i++)
+        if (dso[i] == '/') base = dso + i + 1;
+    size_t blen = n - (size_t)(base - dso);
+    if (blen < 10 || strncmp(base, "perf-", 5) || strncmp(base + blen - 4, ".map", 4)) return -1;
+    int pid = 0;
+    for (size_t i = 5; i < blen - 4; i++) {
+        if (!isdigit((unsigned char)base[i]) || pid > 99999999) return -1;
+        pid = pid * 10 + (base[i] - '0');
+    }
+    return pid;
+}
+
+/* A perf-map symbol (offset already gone) as "function script" (see the top). */
+static void jit_name(const char *sym, size_t n, char *out, size_t outlen) {
+    static const char *const tags[] = {"JS:", "LazyCompile:", "Function:", "Script:",
+                                       "InterpretedFunction:", NULL};
+    for (int i = 0; tags[i]; i++) {
+        size_t t = strlen(tags[i]);
+        if (n >= t && !strncmp(sym, tags[i], t)) {
+            sym += t;
+            n -= t;
+            if (n && strchr("~^+*", *sym)) { sym++; n--; }
+            break;
+        }
+    }
+    const char *space = memchr(sym, ' ', n);
+    size_t fn = space ? (size_t)(space - sym) : n;
+    char buf[1024];
+    size_t j = fn ? (size_t)snprintf(buf, sizeof buf, "%.*s", (int)fn, sym)
+                  : (size_t)snprintf(buf, sizeof buf, "(anonymous)");
+    if (space && j < sizeof buf) {
+        const char *loc = space + 1, *end = sym + n;
+        for (const char *q = loc; q < end; q++)
+            if (*q == '/') loc = q + 1;
+        snprintf(buf + j, sizeof buf - j, " %.*s", (int)(end - loc), loc);
+    }
+    copy_clean(out, outlen, buf, strlen(buf));
+}
+
 void fg_frame_clean(const char *sym, size_t symlen, const char *dso, size_t dsolen,
                     char *out, size_t outlen) {
     if (outlen == 0) return;
@@ -69,6 +121,11 @@ void fg_frame_clean(const char *sym, size_t symlen, const char *dso, size_t dsol
     symlen = without_offset(sym, symlen);
     int unknown = symlen == 0 || (symlen == 9 && !memcmp(sym, "[unknown]", 9)) ||
                   is_address(sym, symlen);
+    if (dso && perf_map_pid(dso, dsolen) >= 0) {   /* JIT code: the same in every process */
+        if (unknown) copy_clean(out, outlen, "[jit]", 5);
+        else jit_name(sym, symlen, out, outlen);
+        return;
+    }
     if (!unknown) {
         copy_clean(out, outlen, sym, symlen);
         return;
@@ -89,6 +146,47 @@ void fg_frame_clean(const char *sym, size_t symlen, const char *dso, size_t dsol
         }
     }
     copy_clean(out, outlen, "[unknown]", 9);
+}
+
+static void note_jit_pid(fg_fold_stats *stats, int pid) {
+    if (!stats || pid < 0) return;
+    for (size_t i = 0; i < stats->njit_pids; i++)
+        if (stats->jit_pids[i] == pid) return;
+    if (stats->njit_pids < sizeof stats->jit_pids / sizeof stats->jit_pids[0])
+        stats->jit_pids[stats->njit_pids++] = pid;
+}
+
+void fg_frame_parse_line(const char *line, char *out, size_t outlen, fg_fold_stats *stats) {
+    const char *p = line;
+    while (*p == ' ' || *p == '\t') p++;
+    const char *addr = p;
+    while (*p && *p != ' ' && *p != '\t') p++;
+    int has_addr = 1;
+    for (const char *a = addr; a < p; a++)
+        if (!isxdigit((unsigned char)*a)) has_addr = 0;
+    if (!has_addr || p == addr) p = addr;
+    while (*p == ' ' || *p == '\t') p++;
+    const char *sym = p, *end = p + strlen(p);
+    while (end > sym && isspace((unsigned char)end[-1])) end--;
+    const char *dso = NULL;
+    size_t dsolen = 0, symlen = (size_t)(end - sym);
+    if (end > sym && end[-1] == ')') {
+        for (const char *q = end - 1; q > sym; q--)
+            if (q[0] == '(' && q[-1] == ' ') {
+                dso = q + 1;
+                dsolen = (size_t)(end - 1 - dso);
+                symlen = (size_t)(q - 1 - sym);
+                break;
+            }
+        if (!dso && sym[0] == '(') {          /* "addr ([unknown])": no symbol at all */
+            dso = sym + 1;
+            dsolen = (size_t)(end - 1 - dso);
+            symlen = 0;
+        }
+    }
+    fg_frame_clean(sym, symlen, dso, dsolen, out, outlen);
+    int pid = dso ? perf_map_pid(dso, dsolen) : -1;
+    note_jit_pid(stats, pid);
 }
 
 int fg_frames_push(char ***frames, size_t *n, size_t *cap, const char *name) {

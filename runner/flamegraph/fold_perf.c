@@ -83,36 +83,9 @@ static int sample_push(sample *s, const char *name) {
 }
 
 /* "ffffffff813c38a6 do_idle+0x136 ([kernel.kallsyms])" */
-static int parse_frame(sample *s, const char *line) {
-    const char *p = line;
-    while (*p == ' ' || *p == '\t') p++;
-    const char *addr = p;
-    while (*p && *p != ' ' && *p != '\t') p++;
-    int has_addr = 1;
-    for (const char *a = addr; a < p; a++)
-        if (!isxdigit((unsigned char)*a)) has_addr = 0;
-    if (!has_addr || p == addr) p = addr;
-    while (*p == ' ' || *p == '\t') p++;
-    const char *sym = p, *end = p + strlen(p);
-    while (end > sym && isspace((unsigned char)end[-1])) end--;
-    const char *dso = NULL;
-    size_t dsolen = 0, symlen = (size_t)(end - sym);
-    if (end > sym && end[-1] == ')') {
-        for (const char *q = end - 1; q > sym; q--)
-            if (q[0] == '(' && q[-1] == ' ') {
-                dso = q + 1;
-                dsolen = (size_t)(end - 1 - dso);
-                symlen = (size_t)(q - 1 - sym);
-                break;
-            }
-        if (!dso && sym[0] == '(') {          /* "addr ([unknown])": no symbol at all */
-            dso = sym + 1;
-            dsolen = (size_t)(end - 1 - dso);
-            symlen = 0;
-        }
-    }
+static int parse_frame(sample *s, const char *line, fg_fold_stats *stats) {
     char name[1024];
-    fg_frame_clean(sym, symlen, dso, dsolen, name, sizeof name);
+    fg_frame_parse_line(line, name, sizeof name, stats);
     if (fg_frame_is_idle(name)) s->idle = 1;
     return sample_push(s, name);
 }
@@ -144,7 +117,7 @@ int fg_fold_perf_script(fg_stacks *st, FILE *in, int drop_idle, fg_fold_stats *s
         if (line[k] == '\0') {
             rc = sample_flush(st, &s, drop_idle, stats);
         } else if (k > 0) {
-            if (s.open) rc = parse_frame(&s, line);
+            if (s.open) rc = parse_frame(&s, line, stats);
             else stats->bad_lines++;
         } else if (line[0] == '#') {
             continue;                          /* perf script --header comments */

@@ -22,6 +22,7 @@
 #include "loadphase.h"
 #include "probe.h"
 #include "procstat.h"
+#include "profiler.h"
 #include "progress.h"
 #include "util.h"
 
@@ -52,10 +53,17 @@ static int free_port(struct sockaddr_in *addr, char *err, size_t errlen) {
     return 0;
 }
 
-/* The agent's upload interval in effect: --upload-interval, else the agent's own. */
-static double upload_interval(suite *s, const benchmark *b) {
-    return s->o.upload_interval_given ? s->o.upload_interval
-                                      : profiler_default_interval(b->profiler);
+/* The agents' upload interval in effect: --upload-interval, else the longest own
+ * interval of the profilers benchmark bi runs under in this suite (the window is the same
+ * for every variant). */
+static double upload_interval(suite *s, int bi) {
+    if (s->o.upload_interval > 0) return s->o.upload_interval;
+    double iv = 0;
+    for (int vi = 0; vi < s->nvar; vi++) {
+        const ab_profiler *p = run_profiler(s, bi, vi);
+        if (p && p->default_interval_s > iv) iv = p->default_interval_s;
+    }
+    return iv;
 }
 
 /* The latency phase's window: --duration; else bench.conf's, raised to 3 upload intervals
@@ -250,7 +258,7 @@ int service_measure(suite *s, int bi, int vi, int warmup, char **argv, char **en
     benchmark *b = s->bench[bi];
     memset(sv, 0, sizeof *sv);
     memset(r, 0, sizeof *r);
-    sv->upload_interval_s = upload_interval(s, b);
+    sv->upload_interval_s = upload_interval(s, bi);
     sv->window_s = window_of(s, b, sv->upload_interval_s);
     if (warmup && sv->upload_interval_s > 0 && sv->window_s < 3 * sv->upload_interval_s)
         progress_warn("%s: the latency window (%g s) is shorter than 3 upload intervals of "

@@ -98,4 +98,13 @@ static int fuzz_run_push(const uint8_t *data, size_t size)
     return fuzz_check(rc, &err);
 }
 
+/* POST /profiling/v1/input (Datadog's intake): the fixed boundary "b0undary". */
+static int fuzz_run_datadog(const uint8_t *data, size_t size)
+{
+    ing_error err;
+    int rc = ing_decode_datadog("multipart/form-data; boundary=b0undary", data, size,
+                                &fuzz_limits, &fuzz_sink, NULL, &err);
+    return fuzz_check(rc, &err);
+}
+
 #endif

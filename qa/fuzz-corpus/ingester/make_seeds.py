@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """make_seeds.py: writes the seed corpus of the ingester's decoder fuzz targets
-(fuzz_ingest, fuzz_pprof, fuzz_multipart, fuzz_push) next to this script, using only the
-standard library (the encoders are in pyroscope_encode.py), the regression inputs
-(regress-*) of issue 10's bugs, which test_decode_regress replays under fuzz_targets.h's
-work bound, and fuzz_http's seeds for its server with tokens, --store and --files
-(secured-*). Crash inputs kept by `make fuzz` (crash-*) are left alone."""
+(fuzz_ingest, fuzz_pprof, fuzz_multipart, fuzz_push, fuzz_datadog) next to this script,
+using only the standard library (the encoders are in pyroscope_encode.py), the regression
+inputs (regress-*) of issue 10's bugs, which test_decode_regress replays under
+fuzz_targets.h's work bound, and fuzz_http's seeds for its server with tokens, --store and
+--files (secured-*). Crash inputs kept by `make fuzz` (crash-*) are left alone."""
 import base64
 import gzip
 import json
@@ -99,6 +99,12 @@ def main():
                       "samples": [{"rawProfile": base64.b64encode(gz).decode(), "ID": "1"},
                                   {"raw_profile": base64.urlsafe_b64encode(raw).decode().rstrip("=")}]}]}
     write("fuzz_push", "json", b"\x01" + json.dumps(js).encode())
+    # fuzz_datadog: dd-trace-js 5.x's upload (an event part, gzipped pprof parts)
+    event = {"attachments": ["space.pprof", "wall.pprof"], "family": "node", "version": "4",
+             "tags_profiler": "language:javascript,service:web,profile_seq:0"}
+    write("fuzz_datadog", "dd-trace", multipart([("event", json.dumps(event).encode()),
+                                                  ("space.pprof", gz), ("wall.pprof", gz)]))
+    write("fuzz_datadog", "no-attachments", multipart([("event", b"{}"), ("cpu.pprof", raw)]))
     regressions()
     return 0
 

@@ -92,5 +92,6 @@ int main(int argc, char **argv)
     replay(corpus, "fuzz_pprof", fuzz_run_pprof);
     replay(corpus, "fuzz_multipart", fuzz_run_multipart);
     replay(corpus, "fuzz_push", fuzz_run_push);
+    replay(corpus, "fuzz_datadog", fuzz_run_datadog);
     return TAP_DONE();
 }

@@ -76,6 +76,10 @@ static void test_frames(void) {
           "V8 perf map: code kind, tier mark, path");
     CHECK(!names("JS:*workAB /x.js:1:1", "workA") && !names("JS:*run /work/x.js:1:1", "work"),
           "V8 perf map: no prefix match, no match in the path");
+    CHECK(names("workA mix.js:23:15", "workA") && names("workA /x/mix.js:23:15", "workA") &&
+          !names("workAB mix.js:23:15", "workA") && !names("run workA.js:1:1", "workA") &&
+          !names("workA mix.js", "workA"),
+          "V8 perf map as folded: name file:line:col");
     CHECK(names("./benchmarks/nodejs/mix.js:workD:35", "workD") &&
           names("node:internal/timers:processImmediate:438", "processImmediate"),
           "Pyroscope Node.js: path:name:line");

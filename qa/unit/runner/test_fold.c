@@ -95,6 +95,59 @@ static void test_frames(void) {
        !fg_frame_is_idle("do_idle_not") && !fg_frame_is_idle("main"), "idle function list");
 }
 
+/* JIT frames of Node's perf maps are named the same in every process (PIDs, V8 tiers and
+ * script directories differ between two runs of the same program). */
+static void test_jit_frames(void) {
+    char out[128];
+    fg_fold_stats st = {0};
+    fg_frame_parse_line("\t7f6b34005a13 JS:*fib /work/x/benchmarks/nodejs/fibonacci.js:7:13+275 "
+                        "(/tmp/perf-9561.map)", out, sizeof out, &st);
+    CHECK(!strcmp(out, "fib fibonacci.js:7:13"), "jit: TurboFan frame: tag, tier, directory dropped");
+    char other[128];
+    fg_frame_parse_line("  fb28af0e336 JS:~fib /elsewhere/fibonacci.js:7:13+0x2c (/tmp/perf-12.map)",
+                        other, sizeof other, &st);
+    CHECK(!strcmp(out, other), "jit: interpreted frame of another process: the same name");
+    fg_frame_parse_line("7f0 LazyCompile:^run /a/b.js:3:1 (/tmp/perf-12.map)", out, sizeof out, &st);
+    CHECK(!strcmp(out, "run b.js:3:1"), "jit: older V8 tag (LazyCompile:)");
+    fg_frame_parse_line("7f0 JS:~ /a/anon.js:3:5+9 (/tmp/perf-77.map)", out, sizeof out, &st);
+    CHECK(!strcmp(out, "(anonymous) anon.js:3:5"), "jit: anonymous function");
+    fg_frame_parse_line("18cfd1c Builtin:InterpreterEntryTrampoline+220 (/tmp/perf-77.map)", out,
+                        sizeof out, &st);
+    CHECK(!strcmp(out, "Builtin:InterpreterEntryTrampoline"), "jit: builtins keep their name");
+    fg_frame_parse_line("7f6b34005a13 [unknown] (/tmp/perf-5305.map)", out, sizeof out, &st);
+    char again[128];
+    fg_frame_parse_line("7f6b34005a14 [unknown] (/tmp/perf-5306.map)", again, sizeof again, &st);
+    CHECK(!strcmp(out, "[jit]") && !strcmp(again, "[jit]"), "jit: unnamed JIT code is [jit], not [perf-PID.map]");
+    CHECK(st.njit_pids == 5 && st.jit_pids[0] == 9561 && st.jit_pids[4] == 5306,
+       "jit: the PIDs of the maps read, each once");
+    fg_frame_parse_line("7f00 [unknown] (/tmp/perf-x.map)", out, sizeof out, &st);
+    CHECK(!strcmp(out, "[perf-x.map]") && st.njit_pids == 5, "jit: not a PID map: named by its object");
+    fg_frame_parse_line("ffffffff813c38a6 do_idle+0x136 ([kernel.kallsyms])", out, sizeof out, NULL);
+    CHECK(!strcmp(out, "do_idle"), "frame line: kernel symbol, no stats");
+}
+
+/* bpftrace's perf stack mode: frames as perf script prints them, named as perf's. */
+static void test_bpftrace_perf_mode(void) {
+    const char *text =
+        "Attaching 2 probes...\n\n\n"
+        "@[\n\tffffffff81c0 asm_sysvec_apic_timer_interrupt+22 ([kernel.kallsyms])\n"
+        ", \n\t7f9775fc5b88 JS:*fib /x/fibonacci.js:7:13+8 (/tmp/perf-9796.map)\n"
+        "\t7f9775fc5c5c JS:*fib /x/fibonacci.js:7:13+220 (/tmp/perf-9796.map)\n"
+        "\t7f1f06dab738 [unknown] (/usr/lib/x86_64-linux-gnu/libc.so.6)\n"
+        ", node]: 3\n"
+        "@[, \n\t7f9775fc5b88 [unknown] (/tmp/perf-9796.map)\n, node]: 2\n";
+    fg_fold_stats st;
+    fg_stacks *s = fold_string(text, 0, 1, &st);
+    char *t = folded_text(s);
+    expect_text(t, "node;[jit] 2\n"
+                   "node;[libc.so.6];fib fibonacci.js:7:13;fib fibonacci.js:7:13;"
+                   "asm_sysvec_apic_timer_interrupt 3\n",
+                "bpftrace perf mode: objects and JIT frames as perf names them");
+    CHECK(st.kept == 5 && st.njit_pids == 1 && st.jit_pids[0] == 9796, "bpftrace perf mode: counts");
+    free(t);
+    fg_stacks_free(s);
+}
+
 static void test_folded(void) {
     const char *in = "# comment\n\na;b 3\nx y;z w 2\na;b 4\nbad line\nnocount \nneg -1\n"
                      "a;c 0\ntrailing;cr 5\r\n";
@@ -134,6 +187,8 @@ int main(void) {
     test_perf();
     test_bpftrace();
     test_frames();
+    test_jit_frames();
+    test_bpftrace_perf_mode();
     test_folded();
     return TAP_DONE();
 }

@@ -9,6 +9,7 @@
 #include "benchdir.h"
 #include "../tap.h"
 #include "measure.h"
+#include "profiler.h"
 #include "run.h"
 #include "service/procstat.h"
 #include "service/service.h"
@@ -38,8 +39,9 @@ static void test_conf(void) {
           "an unknown kind is an error");
     CHECK(benchconf_parse(&b, "load_connections = 0\n", err, sizeof err) < 0 &&
           benchconf_parse(&b, "warmup_s = soon\n", err, sizeof err) < 0, "bad numbers");
-    CHECK(profiler_default_interval("c") == 10 && profiler_default_interval("nodejs") == 60 &&
-          profiler_default_interval("none") == 0, "the agents' own upload intervals");
+    CHECK(profiler_find("c")->default_interval_s == 10 &&
+          profiler_find("nodejs")->default_interval_s == 60 && !profiler_find("none"),
+          "the agents' own upload intervals (runner/profiler.h)");
 }
 
 static void test_procstat(void) {
