@@ -16,6 +16,7 @@ void abc_defaults(abc_config *c)
     c->results = strdup(DEFAULT_RESULTS);
     c->flamegraph_dir = strdup(DEFAULT_FLAMEGRAPH_DIR);
     c->stacks_max = ABC_DEFAULT_STACKS;
+    c->store_users[c->nstore_users++] = strdup(ABC_DEFAULT_STORE_USERS);
 }
 
 void abc_free(abc_config *c)
@@ -24,6 +25,8 @@ void abc_free(abc_config *c)
     free(c->flamegraph_dir);
     free(c->flamegraph_url);
     free(c->agentbench);
+    for (size_t i = 0; i < c->nstore_users; i++)
+        free(c->store_users[i]);
     for (size_t i = 0; i < c->ningesters; i++) {
         free(c->ingesters[i].name);
         free(c->ingesters[i].control);
@@ -131,6 +134,33 @@ static int add_ingester(abc_config *c, char *value, char *why, size_t whylen)
     return 0;
 }
 
+/* store_users = NAME ...: replaces the list (names of local or SASL users, or uids), "none"
+ * alone for nobody. */
+static int set_store_users(abc_config *c, char *value, char *why, size_t whylen)
+{
+    char *names[ABC_MAX_STORE_USERS], *save = NULL;
+    size_t n = 0;
+    for (char *w = strtok_r(value, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+        if (n == ABC_MAX_STORE_USERS) {
+            snprintf(why, whylen, "store_users: more than %d users", ABC_MAX_STORE_USERS);
+            return -1;
+        }
+        if (!valid_name(w)) {
+            snprintf(why, whylen, "store_users: '%s' must be letters, digits or -_.:@", w);
+            return -1;
+        }
+        names[n++] = w;
+    }
+    if (n == 1 && strcmp(names[0], "none") == 0)
+        n = 0;
+    for (size_t i = 0; i < c->nstore_users; i++)
+        free(c->store_users[i]);
+    for (size_t i = 0; i < n; i++)
+        c->store_users[i] = strdup(names[i]);
+    c->nstore_users = n;
+    return 0;
+}
+
 int abc_load(abc_config *c, const char *path, int optional, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
@@ -172,6 +202,8 @@ int abc_load(abc_config *c, const char *path, int optional, char *err, size_t er
             replace(&c->agentbench, value);
         else if (strcmp(key, "ingester") == 0)
             add_ingester(c, value, why, sizeof(why));
+        else if (strcmp(key, "store_users") == 0)
+            set_store_users(c, value, why, sizeof(why));
         else if (strcmp(key, "stacks_max") == 0) {
             char *end;
             long n = strtol(value, &end, 10);

@@ -1,7 +1,7 @@
 /* config.h: pmdaagentbench's configuration ($PCP_SYSCONF_DIR/agentbench/agentbench.conf,
  * `key = value` lines, '#' comments): where results live, which ingesters to poll, where
  * flame graphs go and how a browser reaches them, which `agentbench` runs captures, and
- * how many stacks each published flame graph keeps. */
+ * how many stacks each published flame graph keeps, and who may start a capture. */
 #ifndef PMDA_AB_CONFIG_H
 #define PMDA_AB_CONFIG_H
 
@@ -10,6 +10,8 @@
 #define ABC_MAX_INGESTERS 64
 #define ABC_DEFAULT_STACKS 100  /* stacks_max: instances per flame graph, "other" aside */
 #define ABC_MAX_STACKS 10000
+#define ABC_MAX_STORE_USERS 64
+#define ABC_DEFAULT_STORE_USERS "root"
 
 typedef struct abc_ingester {
     char *name;
@@ -23,6 +25,8 @@ typedef struct abc_config {
     char *flamegraph_url;   /* base URL under which flamegraph_dir is served, or NULL */
     char *agentbench;       /* the agentbench program to run for captures, or NULL */
     int stacks_max;         /* stacks published per flame graph (the rest: "other") */
+    size_t nstore_users;    /* store_users: who may pmstore (names or numeric uids) */
+    char *store_users[ABC_MAX_STORE_USERS];
     size_t ningesters;
     abc_ingester ingesters[ABC_MAX_INGESTERS];
 } abc_config;

@@ -486,6 +486,7 @@ int fetch_metrics(int numpmid, pmID *pmidlist, pmResult **resp, pmdaExt *pmda)
     indom_refresh(want_ingesters);
     const ab_results *r = source_results();
     profiles_refresh(r);
+    labels_refresh(pmda);
 
     pmResult *res = fetchbuf_begin(&result_buf, numpmid);
     if (!res)

@@ -298,5 +298,6 @@ int indom_instance(pmInDom indom, int inst, char *name, pmInResult **result, pmd
     capture_poll();
     indom_refresh(0);
     profiles_refresh(source_results());
+    labels_refresh(pmda);
     return pmdaInstance(indom, inst, name, result, pmda);
 }

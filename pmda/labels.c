@@ -1,11 +1,22 @@
 /* labels.c: agentbench's labels: {"agent":"agentbench"} for the domain, the suite and host
  * for the runner and run clusters (the host for baseline), an indom_name per instance
  * domain, and per instance what its name is made of (benchmark and variant; ingester, url
- * and source; kind, figure and unit). Values are JSON-escaped by jansson. */
+ * and source; kind, figure and unit). Values are JSON-escaped by jansson.
+ *
+ * Labels follow the suite: after every refresh (fetch, instance and label requests) a
+ * digest of what the labels are made of (suite, host, and the instances of every instance
+ * domain with labels) is compared with the last one; when it differs, PMDA_EXT_LABEL_CHANGE
+ * marks the PMDA's next fetch result with PMCD_LABEL_CHANGE (fetch.c), pmcd passes it to
+ * every client with its next fetch, and clients that cache labels may ask again (PCP
+ * 6.0.3's pmlogger re-logs only context labels: doc/pcp.md). The digest is recomputed only
+ * when the model or a table changed. -D appl0 traces a change. */
 #include "metrics.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <jansson.h>
+#include "capture.h"
 #include "source.h"
 
 /* Add {"k1":"v1",...} with proper JSON escaping; NULL values are left out. */
@@ -27,6 +38,10 @@ static void add_labels(pmLabelSet **lp, const char *k1, const char *v1, const ch
 
 int labels_metric(int ident, int type, pmLabelSet **lpp, pmdaExt *pmda)
 {
+    capture_poll();
+    indom_refresh(0);
+    profiles_refresh(source_results());
+    labels_refresh(pmda);
     const ab_results *r = source_results();
     if (type == PM_LABEL_DOMAIN) {
         pmdaAddLabels(lpp, "{\"agent\":\"agentbench\"}");
@@ -79,4 +94,57 @@ int labels_instance(pmInDom indom, unsigned int inst, pmLabelSet **lp)
             add_labels(lp, "kind", f->kind, "figure", f->name, "unit", f->unit);
     }
     return (*lp ? (*lp)->nlabels : 0) - before;
+}
+
+/* ---- label changes -------------------------------------------------------------------- */
+
+static uint64_t fnv(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+    return s ? fnv(h, s, strlen(s) + 1) : fnv(h, "", 1);
+}
+
+/* What every label of the PMDA is made of, as one number. */
+static uint64_t label_digest(const ab_results *r)
+{
+    static const int with_labels[] = { RUN_INDOM, INGESTER_INDOM, BASELINE_INDOM,
+                                       PROFILE_STACKS_INDOM, PROFILE_INDOM };
+    uint64_t h = 0xcbf29ce484222325ULL;
+    h = fnv_str(h, r ? r->suite : NULL);
+    h = fnv_str(h, r ? r->host : NULL);
+    for (size_t k = 0; k < sizeof(with_labels) / sizeof(with_labels[0]); k++) {
+        const inst_index *ix = indom_index(with_labels[k]);
+        h = fnv(h, &ix->n, sizeof(ix->n));
+        if (ix->n > 0)
+            h = fnv(h, ix->inst, (size_t)ix->n * sizeof(*ix->inst));
+    }
+    return h;
+}
+
+void labels_refresh(pmdaExt *pmda)
+{
+    static unsigned long long seen_model, seen_tables;
+    static uint64_t digest;
+    static int have_digest;
+    if (have_digest && seen_model == indom_generation() && seen_tables == profiles_generation())
+        return;
+    seen_model = indom_generation();
+    seen_tables = profiles_generation();
+    const ab_results *r = source_results();
+    uint64_t now = label_digest(r);
+    if (have_digest && now != digest) {
+        pmdaExtSetFlags(pmda, PMDA_EXT_LABEL_CHANGE);
+        if (pmDebugOptions.appl0)
+            pmNotifyErr(LOG_DEBUG, "labels changed: suite %s, host %s",
+                        r && r->suite ? r->suite : "(none)", r && r->host ? r->host : "(none)");
+    }
+    digest = now;
+    have_digest = 1;
 }

@@ -11,7 +11,8 @@
  *   stacks.c, profiles.c  flame graphs as instances (agentbench.flamegraph.stacks,
  *                agentbench.profile.*)
  *   vector.c     agentbench.flamegraph.vector, Vector 2's flame graph protocol
- *   store.c      pmstore into agentbench.flamegraph.control and .vector
+ *   store.c      pmstore into agentbench.flamegraph.control and .vector, for the
+ *                users access.h allows
  *   labels.c     domain, cluster, indom and instance labels
  *   metrics.c    wiring the callbacks into the pmdaInterface
  *
@@ -308,6 +309,8 @@ void profiles_init(const abc_config *cfg);
 /* After capture_poll and indom_refresh: read what changed (cheap when nothing did). */
 void profiles_refresh(const ab_results *r);
 const inst_index *profiles_index(int serial);
+/* Bumped whenever an instance table is rebuilt. */
+unsigned long long profiles_generation(void);
 /* The last system-wide capture, or NULL before one was read. */
 const profile_group *profiles_system(void);
 /* The group an instance of PROFILE_INDOM or PROFILE_STACKS_INDOM belongs to, or NULL. */
@@ -327,6 +330,8 @@ int store_metrics(pmResult *result, pmdaExt *pmda);
 /* ---- labels.c ---- */
 int labels_metric(int ident, int type, pmLabelSet **lpp, pmdaExt *pmda);
 int labels_instance(pmInDom indom, unsigned int inst, pmLabelSet **lp);
+/* After a refresh: flag PMDA_EXT_LABEL_CHANGE for pmcd when the labels changed. */
+void labels_refresh(pmdaExt *pmda);
 
 /* ---- metrics.c ---- */
 /* Wire the callbacks, pmdaInit the tables and load the instance caches. */

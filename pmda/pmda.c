@@ -128,12 +128,13 @@ int main(int argc, char **argv)
         pmNotifyErr(LOG_ERR, "cannot start the ingester poller thread");
         exit(1);
     }
+    /* before pmdaConnect: the connection tells pmcd to send client credentials */
+    metrics_init(&dispatch, &config);
     pmdaConnect(&dispatch);
     /* A fetch of every metric is a ~100 KB result PDU; a pipe of the default 64 KB makes
      * each one take two turns of writer and reader. Ask for room for a whole result (the
      * pipe pmcd or dbpmda gave us; ignored when it is not a pipe or not allowed). */
     fcntl(dispatch.version.any.ext->e_outfd, F_SETPIPE_SZ, RESULT_PIPE_BYTES);
-    metrics_init(&dispatch, &config);
     pmdaMain(&dispatch);
 
     metrics_shutdown();

@@ -51,6 +51,7 @@ typedef struct table {
     pmdaInstid *ids;
 } table;
 static table tables[NUM_INDOMS];
+static unsigned long long tables_generation;    /* bumped by every table_set */
 
 static double mono_now(void)
 {
@@ -202,6 +203,7 @@ static void table_set(int serial, size_t n, char **names, void **privs)
     t->ids = set;
     indomtab[serial].it_numinst = (int)n;
     indomtab[serial].it_set = set;
+    tables_generation++;
 }
 
 static void rebuild_system(void)
@@ -395,6 +397,11 @@ void profiles_refresh(const ab_results *r)
         if (scan_groups(r))
             rebuild_groups();
     }
+}
+
+unsigned long long profiles_generation(void)
+{
+    return tables_generation;
 }
 
 const inst_index *profiles_index(int serial)

@@ -1,9 +1,11 @@
 /* store.c: pmstore into agentbench.*: agentbench.flamegraph.control (a number) and
  * agentbench.flamegraph.vector (a string, Vector 2's protocol, vector.h) take the seconds
- * of a system-wide capture (capture.h); every other agentbench metric is read only
- * (PM_ERR_PERMISSION), anything else unknown (PM_ERR_PMID). -D appl1 traces stores. */
+ * of a system-wide capture (capture.h), from users store_users allows (access.h) only;
+ * every other agentbench metric is read only (PM_ERR_PERMISSION), anything else unknown
+ * (PM_ERR_PMID). Refusals are logged; -D appl1 traces stores. */
 #include "metrics.h"
 
+#include "access.h"
 #include "capture.h"
 #include "vector.h"
 
@@ -26,6 +28,13 @@ int store_metrics(pmResult *result, pmdaExt *pmda)
         if (pmID_cluster(vs->pmid) != CL_FLAMEGRAPH ||
             (item != FLAMEGRAPH_CONTROL && item != FLAMEGRAPH_VECTOR))
             return PM_ERR_PERMISSION;
+        char who[256];
+        int allowed = access_check_store(pmda->e_context, who, sizeof(who));
+        if (allowed < 0) {
+            pmNotifyErr(LOG_WARNING, "store into agentbench.flamegraph.%s refused: %s",
+                        item == FLAMEGRAPH_VECTOR ? "vector" : "control", who);
+            return allowed;
+        }
         long seconds;
         if (item == FLAMEGRAPH_VECTOR) {
             int sts = vector_parse_store(vs, &seconds);

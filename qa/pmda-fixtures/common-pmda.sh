@@ -4,6 +4,7 @@
 #   _pmda_suite NAME FILE  install FILE as RESULTS/NAME/journal.jsonl and point latest at it
 #   _dbpmda [ARGS]         run dbpmda on the commands read from stdin against the tree's PMDA
 #   _filter_dbpmda         drop addresses, pids and the like from dbpmda's output
+#   _pmda_store_user       a SASL user of pmcd that store_users allows ($STORE_USER, $STORE_PASS)
 
 PMDA_DIR=$top/pmda
 FIXTURES=$here/pmda-fixtures
@@ -88,4 +89,30 @@ _pmda_live() {
     done
     pminfo -f agentbench.journal.present 2>/dev/null | grep -q value \
         || { cat "$tmp/install.out"; pminfo -f agentbench.journal.present; _fail "agentbench metrics missing after Install"; }
+}
+
+# _pmda_store_user: a SASL user of the machine's pmcd, $STORE_USER with password
+# $STORE_PASS, in the sasldb that /etc/sasl2/pmcd.conf names (removed at exit, the file
+# too if it was not there), and added with root to $tmp/ab.conf's store_users. pmcd 6
+# takes a SASL login only for a local account: one is made (no home, no shell, no
+# password) and removed at exit when it was not there. Clients then log in as it:
+# `pmstore -h 'localhost?username=U&password=P'`, or HTTP Basic auth to pmproxy (which
+# refuses credentials in a hostspec without it: "authentication required").
+_pmda_store_user() {
+    command -v saslpasswd2 >/dev/null || _notrun "saslpasswd2 (sasl2-bin) not installed"
+    local db
+    db=$(sed -n 's/^sasldb_path: *//p' /etc/sasl2/pmcd.conf 2>/dev/null)
+    [ -n "$db" ] || _notrun "/etc/sasl2/pmcd.conf names no sasldb_path"
+    STORE_USER=abqa-$seq
+    STORE_PASS=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+    if ! id "$STORE_USER" >/dev/null 2>&1; then
+        useradd --system --no-create-home --shell /usr/sbin/nologin "$STORE_USER" \
+            || _fail "useradd $STORE_USER failed"
+        _cleanup_add "userdel $STORE_USER"
+    fi
+    [ -e "$db" ] || _cleanup_add "rm -f $db"
+    echo "$STORE_PASS" | saslpasswd2 -p -c -a pmcd -f "$db" "$STORE_USER" || _fail "saslpasswd2 failed"
+    _cleanup_add "saslpasswd2 -d -a pmcd -f $db $STORE_USER"
+    chown root:pcp "$db" 2>/dev/null; chmod 640 "$db"
+    echo "store_users = root $STORE_USER" >>"$tmp/ab.conf"
 }

@@ -99,5 +99,19 @@ int main(void)
           "any other option is an error (a token never in the file itself)");
     abc_free(&c);
 
+    abc_defaults(&c);
+    CHECK(c.nstore_users == 1 && strcmp(c.store_users[0], "root") == 0, "store_users: root by default");
+    abc_free(&c);
+    CHECK(load("store_users = alice, 1001 bob\n", &c, err, sizeof(err)) == 0 && c.nstore_users == 3 &&
+          strcmp(c.store_users[0], "alice") == 0 && strcmp(c.store_users[1], "1001") == 0 &&
+          strcmp(c.store_users[2], "bob") == 0, "store_users: the list replaces root");
+    abc_free(&c);
+    CHECK(load("store_users = none\n", &c, err, sizeof(err)) == 0 && c.nstore_users == 0,
+          "store_users: none is nobody");
+    abc_free(&c);
+    CHECK(load("store_users = root `id`\n", &c, err, sizeof(err)) < 0 && strstr(err, "`id`"),
+          "store_users: a name with other bytes is an error");
+    abc_free(&c);
+
     return TAP_DONE();
 }

@@ -3,7 +3,11 @@
 // browser sends no CORS preflight (pmproxy 6.0.3 answers `Access-Control-Allow-Origin: *`
 // on GETs and does not allow an Authorization header cross-origin).
 //
-// One PMAPI context per client, created lazily with a poll timeout; an expired context
+// One PMAPI context per client, created lazily with a poll timeout on hostspec local:
+// (pmproxy reaches its pmcd over the local socket, as its own account, the only PCP
+// credentials a page on another origin can give a store: the PMDA accepts the capture
+// button's store when agentbench.conf's store_users lists that account, see
+// pmdaagentbench(1)); an expired context
 // ("unknown context identifier") is replaced once and the call repeated. Failures are
 // PmapiError with a kind the page shows differently: 'unreachable' (no answer at all:
 // pmproxy down, wrong host, network), 'http' (pmproxy answered an error); the page adds
@@ -61,7 +65,7 @@ export function makeClient(base) {
 
   async function ensureContext() {
     if (context === null) {
-      const r = await get('/pmapi/context', { hostspec: 'localhost', polltimeout: CONTEXT_POLLTIMEOUT_S });
+      const r = await get('/pmapi/context', { hostspec: 'local:', polltimeout: CONTEXT_POLLTIMEOUT_S });
       context = r.context;
       contextInfo = r;
     }
