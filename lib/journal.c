@@ -7,6 +7,7 @@
  * reader follows the file by offset, numbers its lines, says which it skipped and why,
  * leaves a half-written last line for later, and notices a replaced or truncated file. */
 #include "journal.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -106,19 +107,12 @@ ab_journal *ab_journal_open(const char *path, char *err, size_t errlen)
     return j;
 }
 
-static double now_unix(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 json_t *ab_journal_event(const char *type)
 {
     json_t *ev = json_object();
     if (!ev || json_object_set_new(ev, "v", json_integer(AB_JOURNAL_VERSION))
         || json_object_set_new(ev, "type", json_string(type))
-        || json_object_set_new(ev, "t", json_real(now_unix()))) {
+        || json_object_set_new(ev, "t", json_real(ab_wall_s()))) {
         json_decref(ev);
         return NULL;
     }

@@ -1,5 +1,6 @@
 /* capture.c: the flame graph capture state machine (see capture.h). */
 #include "capture.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -27,13 +28,6 @@ static unsigned int seconds_n;
 static char svg_path[4096], target_url[4096], last_url[4096];
 static char status_text[4200];
 static unsigned long long nstarted, nfailed, ndone;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void set_error(const char *fmt, ...)
@@ -167,7 +161,7 @@ int capture_start(const capture_config *cfg, long seconds)
         return 0;
     }
     state = C_RUNNING;
-    started_at = now_s();
+    started_at = ab_mono_s();
     snprintf(status_text, sizeof(status_text), "RUNNING 0/%u", seconds_n);
     if (pmDebugOptions.appl2)
         pmNotifyErr(LOG_DEBUG, "capture %llu: %s flamegraph --seconds %s --all -o %s (pid %d)",
@@ -181,7 +175,7 @@ void capture_poll(void)
         return;
     int wstatus;
     pid_t got = waitpid(child, &wstatus, WNOHANG);
-    double elapsed = now_s() - started_at;
+    double elapsed = ab_mono_s() - started_at;
     if (got == 0) {
         if (elapsed > seconds_n + CAPTURE_GRACE_S) {
             kill(-child, SIGKILL);

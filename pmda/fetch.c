@@ -27,6 +27,7 @@
  * PMDA_FETCH_NOVALUES when the source has none (never NaN or Inf, never an old value), or
  * PM_ERR_PMID. -D appl1 traces every fetch. */
 #include "metrics.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -51,13 +52,6 @@ static int is_finite(double d) { return d == d && d <= 1e300 && d >= -1e300; }
 #define I32(x) do { atom->l = (x); return PMDA_FETCH_STATIC; } while (0)
 #define STRING(x) do { const char *s_ = (x); if (!s_) return PMDA_FETCH_NOVALUES; \
                        atom->cp = (char *)s_; return PMDA_FETCH_STATIC; } while (0)
-
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int fetch_runner(unsigned int item, const ab_results *r, pmAtomValue *atom)
 {
@@ -91,7 +85,7 @@ static int fetch_runner(unsigned int item, const ab_results *r, pmAtomValue *ato
     case RUNNER_AGE: {
         if (r->last_update <= 0)
             return PMDA_FETCH_NOVALUES;
-        double age = wall_now() - r->last_update;
+        double age = ab_wall_s() - r->last_update;
         DOUBLE(age < 0 ? 0 : age);
     }
     case NUM_RUNNER_ITEMS: break;

@@ -2,6 +2,7 @@
  * libcurl handles; the shared table is guarded by one mutex; nothing here touches PMDA
  * structures. Answers are read by lib/ingester_stats.h, the document's one reader. */
 #include "poller.h"
+#include "clock.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -37,13 +38,6 @@ static double last_demand, last_round;
 static unsigned long long rounds, generation, failures;
 static double last_round_ms;
 static int never_polled;        /* a wanted target has no answer yet */
-
-double poller_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
@@ -90,7 +84,7 @@ static void poll_round(CURLM *multi)
      * frees them from this thread (see reap_unwanted). */
     pthread_mutex_unlock(&lock);
 
-    double t0 = poller_now();
+    double t0 = ab_mono_s();
     for (size_t i = 0; i < n; i++) {
         target *t = batch[i];
         if (!t->easy) {
@@ -116,7 +110,7 @@ static void poll_round(CURLM *multi)
         curl_multi_perform(multi, &still);
         if (still)
             curl_multi_poll(multi, NULL, 0, 50, NULL);
-        if (poller_now() - t0 > (POLL_TIMEOUT_MS + 100) / 1000.0)
+        if (ab_mono_s() - t0 > (POLL_TIMEOUT_MS + 100) / 1000.0)
             break;              /* libcurl's own timeouts should have ended it already */
     }
     CURLMsg *msg;
@@ -139,7 +133,7 @@ static void poll_round(CURLM *multi)
                                                    sizeof why) == 0;
         curl_multi_remove_handle(multi, t->easy);
     }
-    double now = poller_now();
+    double now = ab_mono_s();
     pthread_mutex_lock(&lock);
     for (size_t i = 0; i < n; i++) {
         if (answers[i].up != 1) {
@@ -172,13 +166,13 @@ static void *poller_main(void *arg)
     CURLM *multi = curl_multi_init();
     pthread_mutex_lock(&lock);
     while (!stopping) {
-        double now = poller_now();
+        double now = ab_mono_s();
         int demanded = now - last_demand < DEMAND_IDLE_S;
         if (demanded && (never_polled || now - last_round >= POLL_INTERVAL_S)) {
             reap_unwanted();
             never_polled = 0;
             poll_round(multi);
-            last_round = poller_now();
+            last_round = ab_mono_s();
             rounds++;
             generation++;
             pthread_cond_broadcast(&round_done);
@@ -269,7 +263,7 @@ void poller_set_targets(const char *const *urls, const char *const *tokens, size
 void poller_demand(void)
 {
     pthread_mutex_lock(&lock);
-    double now = poller_now();
+    double now = ab_mono_s();
     last_demand = now;
     if (ntargets > 0 && (never_polled || now - last_round > POLL_INTERVAL_S * 1.5)) {
         unsigned long long want = generation + 1;
@@ -296,7 +290,7 @@ void poller_get(const char *url, ingester_stats *out)
             break;
         }
     pthread_mutex_unlock(&lock);
-    if (out->up && poller_now() - out->polled_at > POLL_FRESH_S)
+    if (out->up && ab_mono_s() - out->polled_at > POLL_FRESH_S)
         out->up = 0;
     if (!out->up) {
         double at = out->polled_at;

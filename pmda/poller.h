@@ -41,6 +41,4 @@ void poller_get(const char *url, ingester_stats *out);
 void poller_counters(unsigned long long *rounds, unsigned long long *failures,
                      double *last_round_ms);
 
-double poller_now(void);
-
 #endif

@@ -23,6 +23,7 @@
  * takes the next free id), so a stack keeps its id across captures and PMDA restarts.
  * -D appl2 traces every file read. */
 #include "metrics.h"
+#include "clock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -52,13 +53,6 @@ typedef struct table {
 } table;
 static table tables[NUM_INDOMS];
 static unsigned long long tables_generation;    /* bumped by every table_set */
-
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* ---- one group: its file, read when it changed ---------------------------------------- */
 
@@ -389,7 +383,7 @@ void profiles_refresh(const ab_results *r)
             group_load(&system_group, 0);
         rebuild_system();
     }
-    double now = mono_now();
+    double now = ab_mono_s();
     if (r != groups_model || indom_generation() != groups_generation || now - last_scan >= 1) {
         groups_model = r;
         groups_generation = indom_generation();

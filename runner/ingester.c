@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <jansson.h>
 #include "http.h"
+#include "clock.h"
 #include "ingester.h"
 #include "util.h"
 
@@ -149,7 +150,7 @@ int url_connection_refused(const char *url) {
 
 int ingester_wait_healthy(const char *control, double timeout_s) {
     char *url = xasprintf("%s/healthz", control);
-    double end = mono_now() + timeout_s;
+    double end = ab_mono_s() + timeout_s;
     int ok = 0;
     char err[256];
     do {
@@ -158,7 +159,7 @@ int ingester_wait_healthy(const char *control, double timeout_s) {
             break;
         }
         usleep(20000);
-    } while (mono_now() < end);
+    } while (ab_mono_s() < end);
     free(url);
     return ok ? 0 : -1;
 }
@@ -219,8 +220,8 @@ static int spawn(uv_loop_t *loop, ingester *g, char **args, int logfd) {
  * answers /healthz and, in mode down, nothing listening on the data address. */
 static int await_ready(uv_loop_t *loop, ingester *g, const char *binary, const char *mode,
                        char *err, size_t errlen) {
-    double end = mono_now() + 10;
-    while (!g->ready && !g->exited && mono_now() < end) {
+    double end = ab_mono_s() + 10;
+    while (!g->ready && !g->exited && ab_mono_s() < end) {
         int fl = 0;
         run_until(loop, &fl, 0.05);
     }

@@ -27,7 +27,7 @@ typedef struct run_result {
     int exited, exit_code, signal;
     double wall_s, user_s, sys_s;
     long maxrss_kb, nvcsw, nivcsw, minflt, majflt;
-    /* CLOCK_MONOTONIC (mono_now()) seconds, as the helper took them: the start (before
+    /* CLOCK_MONOTONIC (ab_mono_s()) seconds, as the helper took them: the start (before
      * vfork), the end (wait4 returned), the SIGTERM of measure_terminate() (0: none) */
     double t_start, t_end, t_term;
     int pid;                 /* a service run's pid, once the helper reported it; else 0 */

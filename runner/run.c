@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/random.h>
 #include "commands.h"
+#include "clock.h"
 #include "cpulist.h"
 #include "measure.h"
 #include "profiler.h"
@@ -128,7 +129,7 @@ static int place_cpus(suite *s) {
 
 static uint64_t random_seed(void) {
     uint64_t v = 0;
-    if (getrandom(&v, sizeof v, 0) != sizeof v) v = (uint64_t)(wall_now() * 1e6) ^ (uint64_t)getpid();
+    if (getrandom(&v, sizeof v, 0) != sizeof v) v = (uint64_t)(ab_wall_s() * 1e6) ^ (uint64_t)getpid();
     return v & 0xffffffffffffULL;   /* short enough to type */
 }
 
@@ -162,7 +163,7 @@ static void loop_open(suite *s) {
     s->sigint.data = s->sigterm.data = s;
     uv_signal_start(&s->sigint, on_signal, SIGINT);
     uv_signal_start(&s->sigterm, on_signal, SIGTERM);
-    s->started = mono_now();
+    s->started = ab_mono_s();
 }
 
 static void loop_close(suite *s) {

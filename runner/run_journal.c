@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "baseline/baseline.h"
+#include "clock.h"
 #include "events.h"
 #include "progress.h"
 #include "run.h"
@@ -65,7 +66,7 @@ static int create_dir(suite *s) {
         fprintf(stderr, "agentbench run: cannot create %s: %s\n", s->o.results, strerror(errno));
         return 1;
     }
-    suite_id_make(s->id, sizeof s->id, wall_now(), s->o.seed);
+    suite_id_make(s->id, sizeof s->id, ab_wall_s(), s->o.seed);
     if (suite_dir_create(s->results_dir, s->id, s->dir, sizeof s->dir, err, sizeof err) < 0) {
         fprintf(stderr, "agentbench run: %s\n", err);
         return 1;
@@ -164,7 +165,7 @@ void suite_fix_load_rate(suite *s, int bi, double rate, double capacity, const c
 void suite_emit_end(suite *s, const char *status) {
     ab_ev_suite_end e = {.status = status, .done = (json_int_t)s->done,
                          .failed = (json_int_t)s->results->runs_failed,
-                         .total = (json_int_t)s->total, .seconds = mono_now() - s->started};
+                         .total = (json_int_t)s->total, .seconds = ab_mono_s() - s->started};
     json_t *ev = ab_ev_suite_end_json(&e);
     if (ev && journal_put(s, ev) == 0) ab_results_add(s->results, ev);
     json_decref(ev);

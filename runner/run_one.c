@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "events.h"
+#include "clock.h"
 #include "http.h"
 #include "measure.h"
 #include "profiler.h"
@@ -175,7 +176,7 @@ typedef struct one_run {
 
 static double eta(suite *s) {
     if (!s->runs_executed) return 0;
-    double per = (mono_now() - s->first_run_at) / (double)s->runs_executed;
+    double per = (ab_mono_s() - s->first_run_at) / (double)s->runs_executed;
     unsigned long left = s->total > s->done ? s->total - s->done : 0;
     return per * (double)left;
 }
@@ -415,7 +416,7 @@ int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
                  .warmup = warmup, .b = s->bench[bi], .variant = s->o.variants.v[vi]};
     x.profiled = variant_has_agent(x.variant);
     x.is_service = x.b->kind == KIND_SERVICE;
-    if (!s->first_run_at) s->first_run_at = mono_now();
+    if (!s->first_run_at) s->first_run_at = ab_mono_s();
     if (x.profiled && ingester_ensure(s, bi, vi) < 0) {
         if (s->stop) return -1;   /* stop_why says why; nothing of this run is recorded */
         progress_warn("%s %s: running without a working ingester", x.b->name, x.variant);

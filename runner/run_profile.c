@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "flamegraph/flamegraph.h"
+#include "clock.h"
 #include "progress.h"
 #include "run.h"
 #include "store_name.h"
@@ -146,7 +147,7 @@ static int read_store(suite *s, int bi, run_profile *p, unsigned long long want,
         return -1;
     }
     const ab_truth *t = &s->bench[bi]->truth;
-    double until = mono_now() + STORE_WAIT_S;
+    double until = ab_mono_s() + STORE_WAIT_S;
     do {
         memset(ty, 0, sizeof *ty);
         FILE *f = fopen(p->store_path, "r");
@@ -156,7 +157,7 @@ static int read_store(suite *s, int bi, run_profile *p, unsigned long long want,
             if (rc == 0 && ty->total == want) return 0;
         }
         usleep(50000);
-    } while (mono_now() < until);
+    } while (ab_mono_s() < until);
     unverified(p, "the ingester's stored stacks of %s (%llu samples in %s) do not match its "
                "counters (%llu)", s->bench[bi]->name, ty->total, p->store_path, want);
     return -1;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "tool.h"
+#include "clock.h"
 
 extern char **environ;
 
@@ -45,21 +46,15 @@ pid_t tool_spawn(char *const argv[], char *const envp[], int out_fd, int err_fd)
     return pid;
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int tool_wait(pid_t pid, double deadline_s, const volatile sig_atomic_t *stop,
             void (*tick)(double, void *), void *arg) {
-    double start = now_s(), next_tick = 1, interrupted_at = 0;
+    double start = ab_mono_s(), next_tick = 1, interrupted_at = 0;
     for (;;) {
         int status;
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid) return status;
         if (r < 0 && errno != EINTR) return -1;
-        double el = now_s() - start;
+        double el = ab_mono_s() - start;
         if (tick && el >= next_tick) {
             tick(el, arg);
             next_tick += 1;

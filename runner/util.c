@@ -91,18 +91,6 @@ void strlist_split(strlist *l, const char *s, int ws) {
     }
 }
 
-double mono_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-double wall_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 const char *self_dir(void) {
     static char dir[PATH_MAX];
     if (!dir[0]) {

@@ -22,9 +22,6 @@ int strlist_index(const strlist *l, const char *s);   /* -1 when absent */
 /* Split s at commas (skipping empty items) or, with ws, at white space. */
 void strlist_split(strlist *l, const char *s, int ws);
 
-double mono_now(void);     /* CLOCK_MONOTONIC, seconds */
-double wall_now(void);     /* CLOCK_REALTIME, seconds */
-
 /* Directory of the running executable (from /proc/self/exe), or "." */
 const char *self_dir(void);
 /* The benchmarks directory: ../benchmarks next to the binary's tree, then ./benchmarks,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "parts.h"
+#include "clock.h"
 
 #define CHUNK 200000L
 #define INT_OPS_PER_ITER 7.0        /* 3 shifts, 3 xors, 1 add */
@@ -15,12 +16,6 @@
 
 static volatile uint64_t int_sink;
 static volatile double fp_sink;
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static __attribute__((noinline)) uint64_t int_kernel(uint64_t x, long iters) {
     for (long i = 0; i < iters; i++) {
@@ -53,7 +48,7 @@ typedef struct worker {
 
 static void *work(void *arg) {
     worker *w = arg;
-    double start = now_s(), el;
+    double start = ab_mono_s(), el;
     long chunks = 0;
     uint64_t x = 88172645463325252ULL;
     double y = 1.0;
@@ -61,7 +56,7 @@ static void *work(void *arg) {
         if (w->fp) y = fp_kernel(y, CHUNK);
         else x = int_kernel(x, CHUNK);
         chunks++;
-        el = now_s() - start;
+        el = ab_mono_s() - start;
     } while (el < w->seconds);
     int_sink = x;
     fp_sink = y;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "parts.h"
+#include "clock.h"
 
 enum { K_COPY, K_SCALE, K_ADD, K_TRIAD, K_FILL, K_READ, NKERNELS };
 static const struct { const char *name; double bytes_per_elem; } kernels[NKERNELS] = {
@@ -32,12 +33,6 @@ typedef struct mem_run {
 
 typedef struct slice { mem_run *r; int id; pthread_t tid; } slice;
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void *mem_thread(void *arg) {
     slice *s = arg;
     mem_run *r = s->r;
@@ -53,7 +48,7 @@ static void *mem_thread(void *arg) {
     for (int k = 0; k < r->ntimes; k++)
         for (int kn = 0; kn < NKERNELS; kn++) {
             pthread_barrier_wait(&r->bar);
-            double t0 = s->id == 0 ? now_s() : 0, sum = 0;
+            double t0 = s->id == 0 ? ab_mono_s() : 0, sum = 0;
             switch (kn) {
             case K_COPY:  for (size_t j = lo; j < hi; j++) c[j] = a[j]; break;
             case K_SCALE: for (size_t j = lo; j < hi; j++) b[j] = q * c[j]; break;
@@ -74,7 +69,7 @@ static void *mem_thread(void *arg) {
             r->sums[s->id] = sum;
             pthread_barrier_wait(&r->bar);
             if (s->id == 0 && (k > 0 || r->ntimes == 1)) {
-                double t = now_s() - t0;
+                double t = ab_mono_s() - t0;
                 if (r->best[kn] == 0 || t < r->best[kn]) r->best[kn] = t;
             }
         }

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "baseline.h"
+#include "clock.h"
 #include "store.h"
 #include "events.h"
 #include "suitedir.h"
@@ -20,12 +21,6 @@ static int put(ab_journal *j, json_t *ev) {
     int rc = ev ? ab_journal_put(j, ev, 1) : -1;
     json_decref(ev);
     return rc;
-}
-
-static double wall_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Append to the suite's journal; the first failure is said and ends the writing (the
@@ -46,7 +41,7 @@ int bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, char 
                   size_t errlen) {
     memset(s, 0, sizeof *s);
     s->results = results;
-    s->started = wall_s();
+    s->started = ab_wall_s();
     gethostname(s->host, sizeof s->host - 1);
     uint64_t seed = (uint64_t)getpid() * 2654435761u ^ (uint64_t)(s->started * 1e6);
     char id[64];
@@ -94,7 +89,7 @@ void bl_suite_error(bl_suite *s, const char *part, const char *message) {
 void bl_suite_close(bl_suite *s, int done, int failed, int total, int interrupted) {
     ab_ev_suite_end e = {.status = interrupted ? "interrupted" : failed ? "failed" : "done",
                          .done = done, .failed = failed, .total = total,
-                         .seconds = wall_s() - s->started};
+                         .seconds = ab_wall_s() - s->started};
     suite_put(s, ab_ev_suite_end_json(&e));
     ab_journal_close(s->j);
     s->j = NULL;
@@ -107,7 +102,7 @@ int bl_write_json(const bl_suite *s, const bl_figures *f, char *err, size_t errl
     snprintf(path, sizeof path, "%s/baseline.json", s->results);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     json_t *figs = json_array();
-    double now = wall_s();
+    double now = ab_wall_s();
     for (size_t i = 0; i < f->n; i++)
         json_array_append_new(figs, json_pack("{s:s, s:s, s:f, s:s, s:O, s:s, s:f}", "kind",
                                               f->v[i].kind, "name", f->v[i].name, "value",

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "capture.h"
+#include "clock.h"
 #include "capture_meta.h"
 #include "flamegraph.h"
 #include "render.h"
@@ -356,9 +357,9 @@ long fg_capture_command(char *const argv[], char *const envp[], const char *outd
     ab_capture_meta m = {.tool = "perf"};
     const char *base = strrchr(argv[0], '/');
     snprintf(m.target, sizeof m.target, "command %s", base ? base + 1 : argv[0]);
-    m.started = wall_now();
+    m.started = ab_wall_s();
     long rc = fg_capture_argv(argv, envp, data, s, &st, err, errlen);
-    m.ended = wall_now();
+    m.ended = ab_wall_s();
     m.seconds = m.ended - m.started;
     if (rc == 0) {
         snprintf(sub, sizeof sub, "%s: %llu samples at 99 Hz (perf, cpu-clock)", argv[0],

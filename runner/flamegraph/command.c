@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "capture_meta.h"
+#include "clock.h"
 #include "commands.h"
 #include "capture.h"
 #include "render.h"
@@ -254,9 +255,9 @@ static int gather_capture(const fg_args *a, fg_job *j) {
     snprintf(m->tool, sizeof m->tool, "%s", tool);
     if (a->pid) snprintf(m->target, sizeof m->target, "pid %ld", a->pid);
     else snprintf(m->target, sizeof m->target, "all");
-    m->started = wall_now();
+    m->started = ab_wall_s();
     int rc = fg_capture_system(&o, j->stacks, &j->st, j->err, sizeof j->err);
-    m->ended = wall_now();
+    m->ended = ab_wall_s();
     m->seconds = (double)a->seconds;
     m->samples = fg_stacks_total(j->stacks);
     m->idle_dropped = j->st.idle;

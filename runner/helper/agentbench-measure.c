@@ -53,6 +53,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include "cpus.h"
+#include "../../lib/clock.h"
 #include "migrations.h"
 #include "outlog.h"
 #include "track.h"
@@ -65,12 +66,6 @@ static void usage(FILE *f) {
 }
 
 static double tv_s(struct timeval tv) { return tv.tv_sec + tv.tv_usec / 1e6; }
-
-static double mono_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* write the whole buffer, retrying on EINTR; the reader may be gone (EPIPE ignored) */
 static void write_all(int fd, const char *buf, size_t len) {
@@ -114,7 +109,7 @@ static void on_usr2(int sig) {
     (void)sig;
     if (current_pid <= 0 || term_timeout_now <= 0 || term_requested) return;
     term_requested = 1;
-    term_sent_at = mono_now();
+    term_sent_at = ab_mono_s();
     kill(-current_pid, SIGTERM);
     set_timer(term_timeout_now);
 }
@@ -210,7 +205,7 @@ static int wait_run(pid_t pid, int out_r, outlog *log, int *status, struct rusag
     for (;;) {
         pid_t w = wait4(pid, status, WNOHANG, ru);
         if (w == pid) {
-            *t_end = mono_now();
+            *t_end = ab_mono_s();
             return 0;
         }
         if (w < 0 && errno != EINTR) return -1;
@@ -229,9 +224,9 @@ static int wait_run(pid_t pid, int out_r, outlog *log, int *status, struct rusag
 /* The rest of the output once nothing of the run is left (at most ~1 s, should a writer
  * have escaped). */
 static void drain_output(int out_r, outlog *log) {
-    double until = mono_now() + 1;
+    double until = ab_mono_s() + 1;
     struct pollfd p = {out_r, POLLIN, 0};
-    while (mono_now() < until) {
+    while (ab_mono_s() < until) {
         int r = poll(&p, 1, 100);
         if (r < 0 && errno != EINTR) return;
         if (r > 0 && !read_output(out_r, log)) return;
@@ -277,7 +272,7 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     term_timeout_now = term_timeout;
     long long mig0 = migrations_now();
 
-    double t0 = mono_now();
+    double t0 = ab_mono_s();
     pid_t pid = start_child(&sp);
     if (pid < 0) {
         int e = errno;

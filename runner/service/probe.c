@@ -3,6 +3,7 @@
  * next one starts 20 ms after the close. Every handle is closed before probe_ready()
  * returns, so the caller's loop is left as it was. */
 #include "probe.h"
+#include "clock.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -26,7 +27,7 @@ typedef struct probe {
     int handles;                /* handles not yet closed */
     int finished;               /* ready, or given up: no further try */
     int ready;
-    double deadline;            /* mono_now() time */
+    double deadline;            /* ab_mono_s() time */
     char status[256];
     size_t len;
     char why[128];
@@ -100,7 +101,7 @@ static void on_connect(uv_connect_t *c, int status) {
 
 static void start_try(probe *p) {
     if (p->finished) return;
-    double left = p->deadline - mono_now();
+    double left = p->deadline - ab_mono_s();
     uint64_t bound = left * 1000 < TRY_MS ? (uint64_t)(left > 0 ? left * 1000 + 1 : 1) : TRY_MS;
     p->len = 0;
     p->status[0] = 0;
@@ -131,7 +132,7 @@ probe_outcome probe_ready(uv_loop_t *loop, const struct sockaddr_in *addr, const
                      "Connection: close\r\n\r\n", path, host, ntohs(addr->sin_port));
     p.reqbuf = uv_buf_init(p.request, (unsigned)(n < (int)sizeof p.request ? n : 0));
     snprintf(p.why, sizeof p.why, "no answer in time");
-    p.deadline = mono_now() + timeout_s;
+    p.deadline = ab_mono_s() + timeout_s;
     uv_timer_init(loop, &p.timer);
     p.timer.data = &p;
     p.handles = 1;
@@ -141,7 +142,7 @@ probe_outcome probe_ready(uv_loop_t *loop, const struct sockaddr_in *addr, const
     for (;;) {
         if (p.ready) { out = PROBE_READY; break; }
         if (go_on && !go_on(arg)) { out = PROBE_ABORTED; break; }
-        if (mono_now() >= p.deadline) break;
+        if (ab_mono_s() >= p.deadline) break;
         uv_run(loop, UV_RUN_ONCE);
     }
     p.finished = 1;

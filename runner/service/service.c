@@ -5,6 +5,7 @@
  * times the exit, so neither the runner's scheduling nor its journal writes are in the
  * exit delay. */
 #include "service.h"
+#include "clock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -194,7 +195,7 @@ static int drive(suite *s, int bi, int vi, int warmup, const struct sockaddr_in 
     benchmark *b = s->bench[bi];
     service_run *sv = p->sv;
     char why[256];
-    double t0 = mono_now();
+    double t0 = ab_mono_s();
     probe_outcome po = probe_ready(&s->loop, addr, b->svc.ready_path, b->svc.ready_timeout,
                                    go_on, s, why, sizeof why);
     if (po == PROBE_ABORTED) {
@@ -209,7 +210,7 @@ static int drive(suite *s, int bi, int vi, int warmup, const struct sockaddr_in 
                  "%s (%s)", b->svc.ready_path, bound, why);
         return -1;
     }
-    sv->ready_s = mono_now() - t0;
+    sv->ready_s = ab_mono_s() - t0;
     sv->have_ready = 1;
 
     int quick = s->o.quick;
