@@ -1,5 +1,6 @@
 /* config.c: parse agentbench.conf (see config.h and pmdaagentbench(1)). */
 #include "config.h"
+#include "kv.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -35,16 +36,6 @@ void abc_free(abc_config *c)
     memset(c, 0, sizeof(*c));
 }
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    char *e = s + strlen(s);
-    while (e > s && isspace((unsigned char)e[-1]))
-        *--e = '\0';
-    return s;
-}
-
 static void replace(char **slot, const char *value)
 {
     free(*slot);
@@ -74,7 +65,7 @@ static char *read_token(const char *path, char *why, size_t whylen)
 {
     char line[1100] = "";
     FILE *f = path[0] == '/' ? fopen(path, "r") : NULL;
-    if (!f || !fgets(line, sizeof(line), f) || !*trim(line) || strpbrk(trim(line), " \t")) {
+    if (!f || !fgets(line, sizeof(line), f) || !*ab_trim(line) || strpbrk(ab_trim(line), " \t")) {
         snprintf(why, whylen, "token_file %s: %s", path,
                  path[0] != '/' ? "must be an absolute path" : !f ? strerror(errno) : "no token on its first line");
         if (f)
@@ -82,7 +73,7 @@ static char *read_token(const char *path, char *why, size_t whylen)
         return NULL;
     }
     fclose(f);
-    return strdup(trim(line));
+    return strdup(ab_trim(line));
 }
 
 static int add_ingester(abc_config *c, char *value, char *why, size_t whylen)
@@ -92,7 +83,7 @@ static int add_ingester(abc_config *c, char *value, char *why, size_t whylen)
         url++;
     if (*url)
         *url++ = '\0';
-    url = trim(url);
+    url = ab_trim(url);
     if (!*url) {
         snprintf(why, whylen, "ingester needs `NAME URL [token_file=PATH]`");
         return -1;
@@ -101,7 +92,7 @@ static int add_ingester(abc_config *c, char *value, char *why, size_t whylen)
         ;
     if (*opt)
         *opt++ = '\0';
-    opt = trim(opt);
+    opt = ab_trim(opt);
     char *token = NULL;
     if (*opt && strncmp(opt, "token_file=", 11) != 0) {
         snprintf(why, whylen, "ingester: unknown option '%s' (want token_file=PATH)", opt);
@@ -174,20 +165,15 @@ int abc_load(abc_config *c, const char *path, int optional, char *err, size_t er
     int lineno = 0, rc = 0;
     while (fgets(line, sizeof(line), f)) {
         lineno++;
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        char *s = trim(line);
-        if (!*s)
+        char *key, *value;
+        int kind = ab_kv_line(line, &key, &value);
+        if (kind == AB_KV_BLANK)
             continue;
-        char *eq = strchr(s, '=');
-        if (!eq) {
+        if (kind == AB_KV_MALFORMED) {
             snprintf(err, errlen, "%s:%d: expected `key = value`", path, lineno);
             rc = -1;
             break;
         }
-        *eq = '\0';
-        char *key = trim(s), *value = trim(eq + 1);
         why[0] = '\0';
         if (!*value)
             snprintf(why, sizeof(why), "%s has no value", key);

@@ -8,14 +8,8 @@
 #include <string.h>
 #include "benchdir.h"
 #include "duration.h"
+#include "kv.h"
 #include "profiler.h"
-
-static char *trim(char *s) {
-    while (isspace((unsigned char)*s)) s++;
-    char *e = s + strlen(s);
-    while (e > s && isspace((unsigned char)e[-1])) *--e = 0;
-    return s;
-}
 
 /* A duration for key (duration.h; 0: not given, the default), or an error message. */
 static int conf_seconds(const char *key, const char *val, int lineno, double *out, char *err,
@@ -100,18 +94,14 @@ int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
     int lineno = 0, rc = 0;
     for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         lineno++;
-        char *hash = strchr(line, '#');
-        if (hash) *hash = 0;
-        char *l = trim(line);
-        if (!*l) continue;
-        char *eq = strchr(l, '=');
-        if (!eq) {
+        char *key, *val;
+        int kind = ab_kv_line(line, &key, &val);
+        if (kind == AB_KV_BLANK) continue;
+        if (kind == AB_KV_MALFORMED) {
             snprintf(err, errlen, "bench.conf line %d: expected 'key = value'", lineno);
             rc = -1;
             break;
         }
-        *eq = 0;
-        char *key = trim(l), *val = trim(eq + 1);
         char **slot = string_slot(b, key);
         double *secs = seconds_slot(b, key);
         if (!strncmp(key, "truth.", 6)) {
@@ -149,7 +139,7 @@ static int profilers_parse(benchmark *b, char *msg, size_t msglen) {
     strlist_split(&names, b->profiler, 0);
     int rc = 0;
     for (size_t i = 0; i < names.n && rc == 0; i++) {
-        char *name = trim(names.v[i]);
+        char *name = ab_trim(names.v[i]);
         const ab_profiler *p = profiler_find(name);
         if (!strcmp(name, "none") && names.n == 1) break;
         if (!p) {
