@@ -410,19 +410,7 @@ static int hl_of_logs(const double *lb, size_t nb, const double *lx, size_t nx, 
     /* the differences lx_i - lb_j, the smaller sample along the rows */
     ab_pairs p = nx <= nb ? (ab_pairs){ AB_PAIRS_DIFF, lx, lb, nx, nb }
                           : (ab_pairs){ AB_PAIRS_RDIFF, lb, lx, nb, nx };
-    size_t N = ab_pairs_count(&p);
-    if (!N) return -1;
-    /* the median (numpy's: the mean of the middle two when N is even) and ranks k and
-     * N+1-k, by selection */
-    if (k > (N + 1) / 2) k = (N + 1) / 2;
-    size_t ranks[4] = { k - 1, (N - 1) / 2, N / 2, N - k };
-    double v[4];
-    if (ab_pairs_select(&p, ranks, 4, v) < 0) return -1;
-    double hl = N % 2 == 0 ? ab_stats_lerp(v[1], v[2], 0.5) : v[1];
-    if (ratio) *ratio = ab_stats_clamp_finite(exp(hl));
-    if (ci_low) *ci_low = ab_stats_clamp_finite(exp(v[0]));
-    if (ci_high) *ci_high = ab_stats_clamp_finite(exp(v[3]));
-    return 0;
+    return ab_pairs_hl(&p, k, ratio, ci_low, ci_high);
 }
 
 static int all_positive(const double *x, size_t n)

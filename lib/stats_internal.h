@@ -58,5 +58,10 @@ size_t ab_pairs_count(const ab_pairs *p);
  * O((m + n) log(m n)) time per rank, O(m + n) memory. Returns 0, or -1 (memory, or more
  * than 2^32 - 1 rows or columns). */
 int ab_pairs_select(const ab_pairs *p, const size_t *ranks, size_t nranks, double *out);
+/* A Hodges-Lehmann estimate on log scale and its CI: the median of p's elements (numpy's:
+ * the mean of the middle two when their number is even) and the elements of ranks k and
+ * N + 1 - k (1-based; k capped at the median's), each exp'd and clamped finite into
+ * *ratio, *ci_low, *ci_high (any may be NULL). 0, or -1 (no elements, or memory). */
+int ab_pairs_hl(const ab_pairs *p, size_t k, double *ratio, double *ci_low, double *ci_high);
 
 #endif

@@ -208,17 +208,7 @@ static int walsh_hl(double *d, size_t n, size_t k, double *ratio, double *ci_low
 {
     ab_stats_sort(d, n);
     ab_pairs p = { AB_PAIRS_WALSH, d, NULL, n, n };
-    size_t N = ab_pairs_count(&p);
-    if (!N) return -1;
-    if (k > (N + 1) / 2) k = (N + 1) / 2;
-    size_t ranks[4] = { k - 1, (N - 1) / 2, N / 2, N - k };
-    double v[4];
-    if (ab_pairs_select(&p, ranks, 4, v) < 0) return -1;
-    double hl = N % 2 == 0 ? ab_stats_lerp(v[1], v[2], 0.5) : v[1];
-    if (ratio) *ratio = ab_stats_clamp_finite(exp(hl));
-    if (ci_low) *ci_low = ab_stats_clamp_finite(exp(v[0]));
-    if (ci_high) *ci_high = ab_stats_clamp_finite(exp(v[3]));
-    return 0;
+    return ab_pairs_hl(&p, k, ratio, ci_low, ci_high);
 }
 
 int ab_ratio_hl_paired(const double *base, const double *x, size_t n, double *ratio,

@@ -378,3 +378,18 @@ int ab_pairs_select(const ab_pairs *p, const size_t *ranks, size_t nranks, doubl
     free(w.buf);
     return ok ? 0 : -1;
 }
+
+int ab_pairs_hl(const ab_pairs *p, size_t k, double *ratio, double *ci_low, double *ci_high)
+{
+    size_t N = ab_pairs_count(p);
+    if (!N) return -1;
+    if (k > (N + 1) / 2) k = (N + 1) / 2;
+    size_t ranks[4] = { k - 1, (N - 1) / 2, N / 2, N - k };
+    double v[4];
+    if (ab_pairs_select(p, ranks, 4, v) < 0) return -1;
+    double hl = N % 2 == 0 ? ab_stats_lerp(v[1], v[2], 0.5) : v[1];
+    if (ratio) *ratio = ab_stats_clamp_finite(exp(hl));
+    if (ci_low) *ci_low = ab_stats_clamp_finite(exp(v[0]));
+    if (ci_high) *ci_high = ab_stats_clamp_finite(exp(v[3]));
+    return 0;
+}
