@@ -17,6 +17,7 @@
  * connections, the bytes buffered); what the ingester counts, the user counts from the
  * callbacks. */
 #include "conn.h"
+#include "json_get.h"
 
 #include <http_parser.h>
 #include <jansson.h>
@@ -413,19 +414,8 @@ char *conn_error_body(int status, const char *message, size_t *len)
         ascii[n] = '\0';
         o = json_pack("{s:s, s:s}", "code", error_code(status), "message", ascii);
     }
-    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    char *out = ab_json_line(o, JSON_COMPACT, len);
     json_decref(o);
-    if (!text)
-        return NULL;
-    size_t n = strlen(text);
-    char *out = realloc(text, n + 2);
-    if (!out) {
-        free(text);
-        return NULL;
-    }
-    out[n] = '\n';
-    out[n + 1] = '\0';
-    *len = n + 1;
     return out;
 }
 

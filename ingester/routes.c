@@ -22,6 +22,7 @@
  * token, when there is one, before anything else. /healthz and /flamegraphs stay open
  * (health checks; a browser following a flame graph link sends no token). */
 #include "routes.h"
+#include "json_get.h"
 #include "auth.h"
 #include "decode.h"
 #include "files.h"
@@ -77,22 +78,14 @@ static void deliver(ing_server *s, ing_conn *c, answer *a)
 
 static void reply_json(ing_conn *c, int status, json_t *j)
 {
-    char *text = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
+    size_t n;
+    char *body = ab_json_line(j, JSON_COMPACT | JSON_REAL_PRECISION(6), &n);
     json_decref(j);
-    if (!text) {
-        conn_reply_error(c, 500, "out of memory");
-        return;
-    }
-    size_t n = strlen(text);
-    char *body = realloc(text, n + 2);
     if (!body) {
-        free(text);
         conn_reply_error(c, 500, "out of memory");
         return;
     }
-    body[n] = '\n';
-    body[n + 1] = '\0';
-    conn_reply(c, status, "application/json", NULL, body, n + 1);
+    conn_reply(c, status, "application/json", NULL, body, n);
     free(body);
 }
 

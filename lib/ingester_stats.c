@@ -74,19 +74,8 @@ static json_t *stats_json(const ab_ingester_stats *s)
 char *ab_ingester_stats_write(const ab_ingester_stats *s, size_t *len)
 {
     json_t *doc = stats_json(s);
-    char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
+    char *out = ab_json_line(doc, JSON_COMPACT | JSON_REAL_PRECISION(6), len);
     json_decref(doc);
-    if (!text)
-        return NULL;
-    size_t n = strlen(text);
-    char *out = realloc(text, n + 2);
-    if (!out) {
-        free(text);
-        return NULL;
-    }
-    out[n] = '\n';
-    out[n + 1] = '\0';
-    *len = n + 1;
     return out;
 }
 
@@ -116,16 +105,25 @@ static int check_version(const json_t *root, const json_error_t *jerr, char *err
     return -1;
 }
 
-int ab_ingester_stats_read(const char *text, size_t len, ab_ingester_stats *out, char *err,
-                           size_t errlen)
+/* The parsed document when it is a version 1 one; else NULL and why in err. */
+static json_t *load_document(const char *text, size_t len, char *err, size_t errlen)
 {
     json_error_t jerr;
     json_t *root = json_loadb(text, len, 0, &jerr);
-    memset(out, 0, sizeof *out);
     if (check_version(root, &jerr, err, errlen) < 0) {
         json_decref(root);
-        return -1;
+        return NULL;
     }
+    return root;
+}
+
+int ab_ingester_stats_read(const char *text, size_t len, ab_ingester_stats *out, char *err,
+                           size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    json_t *root = load_document(text, len, err, errlen);
+    if (!root)
+        return -1;
     json_t *conn = json_object_get(root, "connections");
     json_t *req = json_object_get(root, "requests");
     json_t *bytes = json_object_get(root, "bytes");
@@ -166,13 +164,10 @@ int ab_ingester_stats_read(const char *text, size_t len, ab_ingester_stats *out,
 int ab_ingester_stats_read_app(const char *text, size_t len, const char *app,
                                ab_ingester_app_stats *out, char *err, size_t errlen)
 {
-    json_error_t jerr;
-    json_t *root = json_loadb(text, len, 0, &jerr);
     memset(out, 0, sizeof *out);
-    if (check_version(root, &jerr, err, errlen) < 0) {
-        json_decref(root);
+    json_t *root = load_document(text, len, err, errlen);
+    if (!root)
         return -1;
-    }
     json_t *a = json_object_get(json_object_get(root, "apps"), app);
     out->requests = ab_json_count(a, "requests");
     out->profiles = ab_json_count(a, "profiles");

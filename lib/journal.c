@@ -7,6 +7,7 @@
  * reader follows the file by offset, numbers its lines, says which it skipped and why,
  * leaves a half-written last line for later, and notices a replaced or truncated file. */
 #include "journal.h"
+#include "json_get.h"
 #include "clock.h"
 
 #include <errno.h>
@@ -142,12 +143,9 @@ int ab_journal_put(ab_journal *j, json_t *ev, int durable)
         errno = EINVAL;
         return -1;
     }
-    char *text = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII);
-    if (!text) { errno = ENOMEM; return -1; }
-    size_t len = strlen(text);
-    char *buf = realloc(text, len + 1);
-    if (!buf) { free(text); errno = ENOMEM; return -1; }
-    buf[len++] = '\n';
+    size_t len;
+    char *buf = ab_json_line(ev, JSON_COMPACT | JSON_ENSURE_ASCII, &len);
+    if (!buf) { errno = ENOMEM; return -1; }
     int rc = write_all(j->fd, buf, len);
     while (rc == 0 && durable && fsync(j->fd) < 0)
         if (errno != EINTR) rc = -1;

@@ -136,13 +136,18 @@ size_t ab_median_ci_rank(size_t n)
 /* 95% is reached when P(B <= 0) = 2^-n <= 0.025, i.e. from n = 6. */
 #define MEDIAN_CI_MIN_N 6
 
-static ab_ci_level median_level(size_t n, double tail)
+ab_ci_level ab_stats_ci_level(size_t n, double tail, size_t min_n)
 {
     ab_ci_level l = { 0, 0, 0 };
     l.coverage = n && tail < 0.5 ? 1 - 2 * tail : 0;
-    l.nominal = n >= MEDIAN_CI_MIN_N;
-    l.need = l.nominal ? 0 : MEDIAN_CI_MIN_N;
+    l.nominal = n >= min_n;
+    l.need = l.nominal ? 0 : min_n;
     return l;
+}
+
+static ab_ci_level median_level(size_t n, double tail)
+{
+    return ab_stats_ci_level(n, tail, MEDIAN_CI_MIN_N);
 }
 
 ab_ci_level ab_median_ci_level(size_t n)

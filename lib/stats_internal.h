@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "stats.h"
+
 #define AB_Z_975 1.959963984540054   /* scipy.stats.norm.ppf(0.975) */
 #define AB_ALPHA_HALF 0.025          /* the CIs are 95%: 2.5% in each tail */
 #define AB_CI_EXACT_MAX_PAIRS 10000  /* exact CI ranks up to this many pairs / averages */
@@ -20,6 +22,9 @@ double *ab_stats_sorted_copy(const double *x, size_t n);   /* malloc'd; NULL on 
 int ab_stats_order(const double *x, size_t n, uint32_t *order, uint64_t *keys);
 double ab_stats_clamp_finite(double v);                   /* NaN -> 0, +-Inf -> +-DBL_MAX */
 double ab_stats_lerp(double a, double b, double f);        /* a + f (b - a), overflow-safe */
+/* The level of a two-sided CI whose one-sided tail is TAIL, from N runs; nominal (95%)
+ * from MIN_N, else "need MIN_N". */
+ab_ci_level ab_stats_ci_level(size_t n, double tail, size_t min_n);
 double ab_stats_kth(double *d, size_t n, size_t k);        /* k-th smallest (0-based), reorders */
 double ab_stats_norm_cdf(double z);                       /* standard normal CDF */
 

@@ -119,11 +119,7 @@ size_t ab_walsh_ci_rank(size_t n)
 
 static ab_ci_level walsh_level(size_t n, double tail)
 {
-    ab_ci_level l = { 0, 0, 0 };
-    l.coverage = n && tail < 0.5 ? 1 - 2 * tail : 0;
-    l.nominal = n >= WALSH_CI_MIN_N;
-    l.need = l.nominal ? 0 : WALSH_CI_MIN_N;
-    return l;
+    return ab_stats_ci_level(n, tail, WALSH_CI_MIN_N);
 }
 
 ab_ci_level ab_walsh_ci_level(size_t n)

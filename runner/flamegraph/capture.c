@@ -269,6 +269,14 @@ char **fg_perf_record_argv(char *const argv[], const char *perf_data) {
     return pargv;
 }
 
+/* perf record's data and the .old copy perf leaves beside it. */
+static void remove_perf_data(const char *perf_data) {
+    unlink(perf_data);
+    char old[4200];
+    snprintf(old, sizeof old, "%s.old", perf_data);
+    unlink(old);
+}
+
 long fg_perf_fold(const char *perf_data, const char *folded, char *err, size_t errlen) {
     fg_stacks *s = fg_stacks_new();
     if (!s) {
@@ -280,10 +288,7 @@ long fg_perf_fold(const char *perf_data, const char *folded, char *err, size_t e
     if (rc == 0) rc = fg_stacks_write_file(s, folded, err, errlen) < 0 ? -1
                                                                         : (long)fg_stacks_total(s);
     fg_stacks_free(s);
-    unlink(perf_data);
-    char old[4200];
-    snprintf(old, sizeof old, "%s.old", perf_data);
-    unlink(old);
+    remove_perf_data(perf_data);
     return rc;
 }
 
@@ -323,10 +328,7 @@ int fg_capture_argv(char *const argv[], char *const envp[], const char *perf_dat
     }
     remove_perf_maps(st);
     unlink(log);
-    unlink(perf_data);
-    char old[4200];
-    snprintf(old, sizeof old, "%s.old", perf_data);
-    unlink(old);
+    remove_perf_data(perf_data);
     return rc;
 }
 
