@@ -15,7 +15,7 @@ static int same(const char *a, size_t alen, const char *b)
     return diff == 0;
 }
 
-int auth_ok(const char *header, const char *token)
+int ing_auth_ok(const char *header, const char *token)
 {
     if (!header)
         return 0;

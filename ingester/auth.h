@@ -4,6 +4,6 @@
 #define ING_AUTH_H
 
 /* 1 when header (may be NULL) carries token. */
-int auth_ok(const char *header, const char *token);
+int ing_auth_ok(const char *header, const char *token);
 
 #endif

@@ -214,7 +214,7 @@ int ing_behaviour_update_json(ing_behaviour *b, const char *body, size_t len, ch
 int ing_behaviour_update_query(ing_behaviour *b, char *query, char *err, size_t errlen)
 {
     query_param p[16];
-    int n = query_parse(query, p, 16);
+    int n = ing_query_parse(query, p, 16);
     if (n < 0) {
         snprintf(err, errlen, "malformed query string");
         return -1;

@@ -210,7 +210,7 @@ static void conn_close(ing_conn *c)
     }
 }
 
-void conn_reset(ing_conn *c)
+void ing_conn_reset(ing_conn *c)
 {
     uv_os_fd_t fd;
     if (c->state != STATE_CLOSED && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0) {
@@ -346,7 +346,7 @@ static void request_done(ing_conn *c, int keep_alive)
     }
 }
 
-void conn_reply(ing_conn *c, int status, const char *content_type, const char *extra_headers,
+void ing_conn_reply(ing_conn *c, int status, const char *content_type, const char *extra_headers,
                 const void *body, size_t len)
 {
     if (c->state == STATE_CLOSED || c->state == STATE_DRAINING)
@@ -402,7 +402,7 @@ static const char *error_code(int status)
     }
 }
 
-char *conn_error_body(int status, const char *message, size_t *len)
+char *ing_conn_error_body(int status, const char *message, size_t *len)
 {
     json_t *o = json_pack("{s:s, s:s}", "code", error_code(status), "message", message);
     char ascii[2048];
@@ -419,7 +419,7 @@ char *conn_error_body(int status, const char *message, size_t *len)
     return out;
 }
 
-void conn_reply_error(ing_conn *c, int status, const char *fmt, ...)
+void ing_conn_reply_error(ing_conn *c, int status, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -427,12 +427,12 @@ void conn_reply_error(ing_conn *c, int status, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     size_t len = 0;
-    char *body = conn_error_body(status, msg, &len);
-    conn_reply(c, status, "application/json", NULL, body ? body : "", body ? len : 0);
+    char *body = ing_conn_error_body(status, msg, &len);
+    ing_conn_reply(c, status, "application/json", NULL, body ? body : "", body ? len : 0);
     free(body);
 }
 
-void conn_defer(ing_conn *c, double delay_s, int status, const char *content_type, char *body,
+void ing_conn_defer(ing_conn *c, double delay_s, int status, const char *content_type, char *body,
                 size_t len)
 {
     conn_request *r = c->req;
@@ -444,7 +444,7 @@ void conn_defer(ing_conn *c, double delay_s, int status, const char *content_typ
     conn_arm(c, ms_of(delay_s));
 }
 
-void conn_hang(ing_conn *c)
+void ing_conn_hang(ing_conn *c)
 {
     c->req->hanging = 1;
     c->state = STATE_WAITING;
@@ -456,7 +456,7 @@ void conn_hang(ing_conn *c)
 static void conn_answer_deferred(ing_conn *c)
 {
     conn_request *r = c->req;
-    conn_reply(c, r->deferred_status, r->deferred_type, NULL, r->deferred_body,
+    ing_conn_reply(c, r->deferred_status, r->deferred_type, NULL, r->deferred_body,
                r->deferred_len);
     if (c->state == STATE_READING && c->pending_len) {
         char *p = c->pending;
@@ -837,7 +837,7 @@ static void conn_bad_request(ing_conn *c, int status, const char *why)
     if (r)
         hand_over(c, r, status, why);
     else
-        conn_reply_error(c, status, "%s", why);
+        ing_conn_reply_error(c, status, "%s", why);
     if (c->state == STATE_READING)
         conn_drain(c);
 }
@@ -945,7 +945,7 @@ static void init_settings(void)
 
 /* --- the set of connections --------------------------------------------------------- */
 
-void conn_set_init(conn_set *set, uv_loop_t *loop, const conn_limits *lim,
+void ing_conn_set_init(conn_set *set, uv_loop_t *loop, const conn_limits *lim,
                    const conn_callbacks *cb, void *cb_arg)
 {
     memset(set, 0, sizeof *set);
@@ -1000,7 +1000,7 @@ static void conn_start(conn_set *set, uv_stream_t *listener, int fd, int is_cont
         if (set->data_conns >= set->lim.max_connections) {
             c->over_cap = 1;
             report(c, CONN_REFUSED, 0);
-            conn_reply_error(c, 503, "too many connections (--max-connections %u)",
+            ing_conn_reply_error(c, 503, "too many connections (--max-connections %u)",
                              set->lim.max_connections);
             return;
         }
@@ -1010,27 +1010,27 @@ static void conn_start(conn_set *set, uv_stream_t *listener, int fd, int is_cont
     conn_arm(c, ms_of(set->lim.idle_timeout_s));
 }
 
-void conn_accept(conn_set *set, uv_stream_t *listener, int is_control)
+void ing_conn_accept(conn_set *set, uv_stream_t *listener, int is_control)
 {
     conn_start(set, listener, -1, is_control);
 }
 
-void conn_adopt(conn_set *set, int fd, int is_control)
+void ing_conn_adopt(conn_set *set, int fd, int is_control)
 {
     conn_start(set, NULL, fd, is_control);
 }
 
-void conn_set_reset_data(conn_set *set)
+void ing_conn_set_reset_data(conn_set *set)
 {
     ing_conn *c = set->head, *next;
     for (; c; c = next) {
         next = c->next;
         if (!c->is_control)
-            conn_reset(c);
+            ing_conn_reset(c);
     }
 }
 
-void conn_set_shutdown(conn_set *set, void (*done)(void *arg), void *arg)
+void ing_conn_set_shutdown(conn_set *set, void (*done)(void *arg), void *arg)
 {
     set->closing = 1;
     set->on_empty = done;
@@ -1046,7 +1046,7 @@ void conn_set_shutdown(conn_set *set, void (*done)(void *arg), void *arg)
     }
 }
 
-void conn_set_close_all(conn_set *set)
+void ing_conn_set_close_all(conn_set *set)
 {
     ing_conn *c = set->head, *next;
     for (; c; c = next) {

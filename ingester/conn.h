@@ -6,7 +6,7 @@
  * on_event (connections accepted, refused, timed out, closed; body bytes received; a held
  * request dropped) and on_answered (an answer written, and how long after the request's
  * first byte). The user answers each request it is handed with exactly one of
- * conn_reply, conn_reply_error, conn_defer, conn_hang or conn_reset.
+ * ing_conn_reply, ing_conn_reply_error, ing_conn_defer, ing_conn_hang or ing_conn_reset.
  *
  * A request the transport could not read to its end (malformed HTTP, a malformed URL, a
  * body over max_body, a body the set's budget max_buffered has no room for) is handed
@@ -51,7 +51,7 @@ typedef enum conn_event {
     CONN_TIMED_OUT,      /* closed by the idle timeout while reading or idle */
     CONN_CLOSED,         /* an accepted connection is gone */
     CONN_BODY_BYTES,     /* n more request body bytes arrived */
-    CONN_DROPPED,        /* a request held by conn_hang was closed without an answer */
+    CONN_DROPPED,        /* a request held by ing_conn_hang was closed without an answer */
 } conn_event;
 
 /* Where a streamed body goes (see on_headers). */
@@ -97,18 +97,18 @@ typedef struct conn_set {
     unsigned data_conns;          /* open connections from the data listener, within the cap */
     size_t buffered;              /* bytes held against lim.max_buffered */
     int closing;                  /* shutting down: every answer closes its connection */
-    void (*on_empty)(void *arg);  /* conn_set_shutdown's callback, once the set is empty */
+    void (*on_empty)(void *arg);  /* ing_conn_set_shutdown's callback, once the set is empty */
     void *on_empty_arg;
 } conn_set;
 
-void conn_set_init(conn_set *set, uv_loop_t *loop, const conn_limits *lim,
+void ing_conn_set_init(conn_set *set, uv_loop_t *loop, const conn_limits *lim,
                    const conn_callbacks *cb, void *cb_arg);
 
 /* Accept a connection from listener (a uv_tcp_t server). */
-void conn_accept(conn_set *set, uv_stream_t *listener, int is_control);
+void ing_conn_accept(conn_set *set, uv_stream_t *listener, int is_control);
 
 /* Serve an already connected stream socket (the request fuzz target's socketpair). */
-void conn_adopt(conn_set *set, int fd, int is_control);
+void ing_conn_adopt(conn_set *set, int fd, int is_control);
 
 static inline int conn_set_empty(const conn_set *set)
 {
@@ -116,39 +116,39 @@ static inline int conn_set_empty(const conn_set *set)
 }
 
 /* Close every data connection at once with a RST (the data listener went away). */
-void conn_set_reset_data(conn_set *set);
+void ing_conn_set_reset_data(conn_set *set);
 
 /* Graceful shutdown: answer deferred requests now, drop held ones, close idle
  * connections, and close each of the others after its answer. done(arg) is called once
  * the last connection is gone (at once when there is none). */
-void conn_set_shutdown(conn_set *set, void (*done)(void *arg), void *arg);
+void ing_conn_set_shutdown(conn_set *set, void (*done)(void *arg), void *arg);
 
 /* Close every connection at once (the shutdown's grace period is over). */
-void conn_set_close_all(conn_set *set);
+void ing_conn_set_close_all(conn_set *set);
 
 /* Answer the request c is serving: status, content type (NULL: none), extra header lines
  * ("Name: value\r\n"..., may be NULL) and body. Then go on with the next request, or close
  * when the request or the shutdown asks for it. */
-void conn_reply(ing_conn *c, int status, const char *content_type, const char *extra_headers,
+void ing_conn_reply(ing_conn *c, int status, const char *content_type, const char *extra_headers,
                 const void *body, size_t len);
 
 /* Answer with a JSON error body {"code":"...","message":"..."}. */
-void conn_reply_error(ing_conn *c, int status, const char *fmt, ...)
+void ing_conn_reply_error(ing_conn *c, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* {"code":"...","message":"..."} plus a newline, malloc'd; NULL when out of memory. A
  * message that is not valid UTF-8 (a name quoted from a request) has its bytes outside
  * printable ASCII written as \xNN, so that the answer always has its body. */
-char *conn_error_body(int status, const char *message, size_t *len);
+char *ing_conn_error_body(int status, const char *message, size_t *len);
 
 /* Answer later (mode slow): keep the answer, arm the timer for delay_s. Takes body. */
-void conn_defer(ing_conn *c, double delay_s, int status, const char *content_type, char *body,
+void ing_conn_defer(ing_conn *c, double delay_s, int status, const char *content_type, char *body,
                 size_t len);
 
 /* Never answer this request (mode hang); the connection stays open until shutdown. */
-void conn_hang(ing_conn *c);
+void ing_conn_hang(ing_conn *c);
 
 /* Close at once with a TCP RST (SO_LINGER 0), without an answer. */
-void conn_reset(ing_conn *c);
+void ing_conn_reset(ing_conn *c);
 
 #endif

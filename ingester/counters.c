@@ -11,13 +11,13 @@
 
 #define OTHER_APP "_other"
 
-void counters_init(ing_counters *c)
+void ing_counters_init(ing_counters *c)
 {
     memset(c, 0, sizeof *c);
     c->max_apps = 10000;
 }
 
-void counters_free(ing_counters *c)
+void ing_counters_free(ing_counters *c)
 {
     ab_strmap_foreach(&c->apps, e) {
         app_counters *a = e->val.p;
@@ -27,40 +27,40 @@ void counters_free(ing_counters *c)
     ab_strmap_free(&c->apps);
 }
 
-void counters_conn_opened(ing_counters *c)
+void ing_counters_conn_opened(ing_counters *c)
 {
     c->conn_open++;
     c->conn_accepted++;
 }
 
-void counters_conn_closed(ing_counters *c)
+void ing_counters_conn_closed(ing_counters *c)
 {
     c->conn_open--;
 }
 
-void counters_conn_refused(ing_counters *c)
+void ing_counters_conn_refused(ing_counters *c)
 {
     c->conn_rejected++;
     c->req_dropped++;
 }
 
-void counters_conn_timed_out(ing_counters *c)
+void ing_counters_conn_timed_out(ing_counters *c)
 {
     c->conn_timed_out++;
 }
 
-void counters_received(ing_counters *c, size_t bytes)
+void ing_counters_received(ing_counters *c, size_t bytes)
 {
     c->bytes_received += bytes;
 }
 
-uint64_t counters_request(ing_counters *c)
+uint64_t ing_counters_request(ing_counters *c)
 {
     c->req_total++;
     return ++c->last_serial;
 }
 
-void counters_answer(ing_counters *c, int status, uint64_t elapsed_ns)
+void ing_counters_answer(ing_counters *c, int status, uint64_t elapsed_ns)
 {
     if (status >= 200 && status < 300)
         c->req_2xx++;
@@ -68,15 +68,15 @@ void counters_answer(ing_counters *c, int status, uint64_t elapsed_ns)
         c->req_4xx++;
     else if (status >= 500)
         c->req_5xx++;
-    latency_record(&c->latency, elapsed_ns);
+    ing_latency_record(&c->latency, elapsed_ns);
 }
 
-void counters_reset(ing_counters *c)
+void ing_counters_reset(ing_counters *c)
 {
     c->req_reset++;
 }
 
-void counters_dropped(ing_counters *c)
+void ing_counters_dropped(ing_counters *c)
 {
     c->req_dropped++;
 }
@@ -104,7 +104,7 @@ static app_counters *counters_app(ing_counters *c, const char *app)
     return e->val.p;
 }
 
-void counters_app_request(ing_counters *c, const char *app, uint64_t request, uint64_t bytes)
+void ing_counters_app_request(ing_counters *c, const char *app, uint64_t request, uint64_t bytes)
 {
     app_counters *a = counters_app(c, app);
     if (!a || a->last_request == request)
@@ -114,7 +114,7 @@ void counters_app_request(ing_counters *c, const char *app, uint64_t request, ui
     a->bytes += bytes;
 }
 
-void counters_profile(ing_counters *c, uint64_t request, const char *app, const char *format,
+void ing_counters_profile(ing_counters *c, uint64_t request, const char *app, const char *format,
                       const ing_counts *n)
 {
     c->profiles += n->profiles;
@@ -137,7 +137,7 @@ void counters_profile(ing_counters *c, uint64_t request, const char *app, const 
         f->val.u += n->profiles;
 }
 
-void counters_decode_error(ing_counters *c, const char *app)
+void ing_counters_decode_error(ing_counters *c, const char *app)
 {
     c->decode_errors++;
     if (app) {
@@ -147,7 +147,7 @@ void counters_decode_error(ing_counters *c, const char *app)
     }
 }
 
-void counters_decoded(ing_counters *c, const ing_decoded *d)
+void ing_counters_decoded(ing_counters *c, const ing_decoded *d)
 {
     c->bytes_decompressed += d->body_bytes;
     c->stacks_cut += d->stacks_cut;
@@ -195,7 +195,7 @@ static int app_stats(const char *name, const app_counters *a, ab_ingester_app_st
     return 0;
 }
 
-char *counters_stats_document(const ing_counters *c, const counters_doc_info *info, size_t *len)
+char *ing_counters_stats_document(const ing_counters *c, const counters_doc_info *info, size_t *len)
 {
     const latency_hist *h = &c->latency;
     ab_ingester_stats st = {
@@ -207,8 +207,8 @@ char *counters_stats_document(const ing_counters *c, const counters_doc_info *in
         .bytes_received = c->bytes_received, .bytes_decompressed = c->bytes_decompressed,
         .profiles = c->profiles, .samples = c->samples, .sample_value = c->value,
         .frames = c->frames, .decode_errors = c->decode_errors,
-        .lat_p50 = latency_quantile_ms(h, 0.50), .lat_p90 = latency_quantile_ms(h, 0.90),
-        .lat_p99 = latency_quantile_ms(h, 0.99), .lat_max = (double)h->max_ns / 1e6,
+        .lat_p50 = ing_latency_quantile_ms(h, 0.50), .lat_p90 = ing_latency_quantile_ms(h, 0.90),
+        .lat_p99 = ing_latency_quantile_ms(h, 0.99), .lat_max = (double)h->max_ns / 1e6,
         .store_apps = info->store_apps, .store_stacks = info->store_stacks,
         .store_bytes = info->store_bytes, .store_stacks_cut = c->stacks_cut,
         .apps_omitted = !info->with_apps,

@@ -32,45 +32,45 @@ typedef struct ing_counters {
     unsigned max_apps;       /* beyond this many, new names count under "_other" */
 } ing_counters;
 
-void counters_init(ing_counters *c);
-void counters_free(ing_counters *c);
+void ing_counters_init(ing_counters *c);
+void ing_counters_free(ing_counters *c);
 
 /* Data connections: accepted within --max-connections (open now), closed, refused over
  * it (its request counts as dropped), closed by --idle-timeout. */
-void counters_conn_opened(ing_counters *c);
-void counters_conn_closed(ing_counters *c);
-void counters_conn_refused(ing_counters *c);
-void counters_conn_timed_out(ing_counters *c);
+void ing_counters_conn_opened(ing_counters *c);
+void ing_counters_conn_closed(ing_counters *c);
+void ing_counters_conn_refused(ing_counters *c);
+void ing_counters_conn_timed_out(ing_counters *c);
 
 /* Request body bytes received on the data listener, as sent. */
-void counters_received(ing_counters *c, size_t bytes);
+void ing_counters_received(ing_counters *c, size_t bytes);
 
 /* A request that counts in requests.total (see doc/ingester-stats.md, "What counts"):
  * returns its serial number, never 0, for the per-application calls below. */
-uint64_t counters_request(ing_counters *c);
+uint64_t ing_counters_request(ing_counters *c);
 
 /* A counted request answered with this status, elapsed_ns after its first byte. */
-void counters_answer(ing_counters *c, int status, uint64_t elapsed_ns);
+void ing_counters_answer(ing_counters *c, int status, uint64_t elapsed_ns);
 
 /* A counted request closed with a RST instead of an answer (mode reset). */
-void counters_reset(ing_counters *c);
+void ing_counters_reset(ing_counters *c);
 
 /* A request closed without an answer on purpose (held by mode hang at shutdown). */
-void counters_dropped(ing_counters *c);
+void ing_counters_dropped(ing_counters *c);
 
 /* Request `request` (a serial) concerns app: counts it, and its body bytes, once per app. */
-void counters_app_request(ing_counters *c, const char *app, uint64_t request, uint64_t bytes);
+void ing_counters_app_request(ing_counters *c, const char *app, uint64_t request, uint64_t bytes);
 
 /* A decoded profile of request `request` (the decoder sink's profile callback). */
-void counters_profile(ing_counters *c, uint64_t request, const char *app, const char *format,
+void ing_counters_profile(ing_counters *c, uint64_t request, const char *app, const char *format,
                       const ing_counts *n);
 
 /* A request body decoded: what the decoder says it gave (its decompressed bytes, the
  * stacks --store did not keep). */
-void counters_decoded(ing_counters *c, const ing_decoded *d);
+void ing_counters_decoded(ing_counters *c, const ing_decoded *d);
 
 /* A decode error for app (NULL: no application known). */
-void counters_decode_error(ing_counters *c, const char *app);
+void ing_counters_decode_error(ing_counters *c, const char *app);
 
 /* What the /stats document says besides the counters. */
 typedef struct counters_doc_info {
@@ -83,6 +83,6 @@ typedef struct counters_doc_info {
 
 /* The whole /stats document (lib/ingester_stats.h's writer): malloc'd text, its length
  * in *len; NULL when out of memory. */
-char *counters_stats_document(const ing_counters *c, const counters_doc_info *info, size_t *len);
+char *ing_counters_stats_document(const ing_counters *c, const counters_doc_info *info, size_t *len);
 
 #endif

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int files_name_ok(const char *name)
+int ing_files_name_ok(const char *name)
 {
     if (!name[0] || name[0] == '.' || strstr(name, ".."))
         return 0;
@@ -24,7 +24,7 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-const char *files_content_type(const char *name)
+const char *ing_files_content_type(const char *name)
 {
     if (ends_with(name, ".svg"))
         return "image/svg+xml";
@@ -39,10 +39,10 @@ const char *files_content_type(const char *name)
     return "application/octet-stream";
 }
 
-int files_read(const char *dir, const char *name, size_t max, char **data, size_t *len)
+int ing_files_read(const char *dir, const char *name, size_t max, char **data, size_t *len)
 {
     char path[4096];
-    if (!files_name_ok(name) || snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+    if (!ing_files_name_ok(name) || snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
         return -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)

@@ -24,7 +24,7 @@ static int bucket_of(uint64_t ns)
     return i;
 }
 
-void latency_record(latency_hist *h, uint64_t ns)
+void ing_latency_record(latency_hist *h, uint64_t ns)
 {
     h->buckets[bucket_of(ns)]++;
     h->count++;
@@ -32,7 +32,7 @@ void latency_record(latency_hist *h, uint64_t ns)
         h->max_ns = ns;
 }
 
-double latency_quantile_ms(const latency_hist *h, double q)
+double ing_latency_quantile_ms(const latency_hist *h, double q)
 {
     if (h->count == 0)
         return 0.0;

@@ -15,10 +15,10 @@ typedef struct latency_hist {
     uint64_t buckets[LAT_BUCKETS];
 } latency_hist;
 
-void latency_record(latency_hist *h, uint64_t ns);
+void ing_latency_record(latency_hist *h, uint64_t ns);
 
 /* The q-quantile (0..1) in milliseconds: the upper edge of the bucket holding it, never
  * above the maximum seen. 0 when empty. Relative error at most ~9%. */
-double latency_quantile_ms(const latency_hist *h, double q);
+double ing_latency_quantile_ms(const latency_hist *h, double q);
 
 #endif

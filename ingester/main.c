@@ -41,18 +41,18 @@ int main(int argc, char **argv)
     uv_loop_t *loop = uv_default_loop();
     static ing_server server;
     char err[256];
-    if (server_start(&server, loop, &opt, &routes_callbacks, &server, err, sizeof err) < 0) {
+    if (ing_server_start(&server, loop, &opt, &ing_routes_callbacks, &server, err, sizeof err) < 0) {
         fprintf(stderr, "agentbench-ingester: %s\n", err);
         return 1;
     }
-    server_warn_exposed(&server);
+    ing_server_warn_exposed(&server);
     printf("agentbench-ingester ready data=%s control=%s pid=%d\n", server.data_name,
            server.control_name, (int)getpid());
     fflush(stdout);
-    server_log(&server, "mode %s", ing_mode_name(server.beh.mode));
+    ing_server_log(&server, "mode %s", ing_mode_name(server.beh.mode));
 
     uv_run(loop, UV_RUN_DEFAULT);
-    server_free(&server);
+    ing_server_free(&server);
     uv_loop_close(loop);
     ing_options_free(&opt);
     return 0;

@@ -14,7 +14,7 @@ static int hexval(char c)
     return -1;
 }
 
-long query_unescape(char *s, int plus_is_space)
+long ing_query_unescape(char *s, int plus_is_space)
 {
     char *w = s;
     for (const char *r = s; *r; r++) {
@@ -34,7 +34,7 @@ long query_unescape(char *s, int plus_is_space)
     return (long)(w - s);
 }
 
-int query_parse(char *buf, query_param *out, int max)
+int ing_query_parse(char *buf, query_param *out, int max)
 {
     int n = 0;
     char *p = buf;
@@ -48,11 +48,11 @@ int query_parse(char *buf, query_param *out, int max)
             char *eq = strchr(p, '=');
             if (eq)
                 *eq = '\0';
-            if (query_unescape(p, 1) < 0)
+            if (ing_query_unescape(p, 1) < 0)
                 return -1;
             const char *val = "";
             if (eq) {
-                if (query_unescape(eq + 1, 1) < 0)
+                if (ing_query_unescape(eq + 1, 1) < 0)
                     return -1;
                 val = eq + 1;
             }
@@ -65,7 +65,7 @@ int query_parse(char *buf, query_param *out, int max)
     return n;
 }
 
-const char *query_get(const query_param *p, int n, const char *key)
+const char *ing_query_get(const query_param *p, int n, const char *key)
 {
     for (int i = 0; i < n; i++)
         if (strcmp(p[i].key, key) == 0)

@@ -12,13 +12,13 @@ typedef struct query_param {
 
 /* Decode %XX escapes (and '+' as space when plus_is_space) in place; returns the new
  * length, or -1 on a bad escape or an escaped NUL. */
-long query_unescape(char *s, int plus_is_space);
+long ing_query_unescape(char *s, int plus_is_space);
 
 /* Parse "a=1&b=x%20y" in place (buf is modified). Fills at most max pairs; returns their
  * count, or -1 on a bad escape or more than max pairs. */
-int query_parse(char *buf, query_param *out, int max);
+int ing_query_parse(char *buf, query_param *out, int max);
 
 /* The value of the first pair named key, or NULL. */
-const char *query_get(const query_param *p, int n, const char *key);
+const char *ing_query_get(const query_param *p, int n, const char *key);
 
 #endif

@@ -60,7 +60,7 @@ static void answer_error(answer *a, int status, const char *fmt, ...)
     va_end(ap);
     a->status = status;
     a->type = "application/json";
-    a->body = conn_error_body(status, msg, &a->len);
+    a->body = ing_conn_error_body(status, msg, &a->len);
     if (!a->body)
         a->len = 0;
 }
@@ -69,10 +69,10 @@ static void answer_error(answer *a, int status, const char *fmt, ...)
 static void deliver(ing_server *s, ing_conn *c, answer *a)
 {
     if (s->beh.mode == MODE_SLOW && !s->shutting_down) {
-        conn_defer(c, s->beh.delay_s, a->status, a->type, a->body, a->len);
+        ing_conn_defer(c, s->beh.delay_s, a->status, a->type, a->body, a->len);
         return;
     }
-    conn_reply(c, a->status, a->type, NULL, a->body ? a->body : "", a->len);
+    ing_conn_reply(c, a->status, a->type, NULL, a->body ? a->body : "", a->len);
     free(a->body);
 }
 
@@ -82,10 +82,10 @@ static void reply_json(ing_conn *c, int status, json_t *j)
     char *body = ab_json_line(j, JSON_COMPACT | JSON_REAL_PRECISION(6), &n);
     json_decref(j);
     if (!body) {
-        conn_reply_error(c, 500, "out of memory");
+        ing_conn_reply_error(c, 500, "out of memory");
         return;
     }
-    conn_reply(c, status, "application/json", NULL, body, n);
+    ing_conn_reply(c, status, "application/json", NULL, body, n);
     free(body);
 }
 
@@ -105,29 +105,29 @@ static int behaviour_answers(ing_server *s, ing_conn *c)
     char hdr[64];
     switch (b->mode) {
     case MODE_ERROR:
-        conn_reply_error(c, b->status, "the ingester is in mode error (status %d)", b->status);
+        ing_conn_reply_error(c, b->status, "the ingester is in mode error (status %d)", b->status);
         return 1;
     case MODE_RATELIMIT: {
         size_t len = 0;
-        char *body = conn_error_body(429, "rate limited: the ingester is in mode ratelimit", &len);
+        char *body = ing_conn_error_body(429, "rate limited: the ingester is in mode ratelimit", &len);
         snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", b->retry_after_s);
-        conn_reply(c, 429, "application/json", hdr, body ? body : "", body ? len : 0);
+        ing_conn_reply(c, 429, "application/json", hdr, body ? body : "", body ? len : 0);
         free(body);
         return 1;
     }
     case MODE_FLAKY:
         if (!ing_behaviour_flaky_fails(b))
             return 0;
-        conn_reply_error(c, b->status, "the ingester is in mode flaky and failed this request");
+        ing_conn_reply_error(c, b->status, "the ingester is in mode flaky and failed this request");
         return 1;
     case MODE_RESET:
     case MODE_DOWN:
     case MODE_BLACKHOLE:
-        counters_reset(&s->counters);
-        conn_reset(c);
+        ing_counters_reset(&s->counters);
+        ing_conn_reset(c);
         return 1;
     case MODE_HANG:
-        conn_hang(c);
+        ing_conn_hang(c);
         return 1;
     default:
         return 0;
@@ -148,17 +148,17 @@ static void sink_profile(void *arg, const char *app, const char *format, const i
 {
     sink_ctx *x = arg;
     if (!x->bytes_given) {
-        counters_app_request(&x->srv->counters, app, x->serial, x->bytes);
+        ing_counters_app_request(&x->srv->counters, app, x->serial, x->bytes);
         x->bytes_given = 1;
     }
-    counters_profile(&x->srv->counters, x->serial, app, format, n);
+    ing_counters_profile(&x->srv->counters, x->serial, app, format, n);
 }
 
 static int sink_stack(void *arg, const char *app, const char *folded, size_t len,
                       uint64_t value)
 {
     sink_ctx *x = arg;
-    return store_add(&x->srv->store, app, folded, len, value) == 0 ? ING_STACK_KEPT : ING_STACK_CUT;
+    return ing_store_add(&x->srv->store, app, folded, len, value) == 0 ? ING_STACK_KEPT : ING_STACK_CUT;
 }
 
 static ing_sink request_sink(const ing_server *s, sink_ctx *x)
@@ -175,7 +175,7 @@ static ing_limits request_limits(const ing_server *s)
 static int authorized(const ing_server *s, const ing_request *r, answer *a)
 {
     const char *token = s->opt->auth_token;
-    if (!token || auth_ok(r->authorization, token))
+    if (!token || ing_auth_ok(r->authorization, token))
         return 1;
     answer_error(a, 401, "missing or wrong authorization token");
     return 0;
@@ -188,14 +188,14 @@ static int authorized(const ing_server *s, const ing_request *r, answer *a)
 static void ingest(ing_server *s, ing_conn *c, ing_request *r, ing_stream **stp)
 {
     query_param p[MAX_QUERY_PARAMS];
-    int n = query_parse(r->query, p, MAX_QUERY_PARAMS);
+    int n = ing_query_parse(r->query, p, MAX_QUERY_PARAMS);
     ing_error err = {0};
     char app[256];
-    int named = n >= 0 && ing_parse_app_name(query_get(p, n, "name"), app, sizeof app, &err) == 0;
+    int named = n >= 0 && ing_parse_app_name(ing_query_get(p, n, "name"), app, sizeof app, &err) == 0;
     if (!behaviour_serves_all(s)) {
         /* whether the behaviour refuses it or not, it counts for the application it names */
         if (named)
-            counters_app_request(&s->counters, app, r->tag, r->body_len);
+            ing_counters_app_request(&s->counters, app, r->tag, r->body_len);
         if (behaviour_answers(s, c))
             return;
     }
@@ -207,7 +207,7 @@ static void ingest(ing_server *s, ing_conn *c, ing_request *r, ing_stream **stp)
     } else if (!named) {
         answer_error(&a, err.status ? err.status : 400, "%s", err.msg);
     } else {
-        counters_app_request(&s->counters, app, r->tag, r->body_len);
+        ing_counters_app_request(&s->counters, app, r->tag, r->body_len);
         sink_ctx x = {.srv = s, .serial = r->tag, .bytes = r->body_len, .bytes_given = 1};
         ing_sink sink = request_sink(s, &x);
         ing_limits lim = request_limits(s);
@@ -216,12 +216,12 @@ static void ingest(ing_server *s, ing_conn *c, ing_request *r, ing_stream **stp)
         ing_stream *st = *stp;
         *stp = NULL;   /* ing_stream_end frees it */
         if ((st ? ing_stream_end(st, &sink, &got, &err)
-                : ing_decode_ingest(query_get(p, n, "format"), ct, app, r->body, r->body_len, &lim,
+                : ing_decode_ingest(ing_query_get(p, n, "format"), ct, app, r->body, r->body_len, &lim,
                                     &sink, &got, &err)) < 0) {
-            counters_decode_error(&s->counters, app);
+            ing_counters_decode_error(&s->counters, app);
             answer_error(&a, err.status ? err.status : 422, "%s", err.msg);
         } else {
-            counters_decoded(&s->counters, &got);
+            ing_counters_decoded(&s->counters, &got);
         }
     }
     deliver(s, c, &a);
@@ -249,10 +249,10 @@ static void handle_push(ing_server *s, ing_conn *c, ing_request *r, char *rest)
         ing_error err = {0};
         ing_decoded got;
         if (ing_decode_push(ct, r->body, r->body_len, &lim, &sink, &got, &err) < 0) {
-            counters_decode_error(&s->counters, NULL);
+            ing_counters_decode_error(&s->counters, NULL);
             answer_error(&a, err.status ? err.status : 422, "%s", err.msg);
         } else {
-            counters_decoded(&s->counters, &got);
+            ing_counters_decoded(&s->counters, &got);
             if (strstr(ct, "json")) {
                 a.type = "application/json";
                 a.body = strdup("{}");
@@ -280,10 +280,10 @@ static void handle_datadog(ing_server *s, ing_conn *c, ing_request *r, char *res
         ing_error err = {0};
         ing_decoded got;
         if (ing_decode_datadog(r->content_type, r->body, r->body_len, &lim, &sink, &got, &err) < 0) {
-            counters_decode_error(&s->counters, NULL);
+            ing_counters_decode_error(&s->counters, NULL);
             answer_error(&a, err.status ? err.status : 400, "%s", err.msg);
         } else {
-            counters_decoded(&s->counters, &got);
+            ing_counters_decoded(&s->counters, &got);
         }
     }
     deliver(s, c, &a);
@@ -294,15 +294,15 @@ static void handle_datadog(ing_server *s, ing_conn *c, ing_request *r, char *res
  * behaviour, and not counted, so that only the profiler meets the behaviour. */
 static void handle_dogstatsd(ing_server *s, ing_conn *c, ing_request *r, char *rest)
 {
-    conn_reply(c, 200, "text/plain", NULL, "", 0);
+    ing_conn_reply(c, 200, "text/plain", NULL, "", 0);
 }
 
 /* GET /stats, or /stats?apps=0: the same without the applications (bounded size). */
 static void handle_stats(ing_server *s, ing_conn *c, ing_request *r, char *rest)
 {
     query_param p[MAX_QUERY_PARAMS];
-    int n = query_parse(r->query, p, MAX_QUERY_PARAMS);
-    const char *apps = n >= 0 ? query_get(p, n, "apps") : NULL;
+    int n = ing_query_parse(r->query, p, MAX_QUERY_PARAMS);
+    const char *apps = n >= 0 ? ing_query_get(p, n, "apps") : NULL;
     counters_doc_info info = {
         .mode = ing_mode_name(s->beh.mode),
         .uptime_s = (double)(uv_hrtime() - s->start_ns) / 1e9,
@@ -312,12 +312,12 @@ static void handle_stats(ing_server *s, ing_conn *c, ing_request *r, char *rest)
         .with_apps = !(apps && (strcmp(apps, "0") == 0 || strcmp(apps, "false") == 0)),
     };
     size_t len = 0;
-    char *doc = counters_stats_document(&s->counters, &info, &len);
+    char *doc = ing_counters_stats_document(&s->counters, &info, &len);
     if (!doc) {
-        conn_reply_error(c, 500, "out of memory");
+        ing_conn_reply_error(c, 500, "out of memory");
         return;
     }
-    conn_reply(c, 200, "application/json", NULL, doc, len);
+    ing_conn_reply(c, 200, "application/json", NULL, doc, len);
     free(doc);
 }
 
@@ -332,12 +332,12 @@ static void handle_file(ing_server *s, ing_conn *c, ing_request *r, char *rest)
     const char *dir = s->opt->files_dir;
     char *data = NULL;
     size_t len = 0;
-    if (!dir || query_unescape(rest, 0) < 0 || !files_name_ok(rest) ||
-        files_read(dir, rest, MAX_FILE_SIZE, &data, &len) < 0) {
-        conn_reply_error(c, 404, "no such file");
+    if (!dir || ing_query_unescape(rest, 0) < 0 || !ing_files_name_ok(rest) ||
+        ing_files_read(dir, rest, MAX_FILE_SIZE, &data, &len) < 0) {
+        ing_conn_reply_error(c, 404, "no such file");
         return;
     }
-    conn_reply(c, 200, files_content_type(rest), NULL, data, len);
+    ing_conn_reply(c, 200, ing_files_content_type(rest), NULL, data, len);
     free(data);
 }
 
@@ -360,11 +360,11 @@ static void handle_mode(ing_server *s, ing_conn *c, ing_request *r, char *rest)
         rc = -1;
     }
     if (rc < 0) {
-        conn_reply_error(c, 400, "%s", err);
+        ing_conn_reply_error(c, 400, "%s", err);
         return;
     }
-    if (server_set_behaviour(s, &nb, err, sizeof err) < 0) {
-        conn_reply_error(c, 500, "%s", err);
+    if (ing_server_set_behaviour(s, &nb, err, sizeof err) < 0) {
+        ing_conn_reply_error(c, 500, "%s", err);
         return;
     }
     reply_json(c, 200, ing_behaviour_json(&s->beh));
@@ -435,8 +435,8 @@ static void method_not_allowed(ing_conn *c, const char *allow)
     char hdr[64];
     size_t len = 0;
     snprintf(hdr, sizeof hdr, "Allow: %s\r\n", allow);
-    char *body = conn_error_body(405, "method not allowed", &len);
-    conn_reply(c, 405, "application/json", hdr, body ? body : "", body ? len : 0);
+    char *body = ing_conn_error_body(405, "method not allowed", &len);
+    ing_conn_reply(c, 405, "application/json", hdr, body ? body : "", body ? len : 0);
     free(body);
 }
 
@@ -450,10 +450,10 @@ static void on_request(void *arg, ing_conn *c, ing_request *r)
     /* Nothing on the control listener counts; on the data listener, all but the routes
      * that report on the ingester itself (a refused request and a 404 count too). */
     if (!r->is_control && (!rt || rt->counted))
-        r->tag = counters_request(&s->counters);
+        r->tag = ing_counters_request(&s->counters);
     const char *control_token = s->opt->control_token;
     int token_ok = !rt || rt->token != TOKEN_CONTROL || !control_token ||
-                   auth_ok(r->authorization, control_token);
+                   ing_auth_ok(r->authorization, control_token);
     int to_handler = !r->refused_status && rt && method_allowed(rt->methods, r->method) && token_ok;
     if (!to_handler) {
         /* a streamed body is its handler's to decode (handle_ingest takes it from r);
@@ -464,18 +464,18 @@ static void on_request(void *arg, ing_conn *c, ing_request *r)
     if (r->refused_status && r->refused_retry_after_s > 0) {
         char hdr[64];
         size_t len = 0;
-        char *body = conn_error_body(r->refused_status, r->refused_why, &len);
+        char *body = ing_conn_error_body(r->refused_status, r->refused_why, &len);
         snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", r->refused_retry_after_s);
-        conn_reply(c, r->refused_status, "application/json", hdr, body ? body : "", body ? len : 0);
+        ing_conn_reply(c, r->refused_status, "application/json", hdr, body ? body : "", body ? len : 0);
         free(body);
     } else if (r->refused_status)
-        conn_reply_error(c, r->refused_status, "%s", r->refused_why);
+        ing_conn_reply_error(c, r->refused_status, "%s", r->refused_why);
     else if (!rt)
-        conn_reply_error(c, 404, "no such endpoint: %.200s", r->path);
+        ing_conn_reply_error(c, 404, "no such endpoint: %.200s", r->path);
     else if (!method_allowed(rt->methods, r->method))
         method_not_allowed(c, rt->methods);
     else if (!token_ok)
-        conn_reply_error(c, 401, "missing or wrong control token (Authorization: Bearer TOKEN)");
+        ing_conn_reply_error(c, 401, "missing or wrong control token (Authorization: Bearer TOKEN)");
     else
         rt->handle(s, c, r, rest);
 }
@@ -484,7 +484,7 @@ static void on_answered(void *arg, const ing_request *r, int status, uint64_t el
 {
     ing_server *s = arg;
     if (r->tag)
-        counters_answer(&s->counters, status, elapsed_ns);
+        ing_counters_answer(&s->counters, status, elapsed_ns);
 }
 
 static void on_event(void *arg, conn_event ev, int is_control, size_t n)
@@ -493,12 +493,12 @@ static void on_event(void *arg, conn_event ev, int is_control, size_t n)
     if (is_control)
         return;   /* nothing on the control listener counts */
     switch (ev) {
-    case CONN_ACCEPTED: counters_conn_opened(&s->counters); break;
-    case CONN_REFUSED: counters_conn_refused(&s->counters); break;
-    case CONN_TIMED_OUT: counters_conn_timed_out(&s->counters); break;
-    case CONN_CLOSED: counters_conn_closed(&s->counters); break;
-    case CONN_BODY_BYTES: counters_received(&s->counters, n); break;
-    case CONN_DROPPED: counters_dropped(&s->counters); break;
+    case CONN_ACCEPTED: ing_counters_conn_opened(&s->counters); break;
+    case CONN_REFUSED: ing_counters_conn_refused(&s->counters); break;
+    case CONN_TIMED_OUT: ing_counters_conn_timed_out(&s->counters); break;
+    case CONN_CLOSED: ing_counters_conn_closed(&s->counters); break;
+    case CONN_BODY_BYTES: ing_counters_received(&s->counters, n); break;
+    case CONN_DROPPED: ing_counters_dropped(&s->counters); break;
     }
 }
 
@@ -533,13 +533,13 @@ static int on_headers(void *arg, const ing_request *r, conn_body_sink *sink)
         return 0;
     strcpy(query, r->query);   /* the handler decodes the request's own later */
     query_param p[MAX_QUERY_PARAMS];
-    int n = query_parse(query, p, MAX_QUERY_PARAMS);
+    int n = ing_query_parse(query, p, MAX_QUERY_PARAMS);
     char app[256];
     ing_error err;
-    if (n < 0 || ing_parse_app_name(query_get(p, n, "name"), app, sizeof app, &err) < 0)
+    if (n < 0 || ing_parse_app_name(ing_query_get(p, n, "name"), app, sizeof app, &err) < 0)
         return 0;
     ing_limits lim = request_limits(s);
-    ing_stream *st = ing_stream_begin(query_get(p, n, "format"),
+    ing_stream *st = ing_stream_begin(ing_query_get(p, n, "format"),
                                       r->content_type[0] ? r->content_type : NULL, app, &lim);
     if (!st)
         return 0;
@@ -547,7 +547,7 @@ static int on_headers(void *arg, const ing_request *r, conn_body_sink *sink)
     return 1;
 }
 
-const conn_callbacks routes_callbacks = {
+const conn_callbacks ing_routes_callbacks = {
     .on_request = on_request,
     .on_answered = on_answered,
     .on_event = on_event,

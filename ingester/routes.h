@@ -3,12 +3,12 @@
  * Datadog's /profiling/v1/input, and /dogstatsd/v2/proxy answered and ignored)
  * under the current behaviour, GET /stats, /healthz, /flamegraphs/<file> and the control
  * listener's /mode, and all the counting. It is the transport's user (conn.h): main.c
- * hands these callbacks to server_start with the server (ing_server *) as their arg. */
+ * hands these callbacks to ing_server_start with the server (ing_server *) as their arg. */
 #ifndef ING_ROUTES_H
 #define ING_ROUTES_H
 
 #include "conn.h"
 
-extern const conn_callbacks routes_callbacks;
+extern const conn_callbacks ing_routes_callbacks;
 
 #endif

@@ -18,7 +18,7 @@
 #define GRACE_MS 5000
 #define STORE_FLUSH_MS 1000
 
-void server_log(const ing_server *s, const char *fmt, ...)
+void ing_server_log(const ing_server *s, const char *fmt, ...)
 {
     if (s->opt->quiet)
         return;
@@ -44,14 +44,14 @@ static void on_data_connection(uv_stream_t *listener, int status)
 {
     ing_server *s = listener->data;
     if (status == 0)
-        conn_accept(&s->conns, listener, 0);
+        ing_conn_accept(&s->conns, listener, 0);
 }
 
 static void on_control_connection(uv_stream_t *listener, int status)
 {
     ing_server *s = listener->data;
     if (status == 0)
-        conn_accept(&s->conns, listener, 1);
+        ing_conn_accept(&s->conns, listener, 1);
 }
 
 /* Bind and listen on addr (its port is updated when it was 0). */
@@ -151,7 +151,7 @@ static void format_names(ing_server *s)
     ab_addr_format((const struct sockaddr *)&s->data_addr, s->data_name, sizeof s->data_name);
 }
 
-int server_set_behaviour(ing_server *s, const ing_behaviour *nb, char *err, size_t errlen)
+int ing_server_set_behaviour(ing_server *s, const ing_behaviour *nb, char *err, size_t errlen)
 {
     ing_mode old = s->beh.mode, mode = nb->mode;
     if (s->shutting_down) {
@@ -170,7 +170,7 @@ int server_set_behaviour(ing_server *s, const ing_behaviour *nb, char *err, size
         }
         if (!want_data) {
             data_close(s);
-            conn_set_reset_data(&s->conns);   /* nothing answers in down or blackhole */
+            ing_conn_set_reset_data(&s->conns);   /* nothing answers in down or blackhole */
         }
         if (mode == MODE_BLACKHOLE && blackhole_open(s, err, errlen) < 0) {
             char ignored[256];
@@ -179,7 +179,7 @@ int server_set_behaviour(ing_server *s, const ing_behaviour *nb, char *err, size
                 s->beh.mode = old;
             return -1;
         }
-        server_log(s, "mode %s -> %s", ing_mode_name(old), ing_mode_name(mode));
+        ing_server_log(s, "mode %s -> %s", ing_mode_name(old), ing_mode_name(mode));
     }
     s->beh = *nb;
     return 0;
@@ -189,20 +189,20 @@ static void on_store_timer(uv_timer_t *t)
 {
     ing_server *s = t->data;
     static int warned;
-    if (store_flush(&s->store) < 0 && !warned) {
+    if (ing_store_flush(&s->store) < 0 && !warned) {
         warned = 1;
-        server_log(s, "cannot write to %s: %s", s->store.dir, strerror(errno));
+        ing_server_log(s, "cannot write to %s: %s", s->store.dir, strerror(errno));
     }
 }
 
 static void on_signal(uv_signal_t *h, int signum)
 {
     ing_server *s = h->data;
-    server_log(s, "%s: shutting down", signum == SIGTERM ? "SIGTERM" : "SIGINT");
-    server_shutdown(s);
+    ing_server_log(s, "%s: shutting down", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+    ing_server_shutdown(s);
 }
 
-int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
+int ing_server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
                  const conn_callbacks *app, void *app_arg, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
@@ -211,15 +211,15 @@ int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
     s->beh = opt->behaviour;
     s->blackhole_fd = -1;
     s->start_ns = uv_hrtime();
-    counters_init(&s->counters);
+    ing_counters_init(&s->counters);
     conn_limits lim = {.max_body = opt->max_body, .idle_timeout_s = opt->idle_timeout_s,
                        .max_connections = opt->max_connections,
                        .max_buffered = opt->max_buffered};
-    conn_set_init(&s->conns, loop, &lim, app, app_arg);
+    ing_conn_set_init(&s->conns, loop, &lim, app, app_arg);
     if (opt->store_dir) {
         ing_store_limits sl = {.max_apps = opt->store_max_apps, .max_bytes = opt->store_max_bytes,
                                .max_app_bytes = opt->store_max_app_bytes, .max_stacks = 1000000};
-        if (store_init(&s->store, opt->store_dir, &sl, err, errlen) < 0)
+        if (ing_store_init(&s->store, opt->store_dir, &sl, err, errlen) < 0)
             return -1;
         s->has_store = 1;
         if (s->store.loaded.files || s->store.loaded.unreadable)
@@ -262,7 +262,7 @@ int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
     return 0;
 }
 
-void server_warn_exposed(const ing_server *s)
+void ing_server_warn_exposed(const ing_server *s)
 {
     const ing_options *o = s->opt;
     if (!ing_addr_is_loopback(&o->listen) && !o->auth_token)
@@ -293,10 +293,10 @@ static void finish(void *arg)
 static void on_grace(uv_timer_t *t)
 {
     ing_server *s = t->data;
-    conn_set_close_all(&s->conns);
+    ing_conn_set_close_all(&s->conns);
 }
 
-void server_shutdown(ing_server *s)
+void ing_server_shutdown(ing_server *s)
 {
     if (s->finished)
         return;
@@ -312,15 +312,15 @@ void server_shutdown(ing_server *s)
         s->control = NULL;
     }
     uv_timer_start(&s->grace_timer, on_grace, GRACE_MS, 0);
-    conn_set_shutdown(&s->conns, finish, s);
+    ing_conn_set_shutdown(&s->conns, finish, s);
 }
 
-void server_free(ing_server *s)
+void ing_server_free(ing_server *s)
 {
     if (s->has_store) {
-        if (store_flush(&s->store) < 0)
-            server_log(s, "cannot write to %s: %s", s->store.dir, strerror(errno));
-        store_free(&s->store);
+        if (ing_store_flush(&s->store) < 0)
+            ing_server_log(s, "cannot write to %s: %s", s->store.dir, strerror(errno));
+        ing_store_free(&s->store);
     }
-    counters_free(&s->counters);
+    ing_counters_free(&s->counters);
 }

@@ -45,24 +45,24 @@ typedef struct ing_server {
 /* Bind the listeners, apply the initial mode, start timers and signal handlers; the
  * connections hand their requests and events to app (with app_arg). 0, or -1 with a
  * message in err. */
-int server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
+int ing_server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
                  const conn_callbacks *app, void *app_arg, char *err, size_t errlen);
 
 /* On stderr, whatever --quiet says: each listener on an address other than loopback
  * that has no token (anyone on the network could use it). */
-void server_warn_exposed(const ing_server *s);
+void ing_server_warn_exposed(const ing_server *s);
 
 /* Switch to behaviour nb, opening or closing the data listener as its mode needs.
  * 0, or -1 with a message in err (the old behaviour stays). */
-int server_set_behaviour(ing_server *s, const ing_behaviour *nb, char *err, size_t errlen);
+int ing_server_set_behaviour(ing_server *s, const ing_behaviour *nb, char *err, size_t errlen);
 
 /* Begin a graceful shutdown (SIGTERM/SIGINT). A second call closes everything at once. */
-void server_shutdown(ing_server *s);
+void ing_server_shutdown(ing_server *s);
 
 /* Release everything (after the loop has stopped). Flushes the store. */
-void server_free(ing_server *s);
+void ing_server_free(ing_server *s);
 
 /* Log a message on stderr unless --quiet. */
-void server_log(const ing_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ing_server_log(const ing_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

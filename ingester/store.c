@@ -41,7 +41,7 @@ static void load_file(ing_store *s, const char *app, FILE *f)
             s->loaded.bad_lines++;
             continue;
         }
-        if (store_add(s, app, line, (size_t)(space - line), count) < 0)
+        if (ing_store_add(s, app, line, (size_t)(space - line), count) < 0)
             s->loaded.cut++;
     }
     free(line);
@@ -85,7 +85,7 @@ static void store_load(ing_store *s)
     s->dirty = 0;
 }
 
-int store_init(ing_store *s, const char *dir, const ing_store_limits *lim, char *err,
+int ing_store_init(ing_store *s, const char *dir, const ing_store_limits *lim, char *err,
                size_t errlen)
 {
     memset(s, 0, sizeof *s);
@@ -108,7 +108,7 @@ int store_init(ing_store *s, const char *dir, const ing_store_limits *lim, char 
     return 0;
 }
 
-void store_free(ing_store *s)
+void ing_store_free(ing_store *s)
 {
     ab_strmap_foreach(&s->apps, e) {
         store_app *a = e->val.p;
@@ -141,7 +141,7 @@ static store_app *store_app_of(ing_store *s, const char *app)
     return a;
 }
 
-int store_add(ing_store *s, const char *app, const char *folded, size_t len, uint64_t value)
+int ing_store_add(ing_store *s, const char *app, const char *folded, size_t len, uint64_t value)
 {
     if (!s->dir || len == 0 || value == 0)
         return 0;
@@ -204,7 +204,7 @@ static int write_app(const ing_store *s, const char *app, store_app *a)
     return rc;
 }
 
-int store_flush(ing_store *s)
+int ing_store_flush(ing_store *s)
 {
     if (!s->dir || !s->dirty)
         return 0;

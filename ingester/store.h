@@ -1,14 +1,14 @@
 /* store.h: --store DIR: each application's stacks aggregated as folded text
  * (DIR/<app>.folded, "frame;frame;frame COUNT" per distinct stack, sorted), rewritten
- * atomically (temporary file + rename) by store_flush.
+ * atomically (temporary file + rename) by ing_store_flush.
  *
  * Bounded: at most max_apps applications, max_app_bytes per application and max_bytes in
  * all (a stack costs its text and STORE_STACK_OVERHEAD bytes), max_stacks distinct stacks
- * per application. A stack that would go past a bound is not kept: store_add says so,
+ * per application. A stack that would go past a bound is not kept: ing_store_add says so,
  * and the caller counts it (stacks_cut in /stats). The file name of an application is
  * injective: two names never share a file.
  *
- * Nothing measured is lost to a restart: store_init reads back the files an earlier
+ * Nothing measured is lost to a restart: ing_store_init reads back the files an earlier
  * ingester left in DIR (a restarted ingester, a resumed suite), within the same bounds, so
  * its first flush rewrites them with the old stacks and the new ones together. */
 #ifndef ING_STORE_H
@@ -37,7 +37,7 @@ typedef struct ing_store {
     size_t bytes;           /* of every application's stacks */
     uint64_t stacks;        /* distinct stacks kept, every application's */
     int dirty;
-    struct {                /* what store_init read back from DIR */
+    struct {                /* what ing_store_init read back from DIR */
         size_t files, apps, stacks;  /* stacks: distinct ones kept */
         size_t cut;         /* lines past a bound, not kept */
         size_t bad_lines;   /* lines that are no "STACK COUNT" */
@@ -48,17 +48,17 @@ typedef struct ing_store {
 /* Create DIR when missing, else read back its NAME.folded files (s->loaded says what was
  * kept). lim: NULL for the defaults (256 applications, 32 MiB each,
  * 256 MiB in all, a million stacks each). 0, or -1 with a message in err. */
-int store_init(ing_store *s, const char *dir, const ing_store_limits *lim, char *err,
+int ing_store_init(ing_store *s, const char *dir, const ing_store_limits *lim, char *err,
                size_t errlen);
-void store_free(ing_store *s);
+void ing_store_free(ing_store *s);
 
 /* Add value to the stack's count: 0, or -1 when it is not kept (a bound, or an
  * application whose file name would be too long). */
-int store_add(ing_store *s, const char *app, const char *folded, size_t len, uint64_t value);
+int ing_store_add(ing_store *s, const char *app, const char *folded, size_t len, uint64_t value);
 
 /* Rewrite the files of applications changed since the last flush. 0, or -1 (errno set)
  * when a file could not be written (the others still are). */
-int store_flush(ing_store *s);
+int ing_store_flush(ing_store *s);
 
 /* An application's file name is lib/store_name.h's ab_store_file_name (the runner reads
  * the same files). */

@@ -22,7 +22,7 @@ static creds *table;
 static int ntable;
 static const abc_config *config;
 
-void access_init(const abc_config *cfg)
+void pmda_access_init(const abc_config *cfg)
 {
     config = cfg;
 }
@@ -45,7 +45,7 @@ static creds *record(int ctx)
     return &table[ctx];
 }
 
-int access_attribute(int ctx, int attr, const char *value, int length, pmdaExt *pmda)
+int pmda_access_attribute(int ctx, int attr, const char *value, int length, pmdaExt *pmda)
 {
     int sts = pmdaAttribute(ctx, attr, value, length, pmda);
     if (sts < 0)
@@ -77,7 +77,7 @@ int access_attribute(int ctx, int attr, const char *value, int length, pmdaExt *
     return 0;
 }
 
-void access_end_context(int ctx)
+void pmda_access_end_context(int ctx)
 {
     if (ctx >= 0 && ctx < ntable) {
         free(table[ctx].username);
@@ -93,7 +93,7 @@ static int listed(const char *name)
     return 0;
 }
 
-int access_check_store(int ctx, char *who, size_t wholen)
+int pmda_access_check_store(int ctx, char *who, size_t wholen)
 {
     const creds *c = ctx >= 0 && ctx < ntable ? &table[ctx] : NULL;
     if (!c || (!c->has_uid && !c->username)) {

@@ -13,16 +13,16 @@
 #include "config.h"
 
 /* cfg's store_users must outlive the PMDA. */
-void access_init(const abc_config *cfg);
+void pmda_access_init(const abc_config *cfg);
 
 /* The attribute callback (PMDA interface 6+): remembers the context's credentials. */
-int access_attribute(int ctx, int attr, const char *value, int length, pmdaExt *pmda);
+int pmda_access_attribute(int ctx, int attr, const char *value, int length, pmdaExt *pmda);
 
 /* Forget a context's credentials (its end). */
-void access_end_context(int ctx);
+void pmda_access_end_context(int ctx);
 
 /* 0 when ctx may store, else PM_ERR_PERMISSION with who it is (or that it has no
  * credentials) in who. */
-int access_check_store(int ctx, char *who, size_t wholen);
+int pmda_access_check_store(int ctx, char *who, size_t wholen);
 
 #endif

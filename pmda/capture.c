@@ -84,9 +84,9 @@ static void last_stderr_line(char *out, size_t outlen)
     out[len] = '\0';
 }
 
-int capture_start(const capture_config *cfg, long seconds)
+int pmda_capture_start(const capture_config *cfg, long seconds)
 {
-    capture_poll();
+    pmda_capture_poll();
     if (seconds < 0 || seconds > CAPTURE_MAX_SECONDS)
         return PM_ERR_BADSTORE;
     if (seconds == 0) {
@@ -169,7 +169,7 @@ int capture_start(const capture_config *cfg, long seconds)
     return 0;
 }
 
-void capture_poll(void)
+void pmda_capture_poll(void)
 {
     if (state != C_RUNNING)
         return;
@@ -217,30 +217,30 @@ void capture_poll(void)
                     status_text);
 }
 
-const char *capture_status(void)
+const char *pmda_capture_status(void)
 {
     return state == C_IDLE ? "IDLE" : status_text;
 }
 
-unsigned int capture_seconds(void) { return seconds_n; }
-const char *capture_last_url(void) { return last_url[0] ? last_url : NULL; }
-unsigned long long capture_started(void) { return nstarted; }
-unsigned long long capture_failed(void) { return nfailed; }
-unsigned long long capture_done(void) { return ndone; }
+unsigned int pmda_capture_seconds(void) { return seconds_n; }
+const char *pmda_capture_last_url(void) { return last_url[0] ? last_url : NULL; }
+unsigned long long pmda_capture_started(void) { return nstarted; }
+unsigned long long pmda_capture_failed(void) { return nfailed; }
+unsigned long long pmda_capture_done(void) { return ndone; }
 
-capture_state_e capture_state(void)
+capture_state_e pmda_capture_state(void)
 {
     return state == C_RUNNING ? CAPTURE_RUNNING : state == C_DONE ? CAPTURE_DONE
            : state == C_ERROR ? CAPTURE_ERROR : CAPTURE_IDLE;
 }
 
-const char *capture_last_file(void)
+const char *pmda_capture_last_file(void)
 {
     const char *slash = strrchr(svg_path, '/');
     return svg_path[0] ? (slash ? slash + 1 : svg_path) : NULL;
 }
 
-void capture_last_folded(char *out, size_t outlen)
+void pmda_capture_last_folded(char *out, size_t outlen)
 {
     size_t n = strlen(svg_path);
     if (n > 4 && strcmp(svg_path + n - 4, ".svg") == 0)
@@ -248,7 +248,7 @@ void capture_last_folded(char *out, size_t outlen)
     snprintf(out, outlen, "%.*s.folded", (int)n, svg_path);
 }
 
-void capture_shutdown(void)
+void pmda_capture_shutdown(void)
 {
     if (state == C_RUNNING) {
         kill(-child, SIGTERM);

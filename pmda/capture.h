@@ -20,24 +20,24 @@ typedef struct capture_config {
 /* Start a capture of `seconds` (1..CAPTURE_MAX_SECONDS). Returns 0, PM_ERR_AGAIN while
  * one runs, PM_ERR_BADSTORE for a bad value, or another PM_ERR_* when it cannot start
  * (the status then reads ERROR <why>). Storing 0 cancels a running capture. */
-int capture_start(const capture_config *cfg, long seconds);
+int pmda_capture_start(const capture_config *cfg, long seconds);
 
 /* Reap the child if it ended and update the status; cheap, call on every fetch. */
-void capture_poll(void);
+void pmda_capture_poll(void);
 
-const char *capture_status(void);         /* IDLE, RUNNING s/N, DONE <url>, ERROR <why> */
+const char *pmda_capture_status(void);         /* IDLE, RUNNING s/N, DONE <url>, ERROR <why> */
 typedef enum { CAPTURE_IDLE, CAPTURE_RUNNING, CAPTURE_DONE, CAPTURE_ERROR } capture_state_e;
-capture_state_e capture_state(void);
-const char *capture_last_file(void);      /* NAME.svg of the latest capture started, or NULL */
-unsigned int capture_seconds(void);       /* N of the current or last capture, 0 if none */
-const char *capture_last_url(void);       /* URL (or path) of the last good capture, or NULL */
-unsigned long long capture_started(void);  /* captures started */
-unsigned long long capture_failed(void);   /* captures that ended in ERROR */
-unsigned long long capture_done(void);     /* captures that ended in DONE */
+capture_state_e pmda_capture_state(void);
+const char *pmda_capture_last_file(void);      /* NAME.svg of the latest capture started, or NULL */
+unsigned int pmda_capture_seconds(void);       /* N of the current or last capture, 0 if none */
+const char *pmda_capture_last_url(void);       /* URL (or path) of the last good capture, or NULL */
+unsigned long long pmda_capture_started(void);  /* captures started */
+unsigned long long pmda_capture_failed(void);   /* captures that ended in ERROR */
+unsigned long long pmda_capture_done(void);     /* captures that ended in DONE */
 /* DIR/NAME.folded of the latest capture started (the stacks beside its SVG). */
-void capture_last_folded(char *out, size_t outlen);
+void pmda_capture_last_folded(char *out, size_t outlen);
 
 /* Kill a running capture (PMDA exit). */
-void capture_shutdown(void);
+void pmda_capture_shutdown(void);
 
 #endif

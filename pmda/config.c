@@ -11,7 +11,7 @@
 #define DEFAULT_RESULTS "/var/lib/agentbench/results"
 #define DEFAULT_FLAMEGRAPH_DIR "/var/lib/agentbench/flamegraphs"
 
-void abc_defaults(abc_config *c)
+void pmda_config_defaults(abc_config *c)
 {
     memset(c, 0, sizeof(*c));
     c->results = strdup(DEFAULT_RESULTS);
@@ -20,7 +20,7 @@ void abc_defaults(abc_config *c)
     c->store_users[c->nstore_users++] = strdup(ABC_DEFAULT_STORE_USERS);
 }
 
-void abc_free(abc_config *c)
+void pmda_config_free(abc_config *c)
 {
     free(c->results);
     free(c->flamegraph_dir);
@@ -152,7 +152,7 @@ static int set_store_users(abc_config *c, char *value, char *why, size_t whylen)
     return 0;
 }
 
-int abc_load(abc_config *c, const char *path, int optional, char *err, size_t errlen)
+int pmda_config_load(abc_config *c, const char *path, int optional, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
     if (!f) {

@@ -32,13 +32,13 @@ typedef struct abc_config {
 } abc_config;
 
 /* Set the built-in defaults. */
-void abc_defaults(abc_config *c);
+void pmda_config_defaults(abc_config *c);
 
 /* Read path into c (keys override the defaults). A missing file is not an error when
  * `optional` is set. Returns 0, or -1 with a message in err (file:line: why). Unknown
  * keys and malformed lines are errors, so typos are noticed. */
-int abc_load(abc_config *c, const char *path, int optional, char *err, size_t errlen);
+int pmda_config_load(abc_config *c, const char *path, int optional, char *err, size_t errlen);
 
-void abc_free(abc_config *c);
+void pmda_config_free(abc_config *c);
 
 #endif

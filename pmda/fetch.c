@@ -1,9 +1,9 @@
-/* fetch.c: the fetch. fetch_metrics brings the sources up to date (capture state,
+/* fetch.c: the fetch. pmda_fetch_metrics brings the sources up to date (capture state,
  * journal model and instances, and the poller's answers when ingester metrics are asked
  * for), then builds the result itself, by pmdaFetch's rules: instances in cache order
- * (indom_index), filtered by the profile pmcd sent (libpcp's __pmInProfile); numval the
+ * (pmda_indom_index), filtered by the profile pmcd sent (libpcp's __pmInProfile); numval the
  * count of values, else 0 (no values) or the error. Values go into a pmResult kept from
- * fetch to fetch (fetchbuf.h), which libpcp_pmda sends and fetch_result_done leaves alone.
+ * fetch to fetch (fetchbuf.h), which libpcp_pmda sends and pmda_fetch_result_done leaves alone.
  * agentbench.run.* values are computed once per model change, not per fetch, from the
  * suite's analysis (lib/analysis.h: paired or unpaired, Holm over the family, verdicts
  * only once the suite is final, noise), which recomputes only the cells whose runs changed.
@@ -103,10 +103,10 @@ static const ab_analysis *current_analysis(const ab_results *r)
 {
     if (!r)
         return NULL;
-    if (!analysis || analysis_epoch != source_epoch()) {
+    if (!analysis || analysis_epoch != pmda_source_epoch()) {
         ab_analysis_free(analysis);
         analysis = ab_analysis_new(NULL);
-        analysis_epoch = source_epoch();
+        analysis_epoch = pmda_source_epoch();
     }
     if (analysis && ab_analysis_update(analysis, r) < 0)
         return NULL;
@@ -334,13 +334,13 @@ static int fetch_stack(const stack_inst *si, pmAtomValue *atom)
 
 static int fetch_flamegraph(unsigned int item, void *priv, pmAtomValue *atom)
 {
-    const profile_group *sys = profiles_system();
+    const profile_group *sys = pmda_profiles_system();
     switch ((flamegraph_item_e)item) {
-    case FLAMEGRAPH_CONTROL: I32((int)capture_seconds());
-    case FLAMEGRAPH_STATUS: STRING(capture_status());
-    case FLAMEGRAPH_URL: STRING(capture_last_url());
-    case FLAMEGRAPH_CAPTURES: U64(capture_started());
-    case FLAMEGRAPH_FAILURES: U64(capture_failed());
+    case FLAMEGRAPH_CONTROL: I32((int)pmda_capture_seconds());
+    case FLAMEGRAPH_STATUS: STRING(pmda_capture_status());
+    case FLAMEGRAPH_URL: STRING(pmda_capture_last_url());
+    case FLAMEGRAPH_CAPTURES: U64(pmda_capture_started());
+    case FLAMEGRAPH_FAILURES: U64(pmda_capture_failed());
     case FLAMEGRAPH_STACKS: return fetch_stack(priv, atom);
     case FLAMEGRAPH_LAST_TIME: return fetch_about(ABOUT_TIME, sys, atom);
     case FLAMEGRAPH_LAST_TOOL: return fetch_about(ABOUT_TOOL, sys, atom);
@@ -348,7 +348,7 @@ static int fetch_flamegraph(unsigned int item, void *priv, pmAtomValue *atom)
     case FLAMEGRAPH_LAST_SAMPLES: return fetch_about(ABOUT_SAMPLES, sys, atom);
     case FLAMEGRAPH_LAST_IDLE_DROPPED: return fetch_about(ABOUT_IDLE_DROPPED, sys, atom);
     case FLAMEGRAPH_LAST_DISTINCT: return fetch_about(ABOUT_DISTINCT, sys, atom);
-    case FLAMEGRAPH_VECTOR: STRING(vector_status(fetch_context));
+    case FLAMEGRAPH_VECTOR: STRING(pmda_vector_status(fetch_context));
     case NUM_FLAMEGRAPH_ITEMS: break;
     }
     return PM_ERR_PMID;
@@ -390,9 +390,9 @@ static int fetch_baseline(unsigned int item, const bl_inst *bi, const ab_results
 static int fetch_journal(unsigned int item, const ab_results *r, pmAtomValue *atom)
 {
     source_counters sc;
-    source_counters_get(&sc);
+    pmda_source_counters_get(&sc);
     switch ((journal_item_e)item) {
-    case JOURNAL_PATH: STRING(source_journal_path());
+    case JOURNAL_PATH: STRING(pmda_source_journal_path());
     case JOURNAL_OFFSET:
         if (!r)
             return PMDA_FETCH_NOVALUES;
@@ -411,7 +411,7 @@ static int fetch_self(unsigned int item, pmAtomValue *atom)
 {
     unsigned long long rounds, failures;
     double ms;
-    poller_counters(&rounds, &failures, &ms);
+    pmda_poller_counters(&rounds, &failures, &ms);
     switch ((self_item_e)item) {
     case SELF_FETCHES: U64(fetches);
     case SELF_POLLS: U64(rounds);
@@ -432,10 +432,10 @@ static int fetch_run_cached(unsigned int item, run_inst *ri, const ab_results *r
 {
     if (!ri || item >= NUM_RUN_ITEMS)
         return fetch_run(item, ri, r, atom);
-    if (ri->values_gen != indom_generation()) {
+    if (ri->values_gen != pmda_indom_generation()) {
         for (unsigned int k = 0; k < NUM_RUN_ITEMS; k++)
             ri->sts[k] = fetch_run(k, ri, r, &ri->val[k]);
-        ri->values_gen = indom_generation();
+        ri->values_gen = pmda_indom_generation();
     }
     *atom = ri->val[item];
     return ri->sts[item];
@@ -465,7 +465,7 @@ extern int __pmInProfile(pmInDom indom, const pmProfile *prof, int inst);
 
 static fetchbuf result_buf;
 
-int fetch_metrics(int numpmid, pmID *pmidlist, pmResult **resp, pmdaExt *pmda)
+int pmda_fetch_metrics(int numpmid, pmID *pmidlist, pmResult **resp, pmdaExt *pmda)
 {
     int want_ingesters = 0;
     for (int i = 0; i < numpmid; i++)
@@ -476,13 +476,13 @@ int fetch_metrics(int numpmid, pmID *pmidlist, pmResult **resp, pmdaExt *pmda)
     if (pmDebugOptions.appl1)
         pmNotifyErr(LOG_DEBUG, "fetch %llu: %d metrics%s", fetches, numpmid,
                     want_ingesters ? ", ingesters polled" : "");
-    capture_poll();
-    indom_refresh(want_ingesters);
-    const ab_results *r = source_results();
-    profiles_refresh(r);
-    labels_refresh(pmda);
+    pmda_capture_poll();
+    pmda_indom_refresh(want_ingesters);
+    const ab_results *r = pmda_source_results();
+    pmda_profiles_refresh(r);
+    pmda_labels_refresh(pmda);
 
-    pmResult *res = fetchbuf_begin(&result_buf, numpmid);
+    pmResult *res = pmda_fetchbuf_begin(&result_buf, numpmid);
     if (!res)
         return -ENOMEM;
     unsigned char flags = 0;
@@ -497,10 +497,10 @@ int fetch_metrics(int numpmid, pmID *pmidlist, pmResult **resp, pmdaExt *pmda)
 
     for (int i = 0; i < numpmid; i++) {
         unsigned int cluster = pmID_cluster(pmidlist[i]), item = pmID_item(pmidlist[i]);
-        const pmDesc *d = metric_desc(pmidlist[i]);
+        const pmDesc *d = pmda_metric_desc(pmidlist[i]);
         const inst_index *ix = d && d->indom != PM_INDOM_NULL
-                               ? indom_index(pmInDom_serial(d->indom)) : NULL;
-        pmValueSet *vs = fetchbuf_vset(&result_buf, i, pmidlist[i], ix ? ix->n : 1);
+                               ? pmda_indom_index(pmInDom_serial(d->indom)) : NULL;
+        pmValueSet *vs = pmda_fetchbuf_vset(&result_buf, i, pmidlist[i], ix ? ix->n : 1);
         if (!vs)
             return -ENOMEM;
         if (!d) {
@@ -511,13 +511,13 @@ int fetch_metrics(int numpmid, pmID *pmidlist, pmResult **resp, pmdaExt *pmda)
         int sts = 0;
         if (!ix) {
             if ((sts = fetch_value(cluster, item, NULL, r, &atom)) > 0)
-                sts = fetchbuf_put(&result_buf, vs, PM_IN_NULL, d->type, &atom);
+                sts = pmda_fetchbuf_put(&result_buf, vs, PM_IN_NULL, d->type, &atom);
         } else {
             for (int k = 0; k < ix->n; k++) {
                 if (pmda->e_prof && !__pmInProfile(d->indom, pmda->e_prof, ix->inst[k]))
                     continue;
                 if ((sts = fetch_value(cluster, item, ix->priv[k], r, &atom)) > 0)
-                    sts = fetchbuf_put(&result_buf, vs, ix->inst[k], d->type, &atom);
+                    sts = pmda_fetchbuf_put(&result_buf, vs, ix->inst[k], d->type, &atom);
                 if (sts == -ENOMEM)
                     return sts;
             }
@@ -530,14 +530,14 @@ int fetch_metrics(int numpmid, pmID *pmidlist, pmResult **resp, pmdaExt *pmda)
     return 0;
 }
 
-void fetch_result_done(pmResult *result)
+void pmda_fetch_result_done(pmResult *result)
 {
     (void)result;   /* kept for the next fetch */
 }
 
-void fetch_free(void)
+void pmda_fetch_free(void)
 {
-    fetchbuf_free(&result_buf);
+    pmda_fetchbuf_free(&result_buf);
     ab_analysis_free(analysis);
     analysis = NULL;
 }

@@ -13,7 +13,7 @@ struct fetchbuf_chunk {
     char *data;                 /* 8-byte aligned (malloc) */
 };
 
-pmResult *fetchbuf_begin(fetchbuf *fb, int numpmid)
+pmResult *pmda_fetchbuf_begin(fetchbuf *fb, int numpmid)
 {
     if (numpmid > fb->maxpmid) {
         size_t need = sizeof(pmResult) + (size_t)numpmid * sizeof(pmValueSet *);
@@ -39,7 +39,7 @@ pmResult *fetchbuf_begin(fetchbuf *fb, int numpmid)
     return fb->res;
 }
 
-pmValueSet *fetchbuf_vset(fetchbuf *fb, int i, pmID pmid, int maxval)
+pmValueSet *pmda_fetchbuf_vset(fetchbuf *fb, int i, pmID pmid, int maxval)
 {
     if (maxval < 1)
         maxval = 1;
@@ -87,7 +87,7 @@ static pmValueBlock *block(fetchbuf *fb, size_t vlen)
     return vb;
 }
 
-int fetchbuf_put(fetchbuf *fb, pmValueSet *vs, int inst, int type, const pmAtomValue *atom)
+int pmda_fetchbuf_put(fetchbuf *fb, pmValueSet *vs, int inst, int type, const pmAtomValue *atom)
 {
     pmValue *v = &vs->vlist[vs->numval];
     pmValueBlock *vb;
@@ -131,7 +131,7 @@ int fetchbuf_put(fetchbuf *fb, pmValueSet *vs, int inst, int type, const pmAtomV
     return 0;
 }
 
-void fetchbuf_free(fetchbuf *fb)
+void pmda_fetchbuf_free(fetchbuf *fb)
 {
     for (int i = 0; i < fb->maxpmid; i++)
         free(fb->res->vset[i]);

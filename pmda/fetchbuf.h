@@ -18,15 +18,15 @@ typedef struct fetchbuf {
 } fetchbuf;
 
 /* Start a result of numpmid value sets. Returns the result, or NULL (out of memory). */
-pmResult *fetchbuf_begin(fetchbuf *fb, int numpmid);
+pmResult *pmda_fetchbuf_begin(fetchbuf *fb, int numpmid);
 
 /* Value set i for pmid with room for maxval values (numval 0, insitu). NULL: no memory. */
-pmValueSet *fetchbuf_vset(fetchbuf *fb, int i, pmID pmid, int maxval);
+pmValueSet *pmda_fetchbuf_vset(fetchbuf *fb, int i, pmID pmid, int maxval);
 
 /* Append one value of the given type to vs (which must have room). Returns 0, or
  * PM_ERR_TYPE / -ENOMEM. */
-int fetchbuf_put(fetchbuf *fb, pmValueSet *vs, int inst, int type, const pmAtomValue *atom);
+int pmda_fetchbuf_put(fetchbuf *fb, pmValueSet *vs, int inst, int type, const pmAtomValue *atom);
 
-void fetchbuf_free(fetchbuf *fb);
+void pmda_fetchbuf_free(fetchbuf *fb);
 
 #endif

@@ -19,7 +19,7 @@
 #include "capture.h"
 #include "source.h"
 
-pmdaIndom indomtab[NUM_INDOMS] = {
+pmdaIndom pmda_indomtab[NUM_INDOMS] = {
     { RUN_INDOM, 0, NULL },
     { INGESTER_INDOM, 0, NULL },
     { BASELINE_INDOM, 0, NULL },
@@ -199,14 +199,14 @@ static void resolve_ingesters(const ab_results *r)
         set_ingester(ii, name, control, "journal");
         urls[n++] = ii->control;
     }
-    poller_set_targets(urls, tokens, n);
+    pmda_poller_set_targets(urls, tokens, n);
     cache_op(indom, PMDA_CACHE_SAVE, STEP_SAVE);
     rebuild_index(INGESTER_INDOM);
 }
 
 /* ---- the interface -------------------------------------------------------------------- */
 
-void indom_init(const abc_config *cfg)
+void pmda_indom_init(const abc_config *cfg)
 {
     config = cfg;
     /* Instance ids that survive restarts: load what an earlier run saved (none the first
@@ -228,7 +228,7 @@ typedef struct indom_shape {
 
 static indom_shape shape_of(const ab_results *r)
 {
-    indom_shape s = { source_epoch(), r, 0, 0, 0, 1469598103934665603ull };
+    indom_shape s = { pmda_source_epoch(), r, 0, 0, 0, 1469598103934665603ull };
     if (r) {
         s.ncells = r->ncells;
         s.nbaseline = r->nbaseline;
@@ -239,12 +239,12 @@ static indom_shape shape_of(const ab_results *r)
     return s;
 }
 
-void indom_refresh(int want_ingesters)
+void pmda_indom_refresh(int want_ingesters)
 {
     static int first = 1;
     static indom_shape last;
-    if (source_refresh() || first) {
-        const ab_results *r = source_results();
+    if (pmda_source_refresh() || first) {
+        const ab_results *r = pmda_source_results();
         indom_shape now = shape_of(r);
         int other = first || now.epoch != last.epoch || now.model != last.model;
         if (other || now.ncells != last.ncells)
@@ -264,26 +264,26 @@ void indom_refresh(int want_ingesters)
     }
     const inst_index *ix = &indexes[INGESTER_INDOM];
     if (want_ingesters && ix->n > 0) {
-        poller_demand();
+        pmda_poller_demand();
         for (int k = 0; k < ix->n; k++) {
             ing_inst *ii = ix->priv[k];
             if (ii)
-                poller_get(ii->control, &ii->st);
+                pmda_poller_get(ii->control, &ii->st);
         }
     }
 }
 
-const inst_index *indom_index(int serial)
+const inst_index *pmda_indom_index(int serial)
 {
-    return serial < NUM_CACHE_INDOMS ? &indexes[serial] : profiles_index(serial);
+    return serial < NUM_CACHE_INDOMS ? &indexes[serial] : pmda_profiles_index(serial);
 }
 
-unsigned long long indom_generation(void)
+unsigned long long pmda_indom_generation(void)
 {
     return generation;
 }
 
-void *indom_priv(int serial, unsigned int inst)
+void *pmda_indom_priv(int serial, unsigned int inst)
 {
     if (serial >= NUM_CACHE_INDOMS)
         return NULL;
@@ -293,11 +293,11 @@ void *indom_priv(int serial, unsigned int inst)
     return sts == PMDA_CACHE_ACTIVE ? priv : NULL;
 }
 
-int indom_instance(pmInDom indom, int inst, char *name, pmInResult **result, pmdaExt *pmda)
+int pmda_indom_instance(pmInDom indom, int inst, char *name, pmInResult **result, pmdaExt *pmda)
 {
-    capture_poll();
-    indom_refresh(0);
-    profiles_refresh(source_results());
-    labels_refresh(pmda);
+    pmda_capture_poll();
+    pmda_indom_refresh(0);
+    pmda_profiles_refresh(pmda_source_results());
+    pmda_labels_refresh(pmda);
     return pmdaInstance(indom, inst, name, result, pmda);
 }

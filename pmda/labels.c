@@ -36,13 +36,13 @@ static void add_labels(pmLabelSet **lp, const char *k1, const char *v1, const ch
     json_decref(o);
 }
 
-int labels_metric(int ident, int type, pmLabelSet **lpp, pmdaExt *pmda)
+int pmda_labels_metric(int ident, int type, pmLabelSet **lpp, pmdaExt *pmda)
 {
-    capture_poll();
-    indom_refresh(0);
-    profiles_refresh(source_results());
-    labels_refresh(pmda);
-    const ab_results *r = source_results();
+    pmda_capture_poll();
+    pmda_indom_refresh(0);
+    pmda_profiles_refresh(pmda_source_results());
+    pmda_labels_refresh(pmda);
+    const ab_results *r = pmda_source_results();
     if (type == PM_LABEL_DOMAIN) {
         pmdaAddLabels(lpp, "{\"agent\":\"agentbench\"}");
     } else if (type == PM_LABEL_CLUSTER && r) {
@@ -67,18 +67,18 @@ int labels_metric(int ident, int type, pmLabelSet **lpp, pmdaExt *pmda)
     return pmdaLabel(ident, type, lpp, pmda);
 }
 
-int labels_instance(pmInDom indom, unsigned int inst, pmLabelSet **lp)
+int pmda_labels_instance(pmInDom indom, unsigned int inst, pmLabelSet **lp)
 {
     unsigned int serial = pmInDom_serial(indom);
     int before = *lp ? (*lp)->nlabels : 0;
     if (serial == PROFILE_INDOM || serial == PROFILE_STACKS_INDOM) {
-        const profile_group *g = profiles_group_of(serial, inst);
+        const profile_group *g = pmda_profiles_group_of(serial, inst);
         if (g)
             add_labels(lp, "benchmark", g->benchmark, "variant", g->variant, "source",
                        g->source);
         return (*lp ? (*lp)->nlabels : 0) - before;
     }
-    void *priv = indom_priv(serial, inst);
+    void *priv = pmda_indom_priv(serial, inst);
     if (!priv)
         return 0;
     if (serial == RUN_INDOM) {
@@ -120,7 +120,7 @@ static uint64_t label_digest(const ab_results *r)
     h = fnv_str(h, r ? r->suite : NULL);
     h = fnv_str(h, r ? r->host : NULL);
     for (size_t k = 0; k < sizeof(with_labels) / sizeof(with_labels[0]); k++) {
-        const inst_index *ix = indom_index(with_labels[k]);
+        const inst_index *ix = pmda_indom_index(with_labels[k]);
         h = fnv(h, &ix->n, sizeof(ix->n));
         if (ix->n > 0)
             h = fnv(h, ix->inst, (size_t)ix->n * sizeof(*ix->inst));
@@ -128,16 +128,16 @@ static uint64_t label_digest(const ab_results *r)
     return h;
 }
 
-void labels_refresh(pmdaExt *pmda)
+void pmda_labels_refresh(pmdaExt *pmda)
 {
     static unsigned long long seen_model, seen_tables;
     static uint64_t digest;
     static int have_digest;
-    if (have_digest && seen_model == indom_generation() && seen_tables == profiles_generation())
+    if (have_digest && seen_model == pmda_indom_generation() && seen_tables == pmda_profiles_generation())
         return;
-    seen_model = indom_generation();
-    seen_tables = profiles_generation();
-    const ab_results *r = source_results();
+    seen_model = pmda_indom_generation();
+    seen_tables = pmda_profiles_generation();
+    const ab_results *r = pmda_source_results();
     uint64_t now = label_digest(r);
     if (have_digest && now != digest) {
         pmdaExtSetFlags(pmda, PMDA_EXT_LABEL_CHANGE);

@@ -11,31 +11,31 @@
 /* A context's end: its Vector record and its credentials go. */
 static void end_context(int ctx)
 {
-    vector_end_context(ctx);
-    access_end_context(ctx);
+    pmda_vector_end_context(ctx);
+    pmda_access_end_context(ctx);
 }
 
-void metrics_init(pmdaInterface *dp, const abc_config *cfg)
+void pmda_metrics_init(pmdaInterface *dp, const abc_config *cfg)
 {
-    store_init(cfg);
-    access_init(cfg);
-    dp->version.seven.fetch = fetch_metrics;
-    dp->version.seven.instance = indom_instance;
-    dp->version.seven.store = store_metrics;
-    dp->version.seven.label = labels_metric;
-    pmdaSetResultCallBack(dp, fetch_result_done);
-    pmdaSetLabelCallBack(dp, labels_instance);
-    dp->version.seven.attribute = access_attribute;
+    pmda_store_init(cfg);
+    pmda_access_init(cfg);
+    dp->version.seven.fetch = pmda_fetch_metrics;
+    dp->version.seven.instance = pmda_indom_instance;
+    dp->version.seven.store = pmda_store_metrics;
+    dp->version.seven.label = pmda_labels_metric;
+    pmdaSetResultCallBack(dp, pmda_fetch_result_done);
+    pmdaSetLabelCallBack(dp, pmda_labels_instance);
+    dp->version.seven.attribute = pmda_access_attribute;
     pmdaSetCommFlags(dp, PMDA_FLAG_AUTHORIZE);   /* pmcd sends each client's credentials */
     pmdaSetEndContextCallBack(dp, end_context);
     pmdaSetFlags(dp, PMDA_EXT_FLAG_HASHED);
-    pmdaInit(dp, indomtab, NUM_INDOMS, metrictab, nmetrics);
-    indom_init(cfg);
-    profiles_init(cfg);
+    pmdaInit(dp, pmda_indomtab, NUM_INDOMS, pmda_metrictab, pmda_nmetrics);
+    pmda_indom_init(cfg);
+    pmda_profiles_init(cfg);
 }
 
-void metrics_shutdown(void)
+void pmda_metrics_shutdown(void)
 {
-    capture_shutdown();
-    fetch_free();
+    pmda_capture_shutdown();
+    pmda_fetch_free();
 }

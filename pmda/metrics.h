@@ -2,7 +2,7 @@
  * item numbers per cluster (the numbers pmns gives), the instance domains, and the parts
  * of the PMDA that serve them:
  *
- *   metrictab.c  the descriptor table (type, indom, semantics, units of every metric)
+ *   pmda_metrictab.c  the descriptor table (type, indom, semantics, units of every metric)
  *   indom.c      instance domains, resolved from the journal and agentbench.conf into
  *                pmdaCache entries whose private structs the fetch reads
  *   fetch.c      the fetch: refresh, then every value into a result kept between fetches
@@ -233,18 +233,18 @@ enum {
     NUM_INDOMS
 };
 
-/* ---- metrictab.c ---- */
-extern pmdaMetric metrictab[];
-extern const int nmetrics;
+/* ---- pmda_metrictab.c ---- */
+extern pmdaMetric pmda_metrictab[];
+extern const int pmda_nmetrics;
 /* The descriptor of pmid, or NULL when agentbench has no such metric (after pmdaInit). */
-const pmDesc *metric_desc(pmID pmid);
+const pmDesc *pmda_metric_desc(pmID pmid);
 
 /* ---- indom.c ---- */
 /* The private struct of each instance (pmdaCache's private pointer), allocated once per
  * name and kept while the PMDA runs. */
 typedef struct run_inst {
     const ab_cell *cell;          /* NULL when the instance is not in the current suite */
-    /* every agentbench.run.* value, computed once per model change (indom_generation);
+    /* every agentbench.run.* value, computed once per model change (pmda_indom_generation);
      * its statistics come from the suite's analysis (fetch.c) */
     unsigned long long values_gen;
     int sts[NUM_RUN_ITEMS];
@@ -269,22 +269,22 @@ typedef struct inst_index {
     void **priv;
 } inst_index;
 
-extern pmdaIndom indomtab[NUM_INDOMS];
-#define INDOM(serial) (indomtab[serial].it_indom)
+extern pmdaIndom pmda_indomtab[NUM_INDOMS];
+#define INDOM(serial) (pmda_indomtab[serial].it_indom)
 
 /* Load the saved instance ids (stable across restarts); cfg must outlive the PMDA. */
-void indom_init(const abc_config *cfg);
+void pmda_indom_init(const abc_config *cfg);
 /* Bring the model and the instance domains up to date with the journal, cheaply when
  * nothing changed; with want_ingesters, also copy the poller's latest answers. */
-void indom_refresh(int want_ingesters);
-const inst_index *indom_index(int serial);
+void pmda_indom_refresh(int want_ingesters);
+const inst_index *pmda_indom_index(int serial);
 /* Bumped whenever the model changed (values computed from it must be recomputed). */
-unsigned long long indom_generation(void);
+unsigned long long pmda_indom_generation(void);
 /* The private struct of an active instance of indom serial, else NULL (a cache lookup:
- * for labels; the fetch walks indom_index). */
-void *indom_priv(int serial, unsigned int inst);
+ * for labels; the fetch walks pmda_indom_index). */
+void *pmda_indom_priv(int serial, unsigned int inst);
 /* The instance callback: a refresh, then pmdaInstance. */
-int indom_instance(pmInDom indom, int inst, char *name, pmInResult **result, pmdaExt *pmda);
+int pmda_indom_instance(pmInDom indom, int inst, char *name, pmInResult **result, pmdaExt *pmda);
 
 /* ---- profiles.c ---- */
 /* One flame graph published: the system-wide capture's, or a group of the suite's. */
@@ -305,37 +305,37 @@ typedef struct profile_group {
     int seen;
 } profile_group;
 
-void profiles_init(const abc_config *cfg);
-/* After capture_poll and indom_refresh: read what changed (cheap when nothing did). */
-void profiles_refresh(const ab_results *r);
-const inst_index *profiles_index(int serial);
+void pmda_profiles_init(const abc_config *cfg);
+/* After pmda_capture_poll and pmda_indom_refresh: read what changed (cheap when nothing did). */
+void pmda_profiles_refresh(const ab_results *r);
+const inst_index *pmda_profiles_index(int serial);
 /* Bumped whenever an instance table is rebuilt. */
-unsigned long long profiles_generation(void);
+unsigned long long pmda_profiles_generation(void);
 /* The last system-wide capture, or NULL before one was read. */
-const profile_group *profiles_system(void);
+const profile_group *pmda_profiles_system(void);
 /* The group an instance of PROFILE_INDOM or PROFILE_STACKS_INDOM belongs to, or NULL. */
-const profile_group *profiles_group_of(int serial, unsigned int inst);
+const profile_group *pmda_profiles_group_of(int serial, unsigned int inst);
 
 /* ---- fetch.c ---- */
 /* The fetch callback of the pmdaInterface; its result is kept for the next fetch. */
-int fetch_metrics(int numpmid, pmID *pmidlist, pmResult **resp, pmdaExt *pmda);
+int pmda_fetch_metrics(int numpmid, pmID *pmidlist, pmResult **resp, pmdaExt *pmda);
 /* pmdaSetResultCallBack's: leaves the kept result alone. */
-void fetch_result_done(pmResult *result);
-void fetch_free(void);
+void pmda_fetch_result_done(pmResult *result);
+void pmda_fetch_free(void);
 
 /* ---- store.c ---- */
-void store_init(const abc_config *cfg);
-int store_metrics(pmResult *result, pmdaExt *pmda);
+void pmda_store_init(const abc_config *cfg);
+int pmda_store_metrics(pmResult *result, pmdaExt *pmda);
 
 /* ---- labels.c ---- */
-int labels_metric(int ident, int type, pmLabelSet **lpp, pmdaExt *pmda);
-int labels_instance(pmInDom indom, unsigned int inst, pmLabelSet **lp);
+int pmda_labels_metric(int ident, int type, pmLabelSet **lpp, pmdaExt *pmda);
+int pmda_labels_instance(pmInDom indom, unsigned int inst, pmLabelSet **lp);
 /* After a refresh: flag PMDA_EXT_LABEL_CHANGE for pmcd when the labels changed. */
-void labels_refresh(pmdaExt *pmda);
+void pmda_labels_refresh(pmdaExt *pmda);
 
 /* ---- metrics.c ---- */
 /* Wire the callbacks, pmdaInit the tables and load the instance caches. */
-void metrics_init(pmdaInterface *dp, const abc_config *cfg);
-void metrics_shutdown(void);
+void pmda_metrics_init(pmdaInterface *dp, const abc_config *cfg);
+void pmda_metrics_shutdown(void);
 
 #endif

@@ -1,6 +1,6 @@
-/* metrictab.c: the descriptor of every agentbench.* metric: type, instance domain,
+/* pmda_metrictab.c: the descriptor of every agentbench.* metric: type, instance domain,
  * semantics and units, by cluster and item (metrics.h's enums, pmns's numbers). pmdaInit
- * turns each indom serial into the domain's pmInDom; metric_desc finds one by PMID with
+ * turns each indom serial into the domain's pmInDom; pmda_metric_desc finds one by PMID with
  * a direct table. */
 #include "metrics.h"
 
@@ -25,7 +25,7 @@
 #define SELF_M(it, type, sem, ...) M(CL_PMDA, it, type, NOI, sem, __VA_ARGS__)
 #define PROFILE_M(it, type, sem, ...) M(CL_PROFILE, it, type, PROFILE_INDOM, sem, __VA_ARGS__)
 
-pmdaMetric metrictab[] = {
+pmdaMetric pmda_metrictab[] = {
     /* agentbench.runner.* */
     RUNNER_M(RUNNER_STATE, PM_TYPE_STRING, PM_SEM_DISCRETE, U_NONE),
     RUNNER_M(RUNNER_STATE_CODE, PM_TYPE_U32, PM_SEM_DISCRETE, U_NONE),
@@ -185,7 +185,7 @@ pmdaMetric metrictab[] = {
     PROFILE_M(PROFILE_FILE, PM_TYPE_STRING, PM_SEM_DISCRETE, U_NONE),
 };
 
-const int nmetrics = sizeof(metrictab) / sizeof(metrictab[0]);
+const int pmda_nmetrics = sizeof(pmda_metrictab) / sizeof(pmda_metrictab[0]);
 
 /* Descriptors by cluster and item, filled on first use (after pmdaInit). */
 #define MAX_ITEMS 72      /* above every cluster's last item (agentbench.run.*: 68) */
@@ -193,12 +193,12 @@ static const pmDesc *desc_of[NUM_CLUSTERS][MAX_ITEMS];
 _Static_assert(NUM_RUN_ITEMS <= MAX_ITEMS && NUM_INGESTER_ITEMS <= MAX_ITEMS &&
                NUM_FLAMEGRAPH_ITEMS <= MAX_ITEMS, "MAX_ITEMS too small");
 
-const pmDesc *metric_desc(pmID pmid)
+const pmDesc *pmda_metric_desc(pmID pmid)
 {
     static int indexed;
     if (!indexed) {
-        for (int k = 0; k < nmetrics; k++) {
-            const pmDesc *d = &metrictab[k].m_desc;
+        for (int k = 0; k < pmda_nmetrics; k++) {
+            const pmDesc *d = &pmda_metrictab[k].m_desc;
             if (pmID_cluster(d->pmid) < NUM_CLUSTERS && pmID_item(d->pmid) < MAX_ITEMS)
                 desc_of[pmID_cluster(d->pmid)][pmID_item(d->pmid)] = d;
         }

@@ -101,8 +101,8 @@ int main(int argc, char **argv)
     else
         username = NULL;
 
-    abc_defaults(&config);
-    if (abc_load(&config, conf_override ? conf_override : conffile, conf_override == NULL,
+    pmda_config_defaults(&config);
+    if (pmda_config_load(&config, conf_override ? conf_override : conffile, conf_override == NULL,
                  err, sizeof(err)) < 0) {
         fprintf(stderr, "%s: %s\n", pmGetProgname(), err);
         exit(1);
@@ -123,13 +123,13 @@ int main(int argc, char **argv)
     pmNotifyErr(LOG_INFO, "results %s, %zu configured ingesters, captures by %s into %s",
                 config.results, config.ningesters, config.agentbench, config.flamegraph_dir);
 
-    source_init(config.results);
-    if (poller_start() < 0) {
+    pmda_source_init(config.results);
+    if (pmda_poller_start() < 0) {
         pmNotifyErr(LOG_ERR, "cannot start the ingester poller thread");
         exit(1);
     }
     /* before pmdaConnect: the connection tells pmcd to send client credentials */
-    metrics_init(&dispatch, &config);
+    pmda_metrics_init(&dispatch, &config);
     pmdaConnect(&dispatch);
     /* A fetch of every metric is a ~100 KB result PDU; a pipe of the default 64 KB makes
      * each one take two turns of writer and reader. Ask for room for a whole result (the
@@ -137,10 +137,10 @@ int main(int argc, char **argv)
     fcntl(dispatch.version.any.ext->e_outfd, F_SETPIPE_SZ, RESULT_PIPE_BYTES);
     pmdaMain(&dispatch);
 
-    metrics_shutdown();
-    poller_stop();
-    source_free();
+    pmda_metrics_shutdown();
+    pmda_poller_stop();
+    pmda_source_free();
     curl_global_cleanup();
-    abc_free(&config);
+    pmda_config_free(&config);
     exit(0);
 }

@@ -72,7 +72,7 @@ static void target_free(target *t)
 
 /* One round: every wanted target at once, bounded by POLL_TIMEOUT_MS. Called with the
  * lock held; drops it while the network is used. The targets array may only grow or be
- * replaced by poller_set_targets under the lock, so the round works on its own list. */
+ * replaced by pmda_poller_set_targets under the lock, so the round works on its own list. */
 static void poll_round(CURLM *multi)
 {
     size_t n = 0;
@@ -80,7 +80,7 @@ static void poll_round(CURLM *multi)
     for (size_t i = 0; i < ntargets; i++)
         if (targets[i]->wanted)
             batch[n++] = targets[i];
-    /* Keep them alive while unlocked: poller_set_targets only marks unwanted ones and
+    /* Keep them alive while unlocked: pmda_poller_set_targets only marks unwanted ones and
      * frees them from this thread (see reap_unwanted). */
     pthread_mutex_unlock(&lock);
 
@@ -201,7 +201,7 @@ static void *poller_main(void *arg)
     return arg;
 }
 
-int poller_start(void)
+int pmda_poller_start(void)
 {
     if (running)
         return 0;
@@ -211,7 +211,7 @@ int poller_start(void)
     return 0;
 }
 
-void poller_stop(void)
+void pmda_poller_stop(void)
 {
     if (!running)
         return;
@@ -223,7 +223,7 @@ void poller_stop(void)
     running = 0;
 }
 
-void poller_set_targets(const char *const *urls, const char *const *tokens, size_t n)
+void pmda_poller_set_targets(const char *const *urls, const char *const *tokens, size_t n)
 {
     pthread_mutex_lock(&lock);
     for (size_t i = 0; i < ntargets; i++)
@@ -260,7 +260,7 @@ void poller_set_targets(const char *const *urls, const char *const *tokens, size
     pthread_mutex_unlock(&lock);
 }
 
-void poller_demand(void)
+void pmda_poller_demand(void)
 {
     pthread_mutex_lock(&lock);
     double now = ab_mono_s();
@@ -280,7 +280,7 @@ void poller_demand(void)
     pthread_mutex_unlock(&lock);
 }
 
-void poller_get(const char *url, ingester_stats *out)
+void pmda_poller_get(const char *url, ingester_stats *out)
 {
     memset(out, 0, sizeof(*out));
     pthread_mutex_lock(&lock);
@@ -299,7 +299,7 @@ void poller_get(const char *url, ingester_stats *out)
     }
 }
 
-void poller_counters(unsigned long long *r, unsigned long long *f, double *ms)
+void pmda_poller_counters(unsigned long long *r, unsigned long long *f, double *ms)
 {
     pthread_mutex_lock(&lock);
     *r = rounds;

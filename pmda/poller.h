@@ -21,24 +21,24 @@ typedef struct ingester_stats {
 } ingester_stats;
 
 /* Start the thread. Returns 0 or -1. */
-int poller_start(void);
-void poller_stop(void);
+int pmda_poller_start(void);
+void pmda_poller_stop(void);
 
 /* Replace the set of control URLs to poll (NULL-free array of n strings, copied), each
  * with its control token or NULL (tokens may be NULL: none has one). */
-void poller_set_targets(const char *const *urls, const char *const *tokens, size_t n);
+void pmda_poller_set_targets(const char *const *urls, const char *const *tokens, size_t n);
 
 /* Called once per fetch: marks demand (the thread polls only while someone fetches) and,
  * if no round finished in the last POLL_INTERVAL_S*1.5 or a target was never polled,
  * waits for the next round, at most POLL_TIMEOUT_MS + a little. */
-void poller_demand(void);
+void pmda_poller_demand(void);
 
 /* Copy the last answer for url into out; out->up is 0 when it is down, never polled or
  * the answer is older than POLL_FRESH_S. */
-void poller_get(const char *url, ingester_stats *out);
+void pmda_poller_get(const char *url, ingester_stats *out);
 
 /* Counters for agentbench.pmda.*: rounds done, requests that failed, last round in ms. */
-void poller_counters(unsigned long long *rounds, unsigned long long *failures,
+void pmda_poller_counters(unsigned long long *rounds, unsigned long long *failures,
                      double *last_round_ms);
 
 #endif

@@ -58,7 +58,7 @@ static unsigned long long tables_generation;    /* bumped by every table_set */
 
 static void group_clear(profile_group *g)
 {
-    stacks_free(&g->set);
+    pmda_stacks_free(&g->set);
     memset(&g->meta, 0, sizeof(g->meta));
     g->has_meta = g->loaded = 0;
     g->size = -1;
@@ -99,7 +99,7 @@ static int group_load(profile_group *g, double fallback_time)
     group_clear(g);
     g->size = st.st_size;
     g->mtime = st.st_mtim;
-    if (stacks_load(&g->set, g->path, g->name, (size_t)config->stacks_max, err,
+    if (pmda_stacks_load(&g->set, g->path, g->name, (size_t)config->stacks_max, err,
                     sizeof(err)) < 0) {
         if (!g->error || strcmp(g->error, err) != 0)
             pmNotifyErr(LOG_WARNING, "flame graph %s: %s", g->name ? g->name : "capture", err);
@@ -195,8 +195,8 @@ static void table_set(int serial, size_t n, char **names, void **privs)
     ix->priv = priv;
     ix->n = ix->cap = (int)n;
     t->ids = set;
-    indomtab[serial].it_numinst = (int)n;
-    indomtab[serial].it_set = set;
+    pmda_indomtab[serial].it_numinst = (int)n;
+    pmda_indomtab[serial].it_set = set;
     tables_generation++;
 }
 
@@ -320,7 +320,7 @@ static void want_agent_files(const char *dir, const char *benchmark, const char 
 /* Which groups the model has, then read what changed. Returns 1 when anything did. */
 static int scan_groups(const ab_results *r)
 {
-    const char *suite = source_suite_dir();
+    const char *suite = pmda_source_suite_dir();
     for (size_t i = 0; i < ngroups; i++)
         groups[i]->seen = 0;
     char path[4200];
@@ -362,7 +362,7 @@ static int scan_groups(const ab_results *r)
 
 /* ---- the interface -------------------------------------------------------------------- */
 
-void profiles_init(const abc_config *cfg)
+void pmda_profiles_init(const abc_config *cfg)
 {
     config = cfg;
     system_group.size = -1;
@@ -370,12 +370,12 @@ void profiles_init(const abc_config *cfg)
         table_set(serial, 0, NULL, NULL);
 }
 
-void profiles_refresh(const ab_results *r)
+void pmda_profiles_refresh(const ab_results *r)
 {
-    if (capture_done() != system_done_seen) {
-        system_done_seen = capture_done();
+    if (pmda_capture_done() != system_done_seen) {
+        system_done_seen = pmda_capture_done();
         char folded[4200];
-        capture_last_folded(folded, sizeof(folded));
+        pmda_capture_last_folded(folded, sizeof(folded));
         free(system_group.path);
         system_group.path = strdup(folded);
         group_clear(&system_group);
@@ -384,31 +384,31 @@ void profiles_refresh(const ab_results *r)
         rebuild_system();
     }
     double now = ab_mono_s();
-    if (r != groups_model || indom_generation() != groups_generation || now - last_scan >= 1) {
+    if (r != groups_model || pmda_indom_generation() != groups_generation || now - last_scan >= 1) {
         groups_model = r;
-        groups_generation = indom_generation();
+        groups_generation = pmda_indom_generation();
         last_scan = now;
         if (scan_groups(r))
             rebuild_groups();
     }
 }
 
-unsigned long long profiles_generation(void)
+unsigned long long pmda_profiles_generation(void)
 {
     return tables_generation;
 }
 
-const inst_index *profiles_index(int serial)
+const inst_index *pmda_profiles_index(int serial)
 {
     return &tables[serial].ix;
 }
 
-const profile_group *profiles_system(void)
+const profile_group *pmda_profiles_system(void)
 {
     return system_group.loaded ? &system_group : NULL;
 }
 
-const profile_group *profiles_group_of(int serial, unsigned int inst)
+const profile_group *pmda_profiles_group_of(int serial, unsigned int inst)
 {
     const inst_index *ix = &tables[serial].ix;
     for (int k = 0; k < ix->n; k++) {

@@ -19,7 +19,7 @@ static unsigned long long epoch;
 static unsigned long reader_errors_seen;
 static source_counters counters;
 
-void source_init(const char *dir)
+void pmda_source_init(const char *dir)
 {
     results_dir = strdup(dir);
     snprintf(latest_link, sizeof(latest_link), "%s/latest", dir);
@@ -45,7 +45,7 @@ static void drop_reader(void)
     counters.offset = 0;
 }
 
-void source_free(void)
+void pmda_source_free(void)
 {
     drop_reader();
     drop_model();
@@ -68,7 +68,7 @@ static int count_line(const char *line, size_t len, void *arg)
     return 1;
 }
 
-int source_refresh(void)
+int pmda_source_refresh(void)
 {
     char resolved[PATH_MAX];
     int changed = 0;
@@ -129,12 +129,12 @@ int source_refresh(void)
     return changed || n > 0;
 }
 
-const ab_results *source_results(void)
+const ab_results *pmda_source_results(void)
 {
     return present ? model : NULL;
 }
 
-const char *source_journal_path(void) { return journal_path; }
-const char *source_suite_dir(void) { return suite_dir[0] ? suite_dir : NULL; }
-unsigned long long source_epoch(void) { return epoch; }
-void source_counters_get(source_counters *out) { *out = counters; }
+const char *pmda_source_journal_path(void) { return journal_path; }
+const char *pmda_source_suite_dir(void) { return suite_dir[0] ? suite_dir : NULL; }
+unsigned long long pmda_source_epoch(void) { return epoch; }
+void pmda_source_counters_get(source_counters *out) { *out = counters; }

@@ -15,20 +15,20 @@ typedef struct source_counters {
     unsigned long long offset;      /* bytes of the current journal read so far */
 } source_counters;
 
-void source_init(const char *results_dir);
-void source_free(void);
+void pmda_source_init(const char *results_dir);
+void pmda_source_free(void);
 
 /* Read what is new. Returns 1 when the model changed (events added or rebuilt), else 0. */
-int source_refresh(void);
+int pmda_source_refresh(void);
 
 /* The model, or NULL when there is no journal (missing latest, unreadable file). */
-const ab_results *source_results(void);
+const ab_results *pmda_source_results(void);
 /* Path of the journal followed (may not exist). */
-const char *source_journal_path(void);
+const char *pmda_source_journal_path(void);
 /* The suite directory `latest` points at (journal paths are relative to it), or NULL. */
-const char *source_suite_dir(void);
+const char *pmda_source_suite_dir(void);
 /* Bumped whenever the model is rebuilt from scratch (instances must be re-resolved). */
-unsigned long long source_epoch(void);
-void source_counters_get(source_counters *out);
+unsigned long long pmda_source_epoch(void);
+void pmda_source_counters_get(source_counters *out);
 
 #endif

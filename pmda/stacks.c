@@ -14,7 +14,7 @@
 
 static const char *const INDENT = "    ";
 
-size_t stacks_name(const char *group, const char *folded, size_t len, char *out)
+size_t pmda_stacks_name(const char *group, const char *folded, size_t len, char *out)
 {
     size_t n = 0, cap = STACKS_NAME_MAX - 1;
     if (group)
@@ -127,7 +127,7 @@ static long parse_line(const char *line, size_t len, unsigned long long *count)
     return (long)(sp - 1);
 }
 
-void stacks_free(stack_set *s)
+void pmda_stacks_free(stack_set *s)
 {
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i].name);
@@ -143,15 +143,15 @@ static int fail(stack_set *s, entry *heap, size_t n, FILE *f, char *err, size_t 
     free(heap);
     if (f)
         fclose(f);
-    stacks_free(s);
+    pmda_stacks_free(s);
     snprintf(err, errlen, fmt, path, why);
     return -1;
 }
 
-int stacks_load(stack_set *s, const char *path, const char *group, size_t max, char *err,
+int pmda_stacks_load(stack_set *s, const char *path, const char *group, size_t max, char *err,
                 size_t errlen)
 {
-    stacks_free(s);
+    pmda_stacks_free(s);
     if (max < 1)
         max = 1;
     struct stat st;
@@ -194,7 +194,7 @@ int stacks_load(stack_set *s, const char *path, const char *group, size_t max, c
         entry e = { count, seq++, NULL };
         if (n == max && !worse(&heap[0], &e))
             continue;
-        stacks_name(group, line, (size_t)slen, name);
+        pmda_stacks_name(group, line, (size_t)slen, name);
         if (!(e.name = strdup(name))) {
             oom = 1;
             break;

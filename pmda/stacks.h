@@ -44,14 +44,14 @@ typedef struct stack_set {
 
 /* The instance name of folded stack text (len bytes, frames root first, ';' between them)
  * under group (NULL for none), into out (STACKS_NAME_MAX bytes). Returns its length. */
-size_t stacks_name(const char *group, const char *folded, size_t len, char *out);
+size_t pmda_stacks_name(const char *group, const char *folded, size_t len, char *out);
 
 /* Read path into s (emptied first), keeping at most max stacks. 0, or -1 with a message in
  * err (missing, unreadable, bigger than STACKS_FILE_MAX, out of memory); s is then
  * empty. */
-int stacks_load(stack_set *s, const char *path, const char *group, size_t max, char *err,
+int pmda_stacks_load(stack_set *s, const char *path, const char *group, size_t max, char *err,
                 size_t errlen);
 
-void stacks_free(stack_set *s);
+void pmda_stacks_free(stack_set *s);
 
 #endif

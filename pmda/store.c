@@ -11,25 +11,25 @@
 
 static capture_config capture_cfg;
 
-void store_init(const abc_config *cfg)
+void pmda_store_init(const abc_config *cfg)
 {
     capture_cfg.program = cfg->agentbench;
     capture_cfg.dir = cfg->flamegraph_dir;
     capture_cfg.url = cfg->flamegraph_url;
 }
 
-int store_metrics(pmResult *result, pmdaExt *pmda)
+int pmda_store_metrics(pmResult *result, pmdaExt *pmda)
 {
     for (int i = 0; i < result->numpmid; i++) {
         pmValueSet *vs = result->vset[i];
-        if (!metric_desc(vs->pmid))
+        if (!pmda_metric_desc(vs->pmid))
             return PM_ERR_PMID;
         unsigned int item = pmID_item(vs->pmid);
         if (pmID_cluster(vs->pmid) != CL_FLAMEGRAPH ||
             (item != FLAMEGRAPH_CONTROL && item != FLAMEGRAPH_VECTOR))
             return PM_ERR_PERMISSION;
         char who[256];
-        int allowed = access_check_store(pmda->e_context, who, sizeof(who));
+        int allowed = pmda_access_check_store(pmda->e_context, who, sizeof(who));
         if (allowed < 0) {
             pmNotifyErr(LOG_WARNING, "store into agentbench.flamegraph.%s refused: %s",
                         item == FLAMEGRAPH_VECTOR ? "vector" : "control", who);
@@ -37,7 +37,7 @@ int store_metrics(pmResult *result, pmdaExt *pmda)
         }
         long seconds;
         if (item == FLAMEGRAPH_VECTOR) {
-            int sts = vector_parse_store(vs, &seconds);
+            int sts = pmda_vector_parse_store(vs, &seconds);
             if (sts < 0)
                 return sts;
         } else {
@@ -46,7 +46,7 @@ int store_metrics(pmResult *result, pmdaExt *pmda)
                 return PM_ERR_BADSTORE;
             seconds = (long)vs->vlist[0].value.lval;
         }
-        int sts = capture_start(&capture_cfg, seconds);
+        int sts = pmda_capture_start(&capture_cfg, seconds);
         if (pmDebugOptions.appl1)
             pmNotifyErr(LOG_DEBUG, "store %ld into agentbench.flamegraph.%s: %s", seconds,
                         item == FLAMEGRAPH_VECTOR ? "vector" : "control",

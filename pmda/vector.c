@@ -9,7 +9,7 @@
 #include <string.h>
 #include "capture.h"
 
-static unsigned long long *shown;       /* by context: capture_done() it saw DONE for */
+static unsigned long long *shown;       /* by context: pmda_capture_done() it saw DONE for */
 static int nshown;
 static char status[4200];
 
@@ -31,16 +31,16 @@ static int record(int ctx)
     return 1;
 }
 
-const char *vector_status(int ctx)
+const char *pmda_vector_status(int ctx)
 {
-    switch (capture_state()) {
+    switch (pmda_capture_state()) {
     case CAPTURE_RUNNING:
     case CAPTURE_ERROR:
-        return capture_status();
+        return pmda_capture_status();
     case CAPTURE_DONE:
-        if (record(ctx) && shown[ctx] != capture_done() && capture_last_file()) {
-            shown[ctx] = capture_done();
-            snprintf(status, sizeof(status), "DONE flamegraphs/%s", capture_last_file());
+        if (record(ctx) && shown[ctx] != pmda_capture_done() && pmda_capture_last_file()) {
+            shown[ctx] = pmda_capture_done();
+            snprintf(status, sizeof(status), "DONE flamegraphs/%s", pmda_capture_last_file());
             return status;
         }
         return "IDLE";
@@ -50,7 +50,7 @@ const char *vector_status(int ctx)
     return "IDLE";
 }
 
-int vector_parse_store(const pmValueSet *vs, long *seconds)
+int pmda_vector_parse_store(const pmValueSet *vs, long *seconds)
 {
     if (vs->numval != 1 || vs->vlist[0].inst != (int)PM_IN_NULL ||
         vs->valfmt == PM_VAL_INSITU)
@@ -73,7 +73,7 @@ int vector_parse_store(const pmValueSet *vs, long *seconds)
     return 0;
 }
 
-void vector_end_context(int ctx)
+void pmda_vector_end_context(int ctx)
 {
     if (ctx >= 0 && ctx < nshown)
         shown[ctx] = 0;

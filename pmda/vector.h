@@ -20,12 +20,12 @@
 #include <pcp/pmapi.h>
 
 /* The status for a fetch from context ctx (the string lives until the next call). */
-const char *vector_status(int ctx);
+const char *pmda_vector_status(int ctx);
 
 /* The seconds stored in vs (one string value, no instance). 0 with *seconds set, or
  * PM_ERR_BADSTORE. */
-int vector_parse_store(const pmValueSet *vs, long *seconds);
+int pmda_vector_parse_store(const pmValueSet *vs, long *seconds);
 
-void vector_end_context(int ctx);
+void pmda_vector_end_context(int ctx);
 
 #endif

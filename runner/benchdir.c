@@ -15,7 +15,7 @@
 static int conf_seconds(const char *key, const char *val, int lineno, double *out, char *err,
                         size_t errlen) {
     char why[160];
-    if (duration_parse(val, 1, out, why, sizeof why) < 0) {
+    if (rn_duration_parse(val, 1, out, why, sizeof why) < 0) {
         snprintf(err, errlen, "bench.conf line %d: %s: %s", lineno, key, why);
         return -1;
     }
@@ -77,8 +77,8 @@ static int other_key(benchmark *b, const char *key, const char *val, int lineno,
 /* The defaults of the service keys bench.conf did not give. */
 static void service_defaults(benchmark *b) {
     service_conf *c = &b->svc;
-    if (!c->ready_path) c->ready_path = xstrdup("/healthz");
-    if (!c->load_paths) c->load_paths = xstrdup("/");
+    if (!c->ready_path) c->ready_path = rn_xstrdup("/healthz");
+    if (!c->load_paths) c->load_paths = rn_xstrdup("/");
     if (c->ready_timeout <= 0) c->ready_timeout = 10;
     if (c->warmup_s <= 0) c->warmup_s = 5;
     if (c->capacity_s <= 0) c->capacity_s = 10;
@@ -89,8 +89,8 @@ static void service_defaults(benchmark *b) {
     if (c->load_connections <= 0) c->load_connections = 16;
 }
 
-int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
-    char *copy = xstrdup(text), *save = NULL;
+int rn_benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
+    char *copy = rn_xstrdup(text), *save = NULL;
     int lineno = 0, rc = 0;
     for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         lineno++;
@@ -106,7 +106,7 @@ int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
         double *secs = seconds_slot(b, key);
         if (!strncmp(key, "truth.", 6)) {
             char msg[300];
-            if (ab_truth_add(&b->truth, key + 6, val, msg, sizeof msg) < 0) {
+            if (rn_truth_add(&b->truth, key + 6, val, msg, sizeof msg) < 0) {
                 snprintf(err, errlen, "bench.conf line %d: %s", lineno, msg);
                 rc = -1;
                 break;
@@ -115,7 +115,7 @@ int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
         }
         if (slot) {
             free(*slot);
-            *slot = xstrdup(val);
+            *slot = rn_xstrdup(val);
         } else if (secs ? conf_seconds(key, val, lineno, secs, err, errlen) < 0
                         : other_key(b, key, val, lineno, err, errlen) < 0) {
             rc = -1;
@@ -125,7 +125,7 @@ int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
     free(copy);
     if (rc == 0 && b->kind == KIND_SERVICE) service_defaults(b);
     char msg[300];
-    if (rc == 0 && ab_truth_check(&b->truth, msg, sizeof msg) < 0) {
+    if (rc == 0 && rn_truth_check(&b->truth, msg, sizeof msg) < 0) {
         snprintf(err, errlen, "bench.conf: %s", msg);
         rc = -1;
     }
@@ -136,20 +136,20 @@ int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen) {
  * name checked and spelled as profiler.h does. 0, or -1 with a message. */
 static int profilers_parse(benchmark *b, char *msg, size_t msglen) {
     strlist names = {0};
-    strlist_split(&names, b->profiler, 0);
+    rn_strlist_split(&names, b->profiler, 0);
     int rc = 0;
     for (size_t i = 0; i < names.n && rc == 0; i++) {
         char *name = ab_trim(names.v[i]);
-        const ab_profiler *p = profiler_find(name);
+        const ab_profiler *p = rn_profiler_find(name);
         if (!strcmp(name, "none") && names.n == 1) break;
         if (!p) {
-            snprintf(msg, msglen, "unknown profiler '%s' (%s, or none)", name, profiler_names());
+            snprintf(msg, msglen, "unknown profiler '%s' (%s, or none)", name, rn_profiler_names());
             rc = -1;
-        } else if (strlist_index(&b->profilers, p->name) < 0) {
-            strlist_add(&b->profilers, p->name);
+        } else if (rn_strlist_index(&b->profilers, p->name) < 0) {
+            rn_strlist_add(&b->profilers, p->name);
         }
     }
-    strlist_free(&names);
+    rn_strlist_free(&names);
     return rc;
 }
 
@@ -161,7 +161,7 @@ static char *read_small_file(const char *path, int *too_big) {
     *too_big = 0;
     FILE *f = fopen(path, "r");
     if (!f) return NULL;
-    char *buf = xmalloc(BENCHCONF_MAX + 2);
+    char *buf = rn_xmalloc(BENCHCONF_MAX + 2);
     size_t n = fread(buf, 1, BENCHCONF_MAX + 1, f);
     fclose(f);
     if (n > BENCHCONF_MAX) {
@@ -173,9 +173,9 @@ static char *read_small_file(const char *path, int *too_big) {
     return buf;
 }
 
-benchmark *benchmark_load(const char *dir, char *err, size_t errlen) {
+benchmark *rn_benchmark_load(const char *dir, char *err, size_t errlen) {
     char abs[PATH_MAX], path[PATH_MAX + 32];
-    if (!is_dir(dir)) {
+    if (!rn_is_dir(dir)) {
         snprintf(err, errlen, "%s: not a benchmark directory (no such directory)", dir);
         return NULL;
     }
@@ -184,68 +184,68 @@ benchmark *benchmark_load(const char *dir, char *err, size_t errlen) {
         return NULL;
     }
     snprintf(path, sizeof path, "%s/run", abs);
-    if (!is_executable_file(path)) {
+    if (!rn_is_executable_file(path)) {
         snprintf(err, errlen, "%s: not a benchmark directory (no executable 'run' in it)", dir);
         return NULL;
     }
-    benchmark *b = xcalloc(1, sizeof *b);
-    b->dir = xstrdup(abs);
+    benchmark *b = rn_xcalloc(1, sizeof *b);
+    b->dir = rn_xstrdup(abs);
     const char *base = strrchr(abs, '/');
-    b->name = xstrdup(base && base[1] ? base + 1 : abs);
+    b->name = rn_xstrdup(base && base[1] ? base + 1 : abs);
     snprintf(path, sizeof path, "%s/build", abs);
-    b->has_build = is_executable_file(path);
+    b->has_build = rn_is_executable_file(path);
     snprintf(path, sizeof path, "%s/bench.conf", abs);
     int too_big;
     char *text = read_small_file(path, &too_big);
     if (too_big) {
         snprintf(err, errlen, "%s: bench.conf is larger than %d KiB: not a bench.conf", dir,
                  BENCHCONF_MAX >> 10);
-        benchmark_free(b);
+        rn_benchmark_free(b);
         return NULL;
     }
     if (text) {
         char msg[200];
-        if (benchconf_parse(b, text, msg, sizeof msg) < 0) {
+        if (rn_benchconf_parse(b, text, msg, sizeof msg) < 0) {
             snprintf(err, errlen, "%s: %s", dir, msg);
             free(text);
-            benchmark_free(b);
+            rn_benchmark_free(b);
             return NULL;
         }
         free(text);
     }
-    if (!b->description) b->description = xstrdup("");
-    if (!b->profiler) b->profiler = xstrdup("c");
+    if (!b->description) b->description = rn_xstrdup("");
+    if (!b->profiler) b->profiler = rn_xstrdup("c");
     char msg[300];
     if (profilers_parse(b, msg, sizeof msg) < 0) {
         snprintf(err, errlen, "%s: bench.conf: %s", dir, msg);
-        benchmark_free(b);
+        rn_benchmark_free(b);
         return NULL;
     }
     return b;
 }
 
-void benchmark_free(benchmark *b) {
+void rn_benchmark_free(benchmark *b) {
     if (!b) return;
     free(b->name); free(b->dir); free(b->description); free(b->profiler);
     free(b->args); free(b->quick_args);
-    strlist_free(&b->profilers);
+    rn_strlist_free(&b->profilers);
     free(b->svc.ready_path); free(b->svc.load_paths); free(b->svc.digest_header);
-    ab_truth_free(&b->truth);
+    rn_truth_free(&b->truth);
     free(b);
 }
 
-int benchmark_profiled(const benchmark *b) { return b->profilers.n > 0; }
+int rn_benchmark_profiled(const benchmark *b) { return b->profilers.n > 0; }
 
-const char *benchmark_default_profiler(const benchmark *b) {
+const char *rn_benchmark_default_profiler(const benchmark *b) {
     return b->profilers.n ? b->profilers.v[0] : NULL;
 }
 
-int benchmark_supports(const benchmark *b, const char *profiler) {
-    const ab_profiler *p = profiler_find(profiler);
-    return p && strlist_index(&b->profilers, p->name) >= 0;
+int rn_benchmark_supports(const benchmark *b, const char *profiler) {
+    const ab_profiler *p = rn_profiler_find(profiler);
+    return p && rn_strlist_index(&b->profilers, p->name) >= 0;
 }
 
-const char *benchmark_kind_name(const benchmark *b) {
+const char *rn_benchmark_kind_name(const benchmark *b) {
     return b->kind == KIND_SERVICE ? "service" : "batch";
 }
 
@@ -254,7 +254,7 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 static void push(benchmark ***v, int *n, benchmark *b) {
-    *v = xrealloc(*v, (size_t)(*n + 1) * sizeof **v);
+    *v = rn_xrealloc(*v, (size_t)(*n + 1) * sizeof **v);
     (*v)[(*n)++] = b;
 }
 
@@ -266,33 +266,33 @@ static int add_children(const char *dir, benchmark ***v, int *n, char *err, size
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.') continue;
-        char *p = xasprintf("%s/%s/run", dir, e->d_name);
-        if (is_executable_file(p)) strlist_add(&names, e->d_name);
+        char *p = rn_xasprintf("%s/%s/run", dir, e->d_name);
+        if (rn_is_executable_file(p)) rn_strlist_add(&names, e->d_name);
         free(p);
     }
     closedir(d);
     if (names.n) qsort(names.v, names.n, sizeof *names.v, cmp_str);
     int added = 0;
     for (size_t i = 0; i < names.n; i++) {
-        char *p = xasprintf("%s/%s", dir, names.v[i]);
-        benchmark *b = benchmark_load(p, err, errlen);
+        char *p = rn_xasprintf("%s/%s", dir, names.v[i]);
+        benchmark *b = rn_benchmark_load(p, err, errlen);
         free(p);
-        if (!b) { strlist_free(&names); return -1; }
+        if (!b) { rn_strlist_free(&names); return -1; }
         push(v, n, b);
         added++;
     }
-    strlist_free(&names);
+    rn_strlist_free(&names);
     return added;
 }
 
 /* The benchmark at dir, if it has an executable run: 1 added, 0 not one, -1 with err. */
 static int add_if_benchmark(const char *dir, benchmark ***v, int *n, char *err,
                             size_t errlen) {
-    char *run = xasprintf("%s/run", dir);
-    int direct = is_executable_file(run);
+    char *run = rn_xasprintf("%s/run", dir);
+    int direct = rn_is_executable_file(run);
     free(run);
     if (!direct) return 0;
-    benchmark *b = benchmark_load(dir, err, errlen);
+    benchmark *b = rn_benchmark_load(dir, err, errlen);
     if (!b) return -1;
     push(v, n, b);
     return 1;
@@ -304,7 +304,7 @@ static int add_named(const char *a, const char *defdir, benchmark ***v, int *n, 
                      size_t errlen) {
     int k = add_if_benchmark(a, v, n, err, errlen);
     if (k) return k < 0 ? -1 : 0;
-    if (is_dir(a)) {
+    if (rn_is_dir(a)) {
         k = add_children(a, v, n, err, errlen);
         if (k < 0) return -1;
         if (k == 0) {
@@ -314,7 +314,7 @@ static int add_named(const char *a, const char *defdir, benchmark ***v, int *n, 
         return 0;
     }
     if (defdir && !strchr(a, '/')) {
-        char *p = xasprintf("%s/%s", defdir, a);
+        char *p = rn_xasprintf("%s/%s", defdir, a);
         k = add_if_benchmark(p, v, n, err, errlen);
         free(p);
         if (k) return k < 0 ? -1 : 0;
@@ -335,10 +335,10 @@ static int names_unique(benchmark **v, int n, char *err, size_t errlen) {
     return 0;
 }
 
-int benchmarks_resolve(char **args, int nargs, benchmark ***out, char *err, size_t errlen) {
+int rn_benchmarks_resolve(char **args, int nargs, benchmark ***out, char *err, size_t errlen) {
     benchmark **v = NULL;
     int n = 0;
-    const char *defdir = default_benchmarks_dir();
+    const char *defdir = rn_default_benchmarks_dir();
     if (nargs == 0) {
         if (!defdir) {
             snprintf(err, errlen, "no benchmarks directory found; name benchmark directories");
@@ -358,11 +358,11 @@ int benchmarks_resolve(char **args, int nargs, benchmark ***out, char *err, size
     *out = v;
     return n;
 fail:
-    benchmarks_free(v, n);
+    rn_benchmarks_free(v, n);
     return -1;
 }
 
-void benchmarks_free(benchmark **v, int n) {
-    for (int i = 0; i < n; i++) benchmark_free(v[i]);
+void rn_benchmarks_free(benchmark **v, int n) {
+    for (int i = 0; i < n; i++) rn_benchmark_free(v[i]);
     free(v);
 }

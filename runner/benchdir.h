@@ -38,28 +38,28 @@ typedef struct benchmark {
 /* Parse bench.conf text into b (unknown keys are ignored; '#' starts a comment).
  * Returns 0, or -1 with a message in err for a line that is not `key = value`, a bad
  * `truth.FUNCTION = SHARE` line, or a ground truth summing to more than 100%. */
-int benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen);
+int rn_benchconf_parse(benchmark *b, const char *text, char *err, size_t errlen);
 
 /* Load the benchmark in dir. Returns NULL with a message in err when dir is not a
  * directory or has no executable `run`, or bench.conf is malformed. */
-benchmark *benchmark_load(const char *dir, char *err, size_t errlen);
-void benchmark_free(benchmark *b);
+benchmark *rn_benchmark_load(const char *dir, char *err, size_t errlen);
+void rn_benchmark_free(benchmark *b);
 
 /* Resolve command line arguments to benchmarks: a benchmark directory; a directory
  * holding benchmark directories (each direct child with a `run`); or a name found in the
  * default benchmarks directory. With no arguments, the default benchmarks directory.
  * Returns the count, or -1 with a message in err. */
-int benchmarks_resolve(char **args, int nargs, benchmark ***out, char *err, size_t errlen);
-void benchmarks_free(benchmark **v, int n);
+int rn_benchmarks_resolve(char **args, int nargs, benchmark ***out, char *err, size_t errlen);
+void rn_benchmarks_free(benchmark **v, int n);
 
 /* 1 when the benchmark runs a profiler ("profiler" not "none") */
-int benchmark_profiled(const benchmark *b);
+int rn_benchmark_profiled(const benchmark *b);
 /* The profiler its profiled runs use unless the suite names one: the first listed, or
  * NULL for none. */
-const char *benchmark_default_profiler(const benchmark *b);
+const char *rn_benchmark_default_profiler(const benchmark *b);
 /* 1 when the benchmark can run under the named profiler. */
-int benchmark_supports(const benchmark *b, const char *profiler);
+int rn_benchmark_supports(const benchmark *b, const char *profiler);
 /* "batch" or "service" */
-const char *benchmark_kind_name(const benchmark *b);
+const char *rn_benchmark_kind_name(const benchmark *b);
 
 #endif

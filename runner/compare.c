@@ -21,7 +21,7 @@
 #include "suitedir.h"
 #include "util.h"
 
-const char *compare_verdict(double old_lo, double old_hi, double new_lo, double new_hi,
+const char *rn_compare_verdict(double old_lo, double old_hi, double new_lo, double new_hi,
                             double e) {
     if (new_lo > old_hi) return "worse";
     if (new_hi < old_lo) return "better";
@@ -38,20 +38,20 @@ static const char *row_verdict(char *buf, size_t len, const ab_ci_level *o, cons
         snprintf(buf, len, "too few runs (need %zu)", o->need > n->need ? o->need : n->need);
         return buf;
     }
-    return compare_verdict(old_lo, old_hi, new_lo, new_hi, e);
+    return rn_compare_verdict(old_lo, old_hi, new_lo, new_hi, e);
 }
 
 static ab_results *load(const char *arg) {
     char err[512];
-    char *path = suite_journal_find(arg, err, sizeof err);
+    char *path = rn_suite_journal_find(arg, err, sizeof err);
     if (!path) {
         fprintf(stderr, "agentbench compare: %s\n", err);
         return NULL;
     }
-    ab_results *r = report_load(path, "agentbench compare", err, sizeof err);
+    ab_results *r = rn_report_load(path, "agentbench compare", err, sizeof err);
     free(path);
     if (!r) fprintf(stderr, "agentbench compare: %s\n", err);
-    else report_print_skipped(stderr, r, "agentbench compare: ");
+    else rn_report_print_skipped(stderr, r, "agentbench compare: ");
     return r;
 }
 
@@ -79,8 +79,8 @@ typedef struct row {
 /* The baseline itself: its median wall time. */
 static void baseline_row(const ab_cell *c, const ab_summary *o, const ab_summary *n, double e,
                          row *r) {
-    report_fmt_summary_ci(r->old, sizeof r->old, o);
-    report_fmt_summary_ci(r->new, sizeof r->new, n);
+    rn_report_fmt_summary_ci(r->old, sizeof r->old, o);
+    rn_report_fmt_summary_ci(r->new, sizeof r->new, n);
     double change = o->median > 0 ? pct(n->median / o->median) : 0;
     snprintf(r->change, sizeof r->change, "%+.2f%%", change);
     r->verdict = row_verdict(r->vbuf, sizeof r->vbuf, &o->ci_level, &n->ci_level, o->ci_low,
@@ -95,8 +95,8 @@ static void baseline_row(const ab_cell *c, const ab_summary *o, const ab_summary
 /* A profiled variant: its wall time overhead versus the baseline. */
 static void overhead_row(const ab_cell *c, const ab_ratio *a, const ab_ratio *b, double e,
                          row *r) {
-    report_fmt_overhead_ci(r->old, sizeof r->old, a);
-    report_fmt_overhead_ci(r->new, sizeof r->new, b);
+    rn_report_fmt_overhead_ci(r->old, sizeof r->old, a);
+    rn_report_fmt_overhead_ci(r->new, sizeof r->new, b);
     double change = pct(b->ratio) - pct(a->ratio);
     snprintf(r->change, sizeof r->change, "%+.2f pp", change);
     r->verdict = row_verdict(r->vbuf, sizeof r->vbuf, &a->ci_level, &b->ci_level, a->ci_low,
@@ -130,8 +130,8 @@ static int figure_row(const ab_cell *oc, const ab_cell *nc, const ab_cell_stats 
     if (nc->is_baseline) {
         const ab_summary *o = &os->v2[f], *n = &ns->v2[f];
         if (!o->n || !n->n) return 0;
-        figures_fmt_ci(r->old, sizeof r->old, oc, os, f);
-        figures_fmt_ci(r->new, sizeof r->new, nc, ns, f);
+        rn_figures_fmt_ci(r->old, sizeof r->old, oc, os, f);
+        rn_figures_fmt_ci(r->new, sizeof r->new, nc, ns, f);
         double change = o->median > 0 ? pct(n->median / o->median) : 0;
         snprintf(r->change, sizeof r->change, "%+.2f%%", change);
         r->verdict = verdict_for(r, f, &o->ci_level, &n->ci_level, o->ci_low, o->ci_high,
@@ -146,8 +146,8 @@ static int figure_row(const ab_cell *oc, const ab_cell *nc, const ab_cell_stats 
     }
     const ab_ratio *a = &os->over_v2[f], *b = &ns->over_v2[f];
     if (!a->valid || !b->valid) return 0;
-    report_fmt_overhead_ci(r->old, sizeof r->old, a);
-    report_fmt_overhead_ci(r->new, sizeof r->new, b);
+    rn_report_fmt_overhead_ci(r->old, sizeof r->old, a);
+    rn_report_fmt_overhead_ci(r->new, sizeof r->new, b);
     double change = pct(b->ratio) - pct(a->ratio);
     snprintf(r->change, sizeof r->change, "%+.2f pp", change);
     r->verdict = verdict_for(r, f, &a->ci_level, &b->ci_level, a->ci_low, a->ci_high,
@@ -198,13 +198,13 @@ static int profile_row_of(const ab_results *old, const ab_cell *nc, double e, ro
     ab_profile_stats os, ns;
     ab_results_profile_stats(oc, &os);
     ab_results_profile_stats(nc, &ns);
-    report_profile_fmt_error(r->old, sizeof r->old, &os.error);
-    report_profile_fmt_error(r->new, sizeof r->new, &ns.error);
+    rn_report_profile_fmt_error(r->old, sizeof r->old, &os.error);
+    rn_report_profile_fmt_error(r->new, sizeof r->new, &ns.error);
     double change = ns.error.median - os.error.median;
     snprintf(r->change, sizeof r->change, "%+.2f pts", change);
     r->verdict = !os.error.ci_level.nominal || !ns.error.ci_level.nominal
                      ? ab_verdict_name(AB_VERDICT_TOO_FEW)   /* a CI below 95% judges nothing */
-                     : compare_verdict(os.error.ci_low, os.error.ci_high, ns.error.ci_low,
+                     : rn_compare_verdict(os.error.ci_low, os.error.ci_high, ns.error.ci_low,
                                        ns.error.ci_high, e);
     r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
                         nc->benchmark, "variant", nc->variant, "measure", "profile_error_pct",
@@ -266,7 +266,7 @@ static void compare(const ab_results *old, const ab_analysis *oa, const ab_resul
     if (json) {
         json_t *doc = json_pack("{s:s,s:s,s:o,s:{s:o,s:o}}", "old", old->suite ? old->suite : "",
                                 "new", new->suite ? new->suite : "", "rows", rows, "skipped",
-                                "old", report_skipped_json(old), "new", report_skipped_json(new));
+                                "old", rn_report_skipped_json(old), "new", rn_report_skipped_json(new));
         json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
         putchar('\n');
         json_decref(doc);
@@ -277,7 +277,7 @@ static void compare(const ab_results *old, const ab_analysis *oa, const ab_resul
     }
 }
 
-int cmd_compare(int argc, char **argv) {
+int rn_cmd_compare(int argc, char **argv) {
     static const struct option longopts[] = {
         {"format", required_argument, 0, 'f'}, {"equivalence", required_argument, 0, 'e'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
@@ -291,7 +291,7 @@ int cmd_compare(int argc, char **argv) {
             return 0;
         }
         if (c == 'e') {
-            if (report_parse_open_range("compare", "--equivalence", optarg, 0, 100, &pctv) < 0)
+            if (rn_report_parse_open_range("compare", "--equivalence", optarg, 0, 100, &pctv) < 0)
                 return 2;
             e = pctv / 100;
             continue;

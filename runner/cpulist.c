@@ -4,12 +4,12 @@
 #include "cpulist.h"
 #include "cpus.h"
 
-int cpulist_valid(const char *s, int ncpus) {
+int rn_cpulist_valid(const char *s, int ncpus) {
     cpu_set_t set;
     return ab_cpus_parse(s, ncpus, ncpus > 0 ? &set : NULL);
 }
 
-void cpulist_default(int ncpus, char *bench, size_t blen, char *ingester, size_t ilen) {
+void rn_cpulist_default(int ncpus, char *bench, size_t blen, char *ingester, size_t ilen) {
     bench[0] = ingester[0] = 0;
     if (ncpus < 2) return;
     if (ncpus == 2) snprintf(bench, blen, "0");

@@ -6,9 +6,9 @@
 #include <stddef.h>
 
 /* Validate a CPU list; with ncpus > 0 also check every CPU is < ncpus. 0 or -1. */
-int cpulist_valid(const char *s, int ncpus);
+int rn_cpulist_valid(const char *s, int ncpus);
 /* Default lists for a host with ncpus CPUs: the ingester on the last CPU, the benchmark
  * on all the others. With one CPU both stay empty (no pinning). */
-void cpulist_default(int ncpus, char *bench, size_t blen, char *ingester, size_t ilen);
+void rn_cpulist_default(int ncpus, char *bench, size_t blen, char *ingester, size_t ilen);
 
 #endif

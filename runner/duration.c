@@ -26,7 +26,7 @@ static int plain_decimal(const char *s) {
     return 1;
 }
 
-int duration_parse(const char *text, int zero_ok, double *out, char *err, size_t errlen) {
+int rn_duration_parse(const char *text, int zero_ok, double *out, char *err, size_t errlen) {
     if (!plain_decimal(text)) {
         snprintf(err, errlen, "'%.40s' is not a number of seconds (like 2, 0.25 or 1e3)", text);
         return -1;

@@ -16,6 +16,6 @@
 
 /* Parse text into *out. zero_ok: "0" is accepted (as 0). 0, or -1 with a message in err
  * (without the option's name: "'1e-9' is below 0.001 s, the shortest duration"). */
-int duration_parse(const char *text, int zero_ok, double *out, char *err, size_t errlen);
+int rn_duration_parse(const char *text, int zero_ok, double *out, char *err, size_t errlen);
 
 #endif

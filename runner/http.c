@@ -15,7 +15,7 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg) {
     growbuf *b = arg;
     size_t len = size * nmemb;
     if (b->n + len > (1u << 24)) return 0;  /* 16 MiB is more than any answer we expect */
-    b->p = xrealloc(b->p, b->n + len + 1);
+    b->p = rn_xrealloc(b->p, b->n + len + 1);
     memcpy(b->p + b->n, ptr, len);
     b->n += len;
     b->p[b->n] = 0;
@@ -43,7 +43,7 @@ static const char *control_auth(void) {
     return hdr[0] ? hdr : NULL;
 }
 
-int http_call(const char *method, const char *url, const char *json_body, double timeout_s,
+int rn_http_call(const char *method, const char *url, const char *json_body, double timeout_s,
               char **body, char *err, size_t errlen) {
     static int initialised;
     if (!initialised) {
@@ -88,16 +88,16 @@ int http_call(const char *method, const char *url, const char *json_body, double
     return (int)status;
 }
 
-int ingester_counters_fetch(const char *control_url, ab_ingester_stats *stats, char *err,
+int rn_ingester_counters_fetch(const char *control_url, ab_ingester_stats *stats, char *err,
                             size_t errlen) {
-    return ingester_counters_fetch_app(control_url, NULL, stats, NULL, err, errlen);
+    return rn_ingester_counters_fetch_app(control_url, NULL, stats, NULL, err, errlen);
 }
 
-int ingester_counters_fetch_app(const char *control_url, const char *app,
+int rn_ingester_counters_fetch_app(const char *control_url, const char *app,
                                 ab_ingester_stats *stats, ab_ingester_app_stats *app_stats,
                                 char *err, size_t errlen) {
-    char *url = xasprintf(app ? "%s/stats" : "%s/stats?apps=0", control_url), *body = NULL;
-    int st = http_call("GET", url, NULL, 1.0, &body, err, errlen);
+    char *url = rn_xasprintf(app ? "%s/stats" : "%s/stats?apps=0", control_url), *body = NULL;
+    int st = rn_http_call("GET", url, NULL, 1.0, &body, err, errlen);
     free(url);
     if (st != 200) {
         if (st > 0) snprintf(err, errlen, "GET %s/stats: HTTP %d", control_url, st);

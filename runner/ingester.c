@@ -19,25 +19,25 @@
 static const char *const modes[] = {"fast", "slow", "down", "blackhole", "error",
                                     "ratelimit", "flaky", "reset", "hang", NULL};
 
-int ingester_mode_known(const char *mode) {
+int rn_ingester_mode_known(const char *mode) {
     for (int i = 0; modes[i]; i++)
         if (!strcmp(modes[i], mode)) return 1;
     return 0;
 }
 
-const char *ingester_delivery_measure(const char *mode) {
-    if (!ingester_mode_known(mode)) return NULL;   /* external: nothing to ask */
+const char *rn_ingester_delivery_measure(const char *mode) {
+    if (!rn_ingester_mode_known(mode)) return NULL;   /* external: nothing to ask */
     if (!strcmp(mode, "fast") || !strcmp(mode, "slow")) return "profiles";
     if (!strcmp(mode, "down") || !strcmp(mode, "blackhole")) return NULL;
     return "requests";
 }
 
-const char *ingester_default_binary(void) {
+const char *rn_ingester_default_binary(void) {
     static char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/../ingester/agentbench-ingester", self_dir());
-    if (is_executable_file(path)) return path;
-    snprintf(path, sizeof path, "%s/agentbench-ingester", self_dir());
-    if (is_executable_file(path)) return path;
+    snprintf(path, sizeof path, "%s/../ingester/agentbench-ingester", rn_self_dir());
+    if (rn_is_executable_file(path)) return path;
+    snprintf(path, sizeof path, "%s/agentbench-ingester", rn_self_dir());
+    if (rn_is_executable_file(path)) return path;
     return "agentbench-ingester";
 }
 
@@ -59,7 +59,7 @@ static int valid_hostport(const char *s) {
     return colon[1] >= '1' && colon[1] <= '9' && !*end && port >= 1 && port <= 65535;
 }
 
-int ingester_parse_ready(const char *line, char *data, size_t dlen, char *control,
+int rn_ingester_parse_ready(const char *line, char *data, size_t dlen, char *control,
                          size_t clen, int *pid) {
     char d[256], c[256];
     int p;
@@ -82,15 +82,15 @@ static void on_output_line(const char *line, size_t len, int has_nul, void *arg)
     char data[256], control[256];
     int pid;
     if (g->ready || has_nul ||
-        ingester_parse_ready(line, data, sizeof data, control, sizeof control, &pid) < 0)
+        rn_ingester_parse_ready(line, data, sizeof data, control, sizeof control, &pid) < 0)
         return;
-    g->url = xasprintf("http://%s", data);
-    g->control = strcmp(control, "-") ? xasprintf("http://%s", control) : NULL;
+    g->url = rn_xasprintf("http://%s", data);
+    g->control = strcmp(control, "-") ? rn_xasprintf("http://%s", control) : NULL;
     g->ready = 1;
 }
 
-void ingester_take_output(ingester *g, const char *buf, size_t n) {
-    if (!g->ready) linebuf_feed(&g->lines, buf, n, on_output_line, g);
+void rn_ingester_take_output(ingester *g, const char *buf, size_t n) {
+    if (!g->ready) rn_linebuf_feed(&g->lines, buf, n, on_output_line, g);
 }
 
 static void on_exit_cb(uv_process_t *p, int64_t status, int sig) {
@@ -112,7 +112,7 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
         uv_read_stop(s);
         return;
     }
-    ingester_take_output(g, buf->base, (size_t)n);
+    rn_ingester_take_output(g, buf->base, (size_t)n);
 }
 
 static void on_timer(uv_timer_t *t) { *(int *)t->data = 1; }
@@ -132,7 +132,7 @@ static int run_until(uv_loop_t *loop, int *flag, double timeout_s) {
     return *flag;
 }
 
-int url_connection_refused(const char *url) {
+int rn_url_connection_refused(const char *url) {
     const char *hp = strstr(url, "://");
     hp = hp ? hp + 3 : url;
     char host[128];
@@ -148,13 +148,13 @@ int url_connection_refused(const char *url) {
     return refused;
 }
 
-int ingester_wait_healthy(const char *control, double timeout_s) {
-    char *url = xasprintf("%s/healthz", control);
+int rn_ingester_wait_healthy(const char *control, double timeout_s) {
+    char *url = rn_xasprintf("%s/healthz", control);
     double end = ab_mono_s() + timeout_s;
     int ok = 0;
     char err[256];
     do {
-        if (http_call("GET", url, NULL, 1.0, NULL, err, sizeof err) == 200) {
+        if (rn_http_call("GET", url, NULL, 1.0, NULL, err, sizeof err) == 200) {
             ok = 1;
             break;
         }
@@ -171,20 +171,20 @@ static void ingester_args(strlist *args, const char *binary, const char *helper,
                           const char *store) {
     const char *fixed[] = {helper, "--exec", "--", binary, "--listen", "127.0.0.1:0",
                            "--control", "127.0.0.1:0", "--mode", mode, NULL};
-    for (int i = 0; fixed[i]; i++) strlist_add(args, fixed[i]);
+    for (int i = 0; fixed[i]; i++) rn_strlist_add(args, fixed[i]);
     if (!strcmp(mode, "slow")) {
-        strlist_add(args, "--delay");
-        strlist_add_take(args, xasprintf("%g", delay));
+        rn_strlist_add(args, "--delay");
+        rn_strlist_add_take(args, rn_xasprintf("%g", delay));
     }
     if (cpus && *cpus) {
-        strlist_add(args, "--cpu");
-        strlist_add(args, cpus);
+        rn_strlist_add(args, "--cpu");
+        rn_strlist_add(args, cpus);
     }
     if (store) {
-        strlist_add(args, "--store");
-        strlist_add(args, store);
+        rn_strlist_add(args, "--store");
+        rn_strlist_add(args, store);
     }
-    strlist_add(args, "--quiet");
+    rn_strlist_add(args, "--quiet");
 }
 
 /* Spawn it with its stdout on a pipe (the ready line) and stderr into logfd. */
@@ -237,36 +237,36 @@ static int await_ready(uv_loop_t *loop, ingester *g, const char *binary, const c
         snprintf(err, errlen, "%s gave no control address", binary);
         return -1;
     }
-    if (ingester_wait_healthy(g->control, 5) < 0) {
+    if (rn_ingester_wait_healthy(g->control, 5) < 0) {
         snprintf(err, errlen, "%s (mode %s): %s/healthz does not answer", binary, mode, g->control);
         return -1;
     }
-    if (!strcmp(mode, "down") && !url_connection_refused(g->url)) {
+    if (!strcmp(mode, "down") && !rn_url_connection_refused(g->url)) {
         snprintf(err, errlen, "mode down: something still listens on %s", g->url);
         return -1;
     }
     return 0;
 }
 
-int ingester_start(uv_loop_t *loop, ingester *g, const char *binary, const char *helper,
+int rn_ingester_start(uv_loop_t *loop, ingester *g, const char *binary, const char *helper,
                    const char *name, const char *mode, double delay, const char *cpus,
                    const char *store, int logfd, char *err, size_t errlen) {
     memset(g, 0, sizeof *g);
-    g->name = xstrdup(name);
-    g->mode = xstrdup(mode);
+    g->name = rn_xstrdup(name);
+    g->mode = rn_xstrdup(mode);
     strlist args = {0};
     ingester_args(&args, binary, helper, mode, delay, cpus, store);
     int rc = spawn(loop, g, args.v, logfd);
-    strlist_free(&args);
+    rn_strlist_free(&args);
     if (rc < 0) snprintf(err, errlen, "cannot start %s: %s", binary, uv_strerror(rc));
     if (rc < 0 || await_ready(loop, g, binary, mode, err, errlen) < 0) {
-        ingester_stop(loop, g);
+        rn_ingester_stop(loop, g);
         return -1;
     }
     return 0;
 }
 
-void ingester_stop(uv_loop_t *loop, ingester *g) {
+void rn_ingester_stop(uv_loop_t *loop, ingester *g) {
     if (!g->spawned || g->remote) return;
     g->spawned = 0;
     if (!g->exited) {
@@ -283,23 +283,23 @@ void ingester_stop(uv_loop_t *loop, ingester *g) {
     while (g->closing > 0) uv_run(loop, UV_RUN_ONCE);
 }
 
-void ingester_remote(ingester *g, const char *url, const char *control) {
+void rn_ingester_remote(ingester *g, const char *url, const char *control) {
     memset(g, 0, sizeof *g);
     g->remote = 1;
-    g->name = xstrdup("remote");
-    g->mode = xstrdup("fast");
-    g->url = xstrdup(url);
-    g->control = xstrdup(control);
+    g->name = rn_xstrdup("remote");
+    g->mode = rn_xstrdup("fast");
+    g->url = rn_xstrdup(url);
+    g->control = rn_xstrdup(control);
 }
 
-int ingester_set_mode(const char *control, const char *mode, double delay, char *err,
+int rn_ingester_set_mode(const char *control, const char *mode, double delay, char *err,
                       size_t errlen) {
     json_t *o = json_pack("{s:s}", "mode", mode);
     if (!strcmp(mode, "slow")) json_object_set_new(o, "delay_s", json_real(delay));
     char *body = json_dumps(o, JSON_COMPACT);
     json_decref(o);
-    char *url = xasprintf("%s/mode", control), *answer = NULL;
-    int st = http_call("PUT", url, body, 2.0, &answer, err, errlen);
+    char *url = rn_xasprintf("%s/mode", control), *answer = NULL;
+    int st = rn_http_call("PUT", url, body, 2.0, &answer, err, errlen);
     if (st > 0 && st != 200)
         snprintf(err, errlen, "PUT %s: HTTP %d %s", url, st, answer ? answer : "");
     free(url);
@@ -308,7 +308,7 @@ int ingester_set_mode(const char *control, const char *mode, double delay, char 
     return st == 200 ? 0 : -1;
 }
 
-void ingester_free(ingester *g) {
+void rn_ingester_free(ingester *g) {
     free(g->name);
     free(g->mode);
     free(g->url);

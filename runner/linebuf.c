@@ -3,7 +3,7 @@
 #include <string.h>
 #include "linebuf.h"
 
-void linebuf_feed(linebuf *lb, const char *data, size_t n, linebuf_cb cb, void *arg) {
+void rn_linebuf_feed(linebuf *lb, const char *data, size_t n, linebuf_cb cb, void *arg) {
     while (n > 0) {
         const char *nl = memchr(data, '\n', n);
         size_t take = nl ? (size_t)(nl - data) : n;

@@ -20,6 +20,6 @@ typedef struct linebuf {
  * byte (so it is not text: a parser should refuse it). */
 typedef void (*linebuf_cb)(const char *line, size_t len, int has_nul, void *arg);
 
-void linebuf_feed(linebuf *lb, const char *data, size_t n, linebuf_cb cb, void *arg);
+void rn_linebuf_feed(linebuf *lb, const char *data, size_t n, linebuf_cb cb, void *arg);
 
 #endif

@@ -7,9 +7,9 @@
 #include "commands.h"
 #include "util.h"
 
-int cmd_list(int argc, char **argv) {
+int rn_cmd_list(int argc, char **argv) {
     int names_only = 0, ndirs = 0;
-    char **dirs = xcalloc((size_t)argc + 1, sizeof *dirs);
+    char **dirs = rn_xcalloc((size_t)argc + 1, sizeof *dirs);
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             printf("usage: agentbench list [--names] [DIR...]\n"
@@ -17,7 +17,7 @@ int cmd_list(int argc, char **argv) {
                    "directory of them; default: %s) with their kind (batch or service),\n"
                    "profiler and description.\n"
                    "  --names   only the names, one a line\n",
-                   default_benchmarks_dir() ? default_benchmarks_dir() : "./benchmarks");
+                   rn_default_benchmarks_dir() ? rn_default_benchmarks_dir() : "./benchmarks");
             free(dirs);
             return 0;
         }
@@ -30,7 +30,7 @@ int cmd_list(int argc, char **argv) {
     }
     benchmark **v;
     char err[512];
-    int n = benchmarks_resolve(dirs, ndirs, &v, err, sizeof err);
+    int n = rn_benchmarks_resolve(dirs, ndirs, &v, err, sizeof err);
     free(dirs);
     if (n < 0) {
         fprintf(stderr, "agentbench list: %s\n", err);
@@ -44,10 +44,10 @@ int cmd_list(int argc, char **argv) {
             for (size_t k = 0, n = 0; k < v[i]->profilers.n; k++)
                 n += (size_t)snprintf(profilers + n, n < sizeof profilers ? sizeof profilers - n : 0,
                                       "%s%s", k ? "," : "", v[i]->profilers.v[k]);
-            printf("%-26s %-8s %-9s %s\n", v[i]->name, benchmark_kind_name(v[i]), profilers,
+            printf("%-26s %-8s %-9s %s\n", v[i]->name, rn_benchmark_kind_name(v[i]), profilers,
                    v[i]->description);
         }
     }
-    benchmarks_free(v, n);
+    rn_benchmarks_free(v, n);
     return 0;
 }

@@ -13,14 +13,14 @@ static const struct command {
     int (*fn)(int, char **);
     const char *summary;
 } commands[] = {
-    {"run",        cmd_run,        "run benchmarks as baseline and profiled variants"},
-    {"report",     cmd_report,     "print a suite's results (table, markdown, csv, json, benchstat)"},
-    {"compare",    cmd_compare,    "compare the overheads of two suites"},
-    {"list",       cmd_list,       "list the benchmarks found and their descriptions"},
-    {"flamegraph", cmd_flamegraph, "capture stacks and render a flame graph"},
-    {"baseline",   cmd_baseline,   "characterise this host: CPU, memory, network, disk"},
-    {"load",       cmd_load,       "drive HTTP load at a server: throughput, errors, latency percentiles"},
-    {"web",        cmd_web,        "serve the live web view that reads pmproxy (port 44323)"},
+    {"run",        rn_cmd_run,        "run benchmarks as baseline and profiled variants"},
+    {"report",     rn_cmd_report,     "print a suite's results (table, markdown, csv, json, benchstat)"},
+    {"compare",    rn_cmd_compare,    "compare the overheads of two suites"},
+    {"list",       rn_cmd_list,       "list the benchmarks found and their descriptions"},
+    {"flamegraph", rn_cmd_flamegraph, "capture stacks and render a flame graph"},
+    {"baseline",   rn_cmd_baseline,   "characterise this host: CPU, memory, network, disk"},
+    {"load",       rn_cmd_load,       "drive HTTP load at a server: throughput, errors, latency percentiles"},
+    {"web",        rn_cmd_web,        "serve the live web view that reads pmproxy (port 44323)"},
 };
 
 static void usage(FILE *f) {

@@ -32,10 +32,10 @@ typedef struct helper {
 static helper H;
 static volatile int interrupt_pending;   /* an interrupt between runs stops the next one */
 
-const char *measure_helper_path(void) {
+const char *rn_measure_helper_path(void) {
     static char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s/agentbench-measure", self_dir()) < (int)sizeof path &&
-        is_executable_file(path))
+    if (snprintf(path, sizeof path, "%s/agentbench-measure", rn_self_dir()) < (int)sizeof path &&
+        rn_is_executable_file(path))
         return path;
     snprintf(path, sizeof path, "%s/libexec/agentbench/agentbench-measure", AB_PREFIX);
     return path;
@@ -68,7 +68,7 @@ static int take_clock(const char *v, double *out) {
     return 0;
 }
 
-int measure_parse_end(const char *line, run_result *res) {
+int rn_measure_parse_end(const char *line, run_result *res) {
     if (strncmp(line, "end ", 4)) return -1;
     run_result r = *res;
     enum { STATUS, CODE, SIGNAL, WALL, USER, SYS, MAXRSS, NVCSW, NIVCSW, MINFLT, MAJFLT, NREQ };
@@ -143,7 +143,7 @@ int measure_parse_end(const char *line, run_result *res) {
     return 0;
 }
 
-int measure_take_line(const char *line, size_t len, int has_nul, run_result *res,
+int rn_measure_take_line(const char *line, size_t len, int has_nul, run_result *res,
                       int *failed) {
     if (has_nul) return 0;
     if (len == 4 && !strcmp(line, "fail")) {
@@ -155,7 +155,7 @@ int measure_take_line(const char *line, size_t len, int has_nul, run_result *res
         if (take_long(line + 4, 1, INT_MAX, &pid) == 0) res->pid = (int)pid;
         return 0;
     }
-    return measure_parse_end(line, res) == 0;
+    return rn_measure_parse_end(line, res) == 0;
 }
 
 static void add_string(char **buf, size_t *len, size_t *cap, const char *s) {
@@ -164,7 +164,7 @@ static void add_string(char **buf, size_t *len, size_t *cap, const char *s) {
     int hl = snprintf(head, sizeof head, "%zu\n", sl);
     while (*len + (size_t)hl + sl + 1 > *cap) {
         *cap = *cap ? *cap * 2 : 4096;
-        *buf = xrealloc(*buf, *cap);
+        *buf = rn_xrealloc(*buf, *cap);
     }
     memcpy(*buf + *len, head, (size_t)hl);
     *len += (size_t)hl;
@@ -172,7 +172,7 @@ static void add_string(char **buf, size_t *len, size_t *cap, const char *s) {
     *len += sl;
 }
 
-char *measure_request(const run_spec *spec, size_t *len) {
+char *rn_measure_request(const run_spec *spec, size_t *len) {
     size_t argc = 0, envc = 0, cap = 0;
     while (spec->argv[argc]) argc++;
     while (spec->env && spec->env[envc]) envc++;
@@ -180,7 +180,7 @@ char *measure_request(const run_spec *spec, size_t *len) {
     *len = 0;
     snprintf(num, sizeof num, "%zu", 7 + argc + envc);
     /* the count line is a bare number: write it without a length prefix */
-    buf = xmalloc(cap = 4096);
+    buf = rn_xmalloc(cap = 4096);
     *len = (size_t)snprintf(buf, cap, "%s\n", num);
     add_string(&buf, len, &cap, spec->cwd ? spec->cwd : "");
     add_string(&buf, len, &cap, spec->out_path ? spec->out_path : "");
@@ -199,7 +199,7 @@ char *measure_request(const run_spec *spec, size_t *len) {
 }
 
 /* The helper kills the run's process group on SIGUSR1 (and at the run's timeout). */
-void measure_interrupt(void) {
+void rn_measure_interrupt(void) {
     interrupt_pending = 1;
     if (!H.busy) return;
     H.res->interrupted = 1;
@@ -217,7 +217,7 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
 }
 
 static void on_report_line(const char *line, size_t len, int has_nul, void *arg) {
-    if (H.busy && measure_take_line(line, len, has_nul, H.res, &H.failed)) H.busy = 0;
+    if (H.busy && rn_measure_take_line(line, len, has_nul, H.res, &H.failed)) H.busy = 0;
 }
 
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
@@ -226,13 +226,13 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
         uv_read_stop(s);
         return;
     }
-    linebuf_feed(&H.lines, buf->base, (size_t)n, on_report_line, NULL);
+    rn_linebuf_feed(&H.lines, buf->base, (size_t)n, on_report_line, NULL);
 }
 
 static void on_close(uv_handle_t *h) { H.closing--; }
 
 static int helper_start(uv_loop_t *loop, char *err, size_t errlen) {
-    const char *path = measure_helper_path();
+    const char *path = rn_measure_helper_path();
     memset(&H, 0, sizeof H);
     uv_pipe_init(loop, &H.requests, 0);
     uv_pipe_init(loop, &H.reports, 0);
@@ -256,7 +256,7 @@ static int helper_start(uv_loop_t *loop, char *err, size_t errlen) {
     if (rc < 0) {
         snprintf(err, errlen, "cannot start %s: %s", path, uv_strerror(rc));
         H.exited = 1;
-        measure_shutdown(loop);
+        rn_measure_shutdown(loop);
         return -1;
     }
     uv_read_start((uv_stream_t *)&H.reports, on_alloc, on_read);
@@ -265,7 +265,7 @@ static int helper_start(uv_loop_t *loop, char *err, size_t errlen) {
 
 static void on_shutdown_timeout(uv_timer_t *t) { *(int *)t->data = 1; }
 
-void measure_shutdown(uv_loop_t *loop) {
+void rn_measure_shutdown(uv_loop_t *loop) {
     if (!H.running) return;
     H.running = 0;
     H.closing = 4;
@@ -305,14 +305,14 @@ static int send_request(const char *buf, size_t len) {
     return 0;
 }
 
-int measure_start(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
+int rn_measure_start(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
                   size_t errlen) {
     memset(res, 0, sizeof *res);
-    if (H.running && (H.exited || H.eof)) measure_shutdown(loop);
+    if (H.running && (H.exited || H.eof)) rn_measure_shutdown(loop);
     if (!H.running && helper_start(loop, err, errlen) < 0) return -1;
 
     size_t len;
-    char *req = measure_request(spec, &len);
+    char *req = rn_measure_request(spec, &len);
     H.res = res;
     H.busy = 1;
     H.failed = 0;
@@ -321,7 +321,7 @@ int measure_start(uv_loop_t *loop, const run_spec *spec, run_result *res, char *
     if (rc < 0) {
         H.busy = 0;
         snprintf(err, errlen, "the run helper does not take requests");
-        measure_shutdown(loop);
+        rn_measure_shutdown(loop);
         return -1;
     }
     if (interrupt_pending) {
@@ -331,25 +331,25 @@ int measure_start(uv_loop_t *loop, const run_spec *spec, run_result *res, char *
     return 0;
 }
 
-int measure_running(void) { return H.busy && !H.exited && !H.eof; }
+int rn_measure_running(void) { return H.busy && !H.exited && !H.eof; }
 
-void measure_terminate(void) {
-    if (measure_running()) kill(H.proc.pid, SIGUSR2);
+void rn_measure_terminate(void) {
+    if (rn_measure_running()) kill(H.proc.pid, SIGUSR2);
 }
 
-void measure_kill(void) {
-    if (measure_running()) kill(H.proc.pid, SIGUSR1);
+void rn_measure_kill(void) {
+    if (rn_measure_running()) kill(H.proc.pid, SIGUSR1);
 }
 
-int measure_wait(uv_loop_t *loop, char *err, size_t errlen) {
+int rn_measure_wait(uv_loop_t *loop, char *err, size_t errlen) {
     run_result *res = H.res;
-    while (measure_running()) uv_run(loop, UV_RUN_ONCE);
+    while (rn_measure_running()) uv_run(loop, UV_RUN_ONCE);
     if (H.busy) {   /* the helper died under us */
         H.busy = 0;
         if (res->interrupted) return 0;
         snprintf(err, errlen, "the run helper ended (status %d) before the run did",
                  (int)H.exit_status);
-        measure_shutdown(loop);
+        rn_measure_shutdown(loop);
         return -1;
     }
     if (H.failed) {
@@ -359,8 +359,8 @@ int measure_wait(uv_loop_t *loop, char *err, size_t errlen) {
     return 0;
 }
 
-int measure_run(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
+int rn_measure_run(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
                 size_t errlen) {
-    if (measure_start(loop, spec, res, err, errlen) < 0) return -1;
-    return measure_wait(loop, err, errlen);
+    if (rn_measure_start(loop, spec, res, err, errlen) < 0) return -1;
+    return rn_measure_wait(loop, err, errlen);
 }

@@ -15,19 +15,19 @@ typedef struct ab_profiler {
 } ab_profiler;
 
 /* The row of name ("nodejs" is the old name of pyroscope-nodejs), or NULL. */
-const ab_profiler *profiler_find(const char *name);
+const ab_profiler *rn_profiler_find(const char *name);
 /* "c, pyroscope-nodejs, datadog-nodejs": the names, for messages. */
-const char *profiler_names(void);
+const char *rn_profiler_names(void);
 
 /* What a profiled run of profiler p needs besides the PYROSCOPE_* variables: the server
  * (url, may be NULL when there is none), the application or service name, and the upload
  * interval (0: the agent's own; dd-trace takes whole seconds, so it gets the interval
  * rounded up, at least 1). Appends KEY=VALUE strings to env. */
-void profiler_env(const ab_profiler *p, strlist *env, const char *url, const char *app,
+void rn_profiler_env(const ab_profiler *p, strlist *env, const char *url, const char *app,
                   double upload_interval);
 /* 1 when KEY=VALUE is a variable some profiler's runs get (or that would change a
  * profiler's behaviour, e.g. an inherited DD_PROFILING_ENABLED): the runner does not pass
  * it on from its own environment. */
-int profiler_owns_var(const char *kv);
+int rn_profiler_owns_var(const char *kv);
 
 #endif

@@ -7,12 +7,12 @@
 
 static int quiet, tty, line_shown;
 
-void progress_init(int q, int t) {
+void rn_progress_init(int q, int t) {
     quiet = q;
     tty = t < 0 ? isatty(2) : t;
 }
 
-void fmt_eta(char *buf, unsigned long len, double s) {
+void rn_fmt_eta(char *buf, unsigned long len, double s) {
     long x = (long)(s + 0.5);
     if (x < 0) x = 0;
     if (x >= 3600) snprintf(buf, len, "%ldh%02ldm", x / 3600, x / 60 % 60);
@@ -20,7 +20,7 @@ void fmt_eta(char *buf, unsigned long len, double s) {
     else snprintf(buf, len, "%lds", x);
 }
 
-void progress_clear(void) {
+void rn_progress_clear(void) {
     if (line_shown) {
         fputs("\r\033[K", stderr);
         fflush(stderr);
@@ -31,7 +31,7 @@ void progress_clear(void) {
 static void show_line(const char *bench, const char *variant, int run, int planned,
                       int warmup, unsigned long done, unsigned long total, double eta_s) {
     char eta[32];
-    fmt_eta(eta, sizeof eta, eta_s);
+    rn_fmt_eta(eta, sizeof eta, eta_s);
     int pct = total ? (int)(100.0 * done / total) : 0;
     if (warmup)
         fprintf(stderr, "\r\033[K[%3d%%] %s %s warm-up  ETA %s", pct, bench, variant, eta);
@@ -42,13 +42,13 @@ static void show_line(const char *bench, const char *variant, int run, int plann
     line_shown = 1;
 }
 
-void progress_run_start(const char *bench, const char *variant, int run, int planned,
+void rn_progress_run_start(const char *bench, const char *variant, int run, int planned,
                         int warmup, unsigned long done, unsigned long total, double eta_s) {
     if (quiet || !tty) return;
     show_line(bench, variant, run, planned, warmup, done, total, eta_s);
 }
 
-void progress_run_end(const char *bench, const char *variant, int run, int planned,
+void rn_progress_run_end(const char *bench, const char *variant, int run, int planned,
                       int warmup, const char *status, double wall_s, unsigned long done,
                       unsigned long total, double eta_s) {
     if (quiet) return;
@@ -57,16 +57,16 @@ void progress_run_end(const char *bench, const char *variant, int run, int plann
         return;
     }
     char w[32];
-    fmt_seconds(w, sizeof w, wall_s);
+    rn_fmt_seconds(w, sizeof w, wall_s);
     if (warmup)
         fprintf(stderr, "%s %s warm-up: %s %s\n", bench, variant, status, w);
     else
         fprintf(stderr, "%s %s run %d/%d: %s %s\n", bench, variant, run, planned, status, w);
 }
 
-void progress_info(const char *fmt, ...) {
+void rn_progress_info(const char *fmt, ...) {
     if (quiet) return;
-    progress_clear();
+    rn_progress_clear();
     va_list ap;
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -74,8 +74,8 @@ void progress_info(const char *fmt, ...) {
     fputc('\n', stderr);
 }
 
-void progress_warn(const char *fmt, ...) {
-    progress_clear();
+void rn_progress_warn(const char *fmt, ...) {
+    rn_progress_clear();
     va_list ap;
     va_start(ap, fmt);
     fputs("agentbench: ", stderr);

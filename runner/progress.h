@@ -4,22 +4,22 @@
 #define AB_RUNNER_PROGRESS_H
 
 /* quiet: only warnings and errors. tty < 0: detect on stderr. */
-void progress_init(int quiet, int tty);
+void rn_progress_init(int quiet, int tty);
 /* A measured or warm-up run is starting. */
-void progress_run_start(const char *bench, const char *variant, int run, int planned,
+void rn_progress_run_start(const char *bench, const char *variant, int run, int planned,
                         int warmup, unsigned long done, unsigned long total, double eta_s);
 /* A run ended (status and wall time). */
-void progress_run_end(const char *bench, const char *variant, int run, int planned,
+void rn_progress_run_end(const char *bench, const char *variant, int run, int planned,
                       int warmup, const char *status, double wall_s, unsigned long done,
                       unsigned long total, double eta_s);
 /* An informational line (not in quiet mode). */
-void progress_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void rn_progress_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A warning or error line: always printed, on stderr. */
-void progress_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void rn_progress_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Erase the progress line (before printing a report). */
-void progress_clear(void);
+void rn_progress_clear(void);
 
 /* "1h02m", "3m05s", "42s" */
-void fmt_eta(char *buf, unsigned long len, double s);
+void rn_fmt_eta(char *buf, unsigned long len, double s);
 
 #endif

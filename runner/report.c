@@ -1,7 +1,7 @@
 /* report.c: `agentbench report [--format F] [--alpha A] [--equivalence PCT] [SUITE]`: reads
  * the suite's journal into lib/results.h's model, analyses it (lib/analysis.h, with the
  * verdict rule's options) and prints it in one of the formats of report_text.c and
- * report_json.c. */
+ * rn_report_json.c. */
 #include <getopt.h>
 #include <malloc.h>
 #include <math.h>
@@ -16,7 +16,7 @@
 
 static const char *const format_names[] = {"table", "markdown", "csv", "json", "benchstat", NULL};
 
-int report_format_parse(const char *name) {
+int rn_report_format_parse(const char *name) {
     for (int i = 0; format_names[i]; i++)
         if (!strcmp(name, format_names[i])) return i;
     return -1;
@@ -24,9 +24,9 @@ int report_format_parse(const char *name) {
 
 /* A variant profiled into an external server (--server-url): it has no /stats, so what
  * it received is unknown. */
-int report_delivery_unknown(const ab_cell *c) {
+int rn_report_delivery_unknown(const ab_cell *c) {
     char mode[64];
-    return !c->is_baseline && !strcmp(variant_mode(c->variant, mode, sizeof mode), "external");
+    return !c->is_baseline && !strcmp(rn_variant_mode(c->variant, mode, sizeof mode), "external");
 }
 
 static void usage(FILE *f) {
@@ -43,7 +43,7 @@ static void usage(FILE *f) {
 }
 
 /* A number in (lo, hi) from an option's value; 0 or -1 with a message. */
-int report_parse_open_range(const char *cmd, const char *opt, const char *arg, double lo,
+int rn_report_parse_open_range(const char *cmd, const char *opt, const char *arg, double lo,
                             double hi, double *out) {
     char *end;
     double v = strtod(arg, &end);
@@ -56,7 +56,7 @@ int report_parse_open_range(const char *cmd, const char *opt, const char *arg, d
     return 0;
 }
 
-int cmd_report(int argc, char **argv) {
+int rn_cmd_report(int argc, char **argv) {
     static const struct option longopts[] = {
         {"format", required_argument, 0, 'f'}, {"alpha", required_argument, 0, 'a'},
         {"equivalence", required_argument, 0, 'e'}, {"help", no_argument, 0, 'h'},
@@ -72,19 +72,19 @@ int cmd_report(int argc, char **argv) {
             return 0;
         }
         if (c == 'a') {
-            if (report_parse_open_range("report", "--alpha", optarg, 0, 1, &opts.rule.alpha) < 0)
+            if (rn_report_parse_open_range("report", "--alpha", optarg, 0, 1, &opts.rule.alpha) < 0)
                 return 2;
             continue;
         }
         if (c == 'e') {
             double pct;
-            if (report_parse_open_range("report", "--equivalence", optarg, 0, 100, &pct) < 0)
+            if (rn_report_parse_open_range("report", "--equivalence", optarg, 0, 100, &pct) < 0)
                 return 2;
             opts.rule.equivalence = pct / 100;
             continue;
         }
         if (c == 'f') {
-            fmt = report_format_parse(optarg);
+            fmt = rn_report_format_parse(optarg);
             if (fmt < 0) {
                 fprintf(stderr, "agentbench report: unknown format '%s' (table, markdown, csv, "
                                 "json, benchstat)\n", optarg);
@@ -107,12 +107,12 @@ int cmd_report(int argc, char **argv) {
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     const char *arg = optind < argc ? argv[optind] : "results";
     char err[512];
-    char *path = suite_journal_find(arg, err, sizeof err);
+    char *path = rn_suite_journal_find(arg, err, sizeof err);
     if (!path) {
         fprintf(stderr, "agentbench report: %s\n", err);
         return 1;
     }
-    ab_results *r = report_load(path, "agentbench report", err, sizeof err);
+    ab_results *r = rn_report_load(path, "agentbench report", err, sizeof err);
     free(path);
     if (!r) {
         fprintf(stderr, "agentbench report: %s\n", err);
@@ -125,19 +125,19 @@ int cmd_report(int argc, char **argv) {
         ab_results_free(r);
         return 1;
     }
-    report_print(stdout, r, a, (report_format)fmt);
+    rn_report_print(stdout, r, a, (report_format)fmt);
     /* the formats machines read carry it too (json: skipped); stderr always says it */
-    if (fmt != REPORT_TABLE) report_print_skipped(stderr, r, "agentbench report: ");
+    if (fmt != REPORT_TABLE) rn_report_print_skipped(stderr, r, "agentbench report: ");
     ab_analysis_free(a);
     ab_results_free(r);
     return 0;
 }
 
-ab_results *report_load(const char *journal_path, const char *who, char *err, size_t errlen) {
+ab_results *rn_report_load(const char *journal_path, const char *who, char *err, size_t errlen) {
     ab_results *r = ab_results_load(journal_path, err, errlen);
     if (!r) return NULL;
     if (!r->suite_start) {
-        unsigned long skipped = report_skipped_total(r);
+        unsigned long skipped = rn_report_skipped_total(r);
         if (r->events == 0)
             snprintf(err, errlen, "%s: not a journal: no line of it is a journal event "
                      "(%lu line%s skipped)", journal_path, skipped, skipped == 1 ? "" : "s");
@@ -154,7 +154,7 @@ ab_results *report_load(const char *journal_path, const char *who, char *err, si
     /* a suite still "running" that no runner holds ended without its suite_end (killed,
      * or stopped by a journal it could not write): what `--resume` continues */
     if ((r->state == AB_STATE_RUNNING || r->state == AB_STATE_BUILDING) &&
-        suite_lock_state(journal_path) == 0)
+        rn_suite_lock_state(journal_path) == 0)
         r->state = AB_STATE_INTERRUPTED;
     return r;
 }

@@ -26,31 +26,31 @@ static int cell_has(const ab_cell *c, ab_v2fig f) {
     return 0;
 }
 
-int figures_present(const ab_results *r, const char *bench, ab_v2fig f) {
+int rn_figures_present(const ab_results *r, const char *bench, ab_v2fig f) {
     for (size_t i = 0; i < r->ncells; i++)
         if ((!bench || !strcmp(r->cells[i]->benchmark, bench)) && cell_has(r->cells[i], f))
             return 1;
     return 0;
 }
 
-int figures_service(const ab_results *r, const char *bench) {
+int rn_figures_service(const ab_results *r, const char *bench) {
     for (size_t i = 0; i < r->ncells; i++)
         if (!strcmp(r->cells[i]->benchmark, bench) && r->cells[i]->is_service) return 1;
     return 0;
 }
 
-void figures_fmt(char *buf, size_t len, ab_v2fig f, double v, int lower_bound) {
+void rn_figures_fmt(char *buf, size_t len, ab_v2fig f, double v, int lower_bound) {
     const char *ge = lower_bound ? "≥ " : "";
     if (f == AB_V2_THROUGHPUT) {
         snprintf(buf, len, v >= 100 ? "%s%.0f req/s" : "%s%.3g req/s", ge, v);
         return;
     }
     char s[32];
-    fmt_seconds(s, sizeof s, v);
+    rn_fmt_seconds(s, sizeof s, v);
     snprintf(buf, len, "%s%s", ge, s);
 }
 
-void figures_fmt_ci(char *buf, size_t len, const ab_cell *c, const ab_cell_stats *st,
+void rn_figures_fmt_ci(char *buf, size_t len, const ab_cell *c, const ab_cell_stats *st,
                     ab_v2fig f) {
     const ab_summary *s = &st->v2[f];
     if (!s->n) {
@@ -58,9 +58,9 @@ void figures_fmt_ci(char *buf, size_t len, const ab_cell *c, const ab_cell_stats
         return;
     }
     char m[40], lo[40], hi[40];
-    figures_fmt(m, sizeof m, f, s->median, ab_v2fig_censored(c, s, f));
-    figures_fmt(lo, sizeof lo, f, s->ci_low, 0);
-    figures_fmt(hi, sizeof hi, f, s->ci_high, 0);
+    rn_figures_fmt(m, sizeof m, f, s->median, ab_v2fig_censored(c, s, f));
+    rn_figures_fmt(lo, sizeof lo, f, s->ci_low, 0);
+    rn_figures_fmt(hi, sizeof hi, f, s->ci_high, 0);
     snprintf(buf, len, "%s [%s, %s]", m, lo, hi);
 }
 
@@ -70,7 +70,7 @@ static json_t *ci_pair(double lo, double hi) {
     return json_pack("[f,f]", fin(lo), fin(hi));
 }
 
-void figures_json(json_t *cell, const ab_cell *c, const ab_cell_stats *st) {
+void rn_figures_json(json_t *cell, const ab_cell *c, const ab_cell_stats *st) {
     if (c->is_service) json_object_set_new(cell, "kind", json_string("service"));
     if (c->rate_rps > 0) json_object_set_new(cell, "rate_rps", json_real(c->rate_rps));
     for (int f = 0; f < AB_NV2FIGS; f++) {
@@ -101,7 +101,7 @@ void figures_json(json_t *cell, const ab_cell *c, const ab_cell_stats *st) {
     }
 }
 
-json_t *figures_blocked_json(const ab_results *r) {
+json_t *rn_figures_blocked_json(const ab_results *r) {
     json_t *a = NULL;
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
@@ -125,11 +125,11 @@ static void over_cols(char *ov, size_t olen, char *p, size_t plen, const ab_cell
         snprintf(p, plen, "-");
         return;
     }
-    report_fmt_overhead_ci(ov, olen, o);
-    report_fmt_p(p, plen, o);
+    rn_report_fmt_overhead_ci(ov, olen, o);
+    rn_report_fmt_p(p, plen, o);
 }
 
-void figures_pad(char *out, size_t len, const char *s, int width) {
+void rn_figures_pad(char *out, size_t len, const char *s, int width) {
     int chars = 0;
     for (const char *p = s; *p; p++) chars += ((unsigned char)*p & 0xC0) != 0x80;
     snprintf(out, len, "%s%*s", s, width > chars ? width - chars : 0, "");
@@ -138,7 +138,7 @@ void figures_pad(char *out, size_t len, const char *s, int width) {
 /* s and blanks up to width characters, then one */
 static void column(FILE *f, const char *s, int width) {
     char buf[256];
-    figures_pad(buf, sizeof buf, s, width);
+    rn_figures_pad(buf, sizeof buf, s, width);
     fprintf(f, "%s ", buf);
 }
 
@@ -161,7 +161,7 @@ static void line(FILE *f, const char *variant, const char *n, const char *what,
     fprintf(f, "%s\n", p);
 }
 
-void figures_service_table(FILE *f, const ab_results *r, const char *bench) {
+void rn_figures_service_table(FILE *f, const ab_results *r, const char *bench) {
     double rate = 0;
     for (size_t i = 0; i < r->ncells; i++)
         if (!strcmp(r->cells[i]->benchmark, bench) && r->cells[i]->rate_rps > 0)
@@ -182,16 +182,16 @@ void figures_service_table(FILE *f, const ab_results *r, const char *bench) {
             if (k == AB_V2_LATENCY_P90) continue;   /* in the JSON; the table keeps 4 */
             if (k == AB_V2_EXIT_DELAY && c->n) {    /* max RSS goes before it */
                 char m[32], lo[32], hi[32];
-                fmt_kib(m, sizeof m, st.rss.median);
-                fmt_kib(lo, sizeof lo, st.rss.ci_low);
-                fmt_kib(hi, sizeof hi, st.rss.ci_high);
+                rn_fmt_kib(m, sizeof m, st.rss.median);
+                rn_fmt_kib(lo, sizeof lo, st.rss.ci_low);
+                rn_fmt_kib(hi, sizeof hi, st.rss.ci_high);
                 snprintf(value, sizeof value, "%s [%s, %s]", m, lo, hi);
                 over_cols(ov, sizeof ov, p, sizeof p, c, &st.over_rss);
                 line(f, first ? c->variant : "", first ? n : "", "max RSS", value, ov, p);
                 first = 0;
             }
             if (!st.v2[k].n) continue;
-            figures_fmt_ci(value, sizeof value, c, &st, (ab_v2fig)k);
+            rn_figures_fmt_ci(value, sizeof value, c, &st, (ab_v2fig)k);
             over_cols(ov, sizeof ov, p, sizeof p, c, &st.over_v2[k]);
             line(f, first ? c->variant : "", first ? n : "", labels[k], value, ov, p);
             first = 0;
@@ -202,22 +202,22 @@ void figures_service_table(FILE *f, const ab_results *r, const char *bench) {
             line(f, "", "", "profiles", value, "", "");
         }
     }
-    figures_blocked_note(f, r, bench, "  ");
+    rn_figures_blocked_note(f, r, bench, "  ");
 }
 
-void figures_blocked_note(FILE *f, const ab_results *r, const char *bench, const char *indent) {
+void rn_figures_blocked_note(FILE *f, const ab_results *r, const char *bench, const char *indent) {
     strlist parts = {0};
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         if (strcmp(c->benchmark, bench) || !c->exit_blocked) continue;
-        strlist_add_take(&parts, xasprintf("%s (%zu of %zu runs)", c->variant, c->exit_blocked,
+        rn_strlist_add_take(&parts, rn_xasprintf("%s (%zu of %zu runs)", c->variant, c->exit_blocked,
                                            c->v2[AB_V2_EXIT_DELAY].n));
     }
     if (!parts.n) return;
     fprintf(f, "%sexit blocked (killed at the timeout; exit delay a lower bound):", indent);
     for (size_t k = 0; k < parts.n; k++) fprintf(f, "%s %s", k ? "," : "", parts.v[k]);
     fputc('\n', f);
-    strlist_free(&parts);
+    rn_strlist_free(&parts);
 }
 
 /* ---- markdown, CSV, benchstat --------------------------------------------------------- */
@@ -225,8 +225,8 @@ void figures_blocked_note(FILE *f, const ab_results *r, const char *bench, const
 static const ab_v2fig md_figs[] = {AB_V2_THROUGHPUT, AB_V2_LATENCY_P99,
                                     AB_V2_CPU_PER_REQUEST, AB_V2_EXIT_DELAY};
 
-void figures_markdown(FILE *f, const ab_results *r) {
-    if (!figures_present(r, NULL, AB_NV2FIGS)) return;
+void rn_figures_markdown(FILE *f, const ab_results *r) {
+    if (!rn_figures_present(r, NULL, AB_NV2FIGS)) return;
     fprintf(f, "\n| benchmark | variant | n | max RSS |");
     for (size_t k = 0; k < sizeof md_figs / sizeof *md_figs; k++)
         fprintf(f, " %s [95%% CI] | overhead [95%% CI] |", labels[md_figs[k]]);
@@ -239,12 +239,12 @@ void figures_markdown(FILE *f, const ab_results *r) {
         ab_cell_stats st;
         ab_results_cell_stats(r, c, &st);
         char rss[32] = "-";
-        if (c->n) fmt_kib(rss, sizeof rss, st.rss.median);
+        if (c->n) rn_fmt_kib(rss, sizeof rss, st.rss.median);
         fprintf(f, "| %s | %s | %zu | %s |", c->benchmark, c->variant, c->n, rss);
         for (size_t k = 0; k < sizeof md_figs / sizeof *md_figs; k++) {
             char v[160], ov[128] = "-";
-            figures_fmt_ci(v, sizeof v, c, &st, md_figs[k]);
-            if (!c->is_baseline) report_fmt_overhead_ci(ov, sizeof ov, &st.over_v2[md_figs[k]]);
+            rn_figures_fmt_ci(v, sizeof v, c, &st, md_figs[k]);
+            if (!c->is_baseline) rn_report_fmt_overhead_ci(ov, sizeof ov, &st.over_v2[md_figs[k]]);
             fprintf(f, " %s | %s |", v, ov);
         }
         fputc('\n', f);
@@ -253,11 +253,11 @@ void figures_markdown(FILE *f, const ab_results *r) {
         if (r->cells[i]->exit_blocked &&
             (i == 0 || strcmp(r->cells[i - 1]->benchmark, r->cells[i]->benchmark))) {
             fputc('\n', f);
-            figures_blocked_note(f, r, r->cells[i]->benchmark, "");
+            rn_figures_blocked_note(f, r, r->cells[i]->benchmark, "");
         }
 }
 
-void figures_csv_header(FILE *f) {
+void rn_figures_csv_header(FILE *f) {
     for (int k = 0; k < AB_NV2FIGS; k++) {
         const char *n = ab_v2fig_name((ab_v2fig)k);
         fprintf(f, ",%s_n,%s_median,%s_ci_low,%s_ci_high,overhead_%s_ratio,"
@@ -267,7 +267,7 @@ void figures_csv_header(FILE *f) {
     fprintf(f, ",exit_blocked");
 }
 
-void figures_csv_row(FILE *f, const ab_cell *c, const ab_cell_stats *st) {
+void rn_figures_csv_row(FILE *f, const ab_cell *c, const ab_cell_stats *st) {
     for (int k = 0; k < AB_NV2FIGS; k++) {
         const ab_summary *s = &st->v2[k];
         if (s->n) fprintf(f, ",%zu,%.9g,%.9g,%.9g", s->n, s->median, s->ci_low, s->ci_high);
@@ -279,7 +279,7 @@ void figures_csv_row(FILE *f, const ab_cell *c, const ab_cell_stats *st) {
     fprintf(f, ",%zu", c->exit_blocked);
 }
 
-void figures_benchstat(FILE *f, const ab_cell *c, size_t k) {
+void rn_figures_benchstat(FILE *f, const ab_cell *c, size_t k) {
     static const struct { ab_v2fig fig; const char *unit; double scale; } units[] = {
         {AB_V2_THROUGHPUT, "req/s", 1},        {AB_V2_LATENCY_P99, "p99-ns", 1e9},
         {AB_V2_CPU_PER_REQUEST, "cpu-ns/req", 1e9}, {AB_V2_EXIT_DELAY, "exit-ns", 1e9},

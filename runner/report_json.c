@@ -1,4 +1,4 @@
-/* report_json.c: a suite's results as JSON (`report --format json`, and each cell's
+/* rn_report_json.c: a suite's results as JSON (`report --format json`, and each cell's
  * object in the journal's summary event). Every figure of lib/results.h's table, every
  * comparison with its analysis, CI coverage, family-adjusted p and verdict, and the noise
  * of each cell (steal, CPU migrations, CoV, drift) with its warnings. */
@@ -66,14 +66,14 @@ static json_t *noise_json(const ab_noise *nz) {
     return o;
 }
 
-json_t *report_cell_json(const ab_analysis *a, const ab_results *r, const ab_cell *c) {
+json_t *rn_report_cell_json(const ab_analysis *a, const ab_results *r, const ab_cell *c) {
     (void)r;
     const ab_cell_analysis *ca = ab_analysis_cell(a, c);
     json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I}", "benchmark", c->benchmark, "variant",
                           c->variant, "n", (json_int_t)c->n, "failed", (json_int_t)c->failed,
                           "no_profiles", (json_int_t)c->no_profiles, "profiles",
                           (json_int_t)c->profiles, "samples", (json_int_t)c->samples);
-    if (report_delivery_unknown(c)) {   /* an external server: nobody counted */
+    if (rn_report_delivery_unknown(c)) {   /* an external server: nobody counted */
         json_object_set_new(o, "profiles", json_null());
         json_object_set_new(o, "samples", json_null());
     }
@@ -88,7 +88,7 @@ json_t *report_cell_json(const ab_analysis *a, const ab_results *r, const ab_cel
     json_object_update(o, noise);
     json_decref(noise);
     for (unsigned bit = 1; bit <= AB_WARN_MIGRATIONS; bit <<= 1)
-        if (ca->warnings & bit) json_array_append_new(warnings, json_string(report_warning_name(bit)));
+        if (ca->warnings & bit) json_array_append_new(warnings, json_string(rn_report_warning_name(bit)));
     json_object_set_new(o, "warnings", warnings);
     if (!c->is_baseline) {
         json_t *over = json_object();
@@ -106,8 +106,8 @@ json_t *report_cell_json(const ab_analysis *a, const ab_results *r, const ab_cel
             json_object_set_new(o, "verdict", json_string(ab_analysis_verdict_text(
                                                   a, ca, AB_FIG_WALL, v, sizeof v)));
     }
-    figures_json(o, c, &ca->st);
-    report_profile_json(c, o);
+    rn_figures_json(o, c, &ca->st);
+    rn_report_profile_json(c, o);
     return o;
 }
 
@@ -124,7 +124,7 @@ static json_t *rule_json(const ab_analysis *a) {
                      "unpaired_min_runs", (json_int_t)a->min_runs);
 }
 
-/* The suite without its cells (report_json adds them; report_json_print streams them). */
+/* The suite without its cells (rn_report_json adds them; rn_report_json_print streams them). */
 static json_t *suite_json(const ab_results *r, const ab_analysis *a) {
     json_t *base = json_array();
     for (size_t i = 0; i < r->nbaseline; i++) {
@@ -151,7 +151,7 @@ static json_t *suite_json(const ab_results *r, const ab_analysis *a) {
     ab_ev_suite_start ss;
     ab_ev_suite_start_read(r->suite_start, &ss);
     if (ss.has.seed) json_object_set_new(o, "seed", json_integer(ss.seed));
-    json_t *blocked = figures_blocked_json(r);
+    json_t *blocked = rn_figures_blocked_json(r);
     if (blocked) json_object_set_new(o, "exit_blocked", blocked);
     json_t *events = json_array(), *w;
     size_t wi;
@@ -166,12 +166,12 @@ static json_t *suite_json(const ab_results *r, const ab_analysis *a) {
     }
     if (json_array_size(events)) json_object_set(o, "warnings", events);
     json_decref(events);
-    json_object_set_new(o, "skipped", report_skipped_json(r));
-    json_object_set_new(o, "skipped_lines", json_integer((json_int_t)report_skipped_total(r)));
+    json_object_set_new(o, "skipped", rn_report_skipped_json(r));
+    json_object_set_new(o, "skipped_lines", json_integer((json_int_t)rn_report_skipped_total(r)));
     return o;
 }
 
-json_t *report_skipped_json(const ab_results *r) {
+json_t *rn_report_skipped_json(const ab_results *r) {
     json_t *skipped = json_array();
     for (size_t i = 0; i < r->nskipped; i++)
         json_array_append_new(skipped, json_pack("{s:I,s:s}", "line",
@@ -180,10 +180,10 @@ json_t *report_skipped_json(const ab_results *r) {
     return skipped;
 }
 
-json_t *report_json(const ab_results *r, const ab_analysis *a) {
+json_t *rn_report_json(const ab_results *r, const ab_analysis *a) {
     json_t *o = suite_json(r, a), *cells = json_object_get(o, "cells");
     for (size_t i = 0; i < r->ncells; i++)
-        json_array_append_new(cells, report_cell_json(a, r, r->cells[i]));
+        json_array_append_new(cells, rn_report_cell_json(a, r, r->cells[i]));
     return o;
 }
 
@@ -198,7 +198,7 @@ static void put_indented(FILE *f, const char *text) {
     }
 }
 
-void report_json_print(FILE *f, const ab_results *r, const ab_analysis *a) {
+void rn_report_json_print(FILE *f, const ab_results *r, const ab_analysis *a) {
     /* the text jansson gives the whole document, one cell at a time: a suite of 10,000
      * cells never holds more than one cell's objects */
     json_t *o = suite_json(r, a);
@@ -212,7 +212,7 @@ void report_json_print(FILE *f, const ab_results *r, const ab_analysis *a) {
     size_t at = (size_t)(hole - text) + strlen("\"cells\": [");
     fwrite(text, 1, at, f);
     for (size_t i = 0; i < r->ncells; i++) {
-        json_t *c = report_cell_json(a, r, r->cells[i]);
+        json_t *c = rn_report_cell_json(a, r, r->cells[i]);
         char *ct = json_dumps(c, DUMP_FLAGS);
         json_decref(c);
         fputs(i ? ",\n  " : "\n  ", f);

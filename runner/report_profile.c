@@ -9,21 +9,21 @@
 
 static double fin(double x) { return isfinite(x) ? x : 0; }
 
-int report_profile_has(const ab_cell *c) {
+int rn_report_profile_has(const ab_cell *c) {
     return c->profile.verified + c->profile.unverified > 0;
 }
 
 static int has_lost(const ab_cell *c) { return c->profile.lost_runs > 0; }
 
-void report_profile_fmt_error(char *buf, size_t len, const ab_summary *s) {
+void rn_report_profile_fmt_error(char *buf, size_t len, const ab_summary *s) {
     int n = snprintf(buf, len, "%.2f [%.2f, %.2f]", s->median, s->ci_low, s->ci_high);
     if (!s->ci_level.nominal && n > 0 && (size_t)n < len)   /* too few runs for 95% */
         snprintf(buf + n, len - (size_t)n, " (%.0f%%)", 100 * s->ci_level.coverage);
 }
 
-void report_profile_json(const ab_cell *c, json_t *o) {
+void rn_report_profile_json(const ab_cell *c, json_t *o) {
     const ab_cell_profile *p = &c->profile;
-    if (report_profile_has(c)) {
+    if (rn_report_profile_has(c)) {
         ab_profile_stats ps;
         ab_results_profile_stats(c, &ps);
         const ab_summary *s = &ps.error;
@@ -98,10 +98,10 @@ static void shares_row(line *l, const ab_cell *names, const ab_cell *c,
     }
 }
 
-void report_profile_table(FILE *f, const ab_results *r, const char *bench) {
+void rn_report_profile_table(FILE *f, const ab_results *r, const char *bench) {
     int any = 0;
     for (size_t i = 0; i < r->ncells; i++)
-        if (!strcmp(r->cells[i]->benchmark, bench) && report_profile_has(r->cells[i])) any = 1;
+        if (!strcmp(r->cells[i]->benchmark, bench) && rn_report_profile_has(r->cells[i])) any = 1;
     if (!any) return;
     const ab_cell *names = first_with_profile(r, bench);
     line l = {.len = 0};
@@ -117,7 +117,7 @@ void report_profile_table(FILE *f, const ab_results *r, const char *bench) {
     put(f, &l);
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
-        if (strcmp(c->benchmark, bench) || !report_profile_has(c)) continue;
+        if (strcmp(c->benchmark, bench) || !rn_report_profile_has(c)) continue;
         ab_profile_stats ps;
         ab_results_profile_stats(c, &ps);
         char runs[48], err[64] = "-", bound[16] = "-";
@@ -126,7 +126,7 @@ void report_profile_table(FILE *f, const ab_results *r, const char *bench) {
                      c->profile.unverified);
         else snprintf(runs, sizeof runs, "%zu", c->profile.verified);
         if (c->profile.verified) {
-            report_profile_fmt_error(err, sizeof err, &ps.error);
+            rn_report_profile_fmt_error(err, sizeof err, &ps.error);
             snprintf(bound, sizeof bound, "%.2f", ps.bound);
         }
         add(&l, "  %-10s %-18s %-32s %-7s", c->variant, runs, err, bound);
@@ -135,31 +135,31 @@ void report_profile_table(FILE *f, const ab_results *r, const char *bench) {
     }
 }
 
-void report_profile_notes(const ab_cell *c, strlist *notes) {
+void rn_report_profile_notes(const ab_cell *c, strlist *notes) {
     const ab_cell_profile *p = &c->profile;
     if (p->samples_lost)
-        strlist_add_take(notes, xasprintf("WARNING: %s: %llu of the %llu samples the agent took "
+        rn_strlist_add_take(notes, rn_xasprintf("WARNING: %s: %llu of the %llu samples the agent took "
                                           "never reached the ingester (%.1f%%)", c->variant,
                                           p->samples_lost, p->agent_samples,
                                           p->agent_samples ? 100.0 * (double)p->samples_lost /
                                                                  (double)p->agent_samples
                                                            : 0));
     if (p->unverified)
-        strlist_add_take(notes, xasprintf("WARNING: %s: %zu run%s with an unverified profile, "
+        rn_strlist_add_take(notes, rn_xasprintf("WARNING: %s: %zu run%s with an unverified profile, "
                                           "not counted as accurate (%s)", c->variant,
                                           p->unverified, p->unverified == 1 ? "" : "s",
                                           p->unverified_why ? p->unverified_why : "?"));
     else if (p->decode_errors)
-        strlist_add_take(notes, xasprintf("WARNING: %s: the ingester could not decode %llu "
+        rn_strlist_add_take(notes, rn_xasprintf("WARNING: %s: the ingester could not decode %llu "
                                           "upload%s", c->variant, p->decode_errors,
                                           p->decode_errors == 1 ? "" : "s"));
 }
 
-void report_profile_markdown(FILE *f, const ab_results *r) {
+void rn_report_profile_markdown(FILE *f, const ab_results *r) {
     int any = 0;
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
-        if (!report_profile_has(c) && !has_lost(c)) continue;
+        if (!rn_report_profile_has(c) && !has_lost(c)) continue;
         if (!any++)
             fprintf(f, "\n| benchmark | variant | verified runs | unverified | profile error "
                        "median [95%% CI], points | bound | samples lost |\n"
@@ -168,7 +168,7 @@ void report_profile_markdown(FILE *f, const ab_results *r) {
         ab_results_profile_stats(c, &ps);
         char err[64] = "-", bound[16] = "-", lost[64] = "-";
         if (c->profile.verified) {
-            report_profile_fmt_error(err, sizeof err, &ps.error);
+            rn_report_profile_fmt_error(err, sizeof err, &ps.error);
             snprintf(bound, sizeof bound, "%.2f", ps.bound);
         }
         if (has_lost(c))
@@ -179,15 +179,15 @@ void report_profile_markdown(FILE *f, const ab_results *r) {
     }
 }
 
-const char *report_profile_csv_header(void) {
+const char *rn_report_profile_csv_header(void) {
     return ",profile_verified,profile_unverified,profile_error_median_pct,"
            "profile_error_ci_low_pct,profile_error_ci_high_pct,profile_bound_pct,"
            "agent_samples,samples_lost,decode_errors";
 }
 
-void report_profile_csv(FILE *f, const ab_cell *c) {
+void rn_report_profile_csv(FILE *f, const ab_cell *c) {
     const ab_cell_profile *p = &c->profile;
-    if (!report_profile_has(c)) fprintf(f, ",,,,,,");
+    if (!rn_report_profile_has(c)) fprintf(f, ",,,,,,");
     else if (!p->verified) fprintf(f, ",0,%zu,,,,", p->unverified);
     else {
         ab_profile_stats ps;
@@ -199,7 +199,7 @@ void report_profile_csv(FILE *f, const ab_cell *c) {
     else fprintf(f, ",,,");
 }
 
-void report_profile_benchstat(FILE *f, const ab_cell *c, size_t k) {
+void rn_report_profile_benchstat(FILE *f, const ab_cell *c, size_t k) {
     if (k < c->profile.n && c->profile.error && !isnan(c->profile.error[k]))
         fprintf(f, " %.4f profile-error-pct", c->profile.error[k]);
 }

@@ -15,7 +15,7 @@
 #include "report_profile.h"
 #include "util.h"
 
-void report_camel(char *buf, size_t len, const char *name) {
+void rn_report_camel(char *buf, size_t len, const char *name) {
     size_t n = 0;
     int up = 1;
     for (const char *p = name; *p && n + 1 < len; p++) {
@@ -29,7 +29,7 @@ void report_camel(char *buf, size_t len, const char *name) {
     buf[n] = 0;
 }
 
-const char *report_warning_name(unsigned bit) {
+const char *rn_report_warning_name(unsigned bit) {
     switch (bit) {
     case AB_WARN_COV: return "cov";
     case AB_WARN_DRIFT: return "drift";
@@ -39,36 +39,36 @@ const char *report_warning_name(unsigned bit) {
     }
 }
 
-void report_fmt_coverage(char *buf, size_t len, double coverage) {
+void rn_report_fmt_coverage(char *buf, size_t len, double coverage) {
     snprintf(buf, len, "%.3g%%", coverage * 100);
 }
 
 /* ", 75%" after a CI that is not the nominal 95%, else "". */
 static void coverage_suffix(char *buf, size_t len, const ab_ci_level *l) {
     char c[16];
-    report_fmt_coverage(c, sizeof c, l->coverage);
+    rn_report_fmt_coverage(c, sizeof c, l->coverage);
     if (l->nominal) buf[0] = 0;
     else snprintf(buf, len, ", %s", c);
 }
 
-void report_fmt_summary_ci(char *buf, size_t len, const ab_summary *s) {
+void rn_report_fmt_summary_ci(char *buf, size_t len, const ab_summary *s) {
     char m[32], lo[32], hi[32], cov[24];
-    fmt_seconds(m, sizeof m, s->median);
-    fmt_seconds(lo, sizeof lo, s->ci_low);
-    fmt_seconds(hi, sizeof hi, s->ci_high);
+    rn_fmt_seconds(m, sizeof m, s->median);
+    rn_fmt_seconds(lo, sizeof lo, s->ci_low);
+    rn_fmt_seconds(hi, sizeof hi, s->ci_high);
     coverage_suffix(cov, sizeof cov, &s->ci_level);
     snprintf(buf, len, "%s [%s, %s]%s", m, lo, hi, cov);
 }
 
-void report_fmt_overhead_ci(char *buf, size_t len, const ab_ratio *o) {
+void rn_report_fmt_overhead_ci(char *buf, size_t len, const ab_ratio *o) {
     if (!o->valid) {
         snprintf(buf, len, "-");
         return;
     }
     char a[24], b[24], c[24], cov[24];
-    fmt_pct(a, sizeof a, o->ratio);
-    fmt_pct(b, sizeof b, o->ci_low);
-    fmt_pct(c, sizeof c, o->ci_high);
+    rn_fmt_pct(a, sizeof a, o->ratio);
+    rn_fmt_pct(b, sizeof b, o->ci_low);
+    rn_fmt_pct(c, sizeof c, o->ci_high);
     coverage_suffix(cov, sizeof cov, &o->ci_level);
     snprintf(buf, len, "%s [%s, %s]%s", a, b, c, cov);
 }
@@ -78,7 +78,7 @@ static void fmt_p(char *buf, size_t len, double p) {
     else snprintf(buf, len, "%.3f", p);
 }
 
-void report_fmt_p(char *buf, size_t len, const ab_ratio *o) {
+void rn_report_fmt_p(char *buf, size_t len, const ab_ratio *o) {
     if (!o->valid) snprintf(buf, len, "-");
     else fmt_p(buf, len, o->p);
 }
@@ -97,12 +97,12 @@ static void make_row(const ab_analysis *a, const ab_cell *c, row *w) {
     if (c->failed) snprintf(w->n, sizeof w->n, "%zu (%zu failed)", c->n, c->failed);
     else snprintf(w->n, sizeof w->n, "%zu", c->n);
     if (c->n) {
-        report_fmt_summary_ci(w->wall, sizeof w->wall, &st->wall);
-        fmt_seconds(w->cpu, sizeof w->cpu, st->cpu.median);
-        fmt_kib(w->rss, sizeof w->rss, st->rss.median);
+        rn_report_fmt_summary_ci(w->wall, sizeof w->wall, &st->wall);
+        rn_fmt_seconds(w->cpu, sizeof w->cpu, st->cpu.median);
+        rn_fmt_kib(w->rss, sizeof w->rss, st->rss.median);
         snprintf(w->steal, sizeof w->steal, "%.2f/%.2f%%", st->noise.steal_median,
                  st->noise.steal_max);
-        figures_fmt_ci(w->exit, sizeof w->exit, c, st, AB_V2_EXIT_DELAY);
+        rn_figures_fmt_ci(w->exit, sizeof w->exit, c, st, AB_V2_EXIT_DELAY);
     } else {
         strcpy(w->wall, "-");
         strcpy(w->cpu, "-");
@@ -118,11 +118,11 @@ static void make_row(const ab_analysis *a, const ab_cell *c, row *w) {
     strcpy(w->prof, "-");
     w->verdict[0] = 0;
     if (c->is_baseline) return;
-    if (report_delivery_unknown(c)) snprintf(w->prof, sizeof w->prof, "?");
+    if (rn_report_delivery_unknown(c)) snprintf(w->prof, sizeof w->prof, "?");
     else snprintf(w->prof, sizeof w->prof, "%llu", c->profiles);
     ab_analysis_verdict_text(a, ca, AB_FIG_WALL, w->verdict, sizeof w->verdict);
     if (!o->valid) return;
-    report_fmt_overhead_ci(w->over, sizeof w->over, o);
+    rn_report_fmt_overhead_ci(w->over, sizeof w->over, o);
     snprintf(w->test, sizeof w->test, "%s", ab_pairing_name(o->pairing));
     fmt_p(w->p, sizeof w->p, o->p);
     if (ca->in_family[AB_FIG_WALL]) fmt_p(w->padj, sizeof w->padj, ca->p_adjusted[AB_FIG_WALL]);
@@ -138,43 +138,43 @@ static void cell_notes(const ab_analysis *a, const ab_cell *c, int whole, strlis
     const ab_noise *nz = &ca->st.noise;
     const ab_analysis_opts *o = &a->opts;
     if (ca->warnings & AB_WARN_COV)
-        strlist_add_take(notes, xasprintf("warning: %s: wall time varies by %.1f%% (CoV > "
+        rn_strlist_add_take(notes, rn_xasprintf("warning: %s: wall time varies by %.1f%% (CoV > "
                                           "%.0f%%): a noisy machine; its CIs are wide",
                                           name, nz->cov * 100, o->cov_warn * 100));
     if (ca->warnings & AB_WARN_DRIFT)
-        strlist_add_take(notes, xasprintf("warning: %s: wall time drifts across the suite "
+        rn_strlist_add_take(notes, rn_xasprintf("warning: %s: wall time drifts across the suite "
                                           "(Spearman rho %+.2f against run order, p %.2g)",
                                           name, nz->drift_rho, nz->drift_p));
     if (ca->warnings & AB_WARN_STEAL)
-        strlist_add_take(notes, xasprintf("warning: %s: CPU steal up to %.2f%% during its runs "
+        rn_strlist_add_take(notes, rn_xasprintf("warning: %s: CPU steal up to %.2f%% during its runs "
                                           "(median %.2f%%; > %.2g%%): another guest took the "
                                           "CPU", name, nz->steal_max, nz->steal_median,
                                           o->steal_warn_pct));
     if (ca->warnings & AB_WARN_MIGRATIONS)
-        strlist_add_take(notes, xasprintf("warning: %s: %.1f CPU migrations per second of run "
+        rn_strlist_add_take(notes, rn_xasprintf("warning: %s: %.1f CPU migrations per second of run "
                                           "(median; > %.0f/s): the benchmark moves between "
                                           "CPUs (pin it: --cpu-bench)", name,
                                           nz->migrations_per_s, o->migrations_warn_per_s));
     if (c->no_profiles)
-        strlist_add_take(notes, xasprintf("WARNING: %s: %zu profiled run%s delivered nothing "
+        rn_strlist_add_take(notes, rn_xasprintf("WARNING: %s: %zu profiled run%s delivered nothing "
                                           "to the ingester (not counted)", name,
                                           c->no_profiles, c->no_profiles == 1 ? "" : "s"));
     if (c->warned && !whole)   /* markdown lists them on its own (print_markdown) */
-        strlist_add_take(notes, xasprintf("WARNING: %s: %zu run%s with warnings, the first: %s",
+        rn_strlist_add_take(notes, rn_xasprintf("WARNING: %s: %zu run%s with warnings, the first: %s",
                                           name, c->warned, c->warned == 1 ? "" : "s",
                                           c->warning ? c->warning : ""));
-    if (!whole) report_profile_notes(c, notes);   /* markdown: report_profile_markdown */
+    if (!whole) rn_report_profile_notes(c, notes);   /* markdown: rn_report_profile_markdown */
 }
 
-unsigned long report_skipped_total(const ab_results *r) {
+unsigned long rn_report_skipped_total(const ab_results *r) {
     return r->bad_lines + (r->incomplete_bytes > 0);
 }
 
-void report_print_skipped(FILE *f, const ab_results *r, const char *prefix) {
+void rn_report_print_skipped(FILE *f, const ab_results *r, const char *prefix) {
     for (size_t i = 0; i < r->nskipped; i++)
         fprintf(f, "%sskipped journal line %lu: %s\n", prefix, r->skipped[i].line,
                 r->skipped[i].reason);
-    unsigned long total = report_skipped_total(r);
+    unsigned long total = rn_report_skipped_total(r);
     if (total > r->nskipped)
         fprintf(f, "%s... and %lu more skipped lines\n", prefix, total - r->nskipped);
 }
@@ -234,14 +234,14 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         if (!bench || strcmp(bench, c->benchmark)) {
-            if (bench) report_profile_table(f, r, bench);
+            if (bench) rn_report_profile_table(f, r, bench);
             for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
-            strlist_free(&notes);
-            if (bench && exitcol && !service) figures_blocked_note(f, r, bench, "  ");
+            rn_strlist_free(&notes);
+            if (bench && exitcol && !service) rn_figures_blocked_note(f, r, bench, "  ");
             if (bench) print_warnings(f, r, bench, "  ");
             bench = c->benchmark;
-            if ((service = figures_service(r, bench))) figures_service_table(f, r, bench);
-            exitcol = figures_present(r, bench, AB_V2_EXIT_DELAY);
+            if ((service = rn_figures_service(r, bench))) rn_figures_service_table(f, r, bench);
+            exitcol = rn_figures_present(r, bench, AB_V2_EXIT_DELAY);
             if (!service)
                 fprintf(f, "\n%s\n  %-*s %-14s %-36s %-34s %-8s %-7s %-7s %-10s %-10s %-12s "
                            "%s%-9s %s\n", bench, vw, "variant", "n", "wall median [CI]",
@@ -254,7 +254,7 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
         make_row(a, c, &w);
         char line[800], exit[160] = "";
         if (exitcol) {
-            figures_pad(exit, sizeof exit - 1, w.exit, 36);
+            rn_figures_pad(exit, sizeof exit - 1, w.exit, 36);
             strcat(exit, " ");
         }
         int len = snprintf(line, sizeof line,
@@ -266,16 +266,16 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
         fprintf(f, "%s\n", line);
         cell_notes(a, c, 0, &notes);
     }
-    if (bench) report_profile_table(f, r, bench);
+    if (bench) rn_report_profile_table(f, r, bench);
     for (size_t k = 0; k < notes.n; k++) fprintf(f, "  %s\n", notes.v[k]);
-    strlist_free(&notes);
-    if (bench && exitcol && !service) figures_blocked_note(f, r, bench, "  ");
+    rn_strlist_free(&notes);
+    if (bench && exitcol && !service) rn_figures_blocked_note(f, r, bench, "  ");
     if (bench) print_warnings(f, r, bench, "  ");
     if (!r->ncells) fprintf(f, "\n(no runs)\n");
     print_warnings(f, r, NULL, "");
-    if (report_skipped_total(r)) {
+    if (rn_report_skipped_total(r)) {
         fputc('\n', f);
-        report_print_skipped(f, r, "WARNING: ");
+        rn_report_print_skipped(f, r, "WARNING: ");
     }
     if (r->ncells) {
         fputc('\n', f);
@@ -303,20 +303,20 @@ static void print_markdown(FILE *f, const ab_results *r, const ab_analysis *a) {
                 w.padj, w.cpu, w.rss, w.steal, w.prof, w.verdict);
         cell_notes(a, r->cells[i], 1, &notes);
     }
-    figures_markdown(f, r);
+    rn_figures_markdown(f, r);
     int warned = 0;
     for (size_t i = 0; i < r->ncells; i++) warned += r->cells[i]->warned > 0;
-    if (notes.n || warned || report_skipped_total(r)) fputc('\n', f);
+    if (notes.n || warned || rn_report_skipped_total(r)) fputc('\n', f);
     for (size_t k = 0; k < notes.n; k++) fprintf(f, "- %s\n", notes.v[k]);
-    strlist_free(&notes);
+    rn_strlist_free(&notes);
     for (size_t i = 0; i < r->ncells; i++)
         if (r->cells[i]->warned)
             fprintf(f, "- **warning** %s %s: %zu run%s with warnings, the first: %s\n",
                     r->cells[i]->benchmark, r->cells[i]->variant, r->cells[i]->warned,
                     r->cells[i]->warned == 1 ? "" : "s",
                     r->cells[i]->warning ? r->cells[i]->warning : "");
-    report_print_skipped(f, r, "- **warning** ");
-    report_profile_markdown(f, r);
+    rn_report_print_skipped(f, r, "- **warning** ");
+    rn_report_profile_markdown(f, r);
     fputc('\n', f);
     legend(f, a);
 }
@@ -337,8 +337,8 @@ static void csv_header(FILE *f, int figures) {
     }
     fprintf(f, ",verdict,steal_median_pct,steal_max_pct,migrations_median,migrations_max,"
                "wall_cov,drift_rho,drift_p,warnings,profiles,samples");
-    if (figures) figures_csv_header(f);
-    fprintf(f, "%s\n", report_profile_csv_header());
+    if (figures) rn_figures_csv_header(f);
+    fprintf(f, "%s\n", rn_report_profile_csv_header());
 }
 
 static void csv_ratio(FILE *f, const ab_cell_analysis *ca, ab_figure fig) {
@@ -353,7 +353,7 @@ static void csv_ratio(FILE *f, const ab_cell_analysis *ca, ab_figure fig) {
 }
 
 static void print_csv(FILE *f, const ab_results *r, const ab_analysis *a) {
-    int figures = figures_present(r, NULL, AB_NV2FIGS);
+    int figures = rn_figures_present(r, NULL, AB_NV2FIGS);
     csv_header(f, figures);
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
@@ -380,12 +380,12 @@ static void print_csv(FILE *f, const ab_results *r, const ab_analysis *a) {
         const char *sep = "";
         for (unsigned bit = 1; bit <= AB_WARN_MIGRATIONS; bit <<= 1)
             if (ca->warnings & bit) {
-                fprintf(f, "%s%s", sep, report_warning_name(bit));
+                fprintf(f, "%s%s", sep, rn_report_warning_name(bit));
                 sep = " ";
             }
         fprintf(f, ",%llu,%llu", c->profiles, c->samples);
-        if (figures) figures_csv_row(f, c, st);
-        report_profile_csv(f, c);
+        if (figures) rn_figures_csv_row(f, c, st);
+        rn_report_profile_csv(f, c);
         fputc('\n', f);
     }
 }
@@ -396,35 +396,35 @@ static void print_benchstat(FILE *f, const ab_results *r) {
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         char name[256];
-        report_camel(name, sizeof name, c->benchmark);
+        rn_report_camel(name, sizeof name, c->benchmark);
         for (size_t k = 0; k < c->n; k++) {
             fprintf(f, "Benchmark%s/variant=%s 1 %.0f ns/op %.0f cpu-ns/op %.0f maxrss-B/op",
                     name, c->variant, c->wall[k] * 1e9, (c->user[k] + c->sys[k]) * 1e9,
                     (double)c->rss_kb[k] * 1024);
-            report_profile_benchstat(f, c, k);
-            figures_benchstat(f, c, k);
+            rn_report_profile_benchstat(f, c, k);
+            rn_figures_benchstat(f, c, k);
             fputc('\n', f);
         }
     }
 }
 
-void report_print(FILE *f, const ab_results *r, const ab_analysis *a, report_format fmt) {
+void rn_report_print(FILE *f, const ab_results *r, const ab_analysis *a, report_format fmt) {
     switch (fmt) {
     case REPORT_TABLE: print_table(f, r, a); break;
     case REPORT_MARKDOWN: print_markdown(f, r, a); break;
     case REPORT_CSV: print_csv(f, r, a); break;
     case REPORT_BENCHSTAT: print_benchstat(f, r); break;
-    case REPORT_JSON: report_json_print(f, r, a); break;
+    case REPORT_JSON: rn_report_json_print(f, r, a); break;
     }
 }
 
-void report_print_default(FILE *f, const ab_results *r, report_format fmt) {
+void rn_report_print_default(FILE *f, const ab_results *r, report_format fmt) {
     ab_analysis *a = ab_analysis_new(NULL);
     if (!a || ab_analysis_update(a, r) < 0) {
         fprintf(stderr, "agentbench: out of memory for the report\n");
         ab_analysis_free(a);
         return;
     }
-    report_print(f, r, a, fmt);
+    rn_report_print(f, r, a, fmt);
     ab_analysis_free(a);
 }

@@ -48,9 +48,9 @@ static int resume_args_check(int argc, char **argv) {
 
 /* The options. Returns -1 to go on, else the exit status to end with (0 after --help). */
 static int take_options(suite *s, int argc, char **argv) {
-    int rc = run_options_parse(&s->o, argc, argv);
+    int rc = rn_run_options_parse(&s->o, argc, argv);
     if (rc) return rc == 1 ? 0 : 2;
-    for (int i = 1; i < argc; i++) strlist_add(&s->argv, argv[i]);
+    for (int i = 1; i < argc; i++) rn_strlist_add(&s->argv, argv[i]);
     s->resumed = s->o.resume != NULL;
     if (!s->resumed) return -1;
     if ((rc = resume_args_check(argc, argv))) return rc;
@@ -60,21 +60,21 @@ static int take_options(suite *s, int argc, char **argv) {
                           .trust = s->o.trust_journal, .dirs = s->o.dirs};
     s->o.ingester_bin = s->o.ingester_url = s->o.ingester_control = NULL;
     memset(&s->o.dirs, 0, sizeof s->o.dirs);
-    char *arg = xstrdup(s->o.resume);
-    rc = suite_resume_load(s, arg);
-    if (!rc) rc = suite_resume_confirm(s, &named, arg);
+    char *arg = rn_xstrdup(s->o.resume);
+    rc = rn_suite_resume_load(s, arg);
+    if (!rc) rc = rn_suite_resume_confirm(s, &named, arg);
     free(arg);
     free(named.ingester_bin);
     free(named.ingester_url);
     free(named.ingester_control);
-    strlist_free(&named.dirs);
+    rn_strlist_free(&named.dirs);
     return rc ? rc : -1;
 }
 
 /* The benchmarks, the run helper and the ingester binary. 0 or the exit status. */
 static int resolve(suite *s) {
     char err[1024];
-    s->nbench = benchmarks_resolve(s->o.dirs.v, (int)s->o.dirs.n, &s->bench, err, sizeof err);
+    s->nbench = rn_benchmarks_resolve(s->o.dirs.v, (int)s->o.dirs.n, &s->bench, err, sizeof err);
     if (s->nbench < 0) {
         fprintf(stderr, "agentbench run: %s\n", err);
         return 2;
@@ -82,7 +82,7 @@ static int resolve(suite *s) {
     s->nvar = (int)s->o.variants.n;
     for (size_t k = 0; k < s->o.profilers.n; k++)
         for (int i = 0; i < s->nbench; i++)
-            if (!benchmark_supports(s->bench[i], s->o.profilers.v[k])) {
+            if (!rn_benchmark_supports(s->bench[i], s->o.profilers.v[k])) {
                 fprintf(stderr, "agentbench run: --profiler %s: benchmark %s runs under %s "
                                 "only (bench.conf profiler)\n", s->o.profilers.v[k],
                         s->bench[i]->name, s->bench[i]->profiler);
@@ -90,20 +90,20 @@ static int resolve(suite *s) {
             }
     for (int bi = 0; bi < s->nbench; bi++)
         if (s->bench[bi]->truth.n) s->has_truth = 1;
-    if (tool_find("perf", s->perf_bin, sizeof s->perf_bin) < 0) s->perf_bin[0] = 0;
-    if (strlist_index(&s->o.variants, VARIANT_PERF) >= 0 && !s->perf_bin[0]) {
+    if (rn_tool_find("perf", s->perf_bin, sizeof s->perf_bin) < 0) s->perf_bin[0] = 0;
+    if (rn_strlist_index(&s->o.variants, VARIANT_PERF) >= 0 && !s->perf_bin[0]) {
         fprintf(stderr, "agentbench run: the variant perf needs perf, which is not in PATH "
                         "(Debian package linux-perf)\n");
         return 2;
     }
-    s->helper = measure_helper_path();
-    if (!is_executable_file(s->helper)) {
+    s->helper = rn_measure_helper_path();
+    if (!rn_is_executable_file(s->helper)) {
         fprintf(stderr, "agentbench run: the run helper %s is missing (make -C runner)\n",
                 s->helper);
         return 1;
     }
     s->is_remote = s->o.ingester_url != NULL;
-    s->ingester_bin = s->o.ingester_bin ? s->o.ingester_bin : ingester_default_binary();
+    s->ingester_bin = s->o.ingester_bin ? s->o.ingester_bin : rn_ingester_default_binary();
     return 0;
 }
 
@@ -111,15 +111,15 @@ static int resolve(suite *s) {
  * options say otherwise. 0, or 2 when a list names a CPU this host lacks. */
 static int place_cpus(suite *s) {
     int ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    cpulist_default(ncpus, s->cpu_bench, sizeof s->cpu_bench, s->cpu_ingester,
+    rn_cpulist_default(ncpus, s->cpu_bench, sizeof s->cpu_bench, s->cpu_ingester,
                     sizeof s->cpu_ingester);
     if (s->o.cpu_bench) snprintf(s->cpu_bench, sizeof s->cpu_bench, "%s", s->o.cpu_bench);
     if (s->o.cpu_ingester) snprintf(s->cpu_ingester, sizeof s->cpu_ingester, "%s", s->o.cpu_ingester);
     /* a service's load generator shares the ingesters' CPUs (idle between uploads) */
     snprintf(s->cpu_load, sizeof s->cpu_load, "%s", s->o.cpu_load ? s->o.cpu_load : s->cpu_ingester);
-    if ((*s->cpu_bench && cpulist_valid(s->cpu_bench, ncpus) < 0) ||
-        (*s->cpu_ingester && cpulist_valid(s->cpu_ingester, ncpus) < 0) ||
-        (*s->cpu_load && cpulist_valid(s->cpu_load, ncpus) < 0)) {
+    if ((*s->cpu_bench && rn_cpulist_valid(s->cpu_bench, ncpus) < 0) ||
+        (*s->cpu_ingester && rn_cpulist_valid(s->cpu_ingester, ncpus) < 0) ||
+        (*s->cpu_load && rn_cpulist_valid(s->cpu_load, ncpus) < 0)) {
         fprintf(stderr, "agentbench run: a CPU list names a CPU this host lacks (it has %d)\n",
                 ncpus);
         return 2;
@@ -136,24 +136,24 @@ static uint64_t random_seed(void) {
 /* The per-benchmark and per-cell counts, with what a resumed journal already holds. */
 static void plan(suite *s) {
     size_t cells = (size_t)s->nbench * (size_t)s->nvar;
-    s->resumed_measured = xcalloc(cells, sizeof(int));
-    s->resumed_warmup = xcalloc(cells, sizeof(int));
-    s->ref_checksum = xcalloc((size_t)s->nbench, sizeof(char *));
-    s->ref_from_baseline = xcalloc((size_t)s->nbench, sizeof(int));
-    s->summarized = xcalloc((size_t)s->nbench, sizeof(int));
-    s->load_rate = xcalloc((size_t)s->nbench, sizeof(double));
-    suite_resume_apply(s);
+    s->resumed_measured = rn_xcalloc(cells, sizeof(int));
+    s->resumed_warmup = rn_xcalloc(cells, sizeof(int));
+    s->ref_checksum = rn_xcalloc((size_t)s->nbench, sizeof(char *));
+    s->ref_from_baseline = rn_xcalloc((size_t)s->nbench, sizeof(int));
+    s->summarized = rn_xcalloc((size_t)s->nbench, sizeof(int));
+    s->load_rate = rn_xcalloc((size_t)s->nbench, sizeof(double));
+    rn_suite_resume_apply(s);
     s->total = (unsigned long)s->nbench * (unsigned long)s->nvar * (unsigned long)s->o.runs;
 }
 
 static void on_signal(uv_signal_t *h, int signum) {
     suite *s = h->data;
     if (!s->interrupted)
-        progress_warn("%s: stopping (the run in progress is not counted)",
+        rn_progress_warn("%s: stopping (the run in progress is not counted)",
                       signum == SIGINT ? "interrupted" : "terminated");
     s->interrupted = signum;
     s->stop = 1;
-    measure_interrupt();
+    rn_measure_interrupt();
 }
 
 static void loop_open(suite *s) {
@@ -174,11 +174,11 @@ static void loop_close(suite *s) {
 }
 
 static void announce(suite *s) {
-    progress_info("suite %s (seed %llu, order %s): %d benchmark%s x %d variant%s, %lu runs%s",
+    rn_progress_info("suite %s (seed %llu, order %s): %d benchmark%s x %d variant%s, %lu runs%s",
                   s->id, (unsigned long long)s->o.seed, s->o.shuffled ? "shuffled" : "blocked",
                   s->nbench, s->nbench == 1 ? "" : "s", s->nvar, s->nvar == 1 ? "" : "s",
                   s->total, s->resumed ? " (resumed)" : "");
-    if (s->resumed) progress_info("resuming: %lu measured runs already in the journal", s->done);
+    if (s->resumed) rn_progress_info("resuming: %lu measured runs already in the journal", s->done);
 }
 
 /* The ingesters if a variant needs one, then every benchmark. 0, or -1 when the
@@ -186,17 +186,17 @@ static void announce(suite *s) {
 static int run_suite(suite *s) {
     int need_ingesters = 0;
     for (int vi = 0; vi < s->nvar; vi++)
-        if (variant_has_agent(s->o.variants.v[vi])) need_ingesters = 1;
+        if (rn_variant_has_agent(s->o.variants.v[vi])) need_ingesters = 1;
     if (s->stop) return -1;   /* suite_start could not be written */
-    if (need_ingesters && ingesters_start(s) < 0) return -1;
-    suite_run_all(s);
+    if (need_ingesters && rn_ingesters_start(s) < 0) return -1;
+    rn_suite_run_all(s);
     return 0;
 }
 
 static void print_measured(suite *s) {
-    progress_clear();
+    rn_progress_clear();
     fflush(stderr);
-    report_print_default(stdout, s->results, REPORT_TABLE);
+    rn_report_print_default(stdout, s->results, REPORT_TABLE);
     printf("suite: %s\n", s->dir);
     fflush(stdout);
 }
@@ -204,7 +204,7 @@ static void print_measured(suite *s) {
 static void suite_free(suite *s) {
     ab_results_free(s->results);
     ab_analysis_free(s->analysis);
-    benchmarks_free(s->bench, s->nbench);
+    rn_benchmarks_free(s->bench, s->nbench);
     for (int i = 0; i < s->nbench; i++) free(s->ref_checksum[i]);
     free(s->ref_checksum);
     free(s->ref_from_baseline);
@@ -213,20 +213,20 @@ static void suite_free(suite *s) {
     free(s->resumed_measured);
     free(s->resumed_warmup);
     free(s->remote_mode);
-    strlist_free(&s->argv);
-    run_options_free(&s->o);
+    rn_strlist_free(&s->argv);
+    rn_run_options_free(&s->o);
 }
 
 /* Stop what runs, write suite_end, print the report. The exit status. */
 static int finish(suite *s, int failed) {
-    measure_shutdown(&s->loop);
-    ingesters_stop(s);
+    rn_measure_shutdown(&s->loop);
+    rn_ingesters_stop(s);
     const char *status = s->interrupted ? "interrupted"
                          : (failed || s->build_failed || s->journal_errno || s->stop_why[0])
                                ? "failed" : "done";
     int write_failed = s->journal_errno;
-    suite_emit_end(s, status);
-    if (s->interrupted) progress_warn("interrupted: %lu measured runs were recorded", s->done);
+    rn_suite_emit_end(s, status);
+    if (s->interrupted) rn_progress_warn("interrupted: %lu measured runs were recorded", s->done);
     /* without its suite_end the journal says what `report` will say: interrupted */
     if (write_failed && s->results->state != AB_STATE_FAILED)
         s->results->state = AB_STATE_INTERRUPTED;
@@ -245,21 +245,21 @@ static int finish(suite *s, int failed) {
     return done ? 0 : 1;
 }
 
-int cmd_run(int argc, char **argv) {
+int rn_cmd_run(int argc, char **argv) {
     static suite S;
     suite *s = &S;
     int rc = take_options(s, argc, argv);
     if (rc >= 0) return rc;
-    progress_init(s->o.quiet, -1);
+    rn_progress_init(s->o.quiet, -1);
     /* a file size limit makes a journal write fail with EFBIG (handled) instead of killing */
     signal(SIGXFSZ, SIG_IGN);
     if ((rc = resolve(s)) || (rc = place_cpus(s))) return rc;
     if (!s->o.seed_given) s->o.seed = random_seed();
-    if ((rc = suite_open(s))) return rc;
+    if ((rc = rn_suite_open(s))) return rc;
     plan(s);
     loop_open(s);
-    suite_emit_start(s);
+    rn_suite_emit_start(s);
     announce(s);
-    if (!s->resumed) suite_check_plan(s);
+    if (!s->resumed) rn_suite_check_plan(s);
     return finish(s, run_suite(s) < 0);
 }

@@ -25,13 +25,13 @@ static long capture_run(suite *s, int bi, char **env, const char *outdir, const 
                         const char *title, char *err, size_t errlen) {
     benchmark *b = s->bench[bi];
     strlist argv = {0};
-    run_argv(s, bi, &argv);
+    rn_run_argv(s, bi, &argv);
     int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (chdir(b->dir) < 0) {}
-    long n = fg_capture_command(argv.v, env, outdir, label, title, err, errlen);
+    long n = rn_fg_capture_command(argv.v, env, outdir, label, title, err, errlen);
     if (cwd >= 0 && fchdir(cwd) < 0) {}
     if (cwd >= 0) close(cwd);
-    strlist_free(&argv);
+    rn_strlist_free(&argv);
     return n;
 }
 
@@ -41,50 +41,50 @@ static void emit_capture(suite *s, int bi, int vi, const char *outdir, const cha
                          const char *title, long n, const char *base_folded) {
     benchmark *b = s->bench[bi];
     const char *v = s->o.variants.v[vi];
-    char *svg = xasprintf("flamegraphs/%s.svg", label);
-    char *folded = xasprintf("flamegraphs/%s.folded", label);
+    char *svg = rn_xasprintf("flamegraphs/%s.svg", label);
+    char *folded = rn_xasprintf("flamegraphs/%s.folded", label);
     char *diff = NULL;
     if (base_folded) {
-        char err[512] = "", *mine = xasprintf("%s/%s.folded", outdir, label);
-        if (fg_diff(base_folded, mine, outdir, label, title, err, sizeof err) < 0)
-            progress_warn("%s %s: differential flame graph: %s", b->name, v, err);
+        char err[512] = "", *mine = rn_xasprintf("%s/%s.folded", outdir, label);
+        if (rn_fg_diff(base_folded, mine, outdir, label, title, err, sizeof err) < 0)
+            rn_progress_warn("%s %s: differential flame graph: %s", b->name, v, err);
         else
-            diff = xasprintf("flamegraphs/%s.diff.svg", label);
+            diff = rn_xasprintf("flamegraphs/%s.diff.svg", label);
         free(mine);
     }
     ab_ev_flamegraph e = {.benchmark = b->name, .variant = v, .svg = svg, .folded = folded,
                           .samples = n, .diff_svg = diff};
-    suite_emit(s, ab_ev_flamegraph_json(&e));
+    rn_suite_emit(s, ab_ev_flamegraph_json(&e));
     free(svg);
     free(folded);
     free(diff);
 }
 
-void suite_capture_flamegraphs(suite *s, int bi) {
+void rn_suite_capture_flamegraphs(suite *s, int bi) {
     benchmark *b = s->bench[bi];
-    char *outdir = xasprintf("%s/flamegraphs", s->dir);
-    mkdir_p(outdir);
+    char *outdir = rn_xasprintf("%s/flamegraphs", s->dir);
+    rn_mkdir_p(outdir);
     char *base_folded = NULL;   /* the baseline's capture, once there is one */
     for (int vi = 0; vi < s->nvar && !s->stop; vi++) {
         const char *v = s->o.variants.v[vi];
         if (!strcmp(v, VARIANT_PERF)) continue;
         char token[256];
-        char *label = xasprintf("%s-%s", b->name, variant_file_token(v, token, sizeof token));
-        char *title = xasprintf("%s, %s", b->name, v);
+        char *label = rn_xasprintf("%s-%s", b->name, rn_variant_file_token(v, token, sizeof token));
+        char *title = rn_xasprintf("%s, %s", b->name, v);
         char err[512] = "";
-        progress_info("%s %s: capturing a flame graph", b->name, v);
-        char **env = run_environment(s, bi, vi, 0);
+        rn_progress_info("%s %s: capturing a flame graph", b->name, v);
+        char **env = rn_run_environment(s, bi, vi, 0);
         long n = capture_run(s, bi, env, outdir, label, title, err, sizeof err);
-        run_environment_free(env);
+        rn_run_environment_free(env);
         int is_base = !strcmp(v, "baseline");
         if (n < 0) {
-            progress_warn("%s %s: flame graph: %s", b->name, v, err);
-            suite_error(s, err, b->name, v);
+            rn_progress_warn("%s %s: flame graph: %s", b->name, v, err);
+            rn_suite_error(s, err, b->name, v);
         } else {
             emit_capture(s, bi, vi, outdir, label, title, n, is_base ? NULL : base_folded);
             if (is_base) {
                 free(base_folded);
-                base_folded = xasprintf("%s/%s.folded", outdir, label);
+                base_folded = rn_xasprintf("%s/%s.folded", outdir, label);
             }
         }
         free(label);
@@ -98,39 +98,39 @@ void suite_capture_flamegraphs(suite *s, int bi) {
  * a Poisson count with mean 10 is 0 with probability 5e-5. */
 #define TRUTH_CHECK_MIN_EXPECTED 10.0
 
-int suite_check_truth(suite *s, int bi, char *err, size_t errlen) {
+int rn_suite_check_truth(suite *s, int bi, char *err, size_t errlen) {
     benchmark *b = s->bench[bi];
     if (!b->truth.n) return 0;
     if (!s->perf_bin[0]) {
-        progress_warn("%s: its ground truth is not checked against perf: perf is not in PATH "
+        rn_progress_warn("%s: its ground truth is not checked against perf: perf is not in PATH "
                       "(Debian package linux-perf)", b->name);
         return 0;
     }
-    char *outdir = xasprintf("%s/flamegraphs", s->dir), *label = xasprintf("%s-truth-check", b->name);
-    char *title = xasprintf("%s, perf (the ground truth check)", b->name);
-    char *extra[] = {run_profile_node_options(), NULL};
-    char **env = run_environment_of(s, bi, "truth-check", NULL, 0, extra);
-    mkdir_p(outdir);
-    progress_info("%s: checking its ground truth against perf", b->name);
+    char *outdir = rn_xasprintf("%s/flamegraphs", s->dir), *label = rn_xasprintf("%s-truth-check", b->name);
+    char *title = rn_xasprintf("%s, perf (the ground truth check)", b->name);
+    char *extra[] = {rn_run_profile_node_options(), NULL};
+    char **env = rn_run_environment_of(s, bi, "truth-check", NULL, 0, extra);
+    rn_mkdir_p(outdir);
+    rn_progress_info("%s: checking its ground truth against perf", b->name);
     char why[512] = "";
     time_t started = time(NULL);
     long n = capture_run(s, bi, env, outdir, label, title, why, sizeof why);
-    run_profile_node_cleanup(b->dir, started);
-    run_environment_free(env);
+    rn_run_profile_node_cleanup(b->dir, started);
+    rn_run_environment_free(env);
     free(extra[0]);
     int rc = 0;
     ab_tally ty = {0};
-    char *folded = xasprintf("%s/%s.folded", outdir, label);
+    char *folded = rn_xasprintf("%s/%s.folded", outdir, label);
     FILE *f = n > 0 ? fopen(folded, "r") : NULL;
-    if (n < 0 || !f || ab_tally_folded(&b->truth, f, &ty) < 0) {
-        progress_warn("%s: its ground truth is not checked against perf: %s", b->name,
+    if (n < 0 || !f || rn_tally_folded(&b->truth, f, &ty) < 0) {
+        rn_progress_warn("%s: its ground truth is not checked against perf: %s", b->name,
                       n < 0 ? why : n == 0 ? "perf sampled nothing" : "cannot read its capture");
     } else {
         for (size_t i = 0; i < b->truth.n && rc == 0; i++) {
             double expected = b->truth.share[i] / 100 * (double)ty.total;
             if (ty.count[i] > 0) continue;
             if (expected < TRUTH_CHECK_MIN_EXPECTED) {
-                progress_warn("%s: truth.%s: perf saw no sample of it in %llu, too few to tell "
+                rn_progress_warn("%s: truth.%s: perf saw no sample of it in %llu, too few to tell "
                               "(use longer runs)", b->name, b->truth.fn[i], ty.total);
                 continue;
             }

@@ -23,10 +23,10 @@
 
 static void warn(suite *s, const char *kind, const char *benchmark, const char *variant,
                  const char *message) {
-    progress_warn("warning: %s", message);
+    rn_progress_warn("warning: %s", message);
     ab_ev_warning e = {.message = message, .benchmark = benchmark, .variant = variant,
                        .kind = kind};
-    suite_emit(s, ab_ev_warning_json(&e));
+    rn_suite_emit(s, ab_ev_warning_json(&e));
 }
 
 static double interval_of(const suite *s, const ab_profiler *p) {
@@ -37,14 +37,14 @@ static const char *interval_source(const suite *s) {
     return s->o.upload_interval > 0 ? "--upload-interval" : "its own default";
 }
 
-void suite_check_plan(suite *s) {
+void rn_suite_check_plan(suite *s) {
     if (s->o.quick) return;
     for (int bi = 0; bi < s->nbench; bi++) {
         benchmark *b = s->bench[bi];
         const ab_profiler *seen[8];
         size_t nseen = 0;
         for (int vi = 0; vi < s->nvar && b->expected_duration > 0; vi++) {
-            const ab_profiler *p = run_profiler(s, bi, vi);
+            const ab_profiler *p = rn_run_profiler(s, bi, vi);
             int dup = 0;
             for (size_t k = 0; k < nseen; k++) dup |= seen[k] == p;
             if (!p || dup || nseen == sizeof seen / sizeof *seen) continue;
@@ -79,7 +79,7 @@ static double median_wall(const suite *s, const ab_cell *c) {
     return st.wall.median;
 }
 
-void suite_check_measured(suite *s, int bi) {
+void rn_suite_check_measured(suite *s, int bi) {
     if (s->o.quick) return;
     benchmark *b = s->bench[bi];
     int few_planned = warned_already(s, b->name, "few_uploads");
@@ -99,7 +99,7 @@ void suite_check_measured(suite *s, int bi) {
                 warn(s, "short_run", b->name, v, msg);
             }
         }
-        const ab_profiler *p = run_profiler(s, bi, vi);
+        const ab_profiler *p = rn_run_profiler(s, bi, vi);
         if (!p || few_planned || med >= MIN_INTERVALS * interval_of(s, p)) continue;
         snprintf(msg, sizeof msg, "%s %s: its runs took %.3g s (median), fewer than %d upload "
                  "intervals of %s (%g s, %s): its periodic uploads are under-represented",

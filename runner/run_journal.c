@@ -1,7 +1,7 @@
 /* run_journal.c: where a suite's record goes. RESULTS_DIR/<suite-id>/ holds journal.jsonl
  * and logs/, with a lock so that only one runner appends to it (a --resume while the
  * first still runs would interleave their runs). Every event the suite writes is made by
- * a lib/events.h builder and handed by suite_emit() to the journal and then, the same
+ * a lib/events.h builder and handed by rn_suite_emit() to the journal and then, the same
  * object, to the results model: the file and the model never disagree, not even on "t". */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +29,7 @@ static void journal_failed(suite *s, json_t *ev, int e) {
                  r.benchmark, r.variant, r.warmup ? "warm-up" : "run", (long long)r.run);
     else
         snprintf(what, sizeof what, "its %s event", ab_event_type(ev));
-    progress_clear();
+    rn_progress_clear();
     fprintf(stderr, "agentbench run: cannot write the journal %s: %s\n"
                     "agentbench run: stopping the suite: the %lu measured runs recorded "
                     "before are kept; %s is not recorded, and no part of it is in the "
@@ -47,27 +47,27 @@ static int journal_put(suite *s, json_t *ev) {
     return -1;
 }
 
-void suite_emit(suite *s, json_t *ev) {
+void rn_suite_emit(suite *s, json_t *ev) {
     if (!ev) return;
     /* the model holds what the file holds: the same event, with the file's "t" */
     if (!s->journal_errno && journal_put(s, ev) == 0) ab_results_add(s->results, ev);
     json_decref(ev);
 }
 
-void suite_error(suite *s, const char *message, const char *benchmark, const char *variant) {
+void rn_suite_error(suite *s, const char *message, const char *benchmark, const char *variant) {
     ab_ev_error e = {.message = message, .benchmark = benchmark, .variant = variant};
-    suite_emit(s, ab_ev_error_json(&e));
+    rn_suite_emit(s, ab_ev_error_json(&e));
 }
 
 /* A new suite: RESULTS_DIR/<id>/, its id and its journal's path. 0 or the exit status. */
 static int create_dir(suite *s) {
     char err[1024];
-    if (mkdir_p(s->o.results) < 0 || !realpath(s->o.results, s->results_dir)) {
+    if (rn_mkdir_p(s->o.results) < 0 || !realpath(s->o.results, s->results_dir)) {
         fprintf(stderr, "agentbench run: cannot create %s: %s\n", s->o.results, strerror(errno));
         return 1;
     }
-    suite_id_make(s->id, sizeof s->id, ab_wall_s(), s->o.seed);
-    if (suite_dir_create(s->results_dir, s->id, s->dir, sizeof s->dir, err, sizeof err) < 0) {
+    rn_suite_id_make(s->id, sizeof s->id, ab_wall_s(), s->o.seed);
+    if (rn_suite_dir_create(s->results_dir, s->id, s->dir, sizeof s->dir, err, sizeof err) < 0) {
         fprintf(stderr, "agentbench run: %s\n", err);
         return 1;
     }
@@ -81,13 +81,13 @@ static int create_dir(suite *s) {
     return 0;
 }
 
-int suite_open(suite *s) {
+int rn_suite_open(suite *s) {
     int rc = s->resumed ? 0 : create_dir(s);
     if (rc) return rc;
-    char *logs = xasprintf("%s/logs", s->dir);
-    mkdir_p(logs);
+    char *logs = rn_xasprintf("%s/logs", s->dir);
+    rn_mkdir_p(logs);
     free(logs);
-    if (suite_lock(s->dir) < 0) {
+    if (rn_suite_lock(s->dir) < 0) {
         fprintf(stderr, "agentbench run: suite %s is being run by another agentbench (locked)\n",
                 s->dir);
         return 1;
@@ -98,7 +98,7 @@ int suite_open(suite *s) {
         fprintf(stderr, "agentbench run: %s\n", err);
         return 1;
     }
-    suite_latest_update(s->results_dir, s->dir);
+    rn_suite_latest_update(s->results_dir, s->dir);
     if (!s->results) s->results = ab_results_new();   /* a resume has read its own */
     return 0;
 }
@@ -109,7 +109,7 @@ static json_t *strlist_json(const strlist *l) {
     return a;
 }
 
-void suite_emit_start(suite *s) {
+void rn_suite_emit_start(suite *s) {
     char host[256] = "";
     gethostname(host, sizeof host - 1);
     json_t *names = json_array(), *dirs = json_array();
@@ -136,33 +136,33 @@ void suite_emit_start(suite *s) {
         .profilers = profilers, .server_url = s->o.server_url,
         .has = {.upload_interval = s->o.upload_interval > 0, .quick = 1,
                 .resumed = (unsigned char)s->resumed}};
-    suite_emit(s, ab_ev_suite_start_json(&e));
+    rn_suite_emit(s, ab_ev_suite_start_json(&e));
     json_decref(names);
     json_decref(dirs);
     json_decref(variants);
     json_decref(profilers);
     json_decref(args);
     /* (on a resume, the killed runner's ingesters died with it: suite_start says so) */
-    if (!s->resumed) ab_baseline_copy_latest(s->results_dir, s->journal);
+    if (!s->resumed) rn_baseline_copy_latest(s->results_dir, s->journal);
 }
 
-void suite_fix_load_rate(suite *s, int bi, double rate, double capacity, const char *variant,
+void rn_suite_fix_load_rate(suite *s, int bi, double rate, double capacity, const char *variant,
                          const char *source) {
     s->load_rate[bi] = rate;
     ab_ev_load_rate e = {.benchmark = s->bench[bi]->name, .rate_rps = rate,
                          .capacity_rps = capacity, .share = capacity > 0 ? rate / capacity : 0,
                          .variant = variant, .source = source};
-    suite_emit(s, ab_ev_load_rate_json(&e));
+    rn_suite_emit(s, ab_ev_load_rate_json(&e));
     if (capacity > 0)
-        progress_info("%s: the latency phase runs at %.1f requests/s (%.0f%% of the %s "
+        rn_progress_info("%s: the latency phase runs at %.1f requests/s (%.0f%% of the %s "
                       "capacity, %.1f requests/s, from a %s run)", s->bench[bi]->name, rate,
                       100 * rate / capacity, variant, capacity, source);
     else
-        progress_info("%s: the latency phase runs at %.1f requests/s (--load-rate)",
+        rn_progress_info("%s: the latency phase runs at %.1f requests/s (--load-rate)",
                       s->bench[bi]->name, rate);
 }
 
-void suite_emit_end(suite *s, const char *status) {
+void rn_suite_emit_end(suite *s, const char *status) {
     ab_ev_suite_end e = {.status = status, .done = (json_int_t)s->done,
                          .failed = (json_int_t)s->results->runs_failed,
                          .total = (json_int_t)s->total, .seconds = ab_mono_s() - s->started};

@@ -1,4 +1,4 @@
-/* run_one.c: one benchmark run, in steps: make sure the variant's ingester is there;
+/* rn_run_one.c: one benchmark run, in steps: make sure the variant's ingester is there;
  * run_start; open the cell's log; take the ingester's counters (and the application's,
  * with the agent's stacks so far for a ground truth: run_profile.c); measure the run
  * through agentbench-measure (with /proc/stat steal around it; under perf in the perf
@@ -44,67 +44,67 @@ static int ours(const char *kv, char *const *extra) {
         size_t n = strcspn(extra[i], "=") + 1;
         if (!strncmp(kv, extra[i], n)) return 1;
     }
-    return profiler_owns_var(kv);
+    return rn_profiler_owns_var(kv);
 }
 
-const ab_profiler *run_profiler(suite *s, int bi, int vi) {
-    return run_profiler_of(s, bi, s->o.variants.v[vi]);
+const ab_profiler *rn_run_profiler(suite *s, int bi, int vi) {
+    return rn_run_profiler_of(s, bi, s->o.variants.v[vi]);
 }
 
-const ab_profiler *run_profiler_of(suite *s, int bi, const char *v) {
-    if (!variant_has_agent(v) || !benchmark_profiled(s->bench[bi])) return NULL;
-    const char *name = variant_profiler(v);
-    return profiler_find(name ? name : benchmark_default_profiler(s->bench[bi]));
+const ab_profiler *rn_run_profiler_of(suite *s, int bi, const char *v) {
+    if (!rn_variant_has_agent(v) || !rn_benchmark_profiled(s->bench[bi])) return NULL;
+    const char *name = rn_variant_profiler(v);
+    return rn_profiler_find(name ? name : rn_benchmark_default_profiler(s->bench[bi]));
 }
 
-char **run_environment(suite *s, int bi, int vi, int run) {
+char **rn_run_environment(suite *s, int bi, int vi, int run) {
     const char *variant = s->o.variants.v[vi];
-    return run_environment_of(s, bi, variant,
-                              variant_has_agent(variant) ? ingester_url_of(s, vi) : NULL, run,
+    return rn_run_environment_of(s, bi, variant,
+                              rn_variant_has_agent(variant) ? rn_ingester_url_of(s, vi) : NULL, run,
                               NULL);
 }
 
-char **run_environment_of(suite *s, int bi, const char *variant, const char *url, int run,
+char **rn_run_environment_of(suite *s, int bi, const char *variant, const char *url, int run,
                           char *const *extra) {
     strlist env = {0};
     for (char **e = environ; *e; e++)
-        if (!ours(*e, extra)) strlist_add(&env, *e);
-    for (int i = 0; extra && extra[i]; i++) strlist_add(&env, extra[i]);
-    if (variant_has_agent(variant))
-        strlist_add(&env, "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING=1");
-    if (url) strlist_add_take(&env, xasprintf("PYROSCOPE_SERVER_ADDRESS=%s", url));
-    strlist_add_take(&env, xasprintf("PYROSCOPE_APPLICATION_NAME=%s", s->bench[bi]->name));
+        if (!ours(*e, extra)) rn_strlist_add(&env, *e);
+    for (int i = 0; extra && extra[i]; i++) rn_strlist_add(&env, extra[i]);
+    if (rn_variant_has_agent(variant))
+        rn_strlist_add(&env, "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING=1");
+    if (url) rn_strlist_add_take(&env, rn_xasprintf("PYROSCOPE_SERVER_ADDRESS=%s", url));
+    rn_strlist_add_take(&env, rn_xasprintf("PYROSCOPE_APPLICATION_NAME=%s", s->bench[bi]->name));
     if (s->o.upload_interval > 0)   /* else the agents' own: --upload-interval changes them */
-        strlist_add_take(&env, xasprintf("PYROSCOPE_UPLOAD_INTERVAL=%g", s->o.upload_interval));
-    const ab_profiler *p = run_profiler_of(s, bi, variant);
-    if (p) profiler_env(p, &env, url, s->bench[bi]->name, s->o.upload_interval);
-    strlist_add_take(&env, xasprintf("AGENTBENCH_VARIANT=%s", variant));
-    strlist_add_take(&env, xasprintf("AGENTBENCH_RUN=%d", run));
+        rn_strlist_add_take(&env, rn_xasprintf("PYROSCOPE_UPLOAD_INTERVAL=%g", s->o.upload_interval));
+    const ab_profiler *p = rn_run_profiler_of(s, bi, variant);
+    if (p) rn_profiler_env(p, &env, url, s->bench[bi]->name, s->o.upload_interval);
+    rn_strlist_add_take(&env, rn_xasprintf("AGENTBENCH_VARIANT=%s", variant));
+    rn_strlist_add_take(&env, rn_xasprintf("AGENTBENCH_RUN=%d", run));
     /* the run's marker, inherited by whatever it starts: the helper finds its leftovers by
      * it where the host gives no cgroup (doc/measurement.md) */
-    strlist_add_take(&env, xasprintf("AGENTBENCH_RUN_ID=%s.%lu", s->id, s->seq));
+    rn_strlist_add_take(&env, rn_xasprintf("AGENTBENCH_RUN_ID=%s.%lu", s->id, s->seq));
     return env.v;   /* the strlist's array, NULL-terminated */
 }
 
-void run_environment_free(char **env) {
+void rn_run_environment_free(char **env) {
     for (char **e = env; e && *e; e++) free(*e);
     free(env);
 }
 
-void run_argv(suite *s, int bi, strlist *argv) {
+void rn_run_argv(suite *s, int bi, strlist *argv) {
     benchmark *b = s->bench[bi];
-    strlist_add_take(argv, xasprintf("%s/run", b->dir));
+    rn_strlist_add_take(argv, rn_xasprintf("%s/run", b->dir));
     const char *args = s->o.quick && b->quick_args ? b->quick_args : b->args;
-    if (args) strlist_split(argv, args, 1);
+    if (args) rn_strlist_split(argv, args, 1);
 }
 
-double run_timeout(suite *s, int bi) {
+double rn_run_timeout(suite *s, int bi) {
     if (s->o.timeout > 0) return s->o.timeout;
     if (s->bench[bi]->timeout > 0) return s->bench[bi]->timeout;
     return 300;
 }
 
-char *checksum_scan(const char *buf) {
+char *rn_checksum_scan(const char *buf) {
     const char *last = NULL, *p = buf;
     while (p && *p) {
         if (!strncmp(p, "checksum:", 9)) last = p + 9;
@@ -115,13 +115,13 @@ char *checksum_scan(const char *buf) {
     while (*last == ' ' || *last == '\t') last++;
     size_t len = strcspn(last, "\r\n");
     while (len && (last[len - 1] == ' ' || last[len - 1] == '\t')) len--;
-    char *v = xmalloc(len + 1);
+    char *v = rn_xmalloc(len + 1);
     memcpy(v, last, len);
     v[len] = 0;
     return v;
 }
 
-int work_end_scan(const char *buf, double *t) {
+int rn_work_end_scan(const char *buf, double *t) {
     const char *last = NULL;
     for (const char *p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
         if (!strncmp(p, "work_end:", 9)) last = p + 9;
@@ -135,10 +135,10 @@ int work_end_scan(const char *buf, double *t) {
 /* The tail of the log written by this run (from offset), at most 64 KiB of it. */
 static char *read_log_from(int fd, off_t offset) {
     struct stat st;
-    if (fstat(fd, &st) < 0 || st.st_size <= offset) return xstrdup("");
+    if (fstat(fd, &st) < 0 || st.st_size <= offset) return rn_xstrdup("");
     off_t from = st.st_size - offset > 65536 ? st.st_size - 65536 : offset;
     size_t len = (size_t)(st.st_size - from);
-    char *buf = xmalloc(len + 1);
+    char *buf = rn_xmalloc(len + 1);
     ssize_t n = pread(fd, buf, len, from);
     buf[n > 0 ? n : 0] = 0;
     return buf;
@@ -154,14 +154,14 @@ typedef struct one_run {
     int logfd;
     off_t log_offset;            /* where this run's output starts in the log */
     /* the ingester's counters around the run */
-    const char *control, *measure;   /* measure: ingester_delivery_measure(), or NULL */
+    const char *control, *measure;   /* measure: rn_ingester_delivery_measure(), or NULL */
     ab_ingester_stats before, after;
     ab_ingester_app_stats app_before, app_after;   /* the benchmark's application */
     int counted;                 /* both readings were taken */
     run_profile prof;            /* against the ground truth; the agent's lost samples */
     unsigned long long got;      /* delivered, by measure */
     /* the measurement */
-    int rc;                      /* measure_run's */
+    int rc;                      /* rn_measure_run's */
     run_result r;
     char err[512];
     cpu_times st0, st1;
@@ -187,8 +187,8 @@ static void emit_run_start(one_run *x) {
                          .run = x->warmup ? 0 : x->run, .seq = (json_int_t)x->seq,
                          .warmup = x->warmup, .done = (json_int_t)s->done,
                          .total = (json_int_t)s->total};
-    suite_emit(s, ab_ev_run_start_json(&e));
-    progress_run_start(x->b->name, x->variant, x->run, x->planned, x->warmup, s->done,
+    rn_suite_emit(s, ab_ev_run_start_json(&e));
+    rn_progress_run_start(x->b->name, x->variant, x->run, x->planned, x->warmup, s->done,
                        s->total, eta(s));
 }
 
@@ -196,11 +196,11 @@ static void emit_run_start(one_run *x) {
  * will start. */
 static void open_log(one_run *x) {
     char token[256];
-    x->logpath = xasprintf("%s/logs/%s.%s.log", x->s->dir, x->b->name,
-                           variant_file_token(x->variant, token, sizeof token));
+    x->logpath = rn_xasprintf("%s/logs/%s.%s.log", x->s->dir, x->b->name,
+                           rn_variant_file_token(x->variant, token, sizeof token));
     x->logfd = open(x->logpath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (x->logfd < 0) {
-        progress_warn("%s: %s", x->logpath, strerror(errno));
+        rn_progress_warn("%s: %s", x->logpath, strerror(errno));
         x->logfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     }
     dprintf(x->logfd, "=== %s %s %s %d (seq %lu)\n", x->b->name, x->variant,
@@ -216,15 +216,15 @@ static unsigned long long delivered(const one_run *x) {
 
 static void counters_before(one_run *x) {
     char mode[64];
-    x->control = x->profiled ? ingester_control_of(x->s, x->vi) : NULL;
-    x->measure = x->profiled ? ingester_delivery_measure(variant_mode(x->variant, mode, sizeof mode))
+    x->control = x->profiled ? rn_ingester_control_of(x->s, x->vi) : NULL;
+    x->measure = x->profiled ? rn_ingester_delivery_measure(rn_variant_mode(x->variant, mode, sizeof mode))
                              : NULL;
     if (!x->control) return;
     char err[512];
-    if (ingester_counters_fetch_app(x->control, x->b->name, &x->before, &x->app_before, err,
+    if (rn_ingester_counters_fetch_app(x->control, x->b->name, &x->before, &x->app_before, err,
                                     sizeof err) == 0)
         x->counted = 1;
-    else progress_warn("%s %s: ingester counters: %s", x->b->name, x->variant, err);
+    else rn_progress_warn("%s %s: ingester counters: %s", x->b->name, x->variant, err);
 }
 
 /* After the run: what the agent sent just before it exited may still be in the
@@ -233,13 +233,13 @@ static void counters_after(one_run *x) {
     if (!x->counted) return;
     char err[512];
     for (int i = 0; i < 10; i++) {
-        if (ingester_counters_fetch_app(x->control, x->b->name, &x->after, &x->app_after, err,
+        if (rn_ingester_counters_fetch_app(x->control, x->b->name, &x->after, &x->app_after, err,
                                         sizeof err) < 0) {
             x->counted = 0;
             return;
         }
         x->got = x->measure ? delivered(x) : 1;
-        if (x->got || !x->measure || !benchmark_profiled(x->b)) return;
+        if (x->got || !x->measure || !rn_benchmark_profiled(x->b)) return;
         usleep(30000);
     }
 }
@@ -247,23 +247,23 @@ static void counters_after(one_run *x) {
 static void measure(one_run *x) {
     suite *s = x->s;
     strlist argv = {0};
-    run_argv(s, x->bi, &argv);
-    char **env = run_environment_of(s, x->bi, x->variant,
-                                    x->profiled ? ingester_url_of(s, x->vi) : NULL, x->run,
+    rn_run_argv(s, x->bi, &argv);
+    char **env = rn_run_environment_of(s, x->bi, x->variant,
+                                    x->profiled ? rn_ingester_url_of(s, x->vi) : NULL, x->run,
                                     x->prof.extra_env);
-    char **args = run_profile_argv(s, &x->prof, argv.v);
+    char **args = rn_run_profile_argv(s, &x->prof, argv.v);
     run_spec spec = {.argv = args, .env = env, .cwd = x->b->dir, .cpus = s->cpu_bench,
-                     .out_path = x->logpath, .timeout_s = run_timeout(s, x->bi)};
-    cpu_times_read(&x->st0);
+                     .out_path = x->logpath, .timeout_s = rn_run_timeout(s, x->bi)};
+    rn_cpu_times_read(&x->st0);
     if (x->is_service)
-        x->rc = service_measure(s, x->bi, x->vi, x->warmup, args, env, x->logpath, x->logfd,
+        x->rc = rn_service_measure(s, x->bi, x->vi, x->warmup, args, env, x->logpath, x->logfd,
                                 &x->r, &x->svc, x->err, sizeof x->err);
     else
-        x->rc = measure_run(&s->loop, &spec, &x->r, x->err, sizeof x->err);
-    cpu_times_read(&x->st1);
+        x->rc = rn_measure_run(&s->loop, &spec, &x->r, x->err, sizeof x->err);
+    rn_cpu_times_read(&x->st1);
     if (args != argv.v) free(args);
-    strlist_free(&argv);
-    run_environment_free(env);
+    rn_strlist_free(&argv);
+    rn_run_environment_free(env);
 }
 
 /* The checksum against the benchmark's reference: the first ok run's sets it, and a
@@ -273,15 +273,15 @@ static const char *check_checksum(one_run *x) {
     int bi = x->bi, is_base = !strcmp(x->variant, "baseline");
     if (!s->ref_checksum[bi] || (is_base && !s->ref_from_baseline[bi])) {
         if (s->ref_checksum[bi] && strcmp(s->ref_checksum[bi], x->checksum))
-            progress_warn("%s: checksum of the baseline (%s) differs from an earlier "
+            rn_progress_warn("%s: checksum of the baseline (%s) differs from an earlier "
                           "profiled run's (%s)", x->b->name, x->checksum, s->ref_checksum[bi]);
         free(s->ref_checksum[bi]);
-        s->ref_checksum[bi] = xstrdup(x->checksum);
+        s->ref_checksum[bi] = rn_xstrdup(x->checksum);
         s->ref_from_baseline[bi] = is_base;
         return "ok";
     }
     if (!strcmp(s->ref_checksum[bi], x->checksum)) return "ok";
-    progress_warn("%s %s run %d: checksum %s differs from the baseline's %s", x->b->name,
+    rn_progress_warn("%s %s run %d: checksum %s differs from the baseline's %s", x->b->name,
                   x->variant, x->run, x->checksum, s->ref_checksum[bi]);
     return "checksum";
 }
@@ -290,9 +290,9 @@ static const char *check_checksum(one_run *x) {
  * run's exit delay, when the line is there and falls inside the run. */
 static void batch_exit_delay(one_run *x, const char *out) {
     double t;
-    if (work_end_scan(out, &t) < 0 || x->r.t_end <= 0) return;
+    if (rn_work_end_scan(out, &t) < 0 || x->r.t_end <= 0) return;
     if (t < x->r.t_start || t > x->r.t_end) {
-        progress_warn("%s %s run %d: its work_end (%.6f) is not within the run (%.6f to "
+        rn_progress_warn("%s %s run %d: its work_end (%.6f) is not within the run (%.6f to "
                       "%.6f): no exit delay", x->b->name, x->variant, x->run, t, x->r.t_start,
                       x->r.t_end);
         return;
@@ -304,19 +304,19 @@ static void batch_exit_delay(one_run *x, const char *out) {
 
 static const char *run_status(one_run *x) {
     if (x->rc < 0) {
-        progress_warn("%s %s: %s", x->b->name, x->variant, x->err);
-        suite_error(x->s, x->err, x->b->name, x->variant);
+        rn_progress_warn("%s %s: %s", x->b->name, x->variant, x->err);
+        rn_suite_error(x->s, x->err, x->b->name, x->variant);
         return "failed";
     }
     if (x->is_service) {
-        const char *st = service_status(&x->svc, &x->r, x->checksum);
+        const char *st = rn_service_status(&x->svc, &x->r, x->checksum);
         if (strcmp(st, "ok")) {
-            if (x->warmup) progress_warn("%s %s warm-up: %s", x->b->name, x->variant, x->svc.reason);
-            else progress_warn("%s %s run %d: %s", x->b->name, x->variant, x->run, x->svc.reason);
+            if (x->warmup) rn_progress_warn("%s %s warm-up: %s", x->b->name, x->variant, x->svc.reason);
+            else rn_progress_warn("%s %s run %d: %s", x->b->name, x->variant, x->run, x->svc.reason);
             return st;
         }
         if (x->svc.note[0])   /* ok, but its checksum was not compared */
-            progress_warn("%s %s %s %d: %s", x->b->name, x->variant,
+            rn_progress_warn("%s %s %s %d: %s", x->b->name, x->variant,
                           x->warmup ? "warm-up" : "run", x->run, x->svc.note);
     } else if (!x->exit_blocked) {   /* blocked: killed after its work, checksum printed */
         if (x->r.timed_out) return "timeout";
@@ -324,8 +324,8 @@ static const char *run_status(one_run *x) {
         if (x->r.exit_code != 0) return "failed";
     }
     if (!x->is_service && x->checksum && strcmp(check_checksum(x), "ok")) return "checksum";
-    if (x->counted && x->measure && benchmark_profiled(x->b) && x->got == 0) {
-        progress_warn("WARNING: %s %s run %d: profiled, the ingester is reachable, but it "
+    if (x->counted && x->measure && rn_benchmark_profiled(x->b) && x->got == 0) {
+        rn_progress_warn("WARNING: %s %s run %d: profiled, the ingester is reachable, but it "
                       "received no %s: the profiler never ran? (recorded as no_profiles, "
                       "not counted)", x->b->name, x->variant, x->run, x->measure);
         return "no_profiles";
@@ -351,13 +351,13 @@ static json_t *run_warnings(one_run *x) {
         char token[256];
         snprintf(text, sizeof text, "%lld bytes of its output were cut from logs/%s.%s.log "
                  "(its first and last 256 KiB are kept)", r->log_cut, x->b->name,
-                 variant_file_token(x->variant, token, sizeof token));
+                 rn_variant_file_token(x->variant, token, sizeof token));
         json_array_append_new(w, json_string(text));
     }
     size_t i;
     json_t *t;
     json_array_foreach(w, i, t)
-        progress_warn("%s %s %s %d: %s", x->b->name, x->variant, x->warmup ? "warm-up" : "run",
+        rn_progress_warn("%s %s %s %d: %s", x->b->name, x->variant, x->warmup ? "warm-up" : "run",
                       x->run, json_string_value(t));
     return w;
 }
@@ -378,14 +378,14 @@ static void emit_run_end(one_run *x) {
         .profiles = (json_int_t)(x->counted ? x->after.profiles - x->before.profiles : 0),
         .samples = (json_int_t)(x->counted ? x->after.samples - x->before.samples : 0),
         .done = (json_int_t)s->done, .total = (json_int_t)s->total, .eta_s = e,
-        .steal_pct = steal_pct(&x->st0, &x->st1), .checksum = x->checksum};
-    const ab_profiler *p = run_profiler(s, x->bi, x->vi);
+        .steal_pct = rn_steal_pct(&x->st0, &x->st1), .checksum = x->checksum};
+    const ab_profiler *p = rn_run_profiler(s, x->bi, x->vi);
     if (p) re.profiler = p->name;
     if (x->counted && x->measure && strcmp(x->measure, "profiles")) {
         re.requests = (json_int_t)(x->after.req_total - x->before.req_total);
         re.has.requests = 1;
     }
-    if (x->is_service) service_run_end(&x->svc, &re);
+    if (x->is_service) rn_service_run_end(&x->svc, &re);
     if (x->has_exit_delay) {
         re.exit_delay_s = x->exit_delay;
         re.has.exit_delay_s = 1;
@@ -400,57 +400,57 @@ static void emit_run_end(one_run *x) {
     re.migrations = r->migrations;
     re.has.migrations = r->reported && r->migrations >= 0;
     re.warnings = json_array_size(warnings) ? warnings : NULL;
-    run_profile_fields(&x->prof, &re);
-    suite_emit(s, ab_ev_run_end_json(&re));
+    rn_run_profile_fields(&x->prof, &re);
+    rn_suite_emit(s, ab_ev_run_end_json(&re));
     json_decref(warnings);
-    if (s->journal_errno) {   /* not recorded (suite_emit said so): not done either */
+    if (s->journal_errno) {   /* not recorded (rn_suite_emit said so): not done either */
         if (!x->warmup) s->done--;
         return;
     }
-    progress_run_end(x->b->name, x->variant, x->run, x->planned, x->warmup, x->status,
+    rn_progress_run_end(x->b->name, x->variant, x->run, x->planned, x->warmup, x->status,
                      r->wall_s, s->done, s->total, e);
 }
 
-int run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
+int rn_run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
     one_run x = {.s = s, .bi = bi, .vi = vi, .run = run, .planned = planned,
                  .warmup = warmup, .b = s->bench[bi], .variant = s->o.variants.v[vi]};
-    x.profiled = variant_has_agent(x.variant);
+    x.profiled = rn_variant_has_agent(x.variant);
     x.is_service = x.b->kind == KIND_SERVICE;
     if (!s->first_run_at) s->first_run_at = ab_mono_s();
-    if (x.profiled && ingester_ensure(s, bi, vi) < 0) {
+    if (x.profiled && rn_ingester_ensure(s, bi, vi) < 0) {
         if (s->stop) return -1;   /* stop_why says why; nothing of this run is recorded */
-        progress_warn("%s %s: running without a working ingester", x.b->name, x.variant);
+        rn_progress_warn("%s %s: running without a working ingester", x.b->name, x.variant);
     }
     x.seq = ++s->seq;
     emit_run_start(&x);
     if (s->stop) return -1;   /* run_start could not be written: the suite stops */
     open_log(&x);
-    run_profile_begin(s, bi, vi, x.seq, &x.prof);
+    rn_run_profile_begin(s, bi, vi, x.seq, &x.prof);
     counters_before(&x);
-    run_profile_before(s, bi, &x.prof, &x.app_before, x.counted);
+    rn_run_profile_before(s, bi, &x.prof, &x.app_before, x.counted);
     measure(&x);
     int interrupted = x.r.interrupted || s->interrupted;
     if (!interrupted) {
         counters_after(&x);
         char *out = read_log_from(x.logfd, x.log_offset);
-        x.checksum = checksum_scan(out);
+        x.checksum = rn_checksum_scan(out);
         if (x.is_service) {
-            service_take_output(&x.svc, out);
-            x.has_exit_delay = service_exit_delay(&x.r, &x.exit_delay, &x.exit_blocked);
+            rn_service_take_output(&x.svc, out);
+            x.has_exit_delay = rn_service_exit_delay(&x.r, &x.exit_delay, &x.exit_blocked);
         } else {
             batch_exit_delay(&x, out);
         }
         free(out);
-        run_profile_after(s, bi, &x.prof, &x.app_before, &x.app_after, x.counted);
+        rn_run_profile_after(s, bi, &x.prof, &x.app_before, &x.app_after, x.counted);
     }
     close(x.logfd);
     if (!interrupted) {
         x.status = run_status(&x);
         emit_run_end(&x);
     }
-    run_profile_free(&x.prof);
+    rn_run_profile_free(&x.prof);
     free(x.checksum);
     free(x.logpath);
-    if (x.is_service) service_run_free(&x.svc);
+    if (x.is_service) rn_service_run_free(&x.svc);
     return interrupted ? -1 : 0;
 }

@@ -9,11 +9,11 @@
 #include "profiler.h"
 #include "run_options.h"
 
-int variant_has_agent(const char *v) {
+int rn_variant_has_agent(const char *v) {
     return strcmp(v, "baseline") && strcmp(v, VARIANT_PERF);
 }
 
-void run_usage(FILE *f) {
+void rn_run_usage(FILE *f) {
     fputs(
 "usage: agentbench run [OPTIONS] BENCHMARK_DIR...\n"
 "       agentbench run --resume SUITE_DIR [--quiet] BENCHMARK_DIR... [--ingester PATH]\n"
@@ -135,7 +135,7 @@ static int parse_pct(const char *s, double *out) {
 /* A duration option (duration.h). 0, or 2 with the message printed. */
 static int take_duration(const char *opt, const char *a, int zero_ok, double *out) {
     char err[160];
-    if (duration_parse(a, zero_ok, out, err, sizeof err) == 0) return 0;
+    if (rn_duration_parse(a, zero_ok, out, err, sizeof err) == 0) return 0;
     fprintf(stderr, "agentbench run: %s %s\n(agentbench run --help lists the options)\n",
             opt, err);
     return 2;
@@ -143,7 +143,7 @@ static int take_duration(const char *opt, const char *a, int zero_ok, double *ou
 
 static void set_str(char **dst, const char *s) {
     free(*dst);
-    *dst = xstrdup(s);
+    *dst = rn_xstrdup(s);
 }
 
 /* One option c with its argument a (argv for the messages). 0, 1 after --help, 2 on a
@@ -151,8 +151,8 @@ static void set_str(char **dst, const char *s) {
 static int take_option(run_options *o, int c, const char *a, char **argv, int *have_variants) {
     switch (c) {
     case O_VARIANTS:
-        strlist_free(&o->variants);
-        strlist_split(&o->variants, a, 0);
+        rn_strlist_free(&o->variants);
+        rn_strlist_split(&o->variants, a, 0);
         *have_variants = 1;
         break;
     case O_SLOW_DELAY:
@@ -192,7 +192,7 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
     case O_CPU_INGESTER:
     case O_CPU_LOAD: {
         const char *v = strcmp(a, "none") ? a : "";
-        if (*v && cpulist_valid(v, 0) < 0) return bad("'%s': not a CPU list (like 0-2,5)", a);
+        if (*v && rn_cpulist_valid(v, 0) < 0) return bad("'%s': not a CPU list (like 0-2,5)", a);
         set_str(c == O_CPU_BENCH ? &o->cpu_bench : c == O_CPU_LOAD ? &o->cpu_load
                                                                     : &o->cpu_ingester, v);
         break;
@@ -226,19 +226,19 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
         return take_duration("--upload-interval", a, 0, &o->upload_interval);
     case O_PROFILER: {
         strlist names = {0};
-        strlist_split(&names, a, 0);
-        strlist_free(&o->profilers);
+        rn_strlist_split(&names, a, 0);
+        rn_strlist_free(&o->profilers);
         for (size_t i = 0; i < names.n; i++) {
-            const ab_profiler *p = profiler_find(names.v[i]);
+            const ab_profiler *p = rn_profiler_find(names.v[i]);
             if (!p) {
                 int rc = bad("--profiler: unknown profiler '%s' (c, pyroscope-nodejs, "
                              "datadog-nodejs)", names.v[i]);
-                strlist_free(&names);
+                rn_strlist_free(&names);
                 return rc;
             }
-            if (strlist_index(&o->profilers, p->name) < 0) strlist_add(&o->profilers, p->name);
+            if (rn_strlist_index(&o->profilers, p->name) < 0) rn_strlist_add(&o->profilers, p->name);
         }
-        strlist_free(&names);
+        rn_strlist_free(&names);
         if (!o->profilers.n) return bad("--profiler '%s': no profiler named", a);
         break;
     }
@@ -248,7 +248,7 @@ static int take_option(run_options *o, int c, const char *a, char **argv, int *h
         set_str(&o->server_url, a);
         break;
     case O_HELP:
-        run_usage(stdout);
+        rn_run_usage(stdout);
         return 1;
     default:
         if (optopt && optopt < 256) {
@@ -266,22 +266,22 @@ static void expand_profilers(run_options *o) {
     strlist all = {0};
     for (size_t i = 0; i < o->variants.n; i++) {
         const char *v = o->variants.v[i];
-        if (!variant_has_agent(v)) {
-            strlist_add(&all, v);
+        if (!rn_variant_has_agent(v)) {
+            rn_strlist_add(&all, v);
             continue;
         }
         for (size_t k = 0; k < o->profilers.n; k++)
-            strlist_add_take(&all, xasprintf("%s/%s", v, o->profilers.v[k]));
+            rn_strlist_add_take(&all, rn_xasprintf("%s/%s", v, o->profilers.v[k]));
     }
-    strlist_free(&o->variants);
+    rn_strlist_free(&o->variants);
     o->variants = all;
 }
 
 /* After the options: the defaults that depend on others, and the checks of the whole. */
 static int check_options(run_options *o, int have_variants) {
-    if (!o->results) o->results = xstrdup("results");
+    if (!o->results) o->results = rn_xstrdup("results");
     if (!have_variants)
-        strlist_split(&o->variants, o->server_url ? "baseline,external" : "baseline,fast,slow,down", 0);
+        rn_strlist_split(&o->variants, o->server_url ? "baseline,external" : "baseline,fast,slow,down", 0);
     if (o->resume) return 0;   /* the rest comes from the suite's own argv */
 
     if (o->variants.n == 0) return bad("--variants '%s': no variant named", "");
@@ -289,19 +289,19 @@ static int check_options(run_options *o, int have_variants) {
         return bad("--server-url and --ingester-url exclude each other%s", "");
     for (size_t i = 0; i < o->variants.n; i++) {
         const char *v = o->variants.v[i];
-        if (o->server_url && variant_has_agent(v) && strcmp(v, "external"))
+        if (o->server_url && rn_variant_has_agent(v) && strcmp(v, "external"))
             return bad("--server-url: the server has no control endpoint, so the variants are "
                        "baseline, external and perf (not '%s')", v);
         if (!o->server_url && !strcmp(v, "external"))
             return bad("variant '%s' needs --server-url URL", v);
-        if (variant_has_agent(v) && strcmp(v, "external") && !ingester_mode_known(v))
+        if (rn_variant_has_agent(v) && strcmp(v, "external") && !rn_ingester_mode_known(v))
             return bad("unknown variant '%s' (baseline, fast, slow, down, blackhole, error, "
                        "ratelimit, flaky, reset, hang, perf)", v);
         for (size_t j = 0; j < i; j++)
             if (!strcmp(o->variants.v[j], v)) return bad("variant '%s' named twice", v);
     }
     /* baseline first: its checksum is the reference and it is the overheads' base */
-    int bi = strlist_index(&o->variants, "baseline");
+    int bi = rn_strlist_index(&o->variants, "baseline");
     if (bi > 0) {
         char *b = o->variants.v[bi];
         memmove(o->variants.v + 1, o->variants.v, (size_t)bi * sizeof *o->variants.v);
@@ -320,7 +320,7 @@ static int check_options(run_options *o, int have_variants) {
     return 0;
 }
 
-int run_options_parse(run_options *o, int argc, char **argv) {
+int rn_run_options_parse(run_options *o, int argc, char **argv) {
     memset(o, 0, sizeof *o);
     o->slow_delay = 30;
     o->shuffled = 1;
@@ -336,14 +336,14 @@ int run_options_parse(run_options *o, int argc, char **argv) {
         int rc = take_option(o, c, optarg, argv, &have_variants);
         if (rc) return rc;
     }
-    for (int i = optind; i < argc; i++) strlist_add(&o->dirs, argv[i]);
+    for (int i = optind; i < argc; i++) rn_strlist_add(&o->dirs, argv[i]);
     return check_options(o, have_variants);
 }
 
-void run_options_free(run_options *o) {
-    strlist_free(&o->variants);
-    strlist_free(&o->dirs);
-    strlist_free(&o->profilers);
+void rn_run_options_free(run_options *o) {
+    rn_strlist_free(&o->variants);
+    rn_strlist_free(&o->dirs);
+    rn_strlist_free(&o->profilers);
     free(o->server_url);
     free(o->cpu_bench); free(o->cpu_ingester); free(o->cpu_load); free(o->results);
     free(o->resume);

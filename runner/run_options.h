@@ -40,12 +40,12 @@ typedef struct run_options {
 #define VARIANT_PERF "perf"
 /* 1 when variant v runs the benchmark's profiler against an ingester: not baseline, not
  * perf. */
-int variant_has_agent(const char *v);
+int rn_variant_has_agent(const char *v);
 
 /* Parse argv (argv[0] is "run"). Returns 0, 1 when --help was printed, or 2 on a usage
  * error (message printed). */
-int run_options_parse(run_options *o, int argc, char **argv);
-void run_options_free(run_options *o);
-void run_usage(FILE *f);
+int rn_run_options_parse(run_options *o, int argc, char **argv);
+void rn_run_options_free(run_options *o);
+void rn_run_usage(FILE *f);
 
 #endif

@@ -36,11 +36,11 @@
 
 #define STORE_WAIT_S 3.0    /* the ingester rewrites its store at most once a second */
 
-char *run_profile_store_dir(suite *s, int vi) {
+char *rn_run_profile_store_dir(suite *s, int vi) {
     char token[256];
-    char *dir = xasprintf("%s/profiles/%s", s->dir,
-                          variant_file_token(s->o.variants.v[vi], token, sizeof token));
-    mkdir_p(dir);
+    char *dir = rn_xasprintf("%s/profiles/%s", s->dir,
+                          rn_variant_file_token(s->o.variants.v[vi], token, sizeof token));
+    rn_mkdir_p(dir);
     return dir;
 }
 
@@ -48,7 +48,7 @@ char *run_profile_store_dir(suite *s, int vi) {
 static char *store_file(const char *dir, const char *app) {
     char name[AB_STORE_MAX_FILE_NAME + 1];
     if (ab_store_file_name(app, name, sizeof name) < 0) return NULL;
-    return xasprintf("%s/%s", dir, name);
+    return rn_xasprintf("%s/%s", dir, name);
 }
 
 static void unverified(run_profile *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -61,7 +61,7 @@ static void unverified(run_profile *p, const char *fmt, ...) {
     va_end(ap);
 }
 
-void run_profile_node_cleanup(const char *dir, time_t since) {
+void rn_run_profile_node_cleanup(const char *dir, time_t since) {
     DIR *d = opendir(dir);
     if (!d) return;
     struct dirent *e;
@@ -70,7 +70,7 @@ void run_profile_node_cleanup(const char *dir, time_t since) {
         size_t n = strlen(e->d_name);
         if (strncmp(e->d_name, "isolate-", 8) || n < 15 || strcmp(e->d_name + n - 7, "-v8.log"))
             continue;
-        char *path = xasprintf("%s/%s", dir, e->d_name);
+        char *path = rn_xasprintf("%s/%s", dir, e->d_name);
         struct stat st;
         if (stat(path, &st) == 0 && st.st_mtime >= since) {
             const char *dash = e->d_name + n - 7;           /* isolate-0xADDR-PID-v8.log */
@@ -89,28 +89,28 @@ void run_profile_node_cleanup(const char *dir, time_t since) {
     closedir(d);
 }
 
-char *run_profile_node_options(void) {
+char *rn_run_profile_node_options(void) {
     const char *node = getenv("NODE_OPTIONS");
-    return xasprintf("NODE_OPTIONS=%s%s--perf-basic-prof", node ? node : "",
+    return rn_xasprintf("NODE_OPTIONS=%s%s--perf-basic-prof", node ? node : "",
                      node && *node ? " " : "");
 }
 
-void run_profile_begin(suite *s, int bi, int vi, unsigned long seq, run_profile *p) {
+void rn_run_profile_begin(suite *s, int bi, int vi, unsigned long seq, run_profile *p) {
     memset(p, 0, sizeof *p);
     benchmark *b = s->bench[bi];
     const char *v = s->o.variants.v[vi];
     p->truth = b->truth.n > 0;
-    p->agent = variant_has_agent(v) && benchmark_profiled(b);
+    p->agent = rn_variant_has_agent(v) && rn_benchmark_profiled(b);
     p->perf = !strcmp(v, VARIANT_PERF);
-    char *tmp = xasprintf("%s/tmp", s->dir);
-    if (p->agent || p->perf) mkdir_p(tmp);
+    char *tmp = rn_xasprintf("%s/tmp", s->dir);
+    if (p->agent || p->perf) rn_mkdir_p(tmp);
     int k = 0;
     if (p->agent) {
-        p->counters_path = xasprintf("%s/counters-%lu", tmp, seq);
+        p->counters_path = rn_xasprintf("%s/counters-%lu", tmp, seq);
         unlink(p->counters_path);
-        p->extra_env[k++] = xasprintf("AGENTBENCH_AGENT_COUNTERS=%s", p->counters_path);
+        p->extra_env[k++] = rn_xasprintf("AGENTBENCH_AGENT_COUNTERS=%s", p->counters_path);
         if (p->truth) {
-            char *dir = run_profile_store_dir(s, vi);
+            char *dir = rn_run_profile_store_dir(s, vi);
             p->store_path = store_file(dir, b->name);
             free(dir);
         }
@@ -118,21 +118,21 @@ void run_profile_begin(suite *s, int bi, int vi, unsigned long seq, run_profile 
     if (p->perf) {
         p->started = time(NULL);
         p->bench_dir = b->dir;
-        p->perf_data = xasprintf("%s/perf-%lu.data", tmp, seq);
-        p->extra_env[k++] = run_profile_node_options();
+        p->perf_data = rn_xasprintf("%s/perf-%lu.data", tmp, seq);
+        p->extra_env[k++] = rn_run_profile_node_options();
         if (p->truth) {
-            char *dir = xasprintf("%s/stacks/perf", s->dir);
-            mkdir_p(dir);
-            p->perf_folded = xasprintf("%s/%s-%lu.folded", dir, b->name, seq);
+            char *dir = rn_xasprintf("%s/stacks/perf", s->dir);
+            rn_mkdir_p(dir);
+            p->perf_folded = rn_xasprintf("%s/%s-%lu.folded", dir, b->name, seq);
             free(dir);
         }
     }
     free(tmp);
 }
 
-char **run_profile_argv(suite *s, run_profile *p, char **argv) {
+char **rn_run_profile_argv(suite *s, run_profile *p, char **argv) {
     if (!p->perf) return argv;
-    char **pargv = fg_perf_record_argv(argv, p->perf_data);
+    char **pargv = rn_fg_perf_record_argv(argv, p->perf_data);
     pargv[0] = s->perf_bin;   /* the run helper execs without a PATH search */
     return pargv;
 }
@@ -152,7 +152,7 @@ static int read_store(suite *s, int bi, run_profile *p, unsigned long long want,
         memset(ty, 0, sizeof *ty);
         FILE *f = fopen(p->store_path, "r");
         if (f) {
-            int rc = ab_tally_folded(t, f, ty);
+            int rc = rn_tally_folded(t, f, ty);
             fclose(f);
             if (rc == 0 && ty->total == want) return 0;
         }
@@ -163,7 +163,7 @@ static int read_store(suite *s, int bi, run_profile *p, unsigned long long want,
     return -1;
 }
 
-void run_profile_before(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a0,
+void rn_run_profile_before(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a0,
                         int counted) {
     if (!p->truth || !p->agent) return;
     if (s->is_remote) unverified(p, "a remote ingester: its stored stacks are out of reach");
@@ -196,7 +196,7 @@ static json_t *shares_json(const ab_truth *t, const ab_accuracy *a) {
     for (size_t i = 0; i < t->n; i++)
         json_object_set_new(o, t->fn[i], json_pack("{s:f,s:f}", "truth", t->share[i], "share",
                                                    a->share[i]));
-    double other = 100 - ab_truth_sum(t);
+    double other = 100 - rn_truth_sum(t);
     json_object_set_new(o, "(other)", json_pack("{s:f,s:f}", "truth", other > 0 ? other : 0,
                                                 "share", a->other));
     return o;
@@ -206,12 +206,12 @@ static json_t *shares_json(const ab_truth *t, const ab_accuracy *a) {
 static int perf_profile(run_profile *p, const ab_truth *t, ab_tally *ty) {
     char err[512] = "";
     memset(ty, 0, sizeof *ty);
-    if (fg_perf_fold(p->perf_data, p->perf_folded, err, sizeof err) < 0) {
+    if (rn_fg_perf_fold(p->perf_data, p->perf_folded, err, sizeof err) < 0) {
         unverified(p, "perf: %s", err);
         return -1;
     }
     FILE *f = fopen(p->perf_folded, "r");
-    int rc = f ? ab_tally_folded(t, f, ty) : -1;
+    int rc = f ? rn_tally_folded(t, f, ty) : -1;
     if (f) fclose(f);
     if (rc < 0) unverified(p, "cannot read %s", p->perf_folded);
     return rc;
@@ -222,7 +222,7 @@ static int agent_profile(suite *s, int bi, run_profile *p, const ab_ingester_app
                          ab_tally *ty) {
     ab_tally after;
     if (p->why[0] || read_store(s, bi, p, a1->sample_value, &after) < 0) return -1;
-    if (ab_tally_diff(&after, &p->before, ty) < 0) {
+    if (rn_tally_diff(&after, &p->before, ty) < 0) {
         unverified(p, "the ingester's stored stacks of %s shrank during the run",
                    s->bench[bi]->name);
         return -1;
@@ -230,7 +230,7 @@ static int agent_profile(suite *s, int bi, run_profile *p, const ab_ingester_app
     return 0;
 }
 
-void run_profile_after(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a0,
+void rn_run_profile_after(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a0,
                        const ab_ingester_app_stats *a1, int counted) {
     const char *app = s->bench[bi]->name;
     unsigned long long samples = 0, dropped = 0, value = 0;
@@ -249,7 +249,7 @@ void run_profile_after(suite *s, int bi, run_profile *p, const ab_ingester_app_s
     }
     if (p->perf && !p->truth) unlink(p->perf_data);
     if (!p->truth || (!p->agent && !p->perf)) {
-        if (p->perf) run_profile_node_cleanup(p->bench_dir, p->started);
+        if (p->perf) rn_run_profile_node_cleanup(p->bench_dir, p->started);
         return;
     }
 
@@ -260,20 +260,20 @@ void run_profile_after(suite *s, int bi, run_profile *p, const ab_ingester_app_s
     ab_tally ty;
     int rc = p->perf ? perf_profile(p, &s->bench[bi]->truth, &ty)
                      : agent_profile(s, bi, p, a1, &ty);
-    if (p->perf) run_profile_node_cleanup(p->bench_dir, p->started);   /* folded: maps done */
+    if (p->perf) rn_run_profile_node_cleanup(p->bench_dir, p->started);   /* folded: maps done */
     if (rc == 0 && ty.total == 0)
         unverified(p, "no samples of %s %s", app, p->perf ? "in perf's capture"
                                                           : "reached the ingester");
     /* the C agent's samples may stand for several intervals each (timer overruns) */
     double weight = has_counters && samples > 0 && value > samples ? (double)value / samples : 1;
-    if (rc == 0 && ab_accuracy_of(&s->bench[bi]->truth, &ty, weight, &p->acc) == 0) {
+    if (rc == 0 && rn_accuracy_of(&s->bench[bi]->truth, &ty, weight, &p->acc) == 0) {
         p->has_accuracy = 1;
         p->shares = shares_json(&s->bench[bi]->truth, &p->acc);
     }
     p->status = p->why[0] ? p->why : "verified";
 }
 
-void run_profile_fields(const run_profile *p, ab_ev_run_end *re) {
+void rn_run_profile_fields(const run_profile *p, ab_ev_run_end *re) {
     re->profile_status = p->status;
     if (p->has_accuracy) {
         re->profile_error_pct = p->acc.error_pct;
@@ -293,7 +293,7 @@ void run_profile_fields(const run_profile *p, ab_ev_run_end *re) {
     }
 }
 
-void run_profile_free(run_profile *p) {
+void rn_run_profile_free(run_profile *p) {
     if (p->counters_path) unlink(p->counters_path);
     if (p->perf_data) unlink(p->perf_data);
     char *tmp = p->counters_path ? p->counters_path : p->perf_data;

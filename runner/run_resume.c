@@ -4,7 +4,7 @@
  * tally by name (runs per benchmark x variant, the highest sequence number, the reference
  * checksums, the summaries written, a service's fixed load rate), because the benchmarks
  * are only known once the options in the first suite_start have been parsed again.
- * suite_resume_apply() then turns the tally into the suite's per-index counts, so no run
+ * rn_suite_resume_apply() then turns the tally into the suite's per-index counts, so no run
  * is repeated. */
 #include <libgen.h>
 #include <stdio.h>
@@ -45,10 +45,10 @@ typedef struct reading {
 static resumed_bench *bench_of(resume_tally *t, const char *name) {
     for (size_t i = 0; i < t->nbench; i++)
         if (!strcmp(t->bench[i].name, name)) return &t->bench[i];
-    t->bench = xrealloc(t->bench, (t->nbench + 1) * sizeof *t->bench);
+    t->bench = rn_xrealloc(t->bench, (t->nbench + 1) * sizeof *t->bench);
     resumed_bench *b = &t->bench[t->nbench++];
     memset(b, 0, sizeof *b);
-    b->name = xstrdup(name);
+    b->name = rn_xstrdup(name);
     return b;
 }
 
@@ -56,16 +56,16 @@ static resumed_cell *cell_of(resume_tally *t, const char *benchmark, const char 
     for (size_t i = 0; i < t->ncells; i++)
         if (!strcmp(t->cells[i].benchmark, benchmark) && !strcmp(t->cells[i].variant, variant))
             return &t->cells[i];
-    t->cells = xrealloc(t->cells, (t->ncells + 1) * sizeof *t->cells);
+    t->cells = rn_xrealloc(t->cells, (t->ncells + 1) * sizeof *t->cells);
     resumed_cell *c = &t->cells[t->ncells++];
     memset(c, 0, sizeof *c);
-    c->benchmark = xstrdup(benchmark);
-    c->variant = xstrdup(variant);
+    c->benchmark = rn_xstrdup(benchmark);
+    c->variant = rn_xstrdup(variant);
     return c;
 }
 
 /* A run_end: one more run of its cell, and perhaps the benchmark's reference checksum
- * (the baseline's wins over an earlier profiled run's), as run_one() would have kept it. */
+ * (the baseline's wins over an earlier profiled run's), as rn_run_one() would have kept it. */
 static void tally_run_end(resume_tally *t, json_t *ev) {
     ab_ev_run_end e;
     ab_ev_run_end_read(ev, &e);
@@ -82,7 +82,7 @@ static void tally_run_end(resume_tally *t, json_t *ev) {
     int is_base = !strcmp(e.variant, "baseline");
     if (!b->checksum || (is_base && !b->from_baseline)) {
         free(b->checksum);
-        b->checksum = xstrdup(e.checksum);
+        b->checksum = rn_xstrdup(e.checksum);
         b->from_baseline = is_base;
     }
 }
@@ -115,15 +115,15 @@ static int options_from(suite *s, json_t *ss) {
     ab_ev_suite_start e;
     ab_ev_suite_start_read(ss, &e);
     strlist args = {0};
-    strlist_add(&args, "run");
+    rn_strlist_add(&args, "run");
     size_t i;
     json_t *a;
     json_array_foreach(e.argv, i, a)
-        if (json_is_string(a)) strlist_add(&args, json_string_value(a));
+        if (json_is_string(a)) rn_strlist_add(&args, json_string_value(a));
     int quiet = s->o.quiet;
-    run_options_free(&s->o);
-    int rc = run_options_parse(&s->o, (int)args.n, args.v);
-    strlist_free(&args);
+    rn_run_options_free(&s->o);
+    int rc = rn_run_options_parse(&s->o, (int)args.n, args.v);
+    rn_strlist_free(&args);
     if (rc) return 2;
     if (s->o.resume) {
         fprintf(stderr, "agentbench run --resume: the journal's options hold --resume: not "
@@ -132,9 +132,9 @@ static int options_from(suite *s, json_t *ss) {
     }
     s->o.quiet |= quiet;
     if (json_array_size(e.benchmark_dirs)) {
-        strlist_free(&s->o.dirs);
+        rn_strlist_free(&s->o.dirs);
         json_array_foreach(e.benchmark_dirs, i, a)
-            if (json_is_string(a)) strlist_add(&s->o.dirs, json_string_value(a));
+            if (json_is_string(a)) rn_strlist_add(&s->o.dirs, json_string_value(a));
     }
     s->o.seed = (uint64_t)e.seed;
     s->o.seed_given = 1;
@@ -154,9 +154,9 @@ static int dirs_from(suite *s) {
     return 0;
 }
 
-int suite_resume_load(suite *s, const char *arg) {
+int rn_suite_resume_load(suite *s, const char *arg) {
     char err[512];
-    char *jp = suite_journal_find(arg, err, sizeof err);
+    char *jp = rn_suite_journal_find(arg, err, sizeof err);
     if (!jp) {
         fprintf(stderr, "agentbench run --resume: %s\n", err);
         return 2;
@@ -164,7 +164,7 @@ int suite_resume_load(suite *s, const char *arg) {
     snprintf(s->journal_path, sizeof s->journal_path, "%s", jp);
     free(jp);
     s->results = ab_results_new();
-    s->tally = xcalloc(1, sizeof *s->tally);
+    s->tally = rn_xcalloc(1, sizeof *s->tally);
     reading rd = {s->results, s->tally};
     unsigned long bad = 0;
     int n = ab_journal_read_all(s->journal_path, on_event, &rd, &bad);
@@ -189,13 +189,13 @@ static int index_of_bench(suite *s, const char *name) {
     return -1;
 }
 
-void suite_resume_apply(suite *s) {
+void rn_suite_resume_apply(suite *s) {
     resume_tally *t = s->tally;
     if (!t) return;
     s->seq = t->seq;
     for (size_t i = 0; i < t->ncells; i++) {
         resumed_cell *c = &t->cells[i];
-        int bi = index_of_bench(s, c->benchmark), vi = strlist_index(&s->o.variants, c->variant);
+        int bi = index_of_bench(s, c->benchmark), vi = rn_strlist_index(&s->o.variants, c->variant);
         if (bi >= 0 && vi >= 0) {
             s->resumed_measured[bi * s->nvar + vi] += c->measured;
             s->resumed_warmup[bi * s->nvar + vi] += c->warmup;
@@ -228,20 +228,20 @@ void suite_resume_apply(suite *s) {
 /* The canonical form of a path (realpath when it exists), malloc'd. */
 static char *canonical(const char *path) {
     char buf[PATH_MAX];
-    return xstrdup(realpath(path, buf) ? buf : path);
+    return rn_xstrdup(realpath(path, buf) ? buf : path);
 }
 
 /* The absolute directories of the benchmarks the user's arguments name. 0, or -1. */
 static int named_dirs(const strlist *args, strlist *out) {
     benchmark **v;
     char err[1024];
-    int n = benchmarks_resolve(args->v, (int)args->n, &v, err, sizeof err);
+    int n = rn_benchmarks_resolve(args->v, (int)args->n, &v, err, sizeof err);
     if (n < 0) {
         fprintf(stderr, "agentbench run --resume: %s\n", err);
         return -1;
     }
-    for (int i = 0; i < n; i++) strlist_add_take(out, canonical(v[i]->dir));
-    benchmarks_free(v, n);
+    for (int i = 0; i < n; i++) rn_strlist_add_take(out, canonical(v[i]->dir));
+    rn_benchmarks_free(v, n);
     return 0;
 }
 
@@ -250,10 +250,10 @@ static int named_dirs(const strlist *args, strlist *out) {
 static void compare_one(strlist *diff, const char *what, const char *jv, const char *uv,
                         int is_path) {
     if (!uv) return;
-    char *a = jv ? (is_path ? canonical(jv) : xstrdup(jv)) : NULL;
-    char *b = is_path ? canonical(uv) : xstrdup(uv);
+    char *a = jv ? (is_path ? canonical(jv) : rn_xstrdup(jv)) : NULL;
+    char *b = is_path ? canonical(uv) : rn_xstrdup(uv);
     if (!a || strcmp(a, b))
-        strlist_add_take(diff, xasprintf("%s: the journal has %s, your command line %s", what,
+        rn_strlist_add_take(diff, rn_xasprintf("%s: the journal has %s, your command line %s", what,
                                          jv ? jv : "none (the default)", uv));
     free(a);
     free(b);
@@ -262,24 +262,24 @@ static void compare_one(strlist *diff, const char *what, const char *jv, const c
 /* What the journal makes a resume run or contact, one line each. */
 static void journal_programs(const suite *s, strlist *out) {
     for (size_t i = 0; i < s->o.dirs.n; i++)
-        strlist_add_take(out, xasprintf("benchmark %s (its run, and build if it has one)",
+        rn_strlist_add_take(out, rn_xasprintf("benchmark %s (its run, and build if it has one)",
                                         s->o.dirs.v[i]));
-    if (s->o.ingester_bin) strlist_add_take(out, xasprintf("--ingester %s", s->o.ingester_bin));
+    if (s->o.ingester_bin) rn_strlist_add_take(out, rn_xasprintf("--ingester %s", s->o.ingester_bin));
     if (s->o.ingester_url)
-        strlist_add_take(out, xasprintf("--ingester-url %s --ingester-control %s",
+        rn_strlist_add_take(out, rn_xasprintf("--ingester-url %s --ingester-control %s",
                                         s->o.ingester_url,
                                         s->o.ingester_control ? s->o.ingester_control : ""));
 }
 
 /* The command line that confirms them. */
 static char *confirming_command(const suite *s, const char *arg) {
-    char *cmd = xasprintf("agentbench run --resume %s", arg);
+    char *cmd = rn_xasprintf("agentbench run --resume %s", arg);
     for (size_t i = 0; i < s->o.dirs.n; i++) {
-        char *next = xasprintf("%s %s", cmd, s->o.dirs.v[i]);
+        char *next = rn_xasprintf("%s %s", cmd, s->o.dirs.v[i]);
         free(cmd);
         cmd = next;
     }
-    char *next = xasprintf("%s%s%s%s%s%s%s", cmd, s->o.ingester_bin ? " --ingester " : "",
+    char *next = rn_xasprintf("%s%s%s%s%s%s%s", cmd, s->o.ingester_bin ? " --ingester " : "",
                            s->o.ingester_bin ? s->o.ingester_bin : "",
                            s->o.ingester_url ? " --ingester-url " : "",
                            s->o.ingester_url ? s->o.ingester_url : "",
@@ -289,7 +289,7 @@ static char *confirming_command(const suite *s, const char *arg) {
     return next;
 }
 
-int suite_resume_confirm(suite *s, const resume_named *named, const char *arg) {
+int rn_suite_resume_confirm(suite *s, const resume_named *named, const char *arg) {
     strlist diff = {0}, mine = {0}, theirs = {0};
     int rc = 0;
     if (named->dirs.n) {
@@ -298,14 +298,14 @@ int suite_resume_confirm(suite *s, const resume_named *named, const char *arg) {
             goto out;
         }
         for (size_t i = 0; i < s->o.dirs.n; i++)
-            strlist_add_take(&theirs, canonical(s->o.dirs.v[i]));
+            rn_strlist_add_take(&theirs, canonical(s->o.dirs.v[i]));
         for (size_t i = 0; i < theirs.n; i++)
-            if (strlist_index(&mine, theirs.v[i]) < 0)
-                strlist_add_take(&diff, xasprintf("benchmark %s: in the journal, not on your "
+            if (rn_strlist_index(&mine, theirs.v[i]) < 0)
+                rn_strlist_add_take(&diff, rn_xasprintf("benchmark %s: in the journal, not on your "
                                                   "command line", s->o.dirs.v[i]));
         for (size_t i = 0; i < mine.n; i++)
-            if (strlist_index(&theirs, mine.v[i]) < 0)
-                strlist_add_take(&diff, xasprintf("benchmark %s: on your command line, not in "
+            if (rn_strlist_index(&theirs, mine.v[i]) < 0)
+                rn_strlist_add_take(&diff, rn_xasprintf("benchmark %s: on your command line, not in "
                                                   "the journal", mine.v[i]));
     }
     compare_one(&diff, "--ingester", s->o.ingester_bin, named->ingester_bin, 1);
@@ -339,10 +339,10 @@ int suite_resume_confirm(suite *s, const resume_named *named, const char *arg) {
                         "names:\n");
         for (size_t i = 0; i < programs.n; i++) fprintf(stderr, "  %s\n", programs.v[i]);
     }
-    strlist_free(&programs);
+    rn_strlist_free(&programs);
 out:
-    strlist_free(&diff);
-    strlist_free(&mine);
-    strlist_free(&theirs);
+    rn_strlist_free(&diff);
+    rn_strlist_free(&mine);
+    rn_strlist_free(&theirs);
     return rc;
 }

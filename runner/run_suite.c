@@ -27,49 +27,49 @@ static int build_benchmark(suite *s, int bi) {
     ab_ev_build ev = {.benchmark = b->name, .status = "none"};
     if (!b->has_build) {
         char err[512];
-        if (suite_check_truth(s, bi, err, sizeof err) < 0) {
-            progress_warn("%s: %s; its runs are skipped", b->name, err);
+        if (rn_suite_check_truth(s, bi, err, sizeof err) < 0) {
+            rn_progress_warn("%s: %s; its runs are skipped", b->name, err);
             s->build_failed = 1;
             ev.status = "failed";
             ev.message = err;
         }
-        suite_emit(s, ab_ev_build_json(&ev));
+        rn_suite_emit(s, ab_ev_build_json(&ev));
         return ev.message ? 1 : 0;
     }
-    progress_info("%s: building", b->name);
-    char *logpath = xasprintf("%s/logs/%s.build.log", s->dir, b->name);
-    char *build = xasprintf("%s/build", b->dir);
+    rn_progress_info("%s: building", b->name);
+    char *logpath = rn_xasprintf("%s/logs/%s.build.log", s->dir, b->name);
+    char *build = rn_xasprintf("%s/build", b->dir);
     char *argv[] = {build, NULL};
     run_spec spec = {.argv = argv, .env = environ, .cwd = b->dir, .cpus = NULL,
                      .out_path = logpath, .timeout_s = 1800};
     run_result r;
     char err[512] = "";
-    int rc = measure_run(&s->loop, &spec, &r, err, sizeof err);
+    int rc = rn_measure_run(&s->loop, &spec, &r, err, sizeof err);
     free(build);
     if (s->interrupted) {
         free(logpath);
         return -1;
     }
     if (rc == 0 && r.leftover > 0)
-        progress_warn("%s: its build left %ld process%s running (killed): %s", b->name,
+        rn_progress_warn("%s: its build left %ld process%s running (killed): %s", b->name,
                       r.leftover, r.leftover == 1 ? "" : "es", r.leftover_names);
     int ok = rc == 0 && r.exited && r.exit_code == 0;
     if (!ok) {
         if (rc == 0)
             snprintf(err, sizeof err, "build %s (see %s)",
                      r.timed_out ? "timed out" : r.exited ? "failed" : "crashed", logpath);
-        progress_warn("%s: %s; its runs are skipped", b->name, err);
+        rn_progress_warn("%s: %s; its runs are skipped", b->name, err);
         s->build_failed = 1;
     }
-    if (ok && suite_check_truth(s, bi, err, sizeof err) < 0) {
-        progress_warn("%s: %s; its runs are skipped", b->name, err);
+    if (ok && rn_suite_check_truth(s, bi, err, sizeof err) < 0) {
+        rn_progress_warn("%s: %s; its runs are skipped", b->name, err);
         s->build_failed = 1;
         ok = 0;
     }
     ev.status = ok ? "ok" : "failed";
     ev.seconds = r.wall_s;
     ev.message = ok ? NULL : err;
-    suite_emit(s, ab_ev_build_json(&ev));
+    rn_suite_emit(s, ab_ev_build_json(&ev));
     free(logpath);
     return ok ? 0 : 1;
 }
@@ -106,7 +106,7 @@ typedef struct bench_plan {
 /* One measured run of variant vi (or its replay from the journal). */
 static void measured_run(suite *s, bench_plan *p, int vi, int run) {
     p->count[vi]++;
-    if (!take_resumed(&p->resumed[vi])) run_one(s, p->bi, vi, run, p->planned, 0);
+    if (!take_resumed(&p->resumed[vi])) rn_run_one(s, p->bi, vi, run, p->planned, 0);
 }
 
 /* The warm-up rounds (baseline first). A service benchmark's latency phase needs its
@@ -115,22 +115,22 @@ static void measured_run(suite *s, bench_plan *p, int vi, int run) {
 static void warm_up(suite *s, int bi, int planned) {
     int service = s->bench[bi]->kind == KIND_SERVICE;
     if (service && s->load_rate[bi] <= 0 && s->o.load_rate > 0)
-        suite_fix_load_rate(s, bi, s->o.load_rate, 0, "", "option");
+        rn_suite_fix_load_rate(s, bi, s->o.load_rate, 0, "", "option");
     int *resumed = s->resumed_warmup + bi * s->nvar;
     for (int w = 0; w < s->o.warmup && !s->stop; w++)
         for (int vi = 0; vi < s->nvar && !s->stop; vi++)
-            if (!take_resumed(&resumed[vi])) run_one(s, bi, vi, 0, planned, 1);
-    if (service && s->load_rate[bi] <= 0 && !s->interrupted) run_one(s, bi, 0, 0, planned, 1);
+            if (!take_resumed(&resumed[vi])) rn_run_one(s, bi, vi, 0, planned, 1);
+    if (service && s->load_rate[bi] <= 0 && !s->interrupted) rn_run_one(s, bi, 0, 0, planned, 1);
 }
 
 /* Rounds of every variant once, in a fresh shuffled order per round. */
 static void run_shuffled(suite *s, bench_plan *p) {
     int nv = s->nvar;
-    int *order = xcalloc((size_t)nv, sizeof *order);
+    int *order = rn_xcalloc((size_t)nv, sizeof *order);
     rng r;
-    plan_rng(&r, s->o.seed, p->bi);
+    rn_plan_rng(&r, s->o.seed, p->bi);
     for (int round = 1; round <= p->planned && !s->stop; round++) {
-        plan_round(&r, 1, order, nv);
+        rn_plan_round(&r, 1, order, nv);
         for (int k = 0; k < nv && !s->stop; k++) measured_run(s, p, order[k], round);
         if (p->target && round >= p->min_runs) {
             int all = 1;
@@ -159,12 +159,12 @@ static void write_summaries(suite *s, int bi) {
     for (int vi = 0; vi < s->nvar; vi++) {
         ab_cell *c = ab_results_find(s->results, s->bench[bi]->name, s->o.variants.v[vi]);
         if (!c) continue;
-        json_t *figures = report_cell_json(s->analysis, s->results, c);
+        json_t *figures = rn_report_cell_json(s->analysis, s->results, c);
         ab_ev_summary e = {.benchmark = c->benchmark, .variant = c->variant, .figures = figures};
-        suite_emit(s, ab_ev_summary_json(&e));
+        rn_suite_emit(s, ab_ev_summary_json(&e));
         json_decref(figures);
     }
-    suite_check_measured(s, bi);
+    rn_suite_check_measured(s, bi);
 }
 
 static int run_benchmark(suite *s, int bi) {
@@ -172,7 +172,7 @@ static int run_benchmark(suite *s, int bi) {
     bench_plan p = {.bi = bi, .planned = s->o.runs,    /* max_runs with a target CI */
                     .min_runs = target ? s->o.min_runs : s->o.runs, .target = target,
                     .resumed = s->resumed_measured + bi * s->nvar,
-                    .count = xcalloc((size_t)s->nvar, sizeof(int))};
+                    .count = rn_xcalloc((size_t)s->nvar, sizeof(int))};
     warm_up(s, bi, p.planned);
     if (s->o.shuffled) run_shuffled(s, &p);
     else run_blocked(s, &p);
@@ -186,9 +186,9 @@ static int run_benchmark(suite *s, int bi) {
     if (s->stop) return -1;
     write_summaries(s, bi);
     if (s->o.flamegraph && s->bench[bi]->kind == KIND_SERVICE)
-        progress_warn("%s: no flame graphs of a service benchmark (not implemented)",
+        rn_progress_warn("%s: no flame graphs of a service benchmark (not implemented)",
                       s->bench[bi]->name);
-    else if (s->o.flamegraph) suite_capture_flamegraphs(s, bi);
+    else if (s->o.flamegraph) rn_suite_capture_flamegraphs(s, bi);
     return 0;
 }
 
@@ -201,7 +201,7 @@ static int runs_left(suite *s, int bi) {
     return 0;
 }
 
-int suite_run_all(suite *s) {
+int rn_suite_run_all(suite *s) {
     for (int bi = 0; bi < s->nbench && !s->stop; bi++) {
         if (!runs_left(s, bi)) {
             write_summaries(s, bi);

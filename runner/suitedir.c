@@ -11,7 +11,7 @@
 #include "suitedir.h"
 #include "util.h"
 
-void suite_id_make(char *buf, size_t len, double t, uint64_t seed) {
+void rn_suite_id_make(char *buf, size_t len, double t, uint64_t seed) {
     time_t tt = (time_t)t;
     struct tm tm;
     gmtime_r(&tt, &tm);
@@ -20,9 +20,9 @@ void suite_id_make(char *buf, size_t len, double t, uint64_t seed) {
     snprintf(buf, len, "%s-%04x", d, (unsigned)(seed & 0xffff));
 }
 
-int suite_dir_create(const char *results, const char *id, char *out, size_t outlen,
+int rn_suite_dir_create(const char *results, const char *id, char *out, size_t outlen,
                      char *err, size_t errlen) {
-    if (mkdir_p(results) < 0) {
+    if (rn_mkdir_p(results) < 0) {
         snprintf(err, errlen, "cannot create results directory %s: %s", results, strerror(errno));
         return -1;
     }
@@ -36,7 +36,7 @@ int suite_dir_create(const char *results, const char *id, char *out, size_t outl
     return -1;
 }
 
-int suite_latest_update(const char *results, const char *suite_dir) {
+int rn_suite_latest_update(const char *results, const char *suite_dir) {
     const char *base = strrchr(suite_dir, '/');
     base = base ? base + 1 : suite_dir;
     char tmp[PATH_MAX], link[PATH_MAX];
@@ -51,17 +51,17 @@ int suite_latest_update(const char *results, const char *suite_dir) {
     return 0;
 }
 
-char *suite_journal_find(const char *arg, char *err, size_t errlen) {
+char *rn_suite_journal_find(const char *arg, char *err, size_t errlen) {
     struct stat st;
     if (stat(arg, &st) < 0) {
         snprintf(err, errlen, "%s: %s", arg, strerror(errno));
         return NULL;
     }
-    if (S_ISREG(st.st_mode)) return xstrdup(arg);
-    char *p = xasprintf("%s/journal.jsonl", arg);
+    if (S_ISREG(st.st_mode)) return rn_xstrdup(arg);
+    char *p = rn_xasprintf("%s/journal.jsonl", arg);
     if (stat(p, &st) == 0) return p;
     free(p);
-    p = xasprintf("%s/latest/journal.jsonl", arg);
+    p = rn_xasprintf("%s/latest/journal.jsonl", arg);
     if (stat(p, &st) == 0) return p;
     free(p);
     snprintf(err, errlen, "%s: no journal.jsonl in it (not a suite or results directory)", arg);
@@ -76,8 +76,8 @@ static struct flock whole_file(short type) {
     return l;
 }
 
-int suite_lock(const char *suite_dir) {
-    char *path = xasprintf("%s/.runner.lock", suite_dir);
+int rn_suite_lock(const char *suite_dir) {
+    char *path = rn_xasprintf("%s/.runner.lock", suite_dir);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     free(path);
     if (fd < 0) return -1;
@@ -89,11 +89,11 @@ int suite_lock(const char *suite_dir) {
     return 0;   /* fd stays open: the lock lives as long as the process */
 }
 
-int suite_lock_state(const char *journal_path) {
-    char *dir = xstrdup(journal_path);
+int rn_suite_lock_state(const char *journal_path) {
+    char *dir = rn_xstrdup(journal_path);
     char *slash = strrchr(dir, '/');
-    char *path = slash ? (*slash = 0, xasprintf("%s/.runner.lock", dir))
-                       : xstrdup(".runner.lock");
+    char *path = slash ? (*slash = 0, rn_xasprintf("%s/.runner.lock", dir))
+                       : rn_xstrdup(".runner.lock");
     free(dir);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     free(path);

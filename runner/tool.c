@@ -15,7 +15,7 @@
 
 extern char **environ;
 
-pid_t tool_spawn(char *const argv[], char *const envp[], int out_fd, int err_fd) {
+pid_t rn_tool_spawn(char *const argv[], char *const envp[], int out_fd, int err_fd) {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
     posix_spawn_file_actions_init(&fa);
@@ -46,7 +46,7 @@ pid_t tool_spawn(char *const argv[], char *const envp[], int out_fd, int err_fd)
     return pid;
 }
 
-int tool_wait(pid_t pid, double deadline_s, const volatile sig_atomic_t *stop,
+int rn_tool_wait(pid_t pid, double deadline_s, const volatile sig_atomic_t *stop,
             void (*tick)(double, void *), void *arg) {
     double start = ab_mono_s(), next_tick = 1, interrupted_at = 0;
     for (;;) {
@@ -72,7 +72,7 @@ int tool_wait(pid_t pid, double deadline_s, const volatile sig_atomic_t *stop,
     }
 }
 
-void tool_last_line(const char *path, char *out, size_t outlen) {
+void rn_tool_last_line(const char *path, char *out, size_t outlen) {
     out[0] = '\0';
     FILE *f = fopen(path, "r");
     if (!f) return;
@@ -86,7 +86,7 @@ void tool_last_line(const char *path, char *out, size_t outlen) {
     fclose(f);
 }
 
-int tool_find(const char *name, char *path, size_t len) {
+int rn_tool_find(const char *name, char *path, size_t len) {
     const char *dirs = getenv("PATH");
     if (!dirs || !*dirs) dirs = "/usr/local/bin:/usr/bin:/bin";
     while (*dirs) {

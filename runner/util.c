@@ -19,31 +19,31 @@ static void oom(void) {
     abort();
 }
 
-void *xmalloc(size_t n) {
+void *rn_xmalloc(size_t n) {
     void *p = malloc(n ? n : 1);
     if (!p) oom();
     return p;
 }
 
-void *xcalloc(size_t n, size_t size) {
+void *rn_xcalloc(size_t n, size_t size) {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p) oom();
     return p;
 }
 
-void *xrealloc(void *p, size_t n) {
+void *rn_xrealloc(void *p, size_t n) {
     p = realloc(p, n ? n : 1);
     if (!p) oom();
     return p;
 }
 
-char *xstrdup(const char *s) {
+char *rn_xstrdup(const char *s) {
     char *d = strdup(s ? s : "");
     if (!d) oom();
     return d;
 }
 
-char *xasprintf(const char *fmt, ...) {
+char *rn_xasprintf(const char *fmt, ...) {
     va_list ap;
     char *s;
     va_start(ap, fmt);
@@ -52,46 +52,46 @@ char *xasprintf(const char *fmt, ...) {
     return s;
 }
 
-void strlist_add_take(strlist *l, char *s) {
+void rn_strlist_add_take(strlist *l, char *s) {
     if (l->n + 2 > l->cap) {
         l->cap = l->cap ? l->cap * 2 : 8;
-        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+        l->v = rn_xrealloc(l->v, l->cap * sizeof *l->v);
     }
     l->v[l->n++] = s;
     l->v[l->n] = NULL;
 }
 
-void strlist_add(strlist *l, const char *s) { strlist_add_take(l, xstrdup(s)); }
+void rn_strlist_add(strlist *l, const char *s) { rn_strlist_add_take(l, rn_xstrdup(s)); }
 
-void strlist_free(strlist *l) {
+void rn_strlist_free(strlist *l) {
     for (size_t i = 0; i < l->n; i++) free(l->v[i]);
     free(l->v);
     memset(l, 0, sizeof *l);
 }
 
-int strlist_index(const strlist *l, const char *s) {
+int rn_strlist_index(const strlist *l, const char *s) {
     for (size_t i = 0; i < l->n; i++)
         if (!strcmp(l->v[i], s)) return (int)i;
     return -1;
 }
 
-void strlist_split(strlist *l, const char *s, int ws) {
+void rn_strlist_split(strlist *l, const char *s, int ws) {
     const char *seps = ws ? " \t\r\n" : ",";
     while (*s) {
         size_t skip = strspn(s, seps), len;
         s += skip;
         len = strcspn(s, seps);
         if (len) {
-            char *item = xmalloc(len + 1);
+            char *item = rn_xmalloc(len + 1);
             memcpy(item, s, len);
             item[len] = 0;
-            strlist_add_take(l, item);
+            rn_strlist_add_take(l, item);
         }
         s += len;
     }
 }
 
-const char *self_dir(void) {
+const char *rn_self_dir(void) {
     static char dir[PATH_MAX];
     if (!dir[0]) {
         ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
@@ -107,28 +107,28 @@ const char *self_dir(void) {
     return dir;
 }
 
-int is_dir(const char *path) {
+int rn_is_dir(const char *path) {
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int is_executable_file(const char *path) {
+int rn_is_executable_file(const char *path) {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
-const char *default_benchmarks_dir(void) {
+const char *rn_default_benchmarks_dir(void) {
     static char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s/../benchmarks", self_dir()) < (int)sizeof path &&
-        is_dir(path))
+    if (snprintf(path, sizeof path, "%s/../benchmarks", rn_self_dir()) < (int)sizeof path &&
+        rn_is_dir(path))
         return path;
-    if (is_dir("benchmarks")) return "benchmarks";
+    if (rn_is_dir("benchmarks")) return "benchmarks";
     snprintf(path, sizeof path, "%s/share/agentbench/benchmarks", AB_PREFIX);
-    if (is_dir(path)) return path;
+    if (rn_is_dir(path)) return path;
     return NULL;
 }
 
-int mkdir_p(const char *path) {
+int rn_mkdir_p(const char *path) {
     char buf[PATH_MAX];
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
         errno = ENAMETOOLONG;
@@ -144,19 +144,19 @@ int mkdir_p(const char *path) {
     return 0;
 }
 
-void fmt_seconds(char *buf, size_t len, double s) {
+void rn_fmt_seconds(char *buf, size_t len, double s) {
     double a = s < 0 ? -s : s;
     if (a >= 1 || a == 0) snprintf(buf, len, "%.4g s", s);
     else if (a >= 1e-3) snprintf(buf, len, "%.4g ms", s * 1e3);
     else snprintf(buf, len, "%.4g µs", s * 1e6);
 }
 
-void fmt_kib(char *buf, size_t len, double kib) {
+void rn_fmt_kib(char *buf, size_t len, double kib) {
     if (kib >= 1024 * 1024) snprintf(buf, len, "%.3g GiB", kib / (1024 * 1024));
     else if (kib >= 1024) snprintf(buf, len, "%.3g MiB", kib / 1024);
     else snprintf(buf, len, "%.0f KiB", kib);
 }
 
-void fmt_pct(char *buf, size_t len, double ratio) {
+void rn_fmt_pct(char *buf, size_t len, double ratio) {
     snprintf(buf, len, "%+.2f%%", (ratio - 1) * 100);
 }

@@ -5,38 +5,38 @@
 
 #include <stddef.h>
 
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *rn_xmalloc(size_t n);
+void *rn_xcalloc(size_t n, size_t size);
+void *rn_xrealloc(void *p, size_t n);
+char *rn_xstrdup(const char *s);
+char *rn_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 typedef struct strlist {
     size_t n, cap;
     char **v;            /* NULL-terminated */
 } strlist;
-void strlist_add(strlist *l, const char *s);          /* copies s */
-void strlist_add_take(strlist *l, char *s);           /* takes ownership of s */
-void strlist_free(strlist *l);
-int strlist_index(const strlist *l, const char *s);   /* -1 when absent */
+void rn_strlist_add(strlist *l, const char *s);          /* copies s */
+void rn_strlist_add_take(strlist *l, char *s);           /* takes ownership of s */
+void rn_strlist_free(strlist *l);
+int rn_strlist_index(const strlist *l, const char *s);   /* -1 when absent */
 /* Split s at commas (skipping empty items) or, with ws, at white space. */
-void strlist_split(strlist *l, const char *s, int ws);
+void rn_strlist_split(strlist *l, const char *s, int ws);
 
 /* Directory of the running executable (from /proc/self/exe), or "." */
-const char *self_dir(void);
+const char *rn_self_dir(void);
 /* The benchmarks directory: ../benchmarks next to the binary's tree, then ./benchmarks,
  * then PREFIX/share/agentbench/benchmarks. Returns NULL when none exists. */
-const char *default_benchmarks_dir(void);
-int is_dir(const char *path);
-int is_executable_file(const char *path);
+const char *rn_default_benchmarks_dir(void);
+int rn_is_dir(const char *path);
+int rn_is_executable_file(const char *path);
 /* mkdir -p; returns 0 or -1 with errno */
-int mkdir_p(const char *path);
+int rn_mkdir_p(const char *path);
 
 /* "1.234 s", "12.3 ms", "456 µs" with 4 significant digits */
-void fmt_seconds(char *buf, size_t len, double s);
+void rn_fmt_seconds(char *buf, size_t len, double s);
 /* "12.3 MiB" from KiB */
-void fmt_kib(char *buf, size_t len, double kib);
+void rn_fmt_kib(char *buf, size_t len, double kib);
 /* "+1.23%" from a ratio (1.0123) */
-void fmt_pct(char *buf, size_t len, double ratio);
+void rn_fmt_pct(char *buf, size_t len, double ratio);
 
 #endif

@@ -156,9 +156,9 @@ int main(int argc, char **argv)
                    deck_counts[f] * 100 / DECK);
         return 0;
     }
-    ab_agent_start();
+    agent_start();
     uint64_t x = run_rounds(rounds, NULL);
-    ab_agent_stop();
+    agent_stop();
     printf("%ld rounds of %d chunks\n", rounds, DECK);
     printf("checksum: %016llx\n", (unsigned long long)x);
     return 0;

@@ -1,12 +1,12 @@
 /* abagent.h: the public API of agentbench's in-process CPU profiling agent for C programs.
  *
- * A program calls ab_agent_start() early in main() and ab_agent_stop() before it returns.
+ * A program calls agent_start() early in main() and agent_stop() before it returns.
  * Nothing happens unless PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING is set; then the agent
  * samples the CPU time of every registered thread at PYROSCOPE_SAMPLE_RATE Hz and pushes
  * folded stacks to PYROSCOPE_SERVER_ADDRESS every PYROSCOPE_UPLOAD_INTERVAL seconds.
- * The calling thread of ab_agent_start() is registered; other threads register themselves
- * with ab_agent_thread_start()/ab_agent_thread_stop(), or are created with
- * ab_agent_pthread_create(), which does both. See README.md for the environment. */
+ * The calling thread of agent_start() is registered; other threads register themselves
+ * with agent_thread_start()/agent_thread_stop(), or are created with
+ * agent_pthread_create(), which does both. See README.md for the environment. */
 #ifndef AB_AGENT_H
 #define AB_AGENT_H
 
@@ -16,19 +16,19 @@
 /* Starts the agent if profiling is enabled in the environment. Returns 0 when it runs or is
  * disabled, -1 (after a message on stderr) when it is enabled but cannot start; the program
  * may carry on unprofiled. */
-int ab_agent_start(void);
+int agent_start(void);
 
 /* Stops sampling, uploads the last profile waiting at most the flush timeout, prints the
  * counters at PYROSCOPE_LOG_LEVEL=debug (and into the file AGENTBENCH_AGENT_COUNTERS names),
  * and releases everything. Safe when not started. */
-void ab_agent_stop(void);
+void agent_stop(void);
 
 /* Registers / unregisters the calling thread for sampling (no-ops when the agent is off). */
-void ab_agent_thread_start(void);
-void ab_agent_thread_stop(void);
+void agent_thread_start(void);
+void agent_thread_stop(void);
 
 /* pthread_create() whose thread is registered for its whole life. */
-int ab_agent_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+int agent_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
                             void *(*start)(void *), void *arg);
 
 /* The agent's counters (all zero when it never ran). */
@@ -49,14 +49,14 @@ typedef struct ab_agent_counters {
                                   * TSC; the kernel's signal delivery is not included) */
 } ab_agent_counters;
 
-void ab_agent_get_counters(ab_agent_counters *out);
+void agent_get_counters(ab_agent_counters *out);
 
 /* The end of a batch benchmark's work, for agentbench's exit delay (the time from here to
  * the process's exit: what the agent's stop costs; doc/measurement.md). Prints
  * "work_end: T" (T: CLOCK_MONOTONIC, seconds), then fmt as printf does (the checksum line,
  * which stays the last line), and flushes stdout, so both are out even if the program
- * never gets to exit. Call it in place of the checksum's printf, before ab_agent_stop().
+ * never gets to exit. Call it in place of the checksum's printf, before agent_stop().
  * Works with the agent off. */
-void ab_work_done(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void agent_work_done(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,4 +1,4 @@
-/* agent.c: the agent's life cycle (ab_agent_start/stop) and its collector thread, which
+/* agent.c: the agent's life cycle (agent_start/stop) and its collector thread, which
  * drains the threads' sample rings every 50-500 ms, symbolizes each new address once, adds the
  * stacks to the current profile and, every upload interval, hands the profile (folded
  * text) to the uploader. At stop the counters go to the debug log and, when
@@ -60,7 +60,7 @@ static struct {
     uint64_t profiles;
     ab_uploader *uploader;
     ab_upload_counters upload_counters;
-    ab_agent_counters final;        /* kept after stop for ab_agent_get_counters */
+    ab_agent_counters final;        /* kept after stop for agent_get_counters */
     uint64_t collector_cpu_us;      /* the collector thread's CPU time, set when it ends */
     uint64_t ticks0;                /* ab_ticks() and CLOCK_MONOTONIC at start, to convert */
     double mono0;
@@ -105,8 +105,8 @@ static uint32_t frame_id(uintptr_t addr)
         if (agent.pcs[i].pc == addr)
             return agent.pcs[i].id;
     char name[256];
-    ab_symbols_lookup(agent.symbols, addr, name, sizeof name);
-    uint32_t id = ab_folded_intern(agent.profile, name);
+    agent_symbols_lookup(agent.symbols, addr, name, sizeof name);
+    uint32_t id = agent_folded_intern(agent.profile, name);
     if (id == UINT32_MAX)
         return id;
     agent.pcs[i] = (pc_entry){.pc = addr, .id = id};
@@ -126,7 +126,7 @@ static void add_sample(const ab_sample *s, void *arg)
     ids[n++] = frame_id(s->pcs[0]);
     if (ids[0] != UINT32_MAX && ids[0] == agent.fault_leaf && agent.fault_seen++ % 2 == 1)
         return;   /* test fault drop-every-other */
-    uintptr_t ret = ab_leaf_caller(agent.symbols, s);
+    uintptr_t ret = agent_leaf_caller(agent.symbols, s);
     if (ret != 0)
         ids[n++] = frame_id(ret - 1);
     for (uint32_t k = 1; k < s->depth && k < AB_MAX_FRAMES; k++)
@@ -134,30 +134,30 @@ static void add_sample(const ab_sample *s, void *arg)
     for (size_t k = 0; k < n; k++)
         if (ids[k] == UINT32_MAX)
             n = k;
-    ab_folded_add(agent.profile, ids, n, s->weight ? s->weight : 1);
+    agent_folded_add(agent.profile, ids, n, s->weight ? s->weight : 1);
 }
 
 /* Cuts the current profile and queues it for upload (nothing is sent for an empty one). */
 static void cut_profile(double until)
 {
-    if (ab_folded_samples(agent.profile) > 0) {
+    if (agent_folded_samples(agent.profile) > 0) {
         size_t len = 0;
-        char *body = ab_folded_render(agent.profile, &len);
+        char *body = agent_folded_render(agent.profile, &len);
         agent.profiles++;
         if (body != NULL && agent.fault_corrupt_pending && len > 0) {
             body[len - 2] = 'x';   /* test fault: the last line's count is no number */
             agent.fault_corrupt_pending = 0;
         }
         if (body != NULL) {
-            ab_log(AB_LOG_DEBUG, "profile: %llu samples in %zu stacks, %zu bytes",
-                   (unsigned long long)ab_folded_samples(agent.profile),
-                   ab_folded_stacks(agent.profile), len);
-            ab_uploader_enqueue(agent.uploader, body, len, agent.profile_start, until);
+            agent_log(AB_LOG_DEBUG, "profile: %llu samples in %zu stacks, %zu bytes",
+                   (unsigned long long)agent_folded_samples(agent.profile),
+                   agent_folded_stacks(agent.profile), len);
+            agent_uploader_enqueue(agent.uploader, body, len, agent.profile_start, until);
         } else {
             atomic_fetch_add(&agent.upload_counters.dropped, 1);
         }
     }
-    ab_folded_reset(agent.profile);
+    agent_folded_reset(agent.profile);
     agent.profile_start = until;
 }
 
@@ -181,7 +181,7 @@ static void *collector_main(void *arg)
         if (agent.stopping)
             break;
         pthread_mutex_unlock(&agent.lock);
-        ab_sampler_drain(add_sample, NULL);
+        agent_sampler_drain(add_sample, NULL);
         double t = now_unix();
         if (t >= next_upload) {
             cut_profile(t);
@@ -207,7 +207,7 @@ static void fill_counters(ab_agent_counters *c)
 {
     memset(c, 0, sizeof *c);
     uint64_t ticks;
-    ab_sampler_counts(&c->samples, &c->samples_dropped, &ticks);
+    agent_sampler_counts(&c->samples, &c->samples_dropped, &ticks);
     c->sample_value = atomic_load(&agent.sample_value);
     double elapsed = now_mono() - agent.mono0;
     uint64_t elapsed_ticks = ab_ticks() - agent.ticks0;
@@ -246,20 +246,20 @@ static void write_counters_file(const char *path, const char *line)
         ok = 0;
     if (ok && rename(tmp, path) == 0)
         return;
-    ab_log(AB_LOG_WARN, "cannot write the counters to %s: %s", path, strerror(errno));
+    agent_log(AB_LOG_WARN, "cannot write the counters to %s: %s", path, strerror(errno));
     unlink(tmp);
 }
 
-int ab_agent_start(void)
+int agent_start(void)
 {
     if (getenv(ENABLE_ENV) == NULL || agent.running)
         return 0;
     char err[256];
-    if (ab_config_load(&agent.cfg, real_getenv, err, sizeof err) < 0) {
+    if (agent_config_load(&agent.cfg, real_getenv, err, sizeof err) < 0) {
         fprintf(stderr, "abagent: error: %s; profiling disabled\n", err);
         return -1;
     }
-    ab_log_set_level(agent.cfg.log_level);
+    agent_log_set_level(agent.cfg.log_level);
     memset(&agent.final, 0, sizeof agent.final);
     agent.profiles = 0;
     atomic_store(&agent.upload_counters.ok, 0);
@@ -273,17 +273,17 @@ int ab_agent_start(void)
     agent.fault_corrupt_pending = agent.cfg.fault_corrupt_first;
     agent.ticks0 = ab_ticks();
     agent.mono0 = now_mono();
-    agent.profile = ab_folded_new();
-    agent.symbols = ab_symbols_new();
+    agent.profile = agent_folded_new();
+    agent.symbols = agent_symbols_new();
     if (agent.profile == NULL || agent.symbols == NULL)
         goto fail;
     agent.fault_leaf = agent.cfg.fault_drop_fn[0]
-                           ? ab_folded_intern(agent.profile, agent.cfg.fault_drop_fn)
+                           ? agent_folded_intern(agent.profile, agent.cfg.fault_drop_fn)
                            : UINT32_MAX;
     if (agent.cfg.fault_drop_fn[0] || agent.cfg.fault_corrupt_first)
-        ab_log(AB_LOG_WARN, "AGENTBENCH_AGENT_TEST_FAULT is set: this agent is wrong on "
+        agent_log(AB_LOG_WARN, "AGENTBENCH_AGENT_TEST_FAULT is set: this agent is wrong on "
                "purpose (a test)");
-    agent.uploader = ab_uploader_start(&agent.cfg, &agent.upload_counters);
+    agent.uploader = agent_uploader_start(&agent.cfg, &agent.upload_counters);
     if (agent.uploader == NULL)
         goto fail;
     pthread_condattr_t ca;
@@ -295,59 +295,59 @@ int ab_agent_start(void)
     agent.profile_start = now_unix();
     /* The collector and uploader threads are never sampled: they have no timer. */
     if (pthread_create(&agent.collector, NULL, collector_main, NULL) != 0) {
-        ab_log(AB_LOG_ERROR, "cannot start the collector thread");
-        ab_uploader_stop(agent.uploader, 0);
+        agent_log(AB_LOG_ERROR, "cannot start the collector thread");
+        agent_uploader_stop(agent.uploader, 0);
         pthread_cond_destroy(&agent.wake);
         goto fail;
     }
-    if (ab_sampler_start(agent.cfg.sample_rate) < 0) {
+    if (agent_sampler_start(agent.cfg.sample_rate) < 0) {
         agent.running = 1;
-        ab_agent_stop();
+        agent_stop();
         return -1;
     }
     agent.running = 1;
     static int atexit_registered;
-    if (!atexit_registered && atexit(ab_agent_stop) == 0)
-        atexit_registered = 1; /* a program that exits without ab_agent_stop still flushes */
-    ab_sampler_thread_start();
-    ab_log(AB_LOG_INFO, "profiling %s at %d Hz, uploading to %s every %gs", agent.cfg.app_name,
+    if (!atexit_registered && atexit(agent_stop) == 0)
+        atexit_registered = 1; /* a program that exits without agent_stop still flushes */
+    agent_sampler_thread_start();
+    agent_log(AB_LOG_INFO, "profiling %s at %d Hz, uploading to %s every %gs", agent.cfg.app_name,
            agent.cfg.sample_rate, agent.cfg.server, agent.cfg.upload_interval);
     return 0;
 fail:
-    ab_folded_free(agent.profile);
-    ab_symbols_free(agent.symbols);
+    agent_folded_free(agent.profile);
+    agent_symbols_free(agent.symbols);
     agent.profile = NULL;
     agent.symbols = NULL;
     agent.uploader = NULL;
     return -1;
 }
 
-void ab_agent_stop(void)
+void agent_stop(void)
 {
     if (!agent.running)
         return;
-    ab_sampler_stop();
+    agent_sampler_stop();
     pthread_mutex_lock(&agent.lock);
     agent.stopping = 1;
     pthread_cond_broadcast(&agent.wake);
     pthread_mutex_unlock(&agent.lock);
     pthread_join(agent.collector, NULL);
 
-    ab_sampler_drain(add_sample, NULL);
+    agent_sampler_drain(add_sample, NULL);
     cut_profile(now_unix());
-    ab_uploader_stop(agent.uploader, agent.cfg.flush_timeout);
+    agent_uploader_stop(agent.uploader, agent.cfg.flush_timeout);
     agent.uploader = NULL;
 
     fill_counters(&agent.final);
     char line[512];
     format_counters(&agent.final, line, sizeof line);
-    ab_log(AB_LOG_DEBUG, "%s", line);
+    agent_log(AB_LOG_DEBUG, "%s", line);
     if (agent.cfg.counters_path[0])
         write_counters_file(agent.cfg.counters_path, line);
 
-    ab_sampler_free();
-    ab_folded_free(agent.profile);
-    ab_symbols_free(agent.symbols);
+    agent_sampler_free();
+    agent_folded_free(agent.profile);
+    agent_symbols_free(agent.symbols);
     free(agent.pcs);
     agent.pcs = NULL;
     agent.pcs_cap = agent.pcs_used = 0;
@@ -357,15 +357,15 @@ void ab_agent_stop(void)
     agent.running = 0;
 }
 
-void ab_agent_thread_start(void)
+void agent_thread_start(void)
 {
     if (agent.running)
-        ab_sampler_thread_start();
+        agent_sampler_thread_start();
 }
 
-void ab_agent_thread_stop(void) { ab_sampler_thread_stop(); }
+void agent_thread_stop(void) { agent_sampler_thread_stop(); }
 
-void ab_agent_get_counters(ab_agent_counters *out)
+void agent_get_counters(ab_agent_counters *out)
 {
     if (agent.running)
         fill_counters(out);
@@ -382,13 +382,13 @@ static void *registered_thread(void *p)
 {
     thread_start ts = *(thread_start *)p;
     free(p);
-    ab_agent_thread_start();
+    agent_thread_start();
     void *result = ts.start(ts.arg);
-    ab_agent_thread_stop();
+    agent_thread_stop();
     return result;
 }
 
-int ab_agent_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+int agent_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
                             void *(*start)(void *), void *arg)
 {
     thread_start *ts = malloc(sizeof *ts);

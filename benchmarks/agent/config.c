@@ -52,7 +52,7 @@ static int parse_fault(ab_config *cfg, const char *v, char *err, size_t errlen)
     return -1;
 }
 
-int ab_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), char *err,
+int agent_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), char *err,
                    size_t errlen)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -107,7 +107,7 @@ int ab_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), char 
         parse_int("PYROSCOPE_UPLOAD_QUEUE_SIZE", v, 1, 1024, &cfg->queue_size, err, errlen) < 0)
         return -1;
     if ((v = getenv_fn("PYROSCOPE_LOG_LEVEL")) && *v) {
-        int level = ab_log_parse_level(v);
+        int level = agent_log_parse_level(v);
         if (level < 0) {
             snprintf(err, errlen, "PYROSCOPE_LOG_LEVEL must be error, warn, info or debug, not '%s'",
                      v);

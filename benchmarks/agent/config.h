@@ -24,7 +24,7 @@ typedef struct ab_config {
 
 /* Reads the configuration through getenv_fn (getenv in the agent; a table in tests).
  * Returns 0, or -1 with a message in err for a value that cannot be used. */
-int ab_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), char *err,
+int agent_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), char *err,
                    size_t errlen);
 
 #endif

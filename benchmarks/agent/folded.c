@@ -33,7 +33,7 @@ static uint64_t hash_bytes(const void *p, size_t len)
     return h;
 }
 
-ab_folded *ab_folded_new(void)
+ab_folded *agent_folded_new(void)
 {
     ab_folded *f = calloc(1, sizeof *f);
     if (f == NULL)
@@ -43,13 +43,13 @@ ab_folded *ab_folded_new(void)
     f->name_slot_cap = 256;
     f->name_slots = calloc(f->name_slot_cap, sizeof(uint32_t));
     if (f->stacks == NULL || f->name_slots == NULL) {
-        ab_folded_free(f);
+        agent_folded_free(f);
         return NULL;
     }
     return f;
 }
 
-void ab_folded_reset(ab_folded *f)
+void agent_folded_reset(ab_folded *f)
 {
     for (size_t i = 0; i < f->stack_cap; i++) {
         free(f->stacks[i].ids);
@@ -59,12 +59,12 @@ void ab_folded_reset(ab_folded *f)
     f->samples = 0;
 }
 
-void ab_folded_free(ab_folded *f)
+void agent_folded_free(ab_folded *f)
 {
     if (f == NULL)
         return;
     if (f->stacks != NULL)
-        ab_folded_reset(f);
+        agent_folded_reset(f);
     free(f->stacks);
     for (size_t i = 0; i < f->nnames; i++)
         free(f->names[i]);
@@ -91,7 +91,7 @@ static int grow_names(ab_folded *f)
     return 0;
 }
 
-uint32_t ab_folded_intern(ab_folded *f, const char *name)
+uint32_t agent_folded_intern(ab_folded *f, const char *name)
 {
     if ((f->nnames + 1) * 2 > f->name_slot_cap && grow_names(f) < 0)
         return UINT32_MAX;
@@ -126,7 +126,7 @@ uint32_t ab_folded_intern(ab_folded *f, const char *name)
     return id;
 }
 
-const char *ab_folded_name(const ab_folded *f, uint32_t id)
+const char *agent_folded_name(const ab_folded *f, uint32_t id)
 {
     return id < f->nnames ? f->names[id] : "[unknown]";
 }
@@ -151,7 +151,7 @@ static int grow_stacks(ab_folded *f)
     return 0;
 }
 
-int ab_folded_add(ab_folded *f, const uint32_t *ids, size_t n, uint64_t count)
+int agent_folded_add(ab_folded *f, const uint32_t *ids, size_t n, uint64_t count)
 {
     if (n == 0)
         return 0;
@@ -181,9 +181,9 @@ int ab_folded_add(ab_folded *f, const uint32_t *ids, size_t n, uint64_t count)
     return 0;
 }
 
-size_t ab_folded_stacks(const ab_folded *f) { return f->stack_used; }
-uint64_t ab_folded_samples(const ab_folded *f) { return f->samples; }
-uint64_t ab_folded_lost(const ab_folded *f) { return f->lost; }
+size_t agent_folded_stacks(const ab_folded *f) { return f->stack_used; }
+uint64_t agent_folded_samples(const ab_folded *f) { return f->samples; }
+uint64_t agent_folded_lost(const ab_folded *f) { return f->lost; }
 
 typedef struct text {
     char *buf;
@@ -212,7 +212,7 @@ static void text_put(text *t, const char *s, size_t n)
     t->buf[t->len] = '\0';
 }
 
-char *ab_folded_render(const ab_folded *f, size_t *len)
+char *agent_folded_render(const ab_folded *f, size_t *len)
 {
     text t = {0};
     text_put(&t, "", 0);
@@ -221,7 +221,7 @@ char *ab_folded_render(const ab_folded *f, size_t *len)
         if (e->ids == NULL)
             continue;
         for (uint32_t j = e->n; j-- > 0;) {
-            const char *name = ab_folded_name(f, e->ids[j]);
+            const char *name = agent_folded_name(f, e->ids[j]);
             text_put(&t, name, strlen(name));
             if (j > 0)
                 text_put(&t, ";", 1);

@@ -1,7 +1,7 @@
 /* leaf.c: finds the return address into a frameless leaf's caller (see leaf.h). */
 #include "leaf.h"
 
-uintptr_t ab_leaf_caller(ab_symbols *syms, const ab_sample *s)
+uintptr_t agent_leaf_caller(ab_symbols *syms, const ab_sample *s)
 {
     if (s->depth == 0)
         return 0;
@@ -11,7 +11,7 @@ uintptr_t ab_leaf_caller(ab_symbols *syms, const ab_sample *s)
             continue;
         if (s->depth >= 2 && w == s->pcs[1])
             return 0; /* the frame chain already goes through the caller */
-        if (ab_symbols_is_call_to(syms, w, s->pcs[0]))
+        if (agent_symbols_is_call_to(syms, w, s->pcs[0]))
             return w;
     }
     return 0;

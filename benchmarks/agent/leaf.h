@@ -14,6 +14,6 @@
 
 /* The return address into the leaf's caller, or 0 when there is none to add (the frame
  * chain already has it, or no word qualifies). */
-uintptr_t ab_leaf_caller(ab_symbols *syms, const ab_sample *s);
+uintptr_t agent_leaf_caller(ab_symbols *syms, const ab_sample *s);
 
 #endif

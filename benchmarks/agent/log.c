@@ -10,7 +10,7 @@
 static int current_level = AB_LOG_WARN;
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
-int ab_log_parse_level(const char *name)
+int agent_log_parse_level(const char *name)
 {
     for (int i = 0; i < 4; i++)
         if (strcasecmp(name, level_names[i]) == 0)
@@ -22,13 +22,13 @@ int ab_log_parse_level(const char *name)
     return -1;
 }
 
-void ab_log_set_level(int level) { current_level = level; }
+void agent_log_set_level(int level) { current_level = level; }
 
-int ab_log_enabled(int level) { return level <= current_level; }
+int agent_log_enabled(int level) { return level <= current_level; }
 
-void ab_log(int level, const char *fmt, ...)
+void agent_log(int level, const char *fmt, ...)
 {
-    if (!ab_log_enabled(level))
+    if (!agent_log_enabled(level))
         return;
     char line[1024];
     int n = snprintf(line, sizeof line, "abagent: %s: ", level_names[level]);

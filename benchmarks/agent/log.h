@@ -5,9 +5,9 @@
 enum { AB_LOG_ERROR = 0, AB_LOG_WARN = 1, AB_LOG_INFO = 2, AB_LOG_DEBUG = 3 };
 
 /* "error", "warn", "info", "debug" (also "trace" = debug); -1 when unknown. */
-int ab_log_parse_level(const char *name);
-void ab_log_set_level(int level);
-int ab_log_enabled(int level);
-void ab_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int agent_log_parse_level(const char *name);
+void agent_log_set_level(int level);
+int agent_log_enabled(int level);
+void agent_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -6,7 +6,7 @@
  * under-samples and biases towards some threads (the reason Go moved to per-thread timers in
  * 1.18). A timer on each thread's own CPU clock with SIGEV_THREAD_ID samples every thread
  * at the configured rate of its own CPU time, and its sigev_value hands the handler the
- * thread's ring with no lookup. The price: threads must register (ab_agent_thread_start). */
+ * thread's ring with no lookup. The price: threads must register (agent_thread_start). */
 #include "sampler.h"
 #include "log.h"
 #include "unwind.h"
@@ -31,7 +31,7 @@ static _Atomic int handlers_running;
 static long interval_ns;
 static struct sigaction previous_action;
 static int handler_installed;
-static _Atomic unsigned generation;         /* bumped by each ab_sampler_start */
+static _Atomic unsigned generation;         /* bumped by each agent_sampler_start */
 static _Thread_local ab_ring *my_ring;      /* valid only while my_generation == generation */
 static _Thread_local unsigned my_generation;
 
@@ -47,16 +47,16 @@ static void on_sigprof(int sig, siginfo_t *si, void *ucontext)
         if (r != NULL && atomic_load_explicit(&r->active, memory_order_acquire)) {
             uintptr_t pc, fp, sp;
             ab_sample *slot;
-            if (ab_unwind_regs(ucontext, &pc, &fp, &sp) == 0 && (slot = ab_ring_reserve(r))) {
+            if (agent_unwind_regs(ucontext, &pc, &fp, &sp) == 0 && (slot = ab_ring_reserve(r))) {
                 slot->nwords = 0;
                 slot->weight = 1 + (si->si_overrun > 0 ? (uint32_t)si->si_overrun : 0);
                 if (sp < r->stack_lo || sp >= r->stack_hi) {
-                    slot->depth = (uint32_t)ab_unwind_fp(pc, 0, 1, 0, slot->pcs, AB_MAX_FRAMES);
+                    slot->depth = (uint32_t)agent_unwind_fp(pc, 0, 1, 0, slot->pcs, AB_MAX_FRAMES);
                 } else {
-                    slot->nwords = (uint32_t)ab_copy_stack_words(sp, r->stack_hi,
+                    slot->nwords = (uint32_t)agent_copy_stack_words(sp, r->stack_hi,
                                                                  slot->stack_words,
                                                                  AB_STACK_WORDS);
-                    slot->depth = (uint32_t)ab_unwind_fp(pc, fp, sp, r->stack_hi, slot->pcs,
+                    slot->depth = (uint32_t)agent_unwind_fp(pc, fp, sp, r->stack_hi, slot->pcs,
                                                          AB_MAX_FRAMES);
                 }
                 ab_ring_commit(r);
@@ -68,7 +68,7 @@ static void on_sigprof(int sig, siginfo_t *si, void *ucontext)
     errno = saved_errno;
 }
 
-int ab_sampler_start(int rate_hz)
+int agent_sampler_start(int rate_hz)
 {
     interval_ns = 1000000000L / rate_hz;
     struct sigaction sa;
@@ -77,7 +77,7 @@ int ab_sampler_start(int rate_hz)
     sa.sa_flags = SA_SIGINFO | SA_RESTART;
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGPROF, &sa, &previous_action) < 0) {
-        ab_log(AB_LOG_ERROR, "cannot install the SIGPROF handler: %s", strerror(errno));
+        agent_log(AB_LOG_ERROR, "cannot install the SIGPROF handler: %s", strerror(errno));
         return -1;
     }
     handler_installed = 1;
@@ -101,7 +101,7 @@ static void thread_stack_bounds(uintptr_t *lo, uintptr_t *hi)
     pthread_attr_destroy(&attr);
 }
 
-int ab_sampler_thread_start(void)
+int agent_sampler_thread_start(void)
 {
     if (!atomic_load(&sampling))
         return 0;
@@ -109,7 +109,7 @@ int ab_sampler_thread_start(void)
         return 0;
     ab_ring *r = calloc(1, sizeof *r);
     if (r == NULL) {
-        ab_log(AB_LOG_WARN, "no memory for a thread's sample buffer; thread not sampled");
+        agent_log(AB_LOG_WARN, "no memory for a thread's sample buffer; thread not sampled");
         return -1;
     }
     thread_stack_bounds(&r->stack_lo, &r->stack_hi);
@@ -123,7 +123,7 @@ int ab_sampler_thread_start(void)
     sev.sigev_value.sival_ptr = r;
     sev.sigev_notify_thread_id = r->tid;
     if (timer_create(CLOCK_THREAD_CPUTIME_ID, &sev, &r->timer) < 0) {
-        ab_log(AB_LOG_WARN, "timer_create for thread %d: %s; thread not sampled", r->tid,
+        agent_log(AB_LOG_WARN, "timer_create for thread %d: %s; thread not sampled", r->tid,
                strerror(errno));
         free(r);
         return -1;
@@ -142,8 +142,8 @@ int ab_sampler_thread_start(void)
     its.it_interval.tv_nsec = interval_ns % 1000000000L;
     its.it_value = its.it_interval;
     if (timer_settime(r->timer, 0, &its, NULL) < 0)
-        ab_log(AB_LOG_WARN, "timer_settime for thread %d: %s", r->tid, strerror(errno));
-    ab_log(AB_LOG_DEBUG, "sampling thread %d every %ld us of its CPU time", r->tid,
+        agent_log(AB_LOG_WARN, "timer_settime for thread %d: %s", r->tid, strerror(errno));
+    agent_log(AB_LOG_DEBUG, "sampling thread %d every %ld us of its CPU time", r->tid,
            interval_ns / 1000);
     return 0;
 }
@@ -157,7 +157,7 @@ static void ring_disarm(ab_ring *r)
     }
 }
 
-void ab_sampler_thread_stop(void)
+void agent_sampler_thread_stop(void)
 {
     ab_ring *r = my_ring;
     if (r == NULL)
@@ -169,7 +169,7 @@ void ab_sampler_thread_stop(void)
     my_ring = NULL;
 }
 
-void ab_sampler_drain(void (*fn)(const ab_sample *, void *), void *arg)
+void agent_sampler_drain(void (*fn)(const ab_sample *, void *), void *arg)
 {
     pthread_mutex_lock(&registry_lock);
     for (ab_ring *r = rings; r != NULL; r = r->next)
@@ -177,7 +177,7 @@ void ab_sampler_drain(void (*fn)(const ab_sample *, void *), void *arg)
     pthread_mutex_unlock(&registry_lock);
 }
 
-void ab_sampler_counts(uint64_t *taken, uint64_t *dropped, uint64_t *handler_ticks)
+void agent_sampler_counts(uint64_t *taken, uint64_t *dropped, uint64_t *handler_ticks)
 {
     *taken = *dropped = *handler_ticks = 0;
     pthread_mutex_lock(&registry_lock);
@@ -189,7 +189,7 @@ void ab_sampler_counts(uint64_t *taken, uint64_t *dropped, uint64_t *handler_tic
     pthread_mutex_unlock(&registry_lock);
 }
 
-void ab_sampler_stop(void)
+void agent_sampler_stop(void)
 {
     if (!handler_installed)
         return;
@@ -214,7 +214,7 @@ void ab_sampler_stop(void)
     my_ring = NULL;
 }
 
-void ab_sampler_free(void)
+void agent_sampler_free(void)
 {
     pthread_mutex_lock(&registry_lock);
     ab_ring *r = rings;

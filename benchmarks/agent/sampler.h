@@ -10,26 +10,26 @@
 #include <stdint.h>
 
 /* Installs the SIGPROF handler; rate in Hz. Returns 0 or -1 (message logged). */
-int ab_sampler_start(int rate_hz);
+int agent_sampler_start(int rate_hz);
 
 /* Registers the calling thread (timer + ring). Returns 0, or -1 (logged). Idempotent. */
-int ab_sampler_thread_start(void);
+int agent_sampler_thread_start(void);
 
-/* Unregisters the calling thread: its timer is deleted; its ring stays until ab_sampler_stop
+/* Unregisters the calling thread: its timer is deleted; its ring stays until agent_sampler_stop
  * so that a signal already queued for it still finds valid memory. */
-void ab_sampler_thread_stop(void);
+void agent_sampler_thread_stop(void);
 
 /* Calls fn on every sample buffered so far, in every ring (collector thread only). */
-void ab_sampler_drain(void (*fn)(const ab_sample *, void *), void *arg);
+void agent_sampler_drain(void (*fn)(const ab_sample *, void *), void *arg);
 
 /* Sums the rings' counters (handler_ticks in ab_ticks() units). */
-void ab_sampler_counts(uint64_t *taken, uint64_t *dropped, uint64_t *handler_ticks);
+void agent_sampler_counts(uint64_t *taken, uint64_t *dropped, uint64_t *handler_ticks);
 
 /* Stops all timers and the handler (pending SIGPROFs are discarded), waits for handlers
- * still running. Rings stay readable until ab_sampler_free. */
-void ab_sampler_stop(void);
+ * still running. Rings stay readable until agent_sampler_free. */
+void agent_sampler_stop(void);
 
 /* Frees the rings (after a last drain). */
-void ab_sampler_free(void);
+void agent_sampler_free(void);
 
 #endif

@@ -34,7 +34,7 @@ typedef struct module {
     uintptr_t seg_lo[8], seg_hi[8];  /* its PT_LOAD segments (mapped memory) at runtime */
     int nsegs;
     int loaded;
-    int borrowed;                    /* map is the caller's (ab_symbols_from_image) */
+    int borrowed;                    /* map is the caller's (agent_symbols_from_image) */
     void *map;
     size_t map_size;
     func_symbol *funcs;
@@ -48,7 +48,7 @@ struct ab_symbols {
     size_t nmods, cap;
 };
 
-ab_symbols *ab_symbols_new(void) { return calloc(1, sizeof(ab_symbols)); }
+ab_symbols *agent_symbols_new(void) { return calloc(1, sizeof(ab_symbols)); }
 
 static void module_release(module *m)
 {
@@ -57,7 +57,7 @@ static void module_release(module *m)
         munmap(m->map, m->map_size);
 }
 
-void ab_symbols_free(ab_symbols *syms)
+void agent_symbols_free(ab_symbols *syms)
 {
     if (syms == NULL)
         return;
@@ -180,9 +180,9 @@ static void module_load(module *m)
     close(fd);
 }
 
-ab_symbols *ab_symbols_from_image(const void *image, size_t size)
+ab_symbols *agent_symbols_from_image(const void *image, size_t size)
 {
-    ab_symbols *syms = ab_symbols_new();
+    ab_symbols *syms = agent_symbols_new();
     if (syms == NULL || (syms->mods = calloc(1, sizeof(module))) == NULL) {
         free(syms);
         return NULL;
@@ -324,7 +324,7 @@ static const func_symbol *find_function(module *m, uintptr_t addr)
     return lo > 0 && contains(&m->funcs[lo - 1], a) ? &m->funcs[lo - 1] : NULL;
 }
 
-int ab_symbols_lookup(ab_symbols *syms, uintptr_t addr, char *buf, size_t len)
+int agent_symbols_lookup(ab_symbols *syms, uintptr_t addr, char *buf, size_t len)
 {
     module *m = find_module(syms, addr);
     if (m == NULL) {
@@ -367,7 +367,7 @@ static int in_segment(const module *m, uintptr_t a, size_t len)
     return 0;
 }
 
-int ab_symbols_is_call_to(ab_symbols *syms, uintptr_t ret, uintptr_t pc)
+int agent_symbols_is_call_to(ab_symbols *syms, uintptr_t ret, uintptr_t pc)
 {
 #if defined(__x86_64__)
     module *callee = find_module(syms, pc), *caller = find_module(syms, ret);

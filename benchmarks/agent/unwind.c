@@ -9,7 +9,7 @@
  * its redzones as stack-buffer-underflows, so these two readers are not instrumented. */
 #define NOT_ASAN __attribute__((no_sanitize_address))
 
-NOT_ASAN size_t ab_unwind_fp(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t stack_hi,
+NOT_ASAN size_t agent_unwind_fp(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t stack_hi,
                     uintptr_t *pcs, size_t max)
 {
     size_t n = 0;
@@ -35,7 +35,7 @@ NOT_ASAN size_t ab_unwind_fp(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t
     return n;
 }
 
-NOT_ASAN size_t ab_copy_stack_words(uintptr_t sp, uintptr_t stack_hi, uintptr_t *out,
+NOT_ASAN size_t agent_copy_stack_words(uintptr_t sp, uintptr_t stack_hi, uintptr_t *out,
                                     size_t max)
 {
     size_t n = 0;
@@ -49,7 +49,7 @@ NOT_ASAN size_t ab_copy_stack_words(uintptr_t sp, uintptr_t stack_hi, uintptr_t 
     return n;
 }
 
-int ab_unwind_regs(const void *ucontext, uintptr_t *pc, uintptr_t *fp, uintptr_t *sp)
+int agent_unwind_regs(const void *ucontext, uintptr_t *pc, uintptr_t *fp, uintptr_t *sp)
 {
     const ucontext_t *uc = ucontext;
 #if defined(__x86_64__)

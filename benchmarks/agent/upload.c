@@ -1,5 +1,5 @@
 /* upload.c: the uploader thread. It runs each POST through a curl multi handle polled in
- * short steps, so that ab_uploader_stop can interrupt a hung upload at once
+ * short steps, so that agent_uploader_stop can interrupt a hung upload at once
  * (curl_multi_wakeup) instead of waiting for curl's own timeout. */
 #include "upload.h"
 #include "log.h"
@@ -41,7 +41,7 @@ static size_t discard_body(char *p, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-int ab_upload_url(const ab_config *cfg, double from, double until, char *buf, size_t len)
+int agent_upload_url(const ab_config *cfg, double from, double until, char *buf, size_t len)
 {
     char *name = curl_easy_escape(NULL, cfg->app_name, 0);
     if (name == NULL)
@@ -61,8 +61,8 @@ int ab_upload_url(const ab_config *cfg, double from, double until, char *buf, si
 static int post_profile(ab_uploader *up, CURL *easy, const job *j)
 {
     char url[1024];
-    if (ab_upload_url(&up->cfg, j->from, j->until, url, sizeof url) < 0) {
-        ab_log(AB_LOG_WARN, "upload URL too long");
+    if (agent_upload_url(&up->cfg, j->from, j->until, url, sizeof url) < 0) {
+        agent_log(AB_LOG_WARN, "upload URL too long");
         return 0;
     }
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: text/plain");
@@ -103,20 +103,20 @@ static int post_profile(ab_uploader *up, CURL *easy, const job *j)
     curl_slist_free_all(headers);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
     if (aborted || !done) {
-        ab_log(AB_LOG_DEBUG, "upload of %zu bytes abandoned at exit", j->len);
+        agent_log(AB_LOG_DEBUG, "upload of %zu bytes abandoned at exit", j->len);
         return -1;
     }
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     if (rc != CURLE_OK) {
-        ab_log(AB_LOG_INFO, "upload failed: %s", curl_easy_strerror(rc));
+        agent_log(AB_LOG_INFO, "upload failed: %s", curl_easy_strerror(rc));
         return 0;
     }
     if (status < 200 || status > 299) {
-        ab_log(AB_LOG_INFO, "upload answered HTTP %ld", status);
+        agent_log(AB_LOG_INFO, "upload answered HTTP %ld", status);
         return 0;
     }
-    ab_log(AB_LOG_DEBUG, "uploaded %zu bytes: HTTP %ld", j->len, status);
+    agent_log(AB_LOG_DEBUG, "uploaded %zu bytes: HTTP %ld", j->len, status);
     return 1;
 }
 
@@ -130,7 +130,7 @@ static void *uploader_main(void *arg)
     if (global_ok)
         multi = curl_multi_init();
     if (multi == NULL)
-        ab_log(AB_LOG_ERROR, "cannot set up libcurl: nothing will be uploaded");
+        agent_log(AB_LOG_ERROR, "cannot set up libcurl: nothing will be uploaded");
     CURL *easy = multi != NULL ? curl_easy_init() : NULL;
     pthread_mutex_lock(&up->lock);
     up->multi = multi;
@@ -178,7 +178,7 @@ static void *uploader_main(void *arg)
     return NULL;
 }
 
-ab_uploader *ab_uploader_start(const ab_config *cfg, ab_upload_counters *counters)
+ab_uploader *agent_uploader_start(const ab_config *cfg, ab_upload_counters *counters)
 {
     ab_uploader *up = calloc(1, sizeof *up);
     if (up == NULL)
@@ -187,7 +187,7 @@ ab_uploader *ab_uploader_start(const ab_config *cfg, ab_upload_counters *counter
     up->counters = counters;
     up->queue = calloc((size_t)cfg->queue_size, sizeof(job));
     if (up->queue == NULL) {
-        ab_log(AB_LOG_ERROR, "cannot set up the uploader");
+        agent_log(AB_LOG_ERROR, "cannot set up the uploader");
         goto fail;
     }
     pthread_mutex_init(&up->lock, NULL);
@@ -198,7 +198,7 @@ ab_uploader *ab_uploader_start(const ab_config *cfg, ab_upload_counters *counter
     pthread_condattr_destroy(&ca);
     int err = pthread_create(&up->thread, NULL, uploader_main, up);
     if (err != 0) {
-        ab_log(AB_LOG_ERROR, "cannot start the uploader thread: %s", strerror(err));
+        agent_log(AB_LOG_ERROR, "cannot start the uploader thread: %s", strerror(err));
         pthread_cond_destroy(&up->changed);
         pthread_mutex_destroy(&up->lock);
         goto fail;
@@ -210,14 +210,14 @@ fail:
     return NULL;
 }
 
-int ab_uploader_enqueue(ab_uploader *up, char *body, size_t len, double from, double until)
+int agent_uploader_enqueue(ab_uploader *up, char *body, size_t len, double from, double until)
 {
     pthread_mutex_lock(&up->lock);
     if (up->count == (size_t)up->cfg.queue_size || up->stopping) {
         pthread_mutex_unlock(&up->lock);
         free(body);
         atomic_fetch_add(&up->counters->dropped, 1);
-        ab_log(AB_LOG_INFO, "upload queue full: profile of %zu bytes dropped", len);
+        agent_log(AB_LOG_INFO, "upload queue full: profile of %zu bytes dropped", len);
         return -1;
     }
     size_t tail = (up->head + up->count) % (size_t)up->cfg.queue_size;
@@ -228,7 +228,7 @@ int ab_uploader_enqueue(ab_uploader *up, char *body, size_t len, double from, do
     return 0;
 }
 
-void ab_uploader_stop(ab_uploader *up, double wait_s)
+void agent_uploader_stop(ab_uploader *up, double wait_s)
 {
     if (up == NULL)
         return;
@@ -249,7 +249,7 @@ void ab_uploader_stop(ab_uploader *up, double wait_s)
             break;
     }
     if (up->count > 0 || up->busy)
-        ab_log(AB_LOG_DEBUG, "flush timeout (%gs): abandoning %zu queued profile(s)%s", wait_s,
+        agent_log(AB_LOG_DEBUG, "flush timeout (%gs): abandoning %zu queued profile(s)%s", wait_s,
                up->count, up->busy ? " and the upload in flight" : "");
     atomic_store(&up->abort_now, 1);
     if (up->multi != NULL)

@@ -19,17 +19,17 @@ typedef struct ab_upload_counters {
 typedef struct ab_uploader ab_uploader;
 
 /* Starts the uploader thread. NULL on failure (logged). */
-ab_uploader *ab_uploader_start(const ab_config *cfg, ab_upload_counters *counters);
+ab_uploader *agent_uploader_start(const ab_config *cfg, ab_upload_counters *counters);
 
 /* Queues body[0..len) (ownership passes to the uploader; freed in every case) for the
  * time range [from, until) in Unix seconds. Returns 0, or -1 when dropped (queue full). */
-int ab_uploader_enqueue(ab_uploader *up, char *body, size_t len, double from, double until);
+int agent_uploader_enqueue(ab_uploader *up, char *body, size_t len, double from, double until);
 
 /* Waits up to wait_s seconds for the queue to empty, then abandons what is left (counted as
  * dropped) and interrupts an upload in flight, joins the thread and frees everything. */
-void ab_uploader_stop(ab_uploader *up, double wait_s);
+void agent_uploader_stop(ab_uploader *up, double wait_s);
 
 /* The URL for one profile: SERVER/ingest?format=folded&name=..&from=..&until=..&... */
-int ab_upload_url(const ab_config *cfg, double from, double until, char *buf, size_t len);
+int agent_upload_url(const ab_config *cfg, double from, double until, char *buf, size_t len);
 
 #endif

@@ -1,4 +1,4 @@
-/* workend.c: ab_work_done() (abagent.h), the batch benchmarks' end-of-work marker for
+/* workend.c: agent_work_done() (abagent.h), the batch benchmarks' end-of-work marker for
  * agentbench's exit delay (doc/measurement.md, "Exit delay"). Not part of the agent: it
  * is printed whether the agent runs or not, so every variant has the same figure. */
 #include "abagent.h"
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <time.h>
 
-void ab_work_done(const char *fmt, ...)
+void agent_work_done(const char *fmt, ...)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

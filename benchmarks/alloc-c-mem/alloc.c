@@ -96,11 +96,11 @@ int main(int argc, char **argv)
     block *slots = calloc(SLOTS, sizeof(block));
     if (slots == NULL)
         return 1;
-    ab_agent_start();
+    agent_start();
     uint64_t sum = churn(slots, operations);
     free(slots);
     printf("%ld allocations of mixed sizes\n", operations);
-    ab_work_done("checksum: %llu\n", (unsigned long long)sum);
-    ab_agent_stop();
+    agent_work_done("checksum: %llu\n", (unsigned long long)sum);
+    agent_stop();
     return 0;
 }

@@ -31,10 +31,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "fibonacci: N must be an integer in [0, 60]\n");
         return 2;
     }
-    ab_agent_start();
+    agent_start();
     unsigned long result = fib((unsigned)n);
     printf("fib(%ld) = %lu\n", n, result);
-    ab_work_done("checksum: %lu\n", result);
-    ab_agent_stop();
+    agent_work_done("checksum: %lu\n", result);
+    agent_stop();
     return 0;
 }

@@ -3,7 +3,7 @@
  * benchmarks fuzz`) and the unit test replaying its corpus (qa/unit/benchmarks/
  * test_symbols_regress.c) run it: the image is read, then looked up at the addresses its
  * words hold (its symbols' among them), past the first lookups' scan into the sorted
- * table's bisection. A name is what ab_symbols_lookup promised: terminated, within the
+ * table's bisection. A name is what agent_symbols_lookup promised: terminated, within the
  * buffer. Header only. */
 #ifndef AB_FUZZ_SYMBOLS_H
 #define AB_FUZZ_SYMBOLS_H
@@ -18,7 +18,7 @@ static int fuzz_symbols(const uint8_t *data, size_t size) {
     void *image = NULL;
     if (posix_memalign(&image, 4096, size ? size : 1) != 0) abort();
     memcpy(image, data, size);
-    ab_symbols *syms = ab_symbols_from_image(image, size);
+    ab_symbols *syms = agent_symbols_from_image(image, size);
     if (!syms) abort();
     char name[128];
     /* addresses: the image's 8-byte words (a symbol's st_value is one of them), each
@@ -28,11 +28,11 @@ static int fuzz_symbols(const uint8_t *data, size_t size) {
         uint64_t a;
         memcpy(&a, data + w * 8, sizeof a);
         for (int d = 0; d < 2; d++) {
-            int rc = ab_symbols_lookup(syms, (uintptr_t)(a + (uint64_t)d), name, sizeof name);
+            int rc = agent_symbols_lookup(syms, (uintptr_t)(a + (uint64_t)d), name, sizeof name);
             if ((rc != 0 && rc != 1) || memchr(name, 0, sizeof name) == NULL) abort();
         }
     }
-    ab_symbols_free(syms);
+    agent_symbols_free(syms);
     free(image);
     return 0;
 }

@@ -75,7 +75,7 @@ pool *pool_create(uv_loop_t *loop, unsigned nthreads)
     uv_async_init(loop, &p->async, on_async);
     p->async.data = p;
     for (; p->nthreads < nthreads; p->nthreads++) {
-        int e = ab_agent_pthread_create(&p->threads[p->nthreads], NULL, worker, p);
+        int e = agent_pthread_create(&p->threads[p->nthreads], NULL, worker, p);
         if (e) {
             errno = e;
             pool_shutdown(p, NULL, NULL);

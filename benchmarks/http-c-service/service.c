@@ -434,11 +434,11 @@ int main(int argc, char **argv)
 
     static service s;
     s.loop = uv_default_loop();
-    ab_agent_start();
+    agent_start();
     s.pool = pool_create(s.loop, workers);
     if (!s.pool) {
         fprintf(stderr, "http-c-service: cannot start %u worker threads: %s\n", workers, strerror(errno));
-        ab_agent_stop();
+        agent_stop();
         return 1;
     }
     uv_tcp_init(s.loop, &s.listener);
@@ -467,6 +467,6 @@ int main(int argc, char **argv)
     printf("requests: %llu\n", s.served);
     printf("checksum: %016llx\n", (unsigned long long)s.checksum);
     fflush(stdout);
-    ab_agent_stop();
+    agent_stop();
     return 0;
 }

@@ -2,7 +2,7 @@
  * machine's cores) each do ITERATIONS rounds of a little private work followed by an update
  * of shared state under one of two mutexes, so they spend their time contending, sleeping
  * in futexes and being woken. Every thread is registered with the agent
- * (ab_agent_pthread_create), so each is sampled on its own CPU clock. The shared state is
+ * (agent_pthread_create), so each is sampled on its own CPU clock. The shared state is
  * a sum, so the checksum does not depend on the order the threads ran in. */
 #include "abagent.h"
 
@@ -68,10 +68,10 @@ int main(int argc, char **argv)
     for (int k = 0; k < LOCKS; k++)
         pthread_mutex_init(&counters[k].lock, NULL);
 
-    ab_agent_start();
+    agent_start();
     pthread_t tids[MAX_THREADS];
     for (long t = 0; t < threads; t++) {
-        int err = ab_agent_pthread_create(&tids[t], NULL, worker, (void *)(uintptr_t)(t + 1));
+        int err = agent_pthread_create(&tids[t], NULL, worker, (void *)(uintptr_t)(t + 1));
         if (err != 0) {
             fprintf(stderr, "contention: pthread_create: %s\n", strerror(err));
             return 1;
@@ -86,7 +86,7 @@ int main(int argc, char **argv)
         updates += counters[k].updates;
     }
     printf("%ld threads, %llu locked updates\n", threads, (unsigned long long)updates);
-    ab_work_done("checksum: %llu\n", (unsigned long long)sum);
-    ab_agent_stop();
+    agent_work_done("checksum: %llu\n", (unsigned long long)sum);
+    agent_stop();
     return 0;
 }

@@ -112,9 +112,9 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    ab_agent_start();
+    agent_start();
     pthread_t echo;
-    int err = ab_agent_pthread_create(&echo, NULL, echo_main, NULL);
+    int err = agent_pthread_create(&echo, NULL, echo_main, NULL);
     if (err != 0) {
         fprintf(stderr, "syscallio: pthread_create: %s\n", strerror(err));
         return 1;
@@ -127,7 +127,7 @@ int main(int argc, char **argv)
     fstat(file, &st);
     close(file);
     printf("%ld round trips, %lld bytes written\n", rounds, (long long)st.st_size);
-    ab_work_done("checksum: %llu\n", (unsigned long long)(sum * 1000003 + (uint64_t)st.st_size));
-    ab_agent_stop();
+    agent_work_done("checksum: %llu\n", (unsigned long long)(sum * 1000003 + (uint64_t)st.st_size));
+    agent_stop();
     return 0;
 }

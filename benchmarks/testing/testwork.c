@@ -7,7 +7,7 @@
  *   testwork slower CPU_MS [MIB]     like burn, but 3% more CPU when profiling is enabled
  *   testwork badsum CPU_MS [MIB]     like burn, but a different checksum when profiled
  *   testwork linger CPU_MS MS        like burn, then marks the end of its work
- *                                    (work_end:, as ab_work_done() does) and sleeps MS ms
+ *                                    (work_end:, as agent_work_done() does) and sleeps MS ms
  *                                    before it exits, as an agent's last upload would
  *   testwork blockexit CPU_MS        like linger, but never exits (an agent that blocks)
  *   testwork crash                   dies of SIGSEGV

@@ -40,7 +40,7 @@ static void start(int i, int argc, char **argv)
 {
     char err[256];
     if (ing_options_parse(argc, argv, &opts[i], stdout, stderr) != 0 ||
-        server_start(&servers[i], uv_default_loop(), &opts[i], &routes_callbacks, &servers[i],
+        ing_server_start(&servers[i], uv_default_loop(), &opts[i], &ing_routes_callbacks, &servers[i],
                      err, sizeof err) < 0) {
         fprintf(stderr, "fuzz_http: cannot start server %d: %s\n", i, err);
         abort();
@@ -95,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     b.mode = modes[data[0] & 7];
     b.delay_s = 0.001;
     char err[256];
-    if (server_set_behaviour(s, &b, err, sizeof err) < 0)
+    if (ing_server_set_behaviour(s, &b, err, sizeof err) < 0)
         abort();
     int is_control = (data[0] >> 3) & 1;
     data++;
@@ -105,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         abort();
     fcntl(sv[1], F_SETFL, O_NONBLOCK);
-    conn_adopt(&s->conns, sv[0], is_control);
+    ing_conn_adopt(&s->conns, sv[0], is_control);
     size_t off = 0;
     for (int i = 0; i < 1000 && off < size; i++) {
         ssize_t w = write(sv[1], data + off, size - off);

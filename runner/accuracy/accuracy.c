@@ -19,7 +19,7 @@ static int name_ok(const char *s) {
     return 1;
 }
 
-int ab_truth_add(ab_truth *t, const char *function, const char *value, char *err,
+int rn_truth_add(ab_truth *t, const char *function, const char *value, char *err,
                  size_t errlen) {
     if (!name_ok(function)) {
         snprintf(err, errlen, "truth.%s: not a function name (1 to %d characters, no spaces "
@@ -54,14 +54,14 @@ int ab_truth_add(ab_truth *t, const char *function, const char *value, char *err
     return 0;
 }
 
-double ab_truth_sum(const ab_truth *t) {
+double rn_truth_sum(const ab_truth *t) {
     double sum = 0;
     for (size_t i = 0; i < t->n; i++) sum += t->share[i];
     return sum;
 }
 
-int ab_truth_check(const ab_truth *t, char *err, size_t errlen) {
-    double sum = ab_truth_sum(t);
+int rn_truth_check(const ab_truth *t, char *err, size_t errlen) {
+    double sum = rn_truth_sum(t);
     if (sum > 100 + 1e-9) {
         snprintf(err, errlen, "the ground truth's shares (truth.*) sum to %g%%, more than 100%% "
                  "of the CPU time", sum);
@@ -70,11 +70,11 @@ int ab_truth_check(const ab_truth *t, char *err, size_t errlen) {
     return 0;
 }
 
-size_t ab_truth_categories(const ab_truth *t) {
-    return t->n + (ab_truth_sum(t) < 100 - 1e-9 ? 1 : 0);
+size_t rn_truth_categories(const ab_truth *t) {
+    return t->n + (rn_truth_sum(t) < 100 - 1e-9 ? 1 : 0);
 }
 
-void ab_truth_free(ab_truth *t) {
+void rn_truth_free(ab_truth *t) {
     for (size_t i = 0; i < t->n; i++) free(t->fn[i]);
     memset(t, 0, sizeof *t);
 }
@@ -120,7 +120,7 @@ static int path_name_line_names(const char *f, size_t len, const char *fn) {
     return q > f && same(q, (size_t)(name_end - q), fn);
 }
 
-int ab_frame_names(const char *frame, size_t len, const char *fn) {
+int rn_frame_names(const char *frame, size_t len, const char *fn) {
     if (same(frame, len, fn)) return 1;
     const char *dot = memchr(frame, '.', len);
     if (dot && dot > frame && same(frame, (size_t)(dot - frame), fn)) return 1;
@@ -137,7 +137,7 @@ static int attribute(const ab_truth *t, const char *stack, size_t len) {
         const char *start = end;
         while (start > stack && start[-1] != ';') start--;
         for (size_t i = 0; i < t->n; i++)
-            if (ab_frame_names(start, (size_t)(end - start), t->fn[i])) return (int)i;
+            if (rn_frame_names(start, (size_t)(end - start), t->fn[i])) return (int)i;
         end = start > stack ? start - 1 : stack;
     }
     return -1;
@@ -157,7 +157,7 @@ static int split_line(const char *line, size_t n, size_t *stack_len, unsigned lo
     return 0;
 }
 
-int ab_tally_folded(const ab_truth *t, FILE *in, ab_tally *ty) {
+int rn_tally_folded(const ab_truth *t, FILE *in, ab_tally *ty) {
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
@@ -181,7 +181,7 @@ int ab_tally_folded(const ab_truth *t, FILE *in, ab_tally *ty) {
     return failed ? -1 : 0;
 }
 
-int ab_tally_diff(const ab_tally *after, const ab_tally *before, ab_tally *d) {
+int rn_tally_diff(const ab_tally *after, const ab_tally *before, ab_tally *d) {
     memset(d, 0, sizeof *d);
     for (size_t i = 0; i < AB_TRUTH_MAX; i++) {
         if (after->count[i] < before->count[i]) return -1;
@@ -196,7 +196,7 @@ int ab_tally_diff(const ab_tally *after, const ab_tally *before, ab_tally *d) {
 
 /* ---- the error and its bound -------------------------------------------------------- */
 
-double ab_chi2_999(size_t df) {
+double rn_chi2_999(size_t df) {
     static const double q[AB_TRUTH_MAX] = {
         10.828, 13.816, 16.266, 18.467, 20.515, 22.458, 24.322, 26.124, 27.877, 29.588,
         31.264, 32.909, 34.528, 36.123, 37.697, 39.252, 40.790, 42.312, 43.820, 45.315,
@@ -207,13 +207,13 @@ double ab_chi2_999(size_t df) {
     return q[df - 1];
 }
 
-double ab_accuracy_bound_pct(size_t categories, double n) {
+double rn_accuracy_bound_pct(size_t categories, double n) {
     if (!(n >= 1)) return 100;
-    double b = 50 * sqrt(ab_chi2_999(categories > 1 ? categories - 1 : 1) / n);
+    double b = 50 * sqrt(rn_chi2_999(categories > 1 ? categories - 1 : 1) / n);
     return b > 100 ? 100 : b;
 }
 
-int ab_accuracy_of(const ab_truth *t, const ab_tally *ty, double weight, ab_accuracy *a) {
+int rn_accuracy_of(const ab_truth *t, const ab_tally *ty, double weight, ab_accuracy *a) {
     memset(a, 0, sizeof *a);
     if (ty->total == 0) return -1;
     double total = (double)ty->total, err = 0;
@@ -222,10 +222,10 @@ int ab_accuracy_of(const ab_truth *t, const ab_tally *ty, double weight, ab_accu
         err += fabs(a->share[i] - t->share[i]);
     }
     a->other = 100 * (double)ty->other / total;
-    double other_truth = 100 - ab_truth_sum(t);
+    double other_truth = 100 - rn_truth_sum(t);
     err += fabs(a->other - (other_truth > 0 ? other_truth : 0));
     a->error_pct = err / 2;
     a->samples = total / (weight >= 1 ? weight : 1);
-    a->bound_pct = ab_accuracy_bound_pct(ab_truth_categories(t), a->samples);
+    a->bound_pct = rn_accuracy_bound_pct(rn_truth_categories(t), a->samples);
     return 0;
 }

@@ -36,22 +36,22 @@ typedef struct ab_truth {
 
 /* One `truth.FUNCTION = VALUE` line: VALUE a percentage in (0, 100], '%' allowed.
  * 0, or -1 with a message in err (bad name or value, named twice, too many). */
-int ab_truth_add(ab_truth *t, const char *function, const char *value, char *err,
+int rn_truth_add(ab_truth *t, const char *function, const char *value, char *err,
                  size_t errlen);
 /* The whole truth: its shares sum to at most 100 (within 1e-9). 0, or -1 with err. */
-int ab_truth_check(const ab_truth *t, char *err, size_t errlen);
-double ab_truth_sum(const ab_truth *t);
+int rn_truth_check(const ab_truth *t, char *err, size_t errlen);
+double rn_truth_sum(const ab_truth *t);
 /* Categories with a positive expected share: the functions, and other when the sum is
  * below 100. */
-size_t ab_truth_categories(const ab_truth *t);
-void ab_truth_free(ab_truth *t);
+size_t rn_truth_categories(const ab_truth *t);
+void rn_truth_free(ab_truth *t);
 
 /* 1 when the frame (len bytes, not NUL-terminated) names function: the frame itself, the
  * frame cut at its first '.' (gcc's .constprop.0, .isra.0, .cold clones), a V8 perf-map
  * frame "JS:*name path:line:col" (also LazyCompile:, Function:, InterpretedFunction:,
  * Script:; the '*', '~', '^' or '+' tier mark dropped), the same frame as the flame graph
  * folding names it ("name file:line:col"), or a Pyroscope Node.js frame "path:name:line". */
-int ab_frame_names(const char *frame, size_t len, const char *function);
+int rn_frame_names(const char *frame, size_t len, const char *function);
 
 /* Samples of a profile per category. count[i] goes with truth->fn[i]. */
 typedef struct ab_tally {
@@ -61,10 +61,10 @@ typedef struct ab_tally {
 
 /* Add the folded text in in ("frame;...;leaf COUNT" lines, root first; blank lines and
  * '#' comments skipped) to ty. 0, or -1 on a read error or when out of memory. */
-int ab_tally_folded(const ab_truth *t, FILE *in, ab_tally *ty);
+int rn_tally_folded(const ab_truth *t, FILE *in, ab_tally *ty);
 /* d = after - before, category by category. 0, or -1 when a count went down (they are
  * not the same growing profile). */
-int ab_tally_diff(const ab_tally *after, const ab_tally *before, ab_tally *d);
+int rn_tally_diff(const ab_tally *after, const ab_tally *before, ab_tally *d);
 
 /* A profile against the truth. */
 typedef struct ab_accuracy {
@@ -77,10 +77,10 @@ typedef struct ab_accuracy {
 
 /* Compare ty with t. weight: what one sample counts for on average (>= 1: the C agent's
  * timer overruns; 1 for samples counted once). 0, or -1 when ty is empty. */
-int ab_accuracy_of(const ab_truth *t, const ab_tally *ty, double weight, ab_accuracy *a);
+int rn_accuracy_of(const ab_truth *t, const ab_tally *ty, double weight, ab_accuracy *a);
 /* 50 sqrt(chi2_{0.999}(max(1, categories - 1)) / n), percentage points; 100 when n < 1. */
-double ab_accuracy_bound_pct(size_t categories, double n);
+double rn_accuracy_bound_pct(size_t categories, double n);
 /* The 99.9% quantile of chi-square with df degrees of freedom, 1 <= df <= AB_TRUTH_MAX. */
-double ab_chi2_999(size_t df);
+double rn_chi2_999(size_t df);
 
 #endif

@@ -46,9 +46,9 @@ static void print_table(const bl_suite *s, const bl_figures *f, int threads) {
         {"read_mb_s", "sysbench_read_mb_s", "sysbench_read_diff_pct"},
     };
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
-        const bl_figure *o = bl_find(f, "memory", checks[i].ours);
-        const bl_figure *x = bl_find(f, "memory", checks[i].sys);
-        const bl_figure *d = bl_find(f, "memory", checks[i].diff);
+        const bl_figure *o = rn_bl_find(f, "memory", checks[i].ours);
+        const bl_figure *x = rn_bl_find(f, "memory", checks[i].sys);
+        const bl_figure *d = rn_bl_find(f, "memory", checks[i].diff);
         if (o && x && d)
             printf("memory check: %s %.0f MB/s vs %s %.0f MB/s: %+.1f%% apart\n",
                    checks[i].ours, o->value, checks[i].sys, x->value, d->value);
@@ -108,9 +108,9 @@ static void measure_parts(const bl_args *a, bl_suite *s, bl_figures *f, int *don
                           int *failed, int *total) {
     struct part { int on; const char *name; int (*fn)(const bl_opts *, bl_figures *, char *,
                                                       size_t); } parts[] = {
-        {a->cpu, "cpu", bl_cpu}, {a->mem, "memory", bl_memory},
-        {a->mem, "memory check", bl_memory_check}, {a->net, "network", bl_network},
-        {a->o.disk_dir != NULL, "disk", bl_disk},
+        {a->cpu, "cpu", rn_bl_cpu}, {a->mem, "memory", rn_bl_memory},
+        {a->mem, "memory check", rn_bl_memory_check}, {a->net, "network", rn_bl_network},
+        {a->o.disk_dir != NULL, "disk", rn_bl_disk},
     };
     char err[1024];
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
@@ -125,19 +125,19 @@ static void measure_parts(const bl_args *a, bl_suite *s, bl_figures *f, int *don
         } else {
             (*failed)++;
             fprintf(stderr, "agentbench baseline: %s: %s\n", parts[i].name, err);
-            bl_suite_error(s, parts[i].name, err);
+            rn_bl_suite_error(s, parts[i].name, err);
         }
-        bl_suite_figures(s, f, before);
+        rn_bl_suite_figures(s, f, before);
     }
 }
 
-int cmd_baseline(int argc, char **argv) {
+int rn_cmd_baseline(int argc, char **argv) {
     bl_args a;
     int rc = parse_args(&a, argc, argv);
     if (rc >= 0) return rc;
     bl_suite s;
     char err[1024];
-    if (bl_suite_open(&s, a.results, argc - 1, argv + 1, err, sizeof err) < 0) {
+    if (rn_bl_suite_open(&s, a.results, argc - 1, argv + 1, err, sizeof err) < 0) {
         fprintf(stderr, "agentbench baseline: %s\n", err);
         return 1;
     }
@@ -150,13 +150,13 @@ int cmd_baseline(int argc, char **argv) {
     bl_figures f = {0};
     int done = 0, failed = 0, total = 0;
     measure_parts(&a, &s, &f, &done, &failed, &total);
-    bl_suite_close(&s, done, failed, total, stop);
+    rn_bl_suite_close(&s, done, failed, total, stop);
     rc = failed || stop || s.write_errno ? 1 : 0;
-    if (f.n && bl_write_json(&s, &f, err, sizeof err) < 0) {
+    if (f.n && rn_bl_write_json(&s, &f, err, sizeof err) < 0) {
         fprintf(stderr, "agentbench baseline: %s\n", err);
         rc = 1;
     }
     print_table(&s, &f, a.o.threads);
-    bl_figures_free(&f);
+    rn_bl_figures_free(&f);
     return rc;
 }

@@ -82,7 +82,7 @@ static double run_kernel(int fp, int nthreads, double seconds) {
     return started == nthreads ? sum : -1;
 }
 
-int bl_cpu(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
+int rn_bl_cpu(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
     double secs = o->quick ? 0.1 : 1.0;
     static const struct { int fp, all; const char *name, *unit; } runs[] = {
         {0, 0, "int_single_mops", "Mops/s"},  {0, 1, "int_all_mops", "Mops/s"},
@@ -95,7 +95,7 @@ int bl_cpu(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
             snprintf(err, errlen, "cannot start %d threads", threads);
             return -1;
         }
-        bl_add(f, "cpu", runs[i].name, r / 1e6, runs[i].unit,
+        rn_bl_add(f, "cpu", runs[i].name, r / 1e6, runs[i].unit,
                json_pack("{s:i, s:f, s:s}", "threads", threads, "seconds", secs, "kernel",
                          runs[i].fp ? "4 multiply-add chains" : "xorshift chain"));
     }

@@ -25,10 +25,10 @@ static int run_fio(const bl_opts *o, const char *file, int direct, char **out, c
                     "--name=seq_read", "--rw=read", "--bs=1M", "--stonewall",
                     "--name=rand_read", "--rw=randread", "--bs=4k", "--stonewall",
                     "--name=rand_write", "--rw=randwrite", "--bs=4k", "--stonewall", NULL};
-    return bl_run_capture(argv, o->quick ? 60 : 120, out, err, errlen);
+    return rn_bl_run_capture(argv, o->quick ? 60 : 120, out, err, errlen);
 }
 
-int bl_disk(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
+int rn_bl_disk(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
     struct stat st;
     if (!o->disk_dir || stat(o->disk_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "--disk %s: not a directory", o->disk_dir ? o->disk_dir : "");
@@ -76,7 +76,7 @@ int bl_disk(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
             double iops = json_number_value(json_object_get(d, "iops"));
             double v = want[k].iops ? iops : bw_kib * 1024.0 / 1e6;
             if (v <= 0) continue;
-            bl_add(f, "disk", want[k].name, v, want[k].unit,
+            rn_bl_add(f, "disk", want[k].name, v, want[k].unit,
                    json_pack("{s:s, s:s, s:s, s:i, s:s, s:f, s:f}", "tool", "fio", "dir",
                              o->disk_dir, "block", want[k].iops ? "4k" : "1M", "direct",
                              direct, "size", o->quick ? "8M" : "256M", "iops", iops,

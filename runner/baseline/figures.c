@@ -11,7 +11,7 @@
 #include "parts.h"
 #include "tool.h"
 
-void bl_add(bl_figures *f, const char *kind, const char *name, double value,
+void rn_bl_add(bl_figures *f, const char *kind, const char *name, double value,
             const char *unit, json_t *detail) {
     if (f->n == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 16;
@@ -24,7 +24,7 @@ void bl_add(bl_figures *f, const char *kind, const char *name, double value,
                                detail ? detail : json_object()};
 }
 
-void bl_figures_free(bl_figures *f) {
+void rn_bl_figures_free(bl_figures *f) {
     for (size_t i = 0; i < f->n; i++) {
         free(f->v[i].kind);
         free(f->v[i].name);
@@ -36,13 +36,13 @@ void bl_figures_free(bl_figures *f) {
     f->n = f->cap = 0;
 }
 
-const bl_figure *bl_find(const bl_figures *f, const char *kind, const char *name) {
+const bl_figure *rn_bl_find(const bl_figures *f, const char *kind, const char *name) {
     for (size_t i = 0; i < f->n; i++)
         if (!strcmp(f->v[i].kind, kind) && !strcmp(f->v[i].name, name)) return &f->v[i];
     return NULL;
 }
 
-int bl_run_capture(char *const argv[], double timeout_s, char **out, char *err,
+int rn_bl_run_capture(char *const argv[], double timeout_s, char **out, char *err,
                    size_t errlen) {
     *out = NULL;
     char log[] = "/tmp/agentbench-baseline-log.XXXXXX";
@@ -53,7 +53,7 @@ int bl_run_capture(char *const argv[], double timeout_s, char **out, char *err,
         if (lfd >= 0) { close(lfd); unlink(log); }
         return -1;
     }
-    pid_t pid = tool_spawn(argv, NULL, pfd[1], lfd);
+    pid_t pid = rn_tool_spawn(argv, NULL, pfd[1], lfd);
     close(pfd[1]);
     if (pid < 0) {
         if (errno == ENOENT) snprintf(err, errlen, "%s is not installed", argv[0]);
@@ -85,7 +85,7 @@ int bl_run_capture(char *const argv[], double timeout_s, char **out, char *err,
         waited += 0.02;
     }
     close(pfd[0]);
-    if (!reaped) status = tool_wait(pid, 3, NULL, NULL, NULL);
+    if (!reaped) status = rn_tool_wait(pid, 3, NULL, NULL, NULL);
     if (buf) buf[len] = '\0';
     *out = buf;
     int rc;
@@ -93,7 +93,7 @@ int bl_run_capture(char *const argv[], double timeout_s, char **out, char *err,
         rc = WEXITSTATUS(status);
         if (rc != 0) {
             char last[400];
-            tool_last_line(log, last, sizeof last);
+            rn_tool_last_line(log, last, sizeof last);
             snprintf(err, errlen, "%s failed (exit %d)%s%s", argv[0], rc, last[0] ? ": " : "",
                      last);
         }

@@ -85,7 +85,7 @@ static long long parse_size(const char *s) {
     return v;
 }
 
-long long bl_llc_bytes(void) {
+long long rn_bl_llc_bytes(void) {
     const char *dir = "/sys/devices/system/cpu/cpu0/cache";
     DIR *d = opendir(dir);
     if (!d) return 0;
@@ -112,17 +112,17 @@ long long bl_llc_bytes(void) {
     return best;
 }
 
-size_t bl_memory_array_bytes(const bl_opts *o) {
+size_t rn_bl_memory_array_bytes(const bl_opts *o) {
     if (o->quick) return 4u << 20;
-    long long llc = bl_llc_bytes();
+    long long llc = rn_bl_llc_bytes();
     long long want = llc > 0 ? 4 * llc : 256LL << 20;
     if (want < (64LL << 20)) want = 64LL << 20;
     return (size_t)want;
 }
 
-int bl_memory(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
+int rn_bl_memory(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
     mem_run r = {0};
-    size_t bytes = bl_memory_array_bytes(o);
+    size_t bytes = rn_bl_memory_array_bytes(o);
     r.n = bytes / sizeof(double);
     r.nthreads = o->threads < 1 ? 1 : o->threads > 256 ? 256 : o->threads;
     r.ntimes = o->quick ? 3 : 10;
@@ -160,12 +160,12 @@ int bl_memory(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
         goto out;
     }
     pthread_barrier_destroy(&r.bar);
-    long long llc = bl_llc_bytes();
+    long long llc = rn_bl_llc_bytes();
     for (int k = 0; k < NKERNELS; k++) {
         char name[32];
         snprintf(name, sizeof name, "%s_mb_s", kernels[k].name);
         double mbs = r.best[k] > 0 ? kernels[k].bytes_per_elem * r.n / r.best[k] / 1e6 : 0;
-        bl_add(f, "memory", name, mbs, "MB/s",
+        rn_bl_add(f, "memory", name, mbs, "MB/s",
                json_pack("{s:i, s:I, s:I, s:i, s:f, s:b}", "threads", r.nthreads,
                          "array_bytes", (json_int_t)(r.n * sizeof(double)), "llc_bytes",
                          (json_int_t)llc, "repetitions", r.ntimes, "best_s", r.best[k],

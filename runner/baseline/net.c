@@ -63,7 +63,7 @@ static int parse_iperf(const char *out, const char *target, double secs, bl_figu
         snprintf(err, errlen, "iperf3: %s", ierr ? ierr : "no throughput in its report");
         rc = -1;
     } else {
-        bl_add(f, "network", "tcp_mbit_s", rbps / 1e6, "Mbit/s",
+        rn_bl_add(f, "network", "tcp_mbit_s", rbps / 1e6, "Mbit/s",
                json_pack("{s:s, s:s, s:f, s:f, s:I}", "tool", "iperf3", "target", target,
                          "seconds", secs, "sender_mbit_s", sbps / 1e6, "retransmits",
                          (json_int_t)json_integer_value(json_object_get(sent, "retransmits"))));
@@ -72,7 +72,7 @@ static int parse_iperf(const char *out, const char *target, double secs, bl_figu
     return rc;
 }
 
-int bl_network(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
+int rn_bl_network(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
     double secs = o->quick ? 1 : 5;
     char host[256] = "127.0.0.1", port[16] = "5201", t[16];
     snprintf(t, sizeof t, "%.0f", secs);
@@ -96,7 +96,7 @@ int bl_network(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
         }
         snprintf(port, sizeof port, "%d", p);
         char *sargv[] = {"iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", port, NULL};
-        server = tool_spawn(sargv, NULL, -1, -1);
+        server = rn_tool_spawn(sargv, NULL, -1, -1);
         if (server < 0) {
             snprintf(err, errlen, errno == ENOENT ? "iperf3 is not installed (Debian package "
                      "iperf3)" : "cannot start iperf3: %s", strerror(errno));
@@ -106,19 +106,19 @@ int bl_network(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
         for (i = 0; i < 150 && !listening(p); i++) usleep(20000);
         if (i == 150) {
             kill(server, SIGKILL);
-            tool_wait(server, 0, NULL, NULL, NULL);
+            rn_tool_wait(server, 0, NULL, NULL, NULL);
             snprintf(err, errlen, "iperf3 server did not listen on 127.0.0.1:%d", p);
             return -1;
         }
     }
     char *cargv[] = {"iperf3", "-c", host, "-p", port, "-J", "-t", t, NULL};
     char *out = NULL;
-    int rc = bl_run_capture(cargv, secs + 20, &out, err, errlen);
+    int rc = rn_bl_run_capture(cargv, secs + 20, &out, err, errlen);
     char target[300];
     snprintf(target, sizeof target, "%s:%s", host, port);
     /* iperf3 -J exits 1 on errors but still prints JSON with an "error" to report */
     if (rc >= 0) rc = parse_iperf(out, target, secs, f, err, errlen);
     free(out);
-    if (server > 0) tool_wait(server, 5, NULL, NULL, NULL);   /* one-shot: exits after the client */
+    if (server > 0) rn_tool_wait(server, 5, NULL, NULL, NULL);   /* one-shot: exits after the client */
     return rc < 0 ? -1 : 0;
 }

@@ -1,7 +1,7 @@
 /* baseline/store.c: where baseline figures go: a suite journal of their own
  * (suite_start, one "baseline" event per figure, errors, suite_end; RESULTS_DIR/latest
  * updated) and RESULTS_DIR/baseline.json, the newest figure of each kind, which
- * ab_baseline_copy_latest() copies into every later suite's journal. */
+ * rn_baseline_copy_latest() copies into every later suite's journal. */
 #include <errno.h>
 #include <math.h>
 #include <limits.h>
@@ -37,7 +37,7 @@ static void suite_put(bl_suite *s, json_t *ev) {
             strerror(s->write_errno));
 }
 
-int bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, char *err,
+int rn_bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, char *err,
                   size_t errlen) {
     memset(s, 0, sizeof *s);
     s->results = results;
@@ -45,8 +45,8 @@ int bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, char 
     gethostname(s->host, sizeof s->host - 1);
     uint64_t seed = (uint64_t)getpid() * 2654435761u ^ (uint64_t)(s->started * 1e6);
     char id[64];
-    suite_id_make(id, sizeof id, s->started, seed);
-    if (suite_dir_create(results, id, s->dir, sizeof s->dir, err, errlen) < 0) return -1;
+    rn_suite_id_make(id, sizeof id, s->started, seed);
+    if (rn_suite_dir_create(results, id, s->dir, sizeof s->dir, err, errlen) < 0) return -1;
     const char *base = strrchr(s->dir, '/');
     snprintf(s->id, sizeof s->id, "%.100s", base ? base + 1 : s->dir);
     char path[PATH_MAX + 32];
@@ -66,13 +66,13 @@ int bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, char 
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         return -1;
     }
-    if (suite_latest_update(results, s->dir) < 0)
+    if (rn_suite_latest_update(results, s->dir) < 0)
         fprintf(stderr, "agentbench baseline: warning: cannot update %s/latest: %s\n", results,
                 strerror(errno));
     return 0;
 }
 
-void bl_suite_figures(bl_suite *s, const bl_figures *f, size_t from) {
+void rn_bl_suite_figures(bl_suite *s, const bl_figures *f, size_t from) {
     for (size_t i = from; i < f->n; i++) {
         const bl_figure *x = &f->v[i];
         ab_ev_baseline e = {.kind = x->kind, .name = x->name, .value = x->value,
@@ -81,12 +81,12 @@ void bl_suite_figures(bl_suite *s, const bl_figures *f, size_t from) {
     }
 }
 
-void bl_suite_error(bl_suite *s, const char *part, const char *message) {
+void rn_bl_suite_error(bl_suite *s, const char *part, const char *message) {
     ab_ev_error e = {.message = message, .part = part};
     suite_put(s, ab_ev_error_json(&e));
 }
 
-void bl_suite_close(bl_suite *s, int done, int failed, int total, int interrupted) {
+void rn_bl_suite_close(bl_suite *s, int done, int failed, int total, int interrupted) {
     ab_ev_suite_end e = {.status = interrupted ? "interrupted" : failed ? "failed" : "done",
                          .done = done, .failed = failed, .total = total,
                          .seconds = ab_wall_s() - s->started};
@@ -97,7 +97,7 @@ void bl_suite_close(bl_suite *s, int done, int failed, int total, int interrupte
 
 /* baseline.json: this run's figures, plus the previous file's figures of kinds this run
  * did not measure (so `--disk` alone keeps the CPU figures). */
-int bl_write_json(const bl_suite *s, const bl_figures *f, char *err, size_t errlen) {
+int rn_bl_write_json(const bl_suite *s, const bl_figures *f, char *err, size_t errlen) {
     char path[PATH_MAX], tmp[PATH_MAX + 16];
     snprintf(path, sizeof path, "%s/baseline.json", s->results);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -109,7 +109,7 @@ int bl_write_json(const bl_suite *s, const bl_figures *f, char *err, size_t errl
                                               f->v[i].value, "unit", f->v[i].unit, "detail",
                                               f->v[i].detail, "suite", s->id, "t", now));
     size_t oldlen = 0;
-    char *oldtext = bl_json_read(s->results, &oldlen);
+    char *oldtext = rn_bl_json_read(s->results, &oldlen);
     json_t *old = oldtext ? json_loadb(oldtext, oldlen, 0, NULL) : NULL;
     free(oldtext);
     size_t i;
@@ -134,7 +134,7 @@ int bl_write_json(const bl_suite *s, const bl_figures *f, char *err, size_t errl
     return rc;
 }
 
-char *bl_json_read(const char *results_dir, size_t *len) {
+char *rn_bl_json_read(const char *results_dir, size_t *len) {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/baseline.json", results_dir);
     FILE *f = fopen(path, "r");
@@ -177,7 +177,7 @@ static json_t *figure_detail(json_t *x, const char *host) {
     return detail;
 }
 
-int bl_json_figures(const char *text, size_t len, bl_json_figure_cb cb, void *arg) {
+int rn_bl_json_figures(const char *text, size_t len, bl_json_figure_cb cb, void *arg) {
     if (len > BL_JSON_MAX_BYTES) return -1;
     json_t *root = json_loadb(text, len, 0, NULL);
     json_t *figures = json_object_get(root, "figures");
@@ -217,12 +217,12 @@ static void copy_figure(const ab_ev_baseline *e, void *arg) {
     if (put(c->j, ab_ev_baseline_json(e)) == 0) c->copied++;
 }
 
-int ab_baseline_copy_latest(const char *results_dir, ab_journal *j) {
+int rn_baseline_copy_latest(const char *results_dir, ab_journal *j) {
     size_t len;
-    char *text = bl_json_read(results_dir, &len);
+    char *text = rn_bl_json_read(results_dir, &len);
     if (!text) return 0;
     copying c = {j, 0};
-    bl_json_figures(text, len, copy_figure, &c);
+    rn_bl_json_figures(text, len, copy_figure, &c);
     free(text);
     return c.copied;
 }

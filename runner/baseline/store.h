@@ -18,20 +18,20 @@ typedef struct bl_suite {
 } bl_suite;
 
 /* Create RESULTS/<suite-id>/journal.jsonl, write suite_start, point `latest` at it. */
-int bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, char *err,
+int rn_bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, char *err,
                   size_t errlen);
 /* One "baseline" event for each of f's figures from index `from` on. */
-void bl_suite_figures(bl_suite *s, const bl_figures *f, size_t from);
-void bl_suite_error(bl_suite *s, const char *part, const char *message);
-void bl_suite_close(bl_suite *s, int done, int failed, int total, int interrupted);
-int bl_write_json(const bl_suite *s, const bl_figures *f, char *err, size_t errlen);
+void rn_bl_suite_figures(bl_suite *s, const bl_figures *f, size_t from);
+void rn_bl_suite_error(bl_suite *s, const char *part, const char *message);
+void rn_bl_suite_close(bl_suite *s, int done, int failed, int total, int interrupted);
+int rn_bl_write_json(const bl_suite *s, const bl_figures *f, char *err, size_t errlen);
 
 /* Reading baseline.json, which every later suite's journal gets a copy of: a file of at
  * most BL_JSON_MAX_BYTES, at most BL_JSON_MAX_FIGURES figures (the first ones), each a
  * kind, name and unit of at most BL_JSON_MAX_NAME bytes and a finite value (others are
  * skipped), its detail dropped (replaced by {"dropped_bytes": N}) when it is longer than
  * BL_JSON_MAX_DETAIL bytes: so that each figure's baseline event is one journal line of
- * at most BL_JSON_MAX_LINE bytes. bl_json_figures calls cb with each figure as the event
+ * at most BL_JSON_MAX_LINE bytes. rn_bl_json_figures calls cb with each figure as the event
  * it becomes (detail with host, measured_t and measured_suite added; valid during the
  * call). Returns the figures given to cb, or -1 when text is not a baseline.json. */
 #define BL_JSON_MAX_BYTES (1 << 20)
@@ -40,9 +40,9 @@ int bl_write_json(const bl_suite *s, const bl_figures *f, char *err, size_t errl
 #define BL_JSON_MAX_DETAIL 4096
 #define BL_JSON_MAX_LINE 8192
 typedef void (*bl_json_figure_cb)(const ab_ev_baseline *e, void *arg);
-int bl_json_figures(const char *text, size_t len, bl_json_figure_cb cb, void *arg);
+int rn_bl_json_figures(const char *text, size_t len, bl_json_figure_cb cb, void *arg);
 /* baseline.json in dir, read whole if at most BL_JSON_MAX_BYTES; NULL otherwise (or
  * missing). *len its size. malloc'd. */
-char *bl_json_read(const char *results_dir, size_t *len);
+char *rn_bl_json_read(const char *results_dir, size_t *len);
 
 #endif

@@ -1,6 +1,6 @@
 /* baseline/sysbench.c: an independent check of the memory figures: `sysbench memory`
  * (Debian's sysbench) writing and reading sequentially with one block per thread as large
- * as bl_memory's arrays, in the same run, best of three (like our best of ten). The
+ * as rn_bl_memory's arrays, in the same run, best of three (like our best of ten). The
  * figures go beside ours, with how far apart they are: (ours - sysbench) / sysbench,
  * percent. */
 #include <stdio.h>
@@ -21,7 +21,7 @@ static double parse_mib_per_s(const char *out) {
 
 static int run_sysbench(const bl_opts *o, const char *oper, double *mb_s, char *err,
                         size_t errlen) {
-    size_t block = bl_memory_array_bytes(o);
+    size_t block = rn_bl_memory_array_bytes(o);
     unsigned long long total = (unsigned long long)block * (o->quick ? 16 : 32);
     char bs[64], ts[64], th[32];
     snprintf(bs, sizeof bs, "--memory-block-size=%zuK", block >> 10);
@@ -33,7 +33,7 @@ static int run_sysbench(const bl_opts *o, const char *oper, double *mb_s, char *
                     "--memory-scope=local", th,
                     "--time=0", "run", NULL};
     char *out = NULL;
-    int rc = bl_run_capture(argv, 120, &out, err, errlen);
+    int rc = rn_bl_run_capture(argv, 120, &out, err, errlen);
     if (rc == 0) {
         *mb_s = parse_mib_per_s(out);
         if (*mb_s <= 0) {
@@ -47,7 +47,7 @@ static int run_sysbench(const bl_opts *o, const char *oper, double *mb_s, char *
     return rc;
 }
 
-int bl_memory_check(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
+int rn_bl_memory_check(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
     static const struct { const char *oper, *ours; } pairs[] = {
         {"write", "fill_mb_s"}, {"read", "read_mb_s"},
     };
@@ -60,14 +60,14 @@ int bl_memory_check(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
         }
         char name[64];
         snprintf(name, sizeof name, "sysbench_%s_mb_s", pairs[i].oper);
-        bl_add(f, "memory", name, mbs, "MB/s",
+        rn_bl_add(f, "memory", name, mbs, "MB/s",
                json_pack("{s:s, s:I, s:i, s:i}", "tool", "sysbench memory", "block_bytes",
-                         (json_int_t)bl_memory_array_bytes(o), "threads", o->threads,
+                         (json_int_t)rn_bl_memory_array_bytes(o), "threads", o->threads,
                          "best_of", reps));
-        const bl_figure *ours = bl_find(f, "memory", pairs[i].ours);
+        const bl_figure *ours = rn_bl_find(f, "memory", pairs[i].ours);
         if (ours && mbs > 0) {
             snprintf(name, sizeof name, "sysbench_%s_diff_pct", pairs[i].oper);
-            bl_add(f, "memory", name, 100.0 * (ours->value - mbs) / mbs, "%",
+            rn_bl_add(f, "memory", name, 100.0 * (ours->value - mbs) / mbs, "%",
                    json_pack("{s:s, s:f, s:s, s:f}", "ours", pairs[i].ours, "ours_mb_s",
                              ours->value, "sysbench_oper", pairs[i].oper, "sysbench_mb_s",
                              mbs));

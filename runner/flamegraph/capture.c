@@ -2,7 +2,7 @@
  * temporary directory, then `perf script` is read through a pipe into the folder; bpftrace
  * prints its map at exit into a file that is then folded. No shell is involved: every
  * argument is built from validated integers. SIGINT during a capture ends the capture early
- * and still keeps what was sampled. fg_capture_command (flamegraph.h) captures one command
+ * and still keeps what was sampled. rn_fg_capture_command (flamegraph.h) captures one command
  * and draws it; a command (and every process it starts) runs with NODE_OPTIONS
  * --perf-basic-prof, so that Node's JIT frames are named through /tmp/perf-PID.map, and
  * the maps of the processes sampled are removed once perf script has read them. */
@@ -63,7 +63,7 @@ static void remove_workdir(const char *dir) {
 static void describe_failure(const char *tool, int status, const char *log, char *err,
                              size_t errlen) {
     char last[400];
-    tool_last_line(log, last, sizeof last);
+    rn_tool_last_line(log, last, sizeof last);
     if (WIFEXITED(status))
         snprintf(err, errlen, "%s failed (exit %d)%s%s", tool, WEXITSTATUS(status),
                  last[0] ? ": " : "", last);
@@ -79,7 +79,7 @@ static void spawn_error(const char *tool, const char *package, char *err, size_t
         snprintf(err, errlen, "cannot start %s: %s", tool, strerror(errno));
 }
 
-int fg_perf_script_fold(const char *perf_data, fg_stacks *s, fg_fold_stats *st, char *err,
+int rn_fg_perf_script_fold(const char *perf_data, fg_stacks *s, fg_fold_stats *st, char *err,
                         size_t errlen) {
     char log[4200];
     snprintf(log, sizeof log, "%s.script.log", perf_data);
@@ -90,7 +90,7 @@ int fg_perf_script_fold(const char *perf_data, fg_stacks *s, fg_fold_stats *st, 
     }
     int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     char *argv[] = {"perf", "script", "-i", (char *)perf_data, NULL};
-    pid_t pid = tool_spawn(argv, NULL, pfd[1], lfd);
+    pid_t pid = rn_tool_spawn(argv, NULL, pfd[1], lfd);
     close(pfd[1]);
     if (pid < 0) {
         spawn_error("perf", "linux-perf", err, errlen);
@@ -100,9 +100,9 @@ int fg_perf_script_fold(const char *perf_data, fg_stacks *s, fg_fold_stats *st, 
         return -1;
     }
     FILE *in = fdopen(pfd[0], "r");
-    int rc = in ? fg_fold_perf_script(s, in, 1, st) : -1;
+    int rc = in ? rn_fg_fold_perf_script(s, in, 1, st) : -1;
     if (in) fclose(in); else close(pfd[0]);
-    int status = tool_wait(pid, 0, NULL, NULL, NULL);
+    int status = rn_tool_wait(pid, 0, NULL, NULL, NULL);
     if (lfd >= 0) close(lfd);
     if (rc < 0) snprintf(err, errlen, "out of memory or read error folding perf script");
     else if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -133,13 +133,13 @@ static int capture_perf(const fg_capture_opts *o, const char *dir, progress *pr,
     argv[n++] = "99"; argv[n++] = "-o"; argv[n++] = data; argv[n++] = "--";
     argv[n++] = "sleep"; argv[n++] = secs; argv[n] = NULL;
     int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    pid_t child = tool_spawn(argv, NULL, lfd, lfd);
+    pid_t child = rn_tool_spawn(argv, NULL, lfd, lfd);
     if (lfd >= 0) close(lfd);
     if (child < 0) {
         spawn_error("perf", "linux-perf", err, errlen);
         return -1;
     }
-    int status = tool_wait(child, o->seconds + 60.0, &interrupted,
+    int status = rn_tool_wait(child, o->seconds + 60.0, &interrupted,
                          o->progress ? tick : NULL, pr);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         struct stat sb;
@@ -148,7 +148,7 @@ static int capture_perf(const fg_capture_opts *o, const char *dir, progress *pr,
             return -1;
         }
     }
-    return fg_perf_script_fold(data, s, st, err, errlen);
+    return rn_fg_perf_script_fold(data, s, st, err, errlen);
 }
 
 static int capture_bpftrace(const fg_capture_opts *o, const char *dir, progress *pr,
@@ -164,13 +164,13 @@ static int capture_bpftrace(const fg_capture_opts *o, const char *dir, progress 
                  "count(); } interval:s:%d { exit(); }", o->seconds);
     char *argv[] = {"bpftrace", "-o", out, "-e", prog, NULL};
     int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    pid_t child = tool_spawn(argv, NULL, lfd, lfd);
+    pid_t child = rn_tool_spawn(argv, NULL, lfd, lfd);
     if (lfd >= 0) close(lfd);
     if (child < 0) {
         spawn_error("bpftrace", "bpftrace", err, errlen);
         return -1;
     }
-    int status = tool_wait(child, o->seconds + 60.0, &interrupted,
+    int status = rn_tool_wait(child, o->seconds + 60.0, &interrupted,
                          o->progress ? tick : NULL, pr);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         if (!interrupted) {
@@ -183,13 +183,13 @@ static int capture_bpftrace(const fg_capture_opts *o, const char *dir, progress 
         snprintf(err, errlen, "bpftrace wrote no output: %s", strerror(errno));
         return -1;
     }
-    int rc = fg_fold_bpftrace(s, f, 1, st);
+    int rc = rn_fg_fold_bpftrace(s, f, 1, st);
     fclose(f);
     if (rc < 0) snprintf(err, errlen, "cannot read bpftrace output");
     return rc;
 }
 
-int fg_capture_system(const fg_capture_opts *o, fg_stacks *s, fg_fold_stats *st, char *err,
+int rn_fg_capture_system(const fg_capture_opts *o, fg_stacks *s, fg_fold_stats *st, char *err,
                       size_t errlen) {
     char dir[4096];
     if (make_workdir(dir, sizeof dir, err, errlen) < 0) return -1;
@@ -256,7 +256,7 @@ static void remove_perf_maps(const fg_fold_stats *st) {
     }
 }
 
-char **fg_perf_record_argv(char *const argv[], const char *perf_data) {
+char **rn_fg_perf_record_argv(char *const argv[], const char *perf_data) {
     size_t n = 0;
     while (argv[n]) n++;
     char *pre[] = {"perf", "record", "-g", "-e", "cpu-clock", "-F", "99", "-o",
@@ -277,28 +277,28 @@ static void remove_perf_data(const char *perf_data) {
     unlink(old);
 }
 
-long fg_perf_fold(const char *perf_data, const char *folded, char *err, size_t errlen) {
-    fg_stacks *s = fg_stacks_new();
+long rn_fg_perf_fold(const char *perf_data, const char *folded, char *err, size_t errlen) {
+    fg_stacks *s = rn_fg_stacks_new();
     if (!s) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     fg_fold_stats st = {0};
-    long rc = fg_perf_script_fold(perf_data, s, &st, err, errlen);
-    if (rc == 0) rc = fg_stacks_write_file(s, folded, err, errlen) < 0 ? -1
-                                                                        : (long)fg_stacks_total(s);
-    fg_stacks_free(s);
+    long rc = rn_fg_perf_script_fold(perf_data, s, &st, err, errlen);
+    if (rc == 0) rc = rn_fg_stacks_write_file(s, folded, err, errlen) < 0 ? -1
+                                                                        : (long)rn_fg_stacks_total(s);
+    rn_fg_stacks_free(s);
     remove_perf_data(perf_data);
     return rc;
 }
 
-int fg_capture_argv(char *const argv[], char *const envp[], const char *perf_data,
+int rn_fg_capture_argv(char *const argv[], char *const envp[], const char *perf_data,
                     fg_stacks *s, fg_fold_stats *st, char *err, size_t errlen) {
     if (!argv[0]) {
         snprintf(err, errlen, "no command to profile");
         return -1;
     }
-    char **pargv = fg_perf_record_argv(argv, perf_data);
+    char **pargv = rn_fg_perf_record_argv(argv, perf_data);
     if (!pargv) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -307,7 +307,7 @@ int fg_capture_argv(char *const argv[], char *const envp[], const char *perf_dat
     snprintf(log, sizeof log, "%s.record.log", perf_data);
     int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     char **env = env_with_perf_maps(envp);
-    pid_t child = env ? tool_spawn(pargv, env, -1, lfd) : -1;
+    pid_t child = env ? rn_tool_spawn(pargv, env, -1, lfd) : -1;
     free_env(env);
     free(pargv);
     if (lfd >= 0) close(lfd);
@@ -316,7 +316,7 @@ int fg_capture_argv(char *const argv[], char *const envp[], const char *perf_dat
         unlink(log);
         return -1;
     }
-    int status = tool_wait(child, 0, NULL, NULL, NULL);
+    int status = rn_tool_wait(child, 0, NULL, NULL, NULL);
     struct stat sb;
     int rc;
     if (stat(perf_data, &sb) != 0 || sb.st_size == 0) {   /* the command's exit status is
@@ -324,7 +324,7 @@ int fg_capture_argv(char *const argv[], char *const envp[], const char *perf_dat
         describe_failure("perf record", status, log, err, errlen);
         rc = -1;
     } else {
-        rc = fg_perf_script_fold(perf_data, s, st, err, errlen);
+        rc = rn_fg_perf_script_fold(perf_data, s, st, err, errlen);
     }
     remove_perf_maps(st);
     unlink(log);
@@ -332,7 +332,7 @@ int fg_capture_argv(char *const argv[], char *const envp[], const char *perf_dat
     return rc;
 }
 
-long fg_capture_command(char *const argv[], char *const envp[], const char *outdir,
+long rn_fg_capture_command(char *const argv[], char *const envp[], const char *outdir,
                         const char *label, const char *title, char *err, size_t errlen) {
     if (!argv || !argv[0]) {
         snprintf(err, errlen, "no command to profile");
@@ -350,7 +350,7 @@ long fg_capture_command(char *const argv[], char *const envp[], const char *outd
     snprintf(data, sizeof data, "%s/%s.perf.data", outdir, label);
     snprintf(svg, sizeof svg, "%s/%s.svg", outdir, label);
     snprintf(folded, sizeof folded, "%s/%s.folded", outdir, label);
-    fg_stacks *s = fg_stacks_new();
+    fg_stacks *s = rn_fg_stacks_new();
     if (!s) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -360,24 +360,24 @@ long fg_capture_command(char *const argv[], char *const envp[], const char *outd
     const char *base = strrchr(argv[0], '/');
     snprintf(m.target, sizeof m.target, "command %s", base ? base + 1 : argv[0]);
     m.started = ab_wall_s();
-    long rc = fg_capture_argv(argv, envp, data, s, &st, err, errlen);
+    long rc = rn_fg_capture_argv(argv, envp, data, s, &st, err, errlen);
     m.ended = ab_wall_s();
     m.seconds = m.ended - m.started;
     if (rc == 0) {
         snprintf(sub, sizeof sub, "%s: %llu samples at 99 Hz (perf, cpu-clock)", argv[0],
-                 fg_stacks_total(s));
-        m.samples = fg_stacks_total(s);
+                 rn_fg_stacks_total(s));
+        m.samples = rn_fg_stacks_total(s);
         m.idle_dropped = st.idle;
-        m.stacks = fg_stacks_distinct(s);
+        m.stacks = rn_fg_stacks_distinct(s);
         char meta_path[PATH_MAX];
         ab_capture_meta_path(folded, meta_path, sizeof meta_path);
-        if (fg_write_graph(s, svg, folded, title && *title ? title : label, sub, 1, err,
+        if (rn_fg_write_graph(s, svg, folded, title && *title ? title : label, sub, 1, err,
                            errlen) < 0 ||
             ab_capture_meta_write(meta_path, &m, err, errlen) < 0)
             rc = -1;
         else
-            rc = (long)fg_stacks_total(s);
+            rc = (long)rn_fg_stacks_total(s);
     }
-    fg_stacks_free(s);
+    rn_fg_stacks_free(s);
     return rc;
 }

@@ -18,16 +18,16 @@ typedef struct fg_capture_opts {
 
 /* Sample stacks at 99 Hz for o->seconds and fold them (idle dropped) into s.
  * Returns 0, or -1 with a message in err. */
-int fg_capture_system(const fg_capture_opts *o, fg_stacks *s, fg_fold_stats *st, char *err,
+int rn_fg_capture_system(const fg_capture_opts *o, fg_stacks *s, fg_fold_stats *st, char *err,
                       size_t errlen);
 
 /* Run argv (with envp) under `perf record -g -e cpu-clock -F 99 -o perf_data` and fold
  * its stacks into s (perf_data is removed afterwards). Returns 0 or -1 with err. */
-int fg_capture_argv(char *const argv[], char *const envp[], const char *perf_data,
+int rn_fg_capture_argv(char *const argv[], char *const envp[], const char *perf_data,
                     fg_stacks *s, fg_fold_stats *st, char *err, size_t errlen);
 
 /* `perf script -i perf_data` folded into s. Returns 0 or -1 with err. */
-int fg_perf_script_fold(const char *perf_data, fg_stacks *s, fg_fold_stats *st, char *err,
+int rn_fg_perf_script_fold(const char *perf_data, fg_stacks *s, fg_fold_stats *st, char *err,
                         size_t errlen);
 
 #endif

@@ -2,7 +2,7 @@
  * their combination, then draw from one source: a capture (perf or bpftrace, system-wide
  * or one process), a perf script text, a folded file or the ingester's store (the
  * profiling agent's own view) into FILE.svg and FILE.folded; or two folded files into a
- * differential graph; or one command run under perf (fg_capture_command). */
+ * differential graph; or one command run under perf (rn_fg_capture_command). */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -98,7 +98,7 @@ static int split_output(const char *out, int diff, char *dir, size_t dirlen, cha
 static int run_diff(const char *base, const char *prof, const char *out, const char *title) {
     char dir[PATH_MAX], label[256], err[PATH_MAX + 1024];
     if (split_output(out, 1, dir, sizeof dir, label, sizeof label) < 0) return 2;
-    if (fg_diff(base, prof, dir, label, title, err, sizeof err) < 0) {
+    if (rn_fg_diff(base, prof, dir, label, title, err, sizeof err) < 0) {
         fprintf(stderr, "agentbench flamegraph: %s\n", err);
         return 1;
     }
@@ -106,11 +106,11 @@ static int run_diff(const char *base, const char *prof, const char *out, const c
     return 0;
 }
 
-/* -- COMMAND: DIR/LABEL.svg names where fg_capture_command writes. */
+/* -- COMMAND: DIR/LABEL.svg names where rn_fg_capture_command writes. */
 static int run_command(char **cmd, const char *out, const char *title) {
     char dir[PATH_MAX], label[256], err[PATH_MAX + 1024];
     if (split_output(out, 0, dir, sizeof dir, label, sizeof label) < 0) return 2;
-    long samples = fg_capture_command(cmd, NULL, dir, label, title, err, sizeof err);
+    long samples = rn_fg_capture_command(cmd, NULL, dir, label, title, err, sizeof err);
     if (samples < 0) {
         fprintf(stderr, "agentbench flamegraph: %s\n", err);
         return 1;
@@ -256,12 +256,12 @@ static int gather_capture(const fg_args *a, fg_job *j) {
     if (a->pid) snprintf(m->target, sizeof m->target, "pid %ld", a->pid);
     else snprintf(m->target, sizeof m->target, "all");
     m->started = ab_wall_s();
-    int rc = fg_capture_system(&o, j->stacks, &j->st, j->err, sizeof j->err);
+    int rc = rn_fg_capture_system(&o, j->stacks, &j->st, j->err, sizeof j->err);
     m->ended = ab_wall_s();
     m->seconds = (double)a->seconds;
-    m->samples = fg_stacks_total(j->stacks);
+    m->samples = rn_fg_stacks_total(j->stacks);
     m->idle_dropped = j->st.idle;
-    m->stacks = fg_stacks_distinct(j->stacks);
+    m->stacks = rn_fg_stacks_distinct(j->stacks);
     char where[512];
     host_and_time(where, sizeof where);
     if (a->pid) snprintf(j->title, sizeof j->title, "CPU flame graph of process %ld", a->pid);
@@ -280,7 +280,7 @@ static int gather_perf_script(const fg_args *a, fg_job *j) {
         snprintf(j->err, sizeof j->err, "cannot read %s: %s", a->perf_in, strerror(errno));
         rc = -1;
     } else {
-        rc = fg_fold_perf_script(j->stacks, f, !a->keep_idle, &j->st);
+        rc = rn_fg_fold_perf_script(j->stacks, f, !a->keep_idle, &j->st);
         if (rc < 0) snprintf(j->err, sizeof j->err, "cannot read %s", a->perf_in);
         if (f != stdin) fclose(f);
     }
@@ -302,9 +302,9 @@ static int gather_folded(const fg_args *a, fg_job *j) {
         j->write_folded = 0;
         snprintf(j->title, sizeof j->title, "Flame graph");
     }
-    int rc = fg_read_folded_file(j->input, j->stacks, &j->st, j->err, sizeof j->err);
+    int rc = rn_fg_read_folded_file(j->input, j->stacks, &j->st, j->err, sizeof j->err);
     snprintf(j->subtitle, sizeof j->subtitle, "%llu samples, %zu distinct stacks",
-             fg_stacks_total(j->stacks), fg_stacks_distinct(j->stacks));
+             rn_fg_stacks_total(j->stacks), rn_fg_stacks_distinct(j->stacks));
     if (a->app && rc == 0 && same_file(j->input, j->folded_path)) j->write_folded = 0;
     return rc;
 }
@@ -315,7 +315,7 @@ static int draw(const fg_args *a, fg_job *j, int rc) {
         fprintf(stderr, "agentbench flamegraph: warning: %llu line%s not understood in %s\n",
                 j->st.bad_lines, j->st.bad_lines == 1 ? "" : "s",
                 j->input ? j->input : "the capture");
-    if (rc == 0 && fg_stacks_total(j->stacks) == 0) {
+    if (rc == 0 && rn_fg_stacks_total(j->stacks) == 0) {
         if (a->seconds)
             snprintf(j->err, sizeof j->err, "no samples captured (%llu idle samples dropped)",
                      j->st.idle);
@@ -324,7 +324,7 @@ static int draw(const fg_args *a, fg_job *j, int rc) {
     }
     long drawn = -1;
     if (rc == 0)
-        drawn = fg_write_graph(j->stacks, j->svg_path, j->write_folded ? j->folded_path : NULL,
+        drawn = rn_fg_write_graph(j->stacks, j->svg_path, j->write_folded ? j->folded_path : NULL,
                                a->title ? a->title : j->title, j->subtitle, a->script, j->err,
                                sizeof j->err);
     char meta_path[PATH_MAX];
@@ -339,8 +339,8 @@ static int draw(const fg_args *a, fg_job *j, int rc) {
     }
     printf("wrote %s (%ld frames)", j->svg_path, drawn);
     if (j->write_folded) printf(" and %s", j->folded_path);
-    printf(": %llu samples, %zu stacks", fg_stacks_total(j->stacks),
-           fg_stacks_distinct(j->stacks));
+    printf(": %llu samples, %zu stacks", rn_fg_stacks_total(j->stacks),
+           rn_fg_stacks_distinct(j->stacks));
     if (j->st.idle) printf(", %llu idle samples dropped", j->st.idle);
     printf("\n");
     return 0;
@@ -352,21 +352,21 @@ static int draw_from_source(const fg_args *a) {
     const char *out = a->out ? a->out : a->app ? a->app : "flamegraph.svg";
     snprintf(j->svg_path, sizeof j->svg_path, "%s%s", out,
              a->app && out == a->app ? ".agent.svg" : "");
-    fg_folded_path_for(j->svg_path, j->folded_path, sizeof j->folded_path);
+    rn_fg_folded_path_for(j->svg_path, j->folded_path, sizeof j->folded_path);
     j->write_folded = 1;
     if (output_writable(j->svg_path) < 0) return 1;
-    if (!(j->stacks = fg_stacks_new())) {
+    if (!(j->stacks = rn_fg_stacks_new())) {
         fprintf(stderr, "agentbench flamegraph: out of memory\n");
         return 1;
     }
     int rc = a->seconds ? gather_capture(a, j)
              : a->perf_in ? gather_perf_script(a, j) : gather_folded(a, j);
     rc = rc > 0 ? 1 : draw(a, j, rc);
-    fg_stacks_free(j->stacks);
+    rn_fg_stacks_free(j->stacks);
     return rc;
 }
 
-int cmd_flamegraph(int argc, char **argv) {
+int rn_cmd_flamegraph(int argc, char **argv) {
     fg_args a;
     int rc = parse_args(&a, argc, argv);
     if (rc >= 0) return rc;

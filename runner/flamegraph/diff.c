@@ -14,10 +14,10 @@
 
 /* Inclusive samples per function name: each distinct name in a stack counts once. */
 static fg_stacks *inclusive_by_name(fg_stacks *s) {
-    fg_stacks *names = fg_stacks_new();
+    fg_stacks *names = rn_fg_stacks_new();
     if (!names) return NULL;
     size_t n;
-    const fg_stack_entry *e = fg_stacks_sorted(s, &n);
+    const fg_stack_entry *e = rn_fg_stacks_sorted(s, &n);
     char **seen = NULL;
     size_t cap = 0;
     for (size_t i = 0; i < n; i++) {
@@ -36,7 +36,7 @@ static fg_stacks *inclusive_by_name(fg_stacks *s) {
                 seen = ns;
             }
             seen[nseen++] = f;
-            if (fg_stacks_add(names, f, e[i].count) < 0) { free(copy); goto fail; }
+            if (rn_fg_stacks_add(names, f, e[i].count) < 0) { free(copy); goto fail; }
         }
         free(copy);
     }
@@ -44,7 +44,7 @@ static fg_stacks *inclusive_by_name(fg_stacks *s) {
     return names;
 fail:
     free(seen);
-    fg_stacks_free(names);
+    rn_fg_stacks_free(names);
     return NULL;
 }
 
@@ -78,14 +78,14 @@ static int write_table(fg_stacks *base, fg_stacks *prof, const char *base_path,
         goto out;
     }
     size_t nb, np;
-    const fg_stack_entry *be = fg_stacks_sorted(bn, &nb);
-    const fg_stack_entry *pe = fg_stacks_sorted(pn, &np);
+    const fg_stack_entry *be = rn_fg_stacks_sorted(bn, &nb);
+    const fg_stack_entry *pe = rn_fg_stacks_sorted(pn, &np);
     rows = calloc(np + nb + 1, sizeof *rows);
     if (!rows) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    double bt = (double)fg_stacks_total(base), pt = (double)fg_stacks_total(prof);
+    double bt = (double)rn_fg_stacks_total(base), pt = (double)rn_fg_stacks_total(prof);
     size_t nr = 0;
     for (size_t i = 0; i < np; i++) {      /* frames of the profiled run */
         double b = bt > 0 ? 100.0 * lookup(be, nb, pe[i].stack) / bt : 0;
@@ -118,18 +118,18 @@ static int write_table(fg_stacks *base, fg_stacks *prof, const char *base_path,
     if (rc < 0) snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 out:
     free(rows);
-    fg_stacks_free(bn);
-    fg_stacks_free(pn);
+    rn_fg_stacks_free(bn);
+    rn_fg_stacks_free(pn);
     return rc;
 }
 
-int fg_diff(const char *baseline_folded, const char *profiled_folded, const char *outdir,
+int rn_fg_diff(const char *baseline_folded, const char *profiled_folded, const char *outdir,
             const char *label, const char *title, char *err, size_t errlen) {
     if (!label || !*label || strchr(label, '/')) {
         snprintf(err, errlen, "bad label '%s'", label ? label : "");
         return -1;
     }
-    fg_stacks *base = fg_stacks_new(), *prof = fg_stacks_new();
+    fg_stacks *base = rn_fg_stacks_new(), *prof = rn_fg_stacks_new();
     fg_node *root = NULL;
     int rc = -1;
     fg_fold_stats st = {0};
@@ -137,14 +137,14 @@ int fg_diff(const char *baseline_folded, const char *profiled_folded, const char
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    if (fg_read_folded_file(baseline_folded, base, &st, err, errlen) < 0 ||
-        fg_read_folded_file(profiled_folded, prof, &st, err, errlen) < 0)
+    if (rn_fg_read_folded_file(baseline_folded, base, &st, err, errlen) < 0 ||
+        rn_fg_read_folded_file(profiled_folded, prof, &st, err, errlen) < 0)
         goto out;
-    if (fg_stacks_total(prof) == 0) {
+    if (rn_fg_stacks_total(prof) == 0) {
         snprintf(err, errlen, "no samples in %s", profiled_folded);
         goto out;
     }
-    if (!(root = fg_tree_build(prof)) || fg_tree_add_other(root, base) < 0) {
+    if (!(root = rn_fg_tree_build(prof)) || rn_fg_tree_add_other(root, base) < 0) {
         snprintf(err, errlen, "out of memory building the frame tree");
         goto out;
     }
@@ -152,19 +152,19 @@ int fg_diff(const char *baseline_folded, const char *profiled_folded, const char
     snprintf(svg, sizeof svg, "%s/%s.diff.svg", outdir, label);
     snprintf(txt, sizeof txt, "%s/%s.diff.txt", outdir, label);
     snprintf(sub, sizeof sub, "red: larger share than in the baseline, blue: smaller; "
-             "widths: profiled (%llu samples; baseline %llu)", fg_stacks_total(prof),
-             fg_stacks_total(base));
+             "widths: profiled (%llu samples; baseline %llu)", rn_fg_stacks_total(prof),
+             rn_fg_stacks_total(base));
     fg_svg_options o;
-    fg_svg_options_init(&o);
+    rn_fg_svg_options_init(&o);
     o.title = title && *title ? title : "Differential flame graph";
     o.subtitle = sub;
     o.diff = 1;
-    o.other_total = fg_stacks_total(base);
-    if (fg_svg_render_file(root, &o, svg, err, errlen) < 0) goto out;
+    o.other_total = rn_fg_stacks_total(base);
+    if (rn_fg_svg_render_file(root, &o, svg, err, errlen) < 0) goto out;
     rc = write_table(base, prof, baseline_folded, profiled_folded, o.title, txt, err, errlen);
 out:
-    fg_tree_free(root);
-    fg_stacks_free(base);
-    fg_stacks_free(prof);
+    rn_fg_tree_free(root);
+    rn_fg_stacks_free(base);
+    rn_fg_stacks_free(prof);
     return rc;
 }

@@ -16,18 +16,18 @@ struct fg_stacks {
     int sorted;                     /* entries are in stack order */
 };
 
-fg_stacks *fg_stacks_new(void) {
+fg_stacks *rn_fg_stacks_new(void) {
     return calloc(1, sizeof(fg_stacks));
 }
 
-void fg_stacks_free(fg_stacks *s) {
+void rn_fg_stacks_free(fg_stacks *s) {
     if (!s) return;
     ab_strmap_free(&s->index);
     free(s->entries);
     free(s);
 }
 
-int fg_stacks_add(fg_stacks *s, const char *stack, unsigned long long count) {
+int rn_fg_stacks_add(fg_stacks *s, const char *stack, unsigned long long count) {
     if (count > FG_TOTAL_MAX - s->total) {
         errno = EOVERFLOW;
         return -1;
@@ -52,15 +52,15 @@ int fg_stacks_add(fg_stacks *s, const char *stack, unsigned long long count) {
     return 0;
 }
 
-size_t fg_stacks_distinct(const fg_stacks *s) { return s->n; }
-unsigned long long fg_stacks_total(const fg_stacks *s) { return s->total; }
+size_t rn_fg_stacks_distinct(const fg_stacks *s) { return s->n; }
+unsigned long long rn_fg_stacks_total(const fg_stacks *s) { return s->total; }
 
 static int cmp_entry(const void *a, const void *b) {
     return strcmp(((const fg_stack_entry *)a)->stack, ((const fg_stack_entry *)b)->stack);
 }
 
 /* Sorted in place, then the index follows the entries to their new places. */
-const fg_stack_entry *fg_stacks_sorted(fg_stacks *s, size_t *n) {
+const fg_stack_entry *rn_fg_stacks_sorted(fg_stacks *s, size_t *n) {
     if (!s->sorted) {
         if (s->n) qsort(s->entries, s->n, sizeof *s->entries, cmp_entry);
         for (size_t i = 0; i < s->n; i++)
@@ -71,21 +71,21 @@ const fg_stack_entry *fg_stacks_sorted(fg_stacks *s, size_t *n) {
     return s->entries;
 }
 
-int fg_stacks_write(fg_stacks *s, FILE *out) {
+int rn_fg_stacks_write(fg_stacks *s, FILE *out) {
     size_t n;
-    const fg_stack_entry *e = fg_stacks_sorted(s, &n);
+    const fg_stack_entry *e = rn_fg_stacks_sorted(s, &n);
     for (size_t i = 0; i < n; i++)
         if (fprintf(out, "%s %llu\n", e[i].stack, e[i].count) < 0) return -1;
     return fflush(out) == 0 ? 0 : -1;
 }
 
-int fg_stacks_write_file(fg_stacks *s, const char *path, char *err, size_t errlen) {
+int rn_fg_stacks_write_file(fg_stacks *s, const char *path, char *err, size_t errlen) {
     FILE *f = fopen(path, "w");
     if (!f) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         return -1;
     }
-    int rc = fg_stacks_write(s, f);
+    int rc = rn_fg_stacks_write(s, f);
     if (fclose(f) != 0) rc = -1;
     if (rc < 0) snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
     return rc;
@@ -104,32 +104,32 @@ static int add_folded_line(fg_stacks *s, char *line) {
     if (*end || errno || sp[1] == '-' || sp[1] == '\0' || count > FG_COUNT_MAX) return -1;
     *sp = '\0';
     if (count == 0) return 0;
-    return fg_stacks_add(s, line, count) < 0 ? -2 : 0;
+    return rn_fg_stacks_add(s, line, count) < 0 ? -2 : 0;
 }
 
-int fg_fold_read_folded(fg_stacks *s, FILE *in, fg_fold_stats *stats) {
+int rn_fg_fold_read_folded(fg_stacks *s, FILE *in, fg_fold_stats *stats) {
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
     int rc = 0;
     while ((len = getline(&line, &cap, in)) >= 0) {
         if (len == 0 || line[0] == '\n' || line[0] == '#') continue;
-        unsigned long long before = fg_stacks_total(s);
+        unsigned long long before = rn_fg_stacks_total(s);
         int r = add_folded_line(s, line);
         if (r == -2) { rc = -1; break; }
         if (r == -1) {
             stats->bad_lines++;
             continue;
         }
-        stats->samples += fg_stacks_total(s) - before;
-        stats->kept += fg_stacks_total(s) - before;
+        stats->samples += rn_fg_stacks_total(s) - before;
+        stats->kept += rn_fg_stacks_total(s) - before;
     }
     if (ferror(in)) rc = -1;
     free(line);
     return rc;
 }
 
-int fg_stacks_add_frames(fg_stacks *s, const char *comm, char *const *leaf_first, size_t n,
+int rn_fg_stacks_add_frames(fg_stacks *s, const char *comm, char *const *leaf_first, size_t n,
                          unsigned long long count) {
     size_t clen = strlen(comm);
     size_t len = (clen ? clen : 9) + 1;   /* an empty comm becomes "[unknown]" */
@@ -138,7 +138,7 @@ int fg_stacks_add_frames(fg_stacks *s, const char *comm, char *const *leaf_first
     if (!stack) return -1;
     for (const char *c = comm; *c; c++) {
         unsigned char u = (unsigned char)*c;
-        *p++ = u == ';' ? ':' : (u < 0x20 || u == 0x7f) ? '?' : *c;   /* as fg_frame_clean */
+        *p++ = u == ';' ? ':' : (u < 0x20 || u == 0x7f) ? '?' : *c;   /* as rn_fg_frame_clean */
     }
     if (p == stack) { memcpy(p, "[unknown]", 9); p += 9; }
     const char *prev = NULL;
@@ -153,7 +153,7 @@ int fg_stacks_add_frames(fg_stacks *s, const char *comm, char *const *leaf_first
         p += l;
     }
     *p = '\0';
-    int rc = fg_stacks_add(s, stack, count);
+    int rc = rn_fg_stacks_add(s, stack, count);
     free(stack);
     return rc;
 }

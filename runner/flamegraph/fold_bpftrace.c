@@ -25,9 +25,9 @@ static void entry_reset(entry *e) {
 
 static int entry_push(entry *e, const char *text, fg_fold_stats *stats) {
     char name[1024];
-    fg_frame_parse_line(text, name, sizeof name, stats);
-    if (fg_frame_is_idle(name)) e->idle = 1;
-    return fg_frames_push(&e->frames, &e->n, &e->cap, name);
+    rn_fg_frame_parse_line(text, name, sizeof name, stats);
+    if (rn_fg_frame_is_idle(name)) e->idle = 1;
+    return rn_fg_frames_push(&e->frames, &e->n, &e->cap, name);
 }
 
 /* Text after "@[" or a separator line: commas, maybe "comm]: COUNT" ending the entry.
@@ -57,19 +57,19 @@ static int entry_rest(fg_stacks *st, entry *e, const char *p, int drop_idle,
         stats->idle += count;
     else if (count) {
         stats->kept += count;
-        rc = fg_stacks_add_frames(st, comm, e->frames, e->n, count) < 0 ? -2 : 0;
+        rc = rn_fg_stacks_add_frames(st, comm, e->frames, e->n, count) < 0 ? -2 : 0;
     }
     entry_reset(e);
     return rc < 0 ? rc : 1;
 }
 
-int fg_fold_bpftrace(fg_stacks *st, FILE *in, int drop_idle, fg_fold_stats *stats) {
+int rn_fg_fold_bpftrace(fg_stacks *st, FILE *in, int drop_idle, fg_fold_stats *stats) {
     entry e = {0};
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
     int rc = 0;
-    while (rc == 0 && (len = fg_read_line(in, &line, &cap)) >= 0) {
+    while (rc == 0 && (len = rn_fg_read_line(in, &line, &cap)) >= 0) {
         int r = 0;
         if (!e.open) {
             if (strncmp(line, "@[", 2) != 0) continue;   /* "Attaching N probes...", blanks */

@@ -27,7 +27,7 @@ static const char *const idle_functions[] = {
     "psci_cpu_suspend_enter", "cpu_do_idle", "swapper",
 };
 
-int fg_frame_is_idle(const char *sym) {
+int rn_fg_frame_is_idle(const char *sym) {
     for (size_t i = 0; i < sizeof idle_functions / sizeof idle_functions[0]; i++)
         if (!strcmp(sym, idle_functions[i])) return 1;
     return 0;
@@ -113,7 +113,7 @@ static void jit_name(const char *sym, size_t n, char *out, size_t outlen) {
     copy_clean(out, outlen, buf, strlen(buf));
 }
 
-void fg_frame_clean(const char *sym, size_t symlen, const char *dso, size_t dsolen,
+void rn_fg_frame_clean(const char *sym, size_t symlen, const char *dso, size_t dsolen,
                     char *out, size_t outlen) {
     if (outlen == 0) return;
     while (symlen && isspace((unsigned char)*sym)) { sym++; symlen--; }
@@ -156,7 +156,7 @@ static void note_jit_pid(fg_fold_stats *stats, int pid) {
         stats->jit_pids[stats->njit_pids++] = pid;
 }
 
-void fg_frame_parse_line(const char *line, char *out, size_t outlen, fg_fold_stats *stats) {
+void rn_fg_frame_parse_line(const char *line, char *out, size_t outlen, fg_fold_stats *stats) {
     const char *p = line;
     while (*p == ' ' || *p == '\t') p++;
     const char *addr = p;
@@ -184,12 +184,12 @@ void fg_frame_parse_line(const char *line, char *out, size_t outlen, fg_fold_sta
             symlen = 0;
         }
     }
-    fg_frame_clean(sym, symlen, dso, dsolen, out, outlen);
+    rn_fg_frame_clean(sym, symlen, dso, dsolen, out, outlen);
     int pid = dso ? perf_map_pid(dso, dsolen) : -1;
     note_jit_pid(stats, pid);
 }
 
-int fg_frames_push(char ***frames, size_t *n, size_t *cap, const char *name) {
+int rn_fg_frames_push(char ***frames, size_t *n, size_t *cap, const char *name) {
     if (*n == *cap) {
         size_t grown = *cap ? *cap * 2 : 32;
         char **f = realloc(*frames, grown * sizeof *f);
@@ -202,7 +202,7 @@ int fg_frames_push(char ***frames, size_t *n, size_t *cap, const char *name) {
     return 0;
 }
 
-ssize_t fg_read_line(FILE *in, char **line, size_t *cap) {
+ssize_t rn_fg_read_line(FILE *in, char **line, size_t *cap) {
     ssize_t len = getline(line, cap, in);
     while (len > 0 && ((*line)[len - 1] == '\n' || (*line)[len - 1] == '\r')) (*line)[--len] = '\0';
     return len;

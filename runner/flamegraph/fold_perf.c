@@ -79,14 +79,14 @@ static void sample_reset(sample *s) {
 static int sample_push(sample *s, const char *name) {
     if (s->n == FRAME_MAX) return 0;   /* beyond FRAME_MAX (perf stops at 127 anyway) the
                                           root-most frames are dropped, as perf does */
-    return fg_frames_push(&s->frames, &s->n, &s->cap, name);
+    return rn_fg_frames_push(&s->frames, &s->n, &s->cap, name);
 }
 
 /* "ffffffff813c38a6 do_idle+0x136 ([kernel.kallsyms])" */
 static int parse_frame(sample *s, const char *line, fg_fold_stats *stats) {
     char name[1024];
-    fg_frame_parse_line(line, name, sizeof name, stats);
-    if (fg_frame_is_idle(name)) s->idle = 1;
+    rn_fg_frame_parse_line(line, name, sizeof name, stats);
+    if (rn_fg_frame_is_idle(name)) s->idle = 1;
     return sample_push(s, name);
 }
 
@@ -98,20 +98,20 @@ static int sample_flush(fg_stacks *st, sample *s, int drop_idle, fg_fold_stats *
     if (drop_idle && idle)
         stats->idle++;
     else {
-        rc = fg_stacks_add_frames(st, s->comm, s->frames, s->n, 1);
+        rc = rn_fg_stacks_add_frames(st, s->comm, s->frames, s->n, 1);
         stats->kept++;
     }
     sample_reset(s);
     return rc;
 }
 
-int fg_fold_perf_script(fg_stacks *st, FILE *in, int drop_idle, fg_fold_stats *stats) {
+int rn_fg_fold_perf_script(fg_stacks *st, FILE *in, int drop_idle, fg_fold_stats *stats) {
     sample s = {0};
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
     int rc = 0;
-    while (rc == 0 && (len = fg_read_line(in, &line, &cap)) >= 0) {
+    while (rc == 0 && (len = rn_fg_read_line(in, &line, &cap)) >= 0) {
         size_t k = 0;
         while (line[k] == ' ' || line[k] == '\t') k++;
         if (line[k] == '\0') {

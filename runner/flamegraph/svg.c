@@ -13,7 +13,7 @@
 #define FONT_PX 12.0
 #define CHAR_PX 7.08                /* average Verdana glyph at 12 px */
 
-void fg_svg_options_init(fg_svg_options *o) {
+void rn_fg_svg_options_init(fg_svg_options *o) {
     memset(o, 0, sizeof *o);
     o->title = "Flame Graph";
     o->width = 1200;
@@ -31,7 +31,7 @@ static size_t utf8_len(const unsigned char *s, size_t avail) {
     return n;
 }
 
-void fg_xml_escape(FILE *out, const char *str, size_t maxbytes) {
+void rn_fg_xml_escape(FILE *out, const char *str, size_t maxbytes) {
     const unsigned char *s = (const unsigned char *)str;
     size_t total = strlen(str), len = total, i = 0;
     if (maxbytes < len) len = maxbytes;
@@ -63,7 +63,7 @@ static uint32_t name_hash(const char *s, uint32_t seed) {
     return h;
 }
 
-void fg_svg_colour(const char *name, char *out, size_t outlen) {
+void rn_fg_svg_colour(const char *name, char *out, size_t outlen) {
     double v1 = (name_hash(name, 1) % 1000) / 1000.0;
     double v2 = (name_hash(name, 2) % 1000) / 1000.0;
     double v3 = (name_hash(name, 3) % 1000) / 1000.0;
@@ -110,7 +110,7 @@ static void draw(render *r, const fg_node *n, size_t depth, double x) {
     char fill[64];
     FILE *out = r->out;
     fputs("<g class=\"f\"><title>", out);
-    fg_xml_escape(out, n->name, SIZE_MAX);
+    rn_fg_xml_escape(out, n->name, SIZE_MAX);
     fprintf(out, " (%llu sample%s, %.2f%%", n->value, n->value == 1 ? "" : "s",
             r->total > 0 ? 100.0 * n->value / r->total : 0.0);
     if (r->o->diff) {
@@ -119,7 +119,7 @@ static void draw(render *r, const fg_node *n, size_t depth, double x) {
                 r->other_total > 0 ? 100.0 * n->other / r->other_total : 0.0, 100 * d);
         diff_colour(d, r->max_abs, fill, sizeof fill);
     } else {
-        fg_svg_colour(n->name, fill, sizeof fill);
+        rn_fg_svg_colour(n->name, fill, sizeof fill);
     }
     fprintf(out, ")</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%d\" "
             "fill=\"%s\" rx=\"2\" ry=\"2\"/><text x=\"%.2f\" y=\"%.1f\">", px, y, w,
@@ -127,9 +127,9 @@ static void draw(render *r, const fg_node *n, size_t depth, double x) {
     long fit = (long)((w - 6) / CHAR_PX);
     size_t len = strlen(n->name);
     if (fit >= 3) {
-        if ((long)len <= fit) fg_xml_escape(out, n->name, len);
+        if ((long)len <= fit) rn_fg_xml_escape(out, n->name, len);
         else {
-            fg_xml_escape(out, n->name, (size_t)fit - 2);
+            rn_fg_xml_escape(out, n->name, (size_t)fit - 2);
             fputs("..", out);
         }
     }
@@ -142,9 +142,9 @@ static void draw(render *r, const fg_node *n, size_t depth, double x) {
     }
 }
 
-long fg_svg_render(const fg_node *root, const fg_svg_options *o, FILE *out) {
+long rn_fg_svg_render(const fg_node *root, const fg_svg_options *o, FILE *out) {
     size_t depth;
-    fg_tree_count(root, &depth);
+    rn_fg_tree_count(root, &depth);
     double height = TOP + (double)(depth + 1) * o->frame_height + BOTTOM;
     render r = {.o = o, .out = out, .total = (double)root->value,
                 .other_total = (double)o->other_total};
@@ -169,15 +169,15 @@ long fg_svg_render(const fg_node *root, const fg_svg_options *o, FILE *out) {
           ".f:hover rect { stroke: #000; stroke-width: 0.5; cursor: pointer; }\n"
           "</style>\n", out);
     if (o->script) fprintf(out, "<script type=\"text/ecmascript\"><![CDATA[\n%s]]></script>\n",
-                           fg_svg_script);
+                           rn_fg_svg_script);
     fprintf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%.0f\" fill=\"url(#bg)\"/>\n",
             o->width, height);
     fprintf(out, "<text id=\"title\" x=\"%.1f\" y=\"24\">", o->width / 2.0);
-    fg_xml_escape(out, o->title ? o->title : "Flame Graph", SIZE_MAX);
+    rn_fg_xml_escape(out, o->title ? o->title : "Flame Graph", SIZE_MAX);
     fputs("</text>\n", out);
     if (o->subtitle) {
         fprintf(out, "<text id=\"subtitle\" x=\"%.1f\" y=\"42\">", o->width / 2.0);
-        fg_xml_escape(out, o->subtitle, SIZE_MAX);
+        rn_fg_xml_escape(out, o->subtitle, SIZE_MAX);
         fputs("</text>\n", out);
     }
     if (o->script)
@@ -192,7 +192,7 @@ long fg_svg_render(const fg_node *root, const fg_svg_options *o, FILE *out) {
     return r.drawn;
 }
 
-long fg_svg_render_file(const fg_node *root, const fg_svg_options *o, const char *path,
+long rn_fg_svg_render_file(const fg_node *root, const fg_svg_options *o, const char *path,
                         char *err, size_t errlen) {
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -201,7 +201,7 @@ long fg_svg_render_file(const fg_node *root, const fg_svg_options *o, const char
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         return -1;
     }
-    long drawn = fg_svg_render(root, o, f);
+    long drawn = rn_fg_svg_render(root, o, f);
     if (fclose(f) != 0) drawn = -1;
     if (drawn < 0 || rename(tmp, path) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));

@@ -19,13 +19,13 @@ typedef struct fg_node {
 } fg_node;
 
 /* Tree with an "all" root holding every stack of s. NULL when out of memory. */
-fg_node *fg_tree_build(fg_stacks *s);
+fg_node *rn_fg_tree_build(fg_stacks *s);
 /* Add other's samples to the ->other field of paths that exist in the tree (others are
  * ignored: widths come from the tree's own stacks). Returns 0 or -1. */
-int fg_tree_add_other(fg_node *root, fg_stacks *other);
-void fg_tree_free(fg_node *root);
+int rn_fg_tree_add_other(fg_node *root, fg_stacks *other);
+void rn_fg_tree_free(fg_node *root);
 /* Number of nodes (frames, root included) and the deepest depth (root = 0). */
-size_t fg_tree_count(const fg_node *root, size_t *max_depth);
+size_t rn_fg_tree_count(const fg_node *root, size_t *max_depth);
 
 typedef struct fg_svg_options {
     const char *title;
@@ -38,21 +38,21 @@ typedef struct fg_svg_options {
     unsigned long long other_total; /* diff: total samples of the other set */
 } fg_svg_options;
 
-void fg_svg_options_init(fg_svg_options *o);
+void rn_fg_svg_options_init(fg_svg_options *o);
 
 /* Render the tree to out. Returns the number of frame rectangles drawn, or -1 on a write
  * error. */
-long fg_svg_render(const fg_node *root, const fg_svg_options *o, FILE *out);
+long rn_fg_svg_render(const fg_node *root, const fg_svg_options *o, FILE *out);
 /* Render into path (written to path.tmp, then renamed). Returns frames drawn or -1. */
-long fg_svg_render_file(const fg_node *root, const fg_svg_options *o, const char *path,
+long rn_fg_svg_render_file(const fg_node *root, const fg_svg_options *o, const char *path,
                         char *err, size_t errlen);
 
 /* XML text escaping that also keeps the output valid UTF-8 (bad bytes become '?').
  * At most maxbytes input bytes are written (cut at a character boundary). */
-void fg_xml_escape(FILE *out, const char *s, size_t maxbytes);
+void rn_fg_xml_escape(FILE *out, const char *s, size_t maxbytes);
 /* The frame colour, deterministic from the name ("rgb(r,g,b)"). */
-void fg_svg_colour(const char *name, char *out, size_t outlen);
+void rn_fg_svg_colour(const char *name, char *out, size_t outlen);
 
-extern const char fg_svg_script[];  /* svg_script.c */
+extern const char rn_fg_svg_script[];  /* svg_script.c */
 
 #endif

@@ -3,7 +3,7 @@
  * regular expression (matches turn magenta), frame details shown at the bottom on hover. */
 #include "svg.h"
 
-const char fg_svg_script[] =
+const char rn_fg_svg_script[] =
 "var W, PAD = 10, CH = 7.08, frames, details, unzoomBtn, searchBtn, zoomed = false;\n"
 "function init(evt) {\n"
 "  W = +document.documentElement.getAttribute('width');\n"

@@ -11,9 +11,9 @@ static fg_node *node_new(const char *name, size_t len) {
     return n;
 }
 
-void fg_tree_free(fg_node *root) {
+void rn_fg_tree_free(fg_node *root) {
     if (!root) return;
-    for (size_t i = 0; i < root->nkids; i++) fg_tree_free(root->kids[i]);
+    for (size_t i = 0; i < root->nkids; i++) rn_fg_tree_free(root->kids[i]);
     free(root->kids);
     free(root->name);
     free(root);
@@ -69,23 +69,23 @@ static void sort_tree(fg_node *n) {
     for (size_t i = 0; i < n->nkids; i++) sort_tree(n->kids[i]);
 }
 
-fg_node *fg_tree_build(fg_stacks *s) {
+fg_node *rn_fg_tree_build(fg_stacks *s) {
     fg_node *root = node_new("all", 3);
     if (!root) return NULL;
     size_t n;
-    const fg_stack_entry *e = fg_stacks_sorted(s, &n);
+    const fg_stack_entry *e = rn_fg_stacks_sorted(s, &n);
     for (size_t i = 0; i < n; i++)
         if (add_path(root, e[i].stack, e[i].count, 0) < 0) {
-            fg_tree_free(root);
+            rn_fg_tree_free(root);
             return NULL;
         }
     sort_tree(root);
     return root;
 }
 
-int fg_tree_add_other(fg_node *root, fg_stacks *other) {
+int rn_fg_tree_add_other(fg_node *root, fg_stacks *other) {
     size_t n;
-    const fg_stack_entry *e = fg_stacks_sorted(other, &n);
+    const fg_stack_entry *e = rn_fg_stacks_sorted(other, &n);
     for (size_t i = 0; i < n; i++)
         if (add_path(root, e[i].stack, e[i].count, 1) < 0) return -1;
     return 0;
@@ -98,7 +98,7 @@ static size_t count_rec(const fg_node *n, size_t depth, size_t *max_depth) {
     return c;
 }
 
-size_t fg_tree_count(const fg_node *root, size_t *max_depth) {
+size_t rn_fg_tree_count(const fg_node *root, size_t *max_depth) {
     size_t d = 0;
     size_t c = count_rec(root, 0, &d);
     if (max_depth) *max_depth = d;

@@ -43,14 +43,14 @@ static int fuzz_duration_ok(double v) {
 /* bench.conf: parsed or refused; a duration is 0 (not given) or within range. */
 static int fuzz_benchconf(const uint8_t *data, size_t size) {
     char *text = fuzz_text(data, size), err[256];
-    benchmark *b = xcalloc(1, sizeof *b);
-    if (benchconf_parse(b, text, err, sizeof err) == 0) {
+    benchmark *b = rn_xcalloc(1, sizeof *b);
+    if (rn_benchconf_parse(b, text, err, sizeof err) == 0) {
         fuzz_require(fuzz_duration_ok(b->timeout) && fuzz_duration_ok(b->expected_duration));
         fuzz_require(!b->args || strlen(b->args) <= size);
     } else {
         fuzz_require(strlen(err) > 0);
     }
-    benchmark_free(b);   /* every member, the ground truth too */
+    rn_benchmark_free(b);   /* every member, the ground truth too */
     free(text);
     return 0;
 }
@@ -58,7 +58,7 @@ static int fuzz_benchconf(const uint8_t *data, size_t size) {
 /* Every stack a parser added: frames root first, no empty name, no control character. */
 static void fuzz_check_stacks(fg_stacks *st) {
     size_t n;
-    const fg_stack_entry *e = fg_stacks_sorted(st, &n);
+    const fg_stack_entry *e = rn_fg_stacks_sorted(st, &n);
     unsigned long long total = 0;
     for (size_t i = 0; i < n; i++) {
         const char *s = e[i].stack;
@@ -69,7 +69,7 @@ static void fuzz_check_stacks(fg_stacks *st) {
         }
         total += e[i].count;
     }
-    fuzz_require(total == fg_stacks_total(st));
+    fuzz_require(total == rn_fg_stacks_total(st));
 }
 
 /* perf script text (the first byte: drop idle samples or not). */
@@ -77,14 +77,14 @@ static int fuzz_fold_perf(const uint8_t *data, size_t size) {
     if (size < 2) return 0;
     FILE *in = fmemopen((void *)(data + 1), size - 1, "r");
     if (!in) return 0;
-    fg_stacks *st = fg_stacks_new();
+    fg_stacks *st = rn_fg_stacks_new();
     fg_fold_stats stats = {0};
-    if (fg_fold_perf_script(st, in, data[0] & 1, &stats) == 0) {
+    if (rn_fg_fold_perf_script(st, in, data[0] & 1, &stats) == 0) {
         fuzz_require(stats.kept + stats.idle == stats.samples);
-        fuzz_require(stats.kept == fg_stacks_total(st));
+        fuzz_require(stats.kept == rn_fg_stacks_total(st));
         fuzz_check_stacks(st);
     }
-    fg_stacks_free(st);
+    rn_fg_stacks_free(st);
     fclose(in);
     return 0;
 }
@@ -94,14 +94,14 @@ static int fuzz_fold_bpftrace(const uint8_t *data, size_t size) {
     if (size < 2) return 0;
     FILE *in = fmemopen((void *)(data + 1), size - 1, "r");
     if (!in) return 0;
-    fg_stacks *st = fg_stacks_new();
+    fg_stacks *st = rn_fg_stacks_new();
     fg_fold_stats stats = {0};
-    if (fg_fold_bpftrace(st, in, data[0] & 1, &stats) == 0) {
+    if (rn_fg_fold_bpftrace(st, in, data[0] & 1, &stats) == 0) {
         fuzz_require(stats.kept + stats.idle <= stats.samples);
-        fuzz_require(stats.kept == fg_stacks_total(st));
+        fuzz_require(stats.kept == rn_fg_stacks_total(st));
         fuzz_check_stacks(st);
     }
-    fg_stacks_free(st);
+    rn_fg_stacks_free(st);
     fclose(in);
     return 0;
 }
@@ -127,7 +127,7 @@ static int fuzz_ready(const uint8_t *data, size_t size) {
     size_t step = (size_t)data[0] % 64 + 1, off = 1;
     while (off < size) {
         size_t n = size - off < step ? size - off : step;
-        ingester_take_output(&g, (const char *)data + off, n);
+        rn_ingester_take_output(&g, (const char *)data + off, n);
         off += n;
     }
     if (g.ready) {
@@ -150,7 +150,7 @@ typedef struct fuzz_measure_state {
 
 static void fuzz_measure_line(const char *line, size_t len, int has_nul, void *arg) {
     fuzz_measure_state *m = arg;
-    if (measure_take_line(line, len, has_nul, &m->r, &m->failed)) m->ended++;
+    if (rn_measure_take_line(line, len, has_nul, &m->r, &m->failed)) m->ended++;
 }
 
 static int fuzz_measure(const uint8_t *data, size_t size) {
@@ -162,7 +162,7 @@ static int fuzz_measure(const uint8_t *data, size_t size) {
     size_t step = (size_t)data[0] % 200 + 1, off = 1;
     while (off < size) {
         size_t n = size - off < step ? size - off : step;
-        linebuf_feed(&lb, (const char *)data + off, n, fuzz_measure_line, &m);
+        rn_linebuf_feed(&lb, (const char *)data + off, n, fuzz_measure_line, &m);
         off += n;
     }
     const run_result *r = &m.r;
@@ -198,7 +198,7 @@ static void fuzz_baseline_figure(const ab_ev_baseline *e, void *arg) {
 
 static int fuzz_baseline_json(const uint8_t *data, size_t size) {
     fuzz_baseline_state b = {0};
-    bl_json_figures((const char *)data, size, fuzz_baseline_figure, &b);
+    rn_bl_json_figures((const char *)data, size, fuzz_baseline_figure, &b);
     fuzz_require(b.n <= BL_JSON_MAX_FIGURES);
     return 0;
 }

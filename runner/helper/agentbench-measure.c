@@ -193,7 +193,7 @@ static char out_buf[16384];
 /* Move what the run printed into its log; 0 at end of file (every writer is gone). */
 static int read_output(int fd, outlog *log) {
     ssize_t r = read(fd, out_buf, sizeof out_buf);
-    if (r > 0) outlog_take(log, out_buf, (size_t)r);
+    if (r > 0) rn_outlog_take(log, out_buf, (size_t)r);
     return r > 0 || (r < 0 && (errno == EAGAIN || errno == EINTR));
 }
 
@@ -260,7 +260,7 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
         sp.out_fd = pipe_fd[1];
         sp.null_fd = null_fd;
     }
-    track_begin(&trk, env ? env : environ);
+    rn_track_begin(&trk, env ? env : environ);
     /* no handler may run in the child before it has reset them */
     sigset_t all, old;
     sigfillset(&all);
@@ -270,7 +270,7 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     term_requested = 0;
     term_sent_at = 0;
     term_timeout_now = term_timeout;
-    long long mig0 = migrations_now();
+    long long mig0 = rn_migrations_now();
 
     double t0 = ab_mono_s();
     pid_t pid = start_child(&sp);
@@ -278,7 +278,7 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
         int e = errno;
         sigprocmask(SIG_SETMASK, &old, NULL);
         fprintf(stderr, "agentbench-measure: vfork: %s\n", strerror(e));
-        track_end(&trk);
+        rn_track_end(&trk);
         for (int i = 0; i < 2; i++)
             if (pipe_fd[i] >= 0) close(pipe_fd[i]);
         if (log_fd >= 0) close(log_fd);
@@ -300,7 +300,7 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     }
 
     outlog log;
-    outlog_begin(&log, log_fd);
+    rn_outlog_begin(&log, log_fd);
     int status = 0;
     struct rusage ru;
     double t1 = 0;
@@ -313,15 +313,15 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     kill_requested = 0;
     if (rc < 0) fprintf(stderr, "agentbench-measure: waiting for the run: %s\n", strerror(errno));
     /* whatever the run left running (its process group included) is counted, then goes */
-    track_end(&trk);
+    rn_track_end(&trk);
     if (pipe_fd[0] >= 0) {
         drain_output(pipe_fd[0], &log);
         close(pipe_fd[0]);
     }
-    unsigned long long cut = outlog_end(&log);
+    unsigned long long cut = rn_outlog_end(&log);
     if (log_fd >= 0) close(log_fd);
     if (rc < 0) return -1;
-    long long mig1 = mig0 >= 0 ? migrations_now() : -1;
+    long long mig1 = mig0 >= 0 ? rn_migrations_now() : -1;
     char migrations[40] = "";
     if (mig0 >= 0 && mig1 >= mig0)
         snprintf(migrations, sizeof migrations, "migrations=%lld ", mig1 - mig0);
@@ -335,7 +335,7 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
                  WIFSIGNALED(status) ? WTERMSIG(status) : 0,
                  wall, tv_s(ru.ru_utime), tv_s(ru.ru_stime), ru.ru_maxrss,
                  ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_minflt, ru.ru_majflt, (int)timed_out,
-                 t0, t1, t_term, trk.found, cut, track_method(&trk), migrations, trk.names);
+                 t0, t1, t_term, trk.found, cut, rn_track_method(&trk), migrations, trk.names);
     write_all(report_fd, line, (size_t)n);
     return 0;
 }
@@ -522,7 +522,7 @@ int main(int argc, char **argv) {
     signal(SIGINT, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
 
-    track_setup();
+    rn_track_setup();
     if (chld_setup() < 0) {
         fprintf(stderr, "agentbench-measure: SIGCHLD: %s\n", strerror(errno));
         return 1;

@@ -12,7 +12,7 @@
 
 static int counter_fd = -2;   /* -2: not opened yet, -1: refused */
 
-long long migrations_now(void) {
+long long rn_migrations_now(void) {
     if (counter_fd == -2) {
         struct perf_event_attr a;
         memset(&a, 0, sizeof a);

@@ -10,6 +10,6 @@
 
 /* The counter now (opened on first use); -1 when the kernel refuses perf events
  * (perf_event_paranoid, seccomp) or the read fails. */
-long long migrations_now(void);
+long long rn_migrations_now(void);
 
 #endif

@@ -21,13 +21,13 @@ static void put(int fd, const char *buf, size_t len) {
     }
 }
 
-void outlog_begin(outlog *o, int fd) {
+void rn_outlog_begin(outlog *o, int fd) {
     memset(o, 0, sizeof *o);
     o->fd = fd;
     o->head_left = OUTLOG_HEAD;
 }
 
-void outlog_take(outlog *o, const char *buf, size_t n) {
+void rn_outlog_take(outlog *o, const char *buf, size_t n) {
     size_t head = n < o->head_left ? n : o->head_left;
     if (head) {
         put(o->fd, buf, head);
@@ -66,7 +66,7 @@ void outlog_take(outlog *o, const char *buf, size_t n) {
     }
 }
 
-unsigned long long outlog_end(outlog *o) {
+unsigned long long rn_outlog_end(outlog *o) {
     if (o->cut) {
         char note[200];
         int len = snprintf(note, sizeof note,

@@ -20,10 +20,10 @@ typedef struct outlog {
     unsigned long long cut;         /* bytes that fell out of the ring */
 } outlog;
 
-void outlog_begin(outlog *o, int fd);
-void outlog_take(outlog *o, const char *buf, size_t n);
+void rn_outlog_begin(outlog *o, int fd);
+void rn_outlog_take(outlog *o, const char *buf, size_t n);
 /* Write the note and the tail (when something was cut) and release the ring. Returns the
  * bytes cut. The file stays open (the caller's). */
-unsigned long long outlog_end(outlog *o);
+unsigned long long rn_outlog_end(outlog *o);
 
 #endif

@@ -98,7 +98,7 @@ static void remove_stale(void) {
     closedir(d);
 }
 
-void track_setup(void) {
+void rn_track_setup(void) {
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     base[0] = 0;
     const char *off = getenv("AGENTBENCH_NO_CGROUP");
@@ -125,7 +125,7 @@ void track_setup(void) {
     remove_stale();
 }
 
-void track_begin(track *t, char **env) {
+void rn_track_begin(track *t, char **env) {
     memset(t, 0, sizeof *t);
     t->procs_fd = t->kill_fd = -1;
     struct timespec now;
@@ -165,7 +165,7 @@ static void go_home(track *t) {
     base[0] = 0;   /* stuck in the run's cgroup: no more cgroups (it cannot be removed) */
 }
 
-const char *track_method(const track *t) {
+const char *rn_track_method(const track *t) {
     return t->cgroup && t->joined ? "cgroup" : "tree";
 }
 
@@ -322,7 +322,7 @@ static int scan_proc(track *t) {
     return count;
 }
 
-void track_end(track *t) {
+void rn_track_end(track *t) {
     nseen = 0;
     if (t->cgroup && t->joined) {
         go_home(t);

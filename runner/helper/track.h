@@ -29,14 +29,14 @@ typedef struct track {
 
 /* Once per helper: be the child subreaper of the runs; find where run cgroups can go
  * (none when AGENTBENCH_NO_CGROUP is set); remove the empty cgroups of dead helpers. */
-void track_setup(void);
+void rn_track_setup(void);
 /* Before a run (env: its environment, for the marker): its cgroup, if one can be made,
  * with the helper in it, so that the run starts there. */
-void track_begin(track *t, char **env);
+void rn_track_begin(track *t, char **env);
 /* After the run's wait4: find what it left running, count and name it, kill it, reap it,
  * and remove the run's cgroup. */
-void track_end(track *t);
+void rn_track_end(track *t);
 /* How t found processes: "cgroup", or "tree" (process tree, group and marker). */
-const char *track_method(const track *t);
+const char *rn_track_method(const track *t);
 
 #endif

@@ -1,4 +1,4 @@
-/* cmd_load.c: `agentbench load URL... --rate R|max --duration S`: the load generator of
+/* rn_cmd_load.c: `agentbench load URL... --rate R|max --duration S`: the load generator of
  * load.h on the command line. Builds the request bytes from the URLs and options, runs one
  * window on a private loop and prints the figures as a table or one JSON object. */
 #include <errno.h>
@@ -109,7 +109,7 @@ static int read_file(const char *path, char **out, size_t *len, char *err, size_
 static json_t *percentiles_json(const load_hist *h)
 {
     load_percentiles p;
-    load_percentiles_of(h, &p);
+    rn_load_percentiles_of(h, &p);
     return json_pack("{s:I,s:f,s:f,s:f,s:f,s:f,s:f}", "count", (json_int_t)h->count, "p50", p.p50,
                      "p90", p.p90, "p99", p.p99, "p99_9", p.p999, "max", p.max, "mean", p.mean);
 }
@@ -146,7 +146,7 @@ static void print_json(const load_result *r, const char *url, size_t nurls, doub
 static void print_percentiles(const char *name, const load_hist *h, const char *what)
 {
     load_percentiles p;
-    load_percentiles_of(h, &p);
+    rn_load_percentiles_of(h, &p);
     printf("%-11s p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms  (%s)\n", name,
            p.p50 * 1e3, p.p90 * 1e3, p.p99 * 1e3, p.p999 * 1e3, p.max * 1e3, what);
 }
@@ -183,7 +183,7 @@ static int parse_duration(const char *opt, const char *s, double hi, double *out
 {
     char err[160];
     double v;
-    if (duration_parse(s, 0, &v, err, sizeof err) == 0) {
+    if (rn_duration_parse(s, 0, &v, err, sizeof err) == 0) {
         if (v <= hi) {
             *out = v;
             return 0;
@@ -207,7 +207,7 @@ static int parse_number(const char *opt, const char *s, double lo, double hi, do
     return 0;
 }
 
-int cmd_load(int argc, char **argv)
+int rn_cmd_load(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"rate", required_argument, NULL, 'r'},       {"duration", required_argument, NULL, 'd'},
@@ -339,7 +339,7 @@ int cmd_load(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);     /* a server that closes mid-write is an error, not our death */
     res = calloc(1, sizeof *res);
     if (!res) goto out;
-    if (load_run_blocking(&cfg, res, err, sizeof err) < 0) {
+    if (rn_load_run_blocking(&cfg, res, err, sizeof err) < 0) {
         fprintf(stderr, "agentbench load: %s: %s\n", argv[optind], err);
         status = res->failed ? 1 : 2;
         goto out;

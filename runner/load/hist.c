@@ -3,20 +3,20 @@
  * Index of a value v with P precision bits: v itself below 2^(P+1); otherwise, with
  * e = floor(log2 v) and shift = e - P, (shift << P) + (v >> shift). v >> shift keeps the
  * P+1 leading bits of v (in [2^P, 2^(P+1))), so consecutive powers of two follow each
- * other without a gap and the inverse is a shift: see load_hist_bucket_range. */
+ * other without a gap and the inverse is a shift: see rn_load_hist_bucket_range. */
 #include "hist.h"
 
 #include <string.h>
 
 #define P LOAD_HIST_PRECISION_BITS
 
-void load_hist_init(load_hist *h)
+void rn_load_hist_init(load_hist *h)
 {
     memset(h, 0, sizeof *h);
     h->min = UINT64_MAX;
 }
 
-unsigned load_hist_index(uint64_t v)
+unsigned rn_load_hist_index(uint64_t v)
 {
     if (v < ((uint64_t)1 << (P + 1))) return (unsigned)v;
     unsigned e = 63u - (unsigned)__builtin_clzll(v);
@@ -25,7 +25,7 @@ unsigned load_hist_index(uint64_t v)
     return (shift << P) + (unsigned)(v >> shift);
 }
 
-void load_hist_bucket_range(unsigned index, uint64_t *low, uint64_t *high)
+void rn_load_hist_bucket_range(unsigned index, uint64_t *low, uint64_t *high)
 {
     if (index < (1u << (P + 1))) {
         *low = *high = index;
@@ -37,16 +37,16 @@ void load_hist_bucket_range(unsigned index, uint64_t *low, uint64_t *high)
     *high = *low + ((uint64_t)1 << shift) - 1;
 }
 
-void load_hist_record(load_hist *h, uint64_t v)
+void rn_load_hist_record(load_hist *h, uint64_t v)
 {
-    h->buckets[load_hist_index(v)]++;
+    h->buckets[rn_load_hist_index(v)]++;
     h->count++;
     h->sum += (double)v;
     if (v < h->min) h->min = v;
     if (v > h->max) h->max = v;
 }
 
-void load_hist_merge(load_hist *into, const load_hist *from)
+void rn_load_hist_merge(load_hist *into, const load_hist *from)
 {
     for (unsigned i = 0; i < LOAD_HIST_BUCKETS; i++) into->buckets[i] += from->buckets[i];
     into->count += from->count;
@@ -55,7 +55,7 @@ void load_hist_merge(load_hist *into, const load_hist *from)
     if (from->max > into->max) into->max = from->max;
 }
 
-uint64_t load_hist_quantile(const load_hist *h, double q)
+uint64_t rn_load_hist_quantile(const load_hist *h, double q)
 {
     if (h->count == 0) return 0;
     if (q <= 0) return h->min;
@@ -71,7 +71,7 @@ uint64_t load_hist_quantile(const load_hist *h, double q)
         if (seen >= rank) {
             if (i == LOAD_HIST_BUCKETS - 1) return h->max;   /* the overflow bucket */
             uint64_t low, high;
-            load_hist_bucket_range(i, &low, &high);
+            rn_load_hist_bucket_range(i, &low, &high);
             if (high > h->max) high = h->max;
             if (high < h->min) high = h->min;
             return high;
@@ -80,7 +80,7 @@ uint64_t load_hist_quantile(const load_hist *h, double q)
     return h->max;
 }
 
-double load_hist_mean(const load_hist *h)
+double rn_load_hist_mean(const load_hist *h)
 {
     return h->count ? h->sum / (double)h->count : 0.0;
 }

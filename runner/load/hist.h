@@ -24,18 +24,18 @@ typedef struct load_hist {
     uint64_t buckets[LOAD_HIST_BUCKETS];
 } load_hist;
 
-void load_hist_init(load_hist *h);
-void load_hist_record(load_hist *h, uint64_t value);
-void load_hist_merge(load_hist *into, const load_hist *from);
+void rn_load_hist_init(load_hist *h);
+void rn_load_hist_record(load_hist *h, uint64_t value);
+void rn_load_hist_merge(load_hist *into, const load_hist *from);
 
 /* The value at quantile q in [0, 1] (nearest rank: the ceil(q*count)-th smallest, the
  * smallest for q = 0); 0 when empty. */
-uint64_t load_hist_quantile(const load_hist *h, double q);
-double load_hist_mean(const load_hist *h);
+uint64_t rn_load_hist_quantile(const load_hist *h, double q);
+double rn_load_hist_mean(const load_hist *h);
 
 /* The bucket a value falls in and the range [low, high] of values that bucket holds
  * (exposed for the unit tests). */
-unsigned load_hist_index(uint64_t value);
-void load_hist_bucket_range(unsigned index, uint64_t *low, uint64_t *high);
+unsigned rn_load_hist_index(uint64_t value);
+void rn_load_hist_bucket_range(unsigned index, uint64_t *low, uint64_t *high);
 
 #endif

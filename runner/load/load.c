@@ -309,8 +309,8 @@ static void answered(conn *c, uint64_t now, int keep)
     } else {
         res->status_non_2xx++;
     }
-    load_hist_record(&res->latency, now > c->intended ? now - c->intended : 0);
-    load_hist_record(&res->service, now > c->sent_at ? now - c->sent_at : 0);
+    rn_load_hist_record(&res->latency, now > c->intended ? now - c->intended : 0);
+    rn_load_hist_record(&res->service, now > c->sent_at ? now - c->sent_at : 0);
     r->busy--;
     c->state = C_IDLE;
     uv_timer_stop(&c->timer);
@@ -551,7 +551,7 @@ static void finish(load_run *r)
     }
 }
 
-int load_config_check(const load_config *cfg, char *err, size_t errlen)
+int rn_load_config_check(const load_config *cfg, char *err, size_t errlen)
 {
     const char *why = NULL;
     int family = cfg->addr.ss_family;
@@ -574,10 +574,10 @@ int load_config_check(const load_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
-load_run *load_start(uv_loop_t *loop, const load_config *cfg, load_done_cb done, void *arg,
+load_run *rn_load_start(uv_loop_t *loop, const load_config *cfg, load_done_cb done, void *arg,
                      char *err, size_t errlen)
 {
-    if (load_config_check(cfg, err, errlen) < 0) return NULL;
+    if (rn_load_config_check(cfg, err, errlen) < 0) return NULL;
     load_run *r = calloc(1, sizeof *r);
     load_result *res = calloc(1, sizeof *res);
     conn *conns = calloc(cfg->connections, sizeof *conns);
@@ -597,8 +597,8 @@ load_run *load_start(uv_loop_t *loop, const load_config *cfg, load_done_cb done,
     r->conns = conns;
     r->idle = idle;
     r->tfd = tfd;
-    load_hist_init(&res->latency);
-    load_hist_init(&res->service);
+    rn_load_hist_init(&res->latency);
+    rn_load_hist_init(&res->service);
     res->duration_s = cfg->duration_s;
     res->open_loop = cfg->rate > 0;
     if (res->open_loop) {
@@ -623,7 +623,7 @@ load_run *load_start(uv_loop_t *loop, const load_config *cfg, load_done_cb done,
     return r;
 }
 
-void load_stop(load_run *r)
+void rn_load_stop(load_run *r)
 {
     if (r->phase == R_SETUP) run_fail(r, "%s", "stopped before the window started");
     else if (r->phase == R_WINDOW) {
@@ -636,9 +636,9 @@ void load_stop(load_run *r)
     }
 }
 
-const load_result *load_result_of(const load_run *r) { return r->res; }
+const load_result *rn_load_result_of(const load_run *r) { return r->res; }
 
-void load_free(load_run *r)
+void rn_load_free(load_run *r)
 {
     if (!r) return;
     if (r->tfd >= 0) close(r->tfd);
@@ -650,7 +650,7 @@ void load_free(load_run *r)
 
 static void blocking_done(load_run *r, void *arg) { *(int *)arg = 1; }
 
-int load_run_blocking(const load_config *cfg, load_result *out, char *err, size_t errlen)
+int rn_load_run_blocking(const load_config *cfg, load_result *out, char *err, size_t errlen)
 {
     uv_loop_t loop;
     if (uv_loop_init(&loop) < 0) {
@@ -658,14 +658,14 @@ int load_run_blocking(const load_config *cfg, load_result *out, char *err, size_
         return -1;
     }
     int finished = 0;
-    load_run *r = load_start(&loop, cfg, blocking_done, &finished, err, errlen);
+    load_run *r = rn_load_start(&loop, cfg, blocking_done, &finished, err, errlen);
     if (!r) {
         uv_loop_close(&loop);
         return -1;
     }
     uv_run(&loop, UV_RUN_DEFAULT);
     *out = *r->res;
-    load_free(r);
+    rn_load_free(r);
     uv_loop_close(&loop);
     if (out->failed) {
         snprintf(err, errlen, "%s", out->error);
@@ -674,12 +674,12 @@ int load_run_blocking(const load_config *cfg, load_result *out, char *err, size_
     return finished ? 0 : -1;
 }
 
-void load_percentiles_of(const load_hist *h, load_percentiles *p)
+void rn_load_percentiles_of(const load_hist *h, load_percentiles *p)
 {
-    p->p50 = (double)load_hist_quantile(h, 0.50) / 1e9;
-    p->p90 = (double)load_hist_quantile(h, 0.90) / 1e9;
-    p->p99 = (double)load_hist_quantile(h, 0.99) / 1e9;
-    p->p999 = (double)load_hist_quantile(h, 0.999) / 1e9;
+    p->p50 = (double)rn_load_hist_quantile(h, 0.50) / 1e9;
+    p->p90 = (double)rn_load_hist_quantile(h, 0.90) / 1e9;
+    p->p99 = (double)rn_load_hist_quantile(h, 0.99) / 1e9;
+    p->p999 = (double)rn_load_hist_quantile(h, 0.999) / 1e9;
     p->max = (double)h->max / 1e9;
-    p->mean = load_hist_mean(h) / 1e9;
+    p->mean = rn_load_hist_mean(h) / 1e9;
 }

@@ -21,9 +21,9 @@
  * most timeout_s; what is left then counts as errors (timeout, unsent). Nothing measured
  * is lost to an error: every completed request is in the histograms and the counters.
  *
- * Callbacks go up: load_start() returns at once and `done` is called on the loop once the
- * run has finished and every handle it opened is closed; then read load_result_of() and
- * load_free(). load_run_blocking() does all of it on a private loop (the CLI's way). */
+ * Callbacks go up: rn_load_start() returns at once and `done` is called on the loop once the
+ * run has finished and every handle it opened is closed; then read rn_load_result_of() and
+ * rn_load_free(). rn_load_run_blocking() does all of it on a private loop (the CLI's way). */
 #ifndef AB_LOAD_H
 #define AB_LOAD_H
 
@@ -83,29 +83,29 @@ typedef struct load_run load_run;
 typedef void (*load_done_cb)(load_run *run, void *arg);
 
 /* 0, or -1 with a message: a configuration the engine cannot run. */
-int load_config_check(const load_config *cfg, char *err, size_t errlen);
+int rn_load_config_check(const load_config *cfg, char *err, size_t errlen);
 
 /* Starts a run on loop (connects every connection first; the window starts once all are
  * up). Returns NULL with a message for a bad configuration; otherwise `done` will be
- * called exactly once, also when the run fails to start (load_result_of()->failed). */
-load_run *load_start(uv_loop_t *loop, const load_config *cfg, load_done_cb done, void *arg,
+ * called exactly once, also when the run fails to start (rn_load_result_of()->failed). */
+load_run *rn_load_start(uv_loop_t *loop, const load_config *cfg, load_done_cb done, void *arg,
                      char *err, size_t errlen);
 
 /* Ends the window now (the drain still happens); `done` follows as usual. */
-void load_stop(load_run *run);
+void rn_load_stop(load_run *run);
 
-const load_result *load_result_of(const load_run *run);
-void load_free(load_run *run);    /* after done */
+const load_result *rn_load_result_of(const load_run *run);
+void rn_load_free(load_run *run);    /* after done */
 
 /* Runs one run to its end on a private loop and copies the result into *out (which holds
  * two histograms: ~140 KiB, allocate it). Returns 0, or -1 with a message (a bad
  * configuration, or a run that failed to start: then out->failed is set too). */
-int load_run_blocking(const load_config *cfg, load_result *out, char *err, size_t errlen);
+int rn_load_run_blocking(const load_config *cfg, load_result *out, char *err, size_t errlen);
 
 /* Fills a result's percentiles in seconds: p50, p90, p99, p99.9, max. */
 typedef struct load_percentiles {
     double p50, p90, p99, p999, max, mean;
 } load_percentiles;
-void load_percentiles_of(const load_hist *h, load_percentiles *out);
+void rn_load_percentiles_of(const load_hist *h, load_percentiles *out);
 
 #endif

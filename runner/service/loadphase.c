@@ -34,7 +34,7 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
     child *c = h->data;
     if (c->cap - c->len < 65536 && c->cap < OUT_MAX) {
         c->cap = c->cap ? c->cap * 2 : 65536;
-        c->buf = xrealloc(c->buf, c->cap + 1);
+        c->buf = rn_xrealloc(c->buf, c->cap + 1);
     }
     buf->base = c->buf + c->len;
     buf->len = c->cap - c->len;
@@ -60,37 +60,37 @@ static void on_bound(uv_timer_t *t) {
 static void on_closed(uv_handle_t *h) { ((child *)h->data)->handles--; }
 
 static void add_num(strlist *a, const char *opt, double v) {
-    strlist_add(a, opt);
-    strlist_add_take(a, xasprintf("%.6g", v));
+    rn_strlist_add(a, opt);
+    rn_strlist_add_take(a, rn_xasprintf("%.6g", v));
 }
 
-int loadphase_run(uv_loop_t *loop, const loadphase_spec *spec, int (*go_on)(void *),
+int rn_loadphase_run(uv_loop_t *loop, const loadphase_spec *spec, int (*go_on)(void *),
                   void *arg, json_t **json, char *why, size_t whylen) {
     *json = NULL;
     strlist a = {0};
-    strlist_add(&a, spec->helper);
-    strlist_add(&a, "--exec");
+    rn_strlist_add(&a, spec->helper);
+    rn_strlist_add(&a, "--exec");
     if (spec->cpus && *spec->cpus) {
-        strlist_add(&a, "--cpu");
-        strlist_add(&a, spec->cpus);
+        rn_strlist_add(&a, "--cpu");
+        rn_strlist_add(&a, spec->cpus);
     }
-    strlist_add(&a, "--");
-    strlist_add(&a, spec->agentbench);
-    strlist_add(&a, "load");
-    strlist_add(&a, "--json");
+    rn_strlist_add(&a, "--");
+    rn_strlist_add(&a, spec->agentbench);
+    rn_strlist_add(&a, "load");
+    rn_strlist_add(&a, "--json");
     if (spec->rate > 0) add_num(&a, "--rate", spec->rate);
     else {
-        strlist_add(&a, "--rate");
-        strlist_add(&a, "max");
+        rn_strlist_add(&a, "--rate");
+        rn_strlist_add(&a, "max");
     }
     add_num(&a, "--duration", spec->duration_s);
     add_num(&a, "--timeout", spec->timeout_s);
     add_num(&a, "--connections", spec->connections);
     if (spec->digest_header) {
-        strlist_add(&a, "--digest-header");
-        strlist_add(&a, spec->digest_header);
+        rn_strlist_add(&a, "--digest-header");
+        rn_strlist_add(&a, spec->digest_header);
     }
-    for (char **u = spec->urls; u && *u; u++) strlist_add(&a, *u);
+    for (char **u = spec->urls; u && *u; u++) rn_strlist_add(&a, *u);
 
     child c;
     memset(&c, 0, sizeof c);
@@ -110,7 +110,7 @@ int loadphase_run(uv_loop_t *loop, const loadphase_spec *spec, int (*go_on)(void
     o.stdio_count = 3;
     o.exit_cb = on_exit_cb;
     int rc = uv_spawn(loop, &c.proc, &o);
-    strlist_free(&a);
+    rn_strlist_free(&a);
     c.handles = 1;   /* the pipe */
     if (rc < 0) {
         snprintf(why, whylen, "cannot start the load generator: %s", uv_strerror(rc));

@@ -26,7 +26,7 @@ typedef struct loadphase_spec {
  * why when it could not be run, failed, or printed no JSON object; -2 when go_on(arg) said
  * stop first (the child is then killed). Bounded: a child still running 2 durations + 3
  * timeouts + 30 s after its start is killed (-1). */
-int loadphase_run(uv_loop_t *loop, const loadphase_spec *spec, int (*go_on)(void *),
+int rn_loadphase_run(uv_loop_t *loop, const loadphase_spec *spec, int (*go_on)(void *),
                   void *arg, json_t **json, char *why, size_t whylen);
 
 #endif

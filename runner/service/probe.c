@@ -1,6 +1,6 @@
 /* probe.c: the readiness probe of probe.h. One try at a time: connect, send the GET, read
  * until the status line is in, then close; a failed try closes its connection and the
- * next one starts 20 ms after the close. Every handle is closed before probe_ready()
+ * next one starts 20 ms after the close. Every handle is closed before rn_probe_ready()
  * returns, so the caller's loop is left as it was. */
 #include "probe.h"
 #include "clock.h"
@@ -118,7 +118,7 @@ static void start_try(probe *p) {
 
 static void on_timer_closed(uv_handle_t *h) { ((probe *)h->data)->handles--; }
 
-probe_outcome probe_ready(uv_loop_t *loop, const struct sockaddr_in *addr, const char *path,
+probe_outcome rn_probe_ready(uv_loop_t *loop, const struct sockaddr_in *addr, const char *path,
                           double timeout_s, int (*go_on)(void *), void *arg, char *why,
                           size_t whylen) {
     probe p;

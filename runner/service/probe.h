@@ -16,7 +16,7 @@ typedef enum probe_outcome {
 
 /* Probe addr for up to timeout_s, running loop; go_on(arg) is asked after every event.
  * why gets the last try's failure ("connection refused", "status 503") when not ready. */
-probe_outcome probe_ready(uv_loop_t *loop, const struct sockaddr_in *addr, const char *path,
+probe_outcome rn_probe_ready(uv_loop_t *loop, const struct sockaddr_in *addr, const char *path,
                           double timeout_s, int (*go_on)(void *), void *arg, char *why,
                           size_t whylen);
 

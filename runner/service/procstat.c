@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-int procstat_parse(const char *stat, int *pgrp, unsigned long long *ticks) {
+int rn_procstat_parse(const char *stat, int *pgrp, unsigned long long *ticks) {
     /* "PID (COMM) STATE PPID PGRP ...": COMM may hold spaces and ')', so fields count
      * from the last ')'; utime and stime are fields 14 and 15 */
     const char *p = strrchr(stat, ')');
@@ -25,7 +25,7 @@ int procstat_parse(const char *stat, int *pgrp, unsigned long long *ticks) {
     return 0;
 }
 
-double pgrp_cpu_seconds(int pgid) {
+double rn_pgrp_cpu_seconds(int pgid) {
     DIR *d = opendir("/proc");
     if (!d || pgid <= 0) {
         if (d) closedir(d);
@@ -46,7 +46,7 @@ double pgrp_cpu_seconds(int pgid) {
         buf[n] = 0;
         int group;
         unsigned long long ticks;
-        if (procstat_parse(buf, &group, &ticks) == 0 && group == pgid) {
+        if (rn_procstat_parse(buf, &group, &ticks) == 0 && group == pgid) {
             total += ticks;
             found = 1;
         }

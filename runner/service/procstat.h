@@ -7,9 +7,9 @@
 
 /* Seconds of CPU of process group pgid (clock-tick resolution), or -1 when no process of
  * the group is found. */
-double pgrp_cpu_seconds(int pgid);
+double rn_pgrp_cpu_seconds(int pgid);
 
 /* From the text of /proc/PID/stat: its process group and user + system ticks. 0 or -1. */
-int procstat_parse(const char *stat, int *pgrp, unsigned long long *ticks);
+int rn_procstat_parse(const char *stat, int *pgrp, unsigned long long *ticks);
 
 #endif

@@ -34,7 +34,7 @@
 /* Go on while the service runs and the suite was not interrupted. */
 static int go_on(void *arg) {
     suite *s = arg;
-    return measure_running() && !s->interrupted;
+    return rn_measure_running() && !s->interrupted;
 }
 
 /* A free port on 127.0.0.1 (bound to port 0, then released for the service). */
@@ -61,7 +61,7 @@ static double upload_interval(suite *s, int bi) {
     if (s->o.upload_interval > 0) return s->o.upload_interval;
     double iv = 0;
     for (int vi = 0; vi < s->nvar; vi++) {
-        const ab_profiler *p = run_profiler(s, bi, vi);
+        const ab_profiler *p = rn_run_profiler(s, bi, vi);
         if (p && p->default_interval_s > iv) iv = p->default_interval_s;
     }
     return iv;
@@ -144,8 +144,8 @@ static int run_phase(phase *p, const char *name, double rate, double duration, i
     p->spec.duration_s = duration;
     json_t *j;
     char why[256];
-    int rc = loadphase_run(&p->s->loop, &p->spec, go_on, p->s, &j, why, sizeof why);
-    if (rc == -2 || (rc < 0 && !measure_running())) {
+    int rc = rn_loadphase_run(&p->s->loop, &p->spec, go_on, p->s, &j, why, sizeof why);
+    if (rc == -2 || (rc < 0 && !rn_measure_running())) {
         if (!p->s->interrupted) died(p->sv, p->r, name);
         return -1;
     }
@@ -153,7 +153,7 @@ static int run_phase(phase *p, const char *name, double rate, double duration, i
         fail(p->sv, "%s: %s", name, why);
         return -1;
     }
-    if (!measure_running()) {   /* it died as the phase ended: nothing of it counts */
+    if (!rn_measure_running()) {   /* it died as the phase ended: nothing of it counts */
         json_decref(j);
         if (!p->s->interrupted) died(p->sv, p->r, name);
         return -1;
@@ -170,21 +170,21 @@ static double latency_rate(suite *s, int bi, int vi, int warmup, double capacity
     if (s->load_rate[bi] > 0) return s->load_rate[bi];
     double rate = s->o.load_share * capacity;
     const char *variant = s->o.variants.v[vi];
-    int base = strlist_index(&s->o.variants, "baseline");
+    int base = rn_strlist_index(&s->o.variants, "baseline");
     if (warmup && base >= 0 && vi != base) return rate;   /* the baseline's warm-up fixes it */
     if (base >= 0 && vi != base)
-        progress_warn("%s: no baseline run fixed the latency phase's rate; %s's capacity "
+        rn_progress_warn("%s: no baseline run fixed the latency phase's rate; %s's capacity "
                       "does", s->bench[bi]->name, variant);
-    suite_fix_load_rate(s, bi, rate, capacity, variant, warmup ? "warmup" : "run");
+    rn_suite_fix_load_rate(s, bi, rate, capacity, variant, warmup ? "warmup" : "run");
     return rate;
 }
 
 /* The ingester's counters of variant vi now, into c; 0 or -1. */
 static int counters_now(suite *s, int vi, ab_ingester_stats *c) {
-    const char *control = variant_has_agent(s->o.variants.v[vi]) ? ingester_control_of(s, vi)
+    const char *control = rn_variant_has_agent(s->o.variants.v[vi]) ? rn_ingester_control_of(s, vi)
                                                                    : NULL;
     char err[256];
-    return control && ingester_counters_fetch(control, c, err, sizeof err) == 0 ? 0 : -1;
+    return control && rn_ingester_counters_fetch(control, c, err, sizeof err) == 0 ? 0 : -1;
 }
 
 /* ---- the run ----------------------------------------------------------------------- */
@@ -196,7 +196,7 @@ static int drive(suite *s, int bi, int vi, int warmup, const struct sockaddr_in 
     service_run *sv = p->sv;
     char why[256];
     double t0 = ab_mono_s();
-    probe_outcome po = probe_ready(&s->loop, addr, b->svc.ready_path, b->svc.ready_timeout,
+    probe_outcome po = rn_probe_ready(&s->loop, addr, b->svc.ready_path, b->svc.ready_timeout,
                                    go_on, s, why, sizeof why);
     if (po == PROBE_ABORTED) {
         if (!s->interrupted) died(sv, p->r, "wait for readiness");
@@ -228,10 +228,10 @@ static int drive(suite *s, int bi, int vi, int warmup, const struct sockaddr_in 
 
     ab_ingester_stats c0, c1;
     int counted = counters_now(s, vi, &c0) == 0;
-    double cpu0 = pgrp_cpu_seconds(p->r->pid);
+    double cpu0 = rn_pgrp_cpu_seconds(p->r->pid);
     if (run_phase(p, "latency phase", sv->rate_rps, sv->window_s, 1, &sv->latency) < 0)
         return -1;
-    double cpu1 = pgrp_cpu_seconds(p->r->pid);
+    double cpu1 = rn_pgrp_cpu_seconds(p->r->pid);
     if (counted && counters_now(s, vi, &c1) == 0) {
         sv->have_window = 1;
         sv->window_profiles = c1.profiles - c0.profiles;
@@ -253,7 +253,7 @@ static int drive(suite *s, int bi, int vi, int warmup, const struct sockaddr_in 
     return 0;
 }
 
-int service_measure(suite *s, int bi, int vi, int warmup, char **argv, char **env,
+int rn_service_measure(suite *s, int bi, int vi, int warmup, char **argv, char **env,
                     const char *logpath, int logfd, run_result *r, service_run *sv, char *err,
                     size_t errlen) {
     benchmark *b = s->bench[bi];
@@ -262,7 +262,7 @@ int service_measure(suite *s, int bi, int vi, int warmup, char **argv, char **en
     sv->upload_interval_s = upload_interval(s, bi);
     sv->window_s = window_of(s, b, sv->upload_interval_s);
     if (warmup && sv->upload_interval_s > 0 && sv->window_s < 3 * sv->upload_interval_s)
-        progress_warn("%s: the latency window (%g s) is shorter than 3 upload intervals of "
+        rn_progress_warn("%s: the latency window (%g s) is shorter than 3 upload intervals of "
                       "its agent (%g s each): periodic uploads may fall outside it", b->name,
                       sv->window_s, sv->upload_interval_s);
     sv->placement = json_pack("{s:s,s:s,s:s}", "service", s->cpu_bench, "load", s->cpu_load,
@@ -274,46 +274,46 @@ int service_measure(suite *s, int bi, int vi, int warmup, char **argv, char **en
     uv_ip4_name(&addr, host, sizeof host);
     int port = ntohs(addr.sin_port);
     strlist e = {0}, urls = {0};
-    for (char **v = env; v && *v; v++) strlist_add(&e, *v);
-    strlist_add_take(&e, xasprintf("AGENTBENCH_SERVICE_ADDR=%s:%d", host, port));
+    for (char **v = env; v && *v; v++) rn_strlist_add(&e, *v);
+    rn_strlist_add_take(&e, rn_xasprintf("AGENTBENCH_SERVICE_ADDR=%s:%d", host, port));
     strlist paths = {0};
-    strlist_split(&paths, b->svc.load_paths, 1);
+    rn_strlist_split(&paths, b->svc.load_paths, 1);
     for (size_t i = 0; i < paths.n; i++)
-        strlist_add_take(&urls, xasprintf("http://%s:%d%s", host, port, paths.v[i]));
-    strlist_free(&paths);
+        rn_strlist_add_take(&urls, rn_xasprintf("http://%s:%d%s", host, port, paths.v[i]));
+    rn_strlist_free(&paths);
 
-    double quick = s->o.quick, term = run_timeout(s, bi);
+    double quick = s->o.quick, term = rn_run_timeout(s, bi);
     double phases = (quick ? b->svc.quick_warmup_s + b->svc.quick_capacity_s
                            : b->svc.warmup_s + b->svc.capacity_s) + sv->window_s;
     run_spec spec = {.argv = argv, .env = e.v, .cwd = b->dir, .cpus = s->cpu_bench,
                      .out_path = logpath, .term_timeout_s = term,
                      .timeout_s = b->svc.ready_timeout + phases + 3 * (3 * LOAD_TIMEOUT_S + 10) +
                                   term + 30};
-    int rc = measure_start(&s->loop, &spec, r, err, errlen);
+    int rc = rn_measure_start(&s->loop, &spec, r, err, errlen);
     if (rc == 0) {
         phase p = {.s = s, .sv = sv, .r = r,
-                   .spec = {.helper = s->helper, .agentbench = xasprintf("%s/agentbench", self_dir()),
+                   .spec = {.helper = s->helper, .agentbench = rn_xasprintf("%s/agentbench", rn_self_dir()),
                             .cpus = s->cpu_load, .timeout_s = LOAD_TIMEOUT_S,
                             .connections = b->svc.load_connections,
                             .digest_header = b->svc.digest_header, .urls = urls.v,
                             .logfd = logfd}};
         if (drive(s, bi, vi, warmup, &addr, &p) == 0) {
             sv->terminated = 1;
-            measure_terminate();
+            rn_measure_terminate();
         } else {
-            measure_kill();
+            rn_measure_kill();
         }
-        rc = measure_wait(&s->loop, err, errlen);
+        rc = rn_measure_wait(&s->loop, err, errlen);
         free((char *)p.spec.agentbench);
     }
-    strlist_free(&e);
-    strlist_free(&urls);
+    rn_strlist_free(&e);
+    rn_strlist_free(&urls);
     return rc;
 }
 
 /* ---- after the run ------------------------------------------------------------------ */
 
-void service_take_output(service_run *sv, const char *out) {
+void rn_service_take_output(service_run *sv, const char *out) {
     const char *last = NULL;
     for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
         if (!strncmp(p, "requests:", 9)) last = p + 9;
@@ -325,14 +325,14 @@ void service_take_output(service_run *sv, const char *out) {
     }
 }
 
-int service_exit_delay(const run_result *r, double *delay, int *blocked) {
+int rn_service_exit_delay(const run_result *r, double *delay, int *blocked) {
     if (r->t_term <= 0 || r->t_end < r->t_term) return 0;
     *delay = r->t_end - r->t_term;
     *blocked = r->timed_out;
     return 1;
 }
 
-const char *service_status(service_run *sv, const run_result *r, const char *checksum) {
+const char *rn_service_status(service_run *sv, const run_result *r, const char *checksum) {
     if (sv->fail_status) return sv->fail_status;
     if (!sv->terminated || r->t_term <= 0) {
         fail(sv, "the run ended before its SIGTERM%s%s", "", "");
@@ -378,7 +378,7 @@ const char *service_status(service_run *sv, const run_result *r, const char *che
     return "checksum";
 }
 
-void service_run_end(service_run *sv, ab_ev_run_end *re) {
+void rn_service_run_end(service_run *sv, ab_ev_run_end *re) {
     static char client[17];
     re->kind = "service";
     re->placement = sv->placement;
@@ -418,7 +418,7 @@ void service_run_end(service_run *sv, ab_ev_run_end *re) {
     else if (sv->note[0]) re->reason = sv->note;
 }
 
-void service_run_free(service_run *sv) {
+void rn_service_run_free(service_run *sv) {
     json_decref(sv->capacity);
     json_decref(sv->latency);
     json_decref(sv->errors);

@@ -1,5 +1,5 @@
 /* service.h: one run of a service benchmark (kind = service; doc/internals.md, "Service
- * benchmarks"), the part run_one.c calls instead of a batch measurement:
+ * benchmarks"), the part rn_run_one.c calls instead of a batch measurement:
  *
  *   1. a free loopback port → AGENTBENCH_SERVICE_ADDR; the service started through the
  *      measuring helper (its rusage as for every run), pinned to the benchmark's CPUs;
@@ -41,7 +41,7 @@ typedef struct service_run {
     /* the service's side, from its output: its requests: line */
     int have_service_requests;
     unsigned long long service_requests;
-    int checked, checksum_ok;    /* both sides were compared (service_status()) */
+    int checked, checksum_ok;    /* both sides were compared (rn_service_status()) */
     char note[160];              /* why the checksum could not be compared, or "" */
     /* profiles the ingester received during the latency phase */
     int have_window;
@@ -52,30 +52,30 @@ typedef struct service_run {
     int terminated;              /* the SIGTERM was asked for after the latency phase */
 } service_run;
 
-/* One run of service benchmark bi in variant vi: argv (run_argv's) with environment env
- * (run_environment's) and output to logpath (logfd open on it, for the load generator's messages). Fills r as
- * measure_run() does and sv. Returns 0 when the run was carried out (whatever happened to
+/* One run of service benchmark bi in variant vi: argv (rn_run_argv's) with environment env
+ * (rn_run_environment's) and output to logpath (logfd open on it, for the load generator's messages). Fills r as
+ * rn_measure_run() does and sv. Returns 0 when the run was carried out (whatever happened to
  * it: see sv->fail_status), -1 when the helper could not run it (message in err). */
-int service_measure(suite *s, int bi, int vi, int warmup, char **argv, char **env,
+int rn_service_measure(suite *s, int bi, int vi, int warmup, char **argv, char **env,
                     const char *logpath, int logfd, run_result *r, service_run *sv, char *err,
                     size_t errlen);
 
 /* After the run, from its output: the service's requests: line. */
-void service_take_output(service_run *sv, const char *out);
+void rn_service_take_output(service_run *sv, const char *out);
 
 /* The run's status ("ok", "failed", "crashed", "checksum") and, when not ok, why (in
- * sv->reason), from what service_measure() saw, the helper's report and the service's
+ * sv->reason), from what rn_service_measure() saw, the helper's report and the service's
  * checksum line (NULL when it printed none). An ok run whose checksum could not be
  * compared (the service answered no more requests beyond the client's than the client
  * abandoned) says why in sv->note. */
-const char *service_status(service_run *sv, const run_result *r, const char *checksum);
+const char *rn_service_status(service_run *sv, const run_result *r, const char *checksum);
 
 /* The exit delay of the run (1), or 0 when it has none; *blocked when it is a lower bound. */
-int service_exit_delay(const run_result *r, double *delay, int *blocked);
+int rn_service_exit_delay(const run_result *r, double *delay, int *blocked);
 
 /* The run's service figures into its run_end (borrowed: valid while sv lives). */
-void service_run_end(service_run *sv, ab_ev_run_end *re);
+void rn_service_run_end(service_run *sv, ab_ev_run_end *re);
 
-void service_run_free(service_run *sv);
+void rn_service_run_free(service_run *sv);
 
 #endif

@@ -36,7 +36,7 @@ static void usage(FILE *f) {
 
 static const char *default_dir(void) {
     static char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s/web/index.html", self_dir()) < (int)sizeof path &&
+    if (snprintf(path, sizeof path, "%s/web/index.html", rn_self_dir()) < (int)sizeof path &&
         access(path, R_OK) == 0) {
         path[strlen(path) - strlen("/index.html")] = 0;
         return path;
@@ -45,7 +45,7 @@ static const char *default_dir(void) {
     return path;
 }
 
-int cmd_web(int argc, char **argv) {
+int rn_cmd_web(int argc, char **argv) {
     static const struct option opts[] = {
         {"listen", required_argument, 0, 'l'},
         {"dir", required_argument, 0, 'd'},
@@ -81,5 +81,5 @@ int cmd_web(int argc, char **argv) {
                 dir);
         return 1;
     }
-    return web_serve((const struct sockaddr *)&addr, root, listen_at);
+    return rn_web_serve((const struct sockaddr *)&addr, root, listen_at);
 }

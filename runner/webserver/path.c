@@ -52,7 +52,7 @@ static int check_segments(const char *p) {
     return 0;
 }
 
-int web_resolve(const char *root, const char *url_path, size_t url_len, char *out,
+int rn_web_resolve(const char *root, const char *url_path, size_t url_len, char *out,
                 size_t outlen) {
     char path[PATH_MAX];
     if (url_len == 0 || url_path[0] != '/') return 400;
@@ -91,7 +91,7 @@ static const struct { const char *suffix, *type; } types[] = {
     {".map",  "application/json"},
 };
 
-const char *web_content_type(const char *path) {
+const char *rn_web_content_type(const char *path) {
     size_t n = strlen(path);
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
         size_t s = strlen(types[i].suffix);

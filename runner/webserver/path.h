@@ -12,11 +12,11 @@
  * '/', a bad or NUL escape, control characters, too long), 403 (a "." or ".." segment),
  * 404 (no such regular file under root, a hidden name, a directory, a symbolic link that
  * leads out of root). */
-int web_resolve(const char *root, const char *url_path, size_t url_len, char *out,
+int rn_web_resolve(const char *root, const char *url_path, size_t url_len, char *out,
                 size_t outlen);
 
 /* The Content-Type for a file name, from its suffix (application/octet-stream when
  * unknown). */
-const char *web_content_type(const char *path);
+const char *rn_web_content_type(const char *path);
 
 #endif

@@ -101,8 +101,8 @@ static void on_flushed_then_close(uv_shutdown_t *req, int status) {
 /* Queue head (and len bytes of body, may be 0) as one write. */
 static void conn_send(web_conn *c, const char *head, size_t headlen, const char *body,
                       size_t len) {
-    web_write *w = xmalloc(sizeof *w);
-    w->data = xmalloc(headlen + len);
+    web_write *w = rn_xmalloc(sizeof *w);
+    w->data = rn_xmalloc(headlen + len);
     memcpy(w->data, head, headlen);
     if (len) memcpy(w->data + headlen, body, len);
     uv_buf_t b = uv_buf_init(w->data, (unsigned)(headlen + len));
@@ -117,7 +117,7 @@ static void conn_send(web_conn *c, const char *head, size_t headlen, const char 
 static void conn_finish(web_conn *c) {
     if (c->closing) return;
     uv_read_stop((uv_stream_t *)&c->tcp);
-    uv_shutdown_t *req = xmalloc(sizeof *req);
+    uv_shutdown_t *req = rn_xmalloc(sizeof *req);
     req->data = c;
     if (uv_shutdown(req, (uv_stream_t *)&c->tcp, on_flushed_then_close) < 0) {
         free(req);
@@ -151,7 +151,7 @@ static char *read_file(const char *path, size_t *len) {
     struct stat sb;
     char *data = NULL;
     if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size <= WEB_MAX_FILE) {
-        data = xmalloc((size_t)sb.st_size + 1);
+        data = rn_xmalloc((size_t)sb.st_size + 1);
         size_t got = 0;
         while (got < (size_t)sb.st_size) {
             ssize_t n = read(fd, data + got, (size_t)sb.st_size - got);
@@ -178,7 +178,7 @@ static void answer(web_conn *c, http_parser *p) {
         return;
     }
     char file[PATH_MAX];
-    int status = web_resolve(c->srv->root, c->url + u.field_data[UF_PATH].off,
+    int status = rn_web_resolve(c->srv->root, c->url + u.field_data[UF_PATH].off,
                              u.field_data[UF_PATH].len, file, sizeof file);
     size_t len = 0;
     char *data = status == 200 ? read_file(file, &len) : NULL;
@@ -190,7 +190,7 @@ static void answer(web_conn *c, http_parser *p) {
     char head[1024];
     int hlen = snprintf(head, sizeof head,
                         "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s%s\r\n",
-                        web_content_type(file), len, common_headers,
+                        rn_web_content_type(file), len, common_headers,
                         keep ? "" : "Connection: close\r\n");
     conn_send(c, head, (size_t)hlen, data, p->method == HTTP_HEAD ? 0 : len);
     free(data);
@@ -268,7 +268,7 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
 static void on_connection(uv_stream_t *server, int status) {
     web_server *srv = server->data;
     if (status < 0) return;
-    web_conn *c = xcalloc(1, sizeof *c);
+    web_conn *c = rn_xcalloc(1, sizeof *c);
     c->srv = srv;
     uv_tcp_init(srv->loop, &c->tcp);
     uv_timer_init(srv->loop, &c->idle);
@@ -298,7 +298,7 @@ static void on_signal(uv_signal_t *s, int signum) {
     uv_walk(srv->loop, close_each, srv);
 }
 
-int web_serve(const struct sockaddr *addr, const char *root, const char *listen_text) {
+int rn_web_serve(const struct sockaddr *addr, const char *root, const char *listen_text) {
     static web_server srv;
     snprintf(srv.root, sizeof srv.root, "%s", root);
     signal(SIGPIPE, SIG_IGN);

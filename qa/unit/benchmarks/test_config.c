@@ -20,7 +20,7 @@ static int load(const char *const *env, ab_config *cfg, char *err)
 {
     env_table = env;
     err[0] = '\0';
-    return ab_config_load(cfg, table_getenv, err, 256);
+    return agent_config_load(cfg, table_getenv, err, 256);
 }
 
 int main(void)

@@ -19,33 +19,33 @@ static int has_line(const char *text, const char *line)
 
 int main(void)
 {
-    ab_folded *f = ab_folded_new();
+    ab_folded *f = agent_folded_new();
     CHECK(f != NULL, "new");
-    uint32_t fib = ab_folded_intern(f, "fib"), main_ = ab_folded_intern(f, "main");
-    CHECK(ab_folded_intern(f, "fib") == fib, "interning is stable");
-    CHECK(strcmp(ab_folded_name(f, main_), "main") == 0, "names come back");
+    uint32_t fib = agent_folded_intern(f, "fib"), main_ = agent_folded_intern(f, "main");
+    CHECK(agent_folded_intern(f, "fib") == fib, "interning is stable");
+    CHECK(strcmp(agent_folded_name(f, main_), "main") == 0, "names come back");
 
     uint32_t s1[] = {fib, fib, main_};     /* leaf first */
     uint32_t s2[] = {fib, main_};
-    ab_folded_add(f, s1, 3, 1);
-    ab_folded_add(f, s1, 3, 2);
-    ab_folded_add(f, s2, 2, 5);
-    CHECK(ab_folded_stacks(f) == 2 && ab_folded_samples(f) == 8, "identical stacks merge");
+    agent_folded_add(f, s1, 3, 1);
+    agent_folded_add(f, s1, 3, 2);
+    agent_folded_add(f, s2, 2, 5);
+    CHECK(agent_folded_stacks(f) == 2 && agent_folded_samples(f) == 8, "identical stacks merge");
 
     size_t len;
-    char *text = ab_folded_render(f, &len);
+    char *text = agent_folded_render(f, &len);
     CHECK(text != NULL && strlen(text) == len, "render");
     CHECK(has_line(text, "main;fib;fib 3"), "root first, with its count");
     CHECK(has_line(text, "main;fib 5"), "second stack");
     free(text);
 
-    uint32_t odd = ab_folded_intern(f, "a;b c\nd");
-    CHECK(strcmp(ab_folded_name(f, odd), "a_b_c_d") == 0, "';', ' ' and newlines are replaced");
-    CHECK(ab_folded_intern(f, "a_b_c_d") == odd, "the sanitized name is the same frame");
+    uint32_t odd = agent_folded_intern(f, "a;b c\nd");
+    CHECK(strcmp(agent_folded_name(f, odd), "a_b_c_d") == 0, "';', ' ' and newlines are replaced");
+    CHECK(agent_folded_intern(f, "a_b_c_d") == odd, "the sanitized name is the same frame");
 
-    ab_folded_reset(f);
-    CHECK(ab_folded_stacks(f) == 0 && ab_folded_samples(f) == 0, "reset empties the stacks");
-    text = ab_folded_render(f, &len);
+    agent_folded_reset(f);
+    CHECK(agent_folded_stacks(f) == 0 && agent_folded_samples(f) == 0, "reset empties the stacks");
+    text = agent_folded_render(f, &len);
     CHECK(text != NULL && len == 0, "an empty profile renders as nothing");
     free(text);
 
@@ -54,22 +54,22 @@ int main(void)
     int ok = 1;
     for (int i = 0; i < 5000; i++) {
         snprintf(name, sizeof name, "func%d", i);
-        uint32_t id = ab_folded_intern(f, name);
+        uint32_t id = agent_folded_intern(f, name);
         uint32_t st[] = {id, main_};
-        if (ab_folded_add(f, st, 2, (uint64_t)i + 1) != 0)
+        if (agent_folded_add(f, st, 2, (uint64_t)i + 1) != 0)
             ok = 0;
     }
     for (int i = 0; i < 5000 && ok; i++) {
         snprintf(name, sizeof name, "func%d", i);
-        if (strcmp(ab_folded_name(f, ab_folded_intern(f, name)), name) != 0)
+        if (strcmp(agent_folded_name(f, agent_folded_intern(f, name)), name) != 0)
             ok = 0;
     }
-    CHECK(ok && ab_folded_stacks(f) == 5000, "5000 names and stacks survive growth");
-    CHECK(ab_folded_samples(f) == 5000ULL * 5001 / 2, "and their counts add up");
-    text = ab_folded_render(f, &len);
+    CHECK(ok && agent_folded_stacks(f) == 5000, "5000 names and stacks survive growth");
+    CHECK(agent_folded_samples(f) == 5000ULL * 5001 / 2, "and their counts add up");
+    text = agent_folded_render(f, &len);
     CHECK(text != NULL && has_line(text, "main;func4999 5000") && has_line(text, "main;func0 1"),
           "large render");
     free(text);
-    ab_folded_free(f);
+    agent_folded_free(f);
     return TAP_DONE();
 }

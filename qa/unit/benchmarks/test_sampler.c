@@ -43,9 +43,9 @@ static volatile uint64_t sink;
 
 static void *thread_main(void *arg)
 {
-    ab_sampler_thread_start();
+    agent_sampler_thread_start();
     uint64_t x = burn_in_thread(150000000);
-    ab_sampler_thread_stop();
+    agent_sampler_thread_stop();
     return (void *)(uintptr_t)(x & 1);
 }
 
@@ -56,13 +56,13 @@ static void classify(const ab_sample *s, void *arg)
     uintptr_t frames[AB_MAX_FRAMES + 1];
     uint32_t n = 0;
     frames[n++] = s->pcs[0];
-    uintptr_t caller = ab_leaf_caller(syms, s);
+    uintptr_t caller = agent_leaf_caller(syms, s);
     if (caller != 0)
         frames[n++] = caller - 1;  /* the caller of a frameless leaf */
     for (uint32_t k = 1; k < s->depth; k++)
         frames[n++] = s->pcs[k] - 1;
     for (uint32_t k = 0; k < n && k < 3; k++) {
-        ab_symbols_lookup(syms, frames[k], name, sizeof name);
+        agent_symbols_lookup(syms, frames[k], name, sizeof name);
         if (strcmp(name, "burn_in_main") == 0)
             in_main_burn++;
         if (strcmp(name, "burn_in_thread") == 0)
@@ -74,21 +74,21 @@ static void classify(const ab_sample *s, void *arg)
 
 int main(void)
 {
-    syms = ab_symbols_new();
-    CHECK(ab_sampler_start(200) == 0, "sampler starts at 200 Hz");
-    CHECK(ab_sampler_thread_start() == 0, "main thread registers");
+    syms = agent_symbols_new();
+    CHECK(agent_sampler_start(200) == 0, "sampler starts at 200 Hz");
+    CHECK(agent_sampler_thread_start() == 0, "main thread registers");
     pthread_t t;
     pthread_create(&t, NULL, thread_main, NULL);
     double cpu0 = cpu_now(CLOCK_PROCESS_CPUTIME_ID);
     sink = burn_in_main(250000000);
     pthread_join(t, NULL);
     double cpu = cpu_now(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
-    ab_sampler_stop();
-    ab_sampler_drain(classify, NULL);
+    agent_sampler_stop();
+    agent_sampler_drain(classify, NULL);
 
     uint64_t taken, dropped;
     uint64_t ticks;
-    ab_sampler_counts(&taken, &dropped, &ticks);
+    agent_sampler_counts(&taken, &dropped, &ticks);
     /* 200 samples per second of CPU time, give or take 30% and a few ticks. */
     double expected = cpu * 200;
     CHECK(total >= expected * 0.7 - 3 && total <= expected * 1.3 + 3,
@@ -102,9 +102,9 @@ int main(void)
 
     total = 0;
     sink = burn_in_main(50000000);
-    ab_sampler_drain(classify, NULL);
+    agent_sampler_drain(classify, NULL);
     CHECK(total == 0, "no samples after stop");
-    ab_sampler_free();
-    ab_symbols_free(syms);
+    agent_sampler_free();
+    agent_symbols_free(syms);
     return TAP_DONE();
 }

@@ -27,41 +27,41 @@ int main(void)
 
     int chain[] = {2, 10, 20, 30};
     uintptr_t fp = build(chain, 4);
-    size_t n = ab_unwind_fp(0x42, fp, sp, hi, pcs, 16);
+    size_t n = agent_unwind_fp(0x42, fp, sp, hi, pcs, 16);
     CHECK(n == 5, "a chain of 4 frames gives pc + 4 return addresses");
     CHECK(pcs[0] == 0x42 && pcs[1] == 0x1000 && pcs[4] == 0x1003, "in order, leaf first");
 
-    n = ab_unwind_fp(0x42, fp, sp, hi, pcs, 3);
+    n = agent_unwind_fp(0x42, fp, sp, hi, pcs, 3);
     CHECK(n == 3, "max frames is respected");
 
-    n = ab_unwind_fp(0x42, fp, (uintptr_t)&stack[3], hi, pcs, 16);
+    n = agent_unwind_fp(0x42, fp, (uintptr_t)&stack[3], hi, pcs, 16);
     CHECK(n == 1, "a frame pointer below the stack pointer is not followed");
 
-    n = ab_unwind_fp(0x42, (uintptr_t)&stack[63], sp, hi, pcs, 16);
+    n = agent_unwind_fp(0x42, (uintptr_t)&stack[63], sp, hi, pcs, 16);
     CHECK(n == 1, "a frame whose record would cross the stack top is not read");
 
-    n = ab_unwind_fp(0x42, fp + 4, sp, hi, pcs, 16);
+    n = agent_unwind_fp(0x42, fp + 4, sp, hi, pcs, 16);
     CHECK(n == 1, "a misaligned frame pointer is not followed");
 
-    n = ab_unwind_fp(0x42, 0, sp, hi, pcs, 16);
+    n = agent_unwind_fp(0x42, 0, sp, hi, pcs, 16);
     CHECK(n == 1, "a null frame pointer ends the walk");
 
     int loop[] = {20, 10};
     fp = build(loop, 2);
-    n = ab_unwind_fp(0x42, fp, sp, hi, pcs, 16);
+    n = agent_unwind_fp(0x42, fp, sp, hi, pcs, 16);
     CHECK(n == 2, "a chain that goes down the stack stops (no loops)");
 
     stack[40] = (uintptr_t)&stack[40];
     stack[41] = 0x77;
-    n = ab_unwind_fp(0x42, (uintptr_t)&stack[40], sp, hi, pcs, 16);
+    n = agent_unwind_fp(0x42, (uintptr_t)&stack[40], sp, hi, pcs, 16);
     CHECK(n == 2, "a frame pointing at itself stops");
 
     int outside[] = {4, 8};
     fp = build(outside, 2);
     stack[8] = (uintptr_t)&stack[64] + 4096; /* next frame outside the stack */
-    n = ab_unwind_fp(0x42, fp, sp, hi, pcs, 16);
+    n = agent_unwind_fp(0x42, fp, sp, hi, pcs, 16);
     CHECK(n == 3, "a frame pointer above the stack top is not followed");
 
-    CHECK(ab_unwind_fp(0x42, fp, sp, hi, pcs, 0) == 0, "max 0 writes nothing");
+    CHECK(agent_unwind_fp(0x42, fp, sp, hi, pcs, 0) == 0, "max 0 writes nothing");
     return TAP_DONE();
 }

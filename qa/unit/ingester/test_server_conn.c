@@ -47,9 +47,9 @@ static void on_request(void *arg, ing_conn *c, ing_request *r)
     s->retry_after = r->refused_retry_after_s;
     r->tag = (uint64_t)++nseen;
     if (r->refused_status)
-        conn_reply_error(c, r->refused_status, "%s", r->refused_why);
+        ing_conn_reply_error(c, r->refused_status, "%s", r->refused_why);
     else
-        conn_reply(c, 200, "text/plain", NULL, r->path, strlen(r->path));
+        ing_conn_reply(c, 200, "text/plain", NULL, r->path, strlen(r->path));
 }
 
 static void on_answered(void *arg, const ing_request *r, int status, uint64_t elapsed_ns)
@@ -82,7 +82,7 @@ static void adopt(conn_set *set, int is_control, int *client)
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         abort();
     fcntl(sv[1], F_SETFL, O_NONBLOCK);
-    conn_adopt(set, sv[0], is_control);
+    ing_conn_adopt(set, sv[0], is_control);
     *client = sv[1];
 }
 
@@ -117,7 +117,7 @@ int main(void)
     uv_loop_t *loop = uv_default_loop();
     conn_set set;
     conn_limits lim = {.max_body = 64, .idle_timeout_s = 5, .max_connections = 1};
-    conn_set_init(&set, loop, &lim, &callbacks, NULL);
+    ing_conn_set_init(&set, loop, &lim, &callbacks, NULL);
 
     int a, eof = 0;
     char got[8192] = "";
@@ -175,7 +175,7 @@ int main(void)
      * answered, it fits. */
     conn_set small;
     conn_limits slim = {.max_body = 64, .idle_timeout_s = 5, .max_connections = 4, .max_buffered = 100};
-    conn_set_init(&small, loop, &slim, &callbacks, NULL);
+    ing_conn_set_init(&small, loop, &slim, &callbacks, NULL);
     int d, e, deof = 0, eeof = 0;
     char dgot[1024] = "", egot[1024] = "";
     adopt(&small, 0, &d);
@@ -205,7 +205,7 @@ int main(void)
     CHECK(nseen == 7 && !seen[6].refused_status, "it fits now");
     close(d);
     close(e);
-    conn_set_shutdown(&small, on_shutdown_done, NULL);
+    ing_conn_set_shutdown(&small, on_shutdown_done, NULL);
     for (int i = 0; i < 2000 && !conn_set_empty(&small); i++) {
         uv_run(loop, UV_RUN_NOWAIT);
         usleep(500);
@@ -216,7 +216,7 @@ int main(void)
      * the shutdown. */
     close(a);
     close(b);
-    conn_set_shutdown(&set, on_shutdown_done, NULL);
+    ing_conn_set_shutdown(&set, on_shutdown_done, NULL);
     for (int i = 0; i < 2000 && !conn_set_empty(&set); i++) {
         uv_run(loop, UV_RUN_NOWAIT);
         usleep(500);

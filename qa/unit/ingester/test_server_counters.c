@@ -28,17 +28,17 @@ static char *slurp(const char *path)
 int main(void)
 {
     latency_hist h = {0};
-    CHECK(latency_quantile_ms(&h, 0.5) == 0, "empty histogram: 0");
+    CHECK(ing_latency_quantile_ms(&h, 0.5) == 0, "empty histogram: 0");
     for (int i = 1; i <= 1000; i++)
-        latency_record(&h, (uint64_t)i * 1000000);   /* 1..1000 ms */
-    double p50 = latency_quantile_ms(&h, 0.5), p99 = latency_quantile_ms(&h, 0.99);
+        ing_latency_record(&h, (uint64_t)i * 1000000);   /* 1..1000 ms */
+    double p50 = ing_latency_quantile_ms(&h, 0.5), p99 = ing_latency_quantile_ms(&h, 0.99);
     CHECK(p50 >= 500 && p50 <= 500 * 1.1, "p50 of 1..1000 ms: %.1f", p50);
     CHECK(p99 >= 990 && p99 <= 1000, "p99 (capped at max): %.1f", p99);
-    CHECK(latency_quantile_ms(&h, 1) == 1000, "p100 is the max");
+    CHECK(ing_latency_quantile_ms(&h, 1) == 1000, "p100 is the max");
     latency_hist tiny = {0};
-    latency_record(&tiny, 10);
-    CHECK(latency_quantile_ms(&tiny, 0.5) == 0.00001, "sub-microsecond: exact max");
-    latency_record(&tiny, (uint64_t)1e13);
+    ing_latency_record(&tiny, 10);
+    CHECK(ing_latency_quantile_ms(&tiny, 0.5) == 0.00001, "sub-microsecond: exact max");
+    ing_latency_record(&tiny, (uint64_t)1e13);
     CHECK(tiny.buckets[LAT_BUCKETS - 1] == 1, "very slow goes in the last bucket");
 
     ab_strmap m = {0};
@@ -58,31 +58,31 @@ int main(void)
     ab_strmap_free(&m);
 
     ing_counters c;
-    counters_init(&c);
+    ing_counters_init(&c);
     ing_counts n1 = {.profiles = 1, .samples = 2, .value = 15, .frames = 5};
-    uint64_t r1 = counters_request(&c), r2 = counters_request(&c), r3 = counters_request(&c);
+    uint64_t r1 = ing_counters_request(&c), r2 = ing_counters_request(&c), r3 = ing_counters_request(&c);
     CHECK(r1 != 0 && r2 != r1 && r3 != r2, "each counted request gets its own serial, never 0");
-    counters_app_request(&c, "a", r1, 100);
-    counters_app_request(&c, "a", r1, 100);
-    counters_profile(&c, r1, "a", "folded", &n1);
-    counters_profile(&c, r2, "a", "pprof", &n1);
-    counters_profile(&c, r2, "b", "pprof", &n1);
-    counters_decode_error(&c, "b");
-    counters_answer(&c, 200, 1000000);
-    counters_answer(&c, 422, 2000000);
-    counters_answer(&c, 503, 4000000);
-    counters_reset(&c);
-    counters_dropped(&c);
-    counters_conn_opened(&c);
-    counters_conn_opened(&c);
-    counters_conn_closed(&c);
-    counters_conn_refused(&c);
-    counters_conn_timed_out(&c);
-    counters_received(&c, 300);
-    counters_decoded(&c, &(ing_decoded){.body_bytes = 700});
+    ing_counters_app_request(&c, "a", r1, 100);
+    ing_counters_app_request(&c, "a", r1, 100);
+    ing_counters_profile(&c, r1, "a", "folded", &n1);
+    ing_counters_profile(&c, r2, "a", "pprof", &n1);
+    ing_counters_profile(&c, r2, "b", "pprof", &n1);
+    ing_counters_decode_error(&c, "b");
+    ing_counters_answer(&c, 200, 1000000);
+    ing_counters_answer(&c, 422, 2000000);
+    ing_counters_answer(&c, 503, 4000000);
+    ing_counters_reset(&c);
+    ing_counters_dropped(&c);
+    ing_counters_conn_opened(&c);
+    ing_counters_conn_opened(&c);
+    ing_counters_conn_closed(&c);
+    ing_counters_conn_refused(&c);
+    ing_counters_conn_timed_out(&c);
+    ing_counters_received(&c, 300);
+    ing_counters_decoded(&c, &(ing_decoded){.body_bytes = 700});
     size_t len = 0;
     counters_doc_info info = {.mode = "fast", .uptime_s = 1.5, .listen = "127.0.0.1:1", .with_apps = 1};
-    char *doc = counters_stats_document(&c, &info, &len);
+    char *doc = ing_counters_stats_document(&c, &info, &len);
     ab_ingester_stats st;
     char why[256] = "";
     CHECK(doc && ab_ingester_stats_read(doc, len, &st, why, sizeof why) == 0,
@@ -110,29 +110,29 @@ int main(void)
     CHECK(json_integer_value(json_object_get(json_object_get(a, "formats"), "pprof")) == 1,
           "per-app formats");
     json_decref(j);
-    counters_free(&c);
+    ing_counters_free(&c);
 
     char dir[] = "/tmp/test_server_store.XXXXXX", err[256], path[300];
     CHECK(mkdtemp(dir) != NULL, "temporary directory");
     ing_store s;
     ing_store_limits sl = {.max_apps = 3, .max_bytes = 3 * (100 + STORE_STACK_OVERHEAD),
                            .max_app_bytes = 2 * (6 + STORE_STACK_OVERHEAD), .max_stacks = 1000};
-    CHECK(store_init(&s, dir, &sl, err, sizeof err) == 0, "store_init");
-    CHECK(store_add(&s, "my/app", "main;b", 6, 3) == 0 && store_add(&s, "my/app", "main;a", 6, 1) == 0 &&
-          store_add(&s, "my/app", "main;b", 6, 4) == 0 && store_add(&s, "my/app", "main;zero", 9, 0) == 0,
+    CHECK(ing_store_init(&s, dir, &sl, err, sizeof err) == 0, "ing_store_init");
+    CHECK(ing_store_add(&s, "my/app", "main;b", 6, 3) == 0 && ing_store_add(&s, "my/app", "main;a", 6, 1) == 0 &&
+          ing_store_add(&s, "my/app", "main;b", 6, 4) == 0 && ing_store_add(&s, "my/app", "main;zero", 9, 0) == 0,
           "stacks kept");
-    CHECK(store_add(&s, "my/app", "main;c", 6, 1) < 0, "a third stack over the application's bytes is cut");
-    CHECK(store_add(&s, "my/app", "main;a", 6, 1) == 0, "an existing stack still counts");
-    CHECK(store_add(&s, "my_app", "x", 1, 1) == 0, "my_app is another application");
-    CHECK(store_add(&s, "big", "y", 1, 1) == 0 && store_add(&s, "fourth", "z", 1, 1) < 0,
+    CHECK(ing_store_add(&s, "my/app", "main;c", 6, 1) < 0, "a third stack over the application's bytes is cut");
+    CHECK(ing_store_add(&s, "my/app", "main;a", 6, 1) == 0, "an existing stack still counts");
+    CHECK(ing_store_add(&s, "my_app", "x", 1, 1) == 0, "my_app is another application");
+    CHECK(ing_store_add(&s, "big", "y", 1, 1) == 0 && ing_store_add(&s, "fourth", "z", 1, 1) < 0,
           "a fourth application over max_apps is cut");
     char huge[200];
     memset(huge, 'h', 150);
     huge[150] = '\0';
-    CHECK(store_add(&s, "big", huge, 150, 1) < 0, "a stack over the bytes of all applications is cut");
+    CHECK(ing_store_add(&s, "big", huge, 150, 1) < 0, "a stack over the bytes of all applications is cut");
     CHECK(s.stacks == 4 && s.bytes == 14 + 4 * STORE_STACK_OVERHEAD, "figures: %llu stacks, %zu bytes",
           (unsigned long long)s.stacks, s.bytes);
-    CHECK(store_flush(&s) == 0, "flush");
+    CHECK(ing_store_flush(&s) == 0, "flush");
     snprintf(path, sizeof path, "%s/my%%2Fapp.folded", dir);
     const char *text = slurp(path);
     CHECK(text && strcmp(text, "main;a 2\nmain;b 7\n") == 0, "aggregated and sorted, in my%%2Fapp.folded");
@@ -159,7 +159,7 @@ int main(void)
     for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
         CHECK(ab_store_app_name(foreign[i], back, sizeof back) < 0,
               "%s is no file name of the store's", foreign[i]);
-    store_free(&s);
+    ing_store_free(&s);
 
     /* a restarted ingester reads the files back: nothing is lost at its first flush */
     snprintf(path, sizeof path, "%s/big.folded", dir);
@@ -168,21 +168,21 @@ int main(void)
     fclose(f);
     snprintf(path, sizeof path, "%s/not ours.folded", dir);
     fclose(fopen(path, "w"));
-    CHECK(store_init(&s, dir, &sl, err, sizeof err) == 0, "store_init again");
+    CHECK(ing_store_init(&s, dir, &sl, err, sizeof err) == 0, "ing_store_init again");
     CHECK_INT(s.loaded.files, 3, "three files read back");
     CHECK_INT(s.loaded.stacks, 4, "their four good stacks kept (main;a main;b x y)");
     CHECK_INT(s.loaded.bad_lines, 3, "three bad lines skipped");
     CHECK_INT(s.loaded.unreadable, 1, "a file no application's name makes is left alone");
-    CHECK(store_add(&s, "my/app", "main;a", 6, 5) == 0 && store_flush(&s) == 0, "a new stack, then flush");
+    CHECK(ing_store_add(&s, "my/app", "main;a", 6, 5) == 0 && ing_store_flush(&s) == 0, "a new stack, then flush");
     snprintf(path, sizeof path, "%s/my%%2Fapp.folded", dir);
     CHECK_STR(slurp(path), "main;a 7\nmain;b 7\n", "old and new counts together after the restart");
     snprintf(path, sizeof path, "%s/my_app.folded", dir);
     CHECK_STR(slurp(path), "x 1\n", "an unchanged application's file is not rewritten, still whole");
-    store_free(&s);
+    ing_store_free(&s);
     sl.max_app_bytes = 1 * (6 + STORE_STACK_OVERHEAD);
-    CHECK(store_init(&s, dir, &sl, err, sizeof err) == 0, "store_init with a smaller bound");
+    CHECK(ing_store_init(&s, dir, &sl, err, sizeof err) == 0, "ing_store_init with a smaller bound");
     CHECK_INT(s.loaded.cut, 1, "read back within the bounds: one stack past max_app_bytes is cut");
-    store_free(&s);
+    ing_store_free(&s);
     snprintf(path, sizeof path, "%s/not ours.folded", dir);
     unlink(path);
     const char *files[] = {"my%2Fapp.folded", "my_app.folded", "big.folded"};

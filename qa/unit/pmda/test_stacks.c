@@ -22,7 +22,7 @@ static const char *write_file(const char *text)
 static const char *name_of(const char *group, const char *folded)
 {
     static char out[STACKS_NAME_MAX];
-    stacks_name(group, folded, strlen(folded), out);
+    pmda_stacks_name(group, folded, strlen(folded), out);
     return out;
 }
 
@@ -69,7 +69,7 @@ int main(void)
         "a;zero 0\n"
         "a;x,y 2\n"
         "a;x:y 3\n";
-    CHECK(stacks_load(&s, write_file(text), NULL, 2, err, sizeof(err)) == 0, "load: %s", err);
+    CHECK(pmda_stacks_load(&s, write_file(text), NULL, 2, err, sizeof(err)) == 0, "load: %s", err);
     CHECK(s.n == 3 && s.samples == 25 && s.distinct == 6 && s.bad_lines == 1,
        "2 stacks and other: n %zu samples %llu distinct %llu bad %llu", s.n, s.samples,
        s.distinct, s.bad_lines);
@@ -83,26 +83,26 @@ int main(void)
         sum += s.v[i].count;
     CHECK(sum == s.samples, "the instances hold every sample");
 
-    CHECK(stacks_load(&s, write_file(text), "g/v/agent", 10, err, sizeof(err)) == 0 &&
+    CHECK(pmda_stacks_load(&s, write_file(text), "g/v/agent", 10, err, sizeof(err)) == 0 &&
        count_of(&s, "g/v/agent,\n    x:y\n    a\n") == 5 && s.other == 0 && s.n == 5,
        "names that clean to one are one instance (5 samples); no other when all fit");
 
     char *big = malloc(STACKS_LINE_MAX + 100);
     memset(big, 'f', STACKS_LINE_MAX + 50);
     strcpy(big + STACKS_LINE_MAX + 50, " 7\na;b 1\n");
-    CHECK(stacks_load(&s, write_file(big), NULL, 10, err, sizeof(err)) == 0 && s.n == 1 &&
+    CHECK(pmda_stacks_load(&s, write_file(big), NULL, 10, err, sizeof(err)) == 0 && s.n == 1 &&
        s.bad_lines == 1 && s.samples == 1, "a line longer than STACKS_LINE_MAX is skipped");
     free(big);
 
-    CHECK(stacks_load(&s, "/nonexistent/x.folded", NULL, 10, err, sizeof(err)) < 0 && s.n == 0 &&
+    CHECK(pmda_stacks_load(&s, "/nonexistent/x.folded", NULL, 10, err, sizeof(err)) < 0 && s.n == 0 &&
        strstr(err, "No such file"), "a missing file: %s", err);
     write_file("");
     CHECK(truncate(path, STACKS_FILE_MAX + 1) == 0 &&
-       stacks_load(&s, path, NULL, 10, err, sizeof(err)) < 0 && strstr(err, "16 MiB"),
+       pmda_stacks_load(&s, path, NULL, 10, err, sizeof(err)) < 0 && strstr(err, "16 MiB"),
        "a file over 16 MiB is refused: %s", err);
-    CHECK(stacks_load(&s, write_file(""), NULL, 10, err, sizeof(err)) == 0 && s.n == 0 &&
+    CHECK(pmda_stacks_load(&s, write_file(""), NULL, 10, err, sizeof(err)) == 0 && s.n == 0 &&
        s.samples == 0, "an empty file: no instances");
-    stacks_free(&s);
+    pmda_stacks_free(&s);
     remove(path);
     return TAP_DONE();
 }

@@ -12,57 +12,57 @@
 static ab_truth mix(void) {
     ab_truth t = {0};
     char err[200];
-    ab_truth_add(&t, "work_a", "50", err, sizeof err);
-    ab_truth_add(&t, "work_b", "30%", err, sizeof err);
-    ab_truth_add(&t, "work_c", "15", err, sizeof err);
-    ab_truth_add(&t, "work_d", "5", err, sizeof err);
+    rn_truth_add(&t, "work_a", "50", err, sizeof err);
+    rn_truth_add(&t, "work_b", "30%", err, sizeof err);
+    rn_truth_add(&t, "work_c", "15", err, sizeof err);
+    rn_truth_add(&t, "work_d", "5", err, sizeof err);
     return t;
 }
 
 static void test_truth(void) {
     ab_truth t = {0};
     char err[200];
-    CHECK(ab_truth_add(&t, "work_a", "50", err, sizeof err) == 0 && t.n == 1 &&
+    CHECK(rn_truth_add(&t, "work_a", "50", err, sizeof err) == 0 && t.n == 1 &&
           t.share[0] == 50, "a share");
-    CHECK(ab_truth_add(&t, "work_b", "12.5%", err, sizeof err) == 0 && t.share[1] == 12.5,
+    CHECK(rn_truth_add(&t, "work_b", "12.5%", err, sizeof err) == 0 && t.share[1] == 12.5,
           "a share with '%%'");
-    CHECK(ab_truth_add(&t, "work_a", "1", err, sizeof err) < 0 && strstr(err, "twice"),
+    CHECK(rn_truth_add(&t, "work_a", "1", err, sizeof err) < 0 && strstr(err, "twice"),
           "a function named twice");
-    CHECK(ab_truth_add(&t, "x", "0", err, sizeof err) < 0 && strstr(err, "above 0"), "share 0");
-    CHECK(ab_truth_add(&t, "x", "101", err, sizeof err) < 0, "share above 100");
-    CHECK(ab_truth_add(&t, "x", "ten", err, sizeof err) < 0 && strstr(err, "truth.x = ten"),
+    CHECK(rn_truth_add(&t, "x", "0", err, sizeof err) < 0 && strstr(err, "above 0"), "share 0");
+    CHECK(rn_truth_add(&t, "x", "101", err, sizeof err) < 0, "share above 100");
+    CHECK(rn_truth_add(&t, "x", "ten", err, sizeof err) < 0 && strstr(err, "truth.x = ten"),
           "a share that is no number, quoted");
-    CHECK(ab_truth_add(&t, "x", "nan", err, sizeof err) < 0, "NaN");
-    CHECK(ab_truth_add(&t, "a b", "1", err, sizeof err) < 0 && strstr(err, "function name"),
+    CHECK(rn_truth_add(&t, "x", "nan", err, sizeof err) < 0, "NaN");
+    CHECK(rn_truth_add(&t, "a b", "1", err, sizeof err) < 0 && strstr(err, "function name"),
           "a name with a space");
-    CHECK(ab_truth_add(&t, "", "1", err, sizeof err) < 0, "an empty name");
-    CHECK(ab_truth_check(&t, err, sizeof err) == 0 && ab_truth_categories(&t) == 3,
+    CHECK(rn_truth_add(&t, "", "1", err, sizeof err) < 0, "an empty name");
+    CHECK(rn_truth_check(&t, err, sizeof err) == 0 && rn_truth_categories(&t) == 3,
           "62.5%% in all: two functions and other");
-    CHECK(ab_truth_add(&t, "work_c", "40", err, sizeof err) == 0 &&
-          ab_truth_check(&t, err, sizeof err) < 0 && strstr(err, "102.5%"),
+    CHECK(rn_truth_add(&t, "work_c", "40", err, sizeof err) == 0 &&
+          rn_truth_check(&t, err, sizeof err) < 0 && strstr(err, "102.5%"),
           "a sum above 100%% is an error that says the sum");
-    ab_truth_free(&t);
+    rn_truth_free(&t);
     CHECK(t.n == 0, "freed");
     ab_truth m = mix();
-    CHECK(ab_truth_check(&m, err, sizeof err) == 0 && ab_truth_categories(&m) == 4,
+    CHECK(rn_truth_check(&m, err, sizeof err) == 0 && rn_truth_categories(&m) == 4,
           "50/30/15/5: exactly 100%%, no other category");
-    ab_truth_free(&m);
+    rn_truth_free(&m);
     char name[AB_TRUTH_NAME_MAX + 2];
     memset(name, 'f', sizeof name - 1);
     name[sizeof name - 1] = 0;
-    CHECK(ab_truth_add(&t, name, "1", err, sizeof err) < 0, "a name too long");
+    CHECK(rn_truth_add(&t, name, "1", err, sizeof err) < 0, "a name too long");
     for (int i = 0; i < AB_TRUTH_MAX; i++) {
         char fn[16];
         snprintf(fn, sizeof fn, "f%d", i);
-        ab_truth_add(&t, fn, "1", err, sizeof err);
+        rn_truth_add(&t, fn, "1", err, sizeof err);
     }
-    CHECK(t.n == AB_TRUTH_MAX && ab_truth_add(&t, "one_more", "1", err, sizeof err) < 0 &&
+    CHECK(t.n == AB_TRUTH_MAX && rn_truth_add(&t, "one_more", "1", err, sizeof err) < 0 &&
           strstr(err, "at most"), "at most AB_TRUTH_MAX functions");
-    ab_truth_free(&t);
+    rn_truth_free(&t);
 }
 
 static int names(const char *frame, const char *fn) {
-    return ab_frame_names(frame, strlen(frame), fn);
+    return rn_frame_names(frame, strlen(frame), fn);
 }
 
 static void test_frames(void) {
@@ -93,7 +93,7 @@ static ab_tally tally_of(const ab_truth *t, const char *text) {
     ab_tally ty;
     memset(&ty, 0, sizeof ty);
     FILE *f = fmemopen((void *)text, strlen(text), "r");
-    ab_tally_folded(t, f, &ty);
+    rn_tally_folded(t, f, &ty);
     fclose(f);
     return ty;
 }
@@ -115,44 +115,44 @@ static void test_tally(void) {
           "each sample counts for the truth function nearest its leaf");
     CHECK(ty.other == 7 && ty.total == 107 && ty.bad_lines == 2, "other, total, bad lines");
     ab_tally before = tally_of(&t, "main;work_a 10\nmain 1\n"), d;
-    CHECK(ab_tally_diff(&ty, &before, &d) == 0 && d.count[0] == 42 && d.other == 6 &&
+    CHECK(rn_tally_diff(&ty, &before, &d) == 0 && d.count[0] == 42 && d.other == 6 &&
           d.total == 96, "the difference of two readings of a growing profile");
-    CHECK(ab_tally_diff(&before, &ty, &d) < 0, "a profile that shrank is no difference");
+    CHECK(rn_tally_diff(&before, &ty, &d) < 0, "a profile that shrank is no difference");
 
     ab_accuracy a;
-    CHECK(ab_accuracy_of(&t, &(ab_tally){0}, 1, &a) < 0, "an empty profile has no accuracy");
+    CHECK(rn_accuracy_of(&t, &(ab_tally){0}, 1, &a) < 0, "an empty profile has no accuracy");
     ab_tally exact = tally_of(&t, "work_a 500\nwork_b 300\nwork_c 150\nwork_d 50\n");
-    CHECK(ab_accuracy_of(&t, &exact, 1, &a) == 0 && a.error_pct == 0 && a.other == 0 &&
+    CHECK(rn_accuracy_of(&t, &exact, 1, &a) == 0 && a.error_pct == 0 && a.other == 0 &&
           a.samples == 1000, "a perfect profile: error 0");
     ab_tally skew = tally_of(&t, "work_a 250\nwork_b 300\nwork_c 150\nwork_d 50\n");
-    CHECK(ab_accuracy_of(&t, &skew, 1, &a) == 0 && fabs(a.error_pct - 50.0 / 3) < 1e-9 &&
+    CHECK(rn_accuracy_of(&t, &skew, 1, &a) == 0 && fabs(a.error_pct - 50.0 / 3) < 1e-9 &&
           fabs(a.share[0] - 100.0 / 3) < 1e-9,
           "every other sample of work_a dropped: error 16.67 points");
     ab_tally none = tally_of(&t, "main 10\n");
-    CHECK(ab_accuracy_of(&t, &none, 1, &a) == 0 && a.error_pct == 100 && a.other == 100,
+    CHECK(rn_accuracy_of(&t, &none, 1, &a) == 0 && a.error_pct == 100 && a.other == 100,
           "nothing of the truth: error 100");
-    CHECK(ab_accuracy_of(&t, &exact, 4, &a) == 0 && a.samples == 250 &&
+    CHECK(rn_accuracy_of(&t, &exact, 4, &a) == 0 && a.samples == 250 &&
           fabs(a.bound_pct - 50 * sqrt(16.266 / 250)) < 1e-9,
           "weighted samples: N is the total over the mean weight, the bound follows");
-    ab_truth_free(&t);
+    rn_truth_free(&t);
     ab_truth part = {0};
     char err[100];
-    ab_truth_add(&part, "f", "60", err, sizeof err);
+    rn_truth_add(&part, "f", "60", err, sizeof err);
     ab_tally pt = tally_of(&part, "f 60\ng 40\n");
-    CHECK(ab_accuracy_of(&part, &pt, 1, &a) == 0 && a.error_pct == 0 &&
+    CHECK(rn_accuracy_of(&part, &pt, 1, &a) == 0 && a.error_pct == 0 &&
           fabs(a.bound_pct - 50 * sqrt(10.828 / 100)) < 1e-9,
           "a truth below 100%%: other is a category of its own (df 1)");
-    ab_truth_free(&part);
+    rn_truth_free(&part);
 }
 
 /* The bound against scipy (chi2.ppf(0.999, df)) and against a simulation: multinomial
  * samples of the truth itself exceed it about once in a thousand. */
 static void test_bound(void) {
-    CHECK(fabs(ab_chi2_999(1) - 10.828) < 1e-3 && fabs(ab_chi2_999(3) - 16.266) < 1e-3 &&
-          fabs(ab_chi2_999(32) - 62.487) < 1e-3, "chi-square 99.9%% quantiles");
-    CHECK(ab_accuracy_bound_pct(4, 0) == 100 && ab_accuracy_bound_pct(4, 0.5) == 100,
+    CHECK(fabs(rn_chi2_999(1) - 10.828) < 1e-3 && fabs(rn_chi2_999(3) - 16.266) < 1e-3 &&
+          fabs(rn_chi2_999(32) - 62.487) < 1e-3, "chi-square 99.9%% quantiles");
+    CHECK(rn_accuracy_bound_pct(4, 0) == 100 && rn_accuracy_bound_pct(4, 0.5) == 100,
           "no samples: the bound is 100");
-    CHECK(fabs(ab_accuracy_bound_pct(4, 400) - 50 * sqrt(16.266 / 400)) < 1e-12,
+    CHECK(fabs(rn_accuracy_bound_pct(4, 400) - 50 * sqrt(16.266 / 400)) < 1e-12,
           "the bound shrinks as 1/sqrt(N)");
     ab_truth t = mix();
     unsigned long long state = 88172645463325252ULL;
@@ -169,7 +169,7 @@ static void test_bound(void) {
             ty.total++;
         }
         ab_accuracy a;
-        ab_accuracy_of(&t, &ty, 1, &a);
+        rn_accuracy_of(&t, &ty, 1, &a);
         sum += a.error_pct;
         if (a.error_pct > a.bound_pct) over++;
     }
@@ -178,7 +178,7 @@ static void test_bound(void) {
     CHECK(over <= 12, "a correct profiler of 300 samples exceeds the bound rarely (<= 0.3%%)");
     CHECK(fabs(mean - expect) < 0.1 * expect,
           "the mean error of a correct profiler is the multinomial expectation");
-    ab_truth_free(&t);
+    rn_truth_free(&t);
 }
 
 int main(void) {

@@ -13,16 +13,16 @@ static char *folded_text(fg_stacks *s) {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    fg_stacks_write(s, f);
+    rn_fg_stacks_write(s, f);
     fclose(f);
     return buf;
 }
 
 static fg_stacks *fold_string(const char *text, int perf, int drop_idle, fg_fold_stats *st) {
-    fg_stacks *s = fg_stacks_new();
+    fg_stacks *s = rn_fg_stacks_new();
     FILE *f = fmemopen((void *)text, strlen(text), "r");
     memset(st, 0, sizeof *st);
-    int rc = perf ? fg_fold_perf_script(s, f, drop_idle, st) : fg_fold_bpftrace(s, f, drop_idle, st);
+    int rc = perf ? rn_fg_fold_perf_script(s, f, drop_idle, st) : rn_fg_fold_bpftrace(s, f, drop_idle, st);
     fclose(f);
     if (rc != 0) printf("# parser returned %d\n", rc);
     return s;
@@ -40,15 +40,15 @@ static void test_perf(void) {
     char *t = folded_text(s);
     expect_text(t, perf_script_folded, "perf script folded, idle dropped, root first");
     CHECK(st.samples == 5 && st.idle == 1 && st.kept == 4, "perf script: 5 samples, 1 idle");
-    CHECK(fg_stacks_total(s) == 4 && fg_stacks_distinct(s) == 3, "perf script: totals");
+    CHECK(rn_fg_stacks_total(s) == 4 && rn_fg_stacks_distinct(s) == 3, "perf script: totals");
     free(t);
-    fg_stacks_free(s);
+    rn_fg_stacks_free(s);
 
     s = fold_string(perf_script_text, 1, 0, &st);
     t = folded_text(s);
     expect_text(t, perf_script_folded_with_idle, "perf script with idle kept");
     free(t);
-    fg_stacks_free(s);
+    rn_fg_stacks_free(s);
 
     /* a last sample without its blank line still counts; stray frame lines do not */
     const char *tail = "\tffff stray+0x1 (x)\nbash 12 [000] 1.5: 1 cpu-clock:\n\t 10 f+0x1 (/bin/bash)";
@@ -57,7 +57,7 @@ static void test_perf(void) {
     expect_text(t, "bash;f 1\n", "perf script: unterminated last sample");
     CHECK(st.bad_lines == 1, "perf script: frame before any header is counted as bad");
     free(t);
-    fg_stacks_free(s);
+    rn_fg_stacks_free(s);
 }
 
 static void test_bpftrace(void) {
@@ -67,32 +67,32 @@ static void test_bpftrace(void) {
     expect_text(t, bpftrace_folded, "bpftrace map folded, idle dropped, kernel above user");
     CHECK(st.samples == 191 && st.idle == 180 && st.kept == 11, "bpftrace: counts");
     free(t);
-    fg_stacks_free(s);
+    rn_fg_stacks_free(s);
     s = fold_string("@[\n    f+1\n, \n", 0, 1, &st);
-    CHECK(fg_stacks_total(s) == 0 && st.bad_lines == 1, "bpftrace: truncated entry is bad");
-    fg_stacks_free(s);
+    CHECK(rn_fg_stacks_total(s) == 0 && st.bad_lines == 1, "bpftrace: truncated entry is bad");
+    rn_fg_stacks_free(s);
 }
 
 static void test_frames(void) {
     char out[64];
-    fg_frame_clean("do_idle+0x136", 13, NULL, 0, out, sizeof out);
+    rn_fg_frame_clean("do_idle+0x136", 13, NULL, 0, out, sizeof out);
     CHECK(!strcmp(out, "do_idle"), "clean: hex offset");
-    fg_frame_clean("vfs_read+570", 12, NULL, 0, out, sizeof out);
+    rn_fg_frame_clean("vfs_read+570", 12, NULL, 0, out, sizeof out);
     CHECK(!strcmp(out, "vfs_read"), "clean: decimal offset");
-    fg_frame_clean("operator+", 9, NULL, 0, out, sizeof out);
+    rn_fg_frame_clean("operator+", 9, NULL, 0, out, sizeof out);
     CHECK(!strcmp(out, "operator+"), "clean: a '+' that is no offset stays");
-    fg_frame_clean("0x7f1f06dab738", 14, NULL, 0, out, sizeof out);
+    rn_fg_frame_clean("0x7f1f06dab738", 14, NULL, 0, out, sizeof out);
     CHECK(!strcmp(out, "[unknown]"), "clean: bare address");
-    fg_frame_clean("[unknown]", 9, "/usr/lib/libc.so.6", 18, out, sizeof out);
+    rn_fg_frame_clean("[unknown]", 9, "/usr/lib/libc.so.6", 18, out, sizeof out);
     CHECK(!strcmp(out, "[libc.so.6]"), "clean: unknown symbol named by its dso");
-    fg_frame_clean("[unknown]", 9, "[kernel.kallsyms]", 17, out, sizeof out);
+    rn_fg_frame_clean("[unknown]", 9, "[kernel.kallsyms]", 17, out, sizeof out);
     CHECK(!strcmp(out, "[kernel.kallsyms]"), "clean: bracketed dso not doubled");
-    fg_frame_clean("a;b\tc", 5, NULL, 0, out, sizeof out);
+    rn_fg_frame_clean("a;b\tc", 5, NULL, 0, out, sizeof out);
     CHECK(!strcmp(out, "a:b?c"), "clean: separator and control characters");
-    fg_frame_clean("averyveryverylongname", 21, NULL, 0, out, 8);
+    rn_fg_frame_clean("averyveryverylongname", 21, NULL, 0, out, 8);
     CHECK(!strcmp(out, "averyve"), "clean: bounded output");
-    CHECK(fg_frame_is_idle("intel_idle") && fg_frame_is_idle("do_idle") &&
-       !fg_frame_is_idle("do_idle_not") && !fg_frame_is_idle("main"), "idle function list");
+    CHECK(rn_fg_frame_is_idle("intel_idle") && rn_fg_frame_is_idle("do_idle") &&
+       !rn_fg_frame_is_idle("do_idle_not") && !rn_fg_frame_is_idle("main"), "idle function list");
 }
 
 /* JIT frames of Node's perf maps are named the same in every process (PIDs, V8 tiers and
@@ -100,29 +100,29 @@ static void test_frames(void) {
 static void test_jit_frames(void) {
     char out[128];
     fg_fold_stats st = {0};
-    fg_frame_parse_line("\t7f6b34005a13 JS:*fib /work/x/benchmarks/nodejs/fibonacci.js:7:13+275 "
+    rn_fg_frame_parse_line("\t7f6b34005a13 JS:*fib /work/x/benchmarks/nodejs/fibonacci.js:7:13+275 "
                         "(/tmp/perf-9561.map)", out, sizeof out, &st);
     CHECK(!strcmp(out, "fib fibonacci.js:7:13"), "jit: TurboFan frame: tag, tier, directory dropped");
     char other[128];
-    fg_frame_parse_line("  fb28af0e336 JS:~fib /elsewhere/fibonacci.js:7:13+0x2c (/tmp/perf-12.map)",
+    rn_fg_frame_parse_line("  fb28af0e336 JS:~fib /elsewhere/fibonacci.js:7:13+0x2c (/tmp/perf-12.map)",
                         other, sizeof other, &st);
     CHECK(!strcmp(out, other), "jit: interpreted frame of another process: the same name");
-    fg_frame_parse_line("7f0 LazyCompile:^run /a/b.js:3:1 (/tmp/perf-12.map)", out, sizeof out, &st);
+    rn_fg_frame_parse_line("7f0 LazyCompile:^run /a/b.js:3:1 (/tmp/perf-12.map)", out, sizeof out, &st);
     CHECK(!strcmp(out, "run b.js:3:1"), "jit: older V8 tag (LazyCompile:)");
-    fg_frame_parse_line("7f0 JS:~ /a/anon.js:3:5+9 (/tmp/perf-77.map)", out, sizeof out, &st);
+    rn_fg_frame_parse_line("7f0 JS:~ /a/anon.js:3:5+9 (/tmp/perf-77.map)", out, sizeof out, &st);
     CHECK(!strcmp(out, "(anonymous) anon.js:3:5"), "jit: anonymous function");
-    fg_frame_parse_line("18cfd1c Builtin:InterpreterEntryTrampoline+220 (/tmp/perf-77.map)", out,
+    rn_fg_frame_parse_line("18cfd1c Builtin:InterpreterEntryTrampoline+220 (/tmp/perf-77.map)", out,
                         sizeof out, &st);
     CHECK(!strcmp(out, "Builtin:InterpreterEntryTrampoline"), "jit: builtins keep their name");
-    fg_frame_parse_line("7f6b34005a13 [unknown] (/tmp/perf-5305.map)", out, sizeof out, &st);
+    rn_fg_frame_parse_line("7f6b34005a13 [unknown] (/tmp/perf-5305.map)", out, sizeof out, &st);
     char again[128];
-    fg_frame_parse_line("7f6b34005a14 [unknown] (/tmp/perf-5306.map)", again, sizeof again, &st);
+    rn_fg_frame_parse_line("7f6b34005a14 [unknown] (/tmp/perf-5306.map)", again, sizeof again, &st);
     CHECK(!strcmp(out, "[jit]") && !strcmp(again, "[jit]"), "jit: unnamed JIT code is [jit], not [perf-PID.map]");
     CHECK(st.njit_pids == 5 && st.jit_pids[0] == 9561 && st.jit_pids[4] == 5306,
        "jit: the PIDs of the maps read, each once");
-    fg_frame_parse_line("7f00 [unknown] (/tmp/perf-x.map)", out, sizeof out, &st);
+    rn_fg_frame_parse_line("7f00 [unknown] (/tmp/perf-x.map)", out, sizeof out, &st);
     CHECK(!strcmp(out, "[perf-x.map]") && st.njit_pids == 5, "jit: not a PID map: named by its object");
-    fg_frame_parse_line("ffffffff813c38a6 do_idle+0x136 ([kernel.kallsyms])", out, sizeof out, NULL);
+    rn_fg_frame_parse_line("ffffffff813c38a6 do_idle+0x136 ([kernel.kallsyms])", out, sizeof out, NULL);
     CHECK(!strcmp(out, "do_idle"), "frame line: kernel symbol, no stats");
 }
 
@@ -145,42 +145,42 @@ static void test_bpftrace_perf_mode(void) {
                 "bpftrace perf mode: objects and JIT frames as perf names them");
     CHECK(st.kept == 5 && st.njit_pids == 1 && st.jit_pids[0] == 9796, "bpftrace perf mode: counts");
     free(t);
-    fg_stacks_free(s);
+    rn_fg_stacks_free(s);
 }
 
 static void test_folded(void) {
     const char *in = "# comment\n\na;b 3\nx y;z w 2\na;b 4\nbad line\nnocount \nneg -1\n"
                      "a;c 0\ntrailing;cr 5\r\n";
-    fg_stacks *s = fg_stacks_new();
+    fg_stacks *s = rn_fg_stacks_new();
     fg_fold_stats st = {0};
     FILE *f = fmemopen((void *)in, strlen(in), "r");
-    CHECK(fg_fold_read_folded(s, f, &st) == 0, "folded: read");
+    CHECK(rn_fg_fold_read_folded(s, f, &st) == 0, "folded: read");
     fclose(f);
     char *t = folded_text(s);
     expect_text(t, "a;b 7\ntrailing;cr 5\nx y;z w 2\n", "folded: merged, spaces kept");
     CHECK(st.bad_lines == 3, "folded: three malformed lines counted");
     free(t);
-    fg_stacks_free(s);
+    rn_fg_stacks_free(s);
 
-    s = fg_stacks_new();
+    s = rn_fg_stacks_new();
     char stack[64];
     for (int i = 0; i < 20000; i++) {
         snprintf(stack, sizeof stack, "root;f%d", i % 5000);
-        fg_stacks_add(s, stack, 1);
+        rn_fg_stacks_add(s, stack, 1);
     }
     size_t cnt;
-    const fg_stack_entry *e = fg_stacks_sorted(s, &cnt);
-    CHECK(cnt == 5000 && fg_stacks_total(s) == 20000 && e[0].count == 4, "hash table grows");
-    fg_stacks_add(s, "root;f0", 1);            /* adding after sorting still merges */
-    e = fg_stacks_sorted(s, &cnt);
+    const fg_stack_entry *e = rn_fg_stacks_sorted(s, &cnt);
+    CHECK(cnt == 5000 && rn_fg_stacks_total(s) == 20000 && e[0].count == 4, "hash table grows");
+    rn_fg_stacks_add(s, "root;f0", 1);            /* adding after sorting still merges */
+    e = rn_fg_stacks_sorted(s, &cnt);
     CHECK(cnt == 5000 && !strcmp(e[0].stack, "root;f0") && e[0].count == 5, "add after sort");
-    fg_stacks_free(s);
+    rn_fg_stacks_free(s);
 
-    s = fg_stacks_new();   /* an empty process name (fuzz_parsers found it overflowing) */
+    s = rn_fg_stacks_new();   /* an empty process name (fuzz_parsers found it overflowing) */
     char *leaf[] = {"f"};
-    CHECK(fg_stacks_add_frames(s, "", leaf, 1, 1) == 0 && !strcmp(fg_stacks_sorted(s, &cnt)[0].stack,
+    CHECK(rn_fg_stacks_add_frames(s, "", leaf, 1, 1) == 0 && !strcmp(rn_fg_stacks_sorted(s, &cnt)[0].stack,
        "[unknown];f"), "an empty comm is the root [unknown]");
-    fg_stacks_free(s);
+    rn_fg_stacks_free(s);
 }
 
 int main(void) {

@@ -37,16 +37,16 @@ static uint64_t exact_quantile(const uint64_t *sorted, size_t n, unsigned permil
 static int quantiles_close(const uint64_t *values, size_t n, const char *what)
 {
     static load_hist h;
-    load_hist_init(&h);
+    rn_load_hist_init(&h);
     uint64_t *sorted = malloc(n * sizeof *sorted);
     memcpy(sorted, values, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, cmp_u64);
-    for (size_t i = 0; i < n; i++) load_hist_record(&h, values[i]);
+    for (size_t i = 0; i < n; i++) rn_load_hist_record(&h, values[i]);
     static const unsigned permille[] = {1, 100, 500, 900, 990, 999, 1000};
     int ok = 1;
     for (size_t k = 0; k < sizeof permille / sizeof permille[0]; k++) {
         uint64_t exact = exact_quantile(sorted, n, permille[k]);
-        uint64_t got = load_hist_quantile(&h, permille[k] / 1000.0);
+        uint64_t got = rn_load_hist_quantile(&h, permille[k] / 1000.0);
         double bound = (double)exact * (1.0 + 1.0 / (1 << LOAD_HIST_PRECISION_BITS));
         if (got < exact || (double)got > bound || got > sorted[n - 1]) {
             printf("# %s q=%.3f exact %llu got %llu\n", what, permille[k] / 1000.0,
@@ -62,9 +62,9 @@ int main(void)
 {
     /* buckets: every value inside its own, contiguous indices, bounded width */
     int inside = 1, contiguous = 1, narrow = 1;
-    unsigned prev = load_hist_index(0);
+    unsigned prev = rn_load_hist_index(0);
     for (uint64_t v = 1; v < (1u << 20); v++) {
-        unsigned i = load_hist_index(v);
+        unsigned i = rn_load_hist_index(v);
         if (i != prev && i != prev + 1) contiguous = 0;
         prev = i;
     }
@@ -72,33 +72,33 @@ int main(void)
         uint64_t v = next_random() >> (next_random() % 64);
         if (v >> LOAD_HIST_TOP_EXPONENT) continue;
         uint64_t lo, hi;
-        load_hist_bucket_range(load_hist_index(v), &lo, &hi);
+        rn_load_hist_bucket_range(rn_load_hist_index(v), &lo, &hi);
         if (v < lo || v > hi) inside = 0;
         if ((double)(hi - lo + 1) > (double)lo / (1 << LOAD_HIST_PRECISION_BITS) && hi != lo) narrow = 0;
     }
     for (unsigned e = LOAD_HIST_PRECISION_BITS + 1; e < LOAD_HIST_TOP_EXPONENT; e++) {
         uint64_t lo, hi, v = (uint64_t)1 << e;
-        load_hist_bucket_range(load_hist_index(v - 1), &lo, &hi);
+        rn_load_hist_bucket_range(rn_load_hist_index(v - 1), &lo, &hi);
         if (hi != v - 1) contiguous = 0;   /* a power of two starts a bucket */
-        load_hist_bucket_range(load_hist_index(v), &lo, &hi);
+        rn_load_hist_bucket_range(rn_load_hist_index(v), &lo, &hi);
         if (lo != v) contiguous = 0;
     }
     CHECK(contiguous, "bucket indices grow by 0 or 1 and powers of two start a bucket");
     CHECK(inside, "every value lies in the range of its bucket");
     CHECK(narrow, "a bucket is at most 2^-P of its lowest value wide");
-    CHECK(load_hist_index(((uint64_t)1 << LOAD_HIST_TOP_EXPONENT) - 1) == LOAD_HIST_BUCKETS - 1,
+    CHECK(rn_load_hist_index(((uint64_t)1 << LOAD_HIST_TOP_EXPONENT) - 1) == LOAD_HIST_BUCKETS - 1,
           "the largest value in range has the last bucket");
-    CHECK(load_hist_index(UINT64_MAX) == LOAD_HIST_BUCKETS - 1, "larger values count in the last bucket");
+    CHECK(rn_load_hist_index(UINT64_MAX) == LOAD_HIST_BUCKETS - 1, "larger values count in the last bucket");
 
     /* small values are exact */
     static load_hist h;
-    load_hist_init(&h);
-    CHECK(load_hist_quantile(&h, 0.5) == 0 && load_hist_mean(&h) == 0, "an empty histogram answers 0");
-    for (uint64_t v = 1; v <= 1000; v++) load_hist_record(&h, v);
-    CHECK(load_hist_quantile(&h, 0.5) == 500, "1..1000: p50 is 500");
-    CHECK(load_hist_quantile(&h, 0.999) == 999, "1..1000: p99.9 is 999 (nearest rank)");
-    CHECK(load_hist_quantile(&h, 0) == 1 && load_hist_quantile(&h, 1) == 1000, "q 0 and 1 are min and max");
-    CHECK(fabs(load_hist_mean(&h) - 500.5) < 1e-9, "the mean is exact");
+    rn_load_hist_init(&h);
+    CHECK(rn_load_hist_quantile(&h, 0.5) == 0 && rn_load_hist_mean(&h) == 0, "an empty histogram answers 0");
+    for (uint64_t v = 1; v <= 1000; v++) rn_load_hist_record(&h, v);
+    CHECK(rn_load_hist_quantile(&h, 0.5) == 500, "1..1000: p50 is 500");
+    CHECK(rn_load_hist_quantile(&h, 0.999) == 999, "1..1000: p99.9 is 999 (nearest rank)");
+    CHECK(rn_load_hist_quantile(&h, 0) == 1 && rn_load_hist_quantile(&h, 1) == 1000, "q 0 and 1 are min and max");
+    CHECK(fabs(rn_load_hist_mean(&h) - 500.5) < 1e-9, "the mean is exact");
 
     /* random data sets: uniform, log-uniform (latency-like, 1 us .. 10 s), a stall tail */
     enum { N = 100000 };
@@ -113,20 +113,20 @@ int main(void)
 
     /* merge = recording everything in one */
     static load_hist a, b, all;
-    load_hist_init(&a), load_hist_init(&b), load_hist_init(&all);
+    rn_load_hist_init(&a), rn_load_hist_init(&b), rn_load_hist_init(&all);
     for (size_t i = 0; i < N; i++) {
-        load_hist_record(i % 3 ? &a : &b, v[i]);
-        load_hist_record(&all, v[i]);
+        rn_load_hist_record(i % 3 ? &a : &b, v[i]);
+        rn_load_hist_record(&all, v[i]);
     }
-    load_hist_merge(&a, &b);
+    rn_load_hist_merge(&a, &b);
     CHECK(a.count == all.count && a.min == all.min && a.max == all.max &&
           !memcmp(a.buckets, all.buckets, sizeof a.buckets), "merging two histograms equals recording into one");
 
     /* overflow: values past the top keep an exact max and are never understated */
-    load_hist_init(&h);
-    load_hist_record(&h, 5);
-    load_hist_record(&h, (uint64_t)1 << 50);
-    CHECK(load_hist_quantile(&h, 1) == (uint64_t)1 << 50 && load_hist_quantile(&h, 0.9) == (uint64_t)1 << 50,
+    rn_load_hist_init(&h);
+    rn_load_hist_record(&h, 5);
+    rn_load_hist_record(&h, (uint64_t)1 << 50);
+    CHECK(rn_load_hist_quantile(&h, 1) == (uint64_t)1 << 50 && rn_load_hist_quantile(&h, 0.9) == (uint64_t)1 << 50,
           "a value past the top bucket is answered with the exact max");
     free(v);
     return TAP_DONE();

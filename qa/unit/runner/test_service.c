@@ -21,8 +21,8 @@ static void test_conf(void) {
     const char *conf = "kind = service\nready_path = /ready\nready_timeout = 2.5\n"
                        "duration_s = 40\nquick_capacity_s = 0.25\nload_connections = 8\n"
                        "load_paths = /a /b?x=1\ndigest_header = X-D\n";
-    CHECK(benchconf_parse(&b, conf, err, sizeof err) == 0, "a service's bench.conf parses");
-    CHECK(b.kind == KIND_SERVICE && !strcmp(benchmark_kind_name(&b), "service"), "kind service");
+    CHECK(rn_benchconf_parse(&b, conf, err, sizeof err) == 0, "a service's bench.conf parses");
+    CHECK(b.kind == KIND_SERVICE && !strcmp(rn_benchmark_kind_name(&b), "service"), "kind service");
     CHECK(!strcmp(b.svc.ready_path, "/ready") && b.svc.ready_timeout == 2.5 &&
           b.svc.duration_s == 40 && b.svc.quick_capacity_s == 0.25 &&
           b.svc.load_connections == 8 && !strcmp(b.svc.load_paths, "/a /b?x=1") &&
@@ -31,16 +31,16 @@ static void test_conf(void) {
           b.svc.quick_duration_s == 2, "the defaults of the others");
     free(b.svc.ready_path); free(b.svc.load_paths); free(b.svc.digest_header);
     memset(&b, 0, sizeof b);
-    CHECK(benchconf_parse(&b, "description = x\n", err, sizeof err) == 0 && b.kind == KIND_BATCH &&
-          !strcmp(benchmark_kind_name(&b), "batch") && !b.svc.ready_path, "batch by default");
+    CHECK(rn_benchconf_parse(&b, "description = x\n", err, sizeof err) == 0 && b.kind == KIND_BATCH &&
+          !strcmp(rn_benchmark_kind_name(&b), "batch") && !b.svc.ready_path, "batch by default");
     free(b.description);
     memset(&b, 0, sizeof b);
-    CHECK(benchconf_parse(&b, "kind = daemon\n", err, sizeof err) < 0 && strstr(err, "kind"),
+    CHECK(rn_benchconf_parse(&b, "kind = daemon\n", err, sizeof err) < 0 && strstr(err, "kind"),
           "an unknown kind is an error");
-    CHECK(benchconf_parse(&b, "load_connections = 0\n", err, sizeof err) < 0 &&
-          benchconf_parse(&b, "warmup_s = soon\n", err, sizeof err) < 0, "bad numbers");
-    CHECK(profiler_find("c")->default_interval_s == 10 &&
-          profiler_find("nodejs")->default_interval_s == 60 && !profiler_find("none"),
+    CHECK(rn_benchconf_parse(&b, "load_connections = 0\n", err, sizeof err) < 0 &&
+          rn_benchconf_parse(&b, "warmup_s = soon\n", err, sizeof err) < 0, "bad numbers");
+    CHECK(rn_profiler_find("c")->default_interval_s == 10 &&
+          rn_profiler_find("nodejs")->default_interval_s == 60 && !rn_profiler_find("none"),
           "the agents' own upload intervals (runner/profiler.h)");
 }
 
@@ -49,36 +49,36 @@ static void test_procstat(void) {
     unsigned long long t;
     const char *stat = "4242 (my (odd) prog) S 1 4240 4240 0 -1 4194560 100 0 0 0 250 31 0 0 "
                        "20 0 3 0 12345 1000 200";
-    CHECK(procstat_parse(stat, &g, &t) == 0 && g == 4240 && t == 281,
+    CHECK(rn_procstat_parse(stat, &g, &t) == 0 && g == 4240 && t == 281,
           "/proc/PID/stat: process group, user + system ticks, a name with ')' in it");
-    CHECK(procstat_parse("garbage", &g, &t) < 0, "not a stat line");
+    CHECK(rn_procstat_parse("garbage", &g, &t) < 0, "not a stat line");
     /* this process, after burning CPU: its group's CPU grew */
-    double a = pgrp_cpu_seconds(getpgrp());
+    double a = rn_pgrp_cpu_seconds(getpgrp());
     struct timespec ts, now;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     do clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
     while ((now.tv_sec - ts.tv_sec) * 1e9 + (now.tv_nsec - ts.tv_nsec) < 60e6);
-    double b = pgrp_cpu_seconds(getpgrp());
+    double b = rn_pgrp_cpu_seconds(getpgrp());
     CHECK(a >= 0 && b - a >= 0.03, "the process group's CPU, read from /proc, grows");
-    CHECK(pgrp_cpu_seconds(0) < 0, "no such group");
+    CHECK(rn_pgrp_cpu_seconds(0) < 0, "no such group");
 }
 
 static void test_end_line(void) {
     run_result r;
     memset(&r, 0, sizeof r);
-    CHECK(measure_parse_end("end status=exited code=0 signal=0 wall=2.5 user=1 sys=0.5 maxrss=9 "
+    CHECK(rn_measure_parse_end("end status=exited code=0 signal=0 wall=2.5 user=1 sys=0.5 maxrss=9 "
                             "nvcsw=1 nivcsw=2 minflt=3 majflt=4 timedout=1 start=100.25 end=102.75 "
                             "term=101.5", &r) == 0 &&
           r.t_start == 100.25 && r.t_end == 102.75 && r.t_term == 101.5 && r.timed_out,
           "the end line's clock readings");
-    CHECK(measure_parse_end("end status=exited code=0 signal=0 wall=2.5 user=1 sys=0.5 maxrss=9 "
+    CHECK(rn_measure_parse_end("end status=exited code=0 signal=0 wall=2.5 user=1 sys=0.5 maxrss=9 "
                             "nvcsw=1 nivcsw=2 minflt=3 majflt=4 timedout=0 start=1", &r) < 0,
           "a torn end line");
     double t = 0;
-    CHECK(work_end_scan("fib = 5\nwork_end: 123.5\nchecksum: 5\n", &t) == 0 && t == 123.5,
+    CHECK(rn_work_end_scan("fib = 5\nwork_end: 123.5\nchecksum: 5\n", &t) == 0 && t == 123.5,
           "the work_end line");
-    CHECK(work_end_scan("work_end: 1\nwork_end: 7.25\n", &t) == 0 && t == 7.25, "the last one");
-    CHECK(work_end_scan("checksum: 5\n", &t) < 0 && work_end_scan("work_end: soon\n", &t) < 0,
+    CHECK(rn_work_end_scan("work_end: 1\nwork_end: 7.25\n", &t) == 0 && t == 7.25, "the last one");
+    CHECK(rn_work_end_scan("checksum: 5\n", &t) < 0 && rn_work_end_scan("work_end: soon\n", &t) < 0,
           "none, or not a time");
 }
 
@@ -94,23 +94,23 @@ static void test_checksum(void) {
     sv.terminated = sv.have_client = sv.have_service_requests = 1;
     sv.client_requests = sv.service_requests = 100;
     sv.client_sum = 0xabc;
-    CHECK(!strcmp(service_status(&sv, &r, "0000000000000abc"), "ok") && sv.checked &&
+    CHECK(!strcmp(rn_service_status(&sv, &r, "0000000000000abc"), "ok") && sv.checked &&
           sv.checksum_ok && !sv.note[0], "the same sum and count: ok, compared");
     memset(&sv.reason, 0, sizeof sv.reason);
     sv.checked = sv.checksum_ok = 0;
     sv.service_requests = 103;
     sv.abandoned = 5;
-    CHECK(!strcmp(service_status(&sv, &r, "0000000000000fff"), "ok") && !sv.checked &&
+    CHECK(!strcmp(rn_service_status(&sv, &r, "0000000000000fff"), "ok") && !sv.checked &&
           strstr(sv.note, "3 requests the client had given up on (5 abandoned)"),
           "3 more answered, 5 abandoned: ok, not compared (%s)", sv.note);
     sv.note[0] = 0;
     sv.abandoned = 2;
-    CHECK(!strcmp(service_status(&sv, &r, "0000000000000fff"), "checksum") && sv.checked &&
+    CHECK(!strcmp(rn_service_status(&sv, &r, "0000000000000fff"), "checksum") && sv.checked &&
           !sv.checksum_ok && strstr(sv.reason, "is not the client's"),
           "3 more answered, 2 abandoned: a checksum failure");
     sv.abandoned = 0;
     sv.service_requests = 100;
-    CHECK(!strcmp(service_status(&sv, &r, "0000000000000abd"), "checksum"),
+    CHECK(!strcmp(rn_service_status(&sv, &r, "0000000000000abd"), "checksum"),
           "nothing abandoned, another sum: a checksum failure");
 }
 

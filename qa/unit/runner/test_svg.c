@@ -18,14 +18,14 @@ static char *render(const fg_node *root, const fg_svg_options *o, long *drawn) {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    *drawn = fg_svg_render(root, o, f);
+    *drawn = rn_fg_svg_render(root, o, f);
     fclose(f);
     return buf;
 }
 
 static fg_stacks *stacks(const char *const *lines, const unsigned long long *counts) {
-    fg_stacks *s = fg_stacks_new();
-    for (size_t i = 0; lines[i]; i++) fg_stacks_add(s, lines[i], counts[i]);
+    fg_stacks *s = rn_fg_stacks_new();
+    for (size_t i = 0; lines[i]; i++) rn_fg_stacks_add(s, lines[i], counts[i]);
     return s;
 }
 
@@ -33,13 +33,13 @@ static void test_basic(void) {
     const char *lines[] = {"app;main;work", "app;main;idle<&>\"'", "app;main", "other;x", NULL};
     const unsigned long long counts[] = {50, 25, 5, 20};
     fg_stacks *s = stacks(lines, counts);
-    fg_node *root = fg_tree_build(s);
+    fg_node *root = rn_fg_tree_build(s);
     size_t depth;
-    CHECK(fg_tree_count(root, &depth) == 7 && depth == 3, "tree: 7 frames (root included), depth 3");
+    CHECK(rn_fg_tree_count(root, &depth) == 7 && depth == 3, "tree: 7 frames (root included), depth 3");
     CHECK(root->value == 100 && root->nkids == 2 && !strcmp(root->kids[0]->name, "app") &&
        root->kids[0]->value == 80, "tree: values and sorted children");
     fg_svg_options o;
-    fg_svg_options_init(&o);
+    rn_fg_svg_options_init(&o);
     o.title = "T <1>";
     long drawn;
     char *svg = render(root, &o, &drawn);
@@ -62,34 +62,34 @@ static void test_basic(void) {
     CHECK(!strstr(again, "<script") && drawn2 == 7, "svg: without script");
     free(again);
     free(svg);
-    fg_tree_free(root);
-    fg_stacks_free(s);
+    rn_fg_tree_free(root);
+    rn_fg_stacks_free(s);
 }
 
 static void test_labels(void) {
     const char *lines[] = {"a_very_long_function_name_that_cannot_fit", "wide_function", NULL};
     const unsigned long long counts[] = {4, 96};
     fg_stacks *s = stacks(lines, counts);
-    fg_node *root = fg_tree_build(s);
+    fg_node *root = rn_fg_tree_build(s);
     fg_svg_options o;
-    fg_svg_options_init(&o);
+    rn_fg_svg_options_init(&o);
     long drawn;
     char *svg = render(root, &o, &drawn);
     /* 4% of 1180 px = 47.2 px: (47.2 - 6) / 7.08 = 5 characters: 3 + ".." */
     CHECK(strstr(svg, ">a_v..</text>") != NULL, "label truncated to fit with ..");
     CHECK(strstr(svg, ">wide_function</text>") != NULL, "label that fits is whole");
     free(svg);
-    fg_tree_free(root);
-    fg_stacks_free(s);
+    rn_fg_tree_free(root);
+    rn_fg_stacks_free(s);
 }
 
 static void test_elision(void) {
     const char *lines[] = {"big", "tiny;deeper", NULL};
     const unsigned long long counts[] = {1000000, 1};
     fg_stacks *s = stacks(lines, counts);
-    fg_node *root = fg_tree_build(s);
+    fg_node *root = rn_fg_tree_build(s);
     fg_svg_options o;
-    fg_svg_options_init(&o);
+    rn_fg_svg_options_init(&o);
     long drawn;
     char *svg = render(root, &o, &drawn);
     CHECK(drawn == 2 && !strstr(svg, "tiny"), "frames under 0.1 px are left out with their children");
@@ -98,17 +98,17 @@ static void test_elision(void) {
     svg = render(root, &o, &drawn);
     CHECK(drawn == 4, "min_width 0 draws every frame");
     free(svg);
-    fg_tree_free(root);
-    fg_stacks_free(s);
+    rn_fg_tree_free(root);
+    rn_fg_stacks_free(s);
 }
 
 static void test_escape(void) {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    fg_xml_escape(f, "caf\xc3\xa9 \xff\x01 ok", 100);
+    rn_fg_xml_escape(f, "caf\xc3\xa9 \xff\x01 ok", 100);
     fputc('|', f);
-    fg_xml_escape(f, "ab\xc3\xa9", 3);         /* would cut the é in half: stop before */
+    rn_fg_xml_escape(f, "ab\xc3\xa9", 3);         /* would cut the é in half: stop before */
     fclose(f);
     CHECK(!strcmp(buf, "caf\xc3\xa9 ?? ok|ab"), "escape: UTF-8 kept, bad bytes and controls replaced");
     free(buf);
@@ -116,9 +116,9 @@ static void test_escape(void) {
 
 static void test_colours(void) {
     char a[32], b[32], c[32];
-    fg_svg_colour("main", a, sizeof a);
-    fg_svg_colour("main", b, sizeof b);
-    fg_svg_colour("other_function", c, sizeof c);
+    rn_fg_svg_colour("main", a, sizeof a);
+    rn_fg_svg_colour("main", b, sizeof b);
+    rn_fg_svg_colour("other_function", c, sizeof c);
     int r, g, bl;
     CHECK(!strcmp(a, b) && strcmp(a, c), "colour: same name same colour, names differ");
     CHECK(sscanf(a, "rgb(%d,%d,%d)", &r, &g, &bl) == 3 && r >= 205 && r <= 255 && g <= 230 &&
@@ -131,10 +131,10 @@ static void test_diff(void) {
     const char *blines[] = {"app;main;work", "app;main;gone", NULL};
     const unsigned long long bcounts[] = {90, 10};
     fg_stacks *p = stacks(plines, pcounts), *b = stacks(blines, bcounts);
-    fg_node *root = fg_tree_build(p);
-    CHECK(fg_tree_add_other(root, b) == 0 && root->other == 100, "diff: other totals");
+    fg_node *root = rn_fg_tree_build(p);
+    CHECK(rn_fg_tree_add_other(root, b) == 0 && root->other == 100, "diff: other totals");
     fg_svg_options o;
-    fg_svg_options_init(&o);
+    rn_fg_svg_options_init(&o);
     o.diff = 1;
     o.other_total = 100;
     long drawn;
@@ -147,9 +147,9 @@ static void test_diff(void) {
     CHECK(down && strstr(down, "-30.00 pts") && strstr(down, "fill=\"rgb(") &&
        strstr(down, ",255)\""), "diff: shrunk frame blue");
     free(svg);
-    fg_tree_free(root);
-    fg_stacks_free(p);
-    fg_stacks_free(b);
+    rn_fg_tree_free(root);
+    rn_fg_stacks_free(p);
+    rn_fg_stacks_free(b);
 }
 
 int main(void) {

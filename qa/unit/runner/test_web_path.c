@@ -1,6 +1,6 @@
-/* test_web_path.c: web_resolve() maps request paths to files under the web directory
+/* test_web_path.c: rn_web_resolve() maps request paths to files under the web directory
  * only (traversal, encodings, hidden names, symbolic links, directories), and
- * web_content_type() names the types the page needs. */
+ * rn_web_content_type() names the types the page needs. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +22,7 @@ static void put(const char *dir, const char *name, const char *text) {
 
 static int resolve(const char *path, char *out) {
     char buf[PATH_MAX];
-    return web_resolve(root, path, strlen(path), out ? out : buf, PATH_MAX);
+    return rn_web_resolve(root, path, strlen(path), out ? out : buf, PATH_MAX);
 }
 
 static int ends_with(const char *s, const char *suffix) {
@@ -77,16 +77,16 @@ int main(void) {
     longp[0] = '/';
     longp[sizeof longp - 1] = 0;
     CHECK(resolve(longp, NULL) == 400, "a path longer than PATH_MAX");
-    CHECK(web_resolve(root, "/index.htmlXYZ", 11, out, sizeof out) == 200,
+    CHECK(rn_web_resolve(root, "/index.htmlXYZ", 11, out, sizeof out) == 200,
           "only url_len bytes are read");
-    CHECK(web_resolve(root, "/index.html", 11, out, 8) == 404, "an output buffer too small");
+    CHECK(rn_web_resolve(root, "/index.html", 11, out, 8) == 404, "an output buffer too small");
 
-    CHECK(!strcmp(web_content_type("a/b.html"), "text/html; charset=utf-8"), "html");
-    CHECK(!strcmp(web_content_type("x.js"), "text/javascript; charset=utf-8"), "js");
-    CHECK(!strcmp(web_content_type("x.css"), "text/css; charset=utf-8"), "css");
-    CHECK(!strcmp(web_content_type("x.png"), "image/png"), "png");
-    CHECK(!strcmp(web_content_type("js"), "application/octet-stream"), "a name that is a suffix");
-    CHECK(!strcmp(web_content_type("x.bin"), "application/octet-stream"), "unknown");
+    CHECK(!strcmp(rn_web_content_type("a/b.html"), "text/html; charset=utf-8"), "html");
+    CHECK(!strcmp(rn_web_content_type("x.js"), "text/javascript; charset=utf-8"), "js");
+    CHECK(!strcmp(rn_web_content_type("x.css"), "text/css; charset=utf-8"), "css");
+    CHECK(!strcmp(rn_web_content_type("x.png"), "image/png"), "png");
+    CHECK(!strcmp(rn_web_content_type("js"), "application/octet-stream"), "a name that is a suffix");
+    CHECK(!strcmp(rn_web_content_type("x.bin"), "application/octet-stream"), "unknown");
 
     char cmd[PATH_MAX + 16];
     snprintf(cmd, sizeof cmd, "rm -rf %s", real);
