@@ -6,8 +6,7 @@
 #include <strings.h>
 
 /* Compare without an early exit, so timing tells nothing about the token. */
-static int same(const char *a, size_t alen, const char *b)
-{
+static int same(const char *a, size_t alen, const char *b) {
     size_t blen = strlen(b);
     unsigned diff = alen != blen;
     for (size_t i = 0; i < alen; i++)
@@ -15,27 +14,21 @@ static int same(const char *a, size_t alen, const char *b)
     return diff == 0;
 }
 
-int ing_auth_ok(const char *header, const char *token)
-{
-    if (!header)
-        return 0;
-    while (*header == ' ')
-        header++;
+int ing_auth_ok(const char *header, const char *token) {
+    if (!header) return 0;
+    while (*header == ' ') header++;
     if (strncasecmp(header, "Bearer ", 7) == 0) {
         const char *t = header + 7;
-        while (*t == ' ')
-            t++;
+        while (*t == ' ') t++;
         size_t n = strlen(t);
-        while (n && t[n - 1] == ' ')
-            n--;
+        while (n && t[n - 1] == ' ') n--;
         return same(t, n, token);
     }
     if (strncasecmp(header, "Basic ", 6) == 0) {
         char dec[1024];
         size_t n = sizeof dec - 1;
         const char *t = header + 6;
-        while (*t == ' ')
-            t++;
+        while (*t == ' ') t++;
         if (ing_base64_decode(t, strlen(t), (uint8_t *)dec, &n) < 0 || memchr(dec, '\0', n))
             return 0;
         dec[n] = '\0';

@@ -25,33 +25,33 @@ typedef struct ing_conn ing_conn;
  * request until it is answered; the user may rewrite path and query in place (decoding
  * them). Headers are only those a route needs; another one is one more field here. */
 typedef struct ing_request {
-    const char *method;           /* "GET", "POST", ...; "" when refused before it was read */
-    char *path;                   /* "/ingest" (an absolute-form target reduced to its path) */
-    char *query;                  /* what follows '?', without any '#...'; "" when none */
-    const char *content_type;     /* Content-Type; "" when absent */
-    const char *authorization;    /* Authorization; NULL when absent */
-    const uint8_t *body;          /* the whole body (NULL when empty or streamed) */
-    size_t body_len;              /* its length (streamed too); at on_headers: the
-                                   * Content-Length, or SIZE_MAX for a chunked body */
-    void *stream;                 /* the ctx of the sink on_headers gave (the user's from
-                                   * hand-over on, also when refused); NULL: buffered */
-    int is_control;               /* arrived on the control listener */
-    int refused_status;           /* 0, or 400 (malformed HTTP or URL) / 413 (body over
-                                   * max_body) / 503 (no room in max_buffered): the
-                                   * request could not be read as one */
-    const char *refused_why;      /* what was wrong, when refused_status is set */
-    int refused_retry_after_s;    /* > 0: the answer carries Retry-After: this (503) */
-    uint64_t tag;                 /* the user's (0 at first); the transport never reads it */
+    const char *method;        /* "GET", "POST", ...; "" when refused before it was read */
+    char *path;                /* "/ingest" (an absolute-form target reduced to its path) */
+    char *query;               /* what follows '?', without any '#...'; "" when none */
+    const char *content_type;  /* Content-Type; "" when absent */
+    const char *authorization; /* Authorization; NULL when absent */
+    const uint8_t *body;       /* the whole body (NULL when empty or streamed) */
+    size_t body_len;           /* its length (streamed too); at on_headers: the
+                                * Content-Length, or SIZE_MAX for a chunked body */
+    void *stream;              /* the ctx of the sink on_headers gave (the user's from
+                                * hand-over on, also when refused); NULL: buffered */
+    int is_control;            /* arrived on the control listener */
+    int refused_status;        /* 0, or 400 (malformed HTTP or URL) / 413 (body over
+                                * max_body) / 503 (no room in max_buffered): the
+                                * request could not be read as one */
+    const char *refused_why;   /* what was wrong, when refused_status is set */
+    int refused_retry_after_s; /* > 0: the answer carries Retry-After: this (503) */
+    uint64_t tag;              /* the user's (0 at first); the transport never reads it */
 } ing_request;
 
 /* What the transport did on its own (see on_event). */
 typedef enum conn_event {
-    CONN_ACCEPTED,       /* a connection is open (data ones: within max_connections) */
-    CONN_REFUSED,        /* a data connection over max_connections: answered 503, closed */
-    CONN_TIMED_OUT,      /* closed by the idle timeout while reading or idle */
-    CONN_CLOSED,         /* an accepted connection is gone */
-    CONN_BODY_BYTES,     /* n more request body bytes arrived */
-    CONN_DROPPED,        /* a request held by ing_conn_hang was closed without an answer */
+    CONN_ACCEPTED,   /* a connection is open (data ones: within max_connections) */
+    CONN_REFUSED,    /* a data connection over max_connections: answered 503, closed */
+    CONN_TIMED_OUT,  /* closed by the idle timeout while reading or idle */
+    CONN_CLOSED,     /* an accepted connection is gone */
+    CONN_BODY_BYTES, /* n more request body bytes arrived */
+    CONN_DROPPED,    /* a request held by ing_conn_hang was closed without an answer */
 } conn_event;
 
 /* Where a streamed body goes (see on_headers). */
@@ -80,11 +80,11 @@ typedef struct conn_callbacks {
 } conn_callbacks;
 
 typedef struct conn_limits {
-    size_t max_body;              /* bytes of one request body (413 above) */
-    double idle_timeout_s;        /* idle keep-alive, and the whole of a slow request */
-    unsigned max_connections;     /* open data connections (control ones are not capped) */
-    size_t max_buffered;          /* bytes of request bodies (and input kept for later)
-                                   * held at once by every connection together (0: no bound) */
+    size_t max_body;          /* bytes of one request body (413 above) */
+    double idle_timeout_s;    /* idle keep-alive, and the whole of a slow request */
+    unsigned max_connections; /* open data connections (control ones are not capped) */
+    size_t max_buffered;      /* bytes of request bodies (and input kept for later)
+                               * held at once by every connection together (0: no bound) */
 } conn_limits;
 
 /* The connections of one server and what they share. Fields are the transport's. */
@@ -93,16 +93,16 @@ typedef struct conn_set {
     conn_limits lim;
     const conn_callbacks *cb;
     void *cb_arg;
-    ing_conn *head;               /* every open connection (doubly linked) */
-    unsigned data_conns;          /* open connections from the data listener, within the cap */
-    size_t buffered;              /* bytes held against lim.max_buffered */
-    int closing;                  /* shutting down: every answer closes its connection */
-    void (*on_empty)(void *arg);  /* ing_conn_set_shutdown's callback, once the set is empty */
+    ing_conn *head;              /* every open connection (doubly linked) */
+    unsigned data_conns;         /* open connections from the data listener, within the cap */
+    size_t buffered;             /* bytes held against lim.max_buffered */
+    int closing;                 /* shutting down: every answer closes its connection */
+    void (*on_empty)(void *arg); /* ing_conn_set_shutdown's callback, once the set is empty */
     void *on_empty_arg;
 } conn_set;
 
 void ing_conn_set_init(conn_set *set, uv_loop_t *loop, const conn_limits *lim,
-                   const conn_callbacks *cb, void *cb_arg);
+                       const conn_callbacks *cb, void *cb_arg);
 
 /* Accept a connection from listener (a uv_tcp_t server). */
 void ing_conn_accept(conn_set *set, uv_stream_t *listener, int is_control);
@@ -110,8 +110,7 @@ void ing_conn_accept(conn_set *set, uv_stream_t *listener, int is_control);
 /* Serve an already connected stream socket (the request fuzz target's socketpair). */
 void ing_conn_adopt(conn_set *set, int fd, int is_control);
 
-static inline int conn_set_empty(const conn_set *set)
-{
+static inline int conn_set_empty(const conn_set *set) {
     return set->head == NULL;
 }
 
@@ -130,7 +129,7 @@ void ing_conn_set_close_all(conn_set *set);
  * ("Name: value\r\n"..., may be NULL) and body. Then go on with the next request, or close
  * when the request or the shutdown asks for it. */
 void ing_conn_reply(ing_conn *c, int status, const char *content_type, const char *extra_headers,
-                const void *body, size_t len);
+                    const void *body, size_t len);
 
 /* Answer with a JSON error body {"code":"...","message":"..."}. */
 void ing_conn_reply_error(ing_conn *c, int status, const char *fmt, ...)
@@ -143,7 +142,7 @@ char *ing_conn_error_body(int status, const char *message, size_t *len);
 
 /* Answer later (mode slow): keep the answer, arm the timer for delay_s. Takes body. */
 void ing_conn_defer(ing_conn *c, double delay_s, int status, const char *content_type, char *body,
-                size_t len);
+                    size_t len);
 
 /* Never answer this request (mode hang); the connection stays open until shutdown. */
 void ing_conn_hang(ing_conn *c);

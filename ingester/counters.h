@@ -15,8 +15,8 @@
 
 typedef struct app_counters {
     uint64_t requests, profiles, samples, value, frames, bytes, decode_errors;
-    ab_strmap formats;          /* format name -> profiles (val.u) */
-    uint64_t last_request;   /* serial of the last request counted in `requests` */
+    ab_strmap formats;     /* format name -> profiles (val.u) */
+    uint64_t last_request; /* serial of the last request counted in `requests` */
 } app_counters;
 
 /* Written by counters.c only. */
@@ -25,11 +25,11 @@ typedef struct ing_counters {
     uint64_t req_total, req_2xx, req_4xx, req_5xx, req_reset, req_dropped;
     uint64_t bytes_received, bytes_decompressed;
     uint64_t profiles, samples, value, frames, decode_errors;
-    uint64_t stacks_cut;     /* stacks --store did not keep */
+    uint64_t stacks_cut; /* stacks --store did not keep */
     latency_hist latency;
-    uint64_t last_serial;    /* of the last request counted in req_total */
-    ab_strmap apps;             /* application -> app_counters* (val.p) */
-    unsigned max_apps;       /* beyond this many, new names count under "_other" */
+    uint64_t last_serial; /* of the last request counted in req_total */
+    ab_strmap apps;       /* application -> app_counters* (val.p) */
+    unsigned max_apps;    /* beyond this many, new names count under "_other" */
 } ing_counters;
 
 void ing_counters_init(ing_counters *c);
@@ -63,7 +63,7 @@ void ing_counters_app_request(ing_counters *c, const char *app, uint64_t request
 
 /* A decoded profile of request `request` (the decoder sink's profile callback). */
 void ing_counters_profile(ing_counters *c, uint64_t request, const char *app, const char *format,
-                      const ing_counts *n);
+                          const ing_counts *n);
 
 /* A request body decoded: what the decoder says it gave (its decompressed bytes, the
  * stacks --store did not keep). */
@@ -77,12 +77,13 @@ typedef struct counters_doc_info {
     const char *mode;
     double uptime_s;
     const char *listen;
-    uint64_t store_apps, store_stacks, store_bytes;   /* --store's state now */
-    int with_apps;                                    /* 0: leave "apps" out (?apps=0) */
+    uint64_t store_apps, store_stacks, store_bytes; /* --store's state now */
+    int with_apps;                                  /* 0: leave "apps" out (?apps=0) */
 } counters_doc_info;
 
 /* The whole /stats document (lib/ingester_stats.h's writer): malloc'd text, its length
  * in *len; NULL when out of memory. */
-char *ing_counters_stats_document(const ing_counters *c, const counters_doc_info *info, size_t *len);
+char *ing_counters_stats_document(const ing_counters *c, const counters_doc_info *info,
+                                  size_t *len);
 
 #endif

@@ -7,7 +7,7 @@
 
 /* 8 buckets per doubling from 1 us up to ~2^28 us (~4.5 min); slower goes in the last. */
 #define LAT_PER_DOUBLING 8
-#define LAT_BUCKETS (LAT_PER_DOUBLING * 28 + 1)
+#define LAT_BUCKETS      (LAT_PER_DOUBLING * 28 + 1)
 
 typedef struct latency_hist {
     uint64_t count;

@@ -14,8 +14,7 @@
 #include "routes.h"
 #include "server.h"
 
-static void raise_fd_limit(void)
-{
+static void raise_fd_limit(void) {
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
@@ -23,14 +22,11 @@ static void raise_fd_limit(void)
     }
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     ing_options opt;
     int rc = ing_options_parse(argc, argv, &opt, stdout, stderr);
-    if (rc == 1)
-        return 0;
-    if (rc != 0)
-        return 2;
+    if (rc == 1) return 0;
+    if (rc != 0) return 2;
     signal(SIGPIPE, SIG_IGN);
     raise_fd_limit();
     if (opt.has_cpus && sched_setaffinity(0, sizeof opt.cpus, &opt.cpus) < 0) {
@@ -41,7 +37,8 @@ int main(int argc, char **argv)
     uv_loop_t *loop = uv_default_loop();
     static ing_server server;
     char err[256];
-    if (ing_server_start(&server, loop, &opt, &ing_routes_callbacks, &server, err, sizeof err) < 0) {
+    if (ing_server_start(&server, loop, &opt, &ing_routes_callbacks, &server, err, sizeof err) <
+        0) {
         fprintf(stderr, "agentbench-ingester: %s\n", err);
         return 1;
     }

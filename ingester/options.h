@@ -10,21 +10,21 @@
 #include "behaviour.h"
 
 typedef struct ing_addr {
-    struct sockaddr_storage ss;   /* AF_INET or AF_INET6, port in network order */
+    struct sockaddr_storage ss; /* AF_INET or AF_INET6, port in network order */
 } ing_addr;
 
 typedef struct ing_options {
     ing_addr listen;
     int has_control;
     ing_addr control;
-    ing_behaviour behaviour;      /* initial mode and its parameters */
-    size_t max_body;              /* bytes of one request body (413 above) */
-    size_t max_decompressed;      /* memory one request's decoding may hold (413 above) */
-    size_t max_buffered;          /* bytes of request bodies held at once (503 above) */
-    unsigned max_connections;     /* open data connections (503 above) */
-    double idle_timeout_s;        /* idle keep-alive / slow request deadline */
-    char *auth_token;             /* data endpoints' token (malloc'd), or NULL */
-    char *control_token;          /* /mode's and /stats' token (malloc'd), or NULL */
+    ing_behaviour behaviour;  /* initial mode and its parameters */
+    size_t max_body;          /* bytes of one request body (413 above) */
+    size_t max_decompressed;  /* memory one request's decoding may hold (413 above) */
+    size_t max_buffered;      /* bytes of request bodies held at once (503 above) */
+    unsigned max_connections; /* open data connections (503 above) */
+    double idle_timeout_s;    /* idle keep-alive / slow request deadline */
+    char *auth_token;         /* data endpoints' token (malloc'd), or NULL */
+    char *control_token;      /* /mode's and /stats' token (malloc'd), or NULL */
     const char *store_dir;
     size_t store_max_apps, store_max_bytes, store_max_app_bytes;
     const char *files_dir;
@@ -35,7 +35,7 @@ typedef struct ing_options {
 
 /* The environment variables a token may come from (never only the command line, which
  * every user sees in ps). */
-#define ING_ENV_AUTH_TOKEN "AGENTBENCH_INGESTER_AUTH_TOKEN"
+#define ING_ENV_AUTH_TOKEN    "AGENTBENCH_INGESTER_AUTH_TOKEN"
 #define ING_ENV_CONTROL_TOKEN "AGENTBENCH_INGESTER_CONTROL_TOKEN"
 
 /* Parse argv (and the token variables of the environment). Returns 0 to run, 1 when

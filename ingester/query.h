@@ -7,7 +7,7 @@
 
 typedef struct query_param {
     const char *key;
-    const char *val;   /* "" when the pair had no '=' */
+    const char *val; /* "" when the pair had no '=' */
 } query_param;
 
 /* Decode %XX escapes (and '+' as space when plus_is_space) in place; returns the new

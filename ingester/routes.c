@@ -6,11 +6,11 @@
  * A table maps each path to the methods it allows, the listeners it answers on, whether
  * it counts in /stats, and its handler: a new endpoint is one row and one handler, which
  * gets the request view (method, path, query, the headers it needs, body). Data endpoints
- * (ingest, push, Datadog's profiling intake) first meet the behaviour: error, ratelimit, flaky, reset and hang answer
- * without looking at the body. In fast and slow they check the token, decode the body
- * through decode.h into the counters (and --store), and answer like Pyroscope: 200 with
- * an empty body, or a JSON error. Mode slow holds the answer back for --delay seconds on
- * the transport's timer.
+ * (ingest, push, Datadog's profiling intake) first meet the behaviour: error, ratelimit, flaky,
+ * reset and hang answer without looking at the body. In fast and slow they check the token, decode
+ * the body through decode.h into the counters (and --store), and answer like Pyroscope: 200 with an
+ * empty body, or a JSON error. Mode slow holds the answer back for --delay seconds on the
+ * transport's timer.
  *
  * A large folded or lines body for /ingest (over STREAM_MIN, or chunked) without --store
  * is decoded as it arrives (decode.h's ing_stream, the transport's on_headers): it is
@@ -34,25 +34,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FILE_SIZE (256u << 20)
+#define MAX_FILE_SIZE    (256u << 20)
 #define MAX_STACK_FRAMES 65536
-#define MAX_STACK_BYTES ((size_t)1 << 20)   /* a stack's folded text, a trie's key */
+#define MAX_STACK_BYTES  ((size_t)1 << 20) /* a stack's folded text, a trie's key */
 #define MAX_QUERY_PARAMS 32
-#define STREAM_MIN (64 * 1024)       /* smaller bodies are buffered: as cheap, and no stream */
-#define MAX_URL_QUERY (8 * 1024)     /* a URL is at most 8 KiB (conn.c) */
+#define STREAM_MIN       (64 * 1024) /* smaller bodies are buffered: as cheap, and no stream */
+#define MAX_URL_QUERY    (8 * 1024)  /* a URL is at most 8 KiB (conn.c) */
 
 typedef struct answer {
     int status;
     const char *type;
-    char *body;        /* malloc'd or NULL */
+    char *body; /* malloc'd or NULL */
     size_t len;
 } answer;
 
 static void answer_error(answer *a, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void answer_error(answer *a, int status, const char *fmt, ...)
-{
+static void answer_error(answer *a, int status, const char *fmt, ...) {
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
@@ -61,13 +60,11 @@ static void answer_error(answer *a, int status, const char *fmt, ...)
     a->status = status;
     a->type = "application/json";
     a->body = ing_conn_error_body(status, msg, &a->len);
-    if (!a->body)
-        a->len = 0;
+    if (!a->body) a->len = 0;
 }
 
 /* Send the answer now, or after the delay in mode slow. */
-static void deliver(ing_server *s, ing_conn *c, answer *a)
-{
+static void deliver(ing_server *s, ing_conn *c, answer *a) {
     if (s->beh.mode == MODE_SLOW && !s->shutting_down) {
         ing_conn_defer(c, s->beh.delay_s, a->status, a->type, a->body, a->len);
         return;
@@ -76,8 +73,7 @@ static void deliver(ing_server *s, ing_conn *c, answer *a)
     free(a->body);
 }
 
-static void reply_json(ing_conn *c, int status, json_t *j)
-{
+static void reply_json(ing_conn *c, int status, json_t *j) {
     size_t n;
     char *body = ab_json_line(j, JSON_COMPACT | JSON_REAL_PRECISION(6), &n);
     json_decref(j);
@@ -92,45 +88,42 @@ static void reply_json(ing_conn *c, int status, json_t *j)
 /* --- the behaviour ---------------------------------------------------------------- */
 
 /* Fast and slow serve every request; the other modes may answer it themselves. */
-static int behaviour_serves_all(const ing_server *s)
-{
+static int behaviour_serves_all(const ing_server *s) {
     return s->beh.mode == MODE_FAST || s->beh.mode == MODE_SLOW;
 }
 
 /* The behaviours that answer without looking at the request. 1 when answered (or, for
  * reset and hang, dealt with). */
-static int behaviour_answers(ing_server *s, ing_conn *c)
-{
+static int behaviour_answers(ing_server *s, ing_conn *c) {
     ing_behaviour *b = &s->beh;
     char hdr[64];
     switch (b->mode) {
-    case MODE_ERROR:
-        ing_conn_reply_error(c, b->status, "the ingester is in mode error (status %d)", b->status);
-        return 1;
-    case MODE_RATELIMIT: {
-        size_t len = 0;
-        char *body = ing_conn_error_body(429, "rate limited: the ingester is in mode ratelimit", &len);
-        snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", b->retry_after_s);
-        ing_conn_reply(c, 429, "application/json", hdr, body ? body : "", body ? len : 0);
-        free(body);
-        return 1;
-    }
-    case MODE_FLAKY:
-        if (!ing_behaviour_flaky_fails(b))
-            return 0;
-        ing_conn_reply_error(c, b->status, "the ingester is in mode flaky and failed this request");
-        return 1;
-    case MODE_RESET:
-    case MODE_DOWN:
-    case MODE_BLACKHOLE:
-        ing_counters_reset(&s->counters);
-        ing_conn_reset(c);
-        return 1;
-    case MODE_HANG:
-        ing_conn_hang(c);
-        return 1;
-    default:
-        return 0;
+        case MODE_ERROR:
+            ing_conn_reply_error(c, b->status, "the ingester is in mode error (status %d)",
+                                 b->status);
+            return 1;
+        case MODE_RATELIMIT: {
+            size_t len = 0;
+            char *body = ing_conn_error_body(429, "rate limited: the ingester is in mode ratelimit",
+                                             &len);
+            snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", b->retry_after_s);
+            ing_conn_reply(c, 429, "application/json", hdr, body ? body : "", body ? len : 0);
+            free(body);
+            return 1;
+        }
+        case MODE_FLAKY:
+            if (!ing_behaviour_flaky_fails(b)) return 0;
+            ing_conn_reply_error(c, b->status,
+                                 "the ingester is in mode flaky and failed this request");
+            return 1;
+        case MODE_RESET:
+        case MODE_DOWN:
+        case MODE_BLACKHOLE:
+            ing_counters_reset(&s->counters);
+            ing_conn_reset(c);
+            return 1;
+        case MODE_HANG: ing_conn_hang(c); return 1;
+        default: return 0;
     }
 }
 
@@ -141,11 +134,10 @@ typedef struct sink_ctx {
     ing_server *srv;
     uint64_t serial;
     size_t bytes;
-    int bytes_given;   /* the request's bytes are counted (for the first application) */
+    int bytes_given; /* the request's bytes are counted (for the first application) */
 } sink_ctx;
 
-static void sink_profile(void *arg, const char *app, const char *format, const ing_counts *n)
-{
+static void sink_profile(void *arg, const char *app, const char *format, const ing_counts *n) {
     sink_ctx *x = arg;
     if (!x->bytes_given) {
         ing_counters_app_request(&x->srv->counters, app, x->serial, x->bytes);
@@ -154,29 +146,25 @@ static void sink_profile(void *arg, const char *app, const char *format, const i
     ing_counters_profile(&x->srv->counters, x->serial, app, format, n);
 }
 
-static int sink_stack(void *arg, const char *app, const char *folded, size_t len,
-                      uint64_t value)
-{
+static int sink_stack(void *arg, const char *app, const char *folded, size_t len, uint64_t value) {
     sink_ctx *x = arg;
-    return ing_store_add(&x->srv->store, app, folded, len, value) == 0 ? ING_STACK_KEPT : ING_STACK_CUT;
+    return ing_store_add(&x->srv->store, app, folded, len, value) == 0 ? ING_STACK_KEPT
+                                                                       : ING_STACK_CUT;
 }
 
-static ing_sink request_sink(const ing_server *s, sink_ctx *x)
-{
+static ing_sink request_sink(const ing_server *s, sink_ctx *x) {
     return (ing_sink){.arg = x, .profile = sink_profile, .stack = s->has_store ? sink_stack : NULL};
 }
 
-static ing_limits request_limits(const ing_server *s)
-{
+static ing_limits request_limits(const ing_server *s) {
     return (ing_limits){.max_decompressed = s->opt->max_decompressed,
-                        .max_frames = MAX_STACK_FRAMES, .max_stack_bytes = MAX_STACK_BYTES};
+                        .max_frames = MAX_STACK_FRAMES,
+                        .max_stack_bytes = MAX_STACK_BYTES};
 }
 
-static int authorized(const ing_server *s, const ing_request *r, answer *a)
-{
+static int authorized(const ing_server *s, const ing_request *r, answer *a) {
     const char *token = s->opt->auth_token;
-    if (!token || ing_auth_ok(r->authorization, token))
-        return 1;
+    if (!token || ing_auth_ok(r->authorization, token)) return 1;
     answer_error(a, 401, "missing or wrong authorization token");
     return 0;
 }
@@ -185,19 +173,17 @@ static int authorized(const ing_server *s, const ing_request *r, answer *a)
 
 /* POST /ingest, /pyroscope/ingest: its body buffered, or streamed (st, taken from the
  * request: once answered, the request is gone; NULL once decoded). */
-static void ingest(ing_server *s, ing_conn *c, ing_request *r, ing_stream **stp)
-{
+static void ingest(ing_server *s, ing_conn *c, ing_request *r, ing_stream **stp) {
     query_param p[MAX_QUERY_PARAMS];
     int n = ing_query_parse(r->query, p, MAX_QUERY_PARAMS);
     ing_error err = {0};
     char app[256];
-    int named = n >= 0 && ing_parse_app_name(ing_query_get(p, n, "name"), app, sizeof app, &err) == 0;
+    int named = n >= 0 &&
+                ing_parse_app_name(ing_query_get(p, n, "name"), app, sizeof app, &err) == 0;
     if (!behaviour_serves_all(s)) {
         /* whether the behaviour refuses it or not, it counts for the application it names */
-        if (named)
-            ing_counters_app_request(&s->counters, app, r->tag, r->body_len);
-        if (behaviour_answers(s, c))
-            return;
+        if (named) ing_counters_app_request(&s->counters, app, r->tag, r->body_len);
+        if (behaviour_answers(s, c)) return;
     }
     answer a = {.status = 200};
     if (!authorized(s, r, &a)) {
@@ -214,10 +200,10 @@ static void ingest(ing_server *s, ing_conn *c, ing_request *r, ing_stream **stp)
         const char *ct = r->content_type[0] ? r->content_type : NULL;
         ing_decoded got;
         ing_stream *st = *stp;
-        *stp = NULL;   /* ing_stream_end frees it */
+        *stp = NULL; /* ing_stream_end frees it */
         if ((st ? ing_stream_end(st, &sink, &got, &err)
-                : ing_decode_ingest(ing_query_get(p, n, "format"), ct, app, r->body, r->body_len, &lim,
-                                    &sink, &got, &err)) < 0) {
+                : ing_decode_ingest(ing_query_get(p, n, "format"), ct, app, r->body, r->body_len,
+                                    &lim, &sink, &got, &err)) < 0) {
             ing_counters_decode_error(&s->counters, app);
             answer_error(&a, err.status ? err.status : 422, "%s", err.msg);
         } else {
@@ -227,19 +213,16 @@ static void ingest(ing_server *s, ing_conn *c, ing_request *r, ing_stream **stp)
     deliver(s, c, &a);
 }
 
-static void handle_ingest(ing_server *s, ing_conn *c, ing_request *r, char *rest)
-{
+static void handle_ingest(ing_server *s, ing_conn *c, ing_request *r, char *rest) {
     ing_stream *st = r->stream;
     r->stream = NULL;
     ingest(s, c, r, &st);
-    ing_stream_free(st);   /* not decoded: refused first */
+    ing_stream_free(st); /* not decoded: refused first */
 }
 
 /* POST /push.v1.PusherService/Push. */
-static void handle_push(ing_server *s, ing_conn *c, ing_request *r, char *rest)
-{
-    if (behaviour_answers(s, c))
-        return;
+static void handle_push(ing_server *s, ing_conn *c, ing_request *r, char *rest) {
+    if (behaviour_answers(s, c)) return;
     answer a = {.status = 200};
     if (authorized(s, r, &a)) {
         const char *ct = r->content_type[0] ? r->content_type : "application/proto";
@@ -268,10 +251,8 @@ static void handle_push(ing_server *s, ing_conn *c, ing_request *r, char *rest)
 /* POST /profiling/v1/input: Datadog's profile intake, answered as the Datadog agent
  * answers its tracers: 200 (the agent turns the intake's 202 into 200), 400 for an
  * upload the intake could not take, 413 past the inflate cap; the behaviours as for push. */
-static void handle_datadog(ing_server *s, ing_conn *c, ing_request *r, char *rest)
-{
-    if (behaviour_answers(s, c))
-        return;
+static void handle_datadog(ing_server *s, ing_conn *c, ing_request *r, char *rest) {
+    if (behaviour_answers(s, c)) return;
     answer a = {.status = 200};
     if (authorized(s, r, &a)) {
         sink_ctx x = {.srv = s, .serial = r->tag, .bytes = r->body_len};
@@ -279,7 +260,8 @@ static void handle_datadog(ing_server *s, ing_conn *c, ing_request *r, char *res
         ing_limits lim = request_limits(s);
         ing_error err = {0};
         ing_decoded got;
-        if (ing_decode_datadog(r->content_type, r->body, r->body_len, &lim, &sink, &got, &err) < 0) {
+        if (ing_decode_datadog(r->content_type, r->body, r->body_len, &lim, &sink, &got, &err) <
+            0) {
             ing_counters_decode_error(&s->counters, NULL);
             answer_error(&a, err.status ? err.status : 400, "%s", err.msg);
         } else {
@@ -292,14 +274,12 @@ static void handle_datadog(ing_server *s, ing_conn *c, ing_request *r, char *res
 /* POST /dogstatsd/v2/proxy: dd-trace's metrics client posts its own telemetry to the
  * agent (every 10 s and at exit). Not a profile: answered 200 at once, whatever the
  * behaviour, and not counted, so that only the profiler meets the behaviour. */
-static void handle_dogstatsd(ing_server *s, ing_conn *c, ing_request *r, char *rest)
-{
+static void handle_dogstatsd(ing_server *s, ing_conn *c, ing_request *r, char *rest) {
     ing_conn_reply(c, 200, "text/plain", NULL, "", 0);
 }
 
 /* GET /stats, or /stats?apps=0: the same without the applications (bounded size). */
-static void handle_stats(ing_server *s, ing_conn *c, ing_request *r, char *rest)
-{
+static void handle_stats(ing_server *s, ing_conn *c, ing_request *r, char *rest) {
     query_param p[MAX_QUERY_PARAMS];
     int n = ing_query_parse(r->query, p, MAX_QUERY_PARAMS);
     const char *apps = n >= 0 ? ing_query_get(p, n, "apps") : NULL;
@@ -307,7 +287,8 @@ static void handle_stats(ing_server *s, ing_conn *c, ing_request *r, char *rest)
         .mode = ing_mode_name(s->beh.mode),
         .uptime_s = (double)(uv_hrtime() - s->start_ns) / 1e9,
         .listen = s->data_name,
-        .store_apps = s->store.apps.len, .store_stacks = s->store.stacks,
+        .store_apps = s->store.apps.len,
+        .store_stacks = s->store.stacks,
         .store_bytes = s->store.bytes,
         .with_apps = !(apps && (strcmp(apps, "0") == 0 || strcmp(apps, "false") == 0)),
     };
@@ -321,14 +302,12 @@ static void handle_stats(ing_server *s, ing_conn *c, ing_request *r, char *rest)
     free(doc);
 }
 
-static void handle_healthz(ing_server *s, ing_conn *c, ing_request *r, char *rest)
-{
+static void handle_healthz(ing_server *s, ing_conn *c, ing_request *r, char *rest) {
     reply_json(c, 200, json_pack("{s:s, s:s}", "status", "ok", "mode", ing_mode_name(s->beh.mode)));
 }
 
 /* GET /flamegraphs/<rest>: a file of --files DIR. */
-static void handle_file(ing_server *s, ing_conn *c, ing_request *r, char *rest)
-{
+static void handle_file(ing_server *s, ing_conn *c, ing_request *r, char *rest) {
     const char *dir = s->opt->files_dir;
     char *data = NULL;
     size_t len = 0;
@@ -342,8 +321,7 @@ static void handle_file(ing_server *s, ing_conn *c, ing_request *r, char *rest)
 }
 
 /* GET /mode, or PUT/POST /mode with JSON fields or ?mode=... (control listener). */
-static void handle_mode(ing_server *s, ing_conn *c, ing_request *r, char *rest)
-{
+static void handle_mode(ing_server *s, ing_conn *c, ing_request *r, char *rest) {
     if (strcmp(r->method, "GET") == 0) {
         reply_json(c, 200, ing_behaviour_json(&s->beh));
         return;
@@ -351,8 +329,7 @@ static void handle_mode(ing_server *s, ing_conn *c, ing_request *r, char *rest)
     ing_behaviour nb = s->beh;
     char err[256];
     int rc;
-    if (r->query[0])
-        rc = ing_behaviour_update_query(&nb, r->query, err, sizeof err);
+    if (r->query[0]) rc = ing_behaviour_update_query(&nb, r->query, err, sizeof err);
     else if (r->body_len)
         rc = ing_behaviour_update_json(&nb, (const char *)r->body, r->body_len, err, sizeof err);
     else {
@@ -372,19 +349,27 @@ static void handle_mode(ing_server *s, ing_conn *c, ing_request *r, char *rest)
 
 /* --- the table ----------------------------------------------------------------------- */
 
-enum { ON_DATA = 1, ON_CONTROL = 2, ON_BOTH = ON_DATA | ON_CONTROL };
+enum {
+    ON_DATA = 1,
+    ON_CONTROL = 2,
+    ON_BOTH = ON_DATA | ON_CONTROL
+};
 /* The token a route's requests need: none, the data token (checked by the handler, after
  * the behaviour), the control token (checked before the handler). */
-enum { TOKEN_NONE, TOKEN_DATA, TOKEN_CONTROL };
+enum {
+    TOKEN_NONE,
+    TOKEN_DATA,
+    TOKEN_CONTROL
+};
 
 typedef void route_handler(ing_server *s, ing_conn *c, ing_request *r, char *rest);
 
 typedef struct route {
-    const char *path;        /* exact, or a prefix when it ends with '/' (rest: what follows) */
-    const char *methods;     /* those allowed, as the Allow header of a 405 lists them */
-    unsigned listeners;      /* ON_DATA, ON_CONTROL or ON_BOTH */
-    int counted;             /* counts in /stats requests (on the data listener) */
-    int token;               /* TOKEN_NONE, TOKEN_DATA or TOKEN_CONTROL */
+    const char *path;    /* exact, or a prefix when it ends with '/' (rest: what follows) */
+    const char *methods; /* those allowed, as the Allow header of a 405 lists them */
+    unsigned listeners;  /* ON_DATA, ON_CONTROL or ON_BOTH */
+    int counted;         /* counts in /stats requests (on the data listener) */
+    int token;           /* TOKEN_NONE, TOKEN_DATA or TOKEN_CONTROL */
     route_handler *handle;
 } route;
 
@@ -401,8 +386,7 @@ static const route routes[] = {
 };
 
 /* The route serving path on this listener, with *rest after a prefix; NULL: none. */
-static const route *route_of(char *path, int is_control, char **rest)
-{
+static const route *route_of(char *path, int is_control, char **rest) {
     unsigned listener = is_control ? ON_CONTROL : ON_DATA;
     for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
         const route *rt = &routes[i];
@@ -418,20 +402,17 @@ static const route *route_of(char *path, int is_control, char **rest)
 }
 
 /* True when method is one of the comma-separated list. */
-static int method_allowed(const char *methods, const char *method)
-{
+static int method_allowed(const char *methods, const char *method) {
     size_t n = strlen(method);
     for (const char *m = methods; *m; m += strspn(m, ", ")) {
         size_t len = strcspn(m, ",");
-        if (len == n && strncmp(m, method, n) == 0)
-            return 1;
+        if (len == n && strncmp(m, method, n) == 0) return 1;
         m += len;
     }
     return 0;
 }
 
-static void method_not_allowed(ing_conn *c, const char *allow)
-{
+static void method_not_allowed(ing_conn *c, const char *allow) {
     char hdr[64];
     size_t len = 0;
     snprintf(hdr, sizeof hdr, "Allow: %s\r\n", allow);
@@ -442,15 +423,13 @@ static void method_not_allowed(ing_conn *c, const char *allow)
 
 /* --- the transport's callbacks --------------------------------------------------------- */
 
-static void on_request(void *arg, ing_conn *c, ing_request *r)
-{
+static void on_request(void *arg, ing_conn *c, ing_request *r) {
     ing_server *s = arg;
     char *rest = NULL;
     const route *rt = r->refused_status ? NULL : route_of(r->path, r->is_control, &rest);
     /* Nothing on the control listener counts; on the data listener, all but the routes
      * that report on the ingester itself (a refused request and a 404 count too). */
-    if (!r->is_control && (!rt || rt->counted))
-        r->tag = ing_counters_request(&s->counters);
+    if (!r->is_control && (!rt || rt->counted)) r->tag = ing_counters_request(&s->counters);
     const char *control_token = s->opt->control_token;
     int token_ok = !rt || rt->token != TOKEN_CONTROL || !control_token ||
                    ing_auth_ok(r->authorization, control_token);
@@ -466,57 +445,48 @@ static void on_request(void *arg, ing_conn *c, ing_request *r)
         size_t len = 0;
         char *body = ing_conn_error_body(r->refused_status, r->refused_why, &len);
         snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", r->refused_retry_after_s);
-        ing_conn_reply(c, r->refused_status, "application/json", hdr, body ? body : "", body ? len : 0);
+        ing_conn_reply(c, r->refused_status, "application/json", hdr, body ? body : "",
+                       body ? len : 0);
         free(body);
-    } else if (r->refused_status)
-        ing_conn_reply_error(c, r->refused_status, "%s", r->refused_why);
-    else if (!rt)
-        ing_conn_reply_error(c, 404, "no such endpoint: %.200s", r->path);
-    else if (!method_allowed(rt->methods, r->method))
-        method_not_allowed(c, rt->methods);
+    } else if (r->refused_status) ing_conn_reply_error(c, r->refused_status, "%s", r->refused_why);
+    else if (!rt) ing_conn_reply_error(c, 404, "no such endpoint: %.200s", r->path);
+    else if (!method_allowed(rt->methods, r->method)) method_not_allowed(c, rt->methods);
     else if (!token_ok)
-        ing_conn_reply_error(c, 401, "missing or wrong control token (Authorization: Bearer TOKEN)");
-    else
-        rt->handle(s, c, r, rest);
+        ing_conn_reply_error(c, 401,
+                             "missing or wrong control token (Authorization: Bearer TOKEN)");
+    else rt->handle(s, c, r, rest);
 }
 
-static void on_answered(void *arg, const ing_request *r, int status, uint64_t elapsed_ns)
-{
+static void on_answered(void *arg, const ing_request *r, int status, uint64_t elapsed_ns) {
     ing_server *s = arg;
-    if (r->tag)
-        ing_counters_answer(&s->counters, status, elapsed_ns);
+    if (r->tag) ing_counters_answer(&s->counters, status, elapsed_ns);
 }
 
-static void on_event(void *arg, conn_event ev, int is_control, size_t n)
-{
+static void on_event(void *arg, conn_event ev, int is_control, size_t n) {
     ing_server *s = arg;
-    if (is_control)
-        return;   /* nothing on the control listener counts */
+    if (is_control) return; /* nothing on the control listener counts */
     switch (ev) {
-    case CONN_ACCEPTED: ing_counters_conn_opened(&s->counters); break;
-    case CONN_REFUSED: ing_counters_conn_refused(&s->counters); break;
-    case CONN_TIMED_OUT: ing_counters_conn_timed_out(&s->counters); break;
-    case CONN_CLOSED: ing_counters_conn_closed(&s->counters); break;
-    case CONN_BODY_BYTES: ing_counters_received(&s->counters, n); break;
-    case CONN_DROPPED: ing_counters_dropped(&s->counters); break;
+        case CONN_ACCEPTED: ing_counters_conn_opened(&s->counters); break;
+        case CONN_REFUSED: ing_counters_conn_refused(&s->counters); break;
+        case CONN_TIMED_OUT: ing_counters_conn_timed_out(&s->counters); break;
+        case CONN_CLOSED: ing_counters_conn_closed(&s->counters); break;
+        case CONN_BODY_BYTES: ing_counters_received(&s->counters, n); break;
+        case CONN_DROPPED: ing_counters_dropped(&s->counters); break;
     }
 }
 
-static size_t stream_chunk(void *ctx, const uint8_t *data, size_t len)
-{
+static size_t stream_chunk(void *ctx, const uint8_t *data, size_t len) {
     ing_stream_feed(ctx, data, len);
     return ing_stream_held(ctx);
 }
 
-static void stream_discard(void *ctx)
-{
+static void stream_discard(void *ctx) {
     ing_stream_free(ctx);
 }
 
 /* Take the body of a large folded or lines /ingest as it arrives, when the request will
  * be decoded (fast or slow, its name valid, its token right) and nothing is stored. */
-static int on_headers(void *arg, const ing_request *r, conn_body_sink *sink)
-{
+static int on_headers(void *arg, const ing_request *r, conn_body_sink *sink) {
     ing_server *s = arg;
     char *rest;
     if (r->is_control || r->body_len < STREAM_MIN || s->has_store || !behaviour_serves_all(s) ||
@@ -529,9 +499,8 @@ static int on_headers(void *arg, const ing_request *r, conn_body_sink *sink)
         return 0;
     }
     char query[MAX_URL_QUERY];
-    if (strlen(r->query) >= sizeof query)
-        return 0;
-    strcpy(query, r->query);   /* the handler decodes the request's own later */
+    if (strlen(r->query) >= sizeof query) return 0;
+    strcpy(query, r->query); /* the handler decodes the request's own later */
     query_param p[MAX_QUERY_PARAMS];
     int n = ing_query_parse(query, p, MAX_QUERY_PARAMS);
     char app[256];
@@ -541,8 +510,7 @@ static int on_headers(void *arg, const ing_request *r, conn_body_sink *sink)
     ing_limits lim = request_limits(s);
     ing_stream *st = ing_stream_begin(ing_query_get(p, n, "format"),
                                       r->content_type[0] ? r->content_type : NULL, app, &lim);
-    if (!st)
-        return 0;
+    if (!st) return 0;
     *sink = (conn_body_sink){.chunk = stream_chunk, .discard = stream_discard, .ctx = st};
     return 1;
 }

@@ -25,15 +25,15 @@ typedef struct ing_server {
     ing_store store;
     int has_store;
 
-    struct sockaddr_storage data_addr;   /* the data address, with its real port */
-    uv_tcp_t *data;                      /* data listener; NULL while closed */
-    int blackhole_fd;                    /* listener that never accepts; -1 when none */
-    int fill_fd[BLACKHOLE_MAX_FILL];     /* self-connections keeping its queue full */
+    struct sockaddr_storage data_addr; /* the data address, with its real port */
+    uv_tcp_t *data;                    /* data listener; NULL while closed */
+    int blackhole_fd;                  /* listener that never accepts; -1 when none */
+    int fill_fd[BLACKHOLE_MAX_FILL];   /* self-connections keeping its queue full */
     int nfill;
-    uv_tcp_t *control;                   /* control listener; NULL when none */
+    uv_tcp_t *control; /* control listener; NULL when none */
     char data_name[64], control_name[64];
 
-    conn_set conns;                      /* every open connection */
+    conn_set conns; /* every open connection */
 
     uv_signal_t sigterm, sigint;
     uv_timer_t store_timer, grace_timer;
@@ -46,7 +46,7 @@ typedef struct ing_server {
  * connections hand their requests and events to app (with app_arg). 0, or -1 with a
  * message in err. */
 int ing_server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
-                 const conn_callbacks *app, void *app_arg, char *err, size_t errlen);
+                     const conn_callbacks *app, void *app_arg, char *err, size_t errlen);
 
 /* On stderr, whatever --quiet says: each listener on an address other than loopback
  * that has no token (anyone on the network could use it). */
@@ -63,6 +63,7 @@ void ing_server_shutdown(ing_server *s);
 void ing_server_free(ing_server *s);
 
 /* Log a message on stderr unless --quiet. */
-void ing_server_log(const ing_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ing_server_log(const ing_server *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif

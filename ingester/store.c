@@ -11,28 +11,28 @@
 #include <unistd.h>
 
 typedef struct store_app {
-    ab_strmap stacks;          /* folded stack -> summed value (val.u) */
-    size_t bytes;           /* its stacks' text and overhead */
+    ab_strmap stacks; /* folded stack -> summed value (val.u) */
+    size_t bytes;     /* its stacks' text and overhead */
     int dirty;
-    int unnamed;            /* its file name would be too long: nothing is kept */
+    int unnamed; /* its file name would be too long: nothing is kept */
 } store_app;
 
 static void store_load(ing_store *s);
 
 static const ing_store_limits default_limits = {
-    .max_apps = 256, .max_bytes = (size_t)256 << 20, .max_app_bytes = (size_t)32 << 20,
+    .max_apps = 256,
+    .max_bytes = (size_t)256 << 20,
+    .max_app_bytes = (size_t)32 << 20,
     .max_stacks = 1000000,
 };
 
 /* One file of an earlier ingester's: each "STACK COUNT" line added back. */
-static void load_file(ing_store *s, const char *app, FILE *f)
-{
+static void load_file(ing_store *s, const char *app, FILE *f) {
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
     while ((len = getline(&line, &cap, f)) > 0) {
-        if (line[len - 1] == '\n')
-            line[--len] = '\0';
+        if (line[len - 1] == '\n') line[--len] = '\0';
         char *space = strrchr(line, ' '), *end;
         errno = 0;
         unsigned long long count = space ? strtoull(space + 1, &end, 10) : 0;
@@ -41,8 +41,7 @@ static void load_file(ing_store *s, const char *app, FILE *f)
             s->loaded.bad_lines++;
             continue;
         }
-        if (ing_store_add(s, app, line, (size_t)(space - line), count) < 0)
-            s->loaded.cut++;
+        if (ing_store_add(s, app, line, (size_t)(space - line), count) < 0) s->loaded.cut++;
     }
     free(line);
 }
@@ -50,12 +49,10 @@ static void load_file(ing_store *s, const char *app, FILE *f)
 /* Reads back DIR's NAME.folded files, in name order (so that which ones fit the bounds
  * does not depend on the file system); the applications come back clean (their files
  * already say what they hold). */
-static void store_load(ing_store *s)
-{
+static void store_load(ing_store *s) {
     struct dirent **names;
     int n = scandir(s->dir, &names, NULL, alphasort);
-    if (n < 0)
-        return;
+    if (n < 0) return;
     char app[AB_STORE_MAX_FILE_NAME + 1], path[4096];
     for (int i = 0; i < n; i++) {
         const char *name = names[i]->d_name;
@@ -79,15 +76,13 @@ static void store_load(ing_store *s)
     s->loaded.stacks = s->stacks;
     ab_strmap_foreach(&s->apps, e) {
         store_app *a = e->val.p;
-        if (a)
-            a->dirty = 0;
+        if (a) a->dirty = 0;
     }
     s->dirty = 0;
 }
 
 int ing_store_init(ing_store *s, const char *dir, const ing_store_limits *lim, char *err,
-               size_t errlen)
-{
+                   size_t errlen) {
     memset(s, 0, sizeof *s);
     s->lim = lim ? *lim : default_limits;
     if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
@@ -108,12 +103,10 @@ int ing_store_init(ing_store *s, const char *dir, const ing_store_limits *lim, c
     return 0;
 }
 
-void ing_store_free(ing_store *s)
-{
+void ing_store_free(ing_store *s) {
     ab_strmap_foreach(&s->apps, e) {
         store_app *a = e->val.p;
-        if (a)
-            ab_strmap_free(&a->stacks);
+        if (a) ab_strmap_free(&a->stacks);
         free(a);
     }
     ab_strmap_free(&s->apps);
@@ -122,14 +115,11 @@ void ing_store_free(ing_store *s)
 }
 
 /* The application's entry, created within max_apps; NULL when there is no room. */
-static store_app *store_app_of(ing_store *s, const char *app)
-{
+static store_app *store_app_of(ing_store *s, const char *app) {
     size_t n = strlen(app);
     ab_strmap_entry *e = ab_strmap_find(&s->apps, app, n);
-    if (e)
-        return e->val.p;
-    if (s->apps.len >= s->lim.max_apps)
-        return NULL;
+    if (e) return e->val.p;
+    if (s->apps.len >= s->lim.max_apps) return NULL;
     store_app *a = calloc(1, sizeof(store_app));
     if (!a || !(e = ab_strmap_upsert(&s->apps, app, n, NULL))) {
         free(a);
@@ -141,21 +131,17 @@ static store_app *store_app_of(ing_store *s, const char *app)
     return a;
 }
 
-int ing_store_add(ing_store *s, const char *app, const char *folded, size_t len, uint64_t value)
-{
-    if (!s->dir || len == 0 || value == 0)
-        return 0;
+int ing_store_add(ing_store *s, const char *app, const char *folded, size_t len, uint64_t value) {
+    if (!s->dir || len == 0 || value == 0) return 0;
     store_app *a = store_app_of(s, app);
-    if (!a || a->unnamed)
-        return -1;
+    if (!a || a->unnamed) return -1;
     ab_strmap_entry *st = ab_strmap_find(&a->stacks, folded, len);
     if (!st) {
         size_t cost = len + STORE_STACK_OVERHEAD;
         if (a->stacks.len >= s->lim.max_stacks || cost > s->lim.max_app_bytes - a->bytes ||
             cost > s->lim.max_bytes - s->bytes)
             return -1;
-        if (!(st = ab_strmap_upsert(&a->stacks, folded, len, NULL)))
-            return -1;
+        if (!(st = ab_strmap_upsert(&a->stacks, folded, len, NULL))) return -1;
         a->bytes += cost;
         s->bytes += cost;
         s->stacks++;
@@ -166,25 +152,20 @@ int ing_store_add(ing_store *s, const char *app, const char *folded, size_t len,
     return 0;
 }
 
-static int cmp_entries(const void *a, const void *b)
-{
+static int cmp_entries(const void *a, const void *b) {
     const ab_strmap_entry *x = *(ab_strmap_entry *const *)a, *y = *(ab_strmap_entry *const *)b;
     return strcmp(x->key, y->key);
 }
 
-static int write_app(const ing_store *s, const char *app, store_app *a)
-{
+static int write_app(const ing_store *s, const char *app, store_app *a) {
     char name[AB_STORE_MAX_FILE_NAME + 1], path[4096], tmp[4200];
-    if (ab_store_file_name(app, name, sizeof name) < 0)
-        return 0;   /* never kept anything */
+    if (ab_store_file_name(app, name, sizeof name) < 0) return 0; /* never kept anything */
     snprintf(path, sizeof path, "%s/%s", s->dir, name);
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp", s->dir, name);
     ab_strmap_entry **v = malloc((a->stacks.len ? a->stacks.len : 1) * sizeof *v);
-    if (!v)
-        return -1;
+    if (!v) return -1;
     size_t n = 0;
-    ab_strmap_foreach(&a->stacks, e)
-        v[n++] = e;
+    ab_strmap_foreach(&a->stacks, e) v[n++] = e;
     qsort(v, n, sizeof *v, cmp_entries);
     FILE *f = fopen(tmp, "w");
     if (!f) {
@@ -195,30 +176,21 @@ static int write_app(const ing_store *s, const char *app, store_app *a)
         fprintf(f, "%s %llu\n", v[i]->key, (unsigned long long)v[i]->val.u);
     free(v);
     int rc = fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
-    if (fclose(f) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, path) < 0)
-        rc = -1;
-    if (rc < 0)
-        unlink(tmp);
+    if (fclose(f) != 0) rc = -1;
+    if (rc == 0 && rename(tmp, path) < 0) rc = -1;
+    if (rc < 0) unlink(tmp);
     return rc;
 }
 
-int ing_store_flush(ing_store *s)
-{
-    if (!s->dir || !s->dirty)
-        return 0;
+int ing_store_flush(ing_store *s) {
+    if (!s->dir || !s->dirty) return 0;
     int rc = 0;
     ab_strmap_foreach(&s->apps, e) {
         store_app *a = e->val.p;
-        if (!a || !a->dirty)
-            continue;
-        if (write_app(s, e->key, a) < 0)
-            rc = -1;
-        else
-            a->dirty = 0;
+        if (!a || !a->dirty) continue;
+        if (write_app(s, e->key, a) < 0) rc = -1;
+        else a->dirty = 0;
     }
-    if (rc == 0)
-        s->dirty = 0;
+    if (rc == 0) s->dirty = 0;
     return rc;
 }

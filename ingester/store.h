@@ -24,24 +24,24 @@
 #define STORE_STACK_OVERHEAD 64
 
 typedef struct ing_store_limits {
-    size_t max_apps;        /* applications kept */
-    size_t max_bytes;       /* bytes of every application's stacks together */
-    size_t max_app_bytes;   /* bytes of one application's stacks */
-    size_t max_stacks;      /* distinct stacks of one application */
+    size_t max_apps;      /* applications kept */
+    size_t max_bytes;     /* bytes of every application's stacks together */
+    size_t max_app_bytes; /* bytes of one application's stacks */
+    size_t max_stacks;    /* distinct stacks of one application */
 } ing_store_limits;
 
 typedef struct ing_store {
     char *dir;
-    ab_strmap apps;            /* application -> store_app* */
+    ab_strmap apps; /* application -> store_app* */
     ing_store_limits lim;
-    size_t bytes;           /* of every application's stacks */
-    uint64_t stacks;        /* distinct stacks kept, every application's */
+    size_t bytes;    /* of every application's stacks */
+    uint64_t stacks; /* distinct stacks kept, every application's */
     int dirty;
-    struct {                /* what ing_store_init read back from DIR */
-        size_t files, apps, stacks;  /* stacks: distinct ones kept */
-        size_t cut;         /* lines past a bound, not kept */
-        size_t bad_lines;   /* lines that are no "STACK COUNT" */
-        size_t unreadable;  /* files that could not be read, or are not ours */
+    struct {                        /* what ing_store_init read back from DIR */
+        size_t files, apps, stacks; /* stacks: distinct ones kept */
+        size_t cut;                 /* lines past a bound, not kept */
+        size_t bad_lines;           /* lines that are no "STACK COUNT" */
+        size_t unreadable;          /* files that could not be read, or are not ours */
     } loaded;
 } ing_store;
 
@@ -49,7 +49,7 @@ typedef struct ing_store {
  * kept). lim: NULL for the defaults (256 applications, 32 MiB each,
  * 256 MiB in all, a million stacks each). 0, or -1 with a message in err. */
 int ing_store_init(ing_store *s, const char *dir, const ing_store_limits *lim, char *err,
-               size_t errlen);
+                   size_t errlen);
 void ing_store_free(ing_store *s);
 
 /* Add value to the stack's count: 0, or -1 when it is not kept (a bound, or an

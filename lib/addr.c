@@ -10,12 +10,10 @@
 #include <string.h>
 
 /* Splits S into HOST (copied, brackets removed) and the port's text; -1 when malformed. */
-static int split(const char *s, int flags, char *host, size_t hostlen, const char **port)
-{
+static int split(const char *s, int flags, char *host, size_t hostlen, const char **port) {
     if (s[0] == '[') {
         const char *close = strchr(s, ']');
-        if (!close || close[1] != ':' || (size_t)(close - s - 1) >= hostlen)
-            return -1;
+        if (!close || close[1] != ':' || (size_t)(close - s - 1) >= hostlen) return -1;
         memcpy(host, s + 1, (size_t)(close - s - 1));
         host[close - s - 1] = '\0';
         *port = close + 2;
@@ -23,14 +21,12 @@ static int split(const char *s, int flags, char *host, size_t hostlen, const cha
     }
     const char *colon = strrchr(s, ':');
     if (!colon) {
-        if (!(flags & AB_ADDR_LOOPBACK_DEFAULTS))
-            return -1;
+        if (!(flags & AB_ADDR_LOOPBACK_DEFAULTS)) return -1;
         snprintf(host, hostlen, "127.0.0.1");
         *port = s;
         return 0;
     }
-    if ((size_t)(colon - s) >= hostlen)
-        return -1;
+    if ((size_t)(colon - s) >= hostlen) return -1;
     memcpy(host, s, (size_t)(colon - s));
     host[colon - s] = '\0';
     *port = colon + 1;
@@ -39,18 +35,15 @@ static int split(const char *s, int flags, char *host, size_t hostlen, const cha
     return 0;
 }
 
-int ab_addr_parse(const char *s, int flags, struct sockaddr_storage *ss)
-{
+int ab_addr_parse(const char *s, int flags, struct sockaddr_storage *ss) {
     char host[128];
     const char *port;
     memset(ss, 0, sizeof *ss);
-    if (split(s, flags, host, sizeof host, &port) < 0)
-        return -1;
+    if (split(s, flags, host, sizeof host, &port) < 0) return -1;
     char *end;
     errno = 0;
     long p = strtol(port, &end, 10);
-    if (!*port || *end || errno || p < 0 || p > 65535)
-        return -1;
+    if (!*port || *end || errno || p < 0 || p > 65535) return -1;
     struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
     if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
@@ -67,8 +60,7 @@ int ab_addr_parse(const char *s, int flags, struct sockaddr_storage *ss)
     return -1;
 }
 
-void ab_addr_format(const struct sockaddr *sa, char *buf, size_t len)
-{
+void ab_addr_format(const struct sockaddr *sa, char *buf, size_t len) {
     char host[INET6_ADDRSTRLEN] = "?";
     if (sa->sa_family == AF_INET) {
         const struct sockaddr_in *v4 = (const struct sockaddr_in *)sa;

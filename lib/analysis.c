@@ -15,8 +15,7 @@
 
 /* ---- one cell ----------------------------------------------------------------------- */
 
-static double max_of(const double *x, size_t n)
-{
+static double max_of(const double *x, size_t n) {
     double m = 0;
     for (size_t i = 0; i < n; i++)
         if (x[i] > m) m = x[i];
@@ -25,8 +24,7 @@ static double max_of(const double *x, size_t n)
 
 /* The noise figures but the drift (cell_stats computes that first, before it takes its
  * scratch array v). */
-static void noise_of(const ab_cell *c, const ab_summary *wall, double *v, ab_noise *out)
-{
+static void noise_of(const ab_cell *c, const ab_summary *wall, double *v, ab_noise *out) {
     size_t n = c->n;
     out->cov = n >= 2 && wall->mean > 0 ? wall->stddev / wall->mean : 0;
     for (size_t k = 0; k < n; k++) v[k] = c->steal_cpct[k] / 100.0;
@@ -45,8 +43,7 @@ static void noise_of(const ab_cell *c, const ab_summary *wall, double *v, ab_noi
     out->migrations_per_s = m ? ab_median(v, m) : 0;
 }
 
-static int increasing(const uint32_t *run, size_t n)
-{
+static int increasing(const uint32_t *run, size_t n) {
     for (size_t i = 1; i < n; i++)
         if (run[i] <= run[i - 1]) return 0;
     return 1;
@@ -55,8 +52,7 @@ static int increasing(const uint32_t *run, size_t n)
 /* The rounds both cells have, by a merge of their run numbers (both increasing: the
  * runner's order, so no index arrays), and with d the per-round log ratios of figure f
  * into it. Returns the pairs, or 0 when a value is not > 0 and finite. */
-static size_t merge_rounds(const ab_cell *b, const ab_cell *c, ab_figure f, double *d)
-{
+static size_t merge_rounds(const ab_cell *b, const ab_cell *c, ab_figure f, double *d) {
     size_t k = 0;
     for (size_t i = 0, j = 0; i < b->n && j < c->n;) {
         if (b->run[i] < c->run[j]) i++;
@@ -76,8 +72,7 @@ static size_t merge_rounds(const ab_cell *b, const ab_cell *c, ab_figure f, doub
 /* The per-round log ratios of figure f into d (room for the pairs): by merge_rounds, or
  * through ab_pair_rounds' indices (ib, ix) when the run numbers are not in order. */
 static size_t log_ratios(const ab_cell *b, const ab_cell *c, ab_figure f, int merge,
-                         const uint32_t *ib, const uint32_t *ix, size_t pairs, double *d)
-{
+                         const uint32_t *ib, const uint32_t *ix, size_t pairs, double *d) {
     if (merge) return merge_rounds(b, c, f, d);
     size_t k = 0;
     for (; k < pairs; k++) {
@@ -92,9 +87,8 @@ static size_t log_ratios(const ab_cell *b, const ab_cell *c, ab_figure f, int me
  * suite is shuffled and at least min_pairs rounds pair. The memory beyond the model: one
  * array of the pairs (paired) or one of each cell's values (unpaired), which the
  * comparison then reorders in place, and its own workspace. */
-static void compare_cells(const ab_results *r, const ab_cell *b, const ab_cell *c,
-                          size_t min_pairs, ab_cell_stats *out)
-{
+static void compare_cells(const ab_results *r, const ab_cell *b, const ab_cell *c, size_t min_pairs,
+                          ab_cell_stats *out) {
     size_t nb = b->n, nx = c->n, most = nb < nx ? nb : nx;
     uint32_t *ib = NULL, *ix = NULL;
     size_t pairs = 0;
@@ -131,8 +125,7 @@ static void compare_cells(const ab_results *r, const ab_cell *b, const ab_cell *
 }
 
 static void cell_stats(const ab_results *r, const ab_cell *c, size_t min_pairs,
-                       ab_cell_stats *out)
-{
+                       ab_cell_stats *out) {
     memset(out, 0, sizeof *out);
     if (!c) return;
     ab_noise *nz = &out->noise;
@@ -151,9 +144,8 @@ static void cell_stats(const ab_results *r, const ab_cell *c, size_t min_pairs,
     ab_results_v2_stats(r, c, out);
 }
 
-void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out)
-{
-    cell_stats(r, c, AB_PAIRED_MIN_ROUNDS, out);   /* a family of one */
+void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats *out) {
+    cell_stats(r, c, AB_PAIRED_MIN_ROUNDS, out); /* a family of one */
 }
 
 /* ---- what a family needs ------------------------------------------------------------- */
@@ -161,18 +153,16 @@ void ab_results_cell_stats(const ab_results *r, const ab_cell *c, ab_cell_stats 
 /* The fewest rounds with which a paired comparison can be significant in a family of m at
  * level alpha (its exact test's smallest p is 2^(1 - n), and Holm's first step asks for
  * p < alpha / m), and at least the rounds of a 95% CI. */
-static size_t paired_rounds_for(size_t m, double alpha)
-{
+static size_t paired_rounds_for(size_t m, double alpha) {
     size_t n = AB_PAIRED_MIN_ROUNDS;
     while (n < 64 && ldexp(1, 1 - (int)n) * (double)(m ? m : 1) >= alpha) n++;
     return n;
 }
 
 /* The same for an unpaired one with t runs a variant (smallest p 2 / C(2t, t)). */
-static size_t unpaired_runs_for(size_t m, double alpha)
-{
+static size_t unpaired_runs_for(size_t m, double alpha) {
     size_t t = 2;
-    double c = 6;   /* C(2t, t) */
+    double c = 6; /* C(2t, t) */
     while (t < 64 && 2 / c * (double)(m ? m : 1) >= alpha) {
         c = c * (double)(2 * t + 1) * (double)(2 * t + 2) / ((double)(t + 1) * (double)(t + 1));
         t++;
@@ -183,8 +173,7 @@ static size_t unpaired_runs_for(size_t m, double alpha)
 /* The comparisons the suite plans a verdict for: profiled cells of a verdict figure with a
  * baseline, both with >= 2 ok runs (counts only, never values: the choice of the analysis
  * that follows from it is made before looking at the data). */
-static size_t planned_family(const ab_results *r)
-{
+static size_t planned_family(const ab_results *r) {
     size_t m = 0, figures = 0;
     for (int f = 0; f < AB_NFIGURES; f++) figures += (size_t)ab_figure_get((ab_figure)f)->verdict;
     for (size_t i = 0; i < r->ncells; i++) {
@@ -196,8 +185,7 @@ static size_t planned_family(const ab_results *r)
 
 /* ---- the suite ---------------------------------------------------------------------- */
 
-void ab_analysis_opts_default(ab_analysis_opts *o)
-{
+void ab_analysis_opts_default(ab_analysis_opts *o) {
     memset(o, 0, sizeof *o);
     o->rule.alpha = AB_VERDICT_ALPHA;
     o->rule.equivalence = AB_VERDICT_EQUIVALENCE;
@@ -207,8 +195,7 @@ void ab_analysis_opts_default(ab_analysis_opts *o)
     o->migrations_warn_per_s = 10;
 }
 
-ab_analysis *ab_analysis_new(const ab_analysis_opts *opts)
-{
+ab_analysis *ab_analysis_new(const ab_analysis_opts *opts) {
     ab_analysis *a = calloc(1, sizeof *a);
     if (!a) return NULL;
     ab_analysis_opts_default(&a->opts);
@@ -217,7 +204,8 @@ ab_analysis *ab_analysis_new(const ab_analysis_opts *opts)
         a->opts = *opts;
         ab_analysis_opts def;
         ab_analysis_opts_default(&def);
-        if (!(a->opts.rule.alpha > 0 && a->opts.rule.alpha < 1)) a->opts.rule.alpha = def.rule.alpha;
+        if (!(a->opts.rule.alpha > 0 && a->opts.rule.alpha < 1))
+            a->opts.rule.alpha = def.rule.alpha;
         if (!(a->opts.rule.equivalence > 0 && a->opts.rule.equivalence < 1))
             a->opts.rule.equivalence = def.rule.equivalence;
     }
@@ -226,21 +214,18 @@ ab_analysis *ab_analysis_new(const ab_analysis_opts *opts)
     return a;
 }
 
-void ab_analysis_free(ab_analysis *a)
-{
+void ab_analysis_free(ab_analysis *a) {
     if (!a) return;
     free(a->cells);
     free(a);
 }
 
-const ab_cell_analysis *ab_analysis_cell(const ab_analysis *a, const ab_cell *c)
-{
+const ab_cell_analysis *ab_analysis_cell(const ab_analysis *a, const ab_cell *c) {
     if (!a || !c || c->index >= a->ncells) return NULL;
     return &a->cells[c->index];
 }
 
-static unsigned warnings_of(const ab_analysis_opts *o, const ab_cell_stats *st)
-{
+static unsigned warnings_of(const ab_analysis_opts *o, const ab_cell_stats *st) {
     unsigned w = 0;
     const ab_noise *nz = &st->noise;
     if (st->wall.n >= 2 && nz->cov > o->cov_warn) w |= AB_WARN_COV;
@@ -252,15 +237,14 @@ static unsigned warnings_of(const ab_analysis_opts *o, const ab_cell_stats *st)
 }
 
 /* The family, Holm's adjustment over it, and (once final) the verdicts. */
-static int judge(ab_analysis *a, const ab_results *r)
-{
+static int judge(ab_analysis *a, const ab_results *r) {
     size_t m = 0;
     for (size_t i = 0; i < a->ncells; i++) {
         ab_cell_analysis *ca = &a->cells[i];
         for (int f = 0; f < AB_NFIGURES; f++) {
             const ab_ratio *o = &ca->st.over[f];
-            ca->in_family[f] = !r->cells[i]->is_baseline && ab_figure_get((ab_figure)f)->verdict
-                               && o->valid && o->ci_level.nominal;
+            ca->in_family[f] = !r->cells[i]->is_baseline && ab_figure_get((ab_figure)f)->verdict &&
+                               o->valid && o->ci_level.nominal;
             ca->p_adjusted[f] = o->p;
             ca->verdict[f] = AB_VERDICT_NONE;
             m += (size_t)ca->in_family[f];
@@ -273,7 +257,10 @@ static int judge(ab_analysis *a, const ab_results *r)
     for (size_t i = 0; i < a->ncells; i++)
         for (int f = 0; f < AB_NFIGURES; f++)
             if (a->cells[i].in_family[f]) p[k++] = a->cells[i].st.over[f].p;
-    if (ab_holm(p, m, p) < 0) { free(p); return -1; }
+    if (ab_holm(p, m, p) < 0) {
+        free(p);
+        return -1;
+    }
     k = 0;
     for (size_t i = 0; i < a->ncells; i++) {
         ab_cell_analysis *ca = &a->cells[i];
@@ -287,8 +274,7 @@ static int judge(ab_analysis *a, const ab_results *r)
     return 0;
 }
 
-int ab_analysis_update(ab_analysis *a, const ab_results *r)
-{
+int ab_analysis_update(ab_analysis *a, const ab_results *r) {
     if (!a || !r) return -1;
     if (a->seen == r->changes && a->ncells == r->ncells) return 0;
     if (r->ncells > a->ncells) {
@@ -309,7 +295,7 @@ int ab_analysis_update(ab_analysis *a, const ab_results *r)
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         const ab_cell *b = ab_results_baseline_of(r, c);
-        unsigned long base_changes = b ? b->changes + 1 : 0;   /* +1: a baseline appeared */
+        unsigned long base_changes = b ? b->changes + 1 : 0; /* +1: a baseline appeared */
         ab_cell_analysis *ca = &a->cells[i];
         if (!all && ca->computed && ca->seen == c->changes && ca->seen_base == base_changes)
             continue;
@@ -324,9 +310,8 @@ int ab_analysis_update(ab_analysis *a, const ab_results *r)
     return judge(a, r);
 }
 
-const char *ab_analysis_verdict_text(const ab_analysis *a, const ab_cell_analysis *ca,
-                                     ab_figure f, char *buf, size_t len)
-{
+const char *ab_analysis_verdict_text(const ab_analysis *a, const ab_cell_analysis *ca, ab_figure f,
+                                     char *buf, size_t len) {
     const ab_ratio *o = &ca->st.over[f];
     if (!o->valid) snprintf(buf, len, "n/a");
     else if (!a->final) snprintf(buf, len, "interim");

@@ -17,18 +17,18 @@
 
 /* Warnings about a cell's noise: what makes its figures less trustworthy. */
 typedef enum ab_warning {
-    AB_WARN_COV = 1 << 0,          /* wall time CoV above cov_warn */
-    AB_WARN_DRIFT = 1 << 1,        /* wall time trends across the suite (Spearman p) */
-    AB_WARN_STEAL = 1 << 2,        /* steal above steal_warn_pct in a run */
-    AB_WARN_MIGRATIONS = 1 << 3,   /* CPU migrations above migrations_warn_per_s */
+    AB_WARN_COV = 1 << 0,        /* wall time CoV above cov_warn */
+    AB_WARN_DRIFT = 1 << 1,      /* wall time trends across the suite (Spearman p) */
+    AB_WARN_STEAL = 1 << 2,      /* steal above steal_warn_pct in a run */
+    AB_WARN_MIGRATIONS = 1 << 3, /* CPU migrations above migrations_warn_per_s */
 } ab_warning;
 
 typedef struct ab_analysis_opts {
-    ab_verdict_rule rule;            /* alpha (0.05), equivalence (0.02) */
-    double cov_warn;                 /* 0.05: a CoV of 5% leaves little of a 2% band */
-    double drift_p;                  /* 0.01 */
-    double steal_warn_pct;           /* 0: 100 x the equivalence margin (2%) */
-    double migrations_warn_per_s;    /* 10 */
+    ab_verdict_rule rule;         /* alpha (0.05), equivalence (0.02) */
+    double cov_warn;              /* 0.05: a CoV of 5% leaves little of a 2% band */
+    double drift_p;               /* 0.01 */
+    double steal_warn_pct;        /* 0: 100 x the equivalence margin (2%) */
+    double migrations_warn_per_s; /* 10 */
 } ab_analysis_opts;
 void ab_analysis_opts_default(ab_analysis_opts *o);
 
@@ -45,18 +45,18 @@ typedef struct ab_cell_analysis {
 
 typedef struct ab_analysis {
     ab_analysis_opts opts;
-    int final;                       /* ab_results_final at the last update */
-    size_t family;                   /* comparisons in the family */
-    size_t ncells;                   /* cells[i] is r->cells[i]'s */
+    int final;     /* ab_results_final at the last update */
+    size_t family; /* comparisons in the family */
+    size_t ncells; /* cells[i] is r->cells[i]'s */
     ab_cell_analysis *cells;
-    unsigned long seen;              /* r->changes at the last update */
-    size_t planned;                  /* the comparisons planned for the family: profiled
-                                      * cells with a baseline, >= 2 ok runs each */
-    size_t min_pairs;                /* rounds from which a comparison is paired: >= 6 and
-                                      * 2^(1 - n) planned < alpha (a paired difference
-                                      * can survive Holm) */
-    size_t min_runs;                 /* runs a variant an unpaired difference needs for
-                                      * the same (2 / C(2t, t) planned < alpha) */
+    unsigned long seen; /* r->changes at the last update */
+    size_t planned;     /* the comparisons planned for the family: profiled
+                         * cells with a baseline, >= 2 ok runs each */
+    size_t min_pairs;   /* rounds from which a comparison is paired: >= 6 and
+                         * 2^(1 - n) planned < alpha (a paired difference
+                         * can survive Holm) */
+    size_t min_runs;    /* runs a variant an unpaired difference needs for
+                         * the same (2 / C(2t, t) planned < alpha) */
 } ab_analysis;
 
 /* opts NULL: the defaults. NULL when out of memory. */
@@ -69,7 +69,7 @@ void ab_analysis_free(ab_analysis *a);
 
 /* The verdict of a cell's figure as a report prints it: "interim" before the suite is
  * final; "too few runs (need N)"; else ab_verdict_name. buf needs 40 bytes. */
-const char *ab_analysis_verdict_text(const ab_analysis *a, const ab_cell_analysis *ca,
-                                     ab_figure f, char *buf, size_t len);
+const char *ab_analysis_verdict_text(const ab_analysis *a, const ab_cell_analysis *ca, ab_figure f,
+                                     char *buf, size_t len);
 
 #endif

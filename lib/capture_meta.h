@@ -9,10 +9,11 @@
  * tool: perf or bpftrace; target: "all", "pid N" or "command NAME"; started, ended:
  * wall-clock Unix seconds around the whole capture (tool start-up and folding included);
  * seconds: how long stacks were sampled (the N of --seconds N; for a command, the whole
- * capture: its run under perf and the folding); samples: samples kept in NAME.folded (the sum of its counts); idle_dropped:
- * idle CPU samples left out; stacks: distinct stacks. pmdaagentbench publishes these beside the stacks themselves
- * (agentbench.flamegraph.last.*, agentbench.profile.*). Written atomically (a temporary
- * file renamed); a reader ignores members it does not know. */
+ * capture: its run under perf and the folding); samples: samples kept in NAME.folded (the sum of
+ * its counts); idle_dropped: idle CPU samples left out; stacks: distinct stacks. pmdaagentbench
+ * publishes these beside the stacks themselves (agentbench.flamegraph.last.*,
+ * agentbench.profile.*). Written atomically (a temporary file renamed); a reader ignores members it
+ * does not know. */
 #ifndef AB_CAPTURE_META_H
 #define AB_CAPTURE_META_H
 
@@ -21,8 +22,8 @@
 typedef struct ab_capture_meta {
     char tool[16];
     char target[256];
-    double started, ended;              /* Unix seconds */
-    double seconds;                     /* sampled for */
+    double started, ended; /* Unix seconds */
+    double seconds;        /* sampled for */
     unsigned long long samples, idle_dropped, stacks;
 } ab_capture_meta;
 
@@ -30,8 +31,7 @@ typedef struct ab_capture_meta {
 void ab_capture_meta_path(const char *folded_path, char *out, size_t outlen);
 
 /* Write m to path. 0, or -1 with a message in err. */
-int ab_capture_meta_write(const char *path, const ab_capture_meta *m, char *err,
-                          size_t errlen);
+int ab_capture_meta_write(const char *path, const ab_capture_meta *m, char *err, size_t errlen);
 
 /* Read path into m (zeroed first). 0, or -1 with a message in err (missing, not JSON,
  * not version 1, no tool). */

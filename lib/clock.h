@@ -11,15 +11,13 @@
 
 #include <time.h>
 
-static inline double ab_mono_s(void)
-{
+static inline double ab_mono_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static inline double ab_wall_s(void)
-{
+static inline double ab_wall_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;

@@ -14,30 +14,27 @@
 /* --- writer ---------------------------------------------------------------------- */
 
 /* jansson's integers are signed: a saturated counter is written as the largest one. */
-static json_int_t int_of(uint64_t v)
-{
+static json_int_t int_of(uint64_t v) {
     return v > (uint64_t)INT64_MAX ? (json_int_t)INT64_MAX : (json_int_t)v;
 }
 
-static double finite_or_zero(double d)
-{
+static double finite_or_zero(double d) {
     return isfinite(d) ? d : 0.0;
 }
 
-static json_t *app_json(const ab_ingester_app_stats *a)
-{
+static json_t *app_json(const ab_ingester_app_stats *a) {
     json_t *formats = json_object();
     for (size_t i = 0; formats && i < a->nformats; i++)
-        json_object_set_new(formats, a->formats[i].name, json_integer(int_of(a->formats[i].profiles)));
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-                     "requests", int_of(a->requests), "profiles", int_of(a->profiles),
-                     "samples", int_of(a->samples), "sample_value", int_of(a->sample_value),
-                     "frames", int_of(a->frames), "bytes", int_of(a->bytes),
-                     "decode_errors", int_of(a->decode_errors), "formats", formats);
+        json_object_set_new(formats, a->formats[i].name,
+                            json_integer(int_of(a->formats[i].profiles)));
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "requests", int_of(a->requests),
+                     "profiles", int_of(a->profiles), "samples", int_of(a->samples), "sample_value",
+                     int_of(a->sample_value), "frames", int_of(a->frames), "bytes",
+                     int_of(a->bytes), "decode_errors", int_of(a->decode_errors), "formats",
+                     formats);
 }
 
-static json_t *stats_json(const ab_ingester_stats *s)
-{
+static json_t *stats_json(const ab_ingester_stats *s) {
     json_t *apps = s->apps_omitted ? NULL : json_object();
     for (size_t i = 0; apps && i < s->napps; i++)
         json_object_set_new(apps, s->apps[i].name, app_json(&s->apps[i]));
@@ -50,29 +47,24 @@ static json_t *stats_json(const ab_ingester_stats *s)
         " s:{s:f, s:f, s:f, s:f},"
         " s:{s:I, s:I, s:I, s:I}}",
         "v", AB_INGESTER_STATS_VERSION, "mode", s->mode, "uptime_s", finite_or_zero(s->uptime_s),
-        "listen", s->listen,
-        "connections", "open", int_of(s->conn_open), "accepted", int_of(s->conn_accepted),
-        "rejected", int_of(s->conn_rejected), "timed_out", int_of(s->conn_timed_out),
-        "requests", "total", int_of(s->req_total), "2xx", int_of(s->req_2xx),
-        "4xx", int_of(s->req_4xx), "5xx", int_of(s->req_5xx), "reset", int_of(s->req_reset),
-        "dropped", int_of(s->req_dropped),
-        "bytes", "received", int_of(s->bytes_received), "decompressed", int_of(s->bytes_decompressed),
-        "profiles", int_of(s->profiles), "samples", int_of(s->samples),
-        "sample_value", int_of(s->sample_value), "frames", int_of(s->frames),
-        "decode_errors", int_of(s->decode_errors),
-        "latency_ms", "p50", finite_or_zero(s->lat_p50), "p90", finite_or_zero(s->lat_p90),
-        "p99", finite_or_zero(s->lat_p99), "max", finite_or_zero(s->lat_max),
-        "store", "apps", int_of(s->store_apps), "stacks", int_of(s->store_stacks),
-        "bytes", int_of(s->store_bytes), "stacks_cut", int_of(s->store_stacks_cut));
-    if (doc && apps)
-        json_object_set_new(doc, "apps", apps);
-    else
-        json_decref(apps);
+        "listen", s->listen, "connections", "open", int_of(s->conn_open), "accepted",
+        int_of(s->conn_accepted), "rejected", int_of(s->conn_rejected), "timed_out",
+        int_of(s->conn_timed_out), "requests", "total", int_of(s->req_total), "2xx",
+        int_of(s->req_2xx), "4xx", int_of(s->req_4xx), "5xx", int_of(s->req_5xx), "reset",
+        int_of(s->req_reset), "dropped", int_of(s->req_dropped), "bytes", "received",
+        int_of(s->bytes_received), "decompressed", int_of(s->bytes_decompressed), "profiles",
+        int_of(s->profiles), "samples", int_of(s->samples), "sample_value", int_of(s->sample_value),
+        "frames", int_of(s->frames), "decode_errors", int_of(s->decode_errors), "latency_ms", "p50",
+        finite_or_zero(s->lat_p50), "p90", finite_or_zero(s->lat_p90), "p99",
+        finite_or_zero(s->lat_p99), "max", finite_or_zero(s->lat_max), "store", "apps",
+        int_of(s->store_apps), "stacks", int_of(s->store_stacks), "bytes", int_of(s->store_bytes),
+        "stacks_cut", int_of(s->store_stacks_cut));
+    if (doc && apps) json_object_set_new(doc, "apps", apps);
+    else json_decref(apps);
     return doc;
 }
 
-char *ab_ingester_stats_write(const ab_ingester_stats *s, size_t *len)
-{
+char *ab_ingester_stats_write(const ab_ingester_stats *s, size_t *len) {
     json_t *doc = stats_json(s);
     char *out = ab_json_line(doc, JSON_COMPACT | JSON_REAL_PRECISION(6), len);
     json_decref(doc);
@@ -81,33 +73,28 @@ char *ab_ingester_stats_write(const ab_ingester_stats *s, size_t *len)
 
 /* --- reader ---------------------------------------------------------------------- */
 
-static void get_string(json_t *obj, const char *key, char *out, size_t outlen)
-{
+static void get_string(json_t *obj, const char *key, char *out, size_t outlen) {
     snprintf(out, outlen, "%s", ab_json_string(obj, key, ""));
 }
 
 /* 0 when root is a version 1 document; else -1 and why not in err. */
-static int check_version(const json_t *root, const json_error_t *jerr, char *err, size_t errlen)
-{
+static int check_version(const json_t *root, const json_error_t *jerr, char *err, size_t errlen) {
     json_t *v = json_object_get(root, "v");
-    if (!root)
-        snprintf(err, errlen, "not JSON: %s (line %d)", jerr->text, jerr->line);
-    else if (!json_is_object(root))
-        snprintf(err, errlen, "not a JSON object");
+    if (!root) snprintf(err, errlen, "not JSON: %s (line %d)", jerr->text, jerr->line);
+    else if (!json_is_object(root)) snprintf(err, errlen, "not a JSON object");
     else if (!json_is_integer(v))
         snprintf(err, errlen, "no schema version \"v\": not an ingester /stats document");
     else if (json_integer_value(v) != AB_INGESTER_STATS_VERSION)
-        snprintf(err, errlen, "/stats schema version %lld, but this program reads version %d "
-                 "only (doc/ingester-stats.md)", (long long)json_integer_value(v),
-                 AB_INGESTER_STATS_VERSION);
-    else
-        return 0;
+        snprintf(err, errlen,
+                 "/stats schema version %lld, but this program reads version %d "
+                 "only (doc/ingester-stats.md)",
+                 (long long)json_integer_value(v), AB_INGESTER_STATS_VERSION);
+    else return 0;
     return -1;
 }
 
 /* The parsed document when it is a version 1 one; else NULL and why in err. */
-static json_t *load_document(const char *text, size_t len, char *err, size_t errlen)
-{
+static json_t *load_document(const char *text, size_t len, char *err, size_t errlen) {
     json_error_t jerr;
     json_t *root = json_loadb(text, len, 0, &jerr);
     if (check_version(root, &jerr, err, errlen) < 0) {
@@ -118,12 +105,10 @@ static json_t *load_document(const char *text, size_t len, char *err, size_t err
 }
 
 int ab_ingester_stats_read(const char *text, size_t len, ab_ingester_stats *out, char *err,
-                           size_t errlen)
-{
+                           size_t errlen) {
     memset(out, 0, sizeof *out);
     json_t *root = load_document(text, len, err, errlen);
-    if (!root)
-        return -1;
+    if (!root) return -1;
     json_t *conn = json_object_get(root, "connections");
     json_t *req = json_object_get(root, "requests");
     json_t *bytes = json_object_get(root, "bytes");
@@ -162,12 +147,10 @@ int ab_ingester_stats_read(const char *text, size_t len, ab_ingester_stats *out,
 }
 
 int ab_ingester_stats_read_app(const char *text, size_t len, const char *app,
-                               ab_ingester_app_stats *out, char *err, size_t errlen)
-{
+                               ab_ingester_app_stats *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     json_t *root = load_document(text, len, err, errlen);
-    if (!root)
-        return -1;
+    if (!root) return -1;
     json_t *a = json_object_get(json_object_get(root, "apps"), app);
     out->requests = ab_json_count(a, "requests");
     out->profiles = ab_json_count(a, "profiles");

@@ -28,16 +28,16 @@ typedef struct ab_ingester_format_count {
 typedef struct ab_ingester_app_stats {
     const char *name;
     uint64_t requests, profiles, samples, sample_value, frames, bytes, decode_errors;
-    const ab_ingester_format_count *formats;   /* sorted by name */
+    const ab_ingester_format_count *formats; /* sorted by name */
     size_t nformats;
 } ab_ingester_app_stats;
 
 /* The document. Names follow the JSON: conn_* is `connections.*`, req_* `requests.*`,
  * bytes_* `bytes.*`, lat_* `latency_ms.*` (milliseconds), store_* `store.*`. */
 typedef struct ab_ingester_stats {
-    char mode[32];                 /* fast, slow, down, ... */
+    char mode[32]; /* fast, slow, down, ... */
     double uptime_s;
-    char listen[96];               /* the data address ADDR:PORT */
+    char listen[96]; /* the data address ADDR:PORT */
     uint64_t conn_open, conn_accepted, conn_rejected, conn_timed_out;
     uint64_t req_total, req_2xx, req_4xx, req_5xx, req_reset, req_dropped;
     uint64_t bytes_received, bytes_decompressed;
@@ -51,7 +51,7 @@ typedef struct ab_ingester_stats {
      * nothing can be copied by value, as the PMDA's poller does). */
     const ab_ingester_app_stats *apps;
     size_t napps;
-    int apps_omitted;              /* the writer leaves "apps" out (GET /stats?apps=0) */
+    int apps_omitted; /* the writer leaves "apps" out (GET /stats?apps=0) */
 } ab_ingester_stats;
 
 /* The document of s: compact JSON and a newline, keys in the documented order, numbers

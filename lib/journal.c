@@ -24,13 +24,12 @@
 
 struct ab_journal {
     int fd;
-    off_t end;             /* where the last complete line ends: a failed write is cut
-                            * back to here */
+    off_t end; /* where the last complete line ends: a failed write is cut
+                * back to here */
 };
 
 /* If the file does not end with '\n', cut it back to just after its last '\n'. */
-static int truncate_incomplete_tail(int fd)
-{
+static int truncate_incomplete_tail(int fd) {
     struct stat st;
     if (fstat(fd, &st) < 0) return -1;
     off_t end = st.st_size;
@@ -45,18 +44,17 @@ static int truncate_incomplete_tail(int fd)
         if (got != (ssize_t)chunk) return -1;
         for (size_t i = chunk; i-- > 0;) {
             if (buf[i] == '\n') {
-                if (first && pos + (off_t)i == end - 1) return 0;   /* complete */
+                if (first && pos + (off_t)i == end - 1) return 0; /* complete */
                 return ftruncate(fd, pos + (off_t)i + 1);
             }
             first = 0;
         }
     }
-    return ftruncate(fd, 0);   /* a single incomplete line */
+    return ftruncate(fd, 0); /* a single incomplete line */
 }
 
 /* fsync the directory holding path, so that a new file's name survives a crash. */
-static void sync_parent_dir(const char *path)
-{
+static void sync_parent_dir(const char *path) {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
@@ -70,8 +68,7 @@ static void sync_parent_dir(const char *path)
     }
 }
 
-ab_journal *ab_journal_open(const char *path, char *err, size_t errlen)
-{
+ab_journal *ab_journal_open(const char *path, char *err, size_t errlen) {
     int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT) {
         fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -84,8 +81,7 @@ ab_journal *ab_journal_open(const char *path, char *err, size_t errlen)
     /* pread needs read access: look at the tail through a second descriptor */
     int rfd = open(path, O_RDWR | O_CLOEXEC);
     if (rfd < 0 || truncate_incomplete_tail(rfd) < 0) {
-        snprintf(err, errlen, "cannot repair the end of journal %s: %s", path,
-                 strerror(errno));
+        snprintf(err, errlen, "cannot repair the end of journal %s: %s", path, strerror(errno));
         if (rfd >= 0) close(rfd);
         close(fd);
         return NULL;
@@ -108,12 +104,11 @@ ab_journal *ab_journal_open(const char *path, char *err, size_t errlen)
     return j;
 }
 
-json_t *ab_journal_event(const char *type)
-{
+json_t *ab_journal_event(const char *type) {
     json_t *ev = json_object();
-    if (!ev || json_object_set_new(ev, "v", json_integer(AB_JOURNAL_VERSION))
-        || json_object_set_new(ev, "type", json_string(type))
-        || json_object_set_new(ev, "t", json_real(ab_wall_s()))) {
+    if (!ev || json_object_set_new(ev, "v", json_integer(AB_JOURNAL_VERSION)) ||
+        json_object_set_new(ev, "type", json_string(type)) ||
+        json_object_set_new(ev, "t", json_real(ab_wall_s()))) {
         json_decref(ev);
         return NULL;
     }
@@ -121,8 +116,7 @@ json_t *ab_journal_event(const char *type)
 }
 
 /* Write buf[0..len) with one write(2), looping only if the kernel writes less. */
-static int write_all(int fd, const char *buf, size_t len)
-{
+static int write_all(int fd, const char *buf, size_t len) {
     size_t off = 0;
     while (off < len) {
         ssize_t w = write(fd, buf + off, len - off);
@@ -135,17 +129,19 @@ static int write_all(int fd, const char *buf, size_t len)
     return 0;
 }
 
-int ab_journal_put(ab_journal *j, json_t *ev, int durable)
-{
+int ab_journal_put(ab_journal *j, json_t *ev, int durable) {
     json_t *v = json_object_get(ev, "v");
-    if (!j || !json_is_integer(v) || json_integer_value(v) != AB_JOURNAL_VERSION
-        || !json_is_string(json_object_get(ev, "type"))) {
+    if (!j || !json_is_integer(v) || json_integer_value(v) != AB_JOURNAL_VERSION ||
+        !json_is_string(json_object_get(ev, "type"))) {
         errno = EINVAL;
         return -1;
     }
     size_t len;
     char *buf = ab_json_line(ev, JSON_COMPACT | JSON_ENSURE_ASCII, &len);
-    if (!buf) { errno = ENOMEM; return -1; }
+    if (!buf) {
+        errno = ENOMEM;
+        return -1;
+    }
     int rc = write_all(j->fd, buf, len);
     while (rc == 0 && durable && fsync(j->fd) < 0)
         if (errno != EINTR) rc = -1;
@@ -163,8 +159,7 @@ int ab_journal_put(ab_journal *j, json_t *ev, int durable)
     return 0;
 }
 
-int ab_journal_append(ab_journal *j, const char *type, json_t *ev, int durable)
-{
+int ab_journal_append(ab_journal *j, const char *type, json_t *ev, int durable) {
     if (!j || !type || (ev && !json_is_object(ev))) {
         json_decref(ev);
         errno = EINVAL;
@@ -172,7 +167,11 @@ int ab_journal_append(ab_journal *j, const char *type, json_t *ev, int durable)
     }
     /* the head first, then the event's own fields in their order */
     json_t *line = ab_journal_event(type);
-    if (!line) { json_decref(ev); errno = ENOMEM; return -1; }
+    if (!line) {
+        json_decref(ev);
+        errno = ENOMEM;
+        return -1;
+    }
     if (ev) {
         const char *key;
         json_t *val;
@@ -189,13 +188,11 @@ int ab_journal_append(ab_journal *j, const char *type, json_t *ev, int durable)
     return rc;
 }
 
-int ab_journal_write(ab_journal *j, const char *type, json_t *ev)
-{
+int ab_journal_write(ab_journal *j, const char *type, json_t *ev) {
     return ab_journal_append(j, type, ev, 1);
 }
 
-void ab_journal_close(ab_journal *j)
-{
+void ab_journal_close(ab_journal *j) {
     if (!j) return;
     fsync(j->fd);
     close(j->fd);
@@ -206,16 +203,16 @@ void ab_journal_close(ab_journal *j)
 
 struct ab_journal_reader {
     char *path;
-    off_t offset;          /* start of the first byte not yet consumed */
+    off_t offset; /* start of the first byte not yet consumed */
     dev_t dev;
     ino_t ino;
     int have_id;
-    char head[64];         /* the file's first bytes, to notice a rewrite in place */
+    char head[64]; /* the file's first bytes, to notice a rewrite in place */
     size_t headlen;
     unsigned long errors;
-    unsigned long lines;   /* complete lines consumed (the next line's number - 1) */
-    off_t pending;         /* bytes after offset at the last poll: an incomplete line */
-    int skipping;          /* inside an over-long line: drop bytes up to its '\n' */
+    unsigned long lines; /* complete lines consumed (the next line's number - 1) */
+    off_t pending;       /* bytes after offset at the last poll: an incomplete line */
+    int skipping;        /* inside an over-long line: drop bytes up to its '\n' */
     ab_journal_skip_cb on_skip;
     void *skip_arg;
     ab_journal_line_cb line_cb;
@@ -229,21 +226,19 @@ typedef struct line_sink {
     int *events;
     ab_journal_skip_cb on_skip;
     void *skip_arg;
-    ab_journal_line_cb line_cb;   /* the fast path, tried first (NULL: none) */
+    ab_journal_line_cb line_cb; /* the fast path, tried first (NULL: none) */
 } line_sink;
 
-static void skipped(const line_sink *k, const char *reason)
-{
+static void skipped(const line_sink *k, const char *reason) {
     (*k->errors)++;
     if (k->on_skip) k->on_skip(*k->lines, reason, k->skip_arg);
 }
 
 /* Parse one line (without its '\n', numbered *k->lines); deliver it or say why not. */
-static void handle_line(const char *line, size_t len, const line_sink *k)
-{
+static void handle_line(const char *line, size_t len, const line_sink *k) {
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) i++;
-    if (i == len) return;   /* blank line: nothing */
+    if (i == len) return; /* blank line: nothing */
     if (k->line_cb && k->line_cb(line, len, k->arg)) {
         if (k->events) (*k->events)++;
         return;
@@ -261,11 +256,10 @@ static void handle_line(const char *line, size_t len, const line_sink *k)
     }
     json_t *v = json_object_get(ev, "v");
     if (!json_is_object(ev)) skipped(k, "not a JSON object");
-    else if (!json_is_integer(v) || json_integer_value(v) < AB_JOURNAL_OLDEST_VERSION
-             || json_integer_value(v) > AB_JOURNAL_VERSION)
+    else if (!json_is_integer(v) || json_integer_value(v) < AB_JOURNAL_OLDEST_VERSION ||
+             json_integer_value(v) > AB_JOURNAL_VERSION)
         skipped(k, v ? "not schema version 1 or 2 (\"v\")" : "no schema version (\"v\")");
-    else if (!json_is_string(json_object_get(ev, "type")))
-        skipped(k, "no event type (\"type\")");
+    else if (!json_is_string(json_object_get(ev, "type"))) skipped(k, "no event type (\"type\")");
     else {
         if (k->cb) k->cb(ev, k->arg);
         if (k->events) (*k->events)++;
@@ -274,8 +268,7 @@ static void handle_line(const char *line, size_t len, const line_sink *k)
 }
 
 /* The complete lines of buf[0..len); returns the bytes consumed (through the last '\n'). */
-static size_t parse_lines(const char *buf, size_t len, const line_sink *k)
-{
+static size_t parse_lines(const char *buf, size_t len, const line_sink *k) {
     size_t start = 0;
     while (start < len) {
         const char *nl = memchr(buf + start, '\n', len - start);
@@ -289,66 +282,62 @@ static size_t parse_lines(const char *buf, size_t len, const line_sink *k)
     return start;
 }
 
-size_t ab_journal_parse_buffer(const char *buf, size_t len, ab_journal_event_cb cb,
-                               void *arg, unsigned long *errors, int *events)
-{
+size_t ab_journal_parse_buffer(const char *buf, size_t len, ab_journal_event_cb cb, void *arg,
+                               unsigned long *errors, int *events) {
     unsigned long dummy = 0, lines = 0;
-    line_sink k = {.cb = cb, .arg = arg, .errors = errors ? errors : &dummy,
-                   .lines = &lines, .events = events};
+    line_sink k = {.cb = cb,
+                   .arg = arg,
+                   .errors = errors ? errors : &dummy,
+                   .lines = &lines,
+                   .events = events};
     return parse_lines(buf, len, &k);
 }
 
-ab_journal_reader *ab_journal_reader_new(const char *path)
-{
+ab_journal_reader *ab_journal_reader_new(const char *path) {
     ab_journal_reader *r = calloc(1, sizeof *r);
     if (!r) return NULL;
     r->path = strdup(path);
-    if (!r->path) { free(r); return NULL; }
+    if (!r->path) {
+        free(r);
+        return NULL;
+    }
     return r;
 }
 
-void ab_journal_reader_free(ab_journal_reader *r)
-{
+void ab_journal_reader_free(ab_journal_reader *r) {
     if (!r) return;
     free(r->path);
     free(r);
 }
 
-void ab_journal_reader_on_line(ab_journal_reader *r, ab_journal_line_cb line_cb)
-{
+void ab_journal_reader_on_line(ab_journal_reader *r, ab_journal_line_cb line_cb) {
     if (r) r->line_cb = line_cb;
 }
 
-void ab_journal_reader_on_skip(ab_journal_reader *r, ab_journal_skip_cb cb, void *arg)
-{
+void ab_journal_reader_on_skip(ab_journal_reader *r, ab_journal_skip_cb cb, void *arg) {
     r->on_skip = cb;
     r->skip_arg = arg;
 }
 
-unsigned long ab_journal_reader_errors(const ab_journal_reader *r)
-{
+unsigned long ab_journal_reader_errors(const ab_journal_reader *r) {
     return r ? r->errors : 0;
 }
 
-off_t ab_journal_reader_offset(const ab_journal_reader *r)
-{
+off_t ab_journal_reader_offset(const ab_journal_reader *r) {
     return r ? r->offset : 0;
 }
 
-unsigned long ab_journal_reader_lines(const ab_journal_reader *r)
-{
+unsigned long ab_journal_reader_lines(const ab_journal_reader *r) {
     return r ? r->lines : 0;
 }
 
-off_t ab_journal_reader_pending(const ab_journal_reader *r)
-{
+off_t ab_journal_reader_pending(const ab_journal_reader *r) {
     return r ? r->pending : 0;
 }
 
 /* The file was replaced or rewritten: forget what was read, so the next poll reads it
  * from the start. Closes fd; returns -2, ab_journal_reader_poll's "start over". */
-static int reader_start_over(ab_journal_reader *r, int fd)
-{
+static int reader_start_over(ab_journal_reader *r, int fd) {
     r->offset = 0;
     r->errors = 0;
     r->lines = 0;
@@ -359,12 +348,14 @@ static int reader_start_over(ab_journal_reader *r, int fd)
     return -2;
 }
 
-int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *arg)
-{
+int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *arg) {
     int fd = open(r->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return -1;
     struct stat st;
-    if (fstat(fd, &st) < 0) { close(fd); return -1; }
+    if (fstat(fd, &st) < 0) {
+        close(fd);
+        return -1;
+    }
     if (r->have_id && (st.st_dev != r->dev || st.st_ino != r->ino || st.st_size < r->offset)) {
         /* replaced or truncated: start over */
         r->dev = st.st_dev;
@@ -373,8 +364,8 @@ int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *a
     }
     if (r->have_id && r->headlen > 0) {
         char now[sizeof r->head];
-        if (pread(fd, now, r->headlen, 0) != (ssize_t)r->headlen
-            || memcmp(now, r->head, r->headlen)) {
+        if (pread(fd, now, r->headlen, 0) != (ssize_t)r->headlen ||
+            memcmp(now, r->head, r->headlen)) {
             /* same inode, rewritten from the start (truncated, then grew again) */
             return reader_start_over(r, fd);
         }
@@ -384,12 +375,20 @@ int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *a
     r->have_id = 1;
 
     int events = 0;
-    line_sink k = {.cb = cb, .arg = arg, .errors = &r->errors, .lines = &r->lines,
-                   .events = &events, .on_skip = r->on_skip, .skip_arg = r->skip_arg,
+    line_sink k = {.cb = cb,
+                   .arg = arg,
+                   .errors = &r->errors,
+                   .lines = &r->lines,
+                   .events = &events,
+                   .on_skip = r->on_skip,
+                   .skip_arg = r->skip_arg,
                    .line_cb = r->line_cb};
     size_t cap = 1 << 16, have = 0;
     char *buf = malloc(cap);
-    if (!buf) { close(fd); return 0; }
+    if (!buf) {
+        close(fd);
+        return 0;
+    }
     off_t pos = r->offset;
     for (;;) {
         if (have == cap) {
@@ -417,8 +416,10 @@ int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *a
         size_t used = 0;
         if (r->skipping) {
             char *nl = memchr(buf, '\n', have);
-            if (nl) { used = (size_t)(nl - buf) + 1; r->skipping = 0; }
-            else used = have;
+            if (nl) {
+                used = (size_t)(nl - buf) + 1;
+                r->skipping = 0;
+            } else used = have;
         }
         if (!r->skipping) used += parse_lines(buf + used, have - used, &k);
         r->offset += (off_t)used;
@@ -437,8 +438,7 @@ int ab_journal_reader_poll(ab_journal_reader *r, ab_journal_event_cb cb, void *a
 }
 
 int ab_journal_read(const char *path, ab_journal_event_cb cb, void *arg,
-                    ab_journal_read_info *info)
-{
+                    ab_journal_read_info *info) {
     ab_journal_reader *r = ab_journal_reader_new(path);
     if (!r) return -1;
     if (info) {
@@ -453,7 +453,8 @@ int ab_journal_read(const char *path, ab_journal_event_cb cb, void *arg,
         info->pending = r->pending;
         if (r->pending > 0 && info->on_skip) {
             char why[160];
-            snprintf(why, sizeof why, "incomplete: %lld bytes without an end of line (cut "
+            snprintf(why, sizeof why,
+                     "incomplete: %lld bytes without an end of line (cut "
                      "by a crash or a full disk, or still being written)",
                      (long long)r->pending);
             info->on_skip(r->lines + 1, why, info->skip_arg);
@@ -464,8 +465,7 @@ int ab_journal_read(const char *path, ab_journal_event_cb cb, void *arg,
 }
 
 int ab_journal_read_all(const char *path, ab_journal_event_cb cb, void *arg,
-                        unsigned long *errors)
-{
+                        unsigned long *errors) {
     ab_journal_read_info info = {0};
     int n = ab_journal_read(path, cb, arg, &info);
     if (errors) *errors = info.errors;

@@ -10,7 +10,7 @@
 
 /* The schema version written (doc/journal.md), and the oldest one still read: a v1
  * journal reads as a v2 one without the fields v2 added. */
-#define AB_JOURNAL_VERSION 2
+#define AB_JOURNAL_VERSION        2
 #define AB_JOURNAL_OLDEST_VERSION 1
 
 typedef struct ab_journal ab_journal;
@@ -81,20 +81,19 @@ off_t ab_journal_reader_pending(const ab_journal_reader *r);
 typedef struct ab_journal_read_info {
     ab_journal_skip_cb on_skip;
     void *skip_arg;
-    ab_journal_line_cb on_line;   /* in: the fast path (ab_journal_reader_on_line), or NULL */
+    ab_journal_line_cb on_line; /* in: the fast path (ab_journal_reader_on_line), or NULL */
     unsigned long events, errors, lines;
-    off_t pending;          /* bytes of an incomplete last line, 0 when none */
+    off_t pending; /* bytes of an incomplete last line, 0 when none */
 } ab_journal_read_info;
 int ab_journal_read(const char *path, ab_journal_event_cb cb, void *arg,
                     ab_journal_read_info *info);
-int ab_journal_read_all(const char *path, ab_journal_event_cb cb, void *arg,
-                        unsigned long *errors);
+int ab_journal_read_all(const char *path, ab_journal_event_cb cb, void *arg, unsigned long *errors);
 
 /* Parse the complete lines of buf[0..len) (each ending in '\n'), handing each event to cb
  * as ab_journal_reader_poll does; bad lines add to *errors (may be NULL), delivered events
  * to *events (may be NULL). Returns the number of bytes consumed: up to and including the
  * last '\n'; the rest is an incomplete line. */
-size_t ab_journal_parse_buffer(const char *buf, size_t len, ab_journal_event_cb cb,
-                               void *arg, unsigned long *errors, int *events);
+size_t ab_journal_parse_buffer(const char *buf, size_t len, ab_journal_event_cb cb, void *arg,
+                               unsigned long *errors, int *events);
 
 #endif

@@ -6,7 +6,11 @@
 #ifndef AB_KV_H
 #define AB_KV_H
 
-enum { AB_KV_MALFORMED = -1, AB_KV_BLANK = 0, AB_KV_PAIR = 1 };
+enum {
+    AB_KV_MALFORMED = -1,
+    AB_KV_BLANK = 0,
+    AB_KV_PAIR = 1
+};
 
 /* Splits LINE in place: AB_KV_PAIR with *key and *value (within LINE), AB_KV_BLANK for
  * a blank or comment line, AB_KV_MALFORMED for text without '='. */

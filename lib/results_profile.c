@@ -13,8 +13,7 @@
 /* Every series one slot longer (NaN). Until a run has a profile status nothing is
  * allocated, only counted (most cells never have one: a suite of a million runs keeps
  * its 38 bytes a run). 0, or -1 when out of memory. */
-static int grow(ab_cell_profile *p)
-{
+static int grow(ab_cell_profile *p) {
     if (!p->error) {
         p->n++;
         return 0;
@@ -41,8 +40,7 @@ static int grow(ab_cell_profile *p)
 
 /* The error and bound series made, NaN so far, when the first run with a profile status
  * comes. 0, or -1 when out of memory. */
-static int materialise(ab_cell_profile *p)
-{
+static int materialise(ab_cell_profile *p) {
     if (p->error) return 0;
     size_t cap = p->n > 16 ? p->n : 16;
     double *error = malloc(cap * sizeof *error), *bound = malloc(cap * sizeof *bound);
@@ -59,8 +57,7 @@ static int materialise(ab_cell_profile *p)
 }
 
 /* The slot of function fn (added, NaN so far, when new), or -1. */
-static int fn_slot(ab_cell_profile *p, const char *fn)
-{
+static int fn_slot(ab_cell_profile *p, const char *fn) {
     for (size_t f = 0; f < p->nfn; f++)
         if (!strcmp(p->fn[f], fn)) return (int)f;
     if (p->nfn == AB_PROFILE_FN_MAX) return -1;
@@ -78,8 +75,7 @@ static int fn_slot(ab_cell_profile *p, const char *fn)
     return (int)p->nfn++;
 }
 
-void ab_cell_profile_add(ab_cell_profile *p, const ab_ev_run_end *e, int ok)
-{
+void ab_cell_profile_add(ab_cell_profile *p, const ab_ev_run_end *e, int ok) {
     if (e->has.agent_samples && e->agent_samples >= 0) {
         p->lost_runs++;
         p->agent_samples += (unsigned long long)e->agent_samples;
@@ -115,8 +111,7 @@ void ab_cell_profile_add(ab_cell_profile *p, const ab_ev_run_end *e, int ok)
     }
 }
 
-void ab_cell_profile_free(ab_cell_profile *p)
-{
+void ab_cell_profile_free(ab_cell_profile *p) {
     free(p->unverified_why);
     free(p->error);
     free(p->bound);
@@ -128,16 +123,14 @@ void ab_cell_profile_free(ab_cell_profile *p)
 }
 
 /* The values of series x[0..n) that are numbers, into out; their count. */
-static size_t values(const double *x, size_t n, double *out)
-{
+static size_t values(const double *x, size_t n, double *out) {
     size_t m = 0;
-    for (size_t k = 0; x && k < n; k++)   /* NULL: no run had a profile */
+    for (size_t k = 0; x && k < n; k++) /* NULL: no run had a profile */
         if (!isnan(x[k])) out[m++] = x[k];
     return m;
 }
 
-void ab_results_profile_stats(const ab_cell *c, ab_profile_stats *out)
-{
+void ab_results_profile_stats(const ab_cell *c, ab_profile_stats *out) {
     memset(out, 0, sizeof *out);
     const ab_cell_profile *p = &c->profile;
     double *tmp = p->n ? malloc(p->n * sizeof *tmp) : NULL;

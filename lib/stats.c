@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ab_stats_cmp_double(const void *pa, const void *pb)
-{
+int ab_stats_cmp_double(const void *pa, const void *pb) {
     double a = *(const double *)pa, b = *(const double *)pb;
     if (a < b) return -1;
     if (a > b) return 1;
@@ -21,8 +20,7 @@ int ab_stats_cmp_double(const void *pa, const void *pb)
     return isnan(a) - isnan(b);
 }
 
-double *ab_stats_sorted_copy(const double *x, size_t n)
-{
+double *ab_stats_sorted_copy(const double *x, size_t n) {
     double *s = malloc((n ? n : 1) * sizeof *s);
     if (!s) return NULL;
     memcpy(s, x, n * sizeof *s);
@@ -30,8 +28,7 @@ double *ab_stats_sorted_copy(const double *x, size_t n)
     return s;
 }
 
-double ab_stats_clamp_finite(double v)
-{
+double ab_stats_clamp_finite(double v) {
     if (isnan(v)) return 0;
     if (v > DBL_MAX) return DBL_MAX;
     if (v < -DBL_MAX) return -DBL_MAX;
@@ -39,8 +36,7 @@ double ab_stats_clamp_finite(double v)
 }
 
 /* a + f (b - a) without overflowing when b - a does. */
-double ab_stats_lerp(double a, double b, double f)
-{
+double ab_stats_lerp(double a, double b, double f) {
     if (f == 0) return a;
     double d = b - a;
     if (isfinite(d)) return a + f * d;
@@ -48,10 +44,9 @@ double ab_stats_lerp(double a, double b, double f)
 }
 
 /* numpy's default ("linear") quantile of an ascending array. */
-static double quantile_sorted(const double *s, size_t n, double q)
-{
+static double quantile_sorted(const double *s, size_t n, double q) {
     if (n == 0) return 0;
-    if (!(q > 0)) q = 0;        /* also catches NaN */
+    if (!(q > 0)) q = 0; /* also catches NaN */
     if (q > 1) q = 1;
     double h = (double)(n - 1) * q;
     size_t lo = (size_t)floor(h);
@@ -59,8 +54,7 @@ static double quantile_sorted(const double *s, size_t n, double q)
     return ab_stats_lerp(s[lo], s[lo + 1], h - (double)lo);
 }
 
-double ab_quantile(const double *x, size_t n, double q)
-{
+double ab_quantile(const double *x, size_t n, double q) {
     if (n == 0) return 0;
     double *s = ab_stats_sorted_copy(x, n);
     if (!s) return 0;
@@ -69,16 +63,14 @@ double ab_quantile(const double *x, size_t n, double q)
     return v;
 }
 
-double ab_median(const double *x, size_t n)
-{
+double ab_median(const double *x, size_t n) {
     return ab_quantile(x, n, 0.5);
 }
 
 /* Mean and sample standard deviation by two passes over the values divided by a power of
  * two near the largest magnitude (exact), so that neither the sum of huge values overflows
  * nor the squares of tiny ones underflow. */
-static void mean_stddev(const double *x, size_t n, double *mean, double *sd)
-{
+static void mean_stddev(const double *x, size_t n, double *mean, double *sd) {
     double big = 0;
     for (size_t i = 0; i < n; i++)
         if (fabs(x[i]) > big) big = fabs(x[i]);
@@ -98,10 +90,9 @@ static void mean_stddev(const double *x, size_t n, double *mean, double *sd)
 }
 
 /* log P(B = k) for B ~ Binomial(n, 1/2). */
-static double log_binom_half_pmf(size_t n, size_t k)
-{
-    return lgamma((double)n + 1) - lgamma((double)k + 1) - lgamma((double)(n - k) + 1)
-           - (double)n * M_LN2;
+static double log_binom_half_pmf(size_t n, size_t k) {
+    return lgamma((double)n + 1) - lgamma((double)k + 1) - lgamma((double)(n - k) + 1) -
+           (double)n * M_LN2;
 }
 
 /* The 1-based rank j of the lower bound of the distribution-free 95% CI of the median:
@@ -110,14 +101,13 @@ static double log_binom_half_pmf(size_t n, size_t k)
  * NULL) gets P(B <= j-1). The sum starts 10 standard deviations below the mean (at 0
  * for n <= 100), where what it leaves out is below exp(-50) by Hoeffding's bound, and
  * steps by pmf(k+1) = pmf(k) (n-k) / (k+1): O(sqrt(n)). */
-static size_t median_rank_tail(size_t n, double *tail)
-{
+static size_t median_rank_tail(size_t n, double *tail) {
     double sd = sqrt((double)n) / 2, from = floor((double)n / 2 - 10 * sd);
     size_t k0 = from > 0 ? (size_t)from : 0;
     size_t j = 1;
     double pmf = n ? exp(log_binom_half_pmf(n, k0)) : 1;
     double cdf = 0, at_j = k0 == 0 ? pmf : 0;
-    for (size_t k = k0; k < n; k++) {    /* pmf = P(B = k), cdf = P(B <= k) */
+    for (size_t k = k0; k < n; k++) { /* pmf = P(B = k), cdf = P(B <= k) */
         cdf += pmf;
         if (cdf > AB_ALPHA_HALF) break;
         j = k + 1;
@@ -128,37 +118,32 @@ static size_t median_rank_tail(size_t n, double *tail)
     return j;
 }
 
-size_t ab_median_ci_rank(size_t n)
-{
+size_t ab_median_ci_rank(size_t n) {
     return median_rank_tail(n, NULL);
 }
 
 /* 95% is reached when P(B <= 0) = 2^-n <= 0.025, i.e. from n = 6. */
 #define MEDIAN_CI_MIN_N 6
 
-ab_ci_level ab_stats_ci_level(size_t n, double tail, size_t min_n)
-{
-    ab_ci_level l = { 0, 0, 0 };
+ab_ci_level ab_stats_ci_level(size_t n, double tail, size_t min_n) {
+    ab_ci_level l = {0, 0, 0};
     l.coverage = n && tail < 0.5 ? 1 - 2 * tail : 0;
     l.nominal = n >= min_n;
     l.need = l.nominal ? 0 : min_n;
     return l;
 }
 
-static ab_ci_level median_level(size_t n, double tail)
-{
+static ab_ci_level median_level(size_t n, double tail) {
     return ab_stats_ci_level(n, tail, MEDIAN_CI_MIN_N);
 }
 
-ab_ci_level ab_median_ci_level(size_t n)
-{
+ab_ci_level ab_median_ci_level(size_t n) {
     double tail;
     median_rank_tail(n, &tail);
     return median_level(n, tail);
 }
 
-int ab_summarize(const double *x, size_t n, ab_summary *out)
-{
+int ab_summarize(const double *x, size_t n, ab_summary *out) {
     memset(out, 0, sizeof *out);
     if (n == 0 || !x) return -1;
     double *s = ab_stats_sorted_copy(x, n);
@@ -193,23 +178,26 @@ int ab_summarize(const double *x, size_t n, ab_summary *out)
  * binomial coefficient [m+n choose m]_q = prod_{i=1..m} (1 - q^(n+i)) / (1 - q^i); each
  * factor only looks at lower coefficients, so the polynomial is kept truncated at N/2.
  * Counts are exact integers in doubles while C(m+n, m) < 2^53 (m, n <= 20 and more). */
-double *ab_stats_mw_lower_cdf(size_t m, size_t n)
-{
-    if (m > n) { size_t t = m; m = n; n = t; }
+double *ab_stats_mw_lower_cdf(size_t m, size_t n) {
+    if (m > n) {
+        size_t t = m;
+        m = n;
+        n = t;
+    }
     size_t N = m * n, L = N / 2;
     double *c = calloc(L + 1, sizeof *c);
     if (!c) return NULL;
     c[0] = 1;
-    size_t deg = 0;   /* degree of the untruncated polynomial so far */
+    size_t deg = 0; /* degree of the untruncated polynomial so far */
     for (size_t i = 1; i <= m; i++) {
         size_t shift = n + i;
         size_t top = deg + shift < L ? deg + shift : L;
-        for (size_t k = top; k >= shift && k <= top; k--)     /* times (1 - q^(n+i)) */
+        for (size_t k = top; k >= shift && k <= top; k--) /* times (1 - q^(n+i)) */
             c[k] -= c[k - shift];
         size_t end = deg + n < L ? deg + n : L;
-        for (size_t k = i; k <= end; k++)                     /* divided by (1 - q^i) */
+        for (size_t k = i; k <= end; k++) /* divided by (1 - q^i) */
             c[k] += c[k - i];
-        for (size_t k = deg + n + 1; k <= top; k++)           /* above the new degree */
+        for (size_t k = deg + n + 1; k <= top; k++) /* above the new degree */
             c[k] = 0;
         deg += n;
     }
@@ -226,21 +214,20 @@ double *ab_stats_mw_lower_cdf(size_t m, size_t n)
 }
 
 void ab_stats_merge_ranks(const double *a, size_t na, const double *b, size_t nb,
-                          double *rank_sum_a, double *rank_sum_b, double *ties_out)
-{
+                          double *rank_sum_a, double *rank_sum_b, double *ties_out) {
     double ra = 0, rb = 0, ties = 0;
-    size_t i = 0, j = 0, done = 0;   /* done: values ranked so far */
+    size_t i = 0, j = 0, done = 0; /* done: values ranked so far */
     while (i < na || j < nb) {
         double v = j >= nb || (i < na && ab_stats_cmp_double(&a[i], &b[j]) <= 0) ? a[i] : b[j];
         size_t ca = 0, cb = 0;
         while (i + ca < na && a[i + ca] == v) ca++;
         while (j + cb < nb && b[j + cb] == v) cb++;
-        if (ca + cb == 0) {   /* NaN, equal to nothing: a group of its own */
+        if (ca + cb == 0) { /* NaN, equal to nothing: a group of its own */
             if (i < na && isnan(a[i])) ca = 1;
             else cb = 1;
         }
         double t = (double)(ca + cb);
-        double avg = (double)done + (t + 1) / 2;   /* ranks done+1 .. done+t */
+        double avg = (double)done + (t + 1) / 2; /* ranks done+1 .. done+t */
         ra += (double)ca * avg;
         rb += (double)cb * avg;
         ties += t * t * t - t;
@@ -255,8 +242,7 @@ void ab_stats_merge_ranks(const double *a, size_t na, const double *b, size_t nb
 
 /* ab_mann_whitney_p of two ascending samples. */
 static double mann_whitney_sorted(const double *sa, size_t na, const double *sb, size_t nb,
-                                  double *u_out)
-{
+                                  double *u_out) {
     if (u_out) *u_out = 0;
     if (na == 0 || nb == 0) return 1;
     size_t n = na + nb;
@@ -280,7 +266,7 @@ static double mann_whitney_sorted(const double *sa, size_t na, const double *sb,
         /* normal approximation, tie and continuity corrected (scipy 'asymptotic') */
         double nn = (double)n;
         double var = mn / 12 * ((nn + 1) - ties / (nn * (nn - 1)));
-        if (!(var > 0)) return 1;   /* every value equal */
+        if (!(var > 0)) return 1; /* every value equal */
         double z = (u - mn / 2 - 0.5) / sqrt(var);
         p = 2 * (0.5 * erfc(z / M_SQRT2));
     }
@@ -289,9 +275,7 @@ static double mann_whitney_sorted(const double *sa, size_t na, const double *sb,
     return p;
 }
 
-double ab_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb,
-                         double *u_out)
-{
+double ab_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb, double *u_out) {
     if (u_out) *u_out = 0;
     if (na == 0 || nb == 0 || !a || !b) return 1;
     double *sa = ab_stats_sorted_copy(a, na), *sb = ab_stats_sorted_copy(b, nb);
@@ -306,21 +290,34 @@ double ab_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb,
 /* Rearrange d[lo..hi] so that d[k] holds the value a full sort would put there, with
  * nothing larger before it and nothing smaller after it (quickselect, median-of-three
  * pivots). Expected O(hi - lo). */
-static void select_kth(double *d, size_t lo, size_t hi, size_t k)
-{
+static void select_kth(double *d, size_t lo, size_t hi, size_t k) {
     while (hi > lo) {
         size_t mid = lo + (hi - lo) / 2;
         /* order d[lo], d[mid], d[hi]; the median of the three is the pivot */
-        if (d[mid] < d[lo]) { double t = d[mid]; d[mid] = d[lo]; d[lo] = t; }
-        if (d[hi] < d[lo]) { double t = d[hi]; d[hi] = d[lo]; d[lo] = t; }
-        if (d[hi] < d[mid]) { double t = d[hi]; d[hi] = d[mid]; d[mid] = t; }
+        if (d[mid] < d[lo]) {
+            double t = d[mid];
+            d[mid] = d[lo];
+            d[lo] = t;
+        }
+        if (d[hi] < d[lo]) {
+            double t = d[hi];
+            d[hi] = d[lo];
+            d[lo] = t;
+        }
+        if (d[hi] < d[mid]) {
+            double t = d[hi];
+            d[hi] = d[mid];
+            d[mid] = t;
+        }
         double pivot = d[mid];
         size_t i = lo, j = hi;
         while (i <= j) {
             while (d[i] < pivot) i++;
             while (d[j] > pivot) j--;
             if (i <= j) {
-                double t = d[i]; d[i] = d[j]; d[j] = t;
+                double t = d[i];
+                d[i] = d[j];
+                d[j] = t;
                 i++;
                 if (j == 0) break;
                 j--;
@@ -329,18 +326,16 @@ static void select_kth(double *d, size_t lo, size_t hi, size_t k)
         /* now d[lo..j] <= pivot <= d[i..hi], and lo..j, i..hi do not overlap */
         if (k <= j) hi = j;
         else if (k >= i) lo = i;
-        else return;   /* j < k < i: d[k] == pivot */
+        else return; /* j < k < i: d[k] == pivot */
     }
 }
 
-double ab_stats_kth(double *d, size_t n, size_t k)
-{
+double ab_stats_kth(double *d, size_t n, size_t k) {
     select_kth(d, 0, n - 1, k);
     return d[k];
 }
 
-double ab_stats_norm_cdf(double z)
-{
+double ab_stats_norm_cdf(double z) {
     return 0.5 * erfc(-z / M_SQRT2);
 }
 
@@ -350,15 +345,17 @@ double ab_stats_norm_cdf(double z)
  * null distribution of U (no ties), or 1 if there is none.
  * Beyond: k = floor(N/2 + 0.5 - 1.959963984540054 * sqrt(m n (m+n+1) / 12)), at least 1.
  * *tail (may be NULL) gets P(U <= k-1), exact or by the normal approximation. */
-static size_t hl_rank_tail(size_t m, size_t n, double *tail)
-{
+static size_t hl_rank_tail(size_t m, size_t n, double *tail) {
     size_t N = m * n;
     if (N <= AB_CI_EXACT_MAX_PAIRS) {
         double *cdf = ab_stats_mw_lower_cdf(m, n);
-        if (!cdf) { if (tail) *tail = 1; return 1; }
+        if (!cdf) {
+            if (tail) *tail = 1;
+            return 1;
+        }
         size_t k = 1;
         for (size_t u = 0; u <= N / 2 && cdf[u] <= AB_ALPHA_HALF; u++) k = u + 1;
-        if (tail) *tail = cdf[k - 1];   /* cdf[0] when none qualifies */
+        if (tail) *tail = cdf[k - 1]; /* cdf[0] when none qualifies */
         free(cdf);
         return k;
     }
@@ -366,30 +363,29 @@ static size_t hl_rank_tail(size_t m, size_t n, double *tail)
     double sd = sqrt(mm * nn * (mm + nn + 1) / 12);
     double kk = floor((double)N / 2 + 0.5 - AB_Z_975 * sd);
     size_t k = kk < 1 ? 1 : (size_t)kk;
-    if (tail && k == 1)   /* [min, max] (a very unbalanced pair): P(U <= 0) = 1 / C(m+n, m) */
+    if (tail && k == 1) /* [min, max] (a very unbalanced pair): P(U <= 0) = 1 / C(m+n, m) */
         *tail = exp(lgamma(mm + 1) + lgamma(nn + 1) - lgamma(mm + nn + 1));
-    else if (tail)
-        *tail = ab_stats_norm_cdf(((double)k - 0.5 - (double)N / 2) / sd);
+    else if (tail) *tail = ab_stats_norm_cdf(((double)k - 0.5 - (double)N / 2) / sd);
     return k;
 }
 
-size_t ab_hl_ci_rank(size_t m, size_t n)
-{
+size_t ab_hl_ci_rank(size_t m, size_t n) {
     return hl_rank_tail(m, n, NULL);
 }
 
 /* Is the [min, max] CI of m x n differences 95%? 1 / C(m+n, m) <= 0.025. */
-static int hl_reaches(size_t m, size_t n)
-{
+static int hl_reaches(size_t m, size_t n) {
     double log_c = lgamma((double)(m + n) + 1) - lgamma((double)m + 1) - lgamma((double)n + 1);
     return log_c >= log(1 / AB_ALPHA_HALF) - 1e-12;
 }
 
 /* The level of the CI whose rank has tail P(U <= k-1) = tail. */
-static ab_ci_level hl_level(size_t m, size_t n, double tail)
-{
-    ab_ci_level l = { 0, 0, 0 };
-    if (m == 0 || n == 0) { l.need = 4; return l; }
+static ab_ci_level hl_level(size_t m, size_t n, double tail) {
+    ab_ci_level l = {0, 0, 0};
+    if (m == 0 || n == 0) {
+        l.need = 4;
+        return l;
+    }
     l.coverage = tail < 0.5 ? 1 - 2 * tail : 0;
     l.nominal = hl_reaches(m, n);
     if (!l.nominal) {
@@ -400,8 +396,7 @@ static ab_ci_level hl_level(size_t m, size_t n, double tail)
     return l;
 }
 
-ab_ci_level ab_hl_ci_level(size_t m, size_t n)
-{
+ab_ci_level ab_hl_ci_level(size_t m, size_t n) {
     double tail = 1;
     if (m && n) hl_rank_tail(m, n, &tail);
     return hl_level(m, n, tail);
@@ -410,35 +405,33 @@ ab_ci_level ab_hl_ci_level(size_t m, size_t n)
 /* The Hodges-Lehmann ratio and its CI (rank k) from lb, the logs of the baseline in
  * descending order, and lx, the profiled logs in ascending order. */
 static int hl_of_logs(const double *lb, size_t nb, const double *lx, size_t nx, size_t k,
-                      double *ratio, double *ci_low, double *ci_high)
-{
+                      double *ratio, double *ci_low, double *ci_high) {
     /* the differences lx_i - lb_j, the smaller sample along the rows */
-    ab_pairs p = nx <= nb ? (ab_pairs){ AB_PAIRS_DIFF, lx, lb, nx, nb }
-                          : (ab_pairs){ AB_PAIRS_RDIFF, lb, lx, nb, nx };
+    ab_pairs p = nx <= nb ? (ab_pairs){AB_PAIRS_DIFF, lx, lb, nx, nb}
+                          : (ab_pairs){AB_PAIRS_RDIFF, lb, lx, nb, nx};
     return ab_pairs_hl(&p, k, ratio, ci_low, ci_high);
 }
 
-static int all_positive(const double *x, size_t n)
-{
+static int all_positive(const double *x, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (!(x[i] > 0) || !isfinite(x[i])) return 0;
     return 1;
 }
 
 /* Sorted ascending base and x (> 0) into their logs, base's reversed (descending). */
-static void to_logs(double *base, size_t nb, double *x, size_t nx)
-{
+static void to_logs(double *base, size_t nb, double *x, size_t nx) {
     for (size_t i = 0; i < nx; i++) x[i] = log(x[i]);
     for (size_t j = 0; j < nb; j++) base[j] = log(base[j]);
     for (size_t i = 0, j = nb - 1; nb && i < j; i++, j--) {
-        double t = base[i]; base[i] = base[j]; base[j] = t;
+        double t = base[i];
+        base[i] = base[j];
+        base[j] = t;
     }
 }
 
 /* ab_ratio_hl with the CI's rank k given. */
 static int ratio_hl_at(const double *base, size_t nb, const double *x, size_t nx, size_t k,
-                       double *ratio, double *ci_low, double *ci_high)
-{
+                       double *ratio, double *ci_low, double *ci_high) {
     if (nb == 0 || nx == 0 || !base || !x || !all_positive(base, nb) || !all_positive(x, nx))
         return -1;
     double *lb = ab_stats_sorted_copy(base, nb), *lx = ab_stats_sorted_copy(x, nx);
@@ -452,16 +445,14 @@ static int ratio_hl_at(const double *base, size_t nb, const double *x, size_t nx
     return rc;
 }
 
-int ab_ratio_hl(const double *base, size_t nb, const double *x, size_t nx,
-                double *ratio, double *ci_low, double *ci_high)
-{
+int ab_ratio_hl(const double *base, size_t nb, const double *x, size_t nx, double *ratio,
+                double *ci_low, double *ci_high) {
     if (nb == 0 || nx == 0) return -1;
     return ratio_hl_at(base, nb, x, nx, ab_hl_ci_rank(nx, nb), ratio, ci_low, ci_high);
 }
 
 int ab_compare_unpaired(const double *base, size_t nb, const double *x, size_t nx,
-                        ab_comparison *out)
-{
+                        ab_comparison *out) {
     memset(out, 0, sizeof *out);
     out->pairing = AB_UNPAIRED;
     if (nb == 0 || nx == 0 || !base || !x) return -1;
@@ -477,9 +468,7 @@ int ab_compare_unpaired(const double *base, size_t nb, const double *x, size_t n
     return rc;
 }
 
-int ab_compare_unpaired_inplace(double *base, size_t nb, double *x, size_t nx,
-                                ab_comparison *out)
-{
+int ab_compare_unpaired_inplace(double *base, size_t nb, double *x, size_t nx, ab_comparison *out) {
     memset(out, 0, sizeof *out);
     out->pairing = AB_UNPAIRED;
     if (nb == 0 || nx == 0 || !base || !x || !all_positive(base, nb) || !all_positive(x, nx))

@@ -16,23 +16,23 @@
  * pair of order statistics reaches it and the CI is the widest one ([min, max]) with a
  * lower coverage: the report must then print that coverage, not "95%", and no verdict. */
 typedef struct ab_ci_level {
-    double coverage;   /* probability that the interval covers the true value, for
-                        * continuous data (no ties): e.g. [min, max] of 2 values covers
-                        * the median with 0.5, of 3 with 0.75 */
-    int nominal;       /* coverage >= 95% */
-    size_t need;       /* when !nominal: the fewest values (per variant; pairs, for a
-                        * paired comparison) with which it would be; 0 when nominal */
+    double coverage; /* probability that the interval covers the true value, for
+                      * continuous data (no ties): e.g. [min, max] of 2 values covers
+                      * the median with 0.5, of 3 with 0.75 */
+    int nominal;     /* coverage >= 95% */
+    size_t need;     /* when !nominal: the fewest values (per variant; pairs, for a
+                      * paired comparison) with which it would be; 0 when nominal */
 } ab_ci_level;
 
 typedef struct ab_summary {
     size_t n;
-    double median, mean, stddev;   /* stddev: sample (n-1) standard deviation, 0 when n < 2 */
+    double median, mean, stddev; /* stddev: sample (n-1) standard deviation, 0 when n < 2 */
     double min, max;
-    double ci_low, ci_high;        /* distribution-free CI of the median (binomial order
-                                    * statistics, see ab_median_ci_rank): 95% from n = 6;
-                                    * [min, max] below, with ci_level.coverage */
-    ab_ci_level ci_level;          /* of [ci_low, ci_high] (ab_median_ci_level(n)) */
-    size_t outliers;               /* values outside [Q1 - 1.5 IQR, Q3 + 1.5 IQR] */
+    double ci_low, ci_high; /* distribution-free CI of the median (binomial order
+                             * statistics, see ab_median_ci_rank): 95% from n = 6;
+                             * [min, max] below, with ci_level.coverage */
+    ab_ci_level ci_level;   /* of [ci_low, ci_high] (ab_median_ci_level(n)) */
+    size_t outliers;        /* values outside [Q1 - 1.5 IQR, Q3 + 1.5 IQR] */
 } ab_summary;
 
 /* Summarize x[0..n). Returns 0, or -1 when n == 0 (out is zeroed). Never yields NaN/Inf
@@ -50,16 +50,15 @@ double ab_quantile(const double *x, size_t n, double q);
  * normal approximation with tie correction and continuity correction (scipy
  * mannwhitneyu(..., alternative='two-sided', method=...)). Returns p in [0,1]; 1 when a
  * sample is empty. *u_out (may be NULL) receives U of a. */
-double ab_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb,
-                         double *u_out);
+double ab_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb, double *u_out);
 
 /* Overhead of `x` relative to `base` as a ratio, with a 95% CI: Hodges-Lehmann estimate
  * of the shift in log space (median of all pairwise log(x_i) - log(base_j)), and the
  * distribution-free CI from the Mann-Whitney distribution; the results are exp()'d.
  * O((nb + nx) log(nb + nx)) time, O(nb + nx) memory (the pairs are never materialised).
  * Values <= 0 are not allowed (returns -1). Returns 0 on success. */
-int ab_ratio_hl(const double *base, size_t nb, const double *x, size_t nx,
-                double *ratio, double *ci_low, double *ci_high);
+int ab_ratio_hl(const double *base, size_t nb, const double *x, size_t nx, double *ratio,
+                double *ci_low, double *ci_high);
 
 /* ---- paired comparison (one baseline and one profiled run per round) --------------- */
 
@@ -77,15 +76,15 @@ double ab_wilcoxon_p(const double *d, size_t n, double *t_out);
  * (ib, ix need room for min(nb, nx) each). A round a sample has twice counts with its
  * first value. Returns the number of pairs. O(nb + nx) when both round lists increase
  * strictly (the runner's order), else O((nb + nx) log(nb + nx)); 0 on allocation failure. */
-size_t ab_pair_rounds(const uint32_t *base_round, size_t nb, const uint32_t *x_round,
-                      size_t nx, uint32_t *ib, uint32_t *ix);
+size_t ab_pair_rounds(const uint32_t *base_round, size_t nb, const uint32_t *x_round, size_t nx,
+                      uint32_t *ib, uint32_t *ix);
 
 /* Paired overhead: with d_i = log(x_i) - log(base_i) the log ratio of round i, the
  * Hodges-Lehmann estimate exp(median of the Walsh averages (d_i + d_j) / 2, i <= j) and
  * its distribution-free 95% CI from the signed-rank distribution (ab_walsh_ci_rank).
  * O(n log n) time, O(n) memory. Values <= 0 are not allowed (returns -1). */
-int ab_ratio_hl_paired(const double *base, const double *x, size_t n, double *ratio,
-                       double *ci_low, double *ci_high);
+int ab_ratio_hl_paired(const double *base, const double *x, size_t n, double *ratio, double *ci_low,
+                       double *ci_high);
 
 /* ---- drift -------------------------------------------------------------------------- */
 
@@ -127,17 +126,20 @@ ab_ci_level ab_walsh_ci_level(size_t n);
 
 /* ---- comparisons and verdicts ------------------------------------------------------ */
 
-typedef enum ab_pairing { AB_UNPAIRED = 0, AB_PAIRED = 1 } ab_pairing;
-const char *ab_pairing_name(ab_pairing p);   /* "unpaired", "paired" */
+typedef enum ab_pairing {
+    AB_UNPAIRED = 0,
+    AB_PAIRED = 1
+} ab_pairing;
+const char *ab_pairing_name(ab_pairing p); /* "unpaired", "paired" */
 
 /* A profiled sample against its baseline: all a report or a verdict needs. */
 typedef struct ab_comparison {
-    int valid;                      /* 0: no comparison (too few values, a value <= 0) */
+    int valid; /* 0: no comparison (too few values, a value <= 0) */
     ab_pairing pairing;
-    size_t n_base, n_x;             /* values used (paired: both are the pairs) */
-    double ratio, ci_low, ci_high;  /* x / base: Hodges-Lehmann, its order-statistic CI */
-    double p;                       /* two-sided: Mann-Whitney U, or Wilcoxon signed-rank */
-    ab_ci_level ci_level;           /* what [ci_low, ci_high] really covers */
+    size_t n_base, n_x;            /* values used (paired: both are the pairs) */
+    double ratio, ci_low, ci_high; /* x / base: Hodges-Lehmann, its order-statistic CI */
+    double p;                      /* two-sided: Mann-Whitney U, or Wilcoxon signed-rank */
+    ab_ci_level ci_level;          /* what [ci_low, ci_high] really covers */
 } ab_comparison;
 
 /* Fill *out (zeroed, valid = 0 on failure; returns 0 or -1). Unpaired needs >= 1 value on
@@ -148,8 +150,7 @@ int ab_compare_paired(const double *base, const double *x, size_t n, ab_comparis
 /* The same without copies, for big samples (a report of a million runs): the unpaired one
  * on base and x, which it reorders and overwrites; the paired one on d, the per-round log
  * ratios log(x_i) - log(base_i) (finite), which it reorders. */
-int ab_compare_unpaired_inplace(double *base, size_t nb, double *x, size_t nx,
-                                ab_comparison *out);
+int ab_compare_unpaired_inplace(double *base, size_t nb, double *x, size_t nx, ab_comparison *out);
 int ab_compare_paired_logs(double *d, size_t n, ab_comparison *out);
 
 /* Holm's step-down correction of a family of m p-values: with p_(1) <= ... <= p_(m),
@@ -159,27 +160,27 @@ int ab_compare_paired_logs(double *d, size_t n, ab_comparison *out);
 int ab_holm(const double *p, size_t m, double *adj);
 
 typedef enum ab_verdict {
-    AB_VERDICT_NONE = 0,       /* "n/a": no valid comparison */
-    AB_VERDICT_TOO_FEW,        /* "too few runs": the CI is below 95% (see ci_level.need) */
-    AB_VERDICT_SLOWER,         /* ci_low > 1 and the family-adjusted p < alpha */
-    AB_VERDICT_FASTER,         /* ci_high < 1 and the family-adjusted p < alpha */
-    AB_VERDICT_NO_CHANGE,      /* not the above, CI inside [1 - e, 1 + e]: equivalence */
-    AB_VERDICT_INCONCLUSIVE,   /* none of the above: the CI reaches beyond the band and no
-                                * difference is shown */
+    AB_VERDICT_NONE = 0,     /* "n/a": no valid comparison */
+    AB_VERDICT_TOO_FEW,      /* "too few runs": the CI is below 95% (see ci_level.need) */
+    AB_VERDICT_SLOWER,       /* ci_low > 1 and the family-adjusted p < alpha */
+    AB_VERDICT_FASTER,       /* ci_high < 1 and the family-adjusted p < alpha */
+    AB_VERDICT_NO_CHANGE,    /* not the above, CI inside [1 - e, 1 + e]: equivalence */
+    AB_VERDICT_INCONCLUSIVE, /* none of the above: the CI reaches beyond the band and no
+                              * difference is shown */
 } ab_verdict;
 
 typedef struct ab_verdict_rule {
-    double alpha;         /* family-wise significance level, (0, 1): default 0.05 */
-    double equivalence;   /* e, the half-width of the "no change" band, (0, 1): 0.02 */
+    double alpha;       /* family-wise significance level, (0, 1): default 0.05 */
+    double equivalence; /* e, the half-width of the "no change" band, (0, 1): 0.02 */
 } ab_verdict_rule;
-#define AB_VERDICT_ALPHA 0.05
+#define AB_VERDICT_ALPHA       0.05
 #define AB_VERDICT_EQUIVALENCE 0.02
 
 /* The verdict of one comparison, in the order the enum lists them. p_family is c->p after
  * the family-wise correction (ab_holm over every comparison the suite reports; c->p for a
  * family of one). rule NULL, or a field out of range: the defaults. */
 ab_verdict ab_verdict_of(const ab_comparison *c, double p_family, const ab_verdict_rule *rule);
-const char *ab_verdict_name(ab_verdict v);   /* "n/a", "too few runs", "slower", "faster",
-                                              * "no change", "inconclusive" */
+const char *ab_verdict_name(ab_verdict v); /* "n/a", "too few runs", "slower", "faster",
+                                            * "no change", "inconclusive" */
 
 #endif

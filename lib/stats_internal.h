@@ -10,23 +10,23 @@
 
 #include "stats.h"
 
-#define AB_Z_975 1.959963984540054   /* scipy.stats.norm.ppf(0.975) */
-#define AB_ALPHA_HALF 0.025          /* the CIs are 95%: 2.5% in each tail */
-#define AB_CI_EXACT_MAX_PAIRS 10000  /* exact CI ranks up to this many pairs / averages */
+#define AB_Z_975              1.959963984540054 /* scipy.stats.norm.ppf(0.975) */
+#define AB_ALPHA_HALF         0.025             /* the CIs are 95%: 2.5% in each tail */
+#define AB_CI_EXACT_MAX_PAIRS 10000 /* exact CI ranks up to this many pairs / averages */
 
-int ab_stats_cmp_double(const void *pa, const void *pb);   /* qsort order, NaNs last */
-void ab_stats_sort(double *x, size_t n);                  /* ascending, O(n); -0 -> +0 */
-double *ab_stats_sorted_copy(const double *x, size_t n);   /* malloc'd; NULL on failure */
+int ab_stats_cmp_double(const void *pa, const void *pb); /* qsort order, NaNs last */
+void ab_stats_sort(double *x, size_t n);                 /* ascending, O(n); -0 -> +0 */
+double *ab_stats_sorted_copy(const double *x, size_t n); /* malloc'd; NULL on failure */
 /* order[k]: the index of x's k-th smallest value (stable), keys[k]: a key equal for equal
  * values and ordered like them; NaN-free x. 0, or -1 (memory). */
 int ab_stats_order(const double *x, size_t n, uint32_t *order, uint64_t *keys);
-double ab_stats_clamp_finite(double v);                   /* NaN -> 0, +-Inf -> +-DBL_MAX */
-double ab_stats_lerp(double a, double b, double f);        /* a + f (b - a), overflow-safe */
+double ab_stats_clamp_finite(double v);             /* NaN -> 0, +-Inf -> +-DBL_MAX */
+double ab_stats_lerp(double a, double b, double f); /* a + f (b - a), overflow-safe */
 /* The level of a two-sided CI whose one-sided tail is TAIL, from N runs; nominal (95%)
  * from MIN_N, else "need MIN_N". */
 ab_ci_level ab_stats_ci_level(size_t n, double tail, size_t min_n);
-double ab_stats_kth(double *d, size_t n, size_t k);        /* k-th smallest (0-based), reorders */
-double ab_stats_norm_cdf(double z);                       /* standard normal CDF */
+double ab_stats_kth(double *d, size_t n, size_t k); /* k-th smallest (0-based), reorders */
+double ab_stats_norm_cdf(double z);                 /* standard normal CDF */
 
 /* The pooled sample of a[0..na) and b[0..nb), both ascending (NaNs last), ranked with
  * average ranks for ties: the sums of the ranks of a's and of b's values (either pointer
@@ -50,10 +50,14 @@ double *ab_stats_signed_rank_cdf(size_t n, size_t tmax);
  *   AB_PAIRS_WALSH   (row[i] + row[j]) / 2 for j >= i only (row ascending; n == m)
  * The same expression is evaluated as a full materialisation would, so the selected values
  * are bit for bit those a sort of all the elements would give. */
-typedef enum { AB_PAIRS_DIFF, AB_PAIRS_RDIFF, AB_PAIRS_WALSH } ab_pairs_kind;
+typedef enum {
+    AB_PAIRS_DIFF,
+    AB_PAIRS_RDIFF,
+    AB_PAIRS_WALSH
+} ab_pairs_kind;
 typedef struct ab_pairs {
     ab_pairs_kind kind;
-    const double *row, *col;   /* col unused for AB_PAIRS_WALSH */
+    const double *row, *col; /* col unused for AB_PAIRS_WALSH */
     size_t m, n;
 } ab_pairs;
 

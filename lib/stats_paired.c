@@ -14,17 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WILCOXON_EXACT_MAX_N 50    /* scipy's method='auto' */
-#define WALSH_CI_MIN_N 6           /* 2^-n <= 0.025 from n = 6 */
+#define WILCOXON_EXACT_MAX_N 50 /* scipy's method='auto' */
+#define WALSH_CI_MIN_N       6  /* 2^-n <= 0.025 from n = 6 */
 
-double *ab_stats_signed_rank_cdf(size_t n, size_t tmax)
-{
+double *ab_stats_signed_rank_cdf(size_t n, size_t tmax) {
     double *c = calloc(tmax + 1, sizeof *c);
     if (!c) return NULL;
     /* counts of the 2^n sign patterns by their T: the coefficients of prod (1 + q^i),
      * truncated at tmax; exact integers in doubles up to n = 50 and more */
     c[0] = 1;
-    size_t top = 0;   /* degree so far, i (i + 1) / 2 */
+    size_t top = 0; /* degree so far, i (i + 1) / 2 */
     for (size_t i = 1; i <= n; i++) {
         top += i;
         size_t hi = top < tmax ? top : tmax;
@@ -40,14 +39,13 @@ double *ab_stats_signed_rank_cdf(size_t n, size_t tmax)
 
 /* ---- Wilcoxon signed-rank test ----------------------------------------------------- */
 
-double ab_wilcoxon_p(const double *d, size_t n, double *t_out)
-{
+double ab_wilcoxon_p(const double *d, size_t n, double *t_out) {
     if (t_out) *t_out = 0;
     if (n == 0 || !d) return 1;
     /* the magnitudes of the positive and of the negative values, each sorted: ranked
      * together they give W+ and W- (zeros dropped) */
-    double *buf = malloc(n * sizeof *buf);   /* positives from the front, negatives from
-                                              * the back */
+    double *buf = malloc(n * sizeof *buf); /* positives from the front, negatives from
+                                            * the back */
     if (!buf) return 1;
     size_t np = 0, nn = 0;
     for (size_t i = 0; i < n; i++) {
@@ -55,7 +53,10 @@ double ab_wilcoxon_p(const double *d, size_t n, double *t_out)
         else if (d[i] < 0) buf[n - ++nn] = -d[i];
     }
     size_t count = np + nn;
-    if (count == 0) { free(buf); return 1; }
+    if (count == 0) {
+        free(buf);
+        return 1;
+    }
     double *pos = buf, *neg = buf + n - nn;
     ab_stats_sort(pos, np);
     ab_stats_sort(neg, nn);
@@ -81,7 +82,7 @@ double ab_wilcoxon_p(const double *d, size_t n, double *t_out)
         if (!(var > 0)) return 1;
         double corr = T > mean ? 0.5 : T < mean ? -0.5 : 0;
         double z = (T - mean - corr) / sqrt(var);
-        p = erfc(fabs(z) / M_SQRT2);   /* 2 P(Z > |z|) */
+        p = erfc(fabs(z) / M_SQRT2); /* 2 P(Z > |z|) */
     }
     if (!(p >= 0)) p = 0;
     if (p > 1) p = 1;
@@ -92,12 +93,14 @@ double ab_wilcoxon_p(const double *d, size_t n, double *t_out)
 
 /* The rank k of the CI over the N = n(n+1)/2 Walsh averages (stats.h) and *tail (may be
  * NULL) = P(T <= k-1), exact or by the normal approximation. */
-static size_t walsh_rank_tail(size_t n, double *tail)
-{
+static size_t walsh_rank_tail(size_t n, double *tail) {
     size_t N = n * (n + 1) / 2;
     if (N <= AB_CI_EXACT_MAX_PAIRS) {
         double *cdf = ab_stats_signed_rank_cdf(n, N / 2);
-        if (!cdf) { if (tail) *tail = 1; return 1; }
+        if (!cdf) {
+            if (tail) *tail = 1;
+            return 1;
+        }
         size_t k = 1;
         for (size_t t = 0; t <= N / 2 && cdf[t] <= AB_ALPHA_HALF; t++) k = t + 1;
         if (tail) *tail = cdf[k - 1];
@@ -112,18 +115,15 @@ static size_t walsh_rank_tail(size_t n, double *tail)
     return k;
 }
 
-size_t ab_walsh_ci_rank(size_t n)
-{
+size_t ab_walsh_ci_rank(size_t n) {
     return walsh_rank_tail(n, NULL);
 }
 
-static ab_ci_level walsh_level(size_t n, double tail)
-{
+static ab_ci_level walsh_level(size_t n, double tail) {
     return ab_stats_ci_level(n, tail, WALSH_CI_MIN_N);
 }
 
-ab_ci_level ab_walsh_ci_level(size_t n)
-{
+ab_ci_level ab_walsh_ci_level(size_t n) {
     double tail = 1;
     if (n) walsh_rank_tail(n, &tail);
     return walsh_level(n, tail);
@@ -131,22 +131,19 @@ ab_ci_level ab_walsh_ci_level(size_t n)
 
 /* ---- pairing by round -------------------------------------------------------------- */
 
-static int increasing(const uint32_t *round, size_t n)
-{
+static int increasing(const uint32_t *round, size_t n) {
     for (size_t i = 1; i < n; i++)
         if (round[i] <= round[i - 1]) return 0;
     return 1;
 }
 
-static int cmp_u64(const void *pa, const void *pb)
-{
+static int cmp_u64(const void *pa, const void *pb) {
     uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
     return (a > b) - (a < b);
 }
 
 /* (round << 32 | index), sorted: by round, the first occurrence first. */
-static uint64_t *by_round(const uint32_t *round, size_t n)
-{
+static uint64_t *by_round(const uint32_t *round, size_t n) {
     uint64_t *r = malloc((n ? n : 1) * sizeof *r);
     if (!r) return NULL;
     for (size_t i = 0; i < n; i++) r[i] = (uint64_t)round[i] << 32 | (uint64_t)i;
@@ -154,27 +151,35 @@ static uint64_t *by_round(const uint32_t *round, size_t n)
     return r;
 }
 
-size_t ab_pair_rounds(const uint32_t *base_round, size_t nb, const uint32_t *x_round,
-                      size_t nx, uint32_t *ib, uint32_t *ix)
-{
+size_t ab_pair_rounds(const uint32_t *base_round, size_t nb, const uint32_t *x_round, size_t nx,
+                      uint32_t *ib, uint32_t *ix) {
     if (nb > UINT32_MAX || nx > UINT32_MAX) return 0;
     size_t pairs = 0;
     if (increasing(base_round, nb) && increasing(x_round, nx)) {
         for (size_t i = 0, j = 0; i < nb && j < nx;) {
             if (base_round[i] < x_round[j]) i++;
             else if (base_round[i] > x_round[j]) j++;
-            else { ib[pairs] = (uint32_t)i++; ix[pairs++] = (uint32_t)j++; }
+            else {
+                ib[pairs] = (uint32_t)i++;
+                ix[pairs++] = (uint32_t)j++;
+            }
         }
         return pairs;
     }
     uint64_t *rb = by_round(base_round, nb), *rx = by_round(x_round, nx);
     for (size_t i = 0, j = 0; rb && rx && i < nb && j < nx;) {
         uint32_t a = (uint32_t)(rb[i] >> 32), b = (uint32_t)(rx[j] >> 32);
-        if (a < b) { i++; continue; }
-        if (a > b) { j++; continue; }
+        if (a < b) {
+            i++;
+            continue;
+        }
+        if (a > b) {
+            j++;
+            continue;
+        }
         ib[pairs] = (uint32_t)rb[i];
         ix[pairs++] = (uint32_t)rx[j];
-        while (i < nb && (uint32_t)(rb[i] >> 32) == a) i++;   /* later duplicates */
+        while (i < nb && (uint32_t)(rb[i] >> 32) == a) i++; /* later duplicates */
         while (j < nx && (uint32_t)(rx[j] >> 32) == a) j++;
     }
     free(rb);
@@ -186,12 +191,10 @@ size_t ab_pair_rounds(const uint32_t *base_round, size_t nb, const uint32_t *x_r
 
 /* The per-round log ratios log(x_i) - log(base_i), malloc'd; NULL if a value is not > 0
  * and finite (or no memory). */
-static double *log_ratios(const double *base, const double *x, size_t n)
-{
+static double *log_ratios(const double *base, const double *x, size_t n) {
     if (n == 0 || !base || !x) return NULL;
     for (size_t i = 0; i < n; i++)
-        if (!(base[i] > 0) || !isfinite(base[i]) || !(x[i] > 0) || !isfinite(x[i]))
-            return NULL;
+        if (!(base[i] > 0) || !isfinite(base[i]) || !(x[i] > 0) || !isfinite(x[i])) return NULL;
     double *d = malloc(n * sizeof *d);
     if (!d) return NULL;
     for (size_t i = 0; i < n; i++) d[i] = log(x[i]) - log(base[i]);
@@ -199,17 +202,14 @@ static double *log_ratios(const double *base, const double *x, size_t n)
 }
 
 /* Estimate and CI (rank k) from the log ratios d[0..n) (reordered). */
-static int walsh_hl(double *d, size_t n, size_t k, double *ratio, double *ci_low,
-                    double *ci_high)
-{
+static int walsh_hl(double *d, size_t n, size_t k, double *ratio, double *ci_low, double *ci_high) {
     ab_stats_sort(d, n);
-    ab_pairs p = { AB_PAIRS_WALSH, d, NULL, n, n };
+    ab_pairs p = {AB_PAIRS_WALSH, d, NULL, n, n};
     return ab_pairs_hl(&p, k, ratio, ci_low, ci_high);
 }
 
-int ab_ratio_hl_paired(const double *base, const double *x, size_t n, double *ratio,
-                       double *ci_low, double *ci_high)
-{
+int ab_ratio_hl_paired(const double *base, const double *x, size_t n, double *ratio, double *ci_low,
+                       double *ci_high) {
     double *d = log_ratios(base, x, n);
     if (!d) return -1;
     int rc = walsh_hl(d, n, ab_walsh_ci_rank(n), ratio, ci_low, ci_high);
@@ -217,8 +217,7 @@ int ab_ratio_hl_paired(const double *base, const double *x, size_t n, double *ra
     return rc;
 }
 
-int ab_compare_paired(const double *base, const double *x, size_t n, ab_comparison *out)
-{
+int ab_compare_paired(const double *base, const double *x, size_t n, ab_comparison *out) {
     double *d = log_ratios(base, x, n);
     if (!d) {
         memset(out, 0, sizeof *out);
@@ -230,8 +229,7 @@ int ab_compare_paired(const double *base, const double *x, size_t n, ab_comparis
     return rc;
 }
 
-int ab_compare_paired_logs(double *d, size_t n, ab_comparison *out)
-{
+int ab_compare_paired_logs(double *d, size_t n, ab_comparison *out) {
     memset(out, 0, sizeof *out);
     out->pairing = AB_PAIRED;
     if (n == 0 || !d) return -1;

@@ -14,38 +14,35 @@
 #include <string.h>
 
 #define DIGIT_BITS 11
-#define DIGITS 6                      /* 6 x 11 >= 64 */
-#define RADIX (1u << DIGIT_BITS)
-#define SMALL 256                     /* below this, qsort is as fast */
+#define DIGITS     6 /* 6 x 11 >= 64 */
+#define RADIX      (1u << DIGIT_BITS)
+#define SMALL      256 /* below this, qsort is as fast */
 
-typedef uint64_t __attribute__((may_alias)) key;   /* the keys overwrite the values */
+typedef uint64_t __attribute__((may_alias)) key; /* the keys overwrite the values */
 
-static uint64_t key_of(double v)
-{
+static uint64_t key_of(double v) {
     if (isnan(v)) return UINT64_MAX;
-    if (v == 0) v = 0;                /* -0 -> +0 */
+    if (v == 0) v = 0; /* -0 -> +0 */
     uint64_t u;
     memcpy(&u, &v, sizeof u);
     return u >> 63 ? ~u : u | (1ull << 63);
 }
 
-static double value_of(uint64_t k)
-{
+static double value_of(uint64_t k) {
     uint64_t u = k >> 63 ? k & ~(1ull << 63) : ~k;
     double v;
     memcpy(&v, &u, sizeof v);
     return v;
 }
 
-void ab_stats_sort(double *x, size_t n)
-{
+void ab_stats_sort(double *x, size_t n) {
     if (n < 2) return;
     key *tmp = n >= SMALL ? malloc(n * sizeof *tmp) : NULL;
-    size_t (*count)[RADIX] = tmp ? calloc(DIGITS, sizeof *count) : NULL;
+    size_t(*count)[RADIX] = tmp ? calloc(DIGITS, sizeof *count) : NULL;
     if (!count) {
         free(tmp);
         for (size_t i = 0; i < n; i++)
-            if (x[i] == 0) x[i] = 0;  /* the same result as the radix path */
+            if (x[i] == 0) x[i] = 0; /* the same result as the radix path */
         qsort(x, n, sizeof *x, ab_stats_cmp_double);
         return;
     }
@@ -58,7 +55,7 @@ void ab_stats_sort(double *x, size_t n)
     for (int d = 0; d < DIGITS; d++) {
         unsigned shift = (unsigned)d * DIGIT_BITS;
         size_t *c = count[d];
-        if (c[(a[0] >> shift) & (RADIX - 1)] == n) continue;   /* one digit everywhere */
+        if (c[(a[0] >> shift) & (RADIX - 1)] == n) continue; /* one digit everywhere */
         size_t sum = 0;
         for (unsigned r = 0; r < RADIX; r++) {
             size_t t = c[r];
@@ -66,7 +63,9 @@ void ab_stats_sort(double *x, size_t n)
             sum += t;
         }
         for (size_t i = 0; i < n; i++) b[c[(a[i] >> shift) & (RADIX - 1)]++] = a[i];
-        key *t = a; a = b; b = t;
+        key *t = a;
+        a = b;
+        b = t;
     }
     if (a != keys) memcpy(keys, a, n * sizeof *a);
     for (size_t i = 0; i < n; i++) x[i] = value_of(keys[i]);
@@ -77,11 +76,10 @@ void ab_stats_sort(double *x, size_t n)
 /* The order of x: order[k] is the index of the k-th smallest (ties by index), and
  * keys[k] that value's key (keys of equal values are equal). The same radix passes,
  * carrying the indices along. Returns 0, or -1 (memory; n above 2^32 - 1). */
-int ab_stats_order(const double *x, size_t n, uint32_t *order, uint64_t *keys)
-{
+int ab_stats_order(const double *x, size_t n, uint32_t *order, uint64_t *keys) {
     if (n > UINT32_MAX) return -1;
     if (n == 0) return 0;
-    if (n < SMALL) {   /* insertion sort: stable, and no 96 KiB of counters to clear */
+    if (n < SMALL) { /* insertion sort: stable, and no 96 KiB of counters to clear */
         for (size_t i = 0; i < n; i++) {
             uint64_t k = key_of(x[i]);
             size_t j = i;
@@ -96,9 +94,11 @@ int ab_stats_order(const double *x, size_t n, uint32_t *order, uint64_t *keys)
     }
     uint64_t *tk = malloc(n * sizeof *tk);
     uint32_t *ti = malloc(n * sizeof *ti);
-    size_t (*count)[RADIX] = calloc(DIGITS, sizeof *count);
+    size_t(*count)[RADIX] = calloc(DIGITS, sizeof *count);
     if (!tk || !ti || !count) {
-        free(tk); free(ti); free(count);
+        free(tk);
+        free(ti);
+        free(count);
         return -1;
     }
     uint64_t *a = keys, *b = tk;
@@ -119,13 +119,17 @@ int ab_stats_order(const double *x, size_t n, uint32_t *order, uint64_t *keys)
             c[r] = sum;
             sum += t;
         }
-        for (size_t i = 0; i < n; i++) {   /* stable: equal keys keep their index order */
+        for (size_t i = 0; i < n; i++) { /* stable: equal keys keep their index order */
             size_t at = c[(a[i] >> shift) & (RADIX - 1)]++;
             b[at] = a[i];
             ib[at] = ia[i];
         }
-        uint64_t *t = a; a = b; b = t;
-        uint32_t *u = ia; ia = ib; ib = u;
+        uint64_t *t = a;
+        a = b;
+        b = t;
+        uint32_t *u = ia;
+        ia = ib;
+        ib = u;
     }
     if (a != keys) {
         memcpy(keys, a, n * sizeof *a);

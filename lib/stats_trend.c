@@ -12,8 +12,7 @@
 #include <stdlib.h>
 
 /* The continued fraction of I_x(a, b) (for x < (a + 1) / (a + b + 2)). */
-static double beta_cf(double a, double b, double x)
-{
+static double beta_cf(double a, double b, double x) {
     const double tiny = 1e-300;
     double qab = a + b, qap = a + 1, qam = a - 1;
     double c = 1, d = 1 - qab * x / qap;
@@ -43,8 +42,7 @@ static double beta_cf(double a, double b, double x)
 }
 
 /* The regularized incomplete beta function I_x(a, b), a, b > 0, x in [0, 1]. */
-static double beta_inc(double a, double b, double x)
-{
+static double beta_inc(double a, double b, double x) {
     if (!(x > 0)) return 0;
     if (!(x < 1)) return 1;
     double lfront = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
@@ -52,8 +50,7 @@ static double beta_inc(double a, double b, double x)
     return 1 - exp(lfront) * beta_cf(b, a, 1 - x) / b;
 }
 
-double ab_student_t_sf2(double t, double df)
-{
+double ab_student_t_sf2(double t, double df) {
     if (isnan(t) || !(df > 0)) return 1;
     if (isinf(t)) return 0;
     /* P(|T| > |t|) = I_{df / (df + t^2)}(df / 2, 1 / 2) */
@@ -64,8 +61,7 @@ double ab_student_t_sf2(double t, double df)
 
 /* ---- Spearman's rho against the order ----------------------------------------------- */
 
-int ab_spearman_trend(const double *x, size_t n, double *rho, double *p)
-{
+int ab_spearman_trend(const double *x, size_t n, double *rho, double *p) {
     *rho = 0;
     *p = 1;
     if (n < 3 || n > UINT32_MAX || !x) return -1;
@@ -94,7 +90,7 @@ int ab_spearman_trend(const double *x, size_t n, double *rho, double *p)
     }
     free(order);
     free(keys);
-    if (!(sxx > 0)) return -1;   /* every value equal: no correlation defined */
+    if (!(sxx > 0)) return -1; /* every value equal: no correlation defined */
     double r = sxy / sqrt(sxx * syy);
     if (r > 1) r = 1;
     if (r < -1) r = -1;

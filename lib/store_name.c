@@ -10,8 +10,7 @@ int ab_store_file_name(const char *app, char *out, size_t outlen) {
         unsigned char c = *p;
         int plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '_' || c == '-' || (c == '.' && n > 0);
-        if (n + (plain ? 1 : 3) + sizeof ".folded" > max)
-            return -1;
+        if (n + (plain ? 1 : 3) + sizeof ".folded" > max) return -1;
         if (plain) {
             out[n++] = (char)c;
         } else {
@@ -21,9 +20,8 @@ int ab_store_file_name(const char *app, char *out, size_t outlen) {
         }
     }
     if (n == 0) {
-        if (max < 3 + sizeof ".folded")
-            return -1;
-        memcpy(out, "%00", 3);   /* the empty name: no other name encodes to it */
+        if (max < 3 + sizeof ".folded") return -1;
+        memcpy(out, "%00", 3); /* the empty name: no other name encodes to it */
         n = 3;
     }
     memcpy(out + n, ".folded", sizeof ".folded");

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 typedef struct ab_strmap_entry {
-    char *key;          /* NUL-terminated copy of the key (NULL: empty slot) */
+    char *key; /* NUL-terminated copy of the key (NULL: empty slot) */
     size_t klen;
     uint64_t hash;
     union {
@@ -21,7 +21,7 @@ typedef struct ab_strmap_entry {
 
 typedef struct ab_strmap {
     ab_strmap_entry *slots;
-    size_t cap;         /* power of two, 0 before the first insert */
+    size_t cap; /* power of two, 0 before the first insert */
     size_t len;
 } ab_strmap;
 
@@ -37,7 +37,8 @@ ab_strmap_entry *ab_strmap_upsert(ab_strmap *m, const char *key, size_t klen, in
 /* Free the table and the key copies (not what val.p points at). */
 void ab_strmap_free(ab_strmap *m);
 
-#define ab_strmap_foreach(m, e) \
-    for (ab_strmap_entry *e = (m)->slots; e && e < (m)->slots + (m)->cap; e++) if (e->key)
+#define ab_strmap_foreach(m, e)                                                \
+    for (ab_strmap_entry *e = (m)->slots; e && e < (m)->slots + (m)->cap; e++) \
+        if (e->key)
 
 #endif

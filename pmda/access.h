@@ -1,9 +1,10 @@
 /* access.h: who may pmstore into agentbench.* (a store starts a root `perf -a` capture).
  * pmcd hands the PMDA each client context's credentials (PMDA_FLAG_AUTHORIZE):
  * PCP_ATTR_USERID (and GROUPID) from a local socket's peer credentials or a SASL login,
- * PCP_ATTR_USERNAME from a SASL login (pmproxy passes HTTP Basic auth on as one). A store is accepted only from a context whose user name,
- * the name of its uid, or its uid is in agentbench.conf's store_users (default root); a
- * context without credentials (TCP without SASL, so pmproxy without auth) never is. */
+ * PCP_ATTR_USERNAME from a SASL login (pmproxy passes HTTP Basic auth on as one). A store is
+ * accepted only from a context whose user name, the name of its uid, or its uid is in
+ * agentbench.conf's store_users (default root); a context without credentials (TCP without SASL, so
+ * pmproxy without auth) never is. */
 #ifndef PMDA_AB_ACCESS_H
 #define PMDA_AB_ACCESS_H
 

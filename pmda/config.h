@@ -7,25 +7,25 @@
 
 #include <stddef.h>
 
-#define ABC_MAX_INGESTERS 64
-#define ABC_DEFAULT_STACKS 100  /* stacks_max: instances per flame graph, "other" aside */
-#define ABC_MAX_STACKS 10000
-#define ABC_MAX_STORE_USERS 64
+#define ABC_MAX_INGESTERS       64
+#define ABC_DEFAULT_STACKS      100 /* stacks_max: instances per flame graph, "other" aside */
+#define ABC_MAX_STACKS          10000
+#define ABC_MAX_STORE_USERS     64
 #define ABC_DEFAULT_STORE_USERS "root"
 
 typedef struct abc_ingester {
     char *name;
-    char *control;          /* control base URL, e.g. http://127.0.0.1:4041 (no trailing /) */
-    char *token;            /* its control token (from token_file=PATH), or NULL */
+    char *control; /* control base URL, e.g. http://127.0.0.1:4041 (no trailing /) */
+    char *token;   /* its control token (from token_file=PATH), or NULL */
 } abc_ingester;
 
 typedef struct abc_config {
-    char *results;          /* results directory whose `latest` suite is published */
-    char *flamegraph_dir;   /* where captures are written */
-    char *flamegraph_url;   /* base URL under which flamegraph_dir is served, or NULL */
-    char *agentbench;       /* the agentbench program to run for captures, or NULL */
-    int stacks_max;         /* stacks published per flame graph (the rest: "other") */
-    size_t nstore_users;    /* store_users: who may pmstore (names or numeric uids) */
+    char *results;        /* results directory whose `latest` suite is published */
+    char *flamegraph_dir; /* where captures are written */
+    char *flamegraph_url; /* base URL under which flamegraph_dir is served, or NULL */
+    char *agentbench;     /* the agentbench program to run for captures, or NULL */
+    int stacks_max;       /* stacks published per flame graph (the rest: "other") */
+    size_t nstore_users;  /* store_users: who may pmstore (names or numeric uids) */
     char *store_users[ABC_MAX_STORE_USERS];
     size_t ningesters;
     abc_ingester ingesters[ABC_MAX_INGESTERS];

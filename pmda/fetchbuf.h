@@ -10,10 +10,10 @@
 typedef struct fetchbuf_chunk fetchbuf_chunk;
 
 typedef struct fetchbuf {
-    pmResult *res;              /* numpmid slots, grown as needed */
+    pmResult *res; /* numpmid slots, grown as needed */
     int maxpmid;
-    int *vcap;                  /* values each res->vset[i] has room for */
-    fetchbuf_chunk *chunks;     /* value blocks; reset, not freed, per fetch */
+    int *vcap;              /* values each res->vset[i] has room for */
+    fetchbuf_chunk *chunks; /* value blocks; reset, not freed, per fetch */
     fetchbuf_chunk *cur;
 } fetchbuf;
 

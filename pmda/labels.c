@@ -21,23 +21,20 @@
 
 /* Add {"k1":"v1",...} with proper JSON escaping; NULL values are left out. */
 static void add_labels(pmLabelSet **lp, const char *k1, const char *v1, const char *k2,
-                       const char *v2, const char *k3, const char *v3)
-{
+                       const char *v2, const char *k3, const char *v3) {
     json_t *o = json_object();
     if (v1) json_object_set_new(o, k1, json_string(v1));
     if (k2 && v2) json_object_set_new(o, k2, json_string(v2));
     if (k3 && v3) json_object_set_new(o, k3, json_string(v3));
     if (json_object_size(o) > 0) {
         char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-        if (s)
-            pmdaAddLabels(lp, "%s", s);
+        if (s) pmdaAddLabels(lp, "%s", s);
         free(s);
     }
     json_decref(o);
 }
 
-int pmda_labels_metric(int ident, int type, pmLabelSet **lpp, pmdaExt *pmda)
-{
+int pmda_labels_metric(int ident, int type, pmLabelSet **lpp, pmdaExt *pmda) {
     pmda_capture_poll();
     pmda_indom_refresh(0);
     pmda_profiles_refresh(pmda_source_results());
@@ -49,15 +46,16 @@ int pmda_labels_metric(int ident, int type, pmLabelSet **lpp, pmdaExt *pmda)
         unsigned int cluster = pmID_cluster((pmID)ident);
         if (cluster == CL_RUNNER || cluster == CL_RUN)
             add_labels(lpp, "suite", r->suite, "host", r->host, NULL, NULL);
-        else if (cluster == CL_BASELINE)
-            add_labels(lpp, "host", r->host, NULL, NULL, NULL, NULL);
+        else if (cluster == CL_BASELINE) add_labels(lpp, "host", r->host, NULL, NULL, NULL, NULL);
         else if (cluster == CL_PROFILE)
             add_labels(lpp, "suite", r->suite, "host", r->host, NULL, NULL);
     } else if (type == PM_LABEL_INDOM) {
         unsigned int serial = pmInDom_serial((pmInDom)ident);
         static const char *const what_of[NUM_INDOMS] = {
-            [RUN_INDOM] = "benchmark/variant", [INGESTER_INDOM] = "ingester",
-            [BASELINE_INDOM] = "baseline figure", [STACKS_INDOM] = "stack",
+            [RUN_INDOM] = "benchmark/variant",
+            [INGESTER_INDOM] = "ingester",
+            [BASELINE_INDOM] = "baseline figure",
+            [STACKS_INDOM] = "stack",
             [PROFILE_STACKS_INDOM] = "benchmark/variant/source,stack",
             [PROFILE_INDOM] = "benchmark/variant/source",
         };
@@ -67,73 +65,63 @@ int pmda_labels_metric(int ident, int type, pmLabelSet **lpp, pmdaExt *pmda)
     return pmdaLabel(ident, type, lpp, pmda);
 }
 
-int pmda_labels_instance(pmInDom indom, unsigned int inst, pmLabelSet **lp)
-{
+int pmda_labels_instance(pmInDom indom, unsigned int inst, pmLabelSet **lp) {
     unsigned int serial = pmInDom_serial(indom);
     int before = *lp ? (*lp)->nlabels : 0;
     if (serial == PROFILE_INDOM || serial == PROFILE_STACKS_INDOM) {
         const profile_group *g = pmda_profiles_group_of(serial, inst);
         if (g)
-            add_labels(lp, "benchmark", g->benchmark, "variant", g->variant, "source",
-                       g->source);
+            add_labels(lp, "benchmark", g->benchmark, "variant", g->variant, "source", g->source);
         return (*lp ? (*lp)->nlabels : 0) - before;
     }
     void *priv = pmda_indom_priv(serial, inst);
-    if (!priv)
-        return 0;
+    if (!priv) return 0;
     if (serial == RUN_INDOM) {
         const ab_cell *c = ((run_inst *)priv)->cell;
-        if (c)
-            add_labels(lp, "benchmark", c->benchmark, "variant", c->variant, NULL, NULL);
+        if (c) add_labels(lp, "benchmark", c->benchmark, "variant", c->variant, NULL, NULL);
     } else if (serial == INGESTER_INDOM) {
         ing_inst *ii = priv;
         add_labels(lp, "ingester", ii->name, "url", ii->control, "source", ii->source);
     } else if (serial == BASELINE_INDOM) {
         const ab_baseline_figure *f = ((bl_inst *)priv)->fig;
-        if (f)
-            add_labels(lp, "kind", f->kind, "figure", f->name, "unit", f->unit);
+        if (f) add_labels(lp, "kind", f->kind, "figure", f->name, "unit", f->unit);
     }
     return (*lp ? (*lp)->nlabels : 0) - before;
 }
 
 /* ---- label changes -------------------------------------------------------------------- */
 
-static uint64_t fnv(uint64_t h, const void *data, size_t n)
-{
+static uint64_t fnv(uint64_t h, const void *data, size_t n) {
     const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
     return h;
 }
 
-static uint64_t fnv_str(uint64_t h, const char *s)
-{
+static uint64_t fnv_str(uint64_t h, const char *s) {
     return s ? fnv(h, s, strlen(s) + 1) : fnv(h, "", 1);
 }
 
 /* What every label of the PMDA is made of, as one number. */
-static uint64_t label_digest(const ab_results *r)
-{
-    static const int with_labels[] = { RUN_INDOM, INGESTER_INDOM, BASELINE_INDOM,
-                                       PROFILE_STACKS_INDOM, PROFILE_INDOM };
+static uint64_t label_digest(const ab_results *r) {
+    static const int with_labels[] = {RUN_INDOM, INGESTER_INDOM, BASELINE_INDOM,
+                                      PROFILE_STACKS_INDOM, PROFILE_INDOM};
     uint64_t h = 0xcbf29ce484222325ULL;
     h = fnv_str(h, r ? r->suite : NULL);
     h = fnv_str(h, r ? r->host : NULL);
     for (size_t k = 0; k < sizeof(with_labels) / sizeof(with_labels[0]); k++) {
         const inst_index *ix = pmda_indom_index(with_labels[k]);
         h = fnv(h, &ix->n, sizeof(ix->n));
-        if (ix->n > 0)
-            h = fnv(h, ix->inst, (size_t)ix->n * sizeof(*ix->inst));
+        if (ix->n > 0) h = fnv(h, ix->inst, (size_t)ix->n * sizeof(*ix->inst));
     }
     return h;
 }
 
-void pmda_labels_refresh(pmdaExt *pmda)
-{
+void pmda_labels_refresh(pmdaExt *pmda) {
     static unsigned long long seen_model, seen_tables;
     static uint64_t digest;
     static int have_digest;
-    if (have_digest && seen_model == pmda_indom_generation() && seen_tables == pmda_profiles_generation())
+    if (have_digest && seen_model == pmda_indom_generation() &&
+        seen_tables == pmda_profiles_generation())
         return;
     seen_model = pmda_indom_generation();
     seen_tables = pmda_profiles_generation();

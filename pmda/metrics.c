@@ -9,14 +9,12 @@
 #include "vector.h"
 
 /* A context's end: its Vector record and its credentials go. */
-static void end_context(int ctx)
-{
+static void end_context(int ctx) {
     pmda_vector_end_context(ctx);
     pmda_access_end_context(ctx);
 }
 
-void pmda_metrics_init(pmdaInterface *dp, const abc_config *cfg)
-{
+void pmda_metrics_init(pmdaInterface *dp, const abc_config *cfg) {
     pmda_store_init(cfg);
     pmda_access_init(cfg);
     dp->version.seven.fetch = pmda_fetch_metrics;
@@ -26,7 +24,7 @@ void pmda_metrics_init(pmdaInterface *dp, const abc_config *cfg)
     pmdaSetResultCallBack(dp, pmda_fetch_result_done);
     pmdaSetLabelCallBack(dp, pmda_labels_instance);
     dp->version.seven.attribute = pmda_access_attribute;
-    pmdaSetCommFlags(dp, PMDA_FLAG_AUTHORIZE);   /* pmcd sends each client's credentials */
+    pmdaSetCommFlags(dp, PMDA_FLAG_AUTHORIZE); /* pmcd sends each client's credentials */
     pmdaSetEndContextCallBack(dp, end_context);
     pmdaSetFlags(dp, PMDA_EXT_FLAG_HASHED);
     pmdaInit(dp, pmda_indomtab, NUM_INDOMS, pmda_metrictab, pmda_nmetrics);
@@ -34,8 +32,7 @@ void pmda_metrics_init(pmdaInterface *dp, const abc_config *cfg)
     pmda_profiles_init(cfg);
 }
 
-void pmda_metrics_shutdown(void)
-{
+void pmda_metrics_shutdown(void) {
     pmda_capture_shutdown();
     pmda_fetch_free();
 }

@@ -2,7 +2,7 @@
  * item numbers per cluster (the numbers pmns gives), the instance domains, and the parts
  * of the PMDA that serve them:
  *
- *   pmda_metrictab.c  the descriptor table (type, indom, semantics, units of every metric)
+ *   metrictab.c  the descriptor table (type, indom, semantics, units of every metric)
  *   indom.c      instance domains, resolved from the journal and agentbench.conf into
  *                pmdaCache entries whose private structs the fetch reads
  *   fetch.c      the fetch: refresh, then every value into a result kept between fetches
@@ -42,7 +42,7 @@ enum {
     NUM_CLUSTERS
 };
 
-typedef enum {              /* agentbench.runner.* */
+typedef enum { /* agentbench.runner.* */
     RUNNER_STATE = 0,
     RUNNER_STATE_CODE = 1,
     RUNNER_SUITE = 2,
@@ -58,11 +58,11 @@ typedef enum {              /* agentbench.runner.* */
     RUNNER_STARTED = 12,
     RUNNER_ERRORS = 13,
     RUNNER_AGE = 14,
-    RUNNER_FINAL = 15,      /* agentbench.run.final: the suite is over */
+    RUNNER_FINAL = 15, /* agentbench.run.final: the suite is over */
     NUM_RUNNER_ITEMS
 } runner_item_e;
 
-typedef enum {              /* agentbench.run.*, instance domain RUN_INDOM */
+typedef enum { /* agentbench.run.*, instance domain RUN_INDOM */
     RUN_COUNT = 0,
     RUN_FAILED = 1,
     RUN_LAST = 2,
@@ -90,7 +90,7 @@ typedef enum {              /* agentbench.run.*, instance domain RUN_INDOM */
     RUN_NO_PROFILES = 24,
     RUN_OUTLIERS = 25,
     RUN_PROFILE_ERROR = 26,
-    RUN_ANALYSIS = 27,      /* 27..36: the suite's analysis (lib/analysis.h) */
+    RUN_ANALYSIS = 27, /* 27..36: the suite's analysis (lib/analysis.h) */
     RUN_OVERHEAD_CI_COVERAGE = 28,
     RUN_NEED = 29,
     RUN_PVALUE_ADJUSTED = 30,
@@ -136,7 +136,7 @@ typedef enum {              /* agentbench.run.*, instance domain RUN_INDOM */
 #define RUN_FIGURE_FIRST RUN_THROUGHPUT
 #define RUN_FIGURE_ITEMS 7
 
-typedef enum {              /* agentbench.ingester.*, instance domain INGESTER_INDOM */
+typedef enum { /* agentbench.ingester.*, instance domain INGESTER_INDOM */
     INGESTER_UP = 0,
     INGESTER_MODE = 1,
     INGESTER_UPTIME = 2,
@@ -165,31 +165,31 @@ typedef enum {              /* agentbench.ingester.*, instance domain INGESTER_I
     NUM_INGESTER_ITEMS
 } ingester_item_e;
 
-typedef enum {              /* agentbench.flamegraph.* */
+typedef enum { /* agentbench.flamegraph.* */
     FLAMEGRAPH_CONTROL = 0,
     FLAMEGRAPH_STATUS = 1,
     FLAMEGRAPH_URL = 2,
     FLAMEGRAPH_CAPTURES = 3,
     FLAMEGRAPH_FAILURES = 4,
-    FLAMEGRAPH_STACKS = 5,              /* instance domain STACKS_INDOM */
-    FLAMEGRAPH_LAST_TIME = 6,           /* last.*: the capture the stacks come from */
+    FLAMEGRAPH_STACKS = 5,    /* instance domain STACKS_INDOM */
+    FLAMEGRAPH_LAST_TIME = 6, /* last.*: the capture the stacks come from */
     FLAMEGRAPH_LAST_TOOL = 7,
     FLAMEGRAPH_LAST_SECONDS = 8,
     FLAMEGRAPH_LAST_SAMPLES = 9,
     FLAMEGRAPH_LAST_IDLE_DROPPED = 10,
     FLAMEGRAPH_LAST_DISTINCT = 11,
-    FLAMEGRAPH_VECTOR = 12,             /* Vector 2's protocol (vector.h) */
+    FLAMEGRAPH_VECTOR = 12, /* Vector 2's protocol (vector.h) */
     NUM_FLAMEGRAPH_ITEMS
 } flamegraph_item_e;
 
-typedef enum {              /* agentbench.baseline.*, instance domain BASELINE_INDOM */
+typedef enum { /* agentbench.baseline.*, instance domain BASELINE_INDOM */
     BASELINE_VALUE = 0,
     BASELINE_UNIT = 1,
-    BASELINE_FIGURES = 2,   /* singular */
+    BASELINE_FIGURES = 2, /* singular */
     NUM_BASELINE_ITEMS
 } baseline_item_e;
 
-typedef enum {              /* agentbench.journal.* */
+typedef enum { /* agentbench.journal.* */
     JOURNAL_PATH = 0,
     JOURNAL_OFFSET = 1,
     JOURNAL_EVENTS = 2,
@@ -200,7 +200,7 @@ typedef enum {              /* agentbench.journal.* */
     NUM_JOURNAL_ITEMS
 } journal_item_e;
 
-typedef enum {              /* agentbench.pmda.*: the PMDA's own counters */
+typedef enum { /* agentbench.pmda.*: the PMDA's own counters */
     SELF_FETCHES = 0,
     SELF_POLLS = 1,
     SELF_POLL_FAILURES = 2,
@@ -208,9 +208,9 @@ typedef enum {              /* agentbench.pmda.*: the PMDA's own counters */
     NUM_SELF_ITEMS
 } self_item_e;
 
-typedef enum {              /* agentbench.profile.*: the suite's flame graphs */
-    PROFILE_STACKS = 0,                 /* instance domain PROFILE_STACKS_INDOM */
-    PROFILE_TIME = 1,                   /* the rest: PROFILE_INDOM, one per group */
+typedef enum {          /* agentbench.profile.*: the suite's flame graphs */
+    PROFILE_STACKS = 0, /* instance domain PROFILE_STACKS_INDOM */
+    PROFILE_TIME = 1,   /* the rest: PROFILE_INDOM, one per group */
     PROFILE_TOOL = 2,
     PROFILE_SECONDS = 3,
     PROFILE_SAMPLES = 4,
@@ -222,18 +222,18 @@ typedef enum {              /* agentbench.profile.*: the suite's flame graphs */
 
 enum {
     /* pmdaCache instance domains (indom.c) */
-    RUN_INDOM = 0,          /* "benchmark/variant" */
-    INGESTER_INDOM = 1,     /* ingester name */
-    BASELINE_INDOM = 2,     /* "kind/name" */
+    RUN_INDOM = 0,      /* "benchmark/variant" */
+    INGESTER_INDOM = 1, /* ingester name */
+    BASELINE_INDOM = 2, /* "kind/name" */
     NUM_CACHE_INDOMS,
     /* table instance domains (profiles.c) */
-    STACKS_INDOM = 3,       /* the last system-wide capture's stacks (stacks.h's names) */
-    PROFILE_STACKS_INDOM = 4,   /* the suite's, "benchmark/variant/source,STACK" */
-    PROFILE_INDOM = 5,      /* "benchmark/variant/source" */
+    STACKS_INDOM = 3,         /* the last system-wide capture's stacks (stacks.h's names) */
+    PROFILE_STACKS_INDOM = 4, /* the suite's, "benchmark/variant/source,STACK" */
+    PROFILE_INDOM = 5,        /* "benchmark/variant/source" */
     NUM_INDOMS
 };
 
-/* ---- pmda_metrictab.c ---- */
+/* ---- metrictab.c ---- */
 extern pmdaMetric pmda_metrictab[];
 extern const int pmda_nmetrics;
 /* The descriptor of pmid, or NULL when agentbench has no such metric (after pmdaInit). */
@@ -243,18 +243,18 @@ const pmDesc *pmda_metric_desc(pmID pmid);
 /* The private struct of each instance (pmdaCache's private pointer), allocated once per
  * name and kept while the PMDA runs. */
 typedef struct run_inst {
-    const ab_cell *cell;          /* NULL when the instance is not in the current suite */
+    const ab_cell *cell; /* NULL when the instance is not in the current suite */
     /* every agentbench.run.* value, computed once per model change (pmda_indom_generation);
      * its statistics come from the suite's analysis (fetch.c) */
     unsigned long long values_gen;
     int sts[NUM_RUN_ITEMS];
     pmAtomValue val[NUM_RUN_ITEMS];
-    char verdict[48], warnings[64];   /* what the string values point at */
+    char verdict[48], warnings[64]; /* what the string values point at */
 } run_inst;
 
 typedef struct ing_inst {
     char *name, *control, *source;
-    ingester_stats st;            /* copied from the poller at each fetch that asks */
+    ingester_stats st; /* copied from the poller at each fetch that asks */
 } ing_inst;
 
 typedef struct bl_inst {
@@ -289,19 +289,19 @@ int pmda_indom_instance(pmInDom indom, int inst, char *name, pmInResult **result
 /* ---- profiles.c ---- */
 /* One flame graph published: the system-wide capture's, or a group of the suite's. */
 typedef struct profile_group {
-    char *name;                 /* "benchmark/variant/source"; NULL: the system capture */
+    char *name; /* "benchmark/variant/source"; NULL: the system capture */
     char *benchmark, *variant, *source;
-    char *path;                 /* its folded file */
-    int is_agent;               /* an ingester's --store file (no capture.json) */
-    stack_set set;              /* its instances (empty when it could not be read) */
-    int loaded;                 /* set holds the file's stacks */
-    ab_capture_meta meta;       /* the capture.json beside it, when has_meta */
+    char *path;           /* its folded file */
+    int is_agent;         /* an ingester's --store file (no capture.json) */
+    stack_set set;        /* its instances (empty when it could not be read) */
+    int loaded;           /* set holds the file's stacks */
+    ab_capture_meta meta; /* the capture.json beside it, when has_meta */
     int has_meta;
-    double time;                /* capture end (meta), file time (agent) or event time */
-    double event_time;          /* the flamegraph event's "t" */
-    struct timespec mtime;      /* of the file read */
-    off_t size;                 /* of the file read; -1 never read, -2 missing */
-    char *error;                /* why it could not be read, NULL when it was */
+    double time;           /* capture end (meta), file time (agent) or event time */
+    double event_time;     /* the flamegraph event's "t" */
+    struct timespec mtime; /* of the file read */
+    off_t size;            /* of the file read; -1 never read, -2 missing */
+    char *error;           /* why it could not be read, NULL when it was */
     int seen;
 } profile_group;
 

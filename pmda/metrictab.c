@@ -1,4 +1,4 @@
-/* pmda_metrictab.c: the descriptor of every agentbench.* metric: type, instance domain,
+/* metrictab.c: the descriptor of every agentbench.* metric: type, instance domain,
  * semantics and units, by cluster and item (metrics.h's enums, pmns's numbers). pmdaInit
  * turns each indom serial into the domain's pmInDom; pmda_metric_desc finds one by PMID with
  * a direct table. */
@@ -13,17 +13,19 @@
 #define U_RATE  PMDA_PMUNITS(0, -1, 1, 0, PM_TIME_SEC, PM_COUNT_ONE)
 
 /* the units (last) are a braced initializer: passed on as __VA_ARGS__ */
+/* clang-format off */
 #define M(cl, it, type, indom, sem, ...) \
     { NULL, { PMDA_PMID(cl, it), type, indom, sem, __VA_ARGS__ } }
+/* clang-format on */
 #define NOI PM_INDOM_NULL
 /* one per cluster, with the cluster's instance domain */
-#define RUNNER_M(it, type, sem, ...) M(CL_RUNNER, it, type, NOI, sem, __VA_ARGS__)
-#define RUN_M(it, type, sem, ...) M(CL_RUN, it, type, RUN_INDOM, sem, __VA_ARGS__)
-#define INGESTER_M(it, type, sem, ...) M(CL_INGESTER, it, type, INGESTER_INDOM, sem, __VA_ARGS__)
+#define RUNNER_M(it, type, sem, ...)     M(CL_RUNNER, it, type, NOI, sem, __VA_ARGS__)
+#define RUN_M(it, type, sem, ...)        M(CL_RUN, it, type, RUN_INDOM, sem, __VA_ARGS__)
+#define INGESTER_M(it, type, sem, ...)   M(CL_INGESTER, it, type, INGESTER_INDOM, sem, __VA_ARGS__)
 #define FLAMEGRAPH_M(it, type, sem, ...) M(CL_FLAMEGRAPH, it, type, NOI, sem, __VA_ARGS__)
-#define JOURNAL_M(it, type, sem, ...) M(CL_JOURNAL, it, type, NOI, sem, __VA_ARGS__)
-#define SELF_M(it, type, sem, ...) M(CL_PMDA, it, type, NOI, sem, __VA_ARGS__)
-#define PROFILE_M(it, type, sem, ...) M(CL_PROFILE, it, type, PROFILE_INDOM, sem, __VA_ARGS__)
+#define JOURNAL_M(it, type, sem, ...)    M(CL_JOURNAL, it, type, NOI, sem, __VA_ARGS__)
+#define SELF_M(it, type, sem, ...)       M(CL_PMDA, it, type, NOI, sem, __VA_ARGS__)
+#define PROFILE_M(it, type, sem, ...)    M(CL_PROFILE, it, type, PROFILE_INDOM, sem, __VA_ARGS__)
 
 pmdaMetric pmda_metrictab[] = {
     /* agentbench.runner.* */
@@ -188,13 +190,13 @@ pmdaMetric pmda_metrictab[] = {
 const int pmda_nmetrics = sizeof(pmda_metrictab) / sizeof(pmda_metrictab[0]);
 
 /* Descriptors by cluster and item, filled on first use (after pmdaInit). */
-#define MAX_ITEMS 72      /* above every cluster's last item (agentbench.run.*: 68) */
+#define MAX_ITEMS 72 /* above every cluster's last item (agentbench.run.*: 68) */
 static const pmDesc *desc_of[NUM_CLUSTERS][MAX_ITEMS];
 _Static_assert(NUM_RUN_ITEMS <= MAX_ITEMS && NUM_INGESTER_ITEMS <= MAX_ITEMS &&
-               NUM_FLAMEGRAPH_ITEMS <= MAX_ITEMS, "MAX_ITEMS too small");
+                   NUM_FLAMEGRAPH_ITEMS <= MAX_ITEMS,
+               "MAX_ITEMS too small");
 
-const pmDesc *pmda_metric_desc(pmID pmid)
-{
+const pmDesc *pmda_metric_desc(pmID pmid) {
     static int indexed;
     if (!indexed) {
         for (int k = 0; k < pmda_nmetrics; k++) {

@@ -27,11 +27,11 @@ static pmLongOptions longopts[] = {
     PMDAOPT_HELPTEXT,
     PMDAOPT_LOGFILE,
     PMDAOPT_USERNAME,
-    { "config", 1, 'c', "FILE", "configuration file [$PCP_SYSCONF_DIR/agentbench/agentbench.conf]" },
-    { "results", 1, 'r', "DIR", "results directory whose `latest` suite is published (overrides the file)" },
+    {"config", 1, 'c', "FILE", "configuration file [$PCP_SYSCONF_DIR/agentbench/agentbench.conf]"},
+    {"results", 1, 'r', "DIR",
+     "results directory whose `latest` suite is published (overrides the file)"},
     PMOPT_HELP,
-    PMDA_OPTIONS_END
-};
+    PMDA_OPTIONS_END};
 
 static pmdaOptions opts = {
     .short_options = "c:D:d:h:l:r:U:?",
@@ -40,8 +40,7 @@ static pmdaOptions opts = {
 
 /* `agentbench` for captures: the configured one, else the tree's runner next to this
  * binary, else the first on PATH, else /usr/local/bin/agentbench. */
-static char *find_agentbench(void)
-{
+static char *find_agentbench(void) {
     char self[PATH_MAX], candidate[PATH_MAX + 64];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
     if (n > 0) {
@@ -50,8 +49,7 @@ static char *find_agentbench(void)
         if (slash) {
             *slash = '\0';
             snprintf(candidate, sizeof(candidate), "%s/../runner/agentbench", self);
-            if (access(candidate, X_OK) == 0)
-                return realpath(candidate, NULL);
+            if (access(candidate, X_OK) == 0) return realpath(candidate, NULL);
         }
     }
     const char *path = getenv("PATH");
@@ -69,8 +67,7 @@ static char *find_agentbench(void)
     return strdup("/usr/local/bin/agentbench");
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     pmdaInterface dispatch;
     char helpfile[PATH_MAX], conffile[PATH_MAX], err[512];
     char *username = NULL, *results_override = NULL, *conf_override = NULL;
@@ -86,9 +83,9 @@ int main(int argc, char **argv)
 
     while ((c = pmdaGetOptions(argc, argv, &opts, &dispatch)) != EOF) {
         switch (c) {
-        case 'c': conf_override = opts.optarg; break;
-        case 'r': results_override = opts.optarg; break;
-        default: opts.errors++; break;
+            case 'c': conf_override = opts.optarg; break;
+            case 'r': results_override = opts.optarg; break;
+            default: opts.errors++; break;
         }
     }
     if (opts.errors || opts.optind != argc) {
@@ -96,14 +93,12 @@ int main(int argc, char **argv)
         exit(1);
     }
     /* Run as root unless -U is given: captures need perf system-wide. */
-    if (opts.username)
-        username = opts.username;
-    else
-        username = NULL;
+    if (opts.username) username = opts.username;
+    else username = NULL;
 
     pmda_config_defaults(&config);
     if (pmda_config_load(&config, conf_override ? conf_override : conffile, conf_override == NULL,
-                 err, sizeof(err)) < 0) {
+                         err, sizeof(err)) < 0) {
         fprintf(stderr, "%s: %s\n", pmGetProgname(), err);
         exit(1);
     }
@@ -111,14 +106,12 @@ int main(int argc, char **argv)
         free(config.results);
         config.results = strdup(results_override);
     }
-    if (!config.agentbench)
-        config.agentbench = find_agentbench();
+    if (!config.agentbench) config.agentbench = find_agentbench();
 
     pmdaOpenLog(&dispatch);
-    if (username)
-        pmSetProcessIdentity(username);
+    if (username) pmSetProcessIdentity(username);
     signal(SIGPIPE, SIG_IGN);
-    signal(SIGCHLD, SIG_DFL);   /* captures are reaped with waitpid */
+    signal(SIGCHLD, SIG_DFL); /* captures are reaped with waitpid */
     curl_global_init(CURL_GLOBAL_DEFAULT);
     pmNotifyErr(LOG_INFO, "results %s, %zu configured ingesters, captures by %s into %s",
                 config.results, config.ningesters, config.agentbench, config.flamegraph_dir);

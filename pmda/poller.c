@@ -10,25 +10,25 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_BODY (1 << 20)
-#define DEMAND_IDLE_S 30.0      /* stop polling when nobody fetched for this long */
+#define MAX_BODY      (1 << 20)
+#define DEMAND_IDLE_S 30.0 /* stop polling when nobody fetched for this long */
 
 typedef struct target {
-    char *url;                  /* control base URL */
-    char *stats_url;            /* url + "/stats?apps=0" (no applications: bounded size) */
-    struct curl_slist *auth;    /* "Authorization: Bearer TOKEN" when it has a token */
-    ingester_stats stats;       /* last answer (guarded by lock) */
+    char *url;               /* control base URL */
+    char *stats_url;         /* url + "/stats?apps=0" (no applications: bounded size) */
+    struct curl_slist *auth; /* "Authorization: Bearer TOKEN" when it has a token */
+    ingester_stats stats;    /* last answer (guarded by lock) */
     int wanted;
     /* poller-thread only: */
     CURL *easy;
     char *body;
     size_t len;
     int overflow;
-    int complete;               /* the transfer ended without a libcurl error */
+    int complete; /* the transfer ended without a libcurl error */
 } target;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;     /* to the thread */
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER; /* to the thread */
 static pthread_cond_t round_done = PTHREAD_COND_INITIALIZER;
 static pthread_t thread;
 static int running, stopping;
@@ -37,10 +37,9 @@ static size_t ntargets;
 static double last_demand, last_round;
 static unsigned long long rounds, generation, failures;
 static double last_round_ms;
-static int never_polled;        /* a wanted target has no answer yet */
+static int never_polled; /* a wanted target has no answer yet */
 
-static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
-{
+static size_t on_body(char *data, size_t size, size_t nmemb, void *arg) {
     target *t = arg;
     size_t n = size * nmemb;
     if (t->overflow || t->len + n > MAX_BODY) {
@@ -59,10 +58,8 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
     return n;
 }
 
-static void target_free(target *t)
-{
-    if (t->easy)
-        curl_easy_cleanup(t->easy);
+static void target_free(target *t) {
+    if (t->easy) curl_easy_cleanup(t->easy);
     free(t->url);
     free(t->stats_url);
     curl_slist_free_all(t->auth);
@@ -73,13 +70,11 @@ static void target_free(target *t)
 /* One round: every wanted target at once, bounded by POLL_TIMEOUT_MS. Called with the
  * lock held; drops it while the network is used. The targets array may only grow or be
  * replaced by pmda_poller_set_targets under the lock, so the round works on its own list. */
-static void poll_round(CURLM *multi)
-{
+static void poll_round(CURLM *multi) {
     size_t n = 0;
     target **batch = calloc(ntargets ? ntargets : 1, sizeof(*batch));
     for (size_t i = 0; i < ntargets; i++)
-        if (targets[i]->wanted)
-            batch[n++] = targets[i];
+        if (targets[i]->wanted) batch[n++] = targets[i];
     /* Keep them alive while unlocked: pmda_poller_set_targets only marks unwanted ones and
      * frees them from this thread (see reap_unwanted). */
     pthread_mutex_unlock(&lock);
@@ -97,8 +92,7 @@ static void poll_round(CURLM *multi)
             curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
             curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
             curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
-            if (t->auth)
-                curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->auth);
+            if (t->auth) curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->auth);
         }
         t->len = 0;
         t->overflow = 0;
@@ -108,18 +102,16 @@ static void poll_round(CURLM *multi)
     int still = 1;
     while (still) {
         curl_multi_perform(multi, &still);
-        if (still)
-            curl_multi_poll(multi, NULL, 0, 50, NULL);
+        if (still) curl_multi_poll(multi, NULL, 0, 50, NULL);
         if (ab_mono_s() - t0 > (POLL_TIMEOUT_MS + 100) / 1000.0)
-            break;              /* libcurl's own timeouts should have ended it already */
+            break; /* libcurl's own timeouts should have ended it already */
     }
     CURLMsg *msg;
     int left;
     while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
         target *done = NULL;
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&done);
-        if (done && msg->msg == CURLMSG_DONE && msg->data.result == CURLE_OK)
-            done->complete = 1;
+        if (done && msg->msg == CURLMSG_DONE && msg->data.result == CURLE_OK) done->complete = 1;
     }
     ingester_stats *answers = calloc(n ? n : 1, sizeof(*answers));
     unsigned long long failed = 0;
@@ -149,20 +141,16 @@ static void poll_round(CURLM *multi)
     free(batch);
 }
 
-static void reap_unwanted(void)
-{
+static void reap_unwanted(void) {
     size_t k = 0;
     for (size_t i = 0; i < ntargets; i++) {
-        if (targets[i]->wanted)
-            targets[k++] = targets[i];
-        else
-            target_free(targets[i]);
+        if (targets[i]->wanted) targets[k++] = targets[i];
+        else target_free(targets[i]);
     }
     ntargets = k;
 }
 
-static void *poller_main(void *arg)
-{
+static void *poller_main(void *arg) {
     CURLM *multi = curl_multi_init();
     pthread_mutex_lock(&lock);
     while (!stopping) {
@@ -181,8 +169,7 @@ static void *poller_main(void *arg)
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         double wait_s = demanded ? POLL_INTERVAL_S - (now - last_round) : 5.0;
-        if (wait_s < 0.01)
-            wait_s = 0.01;
+        if (wait_s < 0.01) wait_s = 0.01;
         until.tv_sec += (time_t)wait_s;
         until.tv_nsec += (long)((wait_s - (time_t)wait_s) * 1e9);
         if (until.tv_nsec >= 1000000000L) {
@@ -191,8 +178,7 @@ static void *poller_main(void *arg)
         }
         pthread_cond_timedwait(&wake, &lock, &until);
     }
-    for (size_t i = 0; i < ntargets; i++)
-        target_free(targets[i]);
+    for (size_t i = 0; i < ntargets; i++) target_free(targets[i]);
     free(targets);
     targets = NULL;
     ntargets = 0;
@@ -201,20 +187,15 @@ static void *poller_main(void *arg)
     return arg;
 }
 
-int pmda_poller_start(void)
-{
-    if (running)
-        return 0;
-    if (pthread_create(&thread, NULL, poller_main, NULL) != 0)
-        return -1;
+int pmda_poller_start(void) {
+    if (running) return 0;
+    if (pthread_create(&thread, NULL, poller_main, NULL) != 0) return -1;
     running = 1;
     return 0;
 }
 
-void pmda_poller_stop(void)
-{
-    if (!running)
-        return;
+void pmda_poller_stop(void) {
+    if (!running) return;
     pthread_mutex_lock(&lock);
     stopping = 1;
     pthread_cond_broadcast(&wake);
@@ -223,23 +204,19 @@ void pmda_poller_stop(void)
     running = 0;
 }
 
-void pmda_poller_set_targets(const char *const *urls, const char *const *tokens, size_t n)
-{
+void pmda_poller_set_targets(const char *const *urls, const char *const *tokens, size_t n) {
     pthread_mutex_lock(&lock);
-    for (size_t i = 0; i < ntargets; i++)
-        targets[i]->wanted = 0;
+    for (size_t i = 0; i < ntargets; i++) targets[i]->wanted = 0;
     for (size_t k = 0; k < n; k++) {
         target *found = NULL;
         for (size_t i = 0; i < ntargets && !found; i++)
-            if (strcmp(targets[i]->url, urls[k]) == 0)
-                found = targets[i];
+            if (strcmp(targets[i]->url, urls[k]) == 0) found = targets[i];
         if (!found) {
             target **grown = realloc(targets, (ntargets + 1) * sizeof(*targets));
             found = calloc(1, sizeof(*found));
             if (!grown || !found) {
                 free(found);
-                if (grown)
-                    targets = grown;
+                if (grown) targets = grown;
                 continue;
             }
             targets = grown;
@@ -260,8 +237,7 @@ void pmda_poller_set_targets(const char *const *urls, const char *const *tokens,
     pthread_mutex_unlock(&lock);
 }
 
-void pmda_poller_demand(void)
-{
+void pmda_poller_demand(void) {
     pthread_mutex_lock(&lock);
     double now = ab_mono_s();
     last_demand = now;
@@ -274,14 +250,12 @@ void pmda_poller_demand(void)
         until.tv_nsec = ns % 1000000000L;
         pthread_cond_signal(&wake);
         while (generation < want)
-            if (pthread_cond_timedwait(&round_done, &lock, &until) != 0)
-                break;
+            if (pthread_cond_timedwait(&round_done, &lock, &until) != 0) break;
     }
     pthread_mutex_unlock(&lock);
 }
 
-void pmda_poller_get(const char *url, ingester_stats *out)
-{
+void pmda_poller_get(const char *url, ingester_stats *out) {
     memset(out, 0, sizeof(*out));
     pthread_mutex_lock(&lock);
     for (size_t i = 0; i < ntargets; i++)
@@ -290,8 +264,7 @@ void pmda_poller_get(const char *url, ingester_stats *out)
             break;
         }
     pthread_mutex_unlock(&lock);
-    if (out->up && ab_mono_s() - out->polled_at > POLL_FRESH_S)
-        out->up = 0;
+    if (out->up && ab_mono_s() - out->polled_at > POLL_FRESH_S) out->up = 0;
     if (!out->up) {
         double at = out->polled_at;
         memset(out, 0, sizeof(*out));
@@ -299,8 +272,7 @@ void pmda_poller_get(const char *url, ingester_stats *out)
     }
 }
 
-void pmda_poller_counters(unsigned long long *r, unsigned long long *f, double *ms)
-{
+void pmda_poller_counters(unsigned long long *r, unsigned long long *f, double *ms) {
     pthread_mutex_lock(&lock);
     *r = rounds;
     *f = failures;

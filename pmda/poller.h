@@ -11,13 +11,13 @@
 
 #define POLL_TIMEOUT_MS 250
 #define POLL_INTERVAL_S 1.0
-#define POLL_FRESH_S 3.0        /* older answers count as no answer (never show stale) */
+#define POLL_FRESH_S    3.0 /* older answers count as no answer (never show stale) */
 
 /* The last answer of one ingester: its /stats document, read by lib's reader. */
 typedef struct ingester_stats {
-    int up;                     /* 1 when the last poll got a valid /stats document */
-    double polled_at;           /* CLOCK_MONOTONIC seconds of that poll, 0 = never */
-    ab_ingester_stats doc;      /* all zero unless up */
+    int up;                /* 1 when the last poll got a valid /stats document */
+    double polled_at;      /* CLOCK_MONOTONIC seconds of that poll, 0 = never */
+    ab_ingester_stats doc; /* all zero unless up */
 } ingester_stats;
 
 /* Start the thread. Returns 0 or -1. */
@@ -39,6 +39,6 @@ void pmda_poller_get(const char *url, ingester_stats *out);
 
 /* Counters for agentbench.pmda.*: rounds done, requests that failed, last round in ms. */
 void pmda_poller_counters(unsigned long long *rounds, unsigned long long *failures,
-                     double *last_round_ms);
+                          double *last_round_ms);
 
 #endif

@@ -37,10 +37,10 @@
 
 static const abc_config *config;
 
-static profile_group system_group;          /* the last system-wide capture */
+static profile_group system_group; /* the last system-wide capture */
 static unsigned long long system_done_seen;
 
-static profile_group **groups;              /* the suite's, sorted by name */
+static profile_group **groups; /* the suite's, sorted by name */
 static size_t ngroups;
 static const ab_results *groups_model;
 static unsigned long long groups_generation;
@@ -52,20 +52,18 @@ typedef struct table {
     pmdaInstid *ids;
 } table;
 static table tables[NUM_INDOMS];
-static unsigned long long tables_generation;    /* bumped by every table_set */
+static unsigned long long tables_generation; /* bumped by every table_set */
 
 /* ---- one group: its file, read when it changed ---------------------------------------- */
 
-static void group_clear(profile_group *g)
-{
+static void group_clear(profile_group *g) {
     pmda_stacks_free(&g->set);
     memset(&g->meta, 0, sizeof(g->meta));
     g->has_meta = g->loaded = 0;
     g->size = -1;
 }
 
-static void group_free(profile_group *g)
-{
+static void group_free(profile_group *g) {
     group_clear(g);
     free(g->name);
     free(g->benchmark);
@@ -77,13 +75,12 @@ static void group_free(profile_group *g)
 }
 
 /* Read g->path if it changed since it was read. Returns 1 when g changed. */
-static int group_load(profile_group *g, double fallback_time)
-{
+static int group_load(profile_group *g, double fallback_time) {
     struct stat st;
     if (stat(g->path, &st) < 0) {
         int changed = g->loaded || g->size != -2;
         group_clear(g);
-        g->size = -2;           /* known missing */
+        g->size = -2; /* known missing */
         if (changed) {
             free(g->error);
             g->error = strdup(strerror(errno));
@@ -99,8 +96,8 @@ static int group_load(profile_group *g, double fallback_time)
     group_clear(g);
     g->size = st.st_size;
     g->mtime = st.st_mtim;
-    if (pmda_stacks_load(&g->set, g->path, g->name, (size_t)config->stacks_max, err,
-                    sizeof(err)) < 0) {
+    if (pmda_stacks_load(&g->set, g->path, g->name, (size_t)config->stacks_max, err, sizeof(err)) <
+        0) {
         if (!g->error || strcmp(g->error, err) != 0)
             pmNotifyErr(LOG_WARNING, "flame graph %s: %s", g->name ? g->name : "capture", err);
         free(g->error);
@@ -112,21 +109,22 @@ static int group_load(profile_group *g, double fallback_time)
     g->loaded = 1;
     char meta_path[4200];
     ab_capture_meta_path(g->path, meta_path, sizeof(meta_path));
-    g->has_meta = !g->is_agent && ab_capture_meta_read(meta_path, &g->meta, err,
-                                                       sizeof(err)) == 0;
-    g->time = g->has_meta ? g->meta.ended
-              : g->is_agent ? st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9 : fallback_time;
+    g->has_meta = !g->is_agent && ab_capture_meta_read(meta_path, &g->meta, err, sizeof(err)) == 0;
+    g->time = g->has_meta   ? g->meta.ended
+              : g->is_agent ? st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9
+                            : fallback_time;
     if (pmDebugOptions.appl2)
-        pmNotifyErr(LOG_DEBUG, "flame graph %s: read %s: %llu samples, %llu stacks, %zu "
-                    "instances%s", g->name ? g->name : "capture", g->path, g->set.samples,
-                    g->set.distinct, g->set.n, g->has_meta ? ", with its capture.json" : "");
+        pmNotifyErr(LOG_DEBUG,
+                    "flame graph %s: read %s: %llu samples, %llu stacks, %zu "
+                    "instances%s",
+                    g->name ? g->name : "capture", g->path, g->set.samples, g->set.distinct,
+                    g->set.n, g->has_meta ? ", with its capture.json" : "");
     return 1;
 }
 
 /* ---- the tables ----------------------------------------------------------------------- */
 
-static int name_id(const char *name)
-{
+static int name_id(const char *name) {
     unsigned int h = 2166136261u;
     for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
         h ^= *p;
@@ -136,18 +134,16 @@ static int name_id(const char *name)
 }
 
 typedef struct id_set {
-    int *slot;                  /* -1: free */
+    int *slot; /* -1: free */
     size_t mask;
 } id_set;
 
 /* An id for name not yet in ids (the hash, else the next free one); -1 out of memory. */
-static int unique_id(id_set *ids, const char *name)
-{
+static int unique_id(id_set *ids, const char *name) {
     int id = name_id(name);
     for (;;) {
         size_t i = (size_t)id & ids->mask;
-        while (ids->slot[i] != -1 && ids->slot[i] != id)
-            i = (i + 1) & ids->mask;
+        while (ids->slot[i] != -1 && ids->slot[i] != id) i = (i + 1) & ids->mask;
         if (ids->slot[i] == -1) {
             ids->slot[i] = id;
             return id;
@@ -157,14 +153,12 @@ static int unique_id(id_set *ids, const char *name)
 }
 
 /* Make table serial hold n instances: names[k] with private struct privs[k]. */
-static void table_set(int serial, size_t n, char **names, void **privs)
-{
+static void table_set(int serial, size_t n, char **names, void **privs) {
     table *t = &tables[serial];
     inst_index *ix = &t->ix;
     size_t cap = 16;
-    while (cap < 2 * n + 2)
-        cap *= 2;
-    id_set ids = { malloc(cap * sizeof(int)), cap - 1 };
+    while (cap < 2 * n + 2) cap *= 2;
+    id_set ids = {malloc(cap * sizeof(int)), cap - 1};
     int *inst = malloc((n ? n : 1) * sizeof(*inst));
     void **priv = malloc((n ? n : 1) * sizeof(*priv));
     pmdaInstid *set = malloc((n ? n : 1) * sizeof(*set));
@@ -200,8 +194,7 @@ static void table_set(int serial, size_t n, char **names, void **privs)
     tables_generation++;
 }
 
-static void rebuild_system(void)
-{
+static void rebuild_system(void) {
     const stack_set *s = &system_group.set;
     char **names = malloc((s->n ? s->n : 1) * sizeof(*names));
     void **privs = malloc((s->n ? s->n : 1) * sizeof(*privs));
@@ -215,11 +208,9 @@ static void rebuild_system(void)
     free(privs);
 }
 
-static void rebuild_groups(void)
-{
+static void rebuild_groups(void) {
     size_t nstacks = 0;
-    for (size_t i = 0; i < ngroups; i++)
-        nstacks += groups[i]->set.n;
+    for (size_t i = 0; i < ngroups; i++) nstacks += groups[i]->set.n;
     char **names = malloc((nstacks + ngroups + 1) * sizeof(*names));
     void **privs = malloc((nstacks + ngroups + 1) * sizeof(*privs));
     size_t n = 0;
@@ -241,18 +232,15 @@ static void rebuild_groups(void)
 
 /* ---- the suite's groups --------------------------------------------------------------- */
 
-static profile_group *group_find(const char *name)
-{
+static profile_group *group_find(const char *name) {
     for (size_t i = 0; i < ngroups; i++)
-        if (strcmp(groups[i]->name, name) == 0)
-            return groups[i];
+        if (strcmp(groups[i]->name, name) == 0) return groups[i];
     return NULL;
 }
 
 /* The group benchmark/variant/source reading path, marked seen (added if new). */
-static profile_group *group_want(const char *benchmark, const char *variant,
-                                 const char *source, const char *path, int is_agent)
-{
+static profile_group *group_want(const char *benchmark, const char *variant, const char *source,
+                                 const char *path, int is_agent) {
     char name[1024];
     snprintf(name, sizeof(name), "%s/%s/%s", benchmark, variant, source);
     profile_group *g = group_find(name);
@@ -263,8 +251,7 @@ static profile_group *group_want(const char *benchmark, const char *variant,
     }
     if (!g) {
         profile_group **grown = realloc(groups, (ngroups + 1) * sizeof(*groups));
-        if (!grown || !(g = calloc(1, sizeof(*g))))
-            return NULL;
+        if (!grown || !(g = calloc(1, sizeof(*g)))) return NULL;
         groups = grown;
         g->name = strdup(name);
         g->benchmark = strdup(benchmark);
@@ -283,18 +270,15 @@ static profile_group *group_want(const char *benchmark, const char *variant,
     return g;
 }
 
-static int by_group_name(const void *a, const void *b)
-{
+static int by_group_name(const void *a, const void *b) {
     return strcmp((*(profile_group *const *)a)->name, (*(profile_group *const *)b)->name);
 }
 
 /* The agent's files of benchmark in store dir: BENCH.folded (source "agent") and
  * BENCH.X.folded (source "agent.X"). */
-static void want_agent_files(const char *dir, const char *benchmark, const char *variant)
-{
+static void want_agent_files(const char *dir, const char *benchmark, const char *variant) {
     DIR *d = opendir(dir);
-    if (!d)
-        return;
+    if (!d) return;
     size_t blen = strlen(benchmark);
     struct dirent *e;
     while ((e = readdir(d))) {
@@ -302,41 +286,33 @@ static void want_agent_files(const char *dir, const char *benchmark, const char 
         if (len < blen + 7 || strncmp(e->d_name, benchmark, blen) != 0 ||
             strcmp(e->d_name + len - 7, ".folded") != 0)
             continue;
-        const char *rest = e->d_name + blen;      /* ".folded" or ".X.folded" */
+        const char *rest = e->d_name + blen; /* ".folded" or ".X.folded" */
         char source[300], path[4400];
-        if (strcmp(rest, ".folded") == 0)
-            snprintf(source, sizeof(source), "agent");
+        if (strcmp(rest, ".folded") == 0) snprintf(source, sizeof(source), "agent");
         else if (rest[0] == '.')
             snprintf(source, sizeof(source), "agent%.*s", (int)(len - blen - 7), rest);
-        else
-            continue;
-        if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path))
-            continue;
+        else continue;
+        if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path)) continue;
         group_want(benchmark, variant, source, path, 1);
     }
     closedir(d);
 }
 
 /* Which groups the model has, then read what changed. Returns 1 when anything did. */
-static int scan_groups(const ab_results *r)
-{
+static int scan_groups(const ab_results *r) {
     const char *suite = pmda_source_suite_dir();
-    for (size_t i = 0; i < ngroups; i++)
-        groups[i]->seen = 0;
+    for (size_t i = 0; i < ngroups; i++) groups[i]->seen = 0;
     char path[4200];
     for (size_t i = 0; r && suite && i < r->nflamegraphs; i++) {
         const ab_flamegraph *f = r->flamegraphs[i];
-        if (!f->benchmark || !f->variant || !f->folded)
-            continue;
+        if (!f->benchmark || !f->variant || !f->folded) continue;
         snprintf(path, sizeof(path), "%s/%s", suite, f->folded);
         profile_group *g = group_want(f->benchmark, f->variant, "perf", path, 0);
-        if (g)
-            g->event_time = f->t;
+        if (g) g->event_time = f->t;
     }
     for (size_t i = 0; r && suite && i < r->ningesters; i++) {
         const ab_ingester *ing = r->ingesters[i];
-        if (!ing->store || !ing->name)
-            continue;
+        if (!ing->store || !ing->name) continue;
         snprintf(path, sizeof(path), "%s/%s", suite, ing->store);
         for (size_t k = 0; k < r->ncells; k++)
             if (r->cells[k]->summarized && strcmp(r->cells[k]->variant, ing->name) == 0)
@@ -353,25 +329,20 @@ static int scan_groups(const ab_results *r)
         groups[kept++] = groups[i];
     }
     ngroups = kept;
-    if (ngroups > 1)
-        qsort(groups, ngroups, sizeof(*groups), by_group_name);
-    for (size_t i = 0; i < ngroups; i++)
-        changed |= group_load(groups[i], groups[i]->event_time);
+    if (ngroups > 1) qsort(groups, ngroups, sizeof(*groups), by_group_name);
+    for (size_t i = 0; i < ngroups; i++) changed |= group_load(groups[i], groups[i]->event_time);
     return changed;
 }
 
 /* ---- the interface -------------------------------------------------------------------- */
 
-void pmda_profiles_init(const abc_config *cfg)
-{
+void pmda_profiles_init(const abc_config *cfg) {
     config = cfg;
     system_group.size = -1;
-    for (int serial = STACKS_INDOM; serial < NUM_INDOMS; serial++)
-        table_set(serial, 0, NULL, NULL);
+    for (int serial = STACKS_INDOM; serial < NUM_INDOMS; serial++) table_set(serial, 0, NULL, NULL);
 }
 
-void pmda_profiles_refresh(const ab_results *r)
-{
+void pmda_profiles_refresh(const ab_results *r) {
     if (pmda_capture_done() != system_done_seen) {
         system_done_seen = pmda_capture_done();
         char folded[4200];
@@ -379,8 +350,7 @@ void pmda_profiles_refresh(const ab_results *r)
         free(system_group.path);
         system_group.path = strdup(folded);
         group_clear(&system_group);
-        if (system_group.path)
-            group_load(&system_group, 0);
+        if (system_group.path) group_load(&system_group, 0);
         rebuild_system();
     }
     double now = ab_mono_s();
@@ -388,34 +358,27 @@ void pmda_profiles_refresh(const ab_results *r)
         groups_model = r;
         groups_generation = pmda_indom_generation();
         last_scan = now;
-        if (scan_groups(r))
-            rebuild_groups();
+        if (scan_groups(r)) rebuild_groups();
     }
 }
 
-unsigned long long pmda_profiles_generation(void)
-{
+unsigned long long pmda_profiles_generation(void) {
     return tables_generation;
 }
 
-const inst_index *pmda_profiles_index(int serial)
-{
+const inst_index *pmda_profiles_index(int serial) {
     return &tables[serial].ix;
 }
 
-const profile_group *pmda_profiles_system(void)
-{
+const profile_group *pmda_profiles_system(void) {
     return system_group.loaded ? &system_group : NULL;
 }
 
-const profile_group *pmda_profiles_group_of(int serial, unsigned int inst)
-{
+const profile_group *pmda_profiles_group_of(int serial, unsigned int inst) {
     const inst_index *ix = &tables[serial].ix;
     for (int k = 0; k < ix->n; k++) {
-        if (ix->inst[k] != (int)inst)
-            continue;
-        if (serial == PROFILE_INDOM)
-            return ix->priv[k];
+        if (ix->inst[k] != (int)inst) continue;
+        if (serial == PROFILE_INDOM) return ix->priv[k];
         const stack_inst *si = ix->priv[k];
         for (size_t i = 0; i < ngroups; i++)
             if (si >= groups[i]->set.v && si < groups[i]->set.v + groups[i]->set.n)

@@ -8,11 +8,11 @@
 #include "results.h"
 
 typedef struct source_counters {
-    unsigned long long events;      /* events read */
-    unsigned long long bad_lines;   /* lines skipped: not JSON, or an unknown "v" */
-    unsigned long long rebuilds;    /* model thrown away: new suite, replaced/truncated file */
-    unsigned long long missing;     /* refreshes that found no journal */
-    unsigned long long offset;      /* bytes of the current journal read so far */
+    unsigned long long events;    /* events read */
+    unsigned long long bad_lines; /* lines skipped: not JSON, or an unknown "v" */
+    unsigned long long rebuilds;  /* model thrown away: new suite, replaced/truncated file */
+    unsigned long long missing;   /* refreshes that found no journal */
+    unsigned long long offset;    /* bytes of the current journal read so far */
 } source_counters;
 
 void pmda_source_init(const char *results_dir);

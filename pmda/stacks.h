@@ -23,23 +23,23 @@
 
 #include <stddef.h>
 
-#define STACKS_NAME_MAX 8192          /* bytes of an instance name, with its NUL */
-#define STACKS_LINE_MAX 65536         /* longer folded lines are skipped as bad */
-#define STACKS_FILE_MAX (16 << 20)    /* bigger files are refused: a fetch must stay short */
+#define STACKS_NAME_MAX 8192       /* bytes of an instance name, with its NUL */
+#define STACKS_LINE_MAX 65536      /* longer folded lines are skipped as bad */
+#define STACKS_FILE_MAX (16 << 20) /* bigger files are refused: a fetch must stay short */
 
 typedef struct stack_inst {
-    char *name;                       /* the instance name */
-    unsigned long long count;         /* samples */
-    int inst;                         /* instance id (given by the caller) */
+    char *name;               /* the instance name */
+    unsigned long long count; /* samples */
+    int inst;                 /* instance id (given by the caller) */
 } stack_inst;
 
 typedef struct stack_set {
-    stack_inst *v;                    /* by count, most first (ties: by name), "other" last */
+    stack_inst *v; /* by count, most first (ties: by name), "other" last */
     size_t n;
-    unsigned long long samples;       /* samples in the file, all stacks */
-    unsigned long long distinct;      /* stacks read (distinct lines) */
-    unsigned long long other;         /* samples in the other instance (0: there is none) */
-    unsigned long long bad_lines;     /* lines that were not "stack COUNT" */
+    unsigned long long samples;   /* samples in the file, all stacks */
+    unsigned long long distinct;  /* stacks read (distinct lines) */
+    unsigned long long other;     /* samples in the other instance (0: there is none) */
+    unsigned long long bad_lines; /* lines that were not "stack COUNT" */
 } stack_set;
 
 /* The instance name of folded stack text (len bytes, frames root first, ';' between them)
@@ -50,7 +50,7 @@ size_t pmda_stacks_name(const char *group, const char *folded, size_t len, char 
  * err (missing, unreadable, bigger than STACKS_FILE_MAX, out of memory); s is then
  * empty. */
 int pmda_stacks_load(stack_set *s, const char *path, const char *group, size_t max, char *err,
-                size_t errlen);
+                     size_t errlen);
 
 void pmda_stacks_free(stack_set *s);
 

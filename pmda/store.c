@@ -11,19 +11,16 @@
 
 static capture_config capture_cfg;
 
-void pmda_store_init(const abc_config *cfg)
-{
+void pmda_store_init(const abc_config *cfg) {
     capture_cfg.program = cfg->agentbench;
     capture_cfg.dir = cfg->flamegraph_dir;
     capture_cfg.url = cfg->flamegraph_url;
 }
 
-int pmda_store_metrics(pmResult *result, pmdaExt *pmda)
-{
+int pmda_store_metrics(pmResult *result, pmdaExt *pmda) {
     for (int i = 0; i < result->numpmid; i++) {
         pmValueSet *vs = result->vset[i];
-        if (!pmda_metric_desc(vs->pmid))
-            return PM_ERR_PMID;
+        if (!pmda_metric_desc(vs->pmid)) return PM_ERR_PMID;
         unsigned int item = pmID_item(vs->pmid);
         if (pmID_cluster(vs->pmid) != CL_FLAMEGRAPH ||
             (item != FLAMEGRAPH_CONTROL && item != FLAMEGRAPH_VECTOR))
@@ -38,8 +35,7 @@ int pmda_store_metrics(pmResult *result, pmdaExt *pmda)
         long seconds;
         if (item == FLAMEGRAPH_VECTOR) {
             int sts = pmda_vector_parse_store(vs, &seconds);
-            if (sts < 0)
-                return sts;
+            if (sts < 0) return sts;
         } else {
             if (vs->numval != 1 || vs->valfmt != PM_VAL_INSITU ||
                 vs->vlist[0].inst != (int)PM_IN_NULL)
@@ -51,8 +47,7 @@ int pmda_store_metrics(pmResult *result, pmdaExt *pmda)
             pmNotifyErr(LOG_DEBUG, "store %ld into agentbench.flamegraph.%s: %s", seconds,
                         item == FLAMEGRAPH_VECTOR ? "vector" : "control",
                         sts < 0 ? pmErrStr(sts) : "accepted");
-        if (sts < 0)
-            return sts;
+        if (sts < 0) return sts;
     }
     return 0;
 }

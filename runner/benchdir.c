@@ -24,7 +24,10 @@ static int conf_seconds(const char *key, const char *val, int lineno, double *ou
 
 /* The number keys: where each goes (seconds, or a count when count is set). */
 static double *seconds_slot(benchmark *b, const char *key) {
-    static const struct { const char *key; size_t off; } keys[] = {
+    static const struct {
+        const char *key;
+        size_t off;
+    } keys[] = {
         {"timeout", offsetof(benchmark, timeout)},
         {"expected_duration", offsetof(benchmark, expected_duration)},
         {"ready_timeout", offsetof(benchmark, svc.ready_timeout)},
@@ -65,13 +68,15 @@ static int other_key(benchmark *b, const char *key, const char *val, int lineno,
         char *end;
         long v = strtol(val, &end, 10);
         if (end == val || *end || v < 1 || v > 10000) {
-            snprintf(err, errlen, "bench.conf line %d: load_connections must be a count in "
-                                  "[1, 10000]", lineno);
+            snprintf(err, errlen,
+                     "bench.conf line %d: load_connections must be a count in "
+                     "[1, 10000]",
+                     lineno);
             return -1;
         }
         b->svc.load_connections = (int)v;
     }
-    return 0;   /* unknown keys are ignored */
+    return 0; /* unknown keys are ignored */
 }
 
 /* The defaults of the service keys bench.conf did not give. */
@@ -226,15 +231,23 @@ benchmark *rn_benchmark_load(const char *dir, char *err, size_t errlen) {
 
 void rn_benchmark_free(benchmark *b) {
     if (!b) return;
-    free(b->name); free(b->dir); free(b->description); free(b->profiler);
-    free(b->args); free(b->quick_args);
+    free(b->name);
+    free(b->dir);
+    free(b->description);
+    free(b->profiler);
+    free(b->args);
+    free(b->quick_args);
     rn_strlist_free(&b->profilers);
-    free(b->svc.ready_path); free(b->svc.load_paths); free(b->svc.digest_header);
+    free(b->svc.ready_path);
+    free(b->svc.load_paths);
+    free(b->svc.digest_header);
     rn_truth_free(&b->truth);
     free(b);
 }
 
-int rn_benchmark_profiled(const benchmark *b) { return b->profilers.n > 0; }
+int rn_benchmark_profiled(const benchmark *b) {
+    return b->profilers.n > 0;
+}
 
 const char *rn_benchmark_default_profiler(const benchmark *b) {
     return b->profilers.n ? b->profilers.v[0] : NULL;
@@ -277,7 +290,10 @@ static int add_children(const char *dir, benchmark ***v, int *n, char *err, size
         char *p = rn_xasprintf("%s/%s", dir, names.v[i]);
         benchmark *b = rn_benchmark_load(p, err, errlen);
         free(p);
-        if (!b) { rn_strlist_free(&names); return -1; }
+        if (!b) {
+            rn_strlist_free(&names);
+            return -1;
+        }
         push(v, n, b);
         added++;
     }
@@ -286,8 +302,7 @@ static int add_children(const char *dir, benchmark ***v, int *n, char *err, size
 }
 
 /* The benchmark at dir, if it has an executable run: 1 added, 0 not one, -1 with err. */
-static int add_if_benchmark(const char *dir, benchmark ***v, int *n, char *err,
-                            size_t errlen) {
+static int add_if_benchmark(const char *dir, benchmark ***v, int *n, char *err, size_t errlen) {
     char *run = rn_xasprintf("%s/run", dir);
     int direct = rn_is_executable_file(run);
     free(run);

@@ -9,30 +9,33 @@
 
 /* A service benchmark's bench.conf keys (doc/internals.md, "Service benchmarks"). */
 typedef struct service_conf {
-    char *ready_path;      /* GET it answers 200 once ready (default /healthz) */
-    double ready_timeout;  /* seconds (default 10) */
-    double warmup_s, capacity_s, duration_s;            /* defaults 5, 10, 30 */
-    double quick_warmup_s, quick_capacity_s, quick_duration_s;   /* 0.5, 1, 2 */
-    int load_connections;  /* default 16 */
-    char *load_paths;      /* white-space separated GET paths (default /) */
-    char *digest_header;   /* NULL: no checksum from the client's side */
+    char *ready_path;                        /* GET it answers 200 once ready (default /healthz) */
+    double ready_timeout;                    /* seconds (default 10) */
+    double warmup_s, capacity_s, duration_s; /* defaults 5, 10, 30 */
+    double quick_warmup_s, quick_capacity_s, quick_duration_s; /* 0.5, 1, 2 */
+    int load_connections;                                      /* default 16 */
+    char *load_paths;    /* white-space separated GET paths (default /) */
+    char *digest_header; /* NULL: no checksum from the client's side */
 } service_conf;
 
-typedef enum bench_kind { KIND_BATCH, KIND_SERVICE } bench_kind;
+typedef enum bench_kind {
+    KIND_BATCH,
+    KIND_SERVICE
+} bench_kind;
 
 typedef struct benchmark {
-    char *name;            /* the directory's base name */
-    char *dir;             /* absolute path */
+    char *name; /* the directory's base name */
+    char *dir;  /* absolute path */
     char *description, *profiler, *args, *quick_args;
-    strlist profilers;     /* bench.conf `profiler = A, B`: the profilers it can run
-                            * under (profiler.h names), its default first; empty: none */
-    double timeout;        /* bench.conf timeout, 0 when not given (a service: from
-                            * SIGTERM to exit) */
+    strlist profilers; /* bench.conf `profiler = A, B`: the profilers it can run
+                        * under (profiler.h names), its default first; empty: none */
+    double timeout;    /* bench.conf timeout, 0 when not given (a service: from
+                        * SIGTERM to exit) */
     double expected_duration;
     int has_build;
-    bench_kind kind;       /* bench.conf kind: batch (default) or service */
-    service_conf svc;      /* kind service */
-    ab_truth truth;        /* truth.FUNCTION = SHARE lines; truth.n == 0: none */
+    bench_kind kind;  /* bench.conf kind: batch (default) or service */
+    service_conf svc; /* kind service */
+    ab_truth truth;   /* truth.FUNCTION = SHARE lines; truth.n == 0: none */
 } benchmark;
 
 /* Parse bench.conf text into b (unknown keys are ignored; '#' starts a comment).

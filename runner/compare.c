@@ -22,7 +22,7 @@
 #include "util.h"
 
 const char *rn_compare_verdict(double old_lo, double old_hi, double new_lo, double new_hi,
-                            double e) {
+                               double e) {
     if (new_lo > old_hi) return "worse";
     if (new_hi < old_lo) return "better";
     if (old_lo > 0 && old_hi > 0 && new_lo / old_hi >= 1 - e && new_hi / old_lo <= 1 + e)
@@ -63,10 +63,13 @@ static void usage(FILE *f) {
           "when the 95% CIs do not overlap; no change when every change they allow is within\n"
           "+-PCT% (default 2); else inconclusive; too few runs (need N) below 95%.\n"
           "Benchmarks with a ground truth also get their profile error (median over verified\n"
-          "runs, points) compared.\n", f);
+          "runs, points) compared.\n",
+          f);
 }
 
-static double pct(double ratio) { return (ratio - 1) * 100; }
+static double pct(double ratio) {
+    return (ratio - 1) * 100;
+}
 
 /* One benchmark x variant in both suites: the two figures with their CIs, the change,
  * the verdict (text), and the same as a JSON row. */
@@ -85,36 +88,34 @@ static void baseline_row(const ab_cell *c, const ab_summary *o, const ab_summary
     snprintf(r->change, sizeof r->change, "%+.2f%%", change);
     r->verdict = row_verdict(r->vbuf, sizeof r->vbuf, &o->ci_level, &n->ci_level, o->ci_low,
                              o->ci_high, n->ci_low, n->ci_high, e);
-    r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
-                        c->benchmark, "variant", c->variant, "measure", "wall_median_s", "old",
-                        o->median, "old_ci_low", o->ci_low, "old_ci_high", o->ci_high, "new",
-                        n->median, "new_ci_low", n->ci_low, "new_ci_high", n->ci_high,
-                        "change_pct", change, "verdict", r->verdict);
+    r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark", c->benchmark,
+                        "variant", c->variant, "measure", "wall_median_s", "old", o->median,
+                        "old_ci_low", o->ci_low, "old_ci_high", o->ci_high, "new", n->median,
+                        "new_ci_low", n->ci_low, "new_ci_high", n->ci_high, "change_pct", change,
+                        "verdict", r->verdict);
 }
 
 /* A profiled variant: its wall time overhead versus the baseline. */
-static void overhead_row(const ab_cell *c, const ab_ratio *a, const ab_ratio *b, double e,
-                         row *r) {
+static void overhead_row(const ab_cell *c, const ab_ratio *a, const ab_ratio *b, double e, row *r) {
     rn_report_fmt_overhead_ci(r->old, sizeof r->old, a);
     rn_report_fmt_overhead_ci(r->new, sizeof r->new, b);
     double change = pct(b->ratio) - pct(a->ratio);
     snprintf(r->change, sizeof r->change, "%+.2f pp", change);
     r->verdict = row_verdict(r->vbuf, sizeof r->vbuf, &a->ci_level, &b->ci_level, a->ci_low,
                              a->ci_high, b->ci_low, b->ci_high, e);
-    r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
-                        c->benchmark, "variant", c->variant, "measure", "overhead_wall_ratio",
-                        "old", a->ratio, "old_ci_low", a->ci_low, "old_ci_high", a->ci_high,
-                        "new", b->ratio, "new_ci_low", b->ci_low, "new_ci_high", b->ci_high,
-                        "change_pp", change, "verdict", r->verdict);
+    r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark", c->benchmark,
+                        "variant", c->variant, "measure", "overhead_wall_ratio", "old", a->ratio,
+                        "old_ci_low", a->ci_low, "old_ci_high", a->ci_high, "new", b->ratio,
+                        "new_ci_low", b->ci_low, "new_ci_high", b->ci_high, "change_pp", change,
+                        "verdict", r->verdict);
 }
 
 /* The v2 figures compared, and whether more of one is better. */
-static const ab_v2fig compared[] = {AB_V2_THROUGHPUT, AB_V2_LATENCY_P99,
-                                     AB_V2_CPU_PER_REQUEST, AB_V2_EXIT_DELAY};
+static const ab_v2fig compared[] = {AB_V2_THROUGHPUT, AB_V2_LATENCY_P99, AB_V2_CPU_PER_REQUEST,
+                                    AB_V2_EXIT_DELAY};
 
-static const char *verdict_for(row *r, ab_v2fig f, const ab_ci_level *ol,
-                               const ab_ci_level *nl, double olo, double ohi, double nlo,
-                               double nhi, double e) {
+static const char *verdict_for(row *r, ab_v2fig f, const ab_ci_level *ol, const ab_ci_level *nl,
+                               double olo, double ohi, double nlo, double nhi, double e) {
     if (f != AB_V2_THROUGHPUT || !(olo > 0) || !(nlo > 0))
         return row_verdict(r->vbuf, sizeof r->vbuf, ol, nl, olo, ohi, nlo, nhi, e);
     /* more requests/s is better: judged as their reciprocals, time per request */
@@ -134,14 +135,14 @@ static int figure_row(const ab_cell *oc, const ab_cell *nc, const ab_cell_stats 
         rn_figures_fmt_ci(r->new, sizeof r->new, nc, ns, f);
         double change = o->median > 0 ? pct(n->median / o->median) : 0;
         snprintf(r->change, sizeof r->change, "%+.2f%%", change);
-        r->verdict = verdict_for(r, f, &o->ci_level, &n->ci_level, o->ci_low, o->ci_high,
-                                 n->ci_low, n->ci_high, e);
+        r->verdict = verdict_for(r, f, &o->ci_level, &n->ci_level, o->ci_low, o->ci_high, n->ci_low,
+                                 n->ci_high, e);
         snprintf(measure, sizeof measure, "%s_median", name);
         r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
                             nc->benchmark, "variant", nc->variant, "measure", measure, "old",
-                            o->median, "old_ci_low", o->ci_low, "old_ci_high", o->ci_high,
-                            "new", n->median, "new_ci_low", n->ci_low, "new_ci_high",
-                            n->ci_high, "change_pct", change, "verdict", r->verdict);
+                            o->median, "old_ci_low", o->ci_low, "old_ci_high", o->ci_high, "new",
+                            n->median, "new_ci_low", n->ci_low, "new_ci_high", n->ci_high,
+                            "change_pct", change, "verdict", r->verdict);
         return 1;
     }
     const ab_ratio *a = &os->over_v2[f], *b = &ns->over_v2[f];
@@ -150,14 +151,14 @@ static int figure_row(const ab_cell *oc, const ab_cell *nc, const ab_cell_stats 
     rn_report_fmt_overhead_ci(r->new, sizeof r->new, b);
     double change = pct(b->ratio) - pct(a->ratio);
     snprintf(r->change, sizeof r->change, "%+.2f pp", change);
-    r->verdict = verdict_for(r, f, &a->ci_level, &b->ci_level, a->ci_low, a->ci_high,
-                             b->ci_low, b->ci_high, e);
+    r->verdict = verdict_for(r, f, &a->ci_level, &b->ci_level, a->ci_low, a->ci_high, b->ci_low,
+                             b->ci_high, e);
     snprintf(measure, sizeof measure, "overhead_%s_ratio", name);
-    r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
-                        nc->benchmark, "variant", nc->variant, "measure", measure, "old",
-                        a->ratio, "old_ci_low", a->ci_low, "old_ci_high", a->ci_high, "new",
-                        b->ratio, "new_ci_low", b->ci_low, "new_ci_high", b->ci_high,
-                        "change_pp", change, "verdict", r->verdict);
+    r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark", nc->benchmark,
+                        "variant", nc->variant, "measure", measure, "old", a->ratio, "old_ci_low",
+                        a->ci_low, "old_ci_high", a->ci_high, "new", b->ratio, "new_ci_low",
+                        b->ci_low, "new_ci_high", b->ci_high, "change_pp", change, "verdict",
+                        r->verdict);
     return 1;
 }
 
@@ -187,8 +188,8 @@ static void put_row(row *r, const ab_cell *nc, const char *what, json_t *rows, i
     json_decref(r->json);
     char variant[64];
     snprintf(variant, sizeof variant, "%s%s%s", nc->variant, what ? " " : "", what ? what : "");
-    printf("%-22s %-10s %-38s %-38s %-10s %s\n", nc->benchmark, variant, r->old, r->new,
-           r->change, r->verdict);
+    printf("%-22s %-10s %-38s %-38s %-10s %s\n", nc->benchmark, variant, r->old, r->new, r->change,
+           r->verdict);
 }
 
 /* The profile error of new's cell nc against old's, when both have verified runs. */
@@ -203,12 +204,12 @@ static int profile_row_of(const ab_results *old, const ab_cell *nc, double e, ro
     double change = ns.error.median - os.error.median;
     snprintf(r->change, sizeof r->change, "%+.2f pts", change);
     r->verdict = !os.error.ci_level.nominal || !ns.error.ci_level.nominal
-                     ? ab_verdict_name(AB_VERDICT_TOO_FEW)   /* a CI below 95% judges nothing */
+                     ? ab_verdict_name(AB_VERDICT_TOO_FEW) /* a CI below 95% judges nothing */
                      : rn_compare_verdict(os.error.ci_low, os.error.ci_high, ns.error.ci_low,
-                                       ns.error.ci_high, e);
-    r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark",
-                        nc->benchmark, "variant", nc->variant, "measure", "profile_error_pct",
-                        "old", os.error.median, "old_ci_low", os.error.ci_low, "old_ci_high",
+                                          ns.error.ci_high, e);
+    r->json = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "benchmark", nc->benchmark,
+                        "variant", nc->variant, "measure", "profile_error_pct", "old",
+                        os.error.median, "old_ci_low", os.error.ci_low, "old_ci_high",
                         os.error.ci_high, "new", ns.error.median, "new_ci_low", ns.error.ci_low,
                         "new_ci_high", ns.error.ci_high, "change_pp", change, "verdict",
                         r->verdict);
@@ -216,8 +217,8 @@ static int profile_row_of(const ab_results *old, const ab_cell *nc, double e, ro
 }
 
 /* The profile error rows (text: a section of their own); how many. */
-static int compare_profiles(const ab_results *old, const ab_results *new, json_t *rows,
-                             int json, double e) {
+static int compare_profiles(const ab_results *old, const ab_results *new, json_t *rows, int json,
+                            double e) {
     int printed = 0;
     for (size_t i = 0; i < new->ncells; i++) {
         row r;
@@ -230,8 +231,8 @@ static int compare_profiles(const ab_results *old, const ab_results *new, json_t
         json_decref(r.json);
         if (!printed++)
             printf("\nprofile error against the ground truth (total variation distance, "
-                   "points)\n%-22s %-10s %-32s %-32s %-10s %s\n", "benchmark", "variant",
-                   "old [95% CI]", "new [95% CI]", "change", "verdict");
+                   "points)\n%-22s %-10s %-32s %-32s %-10s %s\n",
+                   "benchmark", "variant", "old [95% CI]", "new [95% CI]", "change", "verdict");
         printf("%-22s %-10s %-32s %-32s %-10s %s\n", new->cells[i]->benchmark,
                new->cells[i]->variant, r.old, r.new, r.change, r.verdict);
     }
@@ -242,9 +243,9 @@ static void compare(const ab_results *old, const ab_analysis *oa, const ab_resul
                     const ab_analysis *na, int json, double e) {
     json_t *rows = json_array();
     if (!json)
-        printf("compare %s -> %s\n%-22s %-10s %-38s %-38s %-10s %s\n", old->suite ? old->suite : "?",
-               new->suite ? new->suite : "?", "benchmark", "variant", "old [CI]",
-               "new [CI]", "change", "verdict");
+        printf("compare %s -> %s\n%-22s %-10s %-38s %-38s %-10s %s\n",
+               old->suite ? old->suite : "?", new->suite ? new->suite : "?", "benchmark", "variant",
+               "old [CI]", "new [CI]", "change", "verdict");
     int rows_printed = 0;
     for (size_t i = 0; i < new->ncells; i++) {
         const ab_cell *nc = new->cells[i];
@@ -265,8 +266,8 @@ static void compare(const ab_results *old, const ab_analysis *oa, const ab_resul
     int profile_rows = compare_profiles(old, new, rows, json, e);
     if (json) {
         json_t *doc = json_pack("{s:s,s:s,s:o,s:{s:o,s:o}}", "old", old->suite ? old->suite : "",
-                                "new", new->suite ? new->suite : "", "rows", rows, "skipped",
-                                "old", rn_report_skipped_json(old), "new", rn_report_skipped_json(new));
+                                "new", new->suite ? new->suite : "", "rows", rows, "skipped", "old",
+                                rn_report_skipped_json(old), "new", rn_report_skipped_json(new));
         json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
         putchar('\n');
         json_decref(doc);
@@ -278,9 +279,10 @@ static void compare(const ab_results *old, const ab_analysis *oa, const ab_resul
 }
 
 int rn_cmd_compare(int argc, char **argv) {
-    static const struct option longopts[] = {
-        {"format", required_argument, 0, 'f'}, {"equivalence", required_argument, 0, 'e'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    static const struct option longopts[] = {{"format", required_argument, 0, 'f'},
+                                             {"equivalence", required_argument, 0, 'e'},
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
     int json = 0, c;
     double e = AB_VERDICT_EQUIVALENCE, pctv;
     optind = 0;

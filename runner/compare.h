@@ -8,6 +8,6 @@
  * CIs allow, new_lo / old_hi .. new_hi / old_lo, lies within [1 - e, 1 + e]; else
  * "inconclusive". The caller says "too few runs" first when a CI is not 95%. */
 const char *rn_compare_verdict(double old_lo, double old_hi, double new_lo, double new_hi,
-                            double e);
+                               double e);
 
 #endif

@@ -33,7 +33,7 @@ int rn_duration_parse(const char *text, int zero_ok, double *out, char *err, siz
     }
     errno = 0;
     double v = strtod(text, NULL);
-    if (v == 0 && errno != ERANGE) {   /* "0", "0.0", "0e5" */
+    if (v == 0 && errno != ERANGE) { /* "0", "0.0", "0e5" */
         if (zero_ok) {
             *out = 0;
             return 0;
@@ -42,13 +42,11 @@ int rn_duration_parse(const char *text, int zero_ok, double *out, char *err, siz
         return -1;
     }
     if (!isfinite(v) || v > DURATION_MAX) {
-        snprintf(err, errlen, "'%.40s' is beyond %.0f s, the longest duration", text,
-                 DURATION_MAX);
+        snprintf(err, errlen, "'%.40s' is beyond %.0f s, the longest duration", text, DURATION_MAX);
         return -1;
     }
     if (v < DURATION_MIN) {
-        snprintf(err, errlen, "'%.40s' is below %g s, the shortest duration", text,
-                 DURATION_MIN);
+        snprintf(err, errlen, "'%.40s' is below %g s, the shortest duration", text, DURATION_MIN);
         return -1;
     }
     *out = v;

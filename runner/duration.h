@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#define DURATION_MIN 0.001          /* seconds: the run helper's resolution */
-#define DURATION_MAX 1000000.0      /* seconds: 11.6 days */
+#define DURATION_MIN 0.001     /* seconds: the run helper's resolution */
+#define DURATION_MAX 1000000.0 /* seconds: 11.6 days */
 
 /* Parse text into *out. zero_ok: "0" is accepted (as 0). 0, or -1 with a message in err
  * (without the option's name: "'1e-9' is below 0.001 s, the shortest duration"). */

@@ -9,12 +9,15 @@
 #include "http.h"
 #include "util.h"
 
-typedef struct growbuf { char *p; size_t n; } growbuf;
+typedef struct growbuf {
+    char *p;
+    size_t n;
+} growbuf;
 
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg) {
     growbuf *b = arg;
     size_t len = size * nmemb;
-    if (b->n + len > (1u << 24)) return 0;  /* 16 MiB is more than any answer we expect */
+    if (b->n + len > (1u << 24)) return 0; /* 16 MiB is more than any answer we expect */
     b->p = rn_xrealloc(b->p, b->n + len + 1);
     memcpy(b->p + b->n, ptr, len);
     b->n += len;
@@ -35,7 +38,7 @@ static const char *control_auth(void) {
         if (file && *file && !f) fprintf(stderr, "agentbench: cannot read %s\n", file);
         if (f ? fgets(line, sizeof line, f) != NULL : tok != NULL) {
             if (!f) snprintf(line, sizeof line, "%s", tok);
-            line[strcspn(line, " \t\r\n")] = '\0';   /* the first word of its first line */
+            line[strcspn(line, " \t\r\n")] = '\0'; /* the first word of its first line */
             if (*line) snprintf(hdr, sizeof hdr, "Authorization: Bearer %s", line);
         }
         if (f) fclose(f);
@@ -44,7 +47,7 @@ static const char *control_auth(void) {
 }
 
 int rn_http_call(const char *method, const char *url, const char *json_body, double timeout_s,
-              char **body, char *err, size_t errlen) {
+                 char **body, char *err, size_t errlen) {
     static int initialised;
     if (!initialised) {
         curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -89,13 +92,13 @@ int rn_http_call(const char *method, const char *url, const char *json_body, dou
 }
 
 int rn_ingester_counters_fetch(const char *control_url, ab_ingester_stats *stats, char *err,
-                            size_t errlen) {
+                               size_t errlen) {
     return rn_ingester_counters_fetch_app(control_url, NULL, stats, NULL, err, errlen);
 }
 
 int rn_ingester_counters_fetch_app(const char *control_url, const char *app,
-                                ab_ingester_stats *stats, ab_ingester_app_stats *app_stats,
-                                char *err, size_t errlen) {
+                                   ab_ingester_stats *stats, ab_ingester_app_stats *app_stats,
+                                   char *err, size_t errlen) {
     char *url = rn_xasprintf(app ? "%s/stats" : "%s/stats?apps=0", control_url), *body = NULL;
     int st = rn_http_call("GET", url, NULL, 1.0, &body, err, errlen);
     free(url);

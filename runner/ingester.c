@@ -16,8 +16,8 @@
 #include "ingester.h"
 #include "util.h"
 
-static const char *const modes[] = {"fast", "slow", "down", "blackhole", "error",
-                                    "ratelimit", "flaky", "reset", "hang", NULL};
+static const char *const modes[] = {"fast",      "slow",  "down",  "blackhole", "error",
+                                    "ratelimit", "flaky", "reset", "hang",      NULL};
 
 int rn_ingester_mode_known(const char *mode) {
     for (int i = 0; modes[i]; i++)
@@ -26,7 +26,7 @@ int rn_ingester_mode_known(const char *mode) {
 }
 
 const char *rn_ingester_delivery_measure(const char *mode) {
-    if (!rn_ingester_mode_known(mode)) return NULL;   /* external: nothing to ask */
+    if (!rn_ingester_mode_known(mode)) return NULL; /* external: nothing to ask */
     if (!strcmp(mode, "fast") || !strcmp(mode, "slow")) return "profiles";
     if (!strcmp(mode, "down") || !strcmp(mode, "blackhole")) return NULL;
     return "requests";
@@ -59,8 +59,8 @@ static int valid_hostport(const char *s) {
     return colon[1] >= '1' && colon[1] <= '9' && !*end && port >= 1 && port <= 65535;
 }
 
-int rn_ingester_parse_ready(const char *line, char *data, size_t dlen, char *control,
-                         size_t clen, int *pid) {
+int rn_ingester_parse_ready(const char *line, char *data, size_t dlen, char *control, size_t clen,
+                            int *pid) {
     char d[256], c[256];
     int p;
     if (sscanf(line, "agentbench-ingester ready data=%255s control=%255s pid=%d", d, c, &p) != 3)
@@ -115,9 +115,15 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
     rn_ingester_take_output(g, buf->base, (size_t)n);
 }
 
-static void on_timer(uv_timer_t *t) { *(int *)t->data = 1; }
-static void on_close(uv_handle_t *h) { ((ingester *)h->data)->closing--; }
-static void on_close_timer(uv_handle_t *h) { (void)h; }
+static void on_timer(uv_timer_t *t) {
+    *(int *)t->data = 1;
+}
+static void on_close(uv_handle_t *h) {
+    ((ingester *)h->data)->closing--;
+}
+static void on_close_timer(uv_handle_t *h) {
+    (void)h;
+}
 
 /* Run the loop until *flag or timeout; returns 1 when flag became true. */
 static int run_until(uv_loop_t *loop, int *flag, double timeout_s) {
@@ -166,11 +172,10 @@ int rn_ingester_wait_healthy(const char *control, double timeout_s) {
 
 /* The command line: the ingester under the run helper's --exec (so it is reaped like a
  * run), on any free ports of 127.0.0.1, in mode. */
-static void ingester_args(strlist *args, const char *binary, const char *helper,
-                          const char *mode, double delay, const char *cpus,
-                          const char *store) {
-    const char *fixed[] = {helper, "--exec", "--", binary, "--listen", "127.0.0.1:0",
-                           "--control", "127.0.0.1:0", "--mode", mode, NULL};
+static void ingester_args(strlist *args, const char *binary, const char *helper, const char *mode,
+                          double delay, const char *cpus, const char *store) {
+    const char *fixed[] = {helper,      "--exec",      "--",     binary, "--listen", "127.0.0.1:0",
+                           "--control", "127.0.0.1:0", "--mode", mode,   NULL};
     for (int i = 0; fixed[i]; i++) rn_strlist_add(args, fixed[i]);
     if (!strcmp(mode, "slow")) {
         rn_strlist_add(args, "--delay");
@@ -203,7 +208,7 @@ static int spawn(uv_loop_t *loop, ingester *g, char **args, int logfd) {
     o.stdio = stdio;
     o.stdio_count = 3;
     o.exit_cb = on_exit_cb;
-    o.flags = UV_PROCESS_DETACHED;   /* a terminal's Ctrl-C reaches the runner only */
+    o.flags = UV_PROCESS_DETACHED; /* a terminal's Ctrl-C reaches the runner only */
     g->proc.data = g;
     int rc = uv_spawn(loop, &g->proc, &o);
     g->spawned = 1;
@@ -227,10 +232,9 @@ static int await_ready(uv_loop_t *loop, ingester *g, const char *binary, const c
     }
     if (!g->ready) {
         if (g->exited)
-            snprintf(err, errlen, "%s (mode %s) exited with status %d before it was ready",
-                     binary, mode, (int)g->exit_status);
-        else
-            snprintf(err, errlen, "%s (mode %s) printed no ready line within 10 s", binary, mode);
+            snprintf(err, errlen, "%s (mode %s) exited with status %d before it was ready", binary,
+                     mode, (int)g->exit_status);
+        else snprintf(err, errlen, "%s (mode %s) printed no ready line within 10 s", binary, mode);
         return -1;
     }
     if (!g->control) {
@@ -249,8 +253,8 @@ static int await_ready(uv_loop_t *loop, ingester *g, const char *binary, const c
 }
 
 int rn_ingester_start(uv_loop_t *loop, ingester *g, const char *binary, const char *helper,
-                   const char *name, const char *mode, double delay, const char *cpus,
-                   const char *store, int logfd, char *err, size_t errlen) {
+                      const char *name, const char *mode, double delay, const char *cpus,
+                      const char *store, int logfd, char *err, size_t errlen) {
     memset(g, 0, sizeof *g);
     g->name = rn_xstrdup(name);
     g->mode = rn_xstrdup(mode);
@@ -293,7 +297,7 @@ void rn_ingester_remote(ingester *g, const char *url, const char *control) {
 }
 
 int rn_ingester_set_mode(const char *control, const char *mode, double delay, char *err,
-                      size_t errlen) {
+                         size_t errlen) {
     json_t *o = json_pack("{s:s}", "mode", mode);
     if (!strcmp(mode, "slow")) json_object_set_new(o, "delay_s", json_real(delay));
     char *body = json_dumps(o, JSON_COMPACT);

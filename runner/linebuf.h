@@ -12,8 +12,8 @@
 typedef struct linebuf {
     char buf[LINEBUF_MAX + 1];
     size_t len;
-    int dropping;              /* inside an over-long line: up to its end */
-    unsigned long dropped;     /* over-long lines dropped */
+    int dropping;          /* inside an over-long line: up to its end */
+    unsigned long dropped; /* over-long lines dropped */
 } linebuf;
 
 /* line[0..len) without its '\n', and a NUL at line[len]; has_nul: the line holds a NUL

@@ -40,10 +40,11 @@ int rn_cmd_list(int argc, char **argv) {
     for (int i = 0; i < n; i++) {
         if (names_only) printf("%s\n", v[i]->name);
         else {
-            char profilers[256] = "none";   /* "pyroscope-nodejs,datadog-nodejs" */
+            char profilers[256] = "none"; /* "pyroscope-nodejs,datadog-nodejs" */
             for (size_t k = 0, n = 0; k < v[i]->profilers.n; k++)
-                n += (size_t)snprintf(profilers + n, n < sizeof profilers ? sizeof profilers - n : 0,
-                                      "%s%s", k ? "," : "", v[i]->profilers.v[k]);
+                n += (size_t)snprintf(profilers + n,
+                                      n < sizeof profilers ? sizeof profilers - n : 0, "%s%s",
+                                      k ? "," : "", v[i]->profilers.v[k]);
             printf("%-26s %-8s %-9s %s\n", v[i]->name, rn_benchmark_kind_name(v[i]), profilers,
                    v[i]->description);
         }

@@ -13,21 +13,22 @@ static const struct command {
     int (*fn)(int, char **);
     const char *summary;
 } commands[] = {
-    {"run",        rn_cmd_run,        "run benchmarks as baseline and profiled variants"},
-    {"report",     rn_cmd_report,     "print a suite's results (table, markdown, csv, json, benchstat)"},
-    {"compare",    rn_cmd_compare,    "compare the overheads of two suites"},
-    {"list",       rn_cmd_list,       "list the benchmarks found and their descriptions"},
+    {"run", rn_cmd_run, "run benchmarks as baseline and profiled variants"},
+    {"report", rn_cmd_report, "print a suite's results (table, markdown, csv, json, benchstat)"},
+    {"compare", rn_cmd_compare, "compare the overheads of two suites"},
+    {"list", rn_cmd_list, "list the benchmarks found and their descriptions"},
     {"flamegraph", rn_cmd_flamegraph, "capture stacks and render a flame graph"},
-    {"baseline",   rn_cmd_baseline,   "characterise this host: CPU, memory, network, disk"},
-    {"load",       rn_cmd_load,       "drive HTTP load at a server: throughput, errors, latency percentiles"},
-    {"web",        rn_cmd_web,        "serve the live web view that reads pmproxy (port 44323)"},
+    {"baseline", rn_cmd_baseline, "characterise this host: CPU, memory, network, disk"},
+    {"load", rn_cmd_load, "drive HTTP load at a server: throughput, errors, latency percentiles"},
+    {"web", rn_cmd_web, "serve the live web view that reads pmproxy (port 44323)"},
 };
 
 static void usage(FILE *f) {
     fprintf(f, "usage: agentbench COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n'agentbench COMMAND --help' describes a command; man agentbench(1) has it all.\n");
+    fprintf(f,
+            "\n'agentbench COMMAND --help' describes a command; man agentbench(1) has it all.\n");
 }
 
 int main(int argc, char **argv) {
@@ -44,8 +45,7 @@ int main(int argc, char **argv) {
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "agentbench: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

@@ -18,19 +18,19 @@
 /* The helper process, alive for the whole suite. */
 typedef struct helper {
     uv_process_t proc;
-    uv_pipe_t requests;       /* its stdin */
-    uv_pipe_t reports;        /* its fd 3 */
+    uv_pipe_t requests; /* its stdin */
+    uv_pipe_t reports;  /* its fd 3 */
     int running, exited, eof, closing;
     int64_t exit_status;
-    linebuf lines;            /* what comes on fd 3, as lines */
-    char rbuf[4096];          /* libuv reads into it */
+    linebuf lines;   /* what comes on fd 3, as lines */
+    char rbuf[4096]; /* libuv reads into it */
     /* the run in progress */
     int busy, failed;
     run_result *res;
 } helper;
 
 static helper H;
-static volatile int interrupt_pending;   /* an interrupt between runs stops the next one */
+static volatile int interrupt_pending; /* an interrupt between runs stops the next one */
 
 const char *rn_measure_helper_path(void) {
     static char path[PATH_MAX];
@@ -71,13 +71,26 @@ static int take_clock(const char *v, double *out) {
 int rn_measure_parse_end(const char *line, run_result *res) {
     if (strncmp(line, "end ", 4)) return -1;
     run_result r = *res;
-    enum { STATUS, CODE, SIGNAL, WALL, USER, SYS, MAXRSS, NVCSW, NIVCSW, MINFLT, MAJFLT, NREQ };
-    static const char *const required[NREQ] = {"status", "code", "signal", "wall", "user",
-                                               "sys", "maxrss", "nvcsw", "nivcsw", "minflt",
-                                               "majflt"};
+    enum {
+        STATUS,
+        CODE,
+        SIGNAL,
+        WALL,
+        USER,
+        SYS,
+        MAXRSS,
+        NVCSW,
+        NIVCSW,
+        MINFLT,
+        MAJFLT,
+        NREQ
+    };
+    static const char *const required[NREQ] = {"status", "code",   "signal", "wall",
+                                               "user",   "sys",    "maxrss", "nvcsw",
+                                               "nivcsw", "minflt", "majflt"};
     long *counts[] = {&r.maxrss_kb, &r.nvcsw, &r.nivcsw, &r.minflt, &r.majflt};
     double *times[] = {&r.wall_s, &r.user_s, &r.sys_s};
-    int have = 0, clocks = 0;   /* start, end and term come together, or none */
+    int have = 0, clocks = 0; /* start, end and term come together, or none */
     long v = 0, timed_out = 0;
     r.leftover = 0;
     r.log_cut = 0;
@@ -143,14 +156,13 @@ int rn_measure_parse_end(const char *line, run_result *res) {
     return 0;
 }
 
-int rn_measure_take_line(const char *line, size_t len, int has_nul, run_result *res,
-                      int *failed) {
+int rn_measure_take_line(const char *line, size_t len, int has_nul, run_result *res, int *failed) {
     if (has_nul) return 0;
     if (len == 4 && !strcmp(line, "fail")) {
         *failed = 1;
         return 1;
     }
-    if (!strncmp(line, "pid ", 4)) {   /* a service run started: not its end */
+    if (!strncmp(line, "pid ", 4)) { /* a service run started: not its end */
         long pid;
         if (take_long(line + 4, 1, INT_MAX, &pid) == 0) res->pid = (int)pid;
         return 0;
@@ -229,7 +241,9 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
     rn_linebuf_feed(&H.lines, buf->base, (size_t)n, on_report_line, NULL);
 }
 
-static void on_close(uv_handle_t *h) { H.closing--; }
+static void on_close(uv_handle_t *h) {
+    H.closing--;
+}
 
 static int helper_start(uv_loop_t *loop, char *err, size_t errlen) {
     const char *path = rn_measure_helper_path();
@@ -263,13 +277,15 @@ static int helper_start(uv_loop_t *loop, char *err, size_t errlen) {
     return 0;
 }
 
-static void on_shutdown_timeout(uv_timer_t *t) { *(int *)t->data = 1; }
+static void on_shutdown_timeout(uv_timer_t *t) {
+    *(int *)t->data = 1;
+}
 
 void rn_measure_shutdown(uv_loop_t *loop) {
     if (!H.running) return;
     H.running = 0;
     H.closing = 4;
-    uv_close((uv_handle_t *)&H.requests, on_close);  /* EOF on its stdin: it exits */
+    uv_close((uv_handle_t *)&H.requests, on_close); /* EOF on its stdin: it exits */
     /* wait for its exit (no polling: the exit callback or the 2 s timer wakes us) */
     int late = 0;
     uv_timer_t timer;
@@ -306,7 +322,7 @@ static int send_request(const char *buf, size_t len) {
 }
 
 int rn_measure_start(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
-                  size_t errlen) {
+                     size_t errlen) {
     memset(res, 0, sizeof *res);
     if (H.running && (H.exited || H.eof)) rn_measure_shutdown(loop);
     if (!H.running && helper_start(loop, err, errlen) < 0) return -1;
@@ -331,7 +347,9 @@ int rn_measure_start(uv_loop_t *loop, const run_spec *spec, run_result *res, cha
     return 0;
 }
 
-int rn_measure_running(void) { return H.busy && !H.exited && !H.eof; }
+int rn_measure_running(void) {
+    return H.busy && !H.exited && !H.eof;
+}
 
 void rn_measure_terminate(void) {
     if (rn_measure_running()) kill(H.proc.pid, SIGUSR2);
@@ -344,7 +362,7 @@ void rn_measure_kill(void) {
 int rn_measure_wait(uv_loop_t *loop, char *err, size_t errlen) {
     run_result *res = H.res;
     while (rn_measure_running()) uv_run(loop, UV_RUN_ONCE);
-    if (H.busy) {   /* the helper died under us */
+    if (H.busy) { /* the helper died under us */
         H.busy = 0;
         if (res->interrupted) return 0;
         snprintf(err, errlen, "the run helper ended (status %d) before the run did",
@@ -360,7 +378,7 @@ int rn_measure_wait(uv_loop_t *loop, char *err, size_t errlen) {
 }
 
 int rn_measure_run(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
-                size_t errlen) {
+                   size_t errlen) {
     if (rn_measure_start(loop, spec, res, err, errlen) < 0) return -1;
     return rn_measure_wait(loop, err, errlen);
 }

@@ -11,18 +11,18 @@
 #include <uv.h>
 
 typedef struct run_spec {
-    char **argv;             /* program and arguments, NULL-terminated */
-    char **env;              /* environment, NULL-terminated */
+    char **argv; /* program and arguments, NULL-terminated */
+    char **env;  /* environment, NULL-terminated */
     const char *cwd;
-    const char *cpus;        /* CPU list for the run, NULL or "" for no pinning */
-    const char *out_path;    /* the run's stdout and stderr are appended to this file */
-    double timeout_s;        /* 0 = none */
-    double term_timeout_s;   /* > 0: a service run (pid reported, SIGTERM on request, then
-                              * killed after this long); 0: a batch run */
+    const char *cpus;      /* CPU list for the run, NULL or "" for no pinning */
+    const char *out_path;  /* the run's stdout and stderr are appended to this file */
+    double timeout_s;      /* 0 = none */
+    double term_timeout_s; /* > 0: a service run (pid reported, SIGTERM on request, then
+                            * killed after this long); 0: a batch run */
 } run_spec;
 
 typedef struct run_result {
-    int reported;            /* the helper reported the end of the run */
+    int reported; /* the helper reported the end of the run */
     int timed_out, interrupted;
     int exited, exit_code, signal;
     double wall_s, user_s, sys_s;
@@ -30,19 +30,19 @@ typedef struct run_result {
     /* CLOCK_MONOTONIC (ab_mono_s()) seconds, as the helper took them: the start (before
      * vfork), the end (wait4 returned), the SIGTERM of rn_measure_terminate() (0: none) */
     double t_start, t_end, t_term;
-    int pid;                 /* a service run's pid, once the helper reported it; else 0 */
-    long leftover;           /* processes that outlived the run (the helper killed them) */
-    long long log_cut;       /* bytes of the run's output cut from the log */
-    char tracking[16];       /* how they were found: "cgroup" or "tree" */
-    char leftover_names[200];/* "sleep[1234],server[1240]": the first few */
-    long long migrations;    /* CPU migrations of the run's processes; -1: not counted */
+    int pid;                  /* a service run's pid, once the helper reported it; else 0 */
+    long leftover;            /* processes that outlived the run (the helper killed them) */
+    long long log_cut;        /* bytes of the run's output cut from the log */
+    char tracking[16];        /* how they were found: "cgroup" or "tree" */
+    char leftover_names[200]; /* "sleep[1234],server[1240]": the first few */
+    long long migrations;     /* CPU migrations of the run's processes; -1: not counted */
 } run_result;
 
 /* Run spec to completion on loop (starting the helper on first use). Returns 0 when the
  * run was carried out (whatever its outcome; see res), -1 when it could not be started
  * (message in err). */
 int rn_measure_run(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
-                size_t errlen);
+                   size_t errlen);
 
 /* The same in steps, for a service run: start it (0, or -1 with err); while
  * rn_measure_running() the caller drives the loop; rn_measure_terminate() asks the helper for
@@ -50,7 +50,7 @@ int rn_measure_run(uv_loop_t *loop, const run_spec *spec, run_result *res, char 
  * runs the loop until the run is reported (0), or returns -1 with err when the helper
  * failed it. res is filled as by rn_measure_run(). */
 int rn_measure_start(uv_loop_t *loop, const run_spec *spec, run_result *res, char *err,
-                  size_t errlen);
+                     size_t errlen);
 int rn_measure_running(void);
 void rn_measure_terminate(void);
 void rn_measure_kill(void);
@@ -65,13 +65,13 @@ void rn_measure_interrupt(void);
 
 /* Parse the helper's "end KEY=VALUE..." line (doc/measurement.md) into res: every field
  * checked (status exited|signaled, code 0..255, signal 0..127, finite non-negative times,
- * non-negative counts, the optional start/end/term clock readings; unknown keys ignored). 0, or -1 with res untouched. */
+ * non-negative counts, the optional start/end/term clock readings; unknown keys ignored). 0, or -1
+ * with res untouched. */
 int rn_measure_parse_end(const char *line, run_result *res);
 /* One line of the helper's reports as rn_measure_run reads it ("end ...", "fail", "pid N"):
  * 1 when it ends the run in progress (*failed set for "fail"), 0 when it does not ("pid N"
  * of a service run sets res->pid). */
-int rn_measure_take_line(const char *line, size_t len, int has_nul, run_result *res,
-                      int *failed);
+int rn_measure_take_line(const char *line, size_t len, int has_nul, run_result *res, int *failed);
 
 /* Serialise a request for `agentbench-measure --serve` (malloc'd, length in *len). */
 char *rn_measure_request(const run_spec *spec, size_t *len);

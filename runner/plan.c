@@ -1,7 +1,9 @@
 /* plan.c: seeded shuffling of the variants within each round (splitmix64). */
 #include "plan.h"
 
-void rn_rng_seed(rng *r, uint64_t seed) { r->s = seed; }
+void rn_rng_seed(rng *r, uint64_t seed) {
+    r->s = seed;
+}
 
 uint64_t rn_rng_next(rng *r) {
     uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);

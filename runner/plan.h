@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct rng { uint64_t s; } rng;
+typedef struct rng {
+    uint64_t s;
+} rng;
 void rn_rng_seed(rng *r, uint64_t seed);
 uint64_t rn_rng_next(rng *r);
 /* uniform in [0, n) */

@@ -1,6 +1,6 @@
 /* profiler.c: the table of profiling agents (profiler.h) and the environment each one's
  * profiled runs get. The C agent and @pyroscope/nodejs read DESIGN.md's PYROSCOPE_*
- * variables (set by rn_run_one.c for every profiler); dd-trace reads its own DD_* ones:
+ * variables (set by run_one.c for every profiler); dd-trace reads its own DD_* ones:
  *   DD_PROFILING_ENABLED=true        the profiler on (the benchmark loads dd-trace)
  *   DD_TRACE_AGENT_URL=URL           "the agent" is the variant's ingester
  *   DD_SERVICE=NAME                  the benchmark's name: the service tag it uploads with
@@ -29,13 +29,21 @@ const ab_profiler *rn_profiler_find(const char *name) {
     return NULL;
 }
 
-const char *rn_profiler_names(void) { return "c, pyroscope-nodejs, datadog-nodejs"; }
+const char *rn_profiler_names(void) {
+    return "c, pyroscope-nodejs, datadog-nodejs";
+}
 
-static const char *const dd_vars[] = {
-    "DD_PROFILING_ENABLED=", "DD_TRACE_AGENT_URL=", "DD_SERVICE=",
-    "DD_REMOTE_CONFIGURATION_ENABLED=", "DD_INSTRUMENTATION_TELEMETRY_ENABLED=",
-    "DD_PROFILING_UPLOAD_PERIOD=", "DD_TRACE_ENABLED=", "DD_AGENT_HOST=",
-    "DD_TRACE_AGENT_PORT=", "AGENTBENCH_PROFILER=", NULL};
+static const char *const dd_vars[] = {"DD_PROFILING_ENABLED=",
+                                      "DD_TRACE_AGENT_URL=",
+                                      "DD_SERVICE=",
+                                      "DD_REMOTE_CONFIGURATION_ENABLED=",
+                                      "DD_INSTRUMENTATION_TELEMETRY_ENABLED=",
+                                      "DD_PROFILING_UPLOAD_PERIOD=",
+                                      "DD_TRACE_ENABLED=",
+                                      "DD_AGENT_HOST=",
+                                      "DD_TRACE_AGENT_PORT=",
+                                      "AGENTBENCH_PROFILER=",
+                                      NULL};
 
 int rn_profiler_owns_var(const char *kv) {
     for (int i = 0; dd_vars[i]; i++)
@@ -44,7 +52,7 @@ int rn_profiler_owns_var(const char *kv) {
 }
 
 void rn_profiler_env(const ab_profiler *p, strlist *env, const char *url, const char *app,
-                  double upload_interval) {
+                     double upload_interval) {
     rn_strlist_add_take(env, rn_xasprintf("AGENTBENCH_PROFILER=%s", p->name));
     if (strcmp(p->name, "datadog-nodejs")) return;
     rn_strlist_add(env, "DD_PROFILING_ENABLED=true");
@@ -54,6 +62,7 @@ void rn_profiler_env(const ab_profiler *p, strlist *env, const char *url, const 
     rn_strlist_add(env, "DD_INSTRUMENTATION_TELEMETRY_ENABLED=false");
     if (upload_interval > 0) {
         double whole = ceil(upload_interval);
-        rn_strlist_add_take(env, rn_xasprintf("DD_PROFILING_UPLOAD_PERIOD=%.0f", whole < 1 ? 1 : whole));
+        rn_strlist_add_take(env,
+                            rn_xasprintf("DD_PROFILING_UPLOAD_PERIOD=%.0f", whole < 1 ? 1 : whole));
     }
 }

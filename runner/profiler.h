@@ -9,9 +9,9 @@
 #include "util.h"
 
 typedef struct ab_profiler {
-    const char *name;              /* c, pyroscope-nodejs, datadog-nodejs */
-    const char *agent;             /* what runs, for messages */
-    double default_interval_s;     /* the agent's own upload interval, seconds */
+    const char *name;          /* c, pyroscope-nodejs, datadog-nodejs */
+    const char *agent;         /* what runs, for messages */
+    double default_interval_s; /* the agent's own upload interval, seconds */
 } ab_profiler;
 
 /* The row of name ("nodejs" is the old name of pyroscope-nodejs), or NULL. */
@@ -24,7 +24,7 @@ const char *rn_profiler_names(void);
  * interval (0: the agent's own; dd-trace takes whole seconds, so it gets the interval
  * rounded up, at least 1). Appends KEY=VALUE strings to env. */
 void rn_profiler_env(const ab_profiler *p, strlist *env, const char *url, const char *app,
-                  double upload_interval);
+                     double upload_interval);
 /* 1 when KEY=VALUE is a variable some profiler's runs get (or that would change a
  * profiler's behaviour, e.g. an inherited DD_PROFILING_ENABLED): the runner does not pass
  * it on from its own environment. */

@@ -28,13 +28,12 @@ void rn_progress_clear(void) {
     }
 }
 
-static void show_line(const char *bench, const char *variant, int run, int planned,
-                      int warmup, unsigned long done, unsigned long total, double eta_s) {
+static void show_line(const char *bench, const char *variant, int run, int planned, int warmup,
+                      unsigned long done, unsigned long total, double eta_s) {
     char eta[32];
     rn_fmt_eta(eta, sizeof eta, eta_s);
     int pct = total ? (int)(100.0 * done / total) : 0;
-    if (warmup)
-        fprintf(stderr, "\r\033[K[%3d%%] %s %s warm-up  ETA %s", pct, bench, variant, eta);
+    if (warmup) fprintf(stderr, "\r\033[K[%3d%%] %s %s warm-up  ETA %s", pct, bench, variant, eta);
     else
         fprintf(stderr, "\r\033[K[%3d%%] %s %s run %d/%d  ETA %s", pct, bench, variant, run,
                 planned, eta);
@@ -42,15 +41,15 @@ static void show_line(const char *bench, const char *variant, int run, int plann
     line_shown = 1;
 }
 
-void rn_progress_run_start(const char *bench, const char *variant, int run, int planned,
-                        int warmup, unsigned long done, unsigned long total, double eta_s) {
+void rn_progress_run_start(const char *bench, const char *variant, int run, int planned, int warmup,
+                           unsigned long done, unsigned long total, double eta_s) {
     if (quiet || !tty) return;
     show_line(bench, variant, run, planned, warmup, done, total, eta_s);
 }
 
-void rn_progress_run_end(const char *bench, const char *variant, int run, int planned,
-                      int warmup, const char *status, double wall_s, unsigned long done,
-                      unsigned long total, double eta_s) {
+void rn_progress_run_end(const char *bench, const char *variant, int run, int planned, int warmup,
+                         const char *status, double wall_s, unsigned long done, unsigned long total,
+                         double eta_s) {
     if (quiet) return;
     if (tty) {
         show_line(bench, variant, run, planned, warmup, done, total, eta_s);
@@ -58,10 +57,8 @@ void rn_progress_run_end(const char *bench, const char *variant, int run, int pl
     }
     char w[32];
     rn_fmt_seconds(w, sizeof w, wall_s);
-    if (warmup)
-        fprintf(stderr, "%s %s warm-up: %s %s\n", bench, variant, status, w);
-    else
-        fprintf(stderr, "%s %s run %d/%d: %s %s\n", bench, variant, run, planned, status, w);
+    if (warmup) fprintf(stderr, "%s %s warm-up: %s %s\n", bench, variant, status, w);
+    else fprintf(stderr, "%s %s run %d/%d: %s %s\n", bench, variant, run, planned, status, w);
 }
 
 void rn_progress_info(const char *fmt, ...) {

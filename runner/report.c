@@ -1,7 +1,7 @@
 /* report.c: `agentbench report [--format F] [--alpha A] [--equivalence PCT] [SUITE]`: reads
  * the suite's journal into lib/results.h's model, analyses it (lib/analysis.h, with the
  * verdict rule's options) and prints it in one of the formats of report_text.c and
- * rn_report_json.c. */
+ * report_json.c. */
 #include <getopt.h>
 #include <malloc.h>
 #include <math.h>
@@ -39,17 +39,18 @@ static void usage(FILE *f) {
           "  --equivalence PCT  \"no change\" only when the overhead CI lies within +-PCT%\n"
           "                     (default 2); a wider CI is \"inconclusive\"\n"
           "Journal lines that are not events are listed (line, reason); a file with none is\n"
-          "refused (exit 1).\n", f);
+          "refused (exit 1).\n",
+          f);
 }
 
 /* A number in (lo, hi) from an option's value; 0 or -1 with a message. */
 int rn_report_parse_open_range(const char *cmd, const char *opt, const char *arg, double lo,
-                            double hi, double *out) {
+                               double hi, double *out) {
     char *end;
     double v = strtod(arg, &end);
     if (end == arg || *end || !(v > lo && v < hi)) {
-        fprintf(stderr, "agentbench %s: %s must be a number above %g and below %g, not '%s'\n",
-                cmd, opt, lo, hi, arg);
+        fprintf(stderr, "agentbench %s: %s must be a number above %g and below %g, not '%s'\n", cmd,
+                opt, lo, hi, arg);
         return -1;
     }
     *out = v;
@@ -57,10 +58,11 @@ int rn_report_parse_open_range(const char *cmd, const char *opt, const char *arg
 }
 
 int rn_cmd_report(int argc, char **argv) {
-    static const struct option longopts[] = {
-        {"format", required_argument, 0, 'f'}, {"alpha", required_argument, 0, 'a'},
-        {"equivalence", required_argument, 0, 'e'}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option longopts[] = {{"format", required_argument, 0, 'f'},
+                                             {"alpha", required_argument, 0, 'a'},
+                                             {"equivalence", required_argument, 0, 'e'},
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
     int fmt = REPORT_TABLE, c;
     ab_analysis_opts opts;
     ab_analysis_opts_default(&opts);
@@ -86,8 +88,10 @@ int rn_cmd_report(int argc, char **argv) {
         if (c == 'f') {
             fmt = rn_report_format_parse(optarg);
             if (fmt < 0) {
-                fprintf(stderr, "agentbench report: unknown format '%s' (table, markdown, csv, "
-                                "json, benchstat)\n", optarg);
+                fprintf(stderr,
+                        "agentbench report: unknown format '%s' (table, markdown, csv, "
+                        "json, benchstat)\n",
+                        optarg);
                 return 2;
             }
             continue;
@@ -139,12 +143,15 @@ ab_results *rn_report_load(const char *journal_path, const char *who, char *err,
     if (!r->suite_start) {
         unsigned long skipped = rn_report_skipped_total(r);
         if (r->events == 0)
-            snprintf(err, errlen, "%s: not a journal: no line of it is a journal event "
-                     "(%lu line%s skipped)", journal_path, skipped, skipped == 1 ? "" : "s");
+            snprintf(err, errlen,
+                     "%s: not a journal: no line of it is a journal event "
+                     "(%lu line%s skipped)",
+                     journal_path, skipped, skipped == 1 ? "" : "s");
         else
-            snprintf(err, errlen, "%s: not a suite journal: %lu events but no suite_start "
-                     "(%lu line%s skipped)", journal_path, r->events, skipped,
-                     skipped == 1 ? "" : "s");
+            snprintf(err, errlen,
+                     "%s: not a suite journal: %lu events but no suite_start "
+                     "(%lu line%s skipped)",
+                     journal_path, r->events, skipped, skipped == 1 ? "" : "s");
         for (size_t i = 0; i < r->nskipped && i < 5; i++)
             fprintf(stderr, "%s: skipped journal line %lu: %s\n", who, r->skipped[i].line,
                     r->skipped[i].reason);

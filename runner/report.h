@@ -1,6 +1,6 @@
 /* report.h: a suite's results as a human table, markdown, CSV, JSON or Go benchmark
  * (benchstat) lines, all computed with lib/analysis.h like the PMDA. report.c has the
- * command and its options, rn_report_json.c the JSON (also the journal's summary event),
+ * command and its options, report_json.c the JSON (also the journal's summary event),
  * report_text.c the other formats. */
 #ifndef AB_RUNNER_REPORT_H
 #define AB_RUNNER_REPORT_H
@@ -11,7 +11,11 @@
 #include "results.h"
 
 typedef enum report_format {
-    REPORT_TABLE, REPORT_MARKDOWN, REPORT_CSV, REPORT_JSON, REPORT_BENCHSTAT
+    REPORT_TABLE,
+    REPORT_MARKDOWN,
+    REPORT_CSV,
+    REPORT_JSON,
+    REPORT_BENCHSTAT
 } report_format;
 
 /* "table" ... -> format; -1 when unknown */
@@ -55,7 +59,7 @@ const char *rn_report_warning_name(unsigned bit);
 /* A number strictly between lo and hi from option opt's value arg, for command cmd:
  * 0, or -1 after a message on stderr. */
 int rn_report_parse_open_range(const char *cmd, const char *opt, const char *arg, double lo,
-                            double hi, double *out);
+                               double hi, double *out);
 /* "FibonacciCCpu" from "fibonacci-c-cpu" */
 void rn_report_camel(char *buf, size_t len, const char *name);
 

@@ -11,13 +11,15 @@
 #include "util.h"
 
 static const char *const labels[AB_NV2FIGS] = {
-    [AB_V2_THROUGHPUT] = "throughput",     [AB_V2_LATENCY_P50] = "p50 latency",
-    [AB_V2_LATENCY_P90] = "p90 latency",   [AB_V2_LATENCY_P99] = "p99 latency",
+    [AB_V2_THROUGHPUT] = "throughput",      [AB_V2_LATENCY_P50] = "p50 latency",
+    [AB_V2_LATENCY_P90] = "p90 latency",    [AB_V2_LATENCY_P99] = "p99 latency",
     [AB_V2_LATENCY_P999] = "p99.9 latency", [AB_V2_CPU_PER_REQUEST] = "CPU/request",
     [AB_V2_EXIT_DELAY] = "exit delay",
 };
 
-static double fin(double x) { return isfinite(x) ? x : 0; }
+static double fin(double x) {
+    return isfinite(x) ? x : 0;
+}
 
 static int cell_has(const ab_cell *c, ab_v2fig f) {
     if (f < AB_NV2FIGS) return c->v2[f].n > 0;
@@ -51,7 +53,7 @@ void rn_figures_fmt(char *buf, size_t len, ab_v2fig f, double v, int lower_bound
 }
 
 void rn_figures_fmt_ci(char *buf, size_t len, const ab_cell *c, const ab_cell_stats *st,
-                    ab_v2fig f) {
+                       ab_v2fig f) {
     const ab_summary *s = &st->v2[f];
     if (!s->n) {
         snprintf(buf, len, "-");
@@ -76,12 +78,11 @@ void rn_figures_json(json_t *cell, const ab_cell *c, const ab_cell_stats *st) {
     for (int f = 0; f < AB_NV2FIGS; f++) {
         const ab_summary *s = &st->v2[f];
         if (!s->n) continue;
-        json_t *o = json_pack("{s:I,s:f,s:o,s:f,s:f,s:f,s:f,s:f,s:f,s:I}", "n",
-                              (json_int_t)s->n, "median", fin(s->median), "ci",
-                              ci_pair(s->ci_low, s->ci_high), "ci_low", fin(s->ci_low),
-                              "ci_high", fin(s->ci_high), "mean", fin(s->mean), "stddev",
-                              fin(s->stddev), "min", fin(s->min), "max", fin(s->max),
-                              "outliers", (json_int_t)s->outliers);
+        json_t *o = json_pack("{s:I,s:f,s:o,s:f,s:f,s:f,s:f,s:f,s:f,s:I}", "n", (json_int_t)s->n,
+                              "median", fin(s->median), "ci", ci_pair(s->ci_low, s->ci_high),
+                              "ci_low", fin(s->ci_low), "ci_high", fin(s->ci_high), "mean",
+                              fin(s->mean), "stddev", fin(s->stddev), "min", fin(s->min), "max",
+                              fin(s->max), "outliers", (json_int_t)s->outliers);
         if (f == AB_V2_EXIT_DELAY) {
             json_object_set_new(o, "blocked", json_integer((json_int_t)c->exit_blocked));
             json_object_set_new(o, "lower_bound",
@@ -107,10 +108,10 @@ json_t *rn_figures_blocked_json(const ab_results *r) {
         const ab_cell *c = r->cells[i];
         if (!c->exit_blocked) continue;
         if (!a) a = json_array();
-        json_array_append_new(a, json_pack("{s:s,s:s,s:I,s:I}", "benchmark", c->benchmark,
-                                           "variant", c->variant, "runs",
-                                           (json_int_t)c->exit_blocked, "of",
-                                           (json_int_t)c->v2[AB_V2_EXIT_DELAY].n));
+        json_array_append_new(a,
+                              json_pack("{s:s,s:s,s:I,s:I}", "benchmark", c->benchmark, "variant",
+                                        c->variant, "runs", (json_int_t)c->exit_blocked, "of",
+                                        (json_int_t)c->v2[AB_V2_EXIT_DELAY].n));
     }
     return a;
 }
@@ -142,8 +143,8 @@ static void column(FILE *f, const char *s, int width) {
     fprintf(f, "%s ", buf);
 }
 
-static void line(FILE *f, const char *variant, const char *n, const char *what,
-                 const char *value, const char *ov, const char *p) {
+static void line(FILE *f, const char *variant, const char *n, const char *what, const char *value,
+                 const char *ov, const char *p) {
     fputs("  ", f);
     column(f, variant, 10);
     column(f, n, 14);
@@ -179,8 +180,8 @@ void rn_figures_service_table(FILE *f, const ab_results *r, const char *bench) {
         else snprintf(n, sizeof n, "%zu", c->n);
         int first = 1;
         for (int k = 0; k < AB_NV2FIGS; k++) {
-            if (k == AB_V2_LATENCY_P90) continue;   /* in the JSON; the table keeps 4 */
-            if (k == AB_V2_EXIT_DELAY && c->n) {    /* max RSS goes before it */
+            if (k == AB_V2_LATENCY_P90) continue; /* in the JSON; the table keeps 4 */
+            if (k == AB_V2_EXIT_DELAY && c->n) {  /* max RSS goes before it */
                 char m[32], lo[32], hi[32];
                 rn_fmt_kib(m, sizeof m, st.rss.median);
                 rn_fmt_kib(lo, sizeof lo, st.rss.ci_low);
@@ -210,8 +211,8 @@ void rn_figures_blocked_note(FILE *f, const ab_results *r, const char *bench, co
     for (size_t i = 0; i < r->ncells; i++) {
         const ab_cell *c = r->cells[i];
         if (strcmp(c->benchmark, bench) || !c->exit_blocked) continue;
-        rn_strlist_add_take(&parts, rn_xasprintf("%s (%zu of %zu runs)", c->variant, c->exit_blocked,
-                                           c->v2[AB_V2_EXIT_DELAY].n));
+        rn_strlist_add_take(&parts, rn_xasprintf("%s (%zu of %zu runs)", c->variant,
+                                                 c->exit_blocked, c->v2[AB_V2_EXIT_DELAY].n));
     }
     if (!parts.n) return;
     fprintf(f, "%sexit blocked (killed at the timeout; exit delay a lower bound):", indent);
@@ -222,8 +223,8 @@ void rn_figures_blocked_note(FILE *f, const ab_results *r, const char *bench, co
 
 /* ---- markdown, CSV, benchstat --------------------------------------------------------- */
 
-static const ab_v2fig md_figs[] = {AB_V2_THROUGHPUT, AB_V2_LATENCY_P99,
-                                    AB_V2_CPU_PER_REQUEST, AB_V2_EXIT_DELAY};
+static const ab_v2fig md_figs[] = {AB_V2_THROUGHPUT, AB_V2_LATENCY_P99, AB_V2_CPU_PER_REQUEST,
+                                   AB_V2_EXIT_DELAY};
 
 void rn_figures_markdown(FILE *f, const ab_results *r) {
     if (!rn_figures_present(r, NULL, AB_NV2FIGS)) return;
@@ -260,8 +261,9 @@ void rn_figures_markdown(FILE *f, const ab_results *r) {
 void rn_figures_csv_header(FILE *f) {
     for (int k = 0; k < AB_NV2FIGS; k++) {
         const char *n = ab_v2fig_name((ab_v2fig)k);
-        fprintf(f, ",%s_n,%s_median,%s_ci_low,%s_ci_high,overhead_%s_ratio,"
-                   "overhead_%s_ci_low,overhead_%s_ci_high,overhead_%s_p",
+        fprintf(f,
+                ",%s_n,%s_median,%s_ci_low,%s_ci_high,overhead_%s_ratio,"
+                "overhead_%s_ci_low,overhead_%s_ci_high,overhead_%s_p",
                 n, n, n, n, n, n, n, n);
     }
     fprintf(f, ",exit_blocked");
@@ -280,12 +282,19 @@ void rn_figures_csv_row(FILE *f, const ab_cell *c, const ab_cell_stats *st) {
 }
 
 void rn_figures_benchstat(FILE *f, const ab_cell *c, size_t k) {
-    static const struct { ab_v2fig fig; const char *unit; double scale; } units[] = {
-        {AB_V2_THROUGHPUT, "req/s", 1},        {AB_V2_LATENCY_P99, "p99-ns", 1e9},
-        {AB_V2_CPU_PER_REQUEST, "cpu-ns/req", 1e9}, {AB_V2_EXIT_DELAY, "exit-ns", 1e9},
+    static const struct {
+        ab_v2fig fig;
+        const char *unit;
+        double scale;
+    } units[] = {
+        {AB_V2_THROUGHPUT, "req/s", 1},
+        {AB_V2_LATENCY_P99, "p99-ns", 1e9},
+        {AB_V2_CPU_PER_REQUEST, "cpu-ns/req", 1e9},
+        {AB_V2_EXIT_DELAY, "exit-ns", 1e9},
     };
     for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
         const ab_series *s = &c->v2[units[u].fig];
-        if (s->n == c->n && k < s->n) fprintf(f, " %.0f %s", s->v[k] * units[u].scale, units[u].unit);
+        if (s->n == c->n && k < s->n)
+            fprintf(f, " %.0f %s", s->v[k] * units[u].scale, units[u].unit);
     }
 }

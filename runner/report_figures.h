@@ -19,7 +19,7 @@ void rn_figures_pad(char *out, size_t len, const char *s, int width);
 void rn_figures_fmt(char *buf, size_t len, ab_v2fig f, double v, int lower_bound);
 /* "median [lo, hi]" of figure f of cell c, or "-" without values. */
 void rn_figures_fmt_ci(char *buf, size_t len, const ab_cell *c, const ab_cell_stats *st,
-                    ab_v2fig f);
+                       ab_v2fig f);
 
 /* JSON: each figure the cell has, as "NAME": {n, median, ci: [lo, hi], ..., overhead} */
 void rn_figures_json(json_t *cell, const ab_cell *c, const ab_cell_stats *st);

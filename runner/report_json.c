@@ -1,4 +1,4 @@
-/* rn_report_json.c: a suite's results as JSON (`report --format json`, and each cell's
+/* report_json.c: a suite's results as JSON (`report --format json`, and each cell's
  * object in the journal's summary event). Every figure of lib/results.h's table, every
  * comparison with its analysis, CI coverage, family-adjusted p and verdict, and the noise
  * of each cell (steal, CPU migrations, CoV, drift) with its warnings. */
@@ -10,7 +10,9 @@
 #include "report_profile.h"
 #include "events.h"
 
-static double fin(double x) { return isfinite(x) ? x : 0; }
+static double fin(double x) {
+    return isfinite(x) ? x : 0;
+}
 
 static json_t *level_json(json_t *o, const ab_ci_level *l) {
     json_object_set_new(o, "ci_coverage", json_real(fin(l->coverage)));
@@ -20,22 +22,20 @@ static json_t *level_json(json_t *o, const ab_ci_level *l) {
 }
 
 static json_t *summary_json(const ab_summary *s) {
-    json_t *o = json_pack("{s:I,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:I}", "n", (json_int_t)s->n,
-                          "median", fin(s->median), "mean", fin(s->mean), "stddev",
-                          fin(s->stddev), "min", fin(s->min), "max", fin(s->max), "ci_low",
-                          fin(s->ci_low), "ci_high", fin(s->ci_high), "outliers",
-                          (json_int_t)s->outliers);
+    json_t *o = json_pack("{s:I,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:I}", "n", (json_int_t)s->n, "median",
+                          fin(s->median), "mean", fin(s->mean), "stddev", fin(s->stddev), "min",
+                          fin(s->min), "max", fin(s->max), "ci_low", fin(s->ci_low), "ci_high",
+                          fin(s->ci_high), "outliers", (json_int_t)s->outliers);
     return s->n ? level_json(o, &s->ci_level) : o;
 }
 
 static json_t *ratio_json(const ab_analysis *a, const ab_cell_analysis *ca, ab_figure f) {
     const ab_ratio *o = &ca->st.over[f];
     if (!o->valid) return json_null();
-    json_t *j = json_pack("{s:f,s:f,s:f,s:f,s:f,s:s,s:I,s:I}", "ratio", fin(o->ratio),
-                          "ci_low", fin(o->ci_low), "ci_high", fin(o->ci_high), "p", fin(o->p),
-                          "percent", fin((o->ratio - 1) * 100), "analysis",
-                          ab_pairing_name(o->pairing), "n_base", (json_int_t)o->n_base, "n",
-                          (json_int_t)o->n_x);
+    json_t *j = json_pack("{s:f,s:f,s:f,s:f,s:f,s:s,s:I,s:I}", "ratio", fin(o->ratio), "ci_low",
+                          fin(o->ci_low), "ci_high", fin(o->ci_high), "p", fin(o->p), "percent",
+                          fin((o->ratio - 1) * 100), "analysis", ab_pairing_name(o->pairing),
+                          "n_base", (json_int_t)o->n_base, "n", (json_int_t)o->n_x);
     level_json(j, &o->ci_level);
     if (ab_figure_get(f)->verdict) {
         char v[48];
@@ -49,20 +49,20 @@ static json_t *ratio_json(const ab_analysis *a, const ab_cell_analysis *ca, ab_f
 
 static json_t *noise_json(const ab_noise *nz) {
     json_t *o = json_object();
-    json_object_set_new(o, "steal_pct", json_pack("{s:f,s:f}", "median", fin(nz->steal_median),
-                                                  "max", fin(nz->steal_max)));
+    json_object_set_new(
+        o, "steal_pct",
+        json_pack("{s:f,s:f}", "median", fin(nz->steal_median), "max", fin(nz->steal_max)));
     json_object_set_new(o, "migrations",
                         nz->migrations_n
                             ? json_pack("{s:I,s:f,s:f,s:f}", "n", (json_int_t)nz->migrations_n,
                                         "median", fin(nz->migrations_median), "max",
-                                        fin(nz->migrations_max), "per_s",
-                                        fin(nz->migrations_per_s))
+                                        fin(nz->migrations_max), "per_s", fin(nz->migrations_per_s))
                             : json_null());
     json_object_set_new(o, "cov", json_real(fin(nz->cov)));
-    json_object_set_new(o, "drift", nz->drift_valid ? json_pack("{s:f,s:f}", "rho",
-                                                                fin(nz->drift_rho), "p",
-                                                                fin(nz->drift_p))
-                                                    : json_null());
+    json_object_set_new(
+        o, "drift",
+        nz->drift_valid ? json_pack("{s:f,s:f}", "rho", fin(nz->drift_rho), "p", fin(nz->drift_p))
+                        : json_null());
     return o;
 }
 
@@ -73,7 +73,7 @@ json_t *rn_report_cell_json(const ab_analysis *a, const ab_results *r, const ab_
                           c->variant, "n", (json_int_t)c->n, "failed", (json_int_t)c->failed,
                           "no_profiles", (json_int_t)c->no_profiles, "profiles",
                           (json_int_t)c->profiles, "samples", (json_int_t)c->samples);
-    if (rn_report_delivery_unknown(c)) {   /* an external server: nobody counted */
+    if (rn_report_delivery_unknown(c)) { /* an external server: nobody counted */
         json_object_set_new(o, "profiles", json_null());
         json_object_set_new(o, "samples", json_null());
     }
@@ -88,7 +88,8 @@ json_t *rn_report_cell_json(const ab_analysis *a, const ab_results *r, const ab_
     json_object_update(o, noise);
     json_decref(noise);
     for (unsigned bit = 1; bit <= AB_WARN_MIGRATIONS; bit <<= 1)
-        if (ca->warnings & bit) json_array_append_new(warnings, json_string(rn_report_warning_name(bit)));
+        if (ca->warnings & bit)
+            json_array_append_new(warnings, json_string(rn_report_warning_name(bit)));
     json_object_set_new(o, "warnings", warnings);
     if (!c->is_baseline) {
         json_t *over = json_object();
@@ -99,12 +100,13 @@ json_t *rn_report_cell_json(const ab_analysis *a, const ab_results *r, const ab_
         json_object_set_new(o, "overhead", over);
         const ab_ratio *w = &ca->st.over[AB_FIG_WALL];
         char v[48];
-        json_object_set_new(o, "analysis", w->valid ? json_string(ab_pairing_name(w->pairing))
-                                                    : json_null());
+        json_object_set_new(o, "analysis",
+                            w->valid ? json_string(ab_pairing_name(w->pairing)) : json_null());
         json_object_set_new(o, "pairs", json_integer((json_int_t)ca->st.pairs));
-        if (!c->is_service)   /* a service's wall time is its whole life, no verdict */
-            json_object_set_new(o, "verdict", json_string(ab_analysis_verdict_text(
-                                                  a, ca, AB_FIG_WALL, v, sizeof v)));
+        if (!c->is_service) /* a service's wall time is its whole life, no verdict */
+            json_object_set_new(
+                o, "verdict",
+                json_string(ab_analysis_verdict_text(a, ca, AB_FIG_WALL, v, sizeof v)));
     }
     rn_figures_json(o, c, &ca->st);
     rn_report_profile_json(c, o);
@@ -119,9 +121,9 @@ static json_t *rule_json(const ab_analysis *a) {
             json_array_append_new(figs, json_string(ab_figure_get((ab_figure)f)->name));
     return json_pack("{s:f,s:f,s:s,s:I,s:I,s:o,s:I,s:I}", "alpha", a->opts.rule.alpha,
                      "equivalence", a->opts.rule.equivalence, "correction", "holm", "family",
-                     (json_int_t)a->family, "planned", (json_int_t)a->planned,
-                     "family_figures", figs, "paired_min_rounds", (json_int_t)a->min_pairs,
-                     "unpaired_min_runs", (json_int_t)a->min_runs);
+                     (json_int_t)a->family, "planned", (json_int_t)a->planned, "family_figures",
+                     figs, "paired_min_rounds", (json_int_t)a->min_pairs, "unpaired_min_runs",
+                     (json_int_t)a->min_runs);
 }
 
 /* The suite without its cells (rn_report_json adds them; rn_report_json_print streams them). */
@@ -129,21 +131,21 @@ static json_t *suite_json(const ab_results *r, const ab_analysis *a) {
     json_t *base = json_array();
     for (size_t i = 0; i < r->nbaseline; i++) {
         ab_baseline_figure *f = r->baseline[i];
-        json_array_append_new(base, json_pack("{s:s,s:s,s:f,s:s}", "kind", f->kind, "name",
-                                              f->name, "value", fin(f->value), "unit",
-                                              f->unit ? f->unit : ""));
+        json_array_append_new(base,
+                              json_pack("{s:s,s:s,s:f,s:s}", "kind", f->kind, "name", f->name,
+                                        "value", fin(f->value), "unit", f->unit ? f->unit : ""));
     }
     json_t *ings = json_array();
     for (size_t i = 0; i < r->ningesters; i++) {
         ab_ingester *g = r->ingesters[i];
-        json_array_append_new(ings, json_pack("{s:s,s:s,s:s,s:s,s:b}", "name", g->name, "mode",
-                                              g->mode ? g->mode : "", "url", g->url ? g->url : "",
-                                              "control", g->control ? g->control : "", "live",
-                                              g->live));
+        json_array_append_new(ings,
+                              json_pack("{s:s,s:s,s:s,s:s,s:b}", "name", g->name, "mode",
+                                        g->mode ? g->mode : "", "url", g->url ? g->url : "",
+                                        "control", g->control ? g->control : "", "live", g->live));
     }
-    json_t *o = json_pack("{s:i,s:s,s:s,s:s,s:b,s:I,s:I,s:I,s:f,s:o,s:[],s:o,s:o}", "v", 1,
-                          "suite", r->suite ? r->suite : "", "host", r->host ? r->host : "",
-                          "state", ab_state_name(r->state), "final", a->final, "runs_done",
+    json_t *o = json_pack("{s:i,s:s,s:s,s:s,s:b,s:I,s:I,s:I,s:f,s:o,s:[],s:o,s:o}", "v", 1, "suite",
+                          r->suite ? r->suite : "", "host", r->host ? r->host : "", "state",
+                          ab_state_name(r->state), "final", a->final, "runs_done",
                           (json_int_t)r->runs_done, "runs_total", (json_int_t)r->runs_total,
                           "runs_failed", (json_int_t)r->runs_failed, "progress",
                           fin(ab_results_progress(r)), "verdict_rule", rule_json(a), "cells",
@@ -155,7 +157,7 @@ static json_t *suite_json(const ab_results *r, const ab_analysis *a) {
     if (blocked) json_object_set_new(o, "exit_blocked", blocked);
     json_t *events = json_array(), *w;
     size_t wi;
-    json_array_foreach(r->warnings, wi, w) {   /* the suite's warning events */
+    json_array_foreach(r->warnings, wi, w) { /* the suite's warning events */
         ab_ev_warning e;
         ab_ev_warning_read(w, &e);
         json_t *one = json_pack("{s:s,s:s}", "kind", e.kind ? e.kind : "", "message",
@@ -174,9 +176,9 @@ static json_t *suite_json(const ab_results *r, const ab_analysis *a) {
 json_t *rn_report_skipped_json(const ab_results *r) {
     json_t *skipped = json_array();
     for (size_t i = 0; i < r->nskipped; i++)
-        json_array_append_new(skipped, json_pack("{s:I,s:s}", "line",
-                                                 (json_int_t)r->skipped[i].line, "reason",
-                                                 r->skipped[i].reason));
+        json_array_append_new(skipped,
+                              json_pack("{s:I,s:s}", "line", (json_int_t)r->skipped[i].line,
+                                        "reason", r->skipped[i].reason));
     return skipped;
 }
 

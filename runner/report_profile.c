@@ -7,17 +7,21 @@
 #include <string.h>
 #include "report_profile.h"
 
-static double fin(double x) { return isfinite(x) ? x : 0; }
+static double fin(double x) {
+    return isfinite(x) ? x : 0;
+}
 
 int rn_report_profile_has(const ab_cell *c) {
     return c->profile.verified + c->profile.unverified > 0;
 }
 
-static int has_lost(const ab_cell *c) { return c->profile.lost_runs > 0; }
+static int has_lost(const ab_cell *c) {
+    return c->profile.lost_runs > 0;
+}
 
 void rn_report_profile_fmt_error(char *buf, size_t len, const ab_summary *s) {
     int n = snprintf(buf, len, "%.2f [%.2f, %.2f]", s->median, s->ci_low, s->ci_high);
-    if (!s->ci_level.nominal && n > 0 && (size_t)n < len)   /* too few runs for 95% */
+    if (!s->ci_level.nominal && n > 0 && (size_t)n < len) /* too few runs for 95% */
         snprintf(buf + n, len - (size_t)n, " (%.0f%%)", 100 * s->ci_level.coverage);
 }
 
@@ -27,25 +31,24 @@ void rn_report_profile_json(const ab_cell *c, json_t *o) {
         ab_profile_stats ps;
         ab_results_profile_stats(c, &ps);
         const ab_summary *s = &ps.error;
-        json_object_set_new(o, "profile_error_pct",
-                            p->verified ? json_pack("{s:I,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "n",
-                                                    (json_int_t)s->n, "median", fin(s->median),
-                                                    "mean", fin(s->mean), "stddev",
-                                                    fin(s->stddev), "min", fin(s->min), "max",
-                                                    fin(s->max), "ci_low", fin(s->ci_low),
-                                                    "ci_high", fin(s->ci_high))
-                                        : json_null());
-        json_object_set_new(o, "profile_bound_pct", p->verified ? json_real(fin(ps.bound))
-                                                                : json_null());
+        json_object_set_new(
+            o, "profile_error_pct",
+            p->verified ? json_pack("{s:I,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "n", (json_int_t)s->n,
+                                    "median", fin(s->median), "mean", fin(s->mean), "stddev",
+                                    fin(s->stddev), "min", fin(s->min), "max", fin(s->max),
+                                    "ci_low", fin(s->ci_low), "ci_high", fin(s->ci_high))
+                        : json_null());
+        json_object_set_new(o, "profile_bound_pct",
+                            p->verified ? json_real(fin(ps.bound)) : json_null());
         json_object_set_new(o, "profile_verified", json_integer((json_int_t)p->verified));
         json_object_set_new(o, "profile_unverified", json_integer((json_int_t)p->unverified));
         if (p->unverified_why)
             json_object_set_new(o, "profile_unverified_reason", json_string(p->unverified_why));
         json_t *shares = json_object();
         for (size_t f = 0; f < p->nfn; f++)
-            json_object_set_new(shares, p->fn[f], json_pack("{s:f,s:f}", "truth",
-                                                            fin(p->truth[f]), "median",
-                                                            fin(ps.share[f])));
+            json_object_set_new(
+                shares, p->fn[f],
+                json_pack("{s:f,s:f}", "truth", fin(p->truth[f]), "median", fin(ps.share[f])));
         json_object_set_new(o, "profile_shares", shares);
     }
     if (has_lost(c)) {
@@ -65,7 +68,10 @@ static const ab_cell *first_with_profile(const ab_results *r, const char *bench)
 }
 
 /* A table line, built up piece by piece and printed without its trailing spaces. */
-typedef struct line { char buf[2048]; size_t len; } line;
+typedef struct line {
+    char buf[2048];
+    size_t len;
+} line;
 static void add(line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void add(line *l, const char *fmt, ...) {
     va_list ap;
@@ -138,21 +144,24 @@ void rn_report_profile_table(FILE *f, const ab_results *r, const char *bench) {
 void rn_report_profile_notes(const ab_cell *c, strlist *notes) {
     const ab_cell_profile *p = &c->profile;
     if (p->samples_lost)
-        rn_strlist_add_take(notes, rn_xasprintf("WARNING: %s: %llu of the %llu samples the agent took "
-                                          "never reached the ingester (%.1f%%)", c->variant,
-                                          p->samples_lost, p->agent_samples,
-                                          p->agent_samples ? 100.0 * (double)p->samples_lost /
-                                                                 (double)p->agent_samples
-                                                           : 0));
+        rn_strlist_add_take(
+            notes, rn_xasprintf("WARNING: %s: %llu of the %llu samples the agent took "
+                                "never reached the ingester (%.1f%%)",
+                                c->variant, p->samples_lost, p->agent_samples,
+                                p->agent_samples
+                                    ? 100.0 * (double)p->samples_lost / (double)p->agent_samples
+                                    : 0));
     if (p->unverified)
-        rn_strlist_add_take(notes, rn_xasprintf("WARNING: %s: %zu run%s with an unverified profile, "
-                                          "not counted as accurate (%s)", c->variant,
-                                          p->unverified, p->unverified == 1 ? "" : "s",
-                                          p->unverified_why ? p->unverified_why : "?"));
+        rn_strlist_add_take(notes,
+                            rn_xasprintf("WARNING: %s: %zu run%s with an unverified profile, "
+                                         "not counted as accurate (%s)",
+                                         c->variant, p->unverified, p->unverified == 1 ? "" : "s",
+                                         p->unverified_why ? p->unverified_why : "?"));
     else if (p->decode_errors)
         rn_strlist_add_take(notes, rn_xasprintf("WARNING: %s: the ingester could not decode %llu "
-                                          "upload%s", c->variant, p->decode_errors,
-                                          p->decode_errors == 1 ? "" : "s"));
+                                                "upload%s",
+                                                c->variant, p->decode_errors,
+                                                p->decode_errors == 1 ? "" : "s"));
 }
 
 void rn_report_profile_markdown(FILE *f, const ab_results *r) {
@@ -195,7 +204,8 @@ void rn_report_profile_csv(FILE *f, const ab_cell *c) {
         fprintf(f, ",%zu,%zu,%.6f,%.6f,%.6f,%.6f", p->verified, p->unverified, ps.error.median,
                 ps.error.ci_low, ps.error.ci_high, ps.bound);
     }
-    if (has_lost(c)) fprintf(f, ",%llu,%llu,%llu", p->agent_samples, p->samples_lost, p->decode_errors);
+    if (has_lost(c))
+        fprintf(f, ",%llu,%llu,%llu", p->agent_samples, p->samples_lost, p->decode_errors);
     else fprintf(f, ",,,");
 }
 

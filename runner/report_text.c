@@ -31,11 +31,11 @@ void rn_report_camel(char *buf, size_t len, const char *name) {
 
 const char *rn_report_warning_name(unsigned bit) {
     switch (bit) {
-    case AB_WARN_COV: return "cov";
-    case AB_WARN_DRIFT: return "drift";
-    case AB_WARN_STEAL: return "steal";
-    case AB_WARN_MIGRATIONS: return "migrations";
-    default: return "?";
+        case AB_WARN_COV: return "cov";
+        case AB_WARN_DRIFT: return "drift";
+        case AB_WARN_STEAL: return "steal";
+        case AB_WARN_MIGRATIONS: return "migrations";
+        default: return "?";
     }
 }
 
@@ -88,7 +88,7 @@ void rn_report_fmt_p(char *buf, size_t len, const ab_ratio *o) {
 typedef struct row {
     char n[48], wall[128], over[128], test[12], p[16], padj[16], cpu[32], rss[32], steal[32],
         prof[32], verdict[48];
-    char exit[128];   /* the exit delay, for benchmarks that have it */
+    char exit[128]; /* the exit delay, for benchmarks that have it */
 } row;
 
 static void make_row(const ab_analysis *a, const ab_cell *c, row *w) {
@@ -139,31 +139,35 @@ static void cell_notes(const ab_analysis *a, const ab_cell *c, int whole, strlis
     const ab_analysis_opts *o = &a->opts;
     if (ca->warnings & AB_WARN_COV)
         rn_strlist_add_take(notes, rn_xasprintf("warning: %s: wall time varies by %.1f%% (CoV > "
-                                          "%.0f%%): a noisy machine; its CIs are wide",
-                                          name, nz->cov * 100, o->cov_warn * 100));
+                                                "%.0f%%): a noisy machine; its CIs are wide",
+                                                name, nz->cov * 100, o->cov_warn * 100));
     if (ca->warnings & AB_WARN_DRIFT)
         rn_strlist_add_take(notes, rn_xasprintf("warning: %s: wall time drifts across the suite "
-                                          "(Spearman rho %+.2f against run order, p %.2g)",
-                                          name, nz->drift_rho, nz->drift_p));
+                                                "(Spearman rho %+.2f against run order, p %.2g)",
+                                                name, nz->drift_rho, nz->drift_p));
     if (ca->warnings & AB_WARN_STEAL)
-        rn_strlist_add_take(notes, rn_xasprintf("warning: %s: CPU steal up to %.2f%% during its runs "
-                                          "(median %.2f%%; > %.2g%%): another guest took the "
-                                          "CPU", name, nz->steal_max, nz->steal_median,
-                                          o->steal_warn_pct));
+        rn_strlist_add_take(notes,
+                            rn_xasprintf("warning: %s: CPU steal up to %.2f%% during its runs "
+                                         "(median %.2f%%; > %.2g%%): another guest took the "
+                                         "CPU",
+                                         name, nz->steal_max, nz->steal_median, o->steal_warn_pct));
     if (ca->warnings & AB_WARN_MIGRATIONS)
-        rn_strlist_add_take(notes, rn_xasprintf("warning: %s: %.1f CPU migrations per second of run "
-                                          "(median; > %.0f/s): the benchmark moves between "
-                                          "CPUs (pin it: --cpu-bench)", name,
-                                          nz->migrations_per_s, o->migrations_warn_per_s));
+        rn_strlist_add_take(notes,
+                            rn_xasprintf("warning: %s: %.1f CPU migrations per second of run "
+                                         "(median; > %.0f/s): the benchmark moves between "
+                                         "CPUs (pin it: --cpu-bench)",
+                                         name, nz->migrations_per_s, o->migrations_warn_per_s));
     if (c->no_profiles)
-        rn_strlist_add_take(notes, rn_xasprintf("WARNING: %s: %zu profiled run%s delivered nothing "
-                                          "to the ingester (not counted)", name,
-                                          c->no_profiles, c->no_profiles == 1 ? "" : "s"));
-    if (c->warned && !whole)   /* markdown lists them on its own (print_markdown) */
-        rn_strlist_add_take(notes, rn_xasprintf("WARNING: %s: %zu run%s with warnings, the first: %s",
-                                          name, c->warned, c->warned == 1 ? "" : "s",
-                                          c->warning ? c->warning : ""));
-    if (!whole) rn_report_profile_notes(c, notes);   /* markdown: rn_report_profile_markdown */
+        rn_strlist_add_take(notes,
+                            rn_xasprintf("WARNING: %s: %zu profiled run%s delivered nothing "
+                                         "to the ingester (not counted)",
+                                         name, c->no_profiles, c->no_profiles == 1 ? "" : "s"));
+    if (c->warned && !whole) /* markdown lists them on its own (print_markdown) */
+        rn_strlist_add_take(notes,
+                            rn_xasprintf("WARNING: %s: %zu run%s with warnings, the first: %s",
+                                         name, c->warned, c->warned == 1 ? "" : "s",
+                                         c->warning ? c->warning : ""));
+    if (!whole) rn_report_profile_notes(c, notes); /* markdown: rn_report_profile_markdown */
 }
 
 unsigned long rn_report_skipped_total(const ab_results *r) {
@@ -180,11 +184,10 @@ void rn_report_print_skipped(FILE *f, const ab_results *r, const char *prefix) {
 }
 
 static void header(FILE *f, const ab_results *r, const ab_analysis *a) {
-    fprintf(f, "suite %s on %s: %s, %lu of %lu runs done, %lu failed\n",
-            r->suite ? r->suite : "?", r->host ? r->host : "?", ab_state_name(r->state),
-            r->runs_done, r->runs_total, r->runs_failed);
-    if (!a->final)
-        fprintf(f, "interim: the suite is not over; verdicts come once it is\n");
+    fprintf(f, "suite %s on %s: %s, %lu of %lu runs done, %lu failed\n", r->suite ? r->suite : "?",
+            r->host ? r->host : "?", ab_state_name(r->state), r->runs_done, r->runs_total,
+            r->runs_failed);
+    if (!a->final) fprintf(f, "interim: the suite is not over; verdicts come once it is\n");
     for (size_t i = 0; i < r->nbaseline; i++)
         fprintf(f, "host %s %s: %g %s\n", r->baseline[i]->kind, r->baseline[i]->name,
                 r->baseline[i]->value, r->baseline[i]->unit ? r->baseline[i]->unit : "");
@@ -192,16 +195,18 @@ static void header(FILE *f, const ab_results *r, const ab_analysis *a) {
 
 /* How to read the numbers and the verdicts: the rule, and the family it was applied to. */
 static void legend(FILE *f, const ab_analysis *a) {
-    fprintf(f, "CIs: 95%% unless a coverage follows (too few runs). Overheads: paired by round "
-               "(Wilcoxon signed-rank)\nin a shuffled suite with >= %zu complete rounds, else "
-               "unpaired (Mann-Whitney U). Verdicts: wall time,\nHolm-adjusted p < %g over a "
-               "family of %zu comparison%s; no change: the CI within +-%g%%.\n",
+    fprintf(f,
+            "CIs: 95%% unless a coverage follows (too few runs). Overheads: paired by round "
+            "(Wilcoxon signed-rank)\nin a shuffled suite with >= %zu complete rounds, else "
+            "unpaired (Mann-Whitney U). Verdicts: wall time,\nHolm-adjusted p < %g over a "
+            "family of %zu comparison%s; no change: the CI within +-%g%%.\n",
             a->min_pairs, a->opts.rule.alpha, a->family, a->family == 1 ? "" : "s",
             a->opts.rule.equivalence * 100);
     if (a->planned > 1)
-        fprintf(f, "With %zu comparisons a difference can survive Holm from %zu runs a variant "
-                   "(unpaired) or %zu rounds (paired).\n", a->planned, a->min_runs,
-                a->min_pairs);
+        fprintf(f,
+                "With %zu comparisons a difference can survive Holm from %zu runs a variant "
+                "(unpaired) or %zu rounds (paired).\n",
+                a->planned, a->min_runs, a->min_pairs);
 }
 
 /* The benchmark's warning events (bench NULL: the suite's), one line each. */
@@ -211,7 +216,8 @@ static void print_warnings(FILE *f, const ab_results *r, const char *bench, cons
     json_array_foreach(r->warnings, i, w) {
         ab_ev_warning e;
         ab_ev_warning_read(w, &e);
-        if (!e.message || (bench ? !e.benchmark || strcmp(e.benchmark, bench) : e.benchmark != NULL))
+        if (!e.message ||
+            (bench ? !e.benchmark || strcmp(e.benchmark, bench) : e.benchmark != NULL))
             continue;
         fprintf(f, "%swarning: %s\n", indent, e.message);
     }
@@ -243,9 +249,11 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
             if ((service = rn_figures_service(r, bench))) rn_figures_service_table(f, r, bench);
             exitcol = rn_figures_present(r, bench, AB_V2_EXIT_DELAY);
             if (!service)
-                fprintf(f, "\n%s\n  %-*s %-14s %-36s %-34s %-8s %-7s %-7s %-10s %-10s %-12s "
-                           "%s%-9s %s\n", bench, vw, "variant", "n", "wall median [CI]",
-                        "overhead [CI]", "analysis", "p", "p Holm", "CPU", "max RSS", "steal",
+                fprintf(f,
+                        "\n%s\n  %-*s %-14s %-36s %-34s %-8s %-7s %-7s %-10s %-10s %-12s "
+                        "%s%-9s %s\n",
+                        bench, vw, "variant", "n", "wall median [CI]", "overhead [CI]", "analysis",
+                        "p", "p Holm", "CPU", "max RSS", "steal",
                         exitcol ? "exit delay [95% CI]                  " : "", "profiles",
                         "verdict");
         }
@@ -286,7 +294,7 @@ static void print_table(FILE *f, const ab_results *r, const ab_analysis *a) {
 static void print_markdown(FILE *f, const ab_results *r, const ab_analysis *a) {
     fprintf(f, "### agentbench suite %s on %s (%s%s)\n\n", r->suite ? r->suite : "?",
             r->host ? r->host : "?", ab_state_name(r->state), a->final ? "" : ", interim");
-    size_t batch = 0;   /* a service's wall time is its whole life: its figures say more */
+    size_t batch = 0; /* a service's wall time is its whole life: its figures say more */
     for (size_t i = 0; i < r->ncells; i++) batch += !r->cells[i]->is_service;
     if (batch || !r->ncells) {
         fprintf(f, "| benchmark | variant | n | wall median [CI] | overhead [CI] | analysis | p | "
@@ -331,9 +339,11 @@ static void csv_header(FILE *f, int figures) {
     for (int fig = 0; fig < AB_NFIGURES; fig++) {
         if (!ab_figure_get((ab_figure)fig)->compared) continue;
         const char *n = ab_figure_get((ab_figure)fig)->name;
-        fprintf(f, ",overhead_%s_ratio,overhead_%s_ci_low,overhead_%s_ci_high,overhead_%s_p,"
-                   "overhead_%s_analysis,overhead_%s_ci_coverage,overhead_%s_ci_nominal,"
-                   "overhead_%s_need,overhead_%s_p_adjusted", n, n, n, n, n, n, n, n, n);
+        fprintf(f,
+                ",overhead_%s_ratio,overhead_%s_ci_low,overhead_%s_ci_high,overhead_%s_p,"
+                "overhead_%s_analysis,overhead_%s_ci_coverage,overhead_%s_ci_nominal,"
+                "overhead_%s_need,overhead_%s_p_adjusted",
+                n, n, n, n, n, n, n, n, n);
     }
     fprintf(f, ",verdict,steal_median_pct,steal_max_pct,migrations_median,migrations_max,"
                "wall_cov,drift_rho,drift_p,warnings,profiles,samples");
@@ -359,12 +369,14 @@ static void print_csv(FILE *f, const ab_results *r, const ab_analysis *a) {
         const ab_cell *c = r->cells[i];
         const ab_cell_analysis *ca = ab_analysis_cell(a, c);
         const ab_cell_stats *st = &ca->st;
-        fprintf(f, "%s,%s,%zu,%zu,%zu,%.9f,%.9f,%.9f,%.6g,%d,%.9f,%.9f,%.9f,%.9f,%zu,%.6f,%.6f,"
-                   "%.6f,%.0f", c->benchmark, c->variant, c->n, c->failed, c->no_profiles,
-                st->wall.median, st->wall.ci_low, st->wall.ci_high, st->wall.ci_level.coverage,
+        fprintf(f,
+                "%s,%s,%zu,%zu,%zu,%.9f,%.9f,%.9f,%.6g,%d,%.9f,%.9f,%.9f,%.9f,%zu,%.6f,%.6f,"
+                "%.6f,%.0f",
+                c->benchmark, c->variant, c->n, c->failed, c->no_profiles, st->wall.median,
+                st->wall.ci_low, st->wall.ci_high, st->wall.ci_level.coverage,
                 st->wall.ci_level.nominal, st->wall.mean, st->wall.stddev, st->wall.min,
-                st->wall.max, st->wall.outliers, st->cpu.median, st->user.median,
-                st->sys.median, st->rss.median);
+                st->wall.max, st->wall.outliers, st->cpu.median, st->user.median, st->sys.median,
+                st->rss.median);
         for (int fig = 0; fig < AB_NFIGURES; fig++)
             if (ab_figure_get((ab_figure)fig)->compared) csv_ratio(f, ca, (ab_figure)fig);
         char v[48] = "";
@@ -398,8 +410,8 @@ static void print_benchstat(FILE *f, const ab_results *r) {
         char name[256];
         rn_report_camel(name, sizeof name, c->benchmark);
         for (size_t k = 0; k < c->n; k++) {
-            fprintf(f, "Benchmark%s/variant=%s 1 %.0f ns/op %.0f cpu-ns/op %.0f maxrss-B/op",
-                    name, c->variant, c->wall[k] * 1e9, (c->user[k] + c->sys[k]) * 1e9,
+            fprintf(f, "Benchmark%s/variant=%s 1 %.0f ns/op %.0f cpu-ns/op %.0f maxrss-B/op", name,
+                    c->variant, c->wall[k] * 1e9, (c->user[k] + c->sys[k]) * 1e9,
                     (double)c->rss_kb[k] * 1024);
             rn_report_profile_benchstat(f, c, k);
             rn_figures_benchstat(f, c, k);
@@ -410,11 +422,11 @@ static void print_benchstat(FILE *f, const ab_results *r) {
 
 void rn_report_print(FILE *f, const ab_results *r, const ab_analysis *a, report_format fmt) {
     switch (fmt) {
-    case REPORT_TABLE: print_table(f, r, a); break;
-    case REPORT_MARKDOWN: print_markdown(f, r, a); break;
-    case REPORT_CSV: print_csv(f, r, a); break;
-    case REPORT_BENCHSTAT: print_benchstat(f, r); break;
-    case REPORT_JSON: rn_report_json_print(f, r, a); break;
+        case REPORT_TABLE: print_table(f, r, a); break;
+        case REPORT_MARKDOWN: print_markdown(f, r, a); break;
+        case REPORT_CSV: print_csv(f, r, a); break;
+        case REPORT_BENCHSTAT: print_benchstat(f, r); break;
+        case REPORT_JSON: rn_report_json_print(f, r, a); break;
     }
 }
 

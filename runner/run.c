@@ -37,10 +37,12 @@ static int resume_args_check(int argc, char **argv) {
             else if (!strcmp(a, with_value[k]) && i + 1 < argc) ok = 1, i++;
         }
         if (ok) continue;
-        fprintf(stderr, "agentbench run: --resume takes the suite's options from its "
-                        "journal; only the benchmark directories, --ingester, "
-                        "--ingester-url, --ingester-control (to confirm what it runs), "
-                        "--trust-journal and --quiet may go with it (not '%s')\n", a);
+        fprintf(stderr,
+                "agentbench run: --resume takes the suite's options from its "
+                "journal; only the benchmark directories, --ingester, "
+                "--ingester-url, --ingester-control (to confirm what it runs), "
+                "--trust-journal and --quiet may go with it (not '%s')\n",
+                a);
         return 2;
     }
     return 0;
@@ -55,9 +57,11 @@ static int take_options(suite *s, int argc, char **argv) {
     if (!s->resumed) return -1;
     if ((rc = resume_args_check(argc, argv))) return rc;
     /* what the user names: the journal's options replace s->o */
-    resume_named named = {.ingester_bin = s->o.ingester_bin, .ingester_url = s->o.ingester_url,
+    resume_named named = {.ingester_bin = s->o.ingester_bin,
+                          .ingester_url = s->o.ingester_url,
                           .ingester_control = s->o.ingester_control,
-                          .trust = s->o.trust_journal, .dirs = s->o.dirs};
+                          .trust = s->o.trust_journal,
+                          .dirs = s->o.dirs};
     s->o.ingester_bin = s->o.ingester_url = s->o.ingester_control = NULL;
     memset(&s->o.dirs, 0, sizeof s->o.dirs);
     char *arg = rn_xstrdup(s->o.resume);
@@ -83,9 +87,10 @@ static int resolve(suite *s) {
     for (size_t k = 0; k < s->o.profilers.n; k++)
         for (int i = 0; i < s->nbench; i++)
             if (!rn_benchmark_supports(s->bench[i], s->o.profilers.v[k])) {
-                fprintf(stderr, "agentbench run: --profiler %s: benchmark %s runs under %s "
-                                "only (bench.conf profiler)\n", s->o.profilers.v[k],
-                        s->bench[i]->name, s->bench[i]->profiler);
+                fprintf(stderr,
+                        "agentbench run: --profiler %s: benchmark %s runs under %s "
+                        "only (bench.conf profiler)\n",
+                        s->o.profilers.v[k], s->bench[i]->name, s->bench[i]->profiler);
                 return 2;
             }
     for (int bi = 0; bi < s->nbench; bi++)
@@ -112,11 +117,13 @@ static int resolve(suite *s) {
 static int place_cpus(suite *s) {
     int ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
     rn_cpulist_default(ncpus, s->cpu_bench, sizeof s->cpu_bench, s->cpu_ingester,
-                    sizeof s->cpu_ingester);
+                       sizeof s->cpu_ingester);
     if (s->o.cpu_bench) snprintf(s->cpu_bench, sizeof s->cpu_bench, "%s", s->o.cpu_bench);
-    if (s->o.cpu_ingester) snprintf(s->cpu_ingester, sizeof s->cpu_ingester, "%s", s->o.cpu_ingester);
+    if (s->o.cpu_ingester)
+        snprintf(s->cpu_ingester, sizeof s->cpu_ingester, "%s", s->o.cpu_ingester);
     /* a service's load generator shares the ingesters' CPUs (idle between uploads) */
-    snprintf(s->cpu_load, sizeof s->cpu_load, "%s", s->o.cpu_load ? s->o.cpu_load : s->cpu_ingester);
+    snprintf(s->cpu_load, sizeof s->cpu_load, "%s",
+             s->o.cpu_load ? s->o.cpu_load : s->cpu_ingester);
     if ((*s->cpu_bench && rn_cpulist_valid(s->cpu_bench, ncpus) < 0) ||
         (*s->cpu_ingester && rn_cpulist_valid(s->cpu_ingester, ncpus) < 0) ||
         (*s->cpu_load && rn_cpulist_valid(s->cpu_load, ncpus) < 0)) {
@@ -129,8 +136,9 @@ static int place_cpus(suite *s) {
 
 static uint64_t random_seed(void) {
     uint64_t v = 0;
-    if (getrandom(&v, sizeof v, 0) != sizeof v) v = (uint64_t)(ab_wall_s() * 1e6) ^ (uint64_t)getpid();
-    return v & 0xffffffffffffULL;   /* short enough to type */
+    if (getrandom(&v, sizeof v, 0) != sizeof v)
+        v = (uint64_t)(ab_wall_s() * 1e6) ^ (uint64_t)getpid();
+    return v & 0xffffffffffffULL; /* short enough to type */
 }
 
 /* The per-benchmark and per-cell counts, with what a resumed journal already holds. */
@@ -150,7 +158,7 @@ static void on_signal(uv_signal_t *h, int signum) {
     suite *s = h->data;
     if (!s->interrupted)
         rn_progress_warn("%s: stopping (the run in progress is not counted)",
-                      signum == SIGINT ? "interrupted" : "terminated");
+                         signum == SIGINT ? "interrupted" : "terminated");
     s->interrupted = signum;
     s->stop = 1;
     rn_measure_interrupt();
@@ -175,9 +183,9 @@ static void loop_close(suite *s) {
 
 static void announce(suite *s) {
     rn_progress_info("suite %s (seed %llu, order %s): %d benchmark%s x %d variant%s, %lu runs%s",
-                  s->id, (unsigned long long)s->o.seed, s->o.shuffled ? "shuffled" : "blocked",
-                  s->nbench, s->nbench == 1 ? "" : "s", s->nvar, s->nvar == 1 ? "" : "s",
-                  s->total, s->resumed ? " (resumed)" : "");
+                     s->id, (unsigned long long)s->o.seed, s->o.shuffled ? "shuffled" : "blocked",
+                     s->nbench, s->nbench == 1 ? "" : "s", s->nvar, s->nvar == 1 ? "" : "s",
+                     s->total, s->resumed ? " (resumed)" : "");
     if (s->resumed) rn_progress_info("resuming: %lu measured runs already in the journal", s->done);
 }
 
@@ -187,7 +195,7 @@ static int run_suite(suite *s) {
     int need_ingesters = 0;
     for (int vi = 0; vi < s->nvar; vi++)
         if (rn_variant_has_agent(s->o.variants.v[vi])) need_ingesters = 1;
-    if (s->stop) return -1;   /* suite_start could not be written */
+    if (s->stop) return -1; /* suite_start could not be written */
     if (need_ingesters && rn_ingesters_start(s) < 0) return -1;
     rn_suite_run_all(s);
     return 0;
@@ -223,7 +231,8 @@ static int finish(suite *s, int failed) {
     rn_ingesters_stop(s);
     const char *status = s->interrupted ? "interrupted"
                          : (failed || s->build_failed || s->journal_errno || s->stop_why[0])
-                               ? "failed" : "done";
+                             ? "failed"
+                             : "done";
     int write_failed = s->journal_errno;
     rn_suite_emit_end(s, status);
     if (s->interrupted) rn_progress_warn("interrupted: %lu measured runs were recorded", s->done);
@@ -232,9 +241,10 @@ static int finish(suite *s, int failed) {
         s->results->state = AB_STATE_INTERRUPTED;
     print_measured(s);
     if (write_failed)
-        fprintf(stderr, "agentbench run: stopped: cannot write the journal (%s); %lu measured "
-                        "runs are recorded in it\n", strerror(write_failed),
-                s->results->runs_done);
+        fprintf(stderr,
+                "agentbench run: stopped: cannot write the journal (%s); %lu measured "
+                "runs are recorded in it\n",
+                strerror(write_failed), s->results->runs_done);
     else if (s->stop_why[0])
         fprintf(stderr, "agentbench run: stopped: %s; %lu measured runs are recorded\n",
                 s->stop_why, s->results->runs_done);

@@ -11,13 +11,13 @@
  *                   its summaries
  *   run_capture.c   run --flamegraph: after a benchmark's runs, one captured run per
  *                   variant, through runner/flamegraph/flamegraph.h
- *   rn_run_one.c       one run: environment, ingester counters, measurement, status, events
+ *   run_one.c       one run: environment, ingester counters, measurement, status, events
  *   run_checks.c    whether the runs span what they should (expected_duration, 3 upload
  *                   intervals of the agent): warning events
  *   run_profile.c   a run's profile against the benchmark's ground truth, the perf
  *                   variant's capture, and the samples the agent lost (doc/accuracy.md)
  *   service/        one run of a service benchmark: ready, warm-up, capacity, latency,
- *                   SIGTERM (service/service.h), called by rn_run_one.c
+ *                   SIGTERM (service/service.h), called by run_one.c
  */
 #ifndef AB_RUNNER_RUN_H
 #define AB_RUNNER_RUN_H
@@ -36,48 +36,48 @@
 #include "results.h"
 #include "run_options.h"
 
-typedef struct resume_tally resume_tally;   /* run_resume.c */
+typedef struct resume_tally resume_tally; /* run_resume.c */
 
 typedef struct suite {
     run_options o;
-    strlist argv;                  /* the options as given (kept in suite_start) */
-    int resumed;                   /* --resume: options and runs come from the journal */
+    strlist argv; /* the options as given (kept in suite_start) */
+    int resumed;  /* --resume: options and runs come from the journal */
     benchmark **bench;
     int nbench, nvar;
     uv_loop_t loop;
     uv_signal_t sigint, sigterm;
-    int interrupted;               /* the signal that interrupted the suite, or 0 */
-    int journal_errno;             /* a journal write failed (errno): the suite stops */
-    int stop;                      /* stop after what runs now: interrupted,
-                                    * journal_errno or stop_why */
-    char stop_why[1024];           /* why the suite stopped itself, or "" */
+    int interrupted;     /* the signal that interrupted the suite, or 0 */
+    int journal_errno;   /* a journal write failed (errno): the suite stops */
+    int stop;            /* stop after what runs now: interrupted,
+                          * journal_errno or stop_why */
+    char stop_why[1024]; /* why the suite stopped itself, or "" */
     ab_journal *journal;
-    ab_results *results;           /* the model, fed with every event we write */
-    ab_analysis *analysis;         /* its statistics, updated for each summary event */
+    ab_results *results;   /* the model, fed with every event we write */
+    ab_analysis *analysis; /* its statistics, updated for each summary event */
     char results_dir[PATH_MAX], dir[PATH_MAX], id[80];
     char journal_path[PATH_MAX + 32];
     const char *helper, *ingester_bin;
-    ingester *ing;                 /* per variant (index), NULL entries for baseline */
+    ingester *ing; /* per variant (index), NULL entries for baseline */
     ingester remote;
     int is_remote;
-    char *remote_mode;             /* the remote ingester's current mode */
+    char *remote_mode; /* the remote ingester's current mode */
     char cpu_bench[256], cpu_ingester[256];
-    char cpu_load[256];            /* the load generator's (service benchmarks) */
+    char cpu_load[256]; /* the load generator's (service benchmarks) */
     unsigned long seq, done, total;
-    unsigned long runs_executed;   /* in this process, for the ETA */
-    double first_run_at;           /* mono time the first run of this process started */
-    double started;                /* mono time the suite (this process) started */
+    unsigned long runs_executed; /* in this process, for the ETA */
+    double first_run_at;         /* mono time the first run of this process started */
+    double started;              /* mono time the suite (this process) started */
     int build_failed;
-    int has_truth;                 /* a benchmark declares a ground truth */
-    char perf_bin[PATH_MAX];       /* perf's path ("" = not installed) */
+    int has_truth;           /* a benchmark declares a ground truth */
+    char perf_bin[PATH_MAX]; /* perf's path ("" = not installed) */
     /* resume: runs already in the journal per benchmark x variant */
     int *resumed_measured, *resumed_warmup;
-    char **ref_checksum;           /* per benchmark */
-    int *summarized;               /* per benchmark: its summary events are in the journal */
+    char **ref_checksum; /* per benchmark */
+    int *summarized;     /* per benchmark: its summary events are in the journal */
     int *ref_from_baseline;
-    double *load_rate;             /* per benchmark: the latency phase's fixed offered rate
-                                    * (service benchmarks; 0 = not fixed yet) */
-    resume_tally *tally;           /* the journal read by name, until rn_suite_resume_apply */
+    double *load_rate;   /* per benchmark: the latency phase's fixed offered rate
+                          * (service benchmarks; 0 = not fixed yet) */
+    resume_tally *tally; /* the journal read by name, until rn_suite_resume_apply */
 } suite;
 
 /* ---- run_journal.c ---- */
@@ -104,9 +104,9 @@ void rn_suite_emit_end(suite *s, const char *status);
 int rn_suite_resume_load(suite *s, const char *arg);
 /* What the resuming user named on the command line. */
 typedef struct resume_named {
-    strlist dirs;                  /* benchmark directories (as given) */
-    char *ingester_bin, *ingester_url, *ingester_control;   /* NULL: not given */
-    int trust;                     /* --trust-journal */
+    strlist dirs;                                         /* benchmark directories (as given) */
+    char *ingester_bin, *ingester_url, *ingester_control; /* NULL: not given */
+    int trust;                                            /* --trust-journal */
 } resume_named;
 /* After rn_suite_resume_load: the programs the journal names (its benchmark directories,
  * its --ingester, its remote ingester) against what the user named. Each named one must
@@ -134,7 +134,7 @@ void rn_ingesters_stop(suite *s);
 /* The offered rate of benchmark bi's latency phase is fixed (journaled as load_rate): from
  * the capacity a run measured (source "warmup" or "run", variant), or as given. */
 void rn_suite_fix_load_rate(suite *s, int bi, double rate, double capacity, const char *variant,
-                         const char *source);
+                            const char *source);
 
 /* ---- run_suite.c ---- */
 /* Every benchmark's build and runs. Returns 0, or -1 when the suite was interrupted. */
@@ -168,10 +168,10 @@ typedef struct run_profile {
     char *extra_env[3];            /* what the run's environment gets, NULL-terminated */
     const char *bench_dir;         /* perf: where Node.js leaves its V8 log */
     time_t started;
-    ab_tally before;               /* the store's stacks before the run */
-    char why[512];                 /* "unverified: ..." once something failed, else "" */
+    ab_tally before; /* the store's stacks before the run */
+    char why[512];   /* "unverified: ..." once something failed, else "" */
     /* for run_end */
-    const char *status;            /* "verified", or why; NULL without a ground truth */
+    const char *status; /* "verified", or why; NULL without a ground truth */
     int has_accuracy, has_agent_samples, has_decode_errors;
     ab_accuracy acc;
     long long agent_samples, samples_lost, decode_errors;
@@ -194,15 +194,15 @@ char **rn_run_profile_argv(suite *s, run_profile *p, char **argv);
 /* The agent's stacks before the run, given the application's figures (counted: they
  * were read). */
 void rn_run_profile_before(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a0,
-                        int counted);
+                           int counted);
 /* After the run: the counters file, the application's figures after it, the profile. */
 void rn_run_profile_after(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a0,
-                       const ab_ingester_app_stats *a1, int counted);
+                          const ab_ingester_app_stats *a1, int counted);
 /* Its fields into re (valid until rn_run_profile_free). */
 void rn_run_profile_fields(const run_profile *p, ab_ev_run_end *re);
 void rn_run_profile_free(run_profile *p);
 
-/* ---- rn_run_one.c ---- */
+/* ---- run_one.c ---- */
 /* One run of benchmark bi in variant vi (run number within the cell, planned count, or
  * run 0 for a warm-up). Returns 0, or -1 when the suite was interrupted meanwhile. */
 int rn_run_one(suite *s, int bi, int vi, int run, int planned, int warmup);
@@ -217,7 +217,7 @@ char **rn_run_environment(suite *s, int bi, int vi, int run);
 /* The same for a variant by name sending to url (NULL: none), with extra "NAME=value"
  * entries (NULL-terminated, or NULL) that replace the inherited ones of those names. */
 char **rn_run_environment_of(suite *s, int bi, const char *variant, const char *url, int run,
-                          char *const *extra);
+                             char *const *extra);
 void rn_run_environment_free(char **env);
 /* argv of a benchmark's run, honouring --quick. */
 void rn_run_argv(suite *s, int bi, strlist *argv);

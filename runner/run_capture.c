@@ -48,12 +48,15 @@ static void emit_capture(suite *s, int bi, int vi, const char *outdir, const cha
         char err[512] = "", *mine = rn_xasprintf("%s/%s.folded", outdir, label);
         if (rn_fg_diff(base_folded, mine, outdir, label, title, err, sizeof err) < 0)
             rn_progress_warn("%s %s: differential flame graph: %s", b->name, v, err);
-        else
-            diff = rn_xasprintf("flamegraphs/%s.diff.svg", label);
+        else diff = rn_xasprintf("flamegraphs/%s.diff.svg", label);
         free(mine);
     }
-    ab_ev_flamegraph e = {.benchmark = b->name, .variant = v, .svg = svg, .folded = folded,
-                          .samples = n, .diff_svg = diff};
+    ab_ev_flamegraph e = {.benchmark = b->name,
+                          .variant = v,
+                          .svg = svg,
+                          .folded = folded,
+                          .samples = n,
+                          .diff_svg = diff};
     rn_suite_emit(s, ab_ev_flamegraph_json(&e));
     free(svg);
     free(folded);
@@ -64,7 +67,7 @@ void rn_suite_capture_flamegraphs(suite *s, int bi) {
     benchmark *b = s->bench[bi];
     char *outdir = rn_xasprintf("%s/flamegraphs", s->dir);
     rn_mkdir_p(outdir);
-    char *base_folded = NULL;   /* the baseline's capture, once there is one */
+    char *base_folded = NULL; /* the baseline's capture, once there is one */
     for (int vi = 0; vi < s->nvar && !s->stop; vi++) {
         const char *v = s->o.variants.v[vi];
         if (!strcmp(v, VARIANT_PERF)) continue;
@@ -103,10 +106,12 @@ int rn_suite_check_truth(suite *s, int bi, char *err, size_t errlen) {
     if (!b->truth.n) return 0;
     if (!s->perf_bin[0]) {
         rn_progress_warn("%s: its ground truth is not checked against perf: perf is not in PATH "
-                      "(Debian package linux-perf)", b->name);
+                         "(Debian package linux-perf)",
+                         b->name);
         return 0;
     }
-    char *outdir = rn_xasprintf("%s/flamegraphs", s->dir), *label = rn_xasprintf("%s-truth-check", b->name);
+    char *outdir = rn_xasprintf("%s/flamegraphs", s->dir),
+         *label = rn_xasprintf("%s-truth-check", b->name);
     char *title = rn_xasprintf("%s, perf (the ground truth check)", b->name);
     char *extra[] = {rn_run_profile_node_options(), NULL};
     char **env = rn_run_environment_of(s, bi, "truth-check", NULL, 0, extra);
@@ -124,20 +129,24 @@ int rn_suite_check_truth(suite *s, int bi, char *err, size_t errlen) {
     FILE *f = n > 0 ? fopen(folded, "r") : NULL;
     if (n < 0 || !f || rn_tally_folded(&b->truth, f, &ty) < 0) {
         rn_progress_warn("%s: its ground truth is not checked against perf: %s", b->name,
-                      n < 0 ? why : n == 0 ? "perf sampled nothing" : "cannot read its capture");
+                         n < 0    ? why
+                         : n == 0 ? "perf sampled nothing"
+                                  : "cannot read its capture");
     } else {
         for (size_t i = 0; i < b->truth.n && rc == 0; i++) {
             double expected = b->truth.share[i] / 100 * (double)ty.total;
             if (ty.count[i] > 0) continue;
             if (expected < TRUTH_CHECK_MIN_EXPECTED) {
                 rn_progress_warn("%s: truth.%s: perf saw no sample of it in %llu, too few to tell "
-                              "(use longer runs)", b->name, b->truth.fn[i], ty.total);
+                                 "(use longer runs)",
+                                 b->name, b->truth.fn[i], ty.total);
                 continue;
             }
-            snprintf(err, errlen, "ground truth: bench.conf's truth.%s = %g%%, but perf never "
+            snprintf(err, errlen,
+                     "ground truth: bench.conf's truth.%s = %g%%, but perf never "
                      "saw %s in a run (0 of %llu samples; flamegraphs/%s.svg): a misspelt, "
-                     "inlined or never-called function (configuration error)", b->truth.fn[i],
-                     b->truth.share[i], b->truth.fn[i], ty.total, label);
+                     "inlined or never-called function (configuration error)",
+                     b->truth.fn[i], b->truth.share[i], b->truth.fn[i], ty.total, label);
             rc = -1;
         }
     }

@@ -18,14 +18,14 @@
 #include "progress.h"
 #include "run.h"
 
-#define MIN_INTERVALS 3
-#define SHORT_RUN_SLACK 0.75   /* median < 75% of expected_duration: short_run */
+#define MIN_INTERVALS   3
+#define SHORT_RUN_SLACK 0.75 /* median < 75% of expected_duration: short_run */
 
 static void warn(suite *s, const char *kind, const char *benchmark, const char *variant,
                  const char *message) {
     rn_progress_warn("warning: %s", message);
-    ab_ev_warning e = {.message = message, .benchmark = benchmark, .variant = variant,
-                       .kind = kind};
+    ab_ev_warning e = {
+        .message = message, .benchmark = benchmark, .variant = variant, .kind = kind};
     rn_suite_emit(s, ab_ev_warning_json(&e));
 }
 
@@ -52,10 +52,12 @@ void rn_suite_check_plan(suite *s) {
             double iv = interval_of(s, p);
             if (b->expected_duration >= MIN_INTERVALS * iv) continue;
             char msg[512];
-            snprintf(msg, sizeof msg, "%s: its runs (expected_duration %g s) span fewer than "
+            snprintf(msg, sizeof msg,
+                     "%s: its runs (expected_duration %g s) span fewer than "
                      "%d upload intervals of %s (%g s, %s): its periodic uploads are not "
-                     "measured; give it longer args or --upload-interval", b->name,
-                     b->expected_duration, MIN_INTERVALS, p->agent, iv, interval_source(s));
+                     "measured; give it longer args or --upload-interval",
+                     b->name, b->expected_duration, MIN_INTERVALS, p->agent, iv,
+                     interval_source(s));
             warn(s, "few_uploads", b->name, NULL, msg);
         }
     }
@@ -90,21 +92,22 @@ void rn_suite_check_measured(suite *s, int bi) {
         ab_cell *c = ab_results_find(s->results, b->name, v);
         if (!c || !c->n) continue;
         double med = median_wall(s, c);
-        if (!checked_duration && b->expected_duration > 0) {   /* the baseline comes first */
+        if (!checked_duration && b->expected_duration > 0) { /* the baseline comes first */
             checked_duration = 1;
             if (med < SHORT_RUN_SLACK * b->expected_duration) {
-                snprintf(msg, sizeof msg, "%s: its runs took %.3g s (median, %s), shorter "
-                         "than its expected_duration of %g s", b->name, med, v,
-                         b->expected_duration);
+                snprintf(msg, sizeof msg,
+                         "%s: its runs took %.3g s (median, %s), shorter "
+                         "than its expected_duration of %g s",
+                         b->name, med, v, b->expected_duration);
                 warn(s, "short_run", b->name, v, msg);
             }
         }
         const ab_profiler *p = rn_run_profiler(s, bi, vi);
         if (!p || few_planned || med >= MIN_INTERVALS * interval_of(s, p)) continue;
-        snprintf(msg, sizeof msg, "%s %s: its runs took %.3g s (median), fewer than %d upload "
+        snprintf(msg, sizeof msg,
+                 "%s %s: its runs took %.3g s (median), fewer than %d upload "
                  "intervals of %s (%g s, %s): its periodic uploads are under-represented",
-                 b->name, v, med, MIN_INTERVALS, p->agent, interval_of(s, p),
-                 interval_source(s));
+                 b->name, v, med, MIN_INTERVALS, p->agent, interval_of(s, p), interval_source(s));
         warn(s, "few_uploads", b->name, v, msg);
     }
 }

@@ -19,8 +19,12 @@
  * directory relative to the suite's, or NULL. */
 static void emit_ingester(suite *s, json_t *(*build)(const ab_ev_ingester *), const ingester *g,
                           const char *mode, const char *store) {
-    ab_ev_ingester e = {.name = g->name, .mode = mode, .url = g->url, .control = g->control,
-                        .pid = g->pid, .store = store};
+    ab_ev_ingester e = {.name = g->name,
+                        .mode = mode,
+                        .url = g->url,
+                        .control = g->control,
+                        .pid = g->pid,
+                        .store = store};
     rn_suite_emit(s, build(&e));
 }
 
@@ -28,7 +32,7 @@ static int start_one(suite *s, int vi) {
     char err[512], mode[64], token[256];
     const char *v = s->o.variants.v[vi];
     char *logpath = rn_xasprintf("%s/logs/ingester-%s.log", s->dir,
-                              rn_variant_file_token(v, token, sizeof token));
+                                 rn_variant_file_token(v, token, sizeof token));
     int logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     free(logpath);
     /* the stacks the agent delivered, kept per variant (--store): for a ground truth's
@@ -36,8 +40,8 @@ static int start_one(suite *s, int vi) {
     char *store_rel = (s->has_truth || s->o.flamegraph) ? rn_xasprintf("profiles/%s", token) : NULL;
     char *store = store_rel ? rn_run_profile_store_dir(s, vi) : NULL;
     int rc = rn_ingester_start(&s->loop, &s->ing[vi], s->ingester_bin, s->helper, v,
-                            rn_variant_mode(v, mode, sizeof mode), s->o.slow_delay,
-                            s->cpu_ingester, store, logfd, err, sizeof err);
+                               rn_variant_mode(v, mode, sizeof mode), s->o.slow_delay,
+                               s->cpu_ingester, store, logfd, err, sizeof err);
     if (logfd >= 0) close(logfd);
     free(store);
     if (rc < 0) {
@@ -69,9 +73,9 @@ static int check_remote(suite *s) {
  * costs. */
 static void announce_external(suite *s) {
     rn_progress_warn("--server-url %s: an external server without a control endpoint: one "
-                  "profiled variant (external), no behaviour switching, and no /stats, so "
-                  "the profiles it received are unknown (the report shows ?)",
-                  s->o.server_url);
+                     "profiled variant (external), no behaviour switching, and no /stats, so "
+                     "the profiles it received are unknown (the report shows ?)",
+                     s->o.server_url);
 }
 
 int rn_ingesters_start(suite *s) {
@@ -88,8 +92,9 @@ int rn_ingesters_start(suite *s) {
     return 0;
 }
 
-/* The remote ingester into variant vi's mode, unless it is in it already. A remote ingester that cannot be switched stops the suite: a run against it in another
- * mode would be recorded under the wrong variant. */
+/* The remote ingester into variant vi's mode, unless it is in it already. A remote ingester that
+ * cannot be switched stops the suite: a run against it in another mode would be recorded under the
+ * wrong variant. */
 static int switch_remote(suite *s, int bi, int vi) {
     char mode[64];
     const char *variant = rn_variant_mode(s->o.variants.v[vi], mode, sizeof mode);
@@ -98,12 +103,13 @@ static int switch_remote(suite *s, int bi, int vi) {
     if (rn_ingester_set_mode(s->remote.control, variant, s->o.slow_delay, err, sizeof err) < 0) {
         size_t n = strlen(err);
         while (n > 0 && (err[n - 1] == '\n' || err[n - 1] == '\r' || err[n - 1] == ' '))
-            err[--n] = '\0';   /* a body's last newline */
+            err[--n] = '\0'; /* a body's last newline */
         rn_progress_warn("cannot switch the ingester to %s: %s", variant, err);
         rn_suite_error(s, err, s->bench[bi]->name, variant);
         snprintf(s->stop_why, sizeof s->stop_why,
                  "cannot switch the remote ingester to %s (%s): a run against it in another "
-                 "mode would be recorded under the wrong variant", variant, err);
+                 "mode would be recorded under the wrong variant",
+                 variant, err);
         s->stop = 1;
         return -1;
     }
@@ -118,7 +124,7 @@ int rn_ingester_ensure(suite *s, int bi, int vi) {
     if (!s->ing || !s->ing[vi].spawned || !s->ing[vi].exited) return 0;
     ingester *g = &s->ing[vi];
     char *msg = rn_xasprintf("the %s ingester (pid %d) exited with status %d; restarting it",
-                          g->name, g->pid, (int)g->exit_status);
+                             g->name, g->pid, (int)g->exit_status);
     rn_progress_warn("%s", msg);
     rn_suite_error(s, msg, NULL, g->name);
     free(msg);

@@ -25,15 +25,15 @@ static void journal_failed(suite *s, json_t *ev, int e) {
     ab_ev_run_end_read(ev, &r);
     char what[300];
     if (r.benchmark && r.variant)
-        snprintf(what, sizeof what, "its %s event (%s %s %s %lld)", ab_event_type(ev),
-                 r.benchmark, r.variant, r.warmup ? "warm-up" : "run", (long long)r.run);
-    else
-        snprintf(what, sizeof what, "its %s event", ab_event_type(ev));
+        snprintf(what, sizeof what, "its %s event (%s %s %s %lld)", ab_event_type(ev), r.benchmark,
+                 r.variant, r.warmup ? "warm-up" : "run", (long long)r.run);
+    else snprintf(what, sizeof what, "its %s event", ab_event_type(ev));
     rn_progress_clear();
-    fprintf(stderr, "agentbench run: cannot write the journal %s: %s\n"
-                    "agentbench run: stopping the suite: the %lu measured runs recorded "
-                    "before are kept; %s is not recorded, and no part of it is in the "
-                    "journal; once there is room, `agentbench run --resume %s` continues\n",
+    fprintf(stderr,
+            "agentbench run: cannot write the journal %s: %s\n"
+            "agentbench run: stopping the suite: the %lu measured runs recorded "
+            "before are kept; %s is not recorded, and no part of it is in the "
+            "journal; once there is room, `agentbench run --resume %s` continues\n",
             s->journal_path, strerror(e), s->results->runs_done, what, s->dir);
 }
 
@@ -99,7 +99,7 @@ int rn_suite_open(suite *s) {
         return 1;
     }
     rn_suite_latest_update(s->results_dir, s->dir);
-    if (!s->results) s->results = ab_results_new();   /* a resume has read its own */
+    if (!s->results) s->results = ab_results_new(); /* a resume has read its own */
     return 0;
 }
 
@@ -123,19 +123,33 @@ void rn_suite_emit_start(suite *s) {
     ab_ev_suite_start first;
     ab_ev_suite_start_read(s->resumed ? s->results->suite_start : NULL, &first);
     json_t *args = first.argv ? json_incref(first.argv) : strlist_json(&s->argv);
-    ab_ev_suite_start e = {
-        .suite = s->id, .host = host, .seed = (json_int_t)s->o.seed,
-        .order = s->o.shuffled ? "shuffled" : "blocked", .benchmarks = names,
-        .variants = variants, .warmup = s->o.warmup, .runs = s->o.runs,
-        .min_runs = s->o.target_ci > 0 ? s->o.min_runs : s->o.runs, .max_runs = s->o.runs,
-        .target_ci = s->o.target_ci, .total_runs = (json_int_t)s->total,
-        .slow_delay = s->o.slow_delay, .timeout = s->o.timeout, .argv = args,
-        .benchmark_dirs = dirs, .cpu_bench = s->cpu_bench, .cpu_ingester = s->cpu_ingester,
-        .cpu_load = s->cpu_load,
-        .upload_interval = s->o.upload_interval, .quick = s->o.quick, .resumed = s->resumed,
-        .profilers = profilers, .server_url = s->o.server_url,
-        .has = {.upload_interval = s->o.upload_interval > 0, .quick = 1,
-                .resumed = (unsigned char)s->resumed}};
+    ab_ev_suite_start e = {.suite = s->id,
+                           .host = host,
+                           .seed = (json_int_t)s->o.seed,
+                           .order = s->o.shuffled ? "shuffled" : "blocked",
+                           .benchmarks = names,
+                           .variants = variants,
+                           .warmup = s->o.warmup,
+                           .runs = s->o.runs,
+                           .min_runs = s->o.target_ci > 0 ? s->o.min_runs : s->o.runs,
+                           .max_runs = s->o.runs,
+                           .target_ci = s->o.target_ci,
+                           .total_runs = (json_int_t)s->total,
+                           .slow_delay = s->o.slow_delay,
+                           .timeout = s->o.timeout,
+                           .argv = args,
+                           .benchmark_dirs = dirs,
+                           .cpu_bench = s->cpu_bench,
+                           .cpu_ingester = s->cpu_ingester,
+                           .cpu_load = s->cpu_load,
+                           .upload_interval = s->o.upload_interval,
+                           .quick = s->o.quick,
+                           .resumed = s->resumed,
+                           .profilers = profilers,
+                           .server_url = s->o.server_url,
+                           .has = {.upload_interval = s->o.upload_interval > 0,
+                                   .quick = 1,
+                                   .resumed = (unsigned char)s->resumed}};
     rn_suite_emit(s, ab_ev_suite_start_json(&e));
     json_decref(names);
     json_decref(dirs);
@@ -147,25 +161,31 @@ void rn_suite_emit_start(suite *s) {
 }
 
 void rn_suite_fix_load_rate(suite *s, int bi, double rate, double capacity, const char *variant,
-                         const char *source) {
+                            const char *source) {
     s->load_rate[bi] = rate;
-    ab_ev_load_rate e = {.benchmark = s->bench[bi]->name, .rate_rps = rate,
-                         .capacity_rps = capacity, .share = capacity > 0 ? rate / capacity : 0,
-                         .variant = variant, .source = source};
+    ab_ev_load_rate e = {.benchmark = s->bench[bi]->name,
+                         .rate_rps = rate,
+                         .capacity_rps = capacity,
+                         .share = capacity > 0 ? rate / capacity : 0,
+                         .variant = variant,
+                         .source = source};
     rn_suite_emit(s, ab_ev_load_rate_json(&e));
     if (capacity > 0)
         rn_progress_info("%s: the latency phase runs at %.1f requests/s (%.0f%% of the %s "
-                      "capacity, %.1f requests/s, from a %s run)", s->bench[bi]->name, rate,
-                      100 * rate / capacity, variant, capacity, source);
+                         "capacity, %.1f requests/s, from a %s run)",
+                         s->bench[bi]->name, rate, 100 * rate / capacity, variant, capacity,
+                         source);
     else
         rn_progress_info("%s: the latency phase runs at %.1f requests/s (--load-rate)",
-                      s->bench[bi]->name, rate);
+                         s->bench[bi]->name, rate);
 }
 
 void rn_suite_emit_end(suite *s, const char *status) {
-    ab_ev_suite_end e = {.status = status, .done = (json_int_t)s->done,
+    ab_ev_suite_end e = {.status = status,
+                         .done = (json_int_t)s->done,
                          .failed = (json_int_t)s->results->runs_failed,
-                         .total = (json_int_t)s->total, .seconds = ab_mono_s() - s->started};
+                         .total = (json_int_t)s->total,
+                         .seconds = ab_mono_s() - s->started};
     json_t *ev = ab_ev_suite_end_json(&e);
     if (ev && journal_put(s, ev) == 0) ab_results_add(s->results, ev);
     json_decref(ev);

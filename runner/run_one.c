@@ -1,4 +1,4 @@
-/* rn_run_one.c: one benchmark run, in steps: make sure the variant's ingester is there;
+/* run_one.c: one benchmark run, in steps: make sure the variant's ingester is there;
  * run_start; open the cell's log; take the ingester's counters (and the application's,
  * with the agent's stacks so far for a ground truth: run_profile.c); measure the run
  * through agentbench-measure (with /proc/stat steal around it; under perf in the perf
@@ -32,10 +32,14 @@
 
 extern char **environ;
 
-static const char *const our_vars[] = {
-    "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING=", "PYROSCOPE_SERVER_ADDRESS=",
-    "PYROSCOPE_APPLICATION_NAME=", "PYROSCOPE_UPLOAD_INTERVAL=", "AGENTBENCH_VARIANT=",
-    "AGENTBENCH_RUN=", "AGENTBENCH_RUN_ID=", NULL};
+static const char *const our_vars[] = {"PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING=",
+                                       "PYROSCOPE_SERVER_ADDRESS=",
+                                       "PYROSCOPE_APPLICATION_NAME=",
+                                       "PYROSCOPE_UPLOAD_INTERVAL=",
+                                       "AGENTBENCH_VARIANT=",
+                                       "AGENTBENCH_RUN=",
+                                       "AGENTBENCH_RUN_ID=",
+                                       NULL};
 
 static int ours(const char *kv, char *const *extra) {
     for (int i = 0; our_vars[i]; i++)
@@ -60,12 +64,12 @@ const ab_profiler *rn_run_profiler_of(suite *s, int bi, const char *v) {
 char **rn_run_environment(suite *s, int bi, int vi, int run) {
     const char *variant = s->o.variants.v[vi];
     return rn_run_environment_of(s, bi, variant,
-                              rn_variant_has_agent(variant) ? rn_ingester_url_of(s, vi) : NULL, run,
-                              NULL);
+                                 rn_variant_has_agent(variant) ? rn_ingester_url_of(s, vi) : NULL,
+                                 run, NULL);
 }
 
 char **rn_run_environment_of(suite *s, int bi, const char *variant, const char *url, int run,
-                          char *const *extra) {
+                             char *const *extra) {
     strlist env = {0};
     for (char **e = environ; *e; e++)
         if (!ours(*e, extra)) rn_strlist_add(&env, *e);
@@ -74,8 +78,9 @@ char **rn_run_environment_of(suite *s, int bi, const char *variant, const char *
         rn_strlist_add(&env, "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING=1");
     if (url) rn_strlist_add_take(&env, rn_xasprintf("PYROSCOPE_SERVER_ADDRESS=%s", url));
     rn_strlist_add_take(&env, rn_xasprintf("PYROSCOPE_APPLICATION_NAME=%s", s->bench[bi]->name));
-    if (s->o.upload_interval > 0)   /* else the agents' own: --upload-interval changes them */
-        rn_strlist_add_take(&env, rn_xasprintf("PYROSCOPE_UPLOAD_INTERVAL=%g", s->o.upload_interval));
+    if (s->o.upload_interval > 0) /* else the agents' own: --upload-interval changes them */
+        rn_strlist_add_take(&env,
+                            rn_xasprintf("PYROSCOPE_UPLOAD_INTERVAL=%g", s->o.upload_interval));
     const ab_profiler *p = rn_run_profiler_of(s, bi, variant);
     if (p) rn_profiler_env(p, &env, url, s->bench[bi]->name, s->o.upload_interval);
     rn_strlist_add_take(&env, rn_xasprintf("AGENTBENCH_VARIANT=%s", variant));
@@ -83,7 +88,7 @@ char **rn_run_environment_of(suite *s, int bi, const char *variant, const char *
     /* the run's marker, inherited by whatever it starts: the helper finds its leftovers by
      * it where the host gives no cgroup (doc/measurement.md) */
     rn_strlist_add_take(&env, rn_xasprintf("AGENTBENCH_RUN_ID=%s.%lu", s->id, s->seq));
-    return env.v;   /* the strlist's array, NULL-terminated */
+    return env.v; /* the strlist's array, NULL-terminated */
 }
 
 void rn_run_environment_free(char **env) {
@@ -152,16 +157,16 @@ typedef struct one_run {
     unsigned long seq;
     char *logpath;
     int logfd;
-    off_t log_offset;            /* where this run's output starts in the log */
+    off_t log_offset; /* where this run's output starts in the log */
     /* the ingester's counters around the run */
-    const char *control, *measure;   /* measure: rn_ingester_delivery_measure(), or NULL */
+    const char *control, *measure; /* measure: rn_ingester_delivery_measure(), or NULL */
     ab_ingester_stats before, after;
-    ab_ingester_app_stats app_before, app_after;   /* the benchmark's application */
-    int counted;                 /* both readings were taken */
-    run_profile prof;            /* against the ground truth; the agent's lost samples */
-    unsigned long long got;      /* delivered, by measure */
+    ab_ingester_app_stats app_before, app_after; /* the benchmark's application */
+    int counted;                                 /* both readings were taken */
+    run_profile prof;       /* against the ground truth; the agent's lost samples */
+    unsigned long long got; /* delivered, by measure */
     /* the measurement */
-    int rc;                      /* rn_measure_run's */
+    int rc; /* rn_measure_run's */
     run_result r;
     char err[512];
     cpu_times st0, st1;
@@ -183,13 +188,16 @@ static double eta(suite *s) {
 
 static void emit_run_start(one_run *x) {
     suite *s = x->s;
-    ab_ev_run_start e = {.benchmark = x->b->name, .variant = x->variant,
-                         .run = x->warmup ? 0 : x->run, .seq = (json_int_t)x->seq,
-                         .warmup = x->warmup, .done = (json_int_t)s->done,
+    ab_ev_run_start e = {.benchmark = x->b->name,
+                         .variant = x->variant,
+                         .run = x->warmup ? 0 : x->run,
+                         .seq = (json_int_t)x->seq,
+                         .warmup = x->warmup,
+                         .done = (json_int_t)s->done,
                          .total = (json_int_t)s->total};
     rn_suite_emit(s, ab_ev_run_start_json(&e));
-    rn_progress_run_start(x->b->name, x->variant, x->run, x->planned, x->warmup, s->done,
-                       s->total, eta(s));
+    rn_progress_run_start(x->b->name, x->variant, x->run, x->planned, x->warmup, s->done, s->total,
+                          eta(s));
 }
 
 /* The log of this benchmark x variant, a header line for the run, and where its output
@@ -197,7 +205,7 @@ static void emit_run_start(one_run *x) {
 static void open_log(one_run *x) {
     char token[256];
     x->logpath = rn_xasprintf("%s/logs/%s.%s.log", x->s->dir, x->b->name,
-                           rn_variant_file_token(x->variant, token, sizeof token));
+                              rn_variant_file_token(x->variant, token, sizeof token));
     x->logfd = open(x->logpath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (x->logfd < 0) {
         rn_progress_warn("%s: %s", x->logpath, strerror(errno));
@@ -217,12 +225,13 @@ static unsigned long long delivered(const one_run *x) {
 static void counters_before(one_run *x) {
     char mode[64];
     x->control = x->profiled ? rn_ingester_control_of(x->s, x->vi) : NULL;
-    x->measure = x->profiled ? rn_ingester_delivery_measure(rn_variant_mode(x->variant, mode, sizeof mode))
-                             : NULL;
+    x->measure = x->profiled
+                     ? rn_ingester_delivery_measure(rn_variant_mode(x->variant, mode, sizeof mode))
+                     : NULL;
     if (!x->control) return;
     char err[512];
     if (rn_ingester_counters_fetch_app(x->control, x->b->name, &x->before, &x->app_before, err,
-                                    sizeof err) == 0)
+                                       sizeof err) == 0)
         x->counted = 1;
     else rn_progress_warn("%s %s: ingester counters: %s", x->b->name, x->variant, err);
 }
@@ -234,7 +243,7 @@ static void counters_after(one_run *x) {
     char err[512];
     for (int i = 0; i < 10; i++) {
         if (rn_ingester_counters_fetch_app(x->control, x->b->name, &x->after, &x->app_after, err,
-                                        sizeof err) < 0) {
+                                           sizeof err) < 0) {
             x->counted = 0;
             return;
         }
@@ -249,17 +258,20 @@ static void measure(one_run *x) {
     strlist argv = {0};
     rn_run_argv(s, x->bi, &argv);
     char **env = rn_run_environment_of(s, x->bi, x->variant,
-                                    x->profiled ? rn_ingester_url_of(s, x->vi) : NULL, x->run,
-                                    x->prof.extra_env);
+                                       x->profiled ? rn_ingester_url_of(s, x->vi) : NULL, x->run,
+                                       x->prof.extra_env);
     char **args = rn_run_profile_argv(s, &x->prof, argv.v);
-    run_spec spec = {.argv = args, .env = env, .cwd = x->b->dir, .cpus = s->cpu_bench,
-                     .out_path = x->logpath, .timeout_s = rn_run_timeout(s, x->bi)};
+    run_spec spec = {.argv = args,
+                     .env = env,
+                     .cwd = x->b->dir,
+                     .cpus = s->cpu_bench,
+                     .out_path = x->logpath,
+                     .timeout_s = rn_run_timeout(s, x->bi)};
     rn_cpu_times_read(&x->st0);
     if (x->is_service)
         x->rc = rn_service_measure(s, x->bi, x->vi, x->warmup, args, env, x->logpath, x->logfd,
-                                &x->r, &x->svc, x->err, sizeof x->err);
-    else
-        x->rc = rn_measure_run(&s->loop, &spec, &x->r, x->err, sizeof x->err);
+                                   &x->r, &x->svc, x->err, sizeof x->err);
+    else x->rc = rn_measure_run(&s->loop, &spec, &x->r, x->err, sizeof x->err);
     rn_cpu_times_read(&x->st1);
     if (args != argv.v) free(args);
     rn_strlist_free(&argv);
@@ -274,7 +286,8 @@ static const char *check_checksum(one_run *x) {
     if (!s->ref_checksum[bi] || (is_base && !s->ref_from_baseline[bi])) {
         if (s->ref_checksum[bi] && strcmp(s->ref_checksum[bi], x->checksum))
             rn_progress_warn("%s: checksum of the baseline (%s) differs from an earlier "
-                          "profiled run's (%s)", x->b->name, x->checksum, s->ref_checksum[bi]);
+                             "profiled run's (%s)",
+                             x->b->name, x->checksum, s->ref_checksum[bi]);
         free(s->ref_checksum[bi]);
         s->ref_checksum[bi] = rn_xstrdup(x->checksum);
         s->ref_from_baseline[bi] = is_base;
@@ -282,7 +295,7 @@ static const char *check_checksum(one_run *x) {
     }
     if (!strcmp(s->ref_checksum[bi], x->checksum)) return "ok";
     rn_progress_warn("%s %s run %d: checksum %s differs from the baseline's %s", x->b->name,
-                  x->variant, x->run, x->checksum, s->ref_checksum[bi]);
+                     x->variant, x->run, x->checksum, s->ref_checksum[bi]);
     return "checksum";
 }
 
@@ -293,8 +306,8 @@ static void batch_exit_delay(one_run *x, const char *out) {
     if (rn_work_end_scan(out, &t) < 0 || x->r.t_end <= 0) return;
     if (t < x->r.t_start || t > x->r.t_end) {
         rn_progress_warn("%s %s run %d: its work_end (%.6f) is not within the run (%.6f to "
-                      "%.6f): no exit delay", x->b->name, x->variant, x->run, t, x->r.t_start,
-                      x->r.t_end);
+                         "%.6f): no exit delay",
+                         x->b->name, x->variant, x->run, t, x->r.t_start, x->r.t_end);
         return;
     }
     x->exit_delay = x->r.t_end - t;
@@ -311,14 +324,16 @@ static const char *run_status(one_run *x) {
     if (x->is_service) {
         const char *st = rn_service_status(&x->svc, &x->r, x->checksum);
         if (strcmp(st, "ok")) {
-            if (x->warmup) rn_progress_warn("%s %s warm-up: %s", x->b->name, x->variant, x->svc.reason);
-            else rn_progress_warn("%s %s run %d: %s", x->b->name, x->variant, x->run, x->svc.reason);
+            if (x->warmup)
+                rn_progress_warn("%s %s warm-up: %s", x->b->name, x->variant, x->svc.reason);
+            else
+                rn_progress_warn("%s %s run %d: %s", x->b->name, x->variant, x->run, x->svc.reason);
             return st;
         }
-        if (x->svc.note[0])   /* ok, but its checksum was not compared */
+        if (x->svc.note[0]) /* ok, but its checksum was not compared */
             rn_progress_warn("%s %s %s %d: %s", x->b->name, x->variant,
-                          x->warmup ? "warm-up" : "run", x->run, x->svc.note);
-    } else if (!x->exit_blocked) {   /* blocked: killed after its work, checksum printed */
+                             x->warmup ? "warm-up" : "run", x->run, x->svc.note);
+    } else if (!x->exit_blocked) { /* blocked: killed after its work, checksum printed */
         if (x->r.timed_out) return "timeout";
         if (!x->r.exited) return "crashed";
         if (x->r.exit_code != 0) return "failed";
@@ -326,8 +341,9 @@ static const char *run_status(one_run *x) {
     if (!x->is_service && x->checksum && strcmp(check_checksum(x), "ok")) return "checksum";
     if (x->counted && x->measure && rn_benchmark_profiled(x->b) && x->got == 0) {
         rn_progress_warn("WARNING: %s %s run %d: profiled, the ingester is reachable, but it "
-                      "received no %s: the profiler never ran? (recorded as no_profiles, "
-                      "not counted)", x->b->name, x->variant, x->run, x->measure);
+                         "received no %s: the profiler never ran? (recorded as no_profiles, "
+                         "not counted)",
+                         x->b->name, x->variant, x->run, x->measure);
         return "no_profiles";
     }
     return "ok";
@@ -340,25 +356,27 @@ static json_t *run_warnings(one_run *x) {
     json_t *w = json_array();
     char text[400];
     if (r->leftover > 0) {
-        snprintf(text, sizeof text, "%ld process%s outlived the run and %s killed (found by "
-                 "%s): %s", r->leftover, r->leftover == 1 ? "" : "es",
-                 r->leftover == 1 ? "was" : "were",
+        snprintf(text, sizeof text,
+                 "%ld process%s outlived the run and %s killed (found by "
+                 "%s): %s",
+                 r->leftover, r->leftover == 1 ? "" : "es", r->leftover == 1 ? "was" : "were",
                  strcmp(r->tracking, "cgroup") ? "process tree and AGENTBENCH_RUN_ID" : "cgroup",
                  r->leftover_names);
         json_array_append_new(w, json_string(text));
     }
     if (r->log_cut > 0) {
         char token[256];
-        snprintf(text, sizeof text, "%lld bytes of its output were cut from logs/%s.%s.log "
-                 "(its first and last 256 KiB are kept)", r->log_cut, x->b->name,
-                 rn_variant_file_token(x->variant, token, sizeof token));
+        snprintf(text, sizeof text,
+                 "%lld bytes of its output were cut from logs/%s.%s.log "
+                 "(its first and last 256 KiB are kept)",
+                 r->log_cut, x->b->name, rn_variant_file_token(x->variant, token, sizeof token));
         json_array_append_new(w, json_string(text));
     }
     size_t i;
     json_t *t;
     json_array_foreach(w, i, t)
         rn_progress_warn("%s %s %s %d: %s", x->b->name, x->variant, x->warmup ? "warm-up" : "run",
-                      x->run, json_string_value(t));
+                         x->run, json_string_value(t));
     return w;
 }
 
@@ -369,16 +387,29 @@ static void emit_run_end(one_run *x) {
     double e = eta(s);
     const run_result *r = &x->r;
     ab_ev_run_end re = {
-        .benchmark = x->b->name, .variant = x->variant, .run = x->warmup ? 0 : x->run,
-        .seq = (json_int_t)x->seq, .warmup = x->warmup, .status = x->status,
-        .exit_code = r->exited ? r->exit_code : 0, .signal = r->exited ? 0 : r->signal,
-        .wall_s = r->wall_s, .user_s = r->user_s, .sys_s = r->sys_s,
-        .maxrss_kb = r->maxrss_kb, .nvcsw = r->nvcsw, .nivcsw = r->nivcsw,
-        .minflt = r->minflt, .majflt = r->majflt,
+        .benchmark = x->b->name,
+        .variant = x->variant,
+        .run = x->warmup ? 0 : x->run,
+        .seq = (json_int_t)x->seq,
+        .warmup = x->warmup,
+        .status = x->status,
+        .exit_code = r->exited ? r->exit_code : 0,
+        .signal = r->exited ? 0 : r->signal,
+        .wall_s = r->wall_s,
+        .user_s = r->user_s,
+        .sys_s = r->sys_s,
+        .maxrss_kb = r->maxrss_kb,
+        .nvcsw = r->nvcsw,
+        .nivcsw = r->nivcsw,
+        .minflt = r->minflt,
+        .majflt = r->majflt,
         .profiles = (json_int_t)(x->counted ? x->after.profiles - x->before.profiles : 0),
         .samples = (json_int_t)(x->counted ? x->after.samples - x->before.samples : 0),
-        .done = (json_int_t)s->done, .total = (json_int_t)s->total, .eta_s = e,
-        .steal_pct = rn_steal_pct(&x->st0, &x->st1), .checksum = x->checksum};
+        .done = (json_int_t)s->done,
+        .total = (json_int_t)s->total,
+        .eta_s = e,
+        .steal_pct = rn_steal_pct(&x->st0, &x->st1),
+        .checksum = x->checksum};
     const ab_profiler *p = rn_run_profiler(s, x->bi, x->vi);
     if (p) re.profiler = p->name;
     if (x->counted && x->measure && strcmp(x->measure, "profiles")) {
@@ -403,27 +434,33 @@ static void emit_run_end(one_run *x) {
     rn_run_profile_fields(&x->prof, &re);
     rn_suite_emit(s, ab_ev_run_end_json(&re));
     json_decref(warnings);
-    if (s->journal_errno) {   /* not recorded (rn_suite_emit said so): not done either */
+    if (s->journal_errno) { /* not recorded (rn_suite_emit said so): not done either */
         if (!x->warmup) s->done--;
         return;
     }
-    rn_progress_run_end(x->b->name, x->variant, x->run, x->planned, x->warmup, x->status,
-                     r->wall_s, s->done, s->total, e);
+    rn_progress_run_end(x->b->name, x->variant, x->run, x->planned, x->warmup, x->status, r->wall_s,
+                        s->done, s->total, e);
 }
 
 int rn_run_one(suite *s, int bi, int vi, int run, int planned, int warmup) {
-    one_run x = {.s = s, .bi = bi, .vi = vi, .run = run, .planned = planned,
-                 .warmup = warmup, .b = s->bench[bi], .variant = s->o.variants.v[vi]};
+    one_run x = {.s = s,
+                 .bi = bi,
+                 .vi = vi,
+                 .run = run,
+                 .planned = planned,
+                 .warmup = warmup,
+                 .b = s->bench[bi],
+                 .variant = s->o.variants.v[vi]};
     x.profiled = rn_variant_has_agent(x.variant);
     x.is_service = x.b->kind == KIND_SERVICE;
     if (!s->first_run_at) s->first_run_at = ab_mono_s();
     if (x.profiled && rn_ingester_ensure(s, bi, vi) < 0) {
-        if (s->stop) return -1;   /* stop_why says why; nothing of this run is recorded */
+        if (s->stop) return -1; /* stop_why says why; nothing of this run is recorded */
         rn_progress_warn("%s %s: running without a working ingester", x.b->name, x.variant);
     }
     x.seq = ++s->seq;
     emit_run_start(&x);
-    if (s->stop) return -1;   /* run_start could not be written: the suite stops */
+    if (s->stop) return -1; /* run_start could not be written: the suite stops */
     open_log(&x);
     rn_run_profile_begin(s, bi, vi, x.seq, &x.prof);
     counters_before(&x);

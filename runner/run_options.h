@@ -8,31 +8,31 @@
 #include "util.h"
 
 typedef struct run_options {
-    strlist variants;           /* "baseline" first when present; with --profiler, every
-                                 * profiled mode once per profiler ("fast/datadog-nodejs") */
-    strlist profilers;          /* --profiler: profiler.h names; empty = each benchmark's own */
-    char *server_url;           /* --server-url: an external server, no control endpoint */
-    double slow_delay;          /* --slow-delay, seconds */
-    int shuffled;               /* --order shuffled (1) | blocked (0) */
+    strlist variants;  /* "baseline" first when present; with --profiler, every
+                        * profiled mode once per profiler ("fast/datadog-nodejs") */
+    strlist profilers; /* --profiler: profiler.h names; empty = each benchmark's own */
+    char *server_url;  /* --server-url: an external server, no control endpoint */
+    double slow_delay; /* --slow-delay, seconds */
+    int shuffled;      /* --order shuffled (1) | blocked (0) */
     uint64_t seed;
     int seed_given;
     int warmup, runs, min_runs, max_runs;
-    double target_ci;           /* percent, 0 = off */
-    double timeout;             /* --timeout seconds, 0 = bench.conf's or 300 */
-    char *cpu_bench, *cpu_ingester;     /* NULL = default placement, "" = none */
+    double target_ci;               /* percent, 0 = off */
+    double timeout;                 /* --timeout seconds, 0 = bench.conf's or 300 */
+    char *cpu_bench, *cpu_ingester; /* NULL = default placement, "" = none */
     int quick, quiet, flamegraph;
-    int trust_journal;          /* --resume: run what the journal names, unconfirmed */
-    char *results;              /* --results DIR */
-    char *resume;               /* --resume DIR */
+    int trust_journal; /* --resume: run what the journal names, unconfirmed */
+    char *results;     /* --results DIR */
+    char *resume;      /* --resume DIR */
     char *ingester_url, *ingester_control, *ingester_bin;
-    double upload_interval;     /* --upload-interval (PYROSCOPE_UPLOAD_INTERVAL...); 0 = the
-                                 * agents' own */
+    double upload_interval; /* --upload-interval (PYROSCOPE_UPLOAD_INTERVAL...); 0 = the
+                             * agents' own */
     /* service benchmarks */
-    char *cpu_load;             /* --cpu-load: NULL = the ingesters' CPUs, "" = none */
-    double duration;            /* --duration: the latency phase's window, 0 = bench.conf's */
-    double load_rate;           /* --load-rate R: fixed offered rate, 0 = measured */
-    double load_share;          /* --load-rate P%: share of the baseline's capacity (0.6) */
-    strlist dirs;               /* benchmark directories */
+    char *cpu_load;    /* --cpu-load: NULL = the ingesters' CPUs, "" = none */
+    double duration;   /* --duration: the latency phase's window, 0 = bench.conf's */
+    double load_rate;  /* --load-rate R: fixed offered rate, 0 = measured */
+    double load_share; /* --load-rate P%: share of the baseline's capacity (0.6) */
+    strlist dirs;      /* benchmark directories */
 } run_options;
 
 /* The variant `perf`: the benchmark under `perf record` (the reference sampler of

@@ -34,12 +34,12 @@
 #include "util.h"
 #include "variant.h"
 
-#define STORE_WAIT_S 3.0    /* the ingester rewrites its store at most once a second */
+#define STORE_WAIT_S 3.0 /* the ingester rewrites its store at most once a second */
 
 char *rn_run_profile_store_dir(suite *s, int vi) {
     char token[256];
     char *dir = rn_xasprintf("%s/profiles/%s", s->dir,
-                          rn_variant_file_token(s->o.variants.v[vi], token, sizeof token));
+                             rn_variant_file_token(s->o.variants.v[vi], token, sizeof token));
     rn_mkdir_p(dir);
     return dir;
 }
@@ -53,7 +53,7 @@ static char *store_file(const char *dir, const char *app) {
 
 static void unverified(run_profile *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void unverified(run_profile *p, const char *fmt, ...) {
-    if (p->why[0]) return;   /* the first reason is the one that counts */
+    if (p->why[0]) return; /* the first reason is the one that counts */
     int n = snprintf(p->why, sizeof p->why, "unverified: ");
     va_list ap;
     va_start(ap, fmt);
@@ -73,7 +73,7 @@ void rn_run_profile_node_cleanup(const char *dir, time_t since) {
         char *path = rn_xasprintf("%s/%s", dir, e->d_name);
         struct stat st;
         if (stat(path, &st) == 0 && st.st_mtime >= since) {
-            const char *dash = e->d_name + n - 7;           /* isolate-0xADDR-PID-v8.log */
+            const char *dash = e->d_name + n - 7; /* isolate-0xADDR-PID-v8.log */
             const char *p = dash;
             while (p > e->d_name && p[-1] >= '0' && p[-1] <= '9') p--;
             if (p < dash && p[-1] == '-') pid = atoi(p);
@@ -92,7 +92,7 @@ void rn_run_profile_node_cleanup(const char *dir, time_t since) {
 char *rn_run_profile_node_options(void) {
     const char *node = getenv("NODE_OPTIONS");
     return rn_xasprintf("NODE_OPTIONS=%s%s--perf-basic-prof", node ? node : "",
-                     node && *node ? " " : "");
+                        node && *node ? " " : "");
 }
 
 void rn_run_profile_begin(suite *s, int bi, int vi, unsigned long seq, run_profile *p) {
@@ -133,7 +133,7 @@ void rn_run_profile_begin(suite *s, int bi, int vi, unsigned long seq, run_profi
 char **rn_run_profile_argv(suite *s, run_profile *p, char **argv) {
     if (!p->perf) return argv;
     char **pargv = rn_fg_perf_record_argv(argv, p->perf_data);
-    pargv[0] = s->perf_bin;   /* the run helper execs without a PATH search */
+    pargv[0] = s->perf_bin; /* the run helper execs without a PATH search */
     return pargv;
 }
 
@@ -141,7 +141,7 @@ char **rn_run_profile_argv(suite *s, run_profile *p, char **argv) {
  * ingester's /stats reports), into ty. 0, or -1 with p unverified. */
 static int read_store(suite *s, int bi, run_profile *p, unsigned long long want, ab_tally *ty) {
     memset(ty, 0, sizeof *ty);
-    if (want == 0) return 0;   /* nothing yet (a file left by an earlier ingester is not its) */
+    if (want == 0) return 0; /* nothing yet (a file left by an earlier ingester is not its) */
     if (!p->store_path) {
         unverified(p, "the benchmark's name is too long for a --store file name");
         return -1;
@@ -158,13 +158,15 @@ static int read_store(suite *s, int bi, run_profile *p, unsigned long long want,
         }
         usleep(50000);
     } while (ab_mono_s() < until);
-    unverified(p, "the ingester's stored stacks of %s (%llu samples in %s) do not match its "
-               "counters (%llu)", s->bench[bi]->name, ty->total, p->store_path, want);
+    unverified(p,
+               "the ingester's stored stacks of %s (%llu samples in %s) do not match its "
+               "counters (%llu)",
+               s->bench[bi]->name, ty->total, p->store_path, want);
     return -1;
 }
 
 void rn_run_profile_before(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a0,
-                        int counted) {
+                           int counted) {
     if (!p->truth || !p->agent) return;
     if (s->is_remote) unverified(p, "a remote ingester: its stored stacks are out of reach");
     else if (!counted) unverified(p, "the ingester's /stats could not be read");
@@ -172,8 +174,8 @@ void rn_run_profile_before(suite *s, int bi, run_profile *p, const ab_ingester_a
 }
 
 /* "counters: samples=N samples_dropped=N sample_value=N ..." from the agent's file. */
-static int read_counters(const char *path, unsigned long long *samples,
-                         unsigned long long *dropped, unsigned long long *value) {
+static int read_counters(const char *path, unsigned long long *samples, unsigned long long *dropped,
+                         unsigned long long *value) {
     FILE *f = fopen(path, "r");
     if (!f) return -1;
     char line[1024];
@@ -194,11 +196,11 @@ static int read_counters(const char *path, unsigned long long *samples,
 static json_t *shares_json(const ab_truth *t, const ab_accuracy *a) {
     json_t *o = json_object();
     for (size_t i = 0; i < t->n; i++)
-        json_object_set_new(o, t->fn[i], json_pack("{s:f,s:f}", "truth", t->share[i], "share",
-                                                   a->share[i]));
+        json_object_set_new(o, t->fn[i],
+                            json_pack("{s:f,s:f}", "truth", t->share[i], "share", a->share[i]));
     double other = 100 - rn_truth_sum(t);
-    json_object_set_new(o, "(other)", json_pack("{s:f,s:f}", "truth", other > 0 ? other : 0,
-                                                "share", a->other));
+    json_object_set_new(o, "(other)",
+                        json_pack("{s:f,s:f}", "truth", other > 0 ? other : 0, "share", a->other));
     return o;
 }
 
@@ -231,12 +233,13 @@ static int agent_profile(suite *s, int bi, run_profile *p, const ab_ingester_app
 }
 
 void rn_run_profile_after(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a0,
-                       const ab_ingester_app_stats *a1, int counted) {
+                          const ab_ingester_app_stats *a1, int counted) {
     const char *app = s->bench[bi]->name;
     unsigned long long samples = 0, dropped = 0, value = 0;
     int has_counters = p->agent && read_counters(p->counters_path, &samples, &dropped, &value) == 0;
     unsigned long long received = counted && a1->sample_value >= a0->sample_value
-                                      ? a1->sample_value - a0->sample_value : 0;
+                                      ? a1->sample_value - a0->sample_value
+                                      : 0;
     if (has_counters && counted) {
         p->has_agent_samples = 1;
         p->agent_samples = (long long)(value + dropped);
@@ -245,7 +248,8 @@ void rn_run_profile_after(suite *s, int bi, run_profile *p, const ab_ingester_ap
     if (p->agent && counted) {
         p->has_decode_errors = 1;
         p->decode_errors = a1->decode_errors >= a0->decode_errors
-                               ? (long long)(a1->decode_errors - a0->decode_errors) : 0;
+                               ? (long long)(a1->decode_errors - a0->decode_errors)
+                               : 0;
     }
     if (p->perf && !p->truth) unlink(p->perf_data);
     if (!p->truth || (!p->agent && !p->perf)) {
@@ -260,10 +264,10 @@ void rn_run_profile_after(suite *s, int bi, run_profile *p, const ab_ingester_ap
     ab_tally ty;
     int rc = p->perf ? perf_profile(p, &s->bench[bi]->truth, &ty)
                      : agent_profile(s, bi, p, a1, &ty);
-    if (p->perf) rn_run_profile_node_cleanup(p->bench_dir, p->started);   /* folded: maps done */
+    if (p->perf) rn_run_profile_node_cleanup(p->bench_dir, p->started); /* folded: maps done */
     if (rc == 0 && ty.total == 0)
-        unverified(p, "no samples of %s %s", app, p->perf ? "in perf's capture"
-                                                          : "reached the ingester");
+        unverified(p, "no samples of %s %s", app,
+                   p->perf ? "in perf's capture" : "reached the ingester");
     /* the C agent's samples may stand for several intervals each (timer overruns) */
     double weight = has_counters && samples > 0 && value > samples ? (double)value / samples : 1;
     if (rc == 0 && rn_accuracy_of(&s->bench[bi]->truth, &ty, weight, &p->acc) == 0) {
@@ -299,7 +303,7 @@ void rn_run_profile_free(run_profile *p) {
     char *tmp = p->counters_path ? p->counters_path : p->perf_data;
     if (tmp) {
         *strrchr(tmp, '/') = 0;
-        rmdir(tmp);   /* SUITE/tmp, once empty */
+        rmdir(tmp); /* SUITE/tmp, once empty */
     }
     free(p->counters_path);
     free(p->perf_data);

@@ -1,11 +1,11 @@
 /* run_resume.c: `agentbench run --resume`: what a killed suite already did, from one read
  * of its journal, and the programs it will run, confirmed by the user (a journal is data:
- * whoever can write to the results directory must not get code run by whoever resumes). That read feeds the suite's results model and, at the same time, a
- * tally by name (runs per benchmark x variant, the highest sequence number, the reference
- * checksums, the summaries written, a service's fixed load rate), because the benchmarks
- * are only known once the options in the first suite_start have been parsed again.
- * rn_suite_resume_apply() then turns the tally into the suite's per-index counts, so no run
- * is repeated. */
+ * whoever can write to the results directory must not get code run by whoever resumes). That read
+ * feeds the suite's results model and, at the same time, a tally by name (runs per benchmark x
+ * variant, the highest sequence number, the reference checksums, the summaries written, a service's
+ * fixed load rate), because the benchmarks are only known once the options in the first suite_start
+ * have been parsed again. rn_suite_resume_apply() then turns the tally into the suite's per-index
+ * counts, so no run is repeated. */
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +23,10 @@ typedef struct resumed_cell {
 
 typedef struct resumed_bench {
     char *name;
-    char *checksum;                /* the reference checksum so far, or NULL */
-    int from_baseline;             /* ... taken from a baseline run */
-    int summarized;                /* its summary events are in the journal */
-    double load_rate;              /* a service's fixed offered rate (load_rate), or 0 */
+    char *checksum;    /* the reference checksum so far, or NULL */
+    int from_baseline; /* ... taken from a baseline run */
+    int summarized;    /* its summary events are in the journal */
+    double load_rate;  /* a service's fixed offered rate (load_rate), or 0 */
 } resumed_bench;
 
 struct resume_tally {
@@ -74,9 +74,8 @@ static void tally_run_end(resume_tally *t, json_t *ev) {
     resumed_cell *c = cell_of(t, e.benchmark, e.variant);
     if (e.warmup) c->warmup++;
     else c->measured++;
-    if (!e.checksum || !e.status || !strcmp(e.status, "checksum") ||
-        !strcmp(e.status, "failed") || !strcmp(e.status, "crashed") ||
-        !strcmp(e.status, "timeout"))
+    if (!e.checksum || !e.status || !strcmp(e.status, "checksum") || !strcmp(e.status, "failed") ||
+        !strcmp(e.status, "crashed") || !strcmp(e.status, "timeout"))
         return;
     resumed_bench *b = bench_of(t, e.benchmark);
     int is_base = !strcmp(e.variant, "baseline");
@@ -91,20 +90,21 @@ static void on_event(json_t *ev, void *arg) {
     reading *rd = arg;
     ab_results_add(rd->results, ev);
     switch (ab_event_id_of(ev)) {
-    case AB_EV_SUMMARY: {
-        ab_ev_summary e;
-        ab_ev_summary_read(ev, &e);
-        if (e.benchmark) bench_of(rd->tally, e.benchmark)->summarized = 1;
-        break;
-    }
-    case AB_EV_RUN_END: tally_run_end(rd->tally, ev); break;
-    case AB_EV_LOAD_RATE: {   /* fixed once: a resumed suite keeps it */
-        ab_ev_load_rate e;
-        ab_ev_load_rate_read(ev, &e);
-        if (e.benchmark && e.rate_rps > 0) bench_of(rd->tally, e.benchmark)->load_rate = e.rate_rps;
-        break;
-    }
-    default: break;
+        case AB_EV_SUMMARY: {
+            ab_ev_summary e;
+            ab_ev_summary_read(ev, &e);
+            if (e.benchmark) bench_of(rd->tally, e.benchmark)->summarized = 1;
+            break;
+        }
+        case AB_EV_RUN_END: tally_run_end(rd->tally, ev); break;
+        case AB_EV_LOAD_RATE: { /* fixed once: a resumed suite keeps it */
+            ab_ev_load_rate e;
+            ab_ev_load_rate_read(ev, &e);
+            if (e.benchmark && e.rate_rps > 0)
+                bench_of(rd->tally, e.benchmark)->load_rate = e.rate_rps;
+            break;
+        }
+        default: break;
     }
 }
 
@@ -118,8 +118,8 @@ static int options_from(suite *s, json_t *ss) {
     rn_strlist_add(&args, "run");
     size_t i;
     json_t *a;
-    json_array_foreach(e.argv, i, a)
-        if (json_is_string(a)) rn_strlist_add(&args, json_string_value(a));
+    json_array_foreach(e.argv, i, a) if (json_is_string(a))
+        rn_strlist_add(&args, json_string_value(a));
     int quiet = s->o.quiet;
     rn_run_options_free(&s->o);
     int rc = rn_run_options_parse(&s->o, (int)args.n, args.v);
@@ -133,8 +133,8 @@ static int options_from(suite *s, json_t *ss) {
     s->o.quiet |= quiet;
     if (json_array_size(e.benchmark_dirs)) {
         rn_strlist_free(&s->o.dirs);
-        json_array_foreach(e.benchmark_dirs, i, a)
-            if (json_is_string(a)) rn_strlist_add(&s->o.dirs, json_string_value(a));
+        json_array_foreach(e.benchmark_dirs, i, a) if (json_is_string(a))
+            rn_strlist_add(&s->o.dirs, json_string_value(a));
     }
     s->o.seed = (uint64_t)e.seed;
     s->o.seed_given = 1;
@@ -170,8 +170,8 @@ int rn_suite_resume_load(suite *s, const char *arg) {
     int n = ab_journal_read_all(s->journal_path, on_event, &rd, &bad);
     s->results->bad_lines = bad;
     if (n < 0) {
-        fprintf(stderr, "agentbench run --resume: %s: cannot read journal %s\n",
-                s->journal_path, s->journal_path);
+        fprintf(stderr, "agentbench run --resume: %s: cannot read journal %s\n", s->journal_path,
+                s->journal_path);
         return 2;
     }
     if (!s->results->suite_start) {
@@ -254,7 +254,7 @@ static void compare_one(strlist *diff, const char *what, const char *jv, const c
     char *b = is_path ? canonical(uv) : rn_xstrdup(uv);
     if (!a || strcmp(a, b))
         rn_strlist_add_take(diff, rn_xasprintf("%s: the journal has %s, your command line %s", what,
-                                         jv ? jv : "none (the default)", uv));
+                                               jv ? jv : "none (the default)", uv));
     free(a);
     free(b);
 }
@@ -262,13 +262,14 @@ static void compare_one(strlist *diff, const char *what, const char *jv, const c
 /* What the journal makes a resume run or contact, one line each. */
 static void journal_programs(const suite *s, strlist *out) {
     for (size_t i = 0; i < s->o.dirs.n; i++)
-        rn_strlist_add_take(out, rn_xasprintf("benchmark %s (its run, and build if it has one)",
-                                        s->o.dirs.v[i]));
-    if (s->o.ingester_bin) rn_strlist_add_take(out, rn_xasprintf("--ingester %s", s->o.ingester_bin));
+        rn_strlist_add_take(
+            out, rn_xasprintf("benchmark %s (its run, and build if it has one)", s->o.dirs.v[i]));
+    if (s->o.ingester_bin)
+        rn_strlist_add_take(out, rn_xasprintf("--ingester %s", s->o.ingester_bin));
     if (s->o.ingester_url)
         rn_strlist_add_take(out, rn_xasprintf("--ingester-url %s --ingester-control %s",
-                                        s->o.ingester_url,
-                                        s->o.ingester_control ? s->o.ingester_control : ""));
+                                              s->o.ingester_url,
+                                              s->o.ingester_control ? s->o.ingester_control : ""));
 }
 
 /* The command line that confirms them. */
@@ -280,11 +281,11 @@ static char *confirming_command(const suite *s, const char *arg) {
         cmd = next;
     }
     char *next = rn_xasprintf("%s%s%s%s%s%s%s", cmd, s->o.ingester_bin ? " --ingester " : "",
-                           s->o.ingester_bin ? s->o.ingester_bin : "",
-                           s->o.ingester_url ? " --ingester-url " : "",
-                           s->o.ingester_url ? s->o.ingester_url : "",
-                           s->o.ingester_control ? " --ingester-control " : "",
-                           s->o.ingester_control ? s->o.ingester_control : "");
+                              s->o.ingester_bin ? s->o.ingester_bin : "",
+                              s->o.ingester_url ? " --ingester-url " : "",
+                              s->o.ingester_url ? s->o.ingester_url : "",
+                              s->o.ingester_control ? " --ingester-control " : "",
+                              s->o.ingester_control ? s->o.ingester_control : "");
     free(cmd);
     return next;
 }
@@ -302,18 +303,23 @@ int rn_suite_resume_confirm(suite *s, const resume_named *named, const char *arg
         for (size_t i = 0; i < theirs.n; i++)
             if (rn_strlist_index(&mine, theirs.v[i]) < 0)
                 rn_strlist_add_take(&diff, rn_xasprintf("benchmark %s: in the journal, not on your "
-                                                  "command line", s->o.dirs.v[i]));
+                                                        "command line",
+                                                        s->o.dirs.v[i]));
         for (size_t i = 0; i < mine.n; i++)
             if (rn_strlist_index(&theirs, mine.v[i]) < 0)
-                rn_strlist_add_take(&diff, rn_xasprintf("benchmark %s: on your command line, not in "
-                                                  "the journal", mine.v[i]));
+                rn_strlist_add_take(&diff,
+                                    rn_xasprintf("benchmark %s: on your command line, not in "
+                                                 "the journal",
+                                                 mine.v[i]));
     }
     compare_one(&diff, "--ingester", s->o.ingester_bin, named->ingester_bin, 1);
     compare_one(&diff, "--ingester-url", s->o.ingester_url, named->ingester_url, 0);
     compare_one(&diff, "--ingester-control", s->o.ingester_control, named->ingester_control, 0);
     if (diff.n) {
-        fprintf(stderr, "agentbench run --resume: %s: the journal names other programs than "
-                        "your command line; nothing was run:\n", s->journal_path);
+        fprintf(stderr,
+                "agentbench run --resume: %s: the journal names other programs than "
+                "your command line; nothing was run:\n",
+                s->journal_path);
         for (size_t i = 0; i < diff.n; i++) fprintf(stderr, "  %s\n", diff.v[i]);
         rc = 2;
         goto out;
@@ -330,11 +336,13 @@ int rn_suite_resume_confirm(suite *s, const resume_named *named, const char *arg
         fprintf(stderr, "agentbench run --resume: resuming runs what the journal %s names:\n",
                 s->journal_path);
         for (size_t i = 0; i < programs.n; i++) fprintf(stderr, "  %s\n", programs.v[i]);
-        fprintf(stderr, "confirm it by naming it:\n  %s\nor run it as the journal says with "
-                        "--trust-journal. Nothing was run.\n", cmd);
+        fprintf(stderr,
+                "confirm it by naming it:\n  %s\nor run it as the journal says with "
+                "--trust-journal. Nothing was run.\n",
+                cmd);
         free(cmd);
         rc = 2;
-    } else if (unconfirmed) {   /* said even with --quiet: it runs what no one named */
+    } else if (unconfirmed) { /* said even with --quiet: it runs what no one named */
         fprintf(stderr, "agentbench run --resume: --trust-journal: running what the journal "
                         "names:\n");
         for (size_t i = 0; i < programs.n; i++) fprintf(stderr, "  %s\n", programs.v[i]);

@@ -40,8 +40,12 @@ static int build_benchmark(suite *s, int bi) {
     char *logpath = rn_xasprintf("%s/logs/%s.build.log", s->dir, b->name);
     char *build = rn_xasprintf("%s/build", b->dir);
     char *argv[] = {build, NULL};
-    run_spec spec = {.argv = argv, .env = environ, .cwd = b->dir, .cpus = NULL,
-                     .out_path = logpath, .timeout_s = 1800};
+    run_spec spec = {.argv = argv,
+                     .env = environ,
+                     .cwd = b->dir,
+                     .cpus = NULL,
+                     .out_path = logpath,
+                     .timeout_s = 1800};
     run_result r;
     char err[512] = "";
     int rc = rn_measure_run(&s->loop, &spec, &r, err, sizeof err);
@@ -52,12 +56,15 @@ static int build_benchmark(suite *s, int bi) {
     }
     if (rc == 0 && r.leftover > 0)
         rn_progress_warn("%s: its build left %ld process%s running (killed): %s", b->name,
-                      r.leftover, r.leftover == 1 ? "" : "es", r.leftover_names);
+                         r.leftover, r.leftover == 1 ? "" : "es", r.leftover_names);
     int ok = rc == 0 && r.exited && r.exit_code == 0;
     if (!ok) {
         if (rc == 0)
             snprintf(err, sizeof err, "build %s (see %s)",
-                     r.timed_out ? "timed out" : r.exited ? "failed" : "crashed", logpath);
+                     r.timed_out ? "timed out"
+                     : r.exited  ? "failed"
+                                 : "crashed",
+                     logpath);
         rn_progress_warn("%s: %s; its runs are skipped", b->name, err);
         s->build_failed = 1;
     }
@@ -99,8 +106,8 @@ static int take_resumed(int *counter) {
 /* The plan of one benchmark's measured runs. */
 typedef struct bench_plan {
     int bi, planned, min_runs, target;
-    int *resumed;          /* measured runs already in the journal, per variant */
-    int *count;            /* measured runs so far (replayed or run), per variant */
+    int *resumed; /* measured runs already in the journal, per variant */
+    int *count;   /* measured runs so far (replayed or run), per variant */
 } bench_plan;
 
 /* One measured run of variant vi (or its replay from the journal). */
@@ -169,8 +176,10 @@ static void write_summaries(suite *s, int bi) {
 
 static int run_benchmark(suite *s, int bi) {
     int target = s->o.target_ci > 0;
-    bench_plan p = {.bi = bi, .planned = s->o.runs,    /* max_runs with a target CI */
-                    .min_runs = target ? s->o.min_runs : s->o.runs, .target = target,
+    bench_plan p = {.bi = bi,
+                    .planned = s->o.runs, /* max_runs with a target CI */
+                    .min_runs = target ? s->o.min_runs : s->o.runs,
+                    .target = target,
                     .resumed = s->resumed_measured + bi * s->nvar,
                     .count = rn_xcalloc((size_t)s->nvar, sizeof(int))};
     warm_up(s, bi, p.planned);
@@ -187,7 +196,7 @@ static int run_benchmark(suite *s, int bi) {
     write_summaries(s, bi);
     if (s->o.flamegraph && s->bench[bi]->kind == KIND_SERVICE)
         rn_progress_warn("%s: no flame graphs of a service benchmark (not implemented)",
-                      s->bench[bi]->name);
+                         s->bench[bi]->name);
     else if (s->o.flamegraph) rn_suite_capture_flamegraphs(s, bi);
     return 0;
 }

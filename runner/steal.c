@@ -6,8 +6,8 @@
 int rn_cpu_times_parse(const char *line, cpu_times *t) {
     unsigned long long v[8] = {0};
     if (strncmp(line, "cpu ", 4)) return -1;
-    int n = sscanf(line + 4, "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
-                   &v[3], &v[4], &v[5], &v[6], &v[7]);
+    int n = sscanf(line + 4, "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+                   &v[4], &v[5], &v[6], &v[7]);
     if (n < 4) return -1;
     t->total = 0;
     for (int i = 0; i < n; i++) t->total += v[i];

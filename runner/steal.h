@@ -2,7 +2,9 @@
 #ifndef AB_RUNNER_STEAL_H
 #define AB_RUNNER_STEAL_H
 
-typedef struct cpu_times { unsigned long long total, steal; } cpu_times;
+typedef struct cpu_times {
+    unsigned long long total, steal;
+} cpu_times;
 /* Read the aggregate "cpu" line; 0 or -1. */
 int rn_cpu_times_read(cpu_times *t);
 /* Parse a "cpu  user nice system idle iowait irq softirq steal ..." line; 0 or -1. */

@@ -20,8 +20,8 @@ void rn_suite_id_make(char *buf, size_t len, double t, uint64_t seed) {
     snprintf(buf, len, "%s-%04x", d, (unsigned)(seed & 0xffff));
 }
 
-int rn_suite_dir_create(const char *results, const char *id, char *out, size_t outlen,
-                     char *err, size_t errlen) {
+int rn_suite_dir_create(const char *results, const char *id, char *out, size_t outlen, char *err,
+                        size_t errlen) {
     if (rn_mkdir_p(results) < 0) {
         snprintf(err, errlen, "cannot create results directory %s: %s", results, strerror(errno));
         return -1;
@@ -72,7 +72,7 @@ static struct flock whole_file(short type) {
     struct flock l;
     memset(&l, 0, sizeof l);
     l.l_type = type;
-    l.l_whence = SEEK_SET;   /* l_start 0, l_len 0: the whole file */
+    l.l_whence = SEEK_SET; /* l_start 0, l_len 0: the whole file */
     return l;
 }
 
@@ -86,7 +86,7 @@ int rn_suite_lock(const char *suite_dir) {
         close(fd);
         return -1;
     }
-    return 0;   /* fd stays open: the lock lives as long as the process */
+    return 0; /* fd stays open: the lock lives as long as the process */
 }
 
 int rn_suite_lock_state(const char *journal_path) {

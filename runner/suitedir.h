@@ -9,8 +9,8 @@
 /* "20261123-110102-4f2a": UTC date and time, 4 hex digits of the seed. */
 void rn_suite_id_make(char *buf, size_t len, double t, uint64_t seed);
 /* Create RESULTS_DIR/<id> (adding -2, -3... if taken); its path into out. 0 or -1. */
-int rn_suite_dir_create(const char *results, const char *id, char *out, size_t outlen,
-                     char *err, size_t errlen);
+int rn_suite_dir_create(const char *results, const char *id, char *out, size_t outlen, char *err,
+                        size_t errlen);
 /* Point RESULTS_DIR/latest at the suite directory (atomically). 0 or -1. */
 int rn_suite_latest_update(const char *results, const char *suite_dir);
 /* The journal of what the user named: a journal file, a suite directory, or a results

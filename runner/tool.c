@@ -25,7 +25,7 @@ pid_t rn_tool_spawn(char *const argv[], char *const envp[], int out_fd, int err_
     else posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     if (err_fd >= 0) posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
     else posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    sigset_t def;                             /* children start with default handlers */
+    sigset_t def; /* children start with default handlers */
     sigemptyset(&def);
     sigaddset(&def, SIGINT);
     sigaddset(&def, SIGTERM);
@@ -47,7 +47,7 @@ pid_t rn_tool_spawn(char *const argv[], char *const envp[], int out_fd, int err_
 }
 
 int rn_tool_wait(pid_t pid, double deadline_s, const volatile sig_atomic_t *stop,
-            void (*tick)(double, void *), void *arg) {
+                 void (*tick)(double, void *), void *arg) {
     double start = ab_mono_s(), next_tick = 1, interrupted_at = 0;
     for (;;) {
         int status;

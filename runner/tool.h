@@ -17,7 +17,7 @@ pid_t rn_tool_spawn(char *const argv[], char *const envp[], int out_fd, int err_
  * NULL). After deadline_s seconds (0: none), or once *stop (may be NULL) becomes non-zero,
  * the child gets SIGINT, and SIGKILL 5 s later. Returns the wait status, or -1. */
 int rn_tool_wait(pid_t pid, double deadline_s, const volatile sig_atomic_t *stop,
-            void (*tick)(double, void *), void *arg);
+                 void (*tick)(double, void *), void *arg);
 
 /* The path of program name in PATH (an executable file) into path. 0, or -1 when it is
  * not installed. */

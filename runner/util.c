@@ -61,7 +61,9 @@ void rn_strlist_add_take(strlist *l, char *s) {
     l->v[l->n] = NULL;
 }
 
-void rn_strlist_add(strlist *l, const char *s) { rn_strlist_add_take(l, rn_xstrdup(s)); }
+void rn_strlist_add(strlist *l, const char *s) {
+    rn_strlist_add_take(l, rn_xstrdup(s));
+}
 
 void rn_strlist_free(strlist *l) {
     for (size_t i = 0; i < l->n; i++) free(l->v[i]);

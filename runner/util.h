@@ -13,12 +13,12 @@ char *rn_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 typedef struct strlist {
     size_t n, cap;
-    char **v;            /* NULL-terminated */
+    char **v; /* NULL-terminated */
 } strlist;
-void rn_strlist_add(strlist *l, const char *s);          /* copies s */
-void rn_strlist_add_take(strlist *l, char *s);           /* takes ownership of s */
+void rn_strlist_add(strlist *l, const char *s); /* copies s */
+void rn_strlist_add_take(strlist *l, char *s);  /* takes ownership of s */
 void rn_strlist_free(strlist *l);
-int rn_strlist_index(const strlist *l, const char *s);   /* -1 when absent */
+int rn_strlist_index(const strlist *l, const char *s); /* -1 when absent */
 /* Split s at commas (skipping empty items) or, with ws, at white space. */
 void rn_strlist_split(strlist *l, const char *s, int ws);
 

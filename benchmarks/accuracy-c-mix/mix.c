@@ -43,59 +43,81 @@
 #include <time.h>
 
 #define CHUNK_STEPS 20000u
-#define DECK 20
+#define DECK        20
 
-enum { FN_A, FN_B, FN_C, FN_D, NFN };
+enum {
+    FN_A,
+    FN_B,
+    FN_C,
+    FN_D,
+    NFN
+};
 static const char *const fn_names[NFN] = {"work_a", "work_b", "work_c", "work_d"};
-static const unsigned deck_counts[NFN] = {10, 6, 3, 1};   /* 50%, 30%, 15%, 5% of 20 */
+static const unsigned deck_counts[NFN] = {10, 6, 3, 1}; /* 50%, 30%, 15%, 5% of 20 */
 
 #define LEAF __attribute__((noinline, aligned(64)))
-#define HOP __attribute__((noinline))
+#define HOP  __attribute__((noinline))
 
 /* The kernel: a serial dependency chain (xorshift, then an odd multiply). */
-static inline __attribute__((always_inline)) uint64_t kernel(uint64_t x)
-{
+static inline __attribute__((always_inline)) uint64_t kernel(uint64_t x) {
     for (unsigned i = 0; i < CHUNK_STEPS; i++) {
         x ^= x >> 29;
         x *= 0x9E3779B97F4A7C15ULL;
-        __asm__ volatile("" : "+r"(x));   /* one step at a time: no vectorising, no folding */
+        __asm__ volatile("" : "+r"(x)); /* one step at a time: no vectorising, no folding */
     }
     return x;
 }
 
-LEAF uint64_t work_a(uint64_t x) { return kernel(x); }
-LEAF uint64_t work_b(uint64_t x) { return kernel(x); }
-LEAF uint64_t work_c(uint64_t x) { return kernel(x); }
-LEAF uint64_t work_d(uint64_t x) { return kernel(x); }
+LEAF uint64_t work_a(uint64_t x) {
+    return kernel(x);
+}
+LEAF uint64_t work_b(uint64_t x) {
+    return kernel(x);
+}
+LEAF uint64_t work_c(uint64_t x) {
+    return kernel(x);
+}
+LEAF uint64_t work_d(uint64_t x) {
+    return kernel(x);
+}
 
-HOP uint64_t via_b1(uint64_t x) { return work_b(x) + 1; }
-HOP uint64_t via_c1(uint64_t x) { return work_c(x) + 1; }
-HOP uint64_t via_c2(uint64_t x) { return via_c1(x) + 1; }
-HOP uint64_t via_d1(uint64_t x) { return work_d(x) + 1; }
-HOP uint64_t via_d2(uint64_t x) { return via_d1(x) + 1; }
-HOP uint64_t via_d3(uint64_t x) { return via_d2(x) + 1; }
+HOP uint64_t via_b1(uint64_t x) {
+    return work_b(x) + 1;
+}
+HOP uint64_t via_c1(uint64_t x) {
+    return work_c(x) + 1;
+}
+HOP uint64_t via_c2(uint64_t x) {
+    return via_c1(x) + 1;
+}
+HOP uint64_t via_d1(uint64_t x) {
+    return work_d(x) + 1;
+}
+HOP uint64_t via_d2(uint64_t x) {
+    return via_d1(x) + 1;
+}
+HOP uint64_t via_d3(uint64_t x) {
+    return via_d2(x) + 1;
+}
 
-static inline __attribute__((always_inline)) uint64_t chunk(int fn, uint64_t x)
-{
+static inline __attribute__((always_inline)) uint64_t chunk(int fn, uint64_t x) {
     switch (fn) {
-    case FN_A: return work_a(x);
-    case FN_B: return via_b1(x);
-    case FN_C: return via_c2(x);
-    default: return via_d3(x);
+        case FN_A: return work_a(x);
+        case FN_B: return via_b1(x);
+        case FN_C: return via_c2(x);
+        default: return via_d3(x);
     }
 }
 
 /* xorshift64*: the deck's shuffle, the same sequence in every run. */
-static uint64_t rng_next(uint64_t *s)
-{
+static uint64_t rng_next(uint64_t *s) {
     *s ^= *s >> 12;
     *s ^= *s << 25;
     *s ^= *s >> 27;
     return *s * 0x2545F4914F6CDD1DULL;
 }
 
-static double thread_cpu_s(void)
-{
+static double thread_cpu_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -103,12 +125,10 @@ static double thread_cpu_s(void)
 
 /* rounds rounds of the shuffled deck; with spent (--check), each chunk's CPU time is
  * added to its function's slot. Returns the chain's final value. */
-static HOP uint64_t run_rounds(long rounds, double *spent)
-{
+static HOP uint64_t run_rounds(long rounds, double *spent) {
     int deck[DECK], n = 0;
     for (int f = 0; f < NFN; f++)
-        for (unsigned k = 0; k < deck_counts[f]; k++)
-            deck[n++] = f;
+        for (unsigned k = 0; k < deck_counts[f]; k++) deck[n++] = f;
     uint64_t rng = 0x853C49E6748FEA9BULL, x = 1;
     for (long r = 0; r < rounds; r++) {
         for (int i = DECK - 1; i > 0; i--) {
@@ -130,8 +150,7 @@ static HOP uint64_t run_rounds(long rounds, double *spent)
     return x;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     int check = argc > 1 && !strcmp(argv[1], "--check");
     if (argc > 1 && argv[1][0] == '-' && !check) {
         printf("usage: mix [--check] [ROUNDS]   ROUNDS rounds of 20 chunks (default 3000):\n"
@@ -149,8 +168,7 @@ int main(int argc, char **argv)
     if (check) {
         double spent[NFN] = {0}, total = 0;
         run_rounds(rounds, spent);
-        for (int f = 0; f < NFN; f++)
-            total += spent[f];
+        for (int f = 0; f < NFN; f++) total += spent[f];
         for (int f = 0; f < NFN; f++)
             printf("%s %.3f%% (truth %u%%)\n", fn_names[f], total > 0 ? 100 * spent[f] / total : 0,
                    deck_counts[f] * 100 / DECK);

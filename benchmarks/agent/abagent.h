@@ -28,25 +28,25 @@ void agent_thread_start(void);
 void agent_thread_stop(void);
 
 /* pthread_create() whose thread is registered for its whole life. */
-int agent_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
-                            void *(*start)(void *), void *arg);
+int agent_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
+                         void *arg);
 
 /* The agent's counters (all zero when it never ran). */
 typedef struct ab_agent_counters {
-    uint64_t samples;            /* stacks captured by the signal handler */
-    uint64_t samples_dropped;    /* lost because a thread's ring buffer was full */
-    uint64_t sample_value;       /* what the captured samples stand for: the sum of their
-                                  * weights (1 + timer overruns), as the profiles count them */
-    uint64_t profiles;           /* profiles cut (one per upload interval with samples) */
-    uint64_t uploads_ok;         /* answered 2xx */
-    uint64_t uploads_failed;     /* refused, timed out, or answered non-2xx */
-    uint64_t uploads_dropped;    /* never sent: queue full, or abandoned at exit */
-    uint64_t bytes_sent;         /* request bodies of successful uploads */
-    uint64_t agent_cpu_us;       /* CPU time of the agent's own threads (collector and
-                                  * uploader), known after stop; the signal handler's
-                                  * time is spent in the sampled threads: */
-    uint64_t handler_us;         /* time spent in the signal handler, all threads (x86-64:
-                                  * TSC; the kernel's signal delivery is not included) */
+    uint64_t samples;         /* stacks captured by the signal handler */
+    uint64_t samples_dropped; /* lost because a thread's ring buffer was full */
+    uint64_t sample_value;    /* what the captured samples stand for: the sum of their
+                               * weights (1 + timer overruns), as the profiles count them */
+    uint64_t profiles;        /* profiles cut (one per upload interval with samples) */
+    uint64_t uploads_ok;      /* answered 2xx */
+    uint64_t uploads_failed;  /* refused, timed out, or answered non-2xx */
+    uint64_t uploads_dropped; /* never sent: queue full, or abandoned at exit */
+    uint64_t bytes_sent;      /* request bodies of successful uploads */
+    uint64_t agent_cpu_us;    /* CPU time of the agent's own threads (collector and
+                               * uploader), known after stop; the signal handler's
+                               * time is spent in the sampled threads: */
+    uint64_t handler_us;      /* time spent in the signal handler, all threads (x86-64:
+                               * TSC; the kernel's signal delivery is not included) */
 } ab_agent_counters;
 
 void agent_get_counters(ab_agent_counters *out);

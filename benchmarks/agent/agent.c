@@ -29,19 +29,16 @@
 /* How often the collector drains the rings: often enough that a ring (AB_RING_SLOTS
  * samples) never fills at the sample rate, and a few times per upload interval, but not
  * more than 20 times a second (each wake-up costs the program a little CPU). */
-static double drain_period(const ab_config *cfg)
-{
+static double drain_period(const ab_config *cfg) {
     double p = cfg->upload_interval / 4;
     double ring = (AB_RING_SLOTS / 2.0) / cfg->sample_rate;
-    if (p > ring)
-        p = ring;
-    if (p > 0.5)
-        p = 0.5;
+    if (p > ring) p = ring;
+    if (p > 0.5) p = 0.5;
     return p < 0.05 ? 0.05 : p;
 }
 
 typedef struct pc_entry {
-    uintptr_t pc;                   /* 0: empty */
+    uintptr_t pc; /* 0: empty */
     uint32_t id;
 } pc_entry;
 
@@ -54,46 +51,43 @@ static struct {
     int stopping;
     ab_folded *profile;
     ab_symbols *symbols;
-    pc_entry *pcs;                  /* pc -> frame id cache (collector thread only) */
+    pc_entry *pcs; /* pc -> frame id cache (collector thread only) */
     size_t pcs_cap, pcs_used;
     double profile_start;
     uint64_t profiles;
     ab_uploader *uploader;
     ab_upload_counters upload_counters;
-    ab_agent_counters final;        /* kept after stop for agent_get_counters */
-    uint64_t collector_cpu_us;      /* the collector thread's CPU time, set when it ends */
-    uint64_t ticks0;                /* ab_ticks() and CLOCK_MONOTONIC at start, to convert */
+    ab_agent_counters final;   /* kept after stop for agent_get_counters */
+    uint64_t collector_cpu_us; /* the collector thread's CPU time, set when it ends */
+    uint64_t ticks0;           /* ab_ticks() and CLOCK_MONOTONIC at start, to convert */
     double mono0;
-    _Atomic uint64_t sample_value;  /* weights of the samples drained (collector thread) */
-    uint32_t fault_leaf;            /* test fault: the frame id of FUNCTION, or UINT32_MAX */
-    unsigned fault_seen;            /* its samples seen so far */
-    int fault_corrupt_pending;      /* test fault: the next profile is corrupted */
+    _Atomic uint64_t sample_value; /* weights of the samples drained (collector thread) */
+    uint32_t fault_leaf;           /* test fault: the frame id of FUNCTION, or UINT32_MAX */
+    unsigned fault_seen;           /* its samples seen so far */
+    int fault_corrupt_pending;     /* test fault: the next profile is corrupted */
 } agent = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static double now_unix(void)
-{
+static double now_unix(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static const char *real_getenv(const char *name) { return getenv(name); }
+static const char *real_getenv(const char *name) {
+    return getenv(name);
+}
 
 /* The frame id of a code address: pc for the interrupted instruction, ret - 1 for return
  * addresses (so a call at the very end of a function still resolves to it). */
-static uint32_t frame_id(uintptr_t addr)
-{
+static uint32_t frame_id(uintptr_t addr) {
     if (agent.pcs_used * 2 >= agent.pcs_cap) {
         size_t cap = agent.pcs_cap ? agent.pcs_cap * 2 : 1024;
         pc_entry *t = calloc(cap, sizeof *t);
-        if (t == NULL)
-            return UINT32_MAX;
+        if (t == NULL) return UINT32_MAX;
         for (size_t k = 0; k < agent.pcs_cap; k++) {
-            if (agent.pcs[k].pc == 0)
-                continue;
+            if (agent.pcs[k].pc == 0) continue;
             size_t i = (agent.pcs[k].pc * 0x9E3779B97F4A7C15ULL >> 20) & (cap - 1);
-            while (t[i].pc != 0)
-                i = (i + 1) & (cap - 1);
+            while (t[i].pc != 0) i = (i + 1) & (cap - 1);
             t[i] = agent.pcs[k];
         }
         free(agent.pcs);
@@ -102,56 +96,47 @@ static uint32_t frame_id(uintptr_t addr)
     }
     size_t i = (addr * 0x9E3779B97F4A7C15ULL >> 20) & (agent.pcs_cap - 1);
     for (; agent.pcs[i].pc != 0; i = (i + 1) & (agent.pcs_cap - 1))
-        if (agent.pcs[i].pc == addr)
-            return agent.pcs[i].id;
+        if (agent.pcs[i].pc == addr) return agent.pcs[i].id;
     char name[256];
     agent_symbols_lookup(agent.symbols, addr, name, sizeof name);
     uint32_t id = agent_folded_intern(agent.profile, name);
-    if (id == UINT32_MAX)
-        return id;
+    if (id == UINT32_MAX) return id;
     agent.pcs[i] = (pc_entry){.pc = addr, .id = id};
     agent.pcs_used++;
     return id;
 }
 
-static void add_sample(const ab_sample *s, void *arg)
-{
+static void add_sample(const ab_sample *s, void *arg) {
     (void)arg;
     uint32_t ids[AB_MAX_FRAMES + 1];
     size_t n = 0;
-    if (s->depth == 0)
-        return;
-    atomic_fetch_add_explicit(&agent.sample_value, s->weight ? s->weight : 1,
-                              memory_order_relaxed);
+    if (s->depth == 0) return;
+    atomic_fetch_add_explicit(&agent.sample_value, s->weight ? s->weight : 1, memory_order_relaxed);
     ids[n++] = frame_id(s->pcs[0]);
     if (ids[0] != UINT32_MAX && ids[0] == agent.fault_leaf && agent.fault_seen++ % 2 == 1)
-        return;   /* test fault drop-every-other */
+        return; /* test fault drop-every-other */
     uintptr_t ret = agent_leaf_caller(agent.symbols, s);
-    if (ret != 0)
-        ids[n++] = frame_id(ret - 1);
-    for (uint32_t k = 1; k < s->depth && k < AB_MAX_FRAMES; k++)
-        ids[n++] = frame_id(s->pcs[k] - 1);
+    if (ret != 0) ids[n++] = frame_id(ret - 1);
+    for (uint32_t k = 1; k < s->depth && k < AB_MAX_FRAMES; k++) ids[n++] = frame_id(s->pcs[k] - 1);
     for (size_t k = 0; k < n; k++)
-        if (ids[k] == UINT32_MAX)
-            n = k;
+        if (ids[k] == UINT32_MAX) n = k;
     agent_folded_add(agent.profile, ids, n, s->weight ? s->weight : 1);
 }
 
 /* Cuts the current profile and queues it for upload (nothing is sent for an empty one). */
-static void cut_profile(double until)
-{
+static void cut_profile(double until) {
     if (agent_folded_samples(agent.profile) > 0) {
         size_t len = 0;
         char *body = agent_folded_render(agent.profile, &len);
         agent.profiles++;
         if (body != NULL && agent.fault_corrupt_pending && len > 0) {
-            body[len - 2] = 'x';   /* test fault: the last line's count is no number */
+            body[len - 2] = 'x'; /* test fault: the last line's count is no number */
             agent.fault_corrupt_pending = 0;
         }
         if (body != NULL) {
             agent_log(AB_LOG_DEBUG, "profile: %llu samples in %zu stacks, %zu bytes",
-                   (unsigned long long)agent_folded_samples(agent.profile),
-                   agent_folded_stacks(agent.profile), len);
+                      (unsigned long long)agent_folded_samples(agent.profile),
+                      agent_folded_stacks(agent.profile), len);
             agent_uploader_enqueue(agent.uploader, body, len, agent.profile_start, until);
         } else {
             atomic_fetch_add(&agent.upload_counters.dropped, 1);
@@ -161,8 +146,7 @@ static void cut_profile(double until)
     agent.profile_start = until;
 }
 
-static void *collector_main(void *arg)
-{
+static void *collector_main(void *arg) {
     (void)arg;
     double next_upload = agent.profile_start + agent.cfg.upload_interval;
     long period_ns = (long)(drain_period(&agent.cfg) * 1e9);
@@ -178,8 +162,7 @@ static void *collector_main(void *arg)
         int rc = 0;
         while (!agent.stopping && rc != ETIMEDOUT)
             rc = pthread_cond_timedwait(&agent.wake, &agent.lock, &deadline);
-        if (agent.stopping)
-            break;
+        if (agent.stopping) break;
         pthread_mutex_unlock(&agent.lock);
         agent_sampler_drain(add_sample, NULL);
         double t = now_unix();
@@ -196,15 +179,13 @@ static void *collector_main(void *arg)
     return NULL;
 }
 
-static double now_mono(void)
-{
+static double now_mono(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void fill_counters(ab_agent_counters *c)
-{
+static void fill_counters(ab_agent_counters *c) {
     memset(c, 0, sizeof *c);
     uint64_t ticks;
     agent_sampler_counts(&c->samples, &c->samples_dropped, &ticks);
@@ -222,8 +203,7 @@ static void fill_counters(ab_agent_counters *c)
 }
 
 /* "counters: samples=N ..." (README.md), the debug line and the counters file's line. */
-static void format_counters(const ab_agent_counters *c, char *buf, size_t len)
-{
+static void format_counters(const ab_agent_counters *c, char *buf, size_t len) {
     snprintf(buf, len,
              "counters: samples=%llu samples_dropped=%llu sample_value=%llu profiles=%llu "
              "uploads_ok=%llu uploads_failed=%llu uploads_dropped=%llu bytes_sent=%llu "
@@ -236,24 +216,19 @@ static void format_counters(const ab_agent_counters *c, char *buf, size_t len)
 }
 
 /* The line into path, whole or not at all (a temporary file renamed over it). */
-static void write_counters_file(const char *path, const char *line)
-{
+static void write_counters_file(const char *path, const char *line) {
     char tmp[1100];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     int ok = f != NULL && fprintf(f, "%s\n", line) > 0;
-    if (f != NULL && fclose(f) != 0)
-        ok = 0;
-    if (ok && rename(tmp, path) == 0)
-        return;
+    if (f != NULL && fclose(f) != 0) ok = 0;
+    if (ok && rename(tmp, path) == 0) return;
     agent_log(AB_LOG_WARN, "cannot write the counters to %s: %s", path, strerror(errno));
     unlink(tmp);
 }
 
-int agent_start(void)
-{
-    if (getenv(ENABLE_ENV) == NULL || agent.running)
-        return 0;
+int agent_start(void) {
+    if (getenv(ENABLE_ENV) == NULL || agent.running) return 0;
     char err[256];
     if (agent_config_load(&agent.cfg, real_getenv, err, sizeof err) < 0) {
         fprintf(stderr, "abagent: error: %s; profiling disabled\n", err);
@@ -275,17 +250,15 @@ int agent_start(void)
     agent.mono0 = now_mono();
     agent.profile = agent_folded_new();
     agent.symbols = agent_symbols_new();
-    if (agent.profile == NULL || agent.symbols == NULL)
-        goto fail;
+    if (agent.profile == NULL || agent.symbols == NULL) goto fail;
     agent.fault_leaf = agent.cfg.fault_drop_fn[0]
                            ? agent_folded_intern(agent.profile, agent.cfg.fault_drop_fn)
                            : UINT32_MAX;
     if (agent.cfg.fault_drop_fn[0] || agent.cfg.fault_corrupt_first)
         agent_log(AB_LOG_WARN, "AGENTBENCH_AGENT_TEST_FAULT is set: this agent is wrong on "
-               "purpose (a test)");
+                               "purpose (a test)");
     agent.uploader = agent_uploader_start(&agent.cfg, &agent.upload_counters);
-    if (agent.uploader == NULL)
-        goto fail;
+    if (agent.uploader == NULL) goto fail;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -311,7 +284,7 @@ int agent_start(void)
         atexit_registered = 1; /* a program that exits without agent_stop still flushes */
     agent_sampler_thread_start();
     agent_log(AB_LOG_INFO, "profiling %s at %d Hz, uploading to %s every %gs", agent.cfg.app_name,
-           agent.cfg.sample_rate, agent.cfg.server, agent.cfg.upload_interval);
+              agent.cfg.sample_rate, agent.cfg.server, agent.cfg.upload_interval);
     return 0;
 fail:
     agent_folded_free(agent.profile);
@@ -322,10 +295,8 @@ fail:
     return -1;
 }
 
-void agent_stop(void)
-{
-    if (!agent.running)
-        return;
+void agent_stop(void) {
+    if (!agent.running) return;
     agent_sampler_stop();
     pthread_mutex_lock(&agent.lock);
     agent.stopping = 1;
@@ -342,8 +313,7 @@ void agent_stop(void)
     char line[512];
     format_counters(&agent.final, line, sizeof line);
     agent_log(AB_LOG_DEBUG, "%s", line);
-    if (agent.cfg.counters_path[0])
-        write_counters_file(agent.cfg.counters_path, line);
+    if (agent.cfg.counters_path[0]) write_counters_file(agent.cfg.counters_path, line);
 
     agent_sampler_free();
     agent_folded_free(agent.profile);
@@ -357,20 +327,17 @@ void agent_stop(void)
     agent.running = 0;
 }
 
-void agent_thread_start(void)
-{
-    if (agent.running)
-        agent_sampler_thread_start();
+void agent_thread_start(void) {
+    if (agent.running) agent_sampler_thread_start();
 }
 
-void agent_thread_stop(void) { agent_sampler_thread_stop(); }
+void agent_thread_stop(void) {
+    agent_sampler_thread_stop();
+}
 
-void agent_get_counters(ab_agent_counters *out)
-{
-    if (agent.running)
-        fill_counters(out);
-    else
-        *out = agent.final;
+void agent_get_counters(ab_agent_counters *out) {
+    if (agent.running) fill_counters(out);
+    else *out = agent.final;
 }
 
 typedef struct thread_start {
@@ -378,8 +345,7 @@ typedef struct thread_start {
     void *arg;
 } thread_start;
 
-static void *registered_thread(void *p)
-{
+static void *registered_thread(void *p) {
     thread_start ts = *(thread_start *)p;
     free(p);
     agent_thread_start();
@@ -388,16 +354,13 @@ static void *registered_thread(void *p)
     return result;
 }
 
-int agent_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
-                            void *(*start)(void *), void *arg)
-{
+int agent_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
+                         void *arg) {
     thread_start *ts = malloc(sizeof *ts);
-    if (ts == NULL)
-        return ENOMEM;
+    if (ts == NULL) return ENOMEM;
     ts->start = start;
     ts->arg = arg;
     int err = pthread_create(thread, attr, registered_thread, ts);
-    if (err != 0)
-        free(ts);
+    if (err != 0) free(ts);
     return err;
 }

@@ -6,28 +6,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int parse_seconds(const char *name, const char *value, double lo, double hi,
-                         double *out, char *err, size_t errlen)
-{
+static int parse_seconds(const char *name, const char *value, double lo, double hi, double *out,
+                         char *err, size_t errlen) {
     char *end;
     double v = strtod(value, &end);
     if (*value == '\0' || *end != '\0' || !(v >= lo && v <= hi)) {
-        snprintf(err, errlen, "%s must be a number of seconds in [%g, %g], not '%s'", name, lo,
-                 hi, value);
+        snprintf(err, errlen, "%s must be a number of seconds in [%g, %g], not '%s'", name, lo, hi,
+                 value);
         return -1;
     }
     *out = v;
     return 0;
 }
 
-static int parse_int(const char *name, const char *value, long lo, long hi, int *out,
-                     char *err, size_t errlen)
-{
+static int parse_int(const char *name, const char *value, long lo, long hi, int *out, char *err,
+                     size_t errlen) {
     char *end;
     long v = strtol(value, &end, 10);
     if (*value == '\0' || *end != '\0' || v < lo || v > hi) {
-        snprintf(err, errlen, "%s must be an integer in [%ld, %ld], not '%s'", name, lo, hi,
-                 value);
+        snprintf(err, errlen, "%s must be an integer in [%ld, %ld], not '%s'", name, lo, hi, value);
         return -1;
     }
     *out = (int)v;
@@ -35,8 +32,7 @@ static int parse_int(const char *name, const char *value, long lo, long hi, int 
 }
 
 /* AGENTBENCH_AGENT_TEST_FAULT: drop-every-other:FUNCTION or corrupt-first-upload. */
-static int parse_fault(ab_config *cfg, const char *v, char *err, size_t errlen)
-{
+static int parse_fault(ab_config *cfg, const char *v, char *err, size_t errlen) {
     static const char drop[] = "drop-every-other:";
     if (!strncmp(v, drop, sizeof drop - 1) && v[sizeof drop - 1] &&
         strlen(v + sizeof drop - 1) < sizeof cfg->fault_drop_fn) {
@@ -47,14 +43,15 @@ static int parse_fault(ab_config *cfg, const char *v, char *err, size_t errlen)
         cfg->fault_corrupt_first = 1;
         return 0;
     }
-    snprintf(err, errlen, "AGENTBENCH_AGENT_TEST_FAULT must be drop-every-other:FUNCTION or "
-             "corrupt-first-upload, not '%s'", v);
+    snprintf(err, errlen,
+             "AGENTBENCH_AGENT_TEST_FAULT must be drop-every-other:FUNCTION or "
+             "corrupt-first-upload, not '%s'",
+             v);
     return -1;
 }
 
 int agent_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), char *err,
-                   size_t errlen)
-{
+                      size_t errlen) {
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->server, sizeof cfg->server, "http://localhost:4040");
     snprintf(cfg->app_name, sizeof cfg->app_name, "agentbench-c-app");
@@ -74,8 +71,7 @@ int agent_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), ch
         }
         snprintf(cfg->server, sizeof cfg->server, "%s", v);
         size_t n = strlen(cfg->server);
-        while (n > 0 && cfg->server[n - 1] == '/')
-            cfg->server[--n] = '\0';
+        while (n > 0 && cfg->server[n - 1] == '/') cfg->server[--n] = '\0';
     }
     if ((v = getenv_fn("PYROSCOPE_APPLICATION_NAME")) && *v) {
         if (strlen(v) >= sizeof cfg->app_name) {
@@ -100,8 +96,7 @@ int agent_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), ch
                       errlen) < 0)
         return -1;
     if ((v = getenv_fn("PYROSCOPE_FLUSH_TIMEOUT")) && *v &&
-        parse_seconds("PYROSCOPE_FLUSH_TIMEOUT", v, 0, 3600, &cfg->flush_timeout, err,
-                      errlen) < 0)
+        parse_seconds("PYROSCOPE_FLUSH_TIMEOUT", v, 0, 3600, &cfg->flush_timeout, err, errlen) < 0)
         return -1;
     if ((v = getenv_fn("PYROSCOPE_UPLOAD_QUEUE_SIZE")) && *v &&
         parse_int("PYROSCOPE_UPLOAD_QUEUE_SIZE", v, 1, 1024, &cfg->queue_size, err, errlen) < 0)
@@ -109,8 +104,8 @@ int agent_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), ch
     if ((v = getenv_fn("PYROSCOPE_LOG_LEVEL")) && *v) {
         int level = agent_log_parse_level(v);
         if (level < 0) {
-            snprintf(err, errlen, "PYROSCOPE_LOG_LEVEL must be error, warn, info or debug, not '%s'",
-                     v);
+            snprintf(err, errlen,
+                     "PYROSCOPE_LOG_LEVEL must be error, warn, info or debug, not '%s'", v);
             return -1;
         }
         cfg->log_level = level;
@@ -122,12 +117,13 @@ int agent_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), ch
         }
         snprintf(cfg->counters_path, sizeof cfg->counters_path, "%s", v);
     }
-    if ((v = getenv_fn("AGENTBENCH_AGENT_TEST_FAULT")) && *v && parse_fault(cfg, v, err, errlen) < 0)
+    if ((v = getenv_fn("AGENTBENCH_AGENT_TEST_FAULT")) && *v &&
+        parse_fault(cfg, v, err, errlen) < 0)
         return -1;
-    if (cfg->connect_timeout > cfg->upload_timeout)
-        cfg->connect_timeout = cfg->upload_timeout;
+    if (cfg->connect_timeout > cfg->upload_timeout) cfg->connect_timeout = cfg->upload_timeout;
     if (strncmp(cfg->server, "http://", 7) != 0 && strncmp(cfg->server, "https://", 8) != 0) {
-        snprintf(err, errlen, "PYROSCOPE_SERVER_ADDRESS must start with http:// or https://, not '%s'",
+        snprintf(err, errlen,
+                 "PYROSCOPE_SERVER_ADDRESS must start with http:// or https://, not '%s'",
                  cfg->server);
         return -1;
     }

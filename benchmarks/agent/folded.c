@@ -9,21 +9,20 @@ typedef struct stack_entry {
     uint64_t hash;
     uint64_t count;
     uint32_t n;
-    uint32_t *ids;                  /* NULL: empty slot */
+    uint32_t *ids; /* NULL: empty slot */
 } stack_entry;
 
 struct ab_folded {
     stack_entry *stacks;
     size_t stack_cap, stack_used;
     uint64_t samples, lost;
-    char **names;                   /* by id */
+    char **names; /* by id */
     size_t nnames, names_cap;
-    uint32_t *name_slots;           /* hash slots holding id + 1; 0 = empty */
+    uint32_t *name_slots; /* hash slots holding id + 1; 0 = empty */
     size_t name_slot_cap;
 };
 
-static uint64_t hash_bytes(const void *p, size_t len)
-{
+static uint64_t hash_bytes(const void *p, size_t len) {
     const unsigned char *b = p;
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
     for (size_t i = 0; i < len; i++) {
@@ -33,11 +32,9 @@ static uint64_t hash_bytes(const void *p, size_t len)
     return h;
 }
 
-ab_folded *agent_folded_new(void)
-{
+ab_folded *agent_folded_new(void) {
     ab_folded *f = calloc(1, sizeof *f);
-    if (f == NULL)
-        return NULL;
+    if (f == NULL) return NULL;
     f->stack_cap = 256;
     f->stacks = calloc(f->stack_cap, sizeof(stack_entry));
     f->name_slot_cap = 256;
@@ -49,8 +46,7 @@ ab_folded *agent_folded_new(void)
     return f;
 }
 
-void agent_folded_reset(ab_folded *f)
-{
+void agent_folded_reset(ab_folded *f) {
     for (size_t i = 0; i < f->stack_cap; i++) {
         free(f->stacks[i].ids);
         f->stacks[i].ids = NULL;
@@ -59,30 +55,23 @@ void agent_folded_reset(ab_folded *f)
     f->samples = 0;
 }
 
-void agent_folded_free(ab_folded *f)
-{
-    if (f == NULL)
-        return;
-    if (f->stacks != NULL)
-        agent_folded_reset(f);
+void agent_folded_free(ab_folded *f) {
+    if (f == NULL) return;
+    if (f->stacks != NULL) agent_folded_reset(f);
     free(f->stacks);
-    for (size_t i = 0; i < f->nnames; i++)
-        free(f->names[i]);
+    for (size_t i = 0; i < f->nnames; i++) free(f->names[i]);
     free(f->names);
     free(f->name_slots);
     free(f);
 }
 
-static int grow_names(ab_folded *f)
-{
+static int grow_names(ab_folded *f) {
     size_t cap = f->name_slot_cap * 2;
     uint32_t *slots = calloc(cap, sizeof(uint32_t));
-    if (slots == NULL)
-        return -1;
+    if (slots == NULL) return -1;
     for (size_t id = 0; id < f->nnames; id++) {
         size_t i = hash_bytes(f->names[id], strlen(f->names[id])) & (cap - 1);
-        while (slots[i] != 0)
-            i = (i + 1) & (cap - 1);
+        while (slots[i] != 0) i = (i + 1) & (cap - 1);
         slots[i] = (uint32_t)id + 1;
     }
     free(f->name_slots);
@@ -91,17 +80,15 @@ static int grow_names(ab_folded *f)
     return 0;
 }
 
-uint32_t agent_folded_intern(ab_folded *f, const char *name)
-{
-    if ((f->nnames + 1) * 2 > f->name_slot_cap && grow_names(f) < 0)
-        return UINT32_MAX;
+uint32_t agent_folded_intern(ab_folded *f, const char *name) {
+    if ((f->nnames + 1) * 2 > f->name_slot_cap && grow_names(f) < 0) return UINT32_MAX;
     size_t len = strlen(name);
     char *copy = malloc(len + 1);
-    if (copy == NULL)
-        return UINT32_MAX;
+    if (copy == NULL) return UINT32_MAX;
     for (size_t k = 0; k < len; k++)
         copy[k] = (name[k] == ';' || name[k] == ' ' || name[k] == '\n' || name[k] == '\r')
-                      ? '_' : name[k];
+                      ? '_'
+                      : name[k];
     copy[len] = '\0';
     size_t i = hash_bytes(copy, len) & (f->name_slot_cap - 1);
     for (; f->name_slots[i] != 0; i = (i + 1) & (f->name_slot_cap - 1)) {
@@ -126,23 +113,18 @@ uint32_t agent_folded_intern(ab_folded *f, const char *name)
     return id;
 }
 
-const char *agent_folded_name(const ab_folded *f, uint32_t id)
-{
+const char *agent_folded_name(const ab_folded *f, uint32_t id) {
     return id < f->nnames ? f->names[id] : "[unknown]";
 }
 
-static int grow_stacks(ab_folded *f)
-{
+static int grow_stacks(ab_folded *f) {
     size_t cap = f->stack_cap * 2;
     stack_entry *stacks = calloc(cap, sizeof(stack_entry));
-    if (stacks == NULL)
-        return -1;
+    if (stacks == NULL) return -1;
     for (size_t k = 0; k < f->stack_cap; k++) {
-        if (f->stacks[k].ids == NULL)
-            continue;
+        if (f->stacks[k].ids == NULL) continue;
         size_t i = f->stacks[k].hash & (cap - 1);
-        while (stacks[i].ids != NULL)
-            i = (i + 1) & (cap - 1);
+        while (stacks[i].ids != NULL) i = (i + 1) & (cap - 1);
         stacks[i] = f->stacks[k];
     }
     free(f->stacks);
@@ -151,10 +133,8 @@ static int grow_stacks(ab_folded *f)
     return 0;
 }
 
-int agent_folded_add(ab_folded *f, const uint32_t *ids, size_t n, uint64_t count)
-{
-    if (n == 0)
-        return 0;
+int agent_folded_add(ab_folded *f, const uint32_t *ids, size_t n, uint64_t count) {
+    if (n == 0) return 0;
     if ((f->stack_used + 1) * 2 > f->stack_cap && grow_stacks(f) < 0) {
         f->lost += count;
         return -1;
@@ -181,9 +161,15 @@ int agent_folded_add(ab_folded *f, const uint32_t *ids, size_t n, uint64_t count
     return 0;
 }
 
-size_t agent_folded_stacks(const ab_folded *f) { return f->stack_used; }
-uint64_t agent_folded_samples(const ab_folded *f) { return f->samples; }
-uint64_t agent_folded_lost(const ab_folded *f) { return f->lost; }
+size_t agent_folded_stacks(const ab_folded *f) {
+    return f->stack_used;
+}
+uint64_t agent_folded_samples(const ab_folded *f) {
+    return f->samples;
+}
+uint64_t agent_folded_lost(const ab_folded *f) {
+    return f->lost;
+}
 
 typedef struct text {
     char *buf;
@@ -191,14 +177,11 @@ typedef struct text {
     int failed;
 } text;
 
-static void text_put(text *t, const char *s, size_t n)
-{
-    if (t->failed)
-        return;
+static void text_put(text *t, const char *s, size_t n) {
+    if (t->failed) return;
     if (t->len + n + 1 > t->cap) {
         size_t cap = t->cap ? t->cap : 4096;
-        while (t->len + n + 1 > cap)
-            cap *= 2;
+        while (t->len + n + 1 > cap) cap *= 2;
         char *buf = realloc(t->buf, cap);
         if (buf == NULL) {
             t->failed = 1;
@@ -212,19 +195,16 @@ static void text_put(text *t, const char *s, size_t n)
     t->buf[t->len] = '\0';
 }
 
-char *agent_folded_render(const ab_folded *f, size_t *len)
-{
+char *agent_folded_render(const ab_folded *f, size_t *len) {
     text t = {0};
     text_put(&t, "", 0);
     for (size_t k = 0; k < f->stack_cap; k++) {
         const stack_entry *e = &f->stacks[k];
-        if (e->ids == NULL)
-            continue;
+        if (e->ids == NULL) continue;
         for (uint32_t j = e->n; j-- > 0;) {
             const char *name = agent_folded_name(f, e->ids[j]);
             text_put(&t, name, strlen(name));
-            if (j > 0)
-                text_put(&t, ";", 1);
+            if (j > 0) text_put(&t, ";", 1);
         }
         char num[32];
         int m = 0;
@@ -235,8 +215,7 @@ char *agent_folded_render(const ab_folded *f, size_t *len)
             c /= 10;
         } while (c != 0);
         num[0] = ' ';
-        for (int d = 0; d < m; d++)
-            num[1 + d] = digits[m - 1 - d];
+        for (int d = 0; d < m; d++) num[1 + d] = digits[m - 1 - d];
         num[1 + m] = '\n';
         text_put(&t, num, (size_t)m + 2);
     }

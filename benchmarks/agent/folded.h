@@ -26,7 +26,7 @@ const char *agent_folded_name(const ab_folded *f, uint32_t id);
  * the sample is lost and counted in lost). */
 int agent_folded_add(ab_folded *f, const uint32_t *ids, size_t n, uint64_t count);
 
-size_t agent_folded_stacks(const ab_folded *f);   /* distinct stacks since the last reset */
+size_t agent_folded_stacks(const ab_folded *f);    /* distinct stacks since the last reset */
 uint64_t agent_folded_samples(const ab_folded *f); /* samples since the last reset */
 uint64_t agent_folded_lost(const ab_folded *f);
 

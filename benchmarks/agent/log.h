@@ -2,7 +2,12 @@
 #ifndef AB_AGENT_LOG_H
 #define AB_AGENT_LOG_H
 
-enum { AB_LOG_ERROR = 0, AB_LOG_WARN = 1, AB_LOG_INFO = 2, AB_LOG_DEBUG = 3 };
+enum {
+    AB_LOG_ERROR = 0,
+    AB_LOG_WARN = 1,
+    AB_LOG_INFO = 2,
+    AB_LOG_DEBUG = 3
+};
 
 /* "error", "warn", "info", "debug" (also "trace" = debug); -1 when unknown. */
 int agent_log_parse_level(const char *name);

@@ -25,18 +25,17 @@
 #endif
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-static ab_ring *rings;                      /* every ring ever registered, until free */
-static _Atomic int sampling;                /* the handler records only while this is 1 */
+static ab_ring *rings;       /* every ring ever registered, until free */
+static _Atomic int sampling; /* the handler records only while this is 1 */
 static _Atomic int handlers_running;
 static long interval_ns;
 static struct sigaction previous_action;
 static int handler_installed;
-static _Atomic unsigned generation;         /* bumped by each agent_sampler_start */
-static _Thread_local ab_ring *my_ring;      /* valid only while my_generation == generation */
+static _Atomic unsigned generation;    /* bumped by each agent_sampler_start */
+static _Thread_local ab_ring *my_ring; /* valid only while my_generation == generation */
 static _Thread_local unsigned my_generation;
 
-static void on_sigprof(int sig, siginfo_t *si, void *ucontext)
-{
+static void on_sigprof(int sig, siginfo_t *si, void *ucontext) {
     (void)sig;
     int saved_errno = errno;
     uint64_t t0 = ab_ticks();
@@ -53,11 +52,10 @@ static void on_sigprof(int sig, siginfo_t *si, void *ucontext)
                 if (sp < r->stack_lo || sp >= r->stack_hi) {
                     slot->depth = (uint32_t)agent_unwind_fp(pc, 0, 1, 0, slot->pcs, AB_MAX_FRAMES);
                 } else {
-                    slot->nwords = (uint32_t)agent_copy_stack_words(sp, r->stack_hi,
-                                                                 slot->stack_words,
-                                                                 AB_STACK_WORDS);
+                    slot->nwords = (uint32_t)agent_copy_stack_words(
+                        sp, r->stack_hi, slot->stack_words, AB_STACK_WORDS);
                     slot->depth = (uint32_t)agent_unwind_fp(pc, fp, sp, r->stack_hi, slot->pcs,
-                                                         AB_MAX_FRAMES);
+                                                            AB_MAX_FRAMES);
                 }
                 ab_ring_commit(r);
             }
@@ -68,8 +66,7 @@ static void on_sigprof(int sig, siginfo_t *si, void *ucontext)
     errno = saved_errno;
 }
 
-int agent_sampler_start(int rate_hz)
-{
+int agent_sampler_start(int rate_hz) {
     interval_ns = 1000000000L / rate_hz;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -86,14 +83,12 @@ int agent_sampler_start(int rate_hz)
     return 0;
 }
 
-static void thread_stack_bounds(uintptr_t *lo, uintptr_t *hi)
-{
+static void thread_stack_bounds(uintptr_t *lo, uintptr_t *hi) {
     pthread_attr_t attr;
     void *addr;
     size_t size;
     *lo = *hi = 0;
-    if (pthread_getattr_np(pthread_self(), &attr) != 0)
-        return;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
     if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
         *lo = (uintptr_t)addr;
         *hi = (uintptr_t)addr + size;
@@ -101,12 +96,9 @@ static void thread_stack_bounds(uintptr_t *lo, uintptr_t *hi)
     pthread_attr_destroy(&attr);
 }
 
-int agent_sampler_thread_start(void)
-{
-    if (!atomic_load(&sampling))
-        return 0;
-    if (my_ring != NULL && my_generation == atomic_load(&generation))
-        return 0;
+int agent_sampler_thread_start(void) {
+    if (!atomic_load(&sampling)) return 0;
+    if (my_ring != NULL && my_generation == atomic_load(&generation)) return 0;
     ab_ring *r = calloc(1, sizeof *r);
     if (r == NULL) {
         agent_log(AB_LOG_WARN, "no memory for a thread's sample buffer; thread not sampled");
@@ -124,7 +116,7 @@ int agent_sampler_thread_start(void)
     sev.sigev_notify_thread_id = r->tid;
     if (timer_create(CLOCK_THREAD_CPUTIME_ID, &sev, &r->timer) < 0) {
         agent_log(AB_LOG_WARN, "timer_create for thread %d: %s; thread not sampled", r->tid,
-               strerror(errno));
+                  strerror(errno));
         free(r);
         return -1;
     }
@@ -144,12 +136,11 @@ int agent_sampler_thread_start(void)
     if (timer_settime(r->timer, 0, &its, NULL) < 0)
         agent_log(AB_LOG_WARN, "timer_settime for thread %d: %s", r->tid, strerror(errno));
     agent_log(AB_LOG_DEBUG, "sampling thread %d every %ld us of its CPU time", r->tid,
-           interval_ns / 1000);
+              interval_ns / 1000);
     return 0;
 }
 
-static void ring_disarm(ab_ring *r)
-{
+static void ring_disarm(ab_ring *r) {
     atomic_store(&r->active, 0);
     if (r->has_timer) {
         timer_delete(r->timer);
@@ -157,28 +148,22 @@ static void ring_disarm(ab_ring *r)
     }
 }
 
-void agent_sampler_thread_stop(void)
-{
+void agent_sampler_thread_stop(void) {
     ab_ring *r = my_ring;
-    if (r == NULL)
-        return;
+    if (r == NULL) return;
     pthread_mutex_lock(&registry_lock);
-    if (atomic_load(&sampling) && my_generation == atomic_load(&generation))
-        ring_disarm(r);
+    if (atomic_load(&sampling) && my_generation == atomic_load(&generation)) ring_disarm(r);
     pthread_mutex_unlock(&registry_lock);
     my_ring = NULL;
 }
 
-void agent_sampler_drain(void (*fn)(const ab_sample *, void *), void *arg)
-{
+void agent_sampler_drain(void (*fn)(const ab_sample *, void *), void *arg) {
     pthread_mutex_lock(&registry_lock);
-    for (ab_ring *r = rings; r != NULL; r = r->next)
-        ab_ring_drain(r, fn, arg);
+    for (ab_ring *r = rings; r != NULL; r = r->next) ab_ring_drain(r, fn, arg);
     pthread_mutex_unlock(&registry_lock);
 }
 
-void agent_sampler_counts(uint64_t *taken, uint64_t *dropped, uint64_t *handler_ticks)
-{
+void agent_sampler_counts(uint64_t *taken, uint64_t *dropped, uint64_t *handler_ticks) {
     *taken = *dropped = *handler_ticks = 0;
     pthread_mutex_lock(&registry_lock);
     for (ab_ring *r = rings; r != NULL; r = r->next) {
@@ -189,14 +174,11 @@ void agent_sampler_counts(uint64_t *taken, uint64_t *dropped, uint64_t *handler_
     pthread_mutex_unlock(&registry_lock);
 }
 
-void agent_sampler_stop(void)
-{
-    if (!handler_installed)
-        return;
+void agent_sampler_stop(void) {
+    if (!handler_installed) return;
     atomic_store(&sampling, 0);
     pthread_mutex_lock(&registry_lock);
-    for (ab_ring *r = rings; r != NULL; r = r->next)
-        ring_disarm(r);
+    for (ab_ring *r = rings; r != NULL; r = r->next) ring_disarm(r);
     pthread_mutex_unlock(&registry_lock);
 
     /* Ignoring SIGPROF discards signals still queued; then restore the program's action. */
@@ -214,8 +196,7 @@ void agent_sampler_stop(void)
     my_ring = NULL;
 }
 
-void agent_sampler_free(void)
-{
+void agent_sampler_free(void) {
     pthread_mutex_lock(&registry_lock);
     ab_ring *r = rings;
     rings = NULL;

@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 typedef struct func_symbol {
-    uintptr_t start, size;           /* link-time address (add the module's base) */
-    const char *name;                /* inside the module's mapping, not terminated past */
-    size_t len;                      /* ... len bytes (at most NAME_MAX_LEN) */
+    uintptr_t start, size; /* link-time address (add the module's base) */
+    const char *name;      /* inside the module's mapping, not terminated past */
+    size_t len;            /* ... len bytes (at most NAME_MAX_LEN) */
 } func_symbol;
 
 /* Longer names are cut (a lookup's buffer is far shorter anyway). */
@@ -29,17 +29,17 @@ typedef struct func_symbol {
 typedef struct module {
     char path[512];
     char short_name[128];
-    uintptr_t base, lo, hi;          /* load bias; [lo, hi) = its PT_LOAD segments at runtime */
-    uintptr_t text_lo, text_hi;      /* its first executable segment at runtime */
-    uintptr_t seg_lo[8], seg_hi[8];  /* its PT_LOAD segments (mapped memory) at runtime */
+    uintptr_t base, lo, hi;         /* load bias; [lo, hi) = its PT_LOAD segments at runtime */
+    uintptr_t text_lo, text_hi;     /* its first executable segment at runtime */
+    uintptr_t seg_lo[8], seg_hi[8]; /* its PT_LOAD segments (mapped memory) at runtime */
     int nsegs;
     int loaded;
-    int borrowed;                    /* map is the caller's (agent_symbols_from_image) */
+    int borrowed; /* map is the caller's (agent_symbols_from_image) */
     void *map;
     size_t map_size;
     func_symbol *funcs;
     size_t nfuncs;
-    int sorted;                      /* funcs sorted by start (done after a few lookups) */
+    int sorted; /* funcs sorted by start (done after a few lookups) */
     unsigned lookups;
 } module;
 
@@ -48,21 +48,18 @@ struct ab_symbols {
     size_t nmods, cap;
 };
 
-ab_symbols *agent_symbols_new(void) { return calloc(1, sizeof(ab_symbols)); }
-
-static void module_release(module *m)
-{
-    free(m->funcs);
-    if (m->map != NULL && !m->borrowed)
-        munmap(m->map, m->map_size);
+ab_symbols *agent_symbols_new(void) {
+    return calloc(1, sizeof(ab_symbols));
 }
 
-void agent_symbols_free(ab_symbols *syms)
-{
-    if (syms == NULL)
-        return;
-    for (size_t i = 0; i < syms->nmods; i++)
-        module_release(&syms->mods[i]);
+static void module_release(module *m) {
+    free(m->funcs);
+    if (m->map != NULL && !m->borrowed) munmap(m->map, m->map_size);
+}
+
+void agent_symbols_free(ab_symbols *syms) {
+    if (syms == NULL) return;
+    for (size_t i = 0; i < syms->nmods; i++) module_release(&syms->mods[i]);
     free(syms->mods);
     free(syms);
 }
@@ -70,29 +67,23 @@ void agent_symbols_free(ab_symbols *syms)
 /* Among aliases (symbols with the same start), the shortest name wins (read over __read
  * and __libc_read), then the first in byte order: the same answer whether the table was
  * scanned or bisected. */
-static int name_order(const func_symbol *x, const func_symbol *y)
-{
-    if (x->len != y->len)
-        return x->len < y->len ? -1 : 1;
+static int name_order(const func_symbol *x, const func_symbol *y) {
+    if (x->len != y->len) return x->len < y->len ? -1 : 1;
     return memcmp(x->name, y->name, x->len);
 }
 
-static int by_start(const void *a, const void *b)
-{
+static int by_start(const void *a, const void *b) {
     const func_symbol *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
     return name_order(x, y);
 }
 
-static int in_file(size_t size, uint64_t off, uint64_t len)
-{
+static int in_file(size_t size, uint64_t off, uint64_t len) {
     return off <= size && len <= size - off;
 }
 
 /* Reads the function symbols of one ELF64 file mapped at map[0..size). */
-static void read_elf_functions(module *m)
-{
+static void read_elf_functions(module *m) {
     const unsigned char *map = m->map;
     size_t size = m->map_size;
     if (size < sizeof(Elf64_Ehdr) || memcmp(map, ELFMAG, SELFMAG) != 0 ||
@@ -106,30 +97,23 @@ static void read_elf_functions(module *m)
     const Elf64_Shdr *sh = (const Elf64_Shdr *)(map + eh->e_shoff);
     const Elf64_Shdr *table = NULL, *dynamic = NULL;
     for (unsigned i = 0; i < eh->e_shnum; i++) {
-        if (sh[i].sh_link >= eh->e_shnum)
-            continue;
-        if (sh[i].sh_type == SHT_SYMTAB && table == NULL)
-            table = &sh[i];
-        else if (sh[i].sh_type == SHT_DYNSYM && dynamic == NULL)
-            dynamic = &sh[i];
+        if (sh[i].sh_link >= eh->e_shnum) continue;
+        if (sh[i].sh_type == SHT_SYMTAB && table == NULL) table = &sh[i];
+        else if (sh[i].sh_type == SHT_DYNSYM && dynamic == NULL) dynamic = &sh[i];
     }
-    if (table == NULL)
-        table = dynamic;
+    if (table == NULL) table = dynamic;
     if (table == NULL || table->sh_entsize != sizeof(Elf64_Sym) ||
         table->sh_offset % _Alignof(Elf64_Sym) != 0 ||
         !in_file(size, table->sh_offset, table->sh_size))
         return;
     const Elf64_Shdr *strs = &sh[table->sh_link];
-    if (!in_file(size, strs->sh_offset, strs->sh_size) || strs->sh_size == 0)
-        return;
+    if (!in_file(size, strs->sh_offset, strs->sh_size) || strs->sh_size == 0) return;
     const char *strtab = (const char *)map + strs->sh_offset;
-    if (strtab[strs->sh_size - 1] != '\0')
-        return;
+    if (strtab[strs->sh_size - 1] != '\0') return;
     const Elf64_Sym *sym = (const Elf64_Sym *)(map + table->sh_offset);
     size_t n = table->sh_size / sizeof(Elf64_Sym);
     m->funcs = calloc(n ? n : 1, sizeof(func_symbol));
-    if (m->funcs == NULL)
-        return;
+    if (m->funcs == NULL) return;
     for (size_t i = 0; i < n; i++) {
         int type = ELF64_ST_TYPE(sym[i].st_info);
         if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym[i].st_shndx == SHN_UNDEF ||
@@ -145,10 +129,8 @@ static void read_elf_functions(module *m)
 
 /* Sort by start, then fold each run of aliases into its preferred name (the first, by
  * by_start), spanning the largest of their sizes. */
-static void sort_functions(module *m)
-{
-    if (m->nfuncs > 1)
-        qsort(m->funcs, m->nfuncs, sizeof(func_symbol), by_start);
+static void sort_functions(module *m) {
+    if (m->nfuncs > 1) qsort(m->funcs, m->nfuncs, sizeof(func_symbol), by_start);
     size_t out = 0;
     for (size_t i = 0; i < m->nfuncs; i++) {
         if (out > 0 && m->funcs[out - 1].start == m->funcs[i].start) {
@@ -162,12 +144,10 @@ static void sort_functions(module *m)
     m->sorted = 1;
 }
 
-static void module_load(module *m)
-{
+static void module_load(module *m) {
     m->loaded = 1;
     int fd = open(m->path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
+    if (fd < 0) return;
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
         void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -180,8 +160,7 @@ static void module_load(module *m)
     close(fd);
 }
 
-ab_symbols *agent_symbols_from_image(const void *image, size_t size)
-{
+ab_symbols *agent_symbols_from_image(const void *image, size_t size) {
     ab_symbols *syms = agent_symbols_new();
     if (syms == NULL || (syms->mods = calloc(1, sizeof(module))) == NULL) {
         free(syms);
@@ -200,8 +179,7 @@ ab_symbols *agent_symbols_from_image(const void *image, size_t size)
     return syms;
 }
 
-static int collect_module(struct dl_phdr_info *info, size_t size, void *arg)
-{
+static int collect_module(struct dl_phdr_info *info, size_t size, void *arg) {
     (void)size;
     ab_symbols *syms = arg;
     uintptr_t lo = UINTPTR_MAX, hi = 0, text_lo = 0, text_hi = 0;
@@ -209,8 +187,7 @@ static int collect_module(struct dl_phdr_info *info, size_t size, void *arg)
     int nsegs = 0;
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type != PT_LOAD)
-            continue;
+        if (ph->p_type != PT_LOAD) continue;
         uintptr_t s = info->dlpi_addr + ph->p_vaddr;
         if (nsegs < 8) {
             seg_lo[nsegs] = s;
@@ -220,21 +197,16 @@ static int collect_module(struct dl_phdr_info *info, size_t size, void *arg)
             text_lo = s;
             text_hi = s + ph->p_filesz;
         }
-        if (s < lo)
-            lo = s;
-        if (s + ph->p_memsz > hi)
-            hi = s + ph->p_memsz;
+        if (s < lo) lo = s;
+        if (s + ph->p_memsz > hi) hi = s + ph->p_memsz;
     }
-    if (hi <= lo)
-        return 0;
+    if (hi <= lo) return 0;
     for (size_t i = 0; i < syms->nmods; i++)
-        if (syms->mods[i].lo == lo && syms->mods[i].hi == hi)
-            return 0;
+        if (syms->mods[i].lo == lo && syms->mods[i].hi == hi) return 0;
     if (syms->nmods == syms->cap) {
         size_t cap = syms->cap ? syms->cap * 2 : 16;
         module *mods = realloc(syms->mods, cap * sizeof(module));
-        if (mods == NULL)
-            return 1;
+        if (mods == NULL) return 1;
         syms->mods = mods;
         syms->cap = cap;
     }
@@ -261,17 +233,14 @@ static int collect_module(struct dl_phdr_info *info, size_t size, void *arg)
         snprintf(m->path, sizeof m->path, "%s", name);
         const char *slash = strrchr(name, '/');
         snprintf(m->short_name, sizeof m->short_name, "%.127s", slash ? slash + 1 : name);
-        if (name[0] != '/')
-            m->loaded = 1; /* e.g. linux-vdso.so.1: no file to read */
+        if (name[0] != '/') m->loaded = 1; /* e.g. linux-vdso.so.1: no file to read */
     }
     return 0;
 }
 
-static module *find_module(ab_symbols *syms, uintptr_t addr)
-{
+static module *find_module(ab_symbols *syms, uintptr_t addr) {
     for (size_t i = 0; i < syms->nmods; i++)
-        if (addr >= syms->mods[i].lo && addr < syms->mods[i].hi)
-            return &syms->mods[i];
+        if (addr >= syms->mods[i].lo && addr < syms->mods[i].hi) return &syms->mods[i];
     return NULL;
 }
 
@@ -281,59 +250,47 @@ static module *find_module(ab_symbols *syms, uintptr_t addr)
 #define SCAN_LOOKUPS 32
 
 /* The nearest start below a wins; among aliases, name_order decides. */
-static int preferred(const func_symbol *f, const func_symbol *best)
-{
-    if (best == NULL || f->start > best->start)
-        return 1;
-    if (f->start < best->start)
-        return 0;
+static int preferred(const func_symbol *f, const func_symbol *best) {
+    if (best == NULL || f->start > best->start) return 1;
+    if (f->start < best->start) return 0;
     return name_order(f, best) < 0;
 }
 
-static int contains(const func_symbol *f, uintptr_t a)
-{
+static int contains(const func_symbol *f, uintptr_t a) {
     return f->start <= a && a < f->start + (f->size ? f->size : 1);
 }
 
-static const func_symbol *scan_function(const module *m, uintptr_t a)
-{
+static const func_symbol *scan_function(const module *m, uintptr_t a) {
     const func_symbol *best = NULL;
     for (size_t i = 0; i < m->nfuncs; i++)
-        if (contains(&m->funcs[i], a) && preferred(&m->funcs[i], best))
-            best = &m->funcs[i];
+        if (contains(&m->funcs[i], a) && preferred(&m->funcs[i], best)) best = &m->funcs[i];
     return best;
 }
 
-static const func_symbol *find_function(module *m, uintptr_t addr)
-{
+static const func_symbol *find_function(module *m, uintptr_t addr) {
     uintptr_t a = addr - m->base;
     if (!m->sorted) {
-        if (++m->lookups <= SCAN_LOOKUPS)
-            return scan_function(m, a);
+        if (++m->lookups <= SCAN_LOOKUPS) return scan_function(m, a);
         sort_functions(m);
     }
     size_t lo = 0, hi = m->nfuncs;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (m->funcs[mid].start <= a)
-            lo = mid + 1;
-        else
-            hi = mid;
+        if (m->funcs[mid].start <= a) lo = mid + 1;
+        else hi = mid;
     }
     /* lo is the first symbol past a: the one before it (its aliases folded in) or none */
     return lo > 0 && contains(&m->funcs[lo - 1], a) ? &m->funcs[lo - 1] : NULL;
 }
 
-int agent_symbols_lookup(ab_symbols *syms, uintptr_t addr, char *buf, size_t len)
-{
+int agent_symbols_lookup(ab_symbols *syms, uintptr_t addr, char *buf, size_t len) {
     module *m = find_module(syms, addr);
     if (m == NULL) {
         dl_iterate_phdr(collect_module, syms); /* something was loaded since */
         m = find_module(syms, addr);
     }
     if (m != NULL) {
-        if (!m->loaded)
-            module_load(m);
+        if (!m->loaded) module_load(m);
         const func_symbol *f = find_function(m, addr);
         if (f != NULL) {
             /* gcc's clones (fib.constprop.0, f.isra.0, f.part.1, f.cold) are the same
@@ -353,50 +310,40 @@ int agent_symbols_lookup(ab_symbols *syms, uintptr_t addr, char *buf, size_t len
     return 0;
 }
 
-static int in_text(const module *m, uintptr_t a, size_t len)
-{
+static int in_text(const module *m, uintptr_t a, size_t len) {
     return m != NULL && a >= m->text_lo && a + len <= m->text_hi && a + len > a;
 }
 
 /* Whether [a, a + len) lies in one of the module's loaded segments (so it can be read). */
-static int in_segment(const module *m, uintptr_t a, size_t len)
-{
+static int in_segment(const module *m, uintptr_t a, size_t len) {
     for (int i = 0; i < m->nsegs; i++)
-        if (a >= m->seg_lo[i] && a + len <= m->seg_hi[i] && a + len > a)
-            return 1;
+        if (a >= m->seg_lo[i] && a + len <= m->seg_hi[i] && a + len > a) return 1;
     return 0;
 }
 
-int agent_symbols_is_call_to(ab_symbols *syms, uintptr_t ret, uintptr_t pc)
-{
+int agent_symbols_is_call_to(ab_symbols *syms, uintptr_t ret, uintptr_t pc) {
 #if defined(__x86_64__)
     module *callee = find_module(syms, pc), *caller = find_module(syms, ret);
-    if (callee == NULL || caller == NULL || ret < 6 || !in_text(caller, ret - 6, 6))
-        return 0;
-    if (!callee->loaded)
-        module_load(callee);
-    if (!caller->loaded)
-        module_load(caller);
+    if (callee == NULL || caller == NULL || ret < 6 || !in_text(caller, ret - 6, 6)) return 0;
+    if (!callee->loaded) module_load(callee);
+    if (!caller->loaded) module_load(caller);
     const func_symbol *f = find_function(callee, pc);
-    if (f == NULL)
-        return 0;
+    if (f == NULL) return 0;
     uintptr_t start = callee->base + f->start;
     const unsigned char *code = (const unsigned char *)ret;
     int32_t disp;
-    if (code[-5] == 0xe8) {                          /* call rel32 */
+    if (code[-5] == 0xe8) { /* call rel32 */
         memcpy(&disp, code - 4, sizeof disp);
         uintptr_t target = ret + (uintptr_t)(intptr_t)disp;
-        if (target == start)
-            return 1;
+        if (target == start) return 1;
         /* A PLT stub: code in the caller without a function symbol, calling elsewhere. */
         return callee != caller && in_text(caller, target, 1) &&
                find_function(caller, target) == NULL;
     }
-    if (code[-6] == 0xff && code[-5] == 0x15) {      /* call *disp32(%rip): -fno-plt */
+    if (code[-6] == 0xff && code[-5] == 0x15) { /* call *disp32(%rip): -fno-plt */
         memcpy(&disp, code - 4, sizeof disp);
         uintptr_t slot = ret + (uintptr_t)(intptr_t)disp;
-        if (!in_segment(caller, slot, sizeof(uintptr_t)))
-            return 0;
+        if (!in_segment(caller, slot, sizeof(uintptr_t))) return 0;
         uintptr_t target;
         memcpy(&target, (const void *)slot, sizeof target);
         return target == start;

@@ -10,11 +10,9 @@
 #define NOT_ASAN __attribute__((no_sanitize_address))
 
 NOT_ASAN size_t agent_unwind_fp(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t stack_hi,
-                    uintptr_t *pcs, size_t max)
-{
+                                uintptr_t *pcs, size_t max) {
     size_t n = 0;
-    if (max == 0)
-        return 0;
+    if (max == 0) return 0;
     pcs[n++] = pc;
     uintptr_t lo = sp;
     while (n < max) {
@@ -24,11 +22,9 @@ NOT_ASAN size_t agent_unwind_fp(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintpt
         const uintptr_t *frame = (const uintptr_t *)fp;
         uintptr_t next = frame[0];
         uintptr_t ret = frame[1];
-        if (ret == 0)
-            break;
+        if (ret == 0) break;
         pcs[n++] = ret;
-        if (next <= fp)
-            break;
+        if (next <= fp) break;
         lo = fp + 2 * sizeof(uintptr_t);
         fp = next;
     }
@@ -36,11 +32,9 @@ NOT_ASAN size_t agent_unwind_fp(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintpt
 }
 
 NOT_ASAN size_t agent_copy_stack_words(uintptr_t sp, uintptr_t stack_hi, uintptr_t *out,
-                                    size_t max)
-{
+                                       size_t max) {
     size_t n = 0;
-    if (sp % sizeof(uintptr_t) != 0)
-        return 0;
+    if (sp % sizeof(uintptr_t) != 0) return 0;
     const uintptr_t *w = (const uintptr_t *)sp;
     while (n < max && sp + (n + 1) * sizeof(uintptr_t) <= stack_hi) {
         out[n] = w[n];
@@ -49,8 +43,7 @@ NOT_ASAN size_t agent_copy_stack_words(uintptr_t sp, uintptr_t stack_hi, uintptr
     return n;
 }
 
-int agent_unwind_regs(const void *ucontext, uintptr_t *pc, uintptr_t *fp, uintptr_t *sp)
-{
+int agent_unwind_regs(const void *ucontext, uintptr_t *pc, uintptr_t *fp, uintptr_t *sp) {
     const ucontext_t *uc = ucontext;
 #if defined(__x86_64__)
     *pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];

@@ -10,8 +10,8 @@
 
 /* Writes pc, then the return address of each frame found from fp, into pcs[0..max).
  * [sp, stack_hi) is the readable stack. Returns the number of entries (>= 1 when max > 0). */
-size_t agent_unwind_fp(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t stack_hi,
-                    uintptr_t *pcs, size_t max);
+size_t agent_unwind_fp(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t stack_hi, uintptr_t *pcs,
+                       size_t max);
 
 /* Copies up to max words from [sp, stack_hi) into out; returns how many. */
 size_t agent_copy_stack_words(uintptr_t sp, uintptr_t stack_hi, uintptr_t *out, size_t max);

@@ -24,31 +24,27 @@ struct ab_uploader {
     ab_upload_counters *counters;
     pthread_t thread;
     pthread_mutex_t lock;
-    pthread_cond_t changed;         /* a job was queued, or one finished, or stop */
-    job *queue;                     /* ring of cfg.queue_size jobs */
+    pthread_cond_t changed; /* a job was queued, or one finished, or stop */
+    job *queue;             /* ring of cfg.queue_size jobs */
     size_t head, count;
-    int busy;                       /* a job is being uploaded */
-    int stopping;                   /* no more jobs will be queued */
-    _Atomic int abort_now;          /* give up the upload in flight and the queue */
-    CURLM *multi;                   /* created by the uploader thread (under lock) */
-    int curl_ready;                 /* curl_global_init succeeded: stop must clean up */
+    int busy;              /* a job is being uploaded */
+    int stopping;          /* no more jobs will be queued */
+    _Atomic int abort_now; /* give up the upload in flight and the queue */
+    CURLM *multi;          /* created by the uploader thread (under lock) */
+    int curl_ready;        /* curl_global_init succeeded: stop must clean up */
 };
 
-static size_t discard_body(char *p, size_t size, size_t n, void *arg)
-{
+static size_t discard_body(char *p, size_t size, size_t n, void *arg) {
     (void)p;
     (void)arg;
     return size * n;
 }
 
-int agent_upload_url(const ab_config *cfg, double from, double until, char *buf, size_t len)
-{
+int agent_upload_url(const ab_config *cfg, double from, double until, char *buf, size_t len) {
     char *name = curl_easy_escape(NULL, cfg->app_name, 0);
-    if (name == NULL)
-        return -1;
+    if (name == NULL) return -1;
     long long f = (long long)floor(from), u = (long long)ceil(until);
-    if (u <= f)
-        u = f + 1;
+    if (u <= f) u = f + 1;
     int n = snprintf(buf, len,
                      "%s/ingest?format=folded&name=%s&from=%lld&until=%lld"
                      "&spyName=agentbench-c&sampleRate=%d&units=samples&aggregationType=sum",
@@ -58,8 +54,7 @@ int agent_upload_url(const ab_config *cfg, double from, double until, char *buf,
 }
 
 /* One POST. Returns 1 when answered 2xx, 0 on failure, -1 when aborted. */
-static int post_profile(ab_uploader *up, CURL *easy, const job *j)
-{
+static int post_profile(ab_uploader *up, CURL *easy, const job *j) {
     char url[1024];
     if (agent_upload_url(&up->cfg, j->from, j->until, url, sizeof url) < 0) {
         agent_log(AB_LOG_WARN, "upload URL too long");
@@ -80,10 +75,8 @@ static int post_profile(ab_uploader *up, CURL *easy, const job *j)
     curl_multi_add_handle(up->multi, easy);
     int running = 1, aborted = 0;
     while (running) {
-        if (curl_multi_perform(up->multi, &running) != CURLM_OK)
-            break;
-        if (!running)
-            break;
+        if (curl_multi_perform(up->multi, &running) != CURLM_OK) break;
+        if (!running) break;
         if (atomic_load(&up->abort_now)) {
             aborted = 1;
             break;
@@ -120,26 +113,21 @@ static int post_profile(ab_uploader *up, CURL *easy, const job *j)
     return 1;
 }
 
-static void *uploader_main(void *arg)
-{
+static void *uploader_main(void *arg) {
     ab_uploader *up = arg;
     /* libcurl's global set-up (OpenSSL's included, ~1 ms) happens here, off the program's
      * own thread; libcurl >= 7.84 makes it thread-safe. */
     CURLM *multi = NULL;
     int global_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-    if (global_ok)
-        multi = curl_multi_init();
-    if (multi == NULL)
-        agent_log(AB_LOG_ERROR, "cannot set up libcurl: nothing will be uploaded");
+    if (global_ok) multi = curl_multi_init();
+    if (multi == NULL) agent_log(AB_LOG_ERROR, "cannot set up libcurl: nothing will be uploaded");
     CURL *easy = multi != NULL ? curl_easy_init() : NULL;
     pthread_mutex_lock(&up->lock);
     up->multi = multi;
     up->curl_ready = global_ok;
     for (;;) {
-        while (up->count == 0 && !up->stopping)
-            pthread_cond_wait(&up->changed, &up->lock);
-        if (up->count == 0 || atomic_load(&up->abort_now))
-            break;
+        while (up->count == 0 && !up->stopping) pthread_cond_wait(&up->changed, &up->lock);
+        if (up->count == 0 || atomic_load(&up->abort_now)) break;
         job j = up->queue[up->head];
         up->head = (up->head + 1) % (size_t)up->cfg.queue_size;
         up->count--;
@@ -170,19 +158,17 @@ static void *uploader_main(void *arg)
     }
     pthread_cond_broadcast(&up->changed);
     pthread_mutex_unlock(&up->lock);
-    if (easy != NULL)
-        curl_easy_cleanup(easy);
+    if (easy != NULL) curl_easy_cleanup(easy);
     struct timespec cpu;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
-    atomic_store(&up->counters->thread_cpu_us, (uint64_t)cpu.tv_sec * 1000000 + (uint64_t)cpu.tv_nsec / 1000);
+    atomic_store(&up->counters->thread_cpu_us,
+                 (uint64_t)cpu.tv_sec * 1000000 + (uint64_t)cpu.tv_nsec / 1000);
     return NULL;
 }
 
-ab_uploader *agent_uploader_start(const ab_config *cfg, ab_upload_counters *counters)
-{
+ab_uploader *agent_uploader_start(const ab_config *cfg, ab_upload_counters *counters) {
     ab_uploader *up = calloc(1, sizeof *up);
-    if (up == NULL)
-        return NULL;
+    if (up == NULL) return NULL;
     up->cfg = *cfg;
     up->counters = counters;
     up->queue = calloc((size_t)cfg->queue_size, sizeof(job));
@@ -210,8 +196,7 @@ fail:
     return NULL;
 }
 
-int agent_uploader_enqueue(ab_uploader *up, char *body, size_t len, double from, double until)
-{
+int agent_uploader_enqueue(ab_uploader *up, char *body, size_t len, double from, double until) {
     pthread_mutex_lock(&up->lock);
     if (up->count == (size_t)up->cfg.queue_size || up->stopping) {
         pthread_mutex_unlock(&up->lock);
@@ -228,10 +213,8 @@ int agent_uploader_enqueue(ab_uploader *up, char *body, size_t len, double from,
     return 0;
 }
 
-void agent_uploader_stop(ab_uploader *up, double wait_s)
-{
-    if (up == NULL)
-        return;
+void agent_uploader_stop(ab_uploader *up, double wait_s) {
+    if (up == NULL) return;
     struct timespec deadline;
     clock_gettime(CLOCK_MONOTONIC, &deadline);
     double whole = floor(wait_s);
@@ -245,21 +228,17 @@ void agent_uploader_stop(ab_uploader *up, double wait_s)
     up->stopping = 1;
     pthread_cond_broadcast(&up->changed);
     while (up->count > 0 || up->busy) {
-        if (pthread_cond_timedwait(&up->changed, &up->lock, &deadline) == ETIMEDOUT)
-            break;
+        if (pthread_cond_timedwait(&up->changed, &up->lock, &deadline) == ETIMEDOUT) break;
     }
     if (up->count > 0 || up->busy)
         agent_log(AB_LOG_DEBUG, "flush timeout (%gs): abandoning %zu queued profile(s)%s", wait_s,
-               up->count, up->busy ? " and the upload in flight" : "");
+                  up->count, up->busy ? " and the upload in flight" : "");
     atomic_store(&up->abort_now, 1);
-    if (up->multi != NULL)
-        curl_multi_wakeup(up->multi);
+    if (up->multi != NULL) curl_multi_wakeup(up->multi);
     pthread_mutex_unlock(&up->lock);
     pthread_join(up->thread, NULL);
-    if (up->multi != NULL)
-        curl_multi_cleanup(up->multi);
-    if (up->curl_ready)
-        curl_global_cleanup();
+    if (up->multi != NULL) curl_multi_cleanup(up->multi);
+    if (up->curl_ready) curl_global_cleanup();
     pthread_cond_destroy(&up->changed);
     pthread_mutex_destroy(&up->lock);
     free(up->queue);

@@ -13,7 +13,7 @@
 
 typedef struct ab_upload_counters {
     _Atomic uint64_t ok, failed, dropped, bytes;
-    _Atomic uint64_t thread_cpu_us;  /* the uploader thread's CPU time, set when it ends */
+    _Atomic uint64_t thread_cpu_us; /* the uploader thread's CPU time, set when it ends */
 } ab_upload_counters;
 
 typedef struct ab_uploader ab_uploader;

@@ -7,8 +7,7 @@
 #include <stdio.h>
 #include <time.h>
 
-void agent_work_done(const char *fmt, ...)
-{
+void agent_work_done(const char *fmt, ...) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     printf("work_end: %lld.%09ld\n", (long long)ts.tv_sec, ts.tv_nsec);

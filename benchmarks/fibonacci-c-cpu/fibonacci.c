@@ -14,13 +14,11 @@ static unsigned long fib(unsigned n) __attribute__((noinline, optnone));
 static unsigned long fib(unsigned n) __attribute__((noinline, optimize("O1")));
 #endif
 
-static unsigned long fib(unsigned n)
-{
+static unsigned long fib(unsigned n) {
     return n < 2 ? n : fib(n - 1) + fib(n - 2);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc > 1 && (argv[1][0] == '-')) {
         printf("usage: fibonacci [N]   computes fib(N) recursively (default 42)\n");
         return argv[1][1] == '-' && argv[1][2] == 'h' ? 0 : 2;

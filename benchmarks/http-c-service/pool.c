@@ -12,11 +12,11 @@
 struct pool {
     uv_loop_t *loop;
     uv_async_t async;
-    pthread_mutex_t lock;            /* queue, stopping */
+    pthread_mutex_t lock; /* queue, stopping */
     pthread_cond_t cond;
     pool_job *head, *tail;
     int stopping;
-    pthread_mutex_t finished_lock;   /* finished */
+    pthread_mutex_t finished_lock; /* finished */
     pool_job *finished;
     pthread_t *threads;
     unsigned nthreads;
@@ -24,8 +24,7 @@ struct pool {
     void *closed_arg;
 };
 
-static void *worker(void *arg)
-{
+static void *worker(void *arg) {
     pool *p = arg;
     for (;;) {
         pthread_mutex_lock(&p->lock);
@@ -36,7 +35,7 @@ static void *worker(void *arg)
             if (!p->head) p->tail = NULL;
         }
         pthread_mutex_unlock(&p->lock);
-        if (!j) return NULL;         /* stopping and nothing left */
+        if (!j) return NULL; /* stopping and nothing left */
         j->work(j);
         pthread_mutex_lock(&p->finished_lock);
         j->next = p->finished;
@@ -46,8 +45,7 @@ static void *worker(void *arg)
     }
 }
 
-static void on_async(uv_async_t *a)
-{
+static void on_async(uv_async_t *a) {
     pool *p = a->data;
     pthread_mutex_lock(&p->finished_lock);
     pool_job *j = p->finished;
@@ -60,8 +58,7 @@ static void on_async(uv_async_t *a)
     }
 }
 
-pool *pool_create(uv_loop_t *loop, unsigned nthreads)
-{
+pool *pool_create(uv_loop_t *loop, unsigned nthreads) {
     pool *p = calloc(1, sizeof *p);
     if (!p || !(p->threads = calloc(nthreads, sizeof *p->threads))) {
         free(p);
@@ -85,8 +82,7 @@ pool *pool_create(uv_loop_t *loop, unsigned nthreads)
     return p;
 }
 
-void pool_submit(pool *p, pool_job *j)
-{
+void pool_submit(pool *p, pool_job *j) {
     j->next = NULL;
     pthread_mutex_lock(&p->lock);
     if (p->tail) p->tail->next = j;
@@ -96,8 +92,7 @@ void pool_submit(pool *p, pool_job *j)
     pthread_mutex_unlock(&p->lock);
 }
 
-static void on_closed(uv_handle_t *h)
-{
+static void on_closed(uv_handle_t *h) {
     pool *p = h->data;
     void (*closed)(void *) = p->closed;
     void *arg = p->closed_arg;
@@ -109,14 +104,13 @@ static void on_closed(uv_handle_t *h)
     if (closed) closed(arg);
 }
 
-void pool_shutdown(pool *p, void (*closed)(void *), void *arg)
-{
+void pool_shutdown(pool *p, void (*closed)(void *), void *arg) {
     pthread_mutex_lock(&p->lock);
     p->stopping = 1;
     pthread_cond_broadcast(&p->cond);
     pthread_mutex_unlock(&p->lock);
     for (unsigned i = 0; i < p->nthreads; i++) pthread_join(p->threads[i], NULL);
-    on_async(&p->async);             /* the jobs finished since the last wake-up */
+    on_async(&p->async); /* the jobs finished since the last wake-up */
     p->closed = closed;
     p->closed_arg = arg;
     uv_close((uv_handle_t *)&p->async, on_closed);

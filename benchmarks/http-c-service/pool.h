@@ -9,15 +9,15 @@
 
 typedef struct pool_job {
     struct pool_job *next;
-    void (*work)(struct pool_job *job);   /* on a worker thread */
-    void (*done)(struct pool_job *job);   /* on the loop thread, after work */
+    void (*work)(struct pool_job *job); /* on a worker thread */
+    void (*done)(struct pool_job *job); /* on the loop thread, after work */
 } pool_job;
 
 typedef struct pool pool;
 
 /* Starts nthreads workers; NULL with errno when a thread or the async cannot start. */
 pool *pool_create(uv_loop_t *loop, unsigned nthreads);
-void pool_submit(pool *p, pool_job *job);          /* loop thread */
+void pool_submit(pool *p, pool_job *job); /* loop thread */
 /* Finishes queued jobs, joins the threads and closes the async; `closed` runs on the
  * loop once it is gone (the pool is freed by then). */
 void pool_shutdown(pool *p, void (*closed)(void *arg), void *arg);

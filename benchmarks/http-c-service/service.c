@@ -30,8 +30,8 @@
 #include "pool.h"
 #include "work.h"
 
-#define MAX_URL 4096
-#define MAX_BODY (64 * 1024)
+#define MAX_URL         4096
+#define MAX_BODY        (64 * 1024)
 #define DEFAULT_WORKERS 4
 
 typedef struct service {
@@ -39,14 +39,14 @@ typedef struct service {
     uv_tcp_t listener;
     uv_signal_t sigterm, sigint;
     pool *pool;
-    struct conn *conns;          /* open connections */
+    struct conn *conns; /* open connections */
     int stopping, retiring;
     unsigned long long served, bad;
     uint64_t checksum;
 } service;
 
 typedef struct conn {
-    pool_job job;                /* first: a pool_job * is a conn * */
+    pool_job job; /* first: a pool_job * is a conn * */
     service *svc;
     struct conn *prev, *next;
     uv_tcp_t tcp;
@@ -56,22 +56,22 @@ typedef struct conn {
     size_t url_len;
     char *body;
     size_t body_len;
-    int too_long;                /* 414 or 413 */
-    int busy;                    /* a request is being handled or answered */
-    int work_in_flight;          /* its job is in the pool */
-    int closing, closed;         /* uv_close called; its callback ran */
+    int too_long;        /* 414 or 413 */
+    int busy;            /* a request is being handled or answered */
+    int work_in_flight;  /* its job is in the pool */
+    int closing, closed; /* uv_close called; its callback ran */
     int keep_alive;
-    char *pending;               /* read after the current request */
+    char *pending; /* read after the current request */
     size_t pending_len;
     work_params params;
-    char *answer;                /* work's result */
+    char *answer; /* work's result */
     size_t answer_len;
     uint64_t digest;
-    int counted;                 /* a /work 200: count it once written */
+    int counted; /* a /work 200: count it once written */
     char head[256];
 } conn;
 
-static char read_buffer[64 * 1024];   /* loop thread only; consumed within on_read */
+static char read_buffer[64 * 1024]; /* loop thread only; consumed within on_read */
 static http_parser_settings settings;
 
 static void conn_feed(conn *c, const char *data, size_t len);
@@ -80,40 +80,35 @@ static void conn_feed(conn *c, const char *data, size_t len);
 
 static void service_maybe_done(service *s);
 
-static void conn_free(conn *c)
-{
+static void conn_free(conn *c) {
     free(c->body);
     free(c->pending);
     free(c->answer);
     free(c);
 }
 
-static void on_conn_closed(uv_handle_t *h)
-{
+static void on_conn_closed(uv_handle_t *h) {
     conn *c = h->data;
     service *s = c->svc;
     if (c->prev) c->prev->next = c->next;
     else s->conns = c->next;
     if (c->next) c->next->prev = c->prev;
     c->closed = 1;
-    if (!c->work_in_flight) conn_free(c);   /* else the job's done frees it */
+    if (!c->work_in_flight) conn_free(c); /* else the job's done frees it */
     service_maybe_done(s);
 }
 
-static void conn_close(conn *c)
-{
+static void conn_close(conn *c) {
     if (c->closing) return;
     c->closing = 1;
     uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
 }
 
-static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
-{
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
     *buf = uv_buf_init(read_buffer, sizeof read_buffer);
 }
 
-static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
-{
+static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
     conn *c = st->data;
     if (nread < 0) conn_close(c);
     else if (nread > 0) conn_feed(c, buf->base, (size_t)nread);
@@ -121,8 +116,7 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
 
 /* ---- answers ---------------------------------------------------------------------- */
 
-static void on_written(uv_write_t *w, int status)
-{
+static void on_written(uv_write_t *w, int status) {
     conn *c = w->data;
     service *s = c->svc;
     free(c->answer);
@@ -147,33 +141,34 @@ static void on_written(uv_write_t *w, int status)
 }
 
 /* Writes the head and c->answer (owned by c until written). */
-static void respond(conn *c, int status, const char *reason, const char *type, int with_digest)
-{
+static void respond(conn *c, int status, const char *reason, const char *type, int with_digest) {
     int n = snprintf(c->head, sizeof c->head,
                      "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s", status,
-                     reason, type, c->answer_len, c->keep_alive && !c->svc->stopping ? "" : "Connection: close\r\n");
+                     reason, type, c->answer_len,
+                     c->keep_alive && !c->svc->stopping ? "" : "Connection: close\r\n");
     if (with_digest)
         n += snprintf(c->head + n, sizeof c->head - (size_t)n, "X-Agentbench-Digest: %016llx\r\n",
                       (unsigned long long)c->digest);
     n += snprintf(c->head + n, sizeof c->head - (size_t)n, "\r\n");
-    uv_buf_t bufs[2] = {uv_buf_init(c->head, (unsigned)n), uv_buf_init(c->answer, (unsigned)c->answer_len)};
+    uv_buf_t bufs[2] = {uv_buf_init(c->head, (unsigned)n),
+                        uv_buf_init(c->answer, (unsigned)c->answer_len)};
     c->write_req.data = c;
-    if (uv_write(&c->write_req, (uv_stream_t *)&c->tcp, bufs, c->answer_len ? 2 : 1, on_written) < 0) {
+    if (uv_write(&c->write_req, (uv_stream_t *)&c->tcp, bufs, c->answer_len ? 2 : 1, on_written) <
+        0) {
         c->busy = 0;
         conn_close(c);
     }
 }
 
-static void respond_text(conn *c, int status, const char *reason, const char *type, const char *text)
-{
+static void respond_text(conn *c, int status, const char *reason, const char *type,
+                         const char *text) {
     free(c->answer);
     c->answer = strdup(text);
     c->answer_len = c->answer ? strlen(text) : 0;
     respond(c, status, reason, type, 0);
 }
 
-static void respond_error(conn *c, int status, const char *reason, const char *why)
-{
+static void respond_error(conn *c, int status, const char *reason, const char *why) {
     char body[300];
     snprintf(body, sizeof body, "{\"error\":\"%s\"}", why);
     c->svc->bad++;
@@ -182,14 +177,12 @@ static void respond_error(conn *c, int status, const char *reason, const char *w
 
 /* ---- /work ------------------------------------------------------------------------ */
 
-static void job_work(pool_job *j)
-{
+static void job_work(pool_job *j) {
     conn *c = (conn *)j;
     c->answer = work_run(&c->params, &c->answer_len, &c->digest);
 }
 
-static void job_done(pool_job *j)
-{
+static void job_done(pool_job *j) {
     conn *c = (conn *)j;
     c->work_in_flight = 0;
     if (c->closing) {                /* the client went away meanwhile */
@@ -204,8 +197,7 @@ static void job_done(pool_job *j)
     respond(c, 200, "OK", "application/json", 1);
 }
 
-static void route(conn *c)
-{
+static void route(conn *c) {
     struct http_parser_url u;
     http_parser_url_init(&u);
     if (http_parser_parse_url(c->url, c->url_len, 0, &u) != 0 || !(u.field_set & (1 << UF_PATH))) {
@@ -221,9 +213,11 @@ static void route(conn *c)
         respond_text(c, 200, "OK", "text/plain", "ok\n");
     } else if (plen == 5 && !memcmp(path, "/work", 5)) {
         int r;
-        if (c->parser.method == HTTP_GET) r = work_params_from_query(query, qlen, &c->params, why, sizeof why);
+        if (c->parser.method == HTTP_GET)
+            r = work_params_from_query(query, qlen, &c->params, why, sizeof why);
         else if (c->parser.method == HTTP_POST)
-            r = work_params_from_json(c->body ? c->body : "", c->body_len, &c->params, why, sizeof why);
+            r = work_params_from_json(c->body ? c->body : "", c->body_len, &c->params, why,
+                                      sizeof why);
         else {
             respond_error(c, 405, "Method Not Allowed", "GET or POST");
             return;
@@ -243,16 +237,14 @@ static void route(conn *c)
 
 /* ---- parsing ---------------------------------------------------------------------- */
 
-static int on_message_begin(http_parser *p)
-{
+static int on_message_begin(http_parser *p) {
     conn *c = p->data;
     c->url_len = c->body_len = 0;
     c->too_long = 0;
     return 0;
 }
 
-static int on_url(http_parser *p, const char *at, size_t len)
-{
+static int on_url(http_parser *p, const char *at, size_t len) {
     conn *c = p->data;
     if (c->url_len + len > MAX_URL) c->too_long = 414;
     else {
@@ -262,8 +254,7 @@ static int on_url(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
-static int on_body(http_parser *p, const char *at, size_t len)
-{
+static int on_body(http_parser *p, const char *at, size_t len) {
     conn *c = p->data;
     if (c->too_long) return 0;
     if (c->body_len + len > MAX_BODY) {
@@ -277,14 +268,12 @@ static int on_body(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
-static int on_message_complete(http_parser *p)
-{
+static int on_message_complete(http_parser *p) {
     http_parser_pause(p, 1);
     return 0;
 }
 
-static void save_pending(conn *c, const char *data, size_t len)
-{
+static void save_pending(conn *c, const char *data, size_t len) {
     char *p = realloc(c->pending, c->pending_len + len);
     if (!p) {
         conn_close(c);
@@ -295,8 +284,7 @@ static void save_pending(conn *c, const char *data, size_t len)
     c->pending_len += len;
 }
 
-static void conn_feed(conn *c, const char *data, size_t len)
-{
+static void conn_feed(conn *c, const char *data, size_t len) {
     if (c->busy) {
         save_pending(c, data, len);
         return;
@@ -311,7 +299,8 @@ static void conn_feed(conn *c, const char *data, size_t len)
         c->keep_alive = http_should_keep_alive(&c->parser);
         uv_read_stop((uv_stream_t *)&c->tcp);
         if (c->too_long == 414) respond_error(c, 414, "URI Too Long", "URL longer than 4096 bytes");
-        else if (c->too_long == 413) respond_error(c, 413, "Payload Too Large", "body larger than 64 KiB");
+        else if (c->too_long == 413)
+            respond_error(c, 413, "Payload Too Large", "body larger than 64 KiB");
         else route(c);
     } else if (e != HPE_OK) {
         c->busy = 1;
@@ -321,10 +310,11 @@ static void conn_feed(conn *c, const char *data, size_t len)
     }
 }
 
-static void on_refused_closed(uv_handle_t *h) { free(h->data); }
+static void on_refused_closed(uv_handle_t *h) {
+    free(h->data);
+}
 
-static void on_connection(uv_stream_t *server, int status)
-{
+static void on_connection(uv_stream_t *server, int status) {
     service *s = server->data;
     if (status < 0 || s->stopping) return;
     conn *c = calloc(1, sizeof *c);
@@ -347,8 +337,7 @@ static void on_connection(uv_stream_t *server, int status)
 
 /* ---- start and stop --------------------------------------------------------------- */
 
-static void on_pool_closed(void *arg)
-{
+static void on_pool_closed(void *arg) {
     service *s = arg;
     s->pool = NULL;
     uv_close((uv_handle_t *)&s->sigterm, NULL);
@@ -356,30 +345,29 @@ static void on_pool_closed(void *arg)
 }
 
 /* Once stopping, the listener closed and every connection gone: retire the pool. */
-static void service_maybe_done(service *s)
-{
+static void service_maybe_done(service *s) {
     if (s->stopping && !s->conns && !s->retiring && uv_is_closing((uv_handle_t *)&s->listener)) {
         s->retiring = 1;
         pool_shutdown(s->pool, on_pool_closed, s);
     }
 }
 
-static void on_listener_closed(uv_handle_t *h) { service_maybe_done(h->data); }
+static void on_listener_closed(uv_handle_t *h) {
+    service_maybe_done(h->data);
+}
 
-static void on_signal(uv_signal_t *sig, int signum)
-{
+static void on_signal(uv_signal_t *sig, int signum) {
     service *s = sig->data;
     if (s->stopping) return;
     s->stopping = 1;
     uv_close((uv_handle_t *)&s->listener, on_listener_closed);
     for (conn *c = s->conns, *next; c; c = next) {
         next = c->next;
-        if (!c->busy) conn_close(c);  /* busy ones close once answered */
+        if (!c->busy) conn_close(c); /* busy ones close once answered */
     }
 }
 
-static int parse_addr(const char *text, struct sockaddr_storage *ss)
-{
+static int parse_addr(const char *text, struct sockaddr_storage *ss) {
     char host[256];
     const char *colon = strrchr(text, ':');
     if (!colon || colon == text || (size_t)(colon - text) >= sizeof host) return -1;
@@ -396,8 +384,7 @@ static int parse_addr(const char *text, struct sockaddr_storage *ss)
     return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) < 0 ? -1 : 0;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     unsigned workers = DEFAULT_WORKERS;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--workers") && i + 1 < argc) {
@@ -409,21 +396,25 @@ int main(int argc, char **argv)
             }
             workers = (unsigned)n;
         } else {
-            printf("usage: http-c-service [--workers N]   (default %d)\n"
-                   "Serves /healthz and /work on $AGENTBENCH_SERVICE_ADDR until SIGTERM; then prints\n"
-                   "the requests served and the checksum of the answers.\n", DEFAULT_WORKERS);
+            printf(
+                "usage: http-c-service [--workers N]   (default %d)\n"
+                "Serves /healthz and /work on $AGENTBENCH_SERVICE_ADDR until SIGTERM; then prints\n"
+                "the requests served and the checksum of the answers.\n",
+                DEFAULT_WORKERS);
             return strcmp(argv[i], "--help") && strcmp(argv[i], "-h") ? 2 : 0;
         }
     }
     const char *addr_text = getenv("AGENTBENCH_SERVICE_ADDR");
     struct sockaddr_storage addr;
     if (!addr_text || !*addr_text) {
-        fprintf(stderr, "http-c-service: AGENTBENCH_SERVICE_ADDR is not set: a service benchmark is "
-                        "started by agentbench's service runner (HOST:PORT to listen on)\n");
+        fprintf(stderr,
+                "http-c-service: AGENTBENCH_SERVICE_ADDR is not set: a service benchmark is "
+                "started by agentbench's service runner (HOST:PORT to listen on)\n");
         return 2;
     }
     if (parse_addr(addr_text, &addr) < 0) {
-        fprintf(stderr, "http-c-service: AGENTBENCH_SERVICE_ADDR '%s' is not HOST:PORT (numeric)\n", addr_text);
+        fprintf(stderr, "http-c-service: AGENTBENCH_SERVICE_ADDR '%s' is not HOST:PORT (numeric)\n",
+                addr_text);
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
@@ -437,7 +428,8 @@ int main(int argc, char **argv)
     agent_start();
     s.pool = pool_create(s.loop, workers);
     if (!s.pool) {
-        fprintf(stderr, "http-c-service: cannot start %u worker threads: %s\n", workers, strerror(errno));
+        fprintf(stderr, "http-c-service: cannot start %u worker threads: %s\n", workers,
+                strerror(errno));
         agent_stop();
         return 1;
     }
@@ -447,7 +439,7 @@ int main(int argc, char **argv)
     if (e == 0) e = uv_listen((uv_stream_t *)&s.listener, 1024, on_connection);
     if (e < 0) {
         fprintf(stderr, "http-c-service: cannot listen on %s: %s\n", addr_text, uv_strerror(e));
-        return 1;                    /* the agent's atexit handler stops it */
+        return 1; /* the agent's atexit handler stops it */
     }
     uv_signal_init(s.loop, &s.sigterm);
     uv_signal_init(s.loop, &s.sigint);

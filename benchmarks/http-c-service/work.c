@@ -12,24 +12,22 @@
 
 static const char *const syllables[16] = {"ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi",
                                           "be", "du", "fa", "go", "hi", "ju", "pe", "so"};
-static const char *const tags[WORK_TAGS] = {"alpha", "bravo", "charlie", "delta", "echo",
-                                            "foxtrot", "golf", "hotel", "india", "juliet",
-                                            "kilo", "lima", "mike", "november", "oscar", "papa"};
+static const char *const tags[WORK_TAGS] = {
+    "alpha", "bravo",  "charlie", "delta", "echo", "foxtrot",  "golf",  "hotel",
+    "india", "juliet", "kilo",    "lima",  "mike", "november", "oscar", "papa"};
 
 static pthread_mutex_t totals_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t totals[WORK_TAGS];
 
 /* xorshift32, seeded by a multiplicative hash of the seed (never 0) */
-static uint32_t next_random(uint32_t *x)
-{
+static uint32_t next_random(uint32_t *x) {
     *x ^= *x << 13;
     *x ^= *x >> 17;
     *x ^= *x << 5;
     return *x;
 }
 
-static int parse_uint(const char *s, size_t len, unsigned long long max, unsigned long long *out)
-{
+static int parse_uint(const char *s, size_t len, unsigned long long max, unsigned long long *out) {
     if (len == 0 || len > 10) return -1;
     unsigned long long v = 0;
     for (size_t i = 0; i < len; i++) {
@@ -41,8 +39,7 @@ static int parse_uint(const char *s, size_t len, unsigned long long max, unsigne
     return 0;
 }
 
-int work_params_from_query(const char *q, size_t len, work_params *out, char *err, size_t errlen)
-{
+int work_params_from_query(const char *q, size_t len, work_params *out, char *err, size_t errlen) {
     out->seed = 0;
     out->items = WORK_ITEMS_DEFAULT;
     size_t i = 0;
@@ -72,8 +69,8 @@ int work_params_from_query(const char *q, size_t len, work_params *out, char *er
     return 0;
 }
 
-int work_params_from_json(const char *body, size_t len, work_params *out, char *err, size_t errlen)
-{
+int work_params_from_json(const char *body, size_t len, work_params *out, char *err,
+                          size_t errlen) {
     out->seed = 0;
     out->items = WORK_ITEMS_DEFAULT;
     json_error_t e;
@@ -86,13 +83,15 @@ int work_params_from_json(const char *body, size_t len, work_params *out, char *
     json_t *seed = json_object_get(o, "seed"), *items = json_object_get(o, "items");
     int bad = 0;
     if (seed) {
-        if (!json_is_integer(seed) || json_integer_value(seed) < 0 || json_integer_value(seed) > UINT32_MAX) {
+        if (!json_is_integer(seed) || json_integer_value(seed) < 0 ||
+            json_integer_value(seed) > UINT32_MAX) {
             snprintf(err, errlen, "seed must be an integer in [0, 4294967295]");
             bad = 1;
         } else out->seed = (uint32_t)json_integer_value(seed);
     }
     if (items && !bad) {
-        if (!json_is_integer(items) || json_integer_value(items) < 1 || json_integer_value(items) > WORK_ITEMS_MAX) {
+        if (!json_is_integer(items) || json_integer_value(items) < 1 ||
+            json_integer_value(items) > WORK_ITEMS_MAX) {
             snprintf(err, errlen, "items must be an integer in [1, %d]", WORK_ITEMS_MAX);
             bad = 1;
         } else out->items = (unsigned)json_integer_value(items);
@@ -101,15 +100,13 @@ int work_params_from_json(const char *body, size_t len, work_params *out, char *
     return bad ? -1 : 0;
 }
 
-static void sha256(const char *data, size_t len, unsigned char md[32])
-{
+static void sha256(const char *data, size_t len, unsigned char md[32]) {
     unsigned int n = 32;
     EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
 }
 
 /* The document: records {id, name, score, tags}, in the PRNG order Node follows. */
-static json_t *generate(const work_params *p)
-{
+static json_t *generate(const work_params *p) {
     uint32_t x = (p->seed * 0x9E3779B1u) ^ 0xA5A5A5A5u;
     if (x == 0) x = 1;
     json_t *doc = json_array();
@@ -123,7 +120,8 @@ static json_t *generate(const work_params *p)
         json_object_set_new(rec, "score", json_integer(next_random(&x) % 100000));
         json_t *t = json_array();
         unsigned ntags = 1 + next_random(&x) % 3;
-        for (unsigned k = 0; k < ntags; k++) json_array_append_new(t, json_string(tags[next_random(&x) % WORK_TAGS]));
+        for (unsigned k = 0; k < ntags; k++)
+            json_array_append_new(t, json_string(tags[next_random(&x) % WORK_TAGS]));
         json_object_set_new(rec, "tags", t);
         json_array_append_new(doc, rec);
     }
@@ -134,22 +132,19 @@ typedef struct scored {
     json_int_t score, id;
 } scored;
 
-static int by_score_then_id(const void *a, const void *b)
-{
+static int by_score_then_id(const void *a, const void *b) {
     const scored *x = a, *y = b;
     if (x->score != y->score) return x->score > y->score ? -1 : 1;
     return (x->id > y->id) - (x->id < y->id);
 }
 
-static int tag_index(const char *name)
-{
+static int tag_index(const char *name) {
     for (int i = 0; i < WORK_TAGS; i++)
         if (!strcmp(tags[i], name)) return i;
     return -1;
 }
 
-char *work_run(const work_params *p, size_t *len, uint64_t *digest)
-{
+char *work_run(const work_params *p, size_t *len, uint64_t *digest) {
     json_t *doc = generate(p);
     char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
@@ -184,7 +179,8 @@ char *work_run(const work_params *p, size_t *len, uint64_t *digest)
     for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
     json_t *top = json_array(), *tagobj = json_object();
     for (size_t i = 0; i < n && i < 5; i++) json_array_append_new(top, json_integer(rank[i].id));
-    for (int i = 0; i < WORK_TAGS; i++) json_object_set_new(tagobj, tags[i], json_integer((json_int_t)counts[i]));
+    for (int i = 0; i < WORK_TAGS; i++)
+        json_object_set_new(tagobj, tags[i], json_integer((json_int_t)counts[i]));
     json_t *answer = json_object();
     json_object_set_new(answer, "seed", json_integer(p->seed));
     json_object_set_new(answer, "items", json_integer(p->items));
@@ -213,8 +209,7 @@ char *work_run(const work_params *p, size_t *len, uint64_t *digest)
     return body;
 }
 
-void work_tag_totals(uint64_t out[WORK_TAGS])
-{
+void work_tag_totals(uint64_t out[WORK_TAGS]) {
     pthread_mutex_lock(&totals_lock);
     memcpy(out, totals, sizeof totals);
     pthread_mutex_unlock(&totals_lock);

@@ -22,8 +22,8 @@
 #include <stdint.h>
 
 #define WORK_ITEMS_DEFAULT 64
-#define WORK_ITEMS_MAX 1000
-#define WORK_TAGS 16
+#define WORK_ITEMS_MAX     1000
+#define WORK_TAGS          16
 
 typedef struct work_params {
     uint32_t seed;
@@ -31,7 +31,8 @@ typedef struct work_params {
 } work_params;
 
 /* "seed=N&items=K" (either may be absent: seed 0, items 64). 0, or -1 with a message. */
-int work_params_from_query(const char *query, size_t len, work_params *out, char *err, size_t errlen);
+int work_params_from_query(const char *query, size_t len, work_params *out, char *err,
+                           size_t errlen);
 /* {"seed":N,"items":K} (a JSON object; either key may be absent). 0, or -1 with a message. */
 int work_params_from_json(const char *body, size_t len, work_params *out, char *err, size_t errlen);
 

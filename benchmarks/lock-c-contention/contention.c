@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LOCKS 2
+#define LOCKS       2
 #define MAX_THREADS 64
 
 typedef struct shared_counter {
@@ -24,27 +24,22 @@ typedef struct shared_counter {
 static shared_counter counters[LOCKS];
 static long iterations;
 
-static __attribute__((noinline)) uint64_t private_work(uint64_t x)
-{
-    for (int i = 0; i < 40; i++)
-        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+static __attribute__((noinline)) uint64_t private_work(uint64_t x) {
+    for (int i = 0; i < 40; i++) x = x * 6364136223846793005ULL + 1442695040888963407ULL;
     return x;
 }
 
-static __attribute__((noinline)) void update_shared(shared_counter *c, uint64_t value)
-{
+static __attribute__((noinline)) void update_shared(shared_counter *c, uint64_t value) {
     pthread_mutex_lock(&c->lock);
     /* A short critical section: enough that the lock is often held when others arrive. */
     uint64_t v = value;
-    for (int i = 0; i < 20; i++)
-        v = (v >> 3) ^ (v * 31);
+    for (int i = 0; i < 20; i++) v = (v >> 3) ^ (v * 31);
     c->total += v & 0xffff;
     c->updates++;
     pthread_mutex_unlock(&c->lock);
 }
 
-static void *worker(void *arg)
-{
+static void *worker(void *arg) {
     uint64_t seed = (uint64_t)(uintptr_t)arg * 0x9E3779B97F4A7C15ULL + 1;
     for (long i = 0; i < iterations; i++) {
         seed = private_work(seed);
@@ -53,8 +48,7 @@ static void *worker(void *arg)
     return NULL;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc > 1 && argv[1][0] == '-') {
         printf("usage: contention [THREADS [ITERATIONS]]   (default 4 threads, 2500000 rounds)\n");
         return strcmp(argv[1], "--help") == 0 ? 0 : 2;
@@ -65,8 +59,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "contention: THREADS must be 1..%d and ITERATIONS >= 0\n", MAX_THREADS);
         return 2;
     }
-    for (int k = 0; k < LOCKS; k++)
-        pthread_mutex_init(&counters[k].lock, NULL);
+    for (int k = 0; k < LOCKS; k++) pthread_mutex_init(&counters[k].lock, NULL);
 
     agent_start();
     pthread_t tids[MAX_THREADS];
@@ -77,8 +70,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    for (long t = 0; t < threads; t++)
-        pthread_join(tids[t], NULL);
+    for (long t = 0; t < threads; t++) pthread_join(tids[t], NULL);
 
     uint64_t sum = 0, updates = 0;
     for (int k = 0; k < LOCKS; k++) {

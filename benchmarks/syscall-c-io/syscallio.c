@@ -20,74 +20,61 @@
 
 static int to_echo[2], from_echo[2];
 
-static int read_full(int fd, unsigned char *buf, size_t len)
-{
+static int read_full(int fd, unsigned char *buf, size_t len) {
     size_t got = 0;
     while (got < len) {
         ssize_t n = read(fd, buf + got, len - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
         got += (size_t)n;
     }
     return 0;
 }
 
-static int write_full(int fd, const unsigned char *buf, size_t len)
-{
+static int write_full(int fd, const unsigned char *buf, size_t len) {
     size_t put = 0;
     while (put < len) {
         ssize_t n = write(fd, buf + put, len - put);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
         put += (size_t)n;
     }
     return 0;
 }
 
 /* Echoes every message back with each byte incremented, until the pipe closes. */
-static void *echo_main(void *arg)
-{
+static void *echo_main(void *arg) {
     (void)arg;
     unsigned char buf[MESSAGE];
     while (read_full(to_echo[0], buf, MESSAGE) == 0) {
-        for (int i = 0; i < MESSAGE; i++)
-            buf[i]++;
-        if (write_full(from_echo[1], buf, MESSAGE) < 0)
-            break;
+        for (int i = 0; i < MESSAGE; i++) buf[i]++;
+        if (write_full(from_echo[1], buf, MESSAGE) < 0) break;
     }
     close(from_echo[1]);
     return NULL;
 }
 
-static __attribute__((noinline)) uint64_t exchange(long rounds, int file)
-{
+static __attribute__((noinline)) uint64_t exchange(long rounds, int file) {
     unsigned char msg[MESSAGE], answer[MESSAGE];
     uint64_t sum = 0;
     for (long r = 0; r < rounds; r++) {
-        for (int i = 0; i < MESSAGE; i++)
-            msg[i] = (unsigned char)(r + i);
-        if (write_full(to_echo[1], msg, MESSAGE) < 0 || read_full(from_echo[0], answer, MESSAGE) < 0) {
+        for (int i = 0; i < MESSAGE; i++) msg[i] = (unsigned char)(r + i);
+        if (write_full(to_echo[1], msg, MESSAGE) < 0 ||
+            read_full(from_echo[0], answer, MESSAGE) < 0) {
             fprintf(stderr, "syscallio: pipe failed: %s\n", strerror(errno));
             exit(1);
         }
-        for (int i = 0; i < MESSAGE; i++)
-            sum += answer[i];
+        for (int i = 0; i < MESSAGE; i++) sum += answer[i];
         if (r % 16 == 0 && write_full(file, answer, MESSAGE) < 0) {
             fprintf(stderr, "syscallio: write: %s\n", strerror(errno));
             exit(1);
         }
-        if (r % 128 == 127)
-            fdatasync(file);
+        if (r % 128 == 127) fdatasync(file);
     }
     return sum;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc > 1 && argv[1][0] == '-') {
         printf("usage: syscallio [ROUNDS]   pipe round trips + file appends (default 150000)\n");
         return strcmp(argv[1], "--help") == 0 ? 0 : 2;

@@ -23,8 +23,7 @@
 
 #define PROFILING_ENV "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING"
 
-static double process_cpu_ms(void)
-{
+static double process_cpu_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
@@ -33,8 +32,7 @@ static double process_cpu_ms(void)
 /* Spins until the process has used cpu_ms of CPU time in all (its start and the memory
  * touched count too); returns a value that depends on the work so the compiler cannot drop
  * it (it is not part of the checksum: it varies). */
-static uint64_t burn_cpu(double cpu_ms)
-{
+static uint64_t burn_cpu(double cpu_ms) {
     double until = cpu_ms;
     uint64_t x = 88172645463325252ULL;
     do {
@@ -48,23 +46,19 @@ static uint64_t burn_cpu(double cpu_ms)
 }
 
 /* Allocates mib MiB and writes every page, so resident memory really grows by that much. */
-static unsigned char *touch_memory(long mib)
-{
-    if (mib <= 0)
-        return NULL;
+static unsigned char *touch_memory(long mib) {
+    if (mib <= 0) return NULL;
     size_t size = (size_t)mib << 20;
     unsigned char *p = malloc(size);
     if (p == NULL) {
         fprintf(stderr, "testwork: cannot allocate %ld MiB\n", mib);
         exit(1);
     }
-    for (size_t off = 0; off < size; off += 4096)
-        p[off] = (unsigned char)(off >> 12);
+    for (size_t off = 0; off < size; off += 4096) p[off] = (unsigned char)(off >> 12);
     return p;
 }
 
-static long parse_number(const char *s, const char *what)
-{
+static long parse_number(const char *s, const char *what) {
     char *end;
     long v = strtol(s, &end, 10);
     if (*s == '\0' || *end != '\0' || v < 0) {
@@ -74,15 +68,13 @@ static long parse_number(const char *s, const char *what)
     return v;
 }
 
-static void usage(FILE *f)
-{
+static void usage(FILE *f) {
     fprintf(f, "usage: testwork burn|slower|badsum CPU_MS [MIB]\n"
                "       testwork linger CPU_MS MS | blockexit CPU_MS\n"
                "       testwork crash | hang\n");
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc < 2 || strcmp(argv[1], "--help") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
@@ -96,8 +88,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (strcmp(mode, "hang") == 0) {
-        for (;;)
-            pause();
+        for (;;) pause();
     }
     int linger = strcmp(mode, "linger") == 0, blockexit = strcmp(mode, "blockexit") == 0;
     if (strcmp(mode, "burn") != 0 && strcmp(mode, "slower") != 0 && strcmp(mode, "badsum") != 0 &&
@@ -113,21 +104,18 @@ int main(int argc, char **argv)
     long mib = argc > 3 && !linger ? parse_number(argv[3], "MIB") : 0;
     long linger_ms = linger ? parse_number(argv[3], "MS") : 0;
     double burn_ms = (double)cpu_ms;
-    if (strcmp(mode, "slower") == 0 && profiled)
-        burn_ms *= 1.03;
+    if (strcmp(mode, "slower") == 0 && profiled) burn_ms *= 1.03;
 
     unsigned char *mem = touch_memory(mib);
     volatile uint64_t sink = burn_cpu(burn_ms);
     (void)sink;
     unsigned long sum = 0;
     if (mem != NULL) {
-        for (size_t off = 0; off < ((size_t)mib << 20); off += 4096)
-            sum += mem[off];
+        for (size_t off = 0; off < ((size_t)mib << 20); off += 4096) sum += mem[off];
         free(mem);
     }
     sum = sum * 1000003UL + (unsigned long)cpu_ms;
-    if (strcmp(mode, "badsum") == 0 && profiled)
-        sum += 1;
+    if (strcmp(mode, "badsum") == 0 && profiled) sum += 1;
     printf("burned %ld ms of CPU, touched %ld MiB\n", cpu_ms, mib);
     if (linger || blockexit) {
         struct timespec now;
@@ -137,12 +125,10 @@ int main(int argc, char **argv)
     printf("checksum: %lu\n", sum);
     fflush(stdout);
     if (blockexit)
-        for (;;)
-            pause();
+        for (;;) pause();
     if (linger) {
         struct timespec ts = {linger_ms / 1000, (linger_ms % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) != 0) {
-        }
+        while (nanosleep(&ts, &ts) != 0) {}
     }
     return 0;
 }

@@ -22,22 +22,19 @@
 #include <string.h>
 
 #define DD_MAX_PROFILES 16
-#define DD_FORMAT "datadog"
+#define DD_FORMAT       "datadog"
 
 /* The value of key in a "k:v,k:v" tag list, into out ("" when absent). */
-static void tag_value(const char *tags, const char *key, char *out, size_t outlen)
-{
+static void tag_value(const char *tags, const char *key, char *out, size_t outlen) {
     size_t klen = strlen(key);
     out[0] = '\0';
     for (const char *p = tags; p && *p;) {
         const char *end = strchr(p, ',');
         size_t n = end ? (size_t)(end - p) : strlen(p);
-        while (n && *p == ' ')
-            p++, n--;
+        while (n && *p == ' ') p++, n--;
         if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == ':') {
             size_t vlen = n - klen - 1;
-            if (vlen >= outlen)
-                vlen = outlen - 1;
+            if (vlen >= outlen) vlen = outlen - 1;
             memcpy(out, p + klen + 1, vlen);
             out[vlen] = '\0';
             return;
@@ -46,23 +43,19 @@ static void tag_value(const char *tags, const char *key, char *out, size_t outle
     }
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
+static bool ends_with(const char *s, const char *suffix) {
     size_t n = strlen(s), k = strlen(suffix);
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-static bool is_zstd(const uint8_t *b, size_t len)
-{
+static bool is_zstd(const uint8_t *b, size_t len) {
     return len >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd;
 }
 
 /* The event part: the service (validated like an application name) and the profile
  * parts it lists, as indexes into parts. */
-static int read_event(const ing_part *event, const ing_part *parts, size_t nparts,
-                      char *service, size_t servicelen, size_t *profile_idx, size_t *nprofiles,
-                      ing_error *err)
-{
+static int read_event(const ing_part *event, const ing_part *parts, size_t nparts, char *service,
+                      size_t servicelen, size_t *profile_idx, size_t *nprofiles, ing_error *err) {
     json_error_t jerr;
     json_t *ev = json_loadb((const char *)event->data, event->len, 0, &jerr);
     int rc = 0;
@@ -72,13 +65,12 @@ static int read_event(const ing_part *event, const ing_part *parts, size_t npart
         goto out;
     }
     json_t *tags = json_object_get(ev, "tags_profiler");
-    char name[ING_MAX_APP_NAME + 2] = "";   /* one byte more: a longer tag is refused, not cut */
+    char name[ING_MAX_APP_NAME + 2] = ""; /* one byte more: a longer tag is refused, not cut */
     if (tags && !json_is_string(tags)) {
         rc = ing_fail(err, 400, "datadog: event.tags_profiler is not a string");
         goto out;
     }
-    if (tags)
-        tag_value(json_string_value(tags), "service", name, sizeof(name));
+    if (tags) tag_value(json_string_value(tags), "service", name, sizeof(name));
     if (ing_parse_app_name(name[0] ? name : "unknown", service, servicelen, err) < 0) {
         char why[sizeof(err->msg)];
         memcpy(why, err->msg, sizeof(why));
@@ -102,7 +94,8 @@ static int read_event(const ing_part *event, const ing_part *parts, size_t npart
                 goto out;
             }
             if (!p) {
-                rc = ing_fail(err, 400, "datadog: attachment \"%.64s\" listed in the event is missing", file);
+                rc = ing_fail(err, 400,
+                              "datadog: attachment \"%.64s\" listed in the event is missing", file);
                 goto out;
             }
             if (*nprofiles == DD_MAX_PROFILES) {
@@ -113,11 +106,9 @@ static int read_event(const ing_part *event, const ing_part *parts, size_t npart
         }
     } else {
         for (size_t i = 0; i < nparts && *nprofiles < DD_MAX_PROFILES; i++)
-            if (ends_with(parts[i].name, ".pprof"))
-                profile_idx[(*nprofiles)++] = i;
+            if (ends_with(parts[i].name, ".pprof")) profile_idx[(*nprofiles)++] = i;
     }
-    if (*nprofiles == 0)
-        rc = ing_fail(err, 400, "datadog: the upload has no profile");
+    if (*nprofiles == 0) rc = ing_fail(err, 400, "datadog: the upload has no profile");
 out:
     json_decref(ev);
     return rc;
@@ -125,20 +116,18 @@ out:
 
 int ing_decode_datadog(const char *content_type, const uint8_t *body, size_t len,
                        const ing_limits *lim, const ing_sink *sink, ing_decoded *out,
-                       ing_error *err)
-{
+                       ing_error *err) {
     ing_error unused;
-    if (err == NULL)
-        err = &unused;
+    if (err == NULL) err = &unused;
     static const uint8_t empty[1];
-    if (body == NULL)
-        body = empty, len = 0;
+    if (body == NULL) body = empty, len = 0;
     if (!ing_content_type_is(content_type, "multipart/form-data"))
         return ing_fail(err, 400, "datadog: the intake takes multipart/form-data, not \"%.64s\"",
                         content_type ? content_type : "");
     ing_part parts[ING_MULTIPART_MAX_PARTS];
     size_t nparts;
-    if (ing_multipart_parse(content_type, body, len, parts, ING_MULTIPART_MAX_PARTS, &nparts, err) < 0) {
+    if (ing_multipart_parse(content_type, body, len, parts, ING_MULTIPART_MAX_PARTS, &nparts, err) <
+        0) {
         err->status = 400;
         return -1;
     }
@@ -147,8 +136,7 @@ int ing_decode_datadog(const char *content_type, const uint8_t *body, size_t len
         return ing_fail(err, 400, "datadog: no \"event\" part (the upload's JSON metadata)");
     char service[256];
     size_t idx[DD_MAX_PROFILES], n = 0;
-    if (read_event(event, parts, nparts, service, sizeof(service), idx, &n, err) < 0)
-        return -1;
+    if (read_event(event, parts, nparts, service, sizeof(service), idx, &n, err) < 0) return -1;
 
     /* Every profile decoded (counting only) before any is reported, under one budget for
      * the whole upload (memory held, inflation: --max-decompressed); then, for --store,
@@ -159,14 +147,17 @@ int ing_decode_datadog(const char *content_type, const uint8_t *body, size_t len
     for (size_t i = 0; i < n; i++) {
         const ing_part *p = &parts[idx[i]];
         if (is_zstd(p->data, p->len))
-            return ing_fail(err, 400, "datadog: %s is zstd-compressed, which this ingester does not "
-                            "decode (dd-trace: DD_PROFILING_DEBUG_UPLOAD_COMPRESSION=gzip)", p->name);
+            return ing_fail(err, 400,
+                            "datadog: %s is zstd-compressed, which this ingester does not "
+                            "decode (dd-trace: DD_PROFILING_DEBUG_UPLOAD_COMPRESSION=gzip)",
+                            p->name);
         ing_target t = {.app = service, .lim = lim, .sink = NULL, .budget = &budget};
         counts[i] = (ing_counts){.profiles = 1};
         if (ing_decode_pprof(&t, p->data, p->len, &counts[i], err) < 0) {
             char why[sizeof(err->msg)];
             memcpy(why, err->msg, sizeof(why));
-            return ing_fail(err, err->status == 413 ? 413 : 400, "datadog: %s: %.200s", p->name, why);
+            return ing_fail(err, err->status == 413 ? 413 : 400, "datadog: %s: %.200s", p->name,
+                            why);
         }
     }
     uint64_t stacks_cut = 0;
@@ -180,11 +171,10 @@ int ing_decode_datadog(const char *content_type, const uint8_t *body, size_t len
         stacks_cut = budget.stacks_cut;
     }
     if (sink && sink->profile)
-        for (size_t i = 0; i < n; i++)
-            sink->profile(sink->arg, service, DD_FORMAT, &counts[i]);
+        for (size_t i = 0; i < n; i++) sink->profile(sink->arg, service, DD_FORMAT, &counts[i]);
     if (out)
-        *out = (ing_decoded){.body_bytes = len,   /* as /ingest's multipart: the parts are
-                                                   * compressed, the body is not */
+        *out = (ing_decoded){.body_bytes = len, /* as /ingest's multipart: the parts are
+                                                 * compressed, the body is not */
                              .stacks_cut = stacks_cut};
     return 0;
 }

@@ -1,8 +1,8 @@
 /* decode.h: the contract of ingester/decode/, the decoding of every profile format the
  * ingester accepts (folded, lines, pprof raw/gzip, multipart, trie, tree, jfr counted,
- * push.v1 proto/json, Datadog's intake). Pure functions over a request body in memory: no sockets, no event
- * loop, nothing of the server. They count what they find and can hand each stack to a
- * sink (for --store). Used by the server's routes and by the fuzz targets in fuzz/. */
+ * push.v1 proto/json, Datadog's intake). Pure functions over a request body in memory: no sockets,
+ * no event loop, nothing of the server. They count what they find and can hand each stack to a sink
+ * (for --store). Used by the server's routes and by the fuzz targets in fuzz/. */
 #ifndef ING_DECODE_H
 #define ING_DECODE_H
 
@@ -10,14 +10,17 @@
 #include <stdint.h>
 
 typedef struct ing_counts {
-    uint64_t profiles;   /* profiles decoded */
-    uint64_t samples;    /* samples (pprof Sample messages; folded/trie/tree lines with value > 0) */
-    uint64_t value;      /* sum of sample values (first sample type for pprof) */
-    uint64_t frames;     /* stack frames summed over samples */
+    uint64_t profiles; /* profiles decoded */
+    uint64_t samples;  /* samples (pprof Sample messages; folded/trie/tree lines with value > 0) */
+    uint64_t value;    /* sum of sample values (first sample type for pprof) */
+    uint64_t frames;   /* stack frames summed over samples */
 } ing_counts;
 
 /* What the sink's stack callback says it did with a stack. */
-enum { ING_STACK_KEPT = 0, ING_STACK_CUT = 1 };
+enum {
+    ING_STACK_KEPT = 0,
+    ING_STACK_CUT = 1
+};
 
 typedef struct ing_sink {
     void *arg;
@@ -42,21 +45,21 @@ typedef struct ing_limits {
      * tables, stack text (413 above). Also how far all the gzip data of one request may
      * inflate in all (gzip bomb guard). 0: ING_DEFAULT_MAX_DECOMPRESSED. */
     size_t max_decompressed;
-    size_t max_frames;         /* frames in one stack (422 above; 0: no limit) */
-    size_t max_stack_bytes;    /* folded text of one stack, a trie's key (422 above; 0: none) */
+    size_t max_frames;      /* frames in one stack (422 above; 0: no limit) */
+    size_t max_stack_bytes; /* folded text of one stack, a trie's key (422 above; 0: none) */
 } ing_limits;
 
 /* What decoding a request body gave beyond what the sink was told. A field for each
  * figure the caller counts per request. */
 typedef struct ing_decoded {
-    size_t body_bytes;         /* the body after decompression: what a gzip body inflated
-                                * to, any other body its own length */
-    uint64_t stacks_cut;       /* stacks not kept: over the request's stack text budget
-                                * (ING_STACK_TEXT_RATIO) or refused by the sink */
+    size_t body_bytes;   /* the body after decompression: what a gzip body inflated
+                          * to, any other body its own length */
+    uint64_t stacks_cut; /* stacks not kept: over the request's stack text budget
+                          * (ING_STACK_TEXT_RATIO) or refused by the sink */
 } ing_decoded;
 
 typedef struct ing_error {
-    int status;                /* HTTP status to answer: 400, 413, 415, 422 */
+    int status; /* HTTP status to answer: 400, 413, 415, 422 */
     char msg[256];
 } ing_error;
 
@@ -87,14 +90,13 @@ int ing_parse_time(const char *s, int64_t *ns);
  * filled (out may be NULL), or -1 with err->status 413 (inflates too far), 422
  * (undecodable), 400 (bad request). */
 int ing_decode_ingest(const char *format, const char *content_type, const char *app,
-                      const uint8_t *body, size_t len, const ing_limits *lim,
-                      const ing_sink *sink, ing_decoded *out, ing_error *err);
+                      const uint8_t *body, size_t len, const ing_limits *lim, const ing_sink *sink,
+                      ing_decoded *out, ing_error *err);
 
 /* POST /push.v1.PusherService/Push, content_type application/proto or application/json.
  * Application per series: label "service_name", else "__name__", else "unknown". */
 int ing_decode_push(const char *content_type, const uint8_t *body, size_t len,
-                    const ing_limits *lim, const ing_sink *sink, ing_decoded *out,
-                    ing_error *err);
+                    const ing_limits *lim, const ing_sink *sink, ing_decoded *out, ing_error *err);
 
 /* POST /profiling/v1/input: Datadog's profile intake (multipart/form-data: an "event"
  * JSON part, one pprof part per profile type, raw or gzipped). One profile per pprof part,

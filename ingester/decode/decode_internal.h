@@ -30,10 +30,10 @@ typedef struct ing_budget {
     size_t limit;
     size_t held, peak;
     size_t inflated;
-    size_t decoded;            /* bytes of profile data decoded (text, raw pprof) */
-    size_t text, text_limit;   /* text_limit 0: not fixed yet */
+    size_t decoded;          /* bytes of profile data decoded (text, raw pprof) */
+    size_t text, text_limit; /* text_limit 0: not fixed yet */
     uint64_t stacks_cut;
-    bool refused;              /* a take failed */
+    bool refused; /* a take failed */
 } ing_budget;
 
 /* A budget of lim's max_decompressed (or the default). */
@@ -56,7 +56,7 @@ int ing_budget_fail(const ing_budget *b, ing_error *err, const char *what);
 typedef struct ing_buf {
     char *data;
     size_t len, cap;
-    ing_budget *budget;        /* NULL: not counted */
+    ing_budget *budget; /* NULL: not counted */
 } ing_buf;
 
 int ing_buf_reserve(ing_buf *b, size_t extra);
@@ -66,15 +66,13 @@ int ing_buf_append(ing_buf *b, const void *p, size_t n);
 void ing_buf_free(ing_buf *b);
 
 /* Saturating addition for counters. */
-static inline uint64_t ing_add_sat(uint64_t a, uint64_t b)
-{
+static inline uint64_t ing_add_sat(uint64_t a, uint64_t b) {
     uint64_t r;
     return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
 }
 
 /* Add one decoded profile's samples, value and frames into a request's counts. */
-static inline void ing_counts_add(ing_counts *c, const ing_counts *mine)
-{
+static inline void ing_counts_add(ing_counts *c, const ing_counts *mine) {
     c->samples += mine->samples;
     c->value = ing_add_sat(c->value, mine->value);
     c->frames = ing_add_sat(c->frames, mine->frames);
@@ -86,10 +84,10 @@ static inline void ing_counts_add(ing_counts *c, const ing_counts *mine)
 typedef struct ing_target {
     const char *app;
     const ing_limits *lim;
-    const ing_sink *sink;     /* NULL: count only */
-    ing_budget *budget;       /* the request's (never NULL) */
-    size_t *body_inflated;    /* the request body itself (not a part of it): set to its
-                               * inflated size when the decoder inflates it; else NULL */
+    const ing_sink *sink;  /* NULL: count only */
+    ing_budget *budget;    /* the request's (never NULL) */
+    size_t *body_inflated; /* the request body itself (not a part of it): set to its
+                            * inflated size when the decoder inflates it; else NULL */
 } ing_target;
 
 /* The inflate cap for the next compressed profile of this request: what is left of its
@@ -99,16 +97,14 @@ size_t ing_inflate_cap(const ing_target *t);
 /* Inflate a gzip body for target t into out, counted as inflated and held against the
  * budget: a budgeted buffer's capacity as it grows, another one's length (the caller
  * gives that back): 0, or -1 with err (413 over the budget). */
-int ing_inflate(const ing_target *t, const uint8_t *in, size_t len, ing_buf *out,
-                ing_error *err);
+int ing_inflate(const ing_target *t, const uint8_t *in, size_t len, ing_buf *out, ing_error *err);
 
 /* Hand one stack to the sink, within the request's stack text budget; a stack past it,
  * or refused by the sink, is counted as cut. */
 void ing_emit(const ing_target *t, const char *folded, size_t len, uint64_t value);
 
 /* True when the sink wants stacks. */
-static inline bool ing_wants_stacks(const ing_target *t)
-{
+static inline bool ing_wants_stacks(const ing_target *t) {
     return t->sink && t->sink->stack;
 }
 
@@ -132,18 +128,18 @@ int ing_decode_folded(const ing_target *t, const uint8_t *body, size_t len, bool
  * c: what a buffered body's pass does per line (folded.c; stream.c uses it too). */
 int ing_folded_line(const ing_target *t, const char *line, size_t n, size_t lineno,
                     bool lines_format, ing_counts *c, ing_error *err);
-int ing_decode_trie(const ing_target *t, const uint8_t *body, size_t len,
-                    ing_counts *c, ing_error *err);
-int ing_decode_tree(const ing_target *t, const uint8_t *body, size_t len,
-                    ing_counts *c, ing_error *err);
+int ing_decode_trie(const ing_target *t, const uint8_t *body, size_t len, ing_counts *c,
+                    ing_error *err);
+int ing_decode_tree(const ing_target *t, const uint8_t *body, size_t len, ing_counts *c,
+                    ing_error *err);
 /* pprof: raw or gzip (detected by magic bytes). */
-int ing_decode_pprof(const ing_target *t, const uint8_t *body, size_t len,
-                     ing_counts *c, ing_error *err);
+int ing_decode_pprof(const ing_target *t, const uint8_t *body, size_t len, ing_counts *c,
+                     ing_error *err);
 /* multipart/form-data body with the given Content-Type (boundary parameter). */
-int ing_decode_multipart(const ing_target *t, const char *content_type,
-                         const uint8_t *body, size_t len, ing_counts *c, ing_error *err);
+int ing_decode_multipart(const ing_target *t, const char *content_type, const uint8_t *body,
+                         size_t len, ing_counts *c, ing_error *err);
 /* jfr: not decoded; the body (or, in a multipart body, its "jfr" part) must not be empty. */
-int ing_decode_jfr(const ing_target *t, const char *content_type,
-                   const uint8_t *body, size_t len, ing_counts *c, ing_error *err);
+int ing_decode_jfr(const ing_target *t, const char *content_type, const uint8_t *body, size_t len,
+                   ing_counts *c, ing_error *err);
 
 #endif

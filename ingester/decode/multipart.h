@@ -6,7 +6,7 @@
 #include "decode_internal.h"
 
 typedef struct ing_part {
-    char name[64];          /* Content-Disposition name, truncated; "" when absent */
+    char name[64]; /* Content-Disposition name, truncated; "" when absent */
     const uint8_t *data;
     size_t len;
 } ing_part;
@@ -15,8 +15,8 @@ typedef struct ing_part {
  * 0, or -1 with err (422) when the body is not well-formed multipart. */
 #define ING_MULTIPART_MAX_PARTS 64
 
-int ing_multipart_parse(const char *content_type, const uint8_t *body, size_t len,
-                        ing_part *parts, size_t max_parts, size_t *nparts, ing_error *err);
+int ing_multipart_parse(const char *content_type, const uint8_t *body, size_t len, ing_part *parts,
+                        size_t max_parts, size_t *nparts, ing_error *err);
 
 /* The first part with this name, or NULL. */
 const ing_part *ing_multipart_find(const ing_part *parts, size_t n, const char *name);

@@ -17,18 +17,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TAIL_MAX 64   /* bytes kept after an overlong line's last space */
+#define TAIL_MAX 64 /* bytes kept after an overlong line's last space */
 
 struct ing_stream {
     ing_limits lim;
     ing_budget budget;
     ing_target t;
     char app[ING_MAX_APP_NAME + 1];
-    const char *format;       /* "folded" or "lines" */
+    const char *format; /* "folded" or "lines" */
     bool lines;
     ing_counts counts;
     size_t lineno, total;
-    ing_buf carry;            /* the current line, while it fits in carry_max */
+    ing_buf carry; /* the current line, while it fits in carry_max */
     size_t carry_max;
     /* the current line once it is overlong: its length so far, its last space, the
      * bytes after that space, its last byte */
@@ -41,15 +41,14 @@ struct ing_stream {
 };
 
 /* The same choice of format as ing_decode_ingest: only folded and lines stream. */
-static const char *stream_format(const char *format, const char *content_type)
-{
-    if (format == NULL)
-        format = "";
-    if (strcmp(format, "trie") == 0 || ing_content_type_is(content_type, "binary/octet-stream+trie") ||
-        strcmp(format, "tree") == 0 || ing_content_type_is(content_type, "binary/octet-stream+tree"))
+static const char *stream_format(const char *format, const char *content_type) {
+    if (format == NULL) format = "";
+    if (strcmp(format, "trie") == 0 ||
+        ing_content_type_is(content_type, "binary/octet-stream+trie") ||
+        strcmp(format, "tree") == 0 ||
+        ing_content_type_is(content_type, "binary/octet-stream+tree"))
         return NULL;
-    if (strcmp(format, "lines") == 0)
-        return "lines";
+    if (strcmp(format, "lines") == 0) return "lines";
     if (strcmp(format, "jfr") == 0 || strcmp(format, "pprof") == 0 ||
         ing_content_type_is(content_type, "multipart/form-data"))
         return NULL;
@@ -57,14 +56,12 @@ static const char *stream_format(const char *format, const char *content_type)
 }
 
 ing_stream *ing_stream_begin(const char *format, const char *content_type, const char *app,
-                             const ing_limits *lim)
-{
+                             const ing_limits *lim) {
     const char *name = stream_format(format, content_type);
     if (name == NULL || lim == NULL || lim->max_stack_bytes == 0 || strlen(app) > ING_MAX_APP_NAME)
         return NULL;
     ing_stream *st = calloc(1, sizeof(*st));
-    if (st == NULL)
-        return NULL;
+    if (st == NULL) return NULL;
     st->lim = *lim;
     ing_budget_init(&st->budget, &st->lim);
     snprintf(st->app, sizeof(st->app), "%s", *app ? app : "unknown");
@@ -75,24 +72,21 @@ ing_stream *ing_stream_begin(const char *format, const char *content_type, const
     return st;
 }
 
-size_t ing_stream_held(const ing_stream *st)
-{
+size_t ing_stream_held(const ing_stream *st) {
     return sizeof(*st) + st->carry.cap;
 }
 
 /* An overlong line ended: what the buffered path decides for it, from what was kept. */
-static void overlong_end(ing_stream *st)
-{
+static void overlong_end(ing_stream *st) {
     size_t n = st->long_len;
     if (st->last == '\r') {
         n--;
         if (st->tail_len && !st->tail_over)
-            st->tail_len--;   /* (past TAIL_MAX the value is bad anyway) */
+            st->tail_len--; /* (past TAIL_MAX the value is bad anyway) */
     }
     size_t stack_len = n;
     if (!st->lines) {
-        if (!st->has_space)
-            return;   /* skipped, as a line without a space is */
+        if (!st->has_space) return; /* skipped, as a line without a space is */
         /* its value, checked by folded.c on a line "x VALUE" */
         char line[TAIL_MAX + 2] = "x ";
         memcpy(line + 2, st->tail, st->tail_len);
@@ -107,22 +101,18 @@ static void overlong_end(ing_stream *st)
                      (int)(st->tail_len > 40 ? 40 : st->tail_len), st->tail);
             return;
         }
-        if (probe.samples == 0)
-            return;   /* value 0 */
+        if (probe.samples == 0) return; /* value 0 */
         stack_len = st->space_at;
     }
-    if (stack_len == 0)
-        return;
+    if (stack_len == 0) return;
     st->failed = true;
     ing_fail(&st->err, 422, "line %zu: a stack of %zu bytes, over the limit of %zu", st->lineno,
              stack_len, st->lim.max_stack_bytes);
 }
 
 /* n more bytes of an overlong line (no line break among them). */
-static void overlong_add(ing_stream *st, const char *p, size_t n)
-{
-    if (n == 0)
-        return;
+static void overlong_add(ing_stream *st, const char *p, size_t n) {
+    if (n == 0) return;
     const char *sp = memrchr(p, ' ', n), *after = p;
     if (sp) {
         st->has_space = true;
@@ -133,16 +123,14 @@ static void overlong_add(ing_stream *st, const char *p, size_t n)
     }
     /* the first TAIL_MAX bytes after the space (the message quotes 40 of them) */
     size_t rest = (size_t)(p + n - after), room = TAIL_MAX - st->tail_len;
-    if (rest > room)
-        st->tail_over = true;
+    if (rest > room) st->tail_over = true;
     memcpy(st->tail + st->tail_len, after, rest < room ? rest : room);
     st->tail_len += rest < room ? rest : room;
     st->long_len += n;
     st->last = p[n - 1];
 }
 
-static void line_end(ing_stream *st)
-{
+static void line_end(ing_stream *st) {
     st->lineno++;
     if (st->overlong) {
         overlong_end(st);
@@ -154,8 +142,7 @@ static void line_end(ing_stream *st)
     st->carry.len = 0;
 }
 
-void ing_stream_feed(ing_stream *st, const uint8_t *data, size_t len)
-{
+void ing_stream_feed(ing_stream *st, const uint8_t *data, size_t len) {
     st->total += len;
     const char *p = (const char *)data, *end = p + len;
     while (p < end && !st->failed) {
@@ -176,44 +163,39 @@ void ing_stream_feed(ing_stream *st, const uint8_t *data, size_t len)
         } else {
             /* grow by doubling, but never past carry_max */
             size_t need = st->carry.len + n, cap = st->carry.cap ? st->carry.cap * 2 : 256;
-            if (need > st->carry.cap && ing_buf_reserve_exact(&st->carry, cap < need ? need
-                                                              : cap > st->carry_max ? st->carry_max : cap) < 0) {
+            if (need > st->carry.cap &&
+                ing_buf_reserve_exact(&st->carry, cap < need            ? need
+                                                  : cap > st->carry_max ? st->carry_max
+                                                                        : cap) < 0) {
                 st->failed = true;
                 ing_budget_fail(&st->budget, &st->err, "folded");
                 break;
             }
             ing_buf_append(&st->carry, p, n);
         }
-        if (nl)
-            line_end(st);
+        if (nl) line_end(st);
         p = nl ? nl + 1 : end;
     }
 }
 
-int ing_stream_end(ing_stream *st, const ing_sink *sink, ing_decoded *out, ing_error *err)
-{
+int ing_stream_end(ing_stream *st, const ing_sink *sink, ing_decoded *out, ing_error *err) {
     if (!st->failed && (st->carry.len || st->overlong))
-        line_end(st);   /* the last line, without a line break */
+        line_end(st); /* the last line, without a line break */
     int rc = 0;
     if (st->failed) {
-        if (err)
-            *err = st->err;
+        if (err) *err = st->err;
         rc = -1;
     } else {
         st->counts.profiles = 1;
-        if (sink && sink->profile)
-            sink->profile(sink->arg, st->app, st->format, &st->counts);
-        if (out)
-            *out = (ing_decoded){.body_bytes = st->total};
+        if (sink && sink->profile) sink->profile(sink->arg, st->app, st->format, &st->counts);
+        if (out) *out = (ing_decoded){.body_bytes = st->total};
     }
     ing_stream_free(st);
     return rc;
 }
 
-void ing_stream_free(ing_stream *st)
-{
-    if (st == NULL)
-        return;
+void ing_stream_free(ing_stream *st) {
+    if (st == NULL) return;
     ing_buf_free(&st->carry);
     free(st);
 }

@@ -20,15 +20,12 @@ typedef struct reader {
     const uint8_t *p, *end;
 } reader;
 
-static int read_uvarint(reader *r, uint64_t *v)
-{
+static int read_uvarint(reader *r, uint64_t *v) {
     uint64_t x = 0;
     for (unsigned shift = 0; shift < 64; shift += 7) {
-        if (r->p >= r->end)
-            return -1;
+        if (r->p >= r->end) return -1;
         uint8_t b = *r->p++;
-        if (shift == 63 && b > 1)
-            return -1;
+        if (shift == 63 && b > 1) return -1;
         x |= (uint64_t)(b & 0x7f) << shift;
         if (!(b & 0x80)) {
             *v = x;
@@ -40,8 +37,8 @@ static int read_uvarint(reader *r, uint64_t *v)
 
 typedef struct level {
     uint64_t children_left;
-    size_t key_len_before;   /* key length before this node's name was appended */
-    size_t semis_before;     /* ';' in the key before it */
+    size_t key_len_before; /* key length before this node's name was appended */
+    size_t semis_before;   /* ';' in the key before it */
 } level;
 
 typedef struct walk {
@@ -50,18 +47,17 @@ typedef struct walk {
     ing_counts *c;
     ing_error *err;
     ing_buf key;
-    size_t semis;            /* ';' in the key */
+    size_t semis; /* ';' in the key */
     level *levels;
     size_t depth, cap;
 } walk;
 
-static int push_level(walk *w, uint64_t children, size_t before, size_t semis_before)
-{
+static int push_level(walk *w, uint64_t children, size_t before, size_t semis_before) {
     if (w->depth == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 64;
-        level *l = ing_budget_realloc(w->t->budget, w->levels, w->cap * sizeof(*l), cap * sizeof(*l));
-        if (l == NULL)
-            return ing_budget_fail(w->t->budget, w->err, w->tree ? "tree" : "trie");
+        level *l = ing_budget_realloc(w->t->budget, w->levels, w->cap * sizeof(*l),
+                                      cap * sizeof(*l));
+        if (l == NULL) return ing_budget_fail(w->t->budget, w->err, w->tree ? "tree" : "trie");
         w->levels = l;
         w->cap = cap;
     }
@@ -69,27 +65,23 @@ static int push_level(walk *w, uint64_t children, size_t before, size_t semis_be
     return 0;
 }
 
-static size_t count_semis(const uint8_t *s, size_t n)
-{
+static size_t count_semis(const uint8_t *s, size_t n) {
     size_t k = 0;
     for (const uint8_t *p = s, *end = s + n; (p = memchr(p, ';', (size_t)(end - p))) != NULL; p++)
         k++;
     return k;
 }
 
-static int stack_found(walk *w, const char *fmt_name, uint64_t value)
-{
+static int stack_found(walk *w, const char *fmt_name, uint64_t value) {
     const char *s = w->key.data;
     size_t n = w->key.len;
     if (w->tree) {
         /* The key is ";frame;frame..." below the root: drop the leading ';'. */
-        if (n == 0)
-            return 0;
+        if (n == 0) return 0;
         s++;
         n--;
     }
-    if (n == 0 || value == 0)
-        return 0;
+    if (n == 0 || value == 0) return 0;
     if (w->emit) {
         ing_emit(w->t, s, n, value);
         return 0;
@@ -98,16 +90,15 @@ static int stack_found(walk *w, const char *fmt_name, uint64_t value)
     size_t frames = w->tree ? w->semis : w->semis + 1;
     const ing_limits *lim = w->t->lim;
     if (lim && lim->max_frames && frames > lim->max_frames)
-        return ing_fail(w->err, 422, "%s: stack of %zu frames is over the limit of %zu",
-                        fmt_name, frames, lim->max_frames);
+        return ing_fail(w->err, 422, "%s: stack of %zu frames is over the limit of %zu", fmt_name,
+                        frames, lim->max_frames);
     w->c->samples++;
     w->c->value = ing_add_sat(w->c->value, value);
     w->c->frames = ing_add_sat(w->c->frames, frames);
     return 0;
 }
 
-static int walk_nodes(walk *w, const uint8_t *body, size_t len)
-{
+static int walk_nodes(walk *w, const uint8_t *body, size_t len) {
     const char *fmt_name = w->tree ? "tree" : "trie";
     reader r = {body, body + len};
     bool root_seen = false;
@@ -126,7 +117,8 @@ static int walk_nodes(walk *w, const uint8_t *body, size_t len)
             return ing_fail(w->err, 422, "%s: truncated node", fmt_name);
 
         size_t before = w->key.len, semis_before = w->semis;
-        size_t max_key = w->t->lim && w->t->lim->max_stack_bytes ? w->t->lim->max_stack_bytes : SIZE_MAX;
+        size_t max_key = w->t->lim && w->t->lim->max_stack_bytes ? w->t->lim->max_stack_bytes
+                                                                 : SIZE_MAX;
         if (name_len + (w->tree ? 1 : 0) > max_key - before)
             return ing_fail(w->err, 422, "%s: a key longer than the limit of %zu bytes", fmt_name,
                             max_key);
@@ -138,8 +130,7 @@ static int walk_nodes(walk *w, const uint8_t *body, size_t len)
                 root_seen = true;
                 if (children == 0)
                     return r.p == r.end ? 0 : ing_fail(w->err, 422, "tree: data after the root");
-                if (push_level(w, children, 0, 0) < 0)
-                    return -1;
+                if (push_level(w, children, 0, 0) < 0) return -1;
                 continue;
             }
             if (ing_buf_append(&w->key, ";", 1) < 0)
@@ -148,13 +139,10 @@ static int walk_nodes(walk *w, const uint8_t *body, size_t len)
         }
         if (ing_buf_append(&w->key, name, (size_t)name_len) < 0)
             return ing_budget_fail(w->t->budget, w->err, fmt_name);
-        if (!w->emit)
-            w->semis += count_semis(name, (size_t)name_len);
-        if (stack_found(w, fmt_name, value) < 0)
-            return -1;
+        if (!w->emit) w->semis += count_semis(name, (size_t)name_len);
+        if (stack_found(w, fmt_name, value) < 0) return -1;
         if (children) {
-            if (push_level(w, children, before, semis_before) < 0)
-                return -1;
+            if (push_level(w, children, before, semis_before) < 0) return -1;
             continue;
         }
         /* A leaf: cut its name, then close every ancestor that has no children left. */
@@ -162,8 +150,7 @@ static int walk_nodes(walk *w, const uint8_t *body, size_t len)
         w->semis = semis_before;
         while (w->depth > 0) {
             level *top = &w->levels[w->depth - 1];
-            if (--top->children_left > 0)
-                break;
+            if (--top->children_left > 0) break;
             w->key.len = top->key_len_before;
             w->semis = top->semis_before;
             w->depth--;
@@ -177,8 +164,7 @@ static int walk_nodes(walk *w, const uint8_t *body, size_t len)
 }
 
 static int decode_nodes(const ing_target *t, const uint8_t *body, size_t len, bool tree,
-                        ing_counts *c, ing_error *err)
-{
+                        ing_counts *c, ing_error *err) {
     ing_counts mine = {0};
     walk w = {.t = t, .tree = tree, .c = &mine, .err = err, .key = {.budget = t->budget}};
     t->budget->decoded += len;
@@ -189,20 +175,17 @@ static int decode_nodes(const ing_target *t, const uint8_t *body, size_t len, bo
     }
     ing_buf_free(&w.key);
     ing_budget_free(t->budget, w.levels, w.cap * sizeof(*w.levels));
-    if (rc < 0)
-        return -1;
+    if (rc < 0) return -1;
     ing_counts_add(c, &mine);
     return 0;
 }
 
-int ing_decode_trie(const ing_target *t, const uint8_t *body, size_t len,
-                    ing_counts *c, ing_error *err)
-{
+int ing_decode_trie(const ing_target *t, const uint8_t *body, size_t len, ing_counts *c,
+                    ing_error *err) {
     return decode_nodes(t, body, len, false, c, err);
 }
 
-int ing_decode_tree(const ing_target *t, const uint8_t *body, size_t len,
-                    ing_counts *c, ing_error *err)
-{
+int ing_decode_tree(const ing_target *t, const uint8_t *body, size_t len, ing_counts *c,
+                    ing_error *err) {
     return decode_nodes(t, body, len, true, c, err);
 }

@@ -25,12 +25,11 @@
 #define MAX_ROUNDS 1000
 
 typedef struct suite_runs {
-    double base[MAX_ROUNDS + 1], fast[MAX_ROUNDS + 1];   /* by round; 0 = missing */
+    double base[MAX_ROUNDS + 1], fast[MAX_ROUNDS + 1]; /* by round; 0 = missing */
     int max_round;
 } suite_runs;
 
-static void on_event(json_t *ev, void *arg)
-{
+static void on_event(json_t *ev, void *arg) {
     suite_runs *s = arg;
     const char *type = json_string_value(json_object_get(ev, "type"));
     if (!type || strcmp(type, "run_end")) return;
@@ -48,20 +47,33 @@ static void on_event(json_t *ev, void *arg)
 }
 
 /* The rounds where both runs are ok, in round order: returns how many. */
-static int paired_rounds(const suite_runs *s, double *b, double *x)
-{
+static int paired_rounds(const suite_runs *s, double *b, double *x) {
     int n = 0;
     for (int r = 1; r <= s->max_round; r++)
-        if (s->base[r] > 0 && s->fast[r] > 0) { b[n] = s->base[r]; x[n] = s->fast[r]; n++; }
+        if (s->base[r] > 0 && s->fast[r] > 0) {
+            b[n] = s->base[r];
+            x[n] = s->fast[r];
+            n++;
+        }
     return n;
 }
 
 /* ---- tallies ----------------------------------------------------------------------- */
 
-enum { COND_AA, COND_INJECTED, COND_SLOWER, CONDS };
-static const char *cond_names[] = { "A/A", "A/A x1.03", "slower 3%" };
-enum { M_UNPAIRED, M_PAIRED, M_OLD, METHODS };
-static const char *method_names[] = { "unpaired", "paired", "unpaired, old rule" };
+enum {
+    COND_AA,
+    COND_INJECTED,
+    COND_SLOWER,
+    CONDS
+};
+static const char *cond_names[] = {"A/A", "A/A x1.03", "slower 3%"};
+enum {
+    M_UNPAIRED,
+    M_PAIRED,
+    M_OLD,
+    METHODS
+};
+static const char *method_names[] = {"unpaired", "paired", "unpaired, old rule"};
 
 typedef struct tally {
     int suites;
@@ -73,24 +85,29 @@ static tally tallies[CONDS][MAX_ROUNDS + 1][METHODS];
 static int only_paired[CONDS][MAX_ROUNDS + 1], only_unpaired[CONDS][MAX_ROUNDS + 1];
 static double rho_sum[CONDS];
 static int rho_count[CONDS];
-static double cov_all[2 * 10000];   /* the baseline's coefficient of variation, per suite */
+static double cov_all[2 * 10000]; /* the baseline's coefficient of variation, per suite */
 static int ncov;
 
 /* Spearman's rank correlation of two samples (average ranks for ties). */
-static double spearman(const double *a, const double *b, int n)
-{
+static double spearman(const double *a, const double *b, int n) {
     double ra[MAX_ROUNDS], rb[MAX_ROUNDS];
     for (int k = 0; k < 2; k++) {
         const double *v = k ? b : a;
         double *r = k ? rb : ra;
         for (int i = 0; i < n; i++) {
             double less = 0, equal = 0;
-            for (int j = 0; j < n; j++) { less += v[j] < v[i]; equal += v[j] == v[i]; }
+            for (int j = 0; j < n; j++) {
+                less += v[j] < v[i];
+                equal += v[j] == v[i];
+            }
             r[i] = less + (equal + 1) / 2;
         }
     }
     double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
-    for (int i = 0; i < n; i++) { ma += ra[i] / n; mb += rb[i] / n; }
+    for (int i = 0; i < n; i++) {
+        ma += ra[i] / n;
+        mb += rb[i] / n;
+    }
     for (int i = 0; i < n; i++) {
         sab += (ra[i] - ma) * (rb[i] - mb);
         saa += (ra[i] - ma) * (ra[i] - ma);
@@ -99,8 +116,7 @@ static double spearman(const double *a, const double *b, int n)
     return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : 0;
 }
 
-static void evaluate(int cond, const double *b, const double *x, int rounds)
-{
+static void evaluate(int cond, const double *b, const double *x, int rounds) {
     if (rounds >= 3) {
         rho_sum[cond] += spearman(b, x, rounds);
         rho_count[cond]++;
@@ -126,16 +142,19 @@ static void evaluate(int cond, const double *b, const double *x, int rounds)
         only_unpaired[cond][n] += cu && !cp;
         /* the old report: "slower" when ci_low > 1, "faster" when ci_high < 1 */
         t[M_OLD].suites++;
-        t[M_OLD].verdicts[!u.valid ? AB_VERDICT_NONE
-                          : u.ci_low > 1 ? AB_VERDICT_SLOWER
-                          : u.ci_high < 1 ? AB_VERDICT_FASTER : AB_VERDICT_NO_CHANGE]++;
+        t[M_OLD].verdicts[!u.valid        ? AB_VERDICT_NONE
+                          : u.ci_low > 1  ? AB_VERDICT_SLOWER
+                          : u.ci_high < 1 ? AB_VERDICT_FASTER
+                                          : AB_VERDICT_NO_CHANGE]++;
     }
 }
 
-static int read_dir(const char *dir, int cond)
-{
+static int read_dir(const char *dir, int cond) {
     DIR *d = opendir(dir);
-    if (!d) { fprintf(stderr, "calibrate: cannot open %s\n", dir); return -1; }
+    if (!d) {
+        fprintf(stderr, "calibrate: cannot open %s\n", dir);
+        return -1;
+    }
     struct dirent *e;
     int suites = 0;
     while ((e = readdir(d))) {
@@ -163,61 +182,57 @@ static int read_dir(const char *dir, int cond)
 /* ---- Clopper-Pearson --------------------------------------------------------------- */
 
 /* P(X <= k) for X ~ Binomial(n, p). */
-static double binom_cdf(int k, int n, double p)
-{
+static double binom_cdf(int k, int n, double p) {
     if (k < 0) return 0;
     if (k >= n) return 1;
     if (p <= 0) return 1;
     if (p >= 1) return 0;
     double sum = 0;
     for (int i = 0; i <= k; i++)
-        sum += exp(lgamma(n + 1.0) - lgamma(i + 1.0) - lgamma(n - i + 1.0) + i * log(p)
-                   + (n - i) * log1p(-p));
+        sum += exp(lgamma(n + 1.0) - lgamma(i + 1.0) - lgamma(n - i + 1.0) + i * log(p) +
+                   (n - i) * log1p(-p));
     return sum;
 }
 
 /* The exact 95% interval of a proportion k / n. */
-static void clopper_pearson(int k, int n, double *lo, double *hi)
-{
+static void clopper_pearson(int k, int n, double *lo, double *hi) {
     double a = 0, b = 1;
     if (k == 0) *lo = 0;
-    else {   /* P(X >= k | p) = 0.025 */
+    else { /* P(X >= k | p) = 0.025 */
         for (int i = 0; i < 100; i++) {
             double m = (a + b) / 2;
-            if (1 - binom_cdf(k - 1, n, m) < 0.025) a = m; else b = m;
+            if (1 - binom_cdf(k - 1, n, m) < 0.025) a = m;
+            else b = m;
         }
         *lo = a;
     }
     a = 0, b = 1;
     if (k == n) *hi = 1;
-    else {   /* P(X <= k | p) = 0.025 */
+    else { /* P(X <= k | p) = 0.025 */
         for (int i = 0; i < 100; i++) {
             double m = (a + b) / 2;
-            if (binom_cdf(k, n, m) > 0.025) a = m; else b = m;
+            if (binom_cdf(k, n, m) > 0.025) a = m;
+            else b = m;
         }
         *hi = b;
     }
 }
 
 /* Two-sided exact sign test of k of n discordant suites going one way. */
-static double sign_test(int k, int n)
-{
+static double sign_test(int k, int n) {
     if (n == 0) return 1;
     int lo = k < n - k ? k : n - k;
     double p = 2 * binom_cdf(lo, n, 0.5);
     return p > 1 ? 1 : p;
 }
 
-static void print_rate(const char *what, int k, int n)
-{
+static void print_rate(const char *what, int k, int n) {
     double lo, hi;
     clopper_pearson(k, n, &lo, &hi);
-    printf("  %-7s %3d/%-4d %5.1f%% [%4.1f, %5.1f]", what, k, n, 100.0 * k / n, 100 * lo,
-           100 * hi);
+    printf("  %-7s %3d/%-4d %5.1f%% [%4.1f, %5.1f]", what, k, n, 100.0 * k / n, 100 * lo, 100 * hi);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: calibrate AA_RESULTS_DIR SLOWER_RESULTS_DIR\n");
         return 2;
@@ -225,7 +240,8 @@ int main(int argc, char **argv)
     int aa = read_dir(argv[1], COND_AA), slow = read_dir(argv[2], COND_SLOWER);
     if (aa < 0 || slow < 0) return 1;
     printf("%d A/A suites, %d 3%% suites; wall time, a family of one, alpha 0.05, "
-           "band +-2%%\n", aa, slow);
+           "band +-2%%\n",
+           aa, slow);
     for (int c = 0; c < CONDS; c++)
         if (rho_count[c])
             printf("mean Spearman rho between the rounds' baseline and fast runs, %s: %.2f\n",
@@ -234,7 +250,8 @@ int main(int argc, char **argv)
         ab_summary s;
         ab_summarize(cov_all, (size_t)ncov, &s);
         printf("the baseline's wall-time CoV in a suite: median %.2f%%, 90th percentile "
-               "%.2f%%\n", 100 * s.median, 100 * ab_quantile(cov_all, (size_t)ncov, 0.9));
+               "%.2f%%\n",
+               100 * s.median, 100 * ab_quantile(cov_all, (size_t)ncov, 0.9));
     }
     printf("A/A: \"diff\" = slower or faster (false positives); 3%%: \"slower\" (power)\n");
     for (int c = 0; c < CONDS; c++) {
@@ -248,8 +265,7 @@ int main(int argc, char **argv)
                 else print_rate("slower", t->verdicts[AB_VERDICT_SLOWER], t->suites);
                 if (m != M_OLD)
                     printf("  no change %3d  inconclusive %3d  too few %3d",
-                           t->verdicts[AB_VERDICT_NO_CHANGE],
-                           t->verdicts[AB_VERDICT_INCONCLUSIVE],
+                           t->verdicts[AB_VERDICT_NO_CHANGE], t->verdicts[AB_VERDICT_INCONCLUSIVE],
                            t->verdicts[AB_VERDICT_TOO_FEW]);
                 if (m == M_PAIRED) {
                     int a = only_paired[c][n], b = only_unpaired[c][n];

@@ -12,8 +12,7 @@
 static char **names;
 static int nnames, capnames;
 
-static void collect(const char *name)
-{
+static void collect(const char *name) {
     if (nnames == capnames) {
         capnames = capnames ? capnames * 2 : 64;
         names = realloc(names, capnames * sizeof(*names));
@@ -21,30 +20,27 @@ static void collect(const char *name)
     names[nnames++] = strdup(name);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
+static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
 }
 
-static double now_ms(void)
-{
+static double now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     int count = 1000, c;
     const char *host = "local:";
     while ((c = getopt(argc, argv, "n:h:")) != -1) {
         switch (c) {
-        case 'n': count = atoi(optarg); break;
-        case 'h': host = optarg; break;
-        default:
-            fprintf(stderr, "usage: fetchbench [-n COUNT] [-h HOST] PREFIX...\n");
-            return 2;
+            case 'n': count = atoi(optarg); break;
+            case 'h': host = optarg; break;
+            default:
+                fprintf(stderr, "usage: fetchbench [-n COUNT] [-h HOST] PREFIX...\n");
+                return 2;
         }
     }
     if (optind >= argc || count < 10) {
@@ -62,7 +58,8 @@ int main(int argc, char **argv)
         nnames = 0;
         int sts = pmTraversePMNS(argv[a], collect);
         if (sts < 0 || nnames == 0) {
-            fprintf(stderr, "fetchbench: %s: %s\n", argv[a], sts < 0 ? pmErrStr(sts) : "no metrics");
+            fprintf(stderr, "fetchbench: %s: %s\n", argv[a],
+                    sts < 0 ? pmErrStr(sts) : "no metrics");
             return 1;
         }
         pmID *pmids = calloc(nnames, sizeof(*pmids));
@@ -80,21 +77,18 @@ int main(int argc, char **argv)
                 return 1;
             }
             double t1 = now_ms();
-            if (i >= 0)
-                lat[i] = t1 - t0;
+            if (i >= 0) lat[i] = t1 - t0;
             if (i == 0)
                 for (int k = 0; k < res->numpmid; k++)
                     values += res->vset[k]->numval > 0 ? res->vset[k]->numval : 0;
             pmFreeResult(res);
         }
         qsort(lat, count, sizeof(*lat), cmp_double);
-        printf("%-22s %7d %7ld %9.3f %9.3f %9.3f\n", argv[a], nnames, values,
-               lat[count / 2], lat[(count * 99 + 99) / 100 - 1],
-               lat[count - 1]);
+        printf("%-22s %7d %7ld %9.3f %9.3f %9.3f\n", argv[a], nnames, values, lat[count / 2],
+               lat[(count * 99 + 99) / 100 - 1], lat[count - 1]);
         free(lat);
         free(pmids);
-        for (int k = 0; k < nnames; k++)
-            free(names[k]);
+        for (int k = 0; k < nnames; k++) free(names[k]);
     }
     pmDestroyContext(ctx);
     return 0;

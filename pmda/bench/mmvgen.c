@@ -10,14 +10,13 @@
 #include <pcp/pmapi.h>
 #include <pcp/mmv_stats.h>
 
-#define NRUN 26
-#define NING 25
-#define NSINGLE 34
+#define NRUN          26
+#define NING          25
+#define NSINGLE       34
 #define RUN_INSTANCES 200
 #define ING_INSTANCES 10
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: mmvgen NAME\n");
         return 2;
@@ -33,7 +32,7 @@ int main(int argc, char **argv)
     char name[64];
     for (int i = 0; i < RUN_INSTANCES; i++) {
         snprintf(name, sizeof(name), "bench%03d/variant%d", i / 4, i % 4);
-        mmv_stats_add_instance(reg, 1, i, strdup(name));  /* kept by reference */
+        mmv_stats_add_instance(reg, 1, i, strdup(name)); /* kept by reference */
     }
     for (int i = 0; i < ING_INSTANCES; i++) {
         snprintf(name, sizeof(name), "ingester%d", i);
@@ -42,11 +41,13 @@ int main(int argc, char **argv)
     int item = 1;
     for (int m = 0; m < NRUN; m++, item++) {
         snprintf(name, sizeof(name), "run.m%02d", m);
-        mmv_stats_add_metric(reg, strdup(name), item, MMV_TYPE_DOUBLE, MMV_SEM_INSTANT, none, 1, "r", "r");
+        mmv_stats_add_metric(reg, strdup(name), item, MMV_TYPE_DOUBLE, MMV_SEM_INSTANT, none, 1,
+                             "r", "r");
     }
     for (int m = 0; m < NING; m++, item++) {
         snprintf(name, sizeof(name), "ingester.m%02d", m);
-        mmv_stats_add_metric(reg, strdup(name), item, MMV_TYPE_U64, MMV_SEM_COUNTER, none, 2, "i", "i");
+        mmv_stats_add_metric(reg, strdup(name), item, MMV_TYPE_U64, MMV_SEM_COUNTER, none, 2, "i",
+                             "i");
     }
     for (int m = 0; m < NSINGLE; m++, item++) {
         snprintf(name, sizeof(name), "single.m%02d", m);
@@ -64,12 +65,10 @@ int main(int argc, char **argv)
             char inst[64];
             snprintf(inst, sizeof(inst), "bench%03d/variant%d", i / 4, i % 4);
             pmAtomValue *v = mmv_lookup_value_desc(map, name, inst);
-            if (v)
-                mmv_set_value(map, v, 1.0 + i / 1000.0);
+            if (v) mmv_set_value(map, v, 1.0 + i / 1000.0);
         }
     }
     printf("ready\n");
     fflush(stdout);
-    for (;;)
-        pause();
+    for (;;) pause();
 }

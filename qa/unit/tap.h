@@ -24,9 +24,9 @@
 
 static int tap_n, tap_failed;
 
-static __attribute__((format(printf, 4, 0), unused)) int
-tap_vcheck(int pass, const char *file, int line, const char *fmt, va_list ap)
-{
+static __attribute__((format(printf, 4, 0), unused)) int tap_vcheck(int pass, const char *file,
+                                                                    int line, const char *fmt,
+                                                                    va_list ap) {
     printf("%sok %d - ", pass ? "" : "not ", ++tap_n);
     vprintf(fmt, ap);
     putchar('\n');
@@ -38,9 +38,8 @@ tap_vcheck(int pass, const char *file, int line, const char *fmt, va_list ap)
     return pass;
 }
 
-static __attribute__((format(printf, 4, 5), unused)) int
-tap_check(int pass, const char *file, int line, const char *fmt, ...)
-{
+static __attribute__((format(printf, 4, 5), unused)) int tap_check(int pass, const char *file,
+                                                                   int line, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     tap_vcheck(pass, file, line, fmt, ap);
@@ -48,22 +47,21 @@ tap_check(int pass, const char *file, int line, const char *fmt, ...)
     return pass;
 }
 
-static __attribute__((format(printf, 5, 6), unused)) int
-tap_check_int(intmax_t got, intmax_t want, const char *file, int line, const char *fmt, ...)
-{
+static __attribute__((format(printf, 5, 6), unused)) int tap_check_int(intmax_t got, intmax_t want,
+                                                                       const char *file, int line,
+                                                                       const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     tap_vcheck(got == want, file, line, fmt, ap);
     va_end(ap);
-    if (got != want)
-        printf("#   got  %" PRIdMAX "\n#   want %" PRIdMAX "\n", got, want);
+    if (got != want) printf("#   got  %" PRIdMAX "\n#   want %" PRIdMAX "\n", got, want);
     return got == want;
 }
 
-static __attribute__((format(printf, 5, 6), unused)) int
-tap_check_str(const char *got, const char *want, const char *file, int line, const char *fmt,
-              ...)
-{
+static __attribute__((format(printf, 5, 6), unused)) int tap_check_str(const char *got,
+                                                                       const char *want,
+                                                                       const char *file, int line,
+                                                                       const char *fmt, ...) {
     int pass = got == want || (got && want && strcmp(got, want) == 0);
     va_list ap;
     va_start(ap, fmt);
@@ -76,31 +74,27 @@ tap_check_str(const char *got, const char *want, const char *file, int line, con
 }
 
 /* Agreement of two doubles: |got - want| <= tol * max(1, |want|). */
-static __attribute__((unused)) int close_enough(double got, double want, double tol)
-{
-    if (got == want)
-        return 1;
+static __attribute__((unused)) int close_enough(double got, double want, double tol) {
+    if (got == want) return 1;
     double scale = fabs(want) > 1 ? fabs(want) : 1;
     return fabs(got - want) <= tol * scale;
 }
 
-static __attribute__((format(printf, 6, 7), unused)) int
-tap_check_near(double got, double want, double tol, const char *file, int line,
-               const char *fmt, ...)
-{
+static __attribute__((format(printf, 6, 7), unused)) int tap_check_near(double got, double want,
+                                                                        double tol,
+                                                                        const char *file, int line,
+                                                                        const char *fmt, ...) {
     int pass = close_enough(got, want, tol);
     va_list ap;
     va_start(ap, fmt);
     tap_vcheck(pass, file, line, fmt, ap);
     va_end(ap);
-    if (!pass)
-        printf("#   got  %.17g\n#   want %.17g (tolerance %g)\n", got, want, tol);
+    if (!pass) printf("#   got  %.17g\n#   want %.17g (tolerance %g)\n", got, want, tol);
     return pass;
 }
 
 /* diag("what %d", ...): a "# what" comment line, for detail a reader of a failure needs. */
-static __attribute__((format(printf, 1, 2), unused)) void diag(const char *fmt, ...)
-{
+static __attribute__((format(printf, 1, 2), unused)) void diag(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     fputs("# ", stdout);
@@ -110,11 +104,9 @@ static __attribute__((format(printf, 1, 2), unused)) void diag(const char *fmt, 
 }
 
 /* Prints the plan; main()'s exit status. */
-static __attribute__((unused)) int tap_done(void)
-{
+static __attribute__((unused)) int tap_done(void) {
     printf("1..%d\n", tap_n);
-    if (tap_failed)
-        printf("# %d of %d failed\n", tap_failed, tap_n);
+    if (tap_failed) printf("# %d of %d failed\n", tap_failed, tap_n);
     fflush(stdout);
     return tap_failed ? 1 : 0;
 }

@@ -19,19 +19,22 @@ static int name_ok(const char *s) {
     return 1;
 }
 
-int rn_truth_add(ab_truth *t, const char *function, const char *value, char *err,
-                 size_t errlen) {
+int rn_truth_add(ab_truth *t, const char *function, const char *value, char *err, size_t errlen) {
     if (!name_ok(function)) {
-        snprintf(err, errlen, "truth.%s: not a function name (1 to %d characters, no spaces "
-                 "or ';')", function, AB_TRUTH_NAME_MAX);
+        snprintf(err, errlen,
+                 "truth.%s: not a function name (1 to %d characters, no spaces "
+                 "or ';')",
+                 function, AB_TRUTH_NAME_MAX);
         return -1;
     }
     char *end;
     double v = strtod(value, &end);
     if (end != value && *end == '%') end++;
     if (end == value || *end || !(v > 0 && v <= 100)) {
-        snprintf(err, errlen, "truth.%s = %s: the share must be a percentage above 0 and at "
-                 "most 100", function, value);
+        snprintf(err, errlen,
+                 "truth.%s = %s: the share must be a percentage above 0 and at "
+                 "most 100",
+                 function, value);
         return -1;
     }
     for (size_t i = 0; i < t->n; i++)
@@ -63,8 +66,10 @@ double rn_truth_sum(const ab_truth *t) {
 int rn_truth_check(const ab_truth *t, char *err, size_t errlen) {
     double sum = rn_truth_sum(t);
     if (sum > 100 + 1e-9) {
-        snprintf(err, errlen, "the ground truth's shares (truth.*) sum to %g%%, more than 100%% "
-                 "of the CPU time", sum);
+        snprintf(err, errlen,
+                 "the ground truth's shares (truth.*) sum to %g%%, more than 100%% "
+                 "of the CPU time",
+                 sum);
         return -1;
     }
     return 0;
@@ -87,8 +92,8 @@ static int same(const char *s, size_t len, const char *fn) {
 
 /* "JS:*name path:line:col" and V8's other code kinds of a JavaScript function. */
 static int v8_perf_map_names(const char *f, size_t len, const char *fn) {
-    static const char *const kinds[] = {"JS:", "LazyCompile:", "Function:",
-                                        "InterpretedFunction:", "Script:", NULL};
+    static const char *const kinds[] = {
+        "JS:", "LazyCompile:", "Function:", "InterpretedFunction:", "Script:", NULL};
     for (int k = 0; kinds[k]; k++) {
         size_t kl = strlen(kinds[k]);
         if (len <= kl || memcmp(f, kinds[k], kl)) continue;
@@ -198,10 +203,9 @@ int rn_tally_diff(const ab_tally *after, const ab_tally *before, ab_tally *d) {
 
 double rn_chi2_999(size_t df) {
     static const double q[AB_TRUTH_MAX] = {
-        10.828, 13.816, 16.266, 18.467, 20.515, 22.458, 24.322, 26.124, 27.877, 29.588,
-        31.264, 32.909, 34.528, 36.123, 37.697, 39.252, 40.790, 42.312, 43.820, 45.315,
-        46.797, 48.268, 49.728, 51.179, 52.620, 54.052, 55.476, 56.892, 58.301, 59.703,
-        61.098, 62.487};
+        10.828, 13.816, 16.266, 18.467, 20.515, 22.458, 24.322, 26.124, 27.877, 29.588, 31.264,
+        32.909, 34.528, 36.123, 37.697, 39.252, 40.790, 42.312, 43.820, 45.315, 46.797, 48.268,
+        49.728, 51.179, 52.620, 54.052, 55.476, 56.892, 58.301, 59.703, 61.098, 62.487};
     if (df < 1) df = 1;
     if (df > AB_TRUTH_MAX) df = AB_TRUTH_MAX;
     return q[df - 1];

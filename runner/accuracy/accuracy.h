@@ -25,19 +25,18 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define AB_TRUTH_MAX 32          /* functions in one ground truth */
-#define AB_TRUTH_NAME_MAX 200    /* bytes in one function name */
+#define AB_TRUTH_MAX      32  /* functions in one ground truth */
+#define AB_TRUTH_NAME_MAX 200 /* bytes in one function name */
 
 typedef struct ab_truth {
     size_t n;
-    char *fn[AB_TRUTH_MAX];      /* malloc'd */
-    double share[AB_TRUTH_MAX];  /* percent of the CPU time, in (0, 100] */
+    char *fn[AB_TRUTH_MAX];     /* malloc'd */
+    double share[AB_TRUTH_MAX]; /* percent of the CPU time, in (0, 100] */
 } ab_truth;
 
 /* One `truth.FUNCTION = VALUE` line: VALUE a percentage in (0, 100], '%' allowed.
  * 0, or -1 with a message in err (bad name or value, named twice, too many). */
-int rn_truth_add(ab_truth *t, const char *function, const char *value, char *err,
-                 size_t errlen);
+int rn_truth_add(ab_truth *t, const char *function, const char *value, char *err, size_t errlen);
 /* The whole truth: its shares sum to at most 100 (within 1e-9). 0, or -1 with err. */
 int rn_truth_check(const ab_truth *t, char *err, size_t errlen);
 double rn_truth_sum(const ab_truth *t);
@@ -56,7 +55,7 @@ int rn_frame_names(const char *frame, size_t len, const char *function);
 /* Samples of a profile per category. count[i] goes with truth->fn[i]. */
 typedef struct ab_tally {
     unsigned long long count[AB_TRUTH_MAX], other, total;
-    unsigned long long bad_lines;   /* lines that are not "stack COUNT" */
+    unsigned long long bad_lines; /* lines that are not "stack COUNT" */
 } ab_tally;
 
 /* Add the folded text in in ("frame;...;leaf COUNT" lines, root first; blank lines and
@@ -68,11 +67,11 @@ int rn_tally_diff(const ab_tally *after, const ab_tally *before, ab_tally *d);
 
 /* A profile against the truth. */
 typedef struct ab_accuracy {
-    double share[AB_TRUTH_MAX];  /* percent, per truth function */
-    double other;                /* percent */
-    double error_pct;            /* total variation distance, percentage points */
-    double samples;              /* N: the tally's total over the samples' mean weight */
-    double bound_pct;            /* the sampling bound at N (above) */
+    double share[AB_TRUTH_MAX]; /* percent, per truth function */
+    double other;               /* percent */
+    double error_pct;           /* total variation distance, percentage points */
+    double samples;             /* N: the tally's total over the samples' mean weight */
+    double bound_pct;           /* the sampling bound at N (above) */
 } ab_accuracy;
 
 /* Compare ty with t. weight: what one sample counts for on average (>= 1: the C agent's

@@ -13,35 +13,40 @@
 #include "commands.h"
 
 static void usage(FILE *f) {
-    fprintf(f,
-"usage: agentbench baseline [--cpu] [--memory] [--network [--peer HOST[:PORT]]]\n"
-"                           [--disk DIR] [--results DIR] [--quick]\n"
-"\n"
-"Measures this host so every overhead figure carries the machine it was measured on:\n"
-"  --cpu             integer and floating-point kernels, one thread and all threads\n"
-"  --memory          copy/scale/add/triad (STREAM manner) plus fill and read, arrays of\n"
-"                    4x the last-level cache, best of 10, MB/s; checked against\n"
-"                    `sysbench memory` in the same run\n"
-"  --network         iperf3 TCP throughput on loopback (a server started here), or to\n"
-"  --peer HOST[:PORT]  an iperf3 server running there (default port 5201)\n"
-"  --disk DIR        fio sequential and random read/write on a temporary file in DIR\n"
-"  --results DIR     where the suite journal and baseline.json go (default ./results)\n"
-"  --quick           tiny sizes and short runs (seconds in all; figures are rough)\n"
-"With no part named: --cpu --memory --network.\n"
-"Exit status: 0 all parts measured, 1 a part failed (the others are still recorded),\n"
-"2 usage.\n");
+    fprintf(
+        f,
+        "usage: agentbench baseline [--cpu] [--memory] [--network [--peer HOST[:PORT]]]\n"
+        "                           [--disk DIR] [--results DIR] [--quick]\n"
+        "\n"
+        "Measures this host so every overhead figure carries the machine it was measured on:\n"
+        "  --cpu             integer and floating-point kernels, one thread and all threads\n"
+        "  --memory          copy/scale/add/triad (STREAM manner) plus fill and read, arrays of\n"
+        "                    4x the last-level cache, best of 10, MB/s; checked against\n"
+        "                    `sysbench memory` in the same run\n"
+        "  --network         iperf3 TCP throughput on loopback (a server started here), or to\n"
+        "  --peer HOST[:PORT]  an iperf3 server running there (default port 5201)\n"
+        "  --disk DIR        fio sequential and random read/write on a temporary file in DIR\n"
+        "  --results DIR     where the suite journal and baseline.json go (default ./results)\n"
+        "  --quick           tiny sizes and short runs (seconds in all; figures are rough)\n"
+        "With no part named: --cpu --memory --network.\n"
+        "Exit status: 0 all parts measured, 1 a part failed (the others are still recorded),\n"
+        "2 usage.\n");
 }
 
 static volatile sig_atomic_t stop;
-static void on_signal(int sig) { (void)sig; stop = 1; }
+static void on_signal(int sig) {
+    (void)sig;
+    stop = 1;
+}
 
 static void print_table(const bl_suite *s, const bl_figures *f, int threads) {
     printf("host %s (%d CPUs), suite %s\n", s->host, threads, s->id);
     printf("%-8s %-24s %14s  %s\n", "kind", "figure", "value", "unit");
     for (size_t i = 0; i < f->n; i++)
-        printf("%-8s %-24s %14.1f  %s\n", f->v[i].kind, f->v[i].name, f->v[i].value,
-               f->v[i].unit);
-    static const struct { const char *ours, *sys, *diff; } checks[] = {
+        printf("%-8s %-24s %14.1f  %s\n", f->v[i].kind, f->v[i].name, f->v[i].value, f->v[i].unit);
+    static const struct {
+        const char *ours, *sys, *diff;
+    } checks[] = {
         {"fill_mb_s", "sysbench_write_mb_s", "sysbench_write_diff_pct"},
         {"read_mb_s", "sysbench_read_mb_s", "sysbench_read_diff_pct"},
     };
@@ -50,8 +55,8 @@ static void print_table(const bl_suite *s, const bl_figures *f, int threads) {
         const bl_figure *x = rn_bl_find(f, "memory", checks[i].sys);
         const bl_figure *d = rn_bl_find(f, "memory", checks[i].diff);
         if (o && x && d)
-            printf("memory check: %s %.0f MB/s vs %s %.0f MB/s: %+.1f%% apart\n",
-                   checks[i].ours, o->value, checks[i].sys, x->value, d->value);
+            printf("memory check: %s %.0f MB/s vs %s %.0f MB/s: %+.1f%% apart\n", checks[i].ours,
+                   o->value, checks[i].sys, x->value, d->value);
     }
 }
 
@@ -64,27 +69,33 @@ typedef struct bl_args {
 
 /* Returns -1 to go on, else the exit status (0 after --help). */
 static int parse_args(bl_args *a, int argc, char **argv) {
-    static const struct option opts[] = {
-        {"cpu", no_argument, 0, 'c'},       {"memory", no_argument, 0, 'm'},
-        {"network", no_argument, 0, 'n'},   {"peer", required_argument, 0, 'P'},
-        {"disk", required_argument, 0, 'd'}, {"results", required_argument, 0, 'r'},
-        {"quick", no_argument, 0, 'q'},     {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"cpu", no_argument, 0, 'c'},
+                                         {"memory", no_argument, 0, 'm'},
+                                         {"network", no_argument, 0, 'n'},
+                                         {"peer", required_argument, 0, 'P'},
+                                         {"disk", required_argument, 0, 'd'},
+                                         {"results", required_argument, 0, 'r'},
+                                         {"quick", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     *a = (bl_args){.results = "results", .o = {.threads = ncpu > 0 ? (int)ncpu : 1}};
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': a->cpu = 1; break;
-        case 'm': a->mem = 1; break;
-        case 'n': a->net = 1; break;
-        case 'P': a->o.peer = optarg; a->net = 1; break;
-        case 'd': a->o.disk_dir = optarg; break;
-        case 'r': a->results = optarg; break;
-        case 'q': a->o.quick = 1; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+            case 'c': a->cpu = 1; break;
+            case 'm': a->mem = 1; break;
+            case 'n': a->net = 1; break;
+            case 'P':
+                a->o.peer = optarg;
+                a->net = 1;
+                break;
+            case 'd': a->o.disk_dir = optarg; break;
+            case 'r': a->results = optarg; break;
+            case 'q': a->o.quick = 1; break;
+            case 'h': usage(stdout); return 0;
+            default: usage(stderr); return 2;
         }
     }
     if (optind < argc) {
@@ -104,12 +115,17 @@ static int parse_args(bl_args *a, int argc, char **argv) {
 
 /* Each part asked for, in order, into f (and the suite's journal: what a part measured
  * is kept even when it fails later). Counts the parts done, failed and asked for. */
-static void measure_parts(const bl_args *a, bl_suite *s, bl_figures *f, int *done,
-                          int *failed, int *total) {
-    struct part { int on; const char *name; int (*fn)(const bl_opts *, bl_figures *, char *,
-                                                      size_t); } parts[] = {
-        {a->cpu, "cpu", rn_bl_cpu}, {a->mem, "memory", rn_bl_memory},
-        {a->mem, "memory check", rn_bl_memory_check}, {a->net, "network", rn_bl_network},
+static void measure_parts(const bl_args *a, bl_suite *s, bl_figures *f, int *done, int *failed,
+                          int *total) {
+    struct part {
+        int on;
+        const char *name;
+        int (*fn)(const bl_opts *, bl_figures *, char *, size_t);
+    } parts[] = {
+        {a->cpu, "cpu", rn_bl_cpu},
+        {a->mem, "memory", rn_bl_memory},
+        {a->mem, "memory check", rn_bl_memory_check},
+        {a->net, "network", rn_bl_network},
         {a->o.disk_dir != NULL, "disk", rn_bl_disk},
     };
     char err[1024];

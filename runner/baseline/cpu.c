@@ -10,9 +10,9 @@
 #include "parts.h"
 #include "clock.h"
 
-#define CHUNK 200000L
-#define INT_OPS_PER_ITER 7.0        /* 3 shifts, 3 xors, 1 add */
-#define FP_OPS_PER_ITER 8.0         /* 4 multiplies, 4 adds */
+#define CHUNK            200000L
+#define INT_OPS_PER_ITER 7.0 /* 3 shifts, 3 xors, 1 add */
+#define FP_OPS_PER_ITER  8.0 /* 4 multiplies, 4 adds */
 
 static volatile uint64_t int_sink;
 static volatile double fp_sink;
@@ -42,8 +42,8 @@ static __attribute__((noinline)) double fp_kernel(double seed, long iters) {
 typedef struct worker {
     pthread_t tid;
     int fp;
-    double seconds;                 /* how long to run */
-    double ops_per_s;               /* result */
+    double seconds;   /* how long to run */
+    double ops_per_s; /* result */
 } worker;
 
 static void *work(void *arg) {
@@ -84,9 +84,14 @@ static double run_kernel(int fp, int nthreads, double seconds) {
 
 int rn_bl_cpu(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
     double secs = o->quick ? 0.1 : 1.0;
-    static const struct { int fp, all; const char *name, *unit; } runs[] = {
-        {0, 0, "int_single_mops", "Mops/s"},  {0, 1, "int_all_mops", "Mops/s"},
-        {1, 0, "fp_single_mflops", "Mflop/s"}, {1, 1, "fp_all_mflops", "Mflop/s"},
+    static const struct {
+        int fp, all;
+        const char *name, *unit;
+    } runs[] = {
+        {0, 0, "int_single_mops", "Mops/s"},
+        {0, 1, "int_all_mops", "Mops/s"},
+        {1, 0, "fp_single_mflops", "Mflop/s"},
+        {1, 1, "fp_all_mflops", "Mflop/s"},
     };
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         int threads = runs[i].all ? o->threads : 1;
@@ -96,8 +101,8 @@ int rn_bl_cpu(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
             return -1;
         }
         rn_bl_add(f, "cpu", runs[i].name, r / 1e6, runs[i].unit,
-               json_pack("{s:i, s:f, s:s}", "threads", threads, "seconds", secs, "kernel",
-                         runs[i].fp ? "4 multiply-add chains" : "xorshift chain"));
+                  json_pack("{s:i, s:f, s:s}", "threads", threads, "seconds", secs, "kernel",
+                            runs[i].fp ? "4 multiply-add chains" : "xorshift chain"));
     }
     return 0;
 }

@@ -19,12 +19,32 @@ static int run_fio(const bl_opts *o, const char *file, int direct, char **out, c
     snprintf(size, sizeof size, "--size=%s", o->quick ? "8M" : "256M");
     snprintf(runtime, sizeof runtime, "--runtime=%d", o->quick ? 1 : 5);
     snprintf(dflag, sizeof dflag, "--direct=%d", direct);
-    char *argv[] = {"fio", "--output-format=json", dir, name, size, runtime, dflag,
-                    "--ioengine=psync", "--end_fsync=1",
-                    "--name=seq_write", "--rw=write", "--bs=1M", "--stonewall",
-                    "--name=seq_read", "--rw=read", "--bs=1M", "--stonewall",
-                    "--name=rand_read", "--rw=randread", "--bs=4k", "--stonewall",
-                    "--name=rand_write", "--rw=randwrite", "--bs=4k", "--stonewall", NULL};
+    char *argv[] = {"fio",
+                    "--output-format=json",
+                    dir,
+                    name,
+                    size,
+                    runtime,
+                    dflag,
+                    "--ioengine=psync",
+                    "--end_fsync=1",
+                    "--name=seq_write",
+                    "--rw=write",
+                    "--bs=1M",
+                    "--stonewall",
+                    "--name=seq_read",
+                    "--rw=read",
+                    "--bs=1M",
+                    "--stonewall",
+                    "--name=rand_read",
+                    "--rw=randread",
+                    "--bs=4k",
+                    "--stonewall",
+                    "--name=rand_write",
+                    "--rw=randwrite",
+                    "--bs=4k",
+                    "--stonewall",
+                    NULL};
     return rn_bl_run_capture(argv, o->quick ? 60 : 120, out, err, errlen);
 }
 
@@ -40,7 +60,7 @@ int rn_bl_disk(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
     char *out = NULL;
     int direct = 1;
     int rc = run_fio(o, file, direct, &out, err, errlen);
-    if (rc > 0) {                              /* e.g. tmpfs: O_DIRECT refused */
+    if (rc > 0) { /* e.g. tmpfs: O_DIRECT refused */
         free(out);
         direct = 0;
         rc = run_fio(o, file, direct, &out, err, errlen);
@@ -59,7 +79,10 @@ int rn_bl_disk(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
         snprintf(err, errlen, "fio printed no JSON report");
         return -1;
     }
-    static const struct { const char *job, *dir, *name, *unit; int iops; } want[] = {
+    static const struct {
+        const char *job, *dir, *name, *unit;
+        int iops;
+    } want[] = {
         {"seq_write", "write", "seq_write_mb_s", "MB/s", 0},
         {"seq_read", "read", "seq_read_mb_s", "MB/s", 0},
         {"rand_read", "read", "rand_read_iops", "IO/s", 1},
@@ -77,10 +100,10 @@ int rn_bl_disk(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
             double v = want[k].iops ? iops : bw_kib * 1024.0 / 1e6;
             if (v <= 0) continue;
             rn_bl_add(f, "disk", want[k].name, v, want[k].unit,
-                   json_pack("{s:s, s:s, s:s, s:i, s:s, s:f, s:f}", "tool", "fio", "dir",
-                             o->disk_dir, "block", want[k].iops ? "4k" : "1M", "direct",
-                             direct, "size", o->quick ? "8M" : "256M", "iops", iops,
-                             "bw_kib_s", bw_kib));
+                      json_pack("{s:s, s:s, s:s, s:i, s:s, s:f, s:f}", "tool", "fio", "dir",
+                                o->disk_dir, "block", want[k].iops ? "4k" : "1M", "direct", direct,
+                                "size", o->quick ? "8M" : "256M", "iops", iops, "bw_kib_s",
+                                bw_kib));
             got++;
         }
     }

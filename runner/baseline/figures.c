@@ -11,12 +11,15 @@
 #include "parts.h"
 #include "tool.h"
 
-void rn_bl_add(bl_figures *f, const char *kind, const char *name, double value,
-            const char *unit, json_t *detail) {
+void rn_bl_add(bl_figures *f, const char *kind, const char *name, double value, const char *unit,
+               json_t *detail) {
     if (f->n == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 16;
         bl_figure *v = realloc(f->v, cap * sizeof *v);
-        if (!v) { json_decref(detail); return; }
+        if (!v) {
+            json_decref(detail);
+            return;
+        }
         f->v = v;
         f->cap = cap;
     }
@@ -42,15 +45,17 @@ const bl_figure *rn_bl_find(const bl_figures *f, const char *kind, const char *n
     return NULL;
 }
 
-int rn_bl_run_capture(char *const argv[], double timeout_s, char **out, char *err,
-                   size_t errlen) {
+int rn_bl_run_capture(char *const argv[], double timeout_s, char **out, char *err, size_t errlen) {
     *out = NULL;
     char log[] = "/tmp/agentbench-baseline-log.XXXXXX";
     int lfd = mkstemp(log);
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) < 0) {
         snprintf(err, errlen, "pipe: %s", strerror(errno));
-        if (lfd >= 0) { close(lfd); unlink(log); }
+        if (lfd >= 0) {
+            close(lfd);
+            unlink(log);
+        }
         return -1;
     }
     pid_t pid = rn_tool_spawn(argv, NULL, pfd[1], lfd);
@@ -59,7 +64,10 @@ int rn_bl_run_capture(char *const argv[], double timeout_s, char **out, char *er
         if (errno == ENOENT) snprintf(err, errlen, "%s is not installed", argv[0]);
         else snprintf(err, errlen, "cannot start %s: %s", argv[0], strerror(errno));
         close(pfd[0]);
-        if (lfd >= 0) { close(lfd); unlink(log); }
+        if (lfd >= 0) {
+            close(lfd);
+            unlink(log);
+        }
         return -1;
     }
     /* Read everything (tools print little), then reap with the deadline. A tool that
@@ -72,10 +80,16 @@ int rn_bl_run_capture(char *const argv[], double timeout_s, char **out, char *er
     for (;;) {
         if (buf && len + 4096 > cap) {
             char *nb = realloc(buf, cap * 2);
-            if (nb) { buf = nb; cap *= 2; }
+            if (nb) {
+                buf = nb;
+                cap *= 2;
+            }
         }
         ssize_t r = buf ? read(pfd[0], buf + len, cap - len - 1) : -1;
-        if (r > 0) { len += (size_t)r; continue; }
+        if (r > 0) {
+            len += (size_t)r;
+            continue;
+        }
         if (r == 0) break;
         if (errno != EAGAIN && errno != EINTR) break;
         if (!reaped && waitpid(pid, &status, WNOHANG) == pid) reaped = 1;
@@ -101,6 +115,9 @@ int rn_bl_run_capture(char *const argv[], double timeout_s, char **out, char *er
         snprintf(err, errlen, "%s was stopped after %.0f s", argv[0], timeout_s);
         rc = -1;
     }
-    if (lfd >= 0) { close(lfd); unlink(log); }
+    if (lfd >= 0) {
+        close(lfd);
+        unlink(log);
+    }
     return rc;
 }

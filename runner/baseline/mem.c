@@ -13,8 +13,19 @@
 #include "parts.h"
 #include "clock.h"
 
-enum { K_COPY, K_SCALE, K_ADD, K_TRIAD, K_FILL, K_READ, NKERNELS };
-static const struct { const char *name; double bytes_per_elem; } kernels[NKERNELS] = {
+enum {
+    K_COPY,
+    K_SCALE,
+    K_ADD,
+    K_TRIAD,
+    K_FILL,
+    K_READ,
+    NKERNELS
+};
+static const struct {
+    const char *name;
+    double bytes_per_elem;
+} kernels[NKERNELS] = {
     {"copy", 16}, {"scale", 16}, {"add", 24}, {"triad", 24}, {"fill", 8}, {"read", 8},
 };
 #define NTIMES_MAX 20
@@ -24,14 +35,18 @@ typedef struct mem_run {
     size_t n;
     int nthreads, ntimes;
     pthread_barrier_t bar;
-    pthread_mutex_t gate;           /* threads start once all are created */
+    pthread_mutex_t gate; /* threads start once all are created */
     pthread_cond_t go_cond;
     int go;
     double best[NKERNELS];
     volatile double sums[256];
 } mem_run;
 
-typedef struct slice { mem_run *r; int id; pthread_t tid; } slice;
+typedef struct slice {
+    mem_run *r;
+    int id;
+    pthread_t tid;
+} slice;
 
 static void *mem_thread(void *arg) {
     slice *s = arg;
@@ -44,27 +59,44 @@ static void *mem_thread(void *arg) {
     size_t hi = r->n * (size_t)(s->id + 1) / (size_t)r->nthreads;
     double *a = r->a, *b = r->b, *c = r->c;
     const double q = 3.0;
-    for (size_t j = lo; j < hi; j++) { a[j] = 1.0; b[j] = 2.0; c[j] = 0.0; }
+    for (size_t j = lo; j < hi; j++) {
+        a[j] = 1.0;
+        b[j] = 2.0;
+        c[j] = 0.0;
+    }
     for (int k = 0; k < r->ntimes; k++)
         for (int kn = 0; kn < NKERNELS; kn++) {
             pthread_barrier_wait(&r->bar);
             double t0 = s->id == 0 ? ab_mono_s() : 0, sum = 0;
             switch (kn) {
-            case K_COPY:  for (size_t j = lo; j < hi; j++) c[j] = a[j]; break;
-            case K_SCALE: for (size_t j = lo; j < hi; j++) b[j] = q * c[j]; break;
-            case K_ADD:   for (size_t j = lo; j < hi; j++) c[j] = a[j] + b[j]; break;
-            case K_TRIAD: for (size_t j = lo; j < hi; j++) a[j] = b[j] + q * c[j]; break;
-            case K_FILL:  for (size_t j = lo; j < hi; j++) c[j] = q; break;
-            case K_READ: {      /* independent sums: bound by memory, not by add latency */
-                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                size_t j = lo;
-                for (; j + 4 <= hi; j += 4) {
-                    s0 += a[j]; s1 += a[j + 1]; s2 += a[j + 2]; s3 += a[j + 3];
+                case K_COPY:
+                    for (size_t j = lo; j < hi; j++) c[j] = a[j];
+                    break;
+                case K_SCALE:
+                    for (size_t j = lo; j < hi; j++) b[j] = q * c[j];
+                    break;
+                case K_ADD:
+                    for (size_t j = lo; j < hi; j++) c[j] = a[j] + b[j];
+                    break;
+                case K_TRIAD:
+                    for (size_t j = lo; j < hi; j++) a[j] = b[j] + q * c[j];
+                    break;
+                case K_FILL:
+                    for (size_t j = lo; j < hi; j++) c[j] = q;
+                    break;
+                case K_READ: { /* independent sums: bound by memory, not by add latency */
+                    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                    size_t j = lo;
+                    for (; j + 4 <= hi; j += 4) {
+                        s0 += a[j];
+                        s1 += a[j + 1];
+                        s2 += a[j + 2];
+                        s3 += a[j + 3];
+                    }
+                    for (; j < hi; j++) s0 += a[j];
+                    sum = s0 + s1 + s2 + s3;
+                    break;
                 }
-                for (; j < hi; j++) s0 += a[j];
-                sum = s0 + s1 + s2 + s3;
-                break;
-            }
             }
             r->sums[s->id] = sum;
             pthread_barrier_wait(&r->bar);
@@ -98,10 +130,16 @@ long long rn_bl_llc_bytes(void) {
         int level = 0;
         snprintf(path, sizeof path, "%s/%s/level", dir, e->d_name);
         FILE *f = fopen(path, "r");
-        if (f) { if (fscanf(f, "%d", &level) != 1) level = 0; fclose(f); }
+        if (f) {
+            if (fscanf(f, "%d", &level) != 1) level = 0;
+            fclose(f);
+        }
         snprintf(path, sizeof path, "%s/%s/size", dir, e->d_name);
         f = fopen(path, "r");
-        if (f) { if (!fgets(buf, sizeof buf, f)) buf[0] = '\0'; fclose(f); }
+        if (f) {
+            if (!fgets(buf, sizeof buf, f)) buf[0] = '\0';
+            fclose(f);
+        }
         long long size = parse_size(buf);
         if (level > best_level || (level == best_level && size > best)) {
             best_level = level;
@@ -144,7 +182,7 @@ int rn_bl_memory(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
     }
     pthread_mutex_lock(&r.gate);
     if (started > 0) {
-        r.nthreads = started;                 /* fewer threads than asked: use those */
+        r.nthreads = started; /* fewer threads than asked: use those */
         pthread_barrier_init(&r.bar, NULL, (unsigned)started);
         r.go = 1;
     } else {
@@ -166,10 +204,9 @@ int rn_bl_memory(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
         snprintf(name, sizeof name, "%s_mb_s", kernels[k].name);
         double mbs = r.best[k] > 0 ? kernels[k].bytes_per_elem * r.n / r.best[k] / 1e6 : 0;
         rn_bl_add(f, "memory", name, mbs, "MB/s",
-               json_pack("{s:i, s:I, s:I, s:i, s:f, s:b}", "threads", r.nthreads,
-                         "array_bytes", (json_int_t)(r.n * sizeof(double)), "llc_bytes",
-                         (json_int_t)llc, "repetitions", r.ntimes, "best_s", r.best[k],
-                         "quick", o->quick));
+                  json_pack("{s:i, s:I, s:I, s:i, s:f, s:b}", "threads", r.nthreads, "array_bytes",
+                            (json_int_t)(r.n * sizeof(double)), "llc_bytes", (json_int_t)llc,
+                            "repetitions", r.ntimes, "best_s", r.best[k], "quick", o->quick));
     }
     rc = 0;
 out:

@@ -37,16 +37,16 @@ static int listening(int port) {
     int found = 0;
     while (!found && fgets(line, sizeof line, f)) {
         char local[64], remote[64], st[8];
-        if (sscanf(line, "%*d: %63s %63s %7s", local, remote, st) == 3 &&
-            !strcmp(local, want) && !strcmp(st, "0A"))
+        if (sscanf(line, "%*d: %63s %63s %7s", local, remote, st) == 3 && !strcmp(local, want) &&
+            !strcmp(st, "0A"))
             found = 1;
     }
     fclose(f);
     return found;
 }
 
-static int parse_iperf(const char *out, const char *target, double secs, bl_figures *f,
-                       char *err, size_t errlen) {
+static int parse_iperf(const char *out, const char *target, double secs, bl_figures *f, char *err,
+                       size_t errlen) {
     json_error_t je;
     json_t *root = out ? json_loads(out, 0, &je) : NULL;
     if (!root) {
@@ -64,9 +64,9 @@ static int parse_iperf(const char *out, const char *target, double secs, bl_figu
         rc = -1;
     } else {
         rn_bl_add(f, "network", "tcp_mbit_s", rbps / 1e6, "Mbit/s",
-               json_pack("{s:s, s:s, s:f, s:f, s:I}", "tool", "iperf3", "target", target,
-                         "seconds", secs, "sender_mbit_s", sbps / 1e6, "retransmits",
-                         (json_int_t)json_integer_value(json_object_get(sent, "retransmits"))));
+                  json_pack("{s:s, s:s, s:f, s:f, s:I}", "tool", "iperf3", "target", target,
+                            "seconds", secs, "sender_mbit_s", sbps / 1e6, "retransmits",
+                            (json_int_t)json_integer_value(json_object_get(sent, "retransmits"))));
     }
     json_decref(root);
     return rc;
@@ -98,8 +98,11 @@ int rn_bl_network(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
         char *sargv[] = {"iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", port, NULL};
         server = rn_tool_spawn(sargv, NULL, -1, -1);
         if (server < 0) {
-            snprintf(err, errlen, errno == ENOENT ? "iperf3 is not installed (Debian package "
-                     "iperf3)" : "cannot start iperf3: %s", strerror(errno));
+            snprintf(err, errlen,
+                     errno == ENOENT ? "iperf3 is not installed (Debian package "
+                                       "iperf3)"
+                                     : "cannot start iperf3: %s",
+                     strerror(errno));
             return -1;
         }
         int i;
@@ -119,6 +122,7 @@ int rn_bl_network(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
     /* iperf3 -J exits 1 on errors but still prints JSON with an "error" to report */
     if (rc >= 0) rc = parse_iperf(out, target, secs, f, err, errlen);
     free(out);
-    if (server > 0) rn_tool_wait(server, 5, NULL, NULL, NULL);   /* one-shot: exits after the client */
+    if (server > 0)
+        rn_tool_wait(server, 5, NULL, NULL, NULL); /* one-shot: exits after the client */
     return rc < 0 ? -1 : 0;
 }

@@ -32,13 +32,14 @@ static void suite_put(bl_suite *s, json_t *ev) {
     }
     if (put(s->j, ev) == 0) return;
     s->write_errno = errno ? errno : EIO;
-    fprintf(stderr, "agentbench baseline: cannot write the journal of %s: %s; the figures "
-                    "measured so far stay in it, the rest are not recorded\n", s->dir,
-            strerror(s->write_errno));
+    fprintf(stderr,
+            "agentbench baseline: cannot write the journal of %s: %s; the figures "
+            "measured so far stay in it, the rest are not recorded\n",
+            s->dir, strerror(s->write_errno));
 }
 
 int rn_bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, char *err,
-                  size_t errlen) {
+                     size_t errlen) {
     memset(s, 0, sizeof *s);
     s->results = results;
     s->started = ab_wall_s();
@@ -56,9 +57,14 @@ int rn_bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, ch
     json_array_append_new(av, json_string("agentbench"));
     for (int i = 0; i < argc; i++) json_array_append_new(av, json_string(argv[i]));
     /* a suite_start as `agentbench run` writes it, with no runs: kind says what it is */
-    ab_ev_suite_start ss = {.suite = s->id, .host = s->host, .seed = (json_int_t)(seed & 0xffff),
-                            .order = "blocked", .benchmarks = none, .variants = none,
-                            .argv = av, .kind = "baseline"};
+    ab_ev_suite_start ss = {.suite = s->id,
+                            .host = s->host,
+                            .seed = (json_int_t)(seed & 0xffff),
+                            .order = "blocked",
+                            .benchmarks = none,
+                            .variants = none,
+                            .argv = av,
+                            .kind = "baseline"};
     int rc = put(s->j, ab_ev_suite_start_json(&ss));
     json_decref(av);
     json_decref(none);
@@ -75,8 +81,11 @@ int rn_bl_suite_open(bl_suite *s, const char *results, int argc, char **argv, ch
 void rn_bl_suite_figures(bl_suite *s, const bl_figures *f, size_t from) {
     for (size_t i = from; i < f->n; i++) {
         const bl_figure *x = &f->v[i];
-        ab_ev_baseline e = {.kind = x->kind, .name = x->name, .value = x->value,
-                            .unit = x->unit, .detail = x->detail};
+        ab_ev_baseline e = {.kind = x->kind,
+                            .name = x->name,
+                            .value = x->value,
+                            .unit = x->unit,
+                            .detail = x->detail};
         suite_put(s, ab_ev_baseline_json(&e));
     }
 }
@@ -87,8 +96,12 @@ void rn_bl_suite_error(bl_suite *s, const char *part, const char *message) {
 }
 
 void rn_bl_suite_close(bl_suite *s, int done, int failed, int total, int interrupted) {
-    ab_ev_suite_end e = {.status = interrupted ? "interrupted" : failed ? "failed" : "done",
-                         .done = done, .failed = failed, .total = total,
+    ab_ev_suite_end e = {.status = interrupted ? "interrupted"
+                                   : failed    ? "failed"
+                                               : "done",
+                         .done = done,
+                         .failed = failed,
+                         .total = total,
                          .seconds = ab_wall_s() - s->started};
     suite_put(s, ab_ev_suite_end_json(&e));
     ab_journal_close(s->j);
@@ -125,7 +138,9 @@ int rn_bl_write_json(const bl_suite *s, const bl_figures *f, char *err, size_t e
     json_t *root = json_pack("{s:i, s:s, s:f, s:s, s:o}", "v", 1, "host", s->host, "t", now,
                              "suite", s->id, "figures", figs);
     int rc = root && json_dump_file(root, tmp, JSON_INDENT(1) | JSON_SORT_KEYS) == 0 &&
-             rename(tmp, path) == 0 ? 0 : -1;
+                     rename(tmp, path) == 0
+                 ? 0
+                 : -1;
     if (rc < 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         unlink(tmp);
@@ -143,8 +158,9 @@ char *rn_bl_json_read(const char *results_dir, size_t *len) {
     size_t n = buf ? fread(buf, 1, BL_JSON_MAX_BYTES + 1, f) : 0;
     fclose(f);
     if (!buf || n > BL_JSON_MAX_BYTES) {
-        if (buf) fprintf(stderr, "agentbench: %s is larger than %d bytes: not read\n", path,
-                         BL_JSON_MAX_BYTES);
+        if (buf)
+            fprintf(stderr, "agentbench: %s is larger than %d bytes: not read\n", path,
+                    BL_JSON_MAX_BYTES);
         free(buf);
         return NULL;
     }
@@ -165,10 +181,8 @@ static json_t *figure_detail(json_t *x, const char *host) {
     char *text = json_is_object(detail) ? json_dumps(detail, JSON_COMPACT) : NULL;
     size_t bytes = text ? strlen(text) : 0;
     free(text);
-    if (bytes > BL_JSON_MAX_DETAIL)
-        detail = json_pack("{s:I}", "dropped_bytes", (json_int_t)bytes);
-    else
-        detail = json_is_object(detail) ? json_deep_copy(detail) : json_object();
+    if (bytes > BL_JSON_MAX_DETAIL) detail = json_pack("{s:I}", "dropped_bytes", (json_int_t)bytes);
+    else detail = json_is_object(detail) ? json_deep_copy(detail) : json_object();
     if (host && strlen(host) <= 255) json_object_set_new(detail, "host", json_string(host));
     json_t *t = json_object_get(x, "t");
     const char *suite = short_string(x, "suite");
@@ -197,8 +211,11 @@ int rn_bl_json_figures(const char *text, size_t len, bl_json_figure_cb cb, void 
         if (!kind || !name || !json_is_number(value) || !isfinite(json_number_value(value)))
             continue;
         json_t *detail = figure_detail(x, host);
-        ab_ev_baseline e = {.kind = kind, .name = name, .value = json_number_value(value),
-                            .unit = unit ? unit : "", .detail = detail};
+        ab_ev_baseline e = {.kind = kind,
+                            .name = name,
+                            .value = json_number_value(value),
+                            .unit = unit ? unit : "",
+                            .detail = detail};
         cb(&e, arg);
         given++;
         json_decref(detail);

@@ -29,9 +29,9 @@ static int run_sysbench(const bl_opts *o, const char *oper, double *mb_s, char *
     snprintf(th, sizeof th, "--threads=%d", o->threads);
     char op[64];
     snprintf(op, sizeof op, "--memory-oper=%s", oper);
-    char *argv[] = {"sysbench", "memory", bs, ts, op, "--memory-access-mode=seq",
-                    "--memory-scope=local", th,
-                    "--time=0", "run", NULL};
+    char *argv[] = {
+        "sysbench", "memory",   bs,    ts,  op, "--memory-access-mode=seq", "--memory-scope=local",
+        th,         "--time=0", "run", NULL};
     char *out = NULL;
     int rc = rn_bl_run_capture(argv, 120, &out, err, errlen);
     if (rc == 0) {
@@ -48,11 +48,14 @@ static int run_sysbench(const bl_opts *o, const char *oper, double *mb_s, char *
 }
 
 int rn_bl_memory_check(const bl_opts *o, bl_figures *f, char *err, size_t errlen) {
-    static const struct { const char *oper, *ours; } pairs[] = {
-        {"write", "fill_mb_s"}, {"read", "read_mb_s"},
+    static const struct {
+        const char *oper, *ours;
+    } pairs[] = {
+        {"write", "fill_mb_s"},
+        {"read", "read_mb_s"},
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        double mbs = 0, one;                 /* best of N, like our kernels */
+        double mbs = 0, one; /* best of N, like our kernels */
         int reps = o->quick ? 1 : 3;
         for (int r = 0; r < reps; r++) {
             if (run_sysbench(o, pairs[i].oper, &one, err, errlen) < 0) return -1;
@@ -61,16 +64,15 @@ int rn_bl_memory_check(const bl_opts *o, bl_figures *f, char *err, size_t errlen
         char name[64];
         snprintf(name, sizeof name, "sysbench_%s_mb_s", pairs[i].oper);
         rn_bl_add(f, "memory", name, mbs, "MB/s",
-               json_pack("{s:s, s:I, s:i, s:i}", "tool", "sysbench memory", "block_bytes",
-                         (json_int_t)rn_bl_memory_array_bytes(o), "threads", o->threads,
-                         "best_of", reps));
+                  json_pack("{s:s, s:I, s:i, s:i}", "tool", "sysbench memory", "block_bytes",
+                            (json_int_t)rn_bl_memory_array_bytes(o), "threads", o->threads,
+                            "best_of", reps));
         const bl_figure *ours = rn_bl_find(f, "memory", pairs[i].ours);
         if (ours && mbs > 0) {
             snprintf(name, sizeof name, "sysbench_%s_diff_pct", pairs[i].oper);
             rn_bl_add(f, "memory", name, 100.0 * (ours->value - mbs) / mbs, "%",
-                   json_pack("{s:s, s:f, s:s, s:f}", "ours", pairs[i].ours, "ours_mb_s",
-                             ours->value, "sysbench_oper", pairs[i].oper, "sysbench_mb_s",
-                             mbs));
+                      json_pack("{s:s, s:f, s:s, s:f}", "ours", pairs[i].ours, "ours_mb_s",
+                                ours->value, "sysbench_oper", pairs[i].oper, "sysbench_mb_s", mbs));
         }
     }
     return 0;

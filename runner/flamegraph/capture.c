@@ -26,9 +26,16 @@
 #include "util.h"
 
 static volatile sig_atomic_t interrupted;
-static void on_sigint(int sig) { (void)sig; interrupted = 1; }
+static void on_sigint(int sig) {
+    (void)sig;
+    interrupted = 1;
+}
 
-typedef struct progress { int seconds; int tty; int last; } progress;
+typedef struct progress {
+    int seconds;
+    int tty;
+    int last;
+} progress;
 
 static void tick(double el, void *arg) {
     progress *p = arg;
@@ -50,8 +57,8 @@ static int make_workdir(char *dir, size_t len, char *err, size_t errlen) {
 }
 
 static void remove_workdir(const char *dir) {
-    const char *names[] = {"perf.data", "perf.data.old", "record.log", "script.log",
-                           "bpftrace.out", "bpftrace.log"};
+    const char *names[] = {"perf.data",  "perf.data.old", "record.log",
+                           "script.log", "bpftrace.out",  "bpftrace.log"};
     char p[4200];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);
@@ -75,12 +82,11 @@ static void describe_failure(const char *tool, int status, const char *log, char
 static void spawn_error(const char *tool, const char *package, char *err, size_t errlen) {
     if (errno == ENOENT)
         snprintf(err, errlen, "%s is not installed (Debian package %s)", tool, package);
-    else
-        snprintf(err, errlen, "cannot start %s: %s", tool, strerror(errno));
+    else snprintf(err, errlen, "cannot start %s: %s", tool, strerror(errno));
 }
 
 int rn_fg_perf_script_fold(const char *perf_data, fg_stacks *s, fg_fold_stats *st, char *err,
-                        size_t errlen) {
+                           size_t errlen) {
     char log[4200];
     snprintf(log, sizeof log, "%s.script.log", perf_data);
     int pfd[2];
@@ -101,24 +107,24 @@ int rn_fg_perf_script_fold(const char *perf_data, fg_stacks *s, fg_fold_stats *s
     }
     FILE *in = fdopen(pfd[0], "r");
     int rc = in ? rn_fg_fold_perf_script(s, in, 1, st) : -1;
-    if (in) fclose(in); else close(pfd[0]);
+    if (in) fclose(in);
+    else close(pfd[0]);
     int status = rn_tool_wait(pid, 0, NULL, NULL, NULL);
     if (lfd >= 0) close(lfd);
     if (rc < 0) snprintf(err, errlen, "out of memory or read error folding perf script");
     else if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         describe_failure("perf script", status, log, err, errlen);
-        if (st->kept > 0)                      /* keep what was read (a truncated file) */
+        if (st->kept > 0) /* keep what was read (a truncated file) */
             fprintf(stderr, "agentbench: warning: %s; using the %llu samples read\n", err,
                     st->kept);
-        else
-            rc = -1;
+        else rc = -1;
     }
     unlink(log);
     return rc;
 }
 
-static int capture_perf(const fg_capture_opts *o, const char *dir, progress *pr,
-                        fg_stacks *s, fg_fold_stats *st, char *err, size_t errlen) {
+static int capture_perf(const fg_capture_opts *o, const char *dir, progress *pr, fg_stacks *s,
+                        fg_fold_stats *st, char *err, size_t errlen) {
     char data[4200], log[4200], secs[32], pid[32];
     snprintf(data, sizeof data, "%s/perf.data", dir);
     snprintf(log, sizeof log, "%s/record.log", dir);
@@ -126,12 +132,23 @@ static int capture_perf(const fg_capture_opts *o, const char *dir, progress *pr,
     snprintf(pid, sizeof pid, "%d", (int)o->pid);
     char *argv[24];
     int n = 0;
-    argv[n++] = "perf"; argv[n++] = "record";
-    if (o->pid > 0) { argv[n++] = "-p"; argv[n++] = pid; }
-    else argv[n++] = "-a";
-    argv[n++] = "-g"; argv[n++] = "-e"; argv[n++] = "cpu-clock"; argv[n++] = "-F";
-    argv[n++] = "99"; argv[n++] = "-o"; argv[n++] = data; argv[n++] = "--";
-    argv[n++] = "sleep"; argv[n++] = secs; argv[n] = NULL;
+    argv[n++] = "perf";
+    argv[n++] = "record";
+    if (o->pid > 0) {
+        argv[n++] = "-p";
+        argv[n++] = pid;
+    } else argv[n++] = "-a";
+    argv[n++] = "-g";
+    argv[n++] = "-e";
+    argv[n++] = "cpu-clock";
+    argv[n++] = "-F";
+    argv[n++] = "99";
+    argv[n++] = "-o";
+    argv[n++] = data;
+    argv[n++] = "--";
+    argv[n++] = "sleep";
+    argv[n++] = secs;
+    argv[n] = NULL;
     int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     pid_t child = rn_tool_spawn(argv, NULL, lfd, lfd);
     if (lfd >= 0) close(lfd);
@@ -139,8 +156,8 @@ static int capture_perf(const fg_capture_opts *o, const char *dir, progress *pr,
         spawn_error("perf", "linux-perf", err, errlen);
         return -1;
     }
-    int status = rn_tool_wait(child, o->seconds + 60.0, &interrupted,
-                         o->progress ? tick : NULL, pr);
+    int status = rn_tool_wait(child, o->seconds + 60.0, &interrupted, o->progress ? tick : NULL,
+                              pr);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         struct stat sb;
         if (!(interrupted && stat(data, &sb) == 0 && sb.st_size > 0)) {
@@ -151,17 +168,21 @@ static int capture_perf(const fg_capture_opts *o, const char *dir, progress *pr,
     return rn_fg_perf_script_fold(data, s, st, err, errlen);
 }
 
-static int capture_bpftrace(const fg_capture_opts *o, const char *dir, progress *pr,
-                            fg_stacks *s, fg_fold_stats *st, char *err, size_t errlen) {
+static int capture_bpftrace(const fg_capture_opts *o, const char *dir, progress *pr, fg_stacks *s,
+                            fg_fold_stats *st, char *err, size_t errlen) {
     char out[4200], log[4200], prog[256];
     snprintf(out, sizeof out, "%s/bpftrace.out", dir);
     snprintf(log, sizeof log, "%s/bpftrace.log", dir);
     if (o->pid > 0)
-        snprintf(prog, sizeof prog, "profile:hz:99 /pid == %d/ { @[kstack(perf), ustack(perf), "
-                 "comm] = count(); } interval:s:%d { exit(); }", (int)o->pid, o->seconds);
+        snprintf(prog, sizeof prog,
+                 "profile:hz:99 /pid == %d/ { @[kstack(perf), ustack(perf), "
+                 "comm] = count(); } interval:s:%d { exit(); }",
+                 (int)o->pid, o->seconds);
     else
-        snprintf(prog, sizeof prog, "profile:hz:99 { @[kstack(perf), ustack(perf), comm] = "
-                 "count(); } interval:s:%d { exit(); }", o->seconds);
+        snprintf(prog, sizeof prog,
+                 "profile:hz:99 { @[kstack(perf), ustack(perf), comm] = "
+                 "count(); } interval:s:%d { exit(); }",
+                 o->seconds);
     char *argv[] = {"bpftrace", "-o", out, "-e", prog, NULL};
     int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     pid_t child = rn_tool_spawn(argv, NULL, lfd, lfd);
@@ -170,8 +191,8 @@ static int capture_bpftrace(const fg_capture_opts *o, const char *dir, progress 
         spawn_error("bpftrace", "bpftrace", err, errlen);
         return -1;
     }
-    int status = rn_tool_wait(child, o->seconds + 60.0, &interrupted,
-                         o->progress ? tick : NULL, pr);
+    int status = rn_tool_wait(child, o->seconds + 60.0, &interrupted, o->progress ? tick : NULL,
+                              pr);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         if (!interrupted) {
             describe_failure("bpftrace", status, log, err, errlen);
@@ -190,7 +211,7 @@ static int capture_bpftrace(const fg_capture_opts *o, const char *dir, progress 
 }
 
 int rn_fg_capture_system(const fg_capture_opts *o, fg_stacks *s, fg_fold_stats *st, char *err,
-                      size_t errlen) {
+                         size_t errlen) {
     char dir[4096];
     if (make_workdir(dir, sizeof dir, err, errlen) < 0) return -1;
     struct sigaction sa = {0}, old_int, old_term;
@@ -200,9 +221,8 @@ int rn_fg_capture_system(const fg_capture_opts *o, fg_stacks *s, fg_fold_stats *
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     progress pr = {o->seconds, isatty(2), -1};
-    int rc = o->backend == FG_BACKEND_BPFTRACE
-                 ? capture_bpftrace(o, dir, &pr, s, st, err, errlen)
-                 : capture_perf(o, dir, &pr, s, st, err, errlen);
+    int rc = o->backend == FG_BACKEND_BPFTRACE ? capture_bpftrace(o, dir, &pr, s, st, err, errlen)
+                                               : capture_perf(o, dir, &pr, s, st, err, errlen);
     if (o->progress && pr.tty) fputc('\n', stderr);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
@@ -259,8 +279,8 @@ static void remove_perf_maps(const fg_fold_stats *st) {
 char **rn_fg_perf_record_argv(char *const argv[], const char *perf_data) {
     size_t n = 0;
     while (argv[n]) n++;
-    char *pre[] = {"perf", "record", "-g", "-e", "cpu-clock", "-F", "99", "-o",
-                   (char *)perf_data, "--"};
+    char *pre[] = {"perf", "record",          "-g", "-e", "cpu-clock", "-F", "99",
+                   "-o",   (char *)perf_data, "--"};
     size_t npre = sizeof pre / sizeof pre[0];
     char **pargv = calloc(npre + n + 1, sizeof *pargv);
     if (!pargv) return NULL;
@@ -285,15 +305,15 @@ long rn_fg_perf_fold(const char *perf_data, const char *folded, char *err, size_
     }
     fg_fold_stats st = {0};
     long rc = rn_fg_perf_script_fold(perf_data, s, &st, err, errlen);
-    if (rc == 0) rc = rn_fg_stacks_write_file(s, folded, err, errlen) < 0 ? -1
-                                                                        : (long)rn_fg_stacks_total(s);
+    if (rc == 0)
+        rc = rn_fg_stacks_write_file(s, folded, err, errlen) < 0 ? -1 : (long)rn_fg_stacks_total(s);
     rn_fg_stacks_free(s);
     remove_perf_data(perf_data);
     return rc;
 }
 
-int rn_fg_capture_argv(char *const argv[], char *const envp[], const char *perf_data,
-                    fg_stacks *s, fg_fold_stats *st, char *err, size_t errlen) {
+int rn_fg_capture_argv(char *const argv[], char *const envp[], const char *perf_data, fg_stacks *s,
+                       fg_fold_stats *st, char *err, size_t errlen) {
     if (!argv[0]) {
         snprintf(err, errlen, "no command to profile");
         return -1;
@@ -319,8 +339,8 @@ int rn_fg_capture_argv(char *const argv[], char *const envp[], const char *perf_
     int status = rn_tool_wait(child, 0, NULL, NULL, NULL);
     struct stat sb;
     int rc;
-    if (stat(perf_data, &sb) != 0 || sb.st_size == 0) {   /* the command's exit status is
-                                                               its own business */
+    if (stat(perf_data, &sb) != 0 || sb.st_size == 0) { /* the command's exit status is
+                                                             its own business */
         describe_failure("perf record", status, log, err, errlen);
         rc = -1;
     } else {
@@ -333,7 +353,7 @@ int rn_fg_capture_argv(char *const argv[], char *const envp[], const char *perf_
 }
 
 long rn_fg_capture_command(char *const argv[], char *const envp[], const char *outdir,
-                        const char *label, const char *title, char *err, size_t errlen) {
+                           const char *label, const char *title, char *err, size_t errlen) {
     if (!argv || !argv[0]) {
         snprintf(err, errlen, "no command to profile");
         return -1;
@@ -372,11 +392,10 @@ long rn_fg_capture_command(char *const argv[], char *const envp[], const char *o
         char meta_path[PATH_MAX];
         ab_capture_meta_path(folded, meta_path, sizeof meta_path);
         if (rn_fg_write_graph(s, svg, folded, title && *title ? title : label, sub, 1, err,
-                           errlen) < 0 ||
+                              errlen) < 0 ||
             ab_capture_meta_write(meta_path, &m, err, errlen) < 0)
             rc = -1;
-        else
-            rc = (long)rn_fg_stacks_total(s);
+        else rc = (long)rn_fg_stacks_total(s);
     }
     rn_fg_stacks_free(s);
     return rc;

@@ -22,32 +22,35 @@
 #include "util.h"
 
 static void usage(FILE *f) {
-    fprintf(f,
-"usage: agentbench flamegraph --seconds N [--pid P | --all] [--backend perf|bpftrace]\n"
-"                             [-o FILE.svg] [--title T] [--keep-idle] [--no-script]\n"
-"       agentbench flamegraph --from-ingester APP --store DIR [-o FILE.svg] [--title T]\n"
-"       agentbench flamegraph --folded FILE | --perf-script FILE [-o FILE.svg] [--title T]\n"
-"       agentbench flamegraph --diff BASELINE.folded PROFILED.folded [-o DIR/LABEL.svg]\n"
-"       agentbench flamegraph [-o DIR/LABEL.svg] [--title T] -- COMMAND [ARGS...]\n"
-"\n"
-"Samples stacks at 99 Hz (perf record -g -e cpu-clock, or bpftrace profile:hz:99) for N\n"
-"seconds on every CPU (--all, the default) or in one process (--pid), drops idle CPU\n"
-"samples, and writes an SVG flame graph (default flamegraph.svg) with the folded stacks\n"
-"beside it (FILE.folded) and how they were captured (FILE.capture.json).\n"
-"--from-ingester renders DIR/APP.folded, the stacks the profiling agent delivered to\n"
-"`agentbench-ingester --store DIR`. --diff writes DIR/LABEL.diff.svg (red: more in\n"
-"PROFILED, blue: less) and DIR/LABEL.diff.txt.\n"
-"With -- COMMAND, runs the command once under perf record and draws its stacks.\n"
-"\n"
-"  -s, --seconds N         capture length, 1..86400\n"
-"  -p, --pid P             only this process (and its threads)\n"
-"  -a, --all               every process on every CPU (default)\n"
-"  -b, --backend B         perf (default) or bpftrace\n"
-"  -o, --output FILE.svg   where to write (the .folded goes beside it)\n"
-"  -t, --title T           the graph's title\n"
-"      --keep-idle         keep idle CPU samples (--perf-script only)\n"
-"      --no-script         no search/zoom script in the SVG\n"
-"Exit status: 0 written, 1 failed (tool missing, no samples, unreadable input), 2 usage.\n");
+    fprintf(
+        f,
+        "usage: agentbench flamegraph --seconds N [--pid P | --all] [--backend perf|bpftrace]\n"
+        "                             [-o FILE.svg] [--title T] [--keep-idle] [--no-script]\n"
+        "       agentbench flamegraph --from-ingester APP --store DIR [-o FILE.svg] [--title T]\n"
+        "       agentbench flamegraph --folded FILE | --perf-script FILE [-o FILE.svg] [--title "
+        "T]\n"
+        "       agentbench flamegraph --diff BASELINE.folded PROFILED.folded [-o DIR/LABEL.svg]\n"
+        "       agentbench flamegraph [-o DIR/LABEL.svg] [--title T] -- COMMAND [ARGS...]\n"
+        "\n"
+        "Samples stacks at 99 Hz (perf record -g -e cpu-clock, or bpftrace profile:hz:99) for N\n"
+        "seconds on every CPU (--all, the default) or in one process (--pid), drops idle CPU\n"
+        "samples, and writes an SVG flame graph (default flamegraph.svg) with the folded stacks\n"
+        "beside it (FILE.folded) and how they were captured (FILE.capture.json).\n"
+        "--from-ingester renders DIR/APP.folded, the stacks the profiling agent delivered to\n"
+        "`agentbench-ingester --store DIR`. --diff writes DIR/LABEL.diff.svg (red: more in\n"
+        "PROFILED, blue: less) and DIR/LABEL.diff.txt.\n"
+        "With -- COMMAND, runs the command once under perf record and draws its stacks.\n"
+        "\n"
+        "  -s, --seconds N         capture length, 1..86400\n"
+        "  -p, --pid P             only this process (and its threads)\n"
+        "  -a, --all               every process on every CPU (default)\n"
+        "  -b, --backend B         perf (default) or bpftrace\n"
+        "  -o, --output FILE.svg   where to write (the .folded goes beside it)\n"
+        "  -t, --title T           the graph's title\n"
+        "      --keep-idle         keep idle CPU samples (--perf-script only)\n"
+        "      --no-script         no search/zoom script in the SVG\n"
+        "Exit status: 0 written, 1 failed (tool missing, no samples, unreadable input), 2 "
+        "usage.\n");
 }
 
 static int parse_int(const char *s, long lo, long hi, long *out) {
@@ -125,21 +128,27 @@ typedef struct fg_args {
     int all, keep_idle, script, command;
     fg_backend backend;
     const char *out, *title, *app, *store, *folded_in, *perf_in, *diff_base;
-    char **rest;                    /* after the options: the command, or --diff's 2nd file */
+    char **rest; /* after the options: the command, or --diff's 2nd file */
     int nrest;
 } fg_args;
 
 /* Returns -1 to go on, else the exit status (0 after --help). */
 static int parse_args(fg_args *a, int argc, char **argv) {
-    static const struct option opts[] = {
-        {"seconds", required_argument, 0, 's'}, {"pid", required_argument, 0, 'p'},
-        {"all", no_argument, 0, 'a'},           {"backend", required_argument, 0, 'b'},
-        {"output", required_argument, 0, 'o'},  {"title", required_argument, 0, 't'},
-        {"from-ingester", required_argument, 0, 'I'}, {"store", required_argument, 0, 'S'},
-        {"folded", required_argument, 0, 'F'},  {"perf-script", required_argument, 0, 'P'},
-        {"diff", required_argument, 0, 'D'},    {"keep-idle", no_argument, 0, 'K'},
-        {"no-script", no_argument, 0, 'N'},     {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"seconds", required_argument, 0, 's'},
+                                         {"pid", required_argument, 0, 'p'},
+                                         {"all", no_argument, 0, 'a'},
+                                         {"backend", required_argument, 0, 'b'},
+                                         {"output", required_argument, 0, 'o'},
+                                         {"title", required_argument, 0, 't'},
+                                         {"from-ingester", required_argument, 0, 'I'},
+                                         {"store", required_argument, 0, 'S'},
+                                         {"folded", required_argument, 0, 'F'},
+                                         {"perf-script", required_argument, 0, 'P'},
+                                         {"diff", required_argument, 0, 'D'},
+                                         {"keep-idle", no_argument, 0, 'K'},
+                                         {"no-script", no_argument, 0, 'N'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->script = 1;
     a->backend = FG_BACKEND_PERF;
@@ -147,40 +156,42 @@ static int parse_args(fg_args *a, int argc, char **argv) {
     optind = 0;
     while ((c = getopt_long(argc, argv, "s:p:ab:o:t:h", opts, NULL)) != -1) {
         switch (c) {
-        case 's':
-            if (parse_int(optarg, 1, 86400, &a->seconds) < 0) {
-                fprintf(stderr, "agentbench flamegraph: --seconds wants 1..86400, not '%s'\n",
-                        optarg);
-                return 2;
-            }
-            break;
-        case 'p':
-            if (parse_int(optarg, 1, INT_MAX, &a->pid) < 0) {
-                fprintf(stderr, "agentbench flamegraph: bad --pid '%s'\n", optarg);
-                return 2;
-            }
-            break;
-        case 'a': a->all = 1; break;
-        case 'b':
-            if (!strcmp(optarg, "perf")) a->backend = FG_BACKEND_PERF;
-            else if (!strcmp(optarg, "bpftrace")) a->backend = FG_BACKEND_BPFTRACE;
-            else {
-                fprintf(stderr, "agentbench flamegraph: --backend is perf or bpftrace, not "
-                        "'%s'\n", optarg);
-                return 2;
-            }
-            break;
-        case 'o': a->out = optarg; break;
-        case 't': a->title = optarg; break;
-        case 'I': a->app = optarg; break;
-        case 'S': a->store = optarg; break;
-        case 'F': a->folded_in = optarg; break;
-        case 'P': a->perf_in = optarg; break;
-        case 'D': a->diff_base = optarg; break;
-        case 'K': a->keep_idle = 1; break;
-        case 'N': a->script = 0; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+            case 's':
+                if (parse_int(optarg, 1, 86400, &a->seconds) < 0) {
+                    fprintf(stderr, "agentbench flamegraph: --seconds wants 1..86400, not '%s'\n",
+                            optarg);
+                    return 2;
+                }
+                break;
+            case 'p':
+                if (parse_int(optarg, 1, INT_MAX, &a->pid) < 0) {
+                    fprintf(stderr, "agentbench flamegraph: bad --pid '%s'\n", optarg);
+                    return 2;
+                }
+                break;
+            case 'a': a->all = 1; break;
+            case 'b':
+                if (!strcmp(optarg, "perf")) a->backend = FG_BACKEND_PERF;
+                else if (!strcmp(optarg, "bpftrace")) a->backend = FG_BACKEND_BPFTRACE;
+                else {
+                    fprintf(stderr,
+                            "agentbench flamegraph: --backend is perf or bpftrace, not "
+                            "'%s'\n",
+                            optarg);
+                    return 2;
+                }
+                break;
+            case 'o': a->out = optarg; break;
+            case 't': a->title = optarg; break;
+            case 'I': a->app = optarg; break;
+            case 'S': a->store = optarg; break;
+            case 'F': a->folded_in = optarg; break;
+            case 'P': a->perf_in = optarg; break;
+            case 'D': a->diff_base = optarg; break;
+            case 'K': a->keep_idle = 1; break;
+            case 'N': a->script = 0; break;
+            case 'h': usage(stdout); return 0;
+            default: usage(stderr); return 2;
         }
     }
     a->command = optind < argc && !strcmp(argv[optind - 1], "--");
@@ -215,13 +226,13 @@ static const char *args_problem(const fg_args *a) {
 /* Where the graph goes, and the stacks it is drawn from, with their story. */
 typedef struct fg_job {
     char svg_path[PATH_MAX], folded_path[PATH_MAX];
-    int write_folded;               /* 0: the input is the folded file already */
-    const char *input;              /* the file read, for messages (NULL: a capture) */
+    int write_folded;  /* 0: the input is the folded file already */
+    const char *input; /* the file read, for messages (NULL: a capture) */
     char store_path[PATH_MAX];
     char title[512], subtitle[1024];
     fg_stacks *stacks;
     fg_fold_stats st;
-    ab_capture_meta meta;           /* a capture's provenance (tool[0] set: written) */
+    ab_capture_meta meta; /* a capture's provenance (tool[0] set: written) */
     char err[PATH_MAX + 1024];
 } fg_job;
 
@@ -230,8 +241,9 @@ static int output_writable(const char *svg_path) {
     char out_dir[PATH_MAX];
     const char *slash = strrchr(svg_path, '/');
     if (slash == svg_path) snprintf(out_dir, sizeof out_dir, "/");
-    else snprintf(out_dir, sizeof out_dir, "%.*s", slash ? (int)(slash - svg_path) : 1,
-                  slash ? svg_path : ".");
+    else
+        snprintf(out_dir, sizeof out_dir, "%.*s", slash ? (int)(slash - svg_path) : 1,
+                 slash ? svg_path : ".");
     if (access(out_dir, W_OK) != 0) {
         fprintf(stderr, "agentbench flamegraph: cannot write into %s: %s\n", out_dir,
                 strerror(errno));
@@ -249,7 +261,8 @@ static int gather_capture(const fg_args *a, fg_job *j) {
     }
     fg_capture_opts o = {a->backend, (int)a->seconds, (pid_t)a->pid, 1};
     const char *tool = a->backend == FG_BACKEND_PERF ? "perf" : "bpftrace";
-    if (a->pid) fprintf(stderr, "capturing %ld s of process %ld with %s...\n", a->seconds, a->pid, tool);
+    if (a->pid)
+        fprintf(stderr, "capturing %ld s of process %ld with %s...\n", a->seconds, a->pid, tool);
     else fprintf(stderr, "capturing %ld s on every CPU with %s...\n", a->seconds, tool);
     ab_capture_meta *m = &j->meta;
     snprintf(m->tool, sizeof m->tool, "%s", tool);
@@ -267,8 +280,8 @@ static int gather_capture(const fg_args *a, fg_job *j) {
     if (a->pid) snprintf(j->title, sizeof j->title, "CPU flame graph of process %ld", a->pid);
     else snprintf(j->title, sizeof j->title, "System-wide CPU flame graph");
     snprintf(j->subtitle, sizeof j->subtitle,
-             "%s, %s, %ld s at 99 Hz: %llu samples, %llu idle dropped", where, tool,
-             a->seconds, j->st.kept, j->st.idle);
+             "%s, %s, %ld s at 99 Hz: %llu samples, %llu idle dropped", where, tool, a->seconds,
+             j->st.kept, j->st.idle);
     return rc;
 }
 
@@ -325,13 +338,12 @@ static int draw(const fg_args *a, fg_job *j, int rc) {
     long drawn = -1;
     if (rc == 0)
         drawn = rn_fg_write_graph(j->stacks, j->svg_path, j->write_folded ? j->folded_path : NULL,
-                               a->title ? a->title : j->title, j->subtitle, a->script, j->err,
-                               sizeof j->err);
+                                  a->title ? a->title : j->title, j->subtitle, a->script, j->err,
+                                  sizeof j->err);
     char meta_path[PATH_MAX];
     if (drawn >= 0 && j->meta.tool[0]) {
         ab_capture_meta_path(j->folded_path, meta_path, sizeof meta_path);
-        if (ab_capture_meta_write(meta_path, &j->meta, j->err, sizeof j->err) < 0)
-            drawn = -1;
+        if (ab_capture_meta_write(meta_path, &j->meta, j->err, sizeof j->err) < 0) drawn = -1;
     }
     if (drawn < 0) {
         fprintf(stderr, "agentbench flamegraph: %s\n", j->err);
@@ -359,8 +371,9 @@ static int draw_from_source(const fg_args *a) {
         fprintf(stderr, "agentbench flamegraph: out of memory\n");
         return 1;
     }
-    int rc = a->seconds ? gather_capture(a, j)
-             : a->perf_in ? gather_perf_script(a, j) : gather_folded(a, j);
+    int rc = a->seconds   ? gather_capture(a, j)
+             : a->perf_in ? gather_perf_script(a, j)
+                          : gather_folded(a, j);
     rc = rc > 0 ? 1 : draw(a, j, rc);
     rn_fg_stacks_free(j->stacks);
     return rc;

@@ -32,11 +32,17 @@ static fg_stacks *inclusive_by_name(fg_stacks *s) {
             if (nseen == cap) {
                 cap = cap ? cap * 2 : 64;
                 char **ns = realloc(seen, cap * sizeof *ns);
-                if (!ns) { free(copy); goto fail; }
+                if (!ns) {
+                    free(copy);
+                    goto fail;
+                }
                 seen = ns;
             }
             seen[nseen++] = f;
-            if (rn_fg_stacks_add(names, f, e[i].count) < 0) { free(copy); goto fail; }
+            if (rn_fg_stacks_add(names, f, e[i].count) < 0) {
+                free(copy);
+                goto fail;
+            }
         }
         free(copy);
     }
@@ -48,7 +54,10 @@ fail:
     return NULL;
 }
 
-typedef struct row { const char *name; double prof, base, extra; } row;
+typedef struct row {
+    const char *name;
+    double prof, base, extra;
+} row;
 
 static int cmp_row(const void *a, const void *b) {
     const row *x = a, *y = b;
@@ -62,14 +71,15 @@ static unsigned long long lookup(const fg_stack_entry *e, size_t n, const char *
         size_t mid = (lo + hi) / 2;
         int c = strcmp(e[mid].stack, name);
         if (c == 0) return e[mid].count;
-        if (c < 0) lo = mid + 1; else hi = mid;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
     }
     return 0;
 }
 
 static int write_table(fg_stacks *base, fg_stacks *prof, const char *base_path,
-                       const char *prof_path, const char *title, const char *path,
-                       char *err, size_t errlen) {
+                       const char *prof_path, const char *title, const char *path, char *err,
+                       size_t errlen) {
     fg_stacks *bn = inclusive_by_name(base), *pn = inclusive_by_name(prof);
     row *rows = NULL;
     int rc = -1;
@@ -87,12 +97,12 @@ static int write_table(fg_stacks *base, fg_stacks *prof, const char *base_path,
     }
     double bt = (double)rn_fg_stacks_total(base), pt = (double)rn_fg_stacks_total(prof);
     size_t nr = 0;
-    for (size_t i = 0; i < np; i++) {      /* frames of the profiled run */
+    for (size_t i = 0; i < np; i++) { /* frames of the profiled run */
         double b = bt > 0 ? 100.0 * lookup(be, nb, pe[i].stack) / bt : 0;
         double p = pt > 0 ? 100.0 * pe[i].count / pt : 0;
         rows[nr++] = (row){pe[i].stack, p, b, p - b};
     }
-    for (size_t i = 0; i < nb; i++)        /* and those only the baseline has */
+    for (size_t i = 0; i < nb; i++) /* and those only the baseline has */
         if (!lookup(pe, np, be[i].stack))
             rows[nr++] = (row){be[i].stack, 0, bt > 0 ? 100.0 * be[i].count / bt : 0,
                                bt > 0 ? -100.0 * be[i].count / bt : 0};
@@ -102,10 +112,11 @@ static int write_table(fg_stacks *base, fg_stacks *prof, const char *base_path,
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         goto out;
     }
-    fprintf(f, "# %s\n# baseline: %s (%.0f samples)\n# profiled: %s (%.0f samples)\n"
+    fprintf(f,
+            "# %s\n# baseline: %s (%.0f samples)\n# profiled: %s (%.0f samples)\n"
             "# frames by extra share of samples (inclusive), in percentage points\n"
-            "%10s %10s %10s  %s\n", title, base_path, bt, prof_path, pt, "extra_pts",
-            "profiled%", "baseline%", "frame");
+            "%10s %10s %10s  %s\n",
+            title, base_path, bt, prof_path, pt, "extra_pts", "profiled%", "baseline%", "frame");
     size_t shown = 0;
     for (size_t i = 0; i < nr && shown < TOP_FRAMES; i++) {
         if (rows[i].extra <= 0) break;
@@ -124,7 +135,7 @@ out:
 }
 
 int rn_fg_diff(const char *baseline_folded, const char *profiled_folded, const char *outdir,
-            const char *label, const char *title, char *err, size_t errlen) {
+               const char *label, const char *title, char *err, size_t errlen) {
     if (!label || !*label || strchr(label, '/')) {
         snprintf(err, errlen, "bad label '%s'", label ? label : "");
         return -1;
@@ -151,9 +162,10 @@ int rn_fg_diff(const char *baseline_folded, const char *profiled_folded, const c
     char svg[4096], txt[4096], sub[256];
     snprintf(svg, sizeof svg, "%s/%s.diff.svg", outdir, label);
     snprintf(txt, sizeof txt, "%s/%s.diff.txt", outdir, label);
-    snprintf(sub, sizeof sub, "red: larger share than in the baseline, blue: smaller; "
-             "widths: profiled (%llu samples; baseline %llu)", rn_fg_stacks_total(prof),
-             rn_fg_stacks_total(base));
+    snprintf(sub, sizeof sub,
+             "red: larger share than in the baseline, blue: smaller; "
+             "widths: profiled (%llu samples; baseline %llu)",
+             rn_fg_stacks_total(prof), rn_fg_stacks_total(base));
     fg_svg_options o;
     rn_fg_svg_options_init(&o);
     o.title = title && *title ? title : "Differential flame graph";

@@ -12,7 +12,7 @@
  * then fold its stacks into OUTDIR/LABEL.folded and render OUTDIR/LABEL.svg titled TITLE.
  * Returns the number of samples folded (>= 0), or -1 with a message in err. */
 long rn_fg_capture_command(char *const argv[], char *const envp[], const char *outdir,
-                        const char *label, const char *title, char *err, size_t errlen);
+                           const char *label, const char *title, char *err, size_t errlen);
 
 /* The reference sampler of `agentbench run`'s perf variant: argv under `perf record -g -e
  * cpu-clock -F 99 -o perf_data` (the capture above), as a new NULL-terminated array whose
@@ -27,6 +27,6 @@ long rn_fg_perf_fold(const char *perf_data, const char *folded, char *err, size_
  * (red = more in profiled, blue = less) and OUTDIR/LABEL.diff.txt (top frames by extra
  * share). Returns 0 or -1 with err. */
 int rn_fg_diff(const char *baseline_folded, const char *profiled_folded, const char *outdir,
-            const char *label, const char *title, char *err, size_t errlen);
+               const char *label, const char *title, char *err, size_t errlen);
 
 #endif

@@ -9,11 +9,11 @@
 #include "strmap.h"
 
 struct fg_stacks {
-    ab_strmap index;                /* stack -> its position in entries (val.u) */
-    fg_stack_entry *entries;        /* dense; .stack is the index's copy of the key */
+    ab_strmap index;         /* stack -> its position in entries (val.u) */
+    fg_stack_entry *entries; /* dense; .stack is the index's copy of the key */
     size_t n, cap;
     unsigned long long total;
-    int sorted;                     /* entries are in stack order */
+    int sorted; /* entries are in stack order */
 };
 
 fg_stacks *rn_fg_stacks_new(void) {
@@ -32,7 +32,7 @@ int rn_fg_stacks_add(fg_stacks *s, const char *stack, unsigned long long count) 
         errno = EOVERFLOW;
         return -1;
     }
-    if (s->n == s->cap) {           /* room first: a new key never lacks its entry */
+    if (s->n == s->cap) { /* room first: a new key never lacks its entry */
         size_t cap = s->cap ? s->cap * 2 : 64;
         fg_stack_entry *e = realloc(s->entries, cap * sizeof *e);
         if (!e) return -1;
@@ -52,8 +52,12 @@ int rn_fg_stacks_add(fg_stacks *s, const char *stack, unsigned long long count) 
     return 0;
 }
 
-size_t rn_fg_stacks_distinct(const fg_stacks *s) { return s->n; }
-unsigned long long rn_fg_stacks_total(const fg_stacks *s) { return s->total; }
+size_t rn_fg_stacks_distinct(const fg_stacks *s) {
+    return s->n;
+}
+unsigned long long rn_fg_stacks_total(const fg_stacks *s) {
+    return s->total;
+}
 
 static int cmp_entry(const void *a, const void *b) {
     return strcmp(((const fg_stack_entry *)a)->stack, ((const fg_stack_entry *)b)->stack);
@@ -116,7 +120,10 @@ int rn_fg_fold_read_folded(fg_stacks *s, FILE *in, fg_fold_stats *stats) {
         if (len == 0 || line[0] == '\n' || line[0] == '#') continue;
         unsigned long long before = rn_fg_stacks_total(s);
         int r = add_folded_line(s, line);
-        if (r == -2) { rc = -1; break; }
+        if (r == -2) {
+            rc = -1;
+            break;
+        }
         if (r == -1) {
             stats->bad_lines++;
             continue;
@@ -130,22 +137,24 @@ int rn_fg_fold_read_folded(fg_stacks *s, FILE *in, fg_fold_stats *stats) {
 }
 
 int rn_fg_stacks_add_frames(fg_stacks *s, const char *comm, char *const *leaf_first, size_t n,
-                         unsigned long long count) {
+                            unsigned long long count) {
     size_t clen = strlen(comm);
-    size_t len = (clen ? clen : 9) + 1;   /* an empty comm becomes "[unknown]" */
+    size_t len = (clen ? clen : 9) + 1; /* an empty comm becomes "[unknown]" */
     for (size_t i = 0; i < n; i++) len += strlen(leaf_first[i]) + 1;
     char *stack = malloc(len + 1), *p = stack;
     if (!stack) return -1;
     for (const char *c = comm; *c; c++) {
         unsigned char u = (unsigned char)*c;
-        *p++ = u == ';' ? ':' : (u < 0x20 || u == 0x7f) ? '?' : *c;   /* as rn_fg_frame_clean */
+        *p++ = u == ';' ? ':' : (u < 0x20 || u == 0x7f) ? '?' : *c; /* as rn_fg_frame_clean */
     }
-    if (p == stack) { memcpy(p, "[unknown]", 9); p += 9; }
+    if (p == stack) {
+        memcpy(p, "[unknown]", 9);
+        p += 9;
+    }
     const char *prev = NULL;
     for (size_t i = n; i-- > 0;) {
         /* runs of unwinder garbage (code without frame pointers) become one frame */
-        if (prev && !strcmp(prev, "[unknown]") && !strcmp(leaf_first[i], "[unknown]"))
-            continue;
+        if (prev && !strcmp(prev, "[unknown]") && !strcmp(leaf_first[i], "[unknown]")) continue;
         prev = leaf_first[i];
         *p++ = ';';
         size_t l = strlen(leaf_first[i]);

@@ -11,7 +11,7 @@
 typedef struct fg_stacks fg_stacks;
 
 typedef struct fg_stack_entry {
-    const char *stack;              /* "a;b;c", root first */
+    const char *stack; /* "a;b;c", root first */
     unsigned long long count;
 } fg_stack_entry;
 
@@ -29,7 +29,7 @@ int rn_fg_stacks_add(fg_stacks *s, const char *stack, unsigned long long count);
  * comm (the process name, cleaned of ';') as the root frame. A run of "[unknown]" frames
  * (unwinding through code without frame pointers) is kept as one. */
 int rn_fg_stacks_add_frames(fg_stacks *s, const char *comm, char *const *leaf_first, size_t n,
-                         unsigned long long count);
+                            unsigned long long count);
 size_t rn_fg_stacks_distinct(const fg_stacks *s);
 unsigned long long rn_fg_stacks_total(const fg_stacks *s);
 /* The entries sorted by stack (byte order); valid until the next add or free. */
@@ -40,11 +40,11 @@ int rn_fg_stacks_write_file(fg_stacks *s, const char *path, char *err, size_t er
 
 /* What a parser saw, for messages and tests. */
 typedef struct fg_fold_stats {
-    unsigned long long samples;     /* samples read */
-    unsigned long long idle;        /* samples dropped as idle */
-    unsigned long long kept;        /* samples added */
-    unsigned long long bad_lines;   /* lines that could not be understood */
-    int jit_pids[64];               /* processes whose JIT frames came from /tmp/perf-PID.map */
+    unsigned long long samples;   /* samples read */
+    unsigned long long idle;      /* samples dropped as idle */
+    unsigned long long kept;      /* samples added */
+    unsigned long long bad_lines; /* lines that could not be understood */
+    int jit_pids[64];             /* processes whose JIT frames came from /tmp/perf-PID.map */
     size_t njit_pids;
 } fg_fold_stats;
 
@@ -70,8 +70,8 @@ int rn_fg_fold_bpftrace(fg_stacks *s, FILE *in, int drop_idle, fg_fold_stats *st
 int rn_fg_frame_is_idle(const char *sym);
 /* Clean a raw symbol into out: strip "+0x1f"/"+123" offsets, map ';' to ':' and control
  * characters to '?', "[unknown]" or bare hex addresses to "[unknown]" or "[dso]". */
-void rn_fg_frame_clean(const char *sym, size_t symlen, const char *dso, size_t dsolen,
-                    char *out, size_t outlen);
+void rn_fg_frame_clean(const char *sym, size_t symlen, const char *dso, size_t dsolen, char *out,
+                       size_t outlen);
 /* One frame line of perf script (or bpftrace's perf mode), "addr sym+off (dso)" (address
  * and object optional), into a clean name as rn_fg_frame_clean makes it. A frame of a JIT
  * perf map (/tmp/perf-PID.map: Node run with --perf-basic-prof) is named the same in

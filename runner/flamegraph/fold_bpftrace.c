@@ -11,7 +11,7 @@
 #include "fold.h"
 
 typedef struct entry {
-    char **frames;                  /* leaf first: kernel frames, then user frames */
+    char **frames; /* leaf first: kernel frames, then user frames */
     size_t n, cap;
     int idle, open;
 } entry;
@@ -32,8 +32,7 @@ static int entry_push(entry *e, const char *text, fg_fold_stats *stats) {
 
 /* Text after "@[" or a separator line: commas, maybe "comm]: COUNT" ending the entry.
  * Returns 1 when the entry ended, 0 when not, -1 on a malformed end, -2 out of memory. */
-static int entry_rest(fg_stacks *st, entry *e, const char *p, int drop_idle,
-                      fg_fold_stats *stats) {
+static int entry_rest(fg_stacks *st, entry *e, const char *p, int drop_idle, fg_fold_stats *stats) {
     while (*p == ',' || *p == ' ' || *p == '\t') p++;
     if (!*p) return 0;
     const char *close = NULL;
@@ -53,8 +52,7 @@ static int entry_rest(fg_stacks *st, entry *e, const char *p, int drop_idle,
     comm[len] = '\0';
     stats->samples += count;
     int rc = 0;
-    if (drop_idle && (e->idle || (e->n == 0 && !strncmp(comm, "swapper", 7))))
-        stats->idle += count;
+    if (drop_idle && (e->idle || (e->n == 0 && !strncmp(comm, "swapper", 7)))) stats->idle += count;
     else if (count) {
         stats->kept += count;
         rc = rn_fg_stacks_add_frames(st, comm, e->frames, e->n, count) < 0 ? -2 : 0;
@@ -72,7 +70,7 @@ int rn_fg_fold_bpftrace(fg_stacks *st, FILE *in, int drop_idle, fg_fold_stats *s
     while (rc == 0 && (len = rn_fg_read_line(in, &line, &cap)) >= 0) {
         int r = 0;
         if (!e.open) {
-            if (strncmp(line, "@[", 2) != 0) continue;   /* "Attaching N probes...", blanks */
+            if (strncmp(line, "@[", 2) != 0) continue; /* "Attaching N probes...", blanks */
             e.open = 1;
             r = entry_rest(st, &e, line + 2, drop_idle, stats);
         } else if (line[0] == ' ' || line[0] == '\t') {
@@ -92,7 +90,7 @@ int rn_fg_fold_bpftrace(fg_stacks *st, FILE *in, int drop_idle, fg_fold_stats *s
             entry_reset(&e);
         }
     }
-    if (e.open) stats->bad_lines++;          /* truncated last entry */
+    if (e.open) stats->bad_lines++; /* truncated last entry */
     if (ferror(in)) rc = -1;
     entry_reset(&e);
     free(e.frames);

@@ -18,13 +18,36 @@
 #include "fold.h"
 
 static const char *const idle_functions[] = {
-    "cpu_idle", "cpu_idle_poll", "do_idle", "default_idle", "default_idle_call",
-    "default_enter_idle", "arch_cpu_idle", "cpuidle_enter", "cpuidle_enter_state",
-    "cpuidle_idle_call", "intel_idle", "intel_idle_irq", "intel_idle_ibrs", "acpi_idle_enter",
-    "acpi_idle_do_entry", "acpi_safe_halt", "native_safe_halt", "pv_native_safe_halt",
-    "safe_halt", "mwait_idle", "mwait_idle_with_hints", "poll_idle", "cpu_startup_entry",
-    "cpu_bringup_and_idle", "xen_hypercall_sched_op", "xen_safe_halt", "hv_idle",
-    "psci_cpu_suspend_enter", "cpu_do_idle", "swapper",
+    "cpu_idle",
+    "cpu_idle_poll",
+    "do_idle",
+    "default_idle",
+    "default_idle_call",
+    "default_enter_idle",
+    "arch_cpu_idle",
+    "cpuidle_enter",
+    "cpuidle_enter_state",
+    "cpuidle_idle_call",
+    "intel_idle",
+    "intel_idle_irq",
+    "intel_idle_ibrs",
+    "acpi_idle_enter",
+    "acpi_idle_do_entry",
+    "acpi_safe_halt",
+    "native_safe_halt",
+    "pv_native_safe_halt",
+    "safe_halt",
+    "mwait_idle",
+    "mwait_idle_with_hints",
+    "poll_idle",
+    "cpu_startup_entry",
+    "cpu_bringup_and_idle",
+    "xen_hypercall_sched_op",
+    "xen_safe_halt",
+    "hv_idle",
+    "psci_cpu_suspend_enter",
+    "cpu_do_idle",
+    "swapper",
 };
 
 int rn_fg_frame_is_idle(const char *sym) {
@@ -37,7 +60,10 @@ int rn_fg_frame_is_idle(const char *sym) {
  * is a symbol. */
 static int is_address(const char *s, size_t n) {
     int prefixed = n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-    if (prefixed) { s += 2; n -= 2; }
+    if (prefixed) {
+        s += 2;
+        n -= 2;
+    }
     if (n == 0) return 0;
     int digits = 0;
     for (size_t i = 0; i < n; i++) {
@@ -88,14 +114,17 @@ static int perf_map_pid(const char *dso, size_t n) {
 
 /* A perf-map symbol (offset already gone) as "function script" (see the top). */
 static void jit_name(const char *sym, size_t n, char *out, size_t outlen) {
-    static const char *const tags[] = {"JS:", "LazyCompile:", "Function:", "Script:",
-                                       "InterpretedFunction:", NULL};
+    static const char *const tags[] = {
+        "JS:", "LazyCompile:", "Function:", "Script:", "InterpretedFunction:", NULL};
     for (int i = 0; tags[i]; i++) {
         size_t t = strlen(tags[i]);
         if (n >= t && !strncmp(sym, tags[i], t)) {
             sym += t;
             n -= t;
-            if (n && strchr("~^+*", *sym)) { sym++; n--; }
+            if (n && strchr("~^+*", *sym)) {
+                sym++;
+                n--;
+            }
             break;
         }
     }
@@ -113,15 +142,18 @@ static void jit_name(const char *sym, size_t n, char *out, size_t outlen) {
     copy_clean(out, outlen, buf, strlen(buf));
 }
 
-void rn_fg_frame_clean(const char *sym, size_t symlen, const char *dso, size_t dsolen,
-                    char *out, size_t outlen) {
+void rn_fg_frame_clean(const char *sym, size_t symlen, const char *dso, size_t dsolen, char *out,
+                       size_t outlen) {
     if (outlen == 0) return;
-    while (symlen && isspace((unsigned char)*sym)) { sym++; symlen--; }
+    while (symlen && isspace((unsigned char)*sym)) {
+        sym++;
+        symlen--;
+    }
     while (symlen && isspace((unsigned char)sym[symlen - 1])) symlen--;
     symlen = without_offset(sym, symlen);
     int unknown = symlen == 0 || (symlen == 9 && !memcmp(sym, "[unknown]", 9)) ||
                   is_address(sym, symlen);
-    if (dso && perf_map_pid(dso, dsolen) >= 0) {   /* JIT code: the same in every process */
+    if (dso && perf_map_pid(dso, dsolen) >= 0) { /* JIT code: the same in every process */
         if (unknown) copy_clean(out, outlen, "[jit]", 5);
         else jit_name(sym, symlen, out, outlen);
         return;
@@ -135,7 +167,10 @@ void rn_fg_frame_clean(const char *sym, size_t symlen, const char *dso, size_t d
         for (size_t i = 0; i < dsolen; i++)
             if (dso[i] == '/') base = dso + i + 1;
         size_t blen = dsolen - (size_t)(base - dso);
-        if (blen && base[0] == '[' && base[blen - 1] == ']') { base++; blen -= 2; }
+        if (blen && base[0] == '[' && base[blen - 1] == ']') {
+            base++;
+            blen -= 2;
+        }
         if (blen && outlen > 3) {
             out[0] = '[';
             copy_clean(out + 1, outlen - 2, base, blen);
@@ -178,7 +213,7 @@ void rn_fg_frame_parse_line(const char *line, char *out, size_t outlen, fg_fold_
                 symlen = (size_t)(q - 1 - sym);
                 break;
             }
-        if (!dso && sym[0] == '(') {          /* "addr ([unknown])": no symbol at all */
+        if (!dso && sym[0] == '(') { /* "addr ([unknown])": no symbol at all */
             dso = sym + 1;
             dsolen = (size_t)(end - 1 - dso);
             symlen = 0;

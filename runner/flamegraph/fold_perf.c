@@ -11,7 +11,7 @@
 
 typedef struct sample {
     char comm[256];
-    char **frames;                  /* leaf first, cleaned */
+    char **frames; /* leaf first, cleaned */
     size_t n, cap;
     int idle, open;
 } sample;
@@ -35,8 +35,9 @@ static int is_cpu_or_time_token(const char *t, size_t n) {
     if (n >= 3 && t[0] == '[' && t[n - 1] == ']') return all_digits(t + 1, n - 2);
     if (n >= 2 && t[n - 1] == ':') {
         const char *dot = memchr(t, '.', n);
-        if (dot) return all_digits(t, (size_t)(dot - t)) &&
-                        all_digits(dot + 1, n - 1 - (size_t)(dot - t) - 1);
+        if (dot)
+            return all_digits(t, (size_t)(dot - t)) &&
+                   all_digits(dot + 1, n - 1 - (size_t)(dot - t) - 1);
     }
     return 0;
 }
@@ -56,7 +57,7 @@ static void parse_header(const char *line, char *comm, size_t commlen) {
         comm[0] = '\0';
         return;
     }
-    const char *start = tok[0], *stop = tok[0] + toklen[0];   /* comm: up to the pid */
+    const char *start = tok[0], *stop = tok[0] + toklen[0]; /* comm: up to the pid */
     for (size_t i = 1; i + 1 < nt; i++)
         if (is_pid_token(tok[i], toklen[i]) && is_cpu_or_time_token(tok[i + 1], toklen[i + 1])) {
             stop = tok[i - 1] + toklen[i - 1];
@@ -77,8 +78,9 @@ static void sample_reset(sample *s) {
 }
 
 static int sample_push(sample *s, const char *name) {
-    if (s->n == FRAME_MAX) return 0;   /* beyond FRAME_MAX (perf stops at 127 anyway) the
-                                          root-most frames are dropped, as perf does */
+    if (s->n == FRAME_MAX)
+        return 0; /* beyond FRAME_MAX (perf stops at 127 anyway) the
+                     root-most frames are dropped, as perf does */
     return rn_fg_frames_push(&s->frames, &s->n, &s->cap, name);
 }
 
@@ -95,8 +97,7 @@ static int sample_flush(fg_stacks *st, sample *s, int drop_idle, fg_fold_stats *
     stats->samples++;
     int idle = s->idle || (s->n == 0 && !strncmp(s->comm, "swapper", 7));
     int rc = 0;
-    if (drop_idle && idle)
-        stats->idle++;
+    if (drop_idle && idle) stats->idle++;
     else {
         rc = rn_fg_stacks_add_frames(st, s->comm, s->frames, s->n, 1);
         stats->kept++;
@@ -120,7 +121,7 @@ int rn_fg_fold_perf_script(fg_stacks *st, FILE *in, int drop_idle, fg_fold_stats
             if (s.open) rc = parse_frame(&s, line, stats);
             else stats->bad_lines++;
         } else if (line[0] == '#') {
-            continue;                          /* perf script --header comments */
+            continue; /* perf script --header comments */
         } else {
             rc = sample_flush(st, &s, drop_idle, stats);
             parse_header(line, s.comm, sizeof s.comm);

@@ -7,11 +7,11 @@
 #include <string.h>
 #include "svg.h"
 
-#define PAD 10.0
-#define TOP 60.0
-#define BOTTOM 30.0
+#define PAD     10.0
+#define TOP     60.0
+#define BOTTOM  30.0
 #define FONT_PX 12.0
-#define CHAR_PX 7.08                /* average Verdana glyph at 12 px */
+#define CHAR_PX 7.08 /* average Verdana glyph at 12 px */
 
 void rn_fg_svg_options_init(fg_svg_options *o) {
     memset(o, 0, sizeof *o);
@@ -39,19 +39,23 @@ void rn_fg_xml_escape(FILE *out, const char *str, size_t maxbytes) {
         unsigned char c = s[i];
         if (c < 0x80) {
             switch (c) {
-            case '&': fputs("&amp;", out); break;
-            case '<': fputs("&lt;", out); break;
-            case '>': fputs("&gt;", out); break;
-            case '"': fputs("&quot;", out); break;
-            case '\'': fputs("&apos;", out); break;
-            default: fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+                case '&': fputs("&amp;", out); break;
+                case '<': fputs("&lt;", out); break;
+                case '>': fputs("&gt;", out); break;
+                case '"': fputs("&quot;", out); break;
+                case '\'': fputs("&apos;", out); break;
+                default: fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
             }
             i++;
             continue;
         }
         size_t n = utf8_len(s + i, total - i);
-        if (n == 0) { fputc('?', out); i++; continue; }
-        if (i + n > len) break;              /* never cut a character in half */
+        if (n == 0) {
+            fputc('?', out);
+            i++;
+            continue;
+        }
+        if (i + n > len) break; /* never cut a character in half */
         fwrite(s + i, 1, n, out);
         i += n;
     }
@@ -67,8 +71,7 @@ void rn_fg_svg_colour(const char *name, char *out, size_t outlen) {
     double v1 = (name_hash(name, 1) % 1000) / 1000.0;
     double v2 = (name_hash(name, 2) % 1000) / 1000.0;
     double v3 = (name_hash(name, 3) % 1000) / 1000.0;
-    snprintf(out, outlen, "rgb(%d,%d,%d)", 205 + (int)(50 * v3), (int)(230 * v1),
-             (int)(55 * v2));
+    snprintf(out, outlen, "rgb(%d,%d,%d)", 205 + (int)(50 * v3), (int)(230 * v1), (int)(55 * v2));
 }
 
 /* Diff colour: white for no change, deeper red (more) or blue (less) as |delta| grows. */
@@ -84,9 +87,9 @@ static void diff_colour(double delta, double max_abs, char *out, size_t outlen) 
 typedef struct render {
     const fg_svg_options *o;
     FILE *out;
-    double scale;                   /* px per sample */
+    double scale; /* px per sample */
     double total, other_total, max_abs;
-    double ybase;                   /* y of the root frame */
+    double ybase; /* y of the root frame */
     long drawn;
 } render;
 
@@ -121,9 +124,10 @@ static void draw(render *r, const fg_node *n, size_t depth, double x) {
     } else {
         rn_fg_svg_colour(n->name, fill, sizeof fill);
     }
-    fprintf(out, ")</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%d\" "
-            "fill=\"%s\" rx=\"2\" ry=\"2\"/><text x=\"%.2f\" y=\"%.1f\">", px, y, w,
-            r->o->frame_height - 1, fill, px + 3, y + r->o->frame_height - 4.5);
+    fprintf(out,
+            ")</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%d\" "
+            "fill=\"%s\" rx=\"2\" ry=\"2\"/><text x=\"%.2f\" y=\"%.1f\">",
+            px, y, w, r->o->frame_height - 1, fill, px + 3, y + r->o->frame_height - 4.5);
     long fit = (long)((w - 6) / CHAR_PX);
     size_t len = strlen(n->name);
     if (fit >= 3) {
@@ -146,16 +150,17 @@ long rn_fg_svg_render(const fg_node *root, const fg_svg_options *o, FILE *out) {
     size_t depth;
     rn_fg_tree_count(root, &depth);
     double height = TOP + (double)(depth + 1) * o->frame_height + BOTTOM;
-    render r = {.o = o, .out = out, .total = (double)root->value,
-                .other_total = (double)o->other_total};
+    render r = {
+        .o = o, .out = out, .total = (double)root->value, .other_total = (double)o->other_total};
     r.scale = root->value ? (o->width - 2 * PAD) / (double)root->value : 0;
     r.ybase = TOP + (double)depth * o->frame_height;
     if (o->diff) max_delta(&r, root);
 
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
+    fprintf(out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
             "<svg version=\"1.1\" width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\" "
-            "xmlns=\"http://www.w3.org/2000/svg\"%s>\n", o->width, height, o->width, height,
-            o->script ? " onload=\"init(evt)\"" : "");
+            "xmlns=\"http://www.w3.org/2000/svg\"%s>\n",
+            o->width, height, o->width, height, o->script ? " onload=\"init(evt)\"" : "");
     fputs("<defs><linearGradient id=\"bg\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
           "<stop stop-color=\"#eeeeee\" offset=\"5%\"/>"
           "<stop stop-color=\"#eeeeb0\" offset=\"95%\"/></linearGradient></defs>\n"
@@ -167,9 +172,11 @@ long rn_fg_svg_render(const fg_node *root, const fg_svg_options *o, FILE *out) {
           "#search { text-anchor: end; }\n"
           ".hide { display: none; }\n"
           ".f:hover rect { stroke: #000; stroke-width: 0.5; cursor: pointer; }\n"
-          "</style>\n", out);
-    if (o->script) fprintf(out, "<script type=\"text/ecmascript\"><![CDATA[\n%s]]></script>\n",
-                           rn_fg_svg_script);
+          "</style>\n",
+          out);
+    if (o->script)
+        fprintf(out, "<script type=\"text/ecmascript\"><![CDATA[\n%s]]></script>\n",
+                rn_fg_svg_script);
     fprintf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%.0f\" fill=\"url(#bg)\"/>\n",
             o->width, height);
     fprintf(out, "<text id=\"title\" x=\"%.1f\" y=\"24\">", o->width / 2.0);
@@ -181,9 +188,10 @@ long rn_fg_svg_render(const fg_node *root, const fg_svg_options *o, FILE *out) {
         fputs("</text>\n", out);
     }
     if (o->script)
-        fprintf(out, "<text id=\"unzoom\" class=\"hide\" x=\"%.1f\" y=\"24\">Reset Zoom</text>\n"
-                "<text id=\"search\" x=\"%.1f\" y=\"24\">Search</text>\n", PAD,
-                o->width - PAD);
+        fprintf(out,
+                "<text id=\"unzoom\" class=\"hide\" x=\"%.1f\" y=\"24\">Reset Zoom</text>\n"
+                "<text id=\"search\" x=\"%.1f\" y=\"24\">Search</text>\n",
+                PAD, o->width - PAD);
     fprintf(out, "<text id=\"details\" x=\"%.1f\" y=\"%.0f\"> </text>\n", PAD, height - 10);
     fputs("<g id=\"frames\">\n", out);
     if (root->value) draw(&r, root, 0, 0);
@@ -193,7 +201,7 @@ long rn_fg_svg_render(const fg_node *root, const fg_svg_options *o, FILE *out) {
 }
 
 long rn_fg_svg_render_file(const fg_node *root, const fg_svg_options *o, const char *path,
-                        char *err, size_t errlen) {
+                           char *err, size_t errlen) {
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");

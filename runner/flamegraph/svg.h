@@ -12,9 +12,9 @@
 
 typedef struct fg_node {
     char *name;
-    unsigned long long value;       /* samples in this frame and above it */
-    unsigned long long other;       /* diff: the same path's samples in the other set */
-    struct fg_node **kids;          /* sorted by name once built */
+    unsigned long long value; /* samples in this frame and above it */
+    unsigned long long other; /* diff: the same path's samples in the other set */
+    struct fg_node **kids;    /* sorted by name once built */
     size_t nkids, cap;
 } fg_node;
 
@@ -45,7 +45,7 @@ void rn_fg_svg_options_init(fg_svg_options *o);
 long rn_fg_svg_render(const fg_node *root, const fg_svg_options *o, FILE *out);
 /* Render into path (written to path.tmp, then renamed). Returns frames drawn or -1. */
 long rn_fg_svg_render_file(const fg_node *root, const fg_svg_options *o, const char *path,
-                        char *err, size_t errlen);
+                           char *err, size_t errlen);
 
 /* XML text escaping that also keeps the output valid UTF-8 (bad bytes become '?').
  * At most maxbytes input bytes are written (cut at a character boundary). */
@@ -53,6 +53,6 @@ void rn_fg_xml_escape(FILE *out, const char *s, size_t maxbytes);
 /* The frame colour, deterministic from the name ("rgb(r,g,b)"). */
 void rn_fg_svg_colour(const char *name, char *out, size_t outlen);
 
-extern const char rn_fg_svg_script[];  /* svg_script.c */
+extern const char rn_fg_svg_script[]; /* svg_script.c */
 
 #endif

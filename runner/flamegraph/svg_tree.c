@@ -7,7 +7,10 @@
 static fg_node *node_new(const char *name, size_t len) {
     fg_node *n = calloc(1, sizeof *n);
     if (!n) return NULL;
-    if (!(n->name = strndup(name, len))) { free(n); return NULL; }
+    if (!(n->name = strndup(name, len))) {
+        free(n);
+        return NULL;
+    }
     return n;
 }
 
@@ -20,7 +23,7 @@ void rn_fg_tree_free(fg_node *root) {
 }
 
 static fg_node *find_kid(fg_node *p, const char *name, size_t len) {
-    for (size_t i = p->nkids; i-- > 0;) {   /* newest first: sorted input hits at once */
+    for (size_t i = p->nkids; i-- > 0;) { /* newest first: sorted input hits at once */
         fg_node *k = p->kids[i];
         if (strlen(k->name) == len && !memcmp(k->name, name, len)) return k;
     }
@@ -43,7 +46,8 @@ static fg_node *add_kid(fg_node *p, const char *name, size_t len) {
 /* Walk stack's frames from root; create missing nodes when create, else stop. */
 static int add_path(fg_node *root, const char *stack, unsigned long long count, int other) {
     fg_node *n = root;
-    if (other) n->other += count; else n->value += count;
+    if (other) n->other += count;
+    else n->value += count;
     for (const char *p = stack; *p;) {
         const char *e = strchr(p, ';');
         size_t len = e ? (size_t)(e - p) : strlen(p);
@@ -52,7 +56,8 @@ static int add_path(fg_node *root, const char *stack, unsigned long long count, 
             if (other) return 0;
             if (!(k = add_kid(n, p, len))) return -1;
         }
-        if (other) k->other += count; else k->value += count;
+        if (other) k->other += count;
+        else k->value += count;
         n = k;
         p += len;
         if (*p == ';') p++;

@@ -12,27 +12,22 @@
 
 #include <stdint.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int p[2];
-    if (size > 60000 || pipe(p) < 0)   /* a pipe holds 64 KiB: write it all at once */
+    if (size > 60000 || pipe(p) < 0) /* a pipe holds 64 KiB: write it all at once */
         return 0;
-    if (write(p[1], data, size) != (ssize_t)size)
-        abort();
+    if (write(p[1], data, size) != (ssize_t)size) abort();
     close(p[1]);
     in.pos = in.len = 0;
     for (int requests = 0; requests < 1000; requests++) {
         long n;
         char **s = read_strings(p[0], &n);
-        if (!s)
-            break;
+        if (!s) break;
         long argc = n > 4 ? atol(s[4]) : -1, envc;
         int wellformed = !(argc < 1 || 5 + argc >= n || (envc = atol(s[5 + argc])) < 0 ||
                            6 + argc + envc != n);
-        if (wellformed && (!s[0] || !s[5 + argc] || s[n] != NULL))
-            abort();
-        for (long i = 0; i < n; i++)
-            free(s[i]);
+        if (wellformed && (!s[0] || !s[5 + argc] || s[n] != NULL)) abort();
+        for (long i = 0; i < n; i++) free(s[i]);
         free(s);
     }
     close(p[0]);

@@ -50,7 +50,7 @@ static int fuzz_benchconf(const uint8_t *data, size_t size) {
     } else {
         fuzz_require(strlen(err) > 0);
     }
-    rn_benchmark_free(b);   /* every member, the ground truth too */
+    rn_benchmark_free(b); /* every member, the ground truth too */
     free(text);
     return 0;
 }
@@ -112,8 +112,8 @@ static void fuzz_check_url(const char *url) {
     const char *hp = url + 7, *colon = strrchr(hp, ':');
     fuzz_require(colon && colon > hp);
     for (const char *p = hp; *p; p++)
-        fuzz_require((unsigned char)*p > ' ' && *p != '/' && *p != '@' && *p != '?' &&
-                     *p != '#' && (unsigned char)*p < 0x7f);
+        fuzz_require((unsigned char)*p > ' ' && *p != '/' && *p != '@' && *p != '?' && *p != '#' &&
+                     (unsigned char)*p < 0x7f);
     char *end;
     long port = strtol(colon + 1, &end, 10);
     fuzz_require(!*end && port >= 1 && port <= 65535);
@@ -169,8 +169,7 @@ static int fuzz_measure(const uint8_t *data, size_t size) {
     if (r->reported) {
         fuzz_require(isfinite(r->wall_s) && r->wall_s >= 0 && isfinite(r->user_s) &&
                      r->user_s >= 0 && isfinite(r->sys_s) && r->sys_s >= 0);
-        fuzz_require(r->exit_code >= 0 && r->exit_code <= 255 && r->signal >= 0 &&
-                     r->signal < 128);
+        fuzz_require(r->exit_code >= 0 && r->exit_code <= 255 && r->signal >= 0 && r->signal < 128);
         fuzz_require(r->maxrss_kb >= 0 && r->nvcsw >= 0 && r->nivcsw >= 0 && r->minflt >= 0 &&
                      r->majflt >= 0 && r->leftover >= 0 && r->log_cut >= 0);
         for (const char *p = r->leftover_names; *p; p++)

@@ -65,7 +65,9 @@ static void usage(FILE *f) {
                "Runs PROGRAM for `agentbench run` and reports its rusage on fd N (default 3).\n");
 }
 
-static double tv_s(struct timeval tv) { return tv.tv_sec + tv.tv_usec / 1e6; }
+static double tv_s(struct timeval tv) {
+    return tv.tv_sec + tv.tv_usec / 1e6;
+}
 
 /* write the whole buffer, retrying on EINTR; the reader may be gone (EPIPE ignored) */
 static void write_all(int fd, const char *buf, size_t len) {
@@ -77,7 +79,6 @@ static void write_all(int fd, const char *buf, size_t len) {
         len -= (size_t)w;
     }
 }
-
 
 /* the run in progress, for the signal handlers */
 static volatile sig_atomic_t current_pid, kill_requested, timed_out, term_requested;
@@ -118,9 +119,9 @@ static void on_usr2(int sig) {
 typedef struct spawn {
     char **argv, **env;
     const char *cwd;
-    int out_fd, null_fd;      /* stdout+stderr (the output pipe), stdin; -1: the helper's */
+    int out_fd, null_fd; /* stdout+stderr (the output pipe), stdin; -1: the helper's */
     int report_fd;
-    const sigset_t *mask;     /* the signal mask to restore before exec */
+    const sigset_t *mask; /* the signal mask to restore before exec */
 } spawn;
 
 /* a message on the (already redirected) stderr of a vfork child: no stdio, no malloc */
@@ -175,7 +176,7 @@ static int chld_pipe[2] = {-1, -1};
 static void on_chld(int sig) {
     (void)sig;
     int e = errno;
-    if (write(chld_pipe[1], "c", 1) < 0) {}   /* full: a wake-up is pending anyway */
+    if (write(chld_pipe[1], "c", 1) < 0) {} /* full: a wake-up is pending anyway */
     errno = e;
 }
 
@@ -210,7 +211,7 @@ static int wait_run(pid_t pid, int out_r, outlog *log, int *status, struct rusag
         }
         if (w < 0 && errno != EINTR) return -1;
         if (poll(p, n, -1) < 0) {
-            if (errno == EINTR) continue;   /* the timer, SIGUSR1, SIGCHLD */
+            if (errno == EINTR) continue; /* the timer, SIGUSR1, SIGCHLD */
             return -1;
         }
         if (p[0].revents) {
@@ -241,13 +242,12 @@ static void drain_output(int out_r, outlog *log) {
  * running is found, counted and killed, and the rest of its output logged. A service run
  * (term_timeout > 0) is stopped by SIGUSR2 (on_usr2): the clock readings of its start,
  * end and SIGTERM are reported for its exit delay. */
-static int measure_one(char **argv, char **env, const char *cwd, const char *out,
-                       double timeout, double term_timeout, int serving, int report_fd,
-                       int null_fd) {
+static int measure_one(char **argv, char **env, const char *cwd, const char *out, double timeout,
+                       double term_timeout, int serving, int report_fd, int null_fd) {
     extern char **environ;
     track trk;
-    spawn sp = {.argv = argv, .env = env, .cwd = cwd, .out_fd = -1, .null_fd = -1,
-                .report_fd = report_fd};
+    spawn sp = {
+        .argv = argv, .env = env, .cwd = cwd, .out_fd = -1, .null_fd = -1, .report_fd = report_fd};
     int log_fd = -1, pipe_fd[2] = {-1, -1};
     if (out) {
         log_fd = open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -288,7 +288,7 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     current_pid = pid;
     trk.pgid = pid;
     sigprocmask(SIG_SETMASK, &old, NULL);
-    if (pipe_fd[1] >= 0) close(pipe_fd[1]);   /* the run holds the write end */
+    if (pipe_fd[1] >= 0) close(pipe_fd[1]); /* the run holds the write end */
     if (kill_requested) kill(-pid, SIGKILL);
     if (timeout > 0) set_timer(timeout);
 
@@ -306,9 +306,9 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     double t1 = 0;
     int rc = wait_run(pid, pipe_fd[0], &log, &status, &ru, &t1);
     double wall = t1 - t0;
-    term_timeout_now = 0;                 /* no SIGTERM for a run that is over */
+    term_timeout_now = 0; /* no SIGTERM for a run that is over */
     double t_term = term_sent_at;
-    if (timeout > 0 || term_requested) set_timer(0);   /* on_usr2 may have armed it */
+    if (timeout > 0 || term_requested) set_timer(0); /* on_usr2 may have armed it */
     current_pid = 0;
     kill_requested = 0;
     if (rc < 0) fprintf(stderr, "agentbench-measure: waiting for the run: %s\n", strerror(errno));
@@ -326,16 +326,15 @@ static int measure_one(char **argv, char **env, const char *cwd, const char *out
     if (mig0 >= 0 && mig1 >= mig0)
         snprintf(migrations, sizeof migrations, "migrations=%lld ", mig1 - mig0);
 
-    n = snprintf(line, sizeof line,
-                 "end status=%s code=%d signal=%d wall=%.9f user=%.6f sys=%.6f maxrss=%ld "
-                 "nvcsw=%ld nivcsw=%ld minflt=%ld majflt=%ld timedout=%d start=%.9f "
-                 "end=%.9f term=%.9f leftover=%d logcut=%llu tracking=%s %snames=%s\n",
-                 WIFSIGNALED(status) ? "signaled" : "exited",
-                 WIFEXITED(status) ? WEXITSTATUS(status) : 0,
-                 WIFSIGNALED(status) ? WTERMSIG(status) : 0,
-                 wall, tv_s(ru.ru_utime), tv_s(ru.ru_stime), ru.ru_maxrss,
-                 ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_minflt, ru.ru_majflt, (int)timed_out,
-                 t0, t1, t_term, trk.found, cut, rn_track_method(&trk), migrations, trk.names);
+    n = snprintf(
+        line, sizeof line,
+        "end status=%s code=%d signal=%d wall=%.9f user=%.6f sys=%.6f maxrss=%ld "
+        "nvcsw=%ld nivcsw=%ld minflt=%ld majflt=%ld timedout=%d start=%.9f "
+        "end=%.9f term=%.9f leftover=%d logcut=%llu tracking=%s %snames=%s\n",
+        WIFSIGNALED(status) ? "signaled" : "exited", WIFEXITED(status) ? WEXITSTATUS(status) : 0,
+        WIFSIGNALED(status) ? WTERMSIG(status) : 0, wall, tv_s(ru.ru_utime), tv_s(ru.ru_stime),
+        ru.ru_maxrss, ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_minflt, ru.ru_majflt, (int)timed_out, t0, t1,
+        t_term, trk.found, cut, rn_track_method(&trk), migrations, trk.names);
     write_all(report_fd, line, (size_t)n);
     return 0;
 }
@@ -423,14 +422,13 @@ static void place_runs(const char *list) {
     if (CPU_EQUAL(&want, &current_cpus)) return;
     if (sched_setaffinity(0, sizeof want, &want) < 0)
         fprintf(stderr, "agentbench-measure: sched_setaffinity: %s\n", strerror(errno));
-    else
-        current_cpus = want;
+    else current_cpus = want;
 }
 
 static int serve(int report_fd) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_alarm;          /* no SA_RESTART: wait4 returns, then retries */
+    sa.sa_handler = on_alarm; /* no SA_RESTART: wait4 returns, then retries */
     sigaction(SIGALRM, &sa, NULL);
     sa.sa_handler = on_usr1;
     sigaction(SIGUSR1, &sa, NULL);
@@ -448,7 +446,7 @@ static int serve(int report_fd) {
     for (;;) {
         long n;
         char **s = read_strings(0, &n);
-        if (!s) return 0;  /* the runner closed our stdin: done */
+        if (!s) return 0; /* the runner closed our stdin: done */
         /* cwd, out, cpus, timeout, term timeout, argc, argv..., envc, env... */
         long argc = n > 5 ? atol(s[5]) : -1, envc;
         if (argc < 1 || 6 + argc >= n || (envc = atol(s[6 + argc])) < 0 || 7 + argc + envc != n) {
@@ -469,12 +467,11 @@ static int serve(int report_fd) {
         }
         double term_timeout = strtod(s[4], &end);
         if (end == s[4] || *end || !(term_timeout >= 0 && term_timeout <= 1e7)) {
-            fprintf(stderr, "agentbench-measure: malformed request (term timeout '%s')\n",
-                    s[4]);
+            fprintf(stderr, "agentbench-measure: malformed request (term timeout '%s')\n", s[4]);
             return 1;
         }
-        if (measure_one(argv, env, s[0], s[1][0] ? s[1] : NULL, timeout, term_timeout, 1,
-                        report_fd, null_fd) < 0)
+        if (measure_one(argv, env, s[0], s[1][0] ? s[1] : NULL, timeout, term_timeout, 1, report_fd,
+                        null_fd) < 0)
             write_all(report_fd, "fail\n", 5);
         free(argv);
         free(env);
@@ -488,10 +485,22 @@ int main(int argc, char **argv) {
     cpu_set_t cpus;
 
     for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--")) { i++; break; }
-        if (!strcmp(argv[i], "--help")) { usage(stdout); return 0; }
-        if (!strcmp(argv[i], "--exec")) { exec_only = 1; continue; }
-        if (!strcmp(argv[i], "--serve")) { serving = 1; continue; }
+        if (!strcmp(argv[i], "--")) {
+            i++;
+            break;
+        }
+        if (!strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return 0;
+        }
+        if (!strcmp(argv[i], "--exec")) {
+            exec_only = 1;
+            continue;
+        }
+        if (!strcmp(argv[i], "--serve")) {
+            serving = 1;
+            continue;
+        }
         if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
             if (ab_cpus_parse(argv[++i], 0, &cpus) < 0) {
                 fprintf(stderr, "agentbench-measure: bad CPU list '%s'\n", argv[i]);
@@ -500,11 +509,17 @@ int main(int argc, char **argv) {
             have_cpus = 1;
             continue;
         }
-        if (!strcmp(argv[i], "--report-fd") && i + 1 < argc) { report_fd = atoi(argv[++i]); continue; }
+        if (!strcmp(argv[i], "--report-fd") && i + 1 < argc) {
+            report_fd = atoi(argv[++i]);
+            continue;
+        }
         usage(stderr);
         return 2;
     }
-    if (i >= argc && !serving) { usage(stderr); return 2; }
+    if (i >= argc && !serving) {
+        usage(stderr);
+        return 2;
+    }
 
     /* die with the runner: a SIGKILLed runner leaves no benchmark or ingester behind */
     prctl(PR_SET_PDEATHSIG, exec_only ? SIGTERM : SIGKILL);

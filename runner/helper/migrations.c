@@ -10,7 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static int counter_fd = -2;   /* -2: not opened yet, -1: refused */
+static int counter_fd = -2; /* -2: not opened yet, -1: refused */
 
 long long rn_migrations_now(void) {
     if (counter_fd == -2) {

@@ -15,7 +15,7 @@ static void put(int fd, const char *buf, size_t len) {
     while (len > 0) {
         ssize_t w = write(fd, buf, len);
         if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return;   /* the log is lost, not the run */
+        if (w <= 0) return; /* the log is lost, not the run */
         buf += w;
         len -= (size_t)w;
     }
@@ -37,15 +37,15 @@ void rn_outlog_take(outlog *o, const char *buf, size_t n) {
     }
     if (!n) return;
     if (!o->ring) {
-        void *p = mmap(NULL, OUTLOG_TAIL, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                       -1, 0);
-        if (p == MAP_FAILED) {   /* no memory for the tail: it is cut whole */
+        void *p = mmap(NULL, OUTLOG_TAIL, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+                       0);
+        if (p == MAP_FAILED) { /* no memory for the tail: it is cut whole */
             o->cut += n;
             return;
         }
         o->ring = p;
     }
-    if (n >= OUTLOG_TAIL) {   /* only its last OUTLOG_TAIL bytes can stay */
+    if (n >= OUTLOG_TAIL) { /* only its last OUTLOG_TAIL bytes can stay */
         o->cut += o->ring_len + (n - OUTLOG_TAIL);
         buf += n - OUTLOG_TAIL;
         n = OUTLOG_TAIL;

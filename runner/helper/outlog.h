@@ -13,11 +13,11 @@
 #define OUTLOG_TAIL (256u << 10)
 
 typedef struct outlog {
-    int fd;                         /* the log, opened for appending */
-    size_t head_left;               /* bytes that still go straight to the file */
-    char *ring;                     /* the tail, OUTLOG_TAIL bytes, once the head is full */
-    size_t ring_len, ring_pos;      /* bytes in the ring; where the next byte goes */
-    unsigned long long cut;         /* bytes that fell out of the ring */
+    int fd;                    /* the log, opened for appending */
+    size_t head_left;          /* bytes that still go straight to the file */
+    char *ring;                /* the tail, OUTLOG_TAIL bytes, once the head is full */
+    size_t ring_len, ring_pos; /* bytes in the ring; where the next byte goes */
+    unsigned long long cut;    /* bytes that fell out of the ring */
 } outlog;
 
 void rn_outlog_begin(outlog *o, int fd);

@@ -22,8 +22,8 @@
 #include <sys/wait.h>
 #include "track.h"
 
-static char base[400];           /* where run cgroups are made; "" = nowhere */
-static int home_fd = -1;         /* base's cgroup.procs: the helper's way back */
+static char base[400];   /* where run cgroups are made; "" = nowhere */
+static int home_fd = -1; /* base's cgroup.procs: the helper's way back */
 static unsigned long cgroup_seq;
 
 /* Up to len - 1 bytes of a (small) file, NUL-terminated; the length or -1. */
@@ -136,10 +136,9 @@ void rn_track_begin(track *t, char **env) {
     for (char **e = env; e && *e; e++)
         if (!strncmp(*e, "AGENTBENCH_RUN_ID=", 18)) t->marker = *e;
     if (!*base) return;
-    snprintf(t->dir, sizeof t->dir, "%s/agentbench-run.%d.%lu", base, (int)getpid(),
-             ++cgroup_seq);
+    snprintf(t->dir, sizeof t->dir, "%s/agentbench-run.%d.%lu", base, (int)getpid(), ++cgroup_seq);
     if (mkdir(t->dir, 0755) < 0) {
-        if (errno != EEXIST) base[0] = 0;   /* not allowed here: not for later runs either */
+        if (errno != EEXIST) base[0] = 0; /* not allowed here: not for later runs either */
         return;
     }
     char path[600];
@@ -162,7 +161,7 @@ void rn_track_begin(track *t, char **env) {
 /* The helper back in its own cgroup (after the run, out of the timed span). */
 static void go_home(track *t) {
     if (home_fd >= 0 && write(home_fd, "0", 1) == 1) return;
-    base[0] = 0;   /* stuck in the run's cgroup: no more cgroups (it cannot be removed) */
+    base[0] = 0; /* stuck in the run's cgroup: no more cgroups (it cannot be removed) */
 }
 
 const char *rn_track_method(const track *t) {
@@ -171,8 +170,8 @@ const char *rn_track_method(const track *t) {
 
 /* /proc/PID/stat: state, parent, process group, name, start (clock ticks since boot).
  * 0 or -1 (gone). */
-static int proc_stat(pid_t pid, char *state, pid_t *ppid, pid_t *pgrp, char *comm,
-                     size_t commlen, unsigned long long *start) {
+static int proc_stat(pid_t pid, char *state, pid_t *ppid, pid_t *pgrp, char *comm, size_t commlen,
+                     unsigned long long *start) {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     if (read_small(path, buf, sizeof buf) <= 0) return -1;
@@ -184,8 +183,10 @@ static int proc_stat(pid_t pid, char *state, pid_t *ppid, pid_t *pgrp, char *com
     comm[n] = 0;
     int pp, pg;
     unsigned long long st = 0;
-    int got = sscanf(close + 1, " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
-                     "%*d %*d %*d %*d %llu", state, &pp, &pg, &st);
+    int got = sscanf(close + 1,
+                     " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+                     "%*d %*d %*d %*d %llu",
+                     state, &pp, &pg, &st);
     if (got < 3) return -1;
     *ppid = pp;
     *pgrp = pg;
@@ -200,7 +201,7 @@ static int environ_has(pid_t pid, const char *marker) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return 0;
     size_t len = strlen(marker);
-    long matched = 0;   /* bytes of marker matched in this entry; -1: not this entry */
+    long matched = 0; /* bytes of marker matched in this entry; -1: not this entry */
     int found = 0;
     ssize_t r;
     while (!found && (r = read(fd, buf, sizeof buf)) > 0) {
@@ -236,8 +237,7 @@ static void note(track *t, pid_t pid, const char *comm) {
     for (const char *c = comm; *c && k + 1 < sizeof clean; c++)
         clean[k++] = (*c > ' ' && *c < 0x7f && *c != ',' && *c != '=') ? *c : '_';
     clean[k] = 0;
-    snprintf(t->names + used, sizeof t->names - used, "%s%s[%d]", used ? "," : "", clean,
-             (int)pid);
+    snprintf(t->names + used, sizeof t->names - used, "%s%s[%d]", used ? "," : "", clean, (int)pid);
 }
 
 /* The live (not zombie) members of the run's cgroup: noted when note_them, killed one by
@@ -263,8 +263,7 @@ static int cgroup_members(track *t, int note_them, int kill_them) {
             char state, comm[64];
             pid_t pp, pg;
             if (pid <= 0 || pid == getpid() ||
-                proc_stat(pid, &state, &pp, &pg, comm, sizeof comm, NULL) < 0 ||
-                state == 'Z')
+                proc_stat(pid, &state, &pp, &pg, comm, sizeof comm, NULL) < 0 || state == 'Z')
                 continue;
             count++;
             if (note_them) note(t, pid, comm);
@@ -272,7 +271,7 @@ static int cgroup_members(track *t, int note_them, int kill_them) {
         }
         have = strlen(p);
         memmove(buf, p, have);
-        if (have >= sizeof buf - 1) have = 0;   /* not a pid list */
+        if (have >= sizeof buf - 1) have = 0; /* not a pid list */
     }
     close(fd);
     return count;
@@ -281,7 +280,7 @@ static int cgroup_members(track *t, int note_them, int kill_them) {
 static void end_cgroup(track *t) {
     int left = cgroup_members(t, 1, 0);
     if (t->pgid > 0) kill(-t->pgid, SIGKILL);
-    for (int i = 0; left && i < 2000; i++) {    /* ~2 s at most */
+    for (int i = 0; left && i < 2000; i++) { /* ~2 s at most */
         if (t->kill_fd < 0 || write(t->kill_fd, "1", 1) < 0) cgroup_members(t, 0, 1);
         reap_children();
         if (!(left = cgroup_members(t, 0, 0))) break;
@@ -328,7 +327,7 @@ void rn_track_end(track *t) {
         go_home(t);
         end_cgroup(t);
     } else {
-        if (t->cgroup) rmdir(t->dir);   /* made, but the run could not join it */
+        if (t->cgroup) rmdir(t->dir); /* made, but the run could not join it */
         for (int round = 0; round < 200; round++) {
             int n = scan_proc(t);
             reap_children();

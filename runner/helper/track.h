@@ -14,17 +14,17 @@
 #include <sys/types.h>
 
 typedef struct track {
-    int cgroup;                   /* the run has its own cgroup (dir) */
+    int cgroup; /* the run has its own cgroup (dir) */
     char dir[512];
-    int procs_fd;                 /* its cgroup.procs: -1 none */
-    int kill_fd;                  /* its cgroup.kill (Linux 5.14+), -1 none */
-    int joined;                   /* the helper is in it: the run will be */
-    const char *marker;           /* "AGENTBENCH_RUN_ID=..." from the run's environment */
-    pid_t pgid;                   /* the run's process group (its pid) */
-    unsigned long long start_ticks;   /* when the run began, in /proc's clock ticks */
+    int procs_fd;                   /* its cgroup.procs: -1 none */
+    int kill_fd;                    /* its cgroup.kill (Linux 5.14+), -1 none */
+    int joined;                     /* the helper is in it: the run will be */
+    const char *marker;             /* "AGENTBENCH_RUN_ID=..." from the run's environment */
+    pid_t pgid;                     /* the run's process group (its pid) */
+    unsigned long long start_ticks; /* when the run began, in /proc's clock ticks */
     /* what track_end found */
-    int found;                    /* processes that outlived the run */
-    char names[200];              /* "sleep[1234],server[1240]": the first few */
+    int found;       /* processes that outlived the run */
+    char names[200]; /* "sleep[1234],server[1240]": the first few */
 } track;
 
 /* Once per helper: be the child subreaper of the runs; find where run cgroups can go

@@ -1,4 +1,4 @@
-/* rn_cmd_load.c: `agentbench load URL... --rate R|max --duration S`: the load generator of
+/* cmd_load.c: `agentbench load URL... --rate R|max --duration S`: the load generator of
  * load.h on the command line. Builds the request bytes from the URLs and options, runs one
  * window on a private loop and prints the figures as a table or one JSON object. */
 #include <errno.h>
@@ -17,28 +17,29 @@
 
 #define BODY_MAX (16u << 20)
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-"usage: agentbench load [OPTIONS] --rate R|max URL [URL...]\n"
-"Drives HTTP/1.1 keep-alive load at one server for a fixed window and prints what it\n"
-"measured: requests, errors by kind, throughput and latency percentiles.\n"
-"  --rate R           open loop: R requests/s on a fixed schedule; each latency counts\n"
-"                     from the request's intended send time, so a stall shows as every\n"
-"                     request it delayed (coordinated omission accounted for)\n"
-"  --rate max         closed loop: each connection sends again as soon as it is answered\n"
-"                     (the server's capacity, like wrk)\n"
-"  --duration S       the measured window in seconds (default 10)\n"
-"  --connections N    keep-alive connections, one request in flight each (default 10)\n"
-"  --timeout S        a request unanswered for S s is an error; also bounds connecting and\n"
-"                     the drain after the window (default 10)\n"
-"  --method M         request method (default GET, or POST with a body)\n"
-"  --header 'K: V'    add a request header (repeatable)\n"
-"  --body TEXT        request body          --body-file FILE   request body from FILE\n"
-"  --digest-header H  sum the hex values of response header H over 2xx answers\n"
-"  --json             one JSON object instead of the table\n"
-"Several URLs (same host and port) are sent in turn. Exit status: 0 when the run\n"
-"happened (errors are among its figures), 1 when it could not start, 2 on bad usage.\n");
+static void usage(FILE *f) {
+    fprintf(
+        f,
+        "usage: agentbench load [OPTIONS] --rate R|max URL [URL...]\n"
+        "Drives HTTP/1.1 keep-alive load at one server for a fixed window and prints what it\n"
+        "measured: requests, errors by kind, throughput and latency percentiles.\n"
+        "  --rate R           open loop: R requests/s on a fixed schedule; each latency counts\n"
+        "                     from the request's intended send time, so a stall shows as every\n"
+        "                     request it delayed (coordinated omission accounted for)\n"
+        "  --rate max         closed loop: each connection sends again as soon as it is answered\n"
+        "                     (the server's capacity, like wrk)\n"
+        "  --duration S       the measured window in seconds (default 10)\n"
+        "  --connections N    keep-alive connections, one request in flight each (default 10)\n"
+        "  --timeout S        a request unanswered for S s is an error; also bounds connecting "
+        "and\n"
+        "                     the drain after the window (default 10)\n"
+        "  --method M         request method (default GET, or POST with a body)\n"
+        "  --header 'K: V'    add a request header (repeatable)\n"
+        "  --body TEXT        request body          --body-file FILE   request body from FILE\n"
+        "  --digest-header H  sum the hex values of response header H over 2xx answers\n"
+        "  --json             one JSON object instead of the table\n"
+        "Several URLs (same host and port) are sent in turn. Exit status: 0 when the run\n"
+        "happened (errors are among its figures), 1 when it could not start, 2 on bad usage.\n");
 }
 
 typedef struct target {
@@ -46,8 +47,7 @@ typedef struct target {
 } target;
 
 /* Splits an http:// URL; fills t (host, port, Host header) and returns the path+query. */
-static char *split_url(const char *url, target *t, char *err, size_t errlen)
-{
+static char *split_url(const char *url, target *t, char *err, size_t errlen) {
     struct http_parser_url u;
     http_parser_url_init(&u);
     if (http_parser_parse_url(url, strlen(url), 0, &u) != 0 || !(u.field_set & (1 << UF_HOST)) ||
@@ -55,7 +55,8 @@ static char *split_url(const char *url, target *t, char *err, size_t errlen)
         snprintf(err, errlen, "'%s' is not an http:// URL", url);
         return NULL;
     }
-    if (u.field_data[UF_SCHEMA].len != 4 || strncasecmp(url + u.field_data[UF_SCHEMA].off, "http", 4) != 0) {
+    if (u.field_data[UF_SCHEMA].len != 4 ||
+        strncasecmp(url + u.field_data[UF_SCHEMA].off, "http", 4) != 0) {
         snprintf(err, errlen, "'%s': only http:// is supported", url);
         return NULL;
     }
@@ -67,7 +68,8 @@ static char *split_url(const char *url, target *t, char *err, size_t errlen)
     t->host[u.field_data[UF_HOST].len] = '\0';
     snprintf(t->port, sizeof t->port, "%u", (u.field_set & (1 << UF_PORT)) ? u.port : 80u);
     int v6 = strchr(t->host, ':') != NULL;
-    snprintf(t->authority, sizeof t->authority, "%s%s%s:%s", v6 ? "[" : "", t->host, v6 ? "]" : "", t->port);
+    snprintf(t->authority, sizeof t->authority, "%s%s%s:%s", v6 ? "[" : "", t->host, v6 ? "]" : "",
+             t->port);
     size_t start = (u.field_set & (1 << UF_PATH)) ? u.field_data[UF_PATH].off : 0;
     size_t end = start;
     if (u.field_set & (1 << UF_PATH)) end = u.field_data[UF_PATH].off + u.field_data[UF_PATH].len;
@@ -85,8 +87,7 @@ static char *split_url(const char *url, target *t, char *err, size_t errlen)
     return path;
 }
 
-static int read_file(const char *path, char **out, size_t *len, char *err, size_t errlen)
-{
+static int read_file(const char *path, char **out, size_t *len, char *err, size_t errlen) {
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -97,7 +98,8 @@ static int read_file(const char *path, char **out, size_t *len, char *err, size_
     int bad = !buf || ferror(f) || n > BODY_MAX;
     fclose(f);
     if (bad) {
-        snprintf(err, errlen, "%s: %s", path, buf ? "unreadable or larger than 16 MiB" : "out of memory");
+        snprintf(err, errlen, "%s: %s", path,
+                 buf ? "unreadable or larger than 16 MiB" : "out of memory");
         free(buf);
         return -1;
     }
@@ -106,8 +108,7 @@ static int read_file(const char *path, char **out, size_t *len, char *err, size_
     return 0;
 }
 
-static json_t *percentiles_json(const load_hist *h)
-{
+static json_t *percentiles_json(const load_hist *h) {
     load_percentiles p;
     rn_load_percentiles_of(h, &p);
     return json_pack("{s:I,s:f,s:f,s:f,s:f,s:f,s:f}", "count", (json_int_t)h->count, "p50", p.p50,
@@ -115,36 +116,33 @@ static json_t *percentiles_json(const load_hist *h)
 }
 
 static void print_json(const load_result *r, const char *url, size_t nurls, double rate,
-                       unsigned connections, const char *digest_header)
-{
+                       unsigned connections, const char *digest_header) {
     char sum[17];
     snprintf(sum, sizeof sum, "%016llx", (unsigned long long)r->digest_sum);
     json_t *o = json_pack(
         "{s:s,s:I,s:s,s:o,s:f,s:I,s:f,s:I,s:I,s:I,s:{s:I,s:I},s:{s:I,s:I,s:I,s:I,s:I},"
         "s:I,s:I,s:f,s:o,s:o}",
-        "url", url, "urls", (json_int_t)nurls, "mode", r->open_loop ? "open" : "closed",
-        "rate", r->open_loop ? json_real(rate) : json_null(), "duration_s", r->duration_s,
-        "connections", (json_int_t)connections, "elapsed_s", r->elapsed_s,
-        "offered", (json_int_t)r->offered, "sent", (json_int_t)r->sent,
-        "completed", (json_int_t)r->completed,
-        "status", "2xx", (json_int_t)r->status_2xx, "non_2xx", (json_int_t)r->status_non_2xx,
-        "errors", "connect", (json_int_t)r->err_connect, "socket", (json_int_t)r->err_socket,
-        "parse", (json_int_t)r->err_parse, "timeout", (json_int_t)r->err_timeout,
-        "unsent", (json_int_t)r->unsent,
-        "reconnects", (json_int_t)r->reconnects, "bytes_received", (json_int_t)r->bytes_received,
-        "throughput_rps", r->throughput_rps,
-        "latency_s", percentiles_json(&r->latency), "service_time_s", percentiles_json(&r->service));
+        "url", url, "urls", (json_int_t)nurls, "mode", r->open_loop ? "open" : "closed", "rate",
+        r->open_loop ? json_real(rate) : json_null(), "duration_s", r->duration_s, "connections",
+        (json_int_t)connections, "elapsed_s", r->elapsed_s, "offered", (json_int_t)r->offered,
+        "sent", (json_int_t)r->sent, "completed", (json_int_t)r->completed, "status", "2xx",
+        (json_int_t)r->status_2xx, "non_2xx", (json_int_t)r->status_non_2xx, "errors", "connect",
+        (json_int_t)r->err_connect, "socket", (json_int_t)r->err_socket, "parse",
+        (json_int_t)r->err_parse, "timeout", (json_int_t)r->err_timeout, "unsent",
+        (json_int_t)r->unsent, "reconnects", (json_int_t)r->reconnects, "bytes_received",
+        (json_int_t)r->bytes_received, "throughput_rps", r->throughput_rps, "latency_s",
+        percentiles_json(&r->latency), "service_time_s", percentiles_json(&r->service));
     if (digest_header)
-        json_object_set_new(o, "digest", json_pack("{s:s,s:I,s:s}", "header", digest_header,
-                                                   "count", (json_int_t)r->digests, "sum", sum));
+        json_object_set_new(o, "digest",
+                            json_pack("{s:s,s:I,s:s}", "header", digest_header, "count",
+                                      (json_int_t)r->digests, "sum", sum));
     char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(9));
     printf("%s\n", s);
     free(s);
     json_decref(o);
 }
 
-static void print_percentiles(const char *name, const load_hist *h, const char *what)
-{
+static void print_percentiles(const char *name, const load_hist *h, const char *what) {
     load_percentiles p;
     rn_load_percentiles_of(h, &p);
     printf("%-11s p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms  (%s)\n", name,
@@ -152,8 +150,7 @@ static void print_percentiles(const char *name, const load_hist *h, const char *
 }
 
 static void print_table(const load_result *r, const char *url, size_t nurls, double rate,
-                        unsigned connections, const char *digest_header)
-{
+                        unsigned connections, const char *digest_header) {
     if (r->open_loop)
         printf("agentbench load: %s%s: open loop, %g req/s for %g s over %u connections\n", url,
                nurls > 1 ? " (and more)" : "", rate, r->duration_s, connections);
@@ -164,13 +161,15 @@ static void print_table(const load_result *r, const char *url, size_t nurls, dou
            (unsigned long long)r->offered, (unsigned long long)r->sent,
            (unsigned long long)r->completed, (unsigned long long)r->status_2xx,
            (unsigned long long)r->status_non_2xx);
-    printf("%-11s connect %llu  socket %llu  parse %llu  timeout %llu  unsent %llu  (reconnects %llu)\n",
+    printf("%-11s connect %llu  socket %llu  parse %llu  timeout %llu  unsent %llu  (reconnects "
+           "%llu)\n",
            "errors", (unsigned long long)r->err_connect, (unsigned long long)r->err_socket,
            (unsigned long long)r->err_parse, (unsigned long long)r->err_timeout,
            (unsigned long long)r->unsent, (unsigned long long)r->reconnects);
     printf("%-11s %.1f req/s (2xx answered inside the window)\n", "throughput", r->throughput_rps);
     print_percentiles("latency", &r->latency,
-                      r->open_loop ? "from each request's intended send time" : "from its send time");
+                      r->open_loop ? "from each request's intended send time"
+                                   : "from its send time");
     if (r->open_loop)
         print_percentiles("service", &r->service, "from the actual send time: hides stalls");
     if (digest_header)
@@ -179,8 +178,7 @@ static void print_table(const load_result *r, const char *url, size_t nurls, dou
 }
 
 /* A duration option, through the runner's one duration parser, at most hi seconds. */
-static int parse_duration(const char *opt, const char *s, double hi, double *out)
-{
+static int parse_duration(const char *opt, const char *s, double hi, double *out) {
     char err[160];
     double v;
     if (rn_duration_parse(s, 0, &v, err, sizeof err) == 0) {
@@ -194,28 +192,33 @@ static int parse_duration(const char *opt, const char *s, double hi, double *out
     return -1;
 }
 
-static int parse_number(const char *opt, const char *s, double lo, double hi, double *out)
-{
+static int parse_number(const char *opt, const char *s, double lo, double hi, double *out) {
     char *end;
     errno = 0;
     double v = strtod(s, &end);
     if (errno || end == s || *end || !(v >= lo && v <= hi)) {
-        fprintf(stderr, "agentbench load: %s must be a number in [%g, %g], not '%s'\n", opt, lo, hi, s);
+        fprintf(stderr, "agentbench load: %s must be a number in [%g, %g], not '%s'\n", opt, lo, hi,
+                s);
         return -1;
     }
     *out = v;
     return 0;
 }
 
-int rn_cmd_load(int argc, char **argv)
-{
+int rn_cmd_load(int argc, char **argv) {
     static const struct option opts[] = {
-        {"rate", required_argument, NULL, 'r'},       {"duration", required_argument, NULL, 'd'},
-        {"connections", required_argument, NULL, 'c'}, {"timeout", required_argument, NULL, 't'},
-        {"method", required_argument, NULL, 'm'},     {"header", required_argument, NULL, 'H'},
-        {"body", required_argument, NULL, 'b'},       {"body-file", required_argument, NULL, 'B'},
-        {"digest-header", required_argument, NULL, 'D'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
+        {"rate", required_argument, NULL, 'r'},
+        {"duration", required_argument, NULL, 'd'},
+        {"connections", required_argument, NULL, 'c'},
+        {"timeout", required_argument, NULL, 't'},
+        {"method", required_argument, NULL, 'm'},
+        {"header", required_argument, NULL, 'H'},
+        {"body", required_argument, NULL, 'b'},
+        {"body-file", required_argument, NULL, 'B'},
+        {"digest-header", required_argument, NULL, 'D'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     double rate = -1, duration = 10, connections = 10, timeout = 10;
     const char *method = NULL, *digest_header = NULL, *body_text = NULL, *body_file = NULL;
@@ -226,36 +229,49 @@ int rn_cmd_load(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'r':
-            if (!strcmp(optarg, "max")) rate = 0;
-            else if (parse_number("--rate", optarg, 0.001, 1e7, &rate) < 0) return 2;
-            break;
-        case 'd': if (parse_duration("--duration", optarg, 1e6, &duration) < 0) return 2; break;
-        case 'c': if (parse_number("--connections", optarg, 1, 10000, &connections) < 0) return 2; break;
-        case 't': if (parse_duration("--timeout", optarg, 3600, &timeout) < 0) return 2; break;
-        case 'm': method = optarg; break;
-        case 'H': {
-            size_t n = strlen(optarg);
-            if (!strchr(optarg, ':') || strpbrk(optarg, "\r\n") || headers_len + n + 3 > sizeof headers) {
-                fprintf(stderr, "agentbench load: --header wants 'Name: value' (8 KiB in all), not '%s'\n", optarg);
-                return 2;
+            case 'r':
+                if (!strcmp(optarg, "max")) rate = 0;
+                else if (parse_number("--rate", optarg, 0.001, 1e7, &rate) < 0) return 2;
+                break;
+            case 'd':
+                if (parse_duration("--duration", optarg, 1e6, &duration) < 0) return 2;
+                break;
+            case 'c':
+                if (parse_number("--connections", optarg, 1, 10000, &connections) < 0) return 2;
+                break;
+            case 't':
+                if (parse_duration("--timeout", optarg, 3600, &timeout) < 0) return 2;
+                break;
+            case 'm': method = optarg; break;
+            case 'H': {
+                size_t n = strlen(optarg);
+                if (!strchr(optarg, ':') || strpbrk(optarg, "\r\n") ||
+                    headers_len + n + 3 > sizeof headers) {
+                    fprintf(
+                        stderr,
+                        "agentbench load: --header wants 'Name: value' (8 KiB in all), not '%s'\n",
+                        optarg);
+                    return 2;
+                }
+                headers_len += (size_t)snprintf(headers + headers_len, sizeof headers - headers_len,
+                                                "%s\r\n", optarg);
+                break;
             }
-            headers_len += (size_t)snprintf(headers + headers_len, sizeof headers - headers_len, "%s\r\n", optarg);
-            break;
-        }
-        case 'b': body_text = optarg; break;
-        case 'B': body_file = optarg; break;
-        case 'D': digest_header = optarg; break;
-        case 'j': json = 1; break;
-        case 'h': usage(stdout); return 0;
-        default:
-            fprintf(stderr, "agentbench load: unknown option or missing value '%s'\n", argv[optind - 1]);
-            usage(stderr);
-            return 2;
+            case 'b': body_text = optarg; break;
+            case 'B': body_file = optarg; break;
+            case 'D': digest_header = optarg; break;
+            case 'j': json = 1; break;
+            case 'h': usage(stdout); return 0;
+            default:
+                fprintf(stderr, "agentbench load: unknown option or missing value '%s'\n",
+                        argv[optind - 1]);
+                usage(stderr);
+                return 2;
         }
     }
     if (rate < 0 || optind >= argc) {
-        fprintf(stderr, "agentbench load: %s\n", rate < 0 ? "--rate R or --rate max is required" : "no URL");
+        fprintf(stderr, "agentbench load: %s\n",
+                rate < 0 ? "--rate R or --rate max is required" : "no URL");
         usage(stderr);
         return 2;
     }
@@ -300,13 +316,15 @@ int rn_cmd_load(int argc, char **argv)
         }
         if (i == 0) first = t;
         else if (strcmp(t.host, first.host) || strcmp(t.port, first.port)) {
-            fprintf(stderr, "agentbench load: every URL must name the same host and port as the first\n");
+            fprintf(stderr,
+                    "agentbench load: every URL must name the same host and port as the first\n");
             free(path);
             goto out;
         }
         char clen[48] = "";
         if (has_body) snprintf(clen, sizeof clen, "Content-Length: %zu\r\n", body_len);
-        int n = asprintf((char **)&reqs[i].bytes, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: agentbench-load\r\n%s%s\r\n",
+        int n = asprintf((char **)&reqs[i].bytes,
+                         "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: agentbench-load\r\n%s%s\r\n",
                          method, path, t.authority, headers, clen);
         free(path);
         if (n < 0) goto out;
@@ -321,7 +339,8 @@ int rn_cmd_load(int argc, char **argv)
         reqs[i].head = !strcasecmp(method, "HEAD");
     }
 
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
     struct addrinfo *ai = NULL;
     int gai = getaddrinfo(first.host, first.port, &hints, &ai);
     if (gai != 0 || !ai) {
@@ -330,13 +349,18 @@ int rn_cmd_load(int argc, char **argv)
         goto out;
     }
     load_config cfg = {
-        .requests = reqs, .nrequests = nurls, .rate = rate, .duration_s = duration,
-        .connections = (unsigned)connections, .timeout_s = timeout, .digest_header = digest_header,
+        .requests = reqs,
+        .nrequests = nurls,
+        .rate = rate,
+        .duration_s = duration,
+        .connections = (unsigned)connections,
+        .timeout_s = timeout,
+        .digest_header = digest_header,
     };
     memcpy(&cfg.addr, ai->ai_addr, ai->ai_addrlen);
     freeaddrinfo(ai);
 
-    signal(SIGPIPE, SIG_IGN);     /* a server that closes mid-write is an error, not our death */
+    signal(SIGPIPE, SIG_IGN); /* a server that closes mid-write is an error, not our death */
     res = calloc(1, sizeof *res);
     if (!res) goto out;
     if (rn_load_run_blocking(&cfg, res, err, sizeof err) < 0) {

@@ -14,13 +14,14 @@
 #include <stdint.h>
 
 #define LOAD_HIST_PRECISION_BITS 8
-#define LOAD_HIST_TOP_EXPONENT 41                /* values < 2^41 ns (~36.6 min) are exact-enough */
-#define LOAD_HIST_BUCKETS (((LOAD_HIST_TOP_EXPONENT - LOAD_HIST_PRECISION_BITS) + 1) << LOAD_HIST_PRECISION_BITS)
+#define LOAD_HIST_TOP_EXPONENT   41 /* values < 2^41 ns (~36.6 min) are exact-enough */
+#define LOAD_HIST_BUCKETS \
+    (((LOAD_HIST_TOP_EXPONENT - LOAD_HIST_PRECISION_BITS) + 1) << LOAD_HIST_PRECISION_BITS)
 
 typedef struct load_hist {
     uint64_t count;
-    uint64_t min, max;         /* exact; min is UINT64_MAX while empty */
-    double sum;                /* for the mean */
+    uint64_t min, max; /* exact; min is UINT64_MAX while empty */
+    double sum;        /* for the mean */
     uint64_t buckets[LOAD_HIST_BUCKETS];
 } load_hist;
 

@@ -27,25 +27,39 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-enum conn_state { C_DOWN, C_CONNECTING, C_IDLE, C_BUSY };
-enum run_phase { R_SETUP, R_WINDOW, R_DRAIN, R_DONE };
-enum failure { F_SOCKET, F_PARSE, F_TIMEOUT };
+enum conn_state {
+    C_DOWN,
+    C_CONNECTING,
+    C_IDLE,
+    C_BUSY
+};
+enum run_phase {
+    R_SETUP,
+    R_WINDOW,
+    R_DRAIN,
+    R_DONE
+};
+enum failure {
+    F_SOCKET,
+    F_PARSE,
+    F_TIMEOUT
+};
 
 #define RECONNECT_BACKOFF_MS 10
-#define HEADER_NAME_MAX 64
-#define HEADER_VALUE_MAX 32
+#define HEADER_NAME_MAX      64
+#define HEADER_VALUE_MAX     32
 
 typedef struct conn {
     load_run *run;
     uv_tcp_t tcp;
-    uv_timer_t timer;            /* BUSY: request timeout; DOWN: reconnect back-off */
+    uv_timer_t timer; /* BUSY: request timeout; DOWN: reconnect back-off */
     uv_connect_t connect_req;
     uv_write_t write_req;
     http_parser parser;
     enum conn_state state;
-    int tcp_open;                /* tcp initialized and its close callback not yet run */
+    int tcp_open; /* tcp initialized and its close callback not yet run */
     int closing, backoff, in_idle_stack;
-    uint64_t intended, sent_at;  /* ns, uv_hrtime's clock (CLOCK_MONOTONIC) */
+    uint64_t intended, sent_at; /* ns, uv_hrtime's clock (CLOCK_MONOTONIC) */
     int head, complete;
     /* the digest header, gathered across reads */
     char hname[HEADER_NAME_MAX], hvalue[HEADER_VALUE_MAX];
@@ -65,13 +79,13 @@ struct load_run {
     unsigned *idle, nidle;
     unsigned connected, busy;
     enum run_phase phase;
-    uint64_t t0, t_end;          /* ns: the window */
-    double period_ns;            /* open loop: 1/rate */
-    uint64_t scheduled, next;    /* open loop: requests due; requests sent (both indices) */
+    uint64_t t0, t_end;       /* ns: the window */
+    double period_ns;         /* open loop: 1/rate */
+    uint64_t scheduled, next; /* open loop: requests due; requests sent (both indices) */
     int tfd;
     uv_poll_t tick;
-    uv_timer_t phase_timer;      /* SETUP: connect bound; WINDOW: its end; DRAIN: deadline */
-    unsigned handles;            /* open libuv handles */
+    uv_timer_t phase_timer; /* SETUP: connect bound; WINDOW: its end; DRAIN: deadline */
+    unsigned handles;       /* open libuv handles */
     int done_called;
 };
 
@@ -82,20 +96,17 @@ static void finish(load_run *r);
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
-static uint64_t intended_at(const load_run *r, uint64_t i)
-{
+static uint64_t intended_at(const load_run *r, uint64_t i) {
     return r->t0 + (uint64_t)((double)i * r->period_ns);
 }
 
-static uint64_t ms_ceil(double s)
-{
+static uint64_t ms_ceil(double s) {
     double ms = ceil(s * 1e3);
     return ms < 1 ? 1 : (uint64_t)ms;
 }
 
 /* One handle fewer; the last one closed after the run finished calls `done`. */
-static void handle_gone(load_run *r)
-{
+static void handle_gone(load_run *r) {
     r->handles--;
     if (r->phase == R_DONE && r->handles == 0 && !r->done_called) {
         r->done_called = 1;
@@ -103,11 +114,14 @@ static void handle_gone(load_run *r)
     }
 }
 
-static void on_handle_closed(uv_handle_t *h) { handle_gone(h->data); }
-static void on_conn_timer_closed(uv_handle_t *h) { handle_gone(((conn *)h->data)->run); }
+static void on_handle_closed(uv_handle_t *h) {
+    handle_gone(h->data);
+}
+static void on_conn_timer_closed(uv_handle_t *h) {
+    handle_gone(((conn *)h->data)->run);
+}
 
-static void push_idle(conn *c)
-{
+static void push_idle(conn *c) {
     load_run *r = c->run;
     c->state = C_IDLE;
     if (!c->in_idle_stack) {
@@ -116,8 +130,7 @@ static void push_idle(conn *c)
     }
 }
 
-static conn *pop_idle(load_run *r)
-{
+static conn *pop_idle(load_run *r) {
     while (r->nidle > 0) {
         conn *c = &r->conns[r->idle[--r->nidle]];
         c->in_idle_stack = 0;
@@ -130,8 +143,7 @@ static conn *pop_idle(load_run *r)
 
 static void on_request_timeout(uv_timer_t *t);
 
-static void fail_busy(conn *c, enum failure f)
-{
+static void fail_busy(conn *c, enum failure f) {
     load_run *r = c->run;
     if (c->state == C_BUSY) {
         r->busy--;
@@ -143,15 +155,13 @@ static void fail_busy(conn *c, enum failure f)
     check_drained(r);
 }
 
-static void on_write(uv_write_t *w, int status)
-{
+static void on_write(uv_write_t *w, int status) {
     conn *c = w->data;
     if (status < 0 && status != UV_ECANCELED && c->state == C_BUSY && !c->closing)
         fail_busy(c, F_SOCKET);
 }
 
-static void send_request(conn *c, uint64_t index, uint64_t intended, uint64_t now)
-{
+static void send_request(conn *c, uint64_t index, uint64_t intended, uint64_t now) {
     load_run *r = c->run;
     const load_request *q = &r->cfg.requests[index % r->cfg.nrequests];
     c->state = C_BUSY;
@@ -168,16 +178,15 @@ static void send_request(conn *c, uint64_t index, uint64_t intended, uint64_t no
     uv_timer_start(&c->timer, on_request_timeout, ms_ceil(r->cfg.timeout_s), 0);
     uv_buf_t b = uv_buf_init((char *)q->bytes, (unsigned)q->len);
     c->write_req.data = c;
-    if (uv_write(&c->write_req, (uv_stream_t *)&c->tcp, &b, 1, on_write) < 0) fail_busy(c, F_SOCKET);
+    if (uv_write(&c->write_req, (uv_stream_t *)&c->tcp, &b, 1, on_write) < 0)
+        fail_busy(c, F_SOCKET);
 }
 
-static void advance_schedule(load_run *r, uint64_t now)
-{
+static void advance_schedule(load_run *r, uint64_t now) {
     while (r->scheduled < r->res->offered && intended_at(r, r->scheduled) <= now) r->scheduled++;
 }
 
-static void arm_tick(load_run *r)
-{
+static void arm_tick(load_run *r) {
     struct itimerspec its = {0};
     if (r->phase == R_WINDOW && r->scheduled < r->res->offered) {
         uint64_t at = intended_at(r, r->scheduled);
@@ -188,8 +197,7 @@ static void arm_tick(load_run *r)
 }
 
 /* Open loop: every due request to an idle connection, oldest first. */
-static void dispatch(load_run *r)
-{
+static void dispatch(load_run *r) {
     uint64_t now = uv_hrtime();
     advance_schedule(r, now);
     while (r->next < r->scheduled && r->phase != R_DONE) {
@@ -200,8 +208,7 @@ static void dispatch(load_run *r)
     }
 }
 
-static void on_tick(uv_poll_t *p, int status, int events)
-{
+static void on_tick(uv_poll_t *p, int status, int events) {
     load_run *r = p->data;
     uint64_t expirations;
     if (read(r->tfd, &expirations, sizeof expirations) < 0 && errno != EAGAIN) return;
@@ -211,8 +218,7 @@ static void on_tick(uv_poll_t *p, int status, int events)
 }
 
 /* A connection is up and has nothing in flight. */
-static void conn_ready(conn *c)
-{
+static void conn_ready(conn *c) {
     load_run *r = c->run;
     if (r->phase == R_WINDOW && !r->res->open_loop) {
         uint64_t now = uv_hrtime();
@@ -226,8 +232,7 @@ static void conn_ready(conn *c)
 
 /* ---- answers ---------------------------------------------------------------------- */
 
-static void header_done(conn *c)
-{
+static void header_done(conn *c) {
     const char *want = c->run->cfg.digest_header;
     if (want && !c->hoverflow && c->hname_len == strlen(want) &&
         !strncasecmp(c->hname, want, c->hname_len) && c->hvalue_len > 0) {
@@ -244,8 +249,7 @@ static void header_done(conn *c)
     c->in_value = c->hoverflow = 0;
 }
 
-static int on_header_field(http_parser *p, const char *at, size_t len)
-{
+static int on_header_field(http_parser *p, const char *at, size_t len) {
     conn *c = p->data;
     if (!c->run->cfg.digest_header) return 0;
     if (c->in_value) header_done(c);
@@ -257,8 +261,7 @@ static int on_header_field(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
-static int on_header_value(http_parser *p, const char *at, size_t len)
-{
+static int on_header_value(http_parser *p, const char *at, size_t len) {
     conn *c = p->data;
     if (!c->run->cfg.digest_header) return 0;
     c->in_value = 1;
@@ -270,18 +273,16 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
-static int on_headers_complete(http_parser *p)
-{
+static int on_headers_complete(http_parser *p) {
     conn *c = p->data;
     if (c->in_value) header_done(c);
-    return c->head ? 1 : 0;     /* 1: the answer to a HEAD has no body */
+    return c->head ? 1 : 0; /* 1: the answer to a HEAD has no body */
 }
 
-static int on_message_complete(http_parser *p)
-{
+static int on_message_complete(http_parser *p) {
     conn *c = p->data;
     c->complete = 1;
-    http_parser_pause(p, 1);    /* stop here: bytes after it were never asked for */
+    http_parser_pause(p, 1); /* stop here: bytes after it were never asked for */
     return 0;
 }
 
@@ -293,8 +294,7 @@ static const http_parser_settings parser_settings = {
 };
 
 /* The answer on c is complete at `now`: account for it; keep the connection or drop it. */
-static void answered(conn *c, uint64_t now, int keep)
-{
+static void answered(conn *c, uint64_t now, int keep) {
     load_run *r = c->run;
     load_result *res = r->res;
     unsigned status = c->parser.status_code;
@@ -321,24 +321,22 @@ static void answered(conn *c, uint64_t now, int keep)
     }
 }
 
-static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
-{
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
     conn *c = h->data;
     *buf = uv_buf_init(c->rbuf, sizeof c->rbuf);
 }
 
-static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
-{
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     conn *c = s->data;
     load_run *r = c->run;
     if (r->phase == R_DONE || c->closing || nread == 0) return;
     uint64_t now = uv_hrtime();
     if (nread < 0) {
-        if (c->state != C_BUSY) {            /* the server closed an idle keep-alive connection */
+        if (c->state != C_BUSY) { /* the server closed an idle keep-alive connection */
             conn_close(c);
             return;
         }
-        if (nread == UV_EOF) {               /* an answer delimited by the end of the connection */
+        if (nread == UV_EOF) { /* an answer delimited by the end of the connection */
             http_parser_execute(&c->parser, &parser_settings, NULL, 0);
             if (c->complete) {
                 answered(c, now, 0);
@@ -349,14 +347,14 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;
     }
     r->res->bytes_received += (uint64_t)nread;
-    if (c->state != C_BUSY) {                /* bytes nobody asked for */
+    if (c->state != C_BUSY) { /* bytes nobody asked for */
         r->res->err_parse++;
         conn_close(c);
         return;
     }
     size_t n = http_parser_execute(&c->parser, &parser_settings, buf->base, (size_t)nread);
     if (c->complete) {
-        int extra = n < (size_t)nread;       /* more than one answer to one request */
+        int extra = n < (size_t)nread; /* more than one answer to one request */
         if (extra) r->res->err_parse++;
         answered(c, now, !extra && http_should_keep_alive(&c->parser));
     } else if (HTTP_PARSER_ERRNO(&c->parser) != HPE_OK) {
@@ -364,8 +362,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     }
 }
 
-static void on_request_timeout(uv_timer_t *t)
-{
+static void on_request_timeout(uv_timer_t *t) {
     conn *c = t->data;
     if (c->state == C_BUSY) fail_busy(c, F_TIMEOUT);
     else if (c->state == C_DOWN && !c->tcp_open && c->run->phase != R_DONE) conn_connect(c);
@@ -373,8 +370,7 @@ static void on_request_timeout(uv_timer_t *t)
 
 /* ---- connections ------------------------------------------------------------------ */
 
-static void run_fail(load_run *r, const char *fmt, const char *what)
-{
+static void run_fail(load_run *r, const char *fmt, const char *what) {
     r->res->failed = 1;
     snprintf(r->res->error, sizeof r->res->error, fmt, what);
     finish(r);
@@ -382,8 +378,7 @@ static void run_fail(load_run *r, const char *fmt, const char *what)
 
 static void window_start(load_run *r);
 
-static void on_connect(uv_connect_t *req, int status)
-{
+static void on_connect(uv_connect_t *req, int status) {
     conn *c = req->data;
     load_run *r = c->run;
     if (r->phase == R_DONE || status == UV_ECANCELED) return;
@@ -407,8 +402,7 @@ static void on_connect(uv_connect_t *req, int status)
     conn_ready(c);
 }
 
-static void conn_connect(conn *c)
-{
+static void conn_connect(conn *c) {
     load_run *r = c->run;
     uv_tcp_init(r->loop, &c->tcp);
     c->tcp.data = c;
@@ -417,7 +411,8 @@ static void conn_connect(conn *c)
     uv_tcp_nodelay(&c->tcp, 1);
     c->state = C_CONNECTING;
     c->connect_req.data = c;
-    int e = uv_tcp_connect(&c->connect_req, &c->tcp, (const struct sockaddr *)&r->cfg.addr, on_connect);
+    int e = uv_tcp_connect(&c->connect_req, &c->tcp, (const struct sockaddr *)&r->cfg.addr,
+                           on_connect);
     if (e < 0) {
         if (r->phase == R_SETUP) {
             run_fail(r, "connect: %s", uv_strerror(e));
@@ -429,8 +424,7 @@ static void conn_connect(conn *c)
     }
 }
 
-static void on_tcp_closed(uv_handle_t *h)
-{
+static void on_tcp_closed(uv_handle_t *h) {
     conn *c = h->data;
     load_run *r = c->run;
     c->tcp_open = 0;
@@ -448,8 +442,7 @@ static void on_tcp_closed(uv_handle_t *h)
     }
 }
 
-static void conn_close(conn *c)
-{
+static void conn_close(conn *c) {
     if (!c->tcp_open || c->closing) return;
     c->closing = 1;
     c->state = C_DOWN;
@@ -462,8 +455,7 @@ static void conn_close(conn *c)
 
 static void on_phase_timer(uv_timer_t *t);
 
-static void window_start(load_run *r)
-{
+static void window_start(load_run *r) {
     r->phase = R_WINDOW;
     r->t0 = uv_hrtime();
     r->t_end = r->t0 + (uint64_t)(r->cfg.duration_s * 1e9);
@@ -481,52 +473,46 @@ static void window_start(load_run *r)
     }
 }
 
-static void check_drained(load_run *r)
-{
+static void check_drained(load_run *r) {
     if (r->phase != R_DRAIN || r->busy > 0) return;
     if (r->res->open_loop && r->next < r->res->offered) return;
     finish(r);
 }
 
-static void on_phase_timer(uv_timer_t *t)
-{
+static void on_phase_timer(uv_timer_t *t) {
     load_run *r = t->data;
     uint64_t now = uv_hrtime();
     switch (r->phase) {
-    case R_SETUP:
-        run_fail(r, "%s", "connecting timed out");
-        return;
-    case R_WINDOW:
-        if (now < r->t_end) {                /* libuv's clock is coarser: not yet */
-            uv_timer_start(&r->phase_timer, on_phase_timer, ms_ceil((double)(r->t_end - now) / 1e9), 0);
+        case R_SETUP: run_fail(r, "%s", "connecting timed out"); return;
+        case R_WINDOW:
+            if (now < r->t_end) { /* libuv's clock is coarser: not yet */
+                uv_timer_start(&r->phase_timer, on_phase_timer,
+                               ms_ceil((double)(r->t_end - now) / 1e9), 0);
+                return;
+            }
+            r->phase = R_DRAIN;
+            if (r->res->open_loop) {
+                r->scheduled = r->res->offered; /* every intended time is now past */
+                arm_tick(r);                    /* disarms */
+                dispatch(r);
+            }
+            uv_timer_start(&r->phase_timer, on_phase_timer, ms_ceil(r->cfg.timeout_s), 0);
+            check_drained(r);
             return;
-        }
-        r->phase = R_DRAIN;
-        if (r->res->open_loop) {
-            r->scheduled = r->res->offered;  /* every intended time is now past */
-            arm_tick(r);                     /* disarms */
-            dispatch(r);
-        }
-        uv_timer_start(&r->phase_timer, on_phase_timer, ms_ceil(r->cfg.timeout_s), 0);
-        check_drained(r);
-        return;
-    case R_DRAIN:
-        r->res->err_timeout += r->busy;
-        if (r->res->open_loop) r->res->unsent += r->res->offered - r->next;
-        finish(r);
-        return;
-    case R_DONE:
-        return;
+        case R_DRAIN:
+            r->res->err_timeout += r->busy;
+            if (r->res->open_loop) r->res->unsent += r->res->offered - r->next;
+            finish(r);
+            return;
+        case R_DONE: return;
     }
 }
 
-static void close_handle(load_run *r, uv_handle_t *h)
-{
+static void close_handle(load_run *r, uv_handle_t *h) {
     if (!uv_is_closing(h)) uv_close(h, on_handle_closed);
 }
 
-static void finish(load_run *r)
-{
+static void finish(load_run *r) {
     if (r->phase == R_DONE) return;
     load_result *res = r->res;
     if (r->t0) {
@@ -542,7 +528,8 @@ static void finish(load_run *r)
             uv_read_stop((uv_stream_t *)&c->tcp);
             uv_close((uv_handle_t *)&c->tcp, on_tcp_closed);
         }
-        if (!uv_is_closing((uv_handle_t *)&c->timer)) uv_close((uv_handle_t *)&c->timer, on_conn_timer_closed);
+        if (!uv_is_closing((uv_handle_t *)&c->timer))
+            uv_close((uv_handle_t *)&c->timer, on_conn_timer_closed);
     }
     close_handle(r, (uv_handle_t *)&r->phase_timer);
     if (r->tfd >= 0) {
@@ -551,21 +538,27 @@ static void finish(load_run *r)
     }
 }
 
-int rn_load_config_check(const load_config *cfg, char *err, size_t errlen)
-{
+int rn_load_config_check(const load_config *cfg, char *err, size_t errlen) {
     const char *why = NULL;
     int family = cfg->addr.ss_family;
     if (family != AF_INET && family != AF_INET6) why = "the address is neither IPv4 nor IPv6";
     else if (!cfg->requests || cfg->nrequests == 0) why = "no request to send";
-    else if (!(cfg->rate >= 0 && cfg->rate <= 1e7)) why = "the rate must be in [0, 10000000] requests/s";
-    else if (!(cfg->duration_s > 0 && cfg->duration_s <= 1e6)) why = "the duration must be in (0, 1000000] s";
-    else if (cfg->connections < 1 || cfg->connections > 10000) why = "connections must be in [1, 10000]";
-    else if (!(cfg->timeout_s > 0 && cfg->timeout_s <= 3600)) why = "the timeout must be in (0, 3600] s";
-    else if (cfg->digest_header && (!*cfg->digest_header || strlen(cfg->digest_header) >= HEADER_NAME_MAX))
+    else if (!(cfg->rate >= 0 && cfg->rate <= 1e7))
+        why = "the rate must be in [0, 10000000] requests/s";
+    else if (!(cfg->duration_s > 0 && cfg->duration_s <= 1e6))
+        why = "the duration must be in (0, 1000000] s";
+    else if (cfg->connections < 1 || cfg->connections > 10000)
+        why = "connections must be in [1, 10000]";
+    else if (!(cfg->timeout_s > 0 && cfg->timeout_s <= 3600))
+        why = "the timeout must be in (0, 3600] s";
+    else if (cfg->digest_header &&
+             (!*cfg->digest_header || strlen(cfg->digest_header) >= HEADER_NAME_MAX))
         why = "the digest header name must have 1 to 63 characters";
-    else if (cfg->rate * cfg->duration_s > 1e12) why = "rate x duration is more than 10^12 requests";
+    else if (cfg->rate * cfg->duration_s > 1e12)
+        why = "rate x duration is more than 10^12 requests";
     for (size_t i = 0; !why && i < cfg->nrequests; i++)
-        if (!cfg->requests[i].bytes || cfg->requests[i].len == 0 || cfg->requests[i].len > UINT32_MAX)
+        if (!cfg->requests[i].bytes || cfg->requests[i].len == 0 ||
+            cfg->requests[i].len > UINT32_MAX)
             why = "a request is empty";
     if (why) {
         snprintf(err, errlen, "%s", why);
@@ -575,8 +568,7 @@ int rn_load_config_check(const load_config *cfg, char *err, size_t errlen)
 }
 
 load_run *rn_load_start(uv_loop_t *loop, const load_config *cfg, load_done_cb done, void *arg,
-                     char *err, size_t errlen)
-{
+                        char *err, size_t errlen) {
     if (rn_load_config_check(cfg, err, errlen) < 0) return NULL;
     load_run *r = calloc(1, sizeof *r);
     load_result *res = calloc(1, sizeof *res);
@@ -623,8 +615,7 @@ load_run *rn_load_start(uv_loop_t *loop, const load_config *cfg, load_done_cb do
     return r;
 }
 
-void rn_load_stop(load_run *r)
-{
+void rn_load_stop(load_run *r) {
     if (r->phase == R_SETUP) run_fail(r, "%s", "stopped before the window started");
     else if (r->phase == R_WINDOW) {
         r->t_end = uv_hrtime();
@@ -636,10 +627,11 @@ void rn_load_stop(load_run *r)
     }
 }
 
-const load_result *rn_load_result_of(const load_run *r) { return r->res; }
+const load_result *rn_load_result_of(const load_run *r) {
+    return r->res;
+}
 
-void rn_load_free(load_run *r)
-{
+void rn_load_free(load_run *r) {
     if (!r) return;
     if (r->tfd >= 0) close(r->tfd);
     free(r->conns);
@@ -648,10 +640,11 @@ void rn_load_free(load_run *r)
     free(r);
 }
 
-static void blocking_done(load_run *r, void *arg) { *(int *)arg = 1; }
+static void blocking_done(load_run *r, void *arg) {
+    *(int *)arg = 1;
+}
 
-int rn_load_run_blocking(const load_config *cfg, load_result *out, char *err, size_t errlen)
-{
+int rn_load_run_blocking(const load_config *cfg, load_result *out, char *err, size_t errlen) {
     uv_loop_t loop;
     if (uv_loop_init(&loop) < 0) {
         snprintf(err, errlen, "cannot create an event loop");
@@ -674,8 +667,7 @@ int rn_load_run_blocking(const load_config *cfg, load_result *out, char *err, si
     return finished ? 0 : -1;
 }
 
-void rn_load_percentiles_of(const load_hist *h, load_percentiles *p)
-{
+void rn_load_percentiles_of(const load_hist *h, load_percentiles *p) {
     p->p50 = (double)rn_load_hist_quantile(h, 0.50) / 1e9;
     p->p90 = (double)rn_load_hist_quantile(h, 0.90) / 1e9;
     p->p99 = (double)rn_load_hist_quantile(h, 0.99) / 1e9;

@@ -42,7 +42,7 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
 
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
     child *c = s->data;
-    if (n < 0 || (n == 0 && buf->len == 0)) {   /* EOF, an error, or no room left */
+    if (n < 0 || (n == 0 && buf->len == 0)) { /* EOF, an error, or no room left */
         c->eof = 1;
         uv_read_stop(s);
         return;
@@ -57,15 +57,17 @@ static void on_bound(uv_timer_t *t) {
     uv_process_kill(&c->proc, SIGKILL);
 }
 
-static void on_closed(uv_handle_t *h) { ((child *)h->data)->handles--; }
+static void on_closed(uv_handle_t *h) {
+    ((child *)h->data)->handles--;
+}
 
 static void add_num(strlist *a, const char *opt, double v) {
     rn_strlist_add(a, opt);
     rn_strlist_add_take(a, rn_xasprintf("%.6g", v));
 }
 
-int rn_loadphase_run(uv_loop_t *loop, const loadphase_spec *spec, int (*go_on)(void *),
-                  void *arg, json_t **json, char *why, size_t whylen) {
+int rn_loadphase_run(uv_loop_t *loop, const loadphase_spec *spec, int (*go_on)(void *), void *arg,
+                     json_t **json, char *why, size_t whylen) {
     *json = NULL;
     strlist a = {0};
     rn_strlist_add(&a, spec->helper);
@@ -111,14 +113,14 @@ int rn_loadphase_run(uv_loop_t *loop, const loadphase_spec *spec, int (*go_on)(v
     o.exit_cb = on_exit_cb;
     int rc = uv_spawn(loop, &c.proc, &o);
     rn_strlist_free(&a);
-    c.handles = 1;   /* the pipe */
+    c.handles = 1; /* the pipe */
     if (rc < 0) {
         snprintf(why, whylen, "cannot start the load generator: %s", uv_strerror(rc));
         uv_close((uv_handle_t *)&c.out, on_closed);
         while (c.handles > 0) uv_run(loop, UV_RUN_ONCE);
         return -1;
     }
-    c.handles += 2;  /* the process and the timer */
+    c.handles += 2; /* the process and the timer */
     uv_timer_init(loop, &c.bound);
     /* connect, window, drain: duration + 2 timeouts when all goes well; a starved host
      * may stretch it, so the bound is generous (a hung child, not a slow one) */
@@ -142,8 +144,10 @@ int rn_loadphase_run(uv_loop_t *loop, const loadphase_spec *spec, int (*go_on)(v
     int result = -1;
     if (aborted) result = -2;
     else if (c.killed_late)
-        snprintf(why, whylen, "the load generator was still running %.0f s after its start "
-                              "(killed)", bound);
+        snprintf(why, whylen,
+                 "the load generator was still running %.0f s after its start "
+                 "(killed)",
+                 bound);
     else if (c.term_signal)
         snprintf(why, whylen, "the load generator died of signal %d", c.term_signal);
     else if (c.status != 0)

@@ -10,7 +10,7 @@
 
 #include "util.h"
 
-#define TRY_MS 1000
+#define TRY_MS   1000
 #define PAUSE_MS 20
 
 typedef struct probe {
@@ -21,13 +21,13 @@ typedef struct probe {
     uv_tcp_t tcp;
     uv_connect_t connect;
     uv_write_t write;
-    uv_timer_t timer;           /* a try's bound, then the pause before the next try */
-    int in_try;                 /* a try is under way (its callbacks count) */
-    int tcp_open;               /* tcp initialised, not yet closed */
-    int handles;                /* handles not yet closed */
-    int finished;               /* ready, or given up: no further try */
+    uv_timer_t timer; /* a try's bound, then the pause before the next try */
+    int in_try;       /* a try is under way (its callbacks count) */
+    int tcp_open;     /* tcp initialised, not yet closed */
+    int handles;      /* handles not yet closed */
+    int finished;     /* ready, or given up: no further try */
     int ready;
-    double deadline;            /* ab_mono_s() time */
+    double deadline; /* ab_mono_s() time */
     char status[256];
     size_t len;
     char why[128];
@@ -35,7 +35,9 @@ typedef struct probe {
 
 static void start_try(probe *p);
 
-static void on_pause(uv_timer_t *t) { start_try(t->data); }
+static void on_pause(uv_timer_t *t) {
+    start_try(t->data);
+}
 
 static void on_tcp_closed(uv_handle_t *h) {
     probe *p = h->data;
@@ -50,7 +52,7 @@ static void end_try(probe *p, int ok, const char *why) {
     p->in_try = 0;
     uv_timer_stop(&p->timer);
     if (ok) p->ready = p->finished = 1;
-    else if (why) snprintf(p->why, sizeof p->why, "%s", why);   /* NULL: keep the last */
+    else if (why) snprintf(p->why, sizeof p->why, "%s", why); /* NULL: keep the last */
     if (p->tcp_open && !uv_is_closing((uv_handle_t *)&p->tcp))
         uv_close((uv_handle_t *)&p->tcp, on_tcp_closed);
 }
@@ -85,7 +87,10 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
     end_try(p, code == 200, why);
 }
 
-static void on_written(uv_write_t *w, int status) { (void)w; (void)status; }
+static void on_written(uv_write_t *w, int status) {
+    (void)w;
+    (void)status;
+}
 
 static void on_connect(uv_connect_t *c, int status) {
     probe *p = c->data;
@@ -116,11 +121,13 @@ static void start_try(probe *p) {
     if (rc < 0) end_try(p, 0, uv_strerror(rc));
 }
 
-static void on_timer_closed(uv_handle_t *h) { ((probe *)h->data)->handles--; }
+static void on_timer_closed(uv_handle_t *h) {
+    ((probe *)h->data)->handles--;
+}
 
 probe_outcome rn_probe_ready(uv_loop_t *loop, const struct sockaddr_in *addr, const char *path,
-                          double timeout_s, int (*go_on)(void *), void *arg, char *why,
-                          size_t whylen) {
+                             double timeout_s, int (*go_on)(void *), void *arg, char *why,
+                             size_t whylen) {
     probe p;
     memset(&p, 0, sizeof p);
     p.loop = loop;
@@ -129,7 +136,8 @@ probe_outcome rn_probe_ready(uv_loop_t *loop, const struct sockaddr_in *addr, co
     uv_ip4_name(addr, host, sizeof host);
     int n = snprintf(p.request, sizeof p.request,
                      "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: agentbench-run\r\n"
-                     "Connection: close\r\n\r\n", path, host, ntohs(addr->sin_port));
+                     "Connection: close\r\n\r\n",
+                     path, host, ntohs(addr->sin_port));
     p.reqbuf = uv_buf_init(p.request, (unsigned)(n < (int)sizeof p.request ? n : 0));
     snprintf(p.why, sizeof p.why, "no answer in time");
     p.deadline = ab_mono_s() + timeout_s;
@@ -140,13 +148,19 @@ probe_outcome rn_probe_ready(uv_loop_t *loop, const struct sockaddr_in *addr, co
 
     probe_outcome out = PROBE_TIMEOUT;
     for (;;) {
-        if (p.ready) { out = PROBE_READY; break; }
-        if (go_on && !go_on(arg)) { out = PROBE_ABORTED; break; }
+        if (p.ready) {
+            out = PROBE_READY;
+            break;
+        }
+        if (go_on && !go_on(arg)) {
+            out = PROBE_ABORTED;
+            break;
+        }
         if (ab_mono_s() >= p.deadline) break;
         uv_run(loop, UV_RUN_ONCE);
     }
     p.finished = 1;
-    if (p.in_try) end_try(&p, 0, NULL);   /* cut short: the last failure says more */
+    if (p.in_try) end_try(&p, 0, NULL); /* cut short: the last failure says more */
     uv_timer_stop(&p.timer);
     uv_close((uv_handle_t *)&p.timer, on_timer_closed);
     while (p.handles > 0) uv_run(loop, UV_RUN_ONCE);

@@ -9,15 +9,15 @@
 #include <uv.h>
 
 typedef enum probe_outcome {
-    PROBE_READY,       /* it answered 200 */
-    PROBE_TIMEOUT,     /* not within the time */
-    PROBE_ABORTED,     /* go_on() said stop (the service died, the suite was interrupted) */
+    PROBE_READY,   /* it answered 200 */
+    PROBE_TIMEOUT, /* not within the time */
+    PROBE_ABORTED, /* go_on() said stop (the service died, the suite was interrupted) */
 } probe_outcome;
 
 /* Probe addr for up to timeout_s, running loop; go_on(arg) is asked after every event.
  * why gets the last try's failure ("connection refused", "status 503") when not ready. */
 probe_outcome rn_probe_ready(uv_loop_t *loop, const struct sockaddr_in *addr, const char *path,
-                          double timeout_s, int (*go_on)(void *), void *arg, char *why,
-                          size_t whylen);
+                             double timeout_s, int (*go_on)(void *), void *arg, char *why,
+                             size_t whylen);
 
 #endif

@@ -17,8 +17,8 @@ int rn_procstat_parse(const char *stat, int *pgrp, unsigned long long *ticks) {
     unsigned long long utime, stime;
     int ppid, group;
     char state;
-    if (sscanf(p + 1, " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &state, &ppid,
-               &group, &utime, &stime) != 5)
+    if (sscanf(p + 1, " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &state, &ppid, &group,
+               &utime, &stime) != 5)
         return -1;
     *pgrp = group;
     *ticks = utime + stime;

@@ -27,7 +27,7 @@
 #include "progress.h"
 #include "util.h"
 
-#define LOAD_TIMEOUT_S 10   /* a request unanswered this long is a timeout error */
+#define LOAD_TIMEOUT_S 10 /* a request unanswered this long is a timeout error */
 
 /* ---- small steps ------------------------------------------------------------------- */
 
@@ -80,16 +80,18 @@ static double window_of(suite *s, const benchmark *b, double interval) {
 static void died(service_run *sv, const run_result *r, const char *phase) {
     if (r->timed_out) {
         sv->fail_status = "failed";
-        snprintf(sv->reason, sizeof sv->reason, "still running at the run's bound during "
-                 "the %s (killed)", phase);
+        snprintf(sv->reason, sizeof sv->reason,
+                 "still running at the run's bound during "
+                 "the %s (killed)",
+                 phase);
     } else if (r->exited) {
         sv->fail_status = "failed";
-        snprintf(sv->reason, sizeof sv->reason, "exited with code %d during the %s",
-                 r->exit_code, phase);
+        snprintf(sv->reason, sizeof sv->reason, "exited with code %d during the %s", r->exit_code,
+                 phase);
     } else {
         sv->fail_status = "crashed";
-        snprintf(sv->reason, sizeof sv->reason, "killed by signal %d during the %s",
-                 r->signal, phase);
+        snprintf(sv->reason, sizeof sv->reason, "killed by signal %d during the %s", r->signal,
+                 phase);
     }
 }
 
@@ -116,10 +118,9 @@ static void add_phase(service_run *sv, json_t *j, int measured) {
     sv->abandoned += (unsigned long long)(num(j, "errors", "timeout") + num(j, "errors", "socket"));
     if (!measured) return;
     if (!sv->errors)
-        sv->errors = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "non_2xx", (json_int_t)0,
-                               "connect", (json_int_t)0, "socket", (json_int_t)0, "parse",
-                               (json_int_t)0, "timeout", (json_int_t)0, "unsent",
-                               (json_int_t)0);
+        sv->errors = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "non_2xx", (json_int_t)0, "connect",
+                               (json_int_t)0, "socket", (json_int_t)0, "parse", (json_int_t)0,
+                               "timeout", (json_int_t)0, "unsent", (json_int_t)0);
     const char *k;
     json_t *v;
     json_object_foreach(sv->errors, k, v) {
@@ -153,7 +154,7 @@ static int run_phase(phase *p, const char *name, double rate, double duration, i
         fail(p->sv, "%s: %s", name, why);
         return -1;
     }
-    if (!rn_measure_running()) {   /* it died as the phase ended: nothing of it counts */
+    if (!rn_measure_running()) { /* it died as the phase ended: nothing of it counts */
         json_decref(j);
         if (!p->s->interrupted) died(p->sv, p->r, name);
         return -1;
@@ -171,10 +172,11 @@ static double latency_rate(suite *s, int bi, int vi, int warmup, double capacity
     double rate = s->o.load_share * capacity;
     const char *variant = s->o.variants.v[vi];
     int base = rn_strlist_index(&s->o.variants, "baseline");
-    if (warmup && base >= 0 && vi != base) return rate;   /* the baseline's warm-up fixes it */
+    if (warmup && base >= 0 && vi != base) return rate; /* the baseline's warm-up fixes it */
     if (base >= 0 && vi != base)
         rn_progress_warn("%s: no baseline run fixed the latency phase's rate; %s's capacity "
-                      "does", s->bench[bi]->name, variant);
+                         "does",
+                         s->bench[bi]->name, variant);
     rn_suite_fix_load_rate(s, bi, rate, capacity, variant, warmup ? "warmup" : "run");
     return rate;
 }
@@ -182,7 +184,7 @@ static double latency_rate(suite *s, int bi, int vi, int warmup, double capacity
 /* The ingester's counters of variant vi now, into c; 0 or -1. */
 static int counters_now(suite *s, int vi, ab_ingester_stats *c) {
     const char *control = rn_variant_has_agent(s->o.variants.v[vi]) ? rn_ingester_control_of(s, vi)
-                                                                   : NULL;
+                                                                    : NULL;
     char err[256];
     return control && rn_ingester_counters_fetch(control, c, err, sizeof err) == 0 ? 0 : -1;
 }
@@ -190,14 +192,13 @@ static int counters_now(suite *s, int vi, ab_ingester_stats *c) {
 /* ---- the run ----------------------------------------------------------------------- */
 
 /* Steps 2 to 5 while the service runs; -1 when the run stops early (sv says why). */
-static int drive(suite *s, int bi, int vi, int warmup, const struct sockaddr_in *addr,
-                 phase *p) {
+static int drive(suite *s, int bi, int vi, int warmup, const struct sockaddr_in *addr, phase *p) {
     benchmark *b = s->bench[bi];
     service_run *sv = p->sv;
     char why[256];
     double t0 = ab_mono_s();
     probe_outcome po = rn_probe_ready(&s->loop, addr, b->svc.ready_path, b->svc.ready_timeout,
-                                   go_on, s, why, sizeof why);
+                                      go_on, s, why, sizeof why);
     if (po == PROBE_ABORTED) {
         if (!s->interrupted) died(sv, p->r, "wait for readiness");
         return -1;
@@ -206,8 +207,10 @@ static int drive(suite *s, int bi, int vi, int warmup, const struct sockaddr_in 
         char bound[32];
         snprintf(bound, sizeof bound, "%g s", b->svc.ready_timeout);
         sv->fail_status = "failed";
-        snprintf(sv->reason, sizeof sv->reason, "not ready: GET %s did not answer 200 within "
-                 "%s (%s)", b->svc.ready_path, bound, why);
+        snprintf(sv->reason, sizeof sv->reason,
+                 "not ready: GET %s did not answer 200 within "
+                 "%s (%s)",
+                 b->svc.ready_path, bound, why);
         return -1;
     }
     sv->ready_s = ab_mono_s() - t0;
@@ -215,8 +218,8 @@ static int drive(suite *s, int bi, int vi, int warmup, const struct sockaddr_in 
 
     int quick = s->o.quick;
     if (run_phase(p, "warm-up", 0, quick ? b->svc.quick_warmup_s : b->svc.warmup_s, 0, NULL) < 0 ||
-        run_phase(p, "capacity phase", 0, quick ? b->svc.quick_capacity_s : b->svc.capacity_s,
-                  1, &sv->capacity) < 0)
+        run_phase(p, "capacity phase", 0, quick ? b->svc.quick_capacity_s : b->svc.capacity_s, 1,
+                  &sv->capacity) < 0)
         return -1;
     sv->throughput_rps = num(sv->capacity, "throughput_rps", NULL);
     sv->have_capacity = 1;
@@ -229,8 +232,7 @@ static int drive(suite *s, int bi, int vi, int warmup, const struct sockaddr_in 
     ab_ingester_stats c0, c1;
     int counted = counters_now(s, vi, &c0) == 0;
     double cpu0 = rn_pgrp_cpu_seconds(p->r->pid);
-    if (run_phase(p, "latency phase", sv->rate_rps, sv->window_s, 1, &sv->latency) < 0)
-        return -1;
+    if (run_phase(p, "latency phase", sv->rate_rps, sv->window_s, 1, &sv->latency) < 0) return -1;
     double cpu1 = rn_pgrp_cpu_seconds(p->r->pid);
     if (counted && counters_now(s, vi, &c1) == 0) {
         sv->have_window = 1;
@@ -254,8 +256,8 @@ static int drive(suite *s, int bi, int vi, int warmup, const struct sockaddr_in 
 }
 
 int rn_service_measure(suite *s, int bi, int vi, int warmup, char **argv, char **env,
-                    const char *logpath, int logfd, run_result *r, service_run *sv, char *err,
-                    size_t errlen) {
+                       const char *logpath, int logfd, run_result *r, service_run *sv, char *err,
+                       size_t errlen) {
     benchmark *b = s->bench[bi];
     memset(sv, 0, sizeof *sv);
     memset(r, 0, sizeof *r);
@@ -263,8 +265,8 @@ int rn_service_measure(suite *s, int bi, int vi, int warmup, char **argv, char *
     sv->window_s = window_of(s, b, sv->upload_interval_s);
     if (warmup && sv->upload_interval_s > 0 && sv->window_s < 3 * sv->upload_interval_s)
         rn_progress_warn("%s: the latency window (%g s) is shorter than 3 upload intervals of "
-                      "its agent (%g s each): periodic uploads may fall outside it", b->name,
-                      sv->window_s, sv->upload_interval_s);
+                         "its agent (%g s each): periodic uploads may fall outside it",
+                         b->name, sv->window_s, sv->upload_interval_s);
     sv->placement = json_pack("{s:s,s:s,s:s}", "service", s->cpu_bench, "load", s->cpu_load,
                               "ingester", s->cpu_ingester);
 
@@ -284,18 +286,28 @@ int rn_service_measure(suite *s, int bi, int vi, int warmup, char **argv, char *
 
     double quick = s->o.quick, term = rn_run_timeout(s, bi);
     double phases = (quick ? b->svc.quick_warmup_s + b->svc.quick_capacity_s
-                           : b->svc.warmup_s + b->svc.capacity_s) + sv->window_s;
-    run_spec spec = {.argv = argv, .env = e.v, .cwd = b->dir, .cpus = s->cpu_bench,
-                     .out_path = logpath, .term_timeout_s = term,
+                           : b->svc.warmup_s + b->svc.capacity_s) +
+                    sv->window_s;
+    run_spec spec = {.argv = argv,
+                     .env = e.v,
+                     .cwd = b->dir,
+                     .cpus = s->cpu_bench,
+                     .out_path = logpath,
+                     .term_timeout_s = term,
                      .timeout_s = b->svc.ready_timeout + phases + 3 * (3 * LOAD_TIMEOUT_S + 10) +
                                   term + 30};
     int rc = rn_measure_start(&s->loop, &spec, r, err, errlen);
     if (rc == 0) {
-        phase p = {.s = s, .sv = sv, .r = r,
-                   .spec = {.helper = s->helper, .agentbench = rn_xasprintf("%s/agentbench", rn_self_dir()),
-                            .cpus = s->cpu_load, .timeout_s = LOAD_TIMEOUT_S,
+        phase p = {.s = s,
+                   .sv = sv,
+                   .r = r,
+                   .spec = {.helper = s->helper,
+                            .agentbench = rn_xasprintf("%s/agentbench", rn_self_dir()),
+                            .cpus = s->cpu_load,
+                            .timeout_s = LOAD_TIMEOUT_S,
                             .connections = b->svc.load_connections,
-                            .digest_header = b->svc.digest_header, .urls = urls.v,
+                            .digest_header = b->svc.digest_header,
+                            .urls = urls.v,
                             .logfd = logfd}};
         if (drive(s, bi, vi, warmup, &addr, &p) == 0) {
             sv->terminated = 1;
@@ -344,13 +356,12 @@ const char *rn_service_status(service_run *sv, const run_result *r, const char *
         return "crashed";
     }
     if (!blocked && r->exit_code != 0) {
-        snprintf(sv->reason, sizeof sv->reason, "exited with code %d after SIGTERM",
-                 r->exit_code);
+        snprintf(sv->reason, sizeof sv->reason, "exited with code %d after SIGTERM", r->exit_code);
         return "failed";
     }
     if (!sv->have_client) return "ok";
     if (!checksum) {
-        if (blocked) return "ok";   /* killed before it could say: unverified */
+        if (blocked) return "ok"; /* killed before it could say: unverified */
         fail(sv, "printed no checksum line at exit%s%s", "", "");
         return "failed";
     }
@@ -364,17 +375,19 @@ const char *rn_service_status(service_run *sv, const run_result *r, const char *
         /* the client gave up on requests the service still answered and counted: the
          * sums cannot be compared, but nothing is wrong with the service (a run that
          * overloads it is a figure, not a failure) */
-        snprintf(sv->note, sizeof sv->note, "checksum not comparable: the service answered "
-                 "%llu requests the client had given up on (%llu abandoned)", extra,
-                 sv->abandoned);
+        snprintf(sv->note, sizeof sv->note,
+                 "checksum not comparable: the service answered "
+                 "%llu requests the client had given up on (%llu abandoned)",
+                 extra, sv->abandoned);
         return "ok";
     }
     sv->checked = 1;
     sv->checksum_ok = same;
     if (same) return "ok";
-    snprintf(sv->reason, sizeof sv->reason, "the service's checksum %s (%llu requests) is not "
-             "the client's %016" PRIx64 " (%llu answers)", checksum, sv->service_requests,
-             sv->client_sum, sv->client_requests);
+    snprintf(sv->reason, sizeof sv->reason,
+             "the service's checksum %s (%llu requests) is not "
+             "the client's %016" PRIx64 " (%llu answers)",
+             checksum, sv->service_requests, sv->client_sum, sv->client_requests);
     return "checksum";
 }
 
@@ -382,12 +395,12 @@ void rn_service_run_end(service_run *sv, ab_ev_run_end *re) {
     static char client[17];
     re->kind = "service";
     re->placement = sv->placement;
-#define SET(field, value, cond)                                                          \
-    do {                                                                                 \
-        if (cond) {                                                                      \
-            re->field = (value);                                                         \
-            re->has.field = 1;                                                           \
-        }                                                                                \
+#define SET(field, value, cond)  \
+    do {                         \
+        if (cond) {              \
+            re->field = (value); \
+            re->has.field = 1;   \
+        }                        \
     } while (0)
     SET(upload_interval_s, sv->upload_interval_s, sv->upload_interval_s > 0);
     SET(window_s, sv->window_s, 1);

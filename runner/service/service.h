@@ -1,5 +1,5 @@
 /* service.h: one run of a service benchmark (kind = service; doc/internals.md, "Service
- * benchmarks"), the part rn_run_one.c calls instead of a batch measurement:
+ * benchmarks"), the part run_one.c calls instead of a batch measurement:
  *
  *   1. a free loopback port → AGENTBENCH_SERVICE_ADDR; the service started through the
  *      measuring helper (its rusage as for every run), pinned to the benchmark's CPUs;
@@ -24,7 +24,7 @@
 
 typedef struct service_run {
     /* what went wrong, when something did: the status and why, in words */
-    const char *fail_status;     /* "failed" or "crashed"; NULL: the run got through */
+    const char *fail_status; /* "failed" or "crashed"; NULL: the run got through */
     char reason[512];
     /* figures */
     double upload_interval_s, window_s, ready_s, rate_rps, throughput_rps;
@@ -35,30 +35,31 @@ typedef struct service_run {
     int have_client;
     unsigned long long client_requests;
     uint64_t client_sum;
-    unsigned long long abandoned;   /* requests the client gave up on (timeout, socket
-                                     * error), all phases: the service may have answered
-                                     * and counted them */
+    unsigned long long abandoned; /* requests the client gave up on (timeout, socket
+                                   * error), all phases: the service may have answered
+                                   * and counted them */
     /* the service's side, from its output: its requests: line */
     int have_service_requests;
     unsigned long long service_requests;
-    int checked, checksum_ok;    /* both sides were compared (rn_service_status()) */
-    char note[160];              /* why the checksum could not be compared, or "" */
+    int checked, checksum_ok; /* both sides were compared (rn_service_status()) */
+    char note[160];           /* why the checksum could not be compared, or "" */
     /* profiles the ingester received during the latency phase */
     int have_window;
     unsigned long long window_profiles, window_samples;
-    json_t *capacity, *latency;  /* the phases' load JSON (owned) */
-    json_t *errors;              /* failed requests of the measured phases, by kind */
-    json_t *placement;           /* {service, load, ingester} CPU lists */
-    int terminated;              /* the SIGTERM was asked for after the latency phase */
+    json_t *capacity, *latency; /* the phases' load JSON (owned) */
+    json_t *errors;             /* failed requests of the measured phases, by kind */
+    json_t *placement;          /* {service, load, ingester} CPU lists */
+    int terminated;             /* the SIGTERM was asked for after the latency phase */
 } service_run;
 
 /* One run of service benchmark bi in variant vi: argv (rn_run_argv's) with environment env
- * (rn_run_environment's) and output to logpath (logfd open on it, for the load generator's messages). Fills r as
- * rn_measure_run() does and sv. Returns 0 when the run was carried out (whatever happened to
- * it: see sv->fail_status), -1 when the helper could not run it (message in err). */
+ * (rn_run_environment's) and output to logpath (logfd open on it, for the load generator's
+ * messages). Fills r as rn_measure_run() does and sv. Returns 0 when the run was carried out
+ * (whatever happened to it: see sv->fail_status), -1 when the helper could not run it (message in
+ * err). */
 int rn_service_measure(suite *s, int bi, int vi, int warmup, char **argv, char **env,
-                    const char *logpath, int logfd, run_result *r, service_run *sv, char *err,
-                    size_t errlen);
+                       const char *logpath, int logfd, run_result *r, service_run *sv, char *err,
+                       size_t errlen);
 
 /* After the run, from its output: the service's requests: line. */
 void rn_service_take_output(service_run *sv, const char *out);

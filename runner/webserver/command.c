@@ -19,19 +19,21 @@
 #define WEB_DEFAULT_LISTEN "127.0.0.1:44380"
 
 static void usage(FILE *f) {
-    fprintf(f,
-"usage: agentbench web [--listen ADDR:PORT] [--dir DIR]\n"
-"\n"
-"Serves the live web view (static HTML, JavaScript and CSS) over HTTP, read-only. The\n"
-"page runs in the browser and reads pmproxy's REST API (port 44323) of the host named\n"
-"in its host field (default: the host the page came from); this server talks to no one.\n"
-"Prints one line when listening and runs until SIGINT or SIGTERM:\n"
-"  agentbench web ready url=http://ADDR:PORT/ dir=DIR pid=PID\n"
-"\n"
-"  -l, --listen ADDR:PORT  where to listen (default " WEB_DEFAULT_LISTEN "; port 0 = any free)\n"
-"  -d, --dir DIR           the page's directory (default: web/ beside the binary in a\n"
-"                          build tree, else " AB_PREFIX "/share/agentbench/web)\n"
-"Exit status: 0 stopped by a signal, 1 cannot listen or no page in DIR, 2 usage.\n");
+    fprintf(
+        f,
+        "usage: agentbench web [--listen ADDR:PORT] [--dir DIR]\n"
+        "\n"
+        "Serves the live web view (static HTML, JavaScript and CSS) over HTTP, read-only. The\n"
+        "page runs in the browser and reads pmproxy's REST API (port 44323) of the host named\n"
+        "in its host field (default: the host the page came from); this server talks to no one.\n"
+        "Prints one line when listening and runs until SIGINT or SIGTERM:\n"
+        "  agentbench web ready url=http://ADDR:PORT/ dir=DIR pid=PID\n"
+        "\n"
+        "  -l, --listen ADDR:PORT  where to listen (default " WEB_DEFAULT_LISTEN
+        "; port 0 = any free)\n"
+        "  -d, --dir DIR           the page's directory (default: web/ beside the binary in a\n"
+        "                          build tree, else " AB_PREFIX "/share/agentbench/web)\n"
+        "Exit status: 0 stopped by a signal, 1 cannot listen or no page in DIR, 2 usage.\n");
 }
 
 static const char *default_dir(void) {
@@ -57,10 +59,10 @@ int rn_cmd_web(int argc, char **argv) {
     optind = 1;
     while ((o = getopt_long(argc, argv, "l:d:h", opts, NULL)) != -1) {
         switch (o) {
-        case 'l': listen_at = optarg; break;
-        case 'd': dir = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+            case 'l': listen_at = optarg; break;
+            case 'd': dir = optarg; break;
+            case 'h': usage(stdout); return 0;
+            default: usage(stderr); return 2;
         }
     }
     if (optind < argc) {

@@ -53,11 +53,10 @@ static int check_segments(const char *p) {
 }
 
 int rn_web_resolve(const char *root, const char *url_path, size_t url_len, char *out,
-                size_t outlen) {
+                   size_t outlen) {
     char path[PATH_MAX];
     if (url_len == 0 || url_path[0] != '/') return 400;
-    if (url_decode(url_path, url_len, path, sizeof path - sizeof "index.html") < 0)
-        return 400;
+    if (url_decode(url_path, url_len, path, sizeof path - sizeof "index.html") < 0) return 400;
     int st = check_segments(path);
     if (st) return st;
     if (path[strlen(path) - 1] == '/') strcat(path, "index.html");
@@ -68,8 +67,7 @@ int rn_web_resolve(const char *root, const char *url_path, size_t url_len, char 
     memcpy(joined, root, rl);
     strcpy(joined + rl, path);
     if (!realpath(joined, real)) return 404;
-    if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && strcmp(root, "/") != 0))
-        return 404;
+    if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && strcmp(root, "/") != 0)) return 404;
     struct stat sb;
     if (stat(real, &sb) != 0 || !S_ISREG(sb.st_mode)) return 404;
     if (strlen(real) + 1 > outlen) return 404;
@@ -77,18 +75,20 @@ int rn_web_resolve(const char *root, const char *url_path, size_t url_len, char 
     return 200;
 }
 
-static const struct { const char *suffix, *type; } types[] = {
+static const struct {
+    const char *suffix, *type;
+} types[] = {
     {".html", "text/html; charset=utf-8"},
-    {".js",   "text/javascript; charset=utf-8"},
-    {".mjs",  "text/javascript; charset=utf-8"},
-    {".css",  "text/css; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
     {".json", "application/json"},
-    {".svg",  "image/svg+xml"},
-    {".png",  "image/png"},
-    {".ico",  "image/x-icon"},
-    {".txt",  "text/plain; charset=utf-8"},
-    {".md",   "text/plain; charset=utf-8"},
-    {".map",  "application/json"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".ico", "image/x-icon"},
+    {".txt", "text/plain; charset=utf-8"},
+    {".md", "text/plain; charset=utf-8"},
+    {".map", "application/json"},
 };
 
 const char *rn_web_content_type(const char *path) {

@@ -13,7 +13,7 @@
  * 404 (no such regular file under root, a hidden name, a directory, a symbolic link that
  * leads out of root). */
 int rn_web_resolve(const char *root, const char *url_path, size_t url_len, char *out,
-                size_t outlen);
+                   size_t outlen);
 
 /* The Content-Type for a file name, from its suffix (application/octet-stream when
  * unknown). */

@@ -27,11 +27,11 @@
 #include "path.h"
 #include "serve.h"
 
-#define WEB_MAX_HEAD (8 * 1024)
-#define WEB_MAX_FILE (16 * 1024 * 1024)
+#define WEB_MAX_HEAD   (8 * 1024)
+#define WEB_MAX_FILE   (16 * 1024 * 1024)
 #define WEB_MAX_QUEUED (32 * 1024 * 1024)
-#define WEB_MAX_CONNS 128
-#define WEB_IDLE_MS 30000
+#define WEB_MAX_CONNS  128
+#define WEB_IDLE_MS    30000
 
 typedef struct web_server {
     uv_loop_t *loop;
@@ -57,18 +57,18 @@ typedef struct web_write {
 } web_write;
 
 static http_parser_settings settings;
-static char read_buf[64 * 1024];   /* libuv calls alloc and read back to back */
+static char read_buf[64 * 1024]; /* libuv calls alloc and read back to back */
 
 static const char *reason(int status) {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 413: return "Content Too Large";
-    case 431: return "Request Header Fields Too Large";
-    default:  return "Internal Server Error";
+        case 200: return "OK";
+        case 400: return "Bad Request";
+        case 403: return "Forbidden";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 413: return "Content Too Large";
+        case 431: return "Request Header Fields Too Large";
+        default: return "Internal Server Error";
     }
 }
 
@@ -99,8 +99,7 @@ static void on_flushed_then_close(uv_shutdown_t *req, int status) {
 }
 
 /* Queue head (and len bytes of body, may be 0) as one write. */
-static void conn_send(web_conn *c, const char *head, size_t headlen, const char *body,
-                      size_t len) {
+static void conn_send(web_conn *c, const char *head, size_t headlen, const char *body, size_t len) {
     web_write *w = rn_xmalloc(sizeof *w);
     w->data = rn_xmalloc(headlen + len);
     memcpy(w->data, head, headlen);
@@ -179,7 +178,7 @@ static void answer(web_conn *c, http_parser *p) {
     }
     char file[PATH_MAX];
     int status = rn_web_resolve(c->srv->root, c->url + u.field_data[UF_PATH].off,
-                             u.field_data[UF_PATH].len, file, sizeof file);
+                                u.field_data[UF_PATH].len, file, sizeof file);
     size_t len = 0;
     char *data = status == 200 ? read_file(file, &len) : NULL;
     if (status == 200 && !data) status = 404;
@@ -188,10 +187,9 @@ static void answer(web_conn *c, http_parser *p) {
         return;
     }
     char head[1024];
-    int hlen = snprintf(head, sizeof head,
-                        "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s%s\r\n",
-                        rn_web_content_type(file), len, common_headers,
-                        keep ? "" : "Connection: close\r\n");
+    int hlen = snprintf(
+        head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s%s\r\n",
+        rn_web_content_type(file), len, common_headers, keep ? "" : "Connection: close\r\n");
     conn_send(c, head, (size_t)hlen, data, p->method == HTTP_HEAD ? 0 : len);
     free(data);
 }
@@ -252,16 +250,15 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
     size_t done = http_parser_execute(&c->parser, &settings, buf->base, (size_t)n);
     enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
     if (e == HPE_CB_message_complete) {
-        conn_finish(c);   /* answered; the client asked to close */
+        conn_finish(c); /* answered; the client asked to close */
     } else if (e != HPE_OK || done != (size_t)n) {
-        int status = e == HPE_CB_url || e == HPE_CB_header_field || e == HPE_CB_header_value
-                         ? 431
-                     : e == HPE_CB_headers_complete ? 413
-                                                    : 400;
+        int status = e == HPE_CB_url || e == HPE_CB_header_field || e == HPE_CB_header_value ? 431
+                     : e == HPE_CB_headers_complete                                          ? 413
+                                                                                             : 400;
         send_error(c, status, 0);
         conn_finish(c);
     } else if (uv_stream_get_write_queue_size(s) > WEB_MAX_QUEUED) {
-        conn_close(c);    /* a client that sends requests but does not read answers */
+        conn_close(c); /* a client that sends requests but does not read answers */
     }
 }
 
@@ -336,8 +333,8 @@ int rn_web_serve(const struct sockaddr *addr, const char *root, const char *list
     uv_signal_start(&srv.sigint, on_signal, SIGINT);
     uv_signal_start(&srv.sigterm, on_signal, SIGTERM);
     printf("agentbench web ready url=http://%s%s%s:%d/ dir=%s pid=%d\n",
-           bound.ss_family == AF_INET6 ? "[" : "", ip, bound.ss_family == AF_INET6 ? "]" : "",
-           port, srv.root, (int)getpid());
+           bound.ss_family == AF_INET6 ? "[" : "", ip, bound.ss_family == AF_INET6 ? "]" : "", port,
+           srv.root, (int)getpid());
     fflush(stdout);
     uv_run(srv.loop, UV_RUN_DEFAULT);
     uv_loop_close(srv.loop);

@@ -8,24 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int has_line(const char *text, const char *line)
-{
+static int has_line(const char *text, const char *line) {
     size_t n = strlen(line);
     for (const char *p = text; (p = strstr(p, line)) != NULL; p++)
-        if ((p == text || p[-1] == '\n') && p[n] == '\n')
-            return 1;
+        if ((p == text || p[-1] == '\n') && p[n] == '\n') return 1;
     return 0;
 }
 
-int main(void)
-{
+int main(void) {
     ab_folded *f = agent_folded_new();
     CHECK(f != NULL, "new");
     uint32_t fib = agent_folded_intern(f, "fib"), main_ = agent_folded_intern(f, "main");
     CHECK(agent_folded_intern(f, "fib") == fib, "interning is stable");
     CHECK(strcmp(agent_folded_name(f, main_), "main") == 0, "names come back");
 
-    uint32_t s1[] = {fib, fib, main_};     /* leaf first */
+    uint32_t s1[] = {fib, fib, main_}; /* leaf first */
     uint32_t s2[] = {fib, main_};
     agent_folded_add(f, s1, 3, 1);
     agent_folded_add(f, s1, 3, 2);
@@ -56,13 +53,11 @@ int main(void)
         snprintf(name, sizeof name, "func%d", i);
         uint32_t id = agent_folded_intern(f, name);
         uint32_t st[] = {id, main_};
-        if (agent_folded_add(f, st, 2, (uint64_t)i + 1) != 0)
-            ok = 0;
+        if (agent_folded_add(f, st, 2, (uint64_t)i + 1) != 0) ok = 0;
     }
     for (int i = 0; i < 5000 && ok; i++) {
         snprintf(name, sizeof name, "func%d", i);
-        if (strcmp(agent_folded_name(f, agent_folded_intern(f, name)), name) != 0)
-            ok = 0;
+        if (strcmp(agent_folded_name(f, agent_folded_intern(f, name)), name) != 0) ok = 0;
     }
     CHECK(ok && agent_folded_stacks(f) == 5000, "5000 names and stacks survive growth");
     CHECK(agent_folded_samples(f) == 5000ULL * 5001 / 2, "and their counts add up");

@@ -8,24 +8,25 @@
 #include <string.h>
 #include <unistd.h>
 
-static __attribute__((noinline)) int hidden_static_function(int x)
-{
+static __attribute__((noinline)) int hidden_static_function(int x) {
     return x * 3 + 1;
 }
 
-int main(void)
-{
+int main(void) {
     ab_symbols *syms = agent_symbols_new();
     char name[256];
     CHECK(syms != NULL, "new");
 
     uintptr_t f = (uintptr_t)&hidden_static_function;
     CHECK(agent_symbols_lookup(syms, f, name, sizeof name) == 1 &&
-          strcmp(name, "hidden_static_function") == 0, "a static function resolves (.symtab)");
+              strcmp(name, "hidden_static_function") == 0,
+          "a static function resolves (.symtab)");
     CHECK(agent_symbols_lookup(syms, f + 4, name, sizeof name) == 1 &&
-          strcmp(name, "hidden_static_function") == 0, "an address inside it resolves too");
+              strcmp(name, "hidden_static_function") == 0,
+          "an address inside it resolves too");
     CHECK(agent_symbols_lookup(syms, (uintptr_t)&main, name, sizeof name) == 1 &&
-          strcmp(name, "main") == 0, "main");
+              strcmp(name, "main") == 0,
+          "main");
 
     uintptr_t g = (uintptr_t)&getpid;
     CHECK(agent_symbols_lookup(syms, g, name, sizeof name) == 1 && strstr(name, "getpid") != NULL,
@@ -39,11 +40,9 @@ int main(void)
     int same = 1;
     for (int i = 0; i < 100; i++) {
         agent_symbols_lookup(syms, f + (uintptr_t)(i % 4), name, sizeof name);
-        if (strcmp(name, "hidden_static_function") != 0)
-            same = 0;
+        if (strcmp(name, "hidden_static_function") != 0) same = 0;
         agent_symbols_lookup(syms, g, name, sizeof name);
-        if (strstr(name, "getpid") == NULL)
-            same = 0;
+        if (strstr(name, "getpid") == NULL) same = 0;
     }
     CHECK(same, "scanned and bisected lookups agree (100 lookups)");
 

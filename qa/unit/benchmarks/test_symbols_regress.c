@@ -14,8 +14,7 @@
 
 static const char *current;
 
-static void on_alarm(int sig)
-{
+static void on_alarm(int sig) {
     (void)sig;
     static const char msg[] = "not ok - an input took over a minute: ";
     if (write(1, msg, sizeof msg - 1) < 0 || write(1, current, strlen(current)) < 0 ||
@@ -23,8 +22,7 @@ static void on_alarm(int sig)
     _exit(1);
 }
 
-int main(void)
-{
+int main(void) {
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", __FILE__);
     char *slash = strrchr(dir, '/');
@@ -50,7 +48,7 @@ int main(void)
         fclose(f);
         current = path;
         alarm(60);
-        fuzz_symbols(data, got);   /* aborts on a broken promise */
+        fuzz_symbols(data, got); /* aborts on a broken promise */
         alarm(0);
         free(data);
         n++;

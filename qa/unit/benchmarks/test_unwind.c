@@ -10,8 +10,7 @@
 static uintptr_t stack[64];
 
 /* Builds frames at stack[at[i]] linking to stack[at[i+1]], return address 0x1000 + i. */
-static uintptr_t build(const int *at, int n)
-{
+static uintptr_t build(const int *at, int n) {
     memset(stack, 0, sizeof stack);
     for (int i = 0; i < n; i++) {
         stack[at[i]] = i + 1 < n ? (uintptr_t)&stack[at[i + 1]] : 0;
@@ -20,8 +19,7 @@ static uintptr_t build(const int *at, int n)
     return (uintptr_t)&stack[at[0]];
 }
 
-int main(void)
-{
+int main(void) {
     uintptr_t pcs[16];
     uintptr_t sp = (uintptr_t)&stack[0], hi = (uintptr_t)&stack[64];
 

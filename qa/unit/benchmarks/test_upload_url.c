@@ -6,8 +6,7 @@
 
 #include <string.h>
 
-int main(void)
-{
+int main(void) {
     ab_config cfg;
     memset(&cfg, 0, sizeof cfg);
     strcpy(cfg.server, "http://127.0.0.1:4040");
@@ -20,7 +19,8 @@ int main(void)
                       "&units=samples&aggregationType=sum") == 0,
           "escaped name, widened range, spy name and rate");
     CHECK(agent_upload_url(&cfg, 1000.1, 1000.2, url, sizeof url) == 0 &&
-          strstr(url, "from=1000&until=1001") != NULL, "an interval inside one second becomes 1 s");
+              strstr(url, "from=1000&until=1001") != NULL,
+          "an interval inside one second becomes 1 s");
     char small[40];
     CHECK(agent_upload_url(&cfg, 1, 2, small, sizeof small) < 0, "too small a buffer is an error");
     return TAP_DONE();

@@ -20,17 +20,16 @@
 typedef struct rec {
     int profiles_called;
     char app[128], format[32];
-    ing_counts sum;          /* counts summed over profile callbacks */
-    char stacks[65536];      /* "app|stack value\n" per stack callback */
+    ing_counts sum;     /* counts summed over profile callbacks */
+    char stacks[65536]; /* "app|stack value\n" per stack callback */
     size_t stacks_len;
     int stack_calls;
-    size_t stack_bytes;      /* folded text handed over in all */
-    int cut_from;            /* the sink refuses the stack_calls'th stack on (0: none) */
-    ing_decoded decoded;     /* the decoder's result (ingest wrappers pass it) */
+    size_t stack_bytes;  /* folded text handed over in all */
+    int cut_from;        /* the sink refuses the stack_calls'th stack on (0: none) */
+    ing_decoded decoded; /* the decoder's result (ingest wrappers pass it) */
 } rec;
 
-static void rec_profile(void *arg, const char *app, const char *format, const ing_counts *c)
-{
+static void rec_profile(void *arg, const char *app, const char *format, const ing_counts *c) {
     rec *r = arg;
     r->profiles_called++;
     snprintf(r->app, sizeof(r->app), "%s", app);
@@ -41,20 +40,17 @@ static void rec_profile(void *arg, const char *app, const char *format, const in
     r->sum.frames += c->frames;
 }
 
-static int rec_stack(void *arg, const char *app, const char *folded, size_t len, uint64_t value)
-{
+static int rec_stack(void *arg, const char *app, const char *folded, size_t len, uint64_t value) {
     rec *r = arg;
     r->stack_calls++;
     r->stack_bytes += len;
     int n = snprintf(r->stacks + r->stacks_len, sizeof(r->stacks) - r->stacks_len,
                      "%s|%.*s %" PRIu64 "\n", app, (int)len, folded, value);
-    if (n > 0 && (size_t)n < sizeof(r->stacks) - r->stacks_len)
-        r->stacks_len += (size_t)n;
+    if (n > 0 && (size_t)n < sizeof(r->stacks) - r->stacks_len) r->stacks_len += (size_t)n;
     return r->cut_from && r->stack_calls >= r->cut_from ? ING_STACK_CUT : ING_STACK_KEPT;
 }
 
-static __attribute__((unused)) ing_sink rec_sink(rec *r)
-{
+static __attribute__((unused)) ing_sink rec_sink(rec *r) {
     memset(r, 0, sizeof(*r));
     return (ing_sink){.arg = r, .profile = rec_profile, .stack = rec_stack};
 }
@@ -70,25 +66,21 @@ typedef struct tp {
 
 #define TP_GROW(arr, n) ((arr) = realloc((arr), ((n) + 1) * sizeof(*(arr))))
 
-static __attribute__((unused)) void tp_init(tp *t)
-{
+static __attribute__((unused)) void tp_init(tp *t) {
     perftools__profiles__profile__init(&t->p);
     TP_GROW(t->p.string_table, t->p.n_string_table);
     t->p.string_table[t->p.n_string_table++] = strdup("");
 }
 
-static __attribute__((unused)) int64_t tp_str(tp *t, const char *s)
-{
+static __attribute__((unused)) int64_t tp_str(tp *t, const char *s) {
     for (size_t i = 0; i < t->p.n_string_table; i++)
-        if (strcmp(t->p.string_table[i], s) == 0)
-            return (int64_t)i;
+        if (strcmp(t->p.string_table[i], s) == 0) return (int64_t)i;
     TP_GROW(t->p.string_table, t->p.n_string_table);
     t->p.string_table[t->p.n_string_table] = strdup(s);
     return (int64_t)t->p.n_string_table++;
 }
 
-static __attribute__((unused)) void tp_sample_type(tp *t, const char *type, const char *unit)
-{
+static __attribute__((unused)) void tp_sample_type(tp *t, const char *type, const char *unit) {
     Perftools__Profiles__ValueType *v = malloc(sizeof(*v));
     perftools__profiles__value_type__init(v);
     v->type = tp_str(t, type);
@@ -98,8 +90,7 @@ static __attribute__((unused)) void tp_sample_type(tp *t, const char *type, cons
 }
 
 /* A function whose name is at string index name_idx (use tp_str). */
-static __attribute__((unused)) void tp_function(tp *t, uint64_t id, int64_t name_idx)
-{
+static __attribute__((unused)) void tp_function(tp *t, uint64_t id, int64_t name_idx) {
     Perftools__Profiles__Function *f = malloc(sizeof(*f));
     perftools__profiles__function__init(f);
     f->id = id;
@@ -112,8 +103,7 @@ static __attribute__((unused)) void tp_function(tp *t, uint64_t id, int64_t name
 
 /* A location whose lines call the given functions (innermost inlined first). */
 static __attribute__((unused)) void tp_location(tp *t, uint64_t id, uint64_t address,
-                                                const uint64_t *func_ids, size_t nlines)
-{
+                                                const uint64_t *func_ids, size_t nlines) {
     Perftools__Profiles__Location *l = malloc(sizeof(*l));
     perftools__profiles__location__init(l);
     l->id = id;
@@ -132,8 +122,7 @@ static __attribute__((unused)) void tp_location(tp *t, uint64_t id, uint64_t add
 
 /* A sample: location ids leaf first, then its values. */
 static __attribute__((unused)) void tp_sample(tp *t, const uint64_t *locs, size_t nlocs,
-                                              const int64_t *values, size_t nvalues)
-{
+                                              const int64_t *values, size_t nvalues) {
     Perftools__Profiles__Sample *s = malloc(sizeof(*s));
     perftools__profiles__sample__init(s);
     s->n_location_id = nlocs;
@@ -146,29 +135,23 @@ static __attribute__((unused)) void tp_sample(tp *t, const uint64_t *locs, size_
     t->p.sample[t->p.n_sample++] = s;
 }
 
-static __attribute__((unused)) uint8_t *tp_pack(tp *t, size_t *len)
-{
+static __attribute__((unused)) uint8_t *tp_pack(tp *t, size_t *len) {
     *len = perftools__profiles__profile__get_packed_size(&t->p);
     uint8_t *buf = malloc(*len + 1);
     perftools__profiles__profile__pack(&t->p, buf);
     return buf;
 }
 
-static __attribute__((unused)) void tp_free(tp *t)
-{
+static __attribute__((unused)) void tp_free(tp *t) {
     PbProfile *p = &t->p;
-    for (size_t i = 0; i < p->n_string_table; i++)
-        free(p->string_table[i]);
+    for (size_t i = 0; i < p->n_string_table; i++) free(p->string_table[i]);
     free(p->string_table);
-    for (size_t i = 0; i < p->n_sample_type; i++)
-        free(p->sample_type[i]);
+    for (size_t i = 0; i < p->n_sample_type; i++) free(p->sample_type[i]);
     free(p->sample_type);
-    for (size_t i = 0; i < p->n_function; i++)
-        free(p->function[i]);
+    for (size_t i = 0; i < p->n_function; i++) free(p->function[i]);
     free(p->function);
     for (size_t i = 0; i < p->n_location; i++) {
-        for (size_t j = 0; j < p->location[i]->n_line; j++)
-            free(p->location[i]->line[j]);
+        for (size_t j = 0; j < p->location[i]->n_line; j++) free(p->location[i]->line[j]);
         free(p->location[i]->line);
         free(p->location[i]);
     }
@@ -184,8 +167,7 @@ static __attribute__((unused)) void tp_free(tp *t)
 /* The profile most tests use: main → foo (with inl inlined into it) → bar.
  *   sample 1: bar, [inl, foo], main   values {10, 1000}   4 frames
  *   sample 2:      [inl, foo], main   values {5, 500}     3 frames        */
-static __attribute__((unused)) uint8_t *tp_standard(size_t *len)
-{
+static __attribute__((unused)) uint8_t *tp_standard(size_t *len) {
     tp t;
     tp_init(&t);
     tp_sample_type(&t, "samples", "count");
@@ -205,8 +187,7 @@ static __attribute__((unused)) uint8_t *tp_standard(size_t *len)
 }
 
 /* ---- gzip and base64 ---- */
-static __attribute__((unused)) uint8_t *t_gzip(const uint8_t *in, size_t len, size_t *outlen)
-{
+static __attribute__((unused)) uint8_t *t_gzip(const uint8_t *in, size_t len, size_t *outlen) {
     z_stream zs;
     memset(&zs, 0, sizeof(zs));
     deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
@@ -222,8 +203,7 @@ static __attribute__((unused)) uint8_t *t_gzip(const uint8_t *in, size_t len, si
     return out;
 }
 
-static __attribute__((unused)) char *t_base64(const uint8_t *in, size_t len, bool url, bool pad)
-{
+static __attribute__((unused)) char *t_base64(const uint8_t *in, size_t len, bool url, bool pad) {
     const char *abc = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
                           : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     char *out = malloc(len / 3 * 4 + 8), *o = out;
@@ -248,8 +228,7 @@ static __attribute__((unused)) char *t_base64(const uint8_t *in, size_t len, boo
         *o++ = abc[v >> 18];
         *o++ = abc[(v >> 12) & 63];
         *o++ = abc[(v >> 6) & 63];
-        if (pad)
-            *o++ = '=';
+        if (pad) *o++ = '=';
     }
     *o = '\0';
     return out;

@@ -13,8 +13,7 @@ typedef struct body {
     size_t len, cap;
 } body;
 
-static void put(body *b, const void *p, size_t n)
-{
+static void put(body *b, const void *p, size_t n) {
     if (b->len + n + 1 > b->cap) {
         b->cap = (b->len + n + 1) * 2;
         b->data = realloc(b->data, b->cap);
@@ -24,25 +23,29 @@ static void put(body *b, const void *p, size_t n)
     b->data[b->len] = '\0';
 }
 
-static void put_str(body *b, const char *s) { put(b, s, strlen(s)); }
+static void put_str(body *b, const char *s) {
+    put(b, s, strlen(s));
+}
 
 /* One part as dd-trace's form-data writer makes it. */
-static void part(body *b, const char *name, const char *type, const void *data, size_t len)
-{
+static void part(body *b, const char *name, const char *type, const void *data, size_t len) {
     char head[512];
-    snprintf(head, sizeof(head), "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"%s\"; "
-             "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n", name, name, type);
+    snprintf(head, sizeof(head),
+             "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"%s\"; "
+             "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n",
+             name, name, type);
     put_str(b, head);
     put(b, data, len);
     put_str(b, "\r\n");
 }
 
-static void event(body *b, const char *json)
-{
+static void event(body *b, const char *json) {
     part(b, "event", "application/json", json, strlen(json));
 }
 
-static void end(body *b) { put_str(b, "--" BOUNDARY "--\r\n"); }
+static void end(body *b) {
+    put_str(b, "--" BOUNDARY "--\r\n");
+}
 
 static const char *event_json =
     "{\"attachments\":[\"space.pprof\",\"wall.pprof\"],\"start\":\"2026-12-01T09:53:46.355Z\","
@@ -53,43 +56,42 @@ static const char *event_json =
     "\"info\":{\"application\":{\"service\":\"fibonacci-nodejs-cpu\"}}}";
 
 /* An upload with the standard profile as space.pprof (gzipped) and wall.pprof (raw). */
-static body upload(const char *ev, bool with_wall)
-{
+static body upload(const char *ev, bool with_wall) {
     body b = {0};
     size_t rawlen, gzlen;
     uint8_t *raw = tp_standard(&rawlen);
     uint8_t *gz = t_gzip(raw, rawlen, &gzlen);
     event(&b, ev);
     part(&b, "space.pprof", "application/octet-stream", gz, gzlen);
-    if (with_wall)
-        part(&b, "wall.pprof", "application/octet-stream", raw, rawlen);
+    if (with_wall) part(&b, "wall.pprof", "application/octet-stream", raw, rawlen);
     end(&b);
     free(raw);
     free(gz);
     return b;
 }
 
-static int decode(const body *b, const char *type, const ing_limits *lim, rec *r, ing_error *err)
-{
+static int decode(const body *b, const char *type, const ing_limits *lim, rec *r, ing_error *err) {
     ing_sink sink = rec_sink(r);
     memset(err, 0, sizeof(*err));
     return ing_decode_datadog(type, (const uint8_t *)b->data, b->len, lim, &sink, &r->decoded, err);
 }
 
-static void test_upload(void)
-{
+static void test_upload(void) {
     body b = upload(event_json, true);
     rec r;
     ing_error err;
     int rc = decode(&b, ct, &t_limits, &r, &err);
     CHECK(rc == 0, "datadog: dd-trace's upload accepted (%s)", err.msg);
-    CHECK(r.profiles_called == 2 && r.sum.profiles == 2, "datadog: one profile per attachment (%d)", r.profiles_called);
+    CHECK(r.profiles_called == 2 && r.sum.profiles == 2, "datadog: one profile per attachment (%d)",
+          r.profiles_called);
     CHECK(r.sum.samples == 4 && r.sum.frames == 14 && r.sum.value == 30,
-          "datadog: samples, frames, value of both pprof parts (%" PRIu64 " %" PRIu64 " %" PRIu64 ")",
+          "datadog: samples, frames, value of both pprof parts (%" PRIu64 " %" PRIu64 " %" PRIu64
+          ")",
           r.sum.samples, r.sum.frames, r.sum.value);
     CHECK(strcmp(r.app, "fibonacci-nodejs-cpu") == 0 && strcmp(r.format, "datadog") == 0,
           "datadog: service from tags_profiler, format datadog (%s, %s)", r.app, r.format);
-    CHECK(r.stack_calls == 4 && strncmp(r.stacks, "fibonacci-nodejs-cpu|main;foo;inl;bar 10\n", 41) == 0,
+    CHECK(r.stack_calls == 4 &&
+              strncmp(r.stacks, "fibonacci-nodejs-cpu|main;foo;inl;bar 10\n", 41) == 0,
           "datadog: stacks reach the sink under the service");
     CHECK(r.decoded.body_bytes == b.len, "datadog: body bytes are the body's");
     rc = decode(&b, "multipart/form-data; boundary=\"" BOUNDARY "\"", &t_limits, &r, &err);
@@ -97,7 +99,8 @@ static void test_upload(void)
     free(b.data);
 
     /* the Node 20 default: events.pprof too, all gzipped */
-    b = upload("{\"attachments\":[\"space.pprof\"],\"tags_profiler\":\"env:x, service:svc.a/b\"}", false);
+    b = upload("{\"attachments\":[\"space.pprof\"],\"tags_profiler\":\"env:x, service:svc.a/b\"}",
+               false);
     rc = decode(&b, ct, &t_limits, &r, &err);
     CHECK(rc == 0 && r.sum.profiles == 1 && strcmp(r.app, "svc.a/b") == 0,
           "datadog: one attachment; a service tag after a space (%s)", r.app);
@@ -114,8 +117,8 @@ static void test_upload(void)
     free(b.data);
 }
 
-static void refused(const body *b, const char *type, const ing_limits *lim, int status, const char *what)
-{
+static void refused(const body *b, const char *type, const ing_limits *lim, int status,
+                    const char *what) {
     rec r;
     ing_error err;
     int rc = decode(b, type, lim, &r, &err);
@@ -123,8 +126,7 @@ static void refused(const body *b, const char *type, const ing_limits *lim, int 
           "datadog: %s: %d, nothing reported (%d: %s)", what, status, err.status, err.msg);
 }
 
-static void test_bad(void)
-{
+static void test_bad(void) {
     body b = upload(event_json, true);
     refused(&b, "application/octet-stream", &t_limits, 400, "not multipart");
     refused(&b, "multipart/form-data", &t_limits, 400, "no boundary");
@@ -212,7 +214,8 @@ static void test_bad(void)
     rec r;
     ing_error err;
     CHECK(decode(&b, ct, &lim, &r, &err) == 0 && r.sum.profiles == 3,
-          "datadog: three parts inflating to 3 sizes within a cap of 3 sizes and 64 KiB (%s)", err.msg);
+          "datadog: three parts inflating to 3 sizes within a cap of 3 sizes and 64 KiB (%s)",
+          err.msg);
     lim.max_decompressed = padlen * 3 - 1;
     CHECK(decode(&b, ct, &lim, &r, &err) < 0 && err.status == 413 && strstr(err.msg, "inflates"),
           "datadog: three parts together inflating past the cap: 413 (%s)", err.msg);
@@ -223,8 +226,7 @@ static void test_bad(void)
     free(raw);
 }
 
-int main(void)
-{
+int main(void) {
     test_upload();
     test_bad();
     return TAP_DONE();

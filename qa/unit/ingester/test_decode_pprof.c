@@ -4,8 +4,7 @@
 #include "decode_testlib.h"
 
 static int ingest(const char *format, const char *ct, const void *body, size_t len,
-                  const ing_limits *lim, rec *r, ing_error *err)
-{
+                  const ing_limits *lim, rec *r, ing_error *err) {
     ing_sink sink = rec_sink(r);
     memset(err, 0, sizeof(*err));
     return ing_decode_ingest(format, ct, "svc", body, len, lim, &sink, &r->decoded, err);
@@ -13,24 +12,28 @@ static int ingest(const char *format, const char *ct, const void *body, size_t l
 
 static const char *standard_stacks = "svc|main;foo;inl;bar 10\nsvc|main;foo;inl 5\n";
 
-static void test_standard(void)
-{
+static void test_standard(void) {
     rec r;
     ing_error err;
     size_t len, glen;
     uint8_t *raw = tp_standard(&len);
     int rc = ingest("pprof", "application/octet-stream", raw, len, &t_limits, &r, &err);
-    CHECK(rc == 0 && r.profiles_called == 1 && strcmp(r.format, "pprof") == 0, "pprof raw: accepted (%s)", err.msg);
+    CHECK(rc == 0 && r.profiles_called == 1 && strcmp(r.format, "pprof") == 0,
+          "pprof raw: accepted (%s)", err.msg);
     CHECK(r.sum.profiles == 1 && r.sum.samples == 2 && r.sum.value == 15 && r.sum.frames == 7,
-          "pprof raw: 2 samples, first-type value 15, 7 frames with inlined lines (got %" PRIu64 " %" PRIu64 " %" PRIu64 ")",
+          "pprof raw: 2 samples, first-type value 15, 7 frames with inlined lines (got %" PRIu64
+          " %" PRIu64 " %" PRIu64 ")",
           r.sum.samples, r.sum.value, r.sum.frames);
-    CHECK(strcmp(r.stacks, standard_stacks) == 0, "pprof raw: stacks root first, inlined expanded (%s)", r.stacks);
-    CHECK(r.decoded.body_bytes == len, "pprof raw: body bytes %zu, the body's length", r.decoded.body_bytes);
+    CHECK(strcmp(r.stacks, standard_stacks) == 0,
+          "pprof raw: stacks root first, inlined expanded (%s)", r.stacks);
+    CHECK(r.decoded.body_bytes == len, "pprof raw: body bytes %zu, the body's length",
+          r.decoded.body_bytes);
 
     uint8_t *gz = t_gzip(raw, len, &glen);
     rc = ingest("pprof", NULL, gz, glen, &t_limits, &r, &err);
     CHECK(rc == 0 && r.sum.samples == 2 && r.sum.value == 15 && r.sum.frames == 7 &&
-              strcmp(r.stacks, standard_stacks) == 0, "pprof gzip: same counts and stacks");
+              strcmp(r.stacks, standard_stacks) == 0,
+          "pprof gzip: same counts and stacks");
     CHECK(r.decoded.body_bytes == len, "pprof gzip: body bytes %zu, what it inflated to (%zu)",
           r.decoded.body_bytes, len);
 
@@ -42,13 +45,16 @@ static void test_standard(void)
     memcpy(cat + glen, gz2, len2);
     rc = ingest("pprof", NULL, cat, glen + len2, &t_limits, &r, &err);
     CHECK(rc == 0 && r.sum.samples == 2, "pprof gzip: concatenated members read as one stream");
-    CHECK(r.decoded.body_bytes == len, "pprof gzip, two members: body bytes %zu, both members "
-          "inflated (%zu), not the last member's trailer", r.decoded.body_bytes, len);
+    CHECK(r.decoded.body_bytes == len,
+          "pprof gzip, two members: body bytes %zu, both members "
+          "inflated (%zu), not the last member's trailer",
+          r.decoded.body_bytes, len);
     free(cat);
     free(gz2);
 
     rc = ingest("pprof", NULL, gz, glen - 6, &t_limits, &r, &err);
-    CHECK(rc < 0 && err.status == 422 && r.profiles_called == 0, "pprof gzip: truncated refused with 422 (%s)", err.msg);
+    CHECK(rc < 0 && err.status == 422 && r.profiles_called == 0,
+          "pprof gzip: truncated refused with 422 (%s)", err.msg);
     gz[glen / 2] ^= 0x55;
     rc = ingest("pprof", NULL, gz, glen, &t_limits, &r, &err);
     CHECK(rc < 0 && (err.status == 422), "pprof gzip: corrupted refused with 422 (%s)", err.msg);
@@ -56,18 +62,19 @@ static void test_standard(void)
 
     ing_limits lim = {.max_decompressed = 1 << 20, .max_frames = 3};
     rc = ingest("pprof", NULL, raw, len, &lim, &r, &err);
-    CHECK(rc < 0 && err.status == 422 && r.stack_calls == 0, "pprof: 4-frame sample over a limit of 3 refused (%s)", err.msg);
+    CHECK(rc < 0 && err.status == 422 && r.stack_calls == 0,
+          "pprof: 4-frame sample over a limit of 3 refused (%s)", err.msg);
 
     /* Without a stack sink, counts only. */
     ing_sink counts_only = {.arg = &r, .profile = rec_profile, .stack = NULL};
     memset(&r, 0, sizeof(r));
     rc = ing_decode_ingest("pprof", NULL, "svc", raw, len, &t_limits, &counts_only, NULL, &err);
-    CHECK(rc == 0 && r.sum.samples == 2 && r.stack_calls == 0, "pprof: counts without a stack sink");
+    CHECK(rc == 0 && r.sum.samples == 2 && r.stack_calls == 0,
+          "pprof: counts without a stack sink");
     free(raw);
 }
 
-static void test_corrupt(void)
-{
+static void test_corrupt(void) {
     rec r;
     ing_error err;
     size_t len;
@@ -85,18 +92,25 @@ static void test_corrupt(void)
     free(raw);
 }
 
-typedef enum { BAD_LOC, BAD_FUNC, BAD_NAME, BAD_TYPE, BAD_NVALUES, ZERO_LOC_ID, BAD_STR0 } badness;
+typedef enum {
+    BAD_LOC,
+    BAD_FUNC,
+    BAD_NAME,
+    BAD_TYPE,
+    BAD_NVALUES,
+    ZERO_LOC_ID,
+    BAD_STR0
+} badness;
 
-static uint8_t *bad_profile(badness how, size_t *len)
-{
+static uint8_t *bad_profile(badness how, size_t *len) {
     tp t;
     tp_init(&t);
     tp_sample_type(&t, "samples", "count");
     tp_function(&t, 1, how == BAD_NAME ? 999 : tp_str(&t, "main"));
     tp_location(&t, how == ZERO_LOC_ID ? 0 : 1, 0x10, (uint64_t[]){how == BAD_FUNC ? 7 : 1}, 1);
-    tp_sample(&t, (uint64_t[]){how == BAD_LOC ? 42 : 1}, 1, (int64_t[]){3, 4}, how == BAD_NVALUES ? 2 : 1);
-    if (how == BAD_TYPE)
-        t.p.sample_type[0]->unit = -1;
+    tp_sample(&t, (uint64_t[]){how == BAD_LOC ? 42 : 1}, 1, (int64_t[]){3, 4},
+              how == BAD_NVALUES ? 2 : 1);
+    if (how == BAD_TYPE) t.p.sample_type[0]->unit = -1;
     if (how == BAD_STR0) {
         free(t.p.string_table[0]);
         t.p.string_table[0] = strdup("x");
@@ -106,11 +120,14 @@ static uint8_t *bad_profile(badness how, size_t *len)
     return b;
 }
 
-static void test_references(void)
-{
-    static const char *what[] = {"missing location id", "missing function id", "name string index out of range",
-                                 "sample type string index negative", "values not matching sample types",
-                                 "location id 0", "string_table[0] not empty"};
+static void test_references(void) {
+    static const char *what[] = {"missing location id",
+                                 "missing function id",
+                                 "name string index out of range",
+                                 "sample type string index negative",
+                                 "values not matching sample types",
+                                 "location id 0",
+                                 "string_table[0] not empty"};
     for (badness b = BAD_LOC; b <= BAD_STR0; b++) {
         rec r;
         ing_error err;
@@ -123,18 +140,17 @@ static void test_references(void)
     }
 }
 
-static void test_sparse_ids_and_addresses(void)
-{
+static void test_sparse_ids_and_addresses(void) {
     tp t;
     tp_init(&t);
     tp_sample_type(&t, "alloc_space", "bytes");
     tp_function(&t, 1000000000001ULL, tp_str(&t, "weird;name\nhere"));
-    tp_function(&t, 7, 0);   /* no name: reported as "unknown" */
+    tp_function(&t, 7, 0); /* no name: reported as "unknown" */
     tp_location(&t, 900000000000ULL, 0xdead, (uint64_t[]){1000000000001ULL}, 1);
-    tp_location(&t, 5, 0xbeef, NULL, 0);                  /* unsymbolized */
+    tp_location(&t, 5, 0xbeef, NULL, 0); /* unsymbolized */
     tp_location(&t, 6, 0xf00, (uint64_t[]){7}, 1);
     tp_sample(&t, (uint64_t[]){5, 900000000000ULL, 6}, 3, (int64_t[]){64}, 1);
-    tp_sample(&t, (uint64_t[]){6}, 1, (int64_t[]){-5}, 1);   /* negative: counted, adds nothing */
+    tp_sample(&t, (uint64_t[]){6}, 1, (int64_t[]){-5}, 1); /* negative: counted, adds nothing */
     size_t len;
     uint8_t *b = tp_pack(&t, &len);
     tp_free(&t);
@@ -142,15 +158,15 @@ static void test_sparse_ids_and_addresses(void)
     ing_error err;
     int rc = ingest("pprof", NULL, b, len, &t_limits, &r, &err);
     CHECK(rc == 0, "pprof: sparse ids accepted (%s)", err.msg);
-    CHECK(r.sum.samples == 2 && r.sum.value == 64 && r.sum.frames == 4, "pprof: sparse ids counted (%" PRIu64 " %" PRIu64 " %" PRIu64 ")",
-          r.sum.samples, r.sum.value, r.sum.frames);
+    CHECK(r.sum.samples == 2 && r.sum.value == 64 && r.sum.frames == 4,
+          "pprof: sparse ids counted (%" PRIu64 " %" PRIu64 " %" PRIu64 ")", r.sum.samples,
+          r.sum.value, r.sum.frames);
     CHECK(strcmp(r.stacks, "svc|unknown;weird:name here;0xbeef 64\n") == 0,
           "pprof: unsymbolized frame by address, ';' and newlines replaced (%s)", r.stacks);
     free(b);
 }
 
-static void test_gzip_bomb(void)
-{
+static void test_gzip_bomb(void) {
     size_t n = 64 << 20, glen;
     uint8_t *zeros = calloc(1, n);
     uint8_t *gz = t_gzip(zeros, n, &glen);
@@ -160,10 +176,12 @@ static void test_gzip_bomb(void)
     ing_limits lim = {.max_decompressed = 4 << 20, .max_frames = 1024};
     int rc = ingest("pprof", NULL, gz, glen, &lim, &r, &err);
     CHECK(rc < 0 && err.status == 413 && r.profiles_called == 0,
-          "pprof: %zu-byte gzip inflating to 64 MiB refused with 413 at a 4 MiB cap (%s)", glen, err.msg);
-    lim.max_decompressed = 0;   /* default cap (256 MiB): inflates, then is not a profile */
+          "pprof: %zu-byte gzip inflating to 64 MiB refused with 413 at a 4 MiB cap (%s)", glen,
+          err.msg);
+    lim.max_decompressed = 0; /* default cap (256 MiB): inflates, then is not a profile */
     rc = ingest("pprof", NULL, gz, glen, &lim, &r, &err);
-    CHECK(rc < 0 && err.status == 422, "pprof: 64 MiB of zeros under the default cap is 422, not a profile");
+    CHECK(rc < 0 && err.status == 422,
+          "pprof: 64 MiB of zeros under the default cap is 422, not a profile");
     free(gz);
 
     /* The cap bounds memory, not one buffer: a profile inflating to exactly the cap
@@ -181,25 +199,25 @@ static void test_gzip_bomb(void)
           "pprof: one byte over the cap does not inflate: 413 (%s)", err.msg);
     lim.max_decompressed = 64 * len;
     rc = ingest("pprof", NULL, gz, glen, &lim, &r, &err);
-    CHECK(rc == 0 && r.sum.samples == 2, "pprof: within a cap of 64 times its size: accepted (%s)", err.msg);
+    CHECK(rc == 0 && r.sum.samples == 2, "pprof: within a cap of 64 times its size: accepted (%s)",
+          err.msg);
     free(gz);
     free(raw);
 }
 
 /* A multipart body with the given parts (name, data) and line break. */
-static uint8_t *mp_build(const char *boundary, const char *nl, const char **names, const uint8_t **data,
-                         const size_t *lens, int n, size_t *outlen)
-{
+static uint8_t *mp_build(const char *boundary, const char *nl, const char **names,
+                         const uint8_t **data, const size_t *lens, int n, size_t *outlen) {
     size_t cap = 1024;
-    for (int i = 0; i < n; i++)
-        cap += lens[i] + 256;
+    for (int i = 0; i < n; i++) cap += lens[i] + 256;
     uint8_t *b = malloc(cap);
     size_t o = (size_t)sprintf((char *)b, "preamble%s", nl);
     for (int i = 0; i < n; i++) {
-        o += (size_t)sprintf((char *)b + o,
-                             "--%s%sContent-Disposition: form-data; name=\"%s\"; filename=\"%s.bin\"%s"
-                             "Content-Type: application/octet-stream%s%s",
-                             boundary, nl, names[i], names[i], nl, nl, nl);
+        o += (size_t)sprintf(
+            (char *)b + o,
+            "--%s%sContent-Disposition: form-data; name=\"%s\"; filename=\"%s.bin\"%s"
+            "Content-Type: application/octet-stream%s%s",
+            boundary, nl, names[i], names[i], nl, nl, nl);
         memcpy(b + o, data[i], lens[i]);
         o += lens[i];
         o += (size_t)sprintf((char *)b + o, "%s", nl);
@@ -209,14 +227,14 @@ static uint8_t *mp_build(const char *boundary, const char *nl, const char **name
     return b;
 }
 
-static void test_multipart(void)
-{
+static void test_multipart(void) {
     rec r;
     ing_error err;
     size_t len, glen, blen;
     uint8_t *raw = tp_standard(&len);
     uint8_t *gz = t_gzip(raw, len, &glen);
-    const char *config = "{\"cpu\":{\"units\":\"samples\",\"aggregation\":\"sum\",\"display-name\":\"cpu\"}}";
+    const char *config =
+        "{\"cpu\":{\"units\":\"samples\",\"aggregation\":\"sum\",\"display-name\":\"cpu\"}}";
     const char *ct = "multipart/form-data; boundary=4f3a9c";
 
     const char *names[] = {"profile", "prev_profile", "sample_type_config"};
@@ -224,9 +242,11 @@ static void test_multipart(void)
     size_t lens[] = {glen, len, strlen(config)};
     uint8_t *body = mp_build("4f3a9c", "\r\n", names, data, lens, 3, &blen);
     int rc = ingest(NULL, ct, body, blen, &t_limits, &r, &err);
-    CHECK(rc == 0 && r.profiles_called == 1 && strcmp(r.format, "pprof") == 0, "multipart: accepted (%s)", err.msg);
+    CHECK(rc == 0 && r.profiles_called == 1 && strcmp(r.format, "pprof") == 0,
+          "multipart: accepted (%s)", err.msg);
     CHECK(r.sum.profiles == 1 && r.sum.samples == 2 && r.sum.value == 15 && r.sum.frames == 7 &&
-              strcmp(r.stacks, standard_stacks) == 0, "multipart: the profile part counted once, prev_profile not");
+              strcmp(r.stacks, standard_stacks) == 0,
+          "multipart: the profile part counted once, prev_profile not");
     CHECK(r.decoded.body_bytes == blen, "multipart: body bytes %zu, the body's own length (%zu)",
           r.decoded.body_bytes, blen);
     rc = ingest("pprof", ct, body, blen, &t_limits, &r, &err);
@@ -234,8 +254,10 @@ static void test_multipart(void)
     free(body);
 
     body = mp_build("quoted boundary", "\n", names, data, lens, 1, &blen);
-    rc = ingest(NULL, "multipart/form-data; charset=x; boundary=\"quoted boundary\"", body, blen, &t_limits, &r, &err);
-    CHECK(rc == 0 && r.sum.samples == 2, "multipart: quoted boundary and bare LF line breaks (%s)", err.msg);
+    rc = ingest(NULL, "multipart/form-data; charset=x; boundary=\"quoted boundary\"", body, blen,
+                &t_limits, &r, &err);
+    CHECK(rc == 0 && r.sum.samples == 2, "multipart: quoted boundary and bare LF line breaks (%s)",
+          err.msg);
     free(body);
 
     body = mp_build("4f3a9c", "\r\n", names, data, lens, 3, &blen);
@@ -244,12 +266,14 @@ static void test_multipart(void)
     rc = ingest(NULL, "multipart/form-data; boundary=other", body, blen, &t_limits, &r, &err);
     CHECK(rc < 0 && err.status == 422, "multipart: wrong boundary refused with 422 (%s)", err.msg);
     rc = ingest(NULL, ct, body, blen - 12, &t_limits, &r, &err);
-    CHECK(rc < 0 && err.status == 422, "multipart: unterminated body refused with 422 (%s)", err.msg);
+    CHECK(rc < 0 && err.status == 422, "multipart: unterminated body refused with 422 (%s)",
+          err.msg);
     free(body);
 
     body = mp_build("4f3a9c", "\r\n", names + 1, data + 1, lens + 1, 2, &blen);
     rc = ingest(NULL, ct, body, blen, &t_limits, &r, &err);
-    CHECK(rc < 0 && err.status == 422 && r.profiles_called == 0, "multipart: no profile part refused with 422 (%s)", err.msg);
+    CHECK(rc < 0 && err.status == 422 && r.profiles_called == 0,
+          "multipart: no profile part refused with 422 (%s)", err.msg);
     free(body);
 
     const uint8_t *bad_config[] = {gz, (const uint8_t *)"{not json"};
@@ -257,7 +281,8 @@ static void test_multipart(void)
     const char *cfg_names[] = {"profile", "sample_type_config"};
     body = mp_build("4f3a9c", "\r\n", cfg_names, bad_config, bad_config_lens, 2, &blen);
     rc = ingest(NULL, ct, body, blen, &t_limits, &r, &err);
-    CHECK(rc < 0 && err.status == 422, "multipart: invalid sample_type_config refused (%s)", err.msg);
+    CHECK(rc < 0 && err.status == 422, "multipart: invalid sample_type_config refused (%s)",
+          err.msg);
     free(body);
 
     const uint8_t *bad_prev[] = {gz, (const uint8_t *)"\x0a\x7f"};
@@ -265,7 +290,8 @@ static void test_multipart(void)
     const char *prev_names[] = {"profile", "prev_profile"};
     body = mp_build("4f3a9c", "\r\n", prev_names, bad_prev, bad_prev_lens, 2, &blen);
     rc = ingest(NULL, ct, body, blen, &t_limits, &r, &err);
-    CHECK(rc < 0 && err.status == 422 && strstr(err.msg, "prev_profile"), "multipart: corrupt prev_profile refused (%s)", err.msg);
+    CHECK(rc < 0 && err.status == 422 && strstr(err.msg, "prev_profile"),
+          "multipart: corrupt prev_profile refused (%s)", err.msg);
     free(body);
 
     const uint8_t *bad_profile_part[] = {(const uint8_t *)"garbage!"};
@@ -278,8 +304,7 @@ static void test_multipart(void)
     free(raw);
 }
 
-int main(void)
-{
+int main(void) {
     test_standard();
     test_corrupt();
     test_references();

@@ -12,42 +12,35 @@
 
 typedef int (*fuzz_fn)(const uint8_t *, size_t);
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
+static uint8_t *slurp(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
+    if (f == NULL) return NULL;
     size_t cap = 4096, n = 0;
     uint8_t *b = malloc(cap);
     size_t got;
     while ((got = fread(b + n, 1, cap - n, f)) > 0) {
         n += got;
-        if (n == cap)
-            b = realloc(b, cap *= 2);
+        if (n == cap) b = realloc(b, cap *= 2);
     }
     fclose(f);
     *len = n;
     return b;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
+static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void replay(const char *corpus, const char *target, fuzz_fn fn)
-{
+static void replay(const char *corpus, const char *target, fuzz_fn fn) {
     char dir[PATH_MAX];
     snprintf(dir, sizeof(dir), "%s/%s", corpus, target);
     DIR *d = opendir(dir);
-    if (!CHECK(d != NULL, "%s: corpus directory %s exists", target, dir))
-        return;
+    if (!CHECK(d != NULL, "%s: corpus directory %s exists", target, dir)) return;
     char *names[4096];
     size_t n = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL && n < 4096)
-        if (e->d_name[0] != '.')
-            names[n++] = strdup(e->d_name);
+        if (e->d_name[0] != '.') names[n++] = strdup(e->d_name);
     closedir(d);
     qsort(names, n, sizeof(*names), cmp_str);
     int seeds = 0, others = 0, seeds_ok = 0;
@@ -61,8 +54,7 @@ static void replay(const char *corpus, const char *target, fuzz_fn fn)
             if (strncmp(names[i], "seed-", 5) == 0) {
                 seeds++;
                 seeds_ok += rc == 0;
-                if (rc != 0)
-                    printf("# %s: seed %s does not decode\n", target, names[i]);
+                if (rc != 0) printf("# %s: seed %s does not decode\n", target, names[i]);
             } else {
                 others++;
             }
@@ -74,8 +66,7 @@ static void replay(const char *corpus, const char *target, fuzz_fn fn)
     CHECK(1, "%s: %d other inputs (kept crashes) answered without crashing", target, others);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     char corpus[PATH_MAX];
     if (argc > 1) {
         snprintf(corpus, sizeof(corpus), "%s", argv[1]);
@@ -83,10 +74,8 @@ int main(int argc, char **argv)
         /* qa/unit/ingester/this.c → qa/fuzz-corpus/ingester */
         snprintf(corpus, sizeof(corpus), "%s", __FILE__);
         char *cut = strstr(corpus, "/unit/ingester/");
-        if (cut)
-            strcpy(cut, "/fuzz-corpus/ingester");
-        else
-            snprintf(corpus, sizeof(corpus), "qa/fuzz-corpus/ingester");
+        if (cut) strcpy(cut, "/fuzz-corpus/ingester");
+        else snprintf(corpus, sizeof(corpus), "qa/fuzz-corpus/ingester");
     }
     replay(corpus, "fuzz_ingest", fuzz_run_ingest);
     replay(corpus, "fuzz_pprof", fuzz_run_pprof);

@@ -14,13 +14,14 @@ typedef struct outcome {
     size_t bytes;
 } outcome;
 
-static void whole(const char *format, const char *body, size_t len, const ing_limits *lim, outcome *o)
-{
+static void whole(const char *format, const char *body, size_t len, const ing_limits *lim,
+                  outcome *o) {
     rec r;
     ing_sink sink = rec_sink(&r);
     sink.stack = NULL;
     ing_error err = {0};
-    o->rc = ing_decode_ingest(format, NULL, "app", (const uint8_t *)body, len, lim, &sink, &r.decoded, &err);
+    o->rc = ing_decode_ingest(format, NULL, "app", (const uint8_t *)body, len, lim, &sink,
+                              &r.decoded, &err);
     o->status = o->rc < 0 ? err.status : 0;
     snprintf(o->msg, sizeof o->msg, "%s", o->rc < 0 ? err.msg : "");
     o->c = r.sum;
@@ -29,19 +30,16 @@ static void whole(const char *format, const char *body, size_t len, const ing_li
 
 /* Streamed in chunks of step bytes, the first one first bytes long. */
 static void streamed(const char *format, const char *body, size_t len, const ing_limits *lim,
-                     size_t first, size_t step, outcome *o, size_t *held)
-{
+                     size_t first, size_t step, outcome *o, size_t *held) {
     rec r;
     ing_sink sink = rec_sink(&r);
     ing_error err = {0};
     ing_stream *st = ing_stream_begin(format, NULL, "app", lim);
     *held = 0;
     for (size_t at = 0, n = first; at < len; at += n, n = step) {
-        if (n > len - at)
-            n = len - at;
+        if (n > len - at) n = len - at;
         ing_stream_feed(st, (const uint8_t *)body + at, n);
-        if (ing_stream_held(st) > *held)
-            *held = ing_stream_held(st);
+        if (ing_stream_held(st) > *held) *held = ing_stream_held(st);
     }
     ing_decoded d = {0};
     o->rc = ing_stream_end(st, &sink, &d, &err);
@@ -51,43 +49,46 @@ static void streamed(const char *format, const char *body, size_t len, const ing
     o->bytes = o->rc < 0 ? 0 : d.body_bytes;
 }
 
-static bool same(const outcome *a, const outcome *b)
-{
+static bool same(const outcome *a, const outcome *b) {
     return a->rc == b->rc && a->status == b->status && strcmp(a->msg, b->msg) == 0 &&
            a->c.profiles == b->c.profiles && a->c.samples == b->c.samples &&
            a->c.value == b->c.value && a->c.frames == b->c.frames && a->bytes == b->bytes;
 }
 
-static void check_body(const char *format, const char *body, const ing_limits *lim, const char *what)
-{
+static void check_body(const char *format, const char *body, const ing_limits *lim,
+                       const char *what) {
     size_t len = strlen(body), held_max = 0, held;
     outcome w, s;
     whole(format, body, len, lim, &w);
     bool all = true;
     char first_diff[1024] = "";
     for (size_t first = 1; first <= len + 1 && all; first++) {
-        streamed(format, body, len, lim, first, len + 1, &s, &held);   /* two chunks */
-        if (held > held_max)
-            held_max = held;
+        streamed(format, body, len, lim, first, len + 1, &s, &held); /* two chunks */
+        if (held > held_max) held_max = held;
         if (!same(&w, &s)) {
             all = false;
-            snprintf(first_diff, sizeof first_diff, "cut at %zu: %d %s / %d %s", first, w.rc, w.msg, s.rc, s.msg);
+            snprintf(first_diff, sizeof first_diff, "cut at %zu: %d %s / %d %s", first, w.rc, w.msg,
+                     s.rc, s.msg);
         }
     }
-    streamed(format, body, len, lim, 1, 1, &s, &held);   /* byte by byte */
+    streamed(format, body, len, lim, 1, 1, &s, &held); /* byte by byte */
     if (all && !same(&w, &s)) {
         all = false;
-        snprintf(first_diff, sizeof first_diff, "byte by byte: %d %s / %d %s", w.rc, w.msg, s.rc, s.msg);
+        snprintf(first_diff, sizeof first_diff, "byte by byte: %d %s / %d %s", w.rc, w.msg, s.rc,
+                 s.msg);
     }
-    CHECK(all, "%s: streamed in any chunks = whole (%s%s)", what, w.rc < 0 ? w.msg : "ok", first_diff);
-    CHECK(held_max <= lim->max_stack_bytes + 64 + 2048, "%s: held at most a line of the limit, 64 "
-          "bytes and its state (%zu)", what, held_max);
+    CHECK(all, "%s: streamed in any chunks = whole (%s%s)", what, w.rc < 0 ? w.msg : "ok",
+          first_diff);
+    CHECK(held_max <= lim->max_stack_bytes + 64 + 2048,
+          "%s: held at most a line of the limit, 64 "
+          "bytes and its state (%zu)",
+          what, held_max);
 }
 
-int main(void)
-{
+int main(void) {
     ing_limits lim = {.max_decompressed = 1 << 20, .max_frames = 8, .max_stack_bytes = 16};
-    check_body(NULL, "main;foo;bar 12\r\nmain;foo 3\n\nno-value-line\nmain;idle 0\nmain 1", &lim, "folded");
+    check_body(NULL, "main;foo;bar 12\r\nmain;foo 3\n\nno-value-line\nmain;idle 0\nmain 1", &lim,
+               "folded");
     check_body("lines", "main;foo\nmain;foo\r\n\nmain;bar;baz\n", &lim, "lines");
     check_body(NULL, "ok 1\nbad x\nlater 2\n", &lim, "bad value");
     check_body(NULL, "a;b;c;d;e;f;g;h;i 1\n", &lim, "too many frames");
@@ -119,12 +120,13 @@ int main(void)
     check_body(NULL, body, &lim, "an overlong last line without a break (no space)");
 
     CHECK(ing_stream_begin("pprof", NULL, "app", &lim) == NULL &&
-          ing_stream_begin("trie", NULL, "app", &lim) == NULL &&
-          ing_stream_begin(NULL, "multipart/form-data; boundary=x", "app", &lim) == NULL &&
-          ing_stream_begin(NULL, "binary/octet-stream+tree", "app", &lim) == NULL,
+              ing_stream_begin("trie", NULL, "app", &lim) == NULL &&
+              ing_stream_begin(NULL, "multipart/form-data; boundary=x", "app", &lim) == NULL &&
+              ing_stream_begin(NULL, "binary/octet-stream+tree", "app", &lim) == NULL,
           "pprof, trie, tree and multipart bodies do not stream");
     ing_limits nolimit = {.max_decompressed = 1 << 20};
-    CHECK(ing_stream_begin(NULL, NULL, "app", &nolimit) == NULL, "without a stack limit, no stream");
+    CHECK(ing_stream_begin(NULL, NULL, "app", &nolimit) == NULL,
+          "without a stack limit, no stream");
     ing_stream *st = ing_stream_begin("folded", NULL, "app", &lim);
     ing_stream_feed(st, (const uint8_t *)"a 1\n", 4);
     ing_stream_free(st);

@@ -33,27 +33,25 @@ static int events[CONN_DROPPED + 1];
 static size_t body_bytes;
 static int shutdown_done;
 
-static void on_request(void *arg, ing_conn *c, ing_request *r)
-{
+static void on_request(void *arg, ing_conn *c, ing_request *r) {
     seen_request *s = &seen[nseen < MAX_SEEN ? nseen : MAX_SEEN - 1];
     snprintf(s->method, sizeof s->method, "%s", r->method);
     snprintf(s->path, sizeof s->path, "%s", r->path);
     snprintf(s->query, sizeof s->query, "%s", r->query);
     snprintf(s->content_type, sizeof s->content_type, "%s", r->content_type);
-    snprintf(s->authorization, sizeof s->authorization, "%s", r->authorization ? r->authorization : "(none)");
-    snprintf(s->body, sizeof s->body, "%.*s", (int)r->body_len, r->body ? (const char *)r->body : "");
+    snprintf(s->authorization, sizeof s->authorization, "%s",
+             r->authorization ? r->authorization : "(none)");
+    snprintf(s->body, sizeof s->body, "%.*s", (int)r->body_len,
+             r->body ? (const char *)r->body : "");
     s->refused_status = r->refused_status;
     s->is_control = r->is_control;
     s->retry_after = r->refused_retry_after_s;
     r->tag = (uint64_t)++nseen;
-    if (r->refused_status)
-        ing_conn_reply_error(c, r->refused_status, "%s", r->refused_why);
-    else
-        ing_conn_reply(c, 200, "text/plain", NULL, r->path, strlen(r->path));
+    if (r->refused_status) ing_conn_reply_error(c, r->refused_status, "%s", r->refused_why);
+    else ing_conn_reply(c, 200, "text/plain", NULL, r->path, strlen(r->path));
 }
 
-static void on_answered(void *arg, const ing_request *r, int status, uint64_t elapsed_ns)
-{
+static void on_answered(void *arg, const ing_request *r, int status, uint64_t elapsed_ns) {
     if (nanswered < MAX_SEEN) {
         answered[nanswered] = (int)r->tag;
         answered_status[nanswered] = status;
@@ -61,34 +59,28 @@ static void on_answered(void *arg, const ing_request *r, int status, uint64_t el
     nanswered++;
 }
 
-static void on_event(void *arg, conn_event ev, int is_control, size_t n)
-{
+static void on_event(void *arg, conn_event ev, int is_control, size_t n) {
     events[ev]++;
-    if (ev == CONN_BODY_BYTES)
-        body_bytes += n;
+    if (ev == CONN_BODY_BYTES) body_bytes += n;
 }
 
-static void on_shutdown_done(void *arg)
-{
+static void on_shutdown_done(void *arg) {
     shutdown_done++;
 }
 
 static const conn_callbacks callbacks = {on_request, on_answered, on_event, NULL};
 
 /* A connected socketpair: the transport gets one end, the test keeps *client. */
-static void adopt(conn_set *set, int is_control, int *client)
-{
+static void adopt(conn_set *set, int is_control, int *client) {
     int sv[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-        abort();
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) abort();
     fcntl(sv[1], F_SETFL, O_NONBLOCK);
     ing_conn_adopt(set, sv[0], is_control);
     *client = sv[1];
 }
 
 /* Run the loop, collecting what fd receives, until it holds want (or EOF, or ~2 s). */
-static void collect(conn_set *set, int fd, char *buf, size_t size, const char *want, int *eof)
-{
+static void collect(conn_set *set, int fd, char *buf, size_t size, const char *want, int *eof) {
     size_t len = strlen(buf);
     for (int i = 0; i < 2000 && !strstr(buf, want) && !*eof; i++) {
         uv_run(set->loop, UV_RUN_NOWAIT);
@@ -104,16 +96,13 @@ static void collect(conn_set *set, int fd, char *buf, size_t size, const char *w
     }
 }
 
-static int count(const char *hay, const char *needle)
-{
+static int count(const char *hay, const char *needle) {
     int n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
-        n++;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle)) n++;
     return n;
 }
 
-int main(void)
-{
+int main(void) {
     uv_loop_t *loop = uv_default_loop();
     conn_set set;
     conn_limits lim = {.max_body = 64, .idle_timeout_s = 5, .max_connections = 1};
@@ -126,19 +115,26 @@ int main(void)
         "POST /ingest?name=app&x=%41#frag HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\n"
         "Authorization: Bearer tok\r\nContent-Length: 5\r\n\r\nhello"
         "GET http://h:1/p/q?k=v HTTP/1.1\r\nHost: h\r\n\r\n";
-    CHECK(write(a, two, sizeof two - 1) == (ssize_t)(sizeof two - 1), "two pipelined requests sent");
+    CHECK(write(a, two, sizeof two - 1) == (ssize_t)(sizeof two - 1),
+          "two pipelined requests sent");
     collect(&set, a, got, sizeof got, "/p/q", &eof);
-    CHECK(nseen == 2 && count(got, "HTTP/1.1 200 OK") == 2, "both reach on_request and are answered, "
-          "in order (%d requests)", nseen);
+    CHECK(nseen == 2 && count(got, "HTTP/1.1 200 OK") == 2,
+          "both reach on_request and are answered, "
+          "in order (%d requests)",
+          nseen);
     CHECK(strcmp(seen[0].method, "POST") == 0 && strcmp(seen[0].path, "/ingest") == 0 &&
-          strcmp(seen[0].query, "name=app&x=%41") == 0, "view: method, path, query without the "
-          "fragment (%s %s ? %s)", seen[0].method, seen[0].path, seen[0].query);
+              strcmp(seen[0].query, "name=app&x=%41") == 0,
+          "view: method, path, query without the "
+          "fragment (%s %s ? %s)",
+          seen[0].method, seen[0].path, seen[0].query);
     CHECK(strcmp(seen[0].content_type, "text/plain") == 0 &&
-          strcmp(seen[0].authorization, "Bearer tok") == 0 && strcmp(seen[0].body, "hello") == 0 &&
-          !seen[0].is_control && !seen[0].refused_status, "view: headers and body");
+              strcmp(seen[0].authorization, "Bearer tok") == 0 &&
+              strcmp(seen[0].body, "hello") == 0 && !seen[0].is_control && !seen[0].refused_status,
+          "view: headers and body");
     CHECK(strcmp(seen[1].method, "GET") == 0 && strcmp(seen[1].path, "/p/q") == 0 &&
-          strcmp(seen[1].query, "k=v") == 0 && strcmp(seen[1].authorization, "(none)") == 0 &&
-          seen[1].body[0] == '\0', "view: an absolute-form target reduced to path and query");
+              strcmp(seen[1].query, "k=v") == 0 && strcmp(seen[1].authorization, "(none)") == 0 &&
+              seen[1].body[0] == '\0',
+          "view: an absolute-form target reduced to path and query");
     CHECK(nanswered == 2 && answered[0] == 1 && answered[1] == 2 && answered_status[0] == 200,
           "on_answered: each answer, with the tag the user gave its request");
     CHECK(events[CONN_ACCEPTED] == 1 && body_bytes == 5 && events[CONN_CLOSED] == 0,
@@ -150,7 +146,8 @@ int main(void)
     adopt(&set, 0, &b);
     collect(&set, b, bgot, sizeof bgot, "\n}", &beof);
     CHECK(strstr(bgot, "HTTP/1.1 503 ") && strstr(bgot, "Connection: close") &&
-          events[CONN_REFUSED] == 1 && nseen == 2, "a second data connection: 503, closed, "
+              events[CONN_REFUSED] == 1 && nseen == 2,
+          "a second data connection: 503, closed, "
           "reported refused, no request handed over");
     adopt(&set, 1, &c);
     const char ctl[] = "GET /stats HTTP/1.1\r\nHost: h\r\n\r\n";
@@ -162,19 +159,21 @@ int main(void)
     /* A body over max_body: handed over refused, answered, then the connection closes. */
     const char big[] = "POST /ingest HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\n";
     got[0] = '\0';
-    CHECK(write(a, big, sizeof big - 1) == (ssize_t)(sizeof big - 1), "a request over max_body sent");
+    CHECK(write(a, big, sizeof big - 1) == (ssize_t)(sizeof big - 1),
+          "a request over max_body sent");
     collect(&set, a, got, sizeof got, "\n}", &eof);
     CHECK(nseen == 4 && seen[3].refused_status == 413 && strstr(got, "HTTP/1.1 413 ") &&
-          strstr(got, "Connection: close") && strstr(got, "--max-body"),
+              strstr(got, "Connection: close") && strstr(got, "--max-body"),
           "over max_body: on_request gets it refused (413, with the reason), the answer closes");
     CHECK(nanswered == 4 && answered_status[3] == 413, "the refusal's answer is reported too "
-          "(the over-cap 503 answered no request)");
+                                                       "(the over-cap 503 answered no request)");
 
     /* A budget of 100 buffered bytes for the set: a 60-byte body still arriving holds 60,
      * so another 60-byte one is refused before its body is read; once the first is
      * answered, it fits. */
     conn_set small;
-    conn_limits slim = {.max_body = 64, .idle_timeout_s = 5, .max_connections = 4, .max_buffered = 100};
+    conn_limits slim = {
+        .max_body = 64, .idle_timeout_s = 5, .max_connections = 4, .max_buffered = 100};
     ing_conn_set_init(&small, loop, &slim, &callbacks, NULL);
     int d, e, deof = 0, eeof = 0;
     char dgot[1024] = "", egot[1024] = "";
@@ -182,20 +181,23 @@ int main(void)
     adopt(&small, 0, &e);
     const char part[] = "POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 60\r\n\r\n0123456789";
     CHECK(write(d, part, sizeof part - 1) == (ssize_t)(sizeof part - 1), "a 60-byte body begun");
-    for (int i = 0; i < 50; i++)
-        uv_run(loop, UV_RUN_NOWAIT);
-    CHECK(small.buffered == 60, "the body in progress holds 60 of the 100 bytes (%zu)", small.buffered);
+    for (int i = 0; i < 50; i++) uv_run(loop, UV_RUN_NOWAIT);
+    CHECK(small.buffered == 60, "the body in progress holds 60 of the 100 bytes (%zu)",
+          small.buffered);
     const char next[] = "POST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 60\r\n\r\n";
-    CHECK(write(e, next, sizeof next - 1) == (ssize_t)(sizeof next - 1), "another 60-byte body announced");
+    CHECK(write(e, next, sizeof next - 1) == (ssize_t)(sizeof next - 1),
+          "another 60-byte body announced");
     collect(&small, e, egot, sizeof egot, "\n}", &eeof);
     CHECK(nseen == 5 && seen[4].refused_status == 503 && seen[4].retry_after == 1 &&
-          strstr(egot, "HTTP/1.1 503 ") && strstr(egot, "Connection: close") && strstr(egot, "--max-buffered"),
+              strstr(egot, "HTTP/1.1 503 ") && strstr(egot, "Connection: close") &&
+              strstr(egot, "--max-buffered"),
           "no room for it: handed over refused, 503, Retry-After 1, the answer closes");
     char rest[51];
     memset(rest, 'x', 50);
     CHECK(write(d, rest, 50) == 50, "the first body ends");
     collect(&small, d, dgot, sizeof dgot, "/a", &deof);
-    CHECK(nseen == 6 && !seen[5].refused_status && strlen(seen[5].body) == 60 && small.buffered == 0,
+    CHECK(nseen == 6 && !seen[5].refused_status && strlen(seen[5].body) == 60 &&
+              small.buffered == 0,
           "the first is served, and its 60 bytes given back (%zu held)", small.buffered);
     const char again[] = "POST /c HTTP/1.1\r\nHost: h\r\nContent-Length: 60\r\n\r\n"
                          "012345678901234567890123456789012345678901234567890123456789";
@@ -224,8 +226,10 @@ int main(void)
     uv_run(loop, UV_RUN_NOWAIT);
     CHECK(conn_set_empty(&set) && shutdown_done == 1,
           "shutdown: every connection closed, done called once");
-    CHECK(events[CONN_ACCEPTED] == 4 && events[CONN_CLOSED] == 4, "closed reported for the four "
-          "accepted connections, not the refused one (%d)", events[CONN_CLOSED]);
+    CHECK(events[CONN_ACCEPTED] == 4 && events[CONN_CLOSED] == 4,
+          "closed reported for the four "
+          "accepted connections, not the refused one (%d)",
+          events[CONN_CLOSED]);
     close(c);
     uv_run(loop, UV_RUN_NOWAIT);
     return TAP_DONE();

@@ -7,8 +7,7 @@
 
 #include <string.h>
 
-int main(void)
-{
+int main(void) {
     char q[] = "name=my%20app%7Benv%3Dx%7D&format=pprof&empty&a+b=c+d";
     query_param p[8];
     int n = ing_query_parse(q, p, 8);
@@ -35,19 +34,21 @@ int main(void)
           "wrong Bearer token");
     CHECK(ing_auth_ok("Basic dXNlcjpzM2NyZXQ=", "s3cret"), "Basic with the token as password");
     CHECK(!ing_auth_ok("Basic dXNlcjp3cm9uZw==", "s3cret"), "Basic with a wrong password");
-    CHECK(!ing_auth_ok(NULL, "s3cret") && !ing_auth_ok("Digest x", "s3cret"), "missing or other scheme");
+    CHECK(!ing_auth_ok(NULL, "s3cret") && !ing_auth_ok("Digest x", "s3cret"),
+          "missing or other scheme");
 
     CHECK(ing_files_name_ok("app.svg") && ing_files_name_ok("a-b_c.folded"), "plain names");
-    CHECK(!ing_files_name_ok("../etc/passwd") && !ing_files_name_ok("a/b") && !ing_files_name_ok("..") &&
-          !ing_files_name_ok(".hidden") && !ing_files_name_ok("") && !ing_files_name_ok("a..b") &&
-          !ing_files_name_ok("a\\b") && !ing_files_name_ok("a\nb"),
+    CHECK(!ing_files_name_ok("../etc/passwd") && !ing_files_name_ok("a/b") &&
+              !ing_files_name_ok("..") && !ing_files_name_ok(".hidden") && !ing_files_name_ok("") &&
+              !ing_files_name_ok("a..b") && !ing_files_name_ok("a\\b") &&
+              !ing_files_name_ok("a\nb"),
           "traversal, slashes, dot files, control characters refused");
     CHECK(strcmp(ing_files_content_type("x.svg"), "image/svg+xml") == 0 &&
-          strncmp(ing_files_content_type("x.folded"), "text/plain", 10) == 0 &&
-          strncmp(ing_files_content_type("x.txt"), "text/plain", 10) == 0 &&
-          strncmp(ing_files_content_type("x.html"), "text/html", 9) == 0 &&
-          strcmp(ing_files_content_type("x.png"), "image/png") == 0 &&
-          strcmp(ing_files_content_type("x.bin"), "application/octet-stream") == 0,
+              strncmp(ing_files_content_type("x.folded"), "text/plain", 10) == 0 &&
+              strncmp(ing_files_content_type("x.txt"), "text/plain", 10) == 0 &&
+              strncmp(ing_files_content_type("x.html"), "text/html", 9) == 0 &&
+              strcmp(ing_files_content_type("x.png"), "image/png") == 0 &&
+              strcmp(ing_files_content_type("x.bin"), "application/octet-stream") == 0,
           "content types");
     return TAP_DONE();
 }

@@ -12,19 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void must_be_finite(double v)
-{
-    if (!isfinite(v))
-        abort();
+static void must_be_finite(double v) {
+    if (!isfinite(v)) abort();
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ab_ingester_stats s, back;
     char err[256];
     if (ab_ingester_stats_read((const char *)data, size, &s, err, sizeof err) < 0) {
         if (!memchr(err, '\0', sizeof err) || s.profiles || s.req_total)
-            abort();   /* refused: a message, and nothing read */
+            abort(); /* refused: a message, and nothing read */
         return 0;
     }
     if (!memchr(s.mode, '\0', sizeof s.mode) || !memchr(s.listen, '\0', sizeof s.listen) ||
@@ -37,8 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     must_be_finite(s.lat_max);
     size_t len;
     char *text = ab_ingester_stats_write(&s, &len);
-    if (!text)
-        return 0;   /* out of memory (the mode or listen may not be UTF-8: NULL too) */
+    if (!text) return 0; /* out of memory (the mode or listen may not be UTF-8: NULL too) */
     if (ab_ingester_stats_read(text, len, &back, err, sizeof err) < 0 ||
         back.profiles != s.profiles || back.req_total != s.req_total ||
         back.store_stacks_cut != s.store_stacks_cut || back.bytes_received != s.bytes_received ||

@@ -2,14 +2,12 @@
 #include "kv.h"
 #include "../tap.h"
 
-static int line(const char *in, char **k, char **v, char *buf, size_t len)
-{
+static int line(const char *in, char **k, char **v, char *buf, size_t len) {
     snprintf(buf, len, "%s", in);
     return ab_kv_line(buf, k, v);
 }
 
-int main(void)
-{
+int main(void) {
     char buf[256], *k = NULL, *v = NULL;
     CHECK_INT(line("  key  =  some value  ", &k, &v, buf, sizeof buf), AB_KV_PAIR, "a pair");
     CHECK_STR(k, "key", "key trimmed");

@@ -22,7 +22,8 @@ static fg_stacks *fold_string(const char *text, int perf, int drop_idle, fg_fold
     fg_stacks *s = rn_fg_stacks_new();
     FILE *f = fmemopen((void *)text, strlen(text), "r");
     memset(st, 0, sizeof *st);
-    int rc = perf ? rn_fg_fold_perf_script(s, f, drop_idle, st) : rn_fg_fold_bpftrace(s, f, drop_idle, st);
+    int rc = perf ? rn_fg_fold_perf_script(s, f, drop_idle, st)
+                  : rn_fg_fold_bpftrace(s, f, drop_idle, st);
     fclose(f);
     if (rc != 0) printf("# parser returned %d\n", rc);
     return s;
@@ -51,7 +52,8 @@ static void test_perf(void) {
     rn_fg_stacks_free(s);
 
     /* a last sample without its blank line still counts; stray frame lines do not */
-    const char *tail = "\tffff stray+0x1 (x)\nbash 12 [000] 1.5: 1 cpu-clock:\n\t 10 f+0x1 (/bin/bash)";
+    const char *tail =
+        "\tffff stray+0x1 (x)\nbash 12 [000] 1.5: 1 cpu-clock:\n\t 10 f+0x1 (/bin/bash)";
     s = fold_string(tail, 1, 1, &st);
     t = folded_text(s);
     expect_text(t, "bash;f 1\n", "perf script: unterminated last sample");
@@ -92,7 +94,8 @@ static void test_frames(void) {
     rn_fg_frame_clean("averyveryverylongname", 21, NULL, 0, out, 8);
     CHECK(!strcmp(out, "averyve"), "clean: bounded output");
     CHECK(rn_fg_frame_is_idle("intel_idle") && rn_fg_frame_is_idle("do_idle") &&
-       !rn_fg_frame_is_idle("do_idle_not") && !rn_fg_frame_is_idle("main"), "idle function list");
+              !rn_fg_frame_is_idle("do_idle_not") && !rn_fg_frame_is_idle("main"),
+          "idle function list");
 }
 
 /* JIT frames of Node's perf maps are named the same in every process (PIDs, V8 tiers and
@@ -101,49 +104,57 @@ static void test_jit_frames(void) {
     char out[128];
     fg_fold_stats st = {0};
     rn_fg_frame_parse_line("\t7f6b34005a13 JS:*fib /work/x/benchmarks/nodejs/fibonacci.js:7:13+275 "
-                        "(/tmp/perf-9561.map)", out, sizeof out, &st);
-    CHECK(!strcmp(out, "fib fibonacci.js:7:13"), "jit: TurboFan frame: tag, tier, directory dropped");
+                           "(/tmp/perf-9561.map)",
+                           out, sizeof out, &st);
+    CHECK(!strcmp(out, "fib fibonacci.js:7:13"),
+          "jit: TurboFan frame: tag, tier, directory dropped");
     char other[128];
-    rn_fg_frame_parse_line("  fb28af0e336 JS:~fib /elsewhere/fibonacci.js:7:13+0x2c (/tmp/perf-12.map)",
-                        other, sizeof other, &st);
+    rn_fg_frame_parse_line(
+        "  fb28af0e336 JS:~fib /elsewhere/fibonacci.js:7:13+0x2c (/tmp/perf-12.map)", other,
+        sizeof other, &st);
     CHECK(!strcmp(out, other), "jit: interpreted frame of another process: the same name");
-    rn_fg_frame_parse_line("7f0 LazyCompile:^run /a/b.js:3:1 (/tmp/perf-12.map)", out, sizeof out, &st);
+    rn_fg_frame_parse_line("7f0 LazyCompile:^run /a/b.js:3:1 (/tmp/perf-12.map)", out, sizeof out,
+                           &st);
     CHECK(!strcmp(out, "run b.js:3:1"), "jit: older V8 tag (LazyCompile:)");
     rn_fg_frame_parse_line("7f0 JS:~ /a/anon.js:3:5+9 (/tmp/perf-77.map)", out, sizeof out, &st);
     CHECK(!strcmp(out, "(anonymous) anon.js:3:5"), "jit: anonymous function");
     rn_fg_frame_parse_line("18cfd1c Builtin:InterpreterEntryTrampoline+220 (/tmp/perf-77.map)", out,
-                        sizeof out, &st);
+                           sizeof out, &st);
     CHECK(!strcmp(out, "Builtin:InterpreterEntryTrampoline"), "jit: builtins keep their name");
     rn_fg_frame_parse_line("7f6b34005a13 [unknown] (/tmp/perf-5305.map)", out, sizeof out, &st);
     char again[128];
     rn_fg_frame_parse_line("7f6b34005a14 [unknown] (/tmp/perf-5306.map)", again, sizeof again, &st);
-    CHECK(!strcmp(out, "[jit]") && !strcmp(again, "[jit]"), "jit: unnamed JIT code is [jit], not [perf-PID.map]");
+    CHECK(!strcmp(out, "[jit]") && !strcmp(again, "[jit]"),
+          "jit: unnamed JIT code is [jit], not [perf-PID.map]");
     CHECK(st.njit_pids == 5 && st.jit_pids[0] == 9561 && st.jit_pids[4] == 5306,
-       "jit: the PIDs of the maps read, each once");
+          "jit: the PIDs of the maps read, each once");
     rn_fg_frame_parse_line("7f00 [unknown] (/tmp/perf-x.map)", out, sizeof out, &st);
-    CHECK(!strcmp(out, "[perf-x.map]") && st.njit_pids == 5, "jit: not a PID map: named by its object");
-    rn_fg_frame_parse_line("ffffffff813c38a6 do_idle+0x136 ([kernel.kallsyms])", out, sizeof out, NULL);
+    CHECK(!strcmp(out, "[perf-x.map]") && st.njit_pids == 5,
+          "jit: not a PID map: named by its object");
+    rn_fg_frame_parse_line("ffffffff813c38a6 do_idle+0x136 ([kernel.kallsyms])", out, sizeof out,
+                           NULL);
     CHECK(!strcmp(out, "do_idle"), "frame line: kernel symbol, no stats");
 }
 
 /* bpftrace's perf stack mode: frames as perf script prints them, named as perf's. */
 static void test_bpftrace_perf_mode(void) {
-    const char *text =
-        "Attaching 2 probes...\n\n\n"
-        "@[\n\tffffffff81c0 asm_sysvec_apic_timer_interrupt+22 ([kernel.kallsyms])\n"
-        ", \n\t7f9775fc5b88 JS:*fib /x/fibonacci.js:7:13+8 (/tmp/perf-9796.map)\n"
-        "\t7f9775fc5c5c JS:*fib /x/fibonacci.js:7:13+220 (/tmp/perf-9796.map)\n"
-        "\t7f1f06dab738 [unknown] (/usr/lib/x86_64-linux-gnu/libc.so.6)\n"
-        ", node]: 3\n"
-        "@[, \n\t7f9775fc5b88 [unknown] (/tmp/perf-9796.map)\n, node]: 2\n";
+    const char *text = "Attaching 2 probes...\n\n\n"
+                       "@[\n\tffffffff81c0 asm_sysvec_apic_timer_interrupt+22 ([kernel.kallsyms])\n"
+                       ", \n\t7f9775fc5b88 JS:*fib /x/fibonacci.js:7:13+8 (/tmp/perf-9796.map)\n"
+                       "\t7f9775fc5c5c JS:*fib /x/fibonacci.js:7:13+220 (/tmp/perf-9796.map)\n"
+                       "\t7f1f06dab738 [unknown] (/usr/lib/x86_64-linux-gnu/libc.so.6)\n"
+                       ", node]: 3\n"
+                       "@[, \n\t7f9775fc5b88 [unknown] (/tmp/perf-9796.map)\n, node]: 2\n";
     fg_fold_stats st;
     fg_stacks *s = fold_string(text, 0, 1, &st);
     char *t = folded_text(s);
-    expect_text(t, "node;[jit] 2\n"
-                   "node;[libc.so.6];fib fibonacci.js:7:13;fib fibonacci.js:7:13;"
-                   "asm_sysvec_apic_timer_interrupt 3\n",
+    expect_text(t,
+                "node;[jit] 2\n"
+                "node;[libc.so.6];fib fibonacci.js:7:13;fib fibonacci.js:7:13;"
+                "asm_sysvec_apic_timer_interrupt 3\n",
                 "bpftrace perf mode: objects and JIT frames as perf names them");
-    CHECK(st.kept == 5 && st.njit_pids == 1 && st.jit_pids[0] == 9796, "bpftrace perf mode: counts");
+    CHECK(st.kept == 5 && st.njit_pids == 1 && st.jit_pids[0] == 9796,
+          "bpftrace perf mode: counts");
     free(t);
     rn_fg_stacks_free(s);
 }
@@ -171,15 +182,16 @@ static void test_folded(void) {
     size_t cnt;
     const fg_stack_entry *e = rn_fg_stacks_sorted(s, &cnt);
     CHECK(cnt == 5000 && rn_fg_stacks_total(s) == 20000 && e[0].count == 4, "hash table grows");
-    rn_fg_stacks_add(s, "root;f0", 1);            /* adding after sorting still merges */
+    rn_fg_stacks_add(s, "root;f0", 1); /* adding after sorting still merges */
     e = rn_fg_stacks_sorted(s, &cnt);
     CHECK(cnt == 5000 && !strcmp(e[0].stack, "root;f0") && e[0].count == 5, "add after sort");
     rn_fg_stacks_free(s);
 
-    s = rn_fg_stacks_new();   /* an empty process name (fuzz_parsers found it overflowing) */
+    s = rn_fg_stacks_new(); /* an empty process name (fuzz_parsers found it overflowing) */
     char *leaf[] = {"f"};
-    CHECK(rn_fg_stacks_add_frames(s, "", leaf, 1, 1) == 0 && !strcmp(rn_fg_stacks_sorted(s, &cnt)[0].stack,
-       "[unknown];f"), "an empty comm is the root [unknown]");
+    CHECK(rn_fg_stacks_add_frames(s, "", leaf, 1, 1) == 0 &&
+              !strcmp(rn_fg_stacks_sorted(s, &cnt)[0].stack, "[unknown];f"),
+          "an empty comm is the root [unknown]");
     rn_fg_stacks_free(s);
 }
 

@@ -45,37 +45,35 @@ static const char perf_script_folded_with_idle[] =
     "swapper;cpu_startup_entry;do_idle;default_idle;pv_native_safe_halt 1\n";
 
 /* bpftrace -e 'profile:hz:99 { @[kstack, ustack, comm] = count(); }' */
-static const char bpftrace_text[] =
-    "Attaching 2 probes...\n"
-    "\n"
-    "\n"
-    "@[, \n"
-    "    0x7f1f06dab738\n"
-    "    0x696f70000a277325\n"
-    ", mandb]: 1\n"
-    "@[\n"
-    "    vfs_read+570\n"
-    "    ksys_read+102\n"
-    "    do_syscall_64+113\n"
-    ", \n"
-    "    __libc_read+13\n"
-    "    main+44\n"
-    ", cat]: 7\n"
-    "@[\n"
-    "    pv_native_safe_halt+11\n"
-    "    default_idle+9\n"
-    "    do_idle+310\n"
-    ", \n"
-    ", swapper/1]: 180\n"
-    "@[\n"
-    "    hot_loop+5\n"
-    ", \n"
-    "    main+20\n"
-    ", a, b]: 3\n";
+static const char bpftrace_text[] = "Attaching 2 probes...\n"
+                                    "\n"
+                                    "\n"
+                                    "@[, \n"
+                                    "    0x7f1f06dab738\n"
+                                    "    0x696f70000a277325\n"
+                                    ", mandb]: 1\n"
+                                    "@[\n"
+                                    "    vfs_read+570\n"
+                                    "    ksys_read+102\n"
+                                    "    do_syscall_64+113\n"
+                                    ", \n"
+                                    "    __libc_read+13\n"
+                                    "    main+44\n"
+                                    ", cat]: 7\n"
+                                    "@[\n"
+                                    "    pv_native_safe_halt+11\n"
+                                    "    default_idle+9\n"
+                                    "    do_idle+310\n"
+                                    ", \n"
+                                    ", swapper/1]: 180\n"
+                                    "@[\n"
+                                    "    hot_loop+5\n"
+                                    ", \n"
+                                    "    main+20\n"
+                                    ", a, b]: 3\n";
 
-static const char bpftrace_folded[] =
-    "a, b;main;hot_loop 3\n"
-    "cat;main;__libc_read;do_syscall_64;ksys_read;vfs_read 7\n"
-    "mandb;[unknown] 1\n";
+static const char bpftrace_folded[] = "a, b;main;hot_loop 3\n"
+                                      "cat;main;__libc_read;do_syscall_64;ksys_read;vfs_read 7\n"
+                                      "mandb;[unknown] 1\n";
 
 #endif

@@ -27,7 +27,8 @@ static void test_fmt(void) {
 }
 
 static void test_verdicts(void) {
-    CHECK(!strcmp(rn_compare_verdict(1.01, 1.05, 1.10, 1.20, 0.02), "worse"), "new CI above: worse");
+    CHECK(!strcmp(rn_compare_verdict(1.01, 1.05, 1.10, 1.20, 0.02), "worse"),
+          "new CI above: worse");
     CHECK(!strcmp(rn_compare_verdict(1.10, 1.20, 1.01, 1.05, 0.02), "better"),
           "new CI below: better");
     CHECK(!strcmp(rn_compare_verdict(1.01, 1.05, 1.04, 1.09, 0.02), "inconclusive"),
@@ -37,21 +38,29 @@ static void test_verdicts(void) {
     CHECK(!strcmp(rn_compare_verdict(1.040, 1.050, 1.041, 1.049, 0.005), "inconclusive"),
           "the same within 0.5%%: inconclusive");
     char b[64];
-    ab_summary s = {.n = 3, .median = 1, .ci_low = 0.9, .ci_high = 1.2,
+    ab_summary s = {.n = 3,
+                    .median = 1,
+                    .ci_low = 0.9,
+                    .ci_high = 1.2,
                     .ci_level = {.coverage = 0.75, .nominal = 0, .need = 6}};
     rn_report_fmt_summary_ci(b, sizeof b, &s);
     CHECK(!strcmp(b, "1 s [900 ms, 1.2 s], 75%"), "a median CI below 95%% shows its coverage");
     s.ci_level = (ab_ci_level){.coverage = 0.97, .nominal = 1};
     rn_report_fmt_summary_ci(b, sizeof b, &s);
     CHECK(!strcmp(b, "1 s [900 ms, 1.2 s]"), "a 95%% CI has no label");
-    ab_ratio o = {.valid = 1, .ratio = 1.03, .ci_low = 0.99, .ci_high = 1.05,
+    ab_ratio o = {.valid = 1,
+                  .ratio = 1.03,
+                  .ci_low = 0.99,
+                  .ci_high = 1.05,
                   .ci_level = {.coverage = 2.0 / 3, .nominal = 0, .need = 4}};
     rn_report_fmt_overhead_ci(b, sizeof b, &o);
-    CHECK(!strcmp(b, "+3.00% [-1.00%, +5.00%], 66.7%"), "an overhead CI below 95%% shows its coverage");
+    CHECK(!strcmp(b, "+3.00% [-1.00%, +5.00%], 66.7%"),
+          "an overhead CI below 95%% shows its coverage");
     o.valid = 0;
     rn_report_fmt_overhead_ci(b, sizeof b, &o);
     CHECK(!strcmp(b, "-"), "no ratio: -");
-    CHECK(rn_report_format_parse("benchstat") == REPORT_BENCHSTAT && rn_report_format_parse("yaml") < 0,
+    CHECK(rn_report_format_parse("benchstat") == REPORT_BENCHSTAT &&
+              rn_report_format_parse("yaml") < 0,
           "format names");
     char n[64];
     rn_report_camel(n, sizeof n, "fibonacci-c-cpu");

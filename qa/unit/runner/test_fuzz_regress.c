@@ -56,7 +56,7 @@ static void replay(const char *corpus, const char *target, fuzz_fn fn) {
         if (!data) continue;
         current = path;
         alarm(60);
-        fn(data, len);   /* aborts on a broken invariant */
+        fn(data, len); /* aborts on a broken invariant */
         alarm(0);
         free(data);
         n++;
@@ -71,8 +71,8 @@ int main(void) {
     char corpus[PATH_MAX];
     snprintf(corpus, sizeof corpus, "%s", __FILE__);
     char *slash = strrchr(corpus, '/');
-    snprintf(slash ? slash : corpus, sizeof corpus - (size_t)(slash ? slash - corpus : 0),
-             "%s", slash ? "/../../fuzz-corpus/runner" : "../../fuzz-corpus/runner");
+    snprintf(slash ? slash : corpus, sizeof corpus - (size_t)(slash ? slash - corpus : 0), "%s",
+             slash ? "/../../fuzz-corpus/runner" : "../../fuzz-corpus/runner");
     signal(SIGALRM, on_alarm);
     replay(corpus, "benchconf", fuzz_benchconf);
     replay(corpus, "fold_perf", fuzz_fold_perf);

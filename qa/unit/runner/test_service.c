@@ -24,23 +24,30 @@ static void test_conf(void) {
     CHECK(rn_benchconf_parse(&b, conf, err, sizeof err) == 0, "a service's bench.conf parses");
     CHECK(b.kind == KIND_SERVICE && !strcmp(rn_benchmark_kind_name(&b), "service"), "kind service");
     CHECK(!strcmp(b.svc.ready_path, "/ready") && b.svc.ready_timeout == 2.5 &&
-          b.svc.duration_s == 40 && b.svc.quick_capacity_s == 0.25 &&
-          b.svc.load_connections == 8 && !strcmp(b.svc.load_paths, "/a /b?x=1") &&
-          !strcmp(b.svc.digest_header, "X-D"), "the keys given");
+              b.svc.duration_s == 40 && b.svc.quick_capacity_s == 0.25 &&
+              b.svc.load_connections == 8 && !strcmp(b.svc.load_paths, "/a /b?x=1") &&
+              !strcmp(b.svc.digest_header, "X-D"),
+          "the keys given");
     CHECK(b.svc.warmup_s == 5 && b.svc.capacity_s == 10 && b.svc.quick_warmup_s == 0.5 &&
-          b.svc.quick_duration_s == 2, "the defaults of the others");
-    free(b.svc.ready_path); free(b.svc.load_paths); free(b.svc.digest_header);
+              b.svc.quick_duration_s == 2,
+          "the defaults of the others");
+    free(b.svc.ready_path);
+    free(b.svc.load_paths);
+    free(b.svc.digest_header);
     memset(&b, 0, sizeof b);
-    CHECK(rn_benchconf_parse(&b, "description = x\n", err, sizeof err) == 0 && b.kind == KIND_BATCH &&
-          !strcmp(rn_benchmark_kind_name(&b), "batch") && !b.svc.ready_path, "batch by default");
+    CHECK(rn_benchconf_parse(&b, "description = x\n", err, sizeof err) == 0 &&
+              b.kind == KIND_BATCH && !strcmp(rn_benchmark_kind_name(&b), "batch") &&
+              !b.svc.ready_path,
+          "batch by default");
     free(b.description);
     memset(&b, 0, sizeof b);
     CHECK(rn_benchconf_parse(&b, "kind = daemon\n", err, sizeof err) < 0 && strstr(err, "kind"),
           "an unknown kind is an error");
     CHECK(rn_benchconf_parse(&b, "load_connections = 0\n", err, sizeof err) < 0 &&
-          rn_benchconf_parse(&b, "warmup_s = soon\n", err, sizeof err) < 0, "bad numbers");
+              rn_benchconf_parse(&b, "warmup_s = soon\n", err, sizeof err) < 0,
+          "bad numbers");
     CHECK(rn_profiler_find("c")->default_interval_s == 10 &&
-          rn_profiler_find("nodejs")->default_interval_s == 60 && !rn_profiler_find("none"),
+              rn_profiler_find("nodejs")->default_interval_s == 60 && !rn_profiler_find("none"),
           "the agents' own upload intervals (runner/profiler.h)");
 }
 
@@ -66,13 +73,16 @@ static void test_procstat(void) {
 static void test_end_line(void) {
     run_result r;
     memset(&r, 0, sizeof r);
-    CHECK(rn_measure_parse_end("end status=exited code=0 signal=0 wall=2.5 user=1 sys=0.5 maxrss=9 "
-                            "nvcsw=1 nivcsw=2 minflt=3 majflt=4 timedout=1 start=100.25 end=102.75 "
-                            "term=101.5", &r) == 0 &&
-          r.t_start == 100.25 && r.t_end == 102.75 && r.t_term == 101.5 && r.timed_out,
+    CHECK(rn_measure_parse_end(
+              "end status=exited code=0 signal=0 wall=2.5 user=1 sys=0.5 maxrss=9 "
+              "nvcsw=1 nivcsw=2 minflt=3 majflt=4 timedout=1 start=100.25 end=102.75 "
+              "term=101.5",
+              &r) == 0 &&
+              r.t_start == 100.25 && r.t_end == 102.75 && r.t_term == 101.5 && r.timed_out,
           "the end line's clock readings");
     CHECK(rn_measure_parse_end("end status=exited code=0 signal=0 wall=2.5 user=1 sys=0.5 maxrss=9 "
-                            "nvcsw=1 nivcsw=2 minflt=3 majflt=4 timedout=0 start=1", &r) < 0,
+                               "nvcsw=1 nivcsw=2 minflt=3 majflt=4 timedout=0 start=1",
+                               &r) < 0,
           "a torn end line");
     double t = 0;
     CHECK(rn_work_end_scan("fib = 5\nwork_end: 123.5\nchecksum: 5\n", &t) == 0 && t == 123.5,
@@ -95,18 +105,19 @@ static void test_checksum(void) {
     sv.client_requests = sv.service_requests = 100;
     sv.client_sum = 0xabc;
     CHECK(!strcmp(rn_service_status(&sv, &r, "0000000000000abc"), "ok") && sv.checked &&
-          sv.checksum_ok && !sv.note[0], "the same sum and count: ok, compared");
+              sv.checksum_ok && !sv.note[0],
+          "the same sum and count: ok, compared");
     memset(&sv.reason, 0, sizeof sv.reason);
     sv.checked = sv.checksum_ok = 0;
     sv.service_requests = 103;
     sv.abandoned = 5;
     CHECK(!strcmp(rn_service_status(&sv, &r, "0000000000000fff"), "ok") && !sv.checked &&
-          strstr(sv.note, "3 requests the client had given up on (5 abandoned)"),
+              strstr(sv.note, "3 requests the client had given up on (5 abandoned)"),
           "3 more answered, 5 abandoned: ok, not compared (%s)", sv.note);
     sv.note[0] = 0;
     sv.abandoned = 2;
     CHECK(!strcmp(rn_service_status(&sv, &r, "0000000000000fff"), "checksum") && sv.checked &&
-          !sv.checksum_ok && strstr(sv.reason, "is not the client's"),
+              !sv.checksum_ok && strstr(sv.reason, "is not the client's"),
           "3 more answered, 2 abandoned: a checksum failure");
     sv.abandoned = 0;
     sv.service_requests = 100;

@@ -35,9 +35,11 @@ static void test_basic(void) {
     fg_stacks *s = stacks(lines, counts);
     fg_node *root = rn_fg_tree_build(s);
     size_t depth;
-    CHECK(rn_fg_tree_count(root, &depth) == 7 && depth == 3, "tree: 7 frames (root included), depth 3");
+    CHECK(rn_fg_tree_count(root, &depth) == 7 && depth == 3,
+          "tree: 7 frames (root included), depth 3");
     CHECK(root->value == 100 && root->nkids == 2 && !strcmp(root->kids[0]->name, "app") &&
-       root->kids[0]->value == 80, "tree: values and sorted children");
+              root->kids[0]->value == 80,
+          "tree: values and sorted children");
     fg_svg_options o;
     rn_fg_svg_options_init(&o);
     o.title = "T <1>";
@@ -45,11 +47,11 @@ static void test_basic(void) {
     char *svg = render(root, &o, &drawn);
     CHECK(drawn == 7 && count(svg, "<g class=\"f\">") == 7, "svg: one group per frame");
     CHECK(count(svg, "<rect x=\"10.00\" y=") >= 1 && strstr(svg, "width=\"1180.00\""),
-       "svg: root spans the width");
+          "svg: root spans the width");
     CHECK(strstr(svg, "width=\"590.00\"") != NULL, "svg: half the samples, half the width");
     CHECK(strstr(svg, "<title>work (50 samples, 50.00%)</title>") != NULL, "svg: hover title");
     CHECK(strstr(svg, "idle&lt;&amp;&gt;&quot;&apos;") != NULL && !strstr(svg, "idle<&"),
-       "svg: names escaped");
+          "svg: names escaped");
     CHECK(strstr(svg, ">T &lt;1&gt;</text>") != NULL, "svg: title escaped");
     CHECK(strstr(svg, "<script") && strstr(svg, "function zoom"), "svg: search/zoom script");
     CHECK(!strncmp(svg, "<?xml", 5) && strstr(svg, "</svg>\n"), "svg: complete document");
@@ -92,7 +94,8 @@ static void test_elision(void) {
     rn_fg_svg_options_init(&o);
     long drawn;
     char *svg = render(root, &o, &drawn);
-    CHECK(drawn == 2 && !strstr(svg, "tiny"), "frames under 0.1 px are left out with their children");
+    CHECK(drawn == 2 && !strstr(svg, "tiny"),
+          "frames under 0.1 px are left out with their children");
     free(svg);
     o.min_width = 0;
     svg = render(root, &o, &drawn);
@@ -108,9 +111,10 @@ static void test_escape(void) {
     FILE *f = open_memstream(&buf, &len);
     rn_fg_xml_escape(f, "caf\xc3\xa9 \xff\x01 ok", 100);
     fputc('|', f);
-    rn_fg_xml_escape(f, "ab\xc3\xa9", 3);         /* would cut the é in half: stop before */
+    rn_fg_xml_escape(f, "ab\xc3\xa9", 3); /* would cut the é in half: stop before */
     fclose(f);
-    CHECK(!strcmp(buf, "caf\xc3\xa9 ?? ok|ab"), "escape: UTF-8 kept, bad bytes and controls replaced");
+    CHECK(!strcmp(buf, "caf\xc3\xa9 ?? ok|ab"),
+          "escape: UTF-8 kept, bad bytes and controls replaced");
     free(buf);
 }
 
@@ -122,7 +126,8 @@ static void test_colours(void) {
     int r, g, bl;
     CHECK(!strcmp(a, b) && strcmp(a, c), "colour: same name same colour, names differ");
     CHECK(sscanf(a, "rgb(%d,%d,%d)", &r, &g, &bl) == 3 && r >= 205 && r <= 255 && g <= 230 &&
-       bl <= 55, "colour: warm palette");
+              bl <= 55,
+          "colour: warm palette");
 }
 
 static void test_diff(void) {
@@ -143,9 +148,10 @@ static void test_diff(void) {
     const char *up = strstr(svg, "<title>agent_upload");
     const char *down = strstr(svg, "<title>work");
     CHECK(up && strstr(up, "+40.00 pts") && strstr(up, "fill=\"rgb(255,45,45)\""),
-       "diff: new frame deepest red");
+          "diff: new frame deepest red");
     CHECK(down && strstr(down, "-30.00 pts") && strstr(down, "fill=\"rgb(") &&
-       strstr(down, ",255)\""), "diff: shrunk frame blue");
+              strstr(down, ",255)\""),
+          "diff: shrunk frame blue");
     free(svg);
     rn_fg_tree_free(root);
     rn_fg_stacks_free(p);

@@ -51,7 +51,8 @@ int main(void) {
 
     char out[PATH_MAX];
     CHECK(resolve("/", out) == 200 && ends_with(out, "/site/index.html"), "/ is index.html");
-    CHECK(resolve("/sub/", out) == 200 && ends_with(out, "/site/sub/index.html"), "dir/ is its index.html");
+    CHECK(resolve("/sub/", out) == 200 && ends_with(out, "/site/sub/index.html"),
+          "dir/ is its index.html");
     CHECK(resolve("/sub", NULL) == 404, "a directory without / is not found (no listing)");
     CHECK(resolve("/a%20b.js", out) == 200 && ends_with(out, "/a b.js"), "percent-decoding");
     CHECK(resolve("//index.html", NULL) == 200, "empty segments are skipped");
@@ -85,7 +86,8 @@ int main(void) {
     CHECK(!strcmp(rn_web_content_type("x.js"), "text/javascript; charset=utf-8"), "js");
     CHECK(!strcmp(rn_web_content_type("x.css"), "text/css; charset=utf-8"), "css");
     CHECK(!strcmp(rn_web_content_type("x.png"), "image/png"), "png");
-    CHECK(!strcmp(rn_web_content_type("js"), "application/octet-stream"), "a name that is a suffix");
+    CHECK(!strcmp(rn_web_content_type("js"), "application/octet-stream"),
+          "a name that is a suffix");
     CHECK(!strcmp(rn_web_content_type("x.bin"), "application/octet-stream"), "unknown");
 
     char cmd[PATH_MAX + 16];
