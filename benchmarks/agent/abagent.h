@@ -7,8 +7,8 @@
  * The calling thread of agent_start() is registered; other threads register themselves
  * with agent_thread_start()/agent_thread_stop(), or are created with
  * agent_pthread_create(), which does both. See README.md for the environment. */
-#ifndef AB_AGENT_H
-#define AB_AGENT_H
+#ifndef AGENT_H
+#define AGENT_H
 
 #include <pthread.h>
 #include <stdint.h>
@@ -32,7 +32,7 @@ int agent_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*
                          void *arg);
 
 /* The agent's counters (all zero when it never ran). */
-typedef struct ab_agent_counters {
+typedef struct agent_counters {
     uint64_t samples;         /* stacks captured by the signal handler */
     uint64_t samples_dropped; /* lost because a thread's ring buffer was full */
     uint64_t sample_value;    /* what the captured samples stand for: the sum of their
@@ -47,9 +47,9 @@ typedef struct ab_agent_counters {
                                * time is spent in the sampled threads: */
     uint64_t handler_us;      /* time spent in the signal handler, all threads (x86-64:
                                * TSC; the kernel's signal delivery is not included) */
-} ab_agent_counters;
+} agent_counters;
 
-void agent_get_counters(ab_agent_counters *out);
+void agent_get_counters(agent_counters *out);
 
 /* The end of a batch benchmark's work, for agentbench's exit delay (the time from here to
  * the process's exit: what the agent's stop costs; doc/measurement.md). Prints

@@ -26,12 +26,12 @@
 
 #define ENABLE_ENV "PYROSCOPE_AGENT_BENCHMARK_ENABLE_PROFILING"
 
-/* How often the collector drains the rings: often enough that a ring (AB_RING_SLOTS
+/* How often the collector drains the rings: often enough that a ring (AGENT_RING_SLOTS
  * samples) never fills at the sample rate, and a few times per upload interval, but not
  * more than 20 times a second (each wake-up costs the program a little CPU). */
-static double drain_period(const ab_config *cfg) {
+static double drain_period(const agent_config *cfg) {
     double p = cfg->upload_interval / 4;
-    double ring = (AB_RING_SLOTS / 2.0) / cfg->sample_rate;
+    double ring = (AGENT_RING_SLOTS / 2.0) / cfg->sample_rate;
     if (p > ring) p = ring;
     if (p > 0.5) p = 0.5;
     return p < 0.05 ? 0.05 : p;
@@ -44,22 +44,22 @@ typedef struct pc_entry {
 
 static struct {
     int running;
-    ab_config cfg;
+    agent_config cfg;
     pthread_t collector;
     pthread_mutex_t lock;
     pthread_cond_t wake;
     int stopping;
-    ab_folded *profile;
-    ab_symbols *symbols;
+    agent_folded *profile;
+    agent_symbols *symbols;
     pc_entry *pcs; /* pc -> frame id cache (collector thread only) */
     size_t pcs_cap, pcs_used;
     double profile_start;
     uint64_t profiles;
-    ab_uploader *uploader;
-    ab_upload_counters upload_counters;
-    ab_agent_counters final;   /* kept after stop for agent_get_counters */
+    agent_uploader *uploader;
+    agent_upload_counters upload_counters;
+    agent_counters final;      /* kept after stop for agent_get_counters */
     uint64_t collector_cpu_us; /* the collector thread's CPU time, set when it ends */
-    uint64_t ticks0;           /* ab_ticks() and CLOCK_MONOTONIC at start, to convert */
+    uint64_t ticks0;           /* agent_ticks() and CLOCK_MONOTONIC at start, to convert */
     double mono0;
     _Atomic uint64_t sample_value; /* weights of the samples drained (collector thread) */
     uint32_t fault_leaf;           /* test fault: the frame id of FUNCTION, or UINT32_MAX */
@@ -106,9 +106,9 @@ static uint32_t frame_id(uintptr_t addr) {
     return id;
 }
 
-static void add_sample(const ab_sample *s, void *arg) {
+static void add_sample(const agent_sample *s, void *arg) {
     (void)arg;
-    uint32_t ids[AB_MAX_FRAMES + 1];
+    uint32_t ids[AGENT_MAX_FRAMES + 1];
     size_t n = 0;
     if (s->depth == 0) return;
     atomic_fetch_add_explicit(&agent.sample_value, s->weight ? s->weight : 1, memory_order_relaxed);
@@ -117,7 +117,8 @@ static void add_sample(const ab_sample *s, void *arg) {
         return; /* test fault drop-every-other */
     uintptr_t ret = agent_leaf_caller(agent.symbols, s);
     if (ret != 0) ids[n++] = frame_id(ret - 1);
-    for (uint32_t k = 1; k < s->depth && k < AB_MAX_FRAMES; k++) ids[n++] = frame_id(s->pcs[k] - 1);
+    for (uint32_t k = 1; k < s->depth && k < AGENT_MAX_FRAMES; k++)
+        ids[n++] = frame_id(s->pcs[k] - 1);
     for (size_t k = 0; k < n; k++)
         if (ids[k] == UINT32_MAX) n = k;
     agent_folded_add(agent.profile, ids, n, s->weight ? s->weight : 1);
@@ -134,7 +135,7 @@ static void cut_profile(double until) {
             agent.fault_corrupt_pending = 0;
         }
         if (body != NULL) {
-            agent_log(AB_LOG_DEBUG, "profile: %llu samples in %zu stacks, %zu bytes",
+            agent_log(AGENT_LOG_DEBUG, "profile: %llu samples in %zu stacks, %zu bytes",
                       (unsigned long long)agent_folded_samples(agent.profile),
                       agent_folded_stacks(agent.profile), len);
             agent_uploader_enqueue(agent.uploader, body, len, agent.profile_start, until);
@@ -185,13 +186,13 @@ static double now_mono(void) {
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void fill_counters(ab_agent_counters *c) {
+static void fill_counters(agent_counters *c) {
     memset(c, 0, sizeof *c);
     uint64_t ticks;
     agent_sampler_counts(&c->samples, &c->samples_dropped, &ticks);
     c->sample_value = atomic_load(&agent.sample_value);
     double elapsed = now_mono() - agent.mono0;
-    uint64_t elapsed_ticks = ab_ticks() - agent.ticks0;
+    uint64_t elapsed_ticks = agent_ticks() - agent.ticks0;
     if (elapsed > 0 && elapsed_ticks > 0)
         c->handler_us = (uint64_t)((double)ticks / ((double)elapsed_ticks / elapsed) * 1e6);
     c->profiles = agent.profiles;
@@ -203,7 +204,7 @@ static void fill_counters(ab_agent_counters *c) {
 }
 
 /* "counters: samples=N ..." (README.md), the debug line and the counters file's line. */
-static void format_counters(const ab_agent_counters *c, char *buf, size_t len) {
+static void format_counters(const agent_counters *c, char *buf, size_t len) {
     snprintf(buf, len,
              "counters: samples=%llu samples_dropped=%llu sample_value=%llu profiles=%llu "
              "uploads_ok=%llu uploads_failed=%llu uploads_dropped=%llu bytes_sent=%llu "
@@ -223,7 +224,7 @@ static void write_counters_file(const char *path, const char *line) {
     int ok = f != NULL && fprintf(f, "%s\n", line) > 0;
     if (f != NULL && fclose(f) != 0) ok = 0;
     if (ok && rename(tmp, path) == 0) return;
-    agent_log(AB_LOG_WARN, "cannot write the counters to %s: %s", path, strerror(errno));
+    agent_log(AGENT_LOG_WARN, "cannot write the counters to %s: %s", path, strerror(errno));
     unlink(tmp);
 }
 
@@ -246,7 +247,7 @@ int agent_start(void) {
     atomic_store(&agent.sample_value, 0);
     agent.fault_seen = 0;
     agent.fault_corrupt_pending = agent.cfg.fault_corrupt_first;
-    agent.ticks0 = ab_ticks();
+    agent.ticks0 = agent_ticks();
     agent.mono0 = now_mono();
     agent.profile = agent_folded_new();
     agent.symbols = agent_symbols_new();
@@ -255,8 +256,8 @@ int agent_start(void) {
                            ? agent_folded_intern(agent.profile, agent.cfg.fault_drop_fn)
                            : UINT32_MAX;
     if (agent.cfg.fault_drop_fn[0] || agent.cfg.fault_corrupt_first)
-        agent_log(AB_LOG_WARN, "AGENTBENCH_AGENT_TEST_FAULT is set: this agent is wrong on "
-                               "purpose (a test)");
+        agent_log(AGENT_LOG_WARN, "AGENTBENCH_AGENT_TEST_FAULT is set: this agent is wrong on "
+                                  "purpose (a test)");
     agent.uploader = agent_uploader_start(&agent.cfg, &agent.upload_counters);
     if (agent.uploader == NULL) goto fail;
     pthread_condattr_t ca;
@@ -268,7 +269,7 @@ int agent_start(void) {
     agent.profile_start = now_unix();
     /* The collector and uploader threads are never sampled: they have no timer. */
     if (pthread_create(&agent.collector, NULL, collector_main, NULL) != 0) {
-        agent_log(AB_LOG_ERROR, "cannot start the collector thread");
+        agent_log(AGENT_LOG_ERROR, "cannot start the collector thread");
         agent_uploader_stop(agent.uploader, 0);
         pthread_cond_destroy(&agent.wake);
         goto fail;
@@ -283,8 +284,9 @@ int agent_start(void) {
     if (!atexit_registered && atexit(agent_stop) == 0)
         atexit_registered = 1; /* a program that exits without agent_stop still flushes */
     agent_sampler_thread_start();
-    agent_log(AB_LOG_INFO, "profiling %s at %d Hz, uploading to %s every %gs", agent.cfg.app_name,
-              agent.cfg.sample_rate, agent.cfg.server, agent.cfg.upload_interval);
+    agent_log(AGENT_LOG_INFO, "profiling %s at %d Hz, uploading to %s every %gs",
+              agent.cfg.app_name, agent.cfg.sample_rate, agent.cfg.server,
+              agent.cfg.upload_interval);
     return 0;
 fail:
     agent_folded_free(agent.profile);
@@ -312,7 +314,7 @@ void agent_stop(void) {
     fill_counters(&agent.final);
     char line[512];
     format_counters(&agent.final, line, sizeof line);
-    agent_log(AB_LOG_DEBUG, "%s", line);
+    agent_log(AGENT_LOG_DEBUG, "%s", line);
     if (agent.cfg.counters_path[0]) write_counters_file(agent.cfg.counters_path, line);
 
     agent_sampler_free();
@@ -335,7 +337,7 @@ void agent_thread_stop(void) {
     agent_sampler_thread_stop();
 }
 
-void agent_get_counters(ab_agent_counters *out) {
+void agent_get_counters(agent_counters *out) {
     if (agent.running) fill_counters(out);
     else *out = agent.final;
 }

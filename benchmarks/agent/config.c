@@ -32,7 +32,7 @@ static int parse_int(const char *name, const char *value, long lo, long hi, int 
 }
 
 /* AGENTBENCH_AGENT_TEST_FAULT: drop-every-other:FUNCTION or corrupt-first-upload. */
-static int parse_fault(ab_config *cfg, const char *v, char *err, size_t errlen) {
+static int parse_fault(agent_config *cfg, const char *v, char *err, size_t errlen) {
     static const char drop[] = "drop-every-other:";
     if (!strncmp(v, drop, sizeof drop - 1) && v[sizeof drop - 1] &&
         strlen(v + sizeof drop - 1) < sizeof cfg->fault_drop_fn) {
@@ -50,7 +50,7 @@ static int parse_fault(ab_config *cfg, const char *v, char *err, size_t errlen) 
     return -1;
 }
 
-int agent_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), char *err,
+int agent_config_load(agent_config *cfg, const char *(*getenv_fn)(const char *), char *err,
                       size_t errlen) {
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->server, sizeof cfg->server, "http://localhost:4040");
@@ -61,7 +61,7 @@ int agent_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), ch
     cfg->connect_timeout = 2;
     cfg->flush_timeout = 1;
     cfg->queue_size = 4;
-    cfg->log_level = AB_LOG_WARN;
+    cfg->log_level = AGENT_LOG_WARN;
 
     const char *v;
     if ((v = getenv_fn("PYROSCOPE_SERVER_ADDRESS")) && *v) {

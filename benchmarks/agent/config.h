@@ -1,10 +1,10 @@
 /* config.h: the agent's settings, read from the environment (see README.md). */
-#ifndef AB_AGENT_CONFIG_H
-#define AB_AGENT_CONFIG_H
+#ifndef AGENT_CONFIG_H
+#define AGENT_CONFIG_H
 
 #include <stddef.h>
 
-typedef struct ab_config {
+typedef struct agent_config {
     char server[512];         /* PYROSCOPE_SERVER_ADDRESS, no trailing slash */
     char app_name[256];       /* PYROSCOPE_APPLICATION_NAME */
     int sample_rate;          /* PYROSCOPE_SAMPLE_RATE, Hz (1..1000) */
@@ -20,11 +20,11 @@ typedef struct ab_config {
      * deliberately wrong agent, to prove that the accuracy and honesty checks notice. */
     char fault_drop_fn[256]; /* drop-every-other:FUNCTION ("" = off) */
     int fault_corrupt_first; /* corrupt-first-upload */
-} ab_config;
+} agent_config;
 
 /* Reads the configuration through getenv_fn (getenv in the agent; a table in tests).
  * Returns 0, or -1 with a message in err for a value that cannot be used. */
-int agent_config_load(ab_config *cfg, const char *(*getenv_fn)(const char *), char *err,
+int agent_config_load(agent_config *cfg, const char *(*getenv_fn)(const char *), char *err,
                       size_t errlen);
 
 #endif

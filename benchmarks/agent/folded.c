@@ -12,7 +12,7 @@ typedef struct stack_entry {
     uint32_t *ids; /* NULL: empty slot */
 } stack_entry;
 
-struct ab_folded {
+struct agent_folded {
     stack_entry *stacks;
     size_t stack_cap, stack_used;
     uint64_t samples, lost;
@@ -32,8 +32,8 @@ static uint64_t hash_bytes(const void *p, size_t len) {
     return h;
 }
 
-ab_folded *agent_folded_new(void) {
-    ab_folded *f = calloc(1, sizeof *f);
+agent_folded *agent_folded_new(void) {
+    agent_folded *f = calloc(1, sizeof *f);
     if (f == NULL) return NULL;
     f->stack_cap = 256;
     f->stacks = calloc(f->stack_cap, sizeof(stack_entry));
@@ -46,7 +46,7 @@ ab_folded *agent_folded_new(void) {
     return f;
 }
 
-void agent_folded_reset(ab_folded *f) {
+void agent_folded_reset(agent_folded *f) {
     for (size_t i = 0; i < f->stack_cap; i++) {
         free(f->stacks[i].ids);
         f->stacks[i].ids = NULL;
@@ -55,7 +55,7 @@ void agent_folded_reset(ab_folded *f) {
     f->samples = 0;
 }
 
-void agent_folded_free(ab_folded *f) {
+void agent_folded_free(agent_folded *f) {
     if (f == NULL) return;
     if (f->stacks != NULL) agent_folded_reset(f);
     free(f->stacks);
@@ -65,7 +65,7 @@ void agent_folded_free(ab_folded *f) {
     free(f);
 }
 
-static int grow_names(ab_folded *f) {
+static int grow_names(agent_folded *f) {
     size_t cap = f->name_slot_cap * 2;
     uint32_t *slots = calloc(cap, sizeof(uint32_t));
     if (slots == NULL) return -1;
@@ -80,7 +80,7 @@ static int grow_names(ab_folded *f) {
     return 0;
 }
 
-uint32_t agent_folded_intern(ab_folded *f, const char *name) {
+uint32_t agent_folded_intern(agent_folded *f, const char *name) {
     if ((f->nnames + 1) * 2 > f->name_slot_cap && grow_names(f) < 0) return UINT32_MAX;
     size_t len = strlen(name);
     char *copy = malloc(len + 1);
@@ -113,11 +113,11 @@ uint32_t agent_folded_intern(ab_folded *f, const char *name) {
     return id;
 }
 
-const char *agent_folded_name(const ab_folded *f, uint32_t id) {
+const char *agent_folded_name(const agent_folded *f, uint32_t id) {
     return id < f->nnames ? f->names[id] : "[unknown]";
 }
 
-static int grow_stacks(ab_folded *f) {
+static int grow_stacks(agent_folded *f) {
     size_t cap = f->stack_cap * 2;
     stack_entry *stacks = calloc(cap, sizeof(stack_entry));
     if (stacks == NULL) return -1;
@@ -133,7 +133,7 @@ static int grow_stacks(ab_folded *f) {
     return 0;
 }
 
-int agent_folded_add(ab_folded *f, const uint32_t *ids, size_t n, uint64_t count) {
+int agent_folded_add(agent_folded *f, const uint32_t *ids, size_t n, uint64_t count) {
     if (n == 0) return 0;
     if ((f->stack_used + 1) * 2 > f->stack_cap && grow_stacks(f) < 0) {
         f->lost += count;
@@ -161,13 +161,13 @@ int agent_folded_add(ab_folded *f, const uint32_t *ids, size_t n, uint64_t count
     return 0;
 }
 
-size_t agent_folded_stacks(const ab_folded *f) {
+size_t agent_folded_stacks(const agent_folded *f) {
     return f->stack_used;
 }
-uint64_t agent_folded_samples(const ab_folded *f) {
+uint64_t agent_folded_samples(const agent_folded *f) {
     return f->samples;
 }
-uint64_t agent_folded_lost(const ab_folded *f) {
+uint64_t agent_folded_lost(const agent_folded *f) {
     return f->lost;
 }
 
@@ -195,7 +195,7 @@ static void text_put(text *t, const char *s, size_t n) {
     t->buf[t->len] = '\0';
 }
 
-char *agent_folded_render(const ab_folded *f, size_t *len) {
+char *agent_folded_render(const agent_folded *f, size_t *len) {
     text t = {0};
     text_put(&t, "", 0);
     for (size_t k = 0; k < f->stack_cap; k++) {

@@ -1,9 +1,9 @@
 /* leaf.c: finds the return address into a frameless leaf's caller (see leaf.h). */
 #include "leaf.h"
 
-uintptr_t agent_leaf_caller(ab_symbols *syms, const ab_sample *s) {
+uintptr_t agent_leaf_caller(agent_symbols *syms, const agent_sample *s) {
     if (s->depth == 0) return 0;
-    for (uint32_t i = 0; i < s->nwords && i < AB_STACK_WORDS; i++) {
+    for (uint32_t i = 0; i < s->nwords && i < AGENT_STACK_WORDS; i++) {
         uintptr_t w = s->stack_words[i];
         if (w == 0) continue;
         if (s->depth >= 2 && w == s->pcs[1])

@@ -4,8 +4,8 @@
  * chain skips the caller. Its return address is then among the first words at the stack
  * pointer (the handler copies them); one that follows a call to the interrupted function
  * is taken as the caller. */
-#ifndef AB_AGENT_LEAF_H
-#define AB_AGENT_LEAF_H
+#ifndef AGENT_LEAF_H
+#define AGENT_LEAF_H
 
 #include "ring.h"
 #include "symbols.h"
@@ -14,6 +14,6 @@
 
 /* The return address into the leaf's caller, or 0 when there is none to add (the frame
  * chain already has it, or no word qualifies). */
-uintptr_t agent_leaf_caller(ab_symbols *syms, const ab_sample *s);
+uintptr_t agent_leaf_caller(agent_symbols *syms, const agent_sample *s);
 
 #endif

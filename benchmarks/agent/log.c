@@ -7,14 +7,14 @@
 #include <strings.h>
 #include <unistd.h>
 
-static int current_level = AB_LOG_WARN;
+static int current_level = AGENT_LOG_WARN;
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
 int agent_log_parse_level(const char *name) {
     for (int i = 0; i < 4; i++)
         if (strcasecmp(name, level_names[i]) == 0) return i;
-    if (strcasecmp(name, "warning") == 0) return AB_LOG_WARN;
-    if (strcasecmp(name, "trace") == 0) return AB_LOG_DEBUG;
+    if (strcasecmp(name, "warning") == 0) return AGENT_LOG_WARN;
+    if (strcasecmp(name, "trace") == 0) return AGENT_LOG_DEBUG;
     return -1;
 }
 

@@ -1,12 +1,12 @@
 /* log.h: the agent's messages on stderr, filtered by PYROSCOPE_LOG_LEVEL. */
-#ifndef AB_AGENT_LOG_H
-#define AB_AGENT_LOG_H
+#ifndef AGENT_LOG_H
+#define AGENT_LOG_H
 
 enum {
-    AB_LOG_ERROR = 0,
-    AB_LOG_WARN = 1,
-    AB_LOG_INFO = 2,
-    AB_LOG_DEBUG = 3
+    AGENT_LOG_ERROR = 0,
+    AGENT_LOG_WARN = 1,
+    AGENT_LOG_INFO = 2,
+    AGENT_LOG_DEBUG = 3
 };
 
 /* "error", "warn", "info", "debug" (also "trace" = debug); -1 when unknown. */

@@ -25,41 +25,42 @@
 #endif
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-static ab_ring *rings;       /* every ring ever registered, until free */
+static agent_ring *rings;    /* every ring ever registered, until free */
 static _Atomic int sampling; /* the handler records only while this is 1 */
 static _Atomic int handlers_running;
 static long interval_ns;
 static struct sigaction previous_action;
 static int handler_installed;
-static _Atomic unsigned generation;    /* bumped by each agent_sampler_start */
-static _Thread_local ab_ring *my_ring; /* valid only while my_generation == generation */
+static _Atomic unsigned generation;       /* bumped by each agent_sampler_start */
+static _Thread_local agent_ring *my_ring; /* valid only while my_generation == generation */
 static _Thread_local unsigned my_generation;
 
 static void on_sigprof(int sig, siginfo_t *si, void *ucontext) {
     (void)sig;
     int saved_errno = errno;
-    uint64_t t0 = ab_ticks();
+    uint64_t t0 = agent_ticks();
     atomic_fetch_add_explicit(&handlers_running, 1, memory_order_acq_rel);
     if (si != NULL && si->si_code == SI_TIMER &&
         atomic_load_explicit(&sampling, memory_order_acquire)) {
-        ab_ring *r = si->si_value.sival_ptr;
+        agent_ring *r = si->si_value.sival_ptr;
         if (r != NULL && atomic_load_explicit(&r->active, memory_order_acquire)) {
             uintptr_t pc, fp, sp;
-            ab_sample *slot;
-            if (agent_unwind_regs(ucontext, &pc, &fp, &sp) == 0 && (slot = ab_ring_reserve(r))) {
+            agent_sample *slot;
+            if (agent_unwind_regs(ucontext, &pc, &fp, &sp) == 0 && (slot = agent_ring_reserve(r))) {
                 slot->nwords = 0;
                 slot->weight = 1 + (si->si_overrun > 0 ? (uint32_t)si->si_overrun : 0);
                 if (sp < r->stack_lo || sp >= r->stack_hi) {
-                    slot->depth = (uint32_t)agent_unwind_fp(pc, 0, 1, 0, slot->pcs, AB_MAX_FRAMES);
+                    slot->depth = (uint32_t)agent_unwind_fp(pc, 0, 1, 0, slot->pcs,
+                                                            AGENT_MAX_FRAMES);
                 } else {
                     slot->nwords = (uint32_t)agent_copy_stack_words(
-                        sp, r->stack_hi, slot->stack_words, AB_STACK_WORDS);
+                        sp, r->stack_hi, slot->stack_words, AGENT_STACK_WORDS);
                     slot->depth = (uint32_t)agent_unwind_fp(pc, fp, sp, r->stack_hi, slot->pcs,
-                                                            AB_MAX_FRAMES);
+                                                            AGENT_MAX_FRAMES);
                 }
-                ab_ring_commit(r);
+                agent_ring_commit(r);
             }
-            atomic_fetch_add_explicit(&r->handler_ticks, ab_ticks() - t0, memory_order_relaxed);
+            atomic_fetch_add_explicit(&r->handler_ticks, agent_ticks() - t0, memory_order_relaxed);
         }
     }
     atomic_fetch_sub_explicit(&handlers_running, 1, memory_order_acq_rel);
@@ -74,7 +75,7 @@ int agent_sampler_start(int rate_hz) {
     sa.sa_flags = SA_SIGINFO | SA_RESTART;
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGPROF, &sa, &previous_action) < 0) {
-        agent_log(AB_LOG_ERROR, "cannot install the SIGPROF handler: %s", strerror(errno));
+        agent_log(AGENT_LOG_ERROR, "cannot install the SIGPROF handler: %s", strerror(errno));
         return -1;
     }
     handler_installed = 1;
@@ -99,9 +100,9 @@ static void thread_stack_bounds(uintptr_t *lo, uintptr_t *hi) {
 int agent_sampler_thread_start(void) {
     if (!atomic_load(&sampling)) return 0;
     if (my_ring != NULL && my_generation == atomic_load(&generation)) return 0;
-    ab_ring *r = calloc(1, sizeof *r);
+    agent_ring *r = calloc(1, sizeof *r);
     if (r == NULL) {
-        agent_log(AB_LOG_WARN, "no memory for a thread's sample buffer; thread not sampled");
+        agent_log(AGENT_LOG_WARN, "no memory for a thread's sample buffer; thread not sampled");
         return -1;
     }
     thread_stack_bounds(&r->stack_lo, &r->stack_hi);
@@ -115,7 +116,7 @@ int agent_sampler_thread_start(void) {
     sev.sigev_value.sival_ptr = r;
     sev.sigev_notify_thread_id = r->tid;
     if (timer_create(CLOCK_THREAD_CPUTIME_ID, &sev, &r->timer) < 0) {
-        agent_log(AB_LOG_WARN, "timer_create for thread %d: %s; thread not sampled", r->tid,
+        agent_log(AGENT_LOG_WARN, "timer_create for thread %d: %s; thread not sampled", r->tid,
                   strerror(errno));
         free(r);
         return -1;
@@ -134,13 +135,13 @@ int agent_sampler_thread_start(void) {
     its.it_interval.tv_nsec = interval_ns % 1000000000L;
     its.it_value = its.it_interval;
     if (timer_settime(r->timer, 0, &its, NULL) < 0)
-        agent_log(AB_LOG_WARN, "timer_settime for thread %d: %s", r->tid, strerror(errno));
-    agent_log(AB_LOG_DEBUG, "sampling thread %d every %ld us of its CPU time", r->tid,
+        agent_log(AGENT_LOG_WARN, "timer_settime for thread %d: %s", r->tid, strerror(errno));
+    agent_log(AGENT_LOG_DEBUG, "sampling thread %d every %ld us of its CPU time", r->tid,
               interval_ns / 1000);
     return 0;
 }
 
-static void ring_disarm(ab_ring *r) {
+static void ring_disarm(agent_ring *r) {
     atomic_store(&r->active, 0);
     if (r->has_timer) {
         timer_delete(r->timer);
@@ -149,7 +150,7 @@ static void ring_disarm(ab_ring *r) {
 }
 
 void agent_sampler_thread_stop(void) {
-    ab_ring *r = my_ring;
+    agent_ring *r = my_ring;
     if (r == NULL) return;
     pthread_mutex_lock(&registry_lock);
     if (atomic_load(&sampling) && my_generation == atomic_load(&generation)) ring_disarm(r);
@@ -157,16 +158,16 @@ void agent_sampler_thread_stop(void) {
     my_ring = NULL;
 }
 
-void agent_sampler_drain(void (*fn)(const ab_sample *, void *), void *arg) {
+void agent_sampler_drain(void (*fn)(const agent_sample *, void *), void *arg) {
     pthread_mutex_lock(&registry_lock);
-    for (ab_ring *r = rings; r != NULL; r = r->next) ab_ring_drain(r, fn, arg);
+    for (agent_ring *r = rings; r != NULL; r = r->next) agent_ring_drain(r, fn, arg);
     pthread_mutex_unlock(&registry_lock);
 }
 
 void agent_sampler_counts(uint64_t *taken, uint64_t *dropped, uint64_t *handler_ticks) {
     *taken = *dropped = *handler_ticks = 0;
     pthread_mutex_lock(&registry_lock);
-    for (ab_ring *r = rings; r != NULL; r = r->next) {
+    for (agent_ring *r = rings; r != NULL; r = r->next) {
         *taken += atomic_load(&r->taken);
         *dropped += atomic_load(&r->dropped);
         *handler_ticks += atomic_load(&r->handler_ticks);
@@ -178,7 +179,7 @@ void agent_sampler_stop(void) {
     if (!handler_installed) return;
     atomic_store(&sampling, 0);
     pthread_mutex_lock(&registry_lock);
-    for (ab_ring *r = rings; r != NULL; r = r->next) ring_disarm(r);
+    for (agent_ring *r = rings; r != NULL; r = r->next) ring_disarm(r);
     pthread_mutex_unlock(&registry_lock);
 
     /* Ignoring SIGPROF discards signals still queued; then restore the program's action. */
@@ -198,11 +199,11 @@ void agent_sampler_stop(void) {
 
 void agent_sampler_free(void) {
     pthread_mutex_lock(&registry_lock);
-    ab_ring *r = rings;
+    agent_ring *r = rings;
     rings = NULL;
     pthread_mutex_unlock(&registry_lock);
     while (r != NULL) {
-        ab_ring *next = r->next;
+        agent_ring *next = r->next;
         free(r);
         r = next;
     }

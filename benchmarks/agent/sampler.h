@@ -2,8 +2,8 @@
  * timer on its own CPU clock (CLOCK_THREAD_CPUTIME_ID) that sends SIGPROF to that thread
  * (SIGEV_THREAD_ID) carrying a pointer to the thread's ring buffer; the handler unwinds the
  * interrupted stack into the ring. */
-#ifndef AB_AGENT_SAMPLER_H
-#define AB_AGENT_SAMPLER_H
+#ifndef AGENT_SAMPLER_H
+#define AGENT_SAMPLER_H
 
 #include "ring.h"
 
@@ -20,9 +20,9 @@ int agent_sampler_thread_start(void);
 void agent_sampler_thread_stop(void);
 
 /* Calls fn on every sample buffered so far, in every ring (collector thread only). */
-void agent_sampler_drain(void (*fn)(const ab_sample *, void *), void *arg);
+void agent_sampler_drain(void (*fn)(const agent_sample *, void *), void *arg);
 
-/* Sums the rings' counters (handler_ticks in ab_ticks() units). */
+/* Sums the rings' counters (handler_ticks in agent_ticks() units). */
 void agent_sampler_counts(uint64_t *taken, uint64_t *dropped, uint64_t *handler_ticks);
 
 /* Stops all timers and the handler (pending SIGPROFs are discarded), waits for handlers

@@ -43,13 +43,13 @@ typedef struct module {
     unsigned lookups;
 } module;
 
-struct ab_symbols {
+struct agent_symbols {
     module *mods;
     size_t nmods, cap;
 };
 
-ab_symbols *agent_symbols_new(void) {
-    return calloc(1, sizeof(ab_symbols));
+agent_symbols *agent_symbols_new(void) {
+    return calloc(1, sizeof(agent_symbols));
 }
 
 static void module_release(module *m) {
@@ -57,7 +57,7 @@ static void module_release(module *m) {
     if (m->map != NULL && !m->borrowed) munmap(m->map, m->map_size);
 }
 
-void agent_symbols_free(ab_symbols *syms) {
+void agent_symbols_free(agent_symbols *syms) {
     if (syms == NULL) return;
     for (size_t i = 0; i < syms->nmods; i++) module_release(&syms->mods[i]);
     free(syms->mods);
@@ -160,8 +160,8 @@ static void module_load(module *m) {
     close(fd);
 }
 
-ab_symbols *agent_symbols_from_image(const void *image, size_t size) {
-    ab_symbols *syms = agent_symbols_new();
+agent_symbols *agent_symbols_from_image(const void *image, size_t size) {
+    agent_symbols *syms = agent_symbols_new();
     if (syms == NULL || (syms->mods = calloc(1, sizeof(module))) == NULL) {
         free(syms);
         return NULL;
@@ -181,7 +181,7 @@ ab_symbols *agent_symbols_from_image(const void *image, size_t size) {
 
 static int collect_module(struct dl_phdr_info *info, size_t size, void *arg) {
     (void)size;
-    ab_symbols *syms = arg;
+    agent_symbols *syms = arg;
     uintptr_t lo = UINTPTR_MAX, hi = 0, text_lo = 0, text_hi = 0;
     uintptr_t seg_lo[8] = {0}, seg_hi[8] = {0};
     int nsegs = 0;
@@ -238,7 +238,7 @@ static int collect_module(struct dl_phdr_info *info, size_t size, void *arg) {
     return 0;
 }
 
-static module *find_module(ab_symbols *syms, uintptr_t addr) {
+static module *find_module(agent_symbols *syms, uintptr_t addr) {
     for (size_t i = 0; i < syms->nmods; i++)
         if (addr >= syms->mods[i].lo && addr < syms->mods[i].hi) return &syms->mods[i];
     return NULL;
@@ -283,7 +283,7 @@ static const func_symbol *find_function(module *m, uintptr_t addr) {
     return lo > 0 && contains(&m->funcs[lo - 1], a) ? &m->funcs[lo - 1] : NULL;
 }
 
-int agent_symbols_lookup(ab_symbols *syms, uintptr_t addr, char *buf, size_t len) {
+int agent_symbols_lookup(agent_symbols *syms, uintptr_t addr, char *buf, size_t len) {
     module *m = find_module(syms, addr);
     if (m == NULL) {
         dl_iterate_phdr(collect_module, syms); /* something was loaded since */
@@ -321,7 +321,7 @@ static int in_segment(const module *m, uintptr_t a, size_t len) {
     return 0;
 }
 
-int agent_symbols_is_call_to(ab_symbols *syms, uintptr_t ret, uintptr_t pc) {
+int agent_symbols_is_call_to(agent_symbols *syms, uintptr_t ret, uintptr_t pc) {
 #if defined(__x86_64__)
     module *callee = find_module(syms, pc), *caller = find_module(syms, ret);
     if (callee == NULL || caller == NULL || ret < 6 || !in_text(caller, ret - 6, 6)) return 0;

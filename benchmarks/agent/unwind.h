@@ -2,8 +2,8 @@
  * words inside the interrupted thread's stack, between its stack pointer and the stack's
  * top, and stops at the first frame pointer that is out of bounds, misaligned or not
  * strictly increasing. */
-#ifndef AB_AGENT_UNWIND_H
-#define AB_AGENT_UNWIND_H
+#ifndef AGENT_UNWIND_H
+#define AGENT_UNWIND_H
 
 #include <stddef.h>
 #include <stdint.h>

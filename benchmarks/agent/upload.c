@@ -19,9 +19,9 @@ typedef struct job {
     double from, until;
 } job;
 
-struct ab_uploader {
-    ab_config cfg;
-    ab_upload_counters *counters;
+struct agent_uploader {
+    agent_config cfg;
+    agent_upload_counters *counters;
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t changed; /* a job was queued, or one finished, or stop */
@@ -40,7 +40,7 @@ static size_t discard_body(char *p, size_t size, size_t n, void *arg) {
     return size * n;
 }
 
-int agent_upload_url(const ab_config *cfg, double from, double until, char *buf, size_t len) {
+int agent_upload_url(const agent_config *cfg, double from, double until, char *buf, size_t len) {
     char *name = curl_easy_escape(NULL, cfg->app_name, 0);
     if (name == NULL) return -1;
     long long f = (long long)floor(from), u = (long long)ceil(until);
@@ -54,10 +54,10 @@ int agent_upload_url(const ab_config *cfg, double from, double until, char *buf,
 }
 
 /* One POST. Returns 1 when answered 2xx, 0 on failure, -1 when aborted. */
-static int post_profile(ab_uploader *up, CURL *easy, const job *j) {
+static int post_profile(agent_uploader *up, CURL *easy, const job *j) {
     char url[1024];
     if (agent_upload_url(&up->cfg, j->from, j->until, url, sizeof url) < 0) {
-        agent_log(AB_LOG_WARN, "upload URL too long");
+        agent_log(AGENT_LOG_WARN, "upload URL too long");
         return 0;
     }
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: text/plain");
@@ -96,31 +96,32 @@ static int post_profile(ab_uploader *up, CURL *easy, const job *j) {
     curl_slist_free_all(headers);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
     if (aborted || !done) {
-        agent_log(AB_LOG_DEBUG, "upload of %zu bytes abandoned at exit", j->len);
+        agent_log(AGENT_LOG_DEBUG, "upload of %zu bytes abandoned at exit", j->len);
         return -1;
     }
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     if (rc != CURLE_OK) {
-        agent_log(AB_LOG_INFO, "upload failed: %s", curl_easy_strerror(rc));
+        agent_log(AGENT_LOG_INFO, "upload failed: %s", curl_easy_strerror(rc));
         return 0;
     }
     if (status < 200 || status > 299) {
-        agent_log(AB_LOG_INFO, "upload answered HTTP %ld", status);
+        agent_log(AGENT_LOG_INFO, "upload answered HTTP %ld", status);
         return 0;
     }
-    agent_log(AB_LOG_DEBUG, "uploaded %zu bytes: HTTP %ld", j->len, status);
+    agent_log(AGENT_LOG_DEBUG, "uploaded %zu bytes: HTTP %ld", j->len, status);
     return 1;
 }
 
 static void *uploader_main(void *arg) {
-    ab_uploader *up = arg;
+    agent_uploader *up = arg;
     /* libcurl's global set-up (OpenSSL's included, ~1 ms) happens here, off the program's
      * own thread; libcurl >= 7.84 makes it thread-safe. */
     CURLM *multi = NULL;
     int global_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
     if (global_ok) multi = curl_multi_init();
-    if (multi == NULL) agent_log(AB_LOG_ERROR, "cannot set up libcurl: nothing will be uploaded");
+    if (multi == NULL)
+        agent_log(AGENT_LOG_ERROR, "cannot set up libcurl: nothing will be uploaded");
     CURL *easy = multi != NULL ? curl_easy_init() : NULL;
     pthread_mutex_lock(&up->lock);
     up->multi = multi;
@@ -166,14 +167,14 @@ static void *uploader_main(void *arg) {
     return NULL;
 }
 
-ab_uploader *agent_uploader_start(const ab_config *cfg, ab_upload_counters *counters) {
-    ab_uploader *up = calloc(1, sizeof *up);
+agent_uploader *agent_uploader_start(const agent_config *cfg, agent_upload_counters *counters) {
+    agent_uploader *up = calloc(1, sizeof *up);
     if (up == NULL) return NULL;
     up->cfg = *cfg;
     up->counters = counters;
     up->queue = calloc((size_t)cfg->queue_size, sizeof(job));
     if (up->queue == NULL) {
-        agent_log(AB_LOG_ERROR, "cannot set up the uploader");
+        agent_log(AGENT_LOG_ERROR, "cannot set up the uploader");
         goto fail;
     }
     pthread_mutex_init(&up->lock, NULL);
@@ -184,7 +185,7 @@ ab_uploader *agent_uploader_start(const ab_config *cfg, ab_upload_counters *coun
     pthread_condattr_destroy(&ca);
     int err = pthread_create(&up->thread, NULL, uploader_main, up);
     if (err != 0) {
-        agent_log(AB_LOG_ERROR, "cannot start the uploader thread: %s", strerror(err));
+        agent_log(AGENT_LOG_ERROR, "cannot start the uploader thread: %s", strerror(err));
         pthread_cond_destroy(&up->changed);
         pthread_mutex_destroy(&up->lock);
         goto fail;
@@ -196,13 +197,13 @@ fail:
     return NULL;
 }
 
-int agent_uploader_enqueue(ab_uploader *up, char *body, size_t len, double from, double until) {
+int agent_uploader_enqueue(agent_uploader *up, char *body, size_t len, double from, double until) {
     pthread_mutex_lock(&up->lock);
     if (up->count == (size_t)up->cfg.queue_size || up->stopping) {
         pthread_mutex_unlock(&up->lock);
         free(body);
         atomic_fetch_add(&up->counters->dropped, 1);
-        agent_log(AB_LOG_INFO, "upload queue full: profile of %zu bytes dropped", len);
+        agent_log(AGENT_LOG_INFO, "upload queue full: profile of %zu bytes dropped", len);
         return -1;
     }
     size_t tail = (up->head + up->count) % (size_t)up->cfg.queue_size;
@@ -213,7 +214,7 @@ int agent_uploader_enqueue(ab_uploader *up, char *body, size_t len, double from,
     return 0;
 }
 
-void agent_uploader_stop(ab_uploader *up, double wait_s) {
+void agent_uploader_stop(agent_uploader *up, double wait_s) {
     if (up == NULL) return;
     struct timespec deadline;
     clock_gettime(CLOCK_MONOTONIC, &deadline);
@@ -231,8 +232,8 @@ void agent_uploader_stop(ab_uploader *up, double wait_s) {
         if (pthread_cond_timedwait(&up->changed, &up->lock, &deadline) == ETIMEDOUT) break;
     }
     if (up->count > 0 || up->busy)
-        agent_log(AB_LOG_DEBUG, "flush timeout (%gs): abandoning %zu queued profile(s)%s", wait_s,
-                  up->count, up->busy ? " and the upload in flight" : "");
+        agent_log(AGENT_LOG_DEBUG, "flush timeout (%gs): abandoning %zu queued profile(s)%s",
+                  wait_s, up->count, up->busy ? " and the upload in flight" : "");
     atomic_store(&up->abort_now, 1);
     if (up->multi != NULL) curl_multi_wakeup(up->multi);
     pthread_mutex_unlock(&up->lock);

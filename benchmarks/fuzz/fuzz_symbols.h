@@ -18,7 +18,7 @@ static int fuzz_symbols(const uint8_t *data, size_t size) {
     void *image = NULL;
     if (posix_memalign(&image, 4096, size ? size : 1) != 0) abort();
     memcpy(image, data, size);
-    ab_symbols *syms = agent_symbols_from_image(image, size);
+    agent_symbols *syms = agent_symbols_from_image(image, size);
     if (!syms) abort();
     char name[128];
     /* addresses: the image's 8-byte words (a symbol's st_value is one of them), each

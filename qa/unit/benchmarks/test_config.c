@@ -14,14 +14,14 @@ static const char *table_getenv(const char *name) {
     return NULL;
 }
 
-static int load(const char *const *env, ab_config *cfg, char *err) {
+static int load(const char *const *env, agent_config *cfg, char *err) {
     env_table = env;
     err[0] = '\0';
     return agent_config_load(cfg, table_getenv, err, 256);
 }
 
 int main(void) {
-    ab_config cfg;
+    agent_config cfg;
     char err[256];
     const char *none[] = {NULL};
     CHECK(load(none, &cfg, err) == 0, "no environment: defaults");
@@ -55,7 +55,8 @@ int main(void) {
           "rate, fractional interval, flush timeout");
     CHECK(cfg.upload_timeout == 3 && cfg.connect_timeout == 3,
           "connect timeout capped by the upload timeout");
-    CHECK(cfg.queue_size == 2 && cfg.log_level == AB_LOG_DEBUG, "queue size, log level (any case)");
+    CHECK(cfg.queue_size == 2 && cfg.log_level == AGENT_LOG_DEBUG,
+          "queue size, log level (any case)");
 
     const char *bad_rate[] = {"PYROSCOPE_SAMPLE_RATE", "0", NULL};
     CHECK(load(bad_rate, &cfg, err) < 0 && strstr(err, "PYROSCOPE_SAMPLE_RATE"), "rate 0 refused");

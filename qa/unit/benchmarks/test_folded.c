@@ -16,7 +16,7 @@ static int has_line(const char *text, const char *line) {
 }
 
 int main(void) {
-    ab_folded *f = agent_folded_new();
+    agent_folded *f = agent_folded_new();
     CHECK(f != NULL, "new");
     uint32_t fib = agent_folded_intern(f, "fib"), main_ = agent_folded_intern(f, "main");
     CHECK(agent_folded_intern(f, "fib") == fib, "interning is stable");

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-static ab_symbols *syms;
+static agent_symbols *syms;
 static int total, in_main_burn, in_thread_burn, deep;
 
 static double cpu_now(clockid_t clock) {
@@ -43,10 +43,10 @@ static void *thread_main(void *arg) {
     return (void *)(uintptr_t)(x & 1);
 }
 
-static void classify(const ab_sample *s, void *arg) {
+static void classify(const agent_sample *s, void *arg) {
     char name[256];
     total++;
-    uintptr_t frames[AB_MAX_FRAMES + 1];
+    uintptr_t frames[AGENT_MAX_FRAMES + 1];
     uint32_t n = 0;
     frames[n++] = s->pcs[0];
     uintptr_t caller = agent_leaf_caller(syms, s);

@@ -13,7 +13,7 @@ static __attribute__((noinline)) int hidden_static_function(int x) {
 }
 
 int main(void) {
-    ab_symbols *syms = agent_symbols_new();
+    agent_symbols *syms = agent_symbols_new();
     char name[256];
     CHECK(syms != NULL, "new");
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 int main(void) {
-    ab_config cfg;
+    agent_config cfg;
     memset(&cfg, 0, sizeof cfg);
     strcpy(cfg.server, "http://127.0.0.1:4040");
     strcpy(cfg.app_name, "my app{env=a b}");
