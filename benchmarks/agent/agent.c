@@ -274,7 +274,7 @@ int agent_start(void) {
         pthread_cond_destroy(&agent.wake);
         goto fail;
     }
-    if (agent_sampler_start(agent.cfg.sample_rate) < 0) {
+    if (agent_sampler_start(agent.cfg.sample_rate, agent.cfg.sampler) < 0) {
         agent.running = 1;
         agent_stop();
         return -1;
@@ -284,8 +284,8 @@ int agent_start(void) {
     if (!atexit_registered && atexit(agent_stop) == 0)
         atexit_registered = 1; /* a program that exits without agent_stop still flushes */
     agent_sampler_thread_start();
-    agent_log(AGENT_LOG_INFO, "profiling %s at %d Hz, uploading to %s every %gs",
-              agent.cfg.app_name, agent.cfg.sample_rate, agent.cfg.server,
+    agent_log(AGENT_LOG_INFO, "profiling %s at %d Hz (%s clock), uploading to %s every %gs",
+              agent.cfg.app_name, agent.cfg.sample_rate, agent_sampler_clock(), agent.cfg.server,
               agent.cfg.upload_interval);
     return 0;
 fail:

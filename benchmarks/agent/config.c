@@ -117,6 +117,14 @@ int agent_config_load(agent_config *cfg, const char *(*getenv_fn)(const char *),
         }
         snprintf(cfg->counters_path, sizeof cfg->counters_path, "%s", v);
     }
+    if ((v = getenv_fn("AGENTBENCH_AGENT_SAMPLER")) && *v) {
+        if (!strcmp(v, "perf")) cfg->sampler = AGENT_SAMPLER_PERF;
+        else if (!strcmp(v, "timer")) cfg->sampler = AGENT_SAMPLER_TIMER;
+        else {
+            snprintf(err, errlen, "AGENTBENCH_AGENT_SAMPLER must be perf or timer, not '%.64s'", v);
+            return -1;
+        }
+    }
     if ((v = getenv_fn("AGENTBENCH_AGENT_TEST_FAULT")) && *v &&
         parse_fault(cfg, v, err, errlen) < 0)
         return -1;

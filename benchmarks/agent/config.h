@@ -4,6 +4,11 @@
 
 #include <stddef.h>
 
+enum {
+    AGENT_SAMPLER_PERF,
+    AGENT_SAMPLER_TIMER
+};
+
 typedef struct agent_config {
     char server[512];         /* PYROSCOPE_SERVER_ADDRESS, no trailing slash */
     char app_name[256];       /* PYROSCOPE_APPLICATION_NAME */
@@ -14,6 +19,8 @@ typedef struct agent_config {
     double flush_timeout;     /* PYROSCOPE_FLUSH_TIMEOUT, seconds waited at exit */
     int queue_size;           /* PYROSCOPE_UPLOAD_QUEUE_SIZE, profiles waiting to upload */
     int log_level;            /* PYROSCOPE_LOG_LEVEL */
+    int sampler;              /* AGENTBENCH_AGENT_SAMPLER: AGENT_SAMPLER_PERF (default) or
+                               * AGENT_SAMPLER_TIMER (sampler.h) */
     char counters_path[1024]; /* AGENTBENCH_AGENT_COUNTERS: write the counters there at
                                * stop ("" = no file) */
     /* AGENTBENCH_AGENT_TEST_FAULT, for agentbench's own tests only (README.md): a

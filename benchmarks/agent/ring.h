@@ -28,8 +28,9 @@ static inline uint64_t agent_ticks(void) {
 
 typedef struct agent_sample {
     uint32_t depth;  /* pcs[0] is the interrupted pc, then return addresses */
-    uint32_t weight; /* 1 + the timer's overruns: intervals this sample stands
-                      * for (the kernel checks CPU timers once per tick) */
+    uint32_t weight; /* intervals this sample stands for: 1 + the timer's overruns
+                      * (the timer sampler: the kernel checks CPU timers once per
+                      * tick); 1 for the perf sampler */
     uint32_t nwords;
     uintptr_t stack_words[AGENT_STACK_WORDS]; /* the words at the stack pointer: one of them is
                                                * the return address when the leaf keeps no frame
@@ -45,8 +46,9 @@ typedef struct agent_ring {
     _Atomic uint64_t dropped;
     _Atomic uint64_t handler_ticks; /* time spent in the handler, in agent_ticks() units */
     uintptr_t stack_lo, stack_hi;   /* the thread's stack, for bounds checks while unwinding */
-    timer_t timer;
+    timer_t timer;                  /* the timer sampler's (has_timer) */
     int has_timer;
+    _Atomic int perf_fd; /* the perf sampler's task-clock counter, or -1 */
     int tid;
     struct agent_ring *next; /* registry list (owned by sampler.c, under its lock) */
     agent_sample slots[AGENT_RING_SLOTS];

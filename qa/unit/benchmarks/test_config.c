@@ -86,5 +86,12 @@ int main(void) {
     const char *bad_fault[] = {"AGENTBENCH_AGENT_TEST_FAULT", "drop-every-other:", NULL};
     CHECK(load(bad_fault, &cfg, err) < 0 && strstr(err, "AGENTBENCH_AGENT_TEST_FAULT"),
           "a fault without its function refused");
+    CHECK(load(none, &cfg, err) == 0 && cfg.sampler == AGENT_SAMPLER_PERF,
+          "the perf clock by default");
+    const char *timer[] = {"AGENTBENCH_AGENT_SAMPLER", "timer", NULL};
+    CHECK(load(timer, &cfg, err) == 0 && cfg.sampler == AGENT_SAMPLER_TIMER, "the timer clock");
+    const char *bad_sampler[] = {"AGENTBENCH_AGENT_SAMPLER", "itimer", NULL};
+    CHECK(load(bad_sampler, &cfg, err) < 0 && strstr(err, "perf or timer, not 'itimer'"),
+          "an unknown sampler refused: %s", err);
     return TAP_DONE();
 }
