@@ -44,7 +44,8 @@ export async function until(page, what, fn, timeoutMs = 15000) {
   }
 }
 
-export async function shot(page, name) {
+// opts.fullPage: the whole page (a flame graph is drawn root at the bottom, below the fold)
+export async function shot(page, name, opts = {}) {
   const dir = process.env.AGENTBENCH_WEB_SHOTS;
-  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: false });
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: !!opts.fullPage });
 }
