@@ -15,7 +15,7 @@
  * it runs: measured on a tickless 6.x kernel, 250 us bursts with 1 ms sleeps gave 24-28
  * signals of the 50 its CPU time called for, an HTTP service's workers a tenth to two
  * thirds of theirs, against 48-50 for a task-clock counter, which an hrtimer drives while
- * the thread runs (doc/accuracy.md). The counter's overflow signals its thread
+ * the thread runs (README.md). The counter's overflow signals its thread
  * (F_SETOWN_EX with F_OWNER_TID, F_SETSIG SIGPROF) and stops (PERF_EVENT_IOC_REFRESH 1);
  * the handler re-arms it. Where perf_event_open is refused (perf_event_paranoid, seccomp,
  * no perf events), the agent falls back to the timer and says so once. */
@@ -64,7 +64,7 @@ static void on_sigprof(int sig, siginfo_t *si, void *ucontext) {
         if (mine != NULL && si->si_fd >= 0 && si->si_fd == atomic_load(&mine->perf_fd)) r = mine;
     }
     if (r != NULL && atomic_load_explicit(&sampling, memory_order_acquire)) {
-        if (r != NULL && atomic_load_explicit(&r->active, memory_order_acquire)) {
+        if (atomic_load_explicit(&r->active, memory_order_acquire)) {
             uintptr_t pc, fp, sp;
             agent_sample *slot;
             if (agent_unwind_regs(ucontext, &pc, &fp, &sp) == 0 && (slot = agent_ring_reserve(r))) {
@@ -92,10 +92,10 @@ static void on_sigprof(int sig, siginfo_t *si, void *ucontext) {
     errno = saved_errno;
 }
 
-/* A task-clock counter of the calling thread that signals it every interval_ns of its
- * CPU time, armed; -1 with errno when perf events are refused. Kernel time counts too, as
- * on the thread's CPU clock; where only user time may be counted (perf_event_paranoid 2),
- * user time. */
+/* A task-clock counter of the calling thread that signals thread tid every interval_ns of
+ * its CPU time, not yet armed (perf_clock_arm); -1 with errno when perf events are
+ * refused. Kernel time counts too, as on the thread's CPU clock; where only user time may
+ * be counted (perf_event_paranoid 2), user time. */
 static int perf_clock_open(int tid) {
     struct perf_event_attr a;
     memset(&a, 0, sizeof a);
@@ -114,13 +114,18 @@ static int perf_clock_open(int tid) {
     if (fd < 0) return -1;
     struct f_owner_ex owner = {F_OWNER_TID, tid};
     if (fcntl(fd, F_SETFL, O_ASYNC) < 0 || fcntl(fd, F_SETSIG, SIGPROF) < 0 ||
-        fcntl(fd, F_SETOWN_EX, &owner) < 0 || ioctl(fd, PERF_EVENT_IOC_REFRESH, 1) < 0) {
+        fcntl(fd, F_SETOWN_EX, &owner) < 0) {
         int e = errno;
         close(fd);
         errno = e;
         return -1;
     }
     return fd;
+}
+
+/* Counts until the next overflow, which signals and stops it (the handler re-arms). */
+static int perf_clock_arm(int fd) {
+    return ioctl(fd, PERF_EVENT_IOC_REFRESH, 1);
 }
 
 const char *agent_sampler_clock(void) {
@@ -131,7 +136,7 @@ int agent_sampler_start(int rate_hz, int clock) {
     interval_ns = 1000000000L / rate_hz;
     use_perf = clock == AGENT_SAMPLER_PERF;
     if (use_perf) { /* try it once here, so that every thread gets the same clock */
-        int fd = perf_clock_open((int)syscall(SYS_gettid));
+        int fd = perf_clock_open((int)syscall(SYS_gettid)); /* opened, never armed */
         if (fd < 0) {
             agent_log(AGENT_LOG_INFO,
                       "perf_event_open refused (%s): sampling with CPU-time timers, which "
@@ -188,7 +193,14 @@ int agent_sampler_thread_start(void) {
         my_ring = r; /* before the counter runs: its handler finds the ring here */
         my_generation = atomic_load(&generation);
         int fd = perf_clock_open(r->tid);
-        atomic_store(&r->perf_fd, fd);
+        atomic_store(&r->perf_fd, fd); /* before it is armed: the handler matches its signals */
+        if (fd >= 0 && perf_clock_arm(fd) < 0) {
+            int e = errno;
+            atomic_store(&r->perf_fd, -1);
+            close(fd);
+            errno = e;
+            fd = -1;
+        }
         if (fd < 0) {
             agent_log(AGENT_LOG_WARN, "perf_event_open for thread %d: %s; thread not sampled",
                       r->tid, strerror(errno));
