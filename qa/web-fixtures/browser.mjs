@@ -33,13 +33,20 @@ export async function withPage(fn, { timeoutMs = 1000 * (Number(process.env.WEB_
   }
 }
 
-// Wait until fn(page) returns a truthy value (polled), or fail with what.
-export async function until(page, what, fn, timeoutMs = 15000) {
+// Wait until fn(page) returns a truthy value (polled), or fail with what and, when the page
+// has a #conn element, what the page showed last (its connection line and banner).
+export async function until(page, what, fn, timeoutMs = 30000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn(page);
     if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) {
+      const seen = await page.evaluate(() => {
+        const text = (id) => { const e = document.getElementById(id); return e && !e.hidden ? e.textContent.trim().slice(0, 200) : null; };
+        return { conn: text('conn'), banner: text('banner') };
+      }).catch(() => ({}));
+      throw new Error(`timed out waiting for ${what} (the page showed: ${JSON.stringify(seen)})`);
+    }
     await page.waitForTimeout(100);
   }
 }
