@@ -27,6 +27,13 @@ function options(select, values, keep) {
 }
 
 async function load(ctx) {
+  if (!ctx.descs.size) {
+    // the tab was shown before the first poll brought the metric list: not a load, so
+    // the first update() after it loads at once (not REFRESH_MS later)
+    message('Waiting for the metric list from pmproxy…');
+    loadedAt = 0;
+    return;
+  }
   loadedAt = Date.now();
   if (!ctx.descs.has(STACKS)) {
     message(`This PMDA does not publish ${STACKS}: no per-variant stacks to compare yet ` +

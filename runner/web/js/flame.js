@@ -20,6 +20,7 @@ export function reset() { seen = null; stale = true; $('flame').replaceChildren(
 function message(text) { $('fg-message').textContent = text; }
 
 async function loadStacks(ctx) {
+  if (!ctx.descs.size) { message('Waiting for the metric list from pmproxy…'); return; }   // stays stale: the next update loads
   if (!ctx.descs.has(STACKS)) {
     message(`This PMDA does not publish ${STACKS}, so the page cannot draw the graph; ` +
       'the status above tells where the capture\'s SVG is.');
