@@ -45,19 +45,14 @@ static void start(int i, int argc, char **argv) {
 
 static void setup(void) {
     char token[] = "fuzz-d4ta"; /* writable: the parser wipes it from argv */
+    /* the options and their values kept together */
+    /* clang-format off */
     char *plain[] = {"fuzz_http",
-                     "--listen",
-                     "127.0.0.1:0",
-                     "--quiet",
-                     "--max-body",
-                     "256K",
-                     "--max-decompressed",
-                     "1M",
-                     "--max-buffered",
-                     "1M",
-                     "--idle-timeout",
-                     "0.05",
+                     "--listen", "127.0.0.1:0", "--quiet",
+                     "--max-body", "256K", "--max-decompressed", "1M", "--max-buffered", "1M",
+                     "--idle-timeout", "0.05",
                      NULL};
+    /* clang-format on */
     if (!mkdtemp(store_dir) || !mkdtemp(files_dir)) abort();
     atexit(cleanup);
     char svg[256];
@@ -66,29 +61,17 @@ static void setup(void) {
     if (!f) abort();
     fputs("<svg/>\n", f);
     fclose(f);
+    /* clang-format off */
     char *secured[] = {"fuzz_http",
-                       "--listen",
-                       "127.0.0.1:0",
-                       "--quiet",
-                       "--max-body",
-                       "256K",
-                       "--max-decompressed",
-                       "1M",
-                       "--max-buffered",
-                       "1M",
-                       "--idle-timeout",
-                       "0.05",
-                       "--auth-token",
-                       token,
-                       "--store",
-                       store_dir,
-                       "--files",
-                       files_dir,
-                       "--store-max-apps",
-                       "4",
-                       "--store-max-bytes",
-                       "256K",
+                       "--listen", "127.0.0.1:0", "--quiet",
+                       "--max-body", "256K", "--max-decompressed", "1M", "--max-buffered", "1M",
+                       "--idle-timeout", "0.05",
+                       "--auth-token", token,
+                       "--store", store_dir,
+                       "--files", files_dir,
+                       "--store-max-apps", "4", "--store-max-bytes", "256K",
                        NULL};
+    /* clang-format on */
     start(0, 12, plain);
     setenv(ING_ENV_CONTROL_TOKEN, "fuzz-c0ntrol", 1);
     start(1, 22, secured);
