@@ -23,6 +23,9 @@ _need_browser() {
 }
 
 _web_start() {
+    # a fresh ready file: the server's redirection truncates it only once the background
+    # job runs, so a second start could read the first server's (gone) address
+    rm -f "$tmp/web.ready" "$tmp/web.err"
     "$AGENTBENCH" web --listen 127.0.0.1:0 "$@" >"$tmp/web.ready" 2>"$tmp/web.err" &
     WEB_PID=$!
     _cleanup_add "kill $WEB_PID"
