@@ -15,6 +15,7 @@
 void ing_counters_init(ing_counters *c) {
     memset(c, 0, sizeof *c);
     c->max_apps = 10000;
+    c->max_types = 10000;
 }
 
 void ing_counters_free(ing_counters *c) {
@@ -98,15 +99,20 @@ void ing_counters_app_request(ing_counters *c, const char *app, uint64_t request
 }
 
 /* The counters of an application's profile type, created on first use (within
- * AB_INGESTER_MAX_TYPES, the last of them "_other"). NULL only when out of memory. */
-static type_counters *counters_type(app_counters *a, const char *type) {
+ * AB_INGESTER_MAX_TYPES, the last of them "_other", and max_types in all, so that /stats
+ * stays bounded). NULL only when out of memory. */
+static type_counters *counters_type(ing_counters *c, app_counters *a, const char *type) {
     ab_strmap_entry *e = ab_strmap_find(&a->types, type, strlen(type));
     if (e) return e->val.p;
-    if (a->types.len >= AB_INGESTER_MAX_TYPES - 1) type = OTHER_TYPE;
+    if (a->types.len >= AB_INGESTER_MAX_TYPES - 1 || c->type_entries >= c->max_types)
+        type = OTHER_TYPE;
     int created;
     e = ab_strmap_upsert(&a->types, type, strlen(type), &created);
     if (!e) return NULL;
-    if (created) e->val.p = calloc(1, sizeof(type_counters));
+    if (created) {
+        e->val.p = calloc(1, sizeof(type_counters));
+        c->type_entries++;
+    }
     return e->val.p;
 }
 
@@ -128,7 +134,7 @@ void ing_counters_profile(ing_counters *c, uint64_t request, const char *app, co
     a->frames += n->frames;
     ab_strmap_entry *f = ab_strmap_upsert(&a->formats, format, strlen(format), NULL);
     if (f) f->val.u += n->profiles;
-    type_counters *t = counters_type(a, type);
+    type_counters *t = counters_type(c, a, type);
     if (t) {
         t->profiles += n->profiles;
         t->samples += n->samples;

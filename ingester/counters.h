@@ -37,6 +37,9 @@ typedef struct ing_counters {
     uint64_t last_serial; /* of the last request counted in req_total */
     ab_strmap apps;       /* application -> app_counters* (val.p) */
     unsigned max_apps;    /* beyond this many, new names count under "_other" */
+    size_t type_entries;  /* (application, profile type) pairs counted, every application's */
+    size_t max_types;     /* beyond this many pairs, an application's new types count as
+                           * "_other" (as beyond AB_INGESTER_MAX_TYPES - 1 of its own) */
 } ing_counters;
 
 void ing_counters_init(ing_counters *c);

@@ -200,6 +200,25 @@ static void test_counters(void) {
           "an application it does not list: no types");
     free(doc);
     ing_counters_free(&c);
+
+    /* the (application, type) pairs of every application together are bounded too */
+    ing_counters_init(&c);
+    c.max_types = 3;
+    uint64_t r = ing_counters_request(&c);
+    ing_counters_profile(&c, r, "x", "pprof", "samples", &wall);
+    ing_counters_profile(&c, r, "x", "pprof", "inuse_objects", &heap);
+    ing_counters_profile(&c, r, "y", "pprof", "samples", &wall);
+    ing_counters_profile(&c, r, "y", "pprof", "timeline", &heap);
+    doc = ing_counters_stats_document(&c, &info, &len);
+    CHECK(doc &&
+              ab_ingester_stats_read_app(doc, len, "y", &a, types, AB_INGESTER_MAX_TYPES, err,
+                                         sizeof err) == 0 &&
+              a.ntypes == 2 && ab_ingester_app_type(&a, "samples") &&
+              ab_ingester_app_type(&a, "_other") &&
+              ab_ingester_app_type(&a, "_other")->sample_value == 70000,
+          "past max_types pairs in all, a new type counts as the application's _other");
+    free(doc);
+    ing_counters_free(&c);
 }
 
 int main(void) {
