@@ -265,11 +265,11 @@ static int agent_profile(suite *s, int bi, run_profile *p, const ab_ingester_app
     if (p->why[0]) return -1;
     const ab_ingester_type_stats *t = cpu_type_of(a1);
     if (!t && a1->ntypes) {
-        char types[512];
-        unverified(p,
-                   "the ingester has no CPU-time profile of %s (it has %s; CPU time is cpu, "
-                   "itimer, samples, sample or wall)",
-                   s->bench[bi]->name, type_list(a1, types, sizeof types));
+        char types[512], cpu[128] = "";
+        for (size_t i = 0, n = 0; i < sizeof cpu_types / sizeof cpu_types[0]; i++)
+            n += (size_t)snprintf(cpu + n, sizeof cpu - n, "%s%s", i ? ", " : "", cpu_types[i]);
+        unverified(p, "the ingester has no CPU-time profile of %s (it has %s; CPU time is %s)",
+                   s->bench[bi]->name, type_list(a1, types, sizeof types), cpu);
         return -1;
     }
     if (!t) return 0; /* nothing delivered */
