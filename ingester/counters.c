@@ -9,17 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OTHER_APP "_other"
+#define OTHER_APP  "_other"
+#define OTHER_TYPE "_other"
 
 void ing_counters_init(ing_counters *c) {
     memset(c, 0, sizeof *c);
     c->max_apps = 10000;
+    c->max_types = 10000;
 }
 
 void ing_counters_free(ing_counters *c) {
     ab_strmap_foreach(&c->apps, e) {
         app_counters *a = e->val.p;
         ab_strmap_free(&a->formats);
+        ab_strmap_foreach(&a->types, t) free(t->val.p);
+        ab_strmap_free(&a->types);
         free(a);
     }
     ab_strmap_free(&c->apps);
@@ -94,8 +98,26 @@ void ing_counters_app_request(ing_counters *c, const char *app, uint64_t request
     a->bytes += bytes;
 }
 
+/* The counters of an application's profile type, created on first use (within
+ * AB_INGESTER_MAX_TYPES, the last of them "_other", and max_types in all, so that /stats
+ * stays bounded). NULL only when out of memory. */
+static type_counters *counters_type(ing_counters *c, app_counters *a, const char *type) {
+    ab_strmap_entry *e = ab_strmap_find(&a->types, type, strlen(type));
+    if (e) return e->val.p;
+    if (a->types.len >= AB_INGESTER_MAX_TYPES - 1 || c->type_entries >= c->max_types)
+        type = OTHER_TYPE;
+    int created;
+    e = ab_strmap_upsert(&a->types, type, strlen(type), &created);
+    if (!e) return NULL;
+    if (created) {
+        e->val.p = calloc(1, sizeof(type_counters));
+        c->type_entries++;
+    }
+    return e->val.p;
+}
+
 void ing_counters_profile(ing_counters *c, uint64_t request, const char *app, const char *format,
-                          const ing_counts *n) {
+                          const char *type, const ing_counts *n) {
     c->profiles += n->profiles;
     c->samples += n->samples;
     c->value += n->value;
@@ -112,6 +134,12 @@ void ing_counters_profile(ing_counters *c, uint64_t request, const char *app, co
     a->frames += n->frames;
     ab_strmap_entry *f = ab_strmap_upsert(&a->formats, format, strlen(format), NULL);
     if (f) f->val.u += n->profiles;
+    type_counters *t = counters_type(c, a, type);
+    if (t) {
+        t->profiles += n->profiles;
+        t->samples += n->samples;
+        t->value += n->value;
+    }
 }
 
 void ing_counters_decode_error(ing_counters *c, const char *app) {
@@ -143,20 +171,31 @@ static ab_strmap_entry **sorted(const ab_strmap *m) {
     return v;
 }
 
-/* One application's figures, its formats sorted into *formats (malloc'd, the caller
- * frees it). 0, or -1 when out of memory. */
+/* One application's figures, its formats sorted into *formats and its types into
+ * *types (malloc'd, the caller frees them). 0, or -1 when out of memory. */
 static int app_stats(const char *name, const app_counters *a, ab_ingester_app_stats *out,
-                     ab_ingester_format_count **formats) {
-    size_t n = a->formats.len;
-    ab_strmap_entry **fs = sorted(&a->formats);
+                     ab_ingester_format_count **formats, ab_ingester_type_stats **types) {
+    size_t n = a->formats.len, nt = a->types.len;
+    ab_strmap_entry **fs = sorted(&a->formats), **ts = sorted(&a->types);
     *formats = malloc((n ? n : 1) * sizeof **formats);
-    if (!*formats || (n && !fs)) {
+    *types = malloc((nt ? nt : 1) * sizeof **types);
+    if (!*formats || !*types || (n && !fs) || (nt && !ts)) {
         free(fs);
+        free(ts);
         return -1;
     }
     for (size_t i = 0; i < n; i++)
         (*formats)[i] = (ab_ingester_format_count){.name = fs[i]->key, .profiles = fs[i]->val.u};
+    for (size_t i = 0; i < nt; i++) {
+        const type_counters *t = ts[i]->val.p;
+        ab_ingester_type_stats *o = &(*types)[i];
+        snprintf(o->name, sizeof o->name, "%s", ts[i]->key);
+        o->profiles = t ? t->profiles : 0;
+        o->samples = t ? t->samples : 0;
+        o->sample_value = t ? t->value : 0;
+    }
     free(fs);
+    free(ts);
     *out = (ab_ingester_app_stats){
         .name = name,
         .requests = a->requests,
@@ -168,6 +207,8 @@ static int app_stats(const char *name, const app_counters *a, ab_ingester_app_st
         .decode_errors = a->decode_errors,
         .formats = *formats,
         .nformats = n,
+        .types = *types,
+        .ntypes = nt,
     };
     return 0;
 }
@@ -212,17 +253,20 @@ char *ing_counters_stats_document(const ing_counters *c, const counters_doc_info
     ab_strmap_entry **as = sorted(&c->apps);
     ab_ingester_app_stats *apps = calloc(n ? n : 1, sizeof *apps);
     ab_ingester_format_count **formats = calloc(n ? n : 1, sizeof *formats);
+    ab_ingester_type_stats **types = calloc(n ? n : 1, sizeof *types);
     char *text = NULL;
-    if (apps && formats && (as || !n)) {
-        while (done < n &&
-               app_stats(as[done]->key, as[done]->val.p, &apps[done], &formats[done]) == 0)
+    if (apps && formats && types && (as || !n)) {
+        while (done < n && app_stats(as[done]->key, as[done]->val.p, &apps[done], &formats[done],
+                                     &types[done]) == 0)
             done++;
         st.apps = apps;
         st.napps = n;
         if (done == n) text = ab_ingester_stats_write(&st, len);
     }
     for (size_t i = 0; formats && i <= done && i < n; i++) free(formats[i]);
+    for (size_t i = 0; types && i <= done && i < n; i++) free(types[i]);
     free(formats);
+    free(types);
     free(apps);
     free(as);
     return text;

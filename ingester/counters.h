@@ -13,9 +13,16 @@
 #include "latency.h"
 #include "strmap.h"
 
+/* One profile type of an application. */
+typedef struct type_counters {
+    uint64_t profiles, samples, value;
+} type_counters;
+
 typedef struct app_counters {
     uint64_t requests, profiles, samples, value, frames, bytes, decode_errors;
     ab_strmap formats;     /* format name -> profiles (val.u) */
+    ab_strmap types;       /* profile type -> type_counters* (val.p); beyond
+                            * AB_INGESTER_MAX_TYPES - 1 of them, new ones count as "_other" */
     uint64_t last_request; /* serial of the last request counted in `requests` */
 } app_counters;
 
@@ -30,6 +37,9 @@ typedef struct ing_counters {
     uint64_t last_serial; /* of the last request counted in req_total */
     ab_strmap apps;       /* application -> app_counters* (val.p) */
     unsigned max_apps;    /* beyond this many, new names count under "_other" */
+    size_t type_entries;  /* (application, profile type) pairs counted, every application's */
+    size_t max_types;     /* beyond this many pairs, an application's new types count as
+                           * "_other" (as beyond AB_INGESTER_MAX_TYPES - 1 of its own) */
 } ing_counters;
 
 void ing_counters_init(ing_counters *c);
@@ -61,9 +71,10 @@ void ing_counters_dropped(ing_counters *c);
 /* Request `request` (a serial) concerns app: counts it, and its body bytes, once per app. */
 void ing_counters_app_request(ing_counters *c, const char *app, uint64_t request, uint64_t bytes);
 
-/* A decoded profile of request `request` (the decoder sink's profile callback). */
+/* A decoded profile of request `request`, of profile type `type` (the decoder sink's
+ * profile callback). */
 void ing_counters_profile(ing_counters *c, uint64_t request, const char *app, const char *format,
-                          const ing_counts *n);
+                          const char *type, const ing_counts *n);
 
 /* A request body decoded: what the decoder says it gave (its decompressed bytes, the
  * stacks --store did not keep). */

@@ -137,19 +137,21 @@ typedef struct sink_ctx {
     int bytes_given; /* the request's bytes are counted (for the first application) */
 } sink_ctx;
 
-static void sink_profile(void *arg, const char *app, const char *format, const ing_counts *n) {
+static void sink_profile(void *arg, const char *app, const char *format, const char *type,
+                         const ing_counts *n) {
     sink_ctx *x = arg;
     if (!x->bytes_given) {
         ing_counters_app_request(&x->srv->counters, app, x->serial, x->bytes);
         x->bytes_given = 1;
     }
-    ing_counters_profile(&x->srv->counters, x->serial, app, format, n);
+    ing_counters_profile(&x->srv->counters, x->serial, app, format, type, n);
 }
 
-static int sink_stack(void *arg, const char *app, const char *folded, size_t len, uint64_t value) {
+static int sink_stack(void *arg, const char *app, const char *type, const char *folded, size_t len,
+                      uint64_t value) {
     sink_ctx *x = arg;
-    return ing_store_add(&x->srv->store, app, folded, len, value) == 0 ? ING_STACK_KEPT
-                                                                       : ING_STACK_CUT;
+    return ing_store_add(&x->srv->store, app, type, folded, len, value) == 0 ? ING_STACK_KEPT
+                                                                             : ING_STACK_CUT;
 }
 
 static ing_sink request_sink(const ing_server *s, sink_ctx *x) {

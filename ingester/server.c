@@ -201,10 +201,12 @@ int ing_server_start(ing_server *s, uv_loop_t *loop, const ing_options *opt,
         if (s->store.loaded.files || s->store.loaded.unreadable)
             fprintf(stderr,
                     "agentbench-ingester: --store %s: read back %zu stacks of %zu "
-                    "applications from an earlier run (lines past the bounds: %zu, bad lines: "
-                    "%zu, other files left alone: %zu)\n",
+                    "applications from an earlier run (files: %zu, untyped ones of an "
+                    "ingester before profile types: %zu; lines past the bounds: %zu, bad "
+                    "lines: %zu, other files left alone: %zu)\n",
                     opt->store_dir, s->store.loaded.stacks, s->store.loaded.apps,
-                    s->store.loaded.cut, s->store.loaded.bad_lines, s->store.loaded.unreadable);
+                    s->store.loaded.files, s->store.loaded.untyped, s->store.loaded.cut,
+                    s->store.loaded.bad_lines, s->store.loaded.unreadable);
     }
     s->data_addr = opt->listen.ss;
     if (s->beh.mode == MODE_BLACKHOLE) {

@@ -1,5 +1,5 @@
-/* store.c: per-application aggregation of folded stacks within the store's bounds, and
- * their atomic rewrite. */
+/* store.c: per-application, per-profile-type aggregation of folded stacks within the
+ * store's bounds, and their atomic rewrite. */
 #include "store.h"
 
 #include <dirent.h>
@@ -10,11 +10,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct store_app {
+/* One profile type of an application: one file. */
+typedef struct store_series {
     ab_strmap stacks; /* folded stack -> summed value (val.u) */
-    size_t bytes;     /* its stacks' text and overhead */
     int dirty;
     int unnamed; /* its file name would be too long: nothing is kept */
+} store_series;
+
+typedef struct store_app {
+    ab_strmap types; /* profile type -> store_series* */
+    size_t bytes;    /* its stacks' text and overhead, every type's */
+    size_t stacks;   /* its distinct stacks, every type's */
 } store_app;
 
 static void store_load(ing_store *s);
@@ -27,7 +33,7 @@ static const ing_store_limits default_limits = {
 };
 
 /* One file of an earlier ingester's: each "STACK COUNT" line added back. */
-static void load_file(ing_store *s, const char *app, FILE *f) {
+static void load_file(ing_store *s, const char *app, const char *type, FILE *f) {
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -41,7 +47,7 @@ static void load_file(ing_store *s, const char *app, FILE *f) {
             s->loaded.bad_lines++;
             continue;
         }
-        if (ing_store_add(s, app, line, (size_t)(space - line), count) < 0) s->loaded.cut++;
+        if (ing_store_add(s, app, type, line, (size_t)(space - line), count) < 0) s->loaded.cut++;
     }
     free(line);
 }
@@ -53,20 +59,21 @@ static void store_load(ing_store *s) {
     struct dirent **names;
     int n = scandir(s->dir, &names, NULL, alphasort);
     if (n < 0) return;
-    char app[AB_STORE_MAX_FILE_NAME + 1], path[4096];
+    char app[AB_STORE_MAX_FILE_NAME + 1], type[AB_STORE_MAX_FILE_NAME + 1], path[4096];
     for (int i = 0; i < n; i++) {
         const char *name = names[i]->d_name;
         size_t len = strlen(name);
         FILE *f = NULL;
         if (name[0] == '.' || len <= 7 || strcmp(name + len - 7, ".folded") != 0) {
             /* not a stack file: ., .., a flush's .NAME.tmp */
-        } else if (ab_store_app_name(name, app, sizeof app) < 0 ||
+        } else if (ab_store_app_name(name, app, sizeof app, type, sizeof type) < 0 ||
                    snprintf(path, sizeof path, "%s/%s", s->dir, name) >= (int)sizeof path ||
                    !(f = fopen(path, "r"))) {
             s->loaded.unreadable++;
         } else {
             s->loaded.files++;
-            load_file(s, app, f);
+            if (!type[0]) s->loaded.untyped++;
+            load_file(s, app, type, f);
             fclose(f);
         }
         free(names[i]);
@@ -76,7 +83,11 @@ static void store_load(ing_store *s) {
     s->loaded.stacks = s->stacks;
     ab_strmap_foreach(&s->apps, e) {
         store_app *a = e->val.p;
-        if (a) a->dirty = 0;
+        if (!a) continue;
+        ab_strmap_foreach(&a->types, t) {
+            store_series *ser = t->val.p;
+            if (ser) ser->dirty = 0;
+        }
     }
     s->dirty = 0;
 }
@@ -106,7 +117,13 @@ int ing_store_init(ing_store *s, const char *dir, const ing_store_limits *lim, c
 void ing_store_free(ing_store *s) {
     ab_strmap_foreach(&s->apps, e) {
         store_app *a = e->val.p;
-        if (a) ab_strmap_free(&a->stacks);
+        if (!a) continue;
+        ab_strmap_foreach(&a->types, t) {
+            store_series *ser = t->val.p;
+            if (ser) ab_strmap_free(&ser->stacks);
+            free(ser);
+        }
+        ab_strmap_free(&a->types);
         free(a);
     }
     ab_strmap_free(&s->apps);
@@ -125,29 +142,48 @@ static store_app *store_app_of(ing_store *s, const char *app) {
         free(a);
         return NULL;
     }
-    char name[AB_STORE_MAX_FILE_NAME + 1];
-    a->unnamed = ab_store_file_name(app, name, sizeof name) < 0;
     e->val.p = a;
     return a;
 }
 
-int ing_store_add(ing_store *s, const char *app, const char *folded, size_t len, uint64_t value) {
+/* The application's type's entry, created within ING_STORE_MAX_TYPES; NULL when there is
+ * no room. */
+static store_series *store_series_of(store_app *a, const char *app, const char *type) {
+    size_t n = strlen(type);
+    ab_strmap_entry *e = ab_strmap_find(&a->types, type, n);
+    if (e) return e->val.p;
+    if (a->types.len >= ING_STORE_MAX_TYPES) return NULL;
+    store_series *ser = calloc(1, sizeof(store_series));
+    if (!ser || !(e = ab_strmap_upsert(&a->types, type, n, NULL))) {
+        free(ser);
+        return NULL;
+    }
+    char name[AB_STORE_MAX_FILE_NAME + 1];
+    ser->unnamed = ab_store_file_name(app, type, name, sizeof name) < 0;
+    e->val.p = ser;
+    return ser;
+}
+
+int ing_store_add(ing_store *s, const char *app, const char *type, const char *folded, size_t len,
+                  uint64_t value) {
     if (!s->dir || len == 0 || value == 0) return 0;
     store_app *a = store_app_of(s, app);
-    if (!a || a->unnamed) return -1;
-    ab_strmap_entry *st = ab_strmap_find(&a->stacks, folded, len);
+    store_series *ser = a ? store_series_of(a, app, type ? type : "") : NULL;
+    if (!ser || ser->unnamed) return -1;
+    ab_strmap_entry *st = ab_strmap_find(&ser->stacks, folded, len);
     if (!st) {
         size_t cost = len + STORE_STACK_OVERHEAD;
-        if (a->stacks.len >= s->lim.max_stacks || cost > s->lim.max_app_bytes - a->bytes ||
+        if (a->stacks >= s->lim.max_stacks || cost > s->lim.max_app_bytes - a->bytes ||
             cost > s->lim.max_bytes - s->bytes)
             return -1;
-        if (!(st = ab_strmap_upsert(&a->stacks, folded, len, NULL))) return -1;
+        if (!(st = ab_strmap_upsert(&ser->stacks, folded, len, NULL))) return -1;
         a->bytes += cost;
+        a->stacks++;
         s->bytes += cost;
         s->stacks++;
     }
     st->val.u += value;
-    a->dirty = 1;
+    ser->dirty = 1;
     s->dirty = 1;
     return 0;
 }
@@ -157,9 +193,9 @@ static int cmp_entries(const void *a, const void *b) {
     return strcmp(x->key, y->key);
 }
 
-static int write_app(const ing_store *s, const char *app, store_app *a) {
+static int write_series(const ing_store *s, const char *app, const char *type, store_series *a) {
     char name[AB_STORE_MAX_FILE_NAME + 1], path[4096], tmp[4200];
-    if (ab_store_file_name(app, name, sizeof name) < 0) return 0; /* never kept anything */
+    if (ab_store_file_name(app, type, name, sizeof name) < 0) return 0; /* never kept anything */
     snprintf(path, sizeof path, "%s/%s", s->dir, name);
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp", s->dir, name);
     ab_strmap_entry **v = malloc((a->stacks.len ? a->stacks.len : 1) * sizeof *v);
@@ -187,9 +223,13 @@ int ing_store_flush(ing_store *s) {
     int rc = 0;
     ab_strmap_foreach(&s->apps, e) {
         store_app *a = e->val.p;
-        if (!a || !a->dirty) continue;
-        if (write_app(s, e->key, a) < 0) rc = -1;
-        else a->dirty = 0;
+        if (!a) continue;
+        ab_strmap_foreach(&a->types, t) {
+            store_series *ser = t->val.p;
+            if (!ser || !ser->dirty) continue;
+            if (write_series(s, e->key, t->key, ser) < 0) rc = -1;
+            else ser->dirty = 0;
+        }
     }
     if (rc == 0) s->dirty = 0;
     return rc;

@@ -23,15 +23,21 @@ static double finite_or_zero(double d) {
 }
 
 static json_t *app_json(const ab_ingester_app_stats *a) {
-    json_t *formats = json_object();
+    json_t *formats = json_object(), *types = json_object();
     for (size_t i = 0; formats && i < a->nformats; i++)
         json_object_set_new(formats, a->formats[i].name,
                             json_integer(int_of(a->formats[i].profiles)));
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "requests", int_of(a->requests),
-                     "profiles", int_of(a->profiles), "samples", int_of(a->samples), "sample_value",
-                     int_of(a->sample_value), "frames", int_of(a->frames), "bytes",
-                     int_of(a->bytes), "decode_errors", int_of(a->decode_errors), "formats",
-                     formats);
+    for (size_t i = 0; types && i < a->ntypes; i++) {
+        const ab_ingester_type_stats *t = &a->types[i];
+        json_object_set_new(types, t->name,
+                            json_pack("{s:I, s:I, s:I}", "profiles", int_of(t->profiles), "samples",
+                                      int_of(t->samples), "sample_value", int_of(t->sample_value)));
+    }
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "requests",
+                     int_of(a->requests), "profiles", int_of(a->profiles), "samples",
+                     int_of(a->samples), "sample_value", int_of(a->sample_value), "frames",
+                     int_of(a->frames), "bytes", int_of(a->bytes), "decode_errors",
+                     int_of(a->decode_errors), "formats", formats, "types", types);
 }
 
 static json_t *stats_json(const ab_ingester_stats *s) {
@@ -77,7 +83,7 @@ static void get_string(json_t *obj, const char *key, char *out, size_t outlen) {
     snprintf(out, outlen, "%s", ab_json_string(obj, key, ""));
 }
 
-/* 0 when root is a version 1 document; else -1 and why not in err. */
+/* 0 when root is a document of this version; else -1 and why not in err. */
 static int check_version(const json_t *root, const json_error_t *jerr, char *err, size_t errlen) {
     json_t *v = json_object_get(root, "v");
     if (!root) snprintf(err, errlen, "not JSON: %s (line %d)", jerr->text, jerr->line);
@@ -93,7 +99,7 @@ static int check_version(const json_t *root, const json_error_t *jerr, char *err
     return -1;
 }
 
-/* The parsed document when it is a version 1 one; else NULL and why in err. */
+/* The parsed document when it is one of this version; else NULL and why in err. */
 static json_t *load_document(const char *text, size_t len, char *err, size_t errlen) {
     json_error_t jerr;
     json_t *root = json_loadb(text, len, 0, &jerr);
@@ -146,12 +152,32 @@ int ab_ingester_stats_read(const char *text, size_t len, ab_ingester_stats *out,
     return 0;
 }
 
+static int cmp_type_names(const void *a, const void *b) {
+    return strcmp(((const ab_ingester_type_stats *)a)->name,
+                  ((const ab_ingester_type_stats *)b)->name);
+}
+
 int ab_ingester_stats_read_app(const char *text, size_t len, const char *app,
-                               ab_ingester_app_stats *out, char *err, size_t errlen) {
+                               ab_ingester_app_stats *out, ab_ingester_type_stats *types,
+                               size_t maxtypes, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     json_t *root = load_document(text, len, err, errlen);
     if (!root) return -1;
     json_t *a = json_object_get(json_object_get(root, "apps"), app);
+    const char *name;
+    json_t *t;
+    size_t n = 0;
+    json_object_foreach(json_object_get(a, "types"), name, t) {
+        if (n >= maxtypes || strlen(name) >= sizeof types[n].name) continue;
+        snprintf(types[n].name, sizeof types[n].name, "%s", name);
+        types[n].profiles = ab_json_count(t, "profiles");
+        types[n].samples = ab_json_count(t, "samples");
+        types[n].sample_value = ab_json_count(t, "sample_value");
+        n++;
+    }
+    if (n) qsort(types, n, sizeof *types, cmp_type_names);
+    out->types = types;
+    out->ntypes = n;
     out->requests = ab_json_count(a, "requests");
     out->profiles = ab_json_count(a, "profiles");
     out->samples = ab_json_count(a, "samples");
@@ -161,4 +187,11 @@ int ab_ingester_stats_read_app(const char *text, size_t len, const char *app,
     out->decode_errors = ab_json_count(a, "decode_errors");
     json_decref(root);
     return 0;
+}
+
+const ab_ingester_type_stats *ab_ingester_app_type(const ab_ingester_app_stats *a,
+                                                   const char *type) {
+    for (size_t i = 0; i < a->ntypes; i++)
+        if (strcmp(a->types[i].name, type) == 0) return &a->types[i];
+    return NULL;
 }

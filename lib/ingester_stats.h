@@ -1,4 +1,4 @@
-/* ingester_stats.h: the ingester's GET /stats document (schema version 1,
+/* ingester_stats.h: the ingester's GET /stats document (schema version 2,
  * doc/ingester-stats.md) as one struct, with its one writer and its one reader: the
  * ingester answers /stats with ab_ingester_stats_write; the runner and the PMDA poll it
  * and read the answer with ab_ingester_stats_read. A program that needs another figure
@@ -6,7 +6,7 @@
  *
  * The reader checks the schema version before anything else and refuses a document of
  * another version (or of none) with a message naming what it found: a reader of v1 must
- * never take a v2 document's figures for its own. Within v1 it is as lenient as a poller
+ * never take a v3 document's figures for its own. Within v2 it is as lenient as a poller
  * needs: a missing, negative, non-numeric or out-of-range figure reads as 0 and a
  * missing string as "", so nothing it returns is NaN or infinite. A number JSON cannot
  * hold (1e999) makes the whole document unreadable. */
@@ -16,7 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AB_INGESTER_STATS_VERSION 1
+/* 2: apps.NAME.types, the figures per profile type (v1 had none). */
+#define AB_INGESTER_STATS_VERSION 2
+
+/* Profile types listed per application: the ingester counts more under "_other". */
+#define AB_INGESTER_MAX_TYPES 32
 
 /* Profiles of one application in one format ("folded", "pprof", ...). */
 typedef struct ab_ingester_format_count {
@@ -24,12 +28,24 @@ typedef struct ab_ingester_format_count {
     uint64_t profiles;
 } ab_ingester_format_count;
 
-/* The figures of one application (`apps.NAME`). */
+/* The figures of one profile type of one application (`apps.NAME.types.TYPE`): its
+ * profiles, samples and their values, all of one kind (CPU samples, bytes, objects...:
+ * the ingester's decode.h). The same type's stacks are the application's --store file of
+ * that type (store_name.h). */
+typedef struct ab_ingester_type_stats {
+    char name[64]; /* at most AB_STORE_MAX_TYPE (63) bytes */
+    uint64_t profiles, samples, sample_value;
+} ab_ingester_type_stats;
+
+/* The figures of one application (`apps.NAME`): its totals over every profile type, and
+ * each type's. */
 typedef struct ab_ingester_app_stats {
     const char *name;
     uint64_t requests, profiles, samples, sample_value, frames, bytes, decode_errors;
     const ab_ingester_format_count *formats; /* sorted by name */
     size_t nformats;
+    const ab_ingester_type_stats *types; /* sorted by name */
+    size_t ntypes;
 } ab_ingester_app_stats;
 
 /* The document. Names follow the JSON: conn_* is `connections.*`, req_* `requests.*`,
@@ -67,10 +83,16 @@ int ab_ingester_stats_read(const char *text, size_t len, ab_ingester_stats *out,
                            size_t errlen);
 
 /* The figures of one application, apps.APP, from the same document (the same checks,
- * the same leniency): out->name is NULL and it has no formats, so it owns nothing. An
- * application the document does not list reads as all zeros (it sent nothing yet).
- * 0, or -1 with *out zeroed and a message in err. */
+ * the same leniency): out->name is NULL and it has no formats; its profile types (at most
+ * maxtypes, sorted by name) go into the caller's types, which out->types points at, so it
+ * owns nothing. An application the document does not list reads as all zeros, with no
+ * types (it sent nothing yet). 0, or -1 with *out zeroed and a message in err. */
 int ab_ingester_stats_read_app(const char *text, size_t len, const char *app,
-                               ab_ingester_app_stats *out, char *err, size_t errlen);
+                               ab_ingester_app_stats *out, ab_ingester_type_stats *types,
+                               size_t maxtypes, char *err, size_t errlen);
+
+/* The figures of a's profile type TYPE, or NULL when a has none of it. */
+const ab_ingester_type_stats *ab_ingester_app_type(const ab_ingester_app_stats *a,
+                                                   const char *type);
 
 #endif

@@ -8,11 +8,12 @@
  * The suite's profiles, one group per benchmark/variant/source (agentbench.profile.*):
  *   source "perf"       a flamegraph event of `agentbench run --flamegraph` (the variant's
  *                       run under perf): its folded file and the .capture.json beside it;
- *   source "agent[.X]"  what the variant's profiling agent delivered to its ingester,
+ *   source "agent.X"    what the variant's profiling agent delivered to its ingester,
  *                       kept by `--store` (the ingester_start event's store directory):
- *                       STORE/BENCH.folded (or STORE/BENCH.X.folded, X the agent's profile
- *                       type), once the benchmark's runs of that variant are all done (its
- *                       summary event); read again when the file changes.
+ *                       STORE/BENCH@X.folded, X the profile type (lib/store_name.h; source
+ *                       "agent" for the untyped STORE/BENCH.folded an ingester before
+ *                       profile types wrote), once the benchmark's runs of that variant are
+ *                       all done (its summary event); read again when the file changes.
  * Files are looked at again when the journal's model changes and at most once a second;
  * one is read only when its size or time changed. A file that cannot be read leaves its
  * group without stacks, and is logged once.
@@ -34,6 +35,7 @@
 #include <time.h>
 #include "capture.h"
 #include "source.h"
+#include "store_name.h"
 
 static const abc_config *config;
 
@@ -274,24 +276,20 @@ static int by_group_name(const void *a, const void *b) {
     return strcmp((*(profile_group *const *)a)->name, (*(profile_group *const *)b)->name);
 }
 
-/* The agent's files of benchmark in store dir: BENCH.folded (source "agent") and
- * BENCH.X.folded (source "agent.X"). */
+/* The agent's files of benchmark in store dir, one per profile type (lib/store_name.h):
+ * BENCH@X.folded (source "agent.X"), and the untyped BENCH.folded of an ingester before
+ * profile types (source "agent"). */
 static void want_agent_files(const char *dir, const char *benchmark, const char *variant) {
     DIR *d = opendir(dir);
     if (!d) return;
-    size_t blen = strlen(benchmark);
     struct dirent *e;
+    char app[AB_STORE_MAX_FILE_NAME + 1], type[AB_STORE_MAX_FILE_NAME + 1];
     while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (len < blen + 7 || strncmp(e->d_name, benchmark, blen) != 0 ||
-            strcmp(e->d_name + len - 7, ".folded") != 0)
+        if (ab_store_app_name(e->d_name, app, sizeof app, type, sizeof type) < 0 ||
+            strcmp(app, benchmark) != 0)
             continue;
-        const char *rest = e->d_name + blen; /* ".folded" or ".X.folded" */
         char source[300], path[4400];
-        if (strcmp(rest, ".folded") == 0) snprintf(source, sizeof(source), "agent");
-        else if (rest[0] == '.')
-            snprintf(source, sizeof(source), "agent%.*s", (int)(len - blen - 7), rest);
-        else continue;
+        snprintf(source, sizeof(source), "agent%s%s", type[0] ? "." : "", type);
         if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path)) continue;
         group_want(benchmark, variant, source, path, 1);
     }

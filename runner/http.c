@@ -93,12 +93,12 @@ int rn_http_call(const char *method, const char *url, const char *json_body, dou
 
 int rn_ingester_counters_fetch(const char *control_url, ab_ingester_stats *stats, char *err,
                                size_t errlen) {
-    return rn_ingester_counters_fetch_app(control_url, NULL, stats, NULL, err, errlen);
+    return rn_ingester_counters_fetch_app(control_url, NULL, stats, NULL, NULL, err, errlen);
 }
 
 int rn_ingester_counters_fetch_app(const char *control_url, const char *app,
                                    ab_ingester_stats *stats, ab_ingester_app_stats *app_stats,
-                                   char *err, size_t errlen) {
+                                   ab_ingester_type_stats *types, char *err, size_t errlen) {
     char *url = rn_xasprintf(app ? "%s/stats" : "%s/stats?apps=0", control_url), *body = NULL;
     int st = rn_http_call("GET", url, NULL, 1.0, &body, err, errlen);
     free(url);
@@ -111,7 +111,8 @@ int rn_ingester_counters_fetch_app(const char *control_url, const char *app,
     const char *text = body ? body : "";
     int rc = ab_ingester_stats_read(text, strlen(text), stats, why, sizeof why);
     if (rc == 0 && app)
-        rc = ab_ingester_stats_read_app(text, strlen(text), app, app_stats, why, sizeof why);
+        rc = ab_ingester_stats_read_app(text, strlen(text), app, app_stats, types,
+                                        AB_INGESTER_MAX_TYPES, why, sizeof why);
     if (rc < 0) snprintf(err, errlen, "GET %s/stats: %s", control_url, why);
     free(body);
     return rc;

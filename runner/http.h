@@ -16,9 +16,10 @@ int rn_http_call(const char *method, const char *url, const char *json_body, dou
  * is refused). 0 or -1 with err. */
 int rn_ingester_counters_fetch(const char *control_url, ab_ingester_stats *stats, char *err,
                                size_t errlen);
-/* The same, and application app's figures (apps.APP) into *app_stats. */
+/* The same, and application app's figures (apps.APP) into *app_stats, its profile types
+ * into types (AB_INGESTER_MAX_TYPES of them), which app_stats->types points at. */
 int rn_ingester_counters_fetch_app(const char *control_url, const char *app,
                                    ab_ingester_stats *stats, ab_ingester_app_stats *app_stats,
-                                   char *err, size_t errlen);
+                                   ab_ingester_type_stats *types, char *err, size_t errlen);
 
 #endif

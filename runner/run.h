@@ -164,7 +164,8 @@ typedef struct run_profile {
     int truth, agent, perf;        /* a ground truth; the variant runs the agent / perf */
     char *counters_path;           /* the agent's AGENTBENCH_AGENT_COUNTERS file */
     char *perf_data, *perf_folded; /* the perf variant's capture and its folded stacks */
-    char *store_path;              /* the agent's stacks in the variant's ingester store */
+    char *store_dir;               /* the variant's ingester store (the agent's stacks) */
+    char before_type[64];          /* the CPU-time profile type read before the run */
     char *extra_env[3];            /* what the run's environment gets, NULL-terminated */
     const char *bench_dir;         /* perf: where Node.js leaves its V8 log */
     time_t started;

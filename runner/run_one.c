@@ -162,7 +162,8 @@ typedef struct one_run {
     const char *control, *measure; /* measure: rn_ingester_delivery_measure(), or NULL */
     ab_ingester_stats before, after;
     ab_ingester_app_stats app_before, app_after; /* the benchmark's application */
-    int counted;                                 /* both readings were taken */
+    ab_ingester_type_stats types_before[AB_INGESTER_MAX_TYPES], types_after[AB_INGESTER_MAX_TYPES];
+    int counted;            /* both readings were taken */
     run_profile prof;       /* against the ground truth; the agent's lost samples */
     unsigned long long got; /* delivered, by measure */
     /* the measurement */
@@ -230,8 +231,8 @@ static void counters_before(one_run *x) {
                      : NULL;
     if (!x->control) return;
     char err[512];
-    if (rn_ingester_counters_fetch_app(x->control, x->b->name, &x->before, &x->app_before, err,
-                                       sizeof err) == 0)
+    if (rn_ingester_counters_fetch_app(x->control, x->b->name, &x->before, &x->app_before,
+                                       x->types_before, err, sizeof err) == 0)
         x->counted = 1;
     else rn_progress_warn("%s %s: ingester counters: %s", x->b->name, x->variant, err);
 }
@@ -242,8 +243,8 @@ static void counters_after(one_run *x) {
     if (!x->counted) return;
     char err[512];
     for (int i = 0; i < 10; i++) {
-        if (rn_ingester_counters_fetch_app(x->control, x->b->name, &x->after, &x->app_after, err,
-                                           sizeof err) < 0) {
+        if (rn_ingester_counters_fetch_app(x->control, x->b->name, &x->after, &x->app_after,
+                                           x->types_after, err, sizeof err) < 0) {
             x->counted = 0;
             return;
         }

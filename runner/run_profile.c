@@ -2,17 +2,20 @@
  *
  * For a benchmark with a ground truth (bench.conf truth.*), every profiled run's profile
  * is compared with it (runner/accuracy/accuracy.h: attribution, error, sampling bound):
- *   - an agent's profile is the difference between two readings of the variant's
- *     ingester store (--store SUITE/profiles/VARIANT, DIR/APP.folded, which the ingester
- *     rewrites at most once a second): one before the run and one after it, each taken
- *     once the file holds exactly the sample value /stats reports for the application,
- *     so the difference is this run's samples and no other's (runs are sequential; the
- *     application is the benchmark);
+ *   - an agent's profile is its CPU-time profile type's (cpu, itimer, samples, sample or
+ *     wall, the first the application has: cpu_types below): the difference between two
+ *     readings of the variant's ingester store (--store SUITE/profiles/VARIANT,
+ *     DIR/APP@TYPE.folded, which the ingester rewrites at most once a second), one before
+ *     the run and one after it, each taken once the file holds exactly the sample value
+ *     /stats reports for that type of the application, so the difference is this run's
+ *     samples and no other's (runs are sequential; the application is the benchmark), and
+ *     no other type's (heap bytes, objects, timeline events);
  *   - the perf variant's profile is the run's own `perf record` capture, folded into
  *     SUITE/stacks/perf/BENCH-SEQ.folded.
  * A run whose profile cannot be trusted is "unverified: WHY", never accurate: an upload
  * of the application the ingester could not decode, stacks that do not match the
- * counters, a remote ingester whose store is out of reach, nothing delivered.
+ * counters, a remote ingester whose store is out of reach, nothing delivered, no
+ * CPU-time profile type.
  *
  * Lost samples, for every run of a variant with an agent: the agent writes its counters
  * into AGENTBENCH_AGENT_COUNTERS (the C agent does; Node's agents have none) and what it
@@ -44,10 +47,30 @@ char *rn_run_profile_store_dir(suite *s, int vi) {
     return dir;
 }
 
-/* DIR/NAME.folded, NAME the ingester's file name for the application (lib/store_name.h). */
-static char *store_file(const char *dir, const char *app) {
+/* The profile types whose values are CPU time (or, for single-threaded CPU-bound work,
+ * wall time, which is the same), in the order the check prefers them when an
+ * application has several (doc/accuracy.md): what the ingester names them (decode.h):
+ * the C agent's folded uploads are "cpu" (Pyroscope's type for a name without a
+ * suffix), @pyroscope/nodejs's wall profile "samples" (its first sample type,
+ * samples/count), dd-trace's wall.pprof "sample" (sample/count); "itimer" and "wall" as
+ * Pyroscope's ingest names them from an application name's suffix. Their values are
+ * counts of samples: the sampling bound takes them as such. */
+static const char *const cpu_types[] = {"cpu", "itimer", "samples", "sample", "wall"};
+
+/* The CPU-time profile type of the application, NULL when it has none. */
+static const ab_ingester_type_stats *cpu_type_of(const ab_ingester_app_stats *a) {
+    for (size_t i = 0; i < sizeof cpu_types / sizeof cpu_types[0]; i++) {
+        const ab_ingester_type_stats *t = ab_ingester_app_type(a, cpu_types[i]);
+        if (t) return t;
+    }
+    return NULL;
+}
+
+/* DIR/NAME.folded, NAME the ingester's file name for the application's type
+ * (lib/store_name.h); NULL when it would be too long. */
+static char *store_file(const char *dir, const char *app, const char *type) {
     char name[AB_STORE_MAX_FILE_NAME + 1];
-    if (ab_store_file_name(app, name, sizeof name) < 0) return NULL;
+    if (ab_store_file_name(app, type, name, sizeof name) < 0) return NULL;
     return rn_xasprintf("%s/%s", dir, name);
 }
 
@@ -109,11 +132,7 @@ void rn_run_profile_begin(suite *s, int bi, int vi, unsigned long seq, run_profi
         p->counters_path = rn_xasprintf("%s/counters-%lu", tmp, seq);
         unlink(p->counters_path);
         p->extra_env[k++] = rn_xasprintf("AGENTBENCH_AGENT_COUNTERS=%s", p->counters_path);
-        if (p->truth) {
-            char *dir = rn_run_profile_store_dir(s, vi);
-            p->store_path = store_file(dir, b->name);
-            free(dir);
-        }
+        if (p->truth) p->store_dir = rn_run_profile_store_dir(s, vi);
     }
     if (p->perf) {
         p->started = time(NULL);
@@ -137,12 +156,14 @@ char **rn_run_profile_argv(suite *s, run_profile *p, char **argv) {
     return pargv;
 }
 
-/* The store's stacks of the application, once they add up to want (the sample value the
- * ingester's /stats reports), into ty. 0, or -1 with p unverified. */
-static int read_store(suite *s, int bi, run_profile *p, unsigned long long want, ab_tally *ty) {
+/* The store's stacks of the application's profile type, once they add up to want (the
+ * sample value /stats reports for that type), into ty. 0, or -1 with p unverified. */
+static int read_store(suite *s, int bi, run_profile *p, const char *type, unsigned long long want,
+                      ab_tally *ty) {
     memset(ty, 0, sizeof *ty);
     if (want == 0) return 0; /* nothing yet (a file left by an earlier ingester is not its) */
-    if (!p->store_path) {
+    char *path = store_file(p->store_dir, s->bench[bi]->name, type);
+    if (!path) {
         unverified(p, "the benchmark's name is too long for a --store file name");
         return -1;
     }
@@ -150,27 +171,35 @@ static int read_store(suite *s, int bi, run_profile *p, unsigned long long want,
     double until = ab_mono_s() + STORE_WAIT_S;
     do {
         memset(ty, 0, sizeof *ty);
-        FILE *f = fopen(p->store_path, "r");
+        FILE *f = fopen(path, "r");
         if (f) {
             int rc = rn_tally_folded(t, f, ty);
             fclose(f);
-            if (rc == 0 && ty->total == want) return 0;
+            if (rc == 0 && ty->total == want) {
+                free(path);
+                return 0;
+            }
         }
         usleep(50000);
     } while (ab_mono_s() < until);
     unverified(p,
                "the ingester's stored stacks of %s (%llu samples in %s) do not match its "
                "counters (%llu)",
-               s->bench[bi]->name, ty->total, p->store_path, want);
+               s->bench[bi]->name, ty->total, path, want);
+    free(path);
     return -1;
 }
 
 void rn_run_profile_before(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a0,
                            int counted) {
     if (!p->truth || !p->agent) return;
+    const ab_ingester_type_stats *t = counted ? cpu_type_of(a0) : NULL;
     if (s->is_remote) unverified(p, "a remote ingester: its stored stacks are out of reach");
     else if (!counted) unverified(p, "the ingester's /stats could not be read");
-    else read_store(s, bi, p, a0->sample_value, &p->before);
+    else if (t) {
+        snprintf(p->before_type, sizeof p->before_type, "%s", t->name);
+        read_store(s, bi, p, t->name, t->sample_value, &p->before);
+    }
 }
 
 /* "counters: samples=N samples_dropped=N sample_value=N ..." from the agent's file. */
@@ -219,11 +248,44 @@ static int perf_profile(run_profile *p, const ab_truth *t, ab_tally *ty) {
     return rc;
 }
 
-/* The agent's stacks of this run: the store after it less the store before. */
-static int agent_profile(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a1,
-                         ab_tally *ty) {
+/* The application's profile types, "a, b, c" into buf. */
+static const char *type_list(const ab_ingester_app_stats *a, char *buf, size_t size) {
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < a->ntypes && n < size; i++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", a->types[i].name);
+    return buf;
+}
+
+/* The agent's stacks of this run: its CPU-time type's in the store after it less the same
+ * type's before. */
+static int agent_profile(suite *s, int bi, run_profile *p, const ab_ingester_app_stats *a0,
+                         const ab_ingester_app_stats *a1, ab_tally *ty) {
+    memset(ty, 0, sizeof *ty);
+    if (p->why[0]) return -1;
+    const ab_ingester_type_stats *t = cpu_type_of(a1);
+    if (!t && a1->ntypes) {
+        char types[512], cpu[128] = "";
+        for (size_t i = 0, n = 0; i < sizeof cpu_types / sizeof cpu_types[0]; i++)
+            n += (size_t)snprintf(cpu + n, sizeof cpu - n, "%s%s", i ? ", " : "", cpu_types[i]);
+        unverified(p, "the ingester has no CPU-time profile of %s (it has %s; CPU time is %s)",
+                   s->bench[bi]->name, type_list(a1, types, sizeof types), cpu);
+        return -1;
+    }
+    if (!t) return 0; /* nothing delivered */
+    if (strcmp(t->name, p->before_type) != 0) {
+        /* a type the application had no samples of before the run (a preferred one, or
+         * its first): nothing of it was stored before */
+        const ab_ingester_type_stats *t0 = ab_ingester_app_type(a0, t->name);
+        memset(&p->before, 0, sizeof p->before);
+        if (t0 && t0->sample_value) {
+            unverified(p, "the CPU-time profile type of %s changed during the run (%s, then %s)",
+                       s->bench[bi]->name, p->before_type, t->name);
+            return -1;
+        }
+    }
     ab_tally after;
-    if (p->why[0] || read_store(s, bi, p, a1->sample_value, &after) < 0) return -1;
+    if (read_store(s, bi, p, t->name, t->sample_value, &after) < 0) return -1;
     if (rn_tally_diff(&after, &p->before, ty) < 0) {
         unverified(p, "the ingester's stored stacks of %s shrank during the run",
                    s->bench[bi]->name);
@@ -263,7 +325,7 @@ void rn_run_profile_after(suite *s, int bi, run_profile *p, const ab_ingester_ap
     if (p->agent && !counted) unverified(p, "the ingester's /stats could not be read");
     ab_tally ty;
     int rc = p->perf ? perf_profile(p, &s->bench[bi]->truth, &ty)
-                     : agent_profile(s, bi, p, a1, &ty);
+                     : agent_profile(s, bi, p, a0, a1, &ty);
     if (p->perf) rn_run_profile_node_cleanup(p->bench_dir, p->started); /* folded: maps done */
     if (rc == 0 && ty.total == 0)
         unverified(p, "no samples of %s %s", app,
@@ -308,7 +370,7 @@ void rn_run_profile_free(run_profile *p) {
     free(p->counters_path);
     free(p->perf_data);
     free(p->perf_folded);
-    free(p->store_path);
+    free(p->store_dir);
     for (int k = 0; p->extra_env[k]; k++) free(p->extra_env[k]);
     json_decref(p->shares);
     memset(p, 0, sizeof *p);

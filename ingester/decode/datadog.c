@@ -144,6 +144,7 @@ int ing_decode_datadog(const char *content_type, const uint8_t *body, size_t len
     ing_budget budget;
     ing_budget_init(&budget, lim);
     ing_counts counts[DD_MAX_PROFILES];
+    char types[DD_MAX_PROFILES][ING_TYPE_SIZE];
     for (size_t i = 0; i < n; i++) {
         const ing_part *p = &parts[idx[i]];
         if (is_zstd(p->data, p->len))
@@ -151,7 +152,8 @@ int ing_decode_datadog(const char *content_type, const uint8_t *body, size_t len
                             "datadog: %s is zstd-compressed, which this ingester does not "
                             "decode (dd-trace: DD_PROFILING_DEBUG_UPLOAD_COMPRESSION=gzip)",
                             p->name);
-        ing_target t = {.app = service, .lim = lim, .sink = NULL, .budget = &budget};
+        ing_target t = {
+            .app = service, .type = types[i], .lim = lim, .sink = NULL, .budget = &budget};
         counts[i] = (ing_counts){.profiles = 1};
         if (ing_decode_pprof(&t, p->data, p->len, &counts[i], err) < 0) {
             char why[sizeof(err->msg)];
@@ -165,13 +167,15 @@ int ing_decode_datadog(const char *content_type, const uint8_t *body, size_t len
         ing_budget_init(&budget, lim);
         for (size_t i = 0; i < n; i++) {
             ing_counts ignored = {0};
-            ing_target t = {.app = service, .lim = lim, .sink = sink, .budget = &budget};
+            ing_target t = {
+                .app = service, .type = types[i], .lim = lim, .sink = sink, .budget = &budget};
             ing_decode_pprof(&t, parts[idx[i]].data, parts[idx[i]].len, &ignored, err);
         }
         stacks_cut = budget.stacks_cut;
     }
     if (sink && sink->profile)
-        for (size_t i = 0; i < n; i++) sink->profile(sink->arg, service, DD_FORMAT, &counts[i]);
+        for (size_t i = 0; i < n; i++)
+            sink->profile(sink->arg, service, DD_FORMAT, types[i], &counts[i]);
     if (out)
         *out = (ing_decoded){.body_bytes = len, /* as /ingest's multipart: the parts are
                                                  * compressed, the body is not */

@@ -113,8 +113,9 @@ int ing_parse_time(const char *s, int64_t *ns) {
     return 0;
 }
 
-static void report(const ing_sink *sink, const char *app, const char *format, const ing_counts *c) {
-    if (sink && sink->profile) sink->profile(sink->arg, app, format, c);
+static void report(const ing_sink *sink, const char *app, const char *format, const char *type,
+                   const ing_counts *c) {
+    if (sink && sink->profile) sink->profile(sink->arg, app, format, type, c);
 }
 
 int ing_decode_ingest(const char *format, const char *content_type, const char *app,
@@ -124,8 +125,13 @@ int ing_decode_ingest(const char *format, const char *content_type, const char *
     if (err == NULL) err = &unused;
     ing_budget budget;
     ing_budget_init(&budget, lim);
-    ing_target t = {
-        .app = app && *app ? app : "unknown", .lim = lim, .sink = sink, .budget = &budget};
+    char type[ING_TYPE_SIZE];
+    ing_target t = {.app = app && *app ? app : "unknown",
+                    .type = type,
+                    .lim = lim,
+                    .sink = sink,
+                    .budget = &budget};
+    ing_type_of_app(t.app, type); /* a pprof body's own type replaces it */
     ing_counts c = {.profiles = 1};
     const char *name;
     int rc;
@@ -149,6 +155,7 @@ int ing_decode_ingest(const char *format, const char *content_type, const char *
         rc = ing_decode_folded(&t, body, len, true, &c, err);
     } else if (strcmp(format, "jfr") == 0) {
         name = "jfr";
+        snprintf(type, sizeof type, "jfr");
         rc = ing_decode_jfr(&t, content_type, body, len, &c, err);
     } else if (strcmp(format, "pprof") == 0 && !multipart) {
         name = "pprof";
@@ -163,7 +170,7 @@ int ing_decode_ingest(const char *format, const char *content_type, const char *
         rc = ing_decode_folded(&t, body, len, false, &c, err);
     }
     if (rc < 0) return -1;
-    report(sink, t.app, name, &c);
+    report(sink, t.app, name, type, &c);
     if (out) *out = (ing_decoded){.body_bytes = body_bytes, .stacks_cut = budget.stacks_cut};
     return 0;
 }

@@ -22,14 +22,32 @@ enum {
     ING_STACK_CUT = 1
 };
 
+/* The longest profile type name (bytes; lib/store_name.h's AB_STORE_MAX_TYPE). A profile's
+ * type says what its values are (doc/profile-formats.md, "Profile types"):
+ *  - pprof (/ingest, multipart, push, each part of a Datadog upload): the name of its
+ *    first sample type, the column that is counted and stored ("samples", "sample",
+ *    "cpu", "inuse_objects", "alloc_space", "timeline"...);
+ *  - /ingest's text formats (folded, lines, trie, tree): what Pyroscope's ingest reads
+ *    from the application name's last ".SUFFIX" ("app.alloc_space" is alloc_space),
+ *    "cpu" when there is no suffix Pyroscope knows;
+ *  - jfr (not decoded, no samples): "jfr".
+ * Bytes other than [A-Za-z0-9._-] become '_', a longer name is cut, an empty one is
+ * "unknown": a type name is always 1..ING_MAX_TYPE_NAME bytes of those. */
+#define ING_MAX_TYPE_NAME 63
+#define ING_TYPE_SIZE     (ING_MAX_TYPE_NAME + 1)
+
 typedef struct ing_sink {
     void *arg;
-    /* Called once per decoded profile, with the application it belongs to. Required. */
-    void (*profile)(void *arg, const char *app, const char *format, const ing_counts *c);
-    /* Called per stack when not NULL: folded text "root;child;leaf" (no trailing newline,
-     * not NUL-terminated) and its value. For --store. Returns ING_STACK_KEPT, or
-     * ING_STACK_CUT when the store had no room for it (counted in ing_decoded). */
-    int (*stack)(void *arg, const char *app, const char *folded, size_t len, uint64_t value);
+    /* Called once per decoded profile, with the application it belongs to and its
+     * profile type. Required. */
+    void (*profile)(void *arg, const char *app, const char *format, const char *type,
+                    const ing_counts *c);
+    /* Called per stack when not NULL: the profile type of its value, folded text
+     * "root;child;leaf" (no trailing newline, not NUL-terminated) and its value. For
+     * --store. Returns ING_STACK_KEPT, or ING_STACK_CUT when the store had no room for it
+     * (counted in ing_decoded). */
+    int (*stack)(void *arg, const char *app, const char *type, const char *folded, size_t len,
+                 uint64_t value);
 } ing_sink;
 
 /* A request's stacks hand the sink at most this many times the request's decoded bytes

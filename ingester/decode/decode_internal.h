@@ -83,6 +83,9 @@ static inline void ing_counts_add(ing_counts *c, const ing_counts *mine) {
  * any stack to the sink. */
 typedef struct ing_target {
     const char *app;
+    char *type; /* ING_TYPE_SIZE bytes: the profile type of the stacks and counts; the
+                 * caller fills it for a text format, the pprof decoder writes its own
+                 * (NULL: "unknown", and pprof writes nothing) */
     const ing_limits *lim;
     const ing_sink *sink;  /* NULL: count only */
     ing_budget *budget;    /* the request's (never NULL) */
@@ -102,6 +105,14 @@ int ing_inflate(const ing_target *t, const uint8_t *in, size_t len, ing_buf *out
 /* Hand one stack to the sink, within the request's stack text budget; a stack past it,
  * or refused by the sink, is counted as cut. */
 void ing_emit(const ing_target *t, const char *folded, size_t len, uint64_t value);
+
+/* A profile type name from the n bytes at raw (decode.h's rule), into out
+ * (ING_TYPE_SIZE bytes). */
+void ing_type_name(const char *raw, size_t n, char *out);
+
+/* The profile type of /ingest's text formats for application app: its last ".SUFFIX"
+ * when Pyroscope's ingest knows it as a type, else "cpu". Into out (ING_TYPE_SIZE). */
+void ing_type_of_app(const char *app, char *out);
 
 /* True when the sink wants stacks. */
 static inline bool ing_wants_stacks(const ing_target *t) {

@@ -2,6 +2,7 @@
  * request's budget (memory held, inflation, stack text) and the buffers that draw on it,
  * inflating and emitting within it, content types and base64. */
 #include "decode_internal.h"
+#include <ctype.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -140,7 +141,41 @@ void ing_emit(const ing_target *t, const char *folded, size_t len, uint64_t valu
         return;
     }
     b->text += len;
-    if (t->sink->stack(t->sink->arg, t->app, folded, len, value) != ING_STACK_KEPT) b->stacks_cut++;
+    const char *type = t->type && t->type[0] ? t->type : "unknown";
+    if (t->sink->stack(t->sink->arg, t->app, type, folded, len, value) != ING_STACK_KEPT)
+        b->stacks_cut++;
+}
+
+/* --- profile types ---------------------------------------------------------------- */
+
+void ing_type_name(const char *raw, size_t n, char *out) {
+    if (n > ING_MAX_TYPE_NAME) n = ING_MAX_TYPE_NAME;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)raw[i];
+        out[i] = isalnum(c) || c == '.' || c == '_' || c == '-' ? (char)c : '_';
+    }
+    out[n] = '\0';
+    if (n == 0) snprintf(out, ING_TYPE_SIZE, "unknown");
+}
+
+/* The suffixes Pyroscope's ingest takes as a profile type (grafana/pyroscope,
+ * pkg/ingester/pyroscope/ingest_adapter.go, convertMetadata: any other suffix it
+ * refuses; this ingester takes the body, as cpu). */
+static const char pyroscope_types[] =
+    "|cpu|wall|itimer|inuse_objects|inuse_space|alloc_objects|alloc_space|goroutines"
+    "|mutex_count|mutex_duration|block_count|block_duration|lock_count|lock_duration|live"
+    "|exceptions|seconds|nanoseconds|microseconds|milliseconds|bytes"
+    "|alloc_in_new_tlab_objects|alloc_in_new_tlab_bytes|alloc_outside_tlab_objects"
+    "|alloc_outside_tlab_bytes|";
+
+void ing_type_of_app(const char *app, char *out) {
+    const char *dot = strrchr(app, '.');
+    char key[ING_TYPE_SIZE + 2];
+    if (dot && dot[1] && !strchr(dot, '|') &&
+        (size_t)snprintf(key, sizeof key, "|%s|", dot + 1) < sizeof key &&
+        strstr(pyroscope_types, key))
+        ing_type_name(dot + 1, strlen(dot + 1), out);
+    else snprintf(out, ING_TYPE_SIZE, "cpu");
 }
 
 bool ing_content_type_is(const char *ct, const char *want) {

@@ -5,7 +5,8 @@
  * is one sample; its value is the first sample type's (negative values add nothing); its
  * frames are its locations expanded into their lines (inlined functions count each; a
  * location without lines counts 1). Stacks go to the sink root first, as folded text of
- * function names.
+ * function names, with the first sample type's value; that sample type's name is the
+ * profile's type (decode.h), written into the target's type.
  *
  * Work and memory are linear in the profile: every string's length is taken once, each
  * location's folded text length is known from its functions' before any sample is read,
@@ -360,6 +361,11 @@ static int pprof_decode_raw(const ing_target *t, const uint8_t *data, size_t len
     pprof_ctx x = {.p = p, .budget = t->budget, .err = err};
     ing_counts mine = {0};
     int rc = pprof_prepare(&x);
+    if (rc == 0 && t->type) {
+        /* the profile's type: its first sample type's, the column counted and stored */
+        const char *name = p->n_sample_type ? string_at(p, p->sample_type[0]->type) : "";
+        ing_type_name(name, strlen(name), t->type);
+    }
     if (rc == 0) rc = pprof_count(&x, t->lim, &mine);
     if (rc == 0 && ing_wants_stacks(t)) pprof_emit(&x, t);
     pprof_ctx_free(&x);

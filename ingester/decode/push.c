@@ -28,6 +28,7 @@ typedef struct push_item {
     size_t len;
     ing_buf plain; /* data inflated, when it was gzipped and stacks are wanted */
     ing_counts counts;
+    char type[ING_TYPE_SIZE]; /* its profile type (decode.h) */
 } push_item;
 
 typedef struct push_list {
@@ -63,7 +64,8 @@ static int push_decode_all(push_list *l, const ing_limits *lim, const ing_sink *
     if (l->n == 0) return ing_fail(err, 400, "push: no profiles received");
     for (size_t i = 0; i < l->n; i++) {
         push_item *it = &l->items[i];
-        ing_target t = {.app = it->app, .lim = lim, .sink = NULL, .budget = l->budget};
+        ing_target t = {
+            .app = it->app, .type = it->type, .lim = lim, .sink = NULL, .budget = l->budget};
         it->counts = (ing_counts){.profiles = 1};
         int rc;
         if (stacks && ing_is_gzip(it->data, it->len)) {
@@ -87,13 +89,18 @@ static int push_decode_all(push_list *l, const ing_limits *lim, const ing_sink *
     if (stacks) {
         for (size_t i = 0; i < l->n; i++) {
             ing_counts ignored = {0};
-            ing_target t = {.app = l->items[i].app, .lim = lim, .sink = sink, .budget = l->budget};
+            ing_target t = {.app = l->items[i].app,
+                            .type = l->items[i].type,
+                            .lim = lim,
+                            .sink = sink,
+                            .budget = l->budget};
             ing_decode_pprof(&t, l->items[i].data, l->items[i].len, &ignored, err);
         }
     }
     if (sink && sink->profile)
         for (size_t i = 0; i < l->n; i++)
-            sink->profile(sink->arg, l->items[i].app, "pprof", &l->items[i].counts);
+            sink->profile(sink->arg, l->items[i].app, "pprof", l->items[i].type,
+                          &l->items[i].counts);
     return 0;
 }
 

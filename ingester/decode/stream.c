@@ -24,6 +24,7 @@ struct ing_stream {
     ing_budget budget;
     ing_target t;
     char app[ING_MAX_APP_NAME + 1];
+    char type[ING_TYPE_SIZE];
     const char *format; /* "folded" or "lines" */
     bool lines;
     ing_counts counts;
@@ -65,7 +66,8 @@ ing_stream *ing_stream_begin(const char *format, const char *content_type, const
     st->lim = *lim;
     ing_budget_init(&st->budget, &st->lim);
     snprintf(st->app, sizeof(st->app), "%s", *app ? app : "unknown");
-    st->t = (ing_target){.app = st->app, .lim = &st->lim, .budget = &st->budget};
+    ing_type_of_app(st->app, st->type);
+    st->t = (ing_target){.app = st->app, .type = st->type, .lim = &st->lim, .budget = &st->budget};
     st->format = name;
     st->lines = strcmp(name, "lines") == 0;
     st->carry_max = lim->max_stack_bytes + TAIL_MAX;
@@ -187,7 +189,8 @@ int ing_stream_end(ing_stream *st, const ing_sink *sink, ing_decoded *out, ing_e
         rc = -1;
     } else {
         st->counts.profiles = 1;
-        if (sink && sink->profile) sink->profile(sink->arg, st->app, st->format, &st->counts);
+        if (sink && sink->profile)
+            sink->profile(sink->arg, st->app, st->format, st->type, &st->counts);
         if (out) *out = (ing_decoded){.body_bytes = st->total};
     }
     ing_stream_free(st);

@@ -3,6 +3,7 @@
  * or one process), a perf script text, a folded file or the ingester's store (the
  * profiling agent's own view) into FILE.svg and FILE.folded; or two folded files into a
  * differential graph; or one command run under perf (rn_fg_capture_command). */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -19,6 +20,7 @@
 #include "capture.h"
 #include "render.h"
 #include "flamegraph.h"
+#include "store_name.h"
 #include "util.h"
 
 static void usage(FILE *f) {
@@ -26,7 +28,9 @@ static void usage(FILE *f) {
         f,
         "usage: agentbench flamegraph --seconds N [--pid P | --all] [--backend perf|bpftrace]\n"
         "                             [-o FILE.svg] [--title T] [--keep-idle] [--no-script]\n"
-        "       agentbench flamegraph --from-ingester APP --store DIR [-o FILE.svg] [--title T]\n"
+        "       agentbench flamegraph --from-ingester APP[@TYPE] --store DIR [-o FILE.svg] "
+        "[--title "
+        "T]\n"
         "       agentbench flamegraph --folded FILE | --perf-script FILE [-o FILE.svg] [--title "
         "T]\n"
         "       agentbench flamegraph --diff BASELINE.folded PROFILED.folded [-o DIR/LABEL.svg]\n"
@@ -36,8 +40,9 @@ static void usage(FILE *f) {
         "seconds on every CPU (--all, the default) or in one process (--pid), drops idle CPU\n"
         "samples, and writes an SVG flame graph (default flamegraph.svg) with the folded stacks\n"
         "beside it (FILE.folded) and how they were captured (FILE.capture.json).\n"
-        "--from-ingester renders DIR/APP.folded, the stacks the profiling agent delivered to\n"
-        "`agentbench-ingester --store DIR`. --diff writes DIR/LABEL.diff.svg (red: more in\n"
+        "--from-ingester renders the stacks the profiling agent delivered to `agentbench-ingester\n"
+        "--store DIR` (DIR/APP@TYPE.folded): of profile type TYPE, or the application's only\n"
+        "type (or its untyped DIR/APP.folded). --diff writes DIR/LABEL.diff.svg (red: more in\n"
         "PROFILED, blue: less) and DIR/LABEL.diff.txt.\n"
         "With -- COMMAND, runs the command once under perf record and draws its stacks.\n"
         "\n"
@@ -304,10 +309,60 @@ static int gather_perf_script(const fg_args *a, fg_job *j) {
     return rc;
 }
 
-/* --folded FILE, or --from-ingester APP --store DIR (its DIR/APP.folded). */
+static int cmp_names(const void *a, const void *b) {
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    return strcmp(x ? x : "", y ? y : "");
+}
+
+/* The file of --from-ingester APP[@TYPE] in --store DIR (lib/store_name.h): APP's of
+ * profile type TYPE; without a type, APP's untyped file of an ingester before profile
+ * types when there is one, else APP's only type's. 0, or -1 with err (APP has several
+ * types: which). */
+static int store_input(const char *dir, const char *spec, char *path, size_t size, char *err,
+                       size_t errlen) {
+    char app[AB_STORE_MAX_FILE_NAME + 1], name[AB_STORE_MAX_FILE_NAME + 1];
+    const char *at = strchr(spec, '@');
+    snprintf(app, sizeof app, "%.*s", at ? (int)(at - spec) : (int)strlen(spec), spec);
+    if (ab_store_file_name(app, at ? at + 1 : NULL, name, sizeof name) < 0) {
+        snprintf(err, errlen, "the application name is too long for a --store file name");
+        return -1;
+    }
+    snprintf(path, size, "%s/%s", dir, name);
+    struct stat st;
+    if (at || stat(path, &st) == 0) return 0;
+    DIR *d = opendir(dir);
+    char file_app[AB_STORE_MAX_FILE_NAME + 1], type[AB_STORE_MAX_FILE_NAME + 1];
+    char *types[64];
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        if (ab_store_app_name(e->d_name, file_app, sizeof file_app, type, sizeof type) == 0 &&
+            !strcmp(file_app, app) && type[0]) {
+            if (n == 0) snprintf(path, size, "%s/%s", dir, e->d_name);
+            if (n < 64) types[n] = strdup(type);
+            n++;
+        }
+    if (d) closedir(d);
+    int listed = n < 64 ? n : 64;
+    qsort(types, (size_t)listed, sizeof *types, cmp_names);
+    char list[512] = "";
+    for (int i = 0; i < listed; i++) {
+        size_t len = strlen(list);
+        if (types[i]) snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", types[i]);
+        free(types[i]);
+    }
+    if (n <= 1) return 0; /* its one type, or no file at all (the untyped name's error) */
+    snprintf(err, errlen, "%s has %d profile types in %s (%s): name one, --from-ingester %s@TYPE",
+             app, n, dir, list, app);
+    return -1;
+}
+
+/* --folded FILE, or --from-ingester APP[@TYPE] --store DIR (store_input's file). */
 static int gather_folded(const fg_args *a, fg_job *j) {
     if (a->app) {
-        snprintf(j->store_path, sizeof j->store_path, "%s/%s.folded", a->store, a->app);
+        if (store_input(a->store, a->app, j->store_path, sizeof j->store_path, j->err,
+                        sizeof j->err) < 0)
+            return -1;
         j->input = j->store_path;
         snprintf(j->title, sizeof j->title, "%s as seen by its profiling agent", a->app);
     } else {

@@ -165,13 +165,15 @@ static ing_limits g_lim = {.max_decompressed = 256 << 20, .max_frames = 4096};
 static ing_counts g_counts;
 static volatile uint64_t g_sink;
 
-static void on_profile(void *arg, const char *app, const char *format, const ing_counts *c) {
-    (void)arg, (void)app, (void)format;
+static void on_profile(void *arg, const char *app, const char *format, const char *type,
+                       const ing_counts *c) {
+    (void)arg, (void)app, (void)format, (void)type;
     g_counts = *c;
 }
 
-static int on_stack(void *arg, const char *app, const char *folded, size_t len, uint64_t value) {
-    (void)arg, (void)app;
+static int on_stack(void *arg, const char *app, const char *type, const char *folded, size_t len,
+                    uint64_t value) {
+    (void)arg, (void)app, (void)type;
     g_sink += len + value + (unsigned char)folded[0];
     return ING_STACK_KEPT;
 }

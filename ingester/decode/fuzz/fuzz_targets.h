@@ -16,15 +16,28 @@ static const ing_limits fuzz_limits = {
 /* Reads every byte of what the decoder reports, so that ASan sees any bad pointer. */
 static volatile uint64_t fuzz_sink_sum;
 
-static void fuzz_profile(void *arg, const char *app, const char *format, const ing_counts *c) {
+/* A profile type is 1..ING_MAX_TYPE_NAME bytes of [A-Za-z0-9._-] (decode.h). */
+static void fuzz_check_type(const char *type) {
+    size_t n = strlen(type);
+    if (n == 0 || n > ING_MAX_TYPE_NAME ||
+        strspn(type, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "0123456789._-") != n)
+        abort();
+}
+
+static void fuzz_profile(void *arg, const char *app, const char *format, const char *type,
+                         const ing_counts *c) {
     (void)arg;
+    fuzz_check_type(type);
     fuzz_sink_sum += strlen(app) + strlen(format) + c->samples + c->frames + c->value;
 }
 
 static size_t fuzz_stack_bytes; /* folded text handed to the sink by this input */
 
-static int fuzz_stack(void *arg, const char *app, const char *folded, size_t len, uint64_t value) {
+static int fuzz_stack(void *arg, const char *app, const char *type, const char *folded, size_t len,
+                      uint64_t value) {
     (void)arg;
+    fuzz_check_type(type);
     uint64_t s = strlen(app) + value;
     for (size_t i = 0; i < len; i++) s += (unsigned char)folded[i];
     fuzz_sink_sum += s;

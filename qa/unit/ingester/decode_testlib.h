@@ -20,8 +20,10 @@
 typedef struct rec {
     int profiles_called;
     char app[128], format[32];
-    ing_counts sum;     /* counts summed over profile callbacks */
-    char stacks[65536]; /* "app|stack value\n" per stack callback */
+    char types[256];       /* each profile callback's type, space-separated */
+    char stack_types[256]; /* the stack callbacks' types, each once, in order */
+    ing_counts sum;        /* counts summed over profile callbacks */
+    char stacks[65536];    /* "app|stack value\n" per stack callback */
     size_t stacks_len;
     int stack_calls;
     size_t stack_bytes;  /* folded text handed over in all */
@@ -29,9 +31,20 @@ typedef struct rec {
     ing_decoded decoded; /* the decoder's result (ingest wrappers pass it) */
 } rec;
 
-static void rec_profile(void *arg, const char *app, const char *format, const ing_counts *c) {
+/* Appends word and a space to list (size bytes), unless once and it is there already. */
+static void rec_word(char *list, size_t size, const char *word, bool once) {
+    char key[80], padded[300];
+    snprintf(key, sizeof(key), " %s ", word);
+    snprintf(padded, sizeof(padded), " %s", list);
+    size_t n = strlen(list);
+    if (!once || !strstr(padded, key)) snprintf(list + n, size - n, "%s ", word);
+}
+
+static void rec_profile(void *arg, const char *app, const char *format, const char *type,
+                        const ing_counts *c) {
     rec *r = arg;
     r->profiles_called++;
+    rec_word(r->types, sizeof(r->types), type, false);
     snprintf(r->app, sizeof(r->app), "%s", app);
     snprintf(r->format, sizeof(r->format), "%s", format);
     r->sum.profiles += c->profiles;
@@ -40,9 +53,11 @@ static void rec_profile(void *arg, const char *app, const char *format, const in
     r->sum.frames += c->frames;
 }
 
-static int rec_stack(void *arg, const char *app, const char *folded, size_t len, uint64_t value) {
+static int rec_stack(void *arg, const char *app, const char *type, const char *folded, size_t len,
+                     uint64_t value) {
     rec *r = arg;
     r->stack_calls++;
+    rec_word(r->stack_types, sizeof(r->stack_types), type, true);
     r->stack_bytes += len;
     int n = snprintf(r->stacks + r->stacks_len, sizeof(r->stacks) - r->stacks_len,
                      "%s|%.*s %" PRIu64 "\n", app, (int)len, folded, value);

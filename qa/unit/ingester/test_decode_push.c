@@ -68,7 +68,8 @@ typedef struct app_tally {
     ing_decoded decoded;
 } app_tally;
 
-static void tally_profile(void *arg, const char *app, const char *format, const ing_counts *c) {
+static void tally_profile(void *arg, const char *app, const char *format, const char *type,
+                          const ing_counts *c) {
     app_tally *t = arg;
     t->profiles += (int)c->profiles;
     t->samples += c->samples;

@@ -61,9 +61,9 @@ int main(void) {
     CHECK(r1 != 0 && r2 != r1 && r3 != r2, "each counted request gets its own serial, never 0");
     ing_counters_app_request(&c, "a", r1, 100);
     ing_counters_app_request(&c, "a", r1, 100);
-    ing_counters_profile(&c, r1, "a", "folded", &n1);
-    ing_counters_profile(&c, r2, "a", "pprof", &n1);
-    ing_counters_profile(&c, r2, "b", "pprof", &n1);
+    ing_counters_profile(&c, r1, "a", "folded", "cpu", &n1);
+    ing_counters_profile(&c, r2, "a", "pprof", "cpu", &n1);
+    ing_counters_profile(&c, r2, "b", "pprof", "cpu", &n1);
     ing_counters_decode_error(&c, "b");
     ing_counters_answer(&c, 200, 1000000);
     ing_counters_answer(&c, 422, 2000000);
@@ -121,60 +121,63 @@ int main(void) {
                            .max_app_bytes = 2 * (6 + STORE_STACK_OVERHEAD),
                            .max_stacks = 1000};
     CHECK(ing_store_init(&s, dir, &sl, err, sizeof err) == 0, "ing_store_init");
-    CHECK(ing_store_add(&s, "my/app", "main;b", 6, 3) == 0 &&
-              ing_store_add(&s, "my/app", "main;a", 6, 1) == 0 &&
-              ing_store_add(&s, "my/app", "main;b", 6, 4) == 0 &&
-              ing_store_add(&s, "my/app", "main;zero", 9, 0) == 0,
+    CHECK(ing_store_add(&s, "my/app", "cpu", "main;b", 6, 3) == 0 &&
+              ing_store_add(&s, "my/app", "cpu", "main;a", 6, 1) == 0 &&
+              ing_store_add(&s, "my/app", "cpu", "main;b", 6, 4) == 0 &&
+              ing_store_add(&s, "my/app", "cpu", "main;zero", 9, 0) == 0,
           "stacks kept");
-    CHECK(ing_store_add(&s, "my/app", "main;c", 6, 1) < 0,
+    CHECK(ing_store_add(&s, "my/app", "cpu", "main;c", 6, 1) < 0,
           "a third stack over the application's bytes is cut");
-    CHECK(ing_store_add(&s, "my/app", "main;a", 6, 1) == 0, "an existing stack still counts");
-    CHECK(ing_store_add(&s, "my_app", "x", 1, 1) == 0, "my_app is another application");
-    CHECK(ing_store_add(&s, "big", "y", 1, 1) == 0 && ing_store_add(&s, "fourth", "z", 1, 1) < 0,
+    CHECK(ing_store_add(&s, "my/app", "cpu", "main;a", 6, 1) == 0,
+          "an existing stack still counts");
+    CHECK(ing_store_add(&s, "my_app", "cpu", "x", 1, 1) == 0, "my_app is another application");
+    CHECK(ing_store_add(&s, "big", "cpu", "y", 1, 1) == 0 &&
+              ing_store_add(&s, "fourth", "cpu", "z", 1, 1) < 0,
           "a fourth application over max_apps is cut");
     char huge[200];
     memset(huge, 'h', 150);
     huge[150] = '\0';
-    CHECK(ing_store_add(&s, "big", huge, 150, 1) < 0,
+    CHECK(ing_store_add(&s, "big", "cpu", huge, 150, 1) < 0,
           "a stack over the bytes of all applications is cut");
     CHECK(s.stacks == 4 && s.bytes == 14 + 4 * STORE_STACK_OVERHEAD,
           "figures: %llu stacks, %zu bytes", (unsigned long long)s.stacks, s.bytes);
     CHECK(ing_store_flush(&s) == 0, "flush");
-    snprintf(path, sizeof path, "%s/my%%2Fapp.folded", dir);
+    snprintf(path, sizeof path, "%s/my%%2Fapp@cpu.folded", dir);
     const char *text = slurp(path);
     CHECK(text && strcmp(text, "main;a 2\nmain;b 7\n") == 0,
-          "aggregated and sorted, in my%%2Fapp.folded");
-    snprintf(path, sizeof path, "%s/my_app.folded", dir);
+          "aggregated and sorted, in my%%2Fapp@cpu.folded");
+    snprintf(path, sizeof path, "%s/my_app@cpu.folded", dir);
     text = slurp(path);
     CHECK(text && strcmp(text, "x 1\n") == 0,
           "my_app in a file of its own: the mapping is injective");
     char name[300];
-    CHECK(ab_store_file_name("..evil/x", name, sizeof name) == 0 &&
+    CHECK(ab_store_file_name("..evil/x", NULL, name, sizeof name) == 0 &&
               strcmp(name, "%2E.evil%2Fx.folded") == 0,
           "file name encoded: %s", name);
-    CHECK(ab_store_file_name("a%2Fb", name, sizeof name) == 0 &&
+    CHECK(ab_store_file_name("a%2Fb", NULL, name, sizeof name) == 0 &&
               strcmp(name, "a%252Fb.folded") == 0,
           "'%%' is encoded too: %s", name);
     char slashes[101];
     memset(slashes, '/', 100);
     slashes[100] = '\0';
-    CHECK(ab_store_file_name(slashes, name, sizeof name) < 0,
+    CHECK(ab_store_file_name(slashes, NULL, name, sizeof name) < 0,
           "a name whose file name would be too long: refused");
-    char back[300];
+    char back[300], type[300];
     static const char *apps[] = {"..evil/x", "a%2Fb", "", "my app{env=a b}", "x.y"};
     for (size_t i = 0; i < sizeof apps / sizeof apps[0]; i++)
-        CHECK(ab_store_file_name(apps[i], name, sizeof name) == 0 &&
-                  ab_store_app_name(name, back, sizeof back) == 0 && strcmp(back, apps[i]) == 0,
+        CHECK(ab_store_file_name(apps[i], NULL, name, sizeof name) == 0 &&
+                  ab_store_app_name(name, back, sizeof back, type, sizeof type) == 0 &&
+                  strcmp(back, apps[i]) == 0 && type[0] == '\0',
               "file name -> application: '%s' <-> %s", apps[i], name);
     static const char *foreign[] = {"%41.folded", "a+b.folded", "%2.folded", "%zz.folded",
                                     ".x.folded",  "x.txt",      ".folded",   "a%00b.folded"};
     for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
-        CHECK(ab_store_app_name(foreign[i], back, sizeof back) < 0,
+        CHECK(ab_store_app_name(foreign[i], back, sizeof back, type, sizeof type) < 0,
               "%s is no file name of the store's", foreign[i]);
     ing_store_free(&s);
 
     /* a restarted ingester reads the files back: nothing is lost at its first flush */
-    snprintf(path, sizeof path, "%s/big.folded", dir);
+    snprintf(path, sizeof path, "%s/big@cpu.folded", dir);
     FILE *f = fopen(path, "w");
     fputs("y 1\nno count\nbad -3\nzero 0\n", f);
     fclose(f);
@@ -185,11 +188,11 @@ int main(void) {
     CHECK_INT(s.loaded.stacks, 4, "their four good stacks kept (main;a main;b x y)");
     CHECK_INT(s.loaded.bad_lines, 3, "three bad lines skipped");
     CHECK_INT(s.loaded.unreadable, 1, "a file no application's name makes is left alone");
-    CHECK(ing_store_add(&s, "my/app", "main;a", 6, 5) == 0 && ing_store_flush(&s) == 0,
+    CHECK(ing_store_add(&s, "my/app", "cpu", "main;a", 6, 5) == 0 && ing_store_flush(&s) == 0,
           "a new stack, then flush");
-    snprintf(path, sizeof path, "%s/my%%2Fapp.folded", dir);
+    snprintf(path, sizeof path, "%s/my%%2Fapp@cpu.folded", dir);
     CHECK_STR(slurp(path), "main;a 7\nmain;b 7\n", "old and new counts together after the restart");
-    snprintf(path, sizeof path, "%s/my_app.folded", dir);
+    snprintf(path, sizeof path, "%s/my_app@cpu.folded", dir);
     CHECK_STR(slurp(path), "x 1\n",
               "an unchanged application's file is not rewritten, still whole");
     ing_store_free(&s);
@@ -200,7 +203,7 @@ int main(void) {
     ing_store_free(&s);
     snprintf(path, sizeof path, "%s/not ours.folded", dir);
     unlink(path);
-    const char *files[] = {"my%2Fapp.folded", "my_app.folded", "big.folded"};
+    const char *files[] = {"my%2Fapp@cpu.folded", "my_app@cpu.folded", "big@cpu.folded"};
     for (size_t i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         unlink(path);

@@ -1,7 +1,7 @@
 /* test_ingester_stats.c: the /stats document's one struct, writer and reader
  * (lib/ingester_stats.h): the writer's exact text, a round trip through the reader, the
  * example in doc/ingester-stats.md read as documented, documents of another version (or
- * none) refused with a message naming it, and the reader's leniency within v1 (missing,
+ * none) refused with a message naming it, and the reader's leniency within v2 (missing,
  * negative, non-numeric figures read as 0; never NaN or Inf). Argument: qa/unit/lib. */
 #include "ingester_stats.h"
 #include "../tap.h"
@@ -10,6 +10,8 @@
 #include <string.h>
 
 static const ab_ingester_format_count formats[] = {{"folded", 2}, {"pprof", 6}};
+static const ab_ingester_type_stats types[] = {{"cpu", 2, 34, 999},
+                                               {"inuse_objects", 6, 1200, 99000}};
 static const ab_ingester_app_stats apps[] = {
     {.name = "myapp",
      .requests = 8,
@@ -20,7 +22,9 @@ static const ab_ingester_app_stats apps[] = {
      .bytes = 12345,
      .decode_errors = 0,
      .formats = formats,
-     .nformats = 2},
+     .nformats = 2,
+     .types = types,
+     .ntypes = 2},
     {.name = "other", .requests = 1},
 };
 
@@ -61,7 +65,7 @@ static ab_ingester_stats sample(void) {
 }
 
 static const char sample_text[] =
-    "{\"v\":1,\"mode\":\"fast\",\"uptime_s\":12.5,\"listen\":\"127.0.0.1:4040\","
+    "{\"v\":2,\"mode\":\"fast\",\"uptime_s\":12.5,\"listen\":\"127.0.0.1:4040\","
     "\"connections\":{\"open\":3,\"accepted\":10,\"rejected\":1,\"timed_out\":2},"
     "\"requests\":{\"total\":10,\"2xx\":8,\"4xx\":1,\"5xx\":1,\"reset\":4,\"dropped\":5},"
     "\"bytes\":{\"received\":12345,\"decompressed\":45678},"
@@ -69,9 +73,11 @@ static const char sample_text[] =
     "\"latency_ms\":{\"p50\":0.2,\"p90\":0.4,\"p99\":1.1,\"max\":3.0},"
     "\"store\":{\"apps\":2,\"stacks\":5,\"bytes\":600,\"stacks_cut\":7},"
     "\"apps\":{\"myapp\":{\"requests\":8,\"profiles\":8,\"samples\":1234,\"sample_value\":99999,"
-    "\"frames\":4321,\"bytes\":12345,\"decode_errors\":0,\"formats\":{\"folded\":2,\"pprof\":6}},"
+    "\"frames\":4321,\"bytes\":12345,\"decode_errors\":0,\"formats\":{\"folded\":2,\"pprof\":6},"
+    "\"types\":{\"cpu\":{\"profiles\":2,\"samples\":34,\"sample_value\":999},"
+    "\"inuse_objects\":{\"profiles\":6,\"samples\":1200,\"sample_value\":99000}}},"
     "\"other\":{\"requests\":1,\"profiles\":0,\"samples\":0,\"sample_value\":0,\"frames\":0,"
-    "\"bytes\":0,\"decode_errors\":0,\"formats\":{}}}}\n";
+    "\"bytes\":0,\"decode_errors\":0,\"formats\":{},\"types\":{}}}}\n";
 
 /* Every field but apps (which the reader leaves empty) the same: the same text. */
 static int same_figures(const ab_ingester_stats *a, const ab_ingester_stats *b) {
@@ -150,11 +156,15 @@ static void test_documented_example(const char *unit_dir) {
 static void test_refused(void) {
     ab_ingester_stats s;
     char err[256];
-    const char *v2 = "{\"v\":2,\"mode\":\"fast\",\"profiles\":8}";
+    const char *v1 = "{\"v\":1,\"mode\":\"fast\",\"profiles\":8}";
     s.profiles = 7;
-    CHECK(ab_ingester_stats_read(v2, strlen(v2), &s, err, sizeof err) < 0 &&
-              strstr(err, "version 2") && strstr(err, "version 1 only") && s.profiles == 0,
-          "a version 2 document is refused, nothing read: %s", err);
+    CHECK(ab_ingester_stats_read(v1, strlen(v1), &s, err, sizeof err) < 0 &&
+              strstr(err, "version 1") && strstr(err, "version 2 only") && s.profiles == 0,
+          "a version 1 document (no profile types) is refused, nothing read: %s", err);
+    const char *v3 = "{\"v\":3,\"mode\":\"fast\",\"profiles\":8}";
+    CHECK(ab_ingester_stats_read(v3, strlen(v3), &s, err, sizeof err) < 0 &&
+              strstr(err, "version 3") && s.profiles == 0,
+          "a version 3 document is refused: %s", err);
     CHECK(ab_ingester_stats_read("{\"profiles\":8}", 14, &s, err, sizeof err) < 0 &&
               strstr(err, "no schema version"),
           "a document without \"v\" is refused: %s", err);
@@ -166,16 +176,16 @@ static void test_refused(void) {
     CHECK(ab_ingester_stats_read("[1]", 3, &s, err, sizeof err) < 0 &&
               strstr(err, "not a JSON object"),
           "not an object is refused: %s", err);
-    CHECK(ab_ingester_stats_read("{\"v\":1,\"profiles\":1e999}", 24, &s, err, sizeof err) < 0,
+    CHECK(ab_ingester_stats_read("{\"v\":2,\"profiles\":1e999}", 24, &s, err, sizeof err) < 0,
           "an overflowing number is refused, never Inf: %s", err);
-    CHECK(ab_ingester_stats_read("{\"v\":1}", 3, &s, err, sizeof err) < 0,
+    CHECK(ab_ingester_stats_read("{\"v\":2}", 3, &s, err, sizeof err) < 0,
           "only len bytes are read (a cut document is not JSON)");
 }
 
 static void test_lenient(void) {
     ab_ingester_stats s;
     char err[256] = "";
-    const char *odd = "{\"v\":1,\"requests\":{\"total\":-5,\"2xx\":\"x\",\"4xx\":2.0},"
+    const char *odd = "{\"v\":2,\"requests\":{\"total\":-5,\"2xx\":\"x\",\"4xx\":2.0},"
                       "\"latency_ms\":{\"p50\":-0.0},\"mode\":7,\"connections\":[]}";
     CHECK(ab_ingester_stats_read(odd, strlen(odd), &s, err, sizeof err) == 0 && s.req_total == 0 &&
               s.req_2xx == 0 && s.req_4xx == 2 && s.lat_p50 == 0 && s.mode[0] == '\0' &&
@@ -183,7 +193,7 @@ static void test_lenient(void) {
           "negative, non-numeric and misplaced figures read as 0, a real count as its value (%s)",
           err);
     char longer[400];
-    snprintf(longer, sizeof longer, "{\"v\":1,\"mode\":\"%0100d\",\"listen\":\"%0200d\"}", 0, 0);
+    snprintf(longer, sizeof longer, "{\"v\":2,\"mode\":\"%0100d\",\"listen\":\"%0200d\"}", 0, 0);
     CHECK(ab_ingester_stats_read(longer, strlen(longer), &s, err, sizeof err) == 0 &&
               strlen(s.mode) == sizeof s.mode - 1 && strlen(s.listen) == sizeof s.listen - 1,
           "overlong strings are cut to the struct's size");
@@ -191,24 +201,35 @@ static void test_lenient(void) {
 
 static void test_read_app(void) {
     ab_ingester_app_stats a;
+    ab_ingester_type_stats t[AB_INGESTER_MAX_TYPES];
     char err[256] = "";
-    CHECK(ab_ingester_stats_read_app(sample_text, strlen(sample_text), "myapp", &a, err,
-                                     sizeof err) == 0 &&
+    CHECK(ab_ingester_stats_read_app(sample_text, strlen(sample_text), "myapp", &a, t,
+                                     AB_INGESTER_MAX_TYPES, err, sizeof err) == 0 &&
               a.requests == 8 && a.profiles == 8 && a.samples == 1234 && a.sample_value == 99999 &&
               a.frames == 4321 && a.bytes == 12345 && a.decode_errors == 0 && !a.name &&
               !a.nformats,
           "one application's figures, owning nothing (%s)", err);
-    CHECK(ab_ingester_stats_read_app(sample_text, strlen(sample_text), "absent", &a, err,
+    CHECK(a.types == t && a.ntypes == 2 && !strcmp(t[0].name, "cpu") && t[0].profiles == 2 &&
+              t[0].samples == 34 && t[0].sample_value == 999 &&
+              !strcmp(t[1].name, "inuse_objects") && t[1].sample_value == 99000,
+          "its profile types, in the caller's array, sorted");
+    CHECK(ab_ingester_app_type(&a, "cpu") == &t[0] && !ab_ingester_app_type(&a, "wall"),
+          "a type by name");
+    CHECK(ab_ingester_stats_read_app(sample_text, strlen(sample_text), "absent", &a, t,
+                                     AB_INGESTER_MAX_TYPES, err, sizeof err) == 0 &&
+              a.requests == 0 && a.sample_value == 0 && a.ntypes == 0,
+          "an application not listed reads as zeros, no types");
+    const char *odd = "{\"v\":2,\"apps\":{\"x\":{\"decode_errors\":-3,\"sample_value\":\"9\","
+                      "\"types\":{\"cpu\":{\"sample_value\":-1},\"wall\":3}}}}";
+    CHECK(ab_ingester_stats_read_app(odd, strlen(odd), "x", &a, t, AB_INGESTER_MAX_TYPES, err,
                                      sizeof err) == 0 &&
-              a.requests == 0 && a.sample_value == 0,
-          "an application not listed reads as zeros");
-    const char *odd = "{\"v\":1,\"apps\":{\"x\":{\"decode_errors\":-3,\"sample_value\":\"9\"}}}";
-    CHECK(ab_ingester_stats_read_app(odd, strlen(odd), "x", &a, err, sizeof err) == 0 &&
-              a.decode_errors == 0 && a.sample_value == 0,
-          "negative and non-numeric figures read as 0");
-    const char *v2 = "{\"v\":2,\"apps\":{\"x\":{\"requests\":1}}}";
-    CHECK(ab_ingester_stats_read_app(v2, strlen(v2), "x", &a, err, sizeof err) < 0 &&
-              strstr(err, "version 2") && a.requests == 0,
+              a.decode_errors == 0 && a.sample_value == 0 && a.ntypes == 2 &&
+              t[0].sample_value == 0 && t[1].sample_value == 0,
+          "negative and non-numeric figures read as 0 (a type's too)");
+    const char *v1 = "{\"v\":1,\"apps\":{\"x\":{\"requests\":1}}}";
+    CHECK(ab_ingester_stats_read_app(v1, strlen(v1), "x", &a, t, AB_INGESTER_MAX_TYPES, err,
+                                     sizeof err) < 0 &&
+              strstr(err, "version 1") && a.requests == 0,
           "another version is refused");
 }
 
