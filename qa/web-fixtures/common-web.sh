@@ -4,7 +4,18 @@
 #                        here with npm ci on first use) and Debian's /usr/bin/chromium
 #   _web_start           start `agentbench web` on a free port: $WEB_URL, $WEB_PID
 #   _web_node SECS SCRIPT ARGS...   run a node scenario (it imports
-#                        web-fixtures/browser.mjs), its browser part bounded to SECS seconds
+#                        web-fixtures/browser.mjs), its browser part bounded to SECS seconds;
+#                        its output is printed when it ends. If pmproxy aborted meanwhile
+#                        (below), pmproxy is started again and the scenario runs once more.
+#
+# PCP 6.0.3's pmproxy aborts now and then while the web tests use it: "pmproxy: dict.c:191:
+# dictRehash: Assertion `d->ht[0].size > (unsigned long)d->rehashidx' failed." as its log's
+# last line, the process gone (found in a clean-clone run's 702, just after a page had
+# dropped its context for a new one; the likely cause of two earlier unexplained time-outs
+# of 701 and 702 under load). A bug in pmproxy's own dict code, outside agentbench, that a
+# user of pmproxy 6.0.3 meets too: the page shows its banner until pmproxy is back. Such an
+# abort is not the test's failure: it is recorded in $seq.full and the scenario repeated
+# once; any other failure is the test's.
 WEB_FIXTURES=$here/web-fixtures
 WEB_DIR=$top/runner/web
 
@@ -35,7 +46,26 @@ _web_start() {
     [ -n "$WEB_URL" ] || { cat "$tmp/web.err"; _fail "agentbench web did not start"; }
 }
 
+_web_pmproxy_aborted() {
+    local log
+    log=$(. /etc/pcp.conf && echo "$PCP_LOG_DIR/pmproxy/pmproxy.log")
+    ! curl -s -o /dev/null --max-time 2 http://localhost:44323/pmapi/context && tail -1 "$log" 2>/dev/null | grep -q 'Assertion .* failed'
+}
+
 _web_node() {
-    local secs=$1; shift
-    WEB_SCENARIO_S=$secs timeout $((secs + 20)) node "$@"
+    local secs=$1 try rc; shift
+    for try in 1 2; do
+        WEB_SCENARIO_S=$secs timeout $((secs + 20)) node "$@" >"$tmp/web-node.out" 2>&1
+        rc=$?
+        [ "$try" = 1 ] && _web_pmproxy_aborted || break
+        {
+            echo "pmproxy aborted during the scenario (its log's last line below); started again, the scenario repeated"
+            tail -1 "$(. /etc/pcp.conf && echo "$PCP_LOG_DIR/pmproxy/pmproxy.log")"
+            sed 's/^/first try: /' "$tmp/web-node.out"
+        } >>"$here/$seq.full"
+        /etc/init.d/pmproxy start >/dev/null 2>&1
+        _wait_for_url http://localhost:44323/pmapi/context 20 >/dev/null || true
+    done
+    cat "$tmp/web-node.out"
+    return $rc
 }
