@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The decoders (which link nothing of lib/) name types within lib's bound for them. */
+_Static_assert(ING_MAX_TYPE_NAME == AB_STORE_MAX_TYPE, "a profile type name has one bound");
+
 #define OTHER_APP  "_other"
 #define OTHER_TYPE "_other"
 

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store_name.h"
+
 /* 2: apps.NAME.types, the figures per profile type (v1 had none). */
 #define AB_INGESTER_STATS_VERSION 2
 
@@ -33,7 +35,7 @@ typedef struct ab_ingester_format_count {
  * the ingester's decode.h). The same type's stacks are the application's --store file of
  * that type (store_name.h). */
 typedef struct ab_ingester_type_stats {
-    char name[64]; /* at most AB_STORE_MAX_TYPE (63) bytes */
+    char name[AB_STORE_MAX_TYPE + 1];
     uint64_t profiles, samples, sample_value;
 } ab_ingester_type_stats;
 

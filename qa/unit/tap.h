@@ -9,6 +9,8 @@
  *   CHECK_STR(got, want, "what", ...)         C strings (NULL allowed)
  *   CHECK_NEAR(got, want, tol, "what", ...)   doubles: |got - want| <= tol * max(1, |want|)
  *   diag("detail %s", ...)                    a "# detail" line
+ *   tap_file_text("%s/%s", dir, name)         a file's text (up to 64 KiB; NULL when it
+ *                                             cannot be read), in a buffer the next call reuses
  * Each check returns whether it passed, so a test can stop early when the rest would be
  * meaningless: `if (!CHECK(p != NULL, "parsed")) return TAP_DONE();`. */
 #ifndef AB_UNIT_TAP_H
@@ -104,6 +106,22 @@ static __attribute__((format(printf, 1, 2), unused)) void diag(const char *fmt, 
 }
 
 /* Prints the plan; main()'s exit status. */
+static __attribute__((format(printf, 1, 2), unused)) const char *tap_file_text(const char *fmt,
+                                                                               ...) {
+    static char buf[1 << 16];
+    char path[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(path, sizeof path, fmt, ap);
+    va_end(ap);
+    FILE *f = fopen(path, "r");
+    if (!f) return NULL;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
 static __attribute__((unused)) int tap_done(void) {
     printf("1..%d\n", tap_n);
     if (tap_failed) printf("# %d of %d failed\n", tap_failed, tap_n);

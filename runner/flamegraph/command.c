@@ -28,11 +28,11 @@ static void usage(FILE *f) {
         f,
         "usage: agentbench flamegraph --seconds N [--pid P | --all] [--backend perf|bpftrace]\n"
         "                             [-o FILE.svg] [--title T] [--keep-idle] [--no-script]\n"
-        "       agentbench flamegraph --from-ingester APP[@TYPE] --store DIR [-o FILE.svg] "
-        "[--title "
-        "T]\n"
-        "       agentbench flamegraph --folded FILE | --perf-script FILE [-o FILE.svg] [--title "
-        "T]\n"
+        /* one usage line a source line */
+        /* clang-format off */
+        "       agentbench flamegraph --from-ingester APP[@TYPE] --store DIR [-o FILE.svg] [--title T]\n"
+        "       agentbench flamegraph --folded FILE | --perf-script FILE [-o FILE.svg] [--title T]\n"
+        /* clang-format on */
         "       agentbench flamegraph --diff BASELINE.folded PROFILED.folded [-o DIR/LABEL.svg]\n"
         "       agentbench flamegraph [-o DIR/LABEL.svg] [--title T] -- COMMAND [ARGS...]\n"
         "\n"

@@ -13,16 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "r");
-    if (!f) return NULL;
-    static char buf[4096];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 int main(void) {
     latency_hist h = {0};
     CHECK(ing_latency_quantile_ms(&h, 0.5) == 0, "empty histogram: 0");
@@ -143,11 +133,11 @@ int main(void) {
           "figures: %llu stacks, %zu bytes", (unsigned long long)s.stacks, s.bytes);
     CHECK(ing_store_flush(&s) == 0, "flush");
     snprintf(path, sizeof path, "%s/my%%2Fapp@cpu.folded", dir);
-    const char *text = slurp(path);
+    const char *text = tap_file_text("%s", path);
     CHECK(text && strcmp(text, "main;a 2\nmain;b 7\n") == 0,
           "aggregated and sorted, in my%%2Fapp@cpu.folded");
     snprintf(path, sizeof path, "%s/my_app@cpu.folded", dir);
-    text = slurp(path);
+    text = tap_file_text("%s", path);
     CHECK(text && strcmp(text, "x 1\n") == 0,
           "my_app in a file of its own: the mapping is injective");
     char name[300];
@@ -191,9 +181,10 @@ int main(void) {
     CHECK(ing_store_add(&s, "my/app", "cpu", "main;a", 6, 5) == 0 && ing_store_flush(&s) == 0,
           "a new stack, then flush");
     snprintf(path, sizeof path, "%s/my%%2Fapp@cpu.folded", dir);
-    CHECK_STR(slurp(path), "main;a 7\nmain;b 7\n", "old and new counts together after the restart");
+    CHECK_STR(tap_file_text("%s", path), "main;a 7\nmain;b 7\n",
+              "old and new counts together after the restart");
     snprintf(path, sizeof path, "%s/my_app@cpu.folded", dir);
-    CHECK_STR(slurp(path), "x 1\n",
+    CHECK_STR(tap_file_text("%s", path), "x 1\n",
               "an unchanged application's file is not rewritten, still whole");
     ing_store_free(&s);
     sl.max_app_bytes = 1 * (6 + STORE_STACK_OVERHEAD);

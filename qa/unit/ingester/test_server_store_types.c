@@ -14,18 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *slurp(const char *dir, const char *name) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "r");
-    if (!f) return NULL;
-    static char buf[4096];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static void put(const char *dir, const char *name, const char *text) {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -93,11 +81,13 @@ static void test_types_apart(const char *dir) {
     CHECK(s.stacks == 3 && s.apps.len == 1, "3 stacks of 1 application (%llu, %zu)",
           (unsigned long long)s.stacks, s.apps.len);
     CHECK(ing_store_flush(&s) == 0, "flush");
-    CHECK_STR(slurp(dir, "mix@samples.folded"), "main;a 5\n", "the CPU samples alone");
-    CHECK_STR(slurp(dir, "mix@inuse_objects.folded"), "main;a 4096\n",
+    CHECK_STR(tap_file_text("%s/%s", dir, "mix@samples.folded"), "main;a 5\n",
+              "the CPU samples alone");
+    CHECK_STR(tap_file_text("%s/%s", dir, "mix@inuse_objects.folded"), "main;a 4096\n",
               "the heap's objects in a file of their own");
-    CHECK_STR(slurp(dir, "mix@timeline.folded"), "main;b 7\n", "the timeline's in another");
-    CHECK(slurp(dir, "mix.folded") == NULL, "no untyped file");
+    CHECK_STR(tap_file_text("%s/%s", dir, "mix@timeline.folded"), "main;b 7\n",
+              "the timeline's in another");
+    CHECK(tap_file_text("%s/%s", dir, "mix.folded") == NULL, "no untyped file");
     ing_store_free(&s);
 }
 
@@ -131,13 +121,13 @@ static void test_reload(const char *dir) {
     CHECK(ing_store_add(&s, "mix", "samples", "main;a", 6, 1) == 0 &&
               ing_store_add(&s, "old", "cpu", "main;a", 6, 2) == 0 && ing_store_flush(&s) == 0,
           "new stacks, then flush");
-    CHECK_STR(slurp(dir, "mix@samples.folded"), "main;a 6\n",
+    CHECK_STR(tap_file_text("%s/%s", dir, "mix@samples.folded"), "main;a 6\n",
               "a type's old and new counts together after the restart");
-    CHECK_STR(slurp(dir, "mix@inuse_objects.folded"), "main;a 4096\n",
+    CHECK_STR(tap_file_text("%s/%s", dir, "mix@inuse_objects.folded"), "main;a 4096\n",
               "another type untouched: never summed with it");
-    CHECK_STR(slurp(dir, "old@cpu.folded"), "main;a 2\n",
+    CHECK_STR(tap_file_text("%s/%s", dir, "old@cpu.folded"), "main;a 2\n",
               "new stacks of the old application go to their type's file");
-    CHECK_STR(slurp(dir, "old.folded"), "main;a 3\nmain;heap 9000\n",
+    CHECK_STR(tap_file_text("%s/%s", dir, "old.folded"), "main;a 3\nmain;heap 9000\n",
               "the untyped file stays whole, under its name, apart from the typed stacks");
     ing_store_free(&s);
     CHECK(ing_store_init(&s, dir, NULL, err, sizeof err) == 0 && s.loaded.files == 5 &&
